@@ -1,0 +1,41 @@
+# lifelab: `make demo` runs the main job, `make test` runs every test.
+# Both create (or reuse) .venv and install the package into it first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.py))
+
+.PHONY: setup demo test lab sync notebooks bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/lifelab simulate HighLife --boards 256 --size 64 --steps 100
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests $(NOTEBOOKS:.py=.ipynb) --nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+sync: $(STAMP)
+	$(BIN)/jupytext --sync $(NOTEBOOKS)
+
+notebooks: sync
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600 \
+		$(NOTEBOOKS:.py=.ipynb)
+	$(BIN)/jupytext --sync $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/simulate.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,81 @@
+"""Cell updates per second: seagull vs lifelab on the same boards, side by side.
+
+    .venv/bin/python bench/simulate.py [--boards 256] [--size 64] [--steps 100]
+
+seagull runs one board at a time (its Simulator with its own B/S rule; it has
+no batch mode), so it is timed on a subset of the boards and reported per
+cell; lifelab runs the whole batch.  Each figure is the best of --repeat runs
+after one warm-up.  With CUDA present the torch engine is timed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import seagull as sg
+from seagull.rules import life_rule
+
+from lifelab import Rule, random_boards, simulate
+
+
+def best_time(fn, repeat: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def seagull_run(rulestring: str, boards: np.ndarray, steps: int) -> None:
+    for board in boards:
+        sim = sg.Simulator(sg.Board(size=board.shape))
+        sim.board.state = board.copy()
+        sim.run(life_rule, iters=steps, rulestring=rulestring)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--boards", type=int, default=256)
+    parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--seagull-boards", type=int, default=8, help="boards seagull runs (it is slow)")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+
+    import torch
+
+    boards = random_boards(args.boards, (args.size, args.size), seed=0)
+    cells = args.boards * args.size * args.size * args.steps
+    sg_cells = args.seagull_boards * args.size * args.size * args.steps
+    rules = ["B3/S23", "B36/S23", "B2/S013V", "random MAP"]
+    print(f"{args.boards} boards of {args.size}x{args.size}, {args.steps} steps "
+          f"(seagull: {args.seagull_boards} boards, Moore rules only)")
+    header = f"{'rule':<12} {'seagull':>10} {'lifelab':>10} {'ratio':>8} {'torch cpu':>10}"
+    if torch.cuda.is_available():
+        header += f" {'torch cuda':>11}"
+    print(header + "   (cell updates per second)")
+    for name in rules:
+        rule = Rule.from_table(np.random.default_rng(0).random(512) < 0.5) if name == "random MAP" else Rule.parse(name)
+        ours = cells / best_time(lambda: simulate(rule, boards, args.steps), args.repeat)
+        torch_cpu = cells / best_time(lambda: simulate(rule, boards, args.steps, device="cpu"), 1)
+        if name in ("B3/S23", "B36/S23"):
+            theirs = sg_cells / best_time(lambda: seagull_run(name, boards[: args.seagull_boards], args.steps), 1)
+            row = f"{name:<12} {theirs:10.3g} {ours:10.3g} {ours / theirs:7.0f}x {torch_cpu:10.3g}"
+        else:
+            row = f"{name:<12} {'-':>10} {ours:10.3g} {'-':>8} {torch_cpu:10.3g}"
+        if torch.cuda.is_available():
+            def on_cuda():
+                simulate(rule, boards, args.steps, device="cuda")
+                torch.cuda.synchronize()
+            row += f" {cells / best_time(on_cuda, args.repeat):11.3g}"
+        print(row)
+
+
+if __name__ == "__main__":
+    main()

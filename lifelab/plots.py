@@ -1,0 +1,196 @@
+"""Figures: boards, trajectories, rule comparisons, population curves, animations.
+
+Every helper takes ``ax=None`` (or builds its own grid) and returns the
+matplotlib figure, so notebooks can restyle or save it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import animation
+from matplotlib.colors import ListedColormap
+
+from lifelab.utils import atomic_path
+
+__all__ = [
+    "animate_trajectory",
+    "plot_board",
+    "plot_difference",
+    "plot_population",
+    "plot_snapshot_grid",
+]
+
+BOARD_CMAP = ListedColormap(["#ffffff", "#1f1f3a"])
+DIFF_CMAP = ListedColormap(["#ffffff", "#1f1f3a", "#d62728", "#1f77b4"])
+
+
+def _board(board) -> np.ndarray:
+    arr = np.asarray(board)
+    if arr.ndim != 2:
+        raise ValueError(f"a board is 2-D (height, width), got shape {arr.shape}")
+    return arr.astype(bool)
+
+
+def _trajectory(trajectory) -> np.ndarray:
+    arr = np.asarray(trajectory)
+    if arr.ndim != 3:
+        raise ValueError(f"a trajectory is 3-D (steps + 1, height, width), got shape {arr.shape}")
+    return arr.astype(bool)
+
+
+def _new_ax(ax, figsize=(3, 3)):
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
+
+
+def plot_board(board, ax=None, title: str | None = None):
+    """Draw one board: live cells dark, dead cells white.
+
+    Args:
+        board: ``(height, width)`` 0/1 array.
+        ax: Axes to draw on; a new figure if None.
+        title: Optional axes title.
+
+    Returns:
+        The figure.
+    """
+    fig, ax = _new_ax(ax)
+    ax.imshow(_board(board), cmap=BOARD_CMAP, vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
+def plot_snapshot_grid(trajectories: Mapping[str, np.ndarray], times: Sequence[int], cell_inches: float = 1.3):
+    """A grid of snapshots: one row per trajectory, one column per time.
+
+    Args:
+        trajectories: Row label -> ``(steps + 1, height, width)`` trajectory.
+        times: Steps to show in each row.
+        cell_inches: Size of each panel.
+
+    Returns:
+        The figure.
+    """
+    if not trajectories:
+        raise ValueError("no trajectories to plot")
+    rows, cols = len(trajectories), len(times)
+    fig, axes = plt.subplots(rows, cols, figsize=(cell_inches * cols + 1.2, cell_inches * rows), squeeze=False)
+    for r, (label, traj) in enumerate(trajectories.items()):
+        traj = _trajectory(traj)
+        for c, t in enumerate(times):
+            if not 0 <= t < len(traj):
+                raise ValueError(f"time {t} is outside the trajectory of {label!r} (0-{len(traj) - 1})")
+            plot_board(traj[t], ax=axes[r, c], title=f"t={t}" if r == 0 else None)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_difference(a, b, ax=None, labels: tuple[str, str] = ("a", "b"), title: str | None = None):
+    """Overlay two boards: cells alive in both, only in ``a`` (red), only in ``b`` (blue).
+
+    Args:
+        a, b: ``(height, width)`` boards of the same shape.
+        ax: Axes to draw on; a new figure if None.
+        labels: Names of ``a`` and ``b`` for the legend.
+        title: Optional axes title.
+
+    Returns:
+        The figure.
+    """
+    a, b = _board(a), _board(b)
+    if a.shape != b.shape:
+        raise ValueError(f"boards differ in shape: {a.shape} vs {b.shape}")
+    fig, ax = _new_ax(ax)
+    code = np.where(a & b, 1, np.where(a, 2, np.where(b, 3, 0)))
+    ax.imshow(code, cmap=DIFF_CMAP, vmin=0, vmax=3, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color=DIFF_CMAP(i)) for i in (1, 2, 3)
+    ]
+    ax.legend(handles, ["both", f"only {labels[0]}", f"only {labels[1]}"], fontsize=7, loc="upper right",
+              bbox_to_anchor=(1.0, -0.02), ncol=3, frameon=False)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
+def plot_population(trajectories: Mapping[str, np.ndarray], ax=None, density: bool = True):
+    """Population curves: live cells per step, one line per trajectory.
+
+    Args:
+        trajectories: Label -> ``(steps + 1, height, width)`` trajectory, or
+            ``(n, steps + 1, height, width)`` batch (its mean is drawn with a
+            band from the 10th to the 90th percentile).
+        ax: Axes to draw on; a new figure if None.
+        density: Plot the fraction of live cells rather than the count.
+
+    Returns:
+        The figure.
+    """
+    fig, ax = _new_ax(ax, figsize=(6, 3.5))
+    for label, traj in trajectories.items():
+        arr = np.asarray(traj)
+        if arr.ndim == 3:
+            arr = arr[None]
+        if arr.ndim != 4:
+            raise ValueError(f"trajectory {label!r} must be 3-D or 4-D, got shape {arr.shape}")
+        pop = arr.sum(axis=(2, 3)).astype(float)
+        if density:
+            pop /= arr.shape[2] * arr.shape[3]
+        steps = np.arange(pop.shape[1])
+        (line,) = ax.plot(steps, pop.mean(axis=0), label=label, lw=1.4)
+        if pop.shape[0] > 1:
+            lo, hi = np.percentile(pop, [10, 90], axis=0)
+            ax.fill_between(steps, lo, hi, color=line.get_color(), alpha=0.15, lw=0)
+    ax.set_xlabel("step")
+    ax.set_ylabel("live fraction" if density else "live cells")
+    ax.legend(fontsize=7, ncol=2)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | None = None, dpi: int = 80) -> Path:
+    """Write a trajectory as an animated GIF, atomically.
+
+    Args:
+        trajectory: ``(steps + 1, height, width)`` 0/1 array.
+        path: Output file (``.gif``); its folder is created if missing.
+        fps: Frames per second.
+        title: Optional title; the step number is appended to it.
+        dpi: Resolution of each frame.
+
+    Returns:
+        The path written.
+    """
+    traj = _trajectory(trajectory)
+    path = Path(path)
+    if path.suffix.lower() != ".gif":
+        raise ValueError(f"animations are written as GIF; got {path.name!r}")
+    fig, ax = plt.subplots(figsize=(3, 3))
+    image = ax.imshow(traj[0], cmap=BOARD_CMAP, vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    label = ax.set_title("", fontsize=9)
+
+    def frame(t):
+        image.set_data(traj[t])
+        label.set_text(f"{title + '  ' if title else ''}t={t}")
+        return image, label
+
+    anim = animation.FuncAnimation(fig, frame, frames=len(traj), blit=False)
+    with atomic_path(path) as tmp:
+        anim.save(tmp, writer=animation.PillowWriter(fps=fps), dpi=dpi)
+    plt.close(fig)
+    return path

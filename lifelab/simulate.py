@@ -1,0 +1,480 @@
+"""Simulation: the seagull bridge and a fast batched simulator.
+
+Two ways to run a :class:`~lifelab.rules.Rule`:
+
+* through seagull, with ``seagull.Simulator(board).run(rule.seagull_rule(), iters=N)``:
+  :class:`SeagullRule` computes each step by convolution, as seagull itself
+  does, but for any rule (Moore, von Neumann, hexagonal or a MAP table) and
+  without seagull's loose rulestring parser or any patch of site-packages;
+* through :func:`simulate`, which advances a whole batch of boards at once on
+  a periodic boundary.  On the CPU it works on bit-packed rows (64 cells per
+  machine word) and evaluates the rule as a boolean circuit compiled from the
+  truth table; with ``device=`` it runs in torch on that device.
+
+This is the only module of lifelab that imports seagull.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from typing import Iterable, Sequence
+
+import numpy as np
+import seagull as sg
+from loguru import logger
+from scipy.signal import correlate2d
+
+from lifelab.rules import MAP_WEIGHTS, Rule
+
+logger.disable("seagull")
+
+__all__ = [
+    "SeagullRule",
+    "as_rule",
+    "lifeform_names",
+    "place_lifeforms",
+    "random_boards",
+    "run_seagull",
+    "simulate",
+]
+
+
+def as_rule(rule: Rule | str) -> Rule:
+    """Return ``rule`` as a :class:`Rule`, parsing strings and names.
+
+    Raises:
+        TypeError: If ``rule`` is neither a Rule nor a string.
+        ValueError: If the string is not a valid rule.
+    """
+    if isinstance(rule, Rule):
+        return rule
+    if isinstance(rule, str):
+        return Rule.parse(rule)
+    raise TypeError(f"rule must be a Rule or a rulestring, got {type(rule).__name__}")
+
+
+def _as_seed(seed) -> np.random.Generator:
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int or a numpy Generator, got {seed!r}")
+    return np.random.default_rng(int(seed))
+
+
+def _check_shape(shape) -> tuple[int, int]:
+    try:
+        h, w = shape
+    except (TypeError, ValueError):
+        raise ValueError(f"shape must be a pair (height, width), got {shape!r}") from None
+    for name, v in (("height", h), ("width", w)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"board {name} must be a positive integer, got {v!r}")
+    return int(h), int(w)
+
+
+def random_boards(n: int, shape: tuple[int, int], density: float = 0.5, seed=0) -> np.ndarray:
+    """Random boards, each cell alive independently with probability ``density``.
+
+    Args:
+        n: Number of boards.
+        shape: ``(height, width)`` of each board.
+        density: Probability that a cell is alive, in [0, 1].
+        seed: An int seed or a ``numpy.random.Generator``; the same seed gives
+            the same boards.
+
+    Returns:
+        A ``(n, height, width)`` bool array.
+
+    Raises:
+        ValueError: For a negative ``n``, a bad shape or a density outside [0, 1].
+        TypeError: For a seed that is neither an int nor a Generator.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"n must be a non-negative integer, got {n!r}")
+    h, w = _check_shape(shape)
+    if not isinstance(density, (int, float, np.floating)) or not 0.0 <= float(density) <= 1.0:
+        raise ValueError(f"density must be a number in [0, 1], got {density!r}")
+    return _as_seed(seed).random((int(n), h, w)) < float(density)
+
+
+def lifeform_names() -> list[str]:
+    """Names of the lifeforms seagull ships (``"Glider"``, ``"Pulsar"``, ...)."""
+    from seagull import lifeforms
+
+    return [name for name in lifeforms.__all__ if name not in ("Custom", "RandomBox")]
+
+
+def _lifeform(lifeform):
+    from seagull import lifeforms
+
+    if isinstance(lifeform, str):
+        if lifeform not in lifeform_names():
+            raise ValueError(f"unknown lifeform {lifeform!r}; seagull has {', '.join(lifeform_names())}")
+        return getattr(lifeforms, lifeform)()
+    if isinstance(lifeform, lifeforms.base.Lifeform):
+        return lifeform
+    raise TypeError(f"lifeform must be a seagull Lifeform or its name, got {type(lifeform).__name__}")
+
+
+def place_lifeforms(shape: tuple[int, int], placements: Iterable[tuple[object, tuple[int, int]]]) -> np.ndarray:
+    """Build a board with seagull lifeforms placed on it.
+
+    Args:
+        shape: ``(height, width)`` of the board.
+        placements: Pairs ``(lifeform, (row, col))``; a lifeform is a seagull
+            ``Lifeform`` instance or its class name (``"Glider"``), anchored at
+            its top-left corner as in ``seagull.Board.add``.
+
+    Returns:
+        A ``(height, width)`` bool board.
+
+    Raises:
+        ValueError: For an unknown lifeform name or a lifeform that does not fit.
+    """
+    h, w = _check_shape(shape)
+    board = sg.Board(size=(h, w))
+    for lifeform, loc in placements:
+        form = _lifeform(lifeform)
+        row, col = loc
+        fh, fw = form.size
+        if row < 0 or col < 0 or row + fh > h or col + fw > w:
+            raise ValueError(
+                f"{type(form).__name__} of size {fh}x{fw} at {(row, col)} does not fit a {h}x{w} board"
+            )
+        board.add(form, loc=(row, col))
+    return board.state.astype(bool)
+
+
+class SeagullRule:
+    """A rule in kernel form, callable by ``seagull.Simulator.run``.
+
+    seagull counts neighbours by convolution; this does the same for any
+    :class:`Rule`: an outer-totalistic rule becomes its neighbour-count kernel
+    (Moore, von Neumann or hexagonal) plus birth/survival lookup tables, any
+    other rule the MAP weight kernel plus its 512-entry table.
+
+    Attributes:
+        rule: The rule.
+        kernel: The 3x3 integer kernel correlated with the board (periodic).
+        lookup: ``(2, K)`` bool array: ``lookup[state, value]`` is the next
+            state of a cell in ``state`` whose kernel value is ``value``.
+    """
+
+    def __init__(self, rule: Rule | str):
+        """Build the kernel form of ``rule`` (a Rule or a rulestring)."""
+        self.rule = as_rule(rule)
+        if self.rule.is_totalistic:
+            self.kernel = self.rule.kernel
+            top = int(self.kernel.sum())
+            self.lookup = np.zeros((2, top + 1), dtype=bool)
+            self.lookup[0, list(self.rule.birth)] = True
+            self.lookup[1, list(self.rule.survival)] = True
+        else:
+            self.kernel = MAP_WEIGHTS.copy()
+            # The MAP index already includes the centre, so both rows are the table.
+            self.lookup = np.stack([self.rule.table, self.rule.table])
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        """One step of the rule on a 2-D 0/1 board with periodic boundary."""
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(f"seagull boards are 2-D, got shape {X.shape}")
+        state = X.astype(np.int64)
+        values = correlate2d(state, self.kernel, mode="same", boundary="wrap")
+        return self.lookup[state, values]
+
+    def __repr__(self) -> str:
+        return f"SeagullRule({str(self.rule)!r})"
+
+
+def run_seagull(rule: Rule | str, board: np.ndarray, iters: int) -> np.ndarray:
+    """Run ``rule`` on one board with seagull's own ``Simulator``.
+
+    Args:
+        rule: A Rule or rulestring; it runs through :class:`SeagullRule`.
+        board: A ``(height, width)`` 0/1 board.
+        iters: Number of steps.
+
+    Returns:
+        seagull's ``get_history()``: a ``(iters + 1, height, width)`` bool array.
+    """
+    board = _check_boards(board)
+    if board.shape[0] != 1:
+        raise ValueError(f"run_seagull takes one board, got a batch of {board.shape[0]}")
+    iters = _check_steps(iters, "iters")
+    sgboard = sg.Board(size=board.shape[1:])
+    sgboard.state = board[0].copy()
+    sim = sg.Simulator(sgboard)
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        # seagull's statistics take log2(0) on empty or full boards and call np.product.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        sim.run(SeagullRule(rule), iters=iters)
+    return sim.get_history().astype(bool)
+
+
+# ---------------------------------------------------------------------------
+# The batched simulator
+# ---------------------------------------------------------------------------
+
+def _check_steps(steps, name: str = "steps") -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {steps!r}")
+    return int(steps)
+
+
+def _check_boards(boards) -> np.ndarray:
+    arr = np.asarray(boards)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"boards must be a 0/1 or bool array, got dtype {arr.dtype}")
+    if arr.ndim == 2:
+        arr = arr[None]
+    if arr.ndim != 3:
+        raise ValueError(f"boards must have shape (n, height, width) or (height, width), got {arr.shape}")
+    if 0 in arr.shape[1:]:
+        raise ValueError(f"boards must be at least 1x1, got {arr.shape[1:]}")
+    if arr.dtype != bool:
+        if not np.isin(arr, (0, 1)).all():
+            raise ValueError("boards must hold only 0 and 1")
+        arr = arr.astype(bool)
+    return arr
+
+
+def simulate(rule: Rule | str, boards, steps: int, *, device=None) -> np.ndarray:
+    """Advance a batch of boards by ``steps`` steps on a periodic boundary.
+
+    Args:
+        rule: A :class:`Rule`, a rulestring or a registry name.
+        boards: ``(n, height, width)`` 0/1 or bool array; a single
+            ``(height, width)`` board is a batch of one.
+        steps: Number of steps (0 returns just the initial boards).
+        device: None for the bit-packed numpy engine on the CPU; a torch
+            device (``"cuda"``, ``"cpu"``, ``torch.device``) to run in torch.
+
+    Returns:
+        ``(n, steps + 1, height, width)`` bool array; ``[:, 0]`` are the
+        initial boards.
+
+    Raises:
+        ValueError: For a bad rule, non-binary boards, a bad shape or negative steps.
+        TypeError: For input of the wrong type.
+    """
+    rule = as_rule(rule)
+    boards = _check_boards(boards)
+    steps = _check_steps(steps)
+    if device is None:
+        return _simulate_packed(rule, boards, steps)
+    return _simulate_torch(rule, boards, steps, device)
+
+
+# -- boolean circuits compiled from truth tables ---------------------------
+
+_ZERO, _ONE = "0", "1"
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(truth: bytes, n_inputs: int) -> tuple[tuple, object]:
+    """Compile a truth table into a straight-line program of bitwise operations.
+
+    ``truth`` holds one byte per input combination (0, 1, or 2 for "don't
+    care"), with input 0 the most significant bit of the index.  The table is
+    split on one input at a time (Shannon expansion); inputs the function does
+    not depend on are skipped, shared sub-functions are computed once and
+    constant branches fold away, so a Life-like rule costs a handful of
+    operations per 64 cells.
+
+    Returns:
+        ``(ops, out)``: ops are ``(kind, dst, *args)`` over registers, where
+        registers ``0..n_inputs-1`` are the inputs; ``out`` is a register or a
+        constant ``"0"``/``"1"``.
+    """
+    table = np.frombuffer(truth, dtype=np.uint8)
+    ops: list[tuple] = []
+    emitted: dict[tuple, int] = {}
+    nodes: dict[tuple, object] = {}
+
+    def emit(kind, *args):
+        key = (kind, *args)
+        if key not in emitted:
+            emitted[key] = n_inputs + len(ops)
+            ops.append((kind, emitted[key], *args))
+        return emitted[key]
+
+    def mux(x, hi, lo):
+        if hi == lo:
+            return hi
+        if (hi, lo) == (_ONE, _ZERO):
+            return x
+        if (hi, lo) == (_ZERO, _ONE):
+            return emit("not", x)
+        if hi == _ZERO:
+            return emit("andnot", lo, x)
+        if hi == _ONE:
+            return emit("or", x, lo)
+        if lo == _ZERO:
+            return emit("and", x, hi)
+        if lo == _ONE:
+            return emit("ornot", hi, x)
+        return emit("mux", x, hi, lo)
+
+    def node(t: np.ndarray, var: int):
+        key = (t.tobytes(), var)
+        if key in nodes:
+            return nodes[key]
+        cares = t[t != 2]
+        if cares.size == 0 or not cares.any():
+            result = _ZERO
+        elif cares.all():
+            result = _ONE
+        else:
+            half = t.size // 2
+            lo, hi = t[:half], t[half:]
+            if np.all((lo == hi) | (lo == 2) | (hi == 2)):
+                result = node(np.where(lo == 2, hi, lo), var + 1)
+            else:
+                result = mux(var, node(hi, var + 1), node(lo, var + 1))
+        nodes[key] = result
+        return result
+
+    out = node(table, 0)
+    return tuple(ops), out
+
+
+def _run_program(ops, out, inputs: Sequence, like):
+    regs = list(inputs) + [None] * len(ops)
+    for kind, dst, *a in ops:
+        if kind == "mux":
+            x, hi, lo = (regs[i] for i in a)
+            regs[dst] = lo ^ (x & (hi ^ lo))
+        elif kind == "and":
+            regs[dst] = regs[a[0]] & regs[a[1]]
+        elif kind == "or":
+            regs[dst] = regs[a[0]] | regs[a[1]]
+        elif kind == "andnot":
+            regs[dst] = regs[a[0]] & ~regs[a[1]]
+        elif kind == "ornot":
+            regs[dst] = regs[a[0]] | ~regs[a[1]]
+        else:  # "not"
+            regs[dst] = ~regs[a[0]]
+    if out == _ZERO:
+        return np.zeros_like(like)
+    if out == _ONE:
+        return ~np.zeros_like(like)
+    return regs[out]
+
+
+def _moore_count_truth(rule: Rule) -> bytes:
+    """Truth table over (centre, t3, t2, t1, t0), t = live cells in the 3x3 window including the centre."""
+    truth = np.full(32, 2, dtype=np.uint8)
+    for total in range(10):
+        if total <= 8:
+            truth[total] = total in rule.birth
+        if total >= 1:
+            truth[16 + total] = (total - 1) in rule.survival
+    return truth.tobytes()
+
+
+def _pack_rows(boards: np.ndarray) -> np.ndarray:
+    """(n, h, w) bool -> (n, h, K) uint64; cell x of a row is bit x % 64 of word x // 64."""
+    n, h, w = boards.shape
+    k = -(-w // 64)
+    padded = np.zeros((n, h, k * 64), dtype=bool)
+    padded[..., :w] = boards
+    return np.packbits(padded, axis=-1, bitorder="little").view("<u8")
+
+
+def _unpack_rows(words: np.ndarray, w: int) -> np.ndarray:
+    return np.unpackbits(words.view(np.uint8), axis=-1, count=w, bitorder="little").view(bool)
+
+
+class _RowShifter:
+    """Periodic shifts by one cell along bit-packed rows of ``w`` cells."""
+
+    def __init__(self, w: int):
+        self.k = -(-w // 64)
+        self.top = np.uint64((w - 1) % 64)
+        self.mask = np.uint64((1 << (w % 64)) - 1) if w % 64 else None
+        self.one, self.s63 = np.uint64(1), np.uint64(63)
+
+    def west(self, x: np.ndarray) -> np.ndarray:
+        """Each cell gets the value of its western neighbour (column x - 1)."""
+        y = x << self.one
+        if self.k > 1:
+            y[..., 1:] |= x[..., :-1] >> self.s63
+        y[..., 0] |= (x[..., -1] >> self.top) & self.one
+        if self.mask is not None:
+            y[..., -1] &= self.mask
+        return y
+
+    def east(self, x: np.ndarray) -> np.ndarray:
+        """Each cell gets the value of its eastern neighbour (column x + 1)."""
+        y = x >> self.one
+        if self.k > 1:
+            y[..., :-1] |= x[..., 1:] << self.s63
+        y[..., -1] |= (x[..., 0] & self.one) << self.top
+        return y
+
+
+def _simulate_packed(rule: Rule, boards: np.ndarray, steps: int) -> np.ndarray:
+    n, h, w = boards.shape
+    x = _pack_rows(boards)
+    shifter = _RowShifter(w)
+    moore = rule.is_totalistic and rule.neighbourhood == "moore"
+    if moore:
+        ops, out = _compile(_moore_count_truth(rule), 5)
+    else:
+        ops, out = _compile(rule.table.astype(np.uint8).tobytes(), 9)
+    history = np.empty((n, steps + 1, h, shifter.k), dtype=np.uint64)
+    history[:, 0] = x
+    rows = np.empty((n, h + 2, shifter.k), dtype=np.uint64)
+    for t in range(1, steps + 1):
+        rows[:, 1:-1] = x
+        rows[:, 0] = x[:, -1]
+        rows[:, -1] = x[:, 0]
+        west, east = shifter.west(rows), shifter.east(rows)
+        above, same, below = slice(0, h), slice(1, h + 1), slice(2, h + 2)
+        if moore:
+            # Live cells in each row's 3-cell window, as two bit planes...
+            we = west ^ rows
+            s0, s1 = we ^ east, (west & rows) | (east & we)
+            # ...then summed over the three rows into a 4-bit total t3 t2 t1 t0.
+            a0, b0, c0 = s0[:, above], s0[:, same], s0[:, below]
+            a1, b1, c1 = s1[:, above], s1[:, same], s1[:, below]
+            ab0, ab1 = a0 ^ b0, a1 ^ b1
+            t0, carry = ab0 ^ c0, (a0 & b0) | (c0 & ab0)
+            u, m = ab1 ^ c1, (a1 & b1) | (c1 & ab1)
+            t1, carry2 = u ^ carry, u & carry
+            inputs = (x, m & carry2, m ^ carry2, t1, t0)
+        else:
+            inputs = (
+                west[:, above], rows[:, above], east[:, above],
+                west[:, same], x, east[:, same],
+                west[:, below], rows[:, below], east[:, below],
+            )
+        x = _run_program(ops, out, inputs, like=x)
+        if shifter.mask is not None:
+            x[..., -1] &= shifter.mask
+        history[:, t] = x
+    return _unpack_rows(history, w)
+
+
+def _simulate_torch(rule: Rule, boards: np.ndarray, steps: int, device) -> np.ndarray:
+    import torch
+
+    device = torch.device(device)
+    n, h, w = boards.shape
+    with torch.inference_mode():
+        table = torch.tensor(np.array(rule.table), device=device)
+        x = torch.as_tensor(boards, device=device).to(torch.int16)
+        out = torch.empty((n, steps + 1, h, w), dtype=torch.bool, device=device)
+        out[:, 0] = x.bool()
+        offsets = [(dy, dx, int(MAP_WEIGHTS[dy + 1, dx + 1])) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+        for t in range(1, steps + 1):
+            index = torch.zeros_like(x)
+            for dy, dx, weight in offsets:
+                index += torch.roll(x, shifts=(-dy, -dx), dims=(1, 2)) * weight
+            nxt = table[index.long()]
+            out[:, t] = nxt
+            x = nxt.to(torch.int16)
+        return out.cpu().numpy()

@@ -1,0 +1,99 @@
+"""Run-time helpers every notebook opens with: device choice, seeding, atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import torch
+
+__all__ = ["atomic_path", "data_dir", "get_device", "seed_everything"]
+
+
+def data_dir() -> Path:
+    """The folder where trajectories, checkpoints and figures are written.
+
+    ``$LIFELAB_DATA`` if set; else ``data/`` of the source checkout lifelab
+    runs from; else ``data/`` in the working directory.  Created if missing.
+    """
+    if os.environ.get("LIFELAB_DATA"):
+        folder = Path(os.environ["LIFELAB_DATA"])
+    else:
+        checkout = Path(__file__).resolve().parent.parent
+        folder = checkout / "data" if (checkout / "pyproject.toml").exists() else Path.cwd() / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def get_device(prefer: str | None = None) -> torch.device:
+    """The torch device to compute on: CUDA when present, else the CPU.
+
+    Args:
+        prefer: Force a device (``"cpu"``, ``"cuda"``, ``"cuda:1"``); None picks
+            CUDA if available.
+
+    Returns:
+        A ``torch.device``.
+
+    Raises:
+        ValueError: If ``prefer`` names a CUDA device and none is available.
+    """
+    if prefer is not None:
+        device = torch.device(prefer)
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(f"device {prefer!r} requested but CUDA is not available")
+        return device
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def seed_everything(seed: int) -> np.random.Generator:
+    """Seed python, numpy, torch (and CUDA); make CPU torch deterministic.
+
+    Args:
+        seed: Non-negative integer seed.
+
+    Returns:
+        A fresh ``numpy.random.Generator`` seeded with ``seed``, for code that
+        takes a generator explicitly.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = int(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    return np.random.default_rng(seed)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
+
+    Whatever the block writes to the temporary path replaces ``path`` in one
+    rename, so readers never see a half-written file; on error the temporary
+    file is removed and ``path`` is left as it was.
+
+    Args:
+        path: The final file path; its folder is created if missing.
+        suffix: Suffix for the temporary file (default: that of ``path``), for
+            writers that choose the format by extension.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix or path.suffix)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

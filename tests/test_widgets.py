@@ -1,0 +1,69 @@
+"""The notebook widgets and plot helpers, driven as a user would drive them."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from lifelab import random_boards, simulate  # noqa: E402
+from lifelab.plots import (  # noqa: E402
+    animate_trajectory,
+    plot_board,
+    plot_difference,
+    plot_population,
+    plot_snapshot_grid,
+)
+from lifelab.widgets import trajectory_slider  # noqa: E402
+
+
+@pytest.fixture
+def trajectories():
+    boards = random_boards(2, (12, 12), seed=0)
+    return {"life": simulate("B3/S23", boards, 6)[0], "seeds": simulate("B2/S", boards, 6)[0]}
+
+
+def test_slider_redraws_the_chosen_step(trajectories):
+    slider = trajectory_slider(trajectories)
+    control, image = slider.children
+    assert (control.min, control.max, control.value) == (0, 6, 0)
+    first = image.value
+    assert first[:8] == b"\x89PNG\r\n\x1a\n"
+    control.value = 4
+    assert image.value != first
+    titles = [ax.get_title() for ax in slider.figure.axes]
+    assert titles[0] == f"life  t=4  live={int(trajectories['life'][4].sum())}"
+    assert titles[1].startswith("seeds  t=4")
+    with pytest.raises(ValueError, match="same length"):
+        trajectory_slider({"a": trajectories["life"], "b": trajectories["life"][:3]})
+    with pytest.raises(ValueError, match="no trajectories"):
+        trajectory_slider({})
+
+
+def test_plot_helpers_return_figures_and_check_input(trajectories):
+    fig = plot_board(trajectories["life"][0], title="t=0")
+    assert fig.axes[0].get_title() == "t=0"
+    fig, ax = plt.subplots()
+    assert plot_board(trajectories["life"][1], ax=ax) is fig
+    grid = plot_snapshot_grid(trajectories, times=[0, 3, 6])
+    assert len(grid.axes) == 6
+    assert plot_population({"both": np.stack(list(trajectories.values()))}).axes[0].get_ylabel() == "live fraction"
+    diff = plot_difference(trajectories["life"][3], trajectories["seeds"][3], labels=("life", "seeds"))
+    assert [t.get_text() for t in diff.axes[0].get_legend().get_texts()] == ["both", "only life", "only seeds"]
+    with pytest.raises(ValueError, match="2-D"):
+        plot_board(np.zeros((2, 3, 3)))
+    with pytest.raises(ValueError, match="outside the trajectory"):
+        plot_snapshot_grid(trajectories, times=[7])
+    with pytest.raises(ValueError, match="differ in shape"):
+        plot_difference(np.zeros((3, 3)), np.zeros((4, 4)))
+    plt.close("all")
+
+
+def test_animation_is_written_atomically(trajectories, tmp_path):
+    path = animate_trajectory(trajectories["life"], tmp_path / "anim" / "life.gif", fps=4)
+    assert path.exists() and path.read_bytes()[:6] in (b"GIF87a", b"GIF89a")
+    assert [p.name for p in path.parent.iterdir()] == ["life.gif"]  # no temporary left behind
+    with pytest.raises(ValueError, match="GIF"):
+        animate_trajectory(trajectories["life"], tmp_path / "life.mp4")
