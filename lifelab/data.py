@@ -1,0 +1,608 @@
+"""Trajectories: the store under ``data/``, the training dataset, the data supply agent.
+
+* :func:`load_or_generate` simulates trajectories of a rule (seeded) and caches
+  them as bit-packed ``.npz`` files with their metadata; :func:`save_trajectories`
+  and :func:`load_trajectories` are the validated, atomic file layer.
+* :class:`TrajectoryDataset` serves transitions ``(x_t, x_{t+1}, weight)`` from
+  an ordered list of *visible* trajectories; newer trajectories weigh more.
+* :class:`DataSupplyAgent` owns the data of the active-learning loop: it
+  starts with one visible trajectory, collects new ones from the oracle rule
+  (or takes them from outside) and reveals one more per round.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+from lifelab.rules import MAP_WEIGHTS, NEIGHBOURHOODS, Rule
+from lifelab.simulate import as_rule, random_boards, simulate
+from lifelab.utils import atomic_path, data_dir
+
+__all__ = [
+    "DataSupplyAgent",
+    "TrajectoryDataset",
+    "TrajectorySpec",
+    "WEIGHTINGS",
+    "configuration_counts",
+    "count_class_counts",
+    "load_or_generate",
+    "load_trajectories",
+    "save_trajectories",
+    "trajectory_weights",
+    "validate_trajectories",
+]
+
+FORMAT_VERSION = 1
+WEIGHTINGS = ("uniform", "linear", "geometric")
+
+
+def validate_trajectories(trajectories, name: str = "trajectories") -> np.ndarray:
+    """Check an array of trajectories and return it as bool.
+
+    Args:
+        trajectories: ``(n, T + 1, H, W)`` array of 0/1 (or bool); a single
+            ``(T + 1, H, W)`` trajectory is a batch of one.
+        name: What to call the array in error messages (e.g. a file name).
+
+    Returns:
+        ``(n, T + 1, H, W)`` bool array.
+
+    Raises:
+        TypeError: For non-numeric data.
+        ValueError: For a wrong number of dimensions, fewer than 2 boards per
+            trajectory, or values other than 0 and 1.
+    """
+    arr = np.asarray(trajectories)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a 0/1 array, got dtype {arr.dtype}")
+    if arr.ndim == 3:
+        arr = arr[None]
+    if arr.ndim != 4:
+        raise ValueError(f"{name} must have shape (n, T+1, H, W), got {arr.shape}")
+    if arr.shape[1] < 2:
+        raise ValueError(f"{name} need at least 2 boards per trajectory (one transition), got {arr.shape[1]}")
+    if min(arr.shape[2:]) < 1:
+        raise ValueError(f"{name} boards must be at least 1x1, got {arr.shape[2:]}")
+    if arr.dtype != bool:
+        bad = ~np.isin(arr, (0, 1))
+        if bad.any():
+            raise ValueError(f"{name} must be binary (0/1), found value {arr[bad].ravel()[0]!r}")
+        arr = arr.astype(bool)
+    return arr
+
+
+# ---------------------------------------------------------------------------
+# The store
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrajectorySpec:
+    """Everything that determines a set of simulated trajectories.
+
+    Attributes:
+        rule: The rule in canonical notation.
+        n: Number of trajectories.
+        shape: Board ``(height, width)``.
+        steps: Steps per trajectory (each holds ``steps + 1`` boards).
+        density: Initial live-cell density.
+        seed: Seed of the initial boards.
+    """
+
+    rule: str
+    n: int
+    shape: tuple[int, int]
+    steps: int
+    density: float
+    seed: int
+
+    def filename(self) -> str:
+        """A file name that identifies the spec (rule, sizes, density, seed)."""
+        rule = self.rule.replace("/", "")
+        if rule.startswith("MAP"):
+            rule = "MAP" + hashlib.sha1(self.rule.encode()).hexdigest()[:12]
+        h, w = self.shape
+        return f"traj_{rule}_n{self.n}_{h}x{w}_T{self.steps}_d{self.density:g}_s{self.seed}.npz"
+
+    def metadata(self) -> dict:
+        """The spec as the metadata dict stored with the file."""
+        meta = asdict(self)
+        meta["shape"] = list(self.shape)
+        return meta
+
+
+def _lifelab_version() -> str:
+    from lifelab import __version__
+
+    return __version__
+
+
+def save_trajectories(path, trajectories, metadata: dict | None = None, overwrite: bool = False) -> Path:
+    """Write trajectories to a bit-packed ``.npz`` file, atomically.
+
+    Args:
+        path: The ``.npz`` file.
+        trajectories: ``(n, T + 1, H, W)`` 0/1 array.
+        metadata: JSON-serialisable facts to store with them (rule, seed, ...).
+        overwrite: Replace an existing file holding *different* data; without
+            it that is an error (an identical file is left as it is).
+
+    Returns:
+        The path written.
+
+    Raises:
+        FileExistsError: If ``path`` holds a different dataset and not ``overwrite``.
+    """
+    path = Path(path)
+    traj = validate_trajectories(trajectories)
+    meta = dict(metadata or {})
+    meta.update(format=FORMAT_VERSION, lifelab=_lifelab_version(), array_shape=list(traj.shape))
+    packed = np.packbits(traj, axis=-1)
+    if path.exists() and not overwrite:
+        try:
+            old, old_meta = load_trajectories(path)
+        except (ValueError, OSError) as exc:
+            raise FileExistsError(f"{path} exists and is not a readable trajectory file ({exc}); "
+                                  "pass overwrite=True to replace it") from None
+        if not (np.array_equal(old, traj) and _same_meta(old_meta, meta)):
+            raise FileExistsError(f"{path} already holds a different dataset; pass overwrite=True to replace it")
+        return path
+    with atomic_path(path) as tmp:
+        np.savez_compressed(tmp, boards=packed, metadata=np.array(json.dumps(meta, sort_keys=True)))
+    return path
+
+
+def _same_meta(a: dict, b: dict) -> bool:
+    ignore = {"lifelab"}
+    return {k: v for k, v in a.items() if k not in ignore} == {k: v for k, v in b.items() if k not in ignore}
+
+
+def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dict]:
+    """Read trajectories written by :func:`save_trajectories`, or a plain ``.npz``.
+
+    A plain file (for data from outside lifelab) holds one array
+    ``trajectories`` of shape ``(n, T + 1, H, W)`` with 0/1 values.
+
+    Args:
+        path: The ``.npz`` file.
+        expect: Metadata the file must match (e.g. ``{"rule": "B3/S23"}``).
+
+    Returns:
+        ``(trajectories, metadata)``: the ``(n, T + 1, H, W)`` bool array and the stored metadata.
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+        ValueError: If it is truncated or corrupt, lacks the arrays, holds
+            non-binary values, or does not match ``expect``; the message names
+            the file and the problem.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such trajectory file")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ValueError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
+    if "boards" in arrays and "metadata" in arrays:
+        try:
+            meta = json.loads(str(arrays["metadata"]))
+            shape = tuple(int(s) for s in meta["array_shape"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}: unreadable metadata ({exc})") from None
+        packed = arrays["boards"]
+        if len(shape) != 4 or packed.dtype != np.uint8 or packed.shape[:3] != shape[:3] \
+                or packed.shape[3] != -(-shape[3] // 8):
+            raise ValueError(f"{path}: packed boards {packed.shape} do not match the stored shape {shape}")
+        traj = np.unpackbits(packed, axis=-1, count=shape[3]).astype(bool)
+    elif "trajectories" in arrays:
+        meta = {}
+        traj = validate_trajectories(arrays["trajectories"], name=str(path))
+    else:
+        raise ValueError(f"{path}: expected arrays 'boards' and 'metadata' (lifelab) or 'trajectories', "
+                         f"found {sorted(arrays)}")
+    for key, value in (expect or {}).items():
+        if key not in meta:
+            raise ValueError(f"{path}: has no {key!r} in its metadata, expected {value!r}")
+        if meta[key] != value:
+            raise ValueError(f"{path}: {key} is {meta[key]!r}, expected {value!r}")
+    return traj, meta
+
+
+def load_or_generate(rule: Rule | str, n: int, shape: tuple[int, int], steps: int, density: float = 0.5,
+                     seed: int = 0, folder=None) -> np.ndarray:
+    """Trajectories of ``rule`` from random boards, cached under ``data/``.
+
+    The first call simulates and saves them; a later call with the same
+    parameters loads the file instead (and checks that it matches).
+
+    Args:
+        rule: A Rule, rulestring or registry name.
+        n: Number of trajectories.
+        shape: Board ``(height, width)``.
+        steps: Steps per trajectory.
+        density: Initial live-cell density.
+        seed: Seed of the initial boards; same seed, same arrays.
+        folder: Where to cache; default :func:`lifelab.data_dir`.
+
+    Returns:
+        ``(n, steps + 1, height, width)`` bool array.
+    """
+    rule = as_rule(rule)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {seed!r}")
+    spec = TrajectorySpec(str(rule), int(n), tuple(int(s) for s in shape), int(steps), float(density), int(seed))
+    path = Path(folder) if folder is not None else data_dir()
+    path = path / spec.filename()
+    if path.exists():
+        traj, _ = load_trajectories(path, expect=spec.metadata())
+        return traj
+    boards = random_boards(n, shape, density=density, seed=seed)
+    traj = simulate(rule, boards, steps)
+    save_trajectories(path, traj, spec.metadata())
+    return traj
+
+
+# ---------------------------------------------------------------------------
+# Neighbourhood statistics
+# ---------------------------------------------------------------------------
+
+def configuration_counts(boards) -> np.ndarray:
+    """How often each of the 512 3x3 configurations occurs (periodic boundary).
+
+    Args:
+        boards: ``(..., H, W)`` 0/1 array: any number of leading axes.
+
+    Returns:
+        ``(512,)`` int64 counts, indexed by MAP configuration number.
+    """
+    arr = np.asarray(boards).astype(bool)
+    arr = arr.reshape(-1, *arr.shape[-2:])
+    index = np.zeros(arr.shape, dtype=np.int16)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            index += np.roll(arr, (-dy, -dx), axis=(1, 2)) * np.int16(MAP_WEIGHTS[dy + 1, dx + 1])
+    return np.bincount(index.ravel(), minlength=512).astype(np.int64)
+
+
+_MOORE_COUNT = (((np.arange(512)[:, None] >> np.arange(8, -1, -1)) & 1) @ NEIGHBOURHOODS["moore"].ravel())
+_CENTRE = (np.arange(512) >> 4) & 1
+
+
+def count_class_counts(config_counts: np.ndarray) -> np.ndarray:
+    """Fold configuration counts into the 18 birth/survival classes.
+
+    Args:
+        config_counts: ``(512,)`` counts from :func:`configuration_counts`.
+
+    Returns:
+        ``(2, 9)`` counts: ``[0, k]`` dead cells with k live Moore neighbours
+        (the birth classes), ``[1, k]`` live cells with k (the survival classes).
+    """
+    out = np.zeros((2, 9), dtype=np.int64)
+    np.add.at(out, (_CENTRE, _MOORE_COUNT), np.asarray(config_counts))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Weights and the dataset
+# ---------------------------------------------------------------------------
+
+def trajectory_weights(count: int, scheme: str = "linear", ratio: float = 2.0) -> np.ndarray:
+    """Per-trajectory weights, rising from the oldest to the newest.
+
+    Weights are normalised to mean 1, so the loss keeps its scale as
+    trajectories are revealed; ``uniform`` is the baseline (all 1).
+
+    Args:
+        count: Number of visible trajectories (0 gives an empty array).
+        scheme: ``"uniform"``, ``"linear"`` (1, 2, ..., count) or
+            ``"geometric"`` (1, ratio, ratio^2, ...), before normalising.
+        ratio: Growth factor of the geometric scheme (> 0).
+
+    Returns:
+        ``(count,)`` float64 array, oldest first.
+    """
+    if scheme not in WEIGHTINGS:
+        raise ValueError(f"unknown weighting {scheme!r}; expected one of {', '.join(WEIGHTINGS)}")
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0:
+        raise ValueError(f"count must be a non-negative integer, got {count!r}")
+    if not ratio > 0:
+        raise ValueError(f"ratio must be positive, got {ratio!r}")
+    if count == 0:
+        return np.zeros(0)
+    if scheme == "uniform":
+        raw = np.ones(count)
+    elif scheme == "linear":
+        raw = np.arange(1, count + 1, dtype=float)
+    else:
+        raw = float(ratio) ** np.arange(count, dtype=float)
+    return raw / raw.mean()
+
+
+class TrajectoryDataset(Dataset):
+    """Transitions ``(x_t, x_{t+1}, weight)`` from the visible trajectories.
+
+    Trajectories become visible in ``order``; the first ``visible`` are
+    served.  The weight of a transition is that of its trajectory, rising
+    from the oldest visible one to the newest (:func:`trajectory_weights`).
+
+    Inputs ``x_t`` come out one-hot as ``(2, H, W)`` float (channel 1 =
+    alive; what the models take) or, with ``one_hot=False``, as ``(H, W)``
+    long class indices.  Targets ``x_{t+1}`` are always ``(H, W)`` long class
+    indices, what cross-entropy takes.  Weights are float32 scalars.
+    """
+
+    def __init__(self, trajectories, visible: int = 1, order: Sequence[int] | None = None,
+                 weighting: str = "linear", ratio: float = 2.0, skip: int = 0,
+                 max_transitions: int | None = None, one_hot: bool = True):
+        """Build the dataset.
+
+        Args:
+            trajectories: ``(n, T + 1, H, W)`` 0/1 array of all available trajectories.
+            visible: How many are visible at the start (0 to n).
+            order: The order in which trajectories become visible (a
+                permutation of a subset of ``range(n)``); default ``0..n-1``.
+            weighting: ``"uniform"``, ``"linear"`` or ``"geometric"``.
+            ratio: Growth factor of the geometric weighting.
+            skip: Steps to skip at the start of each trajectory (transients).
+            max_transitions: Cap on transitions used per trajectory (the
+                first ones after ``skip``); None for all.
+            one_hot: Inputs as one-hot ``(2, H, W)`` float, else ``(H, W)`` long.
+        """
+        self._traj = torch.from_numpy(validate_trajectories(trajectories))
+        n, length = self._traj.shape[:2]
+        self.order = list(range(n)) if order is None else [int(i) for i in order]
+        if len(set(self.order)) != len(self.order) or any(not 0 <= i < n for i in self.order):
+            raise ValueError(f"order must list distinct trajectory indices in 0-{n - 1}, got {self.order}")
+        if isinstance(skip, bool) or not isinstance(skip, int) or not 0 <= skip < length - 1:
+            raise ValueError(f"skip must be an integer in 0-{length - 2} (trajectories have {length - 1} "
+                             f"transitions), got {skip!r}")
+        per = length - 1 - skip
+        if max_transitions is not None:
+            if isinstance(max_transitions, bool) or not isinstance(max_transitions, int) or max_transitions < 1:
+                raise ValueError(f"max_transitions must be a positive integer or None, got {max_transitions!r}")
+            per = min(per, max_transitions)
+        trajectory_weights(0, weighting, ratio)  # validates the scheme
+        self.weighting, self.ratio, self.skip, self.one_hot = weighting, ratio, skip, one_hot
+        self.transitions_per_trajectory = per
+        self.visible = 0
+        self.reveal(visible)
+
+    @property
+    def available(self) -> int:
+        """How many trajectories can ever become visible."""
+        return len(self.order)
+
+    @property
+    def visible_indices(self) -> list[int]:
+        """Indices (into the trajectory array) of the visible trajectories, oldest first."""
+        return self.order[: self.visible]
+
+    def reveal(self, k: int = 1) -> int:
+        """Make the next ``k`` trajectories visible.
+
+        Returns:
+            The new visible count.
+
+        Raises:
+            ValueError: If fewer than ``k`` trajectories remain hidden.
+        """
+        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+            raise ValueError(f"k must be a non-negative integer, got {k!r}")
+        if self.visible + k > self.available:
+            raise ValueError(f"cannot reveal {k} more: {self.visible} of {self.available} trajectories "
+                             f"are visible already")
+        self.visible += k
+        return self.visible
+
+    def weights(self) -> np.ndarray:
+        """Per-trajectory weights of the visible trajectories, oldest first (mean 1)."""
+        return trajectory_weights(self.visible, self.weighting, self.ratio)
+
+    def __len__(self) -> int:
+        return self.visible * self.transitions_per_trajectory
+
+    def _locate(self, index: int) -> tuple[int, int, int]:
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"transition {index} out of range for {len(self)} visible transitions")
+        index %= len(self)
+        position, t = divmod(index, self.transitions_per_trajectory)
+        return position, self.order[position], self.skip + t
+
+    def _encode(self, board: torch.Tensor) -> torch.Tensor:
+        if self.one_hot:
+            return torch.stack([~board, board]).float()
+        return board.long()
+
+    def __getitem__(self, index: int):
+        position, traj, t = self._locate(int(index))
+        weight = torch.tensor(self.weights()[position], dtype=torch.float32)
+        return self._encode(self._traj[traj, t]), self._traj[traj, t + 1].long(), weight
+
+    def tensors(self, device=None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """All visible transitions at once, for training loops that move data to the device once.
+
+        Returns:
+            ``(inputs, targets, weights)`` with leading dimension ``len(self)``.
+        """
+        idx = torch.tensor(self.visible_indices, dtype=torch.long)
+        span = slice(self.skip, self.skip + self.transitions_per_trajectory)
+        x = self._traj[idx, span].flatten(0, 1)
+        y = self._traj[idx, span.start + 1: span.stop + 1].flatten(0, 1).long()
+        w = torch.from_numpy(self.weights()).float().repeat_interleave(self.transitions_per_trajectory)
+        x = torch.stack([~x, x], dim=1).float() if self.one_hot else x.long()
+        return x.to(device), y.to(device), w.to(device)
+
+    def split(self, val_fraction: float = 0.2, seed: int = 0) -> tuple[TrajectoryDataset, TrajectoryDataset]:
+        """Split the visible trajectories into train and validation sets, by trajectory.
+
+        Whole trajectories go to one side, never single transitions, so no
+        board of a validation trajectory is seen in training.  Each side keeps
+        the visibility order (and so the weights rise with age on each side).
+
+        Args:
+            val_fraction: Fraction of visible trajectories for validation
+                (at least one when two or more are visible).
+            seed: Seed of the random choice.
+
+        Returns:
+            ``(train, validation)`` datasets with all their trajectories visible.
+        """
+        if not 0.0 < val_fraction < 1.0:
+            raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
+        if self.visible < 2:
+            raise ValueError(f"need at least 2 visible trajectories to split, have {self.visible}")
+        n_val = min(self.visible - 1, max(1, round(self.visible * val_fraction)))
+        chosen = set(np.random.default_rng(seed).choice(self.visible, size=n_val, replace=False).tolist())
+        train = [i for p, i in enumerate(self.visible_indices) if p not in chosen]
+        val = [i for p, i in enumerate(self.visible_indices) if p in chosen]
+        return self._with_order(train), self._with_order(val)
+
+    def _with_order(self, order: list[int]) -> TrajectoryDataset:
+        clone = TrajectoryDataset.__new__(TrajectoryDataset)
+        clone.__dict__.update(self.__dict__)
+        clone.order, clone.visible = list(order), len(order)
+        return clone
+
+    def loader(self, batch_size: int = 64, shuffle: bool = True, device=None, seed: int = 0) -> DataLoader:
+        """A ``DataLoader`` over the visible transitions.
+
+        Uses ``num_workers=0`` (the data already lives in memory) and pins
+        memory when ``device`` is CUDA.  Batches are ``(x, y, weight)``.
+        """
+        pin = torch.device(device).type == "cuda" if device is not None else False
+        generator = torch.Generator().manual_seed(seed)
+        return DataLoader(self, batch_size=batch_size, shuffle=shuffle, num_workers=0, pin_memory=pin,
+                          generator=generator)
+
+
+# ---------------------------------------------------------------------------
+# The data supply agent
+# ---------------------------------------------------------------------------
+
+class DataSupplyAgent:
+    """Owns the data of the active-learning loop.
+
+    With an oracle rule it simulates trajectories on demand, each from a fresh
+    seed; with external trajectories (rule unknown) it serves those.  Either
+    way it keeps the ordered list of visible trajectories: one at the start,
+    one more per :meth:`reveal`.
+    """
+
+    def __init__(self, source, shape: tuple[int, int] = (32, 32), steps: int = 32, density: float = 0.5,
+                 seed: int = 0, weighting: str = "linear", ratio: float = 2.0):
+        """Start with one visible trajectory.
+
+        Args:
+            source: The oracle (a Rule, rulestring or name), or an external
+                ``(n, T + 1, H, W)`` 0/1 array of trajectories.
+            shape: Board size of collected trajectories (oracle only).
+            steps: Steps per collected trajectory (oracle only).
+            density: Initial density of collected trajectories (oracle only).
+            seed: Seed from which every collected trajectory's seed is drawn.
+            weighting: Weight scheme of the visible trajectories.
+            ratio: Growth factor of the geometric scheme.
+        """
+        trajectory_weights(0, weighting, ratio)
+        self.weighting, self.ratio = weighting, ratio
+        self._seeds = np.random.SeedSequence(seed)
+        self.collected_seeds: list[int | None] = []
+        self._pool: list[np.ndarray] = []
+        self.visible = 0
+        if isinstance(source, (Rule, str)):
+            self.rule: Rule | None = as_rule(source)
+            self.shape, self.steps, self.density = tuple(shape), int(steps), float(density)
+            random_boards(0, self.shape, density)  # validates shape and density
+            if self.steps < 1:
+                raise ValueError(f"steps must be at least 1, got {steps!r}")
+            self.collect()
+        else:
+            self.rule = None
+            traj = validate_trajectories(source, name="external trajectories")
+            self.shape, self.steps, self.density = traj.shape[2:], traj.shape[1] - 1, None
+            self.add(traj)
+        self.reveal()
+
+    @property
+    def available(self) -> int:
+        """Trajectories held (visible or not)."""
+        return len(self._pool)
+
+    def collect(self, board=None) -> int:
+        """Simulate one new trajectory with the oracle; it is not visible yet.
+
+        Args:
+            board: Initial ``(H, W)`` board (e.g. built from the patterns a
+                model is unsure about); default a random board from a fresh seed.
+
+        Returns:
+            The index of the new trajectory.
+
+        Raises:
+            ValueError: Without an oracle (external data), or for a board of the wrong shape.
+        """
+        if self.rule is None:
+            raise ValueError("no oracle rule: this agent serves external trajectories and cannot simulate more; "
+                             "add them with add()")
+        if board is None:
+            seed = int(self._seeds.spawn(1)[0].generate_state(1)[0])
+            board = random_boards(1, self.shape, self.density, seed=seed)[0]
+        else:
+            seed = None
+            board = np.asarray(board)
+            if board.shape != self.shape:
+                raise ValueError(f"board has shape {board.shape}, the agent collects {self.shape}")
+        self._pool.append(simulate(self.rule, board, self.steps)[0])
+        self.collected_seeds.append(seed)
+        return len(self._pool) - 1
+
+    def add(self, trajectories) -> None:
+        """Append trajectories from outside (validated: binary, same shape as the rest); not visible yet."""
+        traj = validate_trajectories(trajectories, name="external trajectories")
+        if self._pool and traj.shape[1:] != self._pool[0].shape:
+            raise ValueError(f"external trajectories have shape {traj.shape[1:]}, "
+                             f"the agent holds {self._pool[0].shape}")
+        self._pool.extend(traj)
+        self.collected_seeds.extend([None] * len(traj))
+
+    def reveal(self) -> int:
+        """Make one more trajectory visible, collecting one first if none is waiting.
+
+        Returns:
+            The new visible count.
+
+        Raises:
+            ValueError: With external data only, when every trajectory is visible already.
+        """
+        if self.visible == self.available:
+            if self.rule is None:
+                raise ValueError(f"all {self.available} external trajectories are visible already")
+            self.collect()
+        self.visible += 1
+        return self.visible
+
+    @property
+    def visible_trajectories(self) -> np.ndarray:
+        """``(visible, T + 1, H, W)`` bool array, oldest first."""
+        return np.stack(self._pool[: self.visible])
+
+    def weights(self) -> np.ndarray:
+        """Weights of the visible trajectories, oldest first (mean 1)."""
+        return trajectory_weights(self.visible, self.weighting, self.ratio)
+
+    def dataset(self, **kwargs) -> TrajectoryDataset:
+        """A :class:`TrajectoryDataset` over the visible trajectories with the agent's weighting.
+
+        Keyword arguments (``skip``, ``max_transitions``, ``one_hot``) go to the dataset.
+        """
+        return TrajectoryDataset(self.visible_trajectories, visible=self.visible, weighting=self.weighting,
+                                 ratio=self.ratio, **kwargs)
