@@ -34,6 +34,7 @@ __all__ = [
     "WEIGHTINGS",
     "configuration_counts",
     "count_class_counts",
+    "cumulative_coverage",
     "load_or_generate",
     "load_trajectories",
     "save_trajectories",
@@ -275,6 +276,20 @@ def configuration_counts(boards) -> np.ndarray:
 
 _MOORE_COUNT = (((np.arange(512)[:, None] >> np.arange(8, -1, -1)) & 1) @ NEIGHBOURHOODS["moore"].ravel())
 _CENTRE = (np.arange(512) >> 4) & 1
+
+
+def cumulative_coverage(trajectories) -> np.ndarray:
+    """Configuration counts of the transitions' inputs as trajectories become visible.
+
+    Args:
+        trajectories: ``(n, T + 1, H, W)`` 0/1 array, in visibility order.
+
+    Returns:
+        ``(n, 512)`` int64: row ``k`` counts the 3x3 configurations at the
+        inputs ``x_t`` (t < T) of trajectories ``0..k``.
+    """
+    traj = validate_trajectories(trajectories)
+    return np.cumsum([configuration_counts(t[:-1]) for t in traj], axis=0)
 
 
 def count_class_counts(config_counts: np.ndarray) -> np.ndarray:

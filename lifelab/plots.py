@@ -18,6 +18,7 @@ from lifelab.utils import atomic_path
 
 __all__ = [
     "animate_trajectory",
+    "plot_dataset_growth",
     "plot_board",
     "plot_difference",
     "plot_population",
@@ -194,3 +195,59 @@ def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | 
         anim.save(tmp, writer=animation.PillowWriter(fps=fps), dpi=dpi)
     plt.close(fig)
     return path
+
+
+def plot_dataset_growth(coverage: np.ndarray, visible: int, schemes: Sequence[str] = ("uniform", "linear", "geometric"),
+                        fig=None):
+    """What the visible trajectories cover, and how they are weighted.
+
+    Three panels: how many of the 512 3x3 configurations and of the 18
+    birth/survival classes have been seen at least once and at least 10
+    times as the visible count grows (with the current count marked); how often each class was seen at the current
+    count; the weight of each visible trajectory under each scheme.
+
+    Args:
+        coverage: ``(n, 512)`` cumulative counts from
+            :func:`lifelab.data.cumulative_coverage`.
+        visible: The visible count to mark (1 to n).
+        schemes: Weighting schemes to compare.
+        fig: A matplotlib Figure to draw on; a new pyplot figure if None.
+
+    Returns:
+        The figure.
+    """
+    from lifelab.data import count_class_counts, trajectory_weights
+
+    coverage = np.asarray(coverage)
+    n = len(coverage)
+    if not 1 <= visible <= n:
+        raise ValueError(f"visible must be in 1-{n}, got {visible}")
+    if fig is None:
+        fig = plt.figure(figsize=(13, 3.4))
+    ax_cov, ax_cls, ax_w = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.2, 1.2, 1]})
+    counts = np.arange(1, n + 1)
+    for times, style in ((1, "-"), (10, "--")):
+        classes = np.array([(count_class_counts(c) >= times).sum() for c in coverage])
+        ax_cov.plot(counts, (coverage >= times).sum(axis=1) / 512, "o" + style, ms=3, color="C0",
+                    label=f"configurations seen >= {times}x (of 512)")
+        ax_cov.plot(counts, classes / 18, "s" + style, ms=3, color="C1", label=f"B/S classes seen >= {times}x (of 18)")
+    ax_cov.axvline(visible, color="grey", lw=1, ls="--")
+    ax_cov.set(xlabel="visible trajectories", ylabel="fraction seen", ylim=(0, 1.05), title="coverage")
+    ax_cov.legend(fontsize=7, loc="lower right")
+    ax_cov.grid(alpha=0.3)
+    seen = count_class_counts(coverage[visible - 1])
+    im = ax_cls.imshow(np.log10(seen + 1), cmap="viridis", aspect="auto")
+    for (state, k), value in np.ndenumerate(seen):
+        ax_cls.text(k, state, str(value) if value < 1000 else f"{value / 1000:.0f}k", ha="center", va="center",
+                    fontsize=6, color="white" if value == 0 else "black")
+    ax_cls.set(xticks=range(9), yticks=[0, 1], yticklabels=["dead (B)", "alive (S)"],
+               xlabel="live Moore neighbours", title=f"class counts, {visible} visible")
+    fig.colorbar(im, ax=ax_cls, label="log10(count + 1)")
+    width = 0.8 / len(schemes)
+    for i, scheme in enumerate(schemes):
+        ax_w.bar(np.arange(1, visible + 1) + (i - (len(schemes) - 1) / 2) * width,
+                 trajectory_weights(visible, scheme), width=width, label=scheme)
+    ax_w.set(xlabel="trajectory (oldest first)", ylabel="weight (mean 1)", title="weights")
+    ax_w.legend(fontsize=7)
+    fig.tight_layout()
+    return fig

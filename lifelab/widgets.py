@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
-from typing import Mapping
+from typing import Callable, Mapping
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from lifelab.plots import plot_board
+from lifelab.data import cumulative_coverage
+from lifelab.plots import plot_board, plot_dataset_growth
 
-__all__ = ["trajectory_slider"]
+__all__ = ["figure_slider", "trajectory_slider", "visible_count_slider"]
 
 
 def _png(fig: Figure) -> bytes:
@@ -20,11 +21,42 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def figure_slider(draw: Callable[[int], Figure], low: int, high: int, value: int | None = None,
+                  description: str = "") -> widgets.VBox:
+    """An integer slider that redraws a figure.
+
+    The figure is rendered to a PNG shown in an ``ipywidgets.Image``, so the
+    widget behaves the same in JupyterLab, in nbclient and under nbval.
+
+    Args:
+        draw: Makes the figure for a slider value; it should build a bare
+            ``matplotlib.figure.Figure`` (not pyplot's, which the inline
+            backend would show a second time).
+        low, high: Slider range.
+        value: Initial value (default ``low``).
+        description: Slider label.
+
+    Returns:
+        An ``ipywidgets.VBox`` of the ``IntSlider`` (``children[0]``) and the
+        image; its ``figure`` attribute is the figure last drawn.
+    """
+    slider = widgets.IntSlider(value=low if value is None else value, min=low, max=high, step=1,
+                               description=description, continuous_update=False,
+                               layout=widgets.Layout(width="60%"))
+    image = widgets.Image(format="png")
+    box = widgets.VBox([slider, image])
+
+    def update(v: int) -> None:
+        box.figure = draw(v)
+        image.value = _png(box.figure)
+
+    slider.observe(lambda change: update(change["new"]), names="value")
+    update(slider.value)
+    return box
+
+
 def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, cell_inches: float = 2.4):
     """A time slider over one or more trajectories drawn side by side.
-
-    The boards are rendered to a PNG shown in an ``ipywidgets.Image``, so the
-    widget behaves the same in JupyterLab, in nbclient and under nbval.
 
     Args:
         trajectories: Label -> ``(steps + 1, height, width)`` trajectory; all
@@ -33,9 +65,7 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
         cell_inches: Size of each panel.
 
     Returns:
-        An ``ipywidgets.VBox`` of the slider (``children[0]``, an
-        ``IntSlider`` over the steps) and the image; its ``figure`` attribute
-        is the matplotlib figure last drawn.
+        A :func:`figure_slider` over the steps.
     """
     if not trajectories:
         raise ValueError("no trajectories to show")
@@ -47,13 +77,7 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
     columns = min(columns, len(arrays))
     rows = -(-len(arrays) // columns)
 
-    slider = widgets.IntSlider(value=0, min=0, max=steps, step=1, description="t",
-                               continuous_update=False, layout=widgets.Layout(width="60%"))
-    image = widgets.Image(format="png")
-    box = widgets.VBox([slider, image])
-
-    def draw(t: int) -> None:
-        # A bare Figure, not pyplot's: the inline backend must not show it a second time.
+    def draw(t: int) -> Figure:
         fig = Figure(figsize=(cell_inches * columns, cell_inches * rows))
         axes = fig.subplots(rows, columns, squeeze=False)
         for ax, (label, traj) in zip(axes.flat, arrays.items()):
@@ -61,9 +85,21 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
         for ax in axes.flat[len(arrays):]:
             ax.axis("off")
         fig.tight_layout()
-        box.figure = fig
-        image.value = _png(fig)
+        return fig
 
-    slider.observe(lambda change: draw(change["new"]), names="value")
-    draw(0)
-    return box
+    return figure_slider(draw, 0, steps, description="t")
+
+
+def visible_count_slider(trajectories, value: int = 1) -> widgets.VBox:
+    """A slider over the number of visible trajectories, redrawing coverage and weights.
+
+    Args:
+        trajectories: ``(n, T + 1, H, W)`` 0/1 array, in visibility order.
+        value: Initial visible count.
+
+    Returns:
+        A :func:`figure_slider` from 1 to n (see :func:`lifelab.plots.plot_dataset_growth`).
+    """
+    coverage = cumulative_coverage(trajectories)
+    return figure_slider(lambda k: plot_dataset_growth(coverage, k, fig=Figure(figsize=(13, 3.4))),
+                         1, len(coverage), value=value, description="visible")

@@ -12,6 +12,7 @@ from lifelab import random_boards, simulate  # noqa: E402
 from lifelab.plots import (  # noqa: E402
     animate_trajectory,
     plot_board,
+    plot_dataset_growth,
     plot_difference,
     plot_population,
     plot_snapshot_grid,
@@ -67,3 +68,29 @@ def test_animation_is_written_atomically(trajectories, tmp_path):
     assert [p.name for p in path.parent.iterdir()] == ["life.gif"]  # no temporary left behind
     with pytest.raises(ValueError, match="GIF"):
         animate_trajectory(trajectories["life"], tmp_path / "life.mp4")
+
+
+def test_visible_count_slider_redraws_coverage_and_weights():
+    from lifelab.widgets import visible_count_slider
+
+    traj = simulate("B3/S23", random_boards(4, (10, 10), seed=1), 5)
+    widget = visible_count_slider(traj)
+    control, image = widget.children
+    assert (control.min, control.max, control.value) == (1, 4, 1)
+    assert widget.figure.axes[1].get_title() == "class counts, 1 visible"
+    first = image.value
+    control.value = 3
+    assert image.value != first
+    assert widget.figure.axes[1].get_title() == "class counts, 3 visible"
+    bars = widget.figure.axes[2].patches
+    assert len(bars) == 3 * 3  # three schemes, three visible trajectories
+
+
+def test_plot_dataset_growth_checks_visible():
+    from lifelab.data import cumulative_coverage
+
+    coverage = cumulative_coverage(simulate("B3/S23", random_boards(2, (6, 6), seed=0), 3))
+    assert coverage.shape == (2, 512) and coverage[1].sum() == 2 * 3 * 36
+    with pytest.raises(ValueError, match="visible must be in 1-2"):
+        plot_dataset_growth(coverage, 3)
+    plt.close("all")
