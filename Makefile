@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/lifelab simulate HighLife --boards 256 --size 64 --steps 100
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests $(NOTEBOOKS:.py=.ipynb) --nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/python -m pytest tests $(NOTEBOOKS:.py=.ipynb) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
