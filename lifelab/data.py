@@ -440,7 +440,9 @@ class TrajectoryDataset(Dataset):
 
     def __getitem__(self, index: int):
         position, traj, t = self._locate(int(index))
-        weight = torch.tensor(self.weights()[position], dtype=torch.float32)
+        if getattr(self, "_weights_for", None) != self.visible:  # recomputed only after a reveal
+            self._weights_for, self._weights = self.visible, torch.from_numpy(self.weights()).float()
+        weight = self._weights[position]
         return self._encode(self._traj[traj, t]), self._traj[traj, t + 1].long(), weight
 
     def tensors(self, device=None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
