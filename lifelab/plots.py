@@ -22,7 +22,9 @@ __all__ = [
     "plot_board",
     "plot_difference",
     "plot_population",
+    "plot_predictions",
     "plot_snapshot_grid",
+    "plot_training_curves",
 ]
 
 BOARD_CMAP = ListedColormap(["#ffffff", "#1f1f3a"])
@@ -249,5 +251,83 @@ def plot_dataset_growth(coverage: np.ndarray, visible: int, schemes: Sequence[st
                  trajectory_weights(visible, scheme), width=width, label=scheme)
     ax_w.set(xlabel="trajectory (oldest first)", ylabel="weight (mean 1)", title="weights")
     ax_w.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def plot_training_curves(histories: Mapping[str, object], fig=None):
+    """Training curves of one or more runs: loss, per-cell and per-board accuracy.
+
+    Solid lines are the training set, dashed lines the validation set
+    (when the run had one).  The loss axis is logarithmic; the cell
+    accuracy panel shows the error ``1 - accuracy`` on a log axis too, since
+    the interesting part is the last few wrong cells.
+
+    Args:
+        histories: ``{label: History}`` (:class:`lifelab.train.History`).
+        fig: A matplotlib Figure to draw on; a new pyplot figure if None.
+
+    Returns:
+        The figure.
+    """
+    if not histories:
+        raise ValueError("no training histories to plot")
+    if fig is None:
+        fig = plt.figure(figsize=(13, 3.3))
+    ax_loss, ax_cell, ax_board = fig.subplots(1, 3)
+    for i, (label, h) in enumerate(histories.items()):
+        color = f"C{i % 10}"
+        ax_loss.plot(h.epoch, h.train_loss, color=color, label=label)
+        ax_cell.plot(h.epoch, np.maximum(1 - np.asarray(h.train_cell_acc), 1e-6), color=color, label=label)
+        ax_board.plot(h.epoch, h.train_board_acc, color=color, label=label)
+        if h.val_loss:
+            ax_loss.plot(h.epoch, h.val_loss, color=color, ls="--")
+            ax_cell.plot(h.epoch, np.maximum(1 - np.asarray(h.val_cell_acc), 1e-6), color=color, ls="--")
+            ax_board.plot(h.epoch, h.val_board_acc, color=color, ls="--")
+        if h.converged_epoch is not None:
+            ax_board.plot([h.converged_epoch], [1.0], "*", color=color, ms=9)
+    ax_loss.set(yscale="log", xlabel="epoch", ylabel="weighted cross-entropy", title="loss")
+    ax_cell.set(yscale="log", xlabel="epoch", ylabel="1 - cell accuracy (floor 1e-6)", title="cells wrong")
+    ax_board.set(xlabel="epoch", ylabel="boards exactly right", ylim=(-0.03, 1.03),
+                 title="boards right (star: converged)")
+    for ax in (ax_loss, ax_cell, ax_board):
+        ax.grid(alpha=0.3)
+    ax_board.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_predictions(boards, truth, predicted, labels: Sequence[str] | None = None, cell_inches: float = 1.6):
+    """Predicted vs true next boards: input, truth, prediction, and their difference, one row per example.
+
+    Args:
+        boards: ``(n, H, W)`` input boards.
+        truth: ``(n, H, W)`` true next boards.
+        predicted: ``(n, H, W)`` predicted next boards.
+        labels: Row labels (e.g. the rule of each row).
+        cell_inches: Size of each panel.
+
+    Returns:
+        The figure.
+    """
+    boards, truth, predicted = (np.asarray(a).astype(bool) for a in (boards, truth, predicted))
+    if boards.ndim != 3 or boards.shape != truth.shape or boards.shape != predicted.shape:
+        raise ValueError(f"boards, truth and predicted must share one (n, H, W) shape, got "
+                         f"{boards.shape}, {truth.shape}, {predicted.shape}")
+    n = len(boards)
+    if labels is not None and len(labels) != n:
+        raise ValueError(f"got {len(labels)} labels for {n} rows")
+    fig, axes = plt.subplots(n, 4, figsize=(4 * cell_inches, n * cell_inches + 0.3), squeeze=False)
+    for i in range(n):
+        wrong = int((truth[i] != predicted[i]).sum())
+        plot_board(boards[i], ax=axes[i, 0], title="x_t" if i == 0 else None)
+        plot_board(truth[i], ax=axes[i, 1], title="true x_t+1" if i == 0 else None)
+        plot_board(predicted[i], ax=axes[i, 2], title="predicted" if i == 0 else None)
+        plot_difference(predicted[i], truth[i], ax=axes[i, 3], labels=("predicted", "true"),
+                        title=f"{wrong} cells wrong")
+        if i < n - 1:
+            axes[i, 3].get_legend().remove()
+        if labels is not None:
+            axes[i, 0].set_ylabel(labels[i], fontsize=8)
     fig.tight_layout()
     return fig
