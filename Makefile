@@ -36,6 +36,7 @@ notebooks: sync
 
 bench: $(STAMP)
 	$(BIN)/python bench/simulate.py
+	$(BIN)/python bench/train.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -126,7 +126,7 @@ class MinimalCNN(LifeModel):
 
     __version__ = "1.0.0"
 
-    def __init__(self, width: int = 8):
+    def __init__(self, width: int = 16):
         """Args:
             width: Width knob (>= 1).
         """
@@ -254,7 +254,7 @@ class TiedCNN(LifeModel):
 
     __version__ = "1.0.0"
 
-    def __init__(self, group: str = "p4", width: int = 8, kernel_size: int = 3):
+    def __init__(self, group: str = "p4", width: int = 16, kernel_size: int = 3):
         """Args:
             group: ``"p4"`` or ``"p4m"`` (``"trivial"`` gives an untied MinimalCNN).
             width: Width knob, as in :class:`MinimalCNN`.
@@ -321,6 +321,28 @@ class EquivariantCNN(LifeModel):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(enn.GeometricTensor(x, self.in_type)).tensor
+
+    # R2Conv keeps its expanded filter as a buffer only sometimes (after
+    # construction and in eval mode), so the keys of a plain state_dict
+    # depend on the mode history.  The filters are derived from the
+    # parameters; checkpoints hold the parameters only.
+    _DERIVED = ("filter", "expanded_bias")
+
+    def state_dict(self, *args, **kwargs):
+        """The parameters (and other state) without e2cnn's derived, mode-dependent filter buffers."""
+        state = super().state_dict(*args, **kwargs)
+        for key in [k for k in state if k.rsplit(".", 1)[-1] in self._DERIVED]:
+            del state[key]
+        return state
+
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+        """Load parameters saved in either mode; the filters are rebuilt from them."""
+        was_training = self.training
+        self.train()  # drops any expanded filters; eval() below rebuilds them from the loaded parameters
+        state = {k: v for k, v in state_dict.items() if k.rsplit(".", 1)[-1] not in self._DERIVED}
+        result = super().load_state_dict(state, strict=strict, assign=assign)
+        self.train(was_training)
+        return result
 
     def export(self) -> nn.Sequential:
         """The same network as plain torch modules (``Conv2d``, ``ReLU``): identical outputs, faster inference.

@@ -325,9 +325,11 @@ def plot_predictions(boards, truth, predicted, labels: Sequence[str] | None = No
         plot_board(predicted[i], ax=axes[i, 2], title="predicted" if i == 0 else None)
         plot_difference(predicted[i], truth[i], ax=axes[i, 3], labels=("predicted", "true"),
                         title=f"{wrong} cells wrong")
-        if i < n - 1:
-            axes[i, 3].get_legend().remove()
+        axes[i, 3].get_legend().remove()
         if labels is not None:
             axes[i, 0].set_ylabel(labels[i], fontsize=8)
-    fig.tight_layout()
+    handles = [plt.Rectangle((0, 0), 1, 1, color=DIFF_CMAP(i)) for i in (1, 2, 3)]
+    fig.tight_layout(rect=(0, 0.3 / (n * cell_inches + 0.3), 1, 1))
+    fig.legend(handles, ["both", "only predicted", "only true"], loc="lower center", ncol=3, fontsize=7,
+               frameon=False)
     return fig

@@ -219,7 +219,7 @@ def _check_positive(name: str, value, integer: bool = False, allow_zero: bool = 
 
 
 def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDataset | None = None,
-          epochs: int = 100, batch_size: int = 32, lr: float = 1e-2, schedule: str = "cosine",
+          epochs: int = 100, batch_size: int = 8, lr: float = 1e-2, schedule: str = "cosine",
           l1: float = 1e-5, consistency: float = 0.0, group: str = "p4m", early_stop: bool = True,
           device=None, amp: bool = False, seed: int = 0, checkpoint=None, rule: Rule | str | None = None,
           progress: bool = True) -> History:

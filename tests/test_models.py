@@ -165,3 +165,25 @@ def test_an_exact_handmade_network_simulates_life():
         boards = random_boards(4, (16, 16), density, seed=7)
         np.testing.assert_array_equal(predict(model, boards), simulate("B3/S23", boards, 1)[:, 1])
     assert not np.array_equal(predict(model, boards), simulate("B36/S23", boards, 1)[:, 1])
+
+
+def test_e2cnn_state_round_trips_whatever_the_mode():
+    """e2cnn keeps derived filter buffers only in some modes; checkpoints must not depend on that."""
+    torch.manual_seed(0)
+    trained = EquivariantCNN("p4", width=2)
+    trained.eval()
+    trained.train()
+    with torch.no_grad():
+        next(trained.parameters()).add_(1.0)
+    saved = trained.state_dict()
+    assert not any(k.endswith(".filter") for k in saved)
+    fresh = EquivariantCNN("p4", width=2)  # fresh R2Convs hold a filter buffer
+    fresh.load_state_dict(saved)
+    eval_mode = EquivariantCNN("p4", width=2).eval()
+    eval_mode.load_state_dict(trained.eval().state_dict())
+    assert not eval_mode.training
+    x = one_hot(random_boards(2, (8, 8), seed=4))
+    with torch.no_grad():
+        expected = trained.eval()(x)
+        torch.testing.assert_close(fresh.eval()(x), expected)
+        torch.testing.assert_close(eval_mode(x), expected)

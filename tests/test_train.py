@@ -179,3 +179,21 @@ def test_training_learns_life_exactly_on_cpu():
     assert "converged after epoch" in h.summary()
     restored = History.from_dict(h.as_dict())
     assert restored == h
+
+
+def test_training_figures(life):
+    import matplotlib.pyplot as plt
+
+    from lifelab.plots import plot_predictions
+
+    ds = TrajectoryDataset(life, visible=2, max_transitions=2)
+    h = train(MinimalCNN(width=2), ds, val=TrajectoryDataset(life[2:], visible=1, max_transitions=2), epochs=2,
+              early_stop=False, device="cpu", progress=False)
+    fig = h.plot(label="baseline")
+    assert len(fig.axes) == 3 and fig.axes[2].get_legend().get_texts()[0].get_text() == "baseline"
+    assert len(fig.axes[0].lines) == 2  # train and validation loss
+    fig = plot_predictions(life[:2, 0], life[:2, 1], life[:2, 1], labels=["a", "b"])
+    assert fig.axes[3].get_title() == "0 cells wrong"
+    with pytest.raises(ValueError, match="share one"):
+        plot_predictions(life[:2, 0], life[:1, 1], life[:2, 1])
+    plt.close("all")

@@ -1,0 +1,83 @@
+"""Wall time to 100% transition accuracy, per model family, against the plain baseline.
+
+    .venv/bin/python bench/train.py [--rules B3/S23 B36/S23] [--seeds 3] [--device cpu]
+
+For each rule and model family, trains from ``--seeds`` initialisations on
+the same data (8 trajectories of 32x32 cells, 16 steps, 6 for training) with
+the default settings of ``lifelab.train.train`` and early stop, and reports
+how many runs reached 100% of training transitions exactly right, the median
+epochs and the median wall time of those runs, and the time ratio against
+the translation-only baseline (MinimalCNN) run side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import torch
+
+import lifelab
+from lifelab.data import TrajectoryDataset
+from lifelab.models import build_model
+from lifelab.train import train
+
+FAMILIES = {
+    "minimal (baseline)": ("minimal", {}),
+    "SimpleCNNTiny": ("tiny", {}),
+    "SimpleCNNSmall": ("small", {}),
+    "MultiScale": ("multiscale", {}),
+    "tied p4m": ("tied", {"group": "p4m"}),
+    "minimal + consistency": ("minimal", {}),
+    "e2cnn p4": ("e2cnn", {"group": "p4"}),
+    "e2cnn p4m": ("e2cnn", {"group": "p4m"}),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rules", nargs="+", default=["B3/S23", "B36/S23"])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--device", default=None, help="default: lifelab.get_device()")
+    args = parser.parse_args()
+    device = lifelab.get_device(args.device)
+    print(f"device: {device}, torch threads: {torch.get_num_threads()}, seeds: {args.seeds}, "
+          f"max epochs: {args.epochs}")
+    for rulestring in args.rules:
+        rule = lifelab.Rule.parse(rulestring)
+        traj = lifelab.simulate(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
+        train_set, val_set = TrajectoryDataset(traj, visible=8).split(0.25, seed=0)
+        print(f"\n{rule} ({len(train_set)} training transitions of 32x32)")
+        print(f"{'family':24s} {'params':>7s} {'reached':>8s} {'epochs':>7s} {'seconds':>8s} {'vs baseline':>12s}")
+        baseline = None
+        for name, (family, config) in FAMILIES.items():
+            times, epochs, params = [], [], 0
+            for seed in range(args.seeds):
+                lifelab.seed_everything(seed)
+                model = build_model(family, **config)
+                params = model.n_parameters
+                consistency = 1.0 if "consistency" in name else 0.0
+                if device.type == "cuda":
+                    torch.cuda.synchronize()
+                start = time.perf_counter()
+                history = train(model, train_set, val=val_set, epochs=args.epochs, consistency=consistency,
+                                group="p4m", device=device, seed=seed, progress=False)
+                if device.type == "cuda":
+                    torch.cuda.synchronize()
+                if history.converged_epoch is not None:
+                    times.append(time.perf_counter() - start)
+                    epochs.append(history.converged_epoch)
+            if times:
+                seconds = statistics.median(times)
+                baseline = seconds if baseline is None else baseline
+                ratio = f"{seconds / baseline:.2f}x" if baseline else "-"
+                print(f"{name:24s} {params:7d} {len(times):>5d}/{args.seeds:<2d} {statistics.median(epochs):7.0f} "
+                      f"{seconds:8.2f} {ratio:>12s}")
+            else:
+                print(f"{name:24s} {params:7d} {0:>5d}/{args.seeds:<2d} {'-':>7s} {'-':>8s} {'-':>12s}")
+
+
+if __name__ == "__main__":
+    main()
