@@ -11,6 +11,7 @@ from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 from matplotlib import animation
 from matplotlib.colors import ListedColormap
 
@@ -18,11 +19,15 @@ from lifelab.utils import atomic_path
 
 __all__ = [
     "animate_trajectory",
-    "plot_dataset_growth",
     "plot_board",
+    "plot_confidence",
+    "plot_count_kernels",
+    "plot_dataset_growth",
     "plot_difference",
+    "plot_kernels",
     "plot_population",
     "plot_predictions",
+    "plot_sensitivity",
     "plot_snapshot_grid",
     "plot_training_curves",
 ]
@@ -165,10 +170,12 @@ def plot_population(trajectories: Mapping[str, np.ndarray], ax=None, density: bo
 
 
 def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | None = None, dpi: int = 80) -> Path:
-    """Write a trajectory as an animated GIF, atomically.
+    """Write a trajectory (or several side by side) as an animated GIF, atomically.
 
     Args:
-        trajectory: ``(steps + 1, height, width)`` 0/1 array.
+        trajectory: ``(steps + 1, height, width)`` 0/1 array, or a mapping
+            ``{label: trajectory}`` of equally long trajectories shown side by
+            side (e.g. a network's rollout next to the true rule).
         path: Output file (``.gif``); its folder is created if missing.
         fps: Frames per second.
         title: Optional title; the step number is appended to it.
@@ -177,22 +184,30 @@ def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | 
     Returns:
         The path written.
     """
-    traj = _trajectory(trajectory)
+    panels = ({str(k): _trajectory(v) for k, v in trajectory.items()} if isinstance(trajectory, Mapping)
+              else {"": _trajectory(trajectory)})
+    if not panels or len({len(t) for t in panels.values()}) != 1:
+        raise ValueError("trajectories to animate side by side must be non-empty and equally long")
     path = Path(path)
     if path.suffix.lower() != ".gif":
         raise ValueError(f"animations are written as GIF; got {path.name!r}")
-    fig, ax = plt.subplots(figsize=(3, 3))
-    image = ax.imshow(traj[0], cmap=BOARD_CMAP, vmin=0, vmax=1, interpolation="nearest")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    label = ax.set_title("", fontsize=9)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3 * len(panels), 3.2), squeeze=False)
+    images = []
+    for ax, (label, traj) in zip(axes[0], panels.items()):
+        images.append(ax.imshow(traj[0], cmap=BOARD_CMAP, vmin=0, vmax=1, interpolation="nearest"))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel(label, fontsize=9)
+    heading = fig.suptitle("", fontsize=9)
+    trajectories = list(panels.values())
 
     def frame(t):
-        image.set_data(traj[t])
-        label.set_text(f"{title + '  ' if title else ''}t={t}")
-        return image, label
+        for image, traj in zip(images, trajectories):
+            image.set_data(traj[t])
+        heading.set_text(f"{title + '  ' if title else ''}t={t}")
+        return (*images, heading)
 
-    anim = animation.FuncAnimation(fig, frame, frames=len(traj), blit=False)
+    anim = animation.FuncAnimation(fig, frame, frames=len(trajectories[0]), blit=False)
     with atomic_path(path) as tmp:
         anim.save(tmp, writer=animation.PillowWriter(fps=fps), dpi=dpi)
     plt.close(fig)
@@ -332,4 +347,160 @@ def plot_predictions(boards, truth, predicted, labels: Sequence[str] | None = No
     fig.tight_layout(rect=(0, 0.3 / (n * cell_inches + 0.3), 1, 1))
     fig.legend(handles, ["both", "only predicted", "only true"], loc="lower center", ncol=3, fontsize=7,
                frameon=False)
+    return fig
+
+
+def _mosaic(weight: np.ndarray) -> np.ndarray:
+    """Tile ``(out, in, k, k)`` kernels: out channels along x, in channels along y, NaN gaps."""
+    out, c_in, kh, kw = weight.shape
+    tile = np.full((c_in * (kh + 1) - 1, out * (kw + 1) - 1), np.nan)
+    for o in range(out):
+        for i in range(c_in):
+            tile[i * (kh + 1): i * (kh + 1) + kh, o * (kw + 1): o * (kw + 1) + kw] = weight[o, i]
+    return tile
+
+
+def _model_layers(model) -> list[tuple[str, np.ndarray]]:
+    from lifelab.models import EquivariantCNN, TiedConv2d
+
+    net = model.export() if isinstance(model, EquivariantCNN) else model
+    layers = []
+    for name, module in net.named_modules():
+        if isinstance(module, TiedConv2d):
+            free = module.weight.detach().cpu().numpy()  # (out, in, orbits)
+            layers.append((f"{name}: tied, free values (in x orbit)", free[:, :, None, :]))
+        elif isinstance(module, torch.nn.Conv2d):
+            layers.append((f"{name}: {module.in_channels}->{module.out_channels}, "
+                           f"{module.kernel_size[0]}x{module.kernel_size[1]}", module.weight.detach().cpu().numpy()))
+    return layers
+
+
+def plot_kernels(model, fig=None, max_out: int = 32):
+    """Every convolution kernel of a model as heat maps on one shared, centred colour scale.
+
+    Spatial layers are tiled (output channels across, input channels down);
+    1x1 layers appear as ``in x out`` weight matrices.  e2cnn models are shown
+    after ``.export()`` (their expanded filters); a weight-tied layer shows
+    its handful of free values (one row per input channel, one column per
+    kernel orbit: for 3x3, corner, edge, centre in orbit order).
+
+    Args:
+        model: A model of the zoo.
+        fig: A matplotlib Figure to draw on; a new pyplot figure if None.
+        max_out: Show at most this many output channels per layer.
+
+    Returns:
+        The figure.
+    """
+    layers = [(name, w[:max_out]) for name, w in _model_layers(model)]
+    if not layers:
+        raise ValueError(f"{type(model).__name__} has no convolution layers")
+    tiles = []
+    for name, w in layers:
+        if w.shape[2:] == (1, 1):
+            tiles.append((name + " (rows: inputs, columns: outputs)", w[:, :, 0, 0].T))
+        else:
+            tiles.append((name, _mosaic(w)))
+    scale = max(float(np.nanmax(np.abs(t))) for _, t in tiles) or 1.0
+    heights = [max(t.shape[0], 4) for _, t in tiles]
+    if fig is None:
+        fig = plt.figure(figsize=(12, 0.8 + 0.6 * len(tiles) + 0.09 * sum(heights)))
+    axes = fig.subplots(len(tiles), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+    for ax, (name, tile) in zip(axes, tiles):
+        image = ax.imshow(tile, cmap="RdBu_r", vmin=-scale, vmax=scale, interpolation="nearest", aspect="auto")
+        ax.set_title(name, fontsize=8, loc="left")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.colorbar(image, ax=list(axes), shrink=0.8, label="weight")
+    return fig
+
+
+def plot_count_kernels(kernels, similarity: Mapping[str, np.ndarray], ax_row=None, max_kernels: int = 16):
+    """First-layer kernels as the alive indicator sees them, each with its neighbour-count similarity.
+
+    Args:
+        kernels: ``(channels, 3, 3)`` from :func:`lifelab.extract.first_layer_kernels`.
+        similarity: From :func:`lifelab.extract.count_kernel_similarity`.
+        ax_row: Sequence of axes to draw on (one per kernel); a new figure if None.
+        max_kernels: Show the kernels with the largest weights, at most this many.
+
+    Returns:
+        The figure.
+    """
+    kernels = np.asarray(kernels)
+    order = np.argsort(-np.abs(kernels).reshape(len(kernels), -1).sum(axis=1))[:max_kernels]
+    if ax_row is None:
+        fig, ax_row = plt.subplots(1, len(order), figsize=(1.15 * len(order), 1.6), squeeze=False)
+        ax_row = ax_row[0]
+    fig = ax_row[0].figure
+    for ax, c in zip(ax_row, order):
+        scale = float(np.abs(kernels[c]).max()) or 1.0
+        ax.imshow(kernels[c], cmap="RdBu_r", vmin=-scale, vmax=scale)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"M {abs(similarity['moore'][c]):.2f}\nV {abs(similarity['vonneumann'][c]):.2f}", fontsize=7)
+    return fig
+
+
+def plot_confidence(result, ax=None, title: str | None = None):
+    """The extracted table and its confidence, arranged by centre state and live Moore neighbours.
+
+    Each small square is one of the 512 patterns, in a column by its number
+    of live Moore neighbours (birth panel: centre dead; survival panel:
+    centre alive).  Red means "alive next", blue "dead next"; pale means the
+    network was unsure.  An outer-totalistic Moore rule gives single-coloured
+    columns.
+
+    Args:
+        result: An :class:`lifelab.extract.ExtractionResult` of a local model.
+        ax: Axes to draw on; a new figure if None.
+        title: Optional title.
+
+    Returns:
+        The figure.
+    """
+    if result.table.shape != (512,):
+        raise ValueError("the confidence map needs a 3x3 (512-pattern) extraction")
+    from lifelab.extract import indicator_patterns
+
+    patterns = indicator_patterns(3, 3)
+    centre = patterns[:, 1, 1]
+    counts = patterns.sum(axis=(1, 2)) - centre
+    signed = np.where(result.table, result.confidence, -result.confidence)
+    grid = np.full((70, 19), np.nan)
+    for state in (0, 1):
+        for k in range(9):
+            members = np.flatnonzero((centre == state) & (counts == k))
+            grid[: len(members), state * 10 + k] = signed[members]
+    fig, ax = _new_ax(ax, figsize=(5.5, 4))
+    ax.imshow(grid, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto", interpolation="nearest")
+    ax.set_xticks(list(range(9)) + list(range(10, 19)), [str(k) for k in range(9)] * 2, fontsize=7)
+    ax.set_yticks([])
+    ax.set_xlabel("live Moore neighbours:  birth (centre dead)  |  survival (centre alive)", fontsize=8)
+    ax.set_ylabel("patterns with that count", fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
+def plot_sensitivity(sens, ax=None, title: str | None = None):
+    """Influence of each offset on a cell's prediction; decisive offsets outlined.
+
+    Args:
+        sens: A :class:`lifelab.extract.Sensitivity`.
+        ax: Axes to draw on; a new figure if None.
+        title: Optional title.
+
+    Returns:
+        The figure.
+    """
+    fig, ax = _new_ax(ax, figsize=(3, 3))
+    r = sens.radius
+    ax.imshow(sens.influence, cmap="Greys", vmin=0, vmax=1, extent=(-r - 0.5, r + 0.5, r + 0.5, -r - 0.5))
+    for dy, dx in sens.offsets:
+        ax.add_patch(plt.Rectangle((dx - 0.5, dy - 0.5), 1, 1, fill=False, edgecolor="C3", lw=1.5))
+    ax.set_xticks(range(-r, r + 1))
+    ax.set_yticks(range(-r, r + 1))
+    ax.tick_params(labelsize=6)
+    ax.set_title(title or f"influence ({len(sens.offsets)} decisive cells)", fontsize=9)
     return fig

@@ -20,15 +20,15 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from lifelab.data import TrajectoryDataset
+from lifelab.data import TrajectoryDataset, load_or_generate
 from lifelab.models import LifeModel, build_model
 from lifelab.rules import Rule
 from lifelab.simulate import as_rule
 from lifelab.symmetry import consistency_loss, group_elements
 from lifelab.utils import atomic_path, data_dir
 
-__all__ = ["CHECKPOINT_FORMAT", "History", "checkpoint_path", "evaluate", "l1_penalty", "load_checkpoint",
-           "load_model", "train"]
+__all__ = ["CHECKPOINT_FORMAT", "ZOO", "History", "checkpoint_path", "evaluate", "fit_zoo_model", "l1_penalty",
+           "load_checkpoint", "load_model", "new_zoo_model", "train"]
 
 CHECKPOINT_FORMAT = "lifelab-checkpoint-1"
 SCHEDULES = ("cosine", "constant")
@@ -350,3 +350,52 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
             break
     bar.close()
     return history
+
+
+#: The zoo the notebooks train, by label: ``(family, model config, extra train() arguments)``.
+#: "minimal+consistency" is the soft route: the plain baseline with a p4m consistency loss.
+ZOO: dict[str, tuple[str, dict, dict]] = {
+    "minimal": ("minimal", {}, {}),
+    "tiny": ("tiny", {}, {}),
+    "small": ("small", {}, {}),
+    "multiscale": ("multiscale", {}, {}),
+    "minimal+consistency": ("minimal", {}, {"consistency": 1.0, "group": "p4m"}),
+    "tied-p4": ("tied", {"group": "p4"}, {}),
+    "tied-p4m": ("tied", {"group": "p4m"}, {}),
+    "e2cnn-p4": ("e2cnn", {"group": "p4"}, {}),
+    "e2cnn-p4m": ("e2cnn", {"group": "p4m"}, {}),
+}
+
+
+def new_zoo_model(label: str, seed: int = 0) -> LifeModel:
+    """A freshly initialised zoo model; the same ``seed`` gives the same weights whatever ran before."""
+    if label not in ZOO:
+        raise ValueError(f"unknown zoo label {label!r}; expected one of {list(ZOO)}")
+    from lifelab.utils import seed_everything
+
+    seed_everything(seed)
+    family, config, _ = ZOO[label]
+    return build_model(family, **config)
+
+
+def fit_zoo_model(label: str, rule: Rule | str, *, n_traj: int = 8, size: int = 32, steps: int = 16,
+                  density: float = 0.4, seed: int = 0, epochs: int = 100, device=None, amp: bool = False,
+                  progress: bool = True) -> tuple[LifeModel, History, tuple[TrajectoryDataset, TrajectoryDataset]]:
+    """Train a zoo model on a rule's cached trajectories, or reload it from its checkpoint.
+
+    The data are ``n_traj`` seeded trajectories from :func:`lifelab.data.load_or_generate`,
+    split by trajectory into 75% training and 25% validation.  The
+    checkpoint name records every setting, so notebooks that ask for the
+    same run share it (notebook 04 reuses notebook 03's models).
+
+    Returns:
+        ``(model, history, (train_set, val_set))``.
+    """
+    rule = as_rule(rule)
+    model = new_zoo_model(label, seed)
+    trajectories = load_or_generate(rule, n_traj, (size, size), steps, density=density, seed=seed)
+    train_set, val_set = TrajectoryDataset(trajectories, visible=n_traj).split(0.25, seed=seed)
+    name = f"{rule}_{label}_{n_traj}x{size}x{steps}_d{density}_s{seed}_e{epochs}"
+    history = train(model, train_set, val=val_set, epochs=epochs, device=device, amp=amp, seed=seed, rule=rule,
+                    checkpoint=checkpoint_path(name), progress=progress, **ZOO[label][2])
+    return model, history, (train_set, val_set)

@@ -37,11 +37,10 @@
 import numpy as np
 
 import lifelab
-from lifelab.data import TrajectoryDataset, load_or_generate
-from lifelab.models import build_model, predict, rollout
+from lifelab.models import predict, rollout
 from lifelab.plots import plot_population, plot_predictions, plot_training_curves
 from lifelab.symmetry import equivariance_error
-from lifelab.train import checkpoint_path, train
+from lifelab.train import ZOO, fit_zoo_model, new_zoo_model
 from lifelab.widgets import trajectory_slider
 
 # %% tags=["parameters"]
@@ -64,34 +63,15 @@ rng = lifelab.seed_everything(SEED)
 # %% [markdown]
 # ## 1. The zoo
 #
-# Each entry: the model family, its constructor arguments, and extra
-# training arguments (the soft route is the baseline trained with a p4m
-# consistency loss).
+# `lifelab.train.ZOO` lists the models by label: the family, its constructor
+# arguments, and extra training arguments (the soft route is the baseline
+# trained with a p4m consistency loss).
 
 # %%
-ZOO = {
-    "minimal": ("minimal", {}, {}),
-    "tiny": ("tiny", {}, {}),
-    "small": ("small", {}, {}),
-    "multiscale": ("multiscale", {}, {}),
-    "minimal+consistency": ("minimal", {}, {"consistency": 1.0, "group": "p4m"}),
-    "tied-p4": ("tied", {"group": "p4"}, {}),
-    "tied-p4m": ("tied", {"group": "p4m"}, {}),
-    "e2cnn-p4": ("e2cnn", {"group": "p4"}, {}),
-    "e2cnn-p4m": ("e2cnn", {"group": "p4m"}, {}),
-}
-
-
-def new_model(label):
-    lifelab.seed_everything(SEED)  # same initialisation whatever ran before
-    family, config, _ = ZOO[label]
-    return build_model(family, **config)
-
-
 probe = lifelab.random_boards(4, (16, 16), DENSITY, seed=1)
 print(f"{'label':20s} {'class':15s} {'version':>7s} {'params':>6s} {'rot90 error':>12s} {'flip error':>11s}")
 for label in ZOO:
-    model = new_model(label)
+    model = new_zoo_model(label, SEED)
     errors = equivariance_error(model, probe, "p4m", per_element=True)
     rot, flip = errors["rot90"], errors["flip"]
     show = lambda e: "exact" if e < 1e-5 else f"{e:.1f}"  # noqa: E731
@@ -106,36 +86,25 @@ for label in ZOO:
 # edges and corners, coincide).  Here is one:
 
 # %%
-kernel = new_model("tied-p4m").net[0].kernel().detach()[0, 1]
+kernel = new_zoo_model("tied-p4m", SEED).net[0].kernel().detach()[0, 1]
 print(np.round(kernel.numpy(), 3))
 
 # %% [markdown]
-# ## 2. Data
+# ## 2. Data and training
 #
 # For each rule, `N_TRAJ` trajectories from seeded random boards (cached under
 # `data/`), split by trajectory: no board of a validation trajectory is seen in
-# training.
+# training.  `fit_zoo_model` trains one zoo entry on one rule, or reloads it
+# from its checkpoint under `data/checkpoints/` (named after every setting, so
+# notebook 04 reuses these models).
 
 # %%
-data = {}
-for rule in RULES:
-    trajectories = load_or_generate(rule, N_TRAJ, (SIZE, SIZE), STEPS, density=DENSITY, seed=SEED)
-    data[rule] = TrajectoryDataset(trajectories, visible=N_TRAJ).split(0.25, seed=SEED)
-train_set, val_set = data[ZOO_RULE]
-print(f"{len(RULES)} rules; per rule {len(train_set)} training and {len(val_set)} validation transitions "
-      f"of {SIZE}x{SIZE} cells")
+settings = dict(n_traj=N_TRAJ, size=SIZE, steps=STEPS, density=DENSITY, seed=SEED, epochs=EPOCHS, device=device,
+                amp=AMP)
 
 
-# %%
 def fit(label, rule):
-    """Train (or reload from its checkpoint) one zoo entry on one rule."""
-    model = new_model(label)
-    train_kwargs = ZOO[label][2]
-    name = f"03_{rule}_{label}_{N_TRAJ}x{SIZE}x{STEPS}_d{DENSITY}_s{SEED}_e{EPOCHS}"
-    train_part, val_part = data[rule]
-    history = train(model, train_part, val=val_part, epochs=EPOCHS, device=device, amp=AMP, seed=SEED,
-                    rule=rule, checkpoint=checkpoint_path(name), **train_kwargs)
-    return model, history
+    return fit_zoo_model(label, rule, **settings)
 
 
 # %% [markdown]
@@ -149,12 +118,14 @@ def fit(label, rule):
 # %% tags=["nbval-ignore-output"]
 # progress bars only
 zoo = {label: fit(label, ZOO_RULE) for label in ZOO}
+train_set, val_set = zoo["minimal"][2]
+print(f"per rule {len(train_set)} training and {len(val_set)} validation transitions of {SIZE}x{SIZE} cells")
 
 # %% tags=["nbval-ignore-output"]
 # The epochs to convergence depend on the float rounding of the machine; the
 # checks nbval compares are in the next cell.
 print(f"{'label':20s} {'params':>6s} {'converged at':>12s} {'val cells':>10s} {'val boards':>10s}")
-for label, (model, h) in zoo.items():
+for label, (model, h, _) in zoo.items():
     print(f"{label:20s} {model.n_parameters:6d} {str(h.converged_epoch):>12s} {h.val_cell_acc[-1]:10.5f} "
           f"{h.val_board_acc[-1]:10.3f}")
 
@@ -165,7 +136,7 @@ print("and predicts every validation cell right:", all(zoo[label][1].val_cell_ac
                                                       for label in equivariant))
 
 # %%
-fig = plot_training_curves({label: h for label, (_, h) in zoo.items()})
+fig = plot_training_curves({label: h for label, (_, h, _) in zoo.items()})
 
 # %% [markdown]
 # Solid lines are training, dashed validation; a star marks the epoch at
@@ -197,11 +168,11 @@ for rule in RULES:
     print(f"{rule:14s}{row}")
 
 # %%
-converged = sum(h.converged_epoch is not None for _, h in runs.values())
+converged = sum(h.converged_epoch is not None for _, h, _ in runs.values())
 print(f"converged: {converged} of {len(runs)} runs")
 
 # %%
-fig = plot_training_curves({f"{label} {rule}": h for (label, rule), (_, h) in runs.items()
+fig = plot_training_curves({f"{label} {rule}": h for (label, rule), (_, h, _) in runs.items()
                             if label == ALL_RULE_MODELS[-1]})
 
 # %% [markdown]
@@ -212,7 +183,7 @@ fig = plot_training_curves({f"{label} {rule}": h for (label, rule), (_, h) in ru
 label = ALL_RULE_MODELS[-1]
 inputs, truths, predictions = [], [], []
 for rule in RULES:
-    x, y, _ = data[rule][1].tensors()
+    x, y, _ = runs[label, rule][2][1].tensors()
     board = x[len(x) // 2, 1].bool().numpy()  # a mid-trajectory validation board
     inputs.append(board)
     truths.append(y[len(x) // 2].bool().numpy())
@@ -233,7 +204,7 @@ print(f"{label}: {wrong} wrong cells on {len(RULES)} validation boards of {SIZE}
 
 # %% tags=["nbval-ignore-output"]
 # Errors of the plain models depend on the last digits of training; nbval compares the next cell.
-errors = {label: equivariance_error(model, probe, "p4m", per_element=True) for label, (model, _) in zoo.items()}
+errors = {label: equivariance_error(model, probe, "p4m", per_element=True) for label, (model, _, _) in zoo.items()}
 print(f"{'label':20s} {'max rotation error':>19s} {'max flip error':>15s}")
 for label, e in errors.items():
     print(f"{label:20s} {max(e['rot90'], e['rot180'], e['rot270']):19.1e} "

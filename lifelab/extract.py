@@ -1,0 +1,513 @@
+"""Reading the rule back out of a trained network.
+
+The network is a black box from one-hot boards to next-state logits.  To
+turn it into an explicit :class:`~lifelab.rules.Rule`:
+
+1. :func:`sensitivity` finds which cells around a cell can change the
+   network's decision for it (flip one cell of many random boards, see
+   which outputs change class).  Only those cells are enumerated, so a
+   model with 5x5 kernels or a 9x9 receptive field costs no more than the
+   rule it computes, and a model that really looks further than 3x3 is
+   reported as non-local instead of being silently truncated.
+2. :func:`indicator_patterns` lists every pattern of the support cells; a
+   model that is equivariant under p4 or p4m is evaluated on one pattern
+   per orbit (102 of the 512 3x3 patterns for p4m) and the answer copied
+   to the rest of the orbit.
+3. Each pattern is evaluated in several surroundings (all dead and random);
+   the prediction must not depend on them.  The per-pattern confidence is
+   the smallest probability the network gives its chosen next state.
+4. The table becomes a ``Rule``, printed in its simplest exact notation.
+   Where it is not totalistic, :func:`nearest_totalistic` says which
+   entries stand in the way.
+
+:func:`generator_check` closes the loop: simulate the extracted rule from
+the data's initial boards and compare.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from lifelab.rules import NEIGHBOURHOODS, Rule
+from lifelab.simulate import as_rule, simulate
+from lifelab.symmetry import equivariance_error, group_elements, transform
+
+__all__ = ["ExtractionResult", "GeneratorCheck", "Sensitivity", "count_kernel_similarity", "extract_rule",
+           "first_layer_kernels", "generator_check", "indicator_patterns", "nearest_totalistic", "sensitivity"]
+
+MAX_CELLS = 20
+
+
+def indicator_patterns(w: int = 3, h: int = 3) -> np.ndarray:
+    """Every binary ``h x w`` pattern, in Golly's MAP order.
+
+    Pattern ``i`` has cell ``k`` (reading order, top-left first) alive when
+    bit ``w * h - 1 - k`` of ``i`` is set; for 3x3 that is exactly the MAP
+    weighting (NW = 256 ... SE = 1), so the network's predictions on the
+    patterns, in order, are a :class:`Rule` table.
+
+    Args:
+        w: Width of the window.
+        h: Height of the window.
+
+    Returns:
+        ``(2 ** (w * h), h, w)`` bool array.
+
+    Raises:
+        ValueError: For windows of more than 20 cells (over a million
+            patterns): enumerate the cells that matter instead
+            (:func:`sensitivity`, :func:`extract_rule`).
+    """
+    for name, value in (("w", w), ("h", h)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    cells = int(w) * int(h)
+    if cells > MAX_CELLS:
+        raise ValueError(f"a {w}x{h} window has 2^{cells} patterns; at most {MAX_CELLS} cells can be enumerated. "
+                         f"Find the cells that influence the output with sensitivity() and enumerate those")
+    return _bits(cells).reshape(-1, h, w)
+
+
+def _bits(k: int) -> np.ndarray:
+    index = np.arange(2 ** k, dtype=np.int64)
+    return ((index[:, None] >> np.arange(k - 1, -1, -1)) & 1).astype(bool)
+
+
+def _one_hot(boards: torch.Tensor) -> torch.Tensor:
+    return torch.stack([~boards, boards], dim=1).float()
+
+
+def _device_of(model) -> torch.device:
+    parameter = next(iter(model.parameters()), None)
+    return parameter.device if parameter is not None else torch.device("cpu")
+
+
+def _alive_probability(model, boards: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    """Probability of "alive" at every cell, in eval mode without gradients."""
+    device = _device_of(model)
+    was_training = model.training
+    model.eval()
+    out = []
+    try:
+        with torch.no_grad():
+            for chunk in torch.from_numpy(boards).split(batch_size):
+                out.append(model(_one_hot(chunk.to(device))).float().softmax(1)[:, 1].cpu())
+    finally:
+        model.train(was_training)
+    return torch.cat(out).numpy()
+
+
+@dataclass
+class Sensitivity:
+    """Which cells around a cell influence the network's output for it.
+
+    Attributes:
+        radius: Offsets ``-radius..radius`` were probed in each direction.
+        influence: ``(2r+1, 2r+1)`` largest change of the alive probability
+            when the cell at that offset (row, column from the centre) flips.
+        decisive: ``(2r+1, 2r+1)`` bool: flipping that cell changed the
+            predicted next state on at least one probe board.
+        outside: Largest change of the alive probability from cells beyond the radius.
+        boards: Probe boards used.
+    """
+
+    radius: int
+    influence: np.ndarray
+    decisive: np.ndarray
+    outside: float
+    boards: int
+
+    @property
+    def offsets(self) -> list[tuple[int, int]]:
+        """The decisive offsets ``(dy, dx)``, in reading order."""
+        return [(int(y) - self.radius, int(x) - self.radius) for y, x in zip(*np.nonzero(self.decisive))]
+
+    @property
+    def local(self) -> bool:
+        """True when every decisive cell lies in the 3x3 neighbourhood."""
+        return all(abs(dy) <= 1 and abs(dx) <= 1 for dy, dx in self.offsets)
+
+
+def sensitivity(model, radius: int = 4, n_boards: int = 256, seed: int = 0) -> Sensitivity:
+    """Probe which offsets can change the model's decision for a cell.
+
+    On each random board (densities spread from 0.1 to 0.9, so every
+    neighbour count occurs) one cell is flipped; by translation equivariance
+    the change of the output at offset ``-d`` from the flipped cell is the
+    influence of offset ``d``.  One forward pass per board covers every
+    offset at once.
+
+    Args:
+        model: A model of the zoo.
+        radius: Largest offset probed (the board is large enough that offsets up to twice that do not alias).
+        n_boards: Number of probe boards.
+        seed: Seed of the probe boards.
+
+    Returns:
+        A :class:`Sensitivity`.
+    """
+    if isinstance(radius, bool) or not isinstance(radius, (int, np.integer)) or radius < 1:
+        raise ValueError(f"radius must be a positive integer, got {radius!r}")
+    if isinstance(n_boards, bool) or not isinstance(n_boards, (int, np.integer)) or n_boards < 1:
+        raise ValueError(f"n_boards must be a positive integer, got {n_boards!r}")
+    size = 4 * radius + 4
+    rng = np.random.default_rng(seed)
+    density = np.linspace(0.1, 0.9, n_boards)[:, None, None]
+    boards = rng.random((n_boards, size, size)) < density
+    centre = size // 2
+    flipped = boards.copy()
+    flipped[:, centre, centre] ^= True
+    p0, p1 = _alive_probability(model, boards), _alive_probability(model, flipped)
+    change = np.abs(p1 - p0)
+    decided = (p0 > 0.5) != (p1 > 0.5)
+    # the output at cell q changed by the flip at c measures the influence of offset d = c - q
+    q = centre - np.arange(-radius, radius + 1)
+    change_map, decided_map = change.max(axis=0), decided.any(axis=0)
+    window = np.ix_(q, q)
+    outside = change_map.copy()
+    outside[window] = 0.0
+    return Sensitivity(radius=int(radius), influence=change_map[window], decisive=decided_map[window],
+                       outside=float(outside.max()), boards=int(n_boards))
+
+
+def nearest_totalistic(table, confidence=None) -> tuple[Rule, list[int]]:
+    """The outer-totalistic rule (Moore or von Neumann) closest to a 512-entry table.
+
+    Each (centre state, neighbour count) class takes the majority of its
+    entries, weighted by confidence when given.
+
+    Args:
+        table: ``(512,)`` bool truth table.
+        confidence: Optional ``(512,)`` weights of the entries.
+
+    Returns:
+        ``(rule, disagreements)``: the nearest rule and the MAP indices of the
+        entries where the table differs from it (fewest disagreements wins;
+        ties go to the smaller disagreeing confidence, then to Moore).
+    """
+    table = np.asarray(table, dtype=bool)
+    if table.shape != (512,):
+        raise ValueError(f"a rule table has 512 entries, got shape {table.shape}")
+    weight = np.ones(512) if confidence is None else np.asarray(confidence, dtype=float)
+    patterns = indicator_patterns(3, 3)
+    centre = patterns[:, 1, 1]
+    best = None
+    for name in ("moore", "vonneumann"):
+        counts = (patterns * NEIGHBOURHOODS[name].astype(bool)).sum(axis=(1, 2))
+        birth, survival = [], []
+        for state, chosen in ((False, birth), (True, survival)):
+            for k in range(int(NEIGHBOURHOODS[name].sum()) + 1):
+                members = (centre == state) & (counts == k)
+                if members.any() and weight[members & table].sum() > weight[members & ~table].sum():
+                    chosen.append(k)
+        rule = Rule.from_bs(birth, survival, neighbourhood=name)
+        wrong = np.flatnonzero(rule.table != table)
+        key = (len(wrong), float(weight[wrong].sum()))
+        if best is None or key < best[0]:
+            best = (key, rule, [int(i) for i in wrong])
+    return best[1], best[2]
+
+
+@dataclass
+class ExtractionResult:
+    """What :func:`extract_rule` read out of a model.
+
+    Attributes:
+        rule: The extracted rule; None when the model is not local to 3x3.
+        offsets: The cells enumerated (decisive offsets, plus the centre), reading order.
+        table: Next state for every pattern of ``offsets`` (for a local model,
+            the 512-entry MAP-order table of ``rule``).
+        confidence: Per pattern, the smallest probability given to the chosen next state.
+        low_confidence: Pattern indices with confidence below the threshold.
+        context_dependent: Pattern indices whose prediction changed with the surroundings.
+        group: The symmetry used to evaluate one pattern per orbit.
+        patterns_evaluated: Distinct patterns fed to the model.
+        evaluations: Patterns times surroundings.
+        sensitivity: The probe that chose ``offsets``.
+        nearest: For a non-totalistic table, the nearest Moore or von Neumann totalistic rule.
+        disagreements: MAP indices where ``table`` differs from ``nearest``.
+    """
+
+    rule: Rule | None
+    offsets: list[tuple[int, int]]
+    table: np.ndarray
+    confidence: np.ndarray
+    low_confidence: list[int]
+    context_dependent: list[int]
+    group: str
+    patterns_evaluated: int
+    evaluations: int
+    sensitivity: Sensitivity
+    nearest: Rule | None = None
+    disagreements: list[int] = field(default_factory=list)
+
+    @property
+    def local(self) -> bool:
+        """True when the model's decisions depend on the 3x3 neighbourhood only."""
+        return self.rule is not None
+
+    def summary(self) -> str:
+        """A few lines for a person: the rule, or why there is none, and how sure it is."""
+        lines = []
+        if self.rule is None:
+            far = [o for o in self.offsets if max(abs(o[0]), abs(o[1])) > 1]
+            lines.append(f"not a 3x3 rule: decisions depend on cells outside the 3x3 neighbourhood, at offsets {far}")
+        else:
+            lines.append(f"extracted rule: {self.rule}")
+            if self.nearest is not None:
+                lines.append(f"not totalistic; nearest totalistic rule {self.nearest} differs in "
+                             f"{len(self.disagreements)} {'entry' if len(self.disagreements) == 1 else 'entries'}: MAP indices {self.disagreements[:12]}"
+                             f"{' ...' if len(self.disagreements) > 12 else ''}")
+        lines.append(f"{self.patterns_evaluated} patterns evaluated ({self.evaluations} with surroundings; "
+                     f"symmetry {self.group}); cells enumerated: {len(self.offsets)}")
+        lines.append(f"lowest confidence {self.confidence.min():.3f}; {len(self.low_confidence)} patterns below "
+                     f"threshold; {len(self.context_dependent)} depend on the surroundings")
+        return "\n".join(lines)
+
+
+def _model_group(model, check_boards: np.ndarray) -> str:
+    declared = getattr(model, "symmetry", "trivial")
+    if declared in ("p4", "p4m") and equivariance_error(model, check_boards, declared) < 1e-4:
+        return declared
+    return "trivial"
+
+
+def _orbit_map(offsets: list[tuple[int, int]], group: str) -> np.ndarray:
+    """For each pattern index over ``offsets``, the smallest index in its orbit under ``group``.
+
+    Raises:
+        ValueError: If the cells are not closed under the group.
+    """
+    k = len(offsets)
+    bits = _bits(k)
+    weights = 1 << np.arange(k - 1, -1, -1, dtype=np.int64)
+    r = max(max(abs(dy), abs(dx)) for dy, dx in offsets)
+    grid = np.full((2 * r + 1, 2 * r + 1), -1)
+    for j, (dy, dx) in enumerate(offsets):
+        grid[dy + r, dx + r] = j
+    canonical = np.arange(2 ** k)
+    for g in group_elements(group)[1:]:
+        moved = transform(grid, g)  # moved[p] is the cell that g carries to position p
+        source = np.array([moved[dy + r, dx + r] for dy, dx in offsets])
+        if (source < 0).any():
+            raise ValueError("the enumerated cells are not closed under the symmetry group")
+        canonical = np.minimum(canonical, (bits[:, source] * weights).sum(axis=1))
+    return canonical
+
+
+def _enumerate(model, offsets, group, contexts, reach, rng):
+    """Evaluate every pattern of ``offsets`` (one per orbit) in ``contexts`` surroundings.
+
+    Returns:
+        ``(table, confidence, varies, evaluated)`` over all ``2 ** len(offsets)`` patterns.
+    """
+    canonical = np.arange(2 ** len(offsets))
+    if group != "trivial":
+        try:
+            canonical = _orbit_map(offsets, group)
+        except ValueError:
+            group = "trivial"
+    representatives = np.unique(canonical)
+    size = 2 * reach + 1
+    bits = _bits(len(offsets))[representatives]
+    n = len(representatives)
+    boards = np.zeros((contexts, n, size, size), dtype=bool)
+    for c in range(1, contexts):
+        boards[c] = rng.random((n, size, size)) < 0.5
+    for j, (dy, dx) in enumerate(offsets):
+        boards[:, :, reach + dy, reach + dx] = bits[:, j]
+    p_alive = _alive_probability(model, boards.reshape(-1, size, size))[:, reach, reach].reshape(contexts, n)
+    chosen = p_alive.mean(axis=0) > 0.5
+    varies = ((p_alive > 0.5) != chosen).any(axis=0)
+    confidence = np.where(chosen, p_alive.min(axis=0), 1 - p_alive.max(axis=0))
+    index_of = np.searchsorted(representatives, canonical)
+    return chosen[index_of], confidence[index_of], varies[index_of], n, group
+
+
+MOORE_WINDOW = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+
+
+def _to_window(values: np.ndarray, offsets: list[tuple[int, int]]) -> np.ndarray:
+    """Spread values over the patterns of ``offsets`` to the 512 MAP patterns of the 3x3 window."""
+    full = _bits(9)
+    columns = [MOORE_WINDOW.index(o) for o in offsets]
+    weights = 1 << np.arange(len(offsets) - 1, -1, -1, dtype=np.int64)
+    return values[(full[:, columns] * weights).sum(axis=1)]
+
+
+def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int = 4, n_probe: int = 256,
+                 use_symmetry: bool = True, seed: int = 0) -> ExtractionResult:
+    """Read the rule a trained model computes.
+
+    Only the cells that can change the decision (plus the cell itself) are
+    enumerated: 2^5 patterns for a von Neumann rule, 2^9 for a Moore rule,
+    fewer with symmetry.  The other cells are randomised in the
+    surroundings, so a cell the probe missed shows up as a
+    context-dependent pattern, and the whole 3x3 window is enumerated then.
+
+    Args:
+        model: A model of the zoo (anything translation equivariant mapping one-hot boards to logits).
+        contexts: Surroundings each pattern is evaluated in (the first all
+            dead, the others random at density 0.5).
+        threshold: Confidence below which a pattern is listed as low-confidence.
+        radius: Probe radius of :func:`sensitivity`.
+        n_probe: Probe boards of :func:`sensitivity`.
+        use_symmetry: Evaluate one pattern per orbit of the model's symmetry
+            group (verified numerically; a model that is not equivariant is
+            enumerated in full).
+        seed: Seed of the probe boards and the random surroundings.
+
+    Returns:
+        An :class:`ExtractionResult`.
+
+    Raises:
+        ValueError: If more than 20 cells influence the output (too many patterns to enumerate).
+    """
+    if isinstance(contexts, bool) or not isinstance(contexts, (int, np.integer)) or contexts < 1:
+        raise ValueError(f"contexts must be a positive integer, got {contexts!r}")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.5 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be in [0.5, 1], got {threshold!r}")
+    probe = sensitivity(model, radius=radius, n_boards=n_probe, seed=seed)
+    offsets = sorted(set(probe.offsets) | {(0, 0)})
+    if len(offsets) > MAX_CELLS:
+        raise ValueError(f"{len(offsets)} cells influence the output; at most {MAX_CELLS} can be enumerated")
+    rng = np.random.default_rng(seed)
+    group = _model_group(model, rng.random((4, 12, 12)) < 0.5) if use_symmetry else "trivial"
+    reach = max(radius, max(max(abs(dy), abs(dx)) for dy, dx in offsets))
+    table, confidence, varies, evaluated, group = _enumerate(model, offsets, group, contexts, reach, rng)
+    if probe.local and varies.any() and len(offsets) < 9:  # a decisive cell the probe missed: take the window
+        offsets = MOORE_WINDOW
+        table, confidence, varies, more, group = _enumerate(model, offsets, group, contexts, reach, rng)
+        evaluated += more
+    rule, nearest, disagreements = None, None, []
+    if probe.local:
+        table, confidence, varies = (_to_window(v, offsets) for v in (table, confidence, varies))
+        rule = Rule.from_table(table)
+        if not rule.is_totalistic:
+            nearest, disagreements = nearest_totalistic(table, confidence)
+    return ExtractionResult(rule=rule, offsets=offsets, table=table, confidence=confidence,
+                            low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
+                            context_dependent=[int(i) for i in np.flatnonzero(varies)], group=group,
+                            patterns_evaluated=int(evaluated), evaluations=int(evaluated * contexts),
+                            sensitivity=probe, nearest=nearest, disagreements=disagreements)
+
+
+@dataclass
+class GeneratorCheck:
+    """How well a rule regenerates observed trajectories.
+
+    Attributes:
+        cell_match: Fraction of cells of the free-running simulation (from
+            each trajectory's first board) equal to the data.
+        transition_match: Fraction of observed transitions ``x_t -> x_{t+1}``
+            the rule reproduces exactly (one step from the true ``x_t``).
+        first_divergence: The first step at which some simulated trajectory
+            differs from the data, or None if none does.
+        trajectories: Number of trajectories compared.
+        steps: Steps per trajectory.
+    """
+
+    cell_match: float
+    transition_match: float
+    first_divergence: int | None
+    trajectories: int
+    steps: int
+
+    @property
+    def agrees(self) -> bool:
+        """True when every transition of the data is reproduced."""
+        return self.transition_match == 1.0
+
+    def summary(self) -> str:
+        """One line."""
+        where = "never diverges" if self.first_divergence is None else f"first diverges at step {self.first_divergence}"
+        return (f"{self.trajectories} trajectories x {self.steps} steps: cells {self.cell_match:.4%} match, "
+                f"transitions {self.transition_match:.2%} exact, {where}")
+
+
+def generator_check(rule: Rule | str, trajectories) -> GeneratorCheck:
+    """Simulate a rule from the data's initial boards and compare with the data.
+
+    Args:
+        rule: The extracted (or any) rule.
+        trajectories: ``(n, T + 1, H, W)`` 0/1 observed trajectories.
+
+    Returns:
+        A :class:`GeneratorCheck`.
+    """
+    from lifelab.data import validate_trajectories
+
+    data = validate_trajectories(trajectories)
+    rule = as_rule(rule)
+    n, length = data.shape[:2]
+    simulated = simulate(rule, data[:, 0], length - 1)
+    same = simulated == data
+    steps_ok = same.all(axis=(0, 2, 3))
+    bad = np.flatnonzero(~steps_ok)
+    one_step = simulate(rule, data[:, :-1].reshape(-1, *data.shape[2:]), 1)[:, 1]
+    exact = (one_step == data[:, 1:].reshape(-1, *data.shape[2:])).all(axis=(1, 2))
+    return GeneratorCheck(cell_match=float(same.mean()), transition_match=float(exact.mean()),
+                          first_divergence=int(bad[0]) if bad.size else None, trajectories=int(n),
+                          steps=int(length - 1))
+
+
+def first_layer_kernels(model) -> np.ndarray:
+    """The first spatial layer's kernels as seen by the alive indicator.
+
+    Inputs are one-hot, so ``dead = 1 - alive`` and a kernel pair
+    ``(W_dead, W_alive)`` acts on the board as ``W_alive - W_dead`` plus a
+    constant: that difference is what the channel "counts".
+
+    Args:
+        model: A model of the zoo (e2cnn models are exported first).
+
+    Returns:
+        ``(channels, k, k)`` float array.
+    """
+    from lifelab.models import EquivariantCNN, TiedConv2d
+
+    net = model.export() if isinstance(model, EquivariantCNN) else model
+    for module in net.modules():
+        if isinstance(module, TiedConv2d):
+            weight = module.kernel()
+        elif isinstance(module, torch.nn.Conv2d) and module.kernel_size[0] > 1:
+            weight = module.weight
+        else:
+            continue
+        weight = weight.detach().cpu().numpy()
+        if weight.shape[1] != 2:
+            raise ValueError(f"the first spatial layer takes {weight.shape[1]} channels, expected the 2 one-hot ones")
+        return weight[:, 1] - weight[:, 0]
+    raise ValueError(f"{type(model).__name__} has no spatial convolution")
+
+
+def count_kernel_similarity(kernels) -> dict[str, np.ndarray]:
+    """How much each 3x3 kernel looks like a neighbour-count kernel, ignoring the centre.
+
+    The centre weight only tells the cell's own state apart; the eight
+    others say how neighbours are counted.  The cosine similarity of those
+    eight weights with the Moore count (all ones) and the von Neumann count
+    (edges only) is +-1 when a channel counts exactly that neighbourhood
+    (the sign is the direction it counts in).
+
+    Args:
+        kernels: ``(channels, 3, 3)`` array, e.g. from :func:`first_layer_kernels`.
+
+    Returns:
+        ``{"moore": (channels,), "vonneumann": (channels,)}`` cosine similarities.
+    """
+    kernels = np.asarray(kernels, dtype=float)
+    if kernels.ndim != 3 or kernels.shape[1:] != (3, 3):
+        raise ValueError(f"need (channels, 3, 3) kernels, got shape {kernels.shape}")
+    ring = np.ones((3, 3), dtype=bool)
+    ring[1, 1] = False
+    values = kernels[:, ring]
+    norms = np.linalg.norm(values, axis=1).clip(1e-12)
+    out = {}
+    for name in ("moore", "vonneumann"):
+        template = NEIGHBOURHOODS[name][ring].astype(float)
+        out[name] = values @ template / (norms * np.linalg.norm(template))
+    return out
