@@ -84,6 +84,10 @@ class LifeModel(nn.Module):
         """Number of trainable scalars (for e2cnn: the free basis coefficients)."""
         return sum(p.numel() for p in self.parameters() if p.requires_grad)
 
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits ``(B, 2, H, W)`` for one-hot boards ``(B, 2, H, W)``."""
+        return self.net(x)
+
     def describe(self) -> str:
         """One line: class, version, configuration and parameter count."""
         config = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
@@ -135,9 +139,6 @@ class MinimalCNN(LifeModel):
         self.net = nn.Sequential(_conv(2, 2 * width, 3), nn.ReLU(), nn.Conv2d(2 * width, width, 1), nn.ReLU(),
                                  nn.Conv2d(width, 2, 1))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x)
-
 
 class SimpleCNNTiny(LifeModel):
     """One ``kernel_size`` convolution (5 by default) to ``hidden`` maps, then a 1x1 readout."""
@@ -153,9 +154,6 @@ class SimpleCNNTiny(LifeModel):
         super().__init__(hidden=hidden, kernel_size=kernel_size)
         self.net = nn.Sequential(_conv(2, hidden, kernel_size), nn.ReLU(), *_head(hidden, 0))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x)
-
 
 class SimpleCNNSmall(LifeModel):
     """A ``kernel_size`` convolution (5 by default) to ``hidden`` maps, a hidden 1x1 layer, a 1x1 readout."""
@@ -170,9 +168,6 @@ class SimpleCNNSmall(LifeModel):
         hidden, kernel_size = _positive_int("hidden", hidden), _odd_kernel(kernel_size)
         super().__init__(hidden=hidden, kernel_size=kernel_size)
         self.net = nn.Sequential(_conv(2, hidden, kernel_size), nn.ReLU(), *_head(hidden, 1))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x)
 
 
 class MultiScale(LifeModel):
@@ -266,9 +261,6 @@ class TiedCNN(LifeModel):
         self.symmetry = group
         self.net = nn.Sequential(TiedConv2d(2, 2 * width, kernel_size, group), nn.ReLU(),
                                  nn.Conv2d(2 * width, width, 1), nn.ReLU(), nn.Conv2d(width, 2, 1))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x)
 
 
 def _lattice_rings(kernel_size: int) -> list[float]:

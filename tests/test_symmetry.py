@@ -114,9 +114,9 @@ def test_consistency_loss_value_and_gradient(boards):
     plain = MinimalCNN(width=2)
     loss = consistency_loss(plain, x, "p4")
     y = plain(x)
-    manual = np.mean([float((plain(transform(x, g)) - transform(y, g)).pow(2).mean()) for g in GROUPS["p4"][1:]])
-    assert float(loss) == pytest.approx(manual, rel=1e-5)
-    assert float(consistency_loss(plain, x, "trivial")) == 0.0
+    manual = np.mean([(plain(transform(x, g)) - transform(y, g)).pow(2).mean().item() for g in GROUPS["p4"][1:]])
+    assert loss.item() == pytest.approx(manual, rel=1e-5)
+    assert consistency_loss(plain, x, "trivial").item() == 0.0
     loss.backward()
     grads = [p.grad for p in plain.parameters()]
     assert all(g is not None for g in grads) and sum(float(g.abs().sum()) for g in grads) > 0
