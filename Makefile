@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/lifelab simulate HighLife --boards 256 --size 64 --steps 100
+	$(BIN)/lifelab learn B36/S23
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests $(NOTEBOOKS:.py=.ipynb) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
@@ -37,6 +37,7 @@ notebooks: sync
 bench: $(STAMP)
 	$(BIN)/python bench/simulate.py
 	$(BIN)/python bench/train.py
+	$(BIN)/python bench/recover.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

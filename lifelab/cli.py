@@ -1,10 +1,13 @@
 """The ``lifelab`` command line: the headless main job.
 
+    lifelab learn B36/S23 --model tied --group p4m --seed 0
+    lifelab learn --data trajectories.npz
     lifelab simulate HighLife --boards 256 --size 64 --steps 100
     lifelab rules
     lifelab show B2/S013V
 
-Bad input ends with a one-line error on stderr and exit status 2.
+Bad input ends with a one-line error on stderr and exit status 2; ``learn``
+exits with 1 when no rule was verified within ``--max-rounds``.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ import time
 
 import numpy as np
 
+from lifelab.loop import MODES
+from lifelab.models import MODELS
 from lifelab.rules import NotTotalisticError, Rule, named_rules
 from lifelab.simulate import random_boards, simulate
+from lifelab.symmetry import GROUPS
 
 
 def _describe(rule: Rule) -> list[str]:
@@ -77,6 +83,51 @@ def cmd_show(args) -> int:
     return 0
 
 
+def _print_round(r) -> None:
+    rule = "(not local)" if r.rule is None else str(r.rule)
+    held = "-" if r.holdout_match is None else f"{r.holdout_match:.2%}"
+    print(f"round {r.round:>2}  visible {r.visible:>2} ({r.collected:<8s}) epochs {r.epochs:>3}  "
+          f"rule {rule:<14s} min conf {r.min_confidence:.3f} ({r.low_confidence:>3} low)  "
+          f"reproduces visible {r.visible_match:.2%}, held out {held}  {r.seconds:6.1f} s", flush=True)
+
+
+def cmd_learn(args) -> int:
+    """Run the active-learning loop on an oracle rule or on supplied trajectories."""
+    from lifelab.data import load_trajectories
+    from lifelab.extract import generator_check
+    from lifelab.loop import learn_rule
+    from lifelab.utils import get_device
+
+    if (args.rule is None) == (args.data is None):
+        raise ValueError("give either a rule (e.g. B36/S23) or --data FILE.npz, not both or neither")
+    device = get_device(args.device)
+    if args.data is not None:
+        source, _ = load_trajectories(args.data)
+        print(f"data          {args.data}: {source.shape[0]} trajectories of {source.shape[1] - 1} steps, "
+              f"{source.shape[2]}x{source.shape[3]}")
+    else:
+        source = Rule.parse(args.rule)
+        print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
+    print(f"model         {args.model}, group {args.group or 'default'}, {args.mode} collection, "
+          f"seed {args.seed}, device {device}")
+    report = learn_rule(source, model=args.model, group=args.group, max_rounds=args.max_rounds, seed=args.seed,
+                        mode=args.mode, shape=(args.size, args.size), steps=args.steps, density=args.density,
+                        device=device, progress=sys.stderr.isatty(), on_round=_print_round)
+    print(f"extracted     {report.rule if report.rule is not None else '(no 3x3 rule)'}")
+    if report.truth is not None:
+        print(f"equals truth  {'yes' if report.rule == report.truth else 'no'} (oracle {report.truth})")
+    if args.data is not None and report.rule is not None:
+        check = generator_check(report.rule, source)
+        said = (f"reproduces all {check.trajectories} trajectories in the file" if check.agrees else
+                f"reproduces {check.transition_match:.2%} of the transitions of the {check.trajectories} "
+                "trajectories in the file")
+        print(f"whole file    the extracted rule {said}")
+    print(f"verdict       {report.verdict}")
+    print(f"trajectories  {report.trajectories} ({report.transitions} transitions) in {len(report.rounds)} rounds")
+    print(f"wall time     {report.seconds:.1f} s")
+    return 0 if report.converged else 1
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -88,6 +139,21 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``lifelab`` command."""
     parser = argparse.ArgumentParser(prog="lifelab", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("learn", help="learn a rule from trajectories by active learning, and verify it")
+    p.add_argument("rule", nargs="?", help="oracle rule: rulestring (B36/S23, B2/S013V, MAP...) or name (HighLife)")
+    p.add_argument("--data", metavar="FILE.npz", help="learn from these trajectories instead (no known rule)")
+    p.add_argument("--model", default="tied", choices=sorted(MODELS), help="model family (default tied)")
+    p.add_argument("--group", default=None, choices=list(GROUPS),
+                   help="symmetry: built into tied/e2cnn (default p4m), a consistency loss for the others")
+    p.add_argument("--mode", default="random", choices=list(MODES), help="how the next trajectory is chosen")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")
+    p.add_argument("--max-rounds", type=_positive, default=10, help="most rounds (default 10)")
+    p.add_argument("--size", type=_positive, default=32, help="board side of collected trajectories (default 32)")
+    p.add_argument("--steps", type=_positive, default=16, help="steps per collected trajectory (default 16)")
+    p.add_argument("--density", type=float, default=0.5, help="initial density of random boards (default 0.5)")
+    p.set_defaults(func=cmd_learn)
 
     p = sub.add_parser("simulate", help="simulate a rule on random boards and print a summary")
     p.add_argument("rule", help="rulestring (B3/S23, B2/S013V, MAP...) or name (HighLife)")
@@ -116,14 +182,17 @@ def main(argv: list[str] | None = None) -> int:
         argv: Arguments (without the program name); default ``sys.argv[1:]``.
 
     Returns:
-        0 on success, 2 on bad input.
+        0 on success, 1 when ``learn`` verified no rule, 2 on bad input, 130 when interrupted.
     """
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, FileNotFoundError) as exc:
         print(f"lifelab: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("lifelab: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

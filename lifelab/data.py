@@ -554,12 +554,14 @@ class DataSupplyAgent:
         """Trajectories held (visible or not)."""
         return len(self._pool)
 
-    def collect(self, board=None) -> int:
+    def collect(self, board=None, first: bool = False) -> int:
         """Simulate one new trajectory with the oracle; it is not visible yet.
 
         Args:
             board: Initial ``(H, W)`` board (e.g. built from the patterns a
                 model is unsure about); default a random board from a fresh seed.
+            first: Put it at the head of the waiting queue, so the next
+                :meth:`reveal` shows it; default the end of the queue.
 
         Returns:
             The index of the new trajectory.
@@ -578,9 +580,10 @@ class DataSupplyAgent:
             board = np.asarray(board)
             if board.shape != self.shape:
                 raise ValueError(f"board has shape {board.shape}, the agent collects {self.shape}")
-        self._pool.append(simulate(self.rule, board, self.steps)[0])
-        self.collected_seeds.append(seed)
-        return len(self._pool) - 1
+        index = self.visible if first else len(self._pool)
+        self._pool.insert(index, simulate(self.rule, board, self.steps)[0])
+        self.collected_seeds.insert(index, seed)
+        return index
 
     def add(self, trajectories) -> None:
         """Append trajectories from outside (validated: binary, same shape as the rest); not visible yet."""
@@ -606,6 +609,12 @@ class DataSupplyAgent:
             self.collect()
         self.visible += 1
         return self.visible
+
+    def trajectory(self, index: int) -> np.ndarray:
+        """One held trajectory, ``(T + 1, H, W)`` bool, by its position (visible ones first, oldest first)."""
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < self.available:
+            raise IndexError(f"trajectory index {index!r} out of range: the agent holds {self.available}")
+        return self._pool[index]
 
     @property
     def visible_trajectories(self) -> np.ndarray:

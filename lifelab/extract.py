@@ -253,8 +253,9 @@ class ExtractionResult:
         """A few lines for a person: the rule, or why there is none, and how sure it is."""
         lines = []
         if self.rule is None:
-            far = [o for o in self.offsets if max(abs(o[0]), abs(o[1])) > 1]
-            lines.append(f"not a 3x3 rule: decisions depend on cells outside the 3x3 neighbourhood, at offsets {far}")
+            far = [o for o in self.sensitivity.offsets if max(abs(o[0]), abs(o[1])) > 1]
+            shown = f"{far[:8]}{' ...' if len(far) > 8 else ''} ({len(far)} cells)"
+            lines.append(f"not a 3x3 rule: decisions depend on cells outside the 3x3 neighbourhood, at offsets {shown}")
         else:
             lines.append(f"extracted rule: {self.rule}")
             if self.nearest is not None:
@@ -348,6 +349,10 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
     surroundings, so a cell the probe missed shows up as a
     context-dependent pattern, and the whole 3x3 window is enumerated then.
 
+    A non-local model gets no rule.  If more than 20 cells influence its
+    output (too many patterns to enumerate), the 3x3 window is enumerated in
+    random surroundings instead, which shows how far from a 3x3 rule it is.
+
     Args:
         model: A model of the zoo (anything translation equivariant mapping one-hot boards to logits).
         contexts: Surroundings each pattern is evaluated in (the first all
@@ -362,9 +367,6 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
 
     Returns:
         An :class:`ExtractionResult`.
-
-    Raises:
-        ValueError: If more than 20 cells influence the output (too many patterns to enumerate).
     """
     if isinstance(contexts, bool) or not isinstance(contexts, (int, np.integer)) or contexts < 1:
         raise ValueError(f"contexts must be a positive integer, got {contexts!r}")
@@ -372,8 +374,8 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
         raise ValueError(f"threshold must be in [0.5, 1], got {threshold!r}")
     probe = sensitivity(model, radius=radius, n_boards=n_probe, seed=seed)
     offsets = sorted(set(probe.offsets) | {(0, 0)})
-    if len(offsets) > MAX_CELLS:
-        raise ValueError(f"{len(offsets)} cells influence the output; at most {MAX_CELLS} can be enumerated")
+    if len(offsets) > MAX_CELLS:  # too many to enumerate: show the 3x3 window's view in random surroundings
+        offsets = MOORE_WINDOW
     rng = np.random.default_rng(seed)
     group = _model_group(model, rng.random((4, 12, 12)) < 0.5) if use_symmetry else "trivial"
     reach = max(radius, max(max(abs(dy), abs(dx)) for dy, dx in offsets))

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from matplotlib import animation
 from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
 
 from lifelab.utils import atomic_path
 
@@ -25,6 +26,7 @@ __all__ = [
     "plot_dataset_growth",
     "plot_difference",
     "plot_kernels",
+    "plot_loop",
     "plot_population",
     "plot_predictions",
     "plot_sensitivity",
@@ -503,4 +505,62 @@ def plot_sensitivity(sens, ax=None, title: str | None = None):
     ax.set_yticks(range(-r, r + 1))
     ax.tick_params(labelsize=6)
     ax.set_title(title or f"influence ({len(sens.offsets)} decisive cells)", fontsize=9)
+    return fig
+
+
+COLLECTED_COLORS = {"initial": "#7f7f7f", "random": "#1f77b4", "query": "#ff7f0e", "supplied": "#2ca02c"}
+
+
+def plot_loop(report, fig=None):
+    """The active-learning loop round by round.
+
+    Left: trajectories visible in each round, coloured by how the newest was
+    chosen. Middle: the lowest confidence over the 512 patterns and how many
+    are below the threshold. Right: the fraction of visible and held-out
+    transitions the extracted rule reproduces, with the rule written above
+    each round (green when it is the oracle's rule, red when not).
+
+    Args:
+        report: A :class:`lifelab.loop.LoopReport`.
+        fig: A matplotlib Figure to draw on; a new pyplot figure if None.
+
+    Returns:
+        The figure.
+    """
+    rounds = report.rounds
+    if not rounds:
+        raise ValueError("the report has no rounds to plot")
+    if fig is None:
+        fig = plt.figure(figsize=(13, 3.4))
+    ax_data, ax_conf, ax_match = fig.subplots(1, 3)
+    x = [r.round for r in rounds]
+    ax_data.bar(x, [r.visible for r in rounds], color=[COLLECTED_COLORS[r.collected] for r in rounds])
+    handles = [Patch(color=color, label=f"newest: {name}") for name, color in COLLECTED_COLORS.items()
+               if any(r.collected == name for r in rounds)]
+    ax_data.set(xlabel="round", ylabel="visible trajectories", title="data")
+    ax_data.legend(handles=handles, fontsize=7, loc="upper left")
+    ax_conf.plot(x, [r.min_confidence for r in rounds], "o-", color="C0", label="lowest confidence")
+    ax_conf.axhline(report.threshold, color="C0", ls=":", lw=1)
+    ax_conf.set(xlabel="round", ylabel="lowest confidence (512 patterns)", ylim=(0.45, 1.02), title="confidence")
+    ax_low = ax_conf.twinx()
+    low = [r.low_confidence for r in rounds]
+    ax_low.bar(x, low, color="C1", alpha=0.35, width=0.5)
+    ax_low.set_ylim(0, max(1, max(low)) * 1.1)
+    ax_low.set_ylabel("patterns below threshold", color="C1")
+    ax_match.plot(x, [r.visible_match for r in rounds], "o-", label="visible")
+    held = [(r.round, r.holdout_match) for r in rounds if r.holdout_match is not None]
+    if held:
+        ax_match.plot(*zip(*held), "s--", label="held out")
+    for r in rounds:
+        text = "(not local)" if r.rule is None else str(r.rule)
+        right = report.truth is None or r.rule == report.truth
+        ax_match.annotate(text, (r.round, 1.0), xytext=(0, 6), textcoords="offset points", rotation=60,
+                          fontsize=7, ha="left", color="#2ca02c" if right else "#d62728")
+    ax_match.set(xlabel="round", ylabel="transitions reproduced", ylim=(-0.03, 1.3), title="extracted rule regenerates")
+    ax_match.legend(fontsize=7, loc="lower right")
+    for ax in (ax_data, ax_conf, ax_match):
+        ax.set_xticks(x)
+        ax.grid(alpha=0.3)
+    fig.suptitle(report.verdict, fontsize=10)
+    fig.tight_layout()
     return fig

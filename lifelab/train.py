@@ -111,7 +111,8 @@ def evaluate(model: nn.Module, data, device=None, batch_size: int = 512) -> dict
         batch_size: Transitions per forward pass.
 
     Returns:
-        ``{"loss", "cell_acc", "board_acc", "n"}``.
+        ``{"loss", "cell_acc", "board_acc", "min_prob", "n"}``; ``min_prob`` is the
+        smallest probability given to the true next state of any cell.
     """
     if device is None:
         parameter = next(iter(model.parameters()), None)
@@ -122,6 +123,7 @@ def evaluate(model: nn.Module, data, device=None, batch_size: int = 512) -> dict
     was_training = model.training
     model.eval()
     loss = cells = boards = 0.0
+    min_prob = 1.0
     try:
         with torch.no_grad():
             for start in range(0, len(x), batch_size):
@@ -131,10 +133,12 @@ def evaluate(model: nn.Module, data, device=None, batch_size: int = 512) -> dict
                 right = logits.argmax(1) == yb
                 cells += float(right.float().mean((1, 2)).sum())
                 boards += float(right.flatten(1).all(1).float().sum())
+                true_prob = logits.float().softmax(1).gather(1, yb.unsqueeze(1))
+                min_prob = min(min_prob, float(true_prob.min()))
     finally:
         model.train(was_training)
     n = len(x)
-    return {"loss": loss / n, "cell_acc": cells / n, "board_acc": boards / n, "n": n}
+    return {"loss": loss / n, "cell_acc": cells / n, "board_acc": boards / n, "min_prob": min_prob, "n": n}
 
 
 def checkpoint_path(name: str) -> Path:
@@ -221,8 +225,8 @@ def _check_positive(name: str, value, integer: bool = False, allow_zero: bool = 
 def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDataset | None = None,
           epochs: int = 100, batch_size: int = 8, lr: float = 1e-2, schedule: str = "cosine",
           l1: float = 1e-5, consistency: float = 0.0, group: str = "p4m", early_stop: bool = True,
-          device=None, amp: bool = False, seed: int = 0, checkpoint=None, rule: Rule | str | None = None,
-          progress: bool = True) -> History:
+          stop_probability: float | None = None, device=None, amp: bool = False, seed: int = 0, checkpoint=None,
+          rule: Rule | str | None = None, progress: bool = True) -> History:
     """Fit a model to the visible transitions of a dataset.
 
     The objective is the weighted cross-entropy (each transition weighted
@@ -244,6 +248,9 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
         group: Group of the consistency loss (``"p4"`` or ``"p4m"``).
         early_stop: Stop after the first epoch in which every training
             transition is predicted right.
+        stop_probability: With ``early_stop``, also wait until every training
+            cell gets at least this probability for its true next state (in
+            (0.5, 1)); a margin, so that the rule read out later is a confident one.
         device: Where to train (default :func:`lifelab.get_device`).
         amp: bfloat16 mixed precision (CUDA only).
         seed: Seed of the batch order (epoch ``e`` uses ``(seed, e)``).
@@ -274,6 +281,10 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
     _check_positive("lr", lr)
     _check_positive("l1", l1, allow_zero=True)
     _check_positive("consistency", consistency, allow_zero=True)
+    if stop_probability is not None and (isinstance(stop_probability, bool)
+                                         or not isinstance(stop_probability, (int, float))
+                                         or not 0.5 < stop_probability < 1):
+        raise ValueError(f"stop_probability must be in (0.5, 1), got {stop_probability!r}")
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     if consistency:
@@ -300,7 +311,8 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
     x, y, w = dataset.tensors(device)
     val_data = val.tensors(device) if val is not None and len(val) else None
     settings = {"epochs": epochs, "batch_size": batch_size, "lr": lr, "schedule": schedule, "l1": l1,
-                "consistency": consistency, "group": group, "seed": seed, "amp": amp}
+                "consistency": consistency, "group": group, "seed": seed, "amp": amp,
+                "stop_probability": stop_probability}
     bar = tqdm(range(history.epochs, epochs), desc=type(model).__name__, disable=not progress, leave=False)
     for epoch in bar:
         started = time.perf_counter()
@@ -337,7 +349,7 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
             history.val_board_acc.append(on_val["board_acc"])
         history.lr.append(rate)
         history.seconds.append(time.perf_counter() - started)
-        if early_stop and on_train["board_acc"] == 1.0:
+        if early_stop and on_train["board_acc"] == 1.0 and on_train["min_prob"] >= (stop_probability or 0.0):
             history.converged_epoch = epoch + 1
         bar.set_postfix(loss=f"{on_train['loss']:.3g}", cells=f"{on_train['cell_acc']:.4f}")
         if path is not None:

@@ -41,10 +41,13 @@ def get_device(prefer: str | None = None) -> torch.device:
         A ``torch.device``.
 
     Raises:
-        ValueError: If ``prefer`` names a CUDA device and none is available.
+        ValueError: If ``prefer`` is not a device name, or names a CUDA device and none is available.
     """
     if prefer is not None:
-        device = torch.device(prefer)
+        try:
+            device = torch.device(prefer)
+        except (RuntimeError, TypeError):
+            raise ValueError(f"unknown device {prefer!r}; expected e.g. 'cpu', 'cuda' or 'cuda:0'") from None
         if device.type == "cuda" and not torch.cuda.is_available():
             raise ValueError(f"device {prefer!r} requested but CUDA is not available")
         return device

@@ -10,9 +10,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lifelab.data import cumulative_coverage
-from lifelab.plots import plot_board, plot_dataset_growth
+from lifelab.plots import plot_board, plot_confidence, plot_dataset_growth
 
-__all__ = ["figure_slider", "trajectory_slider", "visible_count_slider"]
+__all__ = ["figure_slider", "loop_replay", "trajectory_slider", "visible_count_slider"]
 
 
 def _png(fig: Figure) -> bytes:
@@ -103,3 +103,63 @@ def visible_count_slider(trajectories, value: int = 1) -> widgets.VBox:
     coverage = cumulative_coverage(trajectories)
     return figure_slider(lambda k: plot_dataset_growth(coverage, k, fig=Figure(figsize=(13, 3.4))),
                          1, len(coverage), value=value, description="visible")
+
+
+def loop_replay(reports: Mapping[str, object], cell_inches: float = 3.2) -> widgets.VBox:
+    """Pick a loop run and step through its rounds.
+
+    Each round shows the first board of the trajectory revealed for it (a
+    query board in query mode), the extracted table with its confidence
+    (:func:`lifelab.plots.plot_confidence`), and the round's figures.
+
+    Args:
+        reports: Label -> :class:`lifelab.loop.LoopReport`.
+        cell_inches: Height of the figure.
+
+    Returns:
+        An ``ipywidgets.VBox`` of a ``Dropdown`` (``children[0]``), an
+        ``IntSlider`` over rounds (``children[1]``) and the image; its
+        ``figure`` attribute is the figure last drawn.
+    """
+    if not reports:
+        raise ValueError("no loop reports to replay")
+    picker = widgets.Dropdown(options=list(reports), description="run")
+    slider = widgets.IntSlider(value=1, min=1, max=len(reports[picker.value].rounds), step=1,
+                               description="round", continuous_update=False, layout=widgets.Layout(width="60%"))
+    image = widgets.Image(format="png")
+    box = widgets.VBox([picker, slider, image])
+
+    def draw(*_) -> None:
+        report = reports[picker.value]
+        r = report.rounds[slider.value - 1]
+        fig = Figure(figsize=(cell_inches * 3.4, cell_inches))
+        ax_board, ax_conf, ax_text = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.6, 1.2]})
+        plot_board(report.trajectories_seen[r.round - 1, 0],
+                   ax=ax_board, title=f"trajectory {r.round} ({r.collected}), t=0")
+        if r.extraction.table.shape == (512,):
+            plot_confidence(r.extraction, ax=ax_conf, title=f"round {r.round}: extracted table and confidence")
+        else:
+            ax_conf.axis("off")
+        ax_text.axis("off")
+        held = "-" if r.holdout_match is None else f"{r.holdout_match:.2%}"
+        lines = [f"round {r.round} of {len(report.rounds)}", f"rule: {r.rule if r.rule is not None else '(not local)'}",
+                 f"visible: {r.visible} ({r.transitions} transitions)", f"epochs: {r.epochs}",
+                 f"lowest confidence: {r.min_confidence:.3f}", f"below threshold: {r.low_confidence}",
+                 f"reproduces visible: {r.visible_match:.2%}", f"reproduces held out: {held}",
+                 f"stable: {r.stable}", f"verified: {r.verified}", "", report.verdict]
+        ax_text.text(0, 1, "\n".join(lines), va="top", family="monospace", fontsize=8, wrap=True)
+        fig.tight_layout()
+        box.figure = fig
+        image.value = _png(fig)
+
+    def pick(change) -> None:
+        rounds = len(reports[change["new"]].rounds)
+        with slider.hold_trait_notifications():
+            slider.value = min(slider.value, rounds)
+            slider.max = rounds
+        draw()
+
+    picker.observe(pick, names="value")
+    slider.observe(draw, names="value")
+    draw()
+    return box

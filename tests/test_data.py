@@ -224,6 +224,13 @@ def test_agent_with_oracle_collects_fresh_seeded_trajectories():
     assert len(ds) == 3 * 4 and ds[len(ds) - 1][2].item() == pytest.approx(1.5)
     with pytest.raises(ValueError, match="board has shape"):
         agent.collect(board=np.zeros((3, 3)))
+    waiting = agent.collect()
+    first = agent.collect(board=np.ones((10, 10), dtype=bool), first=True)
+    assert (waiting, first) == (3, 3) and agent.available == 5
+    np.testing.assert_array_equal(agent.trajectory(4), simulate("B3/S23", agent.trajectory(4)[0], 5)[0])
+    assert agent.reveal() == 4 and agent.visible_trajectories[3, 0].all()
+    with pytest.raises(IndexError, match="out of range: the agent holds 5"):
+        agent.trajectory(5)
 
 
 def test_agent_with_external_data(traj):

@@ -112,6 +112,18 @@ def test_non_local_model_is_reported_not_truncated():
     assert "not a 3x3 rule" in result.summary() and "(0, 2)" in result.summary()
 
 
+def test_model_looking_too_far_to_enumerate_gets_its_3x3_view():
+    """A 7x7 kernel of random weights: dozens of decisive cells, reported non-local, 3x3 window shown."""
+    torch.manual_seed(0)
+    model = nn.Conv2d(2, 2, 7, padding=3, padding_mode="circular")
+    result = extract_rule(model, radius=4)
+    assert len(result.sensitivity.offsets) > 20
+    assert result.rule is None and not result.local
+    assert result.table.shape == (512,) and result.confidence.shape == (512,)
+    assert result.context_dependent  # the cells outside the window change the answers
+    assert "not a 3x3 rule" in result.summary() and "cells)" in result.summary()
+
+
 def test_sensitivity_sees_the_whole_receptive_field():
     model = nn.Conv2d(2, 2, 3, padding=2, dilation=2, padding_mode="circular")  # looks 2 cells away
     torch.manual_seed(0)

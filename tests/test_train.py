@@ -152,7 +152,9 @@ def test_bad_training_settings_are_named(life):
                             ({"l1": -1e-5}, "l1 must be a non-negative number"),
                             ({"schedule": "step"}, "schedule must be one of"),
                             ({"consistency": 1.0, "group": "p6"}, "unknown symmetry group"),
-                            ({"amp": True, "device": "cpu"}, "amp .* needs a CUDA device")]:
+                            ({"amp": True, "device": "cpu"}, "amp .* needs a CUDA device"),
+                            ({"stop_probability": 1.0}, r"stop_probability must be in \(0.5, 1\)"),
+                            ({"stop_probability": 0.5}, r"stop_probability must be in \(0.5, 1\)")]:
         with pytest.raises(ValueError, match=message):
             train(model, ds, progress=False, **kwargs)
     with pytest.raises(ValueError, match="one_hot=True"):
@@ -179,6 +181,21 @@ def test_training_learns_life_exactly_on_cpu():
     assert "converged after epoch" in h.summary()
     restored = History.from_dict(h.as_dict())
     assert restored == h
+
+
+def test_stop_probability_trains_past_the_first_exact_epoch():
+    """Exact is not enough with a margin asked for: training goes on until every cell is that sure."""
+    traj = simulate("B3/S23", random_boards(4, (24, 24), 0.4, seed=5), 12)
+    data = TrajectoryDataset(traj, visible=4)
+    lifelab.seed_everything(0)
+    exact = train(TiedCNN("p4m"), data, epochs=200, device="cpu", progress=False)
+    lifelab.seed_everything(0)
+    model = TiedCNN("p4m")
+    sure = train(model, data, epochs=200, device="cpu", stop_probability=0.99, progress=False)
+    assert exact.converged_epoch is not None and sure.converged_epoch is not None
+    assert sure.converged_epoch > exact.converged_epoch
+    assert sure.train_board_acc[exact.converged_epoch - 1] == 1.0  # already exact then, yet it went on
+    assert evaluate(model, data)["min_prob"] >= 0.99
 
 
 def test_training_figures(life):
