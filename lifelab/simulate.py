@@ -361,7 +361,8 @@ def _run_program(ops, out, inputs: Sequence, like):
         return np.zeros_like(like)
     if out == _ONE:
         return ~np.zeros_like(like)
-    return regs[out]
+    # a rule that copies one input (a shift) returns that input itself, a view the caller reuses
+    return regs[out].copy() if out < len(inputs) else regs[out]
 
 
 def _moore_count_truth(rule: Rule) -> bytes:

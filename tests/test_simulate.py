@@ -78,6 +78,18 @@ def test_arbitrary_map_rule_agrees_with_table_reference(shape):
     np.testing.assert_array_equal(simulate(rule, boards, 6), reference_table_rule(rule.table, boards, 6))
 
 
+@pytest.mark.parametrize("cell", range(9))
+def test_shift_rules_copy_one_neighbour_every_step(cell):
+    """A rule whose next state is one neighbour's: the compiled program is a bare input, many steps in a row."""
+    dy, dx = divmod(cell, 3)
+    rule = Rule.from_table(((np.arange(512) >> (8 - cell)) & 1).astype(bool))
+    boards = random_boards(2, (9, 70), seed=cell)
+    out = simulate(rule, boards, 5)
+    for t in range(5):
+        np.testing.assert_array_equal(out[:, t + 1], np.roll(out[:, t], (1 - dy, 1 - dx), axis=(1, 2)))
+    np.testing.assert_array_equal(out, reference_table_rule(rule.table, boards, 5))
+
+
 @pytest.mark.parametrize("rulestring", ["B3/S23", "B2/S013V", "B0/S8", "B/S", "B012345678/S012345678"])
 def test_torch_engine_agrees_with_packed_engine(rulestring):
     boards = random_boards(5, (10, 66), seed=2)
