@@ -33,6 +33,7 @@ __all__ = [
     "TrajectorySpec",
     "WEIGHTINGS",
     "configuration_counts",
+    "configuration_index",
     "count_class_counts",
     "cumulative_coverage",
     "load_or_generate",
@@ -256,6 +257,23 @@ def load_or_generate(rule: Rule | str, n: int, shape: tuple[int, int], steps: in
 # Neighbourhood statistics
 # ---------------------------------------------------------------------------
 
+def configuration_index(boards) -> np.ndarray:
+    """The MAP number (0-511) of every cell's 3x3 neighbourhood (periodic boundary).
+
+    Args:
+        boards: ``(..., H, W)`` 0/1 array: any number of leading axes.
+
+    Returns:
+        int16 array of the same shape.
+    """
+    arr = np.asarray(boards).astype(bool)
+    index = np.zeros(arr.shape, dtype=np.int16)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            index += np.roll(arr, (-dy, -dx), axis=(-2, -1)) * np.int16(MAP_WEIGHTS[dy + 1, dx + 1])
+    return index
+
+
 def configuration_counts(boards) -> np.ndarray:
     """How often each of the 512 3x3 configurations occurs (periodic boundary).
 
@@ -265,13 +283,7 @@ def configuration_counts(boards) -> np.ndarray:
     Returns:
         ``(512,)`` int64 counts, indexed by MAP configuration number.
     """
-    arr = np.asarray(boards).astype(bool)
-    arr = arr.reshape(-1, *arr.shape[-2:])
-    index = np.zeros(arr.shape, dtype=np.int16)
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            index += np.roll(arr, (-dy, -dx), axis=(1, 2)) * np.int16(MAP_WEIGHTS[dy + 1, dx + 1])
-    return np.bincount(index.ravel(), minlength=512).astype(np.int64)
+    return np.bincount(configuration_index(boards).ravel(), minlength=512).astype(np.int64)
 
 
 _MOORE_COUNT = (((np.arange(512)[:, None] >> np.arange(8, -1, -1)) & 1) @ NEIGHBOURHOODS["moore"].ravel())

@@ -26,10 +26,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lifelab.symmetry import group_elements, kernel_orbits
+from lifelab.symmetry import group_elements, kernel_orbits, project_kernel
 
 __all__ = ["MODELS", "EquivariantCNN", "LifeModel", "MinimalCNN", "MultiScale", "SimpleCNNSmall",
-           "SimpleCNNTiny", "TiedCNN", "TiedConv2d", "build_model", "predict", "rollout"]
+           "SimpleCNNTiny", "TiedCNN", "TiedConv2d", "build_model", "grow_group", "predict", "rollout"]
 
 
 def _allow_bool_masks() -> None:
@@ -349,6 +349,56 @@ class EquivariantCNN(LifeModel):
             return self.net.export()
         finally:
             self.train(was_training)
+
+
+GROWTH = ("trivial", "p4", "p4m")
+
+
+def grow_group(model: LifeModel, to: str) -> TiedCNN:
+    """A model for a larger symmetry group, initialised from a trained one.
+
+    Works on the weight-tied route: a :class:`MinimalCNN` (translations
+    only) or a :class:`TiedCNN` of a smaller group becomes a
+    :class:`TiedCNN` for ``to``.  The spatial kernels are projected onto
+    the ``to``-invariant kernels (the group average: the nearest invariant
+    kernel in least squares) and the 1x1 layers are copied, so a model
+    that already computes a ``to``-symmetric function keeps most of it,
+    and a model that is already invariant is unchanged.
+
+    Args:
+        model: The trained model (left untouched).
+        to: ``"p4"`` or ``"p4m"``; not smaller than the model's group.
+
+    Returns:
+        A new :class:`TiedCNN`, on the model's device, in the model's train/eval mode.
+
+    Raises:
+        ValueError: For an unknown or smaller target group.
+        TypeError: For a model outside the weight-tied route.
+    """
+    if to not in ("p4", "p4m"):
+        raise ValueError(f"can grow to 'p4' or 'p4m', got {to!r}")
+    if isinstance(model, TiedCNN):
+        first, kernel, width, size = model.net[0], model.net[0].kernel(), model.config["width"], model.config["kernel_size"]
+    elif isinstance(model, MinimalCNN):
+        first, kernel, width, size = model.net[0], model.net[0].weight, model.config["width"], 3
+    else:
+        raise TypeError(f"grow_group works on MinimalCNN and TiedCNN (the weight-tied route), "
+                        f"got {type(model).__name__}")
+    if GROWTH.index(to) < GROWTH.index(model.symmetry):
+        raise ValueError(f"the model is already {model.symmetry}; {to} is smaller")
+    parameter = next(model.parameters())
+    grown = TiedCNN(to, width=width, kernel_size=size).to(parameter.device)
+    tied = grown.net[0]
+    with torch.no_grad():
+        projected = project_kernel(kernel.detach(), to)
+        cells = F.one_hot(tied.orbits.flatten(), tied.weight.shape[-1]).to(projected.dtype)  # (k*k, orbits)
+        tied.weight.copy_(projected.flatten(2) @ cells / cells.sum(0))
+        tied.bias.copy_(first.bias)
+        for i in (2, 4):
+            grown.net[i].load_state_dict(model.net[i].state_dict())
+    grown.train(model.training)
+    return grown
 
 
 #: The zoo by family name, for ``build_model`` and the command line.

@@ -17,13 +17,14 @@ boards: on a torus of shape ``(H, W)`` a quarter turn is a map only when
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import torch
 
-__all__ = ["ELEMENT_NAMES", "GROUPS", "consistency_loss", "equivariance_error", "group_elements", "inverse",
-           "kernel_orbits", "project_kernel", "transform"]
+__all__ = ["ELEMENT_NAMES", "GROUPS", "SUBGROUPS", "DataSymmetry", "consistency_loss", "data_symmetry",
+           "equivariance_error", "group_elements", "inverse", "kernel_orbits", "project_kernel", "transform"]
 
 #: The point groups by name, each a tuple of ``(quarter_turns, flip)`` elements.
 GROUPS: dict[str, tuple[tuple[int, bool], ...]] = {
@@ -206,3 +207,97 @@ def consistency_loss(model: Callable, x: torch.Tensor, group: str = "p4m", y: to
     y = model(x) if y is None else y
     gaps = [(model(transform(x, g)) - transform(y, g)).pow(2).mean() for g in elements]
     return torch.stack(gaps).mean()
+
+
+#: Every subgroup of D4 up to the choice of axes, by wallpaper-group name, largest first.
+#: ``(0, True)`` mirrors left-right, ``(2, True)`` up-down, ``(1, True)`` in the
+#: main diagonal (a transpose), ``(3, True)`` in the other diagonal.
+SUBGROUPS: dict[str, tuple[tuple[int, bool], ...]] = {
+    "p4m": GROUPS["p4m"],
+    "p4": GROUPS["p4"],
+    "pmm": ((0, False), (2, False), (0, True), (2, True)),
+    "cmm": ((0, False), (2, False), (1, True), (3, True)),
+    "p2": ((0, False), (2, False)),
+    "pm-lr": ((0, False), (0, True)),
+    "pm-ud": ((0, False), (2, True)),
+    "cm-diag": ((0, False), (1, True)),
+    "cm-antidiag": ((0, False), (3, True)),
+    "trivial": GROUPS["trivial"],
+}
+
+
+@dataclass
+class DataSymmetry:
+    """Which symmetries of the square observed transitions allow.
+
+    Attributes:
+        group: The largest subgroup of D4 (a key of :data:`SUBGROUPS`) that no observation contradicts.
+        consistent: Every subgroup no observation contradicts, largest first.
+        checked: Element name -> observed patterns whose image under the element was observed too.
+        contradicted: Element name -> those of them whose next states differ.
+        observed: Distinct 3x3 patterns observed.
+        inconsistent: Patterns observed with both next states (then the data
+            is not a deterministic 3x3 rule, and the identity is contradicted).
+    """
+
+    group: str
+    consistent: list[str]
+    checked: dict[str, int]
+    contradicted: dict[str, int]
+    observed: int
+    inconsistent: int
+
+    def summary(self) -> str:
+        """A few lines for a person."""
+        lines = [f"largest symmetry the data allows: {self.group} ({len(SUBGROUPS[self.group])} elements)",
+                 f"{self.observed} of 512 patterns observed; {self.inconsistent} seen with both next states"]
+        for name in ELEMENT_NAMES.values():
+            lines.append(f"  {name:<12s} {self.checked[name]:>4d} patterns checked, "
+                         f"{self.contradicted[name]:>4d} contradict")
+        return "\n".join(lines)
+
+
+def data_symmetry(trajectories) -> DataSymmetry:
+    """Test each of the 8 D4 elements against observed transitions.
+
+    The data say "3x3 pattern ``P`` became state ``s``".  An element ``g``
+    is contradicted when some observed pattern ``P`` and its image ``g P``
+    (also observed) went to different states: a rule symmetric under ``g``
+    must treat them alike.  Board shapes do not matter (patterns are
+    turned, not boards).
+
+    Args:
+        trajectories: ``(n, T + 1, H, W)`` or ``(T + 1, H, W)`` 0/1 array.
+
+    Returns:
+        A :class:`DataSymmetry`; its ``group`` is the largest subgroup of D4
+        none of whose elements is contradicted.
+    """
+    from lifelab.data import configuration_index, validate_trajectories
+
+    traj = np.asarray(trajectories)
+    traj = validate_trajectories(traj[None] if traj.ndim == 3 else traj)
+    index = configuration_index(traj[:, :-1]).ravel()
+    following = traj[:, 1:].ravel()
+    alive = np.bincount(index, weights=following, minlength=512)
+    seen = np.bincount(index, minlength=512)
+    observed = seen > 0
+    inconsistent = observed & (alive > 0) & (alive < seen)
+    decided = observed & ~inconsistent
+    state = alive > 0
+    patterns = ((np.arange(512)[:, None] >> np.arange(8, -1, -1)) & 1).reshape(512, 3, 3)
+    weights = 2 ** np.arange(8, -1, -1).reshape(3, 3)
+    checked, contradicted, broken = {}, {}, set()
+    for g, name in ELEMENT_NAMES.items():
+        image = (transform(patterns, g) * weights).sum(axis=(1, 2))
+        if g == (0, False):
+            compared, bad = observed, inconsistent
+        else:
+            compared = decided & decided[image] & (image != np.arange(512))
+            bad = compared & (state != state[image])
+        checked[name], contradicted[name] = int(compared.sum()), int(bad.sum())
+        if bad.any():
+            broken.add(g)
+    consistent = [name for name, elements in SUBGROUPS.items() if not broken & set(elements)]
+    return DataSymmetry(group=consistent[0] if consistent else "trivial", consistent=consistent, checked=checked,
+                        contradicted=contradicted, observed=int(observed.sum()), inconsistent=int(inconsistent.sum()))
