@@ -13,12 +13,13 @@ exits with 1 when no rule was verified within ``--max-rounds``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
 import numpy as np
 
-from lifelab.loop import MODES
+from lifelab.loop import BUILT_IN_GROUP, MODES
 from lifelab.models import MODELS
 from lifelab.rules import NotTotalisticError, Rule, named_rules
 from lifelab.simulate import random_boards, simulate
@@ -108,7 +109,8 @@ def cmd_learn(args) -> int:
     else:
         source = Rule.parse(args.rule)
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
-    print(f"model         {args.model}, group {args.group or 'default'}, {args.mode} collection, "
+    group = args.group or ("p4m" if args.model in BUILT_IN_GROUP else "trivial")
+    print(f"model         {args.model}, group {group}, {args.mode} collection, "
           f"seed {args.seed}, device {device}")
     report = learn_rule(source, model=args.model, group=args.group, max_rounds=args.max_rounds, seed=args.seed,
                         mode=args.mode, shape=(args.size, args.size), steps=args.steps, density=args.density,
@@ -182,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         argv: Arguments (without the program name); default ``sys.argv[1:]``.
 
     Returns:
-        0 on success, 1 when ``learn`` verified no rule, 2 on bad input, 130 when interrupted.
+        0 on success, 1 when ``learn`` verified no rule, 2 on bad input, 130 when interrupted,
+        141 when the output pipe closed early.
     """
     args = build_parser().parse_args(argv)
     try:
@@ -193,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lifelab: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `lifelab learn ... | head`: stop quietly, as other command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

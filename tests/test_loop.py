@@ -214,3 +214,14 @@ def test_replay_widget_follows_the_picked_run_and_round(life_report):
     np.testing.assert_array_equal(life_report.trajectories_seen[0], simulate("B3/S23", life_report.trajectories_seen[0, 0], 16)[0])
     with pytest.raises(ValueError, match="no loop reports"):
         loop_replay({})
+
+
+def test_cli_learn_stops_quietly_when_the_reader_goes_away():
+    """`lifelab learn ... | head -1`: no traceback when the pipe closes early."""
+    proc = subprocess.Popen([sys.executable, "-m", "lifelab", "learn", "B2/S013V", "--max-rounds", "3"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"oracle")
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) in (0, 141)
+    assert "Traceback" not in err
