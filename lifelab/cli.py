@@ -146,8 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rule", nargs="?", help="oracle rule: rulestring (B36/S23, B2/S013V, MAP...) or name (HighLife)")
     p.add_argument("--data", metavar="FILE.npz", help="learn from these trajectories instead (no known rule)")
     p.add_argument("--model", default="tied", choices=sorted(MODELS), help="model family (default tied)")
-    p.add_argument("--group", default=None, choices=list(GROUPS),
-                   help="symmetry: built into tied/e2cnn (default p4m), a consistency loss for the others")
+    p.add_argument("--group", default=None, choices=[*GROUPS, "auto"],
+                   help="symmetry: built into tied/e2cnn (default p4m), a consistency loss for the others; "
+                        "auto: start plain (--model minimal), grow to the symmetry the data allow")
     p.add_argument("--mode", default="random", choices=list(MODES), help="how the next trajectory is chosen")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")

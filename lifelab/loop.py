@@ -30,9 +30,9 @@ from tqdm.auto import tqdm
 
 from lifelab.data import DataSupplyAgent, validate_trajectories
 from lifelab.extract import ExtractionResult, extract_rule, generator_check, indicator_patterns
-from lifelab.models import MODELS, LifeModel, build_model
+from lifelab.models import MODELS, LifeModel, build_model, grow_group
 from lifelab.rules import Rule
-from lifelab.symmetry import GROUPS, group_elements, transform
+from lifelab.symmetry import GROUPS, data_symmetry, group_elements, transform
 from lifelab.train import train
 
 __all__ = ["MODES", "LoopReport", "Round", "learn_rule", "query_board"]
@@ -64,6 +64,7 @@ class Round:
         visible_match: Fraction of visible transitions the extracted rule reproduces.
         holdout_match: The same on a trajectory the model has not seen (None if there is none).
         stable: The extracted rule equals the previous round's.
+        group: The symmetry group of the model this round.
         seconds: Wall time since the loop started, at the end of this round.
         extraction: The full :class:`~lifelab.extract.ExtractionResult`.
         query: The board built for the next trajectory in query mode (None otherwise).
@@ -81,6 +82,7 @@ class Round:
     visible_match: float
     holdout_match: float | None
     stable: bool
+    group: str
     seconds: float
     extraction: ExtractionResult = field(repr=False)
     query: np.ndarray | None = field(default=None, repr=False)
@@ -180,7 +182,8 @@ class LoopReport:
                  "min conf": round(r.min_confidence, 3), "low conf": r.low_confidence,
                  "visible match": round(r.visible_match, 4),
                  "holdout match": None if r.holdout_match is None else round(r.holdout_match, 4),
-                 "stable": r.stable, "seconds": round(r.seconds, 1)} for r in self.rounds]
+                 "stable": r.stable, "group": r.group,
+                 "seconds": round(r.seconds, 1)} for r in self.rounds]
 
     def table(self) -> str:
         """The per-round table as fixed-width text."""
@@ -294,7 +297,10 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
             ``seed``, or a model instance to continue training.
         group: Symmetry to impose: built into ``"tied"`` and ``"e2cnn"``
             (default ``"p4m"``); a consistency loss for the plain families
-            (default ``"trivial"``, none).
+            (default ``"trivial"``, none).  ``"auto"`` (with ``"minimal"``):
+            train plain in round 1, then grow the model to the largest
+            group the visible data allow (:func:`lifelab.symmetry.data_symmetry`,
+            :func:`lifelab.models.grow_group`) and go on from its weights.
         max_rounds: Most rounds (trajectories revealed) before giving up.
         seed: Seed of the model, the collected boards and the batch order.
         mode: ``"random"`` (a fresh random board per round) or ``"query"``
@@ -328,13 +334,20 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
             raise ValueError("query mode needs an oracle rule to simulate the boards it builds; "
                              "supplied trajectories can only be revealed in order (mode='random')")
         agent = DataSupplyAgent(validate_trajectories(source, name="supplied trajectories"), seed=seed)
-    net, group, consistency = _make_model(model, group, seed)
+    auto = group == "auto"
+    if auto and model not in ("minimal", "MinimalCNN"):
+        raise ValueError(f"group='auto' starts from the plain 'minimal' model and grows it; got model {model!r}")
+    net, group, consistency = _make_model(model, None if auto else group, seed)
     started = time.perf_counter()
     rounds: list[Round] = []
     collected = "initial" if agent.rule is not None else "supplied"
     stop_reason = "max_rounds"
     bar = tqdm(range(1, max_rounds + 1), desc="rounds", disable=not progress)
     for r in bar:
+        if auto and r > 1 and group == "trivial":
+            found = data_symmetry(agent.visible_trajectories).group
+            if found in ("p4", "p4m"):
+                net, group = grow_group(net, found), found
         data = agent.dataset(one_hot=True)
         history = train(net, data, epochs=epochs, seed=seed * 1000 + r, device=device, consistency=consistency,
                         group=group if consistency else "p4m", stop_probability=stop_probability,
@@ -360,7 +373,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
                      min_confidence=float(extraction.confidence.min()),
                      low_confidence=len(extraction.low_confidence), visible_match=visible_match,
                      holdout_match=holdout_match, stable=bool(rounds) and rule is not None and rule == rounds[-1].rule,
-                     seconds=time.perf_counter() - started, extraction=extraction, query=query)
+                     group=group, seconds=time.perf_counter() - started, extraction=extraction, query=query)
         rounds.append(done)
         bar.set_postfix(rule=str(rule), conf=f"{done.min_confidence:.2f}", visible=done.visible)
         if on_round is not None:

@@ -225,3 +225,14 @@ def test_cli_learn_stops_quietly_when_the_reader_goes_away():
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=300) in (0, 141)
     assert "Traceback" not in err
+
+
+def test_group_auto_starts_plain_and_grows_to_the_data_symmetry():
+    report = learn_rule("B3/S23", model="minimal", group="auto", seed=0, progress=False)
+    assert report.rounds[0].group == "trivial" and report.rounds[1].group == "p4m" and report.group == "p4m"
+    assert isinstance(report.trained, TiedCNN) and report.recovered
+    north = Rule.from_table(indicator_patterns(3, 3)[:, 0, 1])  # allows only a left-right mirror: stays plain
+    shifted = learn_rule(north, model="minimal", group="auto", seed=0, max_rounds=2, progress=False)
+    assert [r.group for r in shifted.rounds] == ["trivial", "trivial"]
+    with pytest.raises(ValueError, match="starts from the plain 'minimal' model"):
+        learn_rule("B3/S23", model="tied", group="auto", progress=False)
