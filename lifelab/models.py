@@ -19,6 +19,7 @@ Only this module and :mod:`lifelab.symmetry` import e2cnn.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -26,10 +27,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lifelab.symmetry import group_elements, kernel_orbits, project_kernel
+from lifelab.symmetry import GROUPS, group_elements, kernel_orbits, project_kernel, transform
 
-__all__ = ["MODELS", "EquivariantCNN", "LifeModel", "MinimalCNN", "MultiScale", "SimpleCNNSmall",
-           "SimpleCNNTiny", "TiedCNN", "TiedConv2d", "build_model", "grow_group", "predict", "rollout"]
+__all__ = ["GROWTH", "MODELS", "EquivariantCNN", "LifeModel", "MinimalCNN", "MultiScale", "SimpleCNNSmall",
+           "SimpleCNNTiny", "TiedCNN", "TiedConv2d", "build_model", "grow_group", "predict", "regular_field_elements",
+           "rollout"]
 
 
 def _allow_bool_masks() -> None:
@@ -269,12 +271,28 @@ def _lattice_rings(kernel_size: int) -> list[float]:
                    if math.hypot(i, j) <= half * math.sqrt(2) + 1e-9})
 
 
+def _gspace(group: str):
+    if group == "trivial":
+        return gspaces.TrivialOnR2()
+    return gspaces.Rot2dOnR2(4) if group == "p4" else gspaces.FlipRot2dOnR2(4)
+
+
+def _spatial_conv(in_type, out_type, kernel_size: int) -> enn.R2Conv:
+    """A circular ``R2Conv`` whose basis spans every equivariant kernel on the lattice (see EquivariantCNN)."""
+    rings = _lattice_rings(kernel_size)
+    return enn.R2Conv(in_type, out_type, kernel_size, padding=kernel_size // 2, padding_mode="circular",
+                      rings=rings, sigma=[0.1] * len(rings))
+
+
 class EquivariantCNN(LifeModel):
     """An e2cnn group-equivariant CNN for p4 (``Rot2dOnR2(4)``) or p4m (``FlipRot2dOnR2(4)``).
 
     Two trivial input fields (the one-hot channels), ``width`` regular
     hidden fields after a circular ``kernel_size`` group convolution, 1x1
     group convolutions after that, two trivial output fields (the logits).
+    ``group="trivial"`` (``TrivialOnR2``) is the same network with
+    translations only: a plain CNN written in e2cnn, whose one-channel
+    fields :func:`grow_group` turns into regular p4 or p4m fields.
 
     The kernel basis is sampled on rings at every lattice radius (0, 1,
     sqrt 2 for 3x3) with a narrow radial profile: e2cnn's default basis is
@@ -287,25 +305,23 @@ class EquivariantCNN(LifeModel):
 
     def __init__(self, group: str = "p4", width: int = 8, kernel_size: int = 3, hidden_layers: int = 1):
         """Args:
-            group: ``"p4"`` or ``"p4m"``.
-            width: Number of regular hidden fields (each 4 channels for p4, 8 for p4m).
+            group: ``"p4"``, ``"p4m"`` or ``"trivial"`` (translations only).
+            width: Number of regular hidden fields (each 4 channels for p4, 8 for p4m, 1 for trivial).
             kernel_size: Odd size of the spatial kernel.
             hidden_layers: Number of hidden 1x1 group convolutions.
         """
-        if group not in ("p4", "p4m"):
-            raise ValueError(f"EquivariantCNN group must be 'p4' or 'p4m', got {group!r}")
+        if group not in GROUPS:
+            raise ValueError(f"EquivariantCNN group must be one of {list(GROUPS)}, got {group!r}")
         width, kernel_size = _positive_int("width", width), _odd_kernel(kernel_size)
         if isinstance(hidden_layers, bool) or not isinstance(hidden_layers, int) or hidden_layers < 0:
             raise ValueError(f"hidden_layers must be a non-negative integer, got {hidden_layers!r}")
         super().__init__(group=group, width=width, kernel_size=kernel_size, hidden_layers=hidden_layers)
         self.symmetry = group
-        space = gspaces.Rot2dOnR2(4) if group == "p4" else gspaces.FlipRot2dOnR2(4)
+        space = _gspace(group)
         self.in_type = enn.FieldType(space, 2 * [space.trivial_repr])
         hidden = enn.FieldType(space, width * [space.regular_repr])
         out_type = enn.FieldType(space, 2 * [space.trivial_repr])
-        rings = _lattice_rings(kernel_size)
-        layers = [enn.R2Conv(self.in_type, hidden, kernel_size, padding=kernel_size // 2, padding_mode="circular",
-                             rings=rings, sigma=[0.1] * len(rings)), enn.ReLU(hidden)]
+        layers = [_spatial_conv(self.in_type, hidden, kernel_size), enn.ReLU(hidden)]
         for _ in range(hidden_layers):
             layers += [enn.R2Conv(hidden, hidden, 1), enn.ReLU(hidden)]
         layers.append(enn.R2Conv(hidden, out_type, 1))
@@ -351,54 +367,157 @@ class EquivariantCNN(LifeModel):
             self.train(was_training)
 
 
+#: The groups a model can grow through, smallest first.
 GROWTH = ("trivial", "p4", "p4m")
 
 
-def grow_group(model: LifeModel, to: str) -> TiedCNN:
+def grow_group(model: LifeModel, to: str) -> LifeModel:
     """A model for a larger symmetry group, initialised from a trained one.
 
-    Works on the weight-tied route: a :class:`MinimalCNN` (translations
-    only) or a :class:`TiedCNN` of a smaller group becomes a
-    :class:`TiedCNN` for ``to``.  The spatial kernels are projected onto
-    the ``to``-invariant kernels (the group average: the nearest invariant
-    kernel in least squares) and the 1x1 layers are copied, so a model
-    that already computes a ``to``-symmetric function keeps most of it,
-    and a model that is already invariant is unchanged.
+    Two routes, chosen by the model's family:
+
+    - weight-tied: a :class:`MinimalCNN` (translations only) or a
+      :class:`TiedCNN` becomes a :class:`TiedCNN` for ``to``.  The spatial
+      kernels are projected onto the ``to``-invariant kernels (the group
+      average: the nearest invariant kernel in least squares) and the 1x1
+      layers are copied.
+    - e2cnn: an :class:`EquivariantCNN` of a smaller group becomes one for
+      ``to`` with as many fields.  Each old channel goes to the new channel
+      with the same group element in its regular field (the rest start at
+      zero), and the new basis coefficients are the least-squares fit to
+      those kernels of ``.export()``, layer by layer.  The fit is the group
+      average of each layer, so the grown network computes exactly the
+      group average of the old one, ``mean over g of g^-1 f(g x)``
+      (layers feeding regular fields are scaled by the number of new
+      channels per old one, since only that share of each field was filled).
+
+    Either way a model that already has the symmetry of ``to`` is unchanged,
+    and the grown model is exactly equivariant under ``to``.
 
     Args:
         model: The trained model (left untouched).
         to: ``"p4"`` or ``"p4m"``; not smaller than the model's group.
 
     Returns:
-        A new :class:`TiedCNN`, on the model's device, in the model's train/eval mode.
+        A new model, on the model's device, in the model's train/eval mode.
 
     Raises:
         ValueError: For an unknown or smaller target group.
-        TypeError: For a model outside the weight-tied route.
+        TypeError: For a model of another family.
     """
     if to not in ("p4", "p4m"):
         raise ValueError(f"can grow to 'p4' or 'p4m', got {to!r}")
-    if isinstance(model, TiedCNN):
-        first, kernel, width, size = model.net[0], model.net[0].kernel(), model.config["width"], model.config["kernel_size"]
-    elif isinstance(model, MinimalCNN):
-        first, kernel, width, size = model.net[0], model.net[0].weight, model.config["width"], 3
-    else:
-        raise TypeError(f"grow_group works on MinimalCNN and TiedCNN (the weight-tied route), "
-                        f"got {type(model).__name__}")
+    if not isinstance(model, (TiedCNN, MinimalCNN, EquivariantCNN)):
+        raise TypeError(f"grow_group works on MinimalCNN and TiedCNN (the weight-tied route) and on "
+                        f"EquivariantCNN (the e2cnn route), got {type(model).__name__}")
     if GROWTH.index(to) < GROWTH.index(model.symmetry):
         raise ValueError(f"the model is already {model.symmetry}; {to} is smaller")
-    parameter = next(model.parameters())
-    grown = TiedCNN(to, width=width, kernel_size=size).to(parameter.device)
+    device = next(model.parameters()).device
+    # building the new model draws initial weights that are overwritten at once: keep the caller's RNG stream
+    with torch.random.fork_rng(devices=[]):
+        grown = _grow_equivariant(model, to) if isinstance(model, EquivariantCNN) else _grow_tied(model, to)
+    return grown.to(device).train(model.training)
+
+
+def _grow_tied(model: MinimalCNN | TiedCNN, to: str) -> TiedCNN:
+    first = model.net[0]
+    kernel = first.kernel() if isinstance(first, TiedConv2d) else first.weight
+    grown = TiedCNN(to, width=model.config["width"], kernel_size=kernel.shape[-1])
     tied = grown.net[0]
     with torch.no_grad():
-        projected = project_kernel(kernel.detach(), to)
+        projected = project_kernel(kernel.detach().cpu(), to)
         cells = F.one_hot(tied.orbits.flatten(), tied.weight.shape[-1]).to(projected.dtype)  # (k*k, orbits)
         tied.weight.copy_(projected.flatten(2) @ cells / cells.sum(0))
         tied.bias.copy_(first.bias)
         for i in (2, 4):
             grown.net[i].load_state_dict(model.net[i].state_dict())
-    grown.train(model.training)
     return grown
+
+
+@functools.cache
+def regular_field_elements(group: str) -> tuple[tuple[int, bool], ...]:
+    """The D4 element each channel of an :class:`EquivariantCNN` regular field stands for.
+
+    In the first layer, channel ``j`` of a field holds the field's kernel
+    moved by element ``j`` (``transform(kernel, g_j)``), so it responds to
+    the pattern turned or flipped by ``g_j``.  Found by experiment on a
+    generic kernel rather than read from e2cnn's conventions.
+
+    Args:
+        group: ``"trivial"``, ``"p4"`` or ``"p4m"``.
+
+    Returns:
+        One ``(quarter_turns, flip)`` element per channel, identity first.
+    """
+    group_elements(group)
+    space = _gspace(group)
+    conv = _spatial_conv(enn.FieldType(space, [space.trivial_repr]), enn.FieldType(space, [space.regular_repr]), 3)
+    with torch.no_grad():
+        conv.weights.copy_(torch.randn(conv.weights.shape, generator=torch.Generator().manual_seed(0)))
+        kernels = conv.eval().export().weight[:, 0].numpy()
+    labels = []
+    for kernel in kernels:
+        found = [g for g in GROUPS["p4m"] if np.allclose(transform(kernels[0], g), kernel, atol=1e-6)]
+        if len(found) != 1:
+            raise RuntimeError(f"cannot label the channels of e2cnn's {group} regular field")
+        labels.append(found[0])
+    return tuple(labels)
+
+
+def _channel_sources(field_type, group: str, to: str) -> list[int | None]:
+    """For each channel of a ``to`` field type, the channel of the ``group`` network it inherits (or None)."""
+    old, new = regular_field_elements(group), regular_field_elements(to)
+    sources: list[int | None] = []
+    offset = 0
+    for rep in field_type.representations:
+        if rep.name == "regular":
+            sources += [offset + old.index(g) if g in old else None for g in new]
+            offset += len(old)
+        else:
+            sources += list(range(offset, offset + rep.size))
+            offset += rep.size
+    return sources
+
+
+def _basis_matrix(conv: enn.R2Conv) -> torch.Tensor:
+    """The linear map from an ``R2Conv``'s coefficients to its flattened expanded filter."""
+    n = conv.weights.numel()
+    eye = torch.eye(n, dtype=conv.weights.dtype)
+    return torch.stack([conv.basisexpansion(eye[i]).flatten() for i in range(n)], dim=1)
+
+
+def _grow_equivariant(model: EquivariantCNN, to: str) -> EquivariantCNN:
+    config = {k: v for k, v in model.config.items() if k != "group"}
+    grown = EquivariantCNN(to, **config)
+    old = [m for m in model.export() if isinstance(m, nn.Conv2d)]
+    new = [m for m in grown.net.modules() if isinstance(m, enn.R2Conv)]
+    share = len(regular_field_elements(to)) // len(regular_field_elements(model.symmetry))
+    with torch.no_grad():
+        for plain, conv in zip(old, new):
+            rows = _channel_sources(conv.out_type, model.symmetry, to)
+            cols = _channel_sources(conv.in_type, model.symmetry, to)
+            scale = share if any(rep.name == "regular" for rep in conv.out_type.representations) else 1
+            kernel = _take(_take(plain.weight.detach().cpu().double(), rows, 0), cols, 1)
+            conv.weights.copy_(_least_squares(_basis_matrix(conv), scale * kernel.flatten()))
+            if conv.bias is not None:
+                bias = _take(plain.bias.detach().cpu().double(), rows, 0)
+                conv.bias.copy_(_least_squares(conv.bias_expansion, scale * bias))
+    return grown
+
+
+def _take(values: torch.Tensor, sources: list[int | None], dim: int) -> torch.Tensor:
+    """``values`` re-indexed along ``dim`` by ``sources``; a None source gives zeros."""
+    padded = torch.cat([values, torch.zeros_like(values.narrow(dim, 0, 1))], dim)
+    return padded.index_select(dim, torch.tensor([values.shape[dim] if s is None else s for s in sources]))
+
+
+def _least_squares(basis: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Coefficients ``c`` minimising ``|basis @ c - target|`` (minimum norm: e2cnn's bases are overcomplete).
+
+    The sampled bases have singular values near 1 and, for redundant
+    elements, near 1e-13; the cut-off drops the latter instead of inverting them.
+    """
+    return torch.linalg.lstsq(basis.double().cpu(), target[:, None], rcond=1e-6, driver="gelsd").solution[:, 0]
 
 
 #: The zoo by family name, for ``build_model`` and the command line.

@@ -93,7 +93,7 @@ def test_bad_configurations_are_named():
         MinimalCNN(width=0)
     with pytest.raises(ValueError, match="kernel_size must be odd"):
         SimpleCNNTiny(kernel_size=4)
-    with pytest.raises(ValueError, match="'p4' or 'p4m'"):
+    with pytest.raises(ValueError, match=r"group must be one of \['trivial', 'p4', 'p4m'\], got 'p6'"):
         EquivariantCNN(group="p6")
     with pytest.raises(ValueError, match="unknown symmetry group"):
         TiedCNN(group="c2")
@@ -104,7 +104,7 @@ def test_bad_configurations_are_named():
     assert isinstance(build_model("SimpleCNNSmall"), SimpleCNNSmall)
 
 
-@pytest.mark.parametrize("group", ["p4", "p4m"])
+@pytest.mark.parametrize("group", ["trivial", "p4", "p4m"])
 def test_e2cnn_export_is_plain_torch_with_identical_outputs(group):
     torch.manual_seed(0)
     model = EquivariantCNN(group, width=2).train()
@@ -127,6 +127,13 @@ def test_e2cnn_first_layer_spans_every_invariant_3x3_kernel():
         model = EquivariantCNN("p4m", width=1)
         kernels.append(model.export()[0].weight.detach()[:, :1].sum(0).flatten())  # invariant part of one field
     assert torch.linalg.matrix_rank(torch.stack(kernels).double(), atol=1e-6) == 3
+
+
+def test_translation_only_e2cnn_reaches_every_3x3_kernel():
+    """EquivariantCNN("trivial") is a plain CNN: its first kernels must not be constrained at all."""
+    torch.manual_seed(0)
+    kernels = [EquivariantCNN("trivial", width=1).export()[0].weight.detach()[0, 0].flatten() for _ in range(12)]
+    assert torch.linalg.matrix_rank(torch.stack(kernels).double(), atol=1e-6) == 9
 
 
 def test_predict_and_rollout_shapes_and_validation():
