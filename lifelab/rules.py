@@ -107,6 +107,8 @@ class NamedRule:
     @property
     def rule(self) -> Rule:
         """The rule itself."""
+        if self.rulestring.startswith("MAP"):
+            return Rule._parse_map(self.rulestring[3:], self.rulestring)
         return Rule._parse_bs(self.rulestring, self.rulestring)
 
 
@@ -432,6 +434,11 @@ _REGISTRY_DATA = [
     ("Majority", "B5678/S45678", "majority vote; domains form and freeze", False),
     ("Bugs", "B3567/S15678", "bug-shaped moving blobs", False),
     ("Flock", "B3/S12", "small birds that flock and die out", False),
+    # lifelab's own example of a rule with less symmetry than p4m (not a Golly rule): Life, except
+    # that a dead cell whose live neighbours are exactly N, E and SE (MAP 14), or a quarter turn of
+    # that hook (137, 224, 290), stays dead; the mirror-image hooks are still born.
+    ("Chiral Life", "MAPARQXfhZofugWaH7oaIDogBYofuhogOiAaIDogAAAgAAWaH7oSIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA",
+     "Life without birth on one hook of 3 and its turns: symmetric under rotations, not mirrors (p4)", False),
 ]
 
 RULES: dict[str, NamedRule] = {

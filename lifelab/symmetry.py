@@ -24,7 +24,8 @@ import numpy as np
 import torch
 
 __all__ = ["ELEMENT_NAMES", "GROUPS", "SUBGROUPS", "DataSymmetry", "consistency_loss", "data_symmetry",
-           "equivariance_error", "group_elements", "inverse", "kernel_orbits", "project_kernel", "transform"]
+           "equivariance_error", "group_elements", "inverse", "kernel_orbits", "pattern_images", "pattern_orbit",
+           "project_kernel", "rule_symmetry", "transform"]
 
 #: The point groups by name, each a tuple of ``(quarter_turns, flip)`` elements.
 GROUPS: dict[str, tuple[tuple[int, bool], ...]] = {
@@ -257,6 +258,67 @@ class DataSymmetry:
         return "\n".join(lines)
 
 
+def pattern_images(g: tuple[int, bool]) -> np.ndarray:
+    """Where a D4 element sends each 3x3 pattern, by MAP index.
+
+    Args:
+        g: ``(quarter_turns, flip)``.
+
+    Returns:
+        ``(512,)`` int array: entry ``i`` is the MAP index of ``transform(pattern i, g)``.
+    """
+    from lifelab.rules import MAP_WEIGHTS
+
+    patterns = ((np.arange(512)[:, None] >> np.arange(8, -1, -1)) & 1).reshape(512, 3, 3)
+    return (transform(patterns, g) * MAP_WEIGHTS).sum(axis=(1, 2))
+
+
+def pattern_orbit(pattern, group: str) -> list[int]:
+    """The MAP indices of a 3x3 pattern's images under a group (its orbit), sorted.
+
+    Args:
+        pattern: A MAP index (0-511) or a ``(3, 3)`` 0/1 array.
+        group: A key of :data:`SUBGROUPS` (``"p4"``, ``"p4m"``, ``"pm-lr"``, ...).
+
+    Returns:
+        Sorted distinct MAP indices; setting a rule's table alike on all of them
+        keeps the rule symmetric under the group.
+    """
+    from lifelab.rules import MAP_WEIGHTS
+
+    if group not in SUBGROUPS:
+        raise ValueError(f"unknown symmetry group {group!r}; expected one of {list(SUBGROUPS)}")
+    if isinstance(pattern, (int, np.integer)) and not isinstance(pattern, bool):
+        if not 0 <= pattern < 512:
+            raise ValueError(f"a 3x3 pattern index is in 0-511, got {pattern}")
+        index = int(pattern)
+    else:
+        arr = np.asarray(pattern)
+        if arr.shape != (3, 3) or not np.isin(arr, (0, 1)).all():
+            raise ValueError(f"a pattern is a MAP index or a (3, 3) array of 0/1, got {pattern!r}")
+        index = int((arr.astype(np.int64) * MAP_WEIGHTS).sum())
+    return sorted({int(pattern_images(g)[index]) for g in SUBGROUPS[group]})
+
+
+def _symmetry(state: np.ndarray, observed: np.ndarray, inconsistent: np.ndarray) -> DataSymmetry:
+    """Test the 8 elements against a (partial) next-state table."""
+    decided = observed & ~inconsistent
+    checked, contradicted, broken = {}, {}, set()
+    for g, name in ELEMENT_NAMES.items():
+        image = pattern_images(g)
+        if g == (0, False):
+            compared, bad = observed, inconsistent
+        else:
+            compared = decided & decided[image] & (image != np.arange(512))
+            bad = compared & (state != state[image])
+        checked[name], contradicted[name] = int(compared.sum()), int(bad.sum())
+        if bad.any():
+            broken.add(g)
+    consistent = [name for name, elements in SUBGROUPS.items() if not broken & set(elements)]
+    return DataSymmetry(group=consistent[0] if consistent else "trivial", consistent=consistent, checked=checked,
+                        contradicted=contradicted, observed=int(observed.sum()), inconsistent=int(inconsistent.sum()))
+
+
 def data_symmetry(trajectories) -> DataSymmetry:
     """Test each of the 8 D4 elements against observed transitions.
 
@@ -282,22 +344,19 @@ def data_symmetry(trajectories) -> DataSymmetry:
     alive = np.bincount(index, weights=following, minlength=512)
     seen = np.bincount(index, minlength=512)
     observed = seen > 0
-    inconsistent = observed & (alive > 0) & (alive < seen)
-    decided = observed & ~inconsistent
-    state = alive > 0
-    patterns = ((np.arange(512)[:, None] >> np.arange(8, -1, -1)) & 1).reshape(512, 3, 3)
-    weights = 2 ** np.arange(8, -1, -1).reshape(3, 3)
-    checked, contradicted, broken = {}, {}, set()
-    for g, name in ELEMENT_NAMES.items():
-        image = (transform(patterns, g) * weights).sum(axis=(1, 2))
-        if g == (0, False):
-            compared, bad = observed, inconsistent
-        else:
-            compared = decided & decided[image] & (image != np.arange(512))
-            bad = compared & (state != state[image])
-        checked[name], contradicted[name] = int(compared.sum()), int(bad.sum())
-        if bad.any():
-            broken.add(g)
-    consistent = [name for name, elements in SUBGROUPS.items() if not broken & set(elements)]
-    return DataSymmetry(group=consistent[0] if consistent else "trivial", consistent=consistent, checked=checked,
-                        contradicted=contradicted, observed=int(observed.sum()), inconsistent=int(inconsistent.sum()))
+    return _symmetry(alive > 0, observed, observed & (alive > 0) & (alive < seen))
+
+
+def rule_symmetry(rule) -> DataSymmetry:
+    """The symmetry of a rule's own table: what :func:`data_symmetry` finds when every pattern is observed.
+
+    Args:
+        rule: A :class:`~lifelab.rules.Rule`, rulestring or name.
+
+    Returns:
+        A :class:`DataSymmetry` with all 512 patterns observed.
+    """
+    from lifelab.simulate import as_rule
+
+    everything = np.ones(512, dtype=bool)
+    return _symmetry(as_rule(rule).table, everything, ~everything)
