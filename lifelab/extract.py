@@ -36,7 +36,8 @@ from lifelab.simulate import as_rule, simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
 
 __all__ = ["ExtractionResult", "GeneratorCheck", "Sensitivity", "count_kernel_similarity", "extract_rule",
-           "first_layer_kernels", "generator_check", "indicator_patterns", "nearest_totalistic", "sensitivity"]
+           "first_layer_kernels", "generator_check", "indicator_patterns", "nearest_totalistic", "pattern_accuracy",
+           "sensitivity"]
 
 MAX_CELLS = 20
 
@@ -69,6 +70,31 @@ def indicator_patterns(w: int = 3, h: int = 3) -> np.ndarray:
         raise ValueError(f"a {w}x{h} window has 2^{cells} patterns; at most {MAX_CELLS} cells can be enumerated. "
                          f"Find the cells that influence the output with sensitivity() and enumerate those")
     return _bits(cells).reshape(-1, h, w)
+
+
+def pattern_accuracy(model, rule: Rule | str, pad: int = 2) -> float:
+    """The fraction of the 512 3x3 patterns whose next state a model gets right.
+
+    Each pattern sits in the middle of an otherwise dead board (``pad``
+    dead cells on every side) and the model's decision for its centre is
+    compared with the rule's table: a measure of how much of the rule the
+    network computes, independent of any particular data.
+
+    Args:
+        model: A model of the zoo.
+        rule: The true rule.
+        pad: Dead cells around each pattern.
+
+    Returns:
+        A fraction in [0, 1].
+    """
+    from lifelab.models import predict
+
+    truth = as_rule(rule).table
+    side = 3 + 2 * pad
+    boards = np.zeros((512, side, side), dtype=bool)
+    boards[:, pad:pad + 3, pad:pad + 3] = indicator_patterns(3, 3)
+    return float((predict(model, boards)[:, pad + 1, pad + 1] == truth).mean())
 
 
 def _bits(k: int) -> np.ndarray:

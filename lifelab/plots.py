@@ -25,12 +25,15 @@ __all__ = [
     "plot_count_kernels",
     "plot_dataset_growth",
     "plot_difference",
+    "plot_growth",
+    "plot_growth_kernels",
     "plot_kernels",
     "plot_loop",
     "plot_population",
     "plot_predictions",
     "plot_sensitivity",
     "plot_snapshot_grid",
+    "plot_symmetry_evidence",
     "plot_training_curves",
 ]
 
@@ -562,5 +565,157 @@ def plot_loop(report, fig=None):
         ax.set_xticks(x)
         ax.grid(alpha=0.3)
     fig.suptitle(report.verdict, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_symmetry_evidence(results: Mapping[str, object], ax=None):
+    """Which of the 8 D4 elements the data contradict, rule by rule.
+
+    Each cell reads ``contradicted / checked``: of the observed pattern pairs
+    ``(P, g P)``, how many went to different next states.  Red cells are
+    contradicted elements; white ones are allowed by the data (grey: nothing
+    to check).  The largest group the data allow is written at the right of
+    each row.
+
+    Args:
+        results: ``{label: DataSymmetry}`` from :func:`lifelab.symmetry.data_symmetry`.
+        ax: Axes to draw on; a new figure if None.
+
+    Returns:
+        The figure.
+    """
+    from lifelab.symmetry import ELEMENT_NAMES
+
+    if not results:
+        raise ValueError("no symmetry results to plot")
+    names = list(ELEMENT_NAMES.values())
+    checked = np.array([[r.checked[n] for n in names] for r in results.values()])
+    bad = np.array([[r.contradicted[n] for n in names] for r in results.values()])
+    status = np.where(checked == 0, 0.5, np.where(bad > 0, 1.0, 0.0))
+    fig, ax = _new_ax(ax, figsize=(8.5, 0.42 * len(results) + 1.4))
+    ax.imshow(status, cmap=ListedColormap(["#ffffff", "#cccccc", "#e8a0a0"]), vmin=0, vmax=1, aspect="auto")
+    for (i, j), n in np.ndenumerate(checked):
+        ax.text(j, i, f"{bad[i, j]}/{n}", ha="center", va="center", fontsize=7)
+    ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(len(results)), list(results), fontsize=8)
+    for i, r in enumerate(results.values()):
+        ax.annotate(r.group, (1.01, 1 - (i + 0.5) / len(results)), xycoords="axes fraction", va="center", fontsize=8,
+                    color="#2ca02c" if r.group == "p4m" else "#d62728")
+    ax.set_title("pattern pairs (P, gP) that disagree / pairs checked; right: the largest group the data allow",
+                 fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_growth_kernels(before, after, fields: int = 4, fig=None):
+    """First-layer kernels of a model before and after :func:`lifelab.models.grow_group`.
+
+    One row per hidden field: the old field's kernel on the left (its
+    identity channel), then the kernels
+    the grown model has for that field (one for the weight-tied route: the
+    projection; one per group element ``g`` for e2cnn: the old kernel moved
+    by ``g``).  Kernels are ``W_alive - W_dead`` as in
+    :func:`lifelab.extract.first_layer_kernels`; each row has its own
+    centred colour scale.
+
+    Args:
+        before: The model before growth.
+        after: The grown model.
+        fields: How many fields (rows) to show.
+        fig: A matplotlib Figure to draw on; a new pyplot figure if None.
+
+    Returns:
+        The figure.
+    """
+    from lifelab.extract import first_layer_kernels
+    from lifelab.models import EquivariantCNN, regular_field_elements
+    from lifelab.symmetry import ELEMENT_NAMES
+
+    def field_size(model) -> int:
+        return len(regular_field_elements(model.symmetry)) if isinstance(model, EquivariantCNN) else 1
+
+    old, new = first_layer_kernels(before), first_layer_kernels(after)
+    old_size, new_size = field_size(before), field_size(after)
+    if len(old) // old_size != len(new) // new_size:
+        raise ValueError(f"the models have {len(old) // old_size} and {len(new) // new_size} first-layer fields; "
+                         "pass a model and its grow_group() result")
+    titles = ([f"g = {ELEMENT_NAMES[g]}" for g in regular_field_elements(after.symmetry)]
+              if isinstance(after, EquivariantCNN) else ["projected"])
+    rows = min(fields, len(old) // old_size)
+    if fig is None:
+        fig = plt.figure(figsize=(1.1 * (new_size + 1) + 0.6, 1.15 * rows + 0.5))
+    axes = fig.subplots(rows, new_size + 1, squeeze=False)
+    for c in range(rows):
+        row = [old[c * old_size], *new[c * new_size:(c + 1) * new_size]]
+        scale = max(float(np.abs(k).max()) for k in row) or 1.0
+        for j, (ax, kernel) in enumerate(zip(axes[c], row)):
+            ax.imshow(kernel, cmap="RdBu_r", vmin=-scale, vmax=scale)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_title("before" if j == 0 else titles[j - 1], fontsize=8)
+        axes[c][0].set_ylabel(f"field {c}", fontsize=8)
+    fig.suptitle(f"{type(before).__name__} ({getattr(before, 'symmetry', '?')}) -> "
+                 f"{type(after).__name__} ({getattr(after, 'symmetry', '?')})", fontsize=9)
+    return fig
+
+
+def plot_growth(comparison, fig=None):
+    """What growing the group keeps, and what it saves.
+
+    Left: how many of the 512 patterns the model gets wrong before growth
+    and just after it (no training), mean over seeds, per route and step.
+    Right: optimiser steps to predict every training board exactly again
+    after growth, against a fresh model of the larger group (bars: medians
+    of the runs that got there; dots: seeds; crosses at the top: runs that
+    never did within the budget).
+
+    Args:
+        comparison: A :class:`lifelab.train.GrowthComparison`.
+        fig: A matplotlib Figure to draw on; a new pyplot figure if None.
+
+    Returns:
+        The figure.
+    """
+    keys = list(dict.fromkeys((s.route, s.start, s.to) for s in comparison.steps))
+    if not keys:
+        raise ValueError("the comparison has no growth steps")
+    if fig is None:
+        fig = plt.figure(figsize=(12, 3.6))
+    ax_acc, ax_steps = fig.subplots(1, 2)
+    x = np.arange(len(keys))
+    labels = [f"{route}\n{start}->{to}" for route, start, to in keys]
+    budget = comparison.epochs * max(s.steps_per_epoch for s in comparison.steps)
+    for offset, (name, attr, color) in zip((-0.2, 0.2), (("before growth", "source_patterns", "#7f7f7f"),
+                                                          ("after growth, no training", "grown_patterns", "C0"))):
+        wrong = [512 * (1 - np.mean([getattr(s, attr) for s in comparison.steps if (s.route, s.start, s.to) == k]))
+                 for k in keys]
+        bars = ax_acc.bar(x + offset, wrong, width=0.38, color=color, label=name)
+        ax_acc.bar_label(bars, [f"{w:.3g}" for w in wrong], fontsize=7)
+    ax_acc.set(ylabel="patterns wrong, of 512 (mean over seeds)", title="how much of the rule survives")
+    ax_acc.set_ylim(0, max(1.0, ax_acc.get_ylim()[1] * 1.15))
+    ax_acc.set_xticks(x, labels, fontsize=8)
+    ax_acc.legend(fontsize=7, loc="upper left")
+    for offset, (name, attr, color) in zip((-0.2, 0.2), (("after growth", "retrain_steps", "C0"),
+                                                          ("from scratch", "scratch_steps", "C1"))):
+        for i, k in enumerate(keys):
+            values = [getattr(s, attr) for s in comparison.steps if (s.route, s.start, s.to) == k]
+            reached = [v for v in values if v is not None]
+            if reached:
+                ax_steps.bar(i + offset, np.median(reached), width=0.38, color=color, alpha=0.6, label=name)
+                ax_steps.plot([i + offset] * len(reached), reached, "o", color=color, ms=3)
+            missed = len(values) - len(reached)
+            if missed:
+                ax_steps.plot([i + offset] * missed, [budget] * missed, "x", color=color, ms=7, label=f"{name}: never")
+    ax_steps.set(ylabel="optimiser steps to 100% of training boards", title="what it saves",
+                 ylim=(0, budget * 1.08))
+    ax_steps.set_xticks(x, labels, fontsize=8)
+    handles, names = ax_steps.get_legend_handles_labels()
+    by_name = dict(zip(names, handles))
+    ax_steps.legend(by_name.values(), by_name.keys(), fontsize=7, loc="upper left")
+    for ax in (ax_acc, ax_steps):
+        ax.grid(alpha=0.3, axis="y")
+    fig.suptitle(f"growing the symmetry group on {comparison.rule.name or comparison.rule}", fontsize=10)
     fig.tight_layout()
     return fig

@@ -21,16 +21,19 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from lifelab.data import TrajectoryDataset, load_or_generate
-from lifelab.models import LifeModel, build_model
+from lifelab.models import GROWTH, EquivariantCNN, LifeModel, MinimalCNN, TiedCNN, build_model, grow_group
 from lifelab.rules import Rule
 from lifelab.simulate import as_rule
 from lifelab.symmetry import consistency_loss, group_elements
-from lifelab.utils import atomic_path, data_dir
+from lifelab.utils import atomic_path, data_dir, format_table
 
-__all__ = ["CHECKPOINT_FORMAT", "ZOO", "History", "checkpoint_path", "evaluate", "fit_zoo_model", "l1_penalty",
+__all__ = ["CHECKPOINT_FORMAT", "GROWTH_ROUTES", "ZOO", "GrowthComparison", "GrowthStep", "History",
+           "checkpoint_path", "compare_growth", "evaluate", "fit_zoo_model", "growth_model", "l1_penalty",
            "load_checkpoint", "load_model", "new_zoo_model", "train"]
 
 CHECKPOINT_FORMAT = "lifelab-checkpoint-1"
+#: Transitions per optimiser step unless told otherwise.
+BATCH_SIZE = 8
 SCHEDULES = ("cosine", "constant")
 
 
@@ -223,7 +226,7 @@ def _check_positive(name: str, value, integer: bool = False, allow_zero: bool = 
 
 
 def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDataset | None = None,
-          epochs: int = 100, batch_size: int = 8, lr: float = 1e-2, schedule: str = "cosine",
+          epochs: int = 100, batch_size: int = BATCH_SIZE, lr: float = 1e-2, schedule: str = "cosine",
           l1: float = 1e-5, consistency: float = 0.0, group: str = "p4m", early_stop: bool = True,
           stop_probability: float | None = None, device=None, amp: bool = False, seed: int = 0, checkpoint=None,
           rule: Rule | str | None = None, progress: bool = True) -> History:
@@ -411,3 +414,226 @@ def fit_zoo_model(label: str, rule: Rule | str, *, n_traj: int = 8, size: int = 
     history = train(model, train_set, val=val_set, epochs=epochs, device=device, amp=amp, seed=seed, rule=rule,
                     checkpoint=checkpoint_path(name), progress=progress, **ZOO[label][2])
     return model, history, (train_set, val_set)
+
+
+#: The two ways a model grows its group (see :func:`lifelab.models.grow_group`).
+GROWTH_ROUTES = ("tied", "e2cnn")
+
+
+def growth_model(route: str, group: str, seed: int = 0) -> LifeModel:
+    """A fresh model of a growth route at a group, seeded.
+
+    Args:
+        route: ``"tied"`` (:class:`MinimalCNN` for translations only, :class:`TiedCNN`
+            above) or ``"e2cnn"`` (:class:`EquivariantCNN` at every group).
+        group: ``"trivial"``, ``"p4"`` or ``"p4m"``.
+        seed: Seed of the initial weights.
+
+    Returns:
+        The model, with default widths (the ones :func:`lifelab.models.grow_group` keeps).
+    """
+    if route not in GROWTH_ROUTES:
+        raise ValueError(f"unknown growth route {route!r}; expected one of {GROWTH_ROUTES}")
+    if group not in GROWTH:
+        raise ValueError(f"unknown group {group!r}; expected one of {GROWTH}")
+    from lifelab.utils import seed_everything
+
+    seed_everything(seed)
+    if route == "e2cnn":
+        return EquivariantCNN(group)
+    return MinimalCNN() if group == "trivial" else TiedCNN(group)
+
+
+@dataclass
+class GrowthStep:
+    """One growth step of :func:`compare_growth`, for one seed.
+
+    Attributes:
+        route: ``"tied"`` or ``"e2cnn"``.
+        seed: Seed of the data, the weights and the batch order.
+        start: The group before growing.
+        to: The group grown to.
+        source_patterns: Fraction of the 512 patterns the trained model gets right before growing.
+        source_boards: Fraction of training boards it predicts exactly (1 unless its training ran out of epochs).
+        grown_patterns: The same for the grown model, before any further training.
+        grown_boards: Fraction of training boards the grown model predicts exactly, before further training.
+        grown_cells: Fraction of training cells it predicts right.
+        equivariance: The grown model's equivariance error under ``to`` (about 1e-7 means exact).
+        symmetry: The largest group the grown model is exactly equivariant under, measured: ``to``,
+            or p4m where a p4 model turns out mirror-symmetric too (a weight-tied 3x3 kernel does).
+        retrain_epochs: Epochs the grown model needed to predict every training board
+            exactly again (0: it still did; None: not within the budget).
+        scratch_epochs: The same for a fresh ``to`` model.
+        steps_per_epoch: Optimiser steps per epoch.
+    """
+
+    route: str
+    seed: int
+    start: str
+    to: str
+    source_patterns: float
+    source_boards: float
+    grown_patterns: float
+    grown_boards: float
+    grown_cells: float
+    equivariance: float
+    symmetry: str
+    retrain_epochs: int | None
+    scratch_epochs: int | None
+    steps_per_epoch: int
+
+    @property
+    def retrain_steps(self) -> int | None:
+        """Optimiser steps to 100% after growth (None: not reached)."""
+        return None if self.retrain_epochs is None else self.retrain_epochs * self.steps_per_epoch
+
+    @property
+    def scratch_steps(self) -> int | None:
+        """Optimiser steps to 100% from scratch (None: not reached)."""
+        return None if self.scratch_epochs is None else self.scratch_epochs * self.steps_per_epoch
+
+
+def _mean(runs: list[GrowthStep], name: str) -> float:
+    return sum(getattr(s, name) for s in runs) / len(runs)
+
+
+def _median_steps(values: list[int | None]) -> str:
+    reached = sorted(v for v in values if v is not None)
+    if not reached:
+        return "never"
+    median = reached[len(reached) // 2] if len(reached) % 2 else (reached[len(reached) // 2 - 1]
+                                                                  + reached[len(reached) // 2]) / 2
+    return f"{median:g}" + ("" if len(reached) == len(values) else f" ({len(reached)}/{len(values)} reached)")
+
+
+@dataclass
+class GrowthComparison:
+    """Growing a trained model's group against training the larger-group model from scratch.
+
+    Attributes:
+        rule: The rule the data came from.
+        steps: One :class:`GrowthStep` per route, seed and growth step.
+        epochs: The training budget of every run, in epochs.
+        data: ``(trajectories, steps, size)`` of the training data per seed.
+    """
+
+    rule: Rule
+    steps: list[GrowthStep]
+    epochs: int
+    data: tuple[int, int, int]
+
+    def rows(self) -> list[dict]:
+        """One row per route and growth step, over the seeds: medians (and how many runs got there)."""
+        rows = []
+        for key in dict.fromkeys((s.route, s.start, s.to) for s in self.steps):
+            runs = [s for s in self.steps if (s.route, s.start, s.to) == key]
+            rows.append({"route": key[0], "growth": f"{key[1]} -> {key[2]}", "seeds": len(runs),
+                         "boards before": f"{_mean(runs, 'source_boards'):.3f}",
+                         "patterns before": f"{_mean(runs, 'source_patterns'):.3f}",
+                         "patterns after growth": f"{_mean(runs, 'grown_patterns'):.3f}",
+                         "boards after growth": f"{_mean(runs, 'grown_boards'):.3f}",
+                         "equivariance error": f"{max(s.equivariance for s in runs):.0e}",
+                         "grown model is": "/".join(dict.fromkeys(s.symmetry for s in runs)),
+                         "steps to 100% after growth": _median_steps([s.retrain_steps for s in runs]),
+                         "steps to 100% from scratch": _median_steps([s.scratch_steps for s in runs])})
+        return rows
+
+    def table(self) -> str:
+        """The rows as fixed-width text, under a line naming the rule and the data."""
+        n, steps, size = self.data
+        return (f"{self.rule.name or self.rule}: {n} trajectories of {steps} steps on {size}x{size} per seed; "
+                f"budget {self.epochs} epochs; patterns = fraction of the 512 3x3 patterns right; "
+                f"boards = fraction of training boards exact\n" + format_table(self.rows()))
+
+    def plot(self, fig=None):
+        """Accuracy kept by growth and steps to recover; see :func:`lifelab.plots.plot_growth`."""
+        from lifelab.plots import plot_growth
+
+        return plot_growth(self, fig=fig)
+
+
+def _epochs_to_exact(model: nn.Module, data: TrajectoryDataset, epochs: int, seed: int, device) -> int | None:
+    if evaluate(model.to(device), data, device)["board_acc"] == 1.0:
+        return 0
+    return train(model, data, epochs=epochs, seed=seed, device=device, progress=False).converged_epoch
+
+
+def compare_growth(rule: Rule | str, routes=GROWTH_ROUTES, chain=GROWTH, seeds=(0,), *, n_traj: int = 4,
+                   size: int = 32, steps: int = 16, density: float = 0.5, epochs: int = 100,
+                   start_epochs: int | None = None, device=None, progress: bool = True) -> GrowthComparison:
+    """How much of a trained network survives growing its symmetry group, against starting over.
+
+    For each route and seed: train the model of the first group in
+    ``chain`` until it predicts every training board exactly; then, for each
+    larger group in turn, grow it (:func:`lifelab.models.grow_group`),
+    measure the grown model before any training (512-pattern accuracy,
+    training boards, equivariance), train it until it is exact again, and
+    train a fresh model of that group from scratch on the same data for
+    comparison.  The chain goes on from the retrained grown model.
+
+    Args:
+        rule: The rule the trajectories come from.
+        routes: Any of ``"tied"`` and ``"e2cnn"`` (see :func:`growth_model`).
+        chain: Groups from smallest to largest, e.g. ``("trivial", "p4", "p4m")``.
+        seeds: One run per seed (data, weights and batch order).
+        n_traj: Training trajectories per seed.
+        size: Board side.
+        steps: Steps per trajectory.
+        density: Initial density of the random boards.
+        epochs: Budget of every training run after the first.
+        start_epochs: Budget of the first model's training (default ``epochs``): a
+            comparison that expects some runs never to fit can keep ``epochs`` short.
+        device: Where to train (default :func:`lifelab.get_device`).
+        progress: Show a progress bar over the training runs.
+
+    Returns:
+        A :class:`GrowthComparison`.
+    """
+    from lifelab import random_boards, simulate
+    from lifelab.extract import pattern_accuracy
+    from lifelab.symmetry import equivariance_error
+    from lifelab.utils import get_device
+
+    rule = as_rule(rule)
+    routes, chain, seeds = tuple(routes), tuple(chain), tuple(seeds)
+    if not routes or any(r not in GROWTH_ROUTES for r in routes):
+        raise ValueError(f"routes must be a non-empty selection of {GROWTH_ROUTES}, got {routes}")
+    if len(chain) < 2 or any(g not in GROWTH for g in chain) or \
+            [GROWTH.index(g) for g in chain] != sorted({GROWTH.index(g) for g in chain}):
+        raise ValueError(f"chain must list at least two groups of {GROWTH}, smallest first, got {chain}")
+    if not seeds:
+        raise ValueError("give at least one seed")
+    _check_positive("epochs", epochs, integer=True)
+    start_epochs = epochs if start_epochs is None else start_epochs
+    _check_positive("start_epochs", start_epochs, integer=True)
+    device = get_device() if device is None else torch.device(device)
+    results: list[GrowthStep] = []
+    runs = len(routes) * len(seeds) * (2 * len(chain) - 1)
+    bar = tqdm(total=runs, desc="growth runs", disable=not progress)
+    for seed in seeds:
+        boards = random_boards(n_traj, (size, size), density=density, seed=seed)
+        data = TrajectoryDataset(simulate(rule, boards, steps), visible=n_traj)
+        per_epoch = math.ceil(len(data) / BATCH_SIZE)
+        check = boards[:, : min(size, 16), : min(size, 16)]
+        for route in routes:
+            model = growth_model(route, chain[0], seed)
+            _epochs_to_exact(model, data, start_epochs, seed, device)
+            bar.update()
+            for start, to in zip(chain, chain[1:]):
+                grown = grow_group(model, to)
+                after = evaluate(grown, data, device)
+                mirrored = to == "p4" and equivariance_error(grown, check, "p4m") < 1e-4
+                step = dict(route=route, seed=seed, start=start, to=to, source_patterns=pattern_accuracy(model, rule),
+                            source_boards=evaluate(model, data, device)["board_acc"],
+                            grown_patterns=pattern_accuracy(grown, rule), grown_boards=after["board_acc"],
+                            grown_cells=after["cell_acc"], equivariance=equivariance_error(grown, check, to),
+                            symmetry="p4m" if mirrored else to,
+                            retrain_epochs=_epochs_to_exact(grown, data, epochs, seed, device))
+                bar.update()
+                scratch = growth_model(route, to, seed)
+                step["scratch_epochs"] = _epochs_to_exact(scratch, data, epochs, seed, device)
+                bar.update()
+                results.append(GrowthStep(**step, steps_per_epoch=per_epoch))
+                model = grown
+    bar.close()
+    return GrowthComparison(rule=rule, steps=results, epochs=epochs, data=(n_traj, steps, size))

@@ -12,7 +12,7 @@ from typing import Iterator
 import numpy as np
 import torch
 
-__all__ = ["atomic_path", "data_dir", "get_device", "seed_everything"]
+__all__ = ["atomic_path", "data_dir", "format_table", "get_device", "seed_everything"]
 
 
 def data_dir() -> Path:
@@ -100,3 +100,15 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def format_table(rows: list[dict]) -> str:
+    """Rows of dicts (same keys) as fixed-width text: a header, then one line per row; None prints as ``-``."""
+    if not rows:
+        raise ValueError("no rows to format")
+    columns = list(rows[0])
+    cells = [[("-" if v is None else str(v)) for v in row.values()] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]
+    return "\n".join(lines)
