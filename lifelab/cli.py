@@ -87,7 +87,7 @@ def cmd_show(args) -> int:
 def _print_round(r) -> None:
     rule = "(not local)" if r.rule is None else str(r.rule)
     held = "-" if r.holdout_match is None else f"{r.holdout_match:.2%}"
-    print(f"round {r.round:>2}  visible {r.visible:>2} ({r.collected:<8s}) epochs {r.epochs:>3}  "
+    print(f"round {r.round:>2}  group {r.group:<7s}  visible {r.visible:>2} ({r.collected:<8s}) epochs {r.epochs:>3}  "
           f"rule {rule:<14s} min conf {r.min_confidence:.3f} ({r.low_confidence:>3} low)  "
           f"reproduces visible {r.visible_match:.2%}, held out {held}  {r.seconds:6.1f} s", flush=True)
 
@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="tied", choices=sorted(MODELS), help="model family (default tied)")
     p.add_argument("--group", default=None, choices=[*GROUPS, "auto"],
                    help="symmetry: built into tied/e2cnn (default p4m), a consistency loss for the others; "
-                        "auto: start plain (--model minimal), grow to the symmetry the data allow")
+                        "auto (minimal, tied, e2cnn): start translation-only, grow to the symmetry the data allow")
     p.add_argument("--mode", default="random", choices=list(MODES), help="how the next trajectory is chosen")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")

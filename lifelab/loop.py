@@ -33,7 +33,8 @@ from lifelab.extract import ExtractionResult, extract_rule, generator_check, ind
 from lifelab.models import MODELS, LifeModel, build_model, grow_group
 from lifelab.rules import Rule
 from lifelab.symmetry import GROUPS, data_symmetry, group_elements, transform
-from lifelab.train import train
+from lifelab.train import growth_model, train
+from lifelab.utils import format_table
 
 __all__ = ["MODES", "LoopReport", "Round", "learn_rule", "query_board"]
 
@@ -42,6 +43,16 @@ MODES = ("random", "query")
 
 #: Families whose group is built into the architecture; the others get ``group`` as a consistency loss.
 BUILT_IN_GROUP = ("tied", "TiedCNN", "e2cnn", "EquivariantCNN")
+
+#: Families that ``group="auto"`` can start plain and grow, and the growth route they take.
+AUTO_ROUTES = {"minimal": "tied", "MinimalCNN": "tied", "tied": "tied", "TiedCNN": "tied",
+               "e2cnn": "e2cnn", "EquivariantCNN": "e2cnn"}
+
+#: The data symmetries each route can grow to.  A tied 3x3 kernel invariant under p4 is
+#: invariant under p4m too (both tie the centre, the edges and the corners), so a
+#: TiedCNN cannot tell mirror images apart and the tied route waits for p4m; e2cnn's
+#: regular fields carry orientation and can be p4 without being p4m.
+GROWS_TO = {"tied": ("p4m",), "e2cnn": ("p4", "p4m")}
 
 PATTERNS = indicator_patterns(3, 3)
 
@@ -187,13 +198,7 @@ class LoopReport:
 
     def table(self) -> str:
         """The per-round table as fixed-width text."""
-        rows = self.rows()
-        columns = list(rows[0])
-        cells = [[("-" if v is None else str(v)) for v in row.values()] for row in rows]
-        widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
-        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]
-        return "\n".join(lines)
+        return format_table(self.rows())
 
     def plot(self, fig=None):
         """Round by round: data seen, confidence, and how well the extracted rule regenerates the data.
@@ -274,7 +279,7 @@ def _make_model(model, group: str | None, seed: int) -> tuple[nn.Module, str, fl
     seed_everything(seed)
     if model in BUILT_IN_GROUP:
         group = "p4m" if group is None else group
-        if group == "trivial":
+        if group == "trivial" and model in ("tied", "TiedCNN"):
             raise ValueError(f"{model!r} is built for a symmetry group; use group 'p4' or 'p4m', "
                              "or a plain family such as 'minimal' for translations only")
         return build_model(model, group=group), group, 0.0
@@ -297,10 +302,15 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
             ``seed``, or a model instance to continue training.
         group: Symmetry to impose: built into ``"tied"`` and ``"e2cnn"``
             (default ``"p4m"``); a consistency loss for the plain families
-            (default ``"trivial"``, none).  ``"auto"`` (with ``"minimal"``):
-            train plain in round 1, then grow the model to the largest
-            group the visible data allow (:func:`lifelab.symmetry.data_symmetry`,
-            :func:`lifelab.models.grow_group`) and go on from its weights.
+            (default ``"trivial"``, none).  ``"auto"`` (with ``"minimal"``,
+            ``"tied"`` or ``"e2cnn"``): train a translation-only model in
+            round 1 (a :class:`~lifelab.models.MinimalCNN`, or an
+            :class:`~lifelab.models.EquivariantCNN` on the trivial group for
+            ``"e2cnn"``), then grow it to the symmetry the visible data
+            allow (:func:`lifelab.symmetry.data_symmetry`,
+            :func:`lifelab.models.grow_group`) and go on from its weights:
+            p4 or p4m for e2cnn, p4m only for the weight-tied route (see
+            :data:`GROWS_TO`); otherwise it stays translation-only.
         max_rounds: Most rounds (trajectories revealed) before giving up.
         seed: Seed of the model, the collected boards and the batch order.
         mode: ``"random"`` (a fresh random board per round) or ``"query"``
@@ -335,9 +345,13 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
                              "supplied trajectories can only be revealed in order (mode='random')")
         agent = DataSupplyAgent(validate_trajectories(source, name="supplied trajectories"), seed=seed)
     auto = group == "auto"
-    if auto and model not in ("minimal", "MinimalCNN"):
-        raise ValueError(f"group='auto' starts from the plain 'minimal' model and grows it; got model {model!r}")
-    net, group, consistency = _make_model(model, None if auto else group, seed)
+    if auto:
+        if not isinstance(model, str) or model not in AUTO_ROUTES:
+            raise ValueError(f"group='auto' starts a growable family plain and grows it: model must be one of "
+                             f"{sorted(AUTO_ROUTES)}, got {model!r}")
+        net, group, consistency = growth_model(AUTO_ROUTES[model], "trivial", seed), "trivial", 0.0
+    else:
+        net, group, consistency = _make_model(model, group, seed)
     started = time.perf_counter()
     rounds: list[Round] = []
     collected = "initial" if agent.rule is not None else "supplied"
@@ -346,7 +360,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
     for r in bar:
         if auto and r > 1 and group == "trivial":
             found = data_symmetry(agent.visible_trajectories).group
-            if found in ("p4", "p4m"):
+            if found in GROWS_TO[AUTO_ROUTES[model]]:
                 net, group = grow_group(net, found), found
         data = agent.dataset(one_hot=True)
         history = train(net, data, epochs=epochs, seed=seed * 1000 + r, device=device, consistency=consistency,

@@ -15,7 +15,7 @@ from lifelab import Rule, random_boards, simulate  # noqa: E402
 from lifelab.cli import main  # noqa: E402
 from lifelab.extract import generator_check, indicator_patterns  # noqa: E402
 from lifelab.loop import learn_rule, query_board  # noqa: E402
-from lifelab.models import TiedCNN  # noqa: E402
+from lifelab.models import EquivariantCNN, TiedCNN  # noqa: E402
 from lifelab.symmetry import group_elements, transform  # noqa: E402
 
 
@@ -162,6 +162,12 @@ def test_cli_learn_prints_rounds_and_the_verdict(capsys):
     assert "not verified" in capsys.readouterr().out
 
 
+def test_cli_learn_group_auto_says_when_the_model_grew(capsys):
+    assert main(["learn", "B2/S013V", "--model", "e2cnn", "--group", "auto", "--max-rounds", "4"]) == 0
+    rounds = [line for line in capsys.readouterr().out.splitlines() if line.startswith("round")]
+    assert rounds[0].startswith("round  1  group trivial ") and rounds[1].startswith("round  2  group p4m ")
+
+
 def test_cli_learn_from_a_file(capsys, tmp_path):
     path = tmp_path / "supplied.npz"
     np.savez(path, trajectories=simulate("B2/S013V", random_boards(4, (32, 32), seed=3), 16))
@@ -234,5 +240,16 @@ def test_group_auto_starts_plain_and_grows_to_the_data_symmetry():
     north = Rule.from_table(indicator_patterns(3, 3)[:, 0, 1])  # allows only a left-right mirror: stays plain
     shifted = learn_rule(north, model="minimal", group="auto", seed=0, max_rounds=2, progress=False)
     assert [r.group for r in shifted.rounds] == ["trivial", "trivial"]
-    with pytest.raises(ValueError, match="starts from the plain 'minimal' model"):
-        learn_rule("B3/S23", model="tied", group="auto", progress=False)
+    with pytest.raises(ValueError, match="model must be one of"):
+        learn_rule("B3/S23", model="multiscale", group="auto", progress=False)
+
+
+def test_group_auto_grows_e2cnn_to_p4_for_a_chiral_rule():
+    """A rule that turns with the board but is not mirror-symmetric: e2cnn stops at p4 and recovers it;
+    the weight-tied route cannot express p4 without p4m on 3x3, so it stays plain and recovers it too."""
+    chiral = Rule.parse("Chiral Life")
+    report = learn_rule(chiral, model="e2cnn", group="auto", seed=0, progress=False)
+    assert [r.group for r in report.rounds][:2] == ["trivial", "p4"] and report.recovered
+    assert isinstance(report.trained, EquivariantCNN) and report.trained.symmetry == "p4"
+    plain = learn_rule(chiral, model="tied", group="auto", seed=0, progress=False)
+    assert {r.group for r in plain.rounds} == {"trivial"} and plain.recovered
