@@ -17,6 +17,7 @@ boards: on a torus of shape ``(H, W)`` a quarter turn is a map only when
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -265,12 +266,19 @@ def pattern_images(g: tuple[int, bool]) -> np.ndarray:
         g: ``(quarter_turns, flip)``.
 
     Returns:
-        ``(512,)`` int array: entry ``i`` is the MAP index of ``transform(pattern i, g)``.
+        ``(512,)`` read-only int array: entry ``i`` is the MAP index of ``transform(pattern i, g)``.
     """
+    return _pattern_images(_check_element(g))
+
+
+@functools.cache
+def _pattern_images(g: tuple[int, bool]) -> np.ndarray:
+    from lifelab.extract import indicator_patterns
     from lifelab.rules import MAP_WEIGHTS
 
-    patterns = ((np.arange(512)[:, None] >> np.arange(8, -1, -1)) & 1).reshape(512, 3, 3)
-    return (transform(patterns, g) * MAP_WEIGHTS).sum(axis=(1, 2))
+    images = (transform(indicator_patterns(3, 3).astype(np.int64), g) * MAP_WEIGHTS).sum(axis=(1, 2))
+    images.flags.writeable = False
+    return images
 
 
 def pattern_orbit(pattern, group: str) -> list[int]:
