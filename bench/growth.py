@@ -26,7 +26,7 @@ import statistics
 import torch
 
 import lifelab
-from lifelab.symmetry import rule_symmetry
+from lifelab.evidence import rule_symmetry
 from lifelab.train import GROWTH_ROUTES, compare_growth
 
 

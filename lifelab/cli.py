@@ -6,8 +6,10 @@
     lifelab rules
     lifelab show B2/S013V
 
-Bad input ends with a one-line error on stderr and exit status 2; ``learn``
-exits with 1 when no rule was verified within ``--max-rounds``.
+Bad input ends with a one-line error on stderr and exit status 2.  ``learn``
+exits with 0 only when the data determine the rule (identified, identified
+within the stated family, or explained with noise), with 3 when they leave it
+underdetermined and with 1 when they are inconsistent.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ import time
 
 import numpy as np
 
-from lifelab.loop import BUILT_IN_GROUP, MODES
+from lifelab.data import load_trajectories
+from lifelab.evidence import FAMILY_NAMES
+from lifelab.loop import BUILT_IN_GROUP, LEARNERS, MODES, learn_rule
 from lifelab.models import MODELS
 from lifelab.rules import NotTotalisticError, Rule, named_rules
 from lifelab.simulate import random_boards, simulate
 from lifelab.symmetry import GROUPS
+from lifelab.utils import get_device
 
 
 def _describe(rule: Rule) -> list[str]:
@@ -86,48 +91,67 @@ def cmd_show(args) -> int:
 
 def _print_round(r) -> None:
     rule = "(not local)" if r.rule is None else str(r.rule)
+    rule = rule if len(rule) <= 20 else rule[:17] + "..."  # MAP strings are 89 characters; the verdict prints it whole
     held = "-" if r.holdout_match is None else f"{r.holdout_match:.2%}"
     print(f"round {r.round:>2}  group {r.group:<7s}  visible {r.visible:>2} ({r.collected:<8s}) epochs {r.epochs:>3}  "
           f"rule {rule:<14s} min conf {r.min_confidence:.3f} ({r.low_confidence:>3} low)  "
-          f"reproduces visible {r.visible_match:.2%}, held out {held}  {r.seconds:6.1f} s", flush=True)
+          f"reproduces visible {r.visible_match:.2%}, held out {held}  unobserved {len(r.verdict.unobserved):>3}  "
+          f"{r.verdict.label}  {r.seconds:6.1f} s", flush=True)
+
+
+def _noise(text: str):
+    if text == "auto":
+        return "auto"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be 'auto' or a cell-flip rate such as 0.01, got {text!r}") from None
 
 
 def cmd_learn(args) -> int:
-    """Run the active-learning loop on an oracle rule or on supplied trajectories."""
-    from lifelab.data import load_trajectories
-    from lifelab.extract import generator_check
-    from lifelab.loop import learn_rule
-    from lifelab.utils import get_device
+    """Run the active-learning loop on an oracle rule or on supplied trajectories.
 
+    Returns:
+        The verdict's exit status: 0 when the data determine the rule
+        (identified, within the stated family, or explained with noise), 3
+        when they leave it underdetermined, 1 when they are inconsistent.
+    """
     if (args.rule is None) == (args.data is None):
         raise ValueError("give either a rule (e.g. B36/S23) or --data FILE.npz, not both or neither")
     device = get_device(args.device)
     if args.data is not None:
         source, _ = load_trajectories(args.data)
         print(f"data          {args.data}: {source.shape[0]} trajectories of {source.shape[1] - 1} steps, "
-              f"{source.shape[2]}x{source.shape[3]}")
+              f"{source.shape[2]}x{source.shape[3]}; the verdict weighs all of them")
     else:
         source = Rule.parse(args.rule)
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
-    group = args.group or ("p4m" if args.model in BUILT_IN_GROUP else "trivial")
-    print(f"model         {args.model}, group {group}, {args.mode} collection, "
-          f"seed {args.seed}, device {device}")
+    group = "-" if args.model == "table" else (args.group or ("p4m" if args.model in BUILT_IN_GROUP else "trivial"))
+    print(f"model         {args.model}, group {group}, {args.mode} collection, seed {args.seed}, device {device}, "
+          f"noise {args.noise}")
     report = learn_rule(source, model=args.model, group=args.group, max_rounds=args.max_rounds, seed=args.seed,
                         mode=args.mode, shape=(args.size, args.size), steps=args.steps, density=args.density,
-                        device=device, progress=sys.stderr.isatty(), on_round=_print_round)
-    print(f"extracted     {report.rule if report.rule is not None else '(no 3x3 rule)'}")
-    if report.truth is not None:
+                        family=args.family, noise=args.noise, confidence=args.confidence, device=device,
+                        progress=sys.stderr.isatty(), on_round=_print_round)
+    verdict = report.verdict
+    print(f"verdict       {verdict.label}" + (f": {report.rule}" if report.rule is not None else ""))
+    print(f"evidence      {verdict.raw.summary()}")
+    if verdict.family.name != "table":
+        print(f"assumption    {verdict.family.assumption}")
+    if verdict.noise is not None:
+        print(f"noise         {verdict.noise.summary()}")
+    learned = "(no 3x3 rule)" if report.extracted is None else str(report.extracted)
+    if report.rule is not None:
+        learned += ": the rule the data determine" if report.extracted == report.rule else \
+            f": differs from the rule the data determine in {report.rounds[-1].disagreements} decided patterns"
+    print(f"learned       {learned}")
+    if report.truth is not None and report.rule is not None:
         print(f"equals truth  {'yes' if report.rule == report.truth else 'no'} (oracle {report.truth})")
-    if args.data is not None and report.rule is not None:
-        check = generator_check(report.rule, source)
-        said = (f"reproduces all {check.trajectories} trajectories in the file" if check.agrees else
-                f"reproduces {check.transition_match:.2%} of the transitions of the {check.trajectories} "
-                "trajectories in the file")
-        print(f"whole file    the extracted rule {said}")
-    print(f"verdict       {report.verdict}")
-    print(f"trajectories  {report.trajectories} ({report.transitions} transitions) in {len(report.rounds)} rounds")
+    print(f"trajectories  {report.trajectories} trained on ({report.transitions} transitions), {report.used} seen, "
+          f"in {len(report.rounds)} rounds; stopped: {report.stop_reason}")
     print(f"wall time     {report.seconds:.1f} s")
-    return 0 if report.converged else 1
+    print(verdict.sentence())
+    return verdict.exit_code
 
 
 def _positive(text: str) -> int:
@@ -145,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("learn", help="learn a rule from trajectories by active learning, and verify it")
     p.add_argument("rule", nargs="?", help="oracle rule: rulestring (B36/S23, B2/S013V, MAP...) or name (HighLife)")
     p.add_argument("--data", metavar="FILE.npz", help="learn from these trajectories instead (no known rule)")
-    p.add_argument("--model", default="tied", choices=sorted(MODELS), help="model family (default tied)")
+    p.add_argument("--model", default="tied", choices=sorted(MODELS) + list(LEARNERS),
+                   help="model family (default tied); table: the non-neural learner that tabulates observed patterns")
     p.add_argument("--group", default=None, choices=[*GROUPS, "auto"],
                    help="symmetry: built into tied/e2cnn (default p4m), a consistency loss for the others; "
                         "auto (minimal, tied, e2cnn): start translation-only, grow to the symmetry the data allow")
@@ -156,6 +181,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=_positive, default=32, help="board side of collected trajectories (default 32)")
     p.add_argument("--steps", type=_positive, default=16, help="steps per collected trajectory (default 16)")
     p.add_argument("--density", type=float, default=0.5, help="initial density of random boards (default 0.5)")
+    p.add_argument("--family", default=None, choices=[*FAMILY_NAMES, "auto"],
+                   help="the assumption the verdict may make (default: what the model can represent; "
+                        "table: none; auto: the first of table, isotropic, moore, vonneumann, hexagonal the data "
+                        "determine)")
+    p.add_argument("--noise", type=_noise, default="auto",
+                   help="auto (judge with noise when observations conflict), 0 (exact data) or a cell-flip rate")
+    p.add_argument("--confidence", type=float, default=0.999,
+                   help="joint confidence of a noisy verdict (default 0.999)")
     p.set_defaults(func=cmd_learn)
 
     p = sub.add_parser("simulate", help="simulate a rule on random boards and print a summary")
@@ -185,14 +218,18 @@ def main(argv: list[str] | None = None) -> int:
         argv: Arguments (without the program name); default ``sys.argv[1:]``.
 
     Returns:
-        0 on success, 1 when ``learn`` verified no rule, 2 on bad input, 130 when interrupted,
-        141 when the output pipe closed early.
+        0 on success (for ``learn``: the data determine the rule), 3 when ``learn``'s data leave the rule
+        underdetermined, 1 when they are inconsistent, 2 on bad input, 130 when interrupted, 141 when the
+        output pipe closed early.
     """
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except (ValueError, TypeError, FileNotFoundError) as exc:
         print(f"lifelab: error: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("lifelab: error: out of memory; use smaller boards, fewer steps or fewer rounds", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("lifelab: interrupted", file=sys.stderr)

@@ -23,7 +23,8 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from lifelab.rules import MAP_WEIGHTS, NEIGHBOURHOODS, Rule
+from lifelab.patterns import CENTRE, N_PATTERNS, counts, pattern_index
+from lifelab.rules import Rule
 from lifelab.simulate import as_rule, random_boards, simulate
 from lifelab.utils import atomic_path, data_dir
 
@@ -33,7 +34,6 @@ __all__ = [
     "TrajectorySpec",
     "WEIGHTINGS",
     "configuration_counts",
-    "configuration_index",
     "count_class_counts",
     "cumulative_coverage",
     "load_or_generate",
@@ -70,6 +70,8 @@ def validate_trajectories(trajectories, name: str = "trajectories") -> np.ndarra
         arr = arr[None]
     if arr.ndim != 4:
         raise ValueError(f"{name} must have shape (n, T+1, H, W), got {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} hold no trajectories (shape {arr.shape})")
     if arr.shape[1] < 2:
         raise ValueError(f"{name} need at least 2 boards per trajectory (one transition), got {arr.shape[1]}")
     if min(arr.shape[2:]) < 1:
@@ -190,7 +192,14 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such trajectory file")
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        loaded = np.load(path, allow_pickle=False)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ValueError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise ValueError(f"{path}: holds a single array (a .npy file?), not an .npz archive; save it with "
+                         "np.savez(path, trajectories=array)")
+    try:
+        with loaded as npz:
             arrays = {key: npz[key] for key in npz.files}
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ValueError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
@@ -205,6 +214,7 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
                 or packed.shape[3] != -(-shape[3] // 8):
             raise ValueError(f"{path}: packed boards {packed.shape} do not match the stored shape {shape}")
         traj = np.unpackbits(packed, axis=-1, count=shape[3]).astype(bool)
+        traj = validate_trajectories(traj, name=str(path))
     elif "trajectories" in arrays:
         meta = {}
         traj = validate_trajectories(arrays["trajectories"], name=str(path))
@@ -257,23 +267,6 @@ def load_or_generate(rule: Rule | str, n: int, shape: tuple[int, int], steps: in
 # Neighbourhood statistics
 # ---------------------------------------------------------------------------
 
-def configuration_index(boards) -> np.ndarray:
-    """The MAP number (0-511) of every cell's 3x3 neighbourhood (periodic boundary).
-
-    Args:
-        boards: ``(..., H, W)`` 0/1 array: any number of leading axes.
-
-    Returns:
-        int16 array of the same shape.
-    """
-    arr = np.asarray(boards).astype(bool)
-    index = np.zeros(arr.shape, dtype=np.int16)
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            index += np.roll(arr, (-dy, -dx), axis=(-2, -1)) * np.int16(MAP_WEIGHTS[dy + 1, dx + 1])
-    return index
-
-
 def configuration_counts(boards) -> np.ndarray:
     """How often each of the 512 3x3 configurations occurs (periodic boundary).
 
@@ -283,11 +276,7 @@ def configuration_counts(boards) -> np.ndarray:
     Returns:
         ``(512,)`` int64 counts, indexed by MAP configuration number.
     """
-    return np.bincount(configuration_index(boards).ravel(), minlength=512).astype(np.int64)
-
-
-_MOORE_COUNT = (((np.arange(512)[:, None] >> np.arange(8, -1, -1)) & 1) @ NEIGHBOURHOODS["moore"].ravel())
-_CENTRE = (np.arange(512) >> 4) & 1
+    return np.bincount(pattern_index(boards).ravel(), minlength=N_PATTERNS).astype(np.int64)
 
 
 def cumulative_coverage(trajectories) -> np.ndarray:
@@ -315,7 +304,7 @@ def count_class_counts(config_counts: np.ndarray) -> np.ndarray:
         (the birth classes), ``[1, k]`` live cells with k (the survival classes).
     """
     out = np.zeros((2, 9), dtype=np.int64)
-    np.add.at(out, (_CENTRE, _MOORE_COUNT), np.asarray(config_counts))
+    np.add.at(out, (CENTRE.astype(np.int64), counts("moore")), np.asarray(config_counts))
     return out
 
 
@@ -549,10 +538,10 @@ class DataSupplyAgent:
         self.visible = 0
         if isinstance(source, (Rule, str)):
             self.rule: Rule | None = as_rule(source)
-            self.shape, self.steps, self.density = tuple(shape), int(steps), float(density)
-            random_boards(0, self.shape, density)  # validates shape and density
-            if self.steps < 1:
-                raise ValueError(f"steps must be at least 1, got {steps!r}")
+            if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+                raise ValueError(f"steps must be a positive integer, got {steps!r}")
+            random_boards(0, shape, density)  # validates shape and density
+            self.shape, self.steps, self.density = tuple(int(s) for s in shape), int(steps), float(density)
             self.collect()
         else:
             self.rule = None
@@ -606,16 +595,28 @@ class DataSupplyAgent:
         self._pool.extend(traj)
         self.collected_seeds.extend([None] * len(traj))
 
-    def reveal(self) -> int:
+    def reveal(self, index: int | None = None) -> int:
         """Make one more trajectory visible, collecting one first if none is waiting.
+
+        Args:
+            index: A waiting trajectory (by position) to reveal now, ahead of
+                those queued before it; default the next in line.
 
         Returns:
             The new visible count.
 
         Raises:
-            ValueError: With external data only, when every trajectory is visible already.
+            ValueError: With external data only, when every trajectory is visible
+                already; or for an ``index`` that is not a waiting trajectory.
         """
-        if self.visible == self.available:
+        if index is not None:
+            if isinstance(index, bool) or not isinstance(index, (int, np.integer)) \
+                    or not self.visible <= index < self.available:
+                raise ValueError(f"index must name a waiting trajectory ({self.visible}-{self.available - 1}), "
+                                 f"got {index!r}")
+            self._pool.insert(self.visible, self._pool.pop(index))
+            self.collected_seeds.insert(self.visible, self.collected_seeds.pop(index))
+        elif self.visible == self.available:
             if self.rule is None:
                 raise ValueError(f"all {self.available} external trajectories are visible already")
             self.collect()

@@ -31,12 +31,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from lifelab.rules import NEIGHBOURHOODS, Rule
+from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, patterns
+from lifelab.rules import Rule
 from lifelab.simulate import as_rule, simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
 
 __all__ = ["ExtractionResult", "GeneratorCheck", "Sensitivity", "count_kernel_similarity", "extract_rule",
-           "first_layer_kernels", "generator_check", "indicator_patterns", "nearest_totalistic", "pattern_accuracy",
+           "first_layer_kernels", "generator_check", "indicator_patterns", "nearest_totalistic", "pattern_accuracy", "pattern_table",
            "sensitivity"]
 
 MAX_CELLS = 20
@@ -69,7 +70,28 @@ def indicator_patterns(w: int = 3, h: int = 3) -> np.ndarray:
     if cells > MAX_CELLS:
         raise ValueError(f"a {w}x{h} window has 2^{cells} patterns; at most {MAX_CELLS} cells can be enumerated. "
                          f"Find the cells that influence the output with sensitivity() and enumerate those")
-    return _bits(cells).reshape(-1, h, w)
+    return bits(cells).reshape(-1, h, w)
+
+
+def pattern_table(model, pad: int = 2) -> np.ndarray:
+    """A model's next state for each 3x3 pattern, set in the middle of an otherwise dead board.
+
+    A quick fingerprint of what a network computes (no probing, one forward
+    pass): for a model local to 3x3 it is its rule table.
+
+    Args:
+        model: A model of the zoo.
+        pad: Dead cells around each pattern.
+
+    Returns:
+        ``(512,)`` bool array, MAP order.
+    """
+    from lifelab.models import predict
+
+    side = 3 + 2 * pad
+    boards = np.zeros((N_PATTERNS, side, side), dtype=bool)
+    boards[:, pad:pad + 3, pad:pad + 3] = patterns()
+    return predict(model, boards)[:, pad + 1, pad + 1]
 
 
 def pattern_accuracy(model, rule: Rule | str, pad: int = 2) -> float:
@@ -88,18 +110,7 @@ def pattern_accuracy(model, rule: Rule | str, pad: int = 2) -> float:
     Returns:
         A fraction in [0, 1].
     """
-    from lifelab.models import predict
-
-    truth = as_rule(rule).table
-    side = 3 + 2 * pad
-    boards = np.zeros((512, side, side), dtype=bool)
-    boards[:, pad:pad + 3, pad:pad + 3] = indicator_patterns(3, 3)
-    return float((predict(model, boards)[:, pad + 1, pad + 1] == truth).mean())
-
-
-def _bits(k: int) -> np.ndarray:
-    index = np.arange(2 ** k, dtype=np.int64)
-    return ((index[:, None] >> np.arange(k - 1, -1, -1)) & 1).astype(bool)
+    return float((pattern_table(model, pad) == as_rule(rule).table).mean())
 
 
 def _one_hot(boards: torch.Tensor) -> torch.Tensor:
@@ -215,18 +226,16 @@ def nearest_totalistic(table, confidence=None) -> tuple[Rule, list[int]]:
         ties go to the smaller disagreeing confidence, then to Moore).
     """
     table = np.asarray(table, dtype=bool)
-    if table.shape != (512,):
-        raise ValueError(f"a rule table has 512 entries, got shape {table.shape}")
-    weight = np.ones(512) if confidence is None else np.asarray(confidence, dtype=float)
-    patterns = indicator_patterns(3, 3)
-    centre = patterns[:, 1, 1]
+    if table.shape != (N_PATTERNS,):
+        raise ValueError(f"a rule table has {N_PATTERNS} entries, got shape {table.shape}")
+    weight = np.ones(N_PATTERNS) if confidence is None else np.asarray(confidence, dtype=float)
     best = None
     for name in ("moore", "vonneumann"):
-        counts = (patterns * NEIGHBOURHOODS[name].astype(bool)).sum(axis=(1, 2))
+        live = counts(name)
         birth, survival = [], []
         for state, chosen in ((False, birth), (True, survival)):
             for k in range(int(NEIGHBOURHOODS[name].sum()) + 1):
-                members = (centre == state) & (counts == k)
+                members = (CENTRE == state) & (live == k)
                 if members.any() and weight[members & table].sum() > weight[members & ~table].sum():
                     chosen.append(k)
         rule = Rule.from_bs(birth, survival, neighbourhood=name)
@@ -252,7 +261,7 @@ class ExtractionResult:
         group: The symmetry used to evaluate one pattern per orbit.
         patterns_evaluated: Distinct patterns fed to the model.
         evaluations: Patterns times surroundings.
-        sensitivity: The probe that chose ``offsets``.
+        sensitivity: The probe that chose ``offsets`` (None for a table read from data, not a network).
         nearest: For a non-totalistic table, the nearest Moore or von Neumann totalistic rule.
         disagreements: MAP indices where ``table`` differs from ``nearest``.
     """
@@ -266,7 +275,7 @@ class ExtractionResult:
     group: str
     patterns_evaluated: int
     evaluations: int
-    sensitivity: Sensitivity
+    sensitivity: Sensitivity | None
     nearest: Rule | None = None
     disagreements: list[int] = field(default_factory=list)
 
@@ -309,7 +318,7 @@ def _orbit_map(offsets: list[tuple[int, int]], group: str) -> np.ndarray:
         ValueError: If the cells are not closed under the group.
     """
     k = len(offsets)
-    bits = _bits(k)
+    cells = bits(k)
     weights = 1 << np.arange(k - 1, -1, -1, dtype=np.int64)
     r = max(max(abs(dy), abs(dx)) for dy, dx in offsets)
     grid = np.full((2 * r + 1, 2 * r + 1), -1)
@@ -321,7 +330,7 @@ def _orbit_map(offsets: list[tuple[int, int]], group: str) -> np.ndarray:
         source = np.array([moved[dy + r, dx + r] for dy, dx in offsets])
         if (source < 0).any():
             raise ValueError("the enumerated cells are not closed under the symmetry group")
-        canonical = np.minimum(canonical, (bits[:, source] * weights).sum(axis=1))
+        canonical = np.minimum(canonical, (cells[:, source] * weights).sum(axis=1))
     return canonical
 
 
@@ -339,13 +348,13 @@ def _enumerate(model, offsets, group, contexts, reach, rng):
             group = "trivial"
     representatives = np.unique(canonical)
     size = 2 * reach + 1
-    bits = _bits(len(offsets))[representatives]
+    chosen_cells = bits(len(offsets))[representatives]
     n = len(representatives)
     boards = np.zeros((contexts, n, size, size), dtype=bool)
     for c in range(1, contexts):
         boards[c] = rng.random((n, size, size)) < 0.5
     for j, (dy, dx) in enumerate(offsets):
-        boards[:, :, reach + dy, reach + dx] = bits[:, j]
+        boards[:, :, reach + dy, reach + dx] = chosen_cells[:, j]
     p_alive = _alive_probability(model, boards.reshape(-1, size, size))[:, reach, reach].reshape(contexts, n)
     chosen = p_alive.mean(axis=0) > 0.5
     varies = ((p_alive > 0.5) != chosen).any(axis=0)
@@ -354,13 +363,10 @@ def _enumerate(model, offsets, group, contexts, reach, rng):
     return chosen[index_of], confidence[index_of], varies[index_of], n, group
 
 
-MOORE_WINDOW = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
-
-
 def _to_window(values: np.ndarray, offsets: list[tuple[int, int]]) -> np.ndarray:
     """Spread values over the patterns of ``offsets`` to the 512 MAP patterns of the 3x3 window."""
-    full = _bits(9)
-    columns = [MOORE_WINDOW.index(o) for o in offsets]
+    full = bits(len(WINDOW))
+    columns = [WINDOW.index(o) for o in offsets]
     weights = 1 << np.arange(len(offsets) - 1, -1, -1, dtype=np.int64)
     return values[(full[:, columns] * weights).sum(axis=1)]
 
@@ -401,13 +407,13 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
     probe = sensitivity(model, radius=radius, n_boards=n_probe, seed=seed)
     offsets = sorted(set(probe.offsets) | {(0, 0)})
     if len(offsets) > MAX_CELLS:  # too many to enumerate: show the 3x3 window's view in random surroundings
-        offsets = MOORE_WINDOW
+        offsets = list(WINDOW)
     rng = np.random.default_rng(seed)
     group = _model_group(model, rng.random((4, 12, 12)) < 0.5) if use_symmetry else "trivial"
     reach = max(radius, max(max(abs(dy), abs(dx)) for dy, dx in offsets))
     table, confidence, varies, evaluated, group = _enumerate(model, offsets, group, contexts, reach, rng)
     if probe.local and varies.any() and len(offsets) < 9:  # a decisive cell the probe missed: take the window
-        offsets = MOORE_WINDOW
+        offsets = list(WINDOW)
         table, confidence, varies, more, group = _enumerate(model, offsets, group, contexts, reach, rng)
         evaluated += more
     rule, nearest, disagreements = None, None, []

@@ -1,42 +1,55 @@
-"""The active-learning loop: supply, train, extract, generate, verify.
+"""The active-learning loop: supply, learn, read the rule, weigh the evidence, collect.
 
-One round of :func:`learn_rule`:
+One round of :func:`learn_rule` (:func:`run_round`):
 
 1. the data supply agent holds the visible trajectories (one at the start,
    newer ones weighing more);
-2. the model trains on them, warm-started from the previous round, until
-   every visible transition is predicted right with a margin;
-3. the rule is read out of the network with a confidence per pattern;
-4. the rule is simulated from the initial board of every visible
-   trajectory and of a fresh one the model has not seen, and compared;
-5. the loop stops when the extracted rule is the same as in the round
-   before, reproduces every trajectory exactly and every one of the 512
-   patterns is predicted with confidence; otherwise one more trajectory
-   is revealed and the loop goes round again.
+2. the learner fits them: a network trains, warm-started from the round
+   before, until every visible transition is predicted right with a margin
+   (on noisy data, until its table stops changing); the table learner just
+   tabulates them;
+3. the rule is read out of the learner, with a confidence per pattern;
+4. with an oracle, one more trajectory the learner has not seen is
+   collected and held out; the rule is checked against it;
+5. the evidence of every trajectory seen so far (the whole file, for
+   supplied data) gives the :class:`~lifelab.evidence.Verdict`: identified,
+   identified within the assumed family, explained with noise,
+   underdetermined or inconsistent.
 
-The next trajectory is either a fresh random board (``mode="random"``) or,
-in ``mode="query"``, a board built from the 3x3 patterns the model is least
-sure about (:func:`query_board`), so that the oracle labels exactly those.
+The loop stops when the verdict determines a rule and the learner's rule is
+that rule.  Otherwise the next trajectory becomes visible: a fresh random
+board (``mode="random"``), or a board built from the patterns the data
+have not shown yet and then those the learner is least sure about
+(``mode="query"``, :func:`query_board`); a held-out trajectory the rule
+failed on becomes visible too.  With supplied data the loop reveals what
+there is and ends with the honest rung.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import torch
 from torch import nn
 from tqdm.auto import tqdm
 
 from lifelab.data import DataSupplyAgent, validate_trajectories
-from lifelab.extract import ExtractionResult, extract_rule, generator_check, indicator_patterns
-from lifelab.models import MODELS, LifeModel, build_model, grow_group
+from lifelab.evidence import Evidence, Verdict, check_noise, data_symmetry, decide
+from lifelab.evidence import family as family_named
+from lifelab.extract import ExtractionResult, extract_rule, generator_check
+from lifelab.models import MODELS, EquivariantCNN, LifeModel, TiedCNN, build_model, grow_group
+from lifelab.patterns import N_PATTERNS, WINDOW, pattern_index, patterns
 from lifelab.rules import Rule
-from lifelab.symmetry import GROUPS, data_symmetry, group_elements, transform
+from lifelab.symmetry import GROUPS, SUBGROUPS, transform
 from lifelab.train import growth_model, train
-from lifelab.utils import format_table
+from lifelab.utils import format_table, get_device
 
-__all__ = ["MODES", "LoopReport", "Round", "learn_rule", "query_board"]
+__all__ = ["MODES", "LEARNERS", "LoopReport", "NetworkLearner", "Round", "TableLearner", "learn_rule",
+           "make_learner", "query_board", "run_round"]
 
 #: How the next trajectory is chosen.
 MODES = ("random", "query")
@@ -54,8 +67,266 @@ AUTO_ROUTES = {"minimal": "tied", "MinimalCNN": "tied", "tied": "tied", "TiedCNN
 #: regular fields carry orientation and can be p4 without being p4m.
 GROWS_TO = {"tied": ("p4m",), "e2cnn": ("p4", "p4m")}
 
-PATTERNS = indicator_patterns(3, 3)
+#: Learners that are not networks, by name (the networks are the families of :data:`lifelab.models.MODELS`).
+LEARNERS = ("table",)
 
+#: Epochs of one round of training on noisy data, and how long the table must stay put to stop earlier.
+NOISY_EPOCHS, STABLE_EPOCHS = 30, 3
+
+
+def _model_family(model: nn.Module) -> str:
+    """The rule family a network can represent: what its architecture makes it unable to tell apart."""
+    if isinstance(model, TiedCNN) and model.config["kernel_size"] == 3:
+        return "edges-corners"  # a tied 3x3 kernel sums the edges and the corners: 50 classes, not 102
+    if isinstance(model, EquivariantCNN) and model.symmetry in ("p4", "p4m"):
+        return family_named(model.symmetry).name
+    return "table"
+
+
+class NetworkLearner:
+    """A network of the zoo, trained round by round and read with :func:`lifelab.extract.extract_rule`.
+
+    Attributes:
+        net: The model being trained.
+        group: The symmetry group imposed (built in, or by a consistency loss).
+        consistency: Weight of the consistency loss (0 when the group is built in).
+    """
+
+    def __init__(self, model, group: str | None = None, seed: int = 0, *, epochs: int = 100,
+                 stop_probability: float = 0.95, threshold: float = 0.9, device=None, progress: bool = False):
+        """Build (or adopt) the model.
+
+        Args:
+            model: A family name of :data:`lifelab.models.MODELS` or a model instance.
+            group: See :func:`learn_rule`.
+            seed: Seed of the initial weights, batch orders and probes.
+            epochs: Most epochs per round.
+            stop_probability: Training margin of a noise-free round.
+            threshold: Confidence below which a pattern is "low".
+            device: Where to train.
+            progress: Show epoch bars.
+        """
+        self.auto = group == "auto"
+        if self.auto:
+            if not isinstance(model, str) or model not in AUTO_ROUTES:
+                raise ValueError(f"group='auto' starts a growable family plain and grows it: model must be one of "
+                                 f"{sorted(AUTO_ROUTES)}, got {model!r}")
+            self.route = AUTO_ROUTES[model]
+            self.net, self.group, self.consistency = growth_model(self.route, "trivial", seed), "trivial", 0.0
+        else:
+            self.net, self.group, self.consistency = _make_model(model, group, seed)
+        self.seed, self.epochs, self.stop_probability = seed, epochs, stop_probability
+        self.threshold, self.device, self.progress = threshold, device, progress
+
+    @property
+    def family(self) -> str:
+        """The rule family the network can represent (its default assumption)."""
+        return _model_family(self.net)
+
+    @property
+    def description(self) -> str:
+        """One line naming the model."""
+        text = self.net.describe() if isinstance(self.net, LifeModel) else type(self.net).__name__
+        return text.splitlines()[0]
+
+    def prepare(self, agent: DataSupplyAgent, round_: int) -> None:
+        """With ``group="auto"``: from round 2, grow to the symmetry the visible data allow."""
+        if self.auto and round_ > 1 and self.group == "trivial":
+            found = data_symmetry(agent.visible_trajectories).group
+            if found in GROWS_TO[self.route]:
+                self.net, self.group = grow_group(self.net, found), found
+
+    def fit(self, data, *, noisy: bool, seed: int) -> tuple[int, float]:
+        """Train on the visible transitions; returns ``(epochs, fraction of boards exact)``."""
+        if noisy:  # 100% cannot be reached on noisy boards: train until the read-out table settles
+            history = train(self.net, data, epochs=NOISY_EPOCHS, seed=seed, device=self.device,
+                            consistency=self.consistency, group=self.group if self.consistency else "p4m",
+                            stable_epochs=STABLE_EPOCHS, progress=self.progress)
+        else:
+            history = train(self.net, data, epochs=self.epochs, seed=seed, device=self.device,
+                            consistency=self.consistency, group=self.group if self.consistency else "p4m",
+                            stop_probability=self.stop_probability, progress=self.progress)
+        return history.epochs, history.train_board_acc[-1]
+
+    def read(self, seed: int) -> ExtractionResult:
+        """The rule the network computes."""
+        return extract_rule(self.net, threshold=self.threshold, seed=seed)
+
+
+class TableLearner:
+    """The non-neural baseline: tabulate the observed patterns, leave the rest unknown.
+
+    Each round it reads the visible transitions' evidence under its family
+    (:func:`lifelab.evidence.decide`): the observed next state of each
+    pattern (or class), and for a class never observed no answer at all.
+    Unknown entries are reported as dead with confidence 0.5, so that query
+    mode asks for them.  It answers "what did the network add?".
+    """
+
+    net = None
+    group = "trivial"
+
+    def __init__(self, family_name: str = "auto", noise="auto"):
+        """Args:
+            family_name: The family it tabulates under (``"auto"``: the first of
+                :data:`lifelab.evidence.AUTO_CHAIN` the visible data determine).
+            noise: As in :func:`lifelab.evidence.decide`.
+        """
+        if family_name != "auto":
+            family_named(family_name)
+        self.family, self.noise = family_name, noise
+        self._evidence: Evidence | None = None
+
+    @property
+    def description(self) -> str:
+        """One line naming the learner."""
+        return f"table learner (tabulates observed patterns; family {self.family})"
+
+    def prepare(self, agent: DataSupplyAgent, round_: int) -> None:
+        """Nothing to prepare."""
+
+    def fit(self, data, *, noisy: bool, seed: int) -> tuple[int, float]:
+        """Count the visible transitions; returns ``(0 epochs, fraction of boards it reproduces)``."""
+        x, y, _ = data.tensors()
+        trajectories = torch.stack([x[:, 1].bool(), y.bool()], dim=1).numpy()
+        self._evidence = Evidence.of(trajectories)
+        table = self._verdict().table
+        exact = (table[pattern_index(trajectories[:, 0])] == trajectories[:, 1]).all(axis=(1, 2))
+        return 0, float(exact.mean())
+
+    def _verdict(self) -> Verdict:
+        return decide(self._evidence, self.family, self.noise)
+
+    def read(self, seed: int) -> ExtractionResult:
+        """The tabulated rule, unknown entries dead at confidence 0.5."""
+        verdict = self._verdict()
+        confidence = np.where(verdict.known, 1.0, 0.5)
+        return ExtractionResult(rule=Rule.from_table(verdict.table), offsets=list(WINDOW), table=verdict.table.copy(),
+                                confidence=confidence, low_confidence=[int(i) for i in np.flatnonzero(~verdict.known)],
+                                context_dependent=[], group=verdict.family.symmetry, patterns_evaluated=0,
+                                evaluations=0, sensitivity=None)
+
+
+def _make_model(model, group: str | None, seed: int) -> tuple[nn.Module, str, float]:
+    """The model to train, the group imposed and the consistency-loss weight."""
+    if group is not None and group not in GROUPS:
+        raise ValueError(f"unknown group {group!r}; expected one of {list(GROUPS)}")
+    if isinstance(model, nn.Module):
+        declared = getattr(model, "symmetry", "trivial")
+        group = declared if group is None else group
+        return model, group, 0.0 if group in ("trivial", declared) else 1.0
+    if not isinstance(model, str):
+        raise TypeError(f"model must be a family name {sorted(MODELS) + list(LEARNERS)} or a torch module, "
+                        f"got {type(model).__name__}")
+    from lifelab.utils import seed_everything
+
+    seed_everything(seed)
+    if model in BUILT_IN_GROUP:
+        group = "p4m" if group is None else group
+        if group == "trivial" and model in ("tied", "TiedCNN"):
+            raise ValueError(f"{model!r} is built for a symmetry group; use group 'p4' or 'p4m', "
+                             "or a plain family such as 'minimal' for translations only")
+        return build_model(model, group=group), group, 0.0
+    group = "trivial" if group is None else group
+    return build_model(model), group, 0.0 if group == "trivial" else 1.0
+
+
+def make_learner(model, group: str | None = None, seed: int = 0, *, family_name=None, noise="auto",
+                 **settings):
+    """The learner for a model name or instance.
+
+    Args:
+        model: ``"table"``, a network family name, or a model instance.
+        group: Symmetry (networks only).
+        seed: Seed of the network.
+        family_name: The table learner's family (default ``"auto"``).
+        noise: The table learner's noise setting.
+        **settings: Training settings of :class:`NetworkLearner`.
+
+    Returns:
+        A :class:`TableLearner` or :class:`NetworkLearner`.
+    """
+    if isinstance(model, str) and model == "table":
+        if group is not None:
+            raise ValueError("the table learner takes no group; state an assumption with family=...")
+        return TableLearner(family_name or "auto", noise)
+    return NetworkLearner(model, group, seed, **settings)
+
+
+# ---------------------------------------------------------------------------
+# Query boards
+# ---------------------------------------------------------------------------
+
+def query_board(confidence, shape: tuple[int, int], seed: int = 0, threshold: float = 0.9, least: int = 16,
+                ask=(), group: str = "p4m") -> np.ndarray:
+    """An initial board made of the 3x3 patterns worth asking the oracle about.
+
+    Every 4x4 slot of the board gets one pattern in its top-left 3x3 and
+    dead cells around it, so the slot's centre cell sees exactly that
+    pattern and the oracle's first step labels it.  The patterns in ``ask``
+    come first (e.g. the patterns of classes never observed), then those
+    below ``threshold`` (at least the ``least`` lowest), cycling until the
+    slots are full.  Each is turned by a random element of ``group``: under
+    an assumed symmetry any image answers for the pattern, and a model
+    without built-in symmetry sees the whole orbit.
+
+    Args:
+        confidence: ``(512,)`` confidence per 3x3 pattern, MAP order (an
+            :class:`~lifelab.extract.ExtractionResult`'s ``confidence``).
+        shape: ``(H, W)`` of the board, both at least 4.
+        seed: Seed of the slot order and the symmetries.
+        threshold: Patterns below it are the ones asked about.
+        least: Ask about at least this many patterns (the least confident).
+        ask: MAP indices to ask about first.
+        group: Turn patterns only by elements of this subgroup of D4 (``"trivial"``: never).
+
+    Returns:
+        ``(H, W)`` bool board.
+
+    Raises:
+        ValueError: For a confidence array of the wrong shape or a board too small for one slot.
+    """
+    confidence = np.asarray(confidence, dtype=float)
+    if confidence.shape != (N_PATTERNS,):
+        raise ValueError(f"confidence must have one value per 3x3 pattern, shape ({N_PATTERNS},), "
+                         f"got {confidence.shape}")
+    if group not in SUBGROUPS:
+        raise ValueError(f"unknown symmetry group {group!r}; expected one of {list(SUBGROUPS)}")
+    h, w = (int(s) for s in shape)
+    if h < 4 or w < 4:
+        raise ValueError(f"a query board needs at least 4x4 cells, got {h}x{w}")
+    rng = np.random.default_rng(seed)
+    order = np.argsort(confidence, kind="stable")
+    unsure = order[: max(int((confidence < threshold).sum()), min(least, N_PATTERNS))]
+    first = [int(i) for i in ask]
+    asked = first + [int(i) for i in unsure if int(i) not in set(first)]
+    slots = [(4 * i, 4 * j) for i in range(h // 4) for j in range(w // 4)]
+    rng.shuffle(slots)
+    elements = SUBGROUPS[group]
+    shapes = patterns()
+    board = np.zeros((h, w), dtype=bool)
+    for k, (y, x) in enumerate(slots):
+        board[y:y + 3, x:x + 3] = transform(shapes[asked[k % len(asked)]], elements[rng.integers(len(elements))])
+    return board
+
+
+def _to_ask(verdict: Verdict, rng: np.random.Generator) -> list[int]:
+    """One showable pattern per class the verdict leaves open, preferring patterns never observed, in random order."""
+    showable = verdict.raw.family.expand(verdict.raw.observable)
+    fresh = ~verdict.raw.observed & showable
+    out = []
+    for c in verdict.undecided:
+        members = verdict.family.members(c)
+        pool = members[fresh[members]] if fresh[members].any() else members[showable[members]]
+        if len(pool):
+            out.append(int(pool[rng.integers(len(pool))]))
+    rng.shuffle(out)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Rounds and reports
+# ---------------------------------------------------------------------------
 
 @dataclass
 class Round:
@@ -63,22 +334,25 @@ class Round:
 
     Attributes:
         round: Round number, from 1.
-        visible: Trajectories the model was trained on.
-        transitions: Transitions the model was trained on.
+        visible: Trajectories the learner was trained on.
+        transitions: Transitions the learner was trained on.
         collected: How the newest visible trajectory was chosen (``"initial"``,
             ``"random"``, ``"query"`` or ``"supplied"``).
-        epochs: Training epochs this round.
+        epochs: Training epochs this round (0 for the table learner).
         train_board_acc: Fraction of visible transitions predicted exactly after training.
-        rule: The extracted rule (None if the network is not local to 3x3).
+        rule: The rule read out of the learner (None if the network is not local to 3x3).
         min_confidence: Lowest confidence over the 512 patterns.
         low_confidence: Patterns below the confidence threshold.
-        visible_match: Fraction of visible transitions the extracted rule reproduces.
-        holdout_match: The same on a trajectory the model has not seen (None if there is none).
-        stable: The extracted rule equals the previous round's.
+        visible_match: Fraction of visible transitions the learner's rule reproduces.
+        holdout_match: The same on the trajectory held out this round (None if there is none).
+        stable: The learner's rule equals the previous round's.
         group: The symmetry group of the model this round.
         seconds: Wall time since the loop started, at the end of this round.
+        verdict: What all the data seen so far determine (:class:`~lifelab.evidence.Verdict`).
+        trajectories_seen: Trajectories whose evidence the verdict counts (visible and held out).
         extraction: The full :class:`~lifelab.extract.ExtractionResult`.
         query: The board built for the next trajectory in query mode (None otherwise).
+        noisy: The observations conflict, so the round trained and judged with noise.
     """
 
     round: int
@@ -95,14 +369,28 @@ class Round:
     stable: bool
     group: str
     seconds: float
+    verdict: Verdict = field(repr=False)
+    trajectories_seen: int
     extraction: ExtractionResult = field(repr=False)
     query: np.ndarray | None = field(default=None, repr=False)
+    noisy: bool = False
 
     @property
-    def verified(self) -> bool:
-        """The round's stop criterion: stable, reproduces every trajectory, confident on all 512 patterns."""
-        return (self.rule is not None and self.stable and self.low_confidence == 0 and self.visible_match == 1.0
-                and self.holdout_match in (None, 1.0))
+    def disagreements(self) -> int:
+        """Patterns the data (and the assumption) decide on which the learner's rule says otherwise."""
+        if self.rule is None:
+            return int(self.verdict.known.sum())
+        return int((self.rule.table != self.verdict.table)[self.verdict.known].sum())
+
+    @property
+    def refuted(self) -> bool:
+        """The held-out trajectory has a transition the learner's rule does not reproduce."""
+        return self.holdout_match is not None and self.holdout_match < 1.0
+
+    @property
+    def done(self) -> bool:
+        """The stop criterion: the data determine a rule and the learner's rule is that rule."""
+        return self.verdict.determined and self.rule is not None and self.rule == self.verdict.rule
 
 
 @dataclass
@@ -111,24 +399,25 @@ class LoopReport:
 
     Attributes:
         rounds: One :class:`Round` per round, in order.
-        rule: The rule extracted in the last round (None if the network was not local).
+        verdict: What all the data seen determine, under the assumed family (the last round's verdict).
         truth: The oracle rule, when the data came from one.
-        converged: The stop criterion was met.
-        stop_reason: ``"verified"``, ``"max_rounds"`` or ``"data exhausted"``.
-        model: Description of the model trained.
-        group: Symmetry group imposed.
+        stop_reason: ``"determined"`` (the learner reproduces the rule the data
+            determine), ``"max_rounds"``, ``"data exhausted"``,
+            ``"inconsistent"`` (supplied data no rule explains) or
+            ``"nothing left to observe"`` (an oracle whose boards can show no unseen pattern).
+        model: Description of the learner.
+        group: Symmetry group of the model at the end.
         mode: How trajectories were collected.
         seed: The loop's seed.
-        threshold: The confidence every pattern had to reach.
+        threshold: The confidence threshold of "low confidence" patterns.
         trajectories_seen: ``(visible, T + 1, H, W)`` the visible trajectories of
             the last round, in the order they were revealed.
-        trained: The trained model.
+        trained: The trained model (None for the table learner).
     """
 
     rounds: list[Round]
-    rule: Rule | None
+    verdict: Verdict
     truth: Rule | None
-    converged: bool
     stop_reason: str
     model: str
     group: str
@@ -136,12 +425,32 @@ class LoopReport:
     seed: int
     threshold: float
     trajectories_seen: np.ndarray = field(repr=False)
-    trained: nn.Module = field(repr=False)
+    trained: nn.Module | None = field(repr=False)
+
+    @property
+    def rule(self) -> Rule | None:
+        """The rule the data determine (under the verdict's stated assumption); None when they determine none."""
+        return self.verdict.rule
+
+    @property
+    def extracted(self) -> Rule | None:
+        """The rule read out of the learner in the last round (a guess where the data leave patterns open)."""
+        return self.rounds[-1].rule
+
+    @property
+    def converged(self) -> bool:
+        """The loop stopped on its criterion: the learner reproduces the rule the data determine."""
+        return self.stop_reason == "determined"
 
     @property
     def trajectories(self) -> int:
         """Trajectories visible in the last round."""
         return self.rounds[-1].visible
+
+    @property
+    def used(self) -> int:
+        """Trajectories whose evidence the verdict counts (visible ones and those held out)."""
+        return self.rounds[-1].trajectories_seen
 
     @property
     def transitions(self) -> int:
@@ -155,36 +464,50 @@ class LoopReport:
 
     @property
     def recovered(self) -> bool | None:
-        """Converged to exactly the oracle's rule (None when there is no oracle)."""
+        """The loop converged on exactly the oracle's rule (None when there is no oracle)."""
         if self.truth is None:
             return None
         return self.converged and self.rule == self.truth
 
     @property
-    def verdict(self) -> str:
-        """One line: what was found and whether it is right."""
-        n = len(self.rounds)
-        if not self.converged:
-            why = "the data ran out" if self.stop_reason == "data exhausted" else f"{n} rounds"
-            last = f"; last extracted {self.rule}" if self.rule is not None else ""
-            return f"not verified after {why}{last}"
+    def wrong(self) -> bool | None:
+        """The verdict determines a rule that is not the oracle's (None without an oracle).
+
+        Never true for the assumption-free rung; within a family it means the
+        oracle's rule is outside the assumed family and the data did not show it.
+        """
         if self.truth is None:
-            held = " and the next one" if self.rounds[-1].holdout_match is not None else ""
-            return f"verified {self.rule}: stable, confident, reproduces the {self.trajectories} trajectories used{held}"
-        if self.recovered:
-            return f"recovered {self.truth} exactly"
-        return f"verified {self.rule}, but the oracle's rule is {self.truth}"
+            return None
+        return self.verdict.determined and self.rule != self.truth
+
+    @property
+    def guessed_right(self) -> float | None:
+        """Fraction of the never-observed patterns the learner's last rule gets right (needs an oracle)."""
+        if self.truth is None or self.extracted is None:
+            return None
+        unseen = ~self.verdict.raw.observed
+        if not unseen.any():
+            return None
+        return float((self.extracted.table[unseen] == self.truth.table[unseen]).mean())
 
     def summary(self) -> str:
-        """A few lines for a person."""
-        return "\n".join([
-            f"verdict      {self.verdict}",
-            f"model        {self.model}",
-            f"loop         group {self.group}, {self.mode} collection, seed {self.seed}",
-            f"rounds       {len(self.rounds)}",
-            f"trajectories {self.trajectories} ({self.transitions} transitions)",
-            f"time         {self.seconds:.1f} s",
-        ])
+        """A few lines for a person: the verdict, the learner, the data, the time."""
+        lines = [f"verdict      {self.verdict.label}" + (f": {self.rule}" if self.rule is not None else "")]
+        if self.truth is not None:
+            lines.append(f"oracle       {self.truth}" + ("" if self.rule is None else
+                                                         f" ({'equal' if self.rule == self.truth else 'DIFFERENT'})"))
+        extracted = "(not local)" if self.extracted is None else str(self.extracted)
+        agrees = "" if self.rule is None else (" = the determined rule" if self.extracted == self.rule else
+                                               " (differs from the determined rule)")
+        lines += [f"learner      {self.model}",
+                  f"learned      {extracted}{agrees}",
+                  f"loop         group {self.group}, {self.mode} collection, seed {self.seed}, "
+                  f"stopped: {self.stop_reason}",
+                  f"data         {self.trajectories} trajectories trained on ({self.transitions} transitions), "
+                  f"{self.used} seen in all; {self.verdict.raw.summary()}",
+                  f"rounds       {len(self.rounds)} in {self.seconds:.1f} s",
+                  self.verdict.sentence()]
+        return "\n".join(lines)
 
     def rows(self) -> list[dict]:
         """The per-round table as dicts (for printing or a DataFrame)."""
@@ -193,7 +516,7 @@ class LoopReport:
                  "min conf": round(r.min_confidence, 3), "low conf": r.low_confidence,
                  "visible match": round(r.visible_match, 4),
                  "holdout match": None if r.holdout_match is None else round(r.holdout_match, 4),
-                 "stable": r.stable, "group": r.group,
+                 "unobserved": len(r.verdict.unobserved), "verdict": r.verdict.label, "group": r.group,
                  "seconds": round(r.seconds, 1)} for r in self.rounds]
 
     def table(self) -> str:
@@ -201,7 +524,7 @@ class LoopReport:
         return format_table(self.rows())
 
     def plot(self, fig=None):
-        """Round by round: data seen, confidence, and how well the extracted rule regenerates the data.
+        """Round by round: data seen, evidence, confidence, and how well the rule regenerates the data.
 
         Args:
             fig: A matplotlib figure to draw on (new if None).
@@ -220,108 +543,135 @@ def _check_int(name: str, value, low: int) -> int:
     return int(value)
 
 
-def query_board(confidence, shape: tuple[int, int], seed: int = 0, threshold: float = 0.9,
-                least: int = 16) -> np.ndarray:
-    """An initial board made of the 3x3 patterns a model is least sure about.
+def _match(rule: Rule | None, trajectories) -> float:
+    return generator_check(rule, trajectories).transition_match if rule is not None else 0.0
 
-    Every 4x4 slot of the board gets one pattern in its top-left 3x3 and
-    dead cells around it, so the slot's centre cell sees exactly that
-    pattern and the oracle's first step labels it.  The patterns below
-    ``threshold`` (at least the ``least`` lowest) fill the slots in turn,
-    each turned by a random symmetry of the square, so that a model without
-    built-in symmetry sees the whole orbit.
+
+def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, *, assumed, noise="auto",
+              confidence: float = 0.999, seed: int = 0, previous: Round | None = None,
+              started: float | None = None, collected: str = "initial") -> tuple[Round, Evidence, int | None]:
+    """One round: fit, read, hold one trajectory out, weigh all the evidence.
 
     Args:
-        confidence: ``(512,)`` confidence per 3x3 pattern, MAP order (an
-            :class:`~lifelab.extract.ExtractionResult`'s ``confidence``).
-        shape: ``(H, W)`` of the board, both at least 4.
-        seed: Seed of the slot order and the symmetries.
-        threshold: Patterns below it are the ones asked about.
-        least: Ask about at least this many patterns (the least confident).
+        learner: A :class:`NetworkLearner`, :class:`TableLearner` or anything
+            with their ``prepare``/``fit``/``read`` methods and ``group``.
+        agent: The data supply agent (its visible trajectories are the training data).
+        seen: Evidence of every trajectory the agent holds.
+        number: The round's number, from 1.
+        assumed: The family the verdict may assume (a name, or ``"auto"``).
+        noise: As in :func:`lifelab.evidence.decide`.
+        confidence: As in :func:`lifelab.evidence.decide`.
+        seed: The loop's seed.
+        previous: The round before (for stability).
+        started: ``time.perf_counter()`` at the start of the loop.
+        collected: How the newest visible trajectory was chosen.
 
     Returns:
-        ``(H, W)`` bool board.
-
-    Raises:
-        ValueError: For a confidence array of the wrong shape or a board too small for one slot.
+        ``(round, evidence, held-out index)``: the evidence includes the
+        trajectory collected to be held out (with an oracle), whose index in
+        the agent is returned (None when nothing was held out).
     """
-    confidence = np.asarray(confidence, dtype=float)
-    if confidence.shape != (512,):
-        raise ValueError(f"confidence must have one value per 3x3 pattern, shape (512,), got {confidence.shape}")
-    h, w = (int(s) for s in shape)
-    if h < 4 or w < 4:
-        raise ValueError(f"a query board needs at least 4x4 cells, got {h}x{w}")
-    rng = np.random.default_rng(seed)
-    order = np.argsort(confidence, kind="stable")
-    asked = order[: max(int((confidence < threshold).sum()), min(least, 512))]
-    slots = [(4 * i, 4 * j) for i in range(h // 4) for j in range(w // 4)]
-    rng.shuffle(slots)
-    elements = group_elements("p4m")
-    board = np.zeros((h, w), dtype=bool)
-    for k, (y, x) in enumerate(slots):
-        pattern = PATTERNS[asked[k % len(asked)]]
-        board[y:y + 3, x:x + 3] = transform(pattern, elements[rng.integers(len(elements))])
-    return board
+    started = time.perf_counter() if started is None else started
+    learner.prepare(agent, number)
+    noisy = noise != 0 and (noise != "auto" or bool(seen.conflicting.any()))
+    data = agent.dataset(one_hot=True)
+    epochs, board_acc = learner.fit(data, noisy=noisy, seed=seed * 1000 + number)
+    extraction = learner.read(seed * 1000 + number)
+    rule = extraction.rule
+    holdout = None
+    if agent.rule is not None:
+        holdout = agent.collect()
+        seen = seen + Evidence.of(agent.trajectory(holdout))
+    elif agent.visible < agent.available:
+        holdout = agent.visible
+    verdict = decide(seen, assumed, noise, confidence, guess=None if rule is None else rule.table)
+    done = Round(round=number, visible=agent.visible, transitions=len(data), collected=collected, epochs=epochs,
+                 train_board_acc=board_acc, rule=rule, min_confidence=float(extraction.confidence.min()),
+                 low_confidence=len(extraction.low_confidence),
+                 visible_match=_match(rule, agent.visible_trajectories),
+                 holdout_match=None if holdout is None else _match(rule, agent.trajectory(holdout)[None]),
+                 stable=previous is not None and rule is not None and rule == previous.rule, group=learner.group,
+                 seconds=time.perf_counter() - started, verdict=verdict,
+                 trajectories_seen=agent.available,
+                 extraction=extraction, noisy=noisy)
+    return done, seen, holdout
 
 
-def _make_model(model, group: str | None, seed: int) -> tuple[nn.Module, str, float]:
-    """The model to train, the group imposed and the consistency-loss weight."""
-    if group is not None and group not in GROUPS:
-        raise ValueError(f"unknown group {group!r}; expected one of {list(GROUPS)}")
-    if isinstance(model, nn.Module):
-        declared = getattr(model, "symmetry", "trivial")
-        group = declared if group is None else group
-        return model, group, 0.0 if group in ("trivial", declared) else 1.0
-    if not isinstance(model, str):
-        raise TypeError(f"model must be a family name {sorted(MODELS)} or a torch module, got {type(model).__name__}")
-    from lifelab.utils import seed_everything
+def _memory_needed(shape: tuple[int, int], steps: int, rounds: int) -> int:
+    """Bytes a loop of this size needs at its largest round: bool history plus one-hot float training tensors."""
+    cells = int(shape[0]) * int(shape[1])
+    per_trajectory = (steps + 1) * cells + steps * cells * (2 * 4 + 8)
+    activations = 8 * cells * 64 * 4 * 4  # a batch of 8 boards through a few 32-channel layers
+    return (rounds + 1) * per_trajectory + activations
 
-    seed_everything(seed)
-    if model in BUILT_IN_GROUP:
-        group = "p4m" if group is None else group
-        if group == "trivial" and model in ("tied", "TiedCNN"):
-            raise ValueError(f"{model!r} is built for a symmetry group; use group 'p4' or 'p4m', "
-                             "or a plain family such as 'minimal' for translations only")
-        return build_model(model, group=group), group, 0.0
-    group = "trivial" if group is None else group
-    return build_model(model), group, 0.0 if group == "trivial" else 1.0
+
+def _physical_memory() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """Run torch on one CPU thread: the same seed then gives the same numbers on any machine.
+
+    The loop's models have about a thousand parameters on 32x32 boards; they
+    gain nothing from intra-op threads, and reductions split over a
+    machine-dependent number of threads change the last bits of the results.
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def learn_rule(source, model="tied", group: str | None = None, max_rounds: int = 10, seed: int = 0, *,
                mode: str = "random", shape: tuple[int, int] = (32, 32), steps: int = 16, density: float = 0.5,
-               epochs: int = 100, threshold: float = 0.9, stop_probability: float = 0.95, device=None,
-               progress: bool = True, on_round=None) -> LoopReport:
-    """Learn a rule from trajectories, round by round, until the extracted rule is verified.
+               epochs: int = 100, threshold: float = 0.9, stop_probability: float = 0.95, family=None,
+               noise="auto", confidence: float = 0.999, device=None, progress: bool = True,
+               on_round=None) -> LoopReport:
+    """Learn a rule from trajectories, round by round, until the data determine it and the learner has it.
 
     Args:
         source: The oracle (a :class:`~lifelab.rules.Rule`, rulestring or
             name), simulated on demand; or supplied ``(n, T + 1, H, W)`` 0/1
-            trajectories with no known rule (revealed one per round, in order).
+            trajectories with no known rule (revealed one per round, in order;
+            the verdict weighs all of them from the start).
         model: A model family (``"minimal"``, ``"tiny"``, ``"small"``,
             ``"multiscale"``, ``"tied"``, ``"e2cnn"``) built fresh from
-            ``seed``, or a model instance to continue training.
+            ``seed``, a model instance to continue training, or ``"table"``
+            (the non-neural learner that tabulates observed patterns).
         group: Symmetry to impose: built into ``"tied"`` and ``"e2cnn"``
             (default ``"p4m"``); a consistency loss for the plain families
             (default ``"trivial"``, none).  ``"auto"`` (with ``"minimal"``,
             ``"tied"`` or ``"e2cnn"``): train a translation-only model in
-            round 1 (a :class:`~lifelab.models.MinimalCNN`, or an
-            :class:`~lifelab.models.EquivariantCNN` on the trivial group for
-            ``"e2cnn"``), then grow it to the symmetry the visible data
-            allow (:func:`lifelab.symmetry.data_symmetry`,
-            :func:`lifelab.models.grow_group`) and go on from its weights:
-            p4 or p4m for e2cnn, p4m only for the weight-tied route (see
-            :data:`GROWS_TO`); otherwise it stays translation-only.
-        max_rounds: Most rounds (trajectories revealed) before giving up.
+            round 1, then grow it to the symmetry the visible data allow and
+            go on from its weights: p4 or p4m for e2cnn, p4m only for the
+            weight-tied route (see :data:`GROWS_TO`).
+        max_rounds: Most rounds before giving up.
         seed: Seed of the model, the collected boards and the batch order.
         mode: ``"random"`` (a fresh random board per round) or ``"query"``
-            (a board of the least confident patterns; needs an oracle).
+            (a board of the patterns not yet observed, then the least confident; needs an oracle).
         shape: Board size of collected trajectories (oracle only).
         steps: Steps per collected trajectory (oracle only).
         density: Initial density of random boards (oracle only).
         epochs: Most training epochs per round.
-        threshold: Confidence every one of the 512 patterns must reach.
-        stop_probability: Training margin: each round trains until every visible
-            cell gets at least this probability for its true next state (or ``epochs`` run out).
+        threshold: Confidence below which a pattern counts as low (and is queried).
+        stop_probability: Training margin: each noise-free round trains until
+            every visible cell gets at least this probability for its true
+            next state (or ``epochs`` run out).
+        family: The assumption the verdict may make (a name of
+            :data:`lifelab.evidence.FAMILY_NAMES` or ``"auto"``).  Default: the
+            family the model can represent (a tied 3x3 network:
+            ``"edges-corners"``; e2cnn p4m: ``"isotropic"``; plain models and
+            e2cnn on the trivial group: ``"table"``, no assumption); the table
+            learner: ``"auto"``.
+        noise: ``"auto"`` (judge with noise when observations conflict), ``0``
+            (exact observations) or a known cell-flip rate.
+        confidence: Joint confidence at which a noisy verdict decides every class.
         device: Where to train (default :func:`lifelab.get_device`).
         progress: Show progress bars (rounds, and epochs within a round).
         on_round: Called with each :class:`Round` as it finishes.
@@ -330,84 +680,81 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
         A :class:`LoopReport`.
 
     Raises:
-        ValueError: For an unknown rule, model, group or mode, malformed
-            trajectories, or query mode without an oracle.
+        ValueError: For an unknown rule, model, group, family, mode or device,
+            malformed trajectories, a run too large for this machine's memory,
+            or query mode without an oracle.
     """
     max_rounds = _check_int("max_rounds", max_rounds, 1)
     seed = _check_int("seed", seed, 0)
+    epochs = _check_int("epochs", epochs, 1)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    device = get_device(device)
+    if family is not None and family != "auto":
+        family_named(family)
+    check_noise(noise)
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0.5 < confidence < 1:
+        raise ValueError(f"confidence must be in (0.5, 1), got {confidence!r}")
     if isinstance(source, (Rule, str)):
+        steps = _check_int("steps", steps, 1)
+        needed, available = _memory_needed(tuple(shape), steps, max_rounds), _physical_memory()
+        if available is not None and needed > available:
+            raise ValueError(f"{max_rounds} rounds of {shape[0]}x{shape[1]} boards with {steps} steps need about "
+                             f"{needed / 2 ** 30:.3g} GiB; this machine has {available / 2 ** 30:.3g} GiB. "
+                             "Use smaller boards, fewer steps or fewer rounds")
         agent = DataSupplyAgent(source, shape=shape, steps=steps, density=density, seed=seed)
     else:
         if mode == "query":
             raise ValueError("query mode needs an oracle rule to simulate the boards it builds; "
                              "supplied trajectories can only be revealed in order (mode='random')")
         agent = DataSupplyAgent(validate_trajectories(source, name="supplied trajectories"), seed=seed)
-    auto = group == "auto"
-    if auto:
-        if not isinstance(model, str) or model not in AUTO_ROUTES:
-            raise ValueError(f"group='auto' starts a growable family plain and grows it: model must be one of "
-                             f"{sorted(AUTO_ROUTES)}, got {model!r}")
-        net, group, consistency = growth_model(AUTO_ROUTES[model], "trivial", seed), "trivial", 0.0
-    else:
-        net, group, consistency = _make_model(model, group, seed)
+    learner = make_learner(model, group, seed, family_name=family, noise=noise, epochs=epochs,
+                           stop_probability=stop_probability, threshold=threshold, device=device, progress=progress)
+    seen = Evidence.of(np.stack([agent.trajectory(i) for i in range(agent.available)]))
+    rng = np.random.default_rng(seed)
     started = time.perf_counter()
     rounds: list[Round] = []
     collected = "initial" if agent.rule is not None else "supplied"
     stop_reason = "max_rounds"
     bar = tqdm(range(1, max_rounds + 1), desc="rounds", disable=not progress)
-    for r in bar:
-        if auto and r > 1 and group == "trivial":
-            found = data_symmetry(agent.visible_trajectories).group
-            if found in GROWS_TO[AUTO_ROUTES[model]]:
-                net, group = grow_group(net, found), found
-        data = agent.dataset(one_hot=True)
-        history = train(net, data, epochs=epochs, seed=seed * 1000 + r, device=device, consistency=consistency,
-                        group=group if consistency else "p4m", stop_probability=stop_probability,
-                        progress=progress)
-        extraction = extract_rule(net, threshold=threshold, seed=seed * 1000 + r)
-        rule = extraction.rule
-        visible = agent.visible_trajectories
-        if agent.rule is not None:
-            holdout = agent.trajectory(agent.collect())
-        elif agent.visible < agent.available:
-            holdout = agent.trajectory(agent.visible)
-        else:
-            holdout = None
-        visible_match = generator_check(rule, visible).transition_match if rule is not None else 0.0
-        holdout_match = None
-        if holdout is not None:
-            holdout_match = generator_check(rule, holdout[None]).transition_match if rule is not None else 0.0
-        query = None
-        if mode == "query" and r < max_rounds and extraction.confidence.shape == (512,):
-            query = query_board(extraction.confidence, agent.shape, seed=seed * 1000 + r, threshold=threshold)
-        done = Round(round=r, visible=agent.visible, transitions=len(data), collected=collected,
-                     epochs=history.epochs, train_board_acc=history.train_board_acc[-1], rule=rule,
-                     min_confidence=float(extraction.confidence.min()),
-                     low_confidence=len(extraction.low_confidence), visible_match=visible_match,
-                     holdout_match=holdout_match, stable=bool(rounds) and rule is not None and rule == rounds[-1].rule,
-                     group=group, seconds=time.perf_counter() - started, extraction=extraction, query=query)
-        rounds.append(done)
-        bar.set_postfix(rule=str(rule), conf=f"{done.min_confidence:.2f}", visible=done.visible)
-        if on_round is not None:
-            on_round(done)
-        if done.verified:
-            stop_reason = "verified"
-            break
-        if r == max_rounds:
-            break
-        if agent.rule is None and agent.visible == agent.available:
-            stop_reason = "data exhausted"
-            break
-        if query is not None:
-            agent.collect(query, first=True)
-            collected = "query"
-        else:
-            collected = "random" if agent.rule is not None else "supplied"
-        agent.reveal()
+    with _one_thread():
+        for r in bar:
+            assumed = family if family is not None else getattr(learner, "family", "table")
+            done, seen, holdout = run_round(learner, agent, seen, r, assumed=assumed, noise=noise,
+                                            confidence=confidence, seed=seed, previous=rounds[-1] if rounds else None,
+                                            started=started, collected=collected)
+            rounds.append(done)
+            bar.set_postfix(rule=str(done.rule), verdict=done.verdict.rung, visible=done.visible)
+            if on_round is not None:
+                on_round(done)
+            verdict = done.verdict
+            if done.done:
+                stop_reason = "determined"
+                break
+            if agent.rule is None and verdict.rung == "inconsistent":
+                stop_reason = "inconsistent"
+                break
+            if agent.rule is not None and not verdict.determined and not (~seen.observed & seen.showable).any():
+                stop_reason = "nothing left to observe"
+                break
+            if agent.rule is None and agent.visible == agent.available:
+                stop_reason = "data exhausted"
+                break
+            if r == max_rounds:
+                break
+            if mode == "query" and min(agent.shape) >= 4 and done.extraction.confidence.shape == (N_PATTERNS,):
+                done.query = query_board(done.extraction.confidence, agent.shape, seed=seed * 1000 + r,
+                                         threshold=threshold, ask=_to_ask(verdict, rng),
+                                         group=verdict.family.symmetry)
+                index = agent.collect(done.query, first=True)
+                seen = seen + Evidence.of(agent.trajectory(index))
+                if done.refuted:  # the held-out trajectory the rule failed on joins the training data too
+                    agent.reveal(holdout + 1)
+                collected = "query"
+            else:
+                collected = "random" if agent.rule is not None else "supplied"
+            agent.reveal()
     bar.close()
-    description = net.describe() if isinstance(net, LifeModel) else type(net).__name__
-    return LoopReport(rounds=rounds, rule=rounds[-1].rule, truth=agent.rule, converged=stop_reason == "verified",
-                      stop_reason=stop_reason, model=description.splitlines()[0], group=group, mode=mode, seed=seed,
-                      threshold=threshold, trajectories_seen=agent.visible_trajectories, trained=net)
+    return LoopReport(rounds=rounds, verdict=rounds[-1].verdict, truth=agent.rule, stop_reason=stop_reason,
+                      model=learner.description, group=learner.group, mode=mode, seed=seed, threshold=threshold,
+                      trajectories_seen=agent.visible_trajectories, trained=learner.net)

@@ -24,9 +24,9 @@ from typing import Iterable
 
 import numpy as np
 
+from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, counts
+
 __all__ = [
-    "MAP_WEIGHTS",
-    "NEIGHBOURHOODS",
     "NamedRule",
     "NotTotalisticError",
     "RULES",
@@ -34,33 +34,10 @@ __all__ = [
     "named_rules",
 ]
 
-MAP_WEIGHTS = np.array([[256, 128, 64], [32, 16, 8], [4, 2, 1]], dtype=np.int64)
-"""Golly's MAP weight of each cell of the 3x3 window (row-major, NW first)."""
-
-NEIGHBOURHOODS: dict[str, np.ndarray] = {
-    "moore": np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=np.int64),
-    "vonneumann": np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=np.int64),
-    # Golly emulates the hexagonal grid on the square one by skewing it: the
-    # six neighbours are NW, N, W, E, S, SE and the NE and SW corners are ignored.
-    "hexagonal": np.array([[1, 1, 0], [1, 0, 1], [0, 1, 1]], dtype=np.int64),
-}
-"""Neighbour-count kernels (centre excluded) of the outer-totalistic families."""
-
 _SUFFIX = {"moore": "", "vonneumann": "V", "hexagonal": "H"}
 _FAMILY_NAME = {"moore": "Moore", "vonneumann": "von Neumann", "hexagonal": "hexagonal"}
 _BASE64_CHARS = re.compile(r"^[A-Za-z0-9+/]*$")
 _HENSEL_LETTERS = set("cekainyqjrtwz-")
-
-# cells[i, k] is the state of cell k (row-major, NW first) in configuration i.
-_CELLS = ((np.arange(512)[:, None] >> np.arange(8, -1, -1)[None, :]) & 1).astype(np.int64)
-_CENTRE = _CELLS[:, 4]
-
-
-def _counts(neighbourhood: str) -> np.ndarray:
-    return _CELLS @ NEIGHBOURHOODS[neighbourhood].ravel()
-
-
-_COUNTS = {name: _counts(name) for name in NEIGHBOURHOODS}
 
 
 class NotTotalisticError(ValueError):
@@ -68,19 +45,17 @@ class NotTotalisticError(ValueError):
 
 
 def _table_from_bs(birth: Iterable[int], survival: Iterable[int], neighbourhood: str) -> np.ndarray:
-    counts = _COUNTS[neighbourhood]
-    born = np.isin(counts, list(birth)) & (_CENTRE == 0)
-    survives = np.isin(counts, list(survival)) & (_CENTRE == 1)
-    return born | survives
+    live = counts(neighbourhood)
+    return np.where(CENTRE, np.isin(live, list(survival)), np.isin(live, list(birth)))
 
 
 def _totalistic_view(table: np.ndarray, neighbourhood: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     """Return (birth, survival) if ``table`` is outer-totalistic on ``neighbourhood``."""
-    counts = _COUNTS[neighbourhood]
+    live = counts(neighbourhood)
     birth, survival = [], []
-    for centre, found in ((0, birth), (1, survival)):
+    for centre, found in ((False, birth), (True, survival)):
         for count in range(int(NEIGHBOURHOODS[neighbourhood].sum()) + 1):
-            values = table[(counts == count) & (_CENTRE == centre)]
+            values = table[(live == count) & (CENTRE == centre)]
             if values.min() != values.max():
                 return None
             if values[0]:
@@ -128,7 +103,7 @@ class Rule:
 
     def __init__(self, table: np.ndarray):
         """Wrap a validated 512-entry table; prefer :meth:`from_table`."""
-        table = np.array(table, dtype=bool).reshape(512)
+        table = np.array(table, dtype=bool).reshape(N_PATTERNS)
         table.setflags(write=False)
         self._table = table
         self._views: dict[str, tuple[tuple[int, ...], tuple[int, ...]] | None] = {}
@@ -158,12 +133,12 @@ class Rule:
             raise TypeError(f"table must be an array of 512 booleans: {exc}") from exc
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"table must hold booleans or 0/1 numbers, got dtype {arr.dtype}")
-        if arr.size != 512:
-            raise ValueError(f"table must have 512 entries (one per 3x3 configuration), got {arr.size}")
+        if arr.size != N_PATTERNS:
+            raise ValueError(f"table must have {N_PATTERNS} entries (one per 3x3 configuration), got {arr.size}")
         if arr.dtype != bool and not np.isin(arr, (0, 1)).all():
             bad = arr.ravel()[~np.isin(arr.ravel(), (0, 1))][0]
             raise ValueError(f"table entries must be 0 or 1, found {bad!r}")
-        return cls(arr.reshape(512).astype(bool))
+        return cls(arr.reshape(N_PATTERNS).astype(bool))
 
     @classmethod
     def from_bs(cls, birth: Iterable[int], survival: Iterable[int], neighbourhood: str = "moore") -> Rule:
@@ -242,7 +217,7 @@ class Rule:
             raw = base64.b64decode(body + "==", validate=True)
         except binascii.Error as exc:
             raise ValueError(f"MAP rule {text!r} is not valid base64: {exc}") from exc
-        table = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))[:512].astype(bool)
+        table = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))[:N_PATTERNS].astype(bool)
         rule = cls(table)
         if rule.to_map() != "MAP" + body:
             raise ValueError(f"MAP rule {text!r}: the last character has stray bits beyond the 512 entries")
@@ -280,7 +255,7 @@ class Rule:
         for part, digits in (("birth", birth), ("survival", survival)):
             found = []
             for ch in digits:
-                if not ch.isdigit():
+                if ch not in "0123456789":
                     if ch.lower() in _HENSEL_LETTERS:
                         raise ValueError(
                             f"{part} part {digits!r} of {text!r} uses isotropic non-totalistic (Hensel) notation, "

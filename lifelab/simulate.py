@@ -25,7 +25,8 @@ import seagull as sg
 from loguru import logger
 from scipy.signal import correlate2d
 
-from lifelab.rules import MAP_WEIGHTS, Rule
+from lifelab.patterns import MAP_WEIGHTS, WINDOW
+from lifelab.rules import Rule
 
 logger.disable("seagull")
 
@@ -470,7 +471,7 @@ def _simulate_torch(rule: Rule, boards: np.ndarray, steps: int, device) -> np.nd
         x = torch.as_tensor(boards, device=device).to(torch.int16)
         out = torch.empty((n, steps + 1, h, w), dtype=torch.bool, device=device)
         out[:, 0] = x.bool()
-        offsets = [(dy, dx, int(MAP_WEIGHTS[dy + 1, dx + 1])) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+        offsets = [(dy, dx, int(weight)) for (dy, dx), weight in zip(WINDOW, MAP_WEIGHTS.ravel())]
         for t in range(1, steps + 1):
             index = torch.zeros_like(x)
             for dy, dx, weight in offsets:

@@ -17,16 +17,13 @@ boards: on a torus of shape ``(H, W)`` a quarter turn is a map only when
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import torch
 
-__all__ = ["ELEMENT_NAMES", "GROUPS", "SUBGROUPS", "DataSymmetry", "consistency_loss", "data_symmetry",
-           "equivariance_error", "group_elements", "inverse", "kernel_orbits", "pattern_images", "pattern_orbit",
-           "project_kernel", "rule_symmetry", "transform"]
+__all__ = ["ELEMENT_NAMES", "GROUPS", "SUBGROUPS", "check_element", "consistency_loss", "equivariance_error",
+           "group_elements", "inverse", "kernel_orbits", "project_kernel", "transform"]
 
 #: The point groups by name, each a tuple of ``(quarter_turns, flip)`` elements.
 GROUPS: dict[str, tuple[tuple[int, bool], ...]] = {
@@ -59,7 +56,12 @@ def group_elements(group: str) -> tuple[tuple[int, bool], ...]:
     return GROUPS[group]
 
 
-def _check_element(g) -> tuple[int, bool]:
+def check_element(g) -> tuple[int, bool]:
+    """Validate a D4 element and normalise it to ``(quarter_turns mod 4, flip)``.
+
+    Raises:
+        TypeError: If ``g`` is not a ``(int, bool)`` pair.
+    """
     if (not isinstance(g, tuple) or len(g) != 2 or isinstance(g[0], bool)
             or not isinstance(g[0], (int, np.integer)) or not isinstance(g[1], (bool, np.bool_))):
         raise TypeError(f"a group element is a (quarter_turns: int, flip: bool) pair, got {g!r}")
@@ -68,7 +70,7 @@ def _check_element(g) -> tuple[int, bool]:
 
 def inverse(g: tuple[int, bool]) -> tuple[int, bool]:
     """The inverse element: ``transform(transform(x, g), inverse(g)) == x``."""
-    k, flip = _check_element(g)
+    k, flip = check_element(g)
     # rotate-after-flip elements are reflections, hence their own inverses
     return (k, True) if flip else ((-k) % 4, False)
 
@@ -86,7 +88,7 @@ def transform(x, g: tuple[int, bool]):
     Raises:
         ValueError: For a rotation of a non-square array.
     """
-    k, flip = _check_element(g)
+    k, flip = check_element(g)
     if x.ndim < 2:
         raise ValueError(f"need at least 2 dimensions to act on, got shape {tuple(x.shape)}")
     if k % 2 and x.shape[-1] != x.shape[-2]:
@@ -226,145 +228,3 @@ SUBGROUPS: dict[str, tuple[tuple[int, bool], ...]] = {
     "cm-antidiag": ((0, False), (3, True)),
     "trivial": GROUPS["trivial"],
 }
-
-
-@dataclass
-class DataSymmetry:
-    """Which symmetries of the square observed transitions allow.
-
-    Attributes:
-        group: The largest subgroup of D4 (a key of :data:`SUBGROUPS`) that no observation contradicts.
-        consistent: Every subgroup no observation contradicts, largest first.
-        checked: Element name -> observed patterns whose image under the element was observed too.
-        contradicted: Element name -> those of them whose next states differ.
-        observed: Distinct 3x3 patterns observed.
-        inconsistent: Patterns observed with both next states (then the data
-            is not a deterministic 3x3 rule, and the identity is contradicted).
-    """
-
-    group: str
-    consistent: list[str]
-    checked: dict[str, int]
-    contradicted: dict[str, int]
-    observed: int
-    inconsistent: int
-
-    def summary(self) -> str:
-        """A few lines for a person."""
-        lines = [f"largest symmetry the data allows: {self.group} ({len(SUBGROUPS[self.group])} elements)",
-                 f"{self.observed} of 512 patterns observed; {self.inconsistent} seen with both next states"]
-        for name in ELEMENT_NAMES.values():
-            lines.append(f"  {name:<12s} {self.checked[name]:>4d} patterns checked, "
-                         f"{self.contradicted[name]:>4d} contradict")
-        return "\n".join(lines)
-
-
-def pattern_images(g: tuple[int, bool]) -> np.ndarray:
-    """Where a D4 element sends each 3x3 pattern, by MAP index.
-
-    Args:
-        g: ``(quarter_turns, flip)``.
-
-    Returns:
-        ``(512,)`` read-only int array: entry ``i`` is the MAP index of ``transform(pattern i, g)``.
-    """
-    return _pattern_images(_check_element(g))
-
-
-@functools.cache
-def _pattern_images(g: tuple[int, bool]) -> np.ndarray:
-    from lifelab.extract import indicator_patterns
-    from lifelab.rules import MAP_WEIGHTS
-
-    images = (transform(indicator_patterns(3, 3).astype(np.int64), g) * MAP_WEIGHTS).sum(axis=(1, 2))
-    images.flags.writeable = False
-    return images
-
-
-def pattern_orbit(pattern, group: str) -> list[int]:
-    """The MAP indices of a 3x3 pattern's images under a group (its orbit), sorted.
-
-    Args:
-        pattern: A MAP index (0-511) or a ``(3, 3)`` 0/1 array.
-        group: A key of :data:`SUBGROUPS` (``"p4"``, ``"p4m"``, ``"pm-lr"``, ...).
-
-    Returns:
-        Sorted distinct MAP indices; setting a rule's table alike on all of them
-        keeps the rule symmetric under the group.
-    """
-    from lifelab.rules import MAP_WEIGHTS
-
-    if group not in SUBGROUPS:
-        raise ValueError(f"unknown symmetry group {group!r}; expected one of {list(SUBGROUPS)}")
-    if isinstance(pattern, (int, np.integer)) and not isinstance(pattern, bool):
-        if not 0 <= pattern < 512:
-            raise ValueError(f"a 3x3 pattern index is in 0-511, got {pattern}")
-        index = int(pattern)
-    else:
-        arr = np.asarray(pattern)
-        if arr.shape != (3, 3) or not np.isin(arr, (0, 1)).all():
-            raise ValueError(f"a pattern is a MAP index or a (3, 3) array of 0/1, got {pattern!r}")
-        index = int((arr.astype(np.int64) * MAP_WEIGHTS).sum())
-    return sorted({int(pattern_images(g)[index]) for g in SUBGROUPS[group]})
-
-
-def _symmetry(state: np.ndarray, observed: np.ndarray, inconsistent: np.ndarray) -> DataSymmetry:
-    """Test the 8 elements against a (partial) next-state table."""
-    decided = observed & ~inconsistent
-    checked, contradicted, broken = {}, {}, set()
-    for g, name in ELEMENT_NAMES.items():
-        image = pattern_images(g)
-        if g == (0, False):
-            compared, bad = observed, inconsistent
-        else:
-            compared = decided & decided[image] & (image != np.arange(512))
-            bad = compared & (state != state[image])
-        checked[name], contradicted[name] = int(compared.sum()), int(bad.sum())
-        if bad.any():
-            broken.add(g)
-    consistent = [name for name, elements in SUBGROUPS.items() if not broken & set(elements)]
-    return DataSymmetry(group=consistent[0] if consistent else "trivial", consistent=consistent, checked=checked,
-                        contradicted=contradicted, observed=int(observed.sum()), inconsistent=int(inconsistent.sum()))
-
-
-def data_symmetry(trajectories) -> DataSymmetry:
-    """Test each of the 8 D4 elements against observed transitions.
-
-    The data say "3x3 pattern ``P`` became state ``s``".  An element ``g``
-    is contradicted when some observed pattern ``P`` and its image ``g P``
-    (also observed) went to different states: a rule symmetric under ``g``
-    must treat them alike.  Board shapes do not matter (patterns are
-    turned, not boards).
-
-    Args:
-        trajectories: ``(n, T + 1, H, W)`` or ``(T + 1, H, W)`` 0/1 array.
-
-    Returns:
-        A :class:`DataSymmetry`; its ``group`` is the largest subgroup of D4
-        none of whose elements is contradicted.
-    """
-    from lifelab.data import configuration_index, validate_trajectories
-
-    traj = np.asarray(trajectories)
-    traj = validate_trajectories(traj[None] if traj.ndim == 3 else traj)
-    index = configuration_index(traj[:, :-1]).ravel()
-    following = traj[:, 1:].ravel()
-    alive = np.bincount(index, weights=following, minlength=512)
-    seen = np.bincount(index, minlength=512)
-    observed = seen > 0
-    return _symmetry(alive > 0, observed, observed & (alive > 0) & (alive < seen))
-
-
-def rule_symmetry(rule) -> DataSymmetry:
-    """The symmetry of a rule's own table: what :func:`data_symmetry` finds when every pattern is observed.
-
-    Args:
-        rule: A :class:`~lifelab.rules.Rule`, rulestring or name.
-
-    Returns:
-        A :class:`DataSymmetry` with all 512 patterns observed.
-    """
-    from lifelab.simulate import as_rule
-
-    everything = np.ones(512, dtype=bool)
-    return _symmetry(as_rule(rule).table, everything, ~everything)

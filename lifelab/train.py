@@ -15,12 +15,14 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
 from lifelab.data import TrajectoryDataset, load_or_generate
+from lifelab.extract import pattern_accuracy, pattern_table
 from lifelab.models import GROWTH, EquivariantCNN, LifeModel, MinimalCNN, TiedCNN, build_model, grow_group
 from lifelab.rules import Rule
 from lifelab.simulate import as_rule
@@ -228,8 +230,8 @@ def _check_positive(name: str, value, integer: bool = False, allow_zero: bool = 
 def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDataset | None = None,
           epochs: int = 100, batch_size: int = BATCH_SIZE, lr: float = 1e-2, schedule: str = "cosine",
           l1: float = 1e-5, consistency: float = 0.0, group: str = "p4m", early_stop: bool = True,
-          stop_probability: float | None = None, device=None, amp: bool = False, seed: int = 0, checkpoint=None,
-          rule: Rule | str | None = None, progress: bool = True) -> History:
+          stop_probability: float | None = None, stable_epochs: int | None = None, device=None, amp: bool = False,
+          seed: int = 0, checkpoint=None, rule: Rule | str | None = None, progress: bool = True) -> History:
     """Fit a model to the visible transitions of a dataset.
 
     The objective is the weighted cross-entropy (each transition weighted
@@ -254,6 +256,10 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
         stop_probability: With ``early_stop``, also wait until every training
             cell gets at least this probability for its true next state (in
             (0.5, 1)); a margin, so that the rule read out later is a confident one.
+        stable_epochs: Stop once the model's next state for every 3x3
+            pattern (in dead surroundings) has not changed for this many
+            epochs and the training loss has stopped falling (by 1% over
+            them); for noisy data, where no model predicts every transition.
         device: Where to train (default :func:`lifelab.get_device`).
         amp: bfloat16 mixed precision (CUDA only).
         seed: Seed of the batch order (epoch ``e`` uses ``(seed, e)``).
@@ -288,6 +294,8 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
                                          or not isinstance(stop_probability, (int, float))
                                          or not 0.5 < stop_probability < 1):
         raise ValueError(f"stop_probability must be in (0.5, 1), got {stop_probability!r}")
+    if stable_epochs is not None:
+        _check_positive("stable_epochs", stable_epochs, integer=True)
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     if consistency:
@@ -315,7 +323,8 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
     val_data = val.tensors(device) if val is not None and len(val) else None
     settings = {"epochs": epochs, "batch_size": batch_size, "lr": lr, "schedule": schedule, "l1": l1,
                 "consistency": consistency, "group": group, "seed": seed, "amp": amp,
-                "stop_probability": stop_probability}
+                "stop_probability": stop_probability, "stable_epochs": stable_epochs}
+    table, unchanged, plateau = None, 0, math.inf
     bar = tqdm(range(history.epochs, epochs), desc=type(model).__name__, disable=not progress, leave=False)
     for epoch in bar:
         started = time.perf_counter()
@@ -354,6 +363,15 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
         history.seconds.append(time.perf_counter() - started)
         if early_stop and on_train["board_acc"] == 1.0 and on_train["min_prob"] >= (stop_probability or 0.0):
             history.converged_epoch = epoch + 1
+        if stable_epochs is not None:
+            now = pattern_table(model)
+            if table is None or not np.array_equal(now, table):
+                table, unchanged, plateau = now, 0, on_train["loss"]
+            else:
+                unchanged += 1
+            # a table that sits still while the loss still falls (an untrained net answering "dead") is not settled
+            if unchanged >= stable_epochs and on_train["loss"] > 0.99 * plateau:
+                history.converged_epoch = epoch + 1
         bar.set_postfix(loss=f"{on_train['loss']:.3g}", cells=f"{on_train['cell_acc']:.4f}")
         if path is not None:
             state = {"format": CHECKPOINT_FORMAT, "identity": identity, "settings": settings,
@@ -590,7 +608,6 @@ def compare_growth(rule: Rule | str, routes=GROWTH_ROUTES, chain=GROWTH, seeds=(
         A :class:`GrowthComparison`.
     """
     from lifelab import random_boards, simulate
-    from lifelab.extract import pattern_accuracy
     from lifelab.symmetry import equivariance_error
     from lifelab.utils import get_device
 

@@ -34,22 +34,31 @@ def get_device(prefer: str | None = None) -> torch.device:
     """The torch device to compute on: CUDA when present, else the CPU.
 
     Args:
-        prefer: Force a device (``"cpu"``, ``"cuda"``, ``"cuda:1"``); None picks
-            CUDA if available.
+        prefer: Force a device (``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``, or a
+            ``torch.device``); None picks CUDA if available.
 
     Returns:
         A ``torch.device``.
 
     Raises:
-        ValueError: If ``prefer`` is not a device name, or names a CUDA device and none is available.
+        ValueError: If ``prefer`` is not a device name, is not a device that computes
+            (``"meta"``), or names a device this machine does not have.
     """
     if prefer is not None:
+        if isinstance(prefer, torch.device):
+            prefer = str(prefer)
         try:
             device = torch.device(prefer)
         except (RuntimeError, TypeError):
             raise ValueError(f"unknown device {prefer!r}; expected e.g. 'cpu', 'cuda' or 'cuda:0'") from None
+        if device.type not in ("cpu", "cuda", "mps"):
+            raise ValueError(f"device {prefer!r} cannot train lifelab's models; use 'cpu' or 'cuda'")
         if device.type == "cuda" and not torch.cuda.is_available():
             raise ValueError(f"device {prefer!r} requested but CUDA is not available")
+        if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+            raise ValueError(f"device {prefer!r} requested but there are {torch.cuda.device_count()} CUDA devices")
+        if device.type == "mps" and not torch.backends.mps.is_available():
+            raise ValueError(f"device {prefer!r} requested but Apple's MPS backend is not available")
         return device
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 

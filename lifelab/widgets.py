@@ -10,7 +10,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lifelab.data import cumulative_coverage
-from lifelab.plots import plot_board, plot_confidence, plot_dataset_growth
+from lifelab.patterns import N_PATTERNS
+from lifelab.plots import plot_board, plot_confidence, plot_dataset_growth, plot_evidence
 
 __all__ = ["figure_slider", "loop_replay", "trajectory_slider", "visible_count_slider"]
 
@@ -109,8 +110,10 @@ def loop_replay(reports: Mapping[str, object], cell_inches: float = 3.2) -> widg
     """Pick a loop run and step through its rounds.
 
     Each round shows the first board of the trajectory revealed for it (a
-    query board in query mode), the extracted table with its confidence
-    (:func:`lifelab.plots.plot_confidence`), and the round's figures.
+    query board in query mode), the evidence of every trajectory seen so far
+    (:func:`lifelab.plots.plot_evidence`), the learner's table with its
+    confidence (:func:`lifelab.plots.plot_confidence`), and the round's
+    figures with its verdict.
 
     Args:
         reports: Label -> :class:`lifelab.loop.LoopReport`.
@@ -132,21 +135,23 @@ def loop_replay(reports: Mapping[str, object], cell_inches: float = 3.2) -> widg
     def draw(*_) -> None:
         report = reports[picker.value]
         r = report.rounds[slider.value - 1]
-        fig = Figure(figsize=(cell_inches * 3.4, cell_inches))
-        ax_board, ax_conf, ax_text = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.6, 1.2]})
-        plot_board(report.trajectories_seen[r.round - 1, 0],
-                   ax=ax_board, title=f"trajectory {r.round} ({r.collected}), t=0")
-        if r.extraction.table.shape == (512,):
-            plot_confidence(r.extraction, ax=ax_conf, title=f"round {r.round}: extracted table and confidence")
+        fig = Figure(figsize=(cell_inches * 4.6, cell_inches))
+        ax_board, ax_evidence, ax_conf, ax_text = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1.6, 1.6, 1.3]})
+        plot_board(report.trajectories_seen[r.visible - 1, 0],
+                   ax=ax_board, title=f"trajectory {r.visible} ({r.collected}), t=0")
+        plot_evidence(r.verdict, ax=ax_evidence, title=f"round {r.round}: evidence of {r.trajectories_seen} trajectories")
+        if r.extraction.table.shape == (N_PATTERNS,):
+            plot_confidence(r.extraction, ax=ax_conf, title=f"round {r.round}: learned table and confidence")
         else:
             ax_conf.axis("off")
         ax_text.axis("off")
         held = "-" if r.holdout_match is None else f"{r.holdout_match:.2%}"
         lines = [f"round {r.round} of {len(report.rounds)}", f"rule: {r.rule if r.rule is not None else '(not local)'}",
-                 f"visible: {r.visible} ({r.transitions} transitions)", f"epochs: {r.epochs}",
-                 f"lowest confidence: {r.min_confidence:.3f}", f"below threshold: {r.low_confidence}",
-                 f"reproduces visible: {r.visible_match:.2%}", f"reproduces held out: {held}",
-                 f"stable: {r.stable}", f"verified: {r.verified}", "", report.verdict]
+                 f"visible: {r.visible} ({r.transitions} transitions)", f"seen: {r.trajectories_seen}",
+                 f"epochs: {r.epochs}", f"lowest confidence: {r.min_confidence:.3f}",
+                 f"below threshold: {r.low_confidence}", f"reproduces visible: {r.visible_match:.2%}",
+                 f"reproduces held out: {held}", f"unobserved patterns: {len(r.verdict.unobserved)}",
+                 f"verdict: {r.verdict.label}", f"learner has the rule: {r.done}"]
         ax_text.text(0, 1, "\n".join(lines), va="top", family="monospace", fontsize=8, wrap=True)
         fig.tight_layout()
         box.figure = fig

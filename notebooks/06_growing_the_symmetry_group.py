@@ -23,7 +23,7 @@
 #
 # Two pieces answer it:
 #
-# 1. **What symmetry do the data allow?** `lifelab.symmetry.data_symmetry`
+# 1. **What symmetry do the data allow?** `lifelab.evidence.data_symmetry`
 #    turns and flips every observed 3x3 pattern and checks that the turned
 #    pattern, where it was observed too, went to the same next state. The
 #    largest subgroup of D4 that nothing contradicts is the group to grow to.
@@ -56,7 +56,9 @@ from lifelab.extract import indicator_patterns, pattern_accuracy
 from lifelab.loop import learn_rule
 from lifelab.models import grow_group
 from lifelab.plots import plot_board, plot_growth_kernels, plot_symmetry_evidence
-from lifelab.symmetry import GROUPS, data_symmetry, equivariance_error, inverse, pattern_orbit, rule_symmetry, transform
+from lifelab.evidence import data_symmetry, rule_symmetry
+from lifelab.patterns import orbit as pattern_orbit
+from lifelab.symmetry import GROUPS, equivariance_error, inverse, transform
 from lifelab.train import compare_growth, evaluate, growth_model, train
 
 # %% tags=["parameters"]

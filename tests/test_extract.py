@@ -18,7 +18,7 @@ from lifelab.extract import (
     sensitivity,
 )
 from lifelab.models import TiedCNN
-from lifelab.rules import MAP_WEIGHTS, NEIGHBOURHOODS
+from lifelab.patterns import MAP_WEIGHTS, NEIGHBOURHOODS
 from lifelab.train import train
 
 

@@ -20,17 +20,16 @@ from lifelab.models import (  # noqa: E402
     regular_field_elements,
 )
 from lifelab.plots import plot_growth_kernels, plot_symmetry_evidence  # noqa: E402
+from lifelab.evidence import data_symmetry, rule_symmetry  # noqa: E402
+from lifelab.patterns import images as pattern_images  # noqa: E402
+from lifelab.patterns import orbit as pattern_orbit  # noqa: E402
 from lifelab.symmetry import (  # noqa: E402
     GROUPS,
     SUBGROUPS,
-    data_symmetry,
     equivariance_error,
     inverse,
     kernel_orbits,
-    pattern_images,
-    pattern_orbit,
     project_kernel,
-    rule_symmetry,
     transform,
 )
 from lifelab.train import compare_growth, growth_model  # noqa: E402
@@ -130,7 +129,7 @@ def test_an_invariant_model_is_unchanged_by_growth():
 
 
 def test_pattern_orbits_follow_the_group():
-    assert pattern_orbit(HOOK, "trivial") == [int((HOOK * lifelab.rules.MAP_WEIGHTS).sum())]
+    assert pattern_orbit(HOOK, "trivial") == [int((HOOK * lifelab.patterns.MAP_WEIGHTS).sum())]
     turned, all_eight = pattern_orbit(HOOK, "p4"), pattern_orbit(HOOK, "p4m")
     assert len(turned) == 4 and len(all_eight) == 8 and set(turned) < set(all_eight)  # a chiral pattern
     assert pattern_orbit(16, "p4m") == [16]  # the lone live centre is symmetric
