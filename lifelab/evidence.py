@@ -349,14 +349,20 @@ class FamilyEvidence:
         fam = self.family
         if fam.name == "table":
             return (f"{int(self.observed.sum())} of {fam.n_classes} patterns observed, {len(self.conflicting)} with "
-                    f"both next states; {_power(len(self.unobserved), self.consistent_rules)} 2-state 3x3 rules fit")
+                    f"both next states; {_fit(len(self.unobserved), self.consistent_rules, '2-state 3x3 rule')}")
         return (f"{fam.title}: {int(self.observed.sum())} of {fam.n_classes} classes observed, "
-                f"{len(self.conflicting)} with both next states; {_power(len(self.unobserved), self.consistent_rules)} "
-                "rules of the family fit")
+                f"{len(self.conflicting)} with both next states; "
+                f"{_fit(len(self.unobserved), self.consistent_rules, 'rule of the family')}")
 
 
 def _power(unobserved: int, rules: int) -> str:
     return "no" if rules == 0 else (f"2^{unobserved}" if unobserved > 16 else f"{rules}")
+
+
+def _fit(unobserved: int, rules: int, what: str) -> str:
+    if rules == 0:
+        return f"no {what} fits them exactly"
+    return f"{_power(unobserved, rules)} {what}{'s fit' if rules != 1 else ' fits'}"
 
 
 # ---------------------------------------------------------------------------
@@ -692,7 +698,8 @@ class Verdict:
                     f"{_power(unseen, raw.consistent_rules)} rules fit the data equally well.")
             if fam.name != "table":
                 text += (f" Within {fam.title}, {len(self.undecided)} of {fam.n_classes} classes were never "
-                         f"observed.")
+                         f"observed ({_power(len(self.undecided), 2 ** len(self.undecided))} rules of the family "
+                         "fit).")
         unreachable = int((~raw.observed & ~self._showable()).sum())
         if unreachable:
             text += f" {unreachable} of the unobserved patterns cannot occur on boards of this size."
@@ -818,7 +825,7 @@ def _decide_noisy(evidence: Evidence, chain: tuple[str, ...], rate: float | None
         return Verdict("inconsistent", None, fam, known=np.zeros(N_PATTERNS, dtype=bool),
                        unexplained=[int(c) for c in np.flatnonzero(decision.unexplained)], **shared)
     notes, fallback = [], None
-    for name in chain:
+    for name in dict.fromkeys(("table", *chain)):  # like the exact ladder: no assumption first
         if name != "table":
             fam, shared, decision = assess(name)
         if decision.unexplained.any():
@@ -831,7 +838,7 @@ def _decide_noisy(evidence: Evidence, chain: tuple[str, ...], rate: float | None
             return Verdict("explained with noise", Rule.from_table(shared["table"]), fam,
                            known=np.ones(N_PATTERNS, dtype=bool), note=" ".join(notes),
                            log10_odds=(float(decision.log10_odds[weakest]), fam.class_names[weakest]), **shared)
-        if fallback is None:
+        if name == (chain[0] if len(chain) == 1 else "table"):  # the requested family; "auto" falls back to none
             fallback = (fam, shared, decision, undecided)
     if fallback is None:
         fam, shared, decision = assess("table")

@@ -44,6 +44,7 @@ from lifelab.extract import ExtractionResult, extract_rule, generator_check
 from lifelab.models import MODELS, EquivariantCNN, LifeModel, TiedCNN, build_model, grow_group
 from lifelab.patterns import N_PATTERNS, WINDOW, pattern_index, patterns
 from lifelab.rules import Rule
+from lifelab.simulate import random_boards
 from lifelab.symmetry import GROUPS, SUBGROUPS, transform
 from lifelab.train import growth_model, train
 from lifelab.utils import format_table, get_device
@@ -503,7 +504,8 @@ class LoopReport:
                   f"learned      {extracted}{agrees}",
                   f"loop         group {self.group}, {self.mode} collection, seed {self.seed}, "
                   f"stopped: {self.stop_reason}",
-                  f"data         {self.trajectories} trajectories trained on ({self.transitions} transitions), "
+                  f"data         {self.trajectories} {'trajectory' if self.trajectories == 1 else 'trajectories'} "
+                  f"trained on ({self.transitions} transitions), "
                   f"{self.used} seen in all; {self.verdict.raw.summary()}",
                   f"rounds       {len(self.rounds)} in {self.seconds:.1f} s",
                   self.verdict.sentence()]
@@ -697,6 +699,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
         raise ValueError(f"confidence must be in (0.5, 1), got {confidence!r}")
     if isinstance(source, (Rule, str)):
         steps = _check_int("steps", steps, 1)
+        random_boards(0, shape, density)  # validates the shape and density before they size anything
         needed, available = _memory_needed(tuple(shape), steps, max_rounds), _physical_memory()
         if available is not None and needed > available:
             raise ValueError(f"{max_rounds} rounds of {shape[0]}x{shape[1]} boards with {steps} steps need about "

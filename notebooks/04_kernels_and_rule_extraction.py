@@ -49,7 +49,7 @@ from lifelab.plots import (
     plot_sensitivity,
     plot_snapshot_grid,
 )
-from lifelab.rules import MAP_WEIGHTS
+from lifelab.patterns import MAP_WEIGHTS
 from lifelab.train import fit_zoo_model
 
 # %% tags=["parameters"]

@@ -25,15 +25,21 @@
 #    until every visible cell is predicted right with probability ≥ 0.95;
 # 3. the **rule is read out** of it (notebook 04's extraction), with a
 #    confidence for each of the 512 3x3 patterns;
-# 4. the **generator** simulates the extracted rule from the first board of
-#    every visible trajectory, and of a fresh one the network has not seen;
-# 5. the loop **stops** when the extracted rule is the same as the round
-#    before, reproduces every trajectory exactly and is confident (≥ 0.9) on
-#    all 512 patterns. Otherwise one more trajectory becomes visible.
+# 4. the oracle simulates one **more trajectory**, held out from training,
+#    and the rule is checked against it;
+# 5. the **evidence** of every trajectory seen so far gives the verdict
+#    (notebook 07): which 3x3 patterns were observed and where they went.
+#    The loop **stops** when the data determine the rule, under at most the
+#    assumption the network's architecture makes (a tied 3x3 p4m network
+#    cannot tell apart patterns with the same centre, live edge neighbours
+#    and live corner neighbours), and the network's rule is that rule.
+#    Otherwise the held-out trajectory becomes visible and the loop goes
+#    round again.
 #
 # The next trajectory starts either from a fresh random board, or, in
-# *query* mode, from a board made of the patterns the network is least sure
-# about, so that the oracle's answer is exactly what the network lacks.
+# *query* mode, from a board made of the patterns the data have not shown
+# yet and then those the network is least sure about, so that the oracle's
+# answer is exactly what is missing.
 #
 # The same loop is the headless main job: `lifelab learn B36/S23` (`make demo`).
 
@@ -43,7 +49,7 @@ import numpy as np
 
 import lifelab
 from lifelab.loop import learn_rule
-from lifelab.plots import plot_board, plot_confidence, plot_difference
+from lifelab.plots import plot_board, plot_difference, plot_evidence
 from lifelab.widgets import loop_replay, trajectory_slider
 
 print("device:", lifelab.get_device())
@@ -55,6 +61,7 @@ MODEL, GROUP = "tied", "p4m"  # weight-tied p4m CNN (try "e2cnn", "minimal", "mu
 SEED, MAX_ROUNDS = 0, 10
 # the scarce setting of the random-vs-query comparison: small, short, sparse trajectories
 SCARCE = {"shape": (16, 16), "steps": 8, "density": 0.15}
+SCARCE_ROUNDS = 15
 COMPARE_RULES = ["B3/S23", "B36/S23", "B345/S5", "B13/S012V"]
 COMPARE_SEEDS = 3
 SHOWCASE_RULE = "B345/S5"  # one of COMPARE_RULES, whose confidence maps are drawn
@@ -63,8 +70,9 @@ SHOWCASE_RULE = "B345/S5"  # one of COMPARE_RULES, whose confidence maps are dra
 # ## Conway's Life, from one trajectory
 #
 # Each round prints one line: how many trajectories the network has seen,
-# the rule it computes, how sure it is, and whether the rule regenerates the
-# data it saw and a trajectory it did not.
+# the rule it computes, how sure it is, whether the rule regenerates the
+# data it saw and a trajectory it did not, how many of the 512 patterns the
+# data have never shown, and the verdict.
 
 # %% tags=["nbval-ignore-output"]
 # epochs, confidences and seconds depend on the CPU's floating-point order; the checks follow below
@@ -75,9 +83,11 @@ print(life.summary())
 
 # %%
 print("rule found:", life.rule, "| oracle:", life.truth, "| recovered exactly:", life.recovered)
-print("stopped on the criterion:", life.stop_reason, "| at least two rounds:", len(life.rounds) >= 2)
+print("verdict:", life.verdict.label, "| stopped:", life.stop_reason)
 print("one more visible trajectory per round:", [r.visible for r in life.rounds] == list(range(1, len(life.rounds) + 1)))
-print("last two rounds agree on the rule:", life.rounds[-1].rule == life.rounds[-2].rule == life.rule)
+print("the network's rule is the rule the data determine:", life.extracted == life.rule)
+print()
+print(life.verdict.sentence())
 
 # %%
 fig = life.plot()
@@ -108,15 +118,18 @@ fig = von_neumann.plot()
 # %% [markdown]
 # ## Random or query collection?
 #
-# With 32x32 boards of 16 steps, one random trajectory already shows almost
-# every 3x3 pattern, and both modes stop after two rounds, the fewest the
-# stop rule allows (see `bench/recover.py`). Collection matters when each
-# trajectory shows little: small, short, sparse boards (`SCARCE`). There the
-# high-count patterns almost never occur at random; query mode asks for them.
+# With 32x32 boards of 16 steps, one random trajectory and the one held out
+# show every 3x3 pattern, and both modes stop after one round (see
+# `bench/recover.py`). Collection matters when each trajectory shows little:
+# small, short, sparse boards (`SCARCE`). There the crowded patterns almost
+# never occur at random, and without them the data cannot decide the rule.
+# Query mode asks for them.
 #
-# A query board: every 4x4 slot holds one of the least confident patterns
-# (turned by a random symmetry) with dead cells around it, so the slot's
-# centre sees exactly that pattern at the first step.
+# A query board: every 4x4 slot holds one pattern with dead cells around it,
+# so the slot's centre sees exactly that pattern at the first step. The
+# patterns are those of classes never observed (one per class, turned by a
+# random symmetry the assumed family does not tell apart), then the ones the
+# network is least sure about.
 
 # %% tags=["nbval-ignore-output"]
 # trajectory counts per run depend on the CPU's floating-point order; the summary check follows below
@@ -125,48 +138,55 @@ for rule in COMPARE_RULES:
     for mode in ("random", "query"):
         for seed in range(COMPARE_SEEDS):
             runs[rule, mode, seed] = learn_rule(rule, model=MODEL, group=GROUP, seed=seed, mode=mode,
-                                                max_rounds=15, progress=False, **SCARCE)
-print(f"{'rule':12s} {'mode':7s} {'recovered':>9s}  trajectories per seed")
+                                                max_rounds=SCARCE_ROUNDS, progress=False, **SCARCE)
+print(f"{'rule':12s} {'mode':7s} {'recovered':>9s}  trajectories seen per seed, verdicts")
 for rule in COMPARE_RULES:
     for mode in ("random", "query"):
         batch = [runs[rule, mode, s] for s in range(COMPARE_SEEDS)]
         print(f"{rule:12s} {mode:7s} {sum(bool(r.recovered) for r in batch):>5d}/{COMPARE_SEEDS:<3d}  "
-              f"{[r.trajectories for r in batch]}")
+              f"{[r.used for r in batch]}  {sorted({r.verdict.rung for r in batch})}")
 
 # %%
-used = {mode: [r.trajectories for (_, m, _), r in runs.items() if m == mode] for mode in ("random", "query")}
-recovered = {mode: sum(bool(r.recovered) for (_, m, _), r in runs.items() if m == mode) for mode in used}
-print(f"runs per mode: {len(used['random'])}")
+recovered = {mode: sum(bool(r.recovered) for (_, m, _), r in runs.items() if m == mode) for mode in ("random", "query")}
+wrong = sum(bool(r.wrong) for r in runs.values())
+print(f"runs per mode: {len(runs) // 2}")
 print("query mode recovered at least as many rules:", recovered["query"] >= recovered["random"])
-print("query mode needed no more trajectories on average:", np.mean(used["query"]) <= np.mean(used["random"]))
+print("query mode recovered every rule from every seed:", recovered["query"] == len(runs) // 2)
+print("runs whose verdict names a wrong rule:", wrong)
 
 # %%
 fig, (ax_bar, ax_query) = plt.subplots(1, 2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [2, 1]})
 x = np.arange(len(COMPARE_RULES))
 for i, mode in enumerate(("random", "query")):
-    means = [np.mean([runs[rule, mode, s].trajectories for s in range(COMPARE_SEEDS)]) for rule in COMPARE_RULES]
-    ax_bar.bar(x + (i - 0.5) * 0.38, means, width=0.38, label=mode)
+    done = [sum(bool(runs[rule, mode, s].recovered) for s in range(COMPARE_SEEDS)) for rule in COMPARE_RULES]
+    seen = [np.mean([runs[rule, mode, s].used for s in range(COMPARE_SEEDS)]) for rule in COMPARE_RULES]
+    bars = ax_bar.bar(x + (i - 0.5) * 0.38, seen, width=0.38, label=mode)
+    for bar, n in zip(bars, done):
+        ax_bar.annotate(f"{n}/{COMPARE_SEEDS}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                        ha="center", va="bottom", fontsize=8)
 ax_bar.set_xticks(x, COMPARE_RULES)
-ax_bar.set(ylabel="trajectories to the verified rule (mean)", title=f"scarce data: {SCARCE}")
+ax_bar.set(ylabel="trajectories seen (mean); label: recovered",
+           title=f"scarce data: {SCARCE}, at most {SCARCE_ROUNDS} rounds")
 ax_bar.legend()
 example = runs[COMPARE_RULES[0], "query", 0]
-plot_board(example.trajectories_seen[1, 0], ax=ax_query, title=f"{COMPARE_RULES[0]}: query board of round 2")
+plot_board(example.rounds[0].query, ax=ax_query, title=f"{COMPARE_RULES[0]}: the query board after round 1")
 fig.tight_layout()
 
 # %% [markdown]
-# Why: the confidence maps of one run of each mode on `SHOWCASE_RULE` (Long Life),
-# after round 1 (the same single random trajectory) and after round 2
-# (notebook 04's layout: each square one of the 512 patterns, in a column by
-# its number of live neighbours; birth on the left, survival on the right;
-# red = alive next, blue = dead next, pale = unsure). A second random
-# trajectory leaves the crowded patterns unsure; the query board asks for
-# them.
+# Why: the evidence of one run of each mode on `SHOWCASE_RULE` (Long Life)
+# at its last round (notebook 04's layout: each square one of the 512
+# patterns, in a column by its number of live neighbours; birth on the left,
+# survival on the right). Deep red and blue: the data showed where the
+# pattern goes. Pale: never observed, and the network's guess. Random
+# trajectories on sparse boards never show the crowded patterns; the query
+# boards ask for them.
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(16, 4))
-plot_confidence(runs[SHOWCASE_RULE, "random", 0].rounds[0].extraction, ax=axes[0], title="round 1 (both modes)")
-for ax, mode in zip(axes[1:], ("random", "query")):
-    plot_confidence(runs[SHOWCASE_RULE, mode, 0].rounds[1].extraction, ax=ax, title=f"round 2, {mode} collection")
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
+for ax, mode in zip(axes, ("random", "query")):
+    report = runs[SHOWCASE_RULE, mode, 0]
+    plot_evidence(report.verdict, ax=ax, title=f"{mode} collection, round {len(report.rounds)}: "
+                                               f"{report.verdict.label}")
 fig.tight_layout()
 
 # %% [markdown]
