@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/simulate.py
 	$(BIN)/python bench/train.py
 	$(BIN)/python bench/recover.py
+	$(BIN)/python bench/families.py
 	$(BIN)/python bench/growth.py
 
 clean:

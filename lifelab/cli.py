@@ -181,10 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=_positive, default=32, help="board side of collected trajectories (default 32)")
     p.add_argument("--steps", type=_positive, default=16, help="steps per collected trajectory (default 16)")
     p.add_argument("--density", type=float, default=0.5, help="initial density of random boards (default 0.5)")
-    p.add_argument("--family", default=None, choices=[*FAMILY_NAMES, "auto"],
+    p.add_argument("--family", default=None, choices=[*FAMILY_NAMES, "auto", "data"],
                    help="the assumption the verdict may make (default: what the model can represent; "
                         "table: none; auto: the first of table, isotropic, moore, vonneumann, hexagonal the data "
-                        "determine)")
+                        "determine; data: the largest symmetry the data do not contradict)")
     p.add_argument("--noise", type=_noise, default="auto",
                    help="auto (judge with noise when observations conflict), 0 (exact data) or a cell-flip rate")
     p.add_argument("--confidence", type=float, default=0.999,

@@ -201,7 +201,7 @@ def family(name) -> Family:
         raise TypeError(f"a family is named by a string, got {type(name).__name__}")
     key = _ALIASES.get(name, name)
     if key not in FAMILY_NAMES:
-        raise ValueError(f"unknown rule family {name!r}; expected one of {list(FAMILY_NAMES)} or 'auto'")
+        raise ValueError(f"unknown rule family {name!r}; expected one of {list(FAMILY_NAMES)}, 'auto' or 'data'")
     return _build(key)
 
 
@@ -753,8 +753,10 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
     Args:
         evidence: The observations.
         family_name: The assumption: a family name (``"table"``, the default,
-            assumes nothing), a :class:`Family`, or ``"auto"`` (the first of
-            :data:`AUTO_CHAIN` that the data determine and do not contradict).
+            assumes nothing), a :class:`Family`, ``"auto"`` (the first of
+            :data:`AUTO_CHAIN` that the data determine and do not contradict),
+            or ``"data"`` (the orbits of the largest symmetry group the
+            observations do not contradict, :func:`data_symmetry`).
         noise: ``"auto"`` (noise-free unless some pattern was seen going to
             both states; then estimate the rate), ``0`` (observations are
             exact: any conflict makes the data inconsistent) or a known
@@ -775,6 +777,8 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
         guess = np.asarray(guess.table if isinstance(guess, Rule) else guess, dtype=bool)
         if guess.shape != (N_PATTERNS,):
             raise ValueError(f"guess must be a rule or a ({N_PATTERNS},) table, got shape {guess.shape}")
+    if family_name == "data":  # the largest symmetry the observations do not contradict
+        family_name = data_symmetry(evidence).group
     chain = AUTO_CHAIN if family_name == "auto" else (family(family_name).name,)
     requested = "auto" if family_name == "auto" else chain[0]
     raw = evidence.under("table")

@@ -666,7 +666,8 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
             every visible cell gets at least this probability for its true
             next state (or ``epochs`` run out).
         family: The assumption the verdict may make (a name of
-            :data:`lifelab.evidence.FAMILY_NAMES` or ``"auto"``).  Default: the
+            :data:`lifelab.evidence.FAMILY_NAMES`, ``"auto"`` or ``"data"``, see
+            :func:`lifelab.evidence.decide`).  Default: the
             family the model can represent (a tied 3x3 network:
             ``"edges-corners"``; e2cnn p4m: ``"isotropic"``; plain models and
             e2cnn on the trivial group: ``"table"``, no assumption); the table
@@ -692,7 +693,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     device = get_device(device)
-    if family is not None and family != "auto":
+    if family not in (None, "auto", "data"):
         family_named(family)
     check_noise(noise)
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0.5 < confidence < 1:

@@ -124,6 +124,8 @@ def test_every_rung_is_reached_by_a_constructed_case():
     assert within.label == "identified within outer-totalistic Moore rules"
     assert "assuming the next state depends only on the cell and its number of live Moore" in within.sentence()
     assert "2^494 rules fit the data" in within.sentence()
+    symmetric = decide(thin, "data")
+    assert symmetric.requested == "isotropic" and symmetric.rung == "underdetermined"  # 18 of 102 orbits seen
     auto = decide(thin, "auto")
     assert auto.rung == "identified within family" and auto.family.name == "moore" and auto.requested == "auto"
     assert AUTO_CHAIN[0] == "table"
