@@ -5,7 +5,7 @@
 
 For each rule (by default the nine studied rules and Chiral Life, which is
 p4 but not p4m), each growth route and each seed, runs
-``lifelab.train.compare_growth`` along translations -> p4 -> p4m: train the
+``lifelab.experiments.compare_growth`` along translations -> p4 -> p4m: train the
 translation-only model until it predicts every training board exactly, grow
 it, measure the grown model before any training, train it until it is exact
 again, and train a fresh model of the larger group from scratch on the same
@@ -27,14 +27,15 @@ import torch
 
 import lifelab
 from lifelab.evidence import rule_symmetry
-from lifelab.train import GROWTH_ROUTES, compare_growth
+from lifelab.experiments import compare_growth
+from lifelab.models import ROUTES
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", nargs="+",
                         default=[e.rulestring for e in lifelab.named_rules(studied_only=True)] + ["Chiral Life"])
-    parser.add_argument("--routes", nargs="+", default=list(GROWTH_ROUTES), choices=list(GROWTH_ROUTES))
+    parser.add_argument("--routes", nargs="+", default=list(ROUTES), choices=list(ROUTES))
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--n-traj", type=int, default=4)

@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/train.py [--rules B3/S23 B36/S23] [--seeds 3] [--device cpu]
 
-For each rule and model family, trains from ``--seeds`` initialisations on
+For each rule and each model of the notebooks' zoo (``lifelab.experiments.ZOO``;
+the first, ``minimal``, is the baseline), trains from ``--seeds`` initialisations on
 the same data (8 trajectories of 32x32 cells, 16 steps, 6 for training) with
 the default settings of ``lifelab.train.train`` and early stop, and reports
 how many runs reached 100% of training transitions exactly right, the median
@@ -20,19 +21,8 @@ import torch
 
 import lifelab
 from lifelab.data import TrajectoryDataset
-from lifelab.models import build_model
+from lifelab.experiments import ZOO, new_zoo_model
 from lifelab.train import train
-
-FAMILIES = {
-    "minimal (baseline)": ("minimal", {}),
-    "SimpleCNNTiny": ("tiny", {}),
-    "SimpleCNNSmall": ("small", {}),
-    "MultiScale": ("multiscale", {}),
-    "tied p4m": ("tied", {"group": "p4m"}),
-    "minimal + consistency": ("minimal", {}),
-    "e2cnn p4": ("e2cnn", {"group": "p4"}),
-    "e2cnn p4m": ("e2cnn", {"group": "p4m"}),
-}
 
 
 def main() -> None:
@@ -50,20 +40,18 @@ def main() -> None:
         traj = lifelab.simulate(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
         train_set, val_set = TrajectoryDataset(traj, visible=8).split(0.25, seed=0)
         print(f"\n{rule} ({len(train_set)} training transitions of 32x32)")
-        print(f"{'family':24s} {'params':>7s} {'reached':>8s} {'epochs':>7s} {'seconds':>8s} {'vs baseline':>12s}")
+        print(f"{'model':24s} {'params':>7s} {'reached':>8s} {'epochs':>7s} {'seconds':>8s} {'vs baseline':>12s}")
         baseline = None
-        for name, (family, config) in FAMILIES.items():
+        for name, entry in ZOO.items():
             times, epochs, params = [], [], 0
             for seed in range(args.seeds):
-                lifelab.seed_everything(seed)
-                model = build_model(family, **config)
+                model = new_zoo_model(name, seed)
                 params = model.n_parameters
-                consistency = 1.0 if "consistency" in name else 0.0
                 if device.type == "cuda":
                     torch.cuda.synchronize()
                 start = time.perf_counter()
-                history = train(model, train_set, val=val_set, epochs=args.epochs, consistency=consistency,
-                                group="p4m", device=device, seed=seed, progress=False)
+                history = train(model, train_set, val=val_set, epochs=args.epochs, device=device, seed=seed,
+                                progress=False, **entry.train_settings())
                 if device.type == "cuda":
                     torch.cuda.synchronize()
                 if history.converged_epoch is not None:

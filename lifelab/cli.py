@@ -23,8 +23,9 @@ import numpy as np
 
 from lifelab.data import load_trajectories
 from lifelab.evidence import FAMILY_NAMES
-from lifelab.loop import BUILT_IN_GROUP, LEARNERS, MODES, learn_rule
-from lifelab.models import MODELS
+from lifelab.learners import learner_names
+from lifelab.loop import MODES, learn_rule
+from lifelab.models import REGISTRY, model_spec
 from lifelab.rules import NotTotalisticError, Rule, named_rules
 from lifelab.simulate import random_boards, simulate
 from lifelab.symmetry import GROUPS
@@ -126,7 +127,8 @@ def cmd_learn(args) -> int:
     else:
         source = Rule.parse(args.rule)
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
-    group = "-" if args.model == "table" else (args.group or ("p4m" if args.model in BUILT_IN_GROUP else "trivial"))
+    spec = model_spec(args.model)
+    group = (args.group or spec.default_group) if spec.network else "-"
     print(f"model         {args.model}, group {group}, {args.mode} collection, seed {args.seed}, device {device}, "
           f"noise {args.noise}")
     report = learn_rule(source, model=args.model, group=args.group, max_rounds=args.max_rounds, seed=args.seed,
@@ -169,8 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("learn", help="learn a rule from trajectories by active learning, and verify it")
     p.add_argument("rule", nargs="?", help="oracle rule: rulestring (B36/S23, B2/S013V, MAP...) or name (HighLife)")
     p.add_argument("--data", metavar="FILE.npz", help="learn from these trajectories instead (no known rule)")
-    p.add_argument("--model", default="tied", choices=sorted(MODELS) + list(LEARNERS),
-                   help="model family (default tied); table: the non-neural learner that tabulates observed patterns")
+    p.add_argument("--model", default="tied", choices=learner_names(),
+                   help="learner (default tied): " + "; ".join(f"{name}: {spec.summary}"
+                                                               for name, spec in REGISTRY.items()))
     p.add_argument("--group", default=None, choices=[*GROUPS, "auto"],
                    help="symmetry: built into tied/e2cnn (default p4m), a consistency loss for the others; "
                         "auto (minimal, tied, e2cnn): start translation-only, grow to the symmetry the data allow")

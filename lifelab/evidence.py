@@ -46,6 +46,7 @@ from lifelab.patterns import CELLS, CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, 
 from lifelab.rules import Rule
 from lifelab.simulate import as_rule
 from lifelab.symmetry import ELEMENT_NAMES, SUBGROUPS
+from lifelab.utils import check_number
 
 __all__ = ["AUTO_CHAIN", "DataSymmetry", "EXIT_CODES", "Evidence", "FAMILY_NAMES", "Family", "FamilyEvidence",
            "NoiseEstimate", "RUNGS", "Verdict", "add_noise", "check_noise", "data_symmetry", "decide", "estimate_noise", "family",
@@ -537,8 +538,7 @@ def add_noise(trajectories, rate: float, seed=0) -> np.ndarray:
         A noisy bool copy.
     """
     traj = validate_trajectories(trajectories)
-    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 0.5:
-        raise ValueError(f"rate must be a probability in [0, 0.5], got {rate!r}")
+    rate = check_number("rate", rate, 0, 0.5)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     return traj ^ (rng.random(traj.shape) < rate)
 
@@ -770,8 +770,7 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
     """
     if not isinstance(evidence, Evidence):
         raise TypeError(f"evidence must be an Evidence, got {type(evidence).__name__}")
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0.5 < confidence < 1:
-        raise ValueError(f"confidence must be in (0.5, 1), got {confidence!r}")
+    confidence = check_number("confidence", confidence, 0.5, 1, open_low=True, open_high=True)
     rate = check_noise(noise)
     if guess is not None:
         guess = np.asarray(guess.table if isinstance(guess, Rule) else guess, dtype=bool)

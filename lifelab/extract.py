@@ -32,9 +32,12 @@ import numpy as np
 import torch
 
 from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, patterns
+from lifelab.data import validate_trajectories
+from lifelab.models import EquivariantCNN, TiedConv2d, predict
 from lifelab.rules import Rule
 from lifelab.simulate import as_rule, simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
+from lifelab.utils import check_int, check_number
 
 __all__ = ["ExtractionResult", "GeneratorCheck", "Sensitivity", "count_kernel_similarity", "extract_rule",
            "first_layer_kernels", "generator_check", "indicator_patterns", "nearest_totalistic", "pattern_accuracy", "pattern_table",
@@ -63,10 +66,8 @@ def indicator_patterns(w: int = 3, h: int = 3) -> np.ndarray:
             patterns): enumerate the cells that matter instead
             (:func:`sensitivity`, :func:`extract_rule`).
     """
-    for name, value in (("w", w), ("h", h)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    cells = int(w) * int(h)
+    w, h = check_int("w", w, 1), check_int("h", h, 1)
+    cells = w * h
     if cells > MAX_CELLS:
         raise ValueError(f"a {w}x{h} window has 2^{cells} patterns; at most {MAX_CELLS} cells can be enumerated. "
                          f"Find the cells that influence the output with sensitivity() and enumerate those")
@@ -86,8 +87,6 @@ def pattern_table(model, pad: int = 2) -> np.ndarray:
     Returns:
         ``(512,)`` bool array, MAP order.
     """
-    from lifelab.models import predict
-
     side = 3 + 2 * pad
     boards = np.zeros((N_PATTERNS, side, side), dtype=bool)
     boards[:, pad:pad + 3, pad:pad + 3] = patterns()
@@ -113,28 +112,9 @@ def pattern_accuracy(model, rule: Rule | str, pad: int = 2) -> float:
     return float((pattern_table(model, pad) == as_rule(rule).table).mean())
 
 
-def _one_hot(boards: torch.Tensor) -> torch.Tensor:
-    return torch.stack([~boards, boards], dim=1).float()
-
-
-def _device_of(model) -> torch.device:
-    parameter = next(iter(model.parameters()), None)
-    return parameter.device if parameter is not None else torch.device("cpu")
-
-
 def _alive_probability(model, boards: np.ndarray, batch_size: int = 1024) -> np.ndarray:
     """Probability of "alive" at every cell, in eval mode without gradients."""
-    device = _device_of(model)
-    was_training = model.training
-    model.eval()
-    out = []
-    try:
-        with torch.no_grad():
-            for chunk in torch.from_numpy(boards).split(batch_size):
-                out.append(model(_one_hot(chunk.to(device))).float().softmax(1)[:, 1].cpu())
-    finally:
-        model.train(was_training)
-    return torch.cat(out).numpy()
+    return predict(model, boards, batch_size=batch_size, probabilities=True)
 
 
 @dataclass
@@ -186,10 +166,7 @@ def sensitivity(model, radius: int = 4, n_boards: int = 256, seed: int = 0) -> S
     Returns:
         A :class:`Sensitivity`.
     """
-    if isinstance(radius, bool) or not isinstance(radius, (int, np.integer)) or radius < 1:
-        raise ValueError(f"radius must be a positive integer, got {radius!r}")
-    if isinstance(n_boards, bool) or not isinstance(n_boards, (int, np.integer)) or n_boards < 1:
-        raise ValueError(f"n_boards must be a positive integer, got {n_boards!r}")
+    radius, n_boards = check_int("radius", radius, 1), check_int("n_boards", n_boards, 1)
     size = 4 * radius + 4
     rng = np.random.default_rng(seed)
     density = np.linspace(0.1, 0.9, n_boards)[:, None, None]
@@ -400,10 +377,8 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
     Returns:
         An :class:`ExtractionResult`.
     """
-    if isinstance(contexts, bool) or not isinstance(contexts, (int, np.integer)) or contexts < 1:
-        raise ValueError(f"contexts must be a positive integer, got {contexts!r}")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.5 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be in [0.5, 1], got {threshold!r}")
+    contexts = check_int("contexts", contexts, 1)
+    threshold = check_number("threshold", threshold, 0.5, 1.0)
     probe = sensitivity(model, radius=radius, n_boards=n_probe, seed=seed)
     offsets = sorted(set(probe.offsets) | {(0, 0)})
     if len(offsets) > MAX_CELLS:  # too many to enumerate: show the 3x3 window's view in random surroundings
@@ -472,8 +447,6 @@ def generator_check(rule: Rule | str, trajectories) -> GeneratorCheck:
     Returns:
         A :class:`GeneratorCheck`.
     """
-    from lifelab.data import validate_trajectories
-
     data = validate_trajectories(trajectories)
     rule = as_rule(rule)
     n, length = data.shape[:2]
@@ -501,8 +474,6 @@ def first_layer_kernels(model) -> np.ndarray:
     Returns:
         ``(channels, k, k)`` float array.
     """
-    from lifelab.models import EquivariantCNN, TiedConv2d
-
     net = model.export() if isinstance(model, EquivariantCNN) else model
     for module in net.modules():
         if isinstance(module, TiedConv2d):

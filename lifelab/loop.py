@@ -38,220 +38,18 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from lifelab.data import DataSupplyAgent, validate_trajectories
-from lifelab.evidence import Evidence, Verdict, check_noise, data_symmetry, decide
+from lifelab.evidence import Evidence, Verdict, check_noise, decide
 from lifelab.evidence import family as family_named
-from lifelab.extract import ExtractionResult, extract_rule, generator_check
-from lifelab.models import MODELS, EquivariantCNN, LifeModel, TiedCNN, build_model, grow_group
-from lifelab.patterns import N_PATTERNS, WINDOW, pattern_index, patterns
+from lifelab.extract import ExtractionResult, generator_check
+from lifelab.learners import make_learner
+from lifelab.patterns import N_PATTERNS, patterns
 from lifelab.rules import Rule
 from lifelab.simulate import random_boards
-from lifelab.symmetry import GROUPS, SUBGROUPS, transform
-from lifelab.train import growth_model, train
-from lifelab.utils import format_table, get_device
+from lifelab.symmetry import SUBGROUPS, transform
+from lifelab.utils import check_int, check_number, format_table, get_device
 
-__all__ = ["MODES", "LEARNERS", "LoopReport", "NetworkLearner", "Round", "TableLearner", "learn_rule",
-           "make_learner", "query_board", "run_round"]
-
-#: How the next trajectory is chosen.
-MODES = ("random", "query")
-
-#: Families whose group is built into the architecture; the others get ``group`` as a consistency loss.
-BUILT_IN_GROUP = ("tied", "TiedCNN", "e2cnn", "EquivariantCNN")
-
-#: Families that ``group="auto"`` can start plain and grow, and the growth route they take.
-AUTO_ROUTES = {"minimal": "tied", "MinimalCNN": "tied", "tied": "tied", "TiedCNN": "tied",
-               "e2cnn": "e2cnn", "EquivariantCNN": "e2cnn"}
-
-#: The data symmetries each route can grow to.  A tied 3x3 kernel invariant under p4 is
-#: invariant under p4m too (both tie the centre, the edges and the corners), so a
-#: TiedCNN cannot tell mirror images apart and the tied route waits for p4m; e2cnn's
-#: regular fields carry orientation and can be p4 without being p4m.
-GROWS_TO = {"tied": ("p4m",), "e2cnn": ("p4", "p4m")}
-
-#: Learners that are not networks, by name (the networks are the families of :data:`lifelab.models.MODELS`).
-LEARNERS = ("table",)
-
-#: Epochs of one round of training on noisy data, and how long the table must stay put to stop earlier.
-NOISY_EPOCHS, STABLE_EPOCHS = 30, 3
-
-
-def _model_family(model: nn.Module) -> str:
-    """The rule family a network can represent: what its architecture makes it unable to tell apart."""
-    if isinstance(model, TiedCNN) and model.config["kernel_size"] == 3:
-        return "edges-corners"  # a tied 3x3 kernel sums the edges and the corners: 50 classes, not 102
-    if isinstance(model, EquivariantCNN) and model.symmetry in ("p4", "p4m"):
-        return family_named(model.symmetry).name
-    return "table"
-
-
-class NetworkLearner:
-    """A network of the zoo, trained round by round and read with :func:`lifelab.extract.extract_rule`.
-
-    Attributes:
-        net: The model being trained.
-        group: The symmetry group imposed (built in, or by a consistency loss).
-        consistency: Weight of the consistency loss (0 when the group is built in).
-    """
-
-    def __init__(self, model, group: str | None = None, seed: int = 0, *, epochs: int = 100,
-                 stop_probability: float = 0.95, threshold: float = 0.9, device=None, progress: bool = False):
-        """Build (or adopt) the model.
-
-        Args:
-            model: A family name of :data:`lifelab.models.MODELS` or a model instance.
-            group: See :func:`learn_rule`.
-            seed: Seed of the initial weights, batch orders and probes.
-            epochs: Most epochs per round.
-            stop_probability: Training margin of a noise-free round.
-            threshold: Confidence below which a pattern is "low".
-            device: Where to train.
-            progress: Show epoch bars.
-        """
-        self.auto = group == "auto"
-        if self.auto:
-            if not isinstance(model, str) or model not in AUTO_ROUTES:
-                raise ValueError(f"group='auto' starts a growable family plain and grows it: model must be one of "
-                                 f"{sorted(AUTO_ROUTES)}, got {model!r}")
-            self.route = AUTO_ROUTES[model]
-            self.net, self.group, self.consistency = growth_model(self.route, "trivial", seed), "trivial", 0.0
-        else:
-            self.net, self.group, self.consistency = _make_model(model, group, seed)
-        self.seed, self.epochs, self.stop_probability = seed, epochs, stop_probability
-        self.threshold, self.device, self.progress = threshold, device, progress
-
-    @property
-    def family(self) -> str:
-        """The rule family the network can represent (its default assumption)."""
-        return _model_family(self.net)
-
-    @property
-    def description(self) -> str:
-        """One line naming the model."""
-        text = self.net.describe() if isinstance(self.net, LifeModel) else type(self.net).__name__
-        return text.splitlines()[0]
-
-    def prepare(self, agent: DataSupplyAgent, round_: int) -> None:
-        """With ``group="auto"``: from round 2, grow to the symmetry the visible data allow."""
-        if self.auto and round_ > 1 and self.group == "trivial":
-            found = data_symmetry(agent.visible_trajectories).group
-            if found in GROWS_TO[self.route]:
-                self.net, self.group = grow_group(self.net, found), found
-
-    def fit(self, data, *, noisy: bool, seed: int) -> tuple[int, float]:
-        """Train on the visible transitions; returns ``(epochs, fraction of boards exact)``."""
-        if noisy:  # 100% cannot be reached on noisy boards: train until the read-out table settles
-            history = train(self.net, data, epochs=NOISY_EPOCHS, seed=seed, device=self.device,
-                            consistency=self.consistency, group=self.group if self.consistency else "p4m",
-                            stable_epochs=STABLE_EPOCHS, progress=self.progress)
-        else:
-            history = train(self.net, data, epochs=self.epochs, seed=seed, device=self.device,
-                            consistency=self.consistency, group=self.group if self.consistency else "p4m",
-                            stop_probability=self.stop_probability, progress=self.progress)
-        return history.epochs, history.train_board_acc[-1]
-
-    def read(self, seed: int) -> ExtractionResult:
-        """The rule the network computes."""
-        return extract_rule(self.net, threshold=self.threshold, seed=seed)
-
-
-class TableLearner:
-    """The non-neural baseline: tabulate the observed patterns, leave the rest unknown.
-
-    Each round it reads the visible transitions' evidence under its family
-    (:func:`lifelab.evidence.decide`): the observed next state of each
-    pattern (or class), and for a class never observed no answer at all.
-    Unknown entries are reported as dead with confidence 0.5, so that query
-    mode asks for them.  It answers "what did the network add?".
-    """
-
-    net = None
-    group = "trivial"
-
-    def __init__(self, family_name: str = "auto", noise="auto"):
-        """Args:
-            family_name: The family it tabulates under (``"auto"``: the first of
-                :data:`lifelab.evidence.AUTO_CHAIN` the visible data determine).
-            noise: As in :func:`lifelab.evidence.decide`.
-        """
-        if family_name != "auto":
-            family_named(family_name)
-        self.family, self.noise = family_name, noise
-        self._evidence: Evidence | None = None
-
-    @property
-    def description(self) -> str:
-        """One line naming the learner."""
-        return f"table learner (tabulates observed patterns; family {self.family})"
-
-    def prepare(self, agent: DataSupplyAgent, round_: int) -> None:
-        """Nothing to prepare."""
-
-    def fit(self, data, *, noisy: bool, seed: int) -> tuple[int, float]:
-        """Count the visible transitions; returns ``(0 epochs, fraction of boards it reproduces)``."""
-        x, y, _ = data.tensors()
-        trajectories = torch.stack([x[:, 1].bool(), y.bool()], dim=1).numpy()
-        self._evidence = Evidence.of(trajectories)
-        table = self._verdict().table
-        exact = (table[pattern_index(trajectories[:, 0])] == trajectories[:, 1]).all(axis=(1, 2))
-        return 0, float(exact.mean())
-
-    def _verdict(self) -> Verdict:
-        return decide(self._evidence, self.family, self.noise)
-
-    def read(self, seed: int) -> ExtractionResult:
-        """The tabulated rule, unknown entries dead at confidence 0.5."""
-        verdict = self._verdict()
-        confidence = np.where(verdict.known, 1.0, 0.5)
-        return ExtractionResult(rule=Rule.from_table(verdict.table), offsets=list(WINDOW), table=verdict.table.copy(),
-                                confidence=confidence, low_confidence=[int(i) for i in np.flatnonzero(~verdict.known)],
-                                context_dependent=[], group=verdict.family.symmetry, patterns_evaluated=0,
-                                evaluations=0, sensitivity=None)
-
-
-def _make_model(model, group: str | None, seed: int) -> tuple[nn.Module, str, float]:
-    """The model to train, the group imposed and the consistency-loss weight."""
-    if group is not None and group not in GROUPS:
-        raise ValueError(f"unknown group {group!r}; expected one of {list(GROUPS)}")
-    if isinstance(model, nn.Module):
-        declared = getattr(model, "symmetry", "trivial")
-        group = declared if group is None else group
-        return model, group, 0.0 if group in ("trivial", declared) else 1.0
-    if not isinstance(model, str):
-        raise TypeError(f"model must be a family name {sorted(MODELS) + list(LEARNERS)} or a torch module, "
-                        f"got {type(model).__name__}")
-    from lifelab.utils import seed_everything
-
-    seed_everything(seed)
-    if model in BUILT_IN_GROUP:
-        group = "p4m" if group is None else group
-        if group == "trivial" and model in ("tied", "TiedCNN"):
-            raise ValueError(f"{model!r} is built for a symmetry group; use group 'p4' or 'p4m', "
-                             "or a plain family such as 'minimal' for translations only")
-        return build_model(model, group=group), group, 0.0
-    group = "trivial" if group is None else group
-    return build_model(model), group, 0.0 if group == "trivial" else 1.0
-
-
-def make_learner(model, group: str | None = None, seed: int = 0, *, family_name=None, noise="auto",
-                 **settings):
-    """The learner for a model name or instance.
-
-    Args:
-        model: ``"table"``, a network family name, or a model instance.
-        group: Symmetry (networks only).
-        seed: Seed of the network.
-        family_name: The table learner's family (default ``"auto"``).
-        noise: The table learner's noise setting.
-        **settings: Training settings of :class:`NetworkLearner`.
-
-    Returns:
-        A :class:`TableLearner` or :class:`NetworkLearner`.
-    """
-    if isinstance(model, str) and model == "table":
-        if group is not None:
-            raise ValueError("the table learner takes no group; state an assumption with family=...")
-        return TableLearner(family_name or "auto", noise)
-    return NetworkLearner(model, group, seed, **settings)
+__all__ = ["COLLECTIONS", "MODES", "LoopReport", "QueryCollection", "RandomCollection", "Round", "learn_rule",
+           "query_board", "run_round"]
 
 
 # ---------------------------------------------------------------------------
@@ -323,6 +121,63 @@ def _to_ask(verdict: Verdict, rng: np.random.Generator) -> list[int]:
             out.append(int(pool[rng.integers(len(pool))]))
     rng.shuffle(out)
     return out
+
+
+class RandomCollection:
+    """Collection strategy: the next trajectory is the next in line (a fresh random board, or the next supplied one).
+
+    With an oracle, that is the trajectory held out this round, so a
+    refuting held-out trajectory always becomes visible.
+    """
+
+    name = "random"
+
+    def __init__(self, threshold: float = 0.9, seed: int = 0):
+        """Nothing to set up (the arguments are those every strategy takes)."""
+
+    def next(self, agent: DataSupplyAgent, done: Round, holdout: int | None, seen: Evidence) -> tuple[Evidence, str]:
+        """Queue the next trajectory; returns the evidence (unchanged) and how the trajectory was chosen."""
+        return seen, "random" if agent.rule is not None else "supplied"
+
+
+class QueryCollection:
+    """Collection strategy: ask the oracle about what is missing (:func:`query_board`).
+
+    The next board holds one pattern of each class the verdict leaves open
+    (never observed, preferring patterns never seen at all), then the
+    patterns the learner is least sure about; a held-out trajectory the
+    learner's rule failed on becomes visible too.  Boards smaller than 4x4
+    cannot hold a query; there it collects at random.
+    """
+
+    name = "query"
+
+    def __init__(self, threshold: float = 0.9, seed: int = 0):
+        """Args:
+            threshold: Confidence below which a pattern is asked about.
+            seed: Seed of the choice of patterns and slots.
+        """
+        self.threshold, self.seed = threshold, seed
+        self.rng = np.random.default_rng(seed)
+
+    def next(self, agent: DataSupplyAgent, done: Round, holdout: int | None, seen: Evidence) -> tuple[Evidence, str]:
+        """Build and collect the query board; returns the evidence with it and ``"query"``."""
+        if min(agent.shape) < 4 or done.extraction.confidence.shape != (N_PATTERNS,):
+            return RandomCollection().next(agent, done, holdout, seen)
+        done.query = query_board(done.extraction.confidence, agent.shape, seed=self.seed * 1000 + done.round,
+                                 threshold=self.threshold, ask=_to_ask(done.verdict, self.rng),
+                                 group=done.verdict.family.symmetry)
+        index = agent.collect(done.query, first=True)
+        if done.refuted:  # the held-out trajectory the rule failed on joins the training data too
+            agent.reveal(holdout + 1)  # the query board went in before it
+        return seen + Evidence.of(agent.trajectory(index)), "query"
+
+
+#: Collection strategies by mode name.
+COLLECTIONS = {"random": RandomCollection, "query": QueryCollection}
+
+#: How the next trajectory is chosen.
+MODES = tuple(COLLECTIONS)
 
 
 # ---------------------------------------------------------------------------
@@ -539,12 +394,6 @@ class LoopReport:
         return plot_loop(self, fig=fig)
 
 
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def _match(rule: Rule | None, trajectories) -> float:
     return generator_check(rule, trajectories).transition_match if rule is not None else 0.0
 
@@ -687,19 +536,18 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
             malformed trajectories, a run too large for this machine's memory,
             or query mode without an oracle.
     """
-    max_rounds = _check_int("max_rounds", max_rounds, 1)
-    seed = _check_int("seed", seed, 0)
-    epochs = _check_int("epochs", epochs, 1)
+    max_rounds = check_int("max_rounds", max_rounds, 1)
+    seed = check_int("seed", seed, 0)
+    epochs = check_int("epochs", epochs, 1)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     device = get_device(device)
     if family not in (None, "auto", "data"):
         family_named(family)
     check_noise(noise)
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0.5 < confidence < 1:
-        raise ValueError(f"confidence must be in (0.5, 1), got {confidence!r}")
+    check_number("confidence", confidence, 0.5, 1, open_low=True, open_high=True)
     if isinstance(source, (Rule, str)):
-        steps = _check_int("steps", steps, 1)
+        steps = check_int("steps", steps, 1)
         random_boards(0, shape, density)  # validates the shape and density before they size anything
         needed, available = _memory_needed(tuple(shape), steps, max_rounds), _physical_memory()
         if available is not None and needed > available:
@@ -714,8 +562,8 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
         agent = DataSupplyAgent(validate_trajectories(source, name="supplied trajectories"), seed=seed)
     learner = make_learner(model, group, seed, family_name=family, noise=noise, epochs=epochs,
                            stop_probability=stop_probability, threshold=threshold, device=device, progress=progress)
+    collection = COLLECTIONS[mode](threshold=threshold, seed=seed)
     seen = Evidence.of(np.stack([agent.trajectory(i) for i in range(agent.available)]))
-    rng = np.random.default_rng(seed)
     started = time.perf_counter()
     rounds: list[Round] = []
     collected = "initial" if agent.rule is not None else "supplied"
@@ -746,17 +594,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
                 break
             if r == max_rounds:
                 break
-            if mode == "query" and min(agent.shape) >= 4 and done.extraction.confidence.shape == (N_PATTERNS,):
-                done.query = query_board(done.extraction.confidence, agent.shape, seed=seed * 1000 + r,
-                                         threshold=threshold, ask=_to_ask(verdict, rng),
-                                         group=verdict.family.symmetry)
-                index = agent.collect(done.query, first=True)
-                seen = seen + Evidence.of(agent.trajectory(index))
-                if done.refuted:  # the held-out trajectory the rule failed on joins the training data too
-                    agent.reveal(holdout + 1)
-                collected = "query"
-            else:
-                collected = "random" if agent.rule is not None else "supplied"
+            seen, collected = collection.next(agent, done, holdout, seen)
             agent.reveal()
     bar.close()
     return LoopReport(rounds=rounds, verdict=rounds[-1].verdict, truth=agent.rule, stop_reason=stop_reason,

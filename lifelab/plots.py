@@ -754,7 +754,7 @@ def plot_growth(comparison, fig=None):
     never did within the budget).
 
     Args:
-        comparison: A :class:`lifelab.train.GrowthComparison`.
+        comparison: A :class:`lifelab.experiments.GrowthComparison`.
         fig: A matplotlib Figure to draw on; a new pyplot figure if None.
 
     Returns:

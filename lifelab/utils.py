@@ -1,8 +1,9 @@
-"""Run-time helpers every notebook opens with: device choice, seeding, atomic writes."""
+"""Small helpers shared by every module: devices, seeding, atomic writes, argument checks, one-hot boards."""
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import random
 import tempfile
@@ -12,7 +13,8 @@ from typing import Iterator
 import numpy as np
 import torch
 
-__all__ = ["atomic_path", "data_dir", "format_table", "get_device", "seed_everything"]
+__all__ = ["atomic_path", "check_int", "check_number", "data_dir", "device_of", "eval_mode", "format_table",
+           "get_device", "one_hot", "seed_everything"]
 
 
 def data_dir() -> Path:
@@ -73,9 +75,7 @@ def seed_everything(seed: int) -> np.random.Generator:
         A fresh ``numpy.random.Generator`` seeded with ``seed``, for code that
         takes a generator explicitly.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    seed = int(seed)
+    seed = check_int("seed", seed, 0)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -121,3 +121,92 @@ def format_table(rows: list[dict]) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]
     return "\n".join(lines)
+
+
+def check_int(name: str, value, low: int = 0, high: int | None = None) -> int:
+    """Validate an integer argument (bools are not integers here).
+
+    Args:
+        name: The argument's name, for the message.
+        value: The value given.
+        low: Smallest value allowed.
+        high: Largest value allowed (None: no limit).
+
+    Returns:
+        ``value`` as a Python int.
+
+    Raises:
+        ValueError: Naming the argument, what it must be and what it got.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low \
+            or (high is not None and value > high):
+        if high is not None:
+            need = f"an integer in {low}-{high}"
+        else:
+            need = {0: "a non-negative integer", 1: "a positive integer"}.get(low, f"an integer >= {low}")
+        raise ValueError(f"{name} must be {need}, got {value!r}")
+    return int(value)
+
+
+def check_number(name: str, value, low: float | None = None, high: float | None = None, *,
+                 open_low: bool = False, open_high: bool = False) -> float:
+    """Validate a finite real argument within bounds.
+
+    Args:
+        name: The argument's name, for the message.
+        value: The value given.
+        low: Lower bound (None: none).
+        high: Upper bound (None: none).
+        open_low: Exclude ``low`` itself.
+        open_high: Exclude ``high`` itself.
+
+    Returns:
+        ``value`` as a float.
+
+    Raises:
+        ValueError: Naming the argument, its range and what it got.
+    """
+    ok = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating)) \
+        and math.isfinite(value)
+    if ok and low is not None:
+        ok = value > low if open_low else value >= low
+    if ok and high is not None:
+        ok = value < high if open_high else value <= high
+    if not ok:
+        if low is not None and high is not None:
+            need = f"a number in {'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
+        elif low == 0:
+            need = "a positive number" if open_low else "a non-negative number"
+        elif low is not None:
+            need = f"a number {'>' if open_low else '>='} {low:g}"
+        else:
+            need = "a finite number"
+        raise ValueError(f"{name} must be {need}, got {value!r}")
+    return float(value)
+
+
+def one_hot(boards: torch.Tensor) -> torch.Tensor:
+    """Boards ``(..., H, W)`` of 0/1 (or bool) as the models take them: ``(..., 2, H, W)`` float, channel 1 = alive."""
+    alive = boards.bool()
+    return torch.stack([~alive, alive], dim=-3).float()
+
+
+def device_of(module) -> torch.device:
+    """Where a module's parameters live (the CPU for a module without parameters, or not a module)."""
+    parameters = module.parameters() if isinstance(module, torch.nn.Module) else iter(())
+    parameter = next(iter(parameters), None)
+    return parameter.device if parameter is not None else torch.device("cpu")
+
+
+@contextlib.contextmanager
+def eval_mode(module) -> Iterator:
+    """Run a block with a module in eval mode and without gradients; its train/eval mode is restored after."""
+    training = getattr(module, "training", False)
+    if isinstance(module, torch.nn.Module):
+        module.eval()
+    try:
+        with torch.no_grad():
+            yield module
+    finally:
+        if isinstance(module, torch.nn.Module):
+            module.train(training)

@@ -40,7 +40,7 @@ import lifelab
 from lifelab.models import predict, rollout
 from lifelab.plots import plot_population, plot_predictions, plot_training_curves
 from lifelab.symmetry import equivariance_error
-from lifelab.train import ZOO, fit_zoo_model, new_zoo_model
+from lifelab.experiments import ZOO, fit_zoo_model, new_zoo_model
 from lifelab.widgets import trajectory_slider
 
 # %% tags=["parameters"]
@@ -63,7 +63,7 @@ rng = lifelab.seed_everything(SEED)
 # %% [markdown]
 # ## 1. The zoo
 #
-# `lifelab.train.ZOO` lists the models by label: the family, its constructor
+# `lifelab.experiments.ZOO` lists the models by label: the family, its constructor
 # arguments, and extra training arguments (the soft route is the baseline
 # trained with a p4m consistency loss).
 
@@ -130,7 +130,7 @@ for label, (model, h, _) in zoo.items():
           f"{h.val_board_acc[-1]:10.3f}")
 
 # %%
-equivariant = [label for label in ZOO if "p4" in label and "consistency" not in label]
+equivariant = [label for label, entry in ZOO.items() if entry.equivariant]
 print("every tied and e2cnn model converged:", all(zoo[label][1].converged_epoch for label in equivariant))
 print("and predicts every validation cell right:", all(zoo[label][1].val_cell_acc[-1] == 1.0
                                                       for label in equivariant))

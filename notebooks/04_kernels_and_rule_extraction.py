@@ -50,7 +50,7 @@ from lifelab.plots import (
     plot_snapshot_grid,
 )
 from lifelab.patterns import MAP_WEIGHTS
-from lifelab.train import fit_zoo_model
+from lifelab.experiments import fit_zoo_model
 
 # %% tags=["parameters"]
 RULES = [r.rulestring for r in lifelab.named_rules(studied_only=True)]  # the nine rules

@@ -59,7 +59,9 @@ from lifelab.plots import plot_board, plot_growth_kernels, plot_symmetry_evidenc
 from lifelab.evidence import data_symmetry, rule_symmetry
 from lifelab.patterns import orbit as pattern_orbit
 from lifelab.symmetry import GROUPS, equivariance_error, inverse, transform
-from lifelab.train import compare_growth, evaluate, growth_model, train
+from lifelab.experiments import compare_growth
+from lifelab.models import growth_model
+from lifelab.train import evaluate, train
 
 # %% tags=["parameters"]
 RULE = "B3/S23"  # Conway's Life: symmetric under every turn and flip (p4m)

@@ -213,9 +213,9 @@ def test_add_noise_flips_at_the_rate_and_checks_it():
     clean = np.zeros((4, 11, 16, 16), dtype=bool)
     assert abs(add_noise(clean, 0.1, seed=0).mean() - 0.1) < 0.01
     assert (add_noise(clean, 0.1, seed=3) == add_noise(clean, 0.1, seed=3)).all()
-    with pytest.raises(ValueError, match=r"rate must be a probability in \[0, 0.5\]"):
+    with pytest.raises(ValueError, match=r"rate must be a number in \[0, 0.5\]"):
         add_noise(clean, 0.7)
     with pytest.raises(ValueError, match="noise must be 'auto' or a cell-flip rate"):
         decide(Evidence.of(clean), noise="lots")
-    with pytest.raises(ValueError, match="confidence must be in"):
+    with pytest.raises(ValueError, match="confidence must be a number in"):
         decide(Evidence.of(clean), confidence=1.5)

@@ -32,7 +32,8 @@ from lifelab.symmetry import (  # noqa: E402
     project_kernel,
     transform,
 )
-from lifelab.train import compare_growth, growth_model  # noqa: E402
+from lifelab.experiments import compare_growth  # noqa: E402
+from lifelab.models import growth_model  # noqa: E402
 
 #: Live neighbours N, E and SE around a dead cell: "Chiral Life" is Life without birth on this hook and its turns.
 HOOK = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 1]])
@@ -201,7 +202,7 @@ def test_e2cnn_model_with_the_symmetry_already_is_unchanged_by_growth():
     plain = EquivariantCNN("trivial", width=3)
     first = next(m for m in plain.net.modules() if hasattr(m, "weights"))
     kernel = plain.export()[0].weight.detach()
-    from lifelab.models import _basis_matrix, _least_squares  # the fit grow_group uses, here to build a test model
+    from lifelab.models.growth import _basis_matrix, _least_squares  # the fit grow_group uses, to build a test model
 
     with torch.no_grad():
         first.weights.copy_(_least_squares(_basis_matrix(first), project_kernel(kernel, "p4m").double().flatten()))

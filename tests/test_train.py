@@ -8,7 +8,8 @@ import lifelab
 from lifelab import random_boards, simulate
 from lifelab.data import TrajectoryDataset
 from lifelab.models import MinimalCNN, SimpleCNNTiny, TiedCNN, predict
-from lifelab.train import History, checkpoint_path, evaluate, l1_penalty, load_checkpoint, load_model, train
+from lifelab.checkpoint import checkpoint_path, read_checkpoint
+from lifelab.train import History, evaluate, l1_penalty, load_model, train
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +99,7 @@ def test_same_seed_same_curve_and_resume_is_exact(life, tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         run(4, path)
     monkeypatch.undo()
-    assert load_checkpoint(path)["history"]["epoch"] == [1, 2]
+    assert read_checkpoint(path)["history"]["epoch"] == [1, 2]
     c, hc = run(4, path)  # resumes at epoch 3
     assert hc.epoch == [1, 2, 3, 4]
     assert hc.train_loss == pytest.approx(ha.train_loss, rel=1e-6)
@@ -127,12 +128,12 @@ def test_checkpoint_for_another_model_or_rule_is_refused(life, tmp_path):
     bad = tmp_path / "bad.pt"
     torch.save({"weights": torch.zeros(2)}, bad)
     with pytest.raises(ValueError, match="not a lifelab checkpoint"):
-        load_checkpoint(bad)
+        read_checkpoint(bad)
     (tmp_path / "junk.pt").write_bytes(b"not a pickle")
     with pytest.raises(ValueError, match="cannot read checkpoint"):
-        load_checkpoint(tmp_path / "junk.pt")
+        read_checkpoint(tmp_path / "junk.pt")
     with pytest.raises(FileNotFoundError):
-        load_checkpoint(tmp_path / "missing.pt")
+        read_checkpoint(tmp_path / "missing.pt")
     assert not list(tmp_path.glob(".*"))  # no temporary files left behind
 
 
@@ -153,8 +154,8 @@ def test_bad_training_settings_are_named(life):
                             ({"schedule": "step"}, "schedule must be one of"),
                             ({"consistency": 1.0, "group": "p6"}, "unknown symmetry group"),
                             ({"amp": True, "device": "cpu"}, "amp .* needs a CUDA device"),
-                            ({"stop_probability": 1.0}, r"stop_probability must be in \(0.5, 1\)"),
-                            ({"stop_probability": 0.5}, r"stop_probability must be in \(0.5, 1\)")]:
+                            ({"stop_probability": 1.0}, r"stop_probability must be a number in \(0.5, 1\)"),
+                            ({"stop_probability": 0.5}, r"stop_probability must be a number in \(0.5, 1\)")]:
         with pytest.raises(ValueError, match=message):
             train(model, ds, progress=False, **kwargs)
     with pytest.raises(ValueError, match="one_hot=True"):

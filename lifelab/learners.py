@@ -1,0 +1,246 @@
+"""Learners: what the active-learning loop fits to the visible data and reads a rule out of.
+
+A learner has ``prepare(agent, round)`` (a model policy may change the
+model between rounds), ``fit(dataset, noisy=, seed=)`` and ``read(seed)``
+(an :class:`~lifelab.extract.ExtractionResult`), plus ``group``,
+``family`` (the rule family it can represent, which is what its verdicts
+may assume) and ``description``.  Two kinds:
+
+- :class:`NetworkLearner`: a network of the zoo (:data:`lifelab.models.REGISTRY`),
+  trained round by round and read with :func:`lifelab.extract.extract_rule`,
+  under a model policy: :class:`FixedModel`, or :class:`AutoGrow`
+  (``group="auto"``: start translation-only, grow to what the data allow);
+- :class:`TableLearner` (``model="table"``): no network at all, the
+  observed patterns tabulated; the honest baseline.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from lifelab.data import DataSupplyAgent, TrajectoryDataset
+from lifelab.evidence import Evidence, Verdict, data_symmetry, decide, family
+from lifelab.extract import ExtractionResult, extract_rule
+from lifelab.models import REGISTRY, ROUTES, LifeModel, build_model, grow_group, model_spec, register
+from lifelab.patterns import WINDOW, pattern_index
+from lifelab.rules import Rule
+from lifelab.symmetry import GROUPS
+from lifelab.train import train
+from lifelab.utils import seed_everything
+
+__all__ = ["NOISY_EPOCHS", "STABLE_EPOCHS", "AutoGrow", "FixedModel", "NetworkLearner", "TableLearner",
+           "learner_names", "make_learner"]
+
+#: Epochs of one round of training on noisy data, and how long the table must stay put to stop earlier.
+NOISY_EPOCHS, STABLE_EPOCHS = 30, 3
+
+
+class FixedModel:
+    """Model policy: the same network every round."""
+
+    def update(self, net: nn.Module, group: str, agent: DataSupplyAgent, round_: int) -> tuple[nn.Module, str]:
+        """Returns ``(net, group)`` unchanged."""
+        return net, group
+
+
+class AutoGrow:
+    """Model policy of ``group="auto"``: translation-only in round 1, then grown to what the visible data allow.
+
+    From round 2, :func:`lifelab.evidence.data_symmetry` says which symmetry
+    the visible transitions allow; if the route can grow to it
+    (:attr:`lifelab.models.GrowthRoute.grows_to`), the network is grown
+    (:func:`lifelab.models.grow_group`) and training goes on from its weights.
+    """
+
+    def __init__(self, route: str):
+        """Args:
+            route: A key of :data:`lifelab.models.ROUTES`.
+        """
+        self.route = ROUTES[route]
+
+    def update(self, net: nn.Module, group: str, agent: DataSupplyAgent, round_: int) -> tuple[nn.Module, str]:
+        """The network to train this round and its group."""
+        if round_ > 1 and group == "trivial":
+            found = data_symmetry(agent.visible_trajectories).group
+            if found in self.route.grows_to:
+                return grow_group(net, found), found
+        return net, group
+
+
+def _network(model, group: str | None, seed: int) -> tuple[nn.Module, str, float]:
+    """The network to train, the group imposed and the consistency-loss weight."""
+    if group is not None and group not in GROUPS:
+        raise ValueError(f"unknown group {group!r}; expected one of {list(GROUPS)}")
+    if isinstance(model, nn.Module):
+        declared = getattr(model, "symmetry", "trivial")
+        group = declared if group is None else group
+        return model, group, 0.0 if group in ("trivial", declared) else 1.0
+    spec = model_spec(model)
+    seed_everything(seed)
+    if spec.group_argument:
+        group = spec.default_group if group is None else group
+        if group not in spec.groups:
+            raise ValueError(f"{model!r} is built for the groups {list(spec.groups)}, not {group!r}; use a plain "
+                             "family such as 'minimal' for translations only")
+        return build_model(spec.name, group=group), group, 0.0
+    group = "trivial" if group is None else group
+    return build_model(spec.name), group, 0.0 if group == "trivial" else 1.0
+
+
+class NetworkLearner:
+    """A network of the zoo, trained round by round and read with :func:`lifelab.extract.extract_rule`.
+
+    Attributes:
+        net: The model being trained.
+        group: The symmetry group imposed (built in, or by a consistency loss).
+        consistency: Weight of the consistency loss (0 when the group is built in).
+        policy: :class:`FixedModel` or :class:`AutoGrow`.
+    """
+
+    def __init__(self, model, group: str | None = None, seed: int = 0, *, epochs: int = 100,
+                 stop_probability: float = 0.95, threshold: float = 0.9, device=None, progress: bool = False):
+        """Build (or adopt) the model.
+
+        Args:
+            model: A network's name in :data:`lifelab.models.REGISTRY` or a model instance.
+            group: A group of :data:`lifelab.symmetry.GROUPS`, or ``"auto"`` (see :class:`AutoGrow`).
+            seed: Seed of the initial weights, batch orders and probes.
+            epochs: Most epochs per round.
+            stop_probability: Training margin of a noise-free round.
+            threshold: Confidence below which a pattern is "low".
+            device: Where to train.
+            progress: Show epoch bars.
+        """
+        if group == "auto":
+            route = model_spec(model).growth if isinstance(model, str) else None
+            if route is None:
+                growable = sorted(s.name for s in REGISTRY.values() if s.growth)
+                raise ValueError(f"group='auto' starts a growable family plain and grows it: model must be one of "
+                                 f"{growable}, got {model!r}")
+            self.policy = AutoGrow(route)
+            self.net, self.group, self.consistency = self.policy.route.model("trivial", seed), "trivial", 0.0
+        else:
+            self.policy = FixedModel()
+            self.net, self.group, self.consistency = _network(model, group, seed)
+        self.seed, self.epochs, self.stop_probability = seed, epochs, stop_probability
+        self.threshold, self.device, self.progress = threshold, device, progress
+
+    @property
+    def family(self) -> str:
+        """The rule family the network can represent (its default assumption)."""
+        return self.net.rule_family if isinstance(self.net, LifeModel) else "table"
+
+    @property
+    def description(self) -> str:
+        """One line naming the model."""
+        text = self.net.describe() if isinstance(self.net, LifeModel) else type(self.net).__name__
+        return text.splitlines()[0]
+
+    def prepare(self, agent: DataSupplyAgent, round_: int) -> None:
+        """Let the model policy change the network before the round trains."""
+        self.net, self.group = self.policy.update(self.net, self.group, agent, round_)
+
+    def fit(self, data: TrajectoryDataset, *, noisy: bool, seed: int) -> tuple[int, float]:
+        """Train on the visible transitions; returns ``(epochs, fraction of boards exact)``."""
+        common = dict(seed=seed, device=self.device, consistency=self.consistency,
+                      group=self.group if self.consistency else "p4m", progress=self.progress)
+        if noisy:  # 100% cannot be reached on noisy boards: train until the read-out table settles
+            history = train(self.net, data, epochs=NOISY_EPOCHS, stable_epochs=STABLE_EPOCHS, **common)
+        else:
+            history = train(self.net, data, epochs=self.epochs, stop_probability=self.stop_probability, **common)
+        return history.epochs, history.train_board_acc[-1]
+
+    def read(self, seed: int) -> ExtractionResult:
+        """The rule the network computes."""
+        return extract_rule(self.net, threshold=self.threshold, seed=seed)
+
+
+@register("table", "no network: tabulates the observed patterns (per class of its family), the rest unknown",
+          network=False)
+class TableLearner:
+    """The non-neural baseline: tabulate the observed patterns, leave the rest unknown.
+
+    Each round it reads the visible transitions' evidence under its family
+    (:func:`lifelab.evidence.decide`): the observed next state of each
+    pattern (or class), and for a class never observed no answer at all.
+    Unknown entries are reported as dead with confidence 0.5, so that query
+    mode asks for them.  It answers "what did the network add?".
+    """
+
+    net = None
+    group = "trivial"
+
+    def __init__(self, family_name: str = "auto", noise="auto"):
+        """Args:
+            family_name: The family it tabulates under (``"auto"``: the first of
+                :data:`lifelab.evidence.AUTO_CHAIN` the visible data determine; ``"data"``).
+            noise: As in :func:`lifelab.evidence.decide`.
+        """
+        if family_name not in ("auto", "data"):
+            family(family_name)
+        self.family, self.noise = family_name, noise
+        self._evidence: Evidence | None = None
+
+    @property
+    def description(self) -> str:
+        """One line naming the learner."""
+        return f"table learner (tabulates observed patterns; family {self.family})"
+
+    def prepare(self, agent: DataSupplyAgent, round_: int) -> None:
+        """Nothing to prepare."""
+
+    def fit(self, data: TrajectoryDataset, *, noisy: bool, seed: int) -> tuple[int, float]:
+        """Count the visible transitions; returns ``(0 epochs, fraction of boards it reproduces)``."""
+        x, y, _ = data.tensors()
+        pairs = torch.stack([x[:, 1].bool(), y.bool()], dim=1).numpy()
+        self._evidence = Evidence.of(pairs)
+        table = self._verdict().table
+        exact = (table[pattern_index(pairs[:, 0])] == pairs[:, 1]).all(axis=(1, 2))
+        return 0, float(exact.mean())
+
+    def _verdict(self) -> Verdict:
+        return decide(self._evidence, self.family, self.noise)
+
+    def read(self, seed: int) -> ExtractionResult:
+        """The tabulated rule, unknown entries dead at confidence 0.5."""
+        verdict = self._verdict()
+        confidence = np.where(verdict.known, 1.0, 0.5)
+        return ExtractionResult(rule=Rule.from_table(verdict.table), offsets=list(WINDOW), table=verdict.table.copy(),
+                                confidence=confidence, low_confidence=[int(i) for i in np.flatnonzero(~verdict.known)],
+                                context_dependent=[], group=verdict.family.symmetry, patterns_evaluated=0,
+                                evaluations=0, sensitivity=None)
+
+
+def learner_names() -> list[str]:
+    """Every learner ``learn_rule(model=...)`` and ``lifelab learn --model`` accept, in registry order."""
+    return list(REGISTRY)
+
+
+def make_learner(model, group: str | None = None, seed: int = 0, *, family_name=None, noise="auto", **settings):
+    """The learner for a registered name or a model instance.
+
+    Args:
+        model: A name of :data:`lifelab.models.REGISTRY` (a network, or ``"table"``) or a model instance.
+        group: Symmetry (networks only).
+        seed: Seed of the network.
+        family_name: The table learner's family (default ``"auto"``).
+        noise: The table learner's noise setting.
+        **settings: Training settings of :class:`NetworkLearner`.
+
+    Returns:
+        A :class:`TableLearner` or :class:`NetworkLearner`.
+
+    Raises:
+        ValueError: For an unknown name, or a group given to the table learner.
+        TypeError: For a model that is neither a name nor a torch module.
+    """
+    if not isinstance(model, (str, nn.Module)):
+        raise TypeError(f"model must be a family name {learner_names()} or a torch module, "
+                        f"got {type(model).__name__}")
+    if isinstance(model, str) and not model_spec(model).network:
+        if group is not None:
+            raise ValueError(f"the {model} learner takes no group; state an assumption with family=...")
+        return model_spec(model).cls(family_name or "auto", noise)
+    return NetworkLearner(model, group, seed, **settings)

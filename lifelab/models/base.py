@@ -1,0 +1,220 @@
+"""The base of the zoo: the model contract, the registry of learners, and running a model on boards.
+
+Every model takes boards one-hot as ``(B, 2, H, W)`` float (channel 1 =
+alive) and returns ``(B, 2, H, W)`` logits (class 1 = alive), padding
+circularly, so the models live on the same torus as the simulator.
+
+A learner is added to lifelab by one decorated class: :func:`register`
+records its name, aliases, how it takes a symmetry group and how it grows,
+and the command line, the loop, the notebooks' zoo and the benchmarks read
+:data:`REGISTRY` instead of lists of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from lifelab.utils import check_int, device_of, eval_mode, one_hot
+
+__all__ = ["REGISTRY", "LifeModel", "ModelSpec", "model_spec", "predict", "register", "rollout"]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What the rest of lifelab needs to know about a learner, declared once where its class is.
+
+    Attributes:
+        name: The name used everywhere (``--model``, ``learn_rule(model=...)``, ``build_model``).
+        cls: The class.
+        summary: One line for help texts.
+        aliases: Other accepted names (the class name is always one).
+        groups: The symmetry groups the class builds in when given ``group=``
+            (weight tying, e2cnn); ``("trivial",)`` for a plain network, which
+            the loop pulls towards a group with a consistency loss instead.
+        default_group: The group it gets when none is asked for.
+        growth: The growth route (a key of :data:`lifelab.models.growth.ROUTES`)
+            that ``group="auto"`` takes from this learner, or None when it cannot start plain and grow.
+        network: False for learners that are not torch models (the table learner).
+    """
+
+    name: str
+    cls: type
+    summary: str
+    aliases: tuple[str, ...] = field(default=())
+    groups: tuple[str, ...] = ("trivial",)
+    default_group: str = "trivial"
+    growth: str | None = None
+    network: bool = True
+
+    @property
+    def group_argument(self) -> bool:
+        """The architecture takes the symmetry group as an argument and builds it in."""
+        return self.groups != ("trivial",)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name this learner answers to."""
+        return (self.name, self.cls.__name__, *self.aliases)
+
+
+#: Every registered learner by its name, in registration order.
+REGISTRY: dict[str, ModelSpec] = {}
+
+
+def register(name: str, summary: str, **facts):
+    """Class decorator: add a learner to :data:`REGISTRY`.
+
+    Args:
+        name: Its name.
+        summary: One line for help texts.
+        **facts: The other fields of :class:`ModelSpec`.
+
+    Returns:
+        The decorator (it returns the class unchanged, with ``spec`` set).
+    """
+    def decorate(cls):
+        spec = ModelSpec(name, cls, summary, **facts)
+        taken = {n for s in REGISTRY.values() for n in s.names}
+        if set(spec.names) & taken:
+            raise ValueError(f"learner names {sorted(set(spec.names) & taken)} are registered already")
+        REGISTRY[name] = spec
+        cls.spec = spec
+        return cls
+
+    return decorate
+
+
+def model_spec(name) -> ModelSpec:
+    """The registry entry for a learner name, alias, class name, class or instance.
+
+    Raises:
+        ValueError: For a name nobody registered.
+    """
+    if not isinstance(name, str):
+        cls = name if isinstance(name, type) else type(name)
+        for spec in REGISTRY.values():
+            if issubclass(cls, spec.cls):
+                return spec
+        raise ValueError(f"{cls.__name__} is not a registered learner")
+    for spec in REGISTRY.values():
+        if name in spec.names:
+            return spec
+    raise ValueError(f"unknown model family {name!r}; expected one of {sorted(REGISTRY)} "
+                     f"or a class name {sorted(s.cls.__name__ for s in REGISTRY.values())}")
+
+
+class LifeModel(nn.Module):
+    """Base of the zoo: remembers its constructor arguments and counts its parameters.
+
+    Subclasses set ``__version__`` (bumped whenever the architecture
+    changes, so old checkpoints are refused) and ``symmetry``, the point
+    group the architecture guarantees (``"trivial"``, ``"p4"``, ``"p4m"``).
+    """
+
+    __version__ = "1.0.0"
+    symmetry = "trivial"
+
+    def __init__(self, **config):
+        super().__init__()
+        self.config = dict(config)
+
+    @property
+    def n_parameters(self) -> int:
+        """Number of trainable scalars (for e2cnn: the free basis coefficients)."""
+        return sum(p.numel() for p in self.parameters() if p.requires_grad)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits ``(B, 2, H, W)`` for one-hot boards ``(B, 2, H, W)``."""
+        return self.net(x)
+
+    @property
+    def rule_family(self) -> str:
+        """The family of 3x3 rules the architecture can represent (a name of :data:`lifelab.evidence.FAMILY_NAMES`).
+
+        What a verdict may assume when this model is the learner: a plain
+        network can represent any table (``"table"``); symmetric ones declare less.
+        """
+        return "table"
+
+    def describe(self) -> str:
+        """One line: class, version, configuration and parameter count."""
+        config = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
+        return f"{type(self).__name__} v{self.__version__} ({config}): {self.n_parameters} parameters"
+
+
+def _odd_kernel(value) -> int:
+    size = check_int("kernel_size", value, 1)
+    if size % 2 == 0:
+        raise ValueError(f"kernel_size must be odd (the cell sits at the centre), got {value!r}")
+    return size
+
+
+def _conv(c_in: int, c_out: int, size: int, dilation: int = 1) -> nn.Conv2d:
+    return nn.Conv2d(c_in, c_out, size, padding=dilation * (size // 2), dilation=dilation,
+                     padding_mode="circular")
+
+
+def _head(width: int, hidden_layers: int) -> list[nn.Module]:
+    layers: list[nn.Module] = []
+    for _ in range(hidden_layers):
+        layers += [nn.Conv2d(width, width, 1), nn.ReLU()]
+    return layers + [nn.Conv2d(width, 2, 1)]
+
+
+def _boards_tensor(boards) -> torch.Tensor:
+    arr = boards if isinstance(boards, torch.Tensor) else torch.from_numpy(np.asarray(boards))
+    if arr.ndim == 2:
+        arr = arr[None]
+    if arr.ndim != 3:
+        raise ValueError(f"boards must be (H, W) or (B, H, W), got shape {tuple(arr.shape)}")
+    if arr.dtype != torch.bool and not bool(((arr == 0) | (arr == 1)).all()):
+        raise ValueError("boards must hold only 0 and 1")
+    return arr.bool()
+
+
+def predict(model: nn.Module, boards, device=None, batch_size: int = 256, probabilities: bool = False):
+    """The model's next state for a batch of boards, in eval mode without gradients.
+
+    Args:
+        model: A model of the zoo (or any module with the same contract).
+        boards: ``(B, H, W)`` or ``(H, W)`` 0/1 array or tensor.
+        device: Where to compute (default: where the model's parameters are).
+        batch_size: Boards per forward pass.
+        probabilities: Return the probability of "alive" instead of the decision.
+
+    Returns:
+        ``(B, H, W)`` bool numpy array (or float32 probabilities).
+    """
+    x = _boards_tensor(boards)
+    device = torch.device(device) if device is not None else device_of(model)
+    out = []
+    with eval_mode(model):
+        for chunk in x.split(batch_size):
+            logits = model(one_hot(chunk.to(device)))
+            out.append((logits.softmax(1)[:, 1] if probabilities else logits.argmax(1) == 1).cpu())
+    return torch.cat(out).numpy()
+
+
+def rollout(model: nn.Module, boards, steps: int, device=None) -> np.ndarray:
+    """Use the trained network as a simulator: feed each prediction back in.
+
+    Args:
+        model: A trained model.
+        boards: ``(B, H, W)`` or ``(H, W)`` initial 0/1 boards.
+        steps: Number of steps.
+        device: Where to compute (default: where the model is).
+
+    Returns:
+        ``(B, steps + 1, H, W)`` bool array, like :func:`lifelab.simulate`.
+    """
+    steps = check_int("steps", steps, 0)
+    state = _boards_tensor(boards).numpy()
+    history = [state]
+    for _ in range(steps):
+        state = predict(model, state, device=device)
+        history.append(state)
+    return np.stack(history, axis=1)
