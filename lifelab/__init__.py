@@ -9,9 +9,9 @@ The public API notebooks and tests rely on::
 
 from lifelab.rules import RULES, NotTotalisticError, Rule, named_rules
 from lifelab.simulate import place_lifeforms, random_boards, run_seagull, simulate
-from lifelab.utils import data_dir, get_device, seed_everything
+from lifelab.utils import data_dir, get_device, lifelab_version, seed_everything
 
-__version__ = "0.1.0"
+__version__ = lifelab_version()
 
 __all__ = [
     "RULES",

@@ -24,9 +24,9 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from lifelab.patterns import CENTRE, N_PATTERNS, counts, pattern_index
-from lifelab.rules import Rule
-from lifelab.simulate import as_rule, random_boards, simulate
-from lifelab.utils import atomic_path, data_dir
+from lifelab.rules import Rule, as_rule
+from lifelab.simulate import random_boards, simulate
+from lifelab.utils import atomic_path, check_int, check_number, data_dir, lifelab_version, one_hot
 
 __all__ = [
     "DataSupplyAgent",
@@ -123,12 +123,6 @@ class TrajectorySpec:
         return meta
 
 
-def _lifelab_version() -> str:
-    from lifelab import __version__
-
-    return __version__
-
-
 def save_trajectories(path, trajectories, metadata: dict | None = None, overwrite: bool = False) -> Path:
     """Write trajectories to a bit-packed ``.npz`` file, atomically.
 
@@ -148,7 +142,7 @@ def save_trajectories(path, trajectories, metadata: dict | None = None, overwrit
     path = Path(path)
     traj = validate_trajectories(trajectories)
     meta = dict(metadata or {})
-    meta.update(format=FORMAT_VERSION, lifelab=_lifelab_version(), array_shape=list(traj.shape))
+    meta.update(format=FORMAT_VERSION, lifelab=lifelab_version(), array_shape=list(traj.shape))
     packed = np.packbits(traj, axis=-1)
     if path.exists() and not overwrite:
         try:
@@ -209,6 +203,9 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
             shape = tuple(int(s) for s in meta["array_shape"])
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}: unreadable metadata ({exc})") from None
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"{path}: written in trajectory format {meta.get('format')!r}; this lifelab reads format "
+                             f"{FORMAT_VERSION} (regenerate the file)")
         packed = arrays["boards"]
         if len(shape) != 4 or packed.dtype != np.uint8 or packed.shape[:3] != shape[:3] \
                 or packed.shape[3] != -(-shape[3] // 8):
@@ -329,10 +326,8 @@ def trajectory_weights(count: int, scheme: str = "linear", ratio: float = 2.0) -
     """
     if scheme not in WEIGHTINGS:
         raise ValueError(f"unknown weighting {scheme!r}; expected one of {', '.join(WEIGHTINGS)}")
-    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0:
-        raise ValueError(f"count must be a non-negative integer, got {count!r}")
-    if not ratio > 0:
-        raise ValueError(f"ratio must be positive, got {ratio!r}")
+    count = check_int("count", count, 0)
+    check_number("ratio", ratio, 0, open_low=True)
     if count == 0:
         return np.zeros(0)
     if scheme == "uniform":
@@ -379,14 +374,10 @@ class TrajectoryDataset(Dataset):
         self.order = list(range(n)) if order is None else [int(i) for i in order]
         if len(set(self.order)) != len(self.order) or any(not 0 <= i < n for i in self.order):
             raise ValueError(f"order must list distinct trajectory indices in 0-{n - 1}, got {self.order}")
-        if isinstance(skip, bool) or not isinstance(skip, int) or not 0 <= skip < length - 1:
-            raise ValueError(f"skip must be an integer in 0-{length - 2} (trajectories have {length - 1} "
-                             f"transitions), got {skip!r}")
+        skip = check_int("skip", skip, 0, length - 2)
         per = length - 1 - skip
         if max_transitions is not None:
-            if isinstance(max_transitions, bool) or not isinstance(max_transitions, int) or max_transitions < 1:
-                raise ValueError(f"max_transitions must be a positive integer or None, got {max_transitions!r}")
-            per = min(per, max_transitions)
+            per = min(per, check_int("max_transitions", max_transitions, 1))
         trajectory_weights(0, weighting, ratio)  # validates the scheme
         self.weighting, self.ratio, self.skip, self.one_hot = weighting, ratio, skip, one_hot
         self.transitions_per_trajectory = per
@@ -412,8 +403,7 @@ class TrajectoryDataset(Dataset):
         Raises:
             ValueError: If fewer than ``k`` trajectories remain hidden.
         """
-        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
-            raise ValueError(f"k must be a non-negative integer, got {k!r}")
+        k = check_int("k", k, 0)
         if self.visible + k > self.available:
             raise ValueError(f"cannot reveal {k} more: {self.visible} of {self.available} trajectories "
                              f"are visible already")
@@ -435,9 +425,7 @@ class TrajectoryDataset(Dataset):
         return position, self.order[position], self.skip + t
 
     def _encode(self, board: torch.Tensor) -> torch.Tensor:
-        if self.one_hot:
-            return torch.stack([~board, board]).float()
-        return board.long()
+        return one_hot(board) if self.one_hot else board.long()
 
     def __getitem__(self, index: int):
         position, traj, t = self._locate(int(index))
@@ -457,7 +445,7 @@ class TrajectoryDataset(Dataset):
         x = self._traj[idx, span].flatten(0, 1)
         y = self._traj[idx, span.start + 1: span.stop + 1].flatten(0, 1).long()
         w = torch.from_numpy(self.weights()).float().repeat_interleave(self.transitions_per_trajectory)
-        x = torch.stack([~x, x], dim=1).float() if self.one_hot else x.long()
+        x = one_hot(x) if self.one_hot else x.long()
         return x.to(device), y.to(device), w.to(device)
 
     def split(self, val_fraction: float = 0.2, seed: int = 0) -> tuple[TrajectoryDataset, TrajectoryDataset]:
@@ -538,8 +526,7 @@ class DataSupplyAgent:
         self.visible = 0
         if isinstance(source, (Rule, str)):
             self.rule: Rule | None = as_rule(source)
-            if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-                raise ValueError(f"steps must be a positive integer, got {steps!r}")
+            check_int("steps", steps, 1)
             random_boards(0, shape, density)  # validates shape and density
             self.shape, self.steps, self.density = tuple(int(s) for s in shape), int(steps), float(density)
             self.collect()
@@ -610,10 +597,9 @@ class DataSupplyAgent:
                 already; or for an ``index`` that is not a waiting trajectory.
         """
         if index is not None:
-            if isinstance(index, bool) or not isinstance(index, (int, np.integer)) \
-                    or not self.visible <= index < self.available:
-                raise ValueError(f"index must name a waiting trajectory ({self.visible}-{self.available - 1}), "
-                                 f"got {index!r}")
+            if self.visible == self.available:
+                raise ValueError("no trajectory is waiting to be revealed")
+            index = check_int("index", index, self.visible, self.available - 1)
             self._pool.insert(self.visible, self._pool.pop(index))
             self.collected_seeds.insert(self.visible, self.collected_seeds.pop(index))
         elif self.visible == self.available:

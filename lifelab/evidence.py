@@ -43,8 +43,7 @@ from scipy import stats
 from lifelab.data import validate_trajectories
 from lifelab.patterns import CELLS, CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, images, orbit_labels, \
     pattern_index, showable
-from lifelab.rules import Rule
-from lifelab.simulate import as_rule
+from lifelab.rules import Rule, as_rule
 from lifelab.symmetry import ELEMENT_NAMES, SUBGROUPS
 from lifelab.utils import check_number
 

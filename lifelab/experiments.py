@@ -26,8 +26,8 @@ from lifelab.extract import pattern_accuracy
 from lifelab.loop import LoopReport, learn_rule
 from lifelab.models import GROWTH, ROUTES, LifeModel, build_model, grow_group, growth_model, model_spec
 from lifelab.plots import plot_growth
-from lifelab.rules import Rule
-from lifelab.simulate import as_rule, random_boards, simulate
+from lifelab.rules import Rule, as_rule
+from lifelab.simulate import random_boards, simulate
 from lifelab.symmetry import equivariance_error
 from lifelab.train import BATCH_SIZE, History, evaluate, train
 from lifelab.utils import check_int, format_table, get_device, seed_everything

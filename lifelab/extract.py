@@ -34,8 +34,8 @@ import torch
 from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, patterns
 from lifelab.data import validate_trajectories
 from lifelab.models import EquivariantCNN, TiedConv2d, predict
-from lifelab.rules import Rule
-from lifelab.simulate import as_rule, simulate
+from lifelab.rules import Rule, as_rule
+from lifelab.simulate import simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
 from lifelab.utils import check_int, check_number
 

@@ -389,7 +389,7 @@ class LoopReport:
         Returns:
             The figure.
         """
-        from lifelab.plots import plot_loop
+        from lifelab.plots import plot_loop  # here, not at the top: keeps matplotlib off the training and CLI paths
 
         return plot_loop(self, fig=fig)
 

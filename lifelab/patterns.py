@@ -20,6 +20,7 @@ import functools
 import numpy as np
 
 from lifelab.symmetry import SUBGROUPS, check_element, transform
+from lifelab.utils import check_int
 
 __all__ = ["CELLS", "CENTRE", "MAP_WEIGHTS", "N_PATTERNS", "NEIGHBOURHOODS", "WINDOW", "bits", "counts", "images",
            "index_of", "orbit", "orbit_labels", "pattern_index", "patterns", "showable"]
@@ -56,8 +57,7 @@ def bits(k: int) -> np.ndarray:
     Returns:
         Read-only ``(2 ** k, k)`` bool array; row ``i`` has cell ``j`` alive when bit ``k - 1 - j`` of ``i`` is set.
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= 24:
-        raise ValueError(f"can enumerate 0 to 24 cells, got {k!r}")
+    k = check_int("cells", k, 0, 24)
     index = np.arange(2 ** int(k), dtype=np.int64)
     out = ((index[:, None] >> np.arange(k - 1, -1, -1)) & 1).astype(bool)
     out.flags.writeable = False

@@ -16,7 +16,11 @@ from matplotlib import animation
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
+from lifelab.data import count_class_counts, trajectory_weights
+from lifelab.extract import first_layer_kernels
+from lifelab.models import EquivariantCNN, TiedConv2d, regular_field_elements
 from lifelab.patterns import CENTRE, N_PATTERNS, counts
+from lifelab.symmetry import ELEMENT_NAMES
 from lifelab.utils import atomic_path
 
 __all__ = [
@@ -241,7 +245,6 @@ def plot_dataset_growth(coverage: np.ndarray, visible: int, schemes: Sequence[st
     Returns:
         The figure.
     """
-    from lifelab.data import count_class_counts, trajectory_weights
 
     coverage = np.asarray(coverage)
     n = len(coverage)
@@ -253,7 +256,7 @@ def plot_dataset_growth(coverage: np.ndarray, visible: int, schemes: Sequence[st
     counts = np.arange(1, n + 1)
     for times, style in ((1, "-"), (10, "--")):
         classes = np.array([(count_class_counts(c) >= times).sum() for c in coverage])
-        ax_cov.plot(counts, (coverage >= times).sum(axis=1) / 512, "o" + style, ms=3, color="C0",
+        ax_cov.plot(counts, (coverage >= times).sum(axis=1) / N_PATTERNS, "o" + style, ms=3, color="C0",
                     label=f"configurations seen >= {times}x (of 512)")
         ax_cov.plot(counts, classes / 18, "s" + style, ms=3, color="C1", label=f"B/S classes seen >= {times}x (of 18)")
     ax_cov.axvline(visible, color="grey", lw=1, ls="--")
@@ -369,7 +372,6 @@ def _mosaic(weight: np.ndarray) -> np.ndarray:
 
 
 def _model_layers(model) -> list[tuple[str, np.ndarray]]:
-    from lifelab.models import EquivariantCNN, TiedConv2d
 
     net = model.export() if isinstance(model, EquivariantCNN) else model
     layers = []
@@ -667,7 +669,6 @@ def plot_symmetry_evidence(results: Mapping[str, object], ax=None):
     Returns:
         The figure.
     """
-    from lifelab.symmetry import ELEMENT_NAMES
 
     if not results:
         raise ValueError("no symmetry results to plot")
@@ -710,9 +711,6 @@ def plot_growth_kernels(before, after, fields: int = 4, fig=None):
     Returns:
         The figure.
     """
-    from lifelab.extract import first_layer_kernels
-    from lifelab.models import EquivariantCNN, regular_field_elements
-    from lifelab.symmetry import ELEMENT_NAMES
 
     def field_size(model) -> int:
         return len(regular_field_elements(model.symmetry)) if isinstance(model, EquivariantCNN) else 1
@@ -771,7 +769,7 @@ def plot_growth(comparison, fig=None):
     budget = comparison.epochs * max(s.steps_per_epoch for s in comparison.steps)
     for offset, (name, attr, color) in zip((-0.2, 0.2), (("before growth", "source_patterns", "#7f7f7f"),
                                                           ("after growth, no training", "grown_patterns", "C0"))):
-        wrong = [512 * (1 - np.mean([getattr(s, attr) for s in comparison.steps if (s.route, s.start, s.to) == k]))
+        wrong = [N_PATTERNS * (1 - np.mean([getattr(s, attr) for s in comparison.steps if (s.route, s.start, s.to) == k]))
                  for k in keys]
         bars = ax_acc.bar(x + offset, wrong, width=0.38, color=color, label=name)
         ax_acc.bar_label(bars, [f"{w:.3g}" for w in wrong], fontsize=7)

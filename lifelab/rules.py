@@ -23,11 +23,14 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
+from scipy.signal import correlate2d
 
-from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, counts
+from lifelab.patterns import CENTRE, MAP_WEIGHTS, N_PATTERNS, NEIGHBOURHOODS, counts
 
 __all__ = [
     "NamedRule",
+    "SeagullRule",
+    "as_rule",
     "NotTotalisticError",
     "RULES",
     "Rule",
@@ -71,7 +74,7 @@ class NamedRule:
         name: The usual name (Golly / LifeWiki), e.g. ``"HighLife"``.
         rulestring: The rule in canonical notation, e.g. ``"B36/S23"``.
         description: One line on what the rule does.
-        studied: True for the nine rules of the research programme (MISSION.md).
+        studied: True for the nine rules the research programme studies (``lifelab rules --studied``).
     """
 
     name: str
@@ -346,15 +349,13 @@ class Rule:
         birth, survival = view
         return "B{}/S{}{}".format("".join(map(str, birth)), "".join(map(str, survival)), _SUFFIX[neighbourhood])
 
-    def seagull_rule(self):
+    def seagull_rule(self) -> SeagullRule:
         """A callable for ``seagull.Simulator(board).run(fn, iters=N)``.
 
         The callable computes the next board by convolution, as seagull does:
         a neighbour-count kernel plus birth/survival lookup for outer-totalistic
         rules, the MAP weight kernel plus table lookup for any other rule.
         """
-        from lifelab.simulate import SeagullRule
-
         return SeagullRule(self)
 
     # ---- dunder ---------------------------------------------------------
@@ -376,8 +377,64 @@ class Rule:
         return (Rule.from_table, (self._table.copy(),))
 
 
+def as_rule(rule: Rule | str) -> Rule:
+    """Return ``rule`` as a :class:`Rule`, parsing strings and names.
+
+    Raises:
+        TypeError: If ``rule`` is neither a Rule nor a string.
+        ValueError: If the string is not a valid rule.
+    """
+    if isinstance(rule, Rule):
+        return rule
+    if isinstance(rule, str):
+        return Rule.parse(rule)
+    raise TypeError(f"rule must be a Rule or a rulestring, got {type(rule).__name__}")
+
+
+class SeagullRule:
+    """A rule in kernel form, callable by ``seagull.Simulator.run``.
+
+    seagull counts neighbours by convolution; this does the same for any
+    :class:`Rule`: an outer-totalistic rule becomes its neighbour-count kernel
+    (Moore, von Neumann or hexagonal) plus birth/survival lookup tables, any
+    other rule the MAP weight kernel plus its 512-entry table.
+
+    Attributes:
+        rule: The rule.
+        kernel: The 3x3 integer kernel correlated with the board (periodic).
+        lookup: ``(2, K)`` bool array: ``lookup[state, value]`` is the next
+            state of a cell in ``state`` whose kernel value is ``value``.
+    """
+
+    def __init__(self, rule: Rule | str):
+        """Build the kernel form of ``rule`` (a Rule or a rulestring)."""
+        self.rule = as_rule(rule)
+        if self.rule.is_totalistic:
+            self.kernel = self.rule.kernel
+            top = int(self.kernel.sum())
+            self.lookup = np.zeros((2, top + 1), dtype=bool)
+            self.lookup[0, list(self.rule.birth)] = True
+            self.lookup[1, list(self.rule.survival)] = True
+        else:
+            self.kernel = MAP_WEIGHTS.copy()
+            # The MAP index already includes the centre, so both rows are the table.
+            self.lookup = np.stack([self.rule.table, self.rule.table])
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        """One step of the rule on a 2-D 0/1 board with periodic boundary."""
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(f"seagull boards are 2-D, got shape {X.shape}")
+        state = X.astype(np.int64)
+        values = correlate2d(state, self.kernel, mode="same", boundary="wrap")
+        return self.lookup[state, values]
+
+    def __repr__(self) -> str:
+        return f"SeagullRule({str(self.rule)!r})"
+
+
 _REGISTRY_DATA = [
-    # (name, rulestring, description, studied in MISSION.md)
+    # (name, rulestring, description, one of the nine rules the research programme studies)
     ("Life", "B3/S23", "Conway's Game of Life", True),
     ("HighLife", "B36/S23", "like Life, but has a self-replicator", True),
     ("Day & Night", "B3678/S34678", "dead cells in live regions act like live cells in dead regions", True),

@@ -22,37 +22,22 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import seagull as sg
+import torch
 from loguru import logger
-from scipy.signal import correlate2d
 
-from lifelab.patterns import MAP_WEIGHTS, WINDOW
-from lifelab.rules import Rule
+from lifelab.patterns import CELLS, MAP_WEIGHTS, WINDOW
+from lifelab.rules import Rule, SeagullRule, as_rule
+from lifelab.utils import check_int, check_number
 
 logger.disable("seagull")
 
 __all__ = [
-    "SeagullRule",
-    "as_rule",
     "lifeform_names",
     "place_lifeforms",
     "random_boards",
     "run_seagull",
     "simulate",
 ]
-
-
-def as_rule(rule: Rule | str) -> Rule:
-    """Return ``rule`` as a :class:`Rule`, parsing strings and names.
-
-    Raises:
-        TypeError: If ``rule`` is neither a Rule nor a string.
-        ValueError: If the string is not a valid rule.
-    """
-    if isinstance(rule, Rule):
-        return rule
-    if isinstance(rule, str):
-        return Rule.parse(rule)
-    raise TypeError(f"rule must be a Rule or a rulestring, got {type(rule).__name__}")
 
 
 def _as_seed(seed) -> np.random.Generator:
@@ -68,10 +53,7 @@ def _check_shape(shape) -> tuple[int, int]:
         h, w = shape
     except (TypeError, ValueError):
         raise ValueError(f"shape must be a pair (height, width), got {shape!r}") from None
-    for name, v in (("height", h), ("width", w)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"board {name} must be a positive integer, got {v!r}")
-    return int(h), int(w)
+    return check_int("board height", h, 1), check_int("board width", w, 1)
 
 
 def random_boards(n: int, shape: tuple[int, int], density: float = 0.5, seed=0) -> np.ndarray:
@@ -91,12 +73,10 @@ def random_boards(n: int, shape: tuple[int, int], density: float = 0.5, seed=0) 
         ValueError: For a negative ``n``, a bad shape or a density outside [0, 1].
         TypeError: For a seed that is neither an int nor a Generator.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"n must be a non-negative integer, got {n!r}")
+    n = check_int("n", n, 0)
     h, w = _check_shape(shape)
-    if not isinstance(density, (int, float, np.floating)) or not 0.0 <= float(density) <= 1.0:
-        raise ValueError(f"density must be a number in [0, 1], got {density!r}")
-    return _as_seed(seed).random((int(n), h, w)) < float(density)
+    density = check_number("density", density, 0, 1)
+    return _as_seed(seed).random((n, h, w)) < density
 
 
 def lifeform_names() -> list[str]:
@@ -147,48 +127,6 @@ def place_lifeforms(shape: tuple[int, int], placements: Iterable[tuple[object, t
     return board.state.astype(bool)
 
 
-class SeagullRule:
-    """A rule in kernel form, callable by ``seagull.Simulator.run``.
-
-    seagull counts neighbours by convolution; this does the same for any
-    :class:`Rule`: an outer-totalistic rule becomes its neighbour-count kernel
-    (Moore, von Neumann or hexagonal) plus birth/survival lookup tables, any
-    other rule the MAP weight kernel plus its 512-entry table.
-
-    Attributes:
-        rule: The rule.
-        kernel: The 3x3 integer kernel correlated with the board (periodic).
-        lookup: ``(2, K)`` bool array: ``lookup[state, value]`` is the next
-            state of a cell in ``state`` whose kernel value is ``value``.
-    """
-
-    def __init__(self, rule: Rule | str):
-        """Build the kernel form of ``rule`` (a Rule or a rulestring)."""
-        self.rule = as_rule(rule)
-        if self.rule.is_totalistic:
-            self.kernel = self.rule.kernel
-            top = int(self.kernel.sum())
-            self.lookup = np.zeros((2, top + 1), dtype=bool)
-            self.lookup[0, list(self.rule.birth)] = True
-            self.lookup[1, list(self.rule.survival)] = True
-        else:
-            self.kernel = MAP_WEIGHTS.copy()
-            # The MAP index already includes the centre, so both rows are the table.
-            self.lookup = np.stack([self.rule.table, self.rule.table])
-
-    def __call__(self, X: np.ndarray) -> np.ndarray:
-        """One step of the rule on a 2-D 0/1 board with periodic boundary."""
-        X = np.asarray(X)
-        if X.ndim != 2:
-            raise ValueError(f"seagull boards are 2-D, got shape {X.shape}")
-        state = X.astype(np.int64)
-        values = correlate2d(state, self.kernel, mode="same", boundary="wrap")
-        return self.lookup[state, values]
-
-    def __repr__(self) -> str:
-        return f"SeagullRule({str(self.rule)!r})"
-
-
 def run_seagull(rule: Rule | str, board: np.ndarray, iters: int) -> np.ndarray:
     """Run ``rule`` on one board with seagull's own ``Simulator``.
 
@@ -203,7 +141,7 @@ def run_seagull(rule: Rule | str, board: np.ndarray, iters: int) -> np.ndarray:
     board = _check_boards(board)
     if board.shape[0] != 1:
         raise ValueError(f"run_seagull takes one board, got a batch of {board.shape[0]}")
-    iters = _check_steps(iters, "iters")
+    iters = check_int("iters", iters, 0)
     sgboard = sg.Board(size=board.shape[1:])
     sgboard.state = board[0].copy()
     sim = sg.Simulator(sgboard)
@@ -218,12 +156,6 @@ def run_seagull(rule: Rule | str, board: np.ndarray, iters: int) -> np.ndarray:
 # ---------------------------------------------------------------------------
 # The batched simulator
 # ---------------------------------------------------------------------------
-
-def _check_steps(steps, name: str = "steps") -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {steps!r}")
-    return int(steps)
-
 
 def _check_boards(boards) -> np.ndarray:
     arr = np.asarray(boards)
@@ -263,7 +195,7 @@ def simulate(rule: Rule | str, boards, steps: int, *, device=None) -> np.ndarray
     """
     rule = as_rule(rule)
     boards = _check_boards(boards)
-    steps = _check_steps(steps)
+    steps = check_int("steps", steps, 0)
     if device is None:
         return _simulate_packed(rule, boards, steps)
     return _simulate_torch(rule, boards, steps, device)
@@ -426,7 +358,7 @@ def _simulate_packed(rule: Rule, boards: np.ndarray, steps: int) -> np.ndarray:
     if moore:
         ops, out = _compile(_moore_count_truth(rule), 5)
     else:
-        ops, out = _compile(rule.table.astype(np.uint8).tobytes(), 9)
+        ops, out = _compile(rule.table.astype(np.uint8).tobytes(), CELLS)
     history = np.empty((n, steps + 1, h, shifter.k), dtype=np.uint64)
     history[:, 0] = x
     rows = np.empty((n, h + 2, shifter.k), dtype=np.uint64)
@@ -462,8 +394,6 @@ def _simulate_packed(rule: Rule, boards: np.ndarray, steps: int) -> np.ndarray:
 
 
 def _simulate_torch(rule: Rule, boards: np.ndarray, steps: int, device) -> np.ndarray:
-    import torch
-
     device = torch.device(device)
     n, h, w = boards.shape
     with torch.inference_mode():

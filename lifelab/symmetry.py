@@ -22,6 +22,8 @@ from typing import Callable
 import numpy as np
 import torch
 
+from lifelab.utils import check_int, device_of, eval_mode, one_hot
+
 __all__ = ["ELEMENT_NAMES", "GROUPS", "SUBGROUPS", "check_element", "consistency_loss", "equivariance_error",
            "group_elements", "inverse", "kernel_orbits", "project_kernel", "transform"]
 
@@ -115,7 +117,8 @@ def kernel_orbits(size: int, group: str) -> np.ndarray:
         ``(size, size)`` int array of orbit labels ``0..n_orbits-1``, numbered
         in order of first appearance in reading order.
     """
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1 or size % 2 == 0:
+    size = check_int("kernel size", size, 1)
+    if size % 2 == 0:
         raise ValueError(f"kernel size must be a positive odd integer, got {size!r}")
     cells = np.arange(size * size).reshape(size, size)
     canonical = np.min([transform(cells, g) for g in group_elements(group)], axis=0)
@@ -146,7 +149,7 @@ def project_kernel(kernel, group: str):
 def _as_model_input(boards) -> torch.Tensor:
     x = torch.as_tensor(np.asarray(boards) if not isinstance(boards, torch.Tensor) else boards)
     if x.ndim == 3:
-        x = torch.stack([x == 0, x != 0], dim=1)
+        x = one_hot(x != 0)
     if x.ndim != 4 or x.shape[1] != 2:
         raise ValueError(f"boards must be (B, H, W) 0/1 or one-hot (B, 2, H, W), got shape {tuple(x.shape)}")
     return x.float()
@@ -169,22 +172,12 @@ def equivariance_error(model: Callable, boards, group: str = "p4m", per_element:
         logit (0 means exactly equivariant; float error is about 1e-7), or a
         dict of such errors per group element.
     """
-    x = _as_model_input(boards)
-    parameter = next(iter(model.parameters()), None) if isinstance(model, torch.nn.Module) else None
-    if parameter is not None:
-        x = x.to(parameter.device)
-    was_training = getattr(model, "training", False)
-    if isinstance(model, torch.nn.Module):
-        model.eval()
-    try:
-        with torch.no_grad():
-            y = model(x)
-            scale = y.abs().max().clamp_min(1e-12)
-            errors = {ELEMENT_NAMES[g]: float((model(transform(x, g)) - transform(y, g)).abs().max() / scale)
-                      for g in group_elements(group)}
-    finally:
-        if isinstance(model, torch.nn.Module):
-            model.train(was_training)
+    x = _as_model_input(boards).to(device_of(model))
+    with eval_mode(model):
+        y = model(x)
+        scale = y.abs().max().clamp_min(1e-12)
+        errors = {ELEMENT_NAMES[g]: float((model(transform(x, g)) - transform(y, g)).abs().max() / scale)
+                  for g in group_elements(group)}
     return errors if per_element else max(errors.values())
 
 

@@ -24,8 +24,7 @@ from lifelab.checkpoint import Identity, fingerprint, read_checkpoint, write_che
 from lifelab.data import TrajectoryDataset
 from lifelab.extract import pattern_table
 from lifelab.models import LifeModel, build_model
-from lifelab.rules import Rule
-from lifelab.simulate import as_rule
+from lifelab.rules import Rule, as_rule
 from lifelab.symmetry import consistency_loss, group_elements
 from lifelab.utils import check_int, check_number, device_of, eval_mode, get_device
 
@@ -87,7 +86,7 @@ class History:
 
     def plot(self, fig=None, label: str | None = None):
         """Training curves; see :func:`lifelab.plots.plot_training_curves`."""
-        from lifelab.plots import plot_training_curves
+        from lifelab.plots import plot_training_curves  # here, not at the top: keeps matplotlib off the training and CLI paths
         return plot_training_curves({label or "model": self}, fig=fig)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import math
 import os
 import random
@@ -14,7 +15,15 @@ import numpy as np
 import torch
 
 __all__ = ["atomic_path", "check_int", "check_number", "data_dir", "device_of", "eval_mode", "format_table",
-           "get_device", "one_hot", "seed_everything"]
+           "get_device", "lifelab_version", "one_hot", "seed_everything"]
+
+
+def lifelab_version() -> str:
+    """The installed package's version (pyproject.toml is its one home)."""
+    try:
+        return importlib.metadata.version("lifelab")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def data_dir() -> Path:

@@ -48,6 +48,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import lifelab
+from lifelab.experiments import compare_recovery
 from lifelab.loop import learn_rule
 from lifelab.plots import plot_board, plot_difference, plot_evidence
 from lifelab.widgets import loop_replay, trajectory_slider
@@ -57,7 +58,7 @@ print("device:", lifelab.get_device())
 # %% tags=["parameters"]
 MOORE_RULE = "B3/S23"  # Conway's Life
 VON_NEUMANN_RULE = "B2/S013V"  # a von Neumann rule from the research notes
-MODEL, GROUP = "tied", "p4m"  # weight-tied p4m CNN (try "e2cnn", "minimal", "multiscale")
+MODEL, GROUP = "tied", "p4m"  # weight-tied p4m CNN (try "e2cnn", "minimal", "multiscale", "table")
 SEED, MAX_ROUNDS = 0, 10
 # the scarce setting of the random-vs-query comparison: small, short, sparse trajectories
 SCARCE = {"shape": (16, 16), "steps": 8, "density": 0.15}
@@ -133,12 +134,9 @@ fig = von_neumann.plot()
 
 # %% tags=["nbval-ignore-output"]
 # trajectory counts per run depend on the CPU's floating-point order; the summary check follows below
-runs = {}
-for rule in COMPARE_RULES:
-    for mode in ("random", "query"):
-        for seed in range(COMPARE_SEEDS):
-            runs[rule, mode, seed] = learn_rule(rule, model=MODEL, group=GROUP, seed=seed, mode=mode,
-                                                max_rounds=SCARCE_ROUNDS, progress=False, **SCARCE)
+comparison = compare_recovery(COMPARE_RULES, [MODEL], ("random", "query"), range(COMPARE_SEEDS),
+                              max_rounds=SCARCE_ROUNDS, progress=False, **SCARCE)  # what bench/recover.py runs
+runs = {(rule, mode, seed): report for (rule, _, mode, seed), report in comparison.runs.items()}
 print(f"{'rule':12s} {'mode':7s} {'recovered':>9s}  trajectories seen per seed, verdicts")
 for rule in COMPARE_RULES:
     for mode in ("random", "query"):

@@ -98,9 +98,22 @@ def test_missing_truncated_and_mismatched_files(tmp_path, traj):
     with pytest.raises(ValueError, match="expected arrays"):
         load_trajectories(wrong)
     lying = tmp_path / "lying.npz"
-    np.savez(lying, boards=np.zeros((1, 3, 4, 1), np.uint8), metadata=np.array('{"array_shape": [2, 3, 4, 8]}'))
+    np.savez(lying, boards=np.zeros((1, 3, 4, 1), np.uint8),
+             metadata=np.array('{"array_shape": [2, 3, 4, 8], "format": 1}'))
     with pytest.raises(ValueError, match="do not match the stored shape"):
         load_trajectories(lying)
+    future = tmp_path / "future.npz"
+    np.savez(future, boards=np.zeros((1, 3, 4, 1), np.uint8),
+             metadata=np.array('{"array_shape": [1, 3, 4, 8], "format": 2}'))
+    with pytest.raises(ValueError, match="future.npz: written in trajectory format 2; this lifelab reads format 1"):
+        load_trajectories(future)
+    renamed = tmp_path / "renamed.npz"
+    with open(renamed, "wb") as f:
+        np.save(f, np.zeros((1, 3, 4, 4), bool))
+    with pytest.raises(ValueError, match="renamed.npz: holds a single array"):
+        load_trajectories(renamed)
+    with pytest.raises(ValueError, match="hold no trajectories"):
+        save_trajectories(tmp_path / "empty.npz", np.zeros((0, 3, 4, 4), bool))
 
 
 def test_plain_external_file_loads(tmp_path, traj):
@@ -128,7 +141,7 @@ def test_weight_values_and_errors():
     np.testing.assert_allclose(trajectory_weights(3, "uniform"), [1, 1, 1])
     with pytest.raises(ValueError, match="unknown weighting 'newest'"):
         trajectory_weights(3, "newest")
-    with pytest.raises(ValueError, match="ratio must be positive"):
+    with pytest.raises(ValueError, match="ratio must be a positive number"):
         trajectory_weights(3, "geometric", ratio=0)
 
 
