@@ -410,3 +410,39 @@ def test_group_auto_grows_e2cnn_to_p4_for_a_chiral_rule():
     assert isinstance(report.trained, EquivariantCNN) and report.trained.symmetry == "p4"
     plain = learn_rule(chiral, model="tied", group="auto", seed=0, progress=False)
     assert {r.group for r in plain.rounds} == {"trivial"} and plain.recovered
+
+
+def test_one_round_runs_with_a_stub_learner():
+    """run_round needs no training: a learner that answers a fixed rule shows the round's bookkeeping."""
+    from lifelab.data import DataSupplyAgent
+    from lifelab.extract import ExtractionResult
+    from lifelab.loop import run_round
+    from lifelab.patterns import WINDOW
+
+    class Stub:
+        group, net, family, calls = "trivial", None, "table", []
+
+        def __init__(self, rule):
+            self.rule = Rule.parse(rule)
+
+        def prepare(self, agent, round_):
+            self.calls.append(("prepare", round_))
+
+        def fit(self, data, *, noisy, seed):
+            self.calls.append(("fit", len(data), noisy))
+            return 0, 1.0
+
+        def read(self, seed):
+            return ExtractionResult(rule=self.rule, offsets=list(WINDOW), table=self.rule.table.copy(),
+                                    confidence=np.ones(512), low_confidence=[], context_dependent=[],
+                                    group="trivial", patterns_evaluated=0, evaluations=0, sensitivity=None)
+
+    agent = DataSupplyAgent("B3/S23", shape=(32, 32), steps=16, seed=0)
+    seen = Evidence.of(agent.trajectory(0))
+    right, seen, holdout = run_round(Stub("B3/S23"), agent, seen, 1, assumed="table")
+    assert Stub.calls == [("prepare", 1), ("fit", 16, False)]
+    assert holdout == 1 and agent.available == 2 and right.trajectories_seen == 2  # one more collected, held out
+    assert right.verdict.rung == "identified" and right.done and right.holdout_match == 1.0
+    wrong, _, _ = run_round(Stub("B36/S23"), agent, seen, 2, assumed="table", previous=right)
+    assert not wrong.done and wrong.disagreements == 28 and not wrong.stable  # the 28 B6 patterns
+    assert wrong.verdict.rule == Rule.parse("B3/S23")  # the data, not the learner, decide the verdict

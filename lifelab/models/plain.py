@@ -33,8 +33,19 @@ class MinimalCNN(LifeModel):
                                  nn.Conv2d(width, 2, 1))
 
 
+class _SimpleCNN(LifeModel):
+    """A ``kernel_size`` convolution to ``hidden`` maps, ``hidden_layers`` 1x1 layers, then a 1x1 readout."""
+
+    hidden_layers = 0
+
+    def __init__(self, hidden: int, kernel_size: int):
+        hidden, kernel_size = check_int("hidden", hidden, 1), _odd_kernel(kernel_size)
+        super().__init__(hidden=hidden, kernel_size=kernel_size)
+        self.net = nn.Sequential(_conv(2, hidden, kernel_size), nn.ReLU(), *_head(hidden, self.hidden_layers))
+
+
 @register("tiny", "the notes' SimpleCNNTiny: one 5x5 convolution and a 1x1 readout")
-class SimpleCNNTiny(LifeModel):
+class SimpleCNNTiny(_SimpleCNN):
     """One ``kernel_size`` convolution (5 by default) to ``hidden`` maps, then a 1x1 readout."""
 
     __version__ = "1.0.0"
@@ -44,25 +55,22 @@ class SimpleCNNTiny(LifeModel):
             hidden: Feature maps after the spatial convolution.
             kernel_size: Odd size of the spatial kernel.
         """
-        hidden, kernel_size = check_int("hidden", hidden, 1), _odd_kernel(kernel_size)
-        super().__init__(hidden=hidden, kernel_size=kernel_size)
-        self.net = nn.Sequential(_conv(2, hidden, kernel_size), nn.ReLU(), *_head(hidden, 0))
+        super().__init__(hidden, kernel_size)
 
 
 @register("small", "the notes' SimpleCNNSmall: a 5x5 convolution, a hidden 1x1 layer, a 1x1 readout")
-class SimpleCNNSmall(LifeModel):
+class SimpleCNNSmall(_SimpleCNN):
     """A ``kernel_size`` convolution (5 by default) to ``hidden`` maps, a hidden 1x1 layer, a 1x1 readout."""
 
     __version__ = "1.0.0"
+    hidden_layers = 1
 
     def __init__(self, hidden: int = 16, kernel_size: int = 5):
         """Args:
             hidden: Feature maps of the hidden layers.
             kernel_size: Odd size of the spatial kernel.
         """
-        hidden, kernel_size = check_int("hidden", hidden, 1), _odd_kernel(kernel_size)
-        super().__init__(hidden=hidden, kernel_size=kernel_size)
-        self.net = nn.Sequential(_conv(2, hidden, kernel_size), nn.ReLU(), *_head(hidden, 1))
+        super().__init__(hidden, kernel_size)
 
 
 @register("multiscale", "the notes' MultiScale v0.2.0: 3x3, 5x5 and dilated 3x3 branches, then a stem")
