@@ -23,15 +23,16 @@ import numpy as np
 import lifelab
 from lifelab import Rule
 from lifelab.evidence import FAMILY_NAMES, family
+from lifelab.learners import learner_names
 from lifelab.loop import learn_rule
 
-MODELS = {"tied": ("tied", "p4m"), "e2cnn": ("e2cnn", "p4m"), "minimal": ("minimal", None), "table": ("table", None)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", nargs="+", default=["edges-corners", "isotropic"], choices=list(FAMILY_NAMES))
-    parser.add_argument("--models", nargs="+", default=["tied", "e2cnn"], choices=list(MODELS))
+    parser.add_argument("--models", nargs="+", default=["tied", "e2cnn"], choices=learner_names(),
+                        help="learners, each with its default group (tied and e2cnn: p4m)")
     parser.add_argument("--rules", type=int, default=6)
     parser.add_argument("--max-rounds", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
@@ -45,9 +46,8 @@ def main() -> None:
         fam = family(name)
         rules = [Rule.from_table(fam.expand(rng.random(fam.n_classes) < 0.5)) for _ in range(args.rules)]
         for label in args.models:
-            model, group = MODELS[label]
             started = time.perf_counter()
-            reports = [learn_rule(rule, model=model, group=group, seed=i, mode="query", max_rounds=args.max_rounds,
+            reports = [learn_rule(rule, model=label, seed=i, mode="query", max_rounds=args.max_rounds,
                                   device=device, progress=False) for i, rule in enumerate(rules)]
             print(f"{name:14s} {label:8s} {sum(bool(r.recovered) for r in reports):>4d}/{len(reports):<4d} "
                   f"{sum(bool(r.wrong) for r in reports):>5d} {time.perf_counter() - started:>8.0f}  "

@@ -7,8 +7,8 @@ import torch
 import lifelab
 from lifelab import random_boards, simulate
 from lifelab.data import TrajectoryDataset
-from lifelab.models import MinimalCNN, SimpleCNNTiny, TiedCNN, predict
 from lifelab.checkpoint import checkpoint_path, read_checkpoint
+from lifelab.models import MinimalCNN, SimpleCNNTiny, TiedCNN, predict
 from lifelab.train import History, evaluate, l1_penalty, load_model, train
 
 
@@ -125,6 +125,15 @@ def test_checkpoint_for_another_model_or_rule_is_refused(life, tmp_path):
         train(MinimalCNN(width=3), ds, epochs=2, device="cpu", checkpoint=path, rule="B3/S23", progress=False)
     with pytest.raises(ValueError, match="written for rule B3/S23, not B36/S23"):
         train(MinimalCNN(width=2), ds, epochs=2, device="cpu", checkpoint=path, rule="HighLife", progress=False)
+    with pytest.raises(ValueError, match=r"trained with lr=0.01, not lr=0.05"):
+        train(MinimalCNN(width=2), ds, epochs=2, lr=0.05, device="cpu", checkpoint=path, rule="B3/S23", progress=False)
+    other_data = TrajectoryDataset(life, visible=2, max_transitions=2)
+    with pytest.raises(ValueError, match="trained on other data"):
+        train(MinimalCNN(width=2), other_data, epochs=2, device="cpu", checkpoint=path, rule="B3/S23", progress=False)
+    first = read_checkpoint(path)["history"]
+    longer = train(MinimalCNN(width=2), ds, epochs=3, device="cpu", checkpoint=path, rule="B3/S23", progress=False)
+    assert longer.objective[:1] == first["objective"]  # a larger epoch budget resumes the same run
+    assert longer.epochs == 3 or longer.converged_epoch is not None
     bad = tmp_path / "bad.pt"
     torch.save({"weights": torch.zeros(2)}, bad)
     with pytest.raises(ValueError, match="not a lifelab checkpoint"):
