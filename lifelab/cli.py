@@ -76,9 +76,13 @@ def cmd_simulate(args) -> int:
 
 def cmd_rules(args) -> int:
     """List the registry of named rules."""
-    for entry in named_rules(studied_only=args.studied):
+    kind = None
+    for entry in named_rules(studied_only=args.studied, kind=None):
+        if entry.kind != kind:
+            kind = entry.kind
+            print(f"{kind}:")
         mark = "*" if entry.studied else " "
-        print(f"{mark} {entry.name:<20} {entry.rulestring:<16} {entry.description}")
+        print(f"{mark} {entry.name:<20} {entry.rulestring:<34} {entry.description}")
     print("* = studied in the research programme")
     return 0
 

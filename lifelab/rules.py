@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -25,6 +26,7 @@ from typing import Iterable
 import numpy as np
 from scipy.signal import correlate2d
 
+from lifelab.hensel import LETTERS, parse_hensel, table_from_hensel, to_hensel
 from lifelab.patterns import CENTRE, MAP_WEIGHTS, N_PATTERNS, NEIGHBOURHOODS, counts
 
 __all__ = [
@@ -40,7 +42,6 @@ __all__ = [
 _SUFFIX = {"moore": "", "vonneumann": "V", "hexagonal": "H"}
 _FAMILY_NAME = {"moore": "Moore", "vonneumann": "von Neumann", "hexagonal": "hexagonal"}
 _BASE64_CHARS = re.compile(r"^[A-Za-z0-9+/]*$")
-_HENSEL_LETTERS = set("cekainyqjrtwz-")
 
 
 class NotTotalisticError(ValueError):
@@ -66,6 +67,113 @@ def _totalistic_view(table: np.ndarray, neighbourhood: str) -> tuple[tuple[int, 
     return tuple(birth), tuple(survival)
 
 
+def split_topology(s: str, text: str) -> tuple[str, tuple[int, int] | None]:
+    """Split Golly's bounded-grid suffix off a rulestring.
+
+    Args:
+        s: The rulestring.
+        text: The whole string, for messages.
+
+    Returns:
+        ``(rule part, torus)``: ``torus`` is ``(width, height)`` for ``:Tw,h`` (``:Tn`` is square), else None.
+
+    Raises:
+        ValueError: For another topology (lifelab simulates on a torus only) or a malformed size.
+    """
+    if ":" not in s:
+        return s, None
+    core, suffix = s.split(":", 1)
+    match = re.fullmatch(r"[Tt](\d+)(?:,(\d+))?", suffix)
+    if match is None:
+        if suffix[:1].upper() in "PKCS":
+            raise ValueError(f"{text!r}: the topology {suffix!r} is not a torus; lifelab simulates on a torus "
+                             "only (':Tw,h')")
+        raise ValueError(f"{text!r}: malformed grid suffix {suffix!r}; expected ':Tw,h' (a w by h torus)")
+    width = int(match[1])
+    height = int(match[2]) if match[2] is not None else width
+    if width < 1 or height < 1:
+        raise ValueError(f"{text!r}: a torus needs a positive width and height, got {width}x{height}")
+    return core, (width, height)
+
+
+def split_bs(core: str, text: str) -> tuple[str, str, str]:
+    """Split a B/S rulestring into its birth part, survival part and neighbourhood.
+
+    Accepts ``B3/S23``, ``B3S23``, ``S23/B3``, legacy ``23/3`` (survival first), and a final ``V`` or ``H``.
+
+    Returns:
+        ``(birth, survival, neighbourhood)``: the counts and letters of each part.
+
+    Raises:
+        ValueError: For a string that is not of this form.
+    """
+    neighbourhood = "moore"
+    if core and core[-1] in "VvHh":
+        neighbourhood = "vonneumann" if core[-1] in "Vv" else "hexagonal"
+        core = core[:-1]
+    joined = re.fullmatch(r"[Bb]([^/Ss]*)[Ss]([^/]*)", core)
+    if joined:
+        return joined[1], joined[2], neighbourhood
+    parts = core.split("/")
+    if len(parts) == 1:
+        raise ValueError(f"{text!r} is neither a known rule name nor a rulestring: expected B/S notation such as "
+                         "'B3/S23', a MAP string, or a name such as 'HighLife'")
+    left, right = parts  # two: Rule.parse sends strings with more slashes to the Generations parser
+    lu, ru = left[:1].upper(), right[:1].upper()
+    if lu == "B" and ru == "S":
+        return left[1:], right[1:], neighbourhood
+    if lu == "S" and ru == "B":
+        return right[1:], left[1:], neighbourhood
+    if {lu, ru} & {"B", "S"}:
+        raise ValueError(f"rulestring {text!r} must name one part 'B' (birth) and the other 'S' (survival)")
+    return right, left, neighbourhood  # legacy S/B order, as Golly reads '23/3'
+
+
+def bs_table(birth: str, survival: str, neighbourhood: str, text: str) -> np.ndarray:
+    """The 512-entry table of birth and survival parts (digits, and Hensel letters on the Moore neighbourhood).
+
+    Raises:
+        ValueError: Naming the out-of-range digit, the unknown character or the letter that does not exist.
+    """
+    if neighbourhood == "moore" and any(ch in LETTERS or ch == "-" for ch in birth + survival):
+        return table_from_hensel(parse_hensel(birth, "birth", text), parse_hensel(survival, "survival", text))
+    top = int(NEIGHBOURHOODS[neighbourhood].sum())
+    found = {}
+    for part, digits in (("birth", birth), ("survival", survival)):
+        values = []
+        for ch in digits:
+            if ch not in "0123456789":
+                if ch in LETTERS or ch == "-":
+                    raise ValueError(f"{part} part {digits!r} of {text!r} uses Hensel letters, which Golly defines "
+                                     f"on the Moore neighbourhood only, not the {_FAMILY_NAME[neighbourhood]} one")
+                raise ValueError(f"unexpected character {ch!r} in {part} part {digits!r} of {text!r}")
+            if int(ch) > top:
+                raise ValueError(f"{part} digit {ch} is out of range 0-{top} for a {_FAMILY_NAME[neighbourhood]} rule")
+            values.append(int(ch))
+        found[part] = values
+    return _table_from_bs(found["birth"], found["survival"], neighbourhood)
+
+
+#: The cells (MAP weights) each MAP length addresses, most significant first, as Golly's ``neighbormask``.
+_MAP_MASKS = {"moore": 0x1FF, "hexagonal": 0x1BB, "vonneumann": 0xBA}
+_MAP_LENGTHS = {86: "moore", 22: "hexagonal", 6: "vonneumann"}
+
+
+def _map_cells(neighbourhood: str) -> list[int]:
+    return [bit for bit in range(8, -1, -1) if _MAP_MASKS[neighbourhood] >> bit & 1]
+
+
+@functools.cache
+def _map_index(neighbourhood: str) -> np.ndarray:
+    """For each of the 512 patterns, its entry in the MAP bit string of a neighbourhood (Golly's ``k``)."""
+    cells = _map_cells(neighbourhood)
+    index = np.zeros(N_PATTERNS, dtype=np.int64)
+    for position, bit in enumerate(cells):
+        index |= ((np.arange(N_PATTERNS) >> bit) & 1) << (len(cells) - 1 - position)
+    index.flags.writeable = False
+    return index
+
+
 @dataclass(frozen=True)
 class NamedRule:
     """An entry of the registry of named rules.
@@ -75,19 +183,22 @@ class NamedRule:
         rulestring: The rule in canonical notation, e.g. ``"B36/S23"``.
         description: One line on what the rule does.
         studied: True for the nine rules the research programme studies (``lifelab rules --studied``).
+        kind: ``"life-like"`` (a :class:`Rule`), ``"Generations"`` or ``"Larger than Life"``
+            (see :func:`lifelab.families.parse_rule`).
     """
 
     name: str
     rulestring: str
     description: str
     studied: bool = False
+    kind: str = "life-like"
 
     @property
     def rule(self) -> Rule:
-        """The rule itself."""
-        if self.rulestring.startswith("MAP"):
-            return Rule._parse_map(self.rulestring[3:], self.rulestring)
-        return Rule._parse_bs(self.rulestring, self.rulestring)
+        """The rule itself (Life-like entries; the others are :func:`lifelab.families.parse_rule`'s)."""
+        if self.kind != "life-like":
+            raise ValueError(f"{self.name!r} is a {self.kind} rule; parse it with lifelab.families.parse_rule")
+        return Rule._parse_notation(self.rulestring, self.rulestring)
 
 
 def _normalise_name(name: str) -> str:
@@ -102,7 +213,7 @@ class Rule:
     hashable, and equal when their truth tables are equal.
     """
 
-    __slots__ = ("_table", "_views")
+    __slots__ = ("_table", "_views", "_torus")
 
     def __init__(self, table: np.ndarray):
         """Wrap a validated 512-entry table; prefer :meth:`from_table`."""
@@ -110,6 +221,7 @@ class Rule:
         table.setflags(write=False)
         self._table = table
         self._views: dict[str, tuple[tuple[int, ...], tuple[int, ...]] | None] = {}
+        self._torus: tuple[int, int] | None = None
 
     # ---- construction -------------------------------------------------
     @classmethod
@@ -175,13 +287,17 @@ class Rule:
 
     @classmethod
     def parse(cls, text: str) -> Rule:
-        """Parse a rule in any supported notation, or a registry name.
+        """Parse a 2-state 3x3 rule in any notation Golly accepts, or a registry name.
 
-        Accepted: ``B3/S23`` (any case), ``S23/B3``, legacy S/B ``23/3``, the
-        von Neumann suffix ``V`` (``B2/S013V``, counts 0-4), the hexagonal
-        suffix ``H`` (``B2/S34H``, counts 0-6), Golly ``MAP`` strings (86
-        base64 characters, with or without the trailing ``==``), and the names
-        in :data:`RULES` (``"HighLife"``, ``"Day & Night"``, ...).
+        Accepted: ``B3/S23`` (any case, ``B3S23`` without the slash),
+        ``S23/B3``, legacy S/B ``23/3``, the von Neumann suffix ``V``
+        (``B2/S013V``, counts 0-4), the hexagonal suffix ``H`` (``B2/S34H``,
+        counts 0-6), Hensel's isotropic non-totalistic letters on the Moore
+        neighbourhood (``B2-a/S12``, ``B34ek/S2-i3``, letters in any order,
+        ``-`` for "all but"), Golly ``MAP`` strings (86 base64 characters for
+        the Moore neighbourhood, 22 hexagonal, 6 von Neumann; the trailing
+        ``==`` optional), Golly's torus suffix ``:Tw,h`` (kept as
+        :attr:`torus`), and the names in :data:`RULES`.
 
         Args:
             text: The rulestring or name.
@@ -203,10 +319,27 @@ class Rule:
             raise ValueError("empty rulestring")
         named = _BY_NAME.get(_normalise_name(s))
         if named is not None:
+            if named.kind != "life-like":
+                raise ValueError(f"{named.name!r} is a {named.kind} rule ({named.rulestring}); parse it with "
+                                 "lifelab.families.parse_rule")
             return named.rule
-        if s[:3].upper() == "MAP":
-            return cls._parse_map(s[3:], text)
-        return cls._parse_bs(s, text)
+        return cls._parse_notation(s, text)
+
+    @classmethod
+    def _parse_notation(cls, s: str, text: str) -> Rule:
+        core, torus = split_topology(s, text)
+        if core[:3].upper() == "MAP":
+            rule = cls._parse_map(core[3:], text)
+        else:
+            if core.count("/") >= 2 or core[:1] in "gG" and core[1:2].isdigit():
+                raise ValueError(f"{text!r} is a Generations rule (it has a number of states); parse it with "
+                                 "lifelab.families.parse_rule")
+            if core[:1] in "Rr" and core[1:2].isdigit():
+                raise ValueError(f"{text!r} is a Larger than Life rule; parse it with lifelab.families.parse_rule")
+            birth, survival, neighbourhood = split_bs(core, text)
+            rule = cls(bs_table(birth, survival, neighbourhood, text))
+        rule._torus = torus
+        return rule
 
     @classmethod
     def _parse_map(cls, body: str, text: str) -> Rule:
@@ -214,65 +347,21 @@ class Rule:
         if not _BASE64_CHARS.match(body):
             bad = next(ch for ch in body if not _BASE64_CHARS.match(ch))
             raise ValueError(f"MAP rule {text!r} has character {bad!r} outside the base64 alphabet")
-        if len(body) != 86:
-            raise ValueError(f"MAP rule must have 86 base64 characters after 'MAP', got {len(body)}")
+        neighbourhood = _MAP_LENGTHS.get(len(body))
+        if neighbourhood is None:
+            raise ValueError(f"MAP rule needs 86 (Moore), 22 (hexagonal) or 6 (von Neumann) base64 characters "
+                             f"after 'MAP', got {len(body)}")
         try:
-            raw = base64.b64decode(body + "==", validate=True)
+            raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
         except binascii.Error as exc:
             raise ValueError(f"MAP rule {text!r} is not valid base64: {exc}") from exc
-        table = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))[:N_PATTERNS].astype(bool)
-        rule = cls(table)
-        if rule.to_map() != "MAP" + body:
-            raise ValueError(f"MAP rule {text!r}: the last character has stray bits beyond the 512 entries")
+        cells = _map_cells(neighbourhood)
+        bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))[: 2 ** len(cells)].astype(bool)
+        rule = cls(bits[_map_index(neighbourhood)])
+        if rule.to_map(neighbourhood) != "MAP" + body:
+            raise ValueError(f"MAP rule {text!r}: the last character has stray bits beyond the "
+                             f"{2 ** len(cells)} entries")
         return rule
-
-    @classmethod
-    def _parse_bs(cls, s: str, text: str) -> Rule:
-        neighbourhood = "moore"
-        if s[-1] in "VvHh":
-            neighbourhood = "vonneumann" if s[-1] in "Vv" else "hexagonal"
-            s = s[:-1]
-        parts = s.split("/")
-        if len(parts) == 1:
-            raise ValueError(
-                f"{text!r} is neither a known rule name nor a rulestring: expected B/S notation such as "
-                "'B3/S23', a MAP string, or a name such as 'HighLife'"
-            )
-        if len(parts) != 2:
-            raise ValueError(
-                f"rulestring {text!r} has {len(parts)} '/'-separated parts; a 2-state rule has exactly two "
-                "(birth/survival), e.g. 'B3/S23'"
-            )
-        left, right = parts
-        lu, ru = left[:1].upper(), right[:1].upper()
-        if lu == "B" and ru == "S":
-            birth, survival = left[1:], right[1:]
-        elif lu == "S" and ru == "B":
-            survival, birth = left[1:], right[1:]
-        elif {lu, ru} & {"B", "S"}:
-            raise ValueError(f"rulestring {text!r} must name one part 'B' (birth) and the other 'S' (survival)")
-        else:
-            survival, birth = left, right  # legacy S/B order, as Golly reads '23/3'
-        top = int(NEIGHBOURHOODS[neighbourhood].sum())
-        counts = {}
-        for part, digits in (("birth", birth), ("survival", survival)):
-            found = []
-            for ch in digits:
-                if ch not in "0123456789":
-                    if ch.lower() in _HENSEL_LETTERS:
-                        raise ValueError(
-                            f"{part} part {digits!r} of {text!r} uses isotropic non-totalistic (Hensel) notation, "
-                            "which is not supported; give the rule as a MAP string"
-                        )
-                    raise ValueError(f"unexpected character {ch!r} in {part} part {digits!r} of {text!r}")
-                value = int(ch)
-                if value > top:
-                    raise ValueError(
-                        f"{part} digit {value} is out of range 0-{top} for a {_FAMILY_NAME[neighbourhood]} rule"
-                    )
-                found.append(value)
-            counts[part] = found
-        return cls(_table_from_bs(counts["birth"], counts["survival"], neighbourhood))
 
     # ---- views --------------------------------------------------------
     @property
@@ -326,9 +415,55 @@ class Rule:
         entry = _BY_TABLE.get(self._table.tobytes())
         return entry.name if entry else None
 
-    def to_map(self) -> str:
-        """Golly's MAP notation: ``"MAP"`` and 86 base64 characters of the 512 bits."""
-        return "MAP" + base64.b64encode(np.packbits(self._table).tobytes()).decode("ascii")[:86]
+    @property
+    def torus(self) -> tuple[int, int] | None:
+        """``(width, height)`` of the torus a ``:Tw,h`` suffix asked for, or None (it is not part of equality)."""
+        return self._torus
+
+    def to_map(self, neighbourhood: str = "moore") -> str:
+        """Golly's MAP notation: ``"MAP"`` and the base64 bits of the table.
+
+        Args:
+            neighbourhood: ``"moore"`` (86 characters, any rule), ``"hexagonal"``
+                (22) or ``"vonneumann"`` (6), for rules that only look at those cells.
+
+        Raises:
+            ValueError: If the rule depends on a cell outside the neighbourhood asked for.
+        """
+        if neighbourhood not in _MAP_MASKS:
+            raise ValueError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(_MAP_MASKS)}")
+        index = _map_index(neighbourhood)
+        bits = np.zeros(2 ** len(_map_cells(neighbourhood)), dtype=bool)
+        bits[index] = self._table
+        if not np.array_equal(bits[index], self._table):
+            raise ValueError(f"{self} depends on cells outside the {_FAMILY_NAME[neighbourhood]} neighbourhood; "
+                             "only the 86-character Moore MAP can write it")
+        length = {"moore": 86, "hexagonal": 22, "vonneumann": 6}[neighbourhood]
+        return "MAP" + base64.b64encode(np.packbits(bits).tobytes()).decode("ascii")[:length]
+
+    def to_hensel(self) -> str:
+        """Hensel's isotropic notation in Golly's canonical spelling, e.g. ``"B2-a/S12"``.
+
+        Raises:
+            NotTotalisticError: If the rule is not isotropic (not the same for a pattern's turns and flips).
+        """
+        halves = to_hensel(self._table)
+        if halves is None:
+            raise NotTotalisticError(f"{self} is not isotropic; it has no Hensel notation (use to_map())")
+        return f"B{halves[0]}/S{halves[1]}"
+
+    def notation_parts(self) -> tuple[str, str, str] | None:
+        """The simplest birth/survival spelling: ``(birth, survival, suffix)``, None when only MAP can write it.
+
+        Tried in order: outer-totalistic Moore, von Neumann (suffix ``V``),
+        hexagonal (``H``), then Hensel's isotropic letters (Moore).
+        """
+        for neighbourhood in NEIGHBOURHOODS:
+            view = self._view(neighbourhood)
+            if view is not None:
+                return "".join(map(str, view[0])), "".join(map(str, view[1])), _SUFFIX[neighbourhood]
+        halves = to_hensel(self._table)
+        return None if halves is None else (halves[0], halves[1], "")
 
     def to_bs(self, neighbourhood: str | None = None) -> str:
         """The B/S rulestring, e.g. ``"B36/S23"`` or ``"B2/S013V"``.
@@ -360,7 +495,9 @@ class Rule:
 
     # ---- dunder ---------------------------------------------------------
     def __str__(self) -> str:
-        return self.to_bs() if self.is_totalistic else self.to_map()
+        parts = self.notation_parts()
+        text = self.to_map() if parts is None else f"B{parts[0]}/S{parts[1]}{parts[2]}"
+        return text if self._torus is None else f"{text}:T{self._torus[0]},{self._torus[1]}"
 
     def __repr__(self) -> str:
         return f"Rule({str(self)!r})"
@@ -473,25 +610,59 @@ _REGISTRY_DATA = [
      "Life without birth on one hook of 3 and its turns: symmetric under rotations, not mirrors (p4)", False),
 ]
 
+# Golly's named Generations rules (Help/Algorithms/Generations.html), survival/birth/states.
+_GENERATIONS_DATA = [
+    ("Brian's Brain", "/2/3", "chaotic; every live cell dies at once through a refractory state"),
+    ("Star Wars", "345/2/4", "exploding; starships on a background of decaying debris"),
+    ("Banners", "2367/3457/5", "exploding rule by Mirek Wojtowicz"),
+    ("Bloomerang", "234/34678/24", "expanding rule by John Elliott"),
+    ("Caterpillars", "124567/378/4", "chaotic rule by Mirek Wojtowicz"),
+    ("Cooties", "23/2/8", "exploding rule by Rudy Rucker"),
+    ("Fireworks", "2/13/21", "exploding rule by John Elliott"),
+    ("Frogs", "12/34/3", "chaotic rule by Scott Robert Ladd"),
+    ("Lava", "12345/45678/8", "expanding rule by Mirek Wojtowicz"),
+    ("Lines", "012345/458/3", "stable rule by Anders Starmark"),
+    ("Sticks", "3456/2/6", "exploding rule by Rudy Rucker"),
+    ("Transers", "345/26/5", "exploding rule by John Elliott"),
+    ("Xtasy", "1456/2356/16", "exploding rule by John Elliott"),
+]
+
+# Golly's named Larger than Life rules (Help/Algorithms/Larger_than_Life.html).
+_LTL_DATA = [
+    ("Bosco's Rule", "R5,C0,M1,S34..58,B34..45,NM", "chaotic; home of Bosco, a period-166 oscillator (Kellie Evans)"),
+    ("Bugsmovie", "R10,C0,M1,S123..212,B123..170,NM", "chaotic rule by David Griffeath"),
+    ("Globe", "R8,C0,M0,S163..223,B74..252,NM", "expanding rule by Mirek Wojtowicz"),
+    ("LtL Majority", "R4,C0,M1,S41..81,B41..81,NM", "stable majority vote at range 4 (David Griffeath)"),
+    ("Majorly", "R7,C0,M1,S113..225,B113..225,NM", "expanding rule by David Griffeath"),
+    ("Waffle", "R7,C0,M1,S100..200,B75..170,NM", "expanding rule by Kellie Evans"),
+]
+
 RULES: dict[str, NamedRule] = {
-    name: NamedRule(name, rulestring, description, studied)
-    for name, rulestring, description, studied in _REGISTRY_DATA
+    **{name: NamedRule(name, rulestring, description, studied)
+       for name, rulestring, description, studied in _REGISTRY_DATA},
+    **{name: NamedRule(name, rulestring, description, False, "Generations")
+       for name, rulestring, description in _GENERATIONS_DATA},
+    **{name: NamedRule(name, rulestring, description, False, "Larger than Life")
+       for name, rulestring, description in _LTL_DATA},
 }
 """The registry of named rules, by name."""
 
 _ALIASES = {"conway": "Life", "gameoflife": "Life", "conwayslife": "Life", "move": "Morley", "vote": "Majority"}
 _BY_NAME = {_normalise_name(name): entry for name, entry in RULES.items()}
 _BY_NAME.update({alias: RULES[target] for alias, target in _ALIASES.items()})
-_BY_TABLE = {entry.rule.table.tobytes(): entry for entry in RULES.values()}
+_BY_TABLE = {entry.rule.table.tobytes(): entry for entry in RULES.values() if entry.kind == "life-like"}
 
 
-def named_rules(studied_only: bool = False) -> list[NamedRule]:
+def named_rules(studied_only: bool = False, kind: str | None = "life-like") -> list[NamedRule]:
     """The registry entries, in registry order.
 
     Args:
         studied_only: Only the nine rules of the research programme.
+        kind: ``"life-like"`` (2-state 3x3 rules, the default), ``"Generations"``,
+            ``"Larger than Life"``, or None for every kind.
 
     Returns:
         A list of :class:`NamedRule`.
     """
-    return [entry for entry in RULES.values() if entry.studied or not studied_only]
+    return [entry for entry in RULES.values()
+            if (entry.studied or not studied_only) and (kind is None or entry.kind == kind)]
