@@ -31,6 +31,7 @@ from lifelab.patterns import CENTRE, MAP_WEIGHTS, N_PATTERNS, NEIGHBOURHOODS, co
 
 __all__ = [
     "NamedRule",
+    "named_rule",
     "SeagullRule",
     "as_rule",
     "NotTotalisticError",
@@ -484,6 +485,21 @@ class Rule:
         birth, survival = view
         return "B{}/S{}{}".format("".join(map(str, birth)), "".join(map(str, survival)), _SUFFIX[neighbourhood])
 
+    def kernel_form(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """The rule as seagull computes it: ``(kernel, lookup, states)`` (see :class:`SeagullRule`).
+
+        An outer-totalistic rule is its neighbour-count kernel with birth and
+        survival lookups; any other table is the MAP weight kernel, whose value
+        is the pattern's index, with the table as both lookups.
+        """
+        if self.is_totalistic:
+            kernel = self.kernel
+            lookup = np.zeros((2, int(kernel.sum()) + 1), dtype=bool)
+            lookup[0, list(self.birth)] = True
+            lookup[1, list(self.survival)] = True
+            return kernel, lookup, 2
+        return MAP_WEIGHTS.copy(), np.stack([self._table, self._table]), 2
+
     def seagull_rule(self) -> SeagullRule:
         """A callable for ``seagull.Simulator(board).run(fn, iters=N)``.
 
@@ -532,39 +548,42 @@ class SeagullRule:
     """A rule in kernel form, callable by ``seagull.Simulator.run``.
 
     seagull counts neighbours by convolution; this does the same for any
-    :class:`Rule`: an outer-totalistic rule becomes its neighbour-count kernel
-    (Moore, von Neumann or hexagonal) plus birth/survival lookup tables, any
-    other rule the MAP weight kernel plus its 512-entry table.
+    rule family with a ``kernel_form()``: the live cells (state 1) are
+    correlated with an integer kernel (periodic boundary), and a lookup
+    gives the next state of a dead and of a live cell for each value.  For a
+    :class:`Rule` that is its neighbour-count kernel (Moore, von Neumann or
+    hexagonal) plus birth/survival lookups, or, for any other table, the MAP
+    weight kernel plus the table; Generations and Larger-than-Life rules
+    (:mod:`lifelab.families`) bring their own kernels.  With more than two
+    states, a live cell that does not survive starts to die (state 2) and
+    dying states count up to 0.
 
     Attributes:
         rule: The rule.
-        kernel: The 3x3 integer kernel correlated with the board (periodic).
-        lookup: ``(2, K)`` bool array: ``lookup[state, value]`` is the next
-            state of a cell in ``state`` whose kernel value is ``value``.
+        kernel: The integer kernel correlated with the live cells.
+        lookup: ``(2, K)`` bool: ``lookup[state, value]`` says whether a cell in
+            ``state`` (0 dead, 1 live) with kernel value ``value`` is live next.
+        states: Number of cell states.
     """
 
-    def __init__(self, rule: Rule | str):
-        """Build the kernel form of ``rule`` (a Rule or a rulestring)."""
-        self.rule = as_rule(rule)
-        if self.rule.is_totalistic:
-            self.kernel = self.rule.kernel
-            top = int(self.kernel.sum())
-            self.lookup = np.zeros((2, top + 1), dtype=bool)
-            self.lookup[0, list(self.rule.birth)] = True
-            self.lookup[1, list(self.rule.survival)] = True
-        else:
-            self.kernel = MAP_WEIGHTS.copy()
-            # The MAP index already includes the centre, so both rows are the table.
-            self.lookup = np.stack([self.rule.table, self.rule.table])
+    def __init__(self, rule):
+        """Build the kernel form of ``rule`` (a Rule, a rulestring, or a family's rule object)."""
+        self.rule = as_rule(rule) if isinstance(rule, str) else rule
+        self.kernel, self.lookup, self.states = self.rule.kernel_form()
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
-        """One step of the rule on a 2-D 0/1 board with periodic boundary."""
+        """One step of the rule on a 2-D board of states with periodic boundary."""
         X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"seagull boards are 2-D, got shape {X.shape}")
         state = X.astype(np.int64)
-        values = correlate2d(state, self.kernel, mode="same", boundary="wrap")
-        return self.lookup[state, values]
+        alive = state == 1
+        values = correlate2d(alive.astype(np.int64), self.kernel, mode="same", boundary="wrap")
+        live_next = self.lookup[alive.astype(np.int64), values]
+        if self.states == 2:
+            return live_next & (state <= 1)
+        decayed = np.where(state >= 2, (state + 1) % self.states, 0)
+        return np.where(state == 0, live_next, np.where(alive, np.where(live_next, 1, 2), decayed)).astype(np.uint8)
 
     def __repr__(self) -> str:
         return f"SeagullRule({str(self.rule)!r})"
@@ -651,6 +670,14 @@ _ALIASES = {"conway": "Life", "gameoflife": "Life", "conwayslife": "Life", "move
 _BY_NAME = {_normalise_name(name): entry for name, entry in RULES.items()}
 _BY_NAME.update({alias: RULES[target] for alias, target in _ALIASES.items()})
 _BY_TABLE = {entry.rule.table.tobytes(): entry for entry in RULES.values() if entry.kind == "life-like"}
+
+
+def named_rule(name: str) -> NamedRule | None:
+    """The registry entry a name (or alias) refers to, any kind; None if there is none.
+
+    Names match loosely: case, spaces and punctuation are ignored (``"day and night"`` finds Day & Night).
+    """
+    return _BY_NAME.get(_normalise_name(name)) if isinstance(name, str) else None
 
 
 def named_rules(studied_only: bool = False, kind: str | None = "life-like") -> list[NamedRule]:

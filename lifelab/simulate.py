@@ -26,7 +26,8 @@ import torch
 from loguru import logger
 
 from lifelab.patterns import CELLS, MAP_WEIGHTS, WINDOW
-from lifelab.rules import Rule, SeagullRule, as_rule
+from lifelab.families import parse_rule, rule_states
+from lifelab.rules import Rule
 from lifelab.utils import check_int, check_number
 
 logger.disable("seagull")
@@ -127,18 +128,23 @@ def place_lifeforms(shape: tuple[int, int], placements: Iterable[tuple[object, t
     return board.state.astype(bool)
 
 
-def run_seagull(rule: Rule | str, board: np.ndarray, iters: int) -> np.ndarray:
+def run_seagull(rule, board: np.ndarray, iters: int) -> np.ndarray:
     """Run ``rule`` on one board with seagull's own ``Simulator``.
 
     Args:
-        rule: A Rule or rulestring; it runs through :class:`SeagullRule`.
-        board: A ``(height, width)`` 0/1 board.
+        rule: A rule of any family or a rulestring; it runs through
+            :class:`~lifelab.rules.SeagullRule` (seagull's convolution with the
+            family's count kernel, and a lookup).
+        board: A ``(height, width)`` board of states.
         iters: Number of steps.
 
     Returns:
-        seagull's ``get_history()``: a ``(iters + 1, height, width)`` bool array.
+        seagull's ``get_history()``: a ``(iters + 1, height, width)`` array,
+        bool for 2-state rules and uint8 states otherwise.
     """
-    board = _check_boards(board)
+    rule = parse_rule(rule)
+    states = rule_states(rule)
+    board = _check_boards(board, states)
     if board.shape[0] != 1:
         raise ValueError(f"run_seagull takes one board, got a batch of {board.shape[0]}")
     iters = check_int("iters", iters, 0)
@@ -149,56 +155,91 @@ def run_seagull(rule: Rule | str, board: np.ndarray, iters: int) -> np.ndarray:
         # seagull's statistics take log2(0) on empty or full boards and call np.product.
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
-        sim.run(SeagullRule(rule), iters=iters)
-    return sim.get_history().astype(bool)
+        sim.run(rule.seagull_rule(), iters=iters)
+    history = sim.get_history()
+    return history.astype(bool) if states == 2 else history.astype(np.uint8)
 
 
 # ---------------------------------------------------------------------------
 # The batched simulator
 # ---------------------------------------------------------------------------
 
-def _check_boards(boards) -> np.ndarray:
+def _check_boards(boards, states: int = 2) -> np.ndarray:
     arr = np.asarray(boards)
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"boards must be a 0/1 or bool array, got dtype {arr.dtype}")
+        raise TypeError(f"boards must be an array of cell states, got dtype {arr.dtype}")
     if arr.ndim == 2:
         arr = arr[None]
     if arr.ndim != 3:
         raise ValueError(f"boards must have shape (n, height, width) or (height, width), got {arr.shape}")
     if 0 in arr.shape[1:]:
         raise ValueError(f"boards must be at least 1x1, got {arr.shape[1:]}")
-    if arr.dtype != bool:
-        if not np.isin(arr, (0, 1)).all():
-            raise ValueError("boards must hold only 0 and 1")
-        arr = arr.astype(bool)
-    return arr
+    if states == 2:
+        if arr.dtype != bool:
+            if not np.isin(arr, (0, 1)).all():
+                raise ValueError("boards must hold only 0 and 1")
+            arr = arr.astype(bool)
+        return arr
+    if arr.dtype == bool:
+        return arr.astype(np.uint8)
+    bad = (arr < 0) | (arr >= states) | (arr != np.round(arr))
+    if bad.any():
+        raise ValueError(f"boards must hold states 0-{states - 1} for a {states}-state rule, found "
+                         f"{arr[bad].ravel()[0]!r}")
+    return arr.astype(np.uint8)
 
 
-def simulate(rule: Rule | str, boards, steps: int, *, device=None) -> np.ndarray:
+def simulate(rule, boards, steps: int, *, device=None) -> np.ndarray:
     """Advance a batch of boards by ``steps`` steps on a periodic boundary.
 
     Args:
-        rule: A :class:`Rule`, a rulestring or a registry name.
-        boards: ``(n, height, width)`` 0/1 or bool array; a single
-            ``(height, width)`` board is a batch of one.
+        rule: A rule of any family (:class:`Rule`, :class:`~lifelab.families.GenerationsRule`,
+            :class:`~lifelab.families.LtLRule`), a rulestring in any of Golly's
+            spellings, or a registry name.
+        boards: ``(n, height, width)`` array of cell states (0/1 or bool for
+            2-state rules, 0 to ``states - 1`` otherwise); a single
+            ``(height, width)`` board is a batch of one.  With a rule that
+            names a torus (``:Tw,h``) the boards must be that size.
         steps: Number of steps (0 returns just the initial boards).
-        device: None for the bit-packed numpy engine on the CPU; a torch
-            device (``"cuda"``, ``"cpu"``, ``torch.device``) to run in torch.
+        device: None for the CPU engines (bit-packed for 2-state 3x3 rules,
+            vectorised numpy for the other families); a torch device
+            (``"cuda"``, ``"cpu"``, ``torch.device``) to run in torch.
 
     Returns:
-        ``(n, steps + 1, height, width)`` bool array; ``[:, 0]`` are the
-        initial boards.
+        ``(n, steps + 1, height, width)``: bool for 2-state rules, uint8
+        states otherwise; ``[:, 0]`` are the initial boards.
 
     Raises:
-        ValueError: For a bad rule, non-binary boards, a bad shape or negative steps.
+        ValueError: For a bad rule, states out of range, a bad shape or negative steps.
         TypeError: For input of the wrong type.
     """
-    rule = as_rule(rule)
-    boards = _check_boards(boards)
+    rule = parse_rule(rule)
+    boards = _check_boards(boards, rule_states(rule))
     steps = check_int("steps", steps, 0)
+    if rule.torus is not None and boards.shape[1:] != (rule.torus[1], rule.torus[0]):
+        raise ValueError(f"{rule} runs on a {rule.torus[0]}x{rule.torus[1]} torus (width x height); the boards are "
+                         f"{boards.shape[2]}x{boards.shape[1]}")
+    if isinstance(rule, Rule):
+        if device is None:
+            return _simulate_packed(rule, boards, steps)
+        return _simulate_torch(rule, boards, steps, device)
     if device is None:
-        return _simulate_packed(rule, boards, steps)
-    return _simulate_torch(rule, boards, steps, device)
+        return _run(rule.step, boards, steps)
+    board = torch.as_tensor(boards, device=torch.device(device))
+    history = [board.cpu().numpy()]
+    for _ in range(steps):
+        board = rule.step_torch(board)
+        history.append(board.cpu().numpy())
+    return np.stack(history, axis=1)
+
+
+def _run(step, boards: np.ndarray, steps: int) -> np.ndarray:
+    """Step a batch ``steps`` times into a preallocated history."""
+    history = np.empty((boards.shape[0], steps + 1, *boards.shape[1:]), dtype=boards.dtype)
+    history[:, 0] = boards
+    for t in range(steps):
+        history[:, t + 1] = step(history[:, t])
+    return history
 
 
 # -- boolean circuits compiled from truth tables ---------------------------

@@ -1,0 +1,450 @@
+"""Rule families beyond the 2-state 3x3 table: Generations and Larger than Life.
+
+A family knows its states, its neighbourhood (as offsets), its transition
+(one step on an array of cell states) and its notation (Golly's, parsed in
+every spelling Golly accepts and printed in Golly's canonical form).  Three
+families live side by side:
+
+- :class:`lifelab.rules.Rule`: the 2-state rule on the 3x3 window (B/S, V,
+  H, Hensel isotropic, MAP);
+- :class:`GenerationsRule`: ``n`` states; a dead cell (0) is born and a live
+  cell (1) survives by the live neighbours of a 2-state rule, a live cell
+  that does not survive starts dying (2, 3, ... ``n - 1``, then 0), and dying
+  cells neither count nor can be born;
+- :class:`LtLRule`: Larger than Life: range ``r`` (a box, a diamond or a
+  disc of cells around each cell), birth and survival when the live count
+  lies in an interval, optionally counting the cell itself, optionally with
+  Generations-style dying states.
+
+:func:`parse_rule` reads any of them (or a registry name) and returns the
+right family.  Each family has a ``kernel_form()``, the count kernel and
+lookup seagull's convolution runs (:class:`lifelab.rules.SeagullRule`), and
+``step``/``step_torch``, the transitions :func:`lifelab.simulate` runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from lifelab.patterns import NEIGHBOURHOODS, WINDOW, pattern_index
+from lifelab.rules import Rule, SeagullRule, bs_table, named_rule, named_rules, split_topology
+from lifelab.utils import check_int
+
+__all__ = ["LTL_NEIGHBOURHOODS", "MAX_RANGE", "MAX_STATES", "GenerationsRule", "LtLRule", "parse_rule",
+           "rule_states"]
+
+#: Most states a rule may have (Golly's limit).
+MAX_STATES = 256
+
+#: Largest Larger-than-Life range lifelab reads (Golly's limit).
+MAX_RANGE = 500
+
+#: Larger-than-Life neighbourhoods lifelab simulates: Golly's letter and what it is.
+LTL_NEIGHBOURHOODS = {"M": "Moore (a box)", "N": "von Neumann (a diamond)", "C": "circular (a disc)"}
+
+
+def _check_states(states, text: str) -> int:
+    if isinstance(states, bool) or not isinstance(states, (int, np.integer)) or not 2 <= states <= MAX_STATES:
+        raise ValueError(f"{text}: a rule has 2 to {MAX_STATES} states, got {states!r}")
+    return int(states)
+
+
+def _kernel_step_torch(rule, states: torch.Tensor) -> torch.Tensor:
+    """One step of any family on the device, through its kernel form: a circular convolution and a lookup."""
+    kernel, lookup, n = rule.kernel_form()
+    k = torch.as_tensor(kernel, dtype=torch.float32, device=states.device)[None, None]
+    pad = kernel.shape[-1] // 2
+    alive = (states == 1)
+    flat = alive.reshape(-1, 1, *alive.shape[-2:]).float()
+    values = F.conv2d(F.pad(flat, (pad, pad, pad, pad), mode="circular"), k).round().long().reshape(alive.shape)
+    live_next = torch.as_tensor(lookup, device=states.device)[alive.long(), values]
+    if n == 2:
+        return live_next & (states <= 1)
+    s = states.long()
+    decayed = torch.where(s >= 2, (s + 1) % n, torch.zeros_like(s))
+    out = torch.where(s == 0, live_next.long(), torch.where(alive, 2 - live_next.long(), decayed))
+    return out.to(torch.uint8)
+
+
+def _decay(states: np.ndarray, live_next: np.ndarray, n: int) -> np.ndarray:
+    """Next states of a Generations-style rule: born/survive from ``live_next``, dying cells count up to 0."""
+    if n == 2:
+        return live_next & (states <= 1)
+    s = states.astype(np.int16)
+    out = np.where(s == 0, live_next, np.where(s == 1, 2 - live_next.astype(np.int16), (s + 1) % n))
+    return out.astype(np.uint8)
+
+
+class GenerationsRule:
+    """A Generations rule: a 2-state birth/survival rule plus dying states.
+
+    Attributes:
+        rule: The 2-state :class:`~lifelab.rules.Rule` that decides birth (of a
+            dead cell) and survival (of a live one) from the live neighbours; any
+            spelling Golly's Generations accepts (B/S, V, H, Hensel letters).
+        states: Number of states, 2 to 256: 0 dead, 1 live, 2.. dying.
+    """
+
+    family = "Generations"
+
+    def __init__(self, rule: Rule | str, states: int):
+        """Args:
+            rule: The birth/survival rule.
+            states: Number of states.
+        """
+        rule = Rule.parse(rule) if isinstance(rule, str) else rule
+        if not isinstance(rule, Rule):
+            raise TypeError(f"rule must be a Rule or rulestring, got {type(rule).__name__}")
+        if rule.notation_parts() is None:
+            raise ValueError(f"{rule} has no birth/survival spelling (it is neither totalistic nor isotropic); "
+                             "Golly's Generations rules are B/S rules")
+        self.rule = rule
+        self.states = _check_states(states, str(rule))
+        self._torus: tuple[int, int] | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> GenerationsRule:
+        """Read a Generations rule in any spelling Golly (or Catagolue) uses.
+
+        ``S/B/C`` with digits (``345/2/4``, ``/2/3``, ``23/3/2``), ``B/S/C``
+        with letters (``B2/S/3``, ``B2/S/C3``), Catagolue's ``g3b2s``, with
+        Hensel letters, a final ``V`` or ``H``, and ``:Tw,h``.
+
+        Raises:
+            ValueError: Naming the bad part.
+        """
+        return _parse(text, cls)
+
+    @classmethod
+    def _from_core(cls, core: str, text: str) -> GenerationsRule:
+        neighbourhood = "moore"
+        if core and core[-1] in "VvHh":
+            neighbourhood = "vonneumann" if core[-1] in "Vv" else "hexagonal"
+            core = core[:-1]
+        catagolue = re.fullmatch(r"[gG](\d+)[bB]([^sS]*)[sS](.*)", core)
+        if catagolue:
+            states, birth, survival = catagolue[1], catagolue[2], catagolue[3]
+        else:
+            parts = core.split("/")
+            if len(parts) != 3:
+                raise ValueError(f"Generations rule {text!r} needs three '/'-separated parts (survival/birth/states "
+                                 f"or B../S../states), got {len(parts)}")
+            first, second, states = parts
+            lead = (first[:1].upper(), second[:1].upper())
+            if lead == ("B", "S"):
+                birth, survival = first[1:], second[1:]
+            elif lead == ("S", "B"):
+                birth, survival = second[1:], first[1:]
+            elif {"B", "S"} & set(lead):
+                raise ValueError(f"Generations rule {text!r} must name one part 'B' (birth) and the other 'S' "
+                                 "(survival), or use Golly's survival/birth/states order")
+            else:
+                birth, survival = second, first
+            states = states[1:] if states[:1] in "CcGg" else states
+        if not states.isdigit():
+            raise ValueError(f"Generations rule {text!r}: the number of states {states!r} is not a number")
+        return cls(Rule.from_table(bs_table(birth, survival, neighbourhood, text)), _check_states(int(states), text))
+
+    @property
+    def torus(self) -> tuple[int, int] | None:
+        """``(width, height)`` of the torus a ``:Tw,h`` suffix asked for, or None."""
+        return self._torus
+
+    @property
+    def table(self) -> np.ndarray:
+        """The birth/survival rule's 512-entry table (which live-neighbour patterns make a cell live next)."""
+        return self.rule.table
+
+    @property
+    def offsets(self) -> list[tuple[int, int]]:
+        """The neighbourhood: cells whose state can matter, ``(dy, dx)``, centre included."""
+        parts = self.rule.notation_parts()
+        kernel = {"": NEIGHBOURHOODS["moore"], "V": NEIGHBOURHOODS["vonneumann"],
+                  "H": NEIGHBOURHOODS["hexagonal"]}[parts[2]]
+        return [(dy, dx) for dy, dx in WINDOW if kernel[dy + 1, dx + 1] or (dy, dx) == (0, 0)]
+
+    def kernel_form(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """The kernel and lookup of the birth/survival rule (see :class:`~lifelab.rules.SeagullRule`), with the states."""
+        kernel, lookup, _ = self.rule.kernel_form()
+        return kernel, lookup, self.states
+
+    def seagull_rule(self) -> SeagullRule:
+        """A callable for ``seagull.Simulator(board).run(fn, iters=N)`` on boards of states."""
+        return SeagullRule(self)
+
+    def step(self, states: np.ndarray) -> np.ndarray:
+        """One step on ``(..., H, W)`` boards of states (periodic boundary).
+
+        Returns:
+            bool boards for 2 states, uint8 states otherwise.
+        """
+        live_next = self.rule.table[pattern_index(states == 1)]
+        return _decay(states, live_next, self.states)
+
+    def step_torch(self, states: torch.Tensor) -> torch.Tensor:
+        """:meth:`step` in torch, on any device."""
+        return _kernel_step_torch(self, states)
+
+    def __str__(self) -> str:
+        birth, survival, suffix = self.rule.notation_parts()
+        text = f"{survival}/{birth}/{self.states}{suffix}"
+        return text if self._torus is None else f"{text}:T{self._torus[0]},{self._torus[1]}"
+
+    def __repr__(self) -> str:
+        return f"GenerationsRule({str(self)!r})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, GenerationsRule):
+            return NotImplemented
+        return self.states == other.states and self.rule == other.rule
+
+    def __hash__(self) -> int:
+        return hash((self.states, self.rule))
+
+    @property
+    def name(self) -> str | None:
+        """The registry name of this rule, or None."""
+        return _names(type(self)).get(self)
+
+
+def _disc_widths(r: int) -> list[int]:
+    """Golly's circular neighbourhood: row ``dy`` reaches ``w`` cells each side, the largest ``w`` with w^2+dy^2 <= r^2+r."""
+    widths = []
+    for dy in range(-r, r + 1):
+        w = 0
+        while (w + 1) ** 2 + dy ** 2 <= r * r + r:
+            w += 1
+        widths.append(w)
+    return widths
+
+
+class LtLRule:
+    """A Larger than Life rule (Golly's ``Rr,Cc,Mm,Smin..max,Bmin..max,Nn``).
+
+    Attributes:
+        range: ``r``, how far the neighbourhood reaches (1 to 500).
+        states: Number of states (Golly's ``C``; 0 and 1 mean 2).
+        middle: The cell itself is counted among its neighbours (``M1``).
+        survival: ``(smin, smax)``: a live cell survives when its live count lies in it.
+        birth: ``(bmin, bmax)``: a dead cell is born when its live count lies in it.
+        neighbourhood: ``"M"`` (box), ``"N"`` (diamond) or ``"C"`` (disc).
+    """
+
+    family = "Larger than Life"
+
+    def __init__(self, range: int, survival: tuple[int, int], birth: tuple[int, int], *, states: int = 2,
+                 middle: bool = False, neighbourhood: str = "M"):
+        """Build and check a rule (see the attributes)."""
+        if neighbourhood not in LTL_NEIGHBOURHOODS:
+            raise ValueError(f"neighbourhood N{neighbourhood} is not supported: lifelab reads "
+                             + ", ".join(f"N{k} ({v})" for k, v in LTL_NEIGHBOURHOODS.items()))
+        self.range = check_int("range", range, 1, MAX_RANGE)
+        self.states = 2 if states in (0, 1) else _check_states(states, "Larger than Life rule")
+        self.middle = bool(middle)
+        self.neighbourhood = neighbourhood
+        top = self.size + self.middle
+        for part, limits in (("S", survival), ("B", birth)):
+            low, high = (check_int(f"{part} limit", v, 0, top) for v in limits)
+            if low > high:
+                raise ValueError(f"{part}{low}..{high}: the lower limit is above the upper one")
+        self.survival, self.birth = tuple(int(v) for v in survival), tuple(int(v) for v in birth)
+        if self.birth[0] == 0 and self.states > 2:
+            raise ValueError("B0 is not allowed with more than 2 states (as in Golly)")
+        self._torus: tuple[int, int] | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> LtLRule:
+        """Read Golly's ``R2,C0,M1,S5..9,B6..8,NM`` (any case) or Kellie Evans' ``r,bmin,bmax,smin,smax``.
+
+        Raises:
+            ValueError: Naming the bad field.
+        """
+        return _parse(text, cls)
+
+    @classmethod
+    def _from_core(cls, core: str, text: str) -> LtLRule:
+        fields = core.split(",")
+        if all(f.strip().isdigit() for f in fields) and len(fields) == 5:  # Kellie Evans: r,bmin,bmax,smin,smax
+            r, bmin, bmax, smin, smax = (int(f) for f in fields)
+            return cls(r, (smin, smax), (bmin, bmax), middle=True)
+        expected = "Rr,Cc,Mm,Smin..max,Bmin..max,Nn"
+        if len(fields) != 6:
+            raise ValueError(f"Larger than Life rule {text!r} has {len(fields)} comma-separated fields; "
+                             f"expected 6: {expected}")
+        values = {}
+        for field, key in zip(fields, "RCMSBN"):
+            if field[:1].upper() != key:
+                raise ValueError(f"Larger than Life rule {text!r}: field {field!r} should start with {key!r} "
+                                 f"({expected})")
+            body = field[1:]
+            if key in "SB":
+                interval = re.fullmatch(r"(\d+)\.\.(\d+)", body)
+                if interval is None:
+                    raise ValueError(f"Larger than Life rule {text!r}: {field!r} should be {key}min..max")
+                values[key] = (int(interval[1]), int(interval[2]))
+            elif key == "N":
+                values[key] = body.upper()
+            elif not body.isdigit():
+                raise ValueError(f"Larger than Life rule {text!r}: {field!r} should be {key} and a number")
+            else:
+                values[key] = int(body)
+        if values["M"] not in (0, 1):
+            raise ValueError(f"Larger than Life rule {text!r}: M{values['M']} must be M0 or M1")
+        if values["R"] < 1:
+            raise ValueError(f"Larger than Life rule {text!r}: range R{values['R']} must be 1 to {MAX_RANGE}")
+        return cls(values["R"], values["S"], values["B"], states=values["C"], middle=values["M"],
+                   neighbourhood=values["N"])
+
+    @property
+    def torus(self) -> tuple[int, int] | None:
+        """``(width, height)`` of the torus a ``:Tw,h`` suffix asked for, or None."""
+        return self._torus
+
+    @property
+    def widths(self) -> list[int]:
+        """For each row ``dy = -r..r`` of the neighbourhood, how many cells it reaches to each side."""
+        r = self.range
+        if self.neighbourhood == "M":
+            return [r] * (2 * r + 1)
+        if self.neighbourhood == "N":
+            return [r - abs(dy) for dy in range(-r, r + 1)]
+        return _disc_widths(r)
+
+    @property
+    def offsets(self) -> list[tuple[int, int]]:
+        """The cells counted, ``(dy, dx)`` in reading order (the centre only with ``M1``)."""
+        r = self.range
+        return [(dy, dx) for dy, w in zip(range(-r, r + 1), self.widths) for dx in range(-w, w + 1)
+                if (dy, dx) != (0, 0) or self.middle]
+
+    @property
+    def size(self) -> int:
+        """Neighbours of a cell, itself not counted."""
+        return sum(2 * w + 1 for w in self.widths) - 1
+
+    def kernel_form(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """The count kernel (ones on the counted cells) and the birth/survival lookup, with the states."""
+        r = self.range
+        kernel = np.zeros((2 * r + 1, 2 * r + 1), dtype=np.int64)
+        for dy, dx in self.offsets:
+            kernel[dy + r, dx + r] = 1
+        top = self.size + 1
+        counts = np.arange(top + 1)
+        lookup = np.stack([(self.birth[0] <= counts) & (counts <= self.birth[1]),
+                           (self.survival[0] <= counts) & (counts <= self.survival[1])])
+        return kernel, lookup, self.states
+
+    def seagull_rule(self) -> SeagullRule:
+        """A callable for ``seagull.Simulator(board).run(fn, iters=N)``: seagull's convolution with a larger kernel."""
+        return SeagullRule(self)
+
+    def counts(self, alive: np.ndarray) -> np.ndarray:
+        """Live cells counted around every cell of ``(..., H, W)`` boards (periodic), by row prefix sums.
+
+        Each row of the neighbourhood is a run of cells, so a count costs one
+        subtraction per row: ``2r + 1`` passes over the board whatever the shape.
+        """
+        r = self.range
+        a = np.asarray(alive).astype(np.int32)
+        h, w = a.shape[-2:]
+        padded = np.take(a, np.arange(-r, w + r) % w, axis=-1)
+        prefix = np.concatenate([np.zeros(a.shape[:-1] + (1,), np.int32), np.cumsum(padded, axis=-1)], axis=-1)
+        total = np.zeros(a.shape, dtype=np.int32)
+        for dy, width in zip(range(-r, r + 1), self.widths):
+            rows = prefix[..., r + width + 1: r + width + 1 + w] - prefix[..., r - width: r - width + w]
+            total += np.roll(rows, -dy, axis=-2)
+        return total if self.middle else total - a
+
+    def step(self, states: np.ndarray) -> np.ndarray:
+        """One step on ``(..., H, W)`` boards of states (periodic boundary).
+
+        Returns:
+            bool boards for 2 states, uint8 states otherwise.
+        """
+        alive = states == 1
+        c = self.counts(alive)
+        live_next = np.where(alive, (self.survival[0] <= c) & (c <= self.survival[1]),
+                             (self.birth[0] <= c) & (c <= self.birth[1]))
+        return _decay(states, live_next, self.states)
+
+    def step_torch(self, states: torch.Tensor) -> torch.Tensor:
+        """:meth:`step` in torch, on any device."""
+        return _kernel_step_torch(self, states)
+
+    def __str__(self) -> str:
+        text = (f"R{self.range},C{0 if self.states == 2 else self.states},M{int(self.middle)},"
+                f"S{self.survival[0]}..{self.survival[1]},B{self.birth[0]}..{self.birth[1]},N{self.neighbourhood}")
+        return text if self._torus is None else f"{text}:T{self._torus[0]},{self._torus[1]}"
+
+    def __repr__(self) -> str:
+        return f"LtLRule({str(self)!r})"
+
+    def _key(self) -> tuple:
+        return self.range, self.states, self.middle, self.survival, self.birth, self.neighbourhood
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, LtLRule):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    @property
+    def name(self) -> str | None:
+        """The registry name of this rule, or None."""
+        return _names(type(self)).get(self)
+
+
+@functools.cache
+def _names(family: type) -> dict:
+    return {family.parse(entry.rulestring): entry.name for entry in named_rules(kind=family.family)}
+
+
+def _parse(text, family: type | None):
+    """Read a rule of ``family`` (None: whichever family the spelling is)."""
+    if not isinstance(text, str):
+        raise TypeError(f"rulestring must be a str, got {type(text).__name__}")
+    s = text.strip()
+    if not s:
+        raise ValueError("empty rulestring")
+    entry = named_rule(s)
+    if entry is not None:
+        s = entry.rulestring
+    core, torus = split_topology(s, text)
+    is_ltl = (core[:1] in "Rr" and core[1:2].isdigit()) or re.fullmatch(r"\d+(,\d+){4}", core) is not None
+    is_generations = core.count("/") == 2 or re.fullmatch(r"[gG]\d+[bB].*", core) is not None
+    kind = LtLRule if is_ltl else GenerationsRule if is_generations else Rule
+    if family is not None and kind is not family:
+        raise ValueError(f"{text!r} is not a {family.family} rule")
+    rule = Rule._parse_notation(s, text) if kind is Rule else kind._from_core(core, text)
+    rule._torus = torus
+    return rule
+
+
+def parse_rule(text) -> Rule | GenerationsRule | LtLRule:
+    """Read any rule lifelab knows, in any of Golly's spellings, or a registry name.
+
+    Life-like rules (``B3/S23``, ``B2-a/S12``, ``MAP...``) give a
+    :class:`~lifelab.rules.Rule`; ``S/B/C`` and ``B../S../C`` spellings and
+    Catagolue's ``g3b2s`` a :class:`GenerationsRule`; ``R..,C..,M..,S..,B..,N..``
+    (or Kellie Evans' ``r,bmin,bmax,smin,smax``) an :class:`LtLRule`.
+    A rule object is returned as it is.
+
+    Raises:
+        TypeError: For a non-string.
+        ValueError: Naming the bad part.
+    """
+    if isinstance(text, (Rule, GenerationsRule, LtLRule)):
+        return text
+    return _parse(text, None)
+
+
+def rule_states(rule) -> int:
+    """Number of cell states of a rule of any family (2 for a :class:`~lifelab.rules.Rule`)."""
+    return getattr(rule, "states", 2)

@@ -1,0 +1,66 @@
+"""Regenerate the Golly fixtures in this folder (needs Golly's ``bgolly``: ``apt-get install golly``).
+
+    .venv/bin/python tests/golden/make_golden.py
+
+For each case, a seeded random board is written as ``<name>.start.rle`` with
+the rule and its torus in the header, bgolly runs it for the stated number of
+steps on that torus, and its output is kept as ``<name>.end.rle``.  The tests
+(``tests/test_families.py``) compare lifelab's simulation with these files
+cell for cell; they do not need Golly.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from lifelab.families import parse_rule, rule_states
+from lifelab.rle import load_rle, save_rle
+
+HERE = Path(__file__).parent
+
+#: name: (rule, bgolly algorithm, board side, steps, density of non-dead cells, seed)
+CASES = {
+    "hensel_b2-a_s12": ("B2-a/S12", "QuickLife", 24, 12, 0.3, 1),
+    "hensel_b34ek_s2-i3": ("B34ek/S2-i3", "QuickLife", 24, 12, 0.35, 2),
+    "brians_brain": ("/2/3", "Generations", 24, 20, 0.35, 3),
+    "star_wars": ("345/2/4", "Generations", 24, 20, 0.4, 4),
+    "generations_hensel": ("12/2-a/4", "Generations", 24, 16, 0.35, 5),
+    "generations_vn": ("2/12/5V", "Generations", 24, 16, 0.4, 6),
+    "ltl_r2_box": ("R2,C0,M1,S5..9,B6..8,NM", "Larger than Life", 32, 10, 0.4, 7),
+    "ltl_r2_diamond": ("R2,C0,M0,S3..5,B3..4,NN", "Larger than Life", 32, 10, 0.35, 8),
+    "ltl_r3_disc": ("R3,C0,M0,S8..14,B9..12,NC", "Larger than Life", 32, 10, 0.45, 9),
+    "ltl_r2_c3": ("R2,C3,M1,S5..9,B6..8,NM", "Larger than Life", 32, 10, 0.4, 10),
+    "bosco": ("R5,C0,M1,S34..58,B34..45,NM", "Larger than Life", 40, 10, 0.5, 11),
+}
+
+
+def main() -> None:
+    for name, (rulestring, algorithm, side, steps, density, seed) in CASES.items():
+        rule = parse_rule(f"{rulestring}:T{side},{side}")
+        states = rule_states(rule)
+        start = HERE / f"{name}.start.rle"
+        # Golly writes the bounding box of the non-dead cells, without its position: keep the first seed
+        # whose end state touches every edge of the torus, so the box is the whole board
+        for attempt in range(100):
+            rng = np.random.default_rng(seed + 1000 * attempt)
+            board = np.where(rng.random((side, side)) < density, rng.integers(1, states, (side, side)), 0)
+            save_rle(start, board.astype(np.uint8) if states > 2 else board.astype(bool), rule)
+            with tempfile.TemporaryDirectory() as folder:
+                out = Path(folder) / "end.rle"
+                subprocess.run(["bgolly", "-a", algorithm, "-m", str(steps), "-o", str(out), str(start)],
+                               check=True, capture_output=True)
+                end, written = load_rle(out)
+            if end.shape == (side, side):
+                break
+        else:
+            raise SystemExit(f"{name}: no seed left a board that fills the torus; raise the density")
+        save_rle(HERE / f"{name}.end.rle", end, written)
+        print(f"{name:22s} {written:40s} {steps} steps, {int((end > 0).sum())} non-dead cells at the end")
+
+
+if __name__ == "__main__":
+    main()
