@@ -2,10 +2,16 @@
 
     .venv/bin/python bench/simulate.py [--boards 256] [--size 64] [--steps 100]
 
-seagull runs one board at a time (its Simulator with its own B/S rule; it has
-no batch mode), so it is timed on a subset of the boards and reported per
-cell; lifelab runs the whole batch.  Each figure is the best of --repeat runs
-after one warm-up.  With CUDA present the torch engine is timed too.
+One row per rule family and engine: 2-state 3x3 rules (B/S, von Neumann,
+MAP, Hensel isotropic) run bit-packed; Generations rules by a table lookup
+on the live cells' patterns; Larger-than-Life rules by row prefix sums.
+seagull runs one board at a time (it has no batch mode), so it is timed on a
+subset of the boards and reported per cell: its own ``life_rule`` for Moore
+B/S rules, and its ``Simulator`` running lifelab's kernel form
+(``rule.seagull_rule()``: its convolution, with the family's kernel) for the
+others.  lifelab runs the whole batch.  Each figure is the best of
+--repeat runs after one warm-up.  With CUDA present the torch engine is
+timed too.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ import numpy as np
 import seagull as sg
 from seagull.rules import life_rule
 
-from lifelab import Rule, random_boards, simulate
+from lifelab import Rule, random_boards, run_seagull, simulate
+from lifelab.families import parse_rule, rule_states
 
 
 def best_time(fn, repeat: int) -> float:
@@ -53,28 +60,33 @@ def main() -> None:
     boards = random_boards(args.boards, (args.size, args.size), seed=0)
     cells = args.boards * args.size * args.size * args.steps
     sg_cells = args.seagull_boards * args.size * args.size * args.steps
-    rules = ["B3/S23", "B36/S23", "B2/S013V", "random MAP"]
-    print(f"{args.boards} boards of {args.size}x{args.size}, {args.steps} steps "
-          f"(seagull: {args.seagull_boards} boards, Moore rules only)")
-    header = f"{'rule':<12} {'seagull':>10} {'lifelab':>10} {'ratio':>8} {'torch cpu':>10}"
+    rules = {"B3/S23": "bit-packed", "B36/S23": "bit-packed", "B2/S013V": "bit-packed", "random MAP": "bit-packed",
+             "B2-a/S12": "bit-packed", "/2/3": "numpy lookup", "345/2/4": "numpy lookup",
+             "R2,C0,M1,S5..9,B6..8,NM": "numpy row sums", "R3,C0,M0,S8..14,B9..12,NC": "numpy row sums",
+             "R5,C0,M1,S34..58,B34..45,NM": "numpy row sums"}
+    print(f"{args.boards} boards of {args.size}x{args.size}, {args.steps} steps (seagull: {args.seagull_boards} "
+          "boards; its own life_rule for Moore B/S rules, its Simulator running lifelab's kernel form otherwise)")
+    header = f"{'rule':<30} {'engine':<15} {'seagull':>10} {'lifelab':>10} {'ratio':>8} {'torch cpu':>10}"
     if torch.cuda.is_available():
         header += f" {'torch cuda':>11}"
     print(header + "   (cell updates per second)")
-    for name in rules:
-        rule = Rule.from_table(np.random.default_rng(0).random(512) < 0.5) if name == "random MAP" else Rule.parse(name)
-        ours = cells / best_time(lambda: simulate(rule, boards, args.steps), args.repeat)
-        torch_cpu = cells / best_time(lambda: simulate(rule, boards, args.steps, device="cpu"), 1)
+    for name, engine in rules.items():
+        rule = Rule.from_table(np.random.default_rng(0).random(512) < 0.5) if name == "random MAP" else parse_rule(name)
+        start = boards if rule_states(rule) == 2 else boards.astype(np.uint8)
+        ours = cells / best_time(lambda: simulate(rule, start, args.steps), args.repeat)
+        torch_cpu = cells / best_time(lambda: simulate(rule, start, args.steps, device="cpu"), 1)
         if name in ("B3/S23", "B36/S23"):
             theirs = sg_cells / best_time(lambda: seagull_run(name, boards[: args.seagull_boards], args.steps), 1)
-            row = f"{name:<12} {theirs:10.3g} {ours:10.3g} {ours / theirs:7.0f}x {torch_cpu:10.3g}"
         else:
-            row = f"{name:<12} {'-':>10} {ours:10.3g} {'-':>8} {torch_cpu:10.3g}"
+            theirs = sg_cells / best_time(lambda: [run_seagull(rule, b, args.steps)
+                                                   for b in start[: args.seagull_boards]], 1)
+        row = f"{name:<30} {engine:<15} {theirs:10.3g} {ours:10.3g} {ours / theirs:7.0f}x {torch_cpu:10.3g}"
         if torch.cuda.is_available():
             def on_cuda():
-                simulate(rule, boards, args.steps, device="cuda")
+                simulate(rule, start, args.steps, device="cuda")
                 torch.cuda.synchronize()
             row += f" {cells / best_time(on_cuda, args.repeat):11.3g}"
-        print(row)
+        print(row, flush=True)
 
 
 if __name__ == "__main__":

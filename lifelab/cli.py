@@ -23,6 +23,7 @@ import numpy as np
 
 from lifelab.data import load_trajectories
 from lifelab.evidence import FAMILY_NAMES
+from lifelab.families import LTL_NEIGHBOURHOODS, GenerationsRule, LtLRule, parse_rule, rule_states
 from lifelab.learners import learner_names
 from lifelab.loop import MODES, learn_rule
 from lifelab.models import REGISTRY, model_spec
@@ -32,15 +33,31 @@ from lifelab.symmetry import GROUPS
 from lifelab.utils import get_device
 
 
-def _describe(rule: Rule) -> list[str]:
+def _describe(rule) -> list[str]:
     lines = [f"rule          {rule}" + (f"  ({rule.name})" if rule.name and rule.name != str(rule) else "")]
-    try:
-        lines.append(f"neighbourhood {rule.neighbourhood}")
-        lines.append(f"birth         {list(rule.birth)}")
-        lines.append(f"survival      {list(rule.survival)}")
-    except NotTotalisticError:
-        lines.append("neighbourhood none (not outer-totalistic)")
-    lines.append(f"MAP           {rule.to_map()}")
+    if isinstance(rule, LtLRule):
+        lines += [f"family        Larger than Life, range {rule.range}, {rule.states} states",
+                  f"neighbourhood {LTL_NEIGHBOURHOODS[rule.neighbourhood]}: {rule.size} cells"
+                  + (" and the cell itself" if rule.middle else ""),
+                  f"birth         live count {rule.birth[0]}..{rule.birth[1]}",
+                  f"survival      live count {rule.survival[0]}..{rule.survival[1]}"]
+    else:
+        two_state = rule.rule if isinstance(rule, GenerationsRule) else rule
+        if isinstance(rule, GenerationsRule):
+            lines.append(f"family        Generations, {rule.states} states (2..{rule.states - 1} dying)")
+        try:
+            lines.append(f"neighbourhood {two_state.neighbourhood}")
+            lines.append(f"birth         {list(two_state.birth)}")
+            lines.append(f"survival      {list(two_state.survival)}")
+        except NotTotalisticError:
+            lines.append("neighbourhood none (not outer-totalistic)")
+            try:
+                lines.append(f"isotropic     {two_state.to_hensel()}")
+            except NotTotalisticError:
+                pass
+        lines.append(f"MAP           {two_state.to_map()}")
+    if rule.torus is not None:
+        lines.append(f"torus         {rule.torus[0]} wide, {rule.torus[1]} high")
     return lines
 
 
@@ -55,21 +72,25 @@ def _period(trajectory: np.ndarray, max_period: int) -> int | None:
 
 def cmd_simulate(args) -> int:
     """Simulate a rule on random boards and print a summary."""
-    rule = Rule.parse(args.rule)
-    boards = random_boards(args.boards, (args.size, args.size), density=args.density, seed=args.seed)
+    rule = parse_rule(args.rule)
+    width, height = rule.torus if rule.torus is not None and args.size is None else (args.size or 64,) * 2
+    states = rule_states(rule)
+    rng = np.random.default_rng(args.seed)
+    alive = random_boards(args.boards, (height, width), density=args.density, seed=rng)
+    boards = alive if states == 2 else alive.astype(np.uint8)
     start = time.perf_counter()
     traj = simulate(rule, boards, args.steps, device=args.device)
     elapsed = time.perf_counter() - start
-    population = traj.sum(axis=(2, 3))
+    population = (traj == 1).sum(axis=(2, 3))
     periods = [_period(t, 8) for t in traj]
     for line in _describe(rule):
         print(line)
-    print(f"boards        {args.boards} x {args.size}x{args.size}, density {args.density}, seed {args.seed}")
+    print(f"boards        {args.boards} x {width}x{height}, density {args.density}, seed {args.seed}")
     print(f"steps         {args.steps}")
     print(f"population    start {population[:, 0].mean():.1f}, end {population[:, -1].mean():.1f} (mean per board)")
     print(f"died out      {np.mean(population[:, -1] == 0):.0%} of boards")
     print(f"settled       {np.mean([p is not None for p in periods]):.0%} of boards in a cycle of period <= 8")
-    cells = args.boards * args.size * args.size * args.steps
+    cells = args.boards * width * height * args.steps
     print(f"speed         {cells / max(elapsed, 1e-9):.3g} cell updates/s ({elapsed:.3f} s)")
     return 0
 
@@ -89,7 +110,7 @@ def cmd_rules(args) -> int:
 
 def cmd_show(args) -> int:
     """Print every notation of one rule."""
-    for line in _describe(Rule.parse(args.rule)):
+    for line in _describe(parse_rule(args.rule)):
         print(line)
     return 0
 
@@ -129,14 +150,19 @@ def cmd_learn(args) -> int:
         print(f"data          {args.data}: {source.shape[0]} trajectories of {source.shape[1] - 1} steps, "
               f"{source.shape[2]}x{source.shape[3]}; the verdict weighs all of them")
     else:
-        source = Rule.parse(args.rule)
+        source = parse_rule(args.rule)
+        if not isinstance(source, Rule):
+            raise ValueError(f"{source} is a {source.family} rule; lifelab learns 2-state 3x3 rules so far "
+                             "(lifelab simulate and lifelab show run it)")
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
+    shape = (source.torus[1], source.torus[0]) if isinstance(source, Rule) and source.torus is not None \
+        and args.size is None else (args.size or 32,) * 2
     spec = model_spec(args.model)
     group = (args.group or spec.default_group) if spec.network else "-"
     print(f"model         {args.model}, group {group}, {args.mode} collection, seed {args.seed}, device {device}, "
           f"noise {args.noise}")
     report = learn_rule(source, model=args.model, group=args.group, max_rounds=args.max_rounds, seed=args.seed,
-                        mode=args.mode, shape=(args.size, args.size), steps=args.steps, density=args.density,
+                        mode=args.mode, shape=shape, steps=args.steps, density=args.density,
                         family=args.family, noise=args.noise, confidence=args.confidence, device=device,
                         progress=sys.stderr.isatty(), on_round=_print_round)
     verdict = report.verdict
@@ -185,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")
     p.add_argument("--max-rounds", type=_positive, default=10, help="most rounds (default 10)")
-    p.add_argument("--size", type=_positive, default=32, help="board side of collected trajectories (default 32)")
+    p.add_argument("--size", type=_positive, default=None,
+                   help="board side of collected trajectories (default: the rule's :Tw,h torus, else 32)")
     p.add_argument("--steps", type=_positive, default=16, help="steps per collected trajectory (default 16)")
     p.add_argument("--density", type=float, default=0.5, help="initial density of random boards (default 0.5)")
     p.add_argument("--family", default=None, choices=[*FAMILY_NAMES, "auto", "data"],
@@ -201,7 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("simulate", help="simulate a rule on random boards and print a summary")
     p.add_argument("rule", help="rulestring (B3/S23, B2/S013V, MAP...) or name (HighLife)")
     p.add_argument("--boards", type=_positive, default=256, help="number of boards (default 256)")
-    p.add_argument("--size", type=_positive, default=64, help="board side (default 64)")
+    p.add_argument("--size", type=_positive, default=None,
+                   help="board side (default: the rule's :Tw,h torus, else 64)")
     p.add_argument("--steps", type=int, default=100, help="steps (default 100)")
     p.add_argument("--density", type=float, default=0.5, help="initial live-cell density (default 0.5)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")

@@ -148,7 +148,7 @@ def test_simulate_rejects_bad_input(boards, steps, error, message):
 def test_simulate_rejects_bad_rules():
     with pytest.raises(ValueError, match="birth digit 9"):
         simulate("B9/S23", np.zeros((1, 4, 4)), 1)
-    with pytest.raises(TypeError, match="Rule or a rulestring"):
+    with pytest.raises(TypeError, match="rulestring must be a str"):
         simulate(23, np.zeros((1, 4, 4)), 1)
 
 
