@@ -4,7 +4,8 @@
 
 One row per rule family and engine: 2-state 3x3 rules (B/S, von Neumann,
 MAP, Hensel isotropic) run bit-packed; Generations rules by a table lookup
-on the live cells' patterns; Larger-than-Life rules by row prefix sums.
+on the live cells' patterns; Larger-than-Life rules by summed-area tables
+(box) or row prefix sums (diamond, disc).
 seagull runs one board at a time (it has no batch mode), so it is timed on a
 subset of the boards and reported per cell: its own ``life_rule`` for Moore
 B/S rules, and its ``Simulator`` running lifelab's kernel form
@@ -62,8 +63,8 @@ def main() -> None:
     sg_cells = args.seagull_boards * args.size * args.size * args.steps
     rules = {"B3/S23": "bit-packed", "B36/S23": "bit-packed", "B2/S013V": "bit-packed", "random MAP": "bit-packed",
              "B2-a/S12": "bit-packed", "/2/3": "numpy lookup", "345/2/4": "numpy lookup",
-             "R2,C0,M1,S5..9,B6..8,NM": "numpy row sums", "R3,C0,M0,S8..14,B9..12,NC": "numpy row sums",
-             "R5,C0,M1,S34..58,B34..45,NM": "numpy row sums"}
+             "R2,C0,M1,S5..9,B6..8,NM": "summed areas", "R3,C0,M0,S8..14,B9..12,NC": "numpy row sums",
+             "R5,C0,M1,S34..58,B34..45,NM": "summed areas"}
     print(f"{args.boards} boards of {args.size}x{args.size}, {args.steps} steps (seagull: {args.seagull_boards} "
           "boards; its own life_rule for Moore B/S rules, its Simulator running lifelab's kernel form otherwise)")
     header = f"{'rule':<30} {'engine':<15} {'seagull':>10} {'lifelab':>10} {'ratio':>8} {'torch cpu':>10}"

@@ -42,24 +42,31 @@ __all__ = [
     "plot_snapshot_grid",
     "plot_symmetry_evidence",
     "plot_training_curves",
+    "state_cmap",
 ]
 
-BOARD_CMAP = ListedColormap(["#ffffff", "#1f1f3a"])
 DIFF_CMAP = ListedColormap(["#ffffff", "#1f1f3a", "#d62728", "#1f77b4"])
+
+
+def _states(arr: np.ndarray) -> np.ndarray:
+    """0/1 boards as bool, boards of more states as uint8."""
+    if arr.dtype == bool or arr.max(initial=0) <= 1:
+        return arr.astype(bool)
+    return arr.astype(np.uint8)
 
 
 def _board(board) -> np.ndarray:
     arr = np.asarray(board)
     if arr.ndim != 2:
         raise ValueError(f"a board is 2-D (height, width), got shape {arr.shape}")
-    return arr.astype(bool)
+    return _states(arr)
 
 
 def _trajectory(trajectory) -> np.ndarray:
     arr = np.asarray(trajectory)
     if arr.ndim != 3:
         raise ValueError(f"a trajectory is 3-D (steps + 1, height, width), got shape {arr.shape}")
-    return arr.astype(bool)
+    return _states(arr)
 
 
 def _new_ax(ax, figsize=(3, 3)):
@@ -69,19 +76,29 @@ def _new_ax(ax, figsize=(3, 3)):
     return ax.figure, ax
 
 
-def plot_board(board, ax=None, title: str | None = None):
-    """Draw one board: live cells dark, dead cells white.
+def state_cmap(states: int) -> ListedColormap:
+    """Colours of cell states: dead white, live dark, dying states from red to pale yellow."""
+    dying = [plt.cm.YlOrRd(x) for x in np.linspace(0.75, 0.15, max(states - 2, 0))]
+    return ListedColormap(["#ffffff", "#1f1f3a", *dying])
+
+
+def plot_board(board, ax=None, title: str | None = None, states: int | None = None):
+    """Draw one board: live cells dark, dead cells white, dying states (multi-state rules) red to yellow.
 
     Args:
-        board: ``(height, width)`` 0/1 array.
+        board: ``(height, width)`` array of cell states (0/1 for 2-state rules).
         ax: Axes to draw on; a new figure if None.
         title: Optional axes title.
+        states: Number of states, so frames of one trajectory share colours
+            (default: what the board shows).
 
     Returns:
         The figure.
     """
     fig, ax = _new_ax(ax)
-    ax.imshow(_board(board), cmap=BOARD_CMAP, vmin=0, vmax=1, interpolation="nearest")
+    arr = _board(board)
+    n = states or max(2, int(arr.max(initial=0)) + 1)
+    ax.imshow(arr, cmap=state_cmap(n), vmin=0, vmax=n - 1, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
@@ -106,17 +123,18 @@ def plot_snapshot_grid(trajectories: Mapping[str, np.ndarray], times: Sequence[i
     fig, axes = plt.subplots(rows, cols, figsize=(cell_inches * cols + 1.2, cell_inches * rows), squeeze=False)
     for r, (label, traj) in enumerate(trajectories.items()):
         traj = _trajectory(traj)
+        states = max(2, int(traj.max(initial=0)) + 1)
         for c, t in enumerate(times):
             if not 0 <= t < len(traj):
                 raise ValueError(f"time {t} is outside the trajectory of {label!r} (0-{len(traj) - 1})")
-            plot_board(traj[t], ax=axes[r, c], title=f"t={t}" if r == 0 else None)
+            plot_board(traj[t], ax=axes[r, c], title=f"t={t}" if r == 0 else None, states=states)
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     fig.tight_layout()
     return fig
 
 
 def plot_difference(a, b, ax=None, labels: tuple[str, str] = ("a", "b"), title: str | None = None):
-    """Overlay two boards: cells alive in both, only in ``a`` (red), only in ``b`` (blue).
+    """Overlay two boards: cells alive (state 1) in both, only in ``a`` (red), only in ``b`` (blue).
 
     Args:
         a, b: ``(height, width)`` boards of the same shape.
@@ -127,7 +145,7 @@ def plot_difference(a, b, ax=None, labels: tuple[str, str] = ("a", "b"), title: 
     Returns:
         The figure.
     """
-    a, b = _board(a), _board(b)
+    a, b = _board(a) == 1, _board(b) == 1
     if a.shape != b.shape:
         raise ValueError(f"boards differ in shape: {a.shape} vs {b.shape}")
     fig, ax = _new_ax(ax)
@@ -185,7 +203,7 @@ def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | 
     """Write a trajectory (or several side by side) as an animated GIF, atomically.
 
     Args:
-        trajectory: ``(steps + 1, height, width)`` 0/1 array, or a mapping
+        trajectory: ``(steps + 1, height, width)`` array of states, or a mapping
             ``{label: trajectory}`` of equally long trajectories shown side by
             side (e.g. a network's rollout next to the true rule).
         path: Output file (``.gif``); its folder is created if missing.
@@ -206,7 +224,8 @@ def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | 
     fig, axes = plt.subplots(1, len(panels), figsize=(3 * len(panels), 3.2), squeeze=False)
     images = []
     for ax, (label, traj) in zip(axes[0], panels.items()):
-        images.append(ax.imshow(traj[0], cmap=BOARD_CMAP, vmin=0, vmax=1, interpolation="nearest"))
+        states = max(2, int(traj.max(initial=0)) + 1)
+        images.append(ax.imshow(traj[0], cmap=state_cmap(states), vmin=0, vmax=states - 1, interpolation="nearest"))
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_xlabel(label, fontsize=9)

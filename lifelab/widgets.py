@@ -71,6 +71,7 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
     if not trajectories:
         raise ValueError("no trajectories to show")
     arrays = {label: np.asarray(traj) for label, traj in trajectories.items()}
+    states = {label: max(2, int(traj.max(initial=0)) + 1) for label, traj in arrays.items()}
     lengths = {len(a) for a in arrays.values()}
     if len(lengths) != 1:
         raise ValueError(f"trajectories must have the same length, got {sorted(lengths)}")
@@ -82,7 +83,7 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
         fig = Figure(figsize=(cell_inches * columns, cell_inches * rows))
         axes = fig.subplots(rows, columns, squeeze=False)
         for ax, (label, traj) in zip(axes.flat, arrays.items()):
-            plot_board(traj[t], ax=ax, title=f"{label}  t={t}  live={int(traj[t].sum())}")
+            plot_board(traj[t], ax=ax, title=f"{label}  t={t}  live={int((traj[t] == 1).sum())}", states=states[label])
         for ax in axes.flat[len(arrays):]:
             ax.axis("off")
         fig.tight_layout()
