@@ -18,6 +18,7 @@ import statistics
 from dataclasses import dataclass, field
 
 import torch
+from torch import nn
 from tqdm.auto import tqdm
 
 from lifelab.checkpoint import checkpoint_path

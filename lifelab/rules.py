@@ -275,16 +275,16 @@ class Rule:
         if neighbourhood not in NEIGHBOURHOODS:
             raise ValueError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(NEIGHBOURHOODS)}")
         top = int(NEIGHBOURHOODS[neighbourhood].sum())
-        for part, counts in (("birth", birth), ("survival", survival)):
-            counts = list(counts)
-            for c in counts:
+        birth, survival = list(birth), list(survival)  # iterables are read once
+        for part, given in (("birth", birth), ("survival", survival)):
+            for c in given:
                 if isinstance(c, bool) or not isinstance(c, (int, np.integer)):
                     raise TypeError(f"{part} counts must be integers, got {c!r}")
                 if not 0 <= c <= top:
                     raise ValueError(
                         f"{part} digit {c} is out of range 0-{top} for a {_FAMILY_NAME[neighbourhood]} rule"
                     )
-        return cls(_table_from_bs(list(birth), list(survival), neighbourhood))
+        return cls(_table_from_bs(birth, survival, neighbourhood))
 
     @classmethod
     def parse(cls, text: str) -> Rule:

@@ -38,7 +38,6 @@
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 
 import lifelab
 from lifelab import Rule, random_boards, simulate

@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import lifelab
-from lifelab import Rule, random_boards, run_seagull, simulate
+from lifelab import random_boards, run_seagull, simulate
 from lifelab.families import parse_rule, rule_states
 from lifelab.hensel import hensel_classes, letters_for
 from lifelab.patterns import patterns

@@ -50,10 +50,6 @@ from e2cnn import gspaces  # noqa: E402  (after the compatibility fix above)
 from e2cnn import nn as enn  # noqa: E402
 
 
-from e2cnn import gspaces  # noqa: E402  (after the compatibility fix above)
-from e2cnn import nn as enn  # noqa: E402
-
-
 def _lattice_rings(kernel_size: int) -> list[float]:
     half = kernel_size // 2
     return sorted({math.hypot(i, j) for i in range(half + 1) for j in range(half + 1)
