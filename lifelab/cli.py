@@ -151,11 +151,11 @@ def cmd_learn(args) -> int:
               f"{source.shape[2]}x{source.shape[3]}; the verdict weighs all of them")
     else:
         source = parse_rule(args.rule)
-        if not isinstance(source, Rule):
-            raise ValueError(f"{source} is a {source.family} rule; lifelab learns 2-state 3x3 rules so far "
-                             "(lifelab simulate and lifelab show run it)")
+        if isinstance(source, LtLRule):
+            raise ValueError(f"{source} is a Larger than Life rule; lifelab learns 2-state 3x3 and Generations rules "
+                             "so far (lifelab simulate and lifelab show run it)")
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
-    shape = (source.torus[1], source.torus[0]) if isinstance(source, Rule) and source.torus is not None \
+    shape = (source.torus[1], source.torus[0]) if args.data is None and source.torus is not None \
         and args.size is None else (args.size or 32,) * 2
     spec = model_spec(args.model)
     group = (args.group or spec.default_group) if spec.network else "-"

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from lifelab.families import GenerationsRule, LtLRule, parse_rule, rule_states
 from lifelab.patterns import CENTRE, N_PATTERNS, counts, pattern_index
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import random_boards, simulate
@@ -39,6 +40,7 @@ __all__ = [
     "load_or_generate",
     "load_trajectories",
     "save_trajectories",
+    "trajectory_states",
     "trajectory_weights",
     "validate_trajectories",
 ]
@@ -47,25 +49,28 @@ FORMAT_VERSION = 1
 WEIGHTINGS = ("uniform", "linear", "geometric")
 
 
-def validate_trajectories(trajectories, name: str = "trajectories") -> np.ndarray:
-    """Check an array of trajectories and return it as bool.
+def validate_trajectories(trajectories, name: str = "trajectories", states: int | None = 2) -> np.ndarray:
+    """Check an array of trajectories of cell states.
 
     Args:
-        trajectories: ``(n, T + 1, H, W)`` array of 0/1 (or bool); a single
+        trajectories: ``(n, T + 1, H, W)`` array of cell states; a single
             ``(T + 1, H, W)`` trajectory is a batch of one.
         name: What to call the array in error messages (e.g. a file name).
+        states: Number of cell states: 2 (0/1 or bool, the default), more
+            (Generations or Larger-than-Life data, 0 to ``states - 1``), or
+            None to take what the data hold (0/1 is 2 states, else 0-255).
 
     Returns:
-        ``(n, T + 1, H, W)`` bool array.
+        ``(n, T + 1, H, W)``: bool for 2 states, uint8 otherwise.
 
     Raises:
         TypeError: For non-numeric data.
         ValueError: For a wrong number of dimensions, fewer than 2 boards per
-            trajectory, or values other than 0 and 1.
+            trajectory, or values outside the states.
     """
     arr = np.asarray(trajectories)
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a 0/1 array, got dtype {arr.dtype}")
+        raise TypeError(f"{name} must be an array of cell states, got dtype {arr.dtype}")
     if arr.ndim == 3:
         arr = arr[None]
     if arr.ndim != 4:
@@ -76,12 +81,21 @@ def validate_trajectories(trajectories, name: str = "trajectories") -> np.ndarra
         raise ValueError(f"{name} need at least 2 boards per trajectory (one transition), got {arr.shape[1]}")
     if min(arr.shape[2:]) < 1:
         raise ValueError(f"{name} boards must be at least 1x1, got {arr.shape[2:]}")
-    if arr.dtype != bool:
-        bad = ~np.isin(arr, (0, 1))
-        if bad.any():
-            raise ValueError(f"{name} must be binary (0/1), found value {arr[bad].ravel()[0]!r}")
-        arr = arr.astype(bool)
-    return arr
+    if arr.dtype == bool:
+        return arr if states in (2, None) else arr.astype(np.uint8)
+    if states is None:
+        states = 2 if np.isin(arr, (0, 1)).all() else 256
+    bad = (arr < 0) | (arr >= states) | (arr != np.round(arr))
+    if bad.any():
+        need = "binary (0/1)" if states == 2 else f"states 0-{states - 1}"
+        raise ValueError(f"{name} must be {need}, found value {arr[bad].ravel()[0]!r}")
+    return arr.astype(bool) if states == 2 else arr.astype(np.uint8)
+
+
+def trajectory_states(trajectories) -> int:
+    """The number of states trajectories show: 2 for bool data, else one more than the largest state (at least 2)."""
+    arr = np.asarray(trajectories)
+    return 2 if arr.dtype == bool else max(2, int(arr.max(initial=0)) + 1)
 
 
 # ---------------------------------------------------------------------------
@@ -140,10 +154,11 @@ def save_trajectories(path, trajectories, metadata: dict | None = None, overwrit
         FileExistsError: If ``path`` holds a different dataset and not ``overwrite``.
     """
     path = Path(path)
-    traj = validate_trajectories(trajectories)
+    traj = validate_trajectories(trajectories, states=None)
     meta = dict(metadata or {})
     meta.update(format=FORMAT_VERSION, lifelab=lifelab_version(), array_shape=list(traj.shape))
-    packed = np.packbits(traj, axis=-1)
+    arrays = ({"boards": np.packbits(traj, axis=-1)} if traj.dtype == bool
+              else {"states": traj})  # multi-state data are stored as they are (compressed)
     if path.exists() and not overwrite:
         try:
             old, old_meta = load_trajectories(path)
@@ -154,7 +169,7 @@ def save_trajectories(path, trajectories, metadata: dict | None = None, overwrit
             raise FileExistsError(f"{path} already holds a different dataset; pass overwrite=True to replace it")
         return path
     with atomic_path(path) as tmp:
-        np.savez_compressed(tmp, boards=packed, metadata=np.array(json.dumps(meta, sort_keys=True)))
+        np.savez_compressed(tmp, metadata=np.array(json.dumps(meta, sort_keys=True)), **arrays)
     return path
 
 
@@ -167,14 +182,16 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
     """Read trajectories written by :func:`save_trajectories`, or a plain ``.npz``.
 
     A plain file (for data from outside lifelab) holds one array
-    ``trajectories`` of shape ``(n, T + 1, H, W)`` with 0/1 values.
+    ``trajectories`` of shape ``(n, T + 1, H, W)`` of cell states: 0/1 for
+    2-state rules, 0 to 255 for multi-state ones (Generations, Larger than Life).
 
     Args:
         path: The ``.npz`` file.
         expect: Metadata the file must match (e.g. ``{"rule": "B3/S23"}``).
 
     Returns:
-        ``(trajectories, metadata)``: the ``(n, T + 1, H, W)`` bool array and the stored metadata.
+        ``(trajectories, metadata)``: the ``(n, T + 1, H, W)`` array (bool for 2
+        states, uint8 otherwise) and the stored metadata.
 
     Raises:
         FileNotFoundError: If the file does not exist.
@@ -197,7 +214,16 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
             arrays = {key: npz[key] for key in npz.files}
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ValueError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
-    if "boards" in arrays and "metadata" in arrays:
+    if "states" in arrays and "metadata" in arrays:
+        try:
+            meta = json.loads(str(arrays["metadata"]))
+        except ValueError as exc:
+            raise ValueError(f"{path}: unreadable metadata ({exc})") from None
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"{path}: written in trajectory format {meta.get('format')!r}; this lifelab reads format "
+                             f"{FORMAT_VERSION} (regenerate the file)")
+        traj = validate_trajectories(arrays["states"], name=str(path), states=None)
+    elif "boards" in arrays and "metadata" in arrays:
         try:
             meta = json.loads(str(arrays["metadata"]))
             shape = tuple(int(s) for s in meta["array_shape"])
@@ -214,7 +240,7 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
         traj = validate_trajectories(traj, name=str(path))
     elif "trajectories" in arrays:
         meta = {}
-        traj = validate_trajectories(arrays["trajectories"], name=str(path))
+        traj = validate_trajectories(arrays["trajectories"], name=str(path), states=None)
     else:
         raise ValueError(f"{path}: expected arrays 'boards' and 'metadata' (lifelab) or 'trajectories', "
                          f"found {sorted(arrays)}")
@@ -354,7 +380,7 @@ class TrajectoryDataset(Dataset):
 
     def __init__(self, trajectories, visible: int = 1, order: Sequence[int] | None = None,
                  weighting: str = "linear", ratio: float = 2.0, skip: int = 0,
-                 max_transitions: int | None = None, one_hot: bool = True):
+                 max_transitions: int | None = None, one_hot: bool = True, states: int | None = None):
         """Build the dataset.
 
         Args:
@@ -367,9 +393,12 @@ class TrajectoryDataset(Dataset):
             skip: Steps to skip at the start of each trajectory (transients).
             max_transitions: Cap on transitions used per trajectory (the
                 first ones after ``skip``); None for all.
-            one_hot: Inputs as one-hot ``(2, H, W)`` float, else ``(H, W)`` long.
+            one_hot: Inputs as one-hot ``(states, H, W)`` float, else ``(H, W)`` long.
+            states: Number of cell states (default: what the data show, 2 for 0/1 data).
         """
-        self._traj = torch.from_numpy(validate_trajectories(trajectories))
+        array = validate_trajectories(trajectories, states=states)
+        self.states = states if states is not None else trajectory_states(array)
+        self._traj = torch.from_numpy(array)
         n, length = self._traj.shape[:2]
         self.order = list(range(n)) if order is None else [int(i) for i in order]
         if len(set(self.order)) != len(self.order) or any(not 0 <= i < n for i in self.order):
@@ -425,7 +454,7 @@ class TrajectoryDataset(Dataset):
         return position, self.order[position], self.skip + t
 
     def _encode(self, board: torch.Tensor) -> torch.Tensor:
-        return one_hot(board) if self.one_hot else board.long()
+        return one_hot(board, self.states) if self.one_hot else board.long()
 
     def __getitem__(self, index: int):
         position, traj, t = self._locate(int(index))
@@ -445,7 +474,7 @@ class TrajectoryDataset(Dataset):
         x = self._traj[idx, span].flatten(0, 1)
         y = self._traj[idx, span.start + 1: span.stop + 1].flatten(0, 1).long()
         w = torch.from_numpy(self.weights()).float().repeat_interleave(self.transitions_per_trajectory)
-        x = one_hot(x) if self.one_hot else x.long()
+        x = one_hot(x, self.states) if self.one_hot else x.long()
         return x.to(device), y.to(device), w.to(device)
 
     def split(self, val_fraction: float = 0.2, seed: int = 0) -> tuple[TrajectoryDataset, TrajectoryDataset]:
@@ -509,8 +538,9 @@ class DataSupplyAgent:
         """Start with one visible trajectory.
 
         Args:
-            source: The oracle (a Rule, rulestring or name), or an external
-                ``(n, T + 1, H, W)`` 0/1 array of trajectories.
+            source: The oracle (a rule of any family, a rulestring or a name), or
+                an external ``(n, T + 1, H, W)`` array of trajectories (0/1, or
+                the states of a multi-state rule).
             shape: Board size of collected trajectories (oracle only).
             steps: Steps per collected trajectory (oracle only).
             density: Initial density of collected trajectories (oracle only).
@@ -524,15 +554,17 @@ class DataSupplyAgent:
         self.collected_seeds: list[int | None] = []
         self._pool: list[np.ndarray] = []
         self.visible = 0
-        if isinstance(source, (Rule, str)):
-            self.rule: Rule | None = as_rule(source)
+        if isinstance(source, (Rule, GenerationsRule, LtLRule, str)):
+            self.rule = parse_rule(source)
+            self.states = rule_states(self.rule)
             check_int("steps", steps, 1)
             random_boards(0, shape, density)  # validates shape and density
             self.shape, self.steps, self.density = tuple(int(s) for s in shape), int(steps), float(density)
             self.collect()
         else:
             self.rule = None
-            traj = validate_trajectories(source, name="external trajectories")
+            traj = validate_trajectories(source, name="external trajectories", states=None)
+            self.states = trajectory_states(traj)
             self.shape, self.steps, self.density = traj.shape[2:], traj.shape[1] - 1, None
             self.add(traj)
         self.reveal()
@@ -575,7 +607,7 @@ class DataSupplyAgent:
 
     def add(self, trajectories) -> None:
         """Append trajectories from outside (validated: binary, same shape as the rest); not visible yet."""
-        traj = validate_trajectories(trajectories, name="external trajectories")
+        traj = validate_trajectories(trajectories, name="external trajectories", states=self.states)
         if self._pool and traj.shape[1:] != self._pool[0].shape:
             raise ValueError(f"external trajectories have shape {traj.shape[1:]}, "
                              f"the agent holds {self._pool[0].shape}")
@@ -630,4 +662,4 @@ class DataSupplyAgent:
         Keyword arguments (``skip``, ``max_transitions``, ``one_hot``) go to the dataset.
         """
         return TrajectoryDataset(self.visible_trajectories, visible=self.visible, weighting=self.weighting,
-                                 ratio=self.ratio, **kwargs)
+                                 ratio=self.ratio, states=self.states, **kwargs)

@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from lifelab.data import validate_trajectories
+from lifelab.data import trajectory_states, validate_trajectories
+from lifelab.families import GenerationsRule
 from lifelab.patterns import CELLS, CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, images, orbit_labels, \
     pattern_index, showable
 from lifelab.rules import Rule, as_rule
@@ -219,7 +220,14 @@ def _merge(clusters: np.ndarray) -> np.ndarray:
 
 @dataclass(eq=False)
 class Evidence:
-    """How often each 3x3 pattern was seen followed by a dead and by a live centre.
+    """How often each 3x3 pattern of live cells was seen followed by a live centre, and by anything else.
+
+    For 2-state data that is the whole rule.  For the states of a
+    Generations rule, the 3x3 patterns are those of the live cells (state 1),
+    only dead (0) and live centres count (a dying cell cannot be born), and
+    "live next" means state 1: the evidence about the birth/survival table.
+    The rest of a Generations rule, the countdown of dying cells, is checked
+    separately (``decay``).
 
     Attributes:
         clusters: ``(k, 512, 2)`` counts per cluster of transitions (one board
@@ -227,30 +235,56 @@ class Evidence:
             spread between clusters gives the uncertainty of a noise estimate.
         showable: ``(512,)`` patterns that a board of the data's shapes can show at all.
         transitions: Board transitions counted.
+        states: Number of cell states (2; more for Generations data).
+        decay: ``(violations, checked)``: cells whose change broke the
+            Generations countdown (a dying cell not moving one state on, a live
+            cell leaving to anything but state 2, a dead one to anything but 0 or 1).
     """
 
     clusters: np.ndarray = field(repr=False)
     showable: np.ndarray = field(repr=False)
     transitions: int
+    states: int = 2
+    decay: tuple[int, int] = (0, 0)
 
     @classmethod
-    def of(cls, trajectories) -> Evidence:
-        """Count the transitions of ``(n, T + 1, H, W)`` (or one ``(T + 1, H, W)``) 0/1 trajectories."""
-        traj = validate_trajectories(trajectories)
+    def of(cls, trajectories, states: int | None = None) -> Evidence:
+        """Count the transitions of ``(n, T + 1, H, W)`` (or one ``(T + 1, H, W)``) trajectories.
+
+        Args:
+            trajectories: Cell states (0/1 or bool for 2-state data).
+            states: Number of states (default: what the data show).
+        """
+        traj = validate_trajectories(trajectories, states=states)
+        n_states = states if states is not None else trajectory_states(traj)
         n, length = traj.shape[:2]
-        per = []
+        per, violations, checked = [], 0, 0
         for t in traj:
-            index = pattern_index(t[:-1]).reshape(length - 1, -1).astype(np.int64)
-            key = (np.arange(length - 1)[:, None] * N_PATTERNS + index) * 2 + t[1:].reshape(length - 1, -1)
-            per.append(np.bincount(key.ravel(), minlength=(length - 1) * N_PATTERNS * 2)
-                       .reshape(length - 1, N_PATTERNS, 2))
-        return cls(_merge(np.concatenate(per)), showable(traj.shape[2:]), n * (length - 1))
+            alive = t == 1
+            index = pattern_index(alive[:-1]).reshape(length - 1, -1).astype(np.int64)
+            key = (np.arange(length - 1)[:, None] * N_PATTERNS + index) * 2 + alive[1:].reshape(length - 1, -1)
+            if n_states > 2:
+                now, after = t[:-1].astype(np.int16), t[1:].astype(np.int16)
+                expected = np.where(now >= 2, (now + 1) % n_states, -1)
+                broken = np.where(now >= 2, after != expected,
+                                  np.where(now == 1, (after != 1) & (after != 2), after >= 2))
+                violations, checked = violations + int(broken.sum()), checked + broken.size
+                key = key[(now <= 1).reshape(length - 1, -1)]
+                counts = np.bincount(key.ravel(), minlength=(length - 1) * N_PATTERNS * 2)
+            else:
+                counts = np.bincount(key.ravel(), minlength=(length - 1) * N_PATTERNS * 2)
+            per.append(counts.reshape(length - 1, N_PATTERNS, 2))
+        return cls(_merge(np.concatenate(per)), showable(traj.shape[2:]), n * (length - 1), n_states,
+                   (violations, checked))
 
     def __add__(self, other: Evidence) -> Evidence:
         if not isinstance(other, Evidence):
             return NotImplemented
+        if other.states != self.states:
+            raise ValueError(f"cannot pool evidence of {self.states}-state and {other.states}-state data")
         return Evidence(_merge(np.concatenate([self.clusters, other.clusters])), self.showable | other.showable,
-                        self.transitions + other.transitions)
+                        self.transitions + other.transitions, self.states,
+                        (self.decay[0] + other.decay[0], self.decay[1] + other.decay[1]))
 
     @property
     def counts(self) -> np.ndarray:
@@ -682,6 +716,8 @@ class Verdict:
                         f"10^{self.log10_odds[0]:.0f} times less likely.")
             return (f"Explained with noise: {self.rule} with {self.noise.summary()}; {scope} is decided, jointly "
                     f"at {self.confidence:.1%} confidence.{odds}")
+        if self.rung == "inconsistent" and not self.unexplained:
+            return f"Inconsistent:{self._note()}"
         if self.rung == "inconsistent":
             what = (f"{len(self.unexplained)} {'class' if len(self.unexplained) == 1 else 'classes'} of "
                     f"{fam.title}")
@@ -730,6 +766,12 @@ class Verdict:
 
     def __str__(self) -> str:
         return self.sentence()
+
+
+def _rule(table: np.ndarray, evidence: Evidence):
+    """The rule a table is, in the evidence's family: a :class:`Rule`, or a Generations rule with its states."""
+    rule = Rule.from_table(table)
+    return rule if evidence.states == 2 else GenerationsRule(rule, evidence.states)
 
 
 def check_noise(noise) -> float | None:
@@ -788,8 +830,14 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
         conflicts = raw.conflicting
         return Verdict("inconsistent", None, family("table"), classes=raw, table=raw.family.expand(raw.majority),
                        known=np.zeros(N_PATTERNS, dtype=bool), unexplained=conflicts, **common)
+    if evidence.decay[0]:
+        violations, checked = evidence.decay
+        return Verdict("inconsistent", None, family("table"), classes=raw, table=raw.family.expand(raw.majority),
+                       known=np.zeros(N_PATTERNS, dtype=bool), **common,
+                       note=f"{violations} of {checked} cell changes break the countdown of a {evidence.states}-state "
+                            "Generations rule (dying cells move one state on; a live cell that dies goes to state 2)")
     if raw.complete:
-        return Verdict("identified", Rule.from_table(raw.majority), family("table"), classes=raw,
+        return Verdict("identified", _rule(raw.majority, evidence), family("table"), classes=raw,
                        table=raw.majority.copy(), known=np.ones(N_PATTERNS, dtype=bool), **common)
     contradicted = []
     for name in chain:
@@ -799,7 +847,7 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
             continue
         if classes.complete:
             table = classes.family.expand(classes.majority)
-            return Verdict("identified within family", Rule.from_table(table), classes.family, classes=classes,
+            return Verdict("identified within family", _rule(table, evidence), classes.family, classes=classes,
                            table=table, known=np.ones(N_PATTERNS, dtype=bool), **common)
     last = evidence.under(chain[-1]) if requested != "auto" else raw
     note = "; ".join(f"The data contradict {c.family.title} in {len(c.conflicting)} classes "
@@ -837,7 +885,7 @@ def _decide_noisy(evidence: Evidence, chain: tuple[str, ...], rate: float | None
         undecided = [int(c) for c in np.flatnonzero(~decision.decided)]
         if not undecided:
             weakest = int(np.argmin(decision.log10_odds))
-            return Verdict("explained with noise", Rule.from_table(shared["table"]), fam,
+            return Verdict("explained with noise", _rule(shared["table"], evidence), fam,
                            known=np.ones(N_PATTERNS, dtype=bool), note=" ".join(notes),
                            log10_odds=(float(decision.log10_odds[weakest]), fam.class_names[weakest]), **shared)
         if name == (chain[0] if len(chain) == 1 else "table"):  # the requested family; "auto" falls back to none

@@ -34,10 +34,11 @@ import torch
 from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, patterns
 from lifelab.data import validate_trajectories
 from lifelab.models import EquivariantCNN, TiedConv2d, predict
+from lifelab.families import GenerationsRule, parse_rule, rule_states
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
-from lifelab.utils import check_int, check_number
+from lifelab.utils import check_int, check_number, model_states
 
 __all__ = ["ExtractionResult", "GeneratorCheck", "Sensitivity", "count_kernel_similarity", "extract_rule",
            "first_layer_kernels", "generator_check", "indicator_patterns", "nearest_totalistic", "pattern_accuracy", "pattern_table",
@@ -241,6 +242,10 @@ class ExtractionResult:
         sensitivity: The probe that chose ``offsets`` (None for a table read from data, not a network).
         nearest: For a non-totalistic table, the nearest Moore or von Neumann totalistic rule.
         disagreements: MAP indices where ``table`` differs from ``nearest``.
+        states: Cell states the model reads and predicts.
+        structure: For a multi-state model, the fraction of cells of random
+            boards (every state) on which it is the Generations rule of its
+            table; ``rule`` is that Generations rule only when the fraction is 1.
     """
 
     rule: Rule | None
@@ -255,16 +260,21 @@ class ExtractionResult:
     sensitivity: Sensitivity | None
     nearest: Rule | None = None
     disagreements: list[int] = field(default_factory=list)
+    states: int = 2
+    structure: float | None = None
 
     @property
     def local(self) -> bool:
         """True when the model's decisions depend on the 3x3 neighbourhood only."""
-        return self.rule is not None
+        return self.sensitivity is None or self.sensitivity.local
 
     def summary(self) -> str:
         """A few lines for a person: the rule, or why there is none, and how sure it is."""
         lines = []
-        if self.rule is None:
+        if self.rule is None and self.structure is not None:
+            lines.append(f"not a {self.states}-state Generations rule: on random boards of every state the network "
+                         f"agrees with the Generations rule of its table on {self.structure:.2%} of the cells")
+        elif self.rule is None:
             far = [o for o in self.sensitivity.offsets if max(abs(o[0]), abs(o[1])) > 1]
             shown = f"{far[:8]}{' ...' if len(far) > 8 else ''} ({len(far)} cells)"
             lines.append(f"not a 3x3 rule: decisions depend on cells outside the 3x3 neighbourhood, at offsets {shown}")
@@ -391,17 +401,41 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
         offsets = list(WINDOW)
         table, confidence, varies, more, group = _enumerate(model, offsets, group, contexts, reach, rng)
         evaluated += more
-    rule, nearest, disagreements = None, None, []
+    rule, nearest, disagreements, structure = None, None, [], None
+    states = model_states(model)
     if probe.local:
         table, confidence, varies = (_to_window(v, offsets) for v in (table, confidence, varies))
         rule = Rule.from_table(table)
         if not rule.is_totalistic:
             nearest, disagreements = nearest_totalistic(table, confidence)
+        if states > 2:
+            rule, structure = _generations_structure(model, rule, states, rng)
     return ExtractionResult(rule=rule, offsets=offsets, table=table, confidence=confidence,
                             low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
                             context_dependent=[int(i) for i in np.flatnonzero(varies)], group=group,
                             patterns_evaluated=int(evaluated), evaluations=int(evaluated * contexts),
-                            sensitivity=probe, nearest=nearest, disagreements=disagreements)
+                            sensitivity=probe, nearest=nearest, disagreements=disagreements, states=states,
+                            structure=structure)
+
+
+def _generations_structure(model, rule: Rule, states: int, rng: np.random.Generator, boards: int = 32,
+                           size: int = 16) -> tuple[GenerationsRule | None, float]:
+    """Test that a multi-state network is the Generations rule of its birth/survival table.
+
+    The table was read on boards of dead and live cells only; a Generations
+    rule also says that dying cells neither count nor can be born, and that
+    they count down.  The network is run on random boards holding every
+    state and compared with the Generations rule cell by cell.
+
+    Returns:
+        ``(rule, agreement)``: the :class:`~lifelab.families.GenerationsRule` when
+        the network agrees on every cell (else None), and the fraction of cells it agrees on.
+    """
+    candidate = GenerationsRule(rule, states)
+    probe = np.where(rng.random((boards, size, size)) < 0.6, rng.integers(1, states, (boards, size, size)), 0)
+    probe = probe.astype(np.uint8)
+    agreement = float((predict(model, probe) == candidate.step(probe)).mean())
+    return (candidate if agreement == 1.0 else None), agreement
 
 
 @dataclass
@@ -447,8 +481,8 @@ def generator_check(rule: Rule | str, trajectories) -> GeneratorCheck:
     Returns:
         A :class:`GeneratorCheck`.
     """
-    data = validate_trajectories(trajectories)
-    rule = as_rule(rule)
+    rule = parse_rule(rule)
+    data = validate_trajectories(trajectories, states=rule_states(rule))
     n, length = data.shape[:2]
     simulated = simulate(rule, data[:, 0], length - 1)
     same = simulated == data

@@ -32,7 +32,7 @@ import torch
 import torch.nn.functional as F
 
 from lifelab.patterns import NEIGHBOURHOODS, WINDOW, pattern_index
-from lifelab.rules import Rule, SeagullRule, bs_table, named_rule, named_rules, split_topology
+from lifelab.rules import Rule, SeagullRule, bs_table, named_rule, named_rules, split_map_states, split_topology
 from lifelab.utils import check_int
 
 __all__ = ["LTL_NEIGHBOURHOODS", "MAX_RANGE", "MAX_STATES", "GenerationsRule", "LtLRule", "parse_rule",
@@ -100,9 +100,6 @@ class GenerationsRule:
         rule = Rule.parse(rule) if isinstance(rule, str) else rule
         if not isinstance(rule, Rule):
             raise TypeError(f"rule must be a Rule or rulestring, got {type(rule).__name__}")
-        if rule.notation_parts() is None:
-            raise ValueError(f"{rule} has no birth/survival spelling (it is neither totalistic nor isotropic); "
-                             "Golly's Generations rules are B/S rules")
         self.rule = rule
         self.states = _check_states(states, str(rule))
         self._torus: tuple[int, int] | None = None
@@ -122,6 +119,9 @@ class GenerationsRule:
 
     @classmethod
     def _from_core(cls, core: str, text: str) -> GenerationsRule:
+        split = split_map_states(core)
+        if split is not None:  # a table no B/S spelling writes, with its states: MAP.../n
+            return cls(Rule._parse_notation(split[0], text), _check_states(split[1], text))
         neighbourhood = "moore"
         if core and core[-1] in "VvHh":
             neighbourhood = "vonneumann" if core[-1] in "Vv" else "hexagonal"
@@ -165,7 +165,7 @@ class GenerationsRule:
         """The neighbourhood: cells whose state can matter, ``(dy, dx)``, centre included."""
         parts = self.rule.notation_parts()
         kernel = {"": NEIGHBOURHOODS["moore"], "V": NEIGHBOURHOODS["vonneumann"],
-                  "H": NEIGHBOURHOODS["hexagonal"]}[parts[2]]
+                  "H": NEIGHBOURHOODS["hexagonal"]}[parts[2] if parts else ""]
         return [(dy, dx) for dy, dx in WINDOW if kernel[dy + 1, dx + 1] or (dy, dx) == (0, 0)]
 
     def kernel_form(self) -> tuple[np.ndarray, np.ndarray, int]:
@@ -191,8 +191,12 @@ class GenerationsRule:
         return _kernel_step_torch(self, states)
 
     def __str__(self) -> str:
-        birth, survival, suffix = self.rule.notation_parts()
-        text = f"{survival}/{birth}/{self.states}{suffix}"
+        parts = self.rule.notation_parts()
+        if parts is None:  # Golly's Generations spellings are B/S; lifelab writes other tables as MAP.../n
+            text = f"{self.rule.to_map()}/{self.states}"
+        else:
+            birth, survival, suffix = parts
+            text = f"{survival}/{birth}/{self.states}{suffix}"
         return text if self._torus is None else f"{text}:T{self._torus[0]},{self._torus[1]}"
 
     def __repr__(self) -> str:
@@ -426,7 +430,10 @@ def _parse(text, family: type | None):
         s = entry.rulestring
     core, torus = split_topology(s, text)
     is_ltl = (core[:1] in "Rr" and core[1:2].isdigit()) or re.fullmatch(r"\d+(,\d+){4}", core) is not None
-    is_generations = core.count("/") == 2 or re.fullmatch(r"[gG]\d+[bB].*", core) is not None
+    if core[:3].upper() == "MAP":
+        is_generations = split_map_states(core) is not None
+    else:
+        is_generations = core.count("/") == 2 or re.fullmatch(r"[gG]\d+[bB].*", core) is not None
     kind = LtLRule if is_ltl else GenerationsRule if is_generations else Rule
     if family is not None and kind is not family:
         raise ValueError(f"{text!r} is not a {family.family} rule")

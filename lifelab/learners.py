@@ -23,6 +23,7 @@ from torch import nn
 from lifelab.data import DataSupplyAgent, TrajectoryDataset
 from lifelab.evidence import Evidence, Verdict, data_symmetry, decide, family
 from lifelab.extract import ExtractionResult, extract_rule
+from lifelab.families import GenerationsRule
 from lifelab.models import REGISTRY, ROUTES, LifeModel, build_model, grow_group, model_spec, register
 from lifelab.patterns import WINDOW, pattern_index
 from lifelab.rules import Rule
@@ -69,7 +70,7 @@ class AutoGrow:
         return net, group
 
 
-def _network(model, group: str | None, seed: int) -> tuple[nn.Module, str, float]:
+def _network(model, group: str | None, seed: int, states: int = 2) -> tuple[nn.Module, str, float]:
     """The network to train, the group imposed and the consistency-loss weight."""
     if group is not None and group not in GROUPS:
         raise ValueError(f"unknown group {group!r}; expected one of {list(GROUPS)}")
@@ -79,14 +80,15 @@ def _network(model, group: str | None, seed: int) -> tuple[nn.Module, str, float
         return model, group, 0.0 if group in ("trivial", declared) else 1.0
     spec = model_spec(model)
     seed_everything(seed)
+    more = {} if states == 2 else {"states": states}
     if spec.group_argument:
         group = spec.default_group if group is None else group
         if group not in spec.groups:
             raise ValueError(f"{model!r} is built for the groups {list(spec.groups)}, not {group!r}; use a plain "
                              "family such as 'minimal' for translations only")
-        return build_model(spec.name, group=group), group, 0.0
+        return build_model(spec.name, group=group, **more), group, 0.0
     group = "trivial" if group is None else group
-    return build_model(spec.name), group, 0.0 if group == "trivial" else 1.0
+    return build_model(spec.name, **more), group, 0.0 if group == "trivial" else 1.0
 
 
 class NetworkLearner:
@@ -99,7 +101,7 @@ class NetworkLearner:
         policy: :class:`FixedModel` or :class:`AutoGrow`.
     """
 
-    def __init__(self, model, group: str | None = None, seed: int = 0, *, epochs: int = 100,
+    def __init__(self, model, group: str | None = None, seed: int = 0, *, states: int = 2, epochs: int = 100,
                  stop_probability: float = 0.95, threshold: float = 0.9, device=None, progress: bool = False):
         """Build (or adopt) the model.
 
@@ -107,6 +109,7 @@ class NetworkLearner:
             model: A network's name in :data:`lifelab.models.REGISTRY` or a model instance.
             group: A group of :data:`lifelab.symmetry.GROUPS`, or ``"auto"`` (see :class:`AutoGrow`).
             seed: Seed of the initial weights, batch orders and probes.
+            states: Cell states of the data (more than 2 for a Generations rule).
             epochs: Most epochs per round.
             stop_probability: Training margin of a noise-free round.
             threshold: Confidence below which a pattern is "low".
@@ -120,10 +123,10 @@ class NetworkLearner:
                 raise ValueError(f"group='auto' starts a growable family plain and grows it: model must be one of "
                                  f"{growable}, got {model!r}")
             self.policy = AutoGrow(route)
-            self.net, self.group, self.consistency = self.policy.route.model("trivial", seed), "trivial", 0.0
+            self.net, self.group, self.consistency = self.policy.route.model("trivial", seed, states), "trivial", 0.0
         else:
             self.policy = FixedModel()
-            self.net, self.group, self.consistency = _network(model, group, seed)
+            self.net, self.group, self.consistency = _network(model, group, seed, states)
         self.seed, self.epochs, self.stop_probability = seed, epochs, stop_probability
         self.threshold, self.device, self.progress = threshold, device, progress
 
@@ -194,10 +197,11 @@ class TableLearner:
     def fit(self, data: TrajectoryDataset, *, noisy: bool, seed: int) -> tuple[int, float]:
         """Count the visible transitions; returns ``(0 epochs, fraction of boards it reproduces)``."""
         x, y, _ = data.tensors()
-        pairs = torch.stack([x[:, 1].bool(), y.bool()], dim=1).numpy()
-        self._evidence = Evidence.of(pairs)
+        pairs = torch.stack([x.argmax(dim=1), y], dim=1).numpy()
+        self._evidence = Evidence.of(pairs, states=data.states)
         table = self._verdict().table
-        exact = (table[pattern_index(pairs[:, 0])] == pairs[:, 1]).all(axis=(1, 2))
+        alive = pairs == 1
+        exact = (table[pattern_index(alive[:, 0])] == alive[:, 1]).all(axis=(1, 2))
         return 0, float(exact.mean())
 
     def _verdict(self) -> Verdict:
@@ -207,7 +211,10 @@ class TableLearner:
         """The tabulated rule, unknown entries dead at confidence 0.5."""
         verdict = self._verdict()
         confidence = np.where(verdict.known, 1.0, 0.5)
-        return ExtractionResult(rule=Rule.from_table(verdict.table), offsets=list(WINDOW), table=verdict.table.copy(),
+        states = self._evidence.states
+        rule = Rule.from_table(verdict.table)
+        return ExtractionResult(rule=rule if states == 2 else GenerationsRule(rule, states), offsets=list(WINDOW),
+                                table=verdict.table.copy(), states=states,
                                 confidence=confidence, low_confidence=[int(i) for i in np.flatnonzero(~verdict.known)],
                                 context_dependent=[], group=verdict.family.symmetry, patterns_evaluated=0,
                                 evaluations=0, sensitivity=None)

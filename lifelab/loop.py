@@ -41,6 +41,7 @@ from lifelab.data import DataSupplyAgent, validate_trajectories
 from lifelab.evidence import Evidence, Verdict, check_noise, decide
 from lifelab.evidence import family as family_named
 from lifelab.extract import ExtractionResult, generator_check
+from lifelab.families import GenerationsRule, LtLRule, parse_rule
 from lifelab.learners import make_learner
 from lifelab.patterns import N_PATTERNS, patterns
 from lifelab.rules import Rule
@@ -170,7 +171,7 @@ class QueryCollection:
         index = agent.collect(done.query, first=True)
         if done.refuted:  # the held-out trajectory the rule failed on joins the training data too
             agent.reveal(holdout + 1)  # the query board went in before it
-        return seen + Evidence.of(agent.trajectory(index)), "query"
+        return seen + Evidence.of(agent.trajectory(index), states=agent.states), "query"
 
 
 #: Collection strategies by mode name.
@@ -394,7 +395,7 @@ class LoopReport:
         return plot_loop(self, fig=fig)
 
 
-def _match(rule: Rule | None, trajectories) -> float:
+def _match(rule, trajectories) -> float:
     return generator_check(rule, trajectories).transition_match if rule is not None else 0.0
 
 
@@ -432,7 +433,7 @@ def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, *, a
     holdout = None
     if agent.rule is not None:
         holdout = agent.collect()
-        seen = seen + Evidence.of(agent.trajectory(holdout))
+        seen = seen + Evidence.of(agent.trajectory(holdout), states=agent.states)
     elif agent.visible < agent.available:
         holdout = agent.visible
     verdict = decide(seen, assumed, noise, confidence, guess=None if rule is None else rule.table)
@@ -546,7 +547,11 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
         family_named(family)
     check_noise(noise)
     check_number("confidence", confidence, 0.5, 1, open_low=True, open_high=True)
-    if isinstance(source, (Rule, str)):
+    if isinstance(source, (Rule, GenerationsRule, LtLRule, str)):
+        source = parse_rule(source)
+        if isinstance(source, LtLRule):
+            raise ValueError(f"{source} is a Larger than Life rule; lifelab learns 2-state 3x3 and Generations "
+                             "rules so far")
         steps = check_int("steps", steps, 1)
         random_boards(0, shape, density)  # validates the shape and density before they size anything
         needed, available = _memory_needed(tuple(shape), steps, max_rounds), _physical_memory()
@@ -559,11 +564,12 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
         if mode == "query":
             raise ValueError("query mode needs an oracle rule to simulate the boards it builds; "
                              "supplied trajectories can only be revealed in order (mode='random')")
-        agent = DataSupplyAgent(validate_trajectories(source, name="supplied trajectories"), seed=seed)
+        agent = DataSupplyAgent(validate_trajectories(source, name="supplied trajectories", states=None), seed=seed)
     learner = make_learner(model, group, seed, family_name=family, noise=noise, epochs=epochs,
-                           stop_probability=stop_probability, threshold=threshold, device=device, progress=progress)
+                           stop_probability=stop_probability, threshold=threshold, device=device, progress=progress,
+                           **({"states": agent.states} if agent.states > 2 and model != "table" else {}))
     collection = COLLECTIONS[mode](threshold=threshold, seed=seed)
-    seen = Evidence.of(np.stack([agent.trajectory(i) for i in range(agent.available)]))
+    seen = Evidence.of(np.stack([agent.trajectory(i) for i in range(agent.available)]), states=agent.states)
     started = time.perf_counter()
     rounds: list[Round] = []
     collected = "initial" if agent.rule is not None else "supplied"

@@ -97,6 +97,18 @@ def split_topology(s: str, text: str) -> tuple[str, tuple[int, int] | None]:
     return core, (width, height)
 
 
+def split_map_states(core: str) -> tuple[str, int] | None:
+    """Split ``MAP<base64>/<states>`` (a Generations rule on a MAP table) into the MAP and the states, else None.
+
+    The base64 alphabet has ``/`` in it, so the split is the last ``/`` with
+    digits after it and a MAP of a valid length before it.
+    """
+    match = re.fullmatch(r"(MAP[A-Za-z0-9+/]+?(?:==)?)/(\d+)", core, re.IGNORECASE)
+    if match is None or len(match[1][3:].removesuffix("==")) not in _MAP_LENGTHS:
+        return None
+    return match[1], int(match[2])
+
+
 def split_bs(core: str, text: str) -> tuple[str, str, str]:
     """Split a B/S rulestring into its birth part, survival part and neighbourhood.
 
@@ -330,6 +342,9 @@ class Rule:
     def _parse_notation(cls, s: str, text: str) -> Rule:
         core, torus = split_topology(s, text)
         if core[:3].upper() == "MAP":
+            if split_map_states(core) is not None:
+                raise ValueError(f"{text!r} is a Generations rule (MAP.../states); parse it with "
+                                 "lifelab.families.parse_rule")
             rule = cls._parse_map(core[3:], text)
         else:
             if core.count("/") >= 2 or core[:1] in "gG" and core[1:2].isdigit():

@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from lifelab.utils import check_int, device_of, eval_mode, one_hot
+from lifelab.utils import check_int, device_of, eval_mode, model_states, one_hot
 
 __all__ = ["ELEMENT_NAMES", "GROUPS", "SUBGROUPS", "check_element", "consistency_loss", "equivariance_error",
            "group_elements", "inverse", "kernel_orbits", "project_kernel", "transform"]
@@ -146,12 +146,13 @@ def project_kernel(kernel, group: str):
     return sum(transform(kernel, g) for g in elements) / len(elements)
 
 
-def _as_model_input(boards) -> torch.Tensor:
+def _as_model_input(boards, states: int = 2) -> torch.Tensor:
     x = torch.as_tensor(np.asarray(boards) if not isinstance(boards, torch.Tensor) else boards)
     if x.ndim == 3:
-        x = one_hot(x != 0)
-    if x.ndim != 4 or x.shape[1] != 2:
-        raise ValueError(f"boards must be (B, H, W) 0/1 or one-hot (B, 2, H, W), got shape {tuple(x.shape)}")
+        x = one_hot(x != 0 if states == 2 else x, states)
+    if x.ndim != 4 or x.shape[1] != states:
+        raise ValueError(f"boards must be (B, H, W) cell states or one-hot (B, {states}, H, W), "
+                         f"got shape {tuple(x.shape)}")
     return x.float()
 
 
@@ -172,7 +173,7 @@ def equivariance_error(model: Callable, boards, group: str = "p4m", per_element:
         logit (0 means exactly equivariant; float error is about 1e-7), or a
         dict of such errors per group element.
     """
-    x = _as_model_input(boards).to(device_of(model))
+    x = _as_model_input(boards, model_states(model)).to(device_of(model))
     with eval_mode(model):
         y = model(x)
         scale = y.abs().max().clamp_min(1e-12)

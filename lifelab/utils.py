@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 __all__ = ["atomic_path", "check_int", "check_number", "data_dir", "device_of", "eval_mode", "format_table",
-           "get_device", "lifelab_version", "one_hot", "seed_everything"]
+           "get_device", "lifelab_version", "model_states", "one_hot", "seed_everything"]
 
 
 def lifelab_version() -> str:
@@ -194,10 +194,20 @@ def check_number(name: str, value, low: float | None = None, high: float | None 
     return float(value)
 
 
-def one_hot(boards: torch.Tensor) -> torch.Tensor:
-    """Boards ``(..., H, W)`` of 0/1 (or bool) as the models take them: ``(..., 2, H, W)`` float, channel 1 = alive."""
-    alive = boards.bool()
-    return torch.stack([~alive, alive], dim=-3).float()
+def one_hot(boards: torch.Tensor, states: int = 2) -> torch.Tensor:
+    """Boards ``(..., H, W)`` of cell states as the models take them: ``(..., states, H, W)`` float.
+
+    Channel ``s`` is 1 where a cell is in state ``s`` (for 2 states: channel 1 = alive).
+    """
+    if states == 2:
+        alive = boards.bool()
+        return torch.stack([~alive, alive], dim=-3).float()
+    return torch.nn.functional.one_hot(boards.long(), states).movedim(-1, -3).float()
+
+
+def model_states(model) -> int:
+    """The number of cell states a model reads and predicts (2 unless it was built for more)."""
+    return getattr(model, "config", {}).get("states", 2)
 
 
 def device_of(module) -> torch.device:

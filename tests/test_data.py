@@ -13,6 +13,7 @@ from lifelab.data import (
     load_or_generate,
     load_trajectories,
     save_trajectories,
+    trajectory_states,
     trajectory_weights,
 )
 
@@ -90,9 +91,13 @@ def test_missing_truncated_and_mismatched_files(tmp_path, traj):
     with pytest.raises(ValueError, match="t.npz: has no 'density' in its metadata"):
         load_trajectories(path, expect={"density": 0.5})
     nonbinary = tmp_path / "ext.npz"
-    np.savez(nonbinary, trajectories=np.full((1, 3, 4, 4), 2))
-    with pytest.raises(ValueError, match="ext.npz must be binary"):
+    np.savez(nonbinary, trajectories=np.full((1, 3, 4, 4), 300))
+    with pytest.raises(ValueError, match="ext.npz must be states 0-255, found value 300"):
         load_trajectories(nonbinary)
+    multistate = tmp_path / "three.npz"
+    np.savez(multistate, trajectories=np.full((1, 3, 4, 4), 2))
+    loaded, _ = load_trajectories(multistate)
+    assert loaded.dtype == np.uint8 and trajectory_states(loaded) == 3  # a Generations file: states 0-2
     wrong = tmp_path / "wrong.npz"
     np.savez(wrong, something=np.zeros(3))
     with pytest.raises(ValueError, match="expected arrays"):
@@ -259,7 +264,11 @@ def test_agent_with_external_data(traj):
     with pytest.raises(ValueError, match="have shape"):
         agent.add(traj[:, :3])
     with pytest.raises(ValueError, match="must be binary"):
-        DataSupplyAgent(np.full((1, 3, 4, 4), 3))
+        agent.add(np.full((1, 7, 10, 8), 3))  # a 2-state agent takes 0/1 trajectories only
+    multistate = DataSupplyAgent(np.full((1, 3, 4, 4), 3))
+    assert multistate.states == 4 and multistate.dataset().tensors()[0].shape == (2, 4, 4, 4)  # one-hot, 4 states
+    with pytest.raises(ValueError, match="must be states 0-255"):
+        DataSupplyAgent(np.full((1, 3, 4, 4), -1))
     with pytest.raises(ValueError, match=r"shape \(n, T\+1, H, W\)"):
         DataSupplyAgent(np.zeros((4, 4)))
     with pytest.raises(ValueError, match="birth digit 9"):

@@ -201,3 +201,13 @@ def test_rle_round_trips_and_places_patterns(tmp_path):
 def test_bad_rle_is_named(text, message):
     with pytest.raises(ValueError, match=message):
         read_rle(text, name="pattern.rle")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.booleans(), min_size=512, max_size=512), st.integers(3, 256))
+def test_generations_rules_on_any_table_round_trip_as_map(bits, states):
+    """A table no B/S spelling writes is a MAP with its states; the base64 '/' does not confuse the parser."""
+    rule = GenerationsRule(Rule.from_table(bits), states)
+    assert parse_rule(str(rule)) == rule
+    plain = Rule.from_table(bits)
+    assert parse_rule(plain.to_map()) == plain and isinstance(parse_rule(plain.to_map()), Rule)

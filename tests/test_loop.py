@@ -246,7 +246,8 @@ def test_bad_input_is_named():
         ({"source": "B3/S23", "device": "mps"}, ValueError, "MPS backend is not available"),
         ({"source": "B3/S23", "shape": (100000, 100000)}, ValueError, "GiB; this machine has"),
         ({"source": traj, "mode": "query"}, ValueError, "query mode needs an oracle rule"),
-        ({"source": np.full((1, 3, 4, 4), 2)}, ValueError, "must be binary"),
+        ({"source": np.full((1, 3, 4, 4), 300)}, ValueError, "must be states 0-255"),
+        ({"source": "R2,C0,M1,S5..9,B6..8,NM"}, ValueError, "Larger than Life rule; lifelab learns"),
         ({"source": np.zeros((0, 3, 4, 4))}, ValueError, "hold no trajectories"),
     ]:
         with pytest.raises(error, match=message):
@@ -446,3 +447,17 @@ def test_one_round_runs_with_a_stub_learner():
     wrong, _, _ = run_round(Stub("B36/S23"), agent, seen, 2, assumed="table", previous=right)
     assert not wrong.done and wrong.disagreements == 28 and not wrong.stable  # the 28 B6 patterns
     assert wrong.verdict.rule == Rule.parse("B3/S23")  # the data, not the learner, decide the verdict
+
+
+def test_learns_a_generations_rule_from_an_oracle_and_from_a_file():
+    """Brian's Brain: the network reads 3 states, the table is the birth/survival rule, the countdown is checked."""
+    report = learn_rule("Brian's Brain", model="tied", seed=0, shape=(24, 24), steps=12, progress=False)
+    assert report.recovered and str(report.rule) == "/2/3" and report.truth.name == "Brian's Brain"
+    assert report.trained.config["states"] == 3 and report.rounds[-1].extraction.structure == 1.0
+    trajectories = simulate("345/2/4", random_boards(3, (24, 24), 0.4, seed=2), 12)
+    assert trajectories.dtype == np.uint8 and trajectories.max() == 3
+    supplied = learn_rule(trajectories, model="table", progress=False)
+    assert supplied.verdict.determined and str(supplied.rule) == "345/2/4" and supplied.truth is None
+    broken = trajectories.copy()
+    broken[0, 5][broken[0, 4] == 2] = 2  # dying cells that stop counting down
+    assert learn_rule(broken, model="table", noise=0, progress=False).verdict.rung == "inconsistent"

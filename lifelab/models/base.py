@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from lifelab.utils import check_int, device_of, eval_mode, one_hot
+from lifelab.utils import check_int, device_of, eval_mode, model_states, one_hot
 
 __all__ = ["REGISTRY", "LifeModel", "ModelSpec", "model_spec", "predict", "register", "rollout"]
 
@@ -158,22 +158,32 @@ def _conv(c_in: int, c_out: int, size: int, dilation: int = 1) -> nn.Conv2d:
                      padding_mode="circular")
 
 
-def _head(width: int, hidden_layers: int) -> list[nn.Module]:
+def _head(width: int, hidden_layers: int, states: int = 2) -> list[nn.Module]:
     layers: list[nn.Module] = []
     for _ in range(hidden_layers):
         layers += [nn.Conv2d(width, width, 1), nn.ReLU()]
-    return layers + [nn.Conv2d(width, 2, 1)]
+    return layers + [nn.Conv2d(width, states, 1)]
 
 
-def _boards_tensor(boards) -> torch.Tensor:
+def _states_config(states) -> dict:
+    """The ``states`` entry of a model's config: left out for 2 (so 2-state models keep their identity)."""
+    states = check_int("states", states, 2, 256)
+    return {} if states == 2 else {"states": states}
+
+
+def _boards_tensor(boards, states: int = 2) -> torch.Tensor:
     arr = boards if isinstance(boards, torch.Tensor) else torch.from_numpy(np.asarray(boards))
     if arr.ndim == 2:
         arr = arr[None]
     if arr.ndim != 3:
         raise ValueError(f"boards must be (H, W) or (B, H, W), got shape {tuple(arr.shape)}")
-    if arr.dtype != torch.bool and not bool(((arr == 0) | (arr == 1)).all()):
-        raise ValueError("boards must hold only 0 and 1")
-    return arr.bool()
+    if states == 2:
+        if arr.dtype != torch.bool and not bool(((arr == 0) | (arr == 1)).all()):
+            raise ValueError("boards must hold only 0 and 1")
+        return arr.bool()
+    if arr.dtype != torch.bool and not bool(((arr >= 0) & (arr < states)).all()):
+        raise ValueError(f"boards must hold states 0-{states - 1}")
+    return arr.to(torch.uint8)
 
 
 def predict(model: nn.Module, boards, device=None, batch_size: int = 256, probabilities: bool = False):
@@ -181,22 +191,27 @@ def predict(model: nn.Module, boards, device=None, batch_size: int = 256, probab
 
     Args:
         model: A model of the zoo (or any module with the same contract).
-        boards: ``(B, H, W)`` or ``(H, W)`` 0/1 array or tensor.
+        boards: ``(B, H, W)`` or ``(H, W)`` array or tensor of cell states (0/1 for 2-state models).
         device: Where to compute (default: where the model's parameters are).
         batch_size: Boards per forward pass.
-        probabilities: Return the probability of "alive" instead of the decision.
+        probabilities: Return the probability of "alive" (state 1) instead of the decision.
 
     Returns:
-        ``(B, H, W)`` bool numpy array (or float32 probabilities).
+        ``(B, H, W)``: bool (2-state models) or uint8 states, or float32 probabilities.
     """
-    x = _boards_tensor(boards)
+    n = model_states(model)
+    x = _boards_tensor(boards, n)
     device = torch.device(device) if device is not None else device_of(model)
     out = []
     with eval_mode(model):
         for chunk in x.split(batch_size):
-            logits = model(one_hot(chunk.to(device)))
-            out.append((logits.softmax(1)[:, 1] if probabilities else logits.argmax(1) == 1).cpu())
+            logits = model(one_hot(chunk.to(device), n))
+            if probabilities:
+                out.append(logits.softmax(1)[:, 1].cpu())
+            else:
+                out.append((logits.argmax(1) == 1 if n == 2 else logits.argmax(1).to(torch.uint8)).cpu())
     return torch.cat(out).numpy()
+
 
 
 def rollout(model: nn.Module, boards, steps: int, device=None) -> np.ndarray:
@@ -212,7 +227,7 @@ def rollout(model: nn.Module, boards, steps: int, device=None) -> np.ndarray:
         ``(B, steps + 1, H, W)`` bool array, like :func:`lifelab.simulate`.
     """
     steps = check_int("steps", steps, 0)
-    state = _boards_tensor(boards).numpy()
+    state = _boards_tensor(boards, model_states(model)).numpy()
     history = [state]
     for _ in range(steps):
         state = predict(model, state, device=device)

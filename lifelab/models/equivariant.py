@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from lifelab.models.base import LifeModel, _odd_kernel, register
+from lifelab.models.base import LifeModel, _odd_kernel, _states_config, register
 from lifelab.symmetry import GROUPS
 from lifelab.utils import check_int
 
@@ -90,23 +90,26 @@ class EquivariantCNN(LifeModel):
 
     __version__ = "1.0.0"
 
-    def __init__(self, group: str = "p4", width: int = 8, kernel_size: int = 3, hidden_layers: int = 1):
+    def __init__(self, group: str = "p4", width: int = 8, kernel_size: int = 3, hidden_layers: int = 1,
+                 states: int = 2):
         """Args:
             group: ``"p4"``, ``"p4m"`` or ``"trivial"`` (translations only).
             width: Number of regular hidden fields (each 4 channels for p4, 8 for p4m, 1 for trivial).
             kernel_size: Odd size of the spatial kernel.
             hidden_layers: Number of hidden 1x1 group convolutions.
+            states: Cell states it reads and predicts (one trivial field each, in and out).
         """
         if group not in GROUPS:
             raise ValueError(f"EquivariantCNN group must be one of {list(GROUPS)}, got {group!r}")
         width, kernel_size = check_int("width", width, 1), _odd_kernel(kernel_size)
         hidden_layers = check_int("hidden_layers", hidden_layers, 0)
-        super().__init__(group=group, width=width, kernel_size=kernel_size, hidden_layers=hidden_layers)
+        super().__init__(group=group, width=width, kernel_size=kernel_size, hidden_layers=hidden_layers,
+                         **_states_config(states))
         self.symmetry = group
         space = _gspace(group)
-        self.in_type = enn.FieldType(space, 2 * [space.trivial_repr])
+        self.in_type = enn.FieldType(space, states * [space.trivial_repr])
         hidden = enn.FieldType(space, width * [space.regular_repr])
-        out_type = enn.FieldType(space, 2 * [space.trivial_repr])
+        out_type = enn.FieldType(space, states * [space.trivial_repr])
         layers = [_spatial_conv(self.in_type, hidden, kernel_size), enn.ReLU(hidden)]
         for _ in range(hidden_layers):
             layers += [enn.R2Conv(hidden, hidden, 1), enn.ReLU(hidden)]

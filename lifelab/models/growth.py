@@ -40,19 +40,20 @@ class GrowthRoute:
     name: str
     grows_to: tuple[str, ...]
 
-    def model(self, group: str, seed: int = 0) -> LifeModel:
+    def model(self, group: str, seed: int = 0, states: int = 2) -> LifeModel:
         """A fresh model of the route at a group, seeded, with the default widths (those growth keeps).
 
         Args:
             group: ``"trivial"``, ``"p4"`` or ``"p4m"``.
             seed: Seed of the initial weights.
+            states: Cell states the model reads and predicts.
         """
         if group not in GROWTH:
             raise ValueError(f"unknown group {group!r}; expected one of {GROWTH}")
         seed_everything(seed)
         if self.name == "e2cnn":
-            return EquivariantCNN(group)
-        return MinimalCNN() if group == "trivial" else TiedCNN(group)
+            return EquivariantCNN(group, states=states)
+        return MinimalCNN(states=states) if group == "trivial" else TiedCNN(group, states=states)
 
 
 #: The growth routes by name.
@@ -127,7 +128,8 @@ def grow_group(model: LifeModel, to: str) -> LifeModel:
 def _grow_tied(model: MinimalCNN | TiedCNN, to: str) -> TiedCNN:
     first = model.net[0]
     kernel = first.kernel() if isinstance(first, TiedConv2d) else first.weight
-    grown = TiedCNN(to, width=model.config["width"], kernel_size=kernel.shape[-1])
+    grown = TiedCNN(to, width=model.config["width"], kernel_size=kernel.shape[-1],
+                    states=model.config.get("states", 2))
     tied = grown.net[0]
     with torch.no_grad():
         projected = project_kernel(kernel.detach().cpu(), to)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from lifelab.models.base import LifeModel, _conv, _head, _odd_kernel, register
+from lifelab.models.base import LifeModel, _conv, _head, _odd_kernel, _states_config, register
 from lifelab.utils import check_int
 
 __all__ = ["MinimalCNN", "MultiScale", "SimpleCNNSmall", "SimpleCNNTiny"]
@@ -23,14 +23,15 @@ class MinimalCNN(LifeModel):
 
     __version__ = "1.0.0"
 
-    def __init__(self, width: int = 16):
+    def __init__(self, width: int = 16, states: int = 2):
         """Args:
             width: Width knob (>= 1).
+            states: Cell states it reads and predicts (2; more for Generations rules).
         """
         width = check_int("width", width, 1)
-        super().__init__(width=width)
-        self.net = nn.Sequential(_conv(2, 2 * width, 3), nn.ReLU(), nn.Conv2d(2 * width, width, 1), nn.ReLU(),
-                                 nn.Conv2d(width, 2, 1))
+        super().__init__(width=width, **_states_config(states))
+        self.net = nn.Sequential(_conv(states, 2 * width, 3), nn.ReLU(), nn.Conv2d(2 * width, width, 1), nn.ReLU(),
+                                 nn.Conv2d(width, states, 1))
 
 
 class _SimpleCNN(LifeModel):
@@ -38,10 +39,11 @@ class _SimpleCNN(LifeModel):
 
     hidden_layers = 0
 
-    def __init__(self, hidden: int, kernel_size: int):
+    def __init__(self, hidden: int, kernel_size: int, states: int = 2):
         hidden, kernel_size = check_int("hidden", hidden, 1), _odd_kernel(kernel_size)
-        super().__init__(hidden=hidden, kernel_size=kernel_size)
-        self.net = nn.Sequential(_conv(2, hidden, kernel_size), nn.ReLU(), *_head(hidden, self.hidden_layers))
+        super().__init__(hidden=hidden, kernel_size=kernel_size, **_states_config(states))
+        self.net = nn.Sequential(_conv(states, hidden, kernel_size), nn.ReLU(),
+                                 *_head(hidden, self.hidden_layers, states))
 
 
 @register("tiny", "the notes' SimpleCNNTiny: one 5x5 convolution and a 1x1 readout")
@@ -50,12 +52,13 @@ class SimpleCNNTiny(_SimpleCNN):
 
     __version__ = "1.0.0"
 
-    def __init__(self, hidden: int = 8, kernel_size: int = 5):
+    def __init__(self, hidden: int = 8, kernel_size: int = 5, states: int = 2):
         """Args:
             hidden: Feature maps after the spatial convolution.
             kernel_size: Odd size of the spatial kernel.
+            states: Cell states it reads and predicts.
         """
-        super().__init__(hidden, kernel_size)
+        super().__init__(hidden, kernel_size, states)
 
 
 @register("small", "the notes' SimpleCNNSmall: a 5x5 convolution, a hidden 1x1 layer, a 1x1 readout")
@@ -65,12 +68,13 @@ class SimpleCNNSmall(_SimpleCNN):
     __version__ = "1.0.0"
     hidden_layers = 1
 
-    def __init__(self, hidden: int = 16, kernel_size: int = 5):
+    def __init__(self, hidden: int = 16, kernel_size: int = 5, states: int = 2):
         """Args:
             hidden: Feature maps of the hidden layers.
             kernel_size: Odd size of the spatial kernel.
+            states: Cell states it reads and predicts.
         """
-        super().__init__(hidden, kernel_size)
+        super().__init__(hidden, kernel_size, states)
 
 
 @register("multiscale", "the notes' MultiScale v0.2.0: 3x3, 5x5 and dilated 3x3 branches, then a stem")

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lifelab.models.base import LifeModel, _odd_kernel, register
+from lifelab.models.base import LifeModel, _odd_kernel, _states_config, register
 from lifelab.symmetry import group_elements, kernel_orbits
 from lifelab.utils import check_int
 
@@ -68,18 +68,19 @@ class TiedCNN(LifeModel):
 
     __version__ = "1.0.0"
 
-    def __init__(self, group: str = "p4", width: int = 16, kernel_size: int = 3):
+    def __init__(self, group: str = "p4", width: int = 16, kernel_size: int = 3, states: int = 2):
         """Args:
             group: ``"p4"`` or ``"p4m"`` (``"trivial"`` gives an untied MinimalCNN).
             width: Width knob, as in :class:`MinimalCNN`.
             kernel_size: Odd size of the tied kernel.
+            states: Cell states it reads and predicts.
         """
         group_elements(group)
         width, kernel_size = check_int("width", width, 1), _odd_kernel(kernel_size)
-        super().__init__(group=group, width=width, kernel_size=kernel_size)
+        super().__init__(group=group, width=width, kernel_size=kernel_size, **_states_config(states))
         self.symmetry = group
-        self.net = nn.Sequential(TiedConv2d(2, 2 * width, kernel_size, group), nn.ReLU(),
-                                 nn.Conv2d(2 * width, width, 1), nn.ReLU(), nn.Conv2d(width, 2, 1))
+        self.net = nn.Sequential(TiedConv2d(states, 2 * width, kernel_size, group), nn.ReLU(),
+                                 nn.Conv2d(2 * width, width, 1), nn.ReLU(), nn.Conv2d(width, states, 1))
 
     @property
     def rule_family(self) -> str:
