@@ -3,10 +3,12 @@
     .venv/bin/python bench/recover.py [--rules B3/S23 ...] [--models table minimal tied e2cnn ...]
                                       [--seeds 5] [--modes random query] [--max-rounds 10] [--device cpu]
                                       [--size 32] [--steps 16] [--density 0.5] [--family NAME]
+                                      [--random-isotropic N]
 
 For each of the nine studied rules, each learner and each seed, runs
 ``lifelab.loop.learn_rule`` (through ``lifelab.experiments.compare_recovery``,
-the same code notebook 05 runs) from one visible trajectory (by default
+the same code notebook 05 runs; any rule of :func:`lifelab.parse_rule`:
+Generations and Larger than Life too) from one visible trajectory (by default
 32x32, 16 steps, density 0.5; ``--size 16 --steps 8 --density 0.15
 --max-rounds 15`` is the scarce setting where each trajectory shows little).
 Each learner assumes what it can represent (the table learner: the first of
@@ -28,18 +30,40 @@ side by side in one run:
 - patterns never observed at the stop, and the fraction of them the
   learner's rule gets right (the network's generalisation; the table learner
   says "dead" there).
+
+``--random-isotropic N`` replaces the rules by N isotropic non-totalistic
+ones: Life with three random isotropic classes (Hensel letters of 2 to 6
+live neighbours) switched, drawn with seed 0.
 """
 
 from __future__ import annotations
 
 import argparse
 
+import numpy as np
+
 import lifelab
+from lifelab.hensel import hensel_classes
 from lifelab.evidence import FAMILY_NAMES
 from lifelab.experiments import compare_recovery
 from lifelab.learners import learner_names
 from lifelab.loop import MODES
 from lifelab.utils import format_table
+
+
+def random_isotropic(n: int, flips: int = 3, seed: int = 0) -> list[str]:
+    """``n`` isotropic rules that no totalistic rule equals: Life with ``flips`` Hensel classes switched."""
+    rng = np.random.default_rng(seed)
+    classes = [members for (centre, count, letter), members in hensel_classes().items() if letter and 2 <= count <= 6]
+    out = []
+    while len(out) < n:
+        table = lifelab.Rule.parse("B3/S23").table.copy()
+        for k in rng.choice(len(classes), flips, replace=False):
+            table[list(classes[k])] ^= True
+        rule = lifelab.Rule.from_table(table)
+        if not rule.is_totalistic and str(rule) not in out:
+            out.append(str(rule))
+    return out
 
 
 def main() -> None:
@@ -55,7 +79,11 @@ def main() -> None:
     parser.add_argument("--family", default=None, choices=[*FAMILY_NAMES, "auto", "data"],
                         help="the assumption of every run (default: each learner's own)")
     parser.add_argument("--device", default=None, help="default: lifelab.get_device()")
+    parser.add_argument("--random-isotropic", type=int, default=0, metavar="N",
+                        help="learn N random isotropic non-totalistic rules instead of --rules")
     args = parser.parse_args()
+    if args.random_isotropic:
+        args.rules = random_isotropic(args.random_isotropic)
     device = lifelab.get_device(args.device)
     print(f"device: {device}, torch threads in the loop: 1, seeds: {args.seeds}, max rounds: {args.max_rounds}, "
           f"trajectories of {args.size}x{args.size}, {args.steps} steps, density {args.density}, "
@@ -72,6 +100,7 @@ def main() -> None:
                          "determined": f"{sum(row['determined'] for row in batch)}/{len(batch)}",
                          "converged": len(won), "wrong": sum(row["wrong"] for row in batch),
                          "median seen": sorted(row["seen"] for row in won)[len(won) // 2] if won else "-",
+                         "median s": f"{np.median([row['seconds'] for row in won]):.1f}" if won else "-",
                          "unobserved": f"{sum(row['unobserved'] for row in batch) / len(batch):.1f}",
                          "verdicts": "; ".join(sorted({row["verdict"] for row in batch}))})
     print()

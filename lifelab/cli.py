@@ -27,9 +27,10 @@ from lifelab.families import LTL_NEIGHBOURHOODS, GenerationsRule, LtLRule, parse
 from lifelab.learners import learner_names
 from lifelab.loop import MODES, learn_rule
 from lifelab.models import REGISTRY, model_spec
-from lifelab.rules import NotTotalisticError, Rule, named_rules
+from lifelab.rules import NotTotalisticError, named_rules
 from lifelab.simulate import random_boards, simulate
 from lifelab.symmetry import GROUPS
+from lifelab.totalistic import CountVerdict
 from lifelab.utils import get_device
 
 
@@ -116,7 +117,7 @@ def cmd_show(args) -> int:
 
 
 def _print_round(r) -> None:
-    rule = "(not local)" if r.rule is None else str(r.rule)
+    rule = "(none read)" if r.rule is None else str(r.rule)
     rule = rule if len(rule) <= 20 else rule[:17] + "..."  # MAP strings are 89 characters; the verdict prints it whole
     held = "-" if r.holdout_match is None else f"{r.holdout_match:.2%}"
     print(f"round {r.round:>2}  group {r.group:<7s}  visible {r.visible:>2} ({r.collected:<8s}) epochs {r.epochs:>3}  "
@@ -151,9 +152,6 @@ def cmd_learn(args) -> int:
               f"{source.shape[2]}x{source.shape[3]}; the verdict weighs all of them")
     else:
         source = parse_rule(args.rule)
-        if isinstance(source, LtLRule):
-            raise ValueError(f"{source} is a Larger than Life rule; lifelab learns 2-state 3x3 and Generations rules "
-                             "so far (lifelab simulate and lifelab show run it)")
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
     shape = (source.torus[1], source.torus[0]) if args.data is None and source.torus is not None \
         and args.size is None else (args.size or 32,) * 2
@@ -172,10 +170,11 @@ def cmd_learn(args) -> int:
         print(f"assumption    {verdict.family.assumption}")
     if verdict.noise is not None:
         print(f"noise         {verdict.noise.summary()}")
-    learned = "(no 3x3 rule)" if report.extracted is None else str(report.extracted)
+    learned = "(none read)" if report.extracted is None else str(report.extracted)
     if report.rule is not None:
+        unit = "classes" if isinstance(verdict, CountVerdict) else "patterns"
         learned += ": the rule the data determine" if report.extracted == report.rule else \
-            f": differs from the rule the data determine in {report.rounds[-1].disagreements} decided patterns"
+            f": differs from the rule the data determine in {report.rounds[-1].disagreements} decided {unit}"
     print(f"learned       {learned}")
     if report.truth is not None and report.rule is not None:
         print(f"equals truth  {'yes' if report.rule == report.truth else 'no'} (oracle {report.truth})")

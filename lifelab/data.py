@@ -196,8 +196,8 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
     Raises:
         FileNotFoundError: If the file does not exist.
         ValueError: If it is truncated or corrupt, lacks the arrays, holds
-            non-binary values, or does not match ``expect``; the message names
-            the file and the problem.
+            states outside 0-255 (or beyond those of the rule its metadata
+            name), or does not match ``expect``; the message names the file and the problem.
     """
     path = Path(path)
     if not path.exists():
@@ -244,6 +244,13 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
     else:
         raise ValueError(f"{path}: expected arrays 'boards' and 'metadata' (lifelab) or 'trajectories', "
                          f"found {sorted(arrays)}")
+    if isinstance(meta.get("rule"), str):  # the rule the file names bounds its states
+        try:
+            states = rule_states(parse_rule(meta["rule"]))
+        except ValueError:
+            states = None
+        if states is not None:
+            traj = validate_trajectories(traj, name=f"{path} (rule {meta['rule']})", states=states)
     for key, value in (expect or {}).items():
         if key not in meta:
             raise ValueError(f"{path}: has no {key!r} in its metadata, expected {value!r}")

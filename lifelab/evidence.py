@@ -692,7 +692,14 @@ class Verdict:
         unseen = ~self.raw.observed
         if self.guess is None or not unseen.any():
             return None
-        return float((self.guess[unseen] == as_rule(truth).table[unseen]).mean())
+        table = truth.table if isinstance(truth, GenerationsRule) else as_rule(truth).table
+        return float((self.guess[unseen] == table[unseen]).mean())
+
+    def disagreements(self, rule) -> int:
+        """Patterns the data (and the assumption) decide on which ``rule`` says otherwise (all of them for None)."""
+        if rule is None:
+            return int(self.known.sum())
+        return int((rule.table != self.table)[self.known].sum())
 
     def sentence(self) -> str:
         """The verdict as one paragraph a researcher can quote."""

@@ -33,16 +33,17 @@ import torch
 
 from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, patterns
 from lifelab.data import validate_trajectories
-from lifelab.models import EquivariantCNN, TiedConv2d, predict
-from lifelab.families import GenerationsRule, parse_rule, rule_states
+from lifelab.models import EquivariantCNN, TiedConv2d, predict, receptive_radius
+from lifelab.families import GenerationsRule, LtLRule, parse_rule, rule_states
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
+from lifelab.totalistic import SHAPES_BY_SIZE, Neighbourhood
 from lifelab.utils import check_int, check_number, model_states
 
-__all__ = ["ExtractionResult", "GeneratorCheck", "Sensitivity", "count_kernel_similarity", "extract_rule",
-           "first_layer_kernels", "generator_check", "indicator_patterns", "nearest_totalistic", "pattern_accuracy", "pattern_table",
-           "sensitivity"]
+__all__ = ["ClassCheck", "ExtractionResult", "GeneratorCheck", "Sensitivity", "class_test", "count_kernel_similarity",
+           "extract_rule", "first_layer_kernels", "generator_check", "indicator_patterns", "nearest_totalistic",
+           "pattern_accuracy", "pattern_table", "sensitivity"]
 
 MAX_CELLS = 20
 
@@ -225,11 +226,52 @@ def nearest_totalistic(table, confidence=None) -> tuple[Rule, list[int]]:
 
 
 @dataclass
+class ClassCheck:
+    """The structure test of a network beyond 3x3: is its decision constant on each (centre, live count) class?
+
+    Attributes:
+        neighbourhood: The cells counted.
+        alive: ``(2, size + 1)``: fraction of the sampled patterns of each class the network made alive.
+        confidence: ``(2, size + 1)``: the smallest probability it gave its majority decision in the class.
+        samples: Random patterns evaluated per class.
+        tried: The neighbourhoods tested before this one, which failed.
+    """
+
+    neighbourhood: Neighbourhood
+    alive: np.ndarray
+    confidence: np.ndarray
+    samples: int
+    tried: list[Neighbourhood] = field(default_factory=list)
+
+    @property
+    def constant(self) -> np.ndarray:
+        """``(2, size + 1)`` bool: every sample of the class got the same decision."""
+        return (self.alive == 0) | (self.alive == 1)
+
+    @property
+    def totalistic(self) -> bool:
+        """The network is totalistic on the neighbourhood (as far as the samples show)."""
+        return bool(self.constant.all())
+
+    @property
+    def disagreeing(self) -> list[str]:
+        """Names of the classes whose samples got different decisions, with the split."""
+        nb = self.neighbourhood
+        return [f"{nb.class_name(c)} ({self.alive.flat[c]:.0%} alive)" for c in np.flatnonzero(~self.constant.ravel())]
+
+    def rows(self) -> list[dict]:
+        """One row per class: centre, live count, fraction alive, smallest confidence."""
+        return [{"centre": "alive" if centre else "dead", "live": count, "alive": float(self.alive[centre, count]),
+                 "confidence": float(self.confidence[centre, count])}
+                for centre in (0, 1) for count in range(self.alive.shape[1])]
+
+
+@dataclass
 class ExtractionResult:
     """What :func:`extract_rule` read out of a model.
 
     Attributes:
-        rule: The extracted rule; None when the model is not local to 3x3.
+        rule: The extracted rule; None when none could be read (a model that is neither 3x3 nor counting; see ``reason``).
         offsets: The cells enumerated (decisive offsets, plus the centre), reading order.
         table: Next state for every pattern of ``offsets`` (for a local model,
             the 512-entry MAP-order table of ``rule``).
@@ -246,6 +288,9 @@ class ExtractionResult:
         structure: For a multi-state model, the fraction of cells of random
             boards (every state) on which it is the Generations rule of its
             table; ``rule`` is that Generations rule only when the fraction is 1.
+        classes: For a network that looks beyond 3x3, the structure test per
+            (centre, live count) class (``table`` and ``confidence`` are then per class).
+        reason: Why no rule was read, in words ("" when one was).
     """
 
     rule: Rule | None
@@ -262,6 +307,14 @@ class ExtractionResult:
     disagreements: list[int] = field(default_factory=list)
     states: int = 2
     structure: float | None = None
+    classes: ClassCheck | None = None
+    reason: str = ""
+
+    @property
+    def enumeration_patterns(self) -> int:
+        """Patterns a full table over the cells that influence the decision would have: ``2 ** cells``."""
+        cells = len(self.offsets) if self.classes is None else self.classes.neighbourhood.size + 1
+        return 2 ** cells
 
     @property
     def local(self) -> bool:
@@ -271,6 +324,17 @@ class ExtractionResult:
     def summary(self) -> str:
         """A few lines for a person: the rule, or why there is none, and how sure it is."""
         lines = []
+        if self.classes is not None:
+            nb = self.classes.neighbourhood
+            tried = "".join(f"; not totalistic on {t.title}" for t in self.classes.tried)
+            lines.append(f"support: {len(self.sensitivity.offsets)} decisive cells within range "
+                         f"{max(max(abs(dy), abs(dx)) for dy, dx in self.sensitivity.offsets)}{tried}")
+            lines.append(f"extracted rule: {self.rule}" if self.rule is not None else self.reason)
+            lines.append(f"{self.patterns_evaluated} patterns evaluated ({self.classes.samples} per (centre, live "
+                         f"count) class on {nb.title}) instead of 2^{nb.size + 1} = {self.enumeration_patterns:.3g}")
+            lines.append(f"lowest confidence {self.confidence.min():.3f}; {len(self.low_confidence)} classes below "
+                         f"threshold; {len(self.context_dependent)} classes not constant")
+            return "\n".join(lines)
         if self.rule is None and self.structure is not None:
             lines.append(f"not a {self.states}-state Generations rule: on random boards of every state the network "
                          f"agrees with the Generations rule of its table on {self.structure:.2%} of the cells")
@@ -359,7 +423,7 @@ def _to_window(values: np.ndarray, offsets: list[tuple[int, int]]) -> np.ndarray
 
 
 def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int = 4, n_probe: int = 256,
-                 use_symmetry: bool = True, seed: int = 0) -> ExtractionResult:
+                 use_symmetry: bool = True, seed: int = 0, samples: int = 16) -> ExtractionResult:
     """Read the rule a trained model computes.
 
     Only the cells that can change the decision (plus the cell itself) are
@@ -368,28 +432,39 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
     surroundings, so a cell the probe missed shows up as a
     context-dependent pattern, and the whole 3x3 window is enumerated then.
 
-    A non-local model gets no rule.  If more than 20 cells influence its
-    output (too many patterns to enumerate), the 3x3 window is enumerated in
-    random surroundings instead, which shows how far from a 3x3 rule it is.
+    A 2-state model that looks beyond 3x3 is not enumerated (a range-2 box
+    has 2^25 patterns): its structure is tested instead.  The decisive
+    cells' range ``r`` gives the candidate neighbourhoods (Golly's diamond,
+    disc and box of range ``r`` that hold them all, smallest first); on each,
+    ``samples`` random patterns per (centre, live count) class must all get
+    the same decision.  The first neighbourhood on which they do gives a
+    Larger than Life rule (when the born and surviving counts are intervals);
+    otherwise the result has no rule and says which classes disagree.
 
     Args:
         model: A model of the zoo (anything translation equivariant mapping one-hot boards to logits).
         contexts: Surroundings each pattern is evaluated in (the first all
             dead, the others random at density 0.5).
         threshold: Confidence below which a pattern is listed as low-confidence.
-        radius: Probe radius of :func:`sensitivity`.
+        radius: Probe radius of :func:`sensitivity` (raised to the model's
+            :func:`~lifelab.models.receptive_radius` when that is larger).
         n_probe: Probe boards of :func:`sensitivity`.
         use_symmetry: Evaluate one pattern per orbit of the model's symmetry
             group (verified numerically; a model that is not equivariant is
             enumerated in full).
         seed: Seed of the probe boards and the random surroundings.
+        samples: Random patterns per class in the structure test of a model that looks beyond 3x3.
 
     Returns:
         An :class:`ExtractionResult`.
     """
-    contexts = check_int("contexts", contexts, 1)
+    contexts, samples = check_int("contexts", contexts, 1), check_int("samples", samples, 1)
     threshold = check_number("threshold", threshold, 0.5, 1.0)
+    radius = max(check_int("radius", radius, 1), receptive_radius(model))
     probe = sensitivity(model, radius=radius, n_boards=n_probe, seed=seed)
+    states = model_states(model)
+    if not probe.local and states == 2:
+        return _read_counts(model, probe, samples, threshold, use_symmetry, np.random.default_rng(seed))
     offsets = sorted(set(probe.offsets) | {(0, 0)})
     if len(offsets) > MAX_CELLS:  # too many to enumerate: show the 3x3 window's view in random surroundings
         offsets = list(WINDOW)
@@ -402,7 +477,6 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
         table, confidence, varies, more, group = _enumerate(model, offsets, group, contexts, reach, rng)
         evaluated += more
     rule, nearest, disagreements, structure = None, None, [], None
-    states = model_states(model)
     if probe.local:
         table, confidence, varies = (_to_window(v, offsets) for v in (table, confidence, varies))
         rule = Rule.from_table(table)
@@ -416,6 +490,91 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
                             patterns_evaluated=int(evaluated), evaluations=int(evaluated * contexts),
                             sensitivity=probe, nearest=nearest, disagreements=disagreements, states=states,
                             structure=structure)
+
+
+def _candidates(offsets: list[tuple[int, int]]) -> list[Neighbourhood]:
+    """Golly's neighbourhoods of the decisive cells' range that hold every decisive cell, fewest cells first."""
+    far = {o for o in offsets if o != (0, 0)}
+    r = max(max(abs(dy), abs(dx)) for dy, dx in far)
+    return [nb for nb in (Neighbourhood(r, shape) for shape in SHAPES_BY_SIZE) if far <= set(nb.offsets)]
+
+
+def class_test(model, neighbourhood: Neighbourhood, samples: int = 16, reach: int | None = None,
+               seed: int | np.random.Generator = 0) -> ClassCheck:
+    """Evaluate a 2-state model on random patterns of every (centre, live count) class of a neighbourhood.
+
+    Each sample places ``count`` live cells at random among the
+    neighbourhood's cells, sets the centre, and fills every other cell the
+    model can see at a random density, so a model that is not totalistic on
+    the neighbourhood (or looks beyond it) gets different decisions within
+    a class.  ``2 * (size + 1) * samples`` patterns in all, whatever ``2^size`` is.
+
+    Args:
+        model: A 2-state model of the zoo.
+        neighbourhood: The cells counted.
+        samples: Random patterns per class.
+        reach: Half the side of the boards (default: the model's receptive radius, at least the range).
+        seed: Seed or generator of the patterns.
+
+    Returns:
+        A :class:`ClassCheck`.
+    """
+    samples = check_int("samples", samples, 1)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    reach = max(neighbourhood.range, receptive_radius(model)) if reach is None else check_int("reach", reach, 1)
+    width, side = neighbourhood.size + 1, 2 * reach + 1
+    centre = np.repeat([False, True], width * samples)
+    live = np.tile(np.repeat(np.arange(width), samples), 2)
+    boards = rng.random((len(live), side, side)) < rng.random((len(live), 1, 1))
+    ranks = rng.random((len(live), neighbourhood.size)).argsort(axis=1).argsort(axis=1)
+    ys, xs = (np.array(v) + reach for v in zip(*neighbourhood.offsets))
+    boards[:, ys, xs] = ranks < live[:, None]
+    boards[:, reach, reach] = centre
+    p = _alive_probability(model, boards)[:, reach, reach].reshape(2, width, samples)
+    alive = (p > 0.5).mean(axis=2)
+    confidence = np.where(alive > 0.5, p.min(axis=2), 1 - p.max(axis=2))
+    return ClassCheck(neighbourhood, alive, confidence, samples)
+
+
+def _counts_rule(check: ClassCheck) -> tuple[LtLRule | None, str]:
+    """The Larger than Life rule a totalistic class test reads, or None and why not."""
+    nb = check.neighbourhood
+    if not check.totalistic:
+        shown = check.disagreeing
+        return None, (f"not totalistic on {nb.title}: {len(shown)} of {check.alive.size} (centre, live count) "
+                      f"classes got different decisions for different patterns: {', '.join(shown[:6])}"
+                      f"{', ...' if len(shown) > 6 else ''}")
+    intervals = []
+    for centre, word in ((0, "born"), (1, "surviving")):
+        at = np.flatnonzero(check.alive[centre] > 0.5)
+        if not len(at) or len(at) != at[-1] - at[0] + 1:
+            listed = ", ".join(str(int(c)) for c in at) or "none"
+            return None, (f"totalistic on {nb.title}, but the {word} counts ({listed}) are not one interval, "
+                          "which a Larger than Life rule needs")
+        intervals.append((int(at[0]), int(at[-1])))
+    return nb.rule(*intervals), ""
+
+
+def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_symmetry: bool,
+                 rng: np.random.Generator) -> ExtractionResult:
+    """The structure test of a 2-state model beyond 3x3 (see :func:`extract_rule`)."""
+    group = _model_group(model, rng.random((4, 12, 12)) < 0.5) if use_symmetry else "trivial"
+    checks = []
+    for nb in _candidates(probe.offsets):
+        checks.append(class_test(model, nb, samples, reach=probe.radius, seed=rng))
+        if checks[-1].totalistic:
+            break
+    check = checks[-1]
+    check.tried = [c.neighbourhood for c in checks[:-1]]
+    rule, reason = _counts_rule(check)
+    confidence = check.confidence.ravel()
+    evaluated = sum(c.alive.size * c.samples for c in checks)
+    return ExtractionResult(rule=rule, offsets=sorted({(0, 0), *check.neighbourhood.offsets}),
+                            table=(check.alive > 0.5).ravel(), confidence=confidence,
+                            low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
+                            context_dependent=[int(i) for i in np.flatnonzero(~check.constant.ravel())], group=group,
+                            patterns_evaluated=evaluated, evaluations=evaluated, sensitivity=probe, classes=check,
+                            reason=reason)
 
 
 def _generations_structure(model, rule: Rule, states: int, rng: np.random.Generator, boards: int = 32,

@@ -396,10 +396,23 @@ class LtLRule:
     def __repr__(self) -> str:
         return f"LtLRule({str(self)!r})"
 
+    @property
+    def born(self) -> frozenset[int]:
+        """Neighbour counts (the cell itself never counted) at which a dead cell is born."""
+        return frozenset(range(max(self.birth[0], 0), min(self.birth[1], self.size) + 1))
+
+    @property
+    def survives(self) -> frozenset[int]:
+        """Neighbour counts (the cell itself not counted) at which a live cell survives; ``M1`` shifts them by one."""
+        low, high = (v - self.middle for v in self.survival)
+        return frozenset(range(max(low, 0), min(high, self.size) + 1))
+
     def _key(self) -> tuple:
-        return self.range, self.states, self.middle, self.survival, self.birth, self.neighbourhood
+        # what the rule does, not how it is spelled: M1 S5..9 is M0 S4..8, and R1 NC is R1 NM
+        return tuple(self.widths), self.states, self.born, self.survives
 
     def __eq__(self, other) -> bool:
+        """Equal when the two rules make the same moves: same cells counted, same birth and survival counts."""
         if not isinstance(other, LtLRule):
             return NotImplemented
         return self._key() == other._key()

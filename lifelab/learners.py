@@ -70,7 +70,8 @@ class AutoGrow:
         return net, group
 
 
-def _network(model, group: str | None, seed: int, states: int = 2) -> tuple[nn.Module, str, float]:
+def _network(model, group: str | None, seed: int, states: int = 2,
+             kernel_size: int | None = None) -> tuple[nn.Module, str, float]:
     """The network to train, the group imposed and the consistency-loss weight."""
     if group is not None and group not in GROUPS:
         raise ValueError(f"unknown group {group!r}; expected one of {list(GROUPS)}")
@@ -80,7 +81,7 @@ def _network(model, group: str | None, seed: int, states: int = 2) -> tuple[nn.M
         return model, group, 0.0 if group in ("trivial", declared) else 1.0
     spec = model_spec(model)
     seed_everything(seed)
-    more = {} if states == 2 else {"states": states}
+    more = ({} if states == 2 else {"states": states}) | ({} if kernel_size is None else {"kernel_size": kernel_size})
     if spec.group_argument:
         group = spec.default_group if group is None else group
         if group not in spec.groups:
@@ -101,8 +102,9 @@ class NetworkLearner:
         policy: :class:`FixedModel` or :class:`AutoGrow`.
     """
 
-    def __init__(self, model, group: str | None = None, seed: int = 0, *, states: int = 2, epochs: int = 100,
-                 stop_probability: float = 0.95, threshold: float = 0.9, device=None, progress: bool = False):
+    def __init__(self, model, group: str | None = None, seed: int = 0, *, states: int = 2,
+                 kernel_size: int | None = None, epochs: int = 100, stop_probability: float = 0.95,
+                 threshold: float = 0.9, device=None, progress: bool = False):
         """Build (or adopt) the model.
 
         Args:
@@ -110,6 +112,8 @@ class NetworkLearner:
             group: A group of :data:`lifelab.symmetry.GROUPS`, or ``"auto"`` (see :class:`AutoGrow`).
             seed: Seed of the initial weights, batch orders and probes.
             states: Cell states of the data (more than 2 for a Generations rule).
+            kernel_size: Spatial kernel of a network built by name (default: the family's own;
+                ``2r + 1`` for a range-``r`` Larger than Life rule).
             epochs: Most epochs per round.
             stop_probability: Training margin of a noise-free round.
             threshold: Confidence below which a pattern is "low".
@@ -126,7 +130,7 @@ class NetworkLearner:
             self.net, self.group, self.consistency = self.policy.route.model("trivial", seed, states), "trivial", 0.0
         else:
             self.policy = FixedModel()
-            self.net, self.group, self.consistency = _network(model, group, seed, states)
+            self.net, self.group, self.consistency = _network(model, group, seed, states, kernel_size)
         self.seed, self.epochs, self.stop_probability = seed, epochs, stop_probability
         self.threshold, self.device, self.progress = threshold, device, progress
 

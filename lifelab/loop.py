@@ -14,7 +14,10 @@ One round of :func:`learn_rule` (:func:`run_round`):
 5. the evidence of every trajectory seen so far (the whole file, for
    supplied data) gives the :class:`~lifelab.evidence.Verdict`: identified,
    identified within the assumed family, explained with noise,
-   underdetermined or inconsistent.
+   underdetermined or inconsistent.  For a Larger than Life oracle the
+   evidence is counted per (centre, live count) class of its neighbourhood
+   and the verdict (:class:`~lifelab.totalistic.CountVerdict`) rests on the
+   Larger than Life assumption, which it states.
 
 The loop stops when the verdict determines a rule and the learner's rule is
 that rule.  Otherwise the next trajectory becomes visible: a fresh random
@@ -28,6 +31,7 @@ there is and ends with the honest rung.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import time
 from dataclasses import dataclass, field
@@ -43,14 +47,16 @@ from lifelab.evidence import family as family_named
 from lifelab.extract import ExtractionResult, generator_check
 from lifelab.families import GenerationsRule, LtLRule, parse_rule
 from lifelab.learners import make_learner
+from lifelab.models import model_spec
 from lifelab.patterns import N_PATTERNS, patterns
 from lifelab.rules import Rule
 from lifelab.simulate import random_boards
 from lifelab.symmetry import SUBGROUPS, transform
+from lifelab.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
 from lifelab.utils import check_int, check_number, format_table, get_device
 
 __all__ = ["COLLECTIONS", "MODES", "LoopReport", "QueryCollection", "RandomCollection", "Round", "learn_rule",
-           "query_board", "run_round"]
+           "observe", "query_board", "run_round", "weigh"]
 
 
 # ---------------------------------------------------------------------------
@@ -110,6 +116,34 @@ def query_board(confidence, shape: tuple[int, int], seed: int = 0, threshold: fl
     return board
 
 
+def observe(agent: DataSupplyAgent, trajectories) -> Evidence | CountEvidence:
+    """The evidence of trajectories: per 3x3 pattern, or per class of the oracle's Larger than Life neighbourhood.
+
+    Args:
+        agent: The data supply agent (its oracle decides what is counted).
+        trajectories: ``(n, T + 1, H, W)`` or ``(T + 1, H, W)`` trajectories.
+    """
+    if isinstance(agent.rule, LtLRule):
+        return CountEvidence.of(trajectories, Neighbourhood.of(agent.rule))
+    return Evidence.of(trajectories, states=agent.states)
+
+
+def weigh(evidence: Evidence | CountEvidence, assumed, noise="auto", confidence: float = 0.999,
+          guess=None) -> Verdict | CountVerdict:
+    """The verdict of evidence of either kind (:func:`~lifelab.evidence.decide`, :func:`~lifelab.totalistic.decide_counts`).
+
+    Args:
+        evidence: The observations.
+        assumed: The 3x3 family the verdict may assume (count evidence has its own assumption).
+        noise: As in :func:`lifelab.evidence.decide` (3x3 evidence only).
+        confidence: As in :func:`lifelab.evidence.decide`.
+        guess: The learner's rule, or None.
+    """
+    if isinstance(evidence, CountEvidence):
+        return decide_counts(evidence, guess=guess)
+    return decide(evidence, assumed, noise, confidence, guess=None if guess is None else guess.table)
+
+
 def _to_ask(verdict: Verdict, rng: np.random.Generator) -> list[int]:
     """One showable pattern per class the verdict leaves open, preferring patterns never observed, in random order."""
     showable = verdict.raw.family.expand(verdict.raw.observable)
@@ -163,7 +197,7 @@ class QueryCollection:
 
     def next(self, agent: DataSupplyAgent, done: Round, holdout: int | None, seen: Evidence) -> tuple[Evidence, str]:
         """Build and collect the query board; returns the evidence with it and ``"query"``."""
-        if min(agent.shape) < 4 or done.extraction.confidence.shape != (N_PATTERNS,):
+        if min(agent.shape) < 4 or isinstance(seen, CountEvidence) or done.extraction.confidence.shape != (N_PATTERNS,):
             return RandomCollection().next(agent, done, holdout, seen)
         done.query = query_board(done.extraction.confidence, agent.shape, seed=self.seed * 1000 + done.round,
                                  threshold=self.threshold, ask=_to_ask(done.verdict, self.rng),
@@ -171,7 +205,7 @@ class QueryCollection:
         index = agent.collect(done.query, first=True)
         if done.refuted:  # the held-out trajectory the rule failed on joins the training data too
             agent.reveal(holdout + 1)  # the query board went in before it
-        return seen + Evidence.of(agent.trajectory(index), states=agent.states), "query"
+        return seen + observe(agent, agent.trajectory(index)), "query"
 
 
 #: Collection strategies by mode name.
@@ -197,7 +231,7 @@ class Round:
             ``"random"``, ``"query"`` or ``"supplied"``).
         epochs: Training epochs this round (0 for the table learner).
         train_board_acc: Fraction of visible transitions predicted exactly after training.
-        rule: The rule read out of the learner (None if the network is not local to 3x3).
+        rule: The rule read out of the learner (None when none could be read).
         min_confidence: Lowest confidence over the 512 patterns.
         low_confidence: Patterns below the confidence threshold.
         visible_match: Fraction of visible transitions the learner's rule reproduces.
@@ -235,9 +269,7 @@ class Round:
     @property
     def disagreements(self) -> int:
         """Patterns the data (and the assumption) decide on which the learner's rule says otherwise."""
-        if self.rule is None:
-            return int(self.verdict.known.sum())
-        return int((self.rule.table != self.verdict.table)[self.verdict.known].sum())
+        return self.verdict.disagreements(self.rule)
 
     @property
     def refuted(self) -> bool:
@@ -291,7 +323,7 @@ class LoopReport:
 
     @property
     def extracted(self) -> Rule | None:
-        """The rule read out of the learner in the last round (a guess where the data leave patterns open)."""
+        """The rule read out of the learner in the last round (a guess where the data leave classes open)."""
         return self.rounds[-1].rule
 
     @property
@@ -342,10 +374,7 @@ class LoopReport:
         """Fraction of the never-observed patterns the learner's last rule gets right (needs an oracle)."""
         if self.truth is None or self.extracted is None:
             return None
-        unseen = ~self.verdict.raw.observed
-        if not unseen.any():
-            return None
-        return float((self.extracted.table[unseen] == self.truth.table[unseen]).mean())
+        return self.verdict.guess_accuracy(self.truth)
 
     def summary(self) -> str:
         """A few lines for a person: the verdict, the learner, the data, the time."""
@@ -353,7 +382,7 @@ class LoopReport:
         if self.truth is not None:
             lines.append(f"oracle       {self.truth}" + ("" if self.rule is None else
                                                          f" ({'equal' if self.rule == self.truth else 'DIFFERENT'})"))
-        extracted = "(not local)" if self.extracted is None else str(self.extracted)
+        extracted = "(none read)" if self.extracted is None else str(self.extracted)
         agrees = "" if self.rule is None else (" = the determined rule" if self.extracted == self.rule else
                                                " (differs from the determined rule)")
         lines += [f"learner      {self.model}",
@@ -370,7 +399,7 @@ class LoopReport:
     def rows(self) -> list[dict]:
         """The per-round table as dicts (for printing or a DataFrame)."""
         return [{"round": r.round, "visible": r.visible, "transitions": r.transitions, "collected": r.collected,
-                 "epochs": r.epochs, "rule": str(r.rule) if r.rule is not None else "(not local)",
+                 "epochs": r.epochs, "rule": str(r.rule) if r.rule is not None else "(none read)",
                  "min conf": round(r.min_confidence, 3), "low conf": r.low_confidence,
                  "visible match": round(r.visible_match, 4),
                  "holdout match": None if r.holdout_match is None else round(r.holdout_match, 4),
@@ -408,7 +437,7 @@ def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, *, a
         learner: A :class:`NetworkLearner`, :class:`TableLearner` or anything
             with their ``prepare``/``fit``/``read`` methods and ``group``.
         agent: The data supply agent (its visible trajectories are the training data).
-        seen: Evidence of every trajectory the agent holds.
+        seen: Evidence of every trajectory the agent holds (:func:`observe`).
         number: The round's number, from 1.
         assumed: The family the verdict may assume (a name, or ``"auto"``).
         noise: As in :func:`lifelab.evidence.decide`.
@@ -433,10 +462,10 @@ def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, *, a
     holdout = None
     if agent.rule is not None:
         holdout = agent.collect()
-        seen = seen + Evidence.of(agent.trajectory(holdout), states=agent.states)
+        seen = seen + observe(agent, agent.trajectory(holdout))
     elif agent.visible < agent.available:
         holdout = agent.visible
-    verdict = decide(seen, assumed, noise, confidence, guess=None if rule is None else rule.table)
+    verdict = weigh(seen, assumed, noise, confidence, guess=rule)
     done = Round(round=number, visible=agent.visible, transitions=len(data), collected=collected, epochs=epochs,
                  train_board_acc=board_acc, rule=rule, min_confidence=float(extraction.confidence.min()),
                  low_confidence=len(extraction.low_confidence),
@@ -478,6 +507,30 @@ def _one_thread():
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def _check_ltl(rule: LtLRule, model, group, family, noise, shape) -> None:
+    """Refuse, with the reason, what the loop cannot do for a Larger than Life oracle."""
+    if rule.states > 2:
+        raise ValueError(f"{rule} has {rule.states} states; lifelab learns 2-state Larger than Life rules so far")
+    if family not in (None, "auto"):
+        raise ValueError(f"family={family!r} names a 3x3 family; a Larger than Life verdict assumes its own "
+                         f"(counts on the neighbourhood of {rule}, born and surviving in intervals)")
+    if noise not in ("auto", 0):
+        raise ValueError("noise rates are modelled for 3x3 windows only; use noise='auto' or 0 with a Larger than "
+                         "Life rule")
+    if group == "auto":
+        raise ValueError("group='auto' grows a network from the symmetry of 3x3 evidence; name the group of a "
+                         "Larger than Life learner (its neighbourhoods are p4m-symmetric)")
+    if model == "table":
+        raise ValueError("the table learner tabulates 3x3 patterns; learn a Larger than Life rule with a network "
+                         "('tied', 'e2cnn', 'tiny' or 'small', built with kernels of 2r+1)")
+    if isinstance(model, str) and "kernel_size" not in inspect.signature(model_spec(model).cls).parameters:
+        raise ValueError(f"the {model!r} network has fixed 3x3 kernels; a range-{rule.range} rule needs a "
+                         "'tied', 'e2cnn', 'tiny' or 'small' network (built with kernels of 2r+1)")
+    if min(shape) < 2 * rule.range + 1:
+        raise ValueError(f"boards of {shape[0]}x{shape[1]} are smaller than the {2 * rule.range + 1}x"
+                         f"{2 * rule.range + 1} neighbourhood of {rule}")
 
 
 def learn_rule(source, model="tied", group: str | None = None, max_rounds: int = 10, seed: int = 0, *,
@@ -550,8 +603,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
     if isinstance(source, (Rule, GenerationsRule, LtLRule, str)):
         source = parse_rule(source)
         if isinstance(source, LtLRule):
-            raise ValueError(f"{source} is a Larger than Life rule; lifelab learns 2-state 3x3 and Generations "
-                             "rules so far")
+            _check_ltl(source, model, group, family, noise, shape)
         steps = check_int("steps", steps, 1)
         random_boards(0, shape, density)  # validates the shape and density before they size anything
         needed, available = _memory_needed(tuple(shape), steps, max_rounds), _physical_memory()
@@ -565,11 +617,14 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
             raise ValueError("query mode needs an oracle rule to simulate the boards it builds; "
                              "supplied trajectories can only be revealed in order (mode='random')")
         agent = DataSupplyAgent(validate_trajectories(source, name="supplied trajectories", states=None), seed=seed)
+    network = {} if model == "table" else {"states": agent.states} if agent.states > 2 else {}
+    if isinstance(agent.rule, LtLRule) and isinstance(model, str):
+        network["kernel_size"] = 2 * agent.rule.range + 1
     learner = make_learner(model, group, seed, family_name=family, noise=noise, epochs=epochs,
                            stop_probability=stop_probability, threshold=threshold, device=device, progress=progress,
-                           **({"states": agent.states} if agent.states > 2 and model != "table" else {}))
+                           **network)
     collection = COLLECTIONS[mode](threshold=threshold, seed=seed)
-    seen = Evidence.of(np.stack([agent.trajectory(i) for i in range(agent.available)]), states=agent.states)
+    seen = observe(agent, np.stack([agent.trajectory(i) for i in range(agent.available)]))
     started = time.perf_counter()
     rounds: list[Round] = []
     collected = "initial" if agent.rule is not None else "supplied"

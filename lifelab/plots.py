@@ -657,7 +657,7 @@ def plot_loop(report, fig=None):
     if held:
         ax_match.plot(*zip(*held), "s--", label="held out")
     for r in rounds:
-        text = "(not local)" if r.rule is None else str(r.rule)
+        text = "(none read)" if r.rule is None else str(r.rule)
         right = report.rule is not None and r.rule == report.rule
         ax_match.annotate(text if len(text) <= 24 else text[:21] + "...", (r.round, 1.0), xytext=(0, 6),
                           textcoords="offset points", rotation=60, fontsize=7, ha="left",

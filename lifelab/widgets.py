@@ -147,7 +147,7 @@ def loop_replay(reports: Mapping[str, object], cell_inches: float = 3.2) -> widg
             ax_conf.axis("off")
         ax_text.axis("off")
         held = "-" if r.holdout_match is None else f"{r.holdout_match:.2%}"
-        lines = [f"round {r.round} of {len(report.rounds)}", f"rule: {r.rule if r.rule is not None else '(not local)'}",
+        lines = [f"round {r.round} of {len(report.rounds)}", f"rule: {r.rule if r.rule is not None else '(none read)'}",
                  f"visible: {r.visible} ({r.transitions} transitions)", f"seen: {r.trajectories_seen}",
                  f"epochs: {r.epochs}", f"lowest confidence: {r.min_confidence:.3f}",
                  f"below threshold: {r.low_confidence}", f"reproduces visible: {r.visible_match:.2%}",

@@ -95,7 +95,7 @@ def test_briefly_trained_model_extracts_life_using_its_symmetry():
 
 
 def test_non_local_model_is_reported_not_truncated():
-    """A model whose next state is the cell two columns to the right."""
+    """A model whose next state is the cell two columns to the right: no rule that counts cells."""
     model = nn.Conv2d(2, 2, 5, padding=2, padding_mode="circular")
     with torch.no_grad():
         model.weight.zero_()
@@ -107,21 +107,21 @@ def test_non_local_model_is_reported_not_truncated():
     assert sens.influence[3, 5] > 0.9 and sens.influence[3, 3] < 1e-6
     result = extract_rule(model, radius=3)
     assert result.rule is None and not result.local
-    assert result.offsets == [(0, 0), (0, 2)]
-    np.testing.assert_array_equal(result.table, [False, True, False, True])  # bit 0 is the (0, 2) cell
-    assert "not a 3x3 rule" in result.summary() and "(0, 2)" in result.summary()
+    assert [nb.shape for nb in result.classes.tried] == ["N", "C"]  # diamond, disc and box of range 2 all fail
+    assert result.reason.startswith("not totalistic on the range-2 box (NM)") and result.context_dependent
+    assert "support: 1 decisive cells within range 2" in result.summary()
 
 
-def test_model_looking_too_far_to_enumerate_gets_its_3x3_view():
-    """A 7x7 kernel of random weights: dozens of decisive cells, reported non-local, 3x3 window shown."""
+def test_model_looking_too_far_to_enumerate_gets_no_rule():
+    """A 7x7 kernel of random weights: dozens of decisive cells, no counting rule, the classes that disagree listed."""
     torch.manual_seed(0)
     model = nn.Conv2d(2, 2, 7, padding=3, padding_mode="circular")
     result = extract_rule(model, radius=4)
     assert len(result.sensitivity.offsets) > 20
     assert result.rule is None and not result.local
-    assert result.table.shape == (512,) and result.confidence.shape == (512,)
-    assert result.context_dependent  # the cells outside the window change the answers
-    assert "not a 3x3 rule" in result.summary() and "cells)" in result.summary()
+    assert result.classes.neighbourhood.range == 3 and result.table.shape == (2 * 49,)
+    assert result.context_dependent and "not totalistic on the range-3 box (NM)" in result.summary()
+    assert result.patterns_evaluated < 2 ** 20
 
 
 def test_sensitivity_sees_the_whole_receptive_field():

@@ -247,7 +247,7 @@ def test_bad_input_is_named():
         ({"source": "B3/S23", "shape": (100000, 100000)}, ValueError, "GiB; this machine has"),
         ({"source": traj, "mode": "query"}, ValueError, "query mode needs an oracle rule"),
         ({"source": np.full((1, 3, 4, 4), 300)}, ValueError, "must be states 0-255"),
-        ({"source": "R2,C0,M1,S5..9,B6..8,NM"}, ValueError, "Larger than Life rule; lifelab learns"),
+        ({"source": "R2,C0,M1,S5..9,B6..8,NM", "model": "table"}, ValueError, "tabulates 3x3 patterns"),
         ({"source": np.zeros((0, 3, 4, 4))}, ValueError, "hold no trajectories"),
     ]:
         with pytest.raises(error, match=message):

@@ -23,7 +23,8 @@ one of these files.
 """
 
 # isort: off  (the registry lists the families in this order: plain, then weight-tied, then e2cnn)
-from lifelab.models.base import REGISTRY, LifeModel, ModelSpec, model_spec, predict, register, rollout
+from lifelab.models.base import (REGISTRY, LifeModel, ModelSpec, model_spec, predict, receptive_radius, register,
+    rollout)
 from lifelab.models.plain import MinimalCNN, MultiScale, SimpleCNNSmall, SimpleCNNTiny
 from lifelab.models.tied import TiedCNN, TiedConv2d
 from lifelab.models.equivariant import EquivariantCNN
@@ -32,7 +33,7 @@ from lifelab.models.growth import GROWTH, ROUTES, GrowthRoute, grow_group, growt
 
 __all__ = ["GROWTH", "REGISTRY", "ROUTES", "EquivariantCNN", "GrowthRoute", "LifeModel", "MinimalCNN", "ModelSpec",
            "MultiScale", "SimpleCNNSmall", "SimpleCNNTiny", "TiedCNN", "TiedConv2d", "build_model", "grow_group",
-           "growth_model", "model_spec", "predict", "register", "regular_field_elements", "rollout"]
+           "growth_model", "model_spec", "predict", "receptive_radius", "register", "regular_field_elements", "rollout"]
 
 
 def build_model(family: str, **config) -> LifeModel:

@@ -20,7 +20,7 @@ from torch import nn
 
 from lifelab.utils import check_int, device_of, eval_mode, model_states, one_hot
 
-__all__ = ["REGISTRY", "LifeModel", "ModelSpec", "model_spec", "predict", "register", "rollout"]
+__all__ = ["REGISTRY", "LifeModel", "ModelSpec", "model_spec", "predict", "receptive_radius", "register", "rollout"]
 
 
 @dataclass(frozen=True)
@@ -212,6 +212,29 @@ def predict(model: nn.Module, boards, device=None, batch_size: int = 256, probab
                 out.append((logits.argmax(1) == 1 if n == 2 else logits.argmax(1).to(torch.uint8)).cpu())
     return torch.cat(out).numpy()
 
+
+def receptive_radius(model: nn.Module) -> int:
+    """How far from a cell its output can see: the sum of the spatial kernels' reaches (an upper bound).
+
+    Every layer with a ``kernel_size`` (torch convolutions, :class:`~lifelab.models.TiedConv2d`,
+    e2cnn's ``R2Conv``) adds ``dilation * (kernel_size - 1) // 2``; parallel
+    branches are added too, so the bound is loose for :class:`~lifelab.models.MultiScale`.
+
+    Args:
+        model: Any module.
+
+    Returns:
+        The radius in cells (0 for a module without spatial kernels).
+    """
+    total = 0
+    for module in model.modules():
+        size = getattr(module, "kernel_size", None)
+        if size is None:
+            continue
+        dilation = getattr(module, "dilation", 1)
+        size, dilation = (max(v) if isinstance(v, tuple) else int(v) for v in (size, dilation))
+        total += dilation * (size - 1) // 2
+    return total
 
 
 def rollout(model: nn.Module, boards, steps: int, device=None) -> np.ndarray:
