@@ -282,8 +282,9 @@ class ExtractionResult:
         patterns_evaluated: Distinct patterns fed to the model.
         evaluations: Patterns times surroundings.
         sensitivity: The probe that chose ``offsets`` (None for a table read from data, not a network).
-        nearest: For a non-totalistic table, the nearest Moore or von Neumann totalistic rule.
-        disagreements: MAP indices where ``table`` differs from ``nearest``.
+        nearest: For a non-totalistic table, the nearest Moore or von Neumann totalistic rule; for a
+            network beyond 3x3 that is not totalistic, the Larger than Life rule of the class majorities.
+        disagreements: MAP indices where ``table`` differs from ``nearest`` (beyond 3x3: the classes that split).
         states: Cell states the model reads and predicts.
         structure: For a multi-state model, the fraction of cells of random
             boards (every state) on which it is the Generations rule of its
@@ -303,7 +304,7 @@ class ExtractionResult:
     patterns_evaluated: int
     evaluations: int
     sensitivity: Sensitivity | None
-    nearest: Rule | None = None
+    nearest: Rule | LtLRule | None = None
     disagreements: list[int] = field(default_factory=list)
     states: int = 2
     structure: float | None = None
@@ -330,6 +331,9 @@ class ExtractionResult:
             lines.append(f"support: {len(self.sensitivity.offsets)} decisive cells within range "
                          f"{max(max(abs(dy), abs(dx)) for dy, dx in self.sensitivity.offsets)}{tried}")
             lines.append(f"extracted rule: {self.rule}" if self.rule is not None else self.reason)
+            if self.nearest is not None:
+                lines.append(f"majority of each class: {self.nearest} (no rule: {len(self.disagreements)} "
+                             f"{'class splits' if len(self.disagreements) == 1 else 'classes split'})")
             lines.append(f"{self.patterns_evaluated} patterns evaluated ({self.classes.samples} per (centre, live "
                          f"count) class on {nb.title}) instead of 2^{nb.size + 1} = {self.enumeration_patterns:.3g}")
             lines.append(f"lowest confidence {self.confidence.min():.3f}; {len(self.low_confidence)} classes below "
@@ -432,14 +436,18 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
     surroundings, so a cell the probe missed shows up as a
     context-dependent pattern, and the whole 3x3 window is enumerated then.
 
-    A 2-state model that looks beyond 3x3 is not enumerated (a range-2 box
-    has 2^25 patterns): its structure is tested instead.  The decisive
+    A 2-state model whose decisive cells beyond 3x3 are too many to
+    enumerate, or fill at least half of a neighbourhood (a network that
+    counts cells: a range-2 box has 2^25 patterns), is not enumerated: its
+    structure is tested instead.  The decisive
     cells' range ``r`` gives the candidate neighbourhoods (Golly's diamond,
     disc and box of range ``r`` that hold them all, smallest first); on each,
     ``samples`` random patterns per (centre, live count) class must all get
     the same decision.  The first neighbourhood on which they do gives a
     Larger than Life rule (when the born and surviving counts are intervals);
-    otherwise the result has no rule and says which classes disagree.
+    otherwise the result has no rule and says which classes disagree.  A
+    few scattered far cells are enumerated with the 3x3 window and reported
+    as a dependence beyond it.
 
     Args:
         model: A model of the zoo (anything translation equivariant mapping one-hot boards to logits).
@@ -463,7 +471,7 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
     radius = max(check_int("radius", radius, 1), receptive_radius(model))
     probe = sensitivity(model, radius=radius, n_boards=n_probe, seed=seed)
     states = model_states(model)
-    if not probe.local and states == 2:
+    if not probe.local and states == 2 and _counted(probe.offsets):
         return _read_counts(model, probe, samples, threshold, use_symmetry, np.random.default_rng(seed))
     offsets = sorted(set(probe.offsets) | {(0, 0)})
     if len(offsets) > MAX_CELLS:  # too many to enumerate: show the 3x3 window's view in random surroundings
@@ -497,6 +505,14 @@ def _candidates(offsets: list[tuple[int, int]]) -> list[Neighbourhood]:
     far = {o for o in offsets if o != (0, 0)}
     r = max(max(abs(dy), abs(dx)) for dy, dx in far)
     return [nb for nb in (Neighbourhood(r, shape) for shape in SHAPES_BY_SIZE) if far <= set(nb.offsets)]
+
+
+def _counted(offsets: list[tuple[int, int]]) -> bool:
+    """Whether decisive cells beyond 3x3 call for the structure test rather than enumeration: too many to
+    enumerate, or filling at least half of the smallest neighbourhood that holds them (a network that
+    counts cells).  A few scattered far cells are a 3x3 reading that depends on them, and enumerated."""
+    far = [o for o in offsets if o != (0, 0)]
+    return len(offsets) > MAX_CELLS or 2 * len(far) >= _candidates(offsets)[0].size
 
 
 def class_test(model, neighbourhood: Neighbourhood, samples: int = 16, reach: int | None = None,
@@ -536,23 +552,31 @@ def class_test(model, neighbourhood: Neighbourhood, samples: int = 16, reach: in
     return ClassCheck(neighbourhood, alive, confidence, samples)
 
 
-def _counts_rule(check: ClassCheck) -> tuple[LtLRule | None, str]:
-    """The Larger than Life rule a totalistic class test reads, or None and why not."""
-    nb = check.neighbourhood
-    if not check.totalistic:
-        shown = check.disagreeing
-        return None, (f"not totalistic on {nb.title}: {len(shown)} of {check.alive.size} (centre, live count) "
-                      f"classes got different decisions for different patterns: {', '.join(shown[:6])}"
-                      f"{', ...' if len(shown) > 6 else ''}")
+def _majority_rule(check: ClassCheck) -> tuple[LtLRule | None, str]:
+    """The Larger than Life rule of each class's majority decision, or None and why there is none."""
     intervals = []
     for centre, word in ((0, "born"), (1, "surviving")):
         at = np.flatnonzero(check.alive[centre] > 0.5)
         if not len(at) or len(at) != at[-1] - at[0] + 1:
             listed = ", ".join(str(int(c)) for c in at) or "none"
-            return None, (f"totalistic on {nb.title}, but the {word} counts ({listed}) are not one interval, "
-                          "which a Larger than Life rule needs")
+            return None, f"the {word} counts ({listed}) are not one interval, which a Larger than Life rule needs"
         intervals.append((int(at[0]), int(at[-1])))
-    return nb.rule(*intervals), ""
+    return check.neighbourhood.rule(*intervals), ""
+
+
+def _counts_rule(check: ClassCheck) -> tuple[LtLRule | None, str, LtLRule | None]:
+    """``(rule, why none, nearest)``: the rule a totalistic class test reads; for a network that is not
+    totalistic, no rule, the classes that split, and the rule of the class majorities (when there is one)."""
+    nb = check.neighbourhood
+    majority, why = _majority_rule(check)
+    if not check.totalistic:
+        shown = check.disagreeing
+        return None, (f"not totalistic on {nb.title}: {len(shown)} of {check.alive.size} (centre, live count) "
+                      f"classes got different decisions for different patterns: {', '.join(shown[:6])}"
+                      f"{', ...' if len(shown) > 6 else ''}"), majority
+    if majority is None:
+        return None, f"totalistic on {nb.title}, but {why}", None
+    return majority, "", None
 
 
 def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_symmetry: bool,
@@ -566,7 +590,7 @@ def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_
             break
     check = checks[-1]
     check.tried = [c.neighbourhood for c in checks[:-1]]
-    rule, reason = _counts_rule(check)
+    rule, reason, nearest = _counts_rule(check)
     confidence = check.confidence.ravel()
     evaluated = sum(c.alive.size * c.samples for c in checks)
     return ExtractionResult(rule=rule, offsets=sorted({(0, 0), *check.neighbourhood.offsets}),
@@ -574,7 +598,8 @@ def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_
                             low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
                             context_dependent=[int(i) for i in np.flatnonzero(~check.constant.ravel())], group=group,
                             patterns_evaluated=evaluated, evaluations=evaluated, sensitivity=probe, classes=check,
-                            reason=reason)
+                            reason=reason, nearest=nearest,
+                            disagreements=[] if nearest is None else [int(i) for i in np.flatnonzero(~check.constant)])
 
 
 def _generations_structure(model, rule: Rule, states: int, rng: np.random.Generator, boards: int = 32,

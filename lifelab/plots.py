@@ -26,6 +26,7 @@ from lifelab.utils import atomic_path
 __all__ = [
     "animate_trajectory",
     "plot_board",
+    "plot_class_test",
     "plot_confidence",
     "plot_count_kernels",
     "evidence_categories",
@@ -537,6 +538,46 @@ def plot_sensitivity(sens, ax=None, title: str | None = None):
     ax.set_yticks(range(-r, r + 1))
     ax.tick_params(labelsize=6)
     ax.set_title(title or f"influence ({len(sens.offsets)} decisive cells)", fontsize=9)
+    return fig
+
+
+def plot_class_test(check, evidence=None, ax=None, title: str | None = None):
+    """The structure test beyond 3x3: what the network decided per (centre, live count) class.
+
+    Each cell is one class: dark red when every sampled pattern of it was
+    made alive, dark blue when none was; anything in between (outlined in
+    orange) is a class whose decision depends on *which* cells are alive,
+    so the network is not totalistic there.  With ``evidence``, the classes
+    the data never showed are marked with a grey dot: there the network's
+    answer is its own guess.
+
+    Args:
+        check: A :class:`lifelab.extract.ClassCheck`.
+        evidence: Optional :class:`lifelab.totalistic.CountEvidence` on the same neighbourhood.
+        ax: Axes to draw on; a new figure if None.
+        title: Optional title.
+
+    Returns:
+        The figure.
+    """
+    width = check.alive.shape[1]
+    fig, ax = _new_ax(ax, figsize=(max(4.0, 0.22 * width), 1.8))
+    ax.imshow(check.alive, cmap="RdBu_r", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    for centre, count in zip(*np.nonzero(~check.constant)):
+        ax.add_patch(plt.Rectangle((count - 0.5, centre - 0.5), 1, 1, fill=False, edgecolor="#ff9f1c", lw=2))
+    if evidence is not None:
+        if evidence.neighbourhood != check.neighbourhood:
+            raise ValueError(f"the evidence counts {evidence.neighbourhood.title}, the test {check.neighbourhood.title}")
+        centre, count = np.nonzero(evidence.counts.sum(axis=2) == 0)
+        ax.plot(count, centre, "o", color="#7f7f7f", ms=3, label="never observed")
+        if len(count):
+            ax.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1, 1.45), frameon=False)
+    ax.set_yticks([0, 1], ["dead", "alive"])
+    step = max(1, width // 25)
+    ax.set_xticks(range(0, width, step))
+    ax.tick_params(labelsize=7)
+    ax.set_xlabel(f"live cells in {check.neighbourhood.title}", fontsize=8)
+    ax.set_title(title or f"{check.samples} random patterns per class: fraction made alive", fontsize=9)
     return fig
 
 

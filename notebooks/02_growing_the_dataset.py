@@ -157,12 +157,13 @@ print("dataset:", len(agent.dataset()), "transitions")
 
 # %% [markdown]
 # It also takes observed data whose rule is unknown: an array
-# `(n, T+1, H, W)` of 0/1, validated before use.
+# `(n, T+1, H, W)` of cell states (0/1, or 0 to n-1 for a multi-state rule),
+# validated before use.
 
 # %%
 external = DataSupplyAgent(trajectories[:3].astype(np.uint8))
 print("external: visible", external.visible, "of", external.available, "; rule:", external.rule)
-for bad in (np.full((1, 4, 8, 8), 2), np.zeros((8, 8))):
+for bad in (np.full((1, 4, 8, 8), 0.5), np.zeros((8, 8))):
     try:
         DataSupplyAgent(bad)
     except ValueError as error:

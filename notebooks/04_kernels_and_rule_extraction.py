@@ -167,10 +167,15 @@ for ax, (label, model) in zip(axes, wide.items()):
 fig.tight_layout()
 
 # %% [markdown]
-# Their outer weights are not zero (some grey outside the 3x3), but they never
-# change a decision, so the rule is still read over the 3x3 window.  A model
-# that really looks further is reported as such.  Here is a hand-made one
-# that copies the cell two columns to the right:
+# Outer weights that are not zero (grey outside the 3x3) do not matter as
+# long as they never change a decision: the rule is then read over the 3x3
+# window.  A model for which some far cell did change a decision on a probe
+# board is reported as not local, with the offsets, and gets no rule: the
+# probe found such a cell for `multiscale` (outlined in red), so its
+# decisions are not those of any 3x3 rule, however close it comes to Life.
+# (The probe covers the model's whole receptive field, 7 cells each way for
+# `multiscale`.)  A model that looks further on purpose is reported the same
+# way.  Here is a hand-made one that copies the cell two columns to the right:
 
 # %%
 shift = torch.nn.Conv2d(2, 2, 5, padding=2, padding_mode="circular")

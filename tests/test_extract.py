@@ -19,6 +19,7 @@ from lifelab.extract import (
 )
 from lifelab.models import TiedCNN
 from lifelab.patterns import MAP_WEIGHTS, NEIGHBOURHOODS
+from lifelab.totalistic import Neighbourhood
 from lifelab.train import train
 
 
@@ -95,7 +96,7 @@ def test_briefly_trained_model_extracts_life_using_its_symmetry():
 
 
 def test_non_local_model_is_reported_not_truncated():
-    """A model whose next state is the cell two columns to the right: no rule that counts cells."""
+    """A model whose next state is the cell two columns to the right: one scattered far cell, enumerated."""
     model = nn.Conv2d(2, 2, 5, padding=2, padding_mode="circular")
     with torch.no_grad():
         model.weight.zero_()
@@ -107,9 +108,24 @@ def test_non_local_model_is_reported_not_truncated():
     assert sens.influence[3, 5] > 0.9 and sens.influence[3, 3] < 1e-6
     result = extract_rule(model, radius=3)
     assert result.rule is None and not result.local
-    assert [nb.shape for nb in result.classes.tried] == ["N", "C"]  # diamond, disc and box of range 2 all fail
-    assert result.reason.startswith("not totalistic on the range-2 box (NM)") and result.context_dependent
-    assert "support: 1 decisive cells within range 2" in result.summary()
+    assert result.classes is None and result.offsets == [(0, 0), (0, 2)]
+    np.testing.assert_array_equal(result.table, [False, True, False, True])  # bit 0 is the (0, 2) cell
+    assert "not a 3x3 rule" in result.summary() and "(0, 2)" in result.summary()
+
+
+def test_model_counting_a_diamond_gets_the_structure_test():
+    """The same far cell plus every cell of the range-2 diamond: half a neighbourhood or more is tested by class."""
+    model = nn.Conv2d(2, 2, 5, padding=2, padding_mode="circular")
+    with torch.no_grad():
+        model.weight.zero_()
+        model.bias.zero_()
+        for dy, dx in Neighbourhood(2, "N").offsets:
+            model.weight[1, 1, 2 + dy, 2 + dx] = 10.0
+        model.weight[1, 1, 2, 4] = 20.0  # the far cell weighs double: not totalistic
+        model.bias[1] = -15.0
+    result = extract_rule(model, radius=3)
+    assert result.rule is None and result.classes is not None
+    assert result.reason.startswith("not totalistic on the range-2") and result.context_dependent
 
 
 def test_model_looking_too_far_to_enumerate_gets_no_rule():
