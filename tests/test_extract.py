@@ -17,6 +17,7 @@ from lifelab.extract import (
     nearest_totalistic,
     sensitivity,
 )
+from lifelab.families import GenerationsRule
 from lifelab.models import TiedCNN
 from lifelab.patterns import MAP_WEIGHTS, NEIGHBOURHOODS
 from lifelab.totalistic import Neighbourhood
@@ -50,6 +51,71 @@ def handmade(rule: str) -> nn.Module:
             out.weight[1, v, 0, 0] = 10.0 if v in alive else 0.0
         out.bias[1] = -5.0
     return nn.Sequential(conv, nn.ReLU(), bumps, nn.ReLU(), out)
+
+
+def lookup_network(table, states: int = 2, dying_count: bool = False) -> nn.Module:
+    """An exact network for any 3x3 rule table, weights set by hand: one detector per pattern.
+
+    Detector ``p`` weighs the live channel +1 where pattern ``p`` has a live
+    cell and -1 where it has none (and, for a dead centre, the dead channel
+    +1), so it is 1 exactly on its pattern and at most 0 elsewhere.  With
+    ``states > 2`` it is a Generations network: dying cells count down, and
+    ``dying_count=True`` breaks it by letting dying cells count as live.
+    """
+    table = np.asarray(table, dtype=bool)
+    n_detect = 512 + max(states - 2, 0)
+    conv = nn.Conv2d(states, n_detect, 3, padding=1, padding_mode="circular")
+    out = nn.Conv2d(n_detect, states, 1)
+    dying = 2 if states > 2 else 0
+    with torch.no_grad():
+        for layer in (conv, out):
+            layer.weight.zero_()
+            layer.bias.zero_()
+        for p in range(512):
+            cells = torch.from_numpy(((p & MAP_WEIGHTS) > 0).astype(np.float32))
+            conv.weight[p, 1] = 2 * cells - 1
+            if dying_count:
+                conv.weight[p, 2:] = 2 * cells - 1
+            centre_live = bool(cells[1, 1])
+            if not centre_live:
+                conv.weight[p, 0, 1, 1] = 1.0
+            conv.bias[p] = 1.0 - float(cells.sum()) - (0.0 if centre_live else 1.0)
+            goes_to = 1 if table[p] else (dying if centre_live else 0)
+            out.weight[goes_to, p, 0, 0] = 20.0
+        for s in range(2, states):  # a dying cell moves one state on, the last one to dead
+            conv.weight[510 + s, s, 1, 1] = 1.0
+            out.weight[(s + 1) % states, 510 + s, 0, 0] = 20.0
+        out.bias[:] = -10.0
+    model = nn.Sequential(conv, nn.ReLU(), out)
+    model.config = {"states": states}
+    model.symmetry = "p4m"  # verified numerically by extract_rule: true when the table is isotropic
+    return model
+
+
+@pytest.mark.parametrize("rule", ["B2-a/S12", "B34ek/S2-i3", "B2ei3-c/S23", "B3/S2-c3-j5q"])
+def test_isotropic_rule_is_read_one_pattern_per_orbit_in_hensel_notation(rule):
+    result = extract_rule(lookup_network(Rule.parse(rule).table))
+    assert result.rule == Rule.parse(rule) and str(result.rule) == rule
+    assert result.group == "p4m" and result.patterns_evaluated == 102
+    assert not result.rule.is_totalistic and result.nearest is not None and result.disagreements
+
+
+def test_generations_network_is_read_with_its_dying_states():
+    truth = GenerationsRule.parse("345/2/4")
+    model = lookup_network(truth.table, states=4)
+    boards = np.random.default_rng(0).integers(0, 4, (4, 12, 12)).astype(np.uint8)
+    np.testing.assert_array_equal(lifelab.models.predict(model, boards), truth.step(boards))
+    result = extract_rule(model)
+    assert isinstance(result.rule, GenerationsRule) and result.rule == truth and str(result.rule) == "345/2/4"
+    assert result.structure == 1.0 and result.states == 4
+
+
+def test_generations_network_that_counts_dying_cells_gets_no_rule():
+    """Its table of dead and live cells is Star Wars's, but it is not a Generations rule: the structure test says so."""
+    model = lookup_network(GenerationsRule.parse("345/2/4").table, states=4, dying_count=True)
+    result = extract_rule(model)
+    assert result.rule is None and result.structure < 1.0
+    assert result.table is not None and Rule.from_table(result.table) == GenerationsRule.parse("345/2/4").rule
 
 
 def test_indicator_patterns_follow_map_order():
