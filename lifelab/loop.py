@@ -55,7 +55,7 @@ from lifelab.symmetry import SUBGROUPS, transform
 from lifelab.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
 from lifelab.utils import check_int, check_number, format_table, get_device
 
-__all__ = ["COLLECTIONS", "MODES", "LoopReport", "QueryCollection", "RandomCollection", "Round", "learn_rule",
+__all__ = ["COLLECTIONS", "MODES", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round", "learn_rule",
            "observe", "query_board", "run_round", "weigh"]
 
 
@@ -590,74 +590,154 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
             malformed trajectories, a run too large for this machine's memory,
             or query mode without an oracle.
     """
-    max_rounds = check_int("max_rounds", max_rounds, 1)
-    seed = check_int("seed", seed, 0)
-    epochs = check_int("epochs", epochs, 1)
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    device = get_device(device)
-    if family not in (None, "auto", "data"):
-        family_named(family)
-    check_noise(noise)
-    check_number("confidence", confidence, 0.5, 1, open_low=True, open_high=True)
-    if isinstance(source, (Rule, GenerationsRule, LtLRule, str)):
-        source = parse_rule(source)
-        if isinstance(source, LtLRule):
-            _check_ltl(source, model, group, family, noise, shape)
-        steps = check_int("steps", steps, 1)
-        random_boards(0, shape, density)  # validates the shape and density before they size anything
-        needed, available = _memory_needed(tuple(shape), steps, max_rounds), _physical_memory()
-        if available is not None and needed > available:
-            raise ValueError(f"{max_rounds} rounds of {shape[0]}x{shape[1]} boards with {steps} steps need about "
-                             f"{needed / 2 ** 30:.3g} GiB; this machine has {available / 2 ** 30:.3g} GiB. "
-                             "Use smaller boards, fewer steps or fewer rounds")
-        agent = DataSupplyAgent(source, shape=shape, steps=steps, density=density, seed=seed)
-    else:
-        if mode == "query":
-            raise ValueError("query mode needs an oracle rule to simulate the boards it builds; "
-                             "supplied trajectories can only be revealed in order (mode='random')")
-        agent = DataSupplyAgent(validate_trajectories(source, name="supplied trajectories", states=None), seed=seed)
-    network = {} if model == "table" else {"states": agent.states} if agent.states > 2 else {}
-    if isinstance(agent.rule, LtLRule) and isinstance(model, str):
-        network["kernel_size"] = 2 * agent.rule.range + 1
-    learner = make_learner(model, group, seed, family_name=family, noise=noise, epochs=epochs,
-                           stop_probability=stop_probability, threshold=threshold, device=device, progress=progress,
-                           **network)
-    collection = COLLECTIONS[mode](threshold=threshold, seed=seed)
-    seen = observe(agent, np.stack([agent.trajectory(i) for i in range(agent.available)]))
-    started = time.perf_counter()
-    rounds: list[Round] = []
-    collected = "initial" if agent.rule is not None else "supplied"
-    stop_reason = "max_rounds"
-    bar = tqdm(range(1, max_rounds + 1), desc="rounds", disable=not progress)
+    run = LoopRun.of(source, model, group, max_rounds, seed, mode=mode, shape=shape, steps=steps, density=density,
+                     epochs=epochs, threshold=threshold, stop_probability=stop_probability, family=family,
+                     noise=noise, confidence=confidence, device=device, progress=progress)
+    bar = tqdm(total=run.max_rounds, desc="rounds", disable=not progress)
     with _one_thread():
-        for r in bar:
-            assumed = family if family is not None else getattr(learner, "family", "table")
-            done, seen, holdout = run_round(learner, agent, seen, r, assumed=assumed, noise=noise,
-                                            confidence=confidence, seed=seed, previous=rounds[-1] if rounds else None,
-                                            started=started, collected=collected)
-            rounds.append(done)
+        while not run.finished:
+            done = run.step()
+            bar.update()
             bar.set_postfix(rule=str(done.rule), verdict=done.verdict.rung, visible=done.visible)
             if on_round is not None:
                 on_round(done)
-            verdict = done.verdict
-            if done.done:
-                stop_reason = "determined"
-                break
-            if agent.rule is None and verdict.rung == "inconsistent":
-                stop_reason = "inconsistent"
-                break
-            if agent.rule is not None and not verdict.determined and not (~seen.observed & seen.showable).any():
-                stop_reason = "nothing left to observe"
-                break
-            if agent.rule is None and agent.visible == agent.available:
-                stop_reason = "data exhausted"
-                break
-            if r == max_rounds:
-                break
-            seen, collected = collection.next(agent, done, holdout, seen)
-            agent.reveal()
     bar.close()
-    return LoopReport(rounds=rounds, verdict=rounds[-1].verdict, truth=agent.rule, stop_reason=stop_reason,
-                      model=learner.description, group=learner.group, mode=mode, seed=seed, threshold=threshold,
-                      trajectories_seen=agent.visible_trajectories, trained=learner.net)
+    return run.report()
+
+
+class LoopRun:
+    """One run of the loop, advanced a round at a time.
+
+    :func:`learn_rule` drives one; :mod:`lifelab.sweep` drives many in
+    lockstep, training their networks together and handing each round its
+    fitted learner.  The stop rules live here, once.
+
+    Attributes:
+        agent: The data supply agent.
+        learner: The learner (:class:`~lifelab.learners.NetworkLearner` or :class:`~lifelab.learners.TableLearner`).
+        rounds: The rounds so far.
+        stop_reason: Why the run stopped (None while it goes on); see :class:`LoopReport`.
+    """
+
+    def __init__(self, agent: DataSupplyAgent, learner, *, mode: str = "random", seed: int = 0, max_rounds: int = 10,
+                 family=None, noise="auto", confidence: float = 0.999, threshold: float = 0.9):
+        """Start a run: count the evidence of every trajectory the agent holds.
+
+        Args:
+            agent: The data supply agent.
+            learner: The learner.
+            mode: ``"random"`` or ``"query"``.
+            seed: The loop's seed.
+            max_rounds: Most rounds.
+            family: The verdict's assumption (None: the learner's own).
+            noise: As in :func:`learn_rule`.
+            confidence: As in :func:`learn_rule`.
+            threshold: As in :func:`learn_rule`.
+        """
+        self.agent, self.learner, self.mode, self.seed = agent, learner, mode, seed
+        self.max_rounds, self.family, self.noise, self.confidence = max_rounds, family, noise, confidence
+        self.threshold = threshold
+        self.collection = COLLECTIONS[mode](threshold=threshold, seed=seed)
+        self.seen = observe(agent, np.stack([agent.trajectory(i) for i in range(agent.available)]))
+        self.rounds: list[Round] = []
+        self.collected = "initial" if agent.rule is not None else "supplied"
+        self.stop_reason: str | None = None
+        self.started = time.perf_counter()
+
+    @classmethod
+    def of(cls, source, model="tied", group: str | None = None, max_rounds: int = 10, seed: int = 0, *,
+           mode: str = "random", shape: tuple[int, int] = (32, 32), steps: int = 16, density: float = 0.5,
+           epochs: int = 100, threshold: float = 0.9, stop_probability: float = 0.95, family=None,
+           noise="auto", confidence: float = 0.999, device=None, progress: bool = False) -> LoopRun:
+        """Check the arguments of :func:`learn_rule` and build its agent and learner (same arguments)."""
+        max_rounds = check_int("max_rounds", max_rounds, 1)
+        seed = check_int("seed", seed, 0)
+        epochs = check_int("epochs", epochs, 1)
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        device = get_device(device)
+        if family not in (None, "auto", "data"):
+            family_named(family)
+        check_noise(noise)
+        check_number("confidence", confidence, 0.5, 1, open_low=True, open_high=True)
+        if isinstance(source, (Rule, GenerationsRule, LtLRule, str)):
+            source = parse_rule(source)
+            if isinstance(source, LtLRule):
+                _check_ltl(source, model, group, family, noise, shape)
+            steps = check_int("steps", steps, 1)
+            random_boards(0, shape, density)  # validates the shape and density before they size anything
+            needed, available = _memory_needed(tuple(shape), steps, max_rounds), _physical_memory()
+            if available is not None and needed > available:
+                raise ValueError(f"{max_rounds} rounds of {shape[0]}x{shape[1]} boards with {steps} steps need "
+                                 f"about {needed / 2 ** 30:.3g} GiB; this machine has {available / 2 ** 30:.3g} "
+                                 "GiB. Use smaller boards, fewer steps or fewer rounds")
+            agent = DataSupplyAgent(source, shape=shape, steps=steps, density=density, seed=seed)
+        else:
+            if mode == "query":
+                raise ValueError("query mode needs an oracle rule to simulate the boards it builds; "
+                                 "supplied trajectories can only be revealed in order (mode='random')")
+            agent = DataSupplyAgent(validate_trajectories(source, name="supplied trajectories", states=None),
+                                    seed=seed)
+        network = {} if model == "table" else {"states": agent.states} if agent.states > 2 else {}
+        if isinstance(agent.rule, LtLRule) and isinstance(model, str):
+            network["kernel_size"] = 2 * agent.rule.range + 1
+        learner = make_learner(model, group, seed, family_name=family, noise=noise, epochs=epochs,
+                               stop_probability=stop_probability, threshold=threshold, device=device,
+                               progress=progress, **network)
+        return cls(agent, learner, mode=mode, seed=seed, max_rounds=max_rounds, family=family, noise=noise,
+                   confidence=confidence, threshold=threshold)
+
+    @property
+    def finished(self) -> bool:
+        """The run has stopped."""
+        return self.stop_reason is not None
+
+    def step(self, learner=None) -> Round:
+        """Play one round (:func:`run_round`) and decide whether to stop; otherwise collect the next trajectory.
+
+        Args:
+            learner: Who fits and reads this round (default the run's learner; a
+                sweep passes one whose fit was done in a batch).
+
+        Returns:
+            The :class:`Round`.
+        """
+        if self.finished:
+            raise ValueError(f"the run has stopped ({self.stop_reason})")
+        learner = self.learner if learner is None else learner
+        number = len(self.rounds) + 1
+        assumed = self.family if self.family is not None else getattr(learner, "family", "table")
+        done, self.seen, holdout = run_round(learner, self.agent, self.seen, number, assumed=assumed,
+                                             noise=self.noise, confidence=self.confidence, seed=self.seed,
+                                             previous=self.rounds[-1] if self.rounds else None,
+                                             started=self.started, collected=self.collected)
+        self.rounds.append(done)
+        self.stop_reason = self._stop(done, number)
+        if self.stop_reason is None:
+            self.seen, self.collected = self.collection.next(self.agent, done, holdout, self.seen)
+            self.agent.reveal()
+        return done
+
+    def _stop(self, done: Round, number: int) -> str | None:
+        agent, verdict = self.agent, done.verdict
+        if done.done:
+            return "determined"
+        if agent.rule is None and verdict.rung == "inconsistent":
+            return "inconsistent"
+        if agent.rule is not None and not verdict.determined and not (~self.seen.observed & self.seen.showable).any():
+            return "nothing left to observe"
+        if agent.rule is None and agent.visible == agent.available:
+            return "data exhausted"
+        if number == self.max_rounds:
+            return "max_rounds"
+        return None
+
+    def report(self) -> LoopReport:
+        """The :class:`LoopReport` of the rounds so far."""
+        if not self.rounds:
+            raise ValueError("no round has been played")
+        learner = self.learner
+        return LoopReport(rounds=self.rounds, verdict=self.rounds[-1].verdict, truth=self.agent.rule,
+                          stop_reason=self.stop_reason or "max_rounds", model=learner.description,
+                          group=learner.group, mode=self.mode, seed=self.seed, threshold=self.threshold,
+                          trajectories_seen=self.agent.visible_trajectories, trained=learner.net)
