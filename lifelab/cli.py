@@ -29,6 +29,7 @@ from lifelab.loop import MODES, learn_rule
 from lifelab.models import REGISTRY, model_spec
 from lifelab.rules import NotTotalisticError, named_rules
 from lifelab.simulate import random_boards, simulate
+from lifelab.sweep import all_rules, family_of, plan, random_rules, sweep
 from lifelab.symmetry import GROUPS
 from lifelab.totalistic import CountVerdict
 from lifelab.utils import get_device
@@ -185,6 +186,37 @@ def cmd_learn(args) -> int:
     return verdict.exit_code
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """``lifelab sweep``: run rules x seeds x models into a Parquet store and print what it found."""
+    rules, families = list(args.rules or []), None
+    if args.registry:
+        rules += [entry.rulestring for entry in named_rules(kind=None)]
+    if args.random:
+        family, count = args.random
+        if not count.isdigit():
+            raise ValueError(f"--random {family} N: N must be a whole number, got {count!r}")
+        drawn = random_rules(family, int(count), seed=args.rule_seed)
+        families = [family_of(r) for r in rules] + [family] * len(drawn)
+        rules += drawn
+    if args.all:
+        listed = all_rules(args.all)
+        families = (families or [family_of(r) for r in rules]) + [args.all] * len(listed)
+        rules += listed
+    if not rules:
+        raise ValueError("no rules: give rulestrings, --registry, --random FAMILY N or --all FAMILY")
+    trials = plan(rules, range(args.seeds), args.models, families=families, size=args.size,
+                           steps=args.steps, density=args.density, max_rounds=args.max_rounds)
+    print(f"{len(trials)} trials: {len(rules)} rules x {args.seeds} seeds x {len(args.models)} models; "
+          f"store {args.store}; backend {args.backend}, {args.workers} workers, batches of {args.batch}")
+    result = sweep(trials, args.store, backend=args.backend, workers=args.workers, batch_size=args.batch,
+                            address=args.address, device=args.device)
+    print(result.summary())
+    if result.interrupted:
+        print("stopped early: every finished batch is stored; run the same command again to resume")
+        return 130
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -234,6 +266,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: bit-packed numpy")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("sweep", help="learn many rules (rules x seeds x models) into a Parquet store; resumable")
+    p.add_argument("rules", nargs="*", help="rulestrings or names")
+    p.add_argument("--registry", action="store_true", help="every rule of the registry")
+    p.add_argument("--random", nargs=2, metavar=("FAMILY", "N"),
+                   help="N seeded random rules of a family: moore, vonneumann, isotropic, generations, ltl")
+    p.add_argument("--all", metavar="FAMILY", help="every B/S rule of a family: vonneumann (1,024) or moore (262,144)")
+    p.add_argument("--rule-seed", type=int, default=0, help="seed of --random (default 0)")
+    p.add_argument("--seeds", type=_positive, default=1, help="loop seeds 0..N-1 per rule (default 1)")
+    p.add_argument("--models", nargs="+", default=["tied"], choices=learner_names(), help="learners (default tied)")
+    p.add_argument("--store", required=True, help="directory of the Parquet store (created; resumed if it exists)")
+    p.add_argument("--backend", default="local", choices=["local", "ray"],
+                   help="local processes (default) or Ray tasks")
+    p.add_argument("--address", default=None, help="address of a running Ray cluster (with --backend ray)")
+    p.add_argument("--workers", type=_positive, default=1, help="batches run at once (default 1)")
+    p.add_argument("--batch", type=_positive, default=128, help="trials per batch (default 128)")
+    p.add_argument("--max-rounds", type=_positive, default=10, help="most rounds per trial (default 10)")
+    p.add_argument("--size", type=_positive, default=32, help="board side (default 32)")
+    p.add_argument("--steps", type=_positive, default=16, help="steps per trajectory (default 16)")
+    p.add_argument("--density", type=float, default=0.5, help="initial density (default 0.5)")
+    p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("rules", help="list the named rules")
     p.add_argument("--studied", action="store_true", help="only the nine studied rules")

@@ -1,0 +1,200 @@
+"""Sweeps: rule sources, stacked training, the Parquet store, resume, backends and bad input."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from lifelab import Rule
+from lifelab.families import GenerationsRule, LtLRule, parse_rule
+from lifelab.loop import learn_rule
+from lifelab.models import build_model
+from lifelab.patterns import patterns
+from lifelab.sweep import (
+    all_rules,
+    family_of,
+    pattern_logits,
+    plan,
+    random_rules,
+    read_store,
+    run_batch,
+    sweep,
+)
+
+STABLE = ["key", "rule", "family", "seed", "model", "rung", "determined", "identified", "wrong", "rule_determined",
+          "extracted", "entries_right", "unobserved", "trajectories", "trained_on", "rounds", "stop_reason",
+          "end_density", "batched"]
+
+
+def test_random_rules_are_seeded_distinct_and_of_their_family():
+    for family, kind in [("moore", Rule), ("vonneumann", Rule), ("isotropic", Rule), ("generations", GenerationsRule),
+                         ("ltl", LtLRule)]:
+        rules = random_rules(family, 8, seed=4)
+        assert rules == random_rules(family, 8, seed=4) and rules != random_rules(family, 8, seed=5)
+        assert len(set(rules)) == 8 and all(isinstance(parse_rule(r), kind) for r in rules)
+        if family in ("moore", "vonneumann", "isotropic"):
+            assert {family_of(r) for r in rules} <= {family, "moore", "vonneumann"}
+    assert all(family_of(r) == "isotropic" for r in random_rules("isotropic", 5))
+    with pytest.raises(ValueError, match="only 1024 vonneumann"):
+        random_rules("vonneumann", 2000)
+
+
+def test_all_rules_enumerates_every_bs_rule():
+    rules = all_rules("vonneumann")
+    assert len(rules) == 1024 and len(set(rules)) == 1024
+    assert rules[0] == "B/S" and rules[-1] == "B012345678/S012345678"  # both are Moore rules too
+    assert Rule.parse(rules[0b00110_01000]).birth == (3,) and Rule.parse(rules[0b00110_01000]).survival == (1, 2)
+    with pytest.raises(ValueError, match="enumerates"):
+        all_rules("isotropic")
+
+
+def test_family_of():
+    assert [family_of(r) for r in ("B3/S23", "B2/S013V", "B2-a/S12", "/2/3", "Bosco's Rule")] == [
+        "moore", "vonneumann", "isotropic", "generations", "ltl"]
+    table = Rule.parse("B3/S23").table.copy()
+    table[1] ^= True  # one pattern turned: no symmetry left
+    assert family_of(Rule.from_table(table)) == "table"
+
+
+@pytest.mark.parametrize("name", ["tied", "minimal"])
+def test_pattern_form_is_the_network_on_each_3x3_window(name):
+    torch.manual_seed(0)
+    model = build_model(name)
+    params = {n: p.detach()[None] for n, p in model.named_parameters()}
+    x = F.one_hot(torch.from_numpy(patterns().astype(np.int64)), 2).permute(0, 3, 1, 2).float()
+    boards = torch.zeros(512, 2, 5, 5)
+    boards[:, 0] = 1
+    boards[:, :, 1:4, 1:4] = x
+    with torch.no_grad():
+        expected = model(boards)[:, :, 2, 2]
+        got = pattern_logits(params, getattr(model.net[0], "orbits", None), x)[0]
+    torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
+
+
+def test_stacked_training_reads_the_rules_sequential_learn_rule_reads():
+    rules = ["B3/S23", "B36/S23", "B2/S013V", *random_rules("moore", 1, seed=11)]
+    trials = plan(rules, seeds=[0], models=["tied"])
+    rows = run_batch(trials, device="cpu")
+    assert [row["rule"] for row in rows] == [str(parse_rule(r)) for r in rules]
+    assert all(row["batched"] for row in rows)
+    for rule, row in zip(rules, rows):
+        report = learn_rule(rule, model="tied", seed=0, progress=False, device="cpu")
+        assert row["extracted"] == str(report.extracted) and row["identified"] == report.recovered
+        assert row["identified"] and not row["wrong"] and row["entries_right"] == 512
+        assert row["rung"].startswith("identified") and row["rule_determined"] == row["rule"]
+
+
+def test_sweep_stores_rows_and_skips_them_when_run_again(tmp_path):
+    store = tmp_path / "store"
+    trials = plan(["B3/S23", "Brian's Brain"], seeds=[0, 1], models=["table", "tied"], size=16, steps=8)
+    first = sweep(trials, store, batch_size=3, progress=False)
+    assert (first.planned, first.skipped, first.ran, first.wrong) == (8, 0, 8, 0) and not first.interrupted
+    frame = read_store(store)
+    assert len(frame) == 8 and frame["key"].is_unique and set(frame["key"]) == {t.key for t in trials}
+    assert set(STABLE) <= set(frame.columns) and (frame["lifelab_version"] != "").all()
+    assert frame.loc[frame["rule"] == "/2/3", "family"].eq("generations").all()
+    assert not frame.loc[frame["rule"] == "/2/3", "batched"].any()  # multi-state rules run learn_rule one by one
+    again = sweep(trials, store, progress=False)
+    assert (again.skipped, again.ran) == (8, 0) and len(read_store(store)) == 8
+    more = plan(["B3/S23", "B36/S23"], seeds=[0], models=["table"], size=16, steps=8)
+    assert sweep(more, store, progress=False).ran == 1 and len(read_store(store)) == 9
+
+
+def test_interrupted_sweep_keeps_finished_batches(tmp_path, monkeypatch):
+    import lifelab.sweep as sweeping
+
+    calls = []
+    real = sweeping.run_batch
+
+    def stop_on_second(batch, device=None):
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(batch, device)
+
+    monkeypatch.setattr(sweeping, "run_batch", stop_on_second)
+    trials = plan(["B3/S23", "B36/S23", "B2/S013V", "Seeds"], models=["table"], size=16, steps=8)
+    result = sweep(trials, tmp_path / "store", batch_size=2, progress=False)
+    assert result.interrupted and result.ran == 2 and len(read_store(tmp_path / "store")) == 2
+
+
+def _sweep_command(store, *rules, batch=1, model="tied"):
+    return [sys.executable, "-m", "lifelab", "sweep", *rules, "--models", model, "--store", str(store),
+            "--batch", str(batch), "--size", "16", "--steps", "8"]
+
+
+def test_killed_sweep_resumes_without_lost_or_doubled_rows(tmp_path):
+    store = tmp_path / "store"
+    rules = random_rules("moore", 6, seed=21)
+    command = _sweep_command(store, *rules)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 240
+    while not list(store.glob("part-*.parquet")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    done_before = len(read_store(store))
+    assert 1 <= done_before < 6
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr
+    frame = read_store(store)
+    assert len(frame) == 6 and frame["key"].is_unique
+    assert "already stored" in finished.stdout and len(list(store.glob("part-*.parquet"))) >= 2
+
+
+def test_two_sweeps_into_one_store_never_corrupt_it(tmp_path):
+    store = tmp_path / "store"
+    rules = random_rules("vonneumann", 8, seed=3)
+    processes = [subprocess.Popen(_sweep_command(store, *chunk, model="table"), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True) for chunk in (rules[:6], rules[2:])]
+    for process in processes:
+        assert process.wait(timeout=600) == 0, process.stderr.read()
+    frame = read_store(store)
+    assert frame["key"].is_unique and sorted(frame["rule"]) == sorted(rules)
+
+
+def test_ray_backend_gives_the_rows_of_the_local_backend(tmp_path):
+    ray = pytest.importorskip("ray")
+    trials = plan(["B3/S23", "B36/S23", "Brian's Brain"], seeds=[0], models=["tied", "table"], size=16, steps=8)
+    sweep(trials, tmp_path / "local", batch_size=2, progress=False, device="cpu")
+    try:
+        result = sweep(trials, tmp_path / "ray", backend="ray", workers=2, batch_size=2, progress=False,
+                       device="cpu")
+    finally:
+        ray.shutdown()
+    assert result.ran == 6
+    local, remote = (read_store(tmp_path / name).sort_values("key").reset_index(drop=True) for name in ("local", "ray"))
+    assert local[STABLE].equals(remote[STABLE])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda tmp: random_rules("hexagonal-ish", 3), "unknown family"),
+    (lambda tmp: plan([]), "no rules"),
+    (lambda tmp: plan(["B3/S23"], models=["nope"]), "unknown model"),
+    (lambda tmp: plan(["B3/S9"]), "survival digit 9"),
+    (lambda tmp: sweep(plan(["B3/S23"]), tmp / "results.csv", progress=False), "is a file"),
+    (lambda tmp: sweep(plan(["B3/S23"]), tmp, progress=False), "not Parquet parts"),
+    (lambda tmp: sweep(plan(["B3/S23"]), tmp / "s", backend="spark", progress=False), "backend"),
+    (lambda tmp: sweep(plan(["B3/S23"]), tmp / "s", address="ray://x:1", progress=False), "address"),
+    (lambda tmp: sweep([], tmp / "s", progress=False), "non-empty"),
+    (lambda tmp: read_store(tmp / "results.csv"), "not a Parquet file"),
+])
+def test_bad_input_gets_a_clear_error(tmp_path, call, message):
+    (tmp_path / "results.csv").write_text("rule,seed\nB3/S23,0\n")
+    with pytest.raises(ValueError, match=message):
+        call(tmp_path)
+
+
+def test_cli_sweep_bad_input_is_one_line(tmp_path, capsys):
+    from lifelab.cli import main
+
+    assert main(["sweep", "--random", "moore", "many", "--store", str(tmp_path / "s")]) == 2
+    assert "N must be a whole number" in capsys.readouterr().err
+    assert main(["sweep", "--store", str(tmp_path / "s")]) == 2
+    assert "no rules" in capsys.readouterr().err
