@@ -43,27 +43,12 @@ import argparse
 import numpy as np
 
 import lifelab
-from lifelab.hensel import hensel_classes
 from lifelab.evidence import FAMILY_NAMES
 from lifelab.experiments import compare_recovery
 from lifelab.learners import learner_names
 from lifelab.loop import MODES
+from lifelab.sweep import random_rules
 from lifelab.utils import format_table
-
-
-def random_isotropic(n: int, flips: int = 3, seed: int = 0) -> list[str]:
-    """``n`` isotropic rules that no totalistic rule equals: Life with ``flips`` Hensel classes switched."""
-    rng = np.random.default_rng(seed)
-    classes = [members for (centre, count, letter), members in hensel_classes().items() if letter and 2 <= count <= 6]
-    out = []
-    while len(out) < n:
-        table = lifelab.Rule.parse("B3/S23").table.copy()
-        for k in rng.choice(len(classes), flips, replace=False):
-            table[list(classes[k])] ^= True
-        rule = lifelab.Rule.from_table(table)
-        if not rule.is_totalistic and str(rule) not in out:
-            out.append(str(rule))
-    return out
 
 
 def main() -> None:
@@ -83,7 +68,7 @@ def main() -> None:
                         help="learn N random isotropic non-totalistic rules instead of --rules")
     args = parser.parse_args()
     if args.random_isotropic:
-        args.rules = random_isotropic(args.random_isotropic)
+        args.rules = random_rules("isotropic", args.random_isotropic)
     device = lifelab.get_device(args.device)
     print(f"device: {device}, torch threads in the loop: 1, seeds: {args.seeds}, max rounds: {args.max_rounds}, "
           f"trajectories of {args.size}x{args.size}, {args.steps} steps, density {args.density}, "

@@ -81,7 +81,7 @@ def random_rules(family: str, n: int, seed: int = 0) -> list[str]:
             in or out with probability 1/2), ``"isotropic"`` (Life with three
             random Hensel classes of 2-6 neighbours switched, so the rule is
             isotropic and not totalistic), ``"generations"`` (a random Moore B/S
-            rule with 3 to 8 states) or ``"ltl"`` (range-2 box rules with random
+            rule without B0, with 3 to 8 states) or ``"ltl"`` (range-2 box rules with random
             birth and survival intervals).
         n: How many.
         seed: Seed of the sample.
@@ -102,6 +102,8 @@ def random_rules(family: str, n: int, seed: int = 0) -> list[str]:
         if family in ("moore", "vonneumann", "generations"):
             top = 4 if family == "vonneumann" else 8
             birth, survival = (np.flatnonzero(rng.random(top + 1) < 0.5) for _ in range(2))
+            if family == "generations":  # Golly's Generations rules have no B0
+                birth = birth[birth > 0]
             rule = Rule.from_bs(birth, survival, "vonneumann" if family == "vonneumann" else "moore")
             text = str(rule) if family != "generations" else str(GenerationsRule(rule, int(rng.integers(3, 9))))
         elif family == "isotropic":
@@ -574,12 +576,18 @@ def _local_results(batches, workers: int, device):
     context = multiprocessing.get_context("spawn")  # no forked torch state in the workers
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [pool.submit(run_batch, batch, device) for batch in batches]
+        given = set()
         try:
             for future in concurrent.futures.as_completed(futures):
+                given.add(future)
                 yield future.result()
-        finally:
+        except KeyboardInterrupt:  # keep the batches already running (unless Ctrl-C stopped them too), then stop
             for future in futures:
                 future.cancel()
+            for future in futures:
+                if future not in given and not future.cancelled() and future.exception() is None:
+                    yield future.result()
+            raise
 
 
 def _ray_results(batches, workers: int, device, address):
