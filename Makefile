@@ -22,8 +22,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests $(NOTEBOOKS:.py=.ipynb) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
+# Bound to this machine, with token login; root (a container, a cloud box) needs --allow-root.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ip 127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 sync: $(STAMP)
 	$(BIN)/jupytext --sync $(NOTEBOOKS)
