@@ -55,7 +55,7 @@ from lifelab.rules import Rule
 from lifelab.train import BATCH_SIZE, _lr_at
 from lifelab.utils import check_int, check_number, format_table, get_device, lifelab_version
 
-__all__ = ["BACKENDS", "BATCHED_MODELS", "SAMPLED_FAMILIES", "SweepSummary", "Trial", "all_rules", "family_of",
+__all__ = ["BACKENDS", "BATCHED_MODELS", "COLUMNS", "SAMPLED_FAMILIES", "SweepSummary", "Trial", "all_rules", "family_of",
            "plan", "random_rules", "read_store", "run_batch", "sweep"]
 
 #: Families :func:`random_rules` samples.
@@ -65,6 +65,14 @@ ENUMERATED = {"moore": 18, "vonneumann": 10}
 #: Learners whose runs are trained together, stacked (one 3x3 spatial layer, then 1x1 layers).
 BATCHED_MODELS = ("tied", "minimal")
 BACKENDS = ("local", "ray")
+#: The store's columns and their Parquet types, the same in every part (so any Parquet reader reads the directory).
+COLUMNS = {"key": "string", "rule": "string", "family": "string", "seed": "int64", "model": "string",
+           "size": "int64", "steps": "int64", "density": "float64", "max_rounds": "int64", "rung": "string",
+           "determined": "bool", "identified": "bool", "wrong": "bool", "rule_determined": "string",
+           "extracted": "string", "entries_right": "int64", "unobserved": "int64", "trajectories": "int64",
+           "trained_on": "int64", "rounds": "int64", "stop_reason": "string", "end_density": "float64",
+           "seconds": "float64", "batched": "bool", "device": "string", "lifelab_version": "string",
+           "finished_at": "string"}
 _ADAM = (0.9, 0.999, 1e-8)  # torch.optim.Adam's defaults, which train() uses
 _LR, _L1, _STOP_PROBABILITY, _EPOCHS = 1e-2, 1e-5, 0.95, 100  # train() and learn_rule() defaults
 
@@ -491,7 +499,8 @@ class _Store:
         self.path.mkdir(parents=True, exist_ok=True)
         name = f"part-{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}.parquet"
         final, temporary = self.path / name, self.path / f".{name}.tmp"
-        pq.write_table(pa.Table.from_pylist(rows), temporary)
+        schema = pa.schema([(name, pa.type_for_alias(kind)) for name, kind in COLUMNS.items()])
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), temporary)
         os.replace(temporary, final)
         return final
 

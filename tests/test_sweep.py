@@ -7,6 +7,7 @@ import sys
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 import torch.nn.functional as F
@@ -98,6 +99,7 @@ def test_sweep_stores_rows_and_skips_them_when_run_again(tmp_path):
     frame = read_store(store)
     assert len(frame) == 8 and frame["key"].is_unique and set(frame["key"]) == {t.key for t in trials}
     assert set(STABLE) <= set(frame.columns) and (frame["lifelab_version"] != "").all()
+    assert len(pd.read_parquet(store)) == 8  # one schema in every part: any Parquet reader reads the directory
     assert frame.loc[frame["rule"] == "/2/3", "family"].eq("generations").all()
     assert not frame.loc[frame["rule"] == "/2/3", "batched"].any()  # multi-state rules run learn_rule one by one
     again = sweep(trials, store, progress=False)
