@@ -12,7 +12,10 @@ B/S rules, and its ``Simulator`` running lifelab's kernel form
 (``rule.seagull_rule()``: its convolution, with the family's kernel) for the
 others.  lifelab runs the whole batch.  Each figure is the best of
 --repeat runs after one warm-up.  With CUDA present the torch engine is
-timed too.
+timed too.  A second table times Life on batches of every shape with the
+whole history kept and with only the first and last boards
+(``simulate(..., every=steps)``), and names the packing used (rows, or
+boards bit-sliced across the batch).
 """
 
 from __future__ import annotations
@@ -88,6 +91,23 @@ def main() -> None:
                 torch.cuda.synchronize()
             row += f" {cells / best_time(on_cuda, args.repeat):11.3g}"
         print(row, flush=True)
+    history_forms(args.repeat)
+
+
+def history_forms(repeat: int) -> None:
+    """Life on batches of every shape: the whole history against the last board only (``every=steps``)."""
+    from lifelab.simulate import _layout
+
+    print("\nB3/S23, 100 steps: the whole history (every=1) against the first and last boards only "
+          "(every=100), side by side (cell updates per second)")
+    print(f"{'boards':<16} {'every=1':>10} {'layout':>8} {'every=100':>10} {'layout':>8} {'ratio':>7}")
+    for n, side in [(256, 64), (4096, 16), (1, 1024), (16, 256)]:
+        boards = random_boards(n, (side, side), seed=0)
+        cells = n * side * side * 100
+        full = cells / best_time(lambda: simulate("B3/S23", boards, 100), repeat)
+        last = cells / best_time(lambda: simulate("B3/S23", boards, 100, every=100), repeat)
+        print(f"{f'{n} x {side}x{side}':<16} {full:10.3g} {_layout(n, side, 101, 100):>8} {last:10.3g} "
+              f"{_layout(n, side, 2, 100):>8} {last / full:6.1f}x", flush=True)
 
 
 if __name__ == "__main__":

@@ -189,8 +189,17 @@ def _check_boards(boards, states: int = 2) -> np.ndarray:
     return arr.astype(np.uint8)
 
 
-def simulate(rule, boards, steps: int, *, device=None) -> np.ndarray:
+def simulate(rule, boards, steps: int, *, every: int = 1, device=None) -> np.ndarray:
     """Advance a batch of boards by ``steps`` steps on a periodic boundary.
+
+    What the history costs: the whole history (``every=1``, the default) is
+    ``n * (steps + 1) * height * width`` bytes, and writing it is most of the
+    work on small boards; ``every=k`` keeps the boards at steps 0, k, 2k, ...
+    only, and ``every=steps`` just the first and the last (two boards per
+    board, whatever ``steps`` is).  The bit-packed engine then also packs
+    many small boards across the batch (one bit per board) rather than
+    along their rows, which fills its 64-bit words; the results are the
+    same cell for cell.
 
     Args:
         rule: A rule of any family (:class:`Rule`, :class:`~lifelab.families.GenerationsRule`,
@@ -201,44 +210,52 @@ def simulate(rule, boards, steps: int, *, device=None) -> np.ndarray:
             ``(height, width)`` board is a batch of one.  With a rule that
             names a torus (``:Tw,h``) the boards must be that size.
         steps: Number of steps (0 returns just the initial boards).
+        every: Keep every ``every``-th board of the history (it must divide ``steps``; 1 keeps all).
         device: None for the CPU engines (bit-packed for 2-state 3x3 rules,
             vectorised numpy for the other families); a torch device
             (``"cuda"``, ``"cpu"``, ``torch.device``) to run in torch.
 
     Returns:
-        ``(n, steps + 1, height, width)``: bool for 2-state rules, uint8
-        states otherwise; ``[:, 0]`` are the initial boards.
+        ``(n, steps // every + 1, height, width)``: bool for 2-state rules,
+        uint8 states otherwise; ``[:, 0]`` are the initial boards, ``[:, -1]`` the last.
 
     Raises:
-        ValueError: For a bad rule, states out of range, a bad shape or negative steps.
+        ValueError: For a bad rule, states out of range, a bad shape, negative
+            steps, or ``every`` that is not a positive divisor of ``steps``.
         TypeError: For input of the wrong type.
     """
     rule = parse_rule(rule)
     boards = _check_boards(boards, rule_states(rule))
     steps = check_int("steps", steps, 0)
+    every = check_int("every", every, 1)
+    if steps % every:
+        raise ValueError(f"every={every} must divide steps={steps}, so that the last board is kept")
     if rule.torus is not None and boards.shape[1:] != (rule.torus[1], rule.torus[0]):
         raise ValueError(f"{rule} runs on a {rule.torus[0]}x{rule.torus[1]} torus (width x height); the boards are "
                          f"{boards.shape[2]}x{boards.shape[1]}")
     if isinstance(rule, Rule):
         if device is None:
-            return _simulate_packed(rule, boards, steps)
-        return _simulate_torch(rule, boards, steps, device)
+            return _simulate_packed(rule, boards, steps, every)
+        return _simulate_torch(rule, boards, steps, device, every)
     if device is None:
-        return _run(rule.step, boards, steps)
+        return _run(rule.step, boards, steps, every)
     board = torch.as_tensor(boards, device=torch.device(device))
     history = [board.cpu().numpy()]
-    for _ in range(steps):
+    for t in range(1, steps + 1):
         board = rule.step_torch(board)
-        history.append(board.cpu().numpy())
+        if t % every == 0:
+            history.append(board.cpu().numpy())
     return np.stack(history, axis=1)
 
 
-def _run(step, boards: np.ndarray, steps: int) -> np.ndarray:
-    """Step a batch ``steps`` times into a preallocated history."""
-    history = np.empty((boards.shape[0], steps + 1, *boards.shape[1:]), dtype=boards.dtype)
-    history[:, 0] = boards
-    for t in range(steps):
-        history[:, t + 1] = step(history[:, t])
+def _run(step, boards: np.ndarray, steps: int, every: int = 1) -> np.ndarray:
+    """Step a batch ``steps`` times, keeping every ``every``-th board in a preallocated history."""
+    history = np.empty((boards.shape[0], steps // every + 1, *boards.shape[1:]), dtype=boards.dtype)
+    history[:, 0] = board = boards
+    for t in range(1, steps + 1):
+        board = step(board)
+        if t % every == 0:
+            history[:, t // every] = board
     return history
 
 
@@ -391,18 +408,74 @@ class _RowShifter:
         return y
 
 
-def _simulate_packed(rule: Rule, boards: np.ndarray, steps: int) -> np.ndarray:
+class _BoardShifter:
+    """Periodic shifts by one cell along a row when boards are bit-sliced (see :func:`_pack_boards`).
+
+    A row of ``w`` cells is ``w`` groups of ``k`` words; the cell to the west
+    is the group before, so a shift is a roll by ``k`` words, and no bit moves.
+    """
+
+    mask = None
+
+    def __init__(self, k: int):
+        self.k = k
+
+    def west(self, x: np.ndarray) -> np.ndarray:
+        """Each cell gets the value of its western neighbour (column x - 1)."""
+        return np.roll(x, self.k, axis=-1)
+
+    def east(self, x: np.ndarray) -> np.ndarray:
+        """Each cell gets the value of its eastern neighbour (column x + 1)."""
+        return np.roll(x, -self.k, axis=-1)
+
+
+def _pack_boards(boards: np.ndarray) -> tuple[np.ndarray, int]:
+    """(n, h, w) bool -> ((1, h, w * K) uint64, K), bit-sliced: bit b of word j of a cell is board 64 j + b."""
     n, h, w = boards.shape
-    x = _pack_rows(boards)
-    shifter = _RowShifter(w)
+    k = -(-n // 64)
+    padded = np.zeros((h, w, k * 64), dtype=bool)
+    padded[..., :n] = boards.transpose(1, 2, 0)
+    return np.packbits(padded, axis=-1, bitorder="little").view("<u8").reshape(1, h, w * k), k
+
+
+def _unpack_boards(words: np.ndarray, n: int, w: int, k: int) -> np.ndarray:
+    """(1, T, h, w * K) uint64 -> (n, T, h, w) bool."""
+    _, frames, h, _ = words.shape
+    cells = np.unpackbits(words.reshape(frames, h, w, k).view(np.uint8), axis=-1, count=n, bitorder="little")
+    return np.ascontiguousarray(cells.view(bool).transpose(3, 0, 1, 2))
+
+
+def _layout(n: int, w: int, frames: int, steps: int) -> str:
+    """``"rows"`` (each row packed into words) or ``"boards"`` (one bit per board).
+
+    Rows of 16 cells fill a quarter of a 64-bit word, 4096 boards every bit;
+    but bit-sliced boards must be transposed back, which costs about as much
+    as stepping, so they are used only when they fill the words better and
+    at most a quarter of the history is kept.
+    """
+    row_fill = w / (64 * max(1, -(-w // 64)))
+    board_fill = n / (64 * max(1, -(-n // 64)))
+    return "boards" if board_fill > row_fill and 4 * frames <= steps + 1 else "rows"
+
+
+def _simulate_packed(rule: Rule, boards: np.ndarray, steps: int, every: int = 1,
+                     layout: str | None = None) -> np.ndarray:
+    n, h, w = boards.shape
+    frames = steps // every + 1
+    layout = _layout(n, w, frames, steps) if layout is None else layout
+    if layout == "boards":
+        x, k = _pack_boards(boards)
+        shifter = _BoardShifter(k)
+    else:
+        x, shifter = _pack_rows(boards), _RowShifter(w)
     moore = rule.is_totalistic and rule.neighbourhood == "moore"
     if moore:
         ops, out = _compile(_moore_count_truth(rule), 5)
     else:
         ops, out = _compile(rule.table.astype(np.uint8).tobytes(), CELLS)
-    history = np.empty((n, steps + 1, h, shifter.k), dtype=np.uint64)
+    history = np.empty((x.shape[0], frames, h, x.shape[-1]), dtype=np.uint64)
     history[:, 0] = x
-    rows = np.empty((n, h + 2, shifter.k), dtype=np.uint64)
+    rows = np.empty((x.shape[0], h + 2, x.shape[-1]), dtype=np.uint64)
     for t in range(1, steps + 1):
         rows[:, 1:-1] = x
         rows[:, 0] = x[:, -1]
@@ -430,17 +503,18 @@ def _simulate_packed(rule: Rule, boards: np.ndarray, steps: int) -> np.ndarray:
         x = _run_program(ops, out, inputs, like=x)
         if shifter.mask is not None:
             x[..., -1] &= shifter.mask
-        history[:, t] = x
-    return _unpack_rows(history, w)
+        if t % every == 0:
+            history[:, t // every] = x
+    return _unpack_boards(history, n, w, k) if layout == "boards" else _unpack_rows(history, w)
 
 
-def _simulate_torch(rule: Rule, boards: np.ndarray, steps: int, device) -> np.ndarray:
+def _simulate_torch(rule: Rule, boards: np.ndarray, steps: int, device, every: int = 1) -> np.ndarray:
     device = torch.device(device)
     n, h, w = boards.shape
     with torch.inference_mode():
         table = torch.tensor(np.array(rule.table), device=device)
         x = torch.as_tensor(boards, device=device).to(torch.int16)
-        out = torch.empty((n, steps + 1, h, w), dtype=torch.bool, device=device)
+        out = torch.empty((n, steps // every + 1, h, w), dtype=torch.bool, device=device)
         out[:, 0] = x.bool()
         offsets = [(dy, dx, int(weight)) for (dy, dx), weight in zip(WINDOW, MAP_WEIGHTS.ravel())]
         for t in range(1, steps + 1):
@@ -448,6 +522,7 @@ def _simulate_torch(rule: Rule, boards: np.ndarray, steps: int, device) -> np.nd
             for dy, dx, weight in offsets:
                 index += torch.roll(x, shifts=(-dy, -dx), dims=(1, 2)) * weight
             nxt = table[index.long()]
-            out[:, t] = nxt
+            if t % every == 0:
+                out[:, t // every] = nxt
             x = nxt.to(torch.int16)
         return out.cpu().numpy()

@@ -97,6 +97,36 @@ def test_torch_engine_agrees_with_packed_engine(rulestring):
     np.testing.assert_array_equal(simulate(rulestring, boards, 7, device="cpu"), simulate(rulestring, boards, 7))
 
 
+@pytest.mark.parametrize("n, shape", [(1, (1, 9)), (3, (9, 1)), (63, (63, 5)), (64, (5, 65)), (65, (16, 16)),
+                                      (130, (7, 127)), (4097, (3, 5))])
+@pytest.mark.parametrize("layout", ["rows", "boards"])
+def test_both_packings_agree_with_the_table_reference(n, shape, layout):
+    """Rows packed into words and boards bit-sliced across the batch give the same cells, Moore or any table."""
+    from lifelab.simulate import _simulate_packed
+
+    rng = np.random.default_rng(n)
+    boards = random_boards(n, shape, seed=n)
+    for rule in (Rule.parse("B3/S23"), Rule.parse("B2/S013V"), Rule.from_table(rng.random(512) < 0.5)):
+        expected = reference_table_rule(rule.table, boards, 6)
+        np.testing.assert_array_equal(_simulate_packed(rule, boards, 6, 1, layout), expected)
+        np.testing.assert_array_equal(_simulate_packed(rule, boards, 6, 3, layout), expected[:, ::3])
+
+
+@pytest.mark.parametrize("rule", ["B3/S23", "B2-a/S12", "Star Wars", "R2,C0,M1,S5..9,B6..8,NM", "Bosco's Rule"])
+@pytest.mark.parametrize("device", [None, "cpu"])
+def test_every_keeps_every_kth_board_of_every_engine(rule, device):
+    boards = random_boards(70, (16, 24), 0.4, seed=3)
+    boards = boards.astype(np.uint8) if rule == "Star Wars" else boards
+    full = simulate(rule, boards, 12, device=device)
+    for every in (1, 3, 12):
+        kept = simulate(rule, boards, 12, every=every, device=device)
+        assert kept.shape == (70, 12 // every + 1, 16, 24) and kept.dtype == full.dtype
+        np.testing.assert_array_equal(kept, full[:, ::every])
+    for bad, message in [(0, "every"), (5, "must divide steps=12"), (2.5, "every")]:
+        with pytest.raises((ValueError, TypeError), match=message):
+            simulate(rule, boards, 12, every=bad, device=device)
+
+
 def test_shapes_dtypes_and_initial_state():
     boards = random_boards(6, (7, 9), seed=0)
     out = simulate("B3/S23", boards, 5)
