@@ -188,28 +188,25 @@ def cmd_learn(args) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``lifelab sweep``: run rules x seeds x models into a Parquet store and print what it found."""
-    rules, families = list(args.rules or []), None
-    if args.registry:
-        rules += [entry.rulestring for entry in named_rules(kind=None)]
+    rules = list(args.rules or []) + ([entry.rulestring for entry in named_rules(kind=None)] if args.registry else [])
+    families = [family_of(rule) for rule in rules]
     if args.random:
         family, count = args.random
         if not count.isdigit():
             raise ValueError(f"--random {family} N: N must be a whole number, got {count!r}")
         drawn = random_rules(family, int(count), seed=args.rule_seed)
-        families = [family_of(r) for r in rules] + [family] * len(drawn)
-        rules += drawn
+        rules, families = rules + drawn, families + [family] * len(drawn)
     if args.all:
         listed = all_rules(args.all)
-        families = (families or [family_of(r) for r in rules]) + [args.all] * len(listed)
-        rules += listed
+        rules, families = rules + listed, families + [args.all] * len(listed)
     if not rules:
         raise ValueError("no rules: give rulestrings, --registry, --random FAMILY N or --all FAMILY")
     trials = plan(rules, range(args.seeds), args.models, families=families, size=args.size,
-                           steps=args.steps, density=args.density, max_rounds=args.max_rounds)
+                  steps=args.steps, density=args.density, max_rounds=args.max_rounds)
     print(f"{len(trials)} trials: {len(rules)} rules x {args.seeds} seeds x {len(args.models)} models; "
           f"store {args.store}; backend {args.backend}, {args.workers} workers, batches of {args.batch}")
     result = sweep(trials, args.store, backend=args.backend, workers=args.workers, batch_size=args.batch,
-                            address=args.address, device=args.device)
+                   address=args.address, device=args.device)
     print(result.summary())
     if result.interrupted:
         print("stopped early: every finished batch is stored; run the same command again to resume")

@@ -30,14 +30,12 @@ there is and ends with the honest rung.
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import os
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import torch
 from torch import nn
 from tqdm.auto import tqdm
 
@@ -53,7 +51,7 @@ from lifelab.rules import Rule
 from lifelab.simulate import random_boards
 from lifelab.symmetry import SUBGROUPS, transform
 from lifelab.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
-from lifelab.utils import check_int, check_number, format_table, get_device
+from lifelab.utils import check_int, check_number, format_table, get_device, one_thread
 
 __all__ = ["COLLECTIONS", "MODES", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round", "learn_rule",
            "observe", "query_board", "run_round", "weigh"]
@@ -493,22 +491,6 @@ def _physical_memory() -> int | None:
         return None
 
 
-@contextlib.contextmanager
-def _one_thread():
-    """Run torch on one CPU thread: the same seed then gives the same numbers on any machine.
-
-    The loop's models have about a thousand parameters on 32x32 boards; they
-    gain nothing from intra-op threads, and reductions split over a
-    machine-dependent number of threads change the last bits of the results.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def _check_ltl(rule: LtLRule, model, group, family, noise, shape) -> None:
     """Refuse, with the reason, what the loop cannot do for a Larger than Life oracle."""
     if rule.states > 2:
@@ -594,7 +576,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
                      epochs=epochs, threshold=threshold, stop_probability=stop_probability, family=family,
                      noise=noise, confidence=confidence, device=device, progress=progress)
     bar = tqdm(total=run.max_rounds, desc="rounds", disable=not progress)
-    with _one_thread():
+    with one_thread():
         while not run.finished:
             done = run.step()
             bar.update()

@@ -46,14 +46,15 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from lifelab.evidence import family as family_named
+from lifelab.extract import ExtractionResult
 from lifelab.families import GenerationsRule, LtLRule, parse_rule
 from lifelab.hensel import hensel_classes
-from lifelab.loop import LoopReport, LoopRun, _one_thread
-from lifelab.extract import ExtractionResult
+from lifelab.learners import learner_names
+from lifelab.loop import LoopReport, LoopRun
 from lifelab.patterns import N_PATTERNS, WINDOW, pattern_index, patterns
 from lifelab.rules import Rule
-from lifelab.train import BATCH_SIZE, _lr_at
-from lifelab.utils import check_int, check_number, format_table, get_device, lifelab_version
+from lifelab.train import BATCH_SIZE, L1, LR, lr_at
+from lifelab.utils import check_int, check_number, format_table, get_device, lifelab_version, one_thread
 
 __all__ = ["BACKENDS", "BATCHED_MODELS", "COLUMNS", "SAMPLED_FAMILIES", "SweepSummary", "Trial", "all_rules", "family_of",
            "plan", "random_rules", "read_store", "run_batch", "sweep"]
@@ -73,8 +74,6 @@ COLUMNS = {"key": "string", "rule": "string", "family": "string", "seed": "int64
            "trained_on": "int64", "rounds": "int64", "stop_reason": "string", "end_density": "float64",
            "seconds": "float64", "batched": "bool", "device": "string", "lifelab_version": "string",
            "finished_at": "string"}
-_ADAM = (0.9, 0.999, 1e-8)  # torch.optim.Adam's defaults, which train() uses
-_LR, _L1, _STOP_PROBABILITY, _EPOCHS = 1e-2, 1e-5, 0.95, 100  # train() and learn_rule() defaults
 
 
 # ---------------------------------------------------------------------------
@@ -194,6 +193,16 @@ class Trial:
         return f"{self.rule}|{self.seed}|{self.model}|{self.size}|{self.steps}|{self.density:g}|{self.max_rounds}"
 
     @property
+    def setting(self) -> tuple:
+        """What the trials of one batch share: the model and the data setting."""
+        return self.model, self.size, self.steps, self.density, self.max_rounds
+
+    def start(self, device) -> LoopRun:
+        """The trial's loop, ready for its first round (the data are exact: ``noise=0``)."""
+        return LoopRun.of(self.rule, self.model, None, self.max_rounds, self.seed, shape=(self.size, self.size),
+                          steps=self.steps, density=self.density, noise=0, device=device)
+
+    @property
     def batched(self) -> bool:
         """Whether the trial's network is trained stacked with others (see the module docstring)."""
         return self.model in BATCHED_MODELS and isinstance(parse_rule(self.rule), Rule)
@@ -216,8 +225,6 @@ def plan(rules, seeds=(0,), models=("tied",), *, families=None, size: int = 32, 
     Returns:
         The trials, rule by rule.
     """
-    from lifelab.learners import learner_names  # the registry, filled by importing lifelab.models
-
     rules = list(rules)
     if not rules:
         raise ValueError("the sweep has no rules")
@@ -325,12 +332,12 @@ def _pattern_counts(agent) -> tuple[np.ndarray, int]:
 
 
 def _train_stacked(nets: list, counts: np.ndarray, steps_per_epoch: list[int], epochs: int,
-                   device: torch.device) -> tuple[list[int], np.ndarray]:
+                   stop_probability: float, device: torch.device) -> tuple[list[int], np.ndarray]:
     """Train networks of one layout together on their pattern counts, each until its stop criterion.
 
     The objective, learning-rate schedule, L1 term, Adam update and stop
     criterion (every observed transition right with probability at least
-    0.95) are :func:`lifelab.train.train`'s; each epoch takes as many
+    ``stop_probability``) are :func:`lifelab.train.train`'s; each epoch takes as many
     full-batch steps as train() would take minibatch steps.  A network that
     stops drops out of the batch.
 
@@ -357,14 +364,15 @@ def _train_stacked(nets: list, counts: np.ndarray, steps_per_epoch: list[int], e
     per_step = torch.tensor(steps_per_epoch, device=device)
     trained = [epochs] * len(nets)
     active = torch.ones(len(nets), dtype=torch.bool, device=device)
-    beta1, beta2, eps = _ADAM
+    adam = torch.optim.Adam([torch.zeros(1)]).defaults  # train()'s optimiser, as it is built there
+    (beta1, beta2), eps = adam["betas"], adam["eps"]
     for epoch in range(epochs):
-        rate = _lr_at(epoch, epochs, _LR, "cosine")
+        rate = lr_at(epoch, epochs, LR, "cosine")
         for step in range(int(per_step[active].max())):
             idx = torch.nonzero(active & (per_step > step)).flatten()
             sub = theta[idx].requires_grad_()
             loss = -(c[idx] * pattern_logits(unflat(sub), orbits, x).log_softmax(-1)).sum()
-            loss = loss + _L1 * (sub.abs() * penalised).sum()
+            loss = loss + L1 * (sub.abs() * penalised).sum()
             (grad,) = torch.autograd.grad(loss, [sub])
             with torch.no_grad():
                 t[idx] += 1
@@ -376,7 +384,7 @@ def _train_stacked(nets: list, counts: np.ndarray, steps_per_epoch: list[int], e
             idx = torch.nonzero(active).flatten()
             probs = pattern_logits(unflat(theta[idx]), orbits, x).softmax(-1)
             worst = torch.where(observed[idx], probs, torch.ones_like(probs)).amin(dim=(1, 2))
-            for k in idx[worst >= _STOP_PROBABILITY].tolist():
+            for k in idx[worst >= stop_probability].tolist():
                 active[k] = False
                 trained[k] = epoch + 1
         if not active.any():
@@ -411,15 +419,15 @@ def _board_accuracy(agent, table: np.ndarray) -> float:
 def _lockstep(trials: list[Trial], device: torch.device) -> list[dict]:
     """Run batched trials (one model and data setting) with their networks trained stacked."""
     started = time.perf_counter()
-    runs = [LoopRun.of(t.rule, t.model, None, t.max_rounds, t.seed, shape=(t.size, t.size), steps=t.steps,
-                       density=t.density, noise=0, device=device) for t in trials]
+    runs = [t.start(device) for t in trials]
     while True:
         live = [run for run in runs if not run.finished]
         if not live:
             break
         fits = [_pattern_counts(run.agent) for run in live]
+        learner = live[0].learner  # every run of a batch has the same model and settings
         trained, alive = _train_stacked([run.learner.net for run in live], np.stack([f[0] for f in fits]),
-                                        [f[1] for f in fits], _EPOCHS, device)
+                                        [f[1] for f in fits], learner.epochs, learner.stop_probability, device)
         for run, epochs, answers in zip(live, trained, alive):
             reading = _reading(answers, run.learner.group, run.threshold)
             run.step(_Fitted(run.learner, epochs, _board_accuracy(run.agent, reading.table), reading))
@@ -444,17 +452,14 @@ def run_batch(trials: list[Trial], device=None) -> list[dict]:
     """
     device = get_device(device)
     rows: dict[str, dict] = {}
-    with _one_thread():
+    with one_thread():
         groups: dict[tuple, list[Trial]] = {}
         for trial in trials:
             if trial.batched:
-                groups.setdefault((trial.model, trial.size, trial.steps, trial.density, trial.max_rounds),
-                                  []).append(trial)
+                groups.setdefault(trial.setting, []).append(trial)
             else:
                 started = time.perf_counter()
-                run = LoopRun.of(trial.rule, trial.model, None, trial.max_rounds, trial.seed,
-                                 shape=(trial.size, trial.size), steps=trial.steps, density=trial.density,
-                                 noise=0, device=device)
+                run = trial.start(device)
                 while not run.finished:
                     run.step()
                 rows[trial.key] = _row(trial, run.report(), time.perf_counter() - started, str(device), False)
@@ -487,10 +492,9 @@ class _Store:
     def keys(self) -> set[str]:
         import pyarrow.parquet as pq
 
-        keys: set[str] = set()
-        for part in self.parts():
-            keys.update(pq.read_table(part, columns=["key"]).column("key").to_pylist())
-        return keys
+        if not self.parts():
+            return set()
+        return set(pq.read_table(self.path, columns=["key"]).column("key").to_pylist())
 
     def write(self, rows: list[dict]) -> Path:
         import pyarrow as pa
@@ -521,10 +525,9 @@ def read_store(path):
         if path.suffix != ".parquet":
             raise ValueError(f"{path} is not a Parquet file")
         return pd.read_parquet(path)
-    parts = _Store(path).parts()
-    if not parts:
+    if not _Store(path).parts():
         raise ValueError(f"no sweep results in {path}")
-    frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    frame = pd.read_parquet(path)
     return frame.drop_duplicates("key", keep="first").reset_index(drop=True)
 
 
@@ -572,8 +575,7 @@ class SweepSummary:
 def _batches(trials: list[Trial], batch_size: int) -> list[list[Trial]]:
     by_setting: dict[tuple, list[Trial]] = {}
     for trial in trials:
-        by_setting.setdefault((trial.model, trial.size, trial.steps, trial.density, trial.max_rounds),
-                              []).append(trial)
+        by_setting.setdefault(trial.setting, []).append(trial)
     return [group[i:i + batch_size] for group in by_setting.values() for i in range(0, len(group), batch_size)]
 
 

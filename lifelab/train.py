@@ -28,10 +28,14 @@ from lifelab.rules import Rule, as_rule
 from lifelab.symmetry import consistency_loss, group_elements
 from lifelab.utils import check_int, check_number, device_of, eval_mode, get_device
 
-__all__ = ["BATCH_SIZE", "History", "evaluate", "l1_penalty", "load_model", "train"]
+__all__ = ["BATCH_SIZE", "L1", "LR", "History", "evaluate", "l1_penalty", "load_model", "lr_at", "train"]
 
 #: Transitions per optimiser step unless told otherwise.
 BATCH_SIZE = 8
+#: Peak learning rate unless told otherwise.
+LR = 1e-2
+#: L1 coefficient unless told otherwise (1e-5, as in the notes).
+L1 = 1e-5
 SCHEDULES = ("cosine", "constant")
 
 
@@ -151,7 +155,8 @@ def load_model(path, device=None) -> tuple[LifeModel, History]:
     return model.to(device or "cpu").eval(), History.from_dict(state["history"])
 
 
-def _lr_at(epoch: int, epochs: int, lr: float, schedule: str) -> float:
+def lr_at(epoch: int, epochs: int, lr: float, schedule: str) -> float:
+    """The learning rate of an epoch: ``lr`` throughout (``"constant"``), or cosine from ``lr`` down to ``lr / 100``."""
     if schedule == "constant":
         return lr
     # cosine from lr down to lr / 100 over the planned epochs
@@ -159,8 +164,8 @@ def _lr_at(epoch: int, epochs: int, lr: float, schedule: str) -> float:
 
 
 def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDataset | None = None,
-          epochs: int = 100, batch_size: int = BATCH_SIZE, lr: float = 1e-2, schedule: str = "cosine",
-          l1: float = 1e-5, consistency: float = 0.0, group: str = "p4m", early_stop: bool = True,
+          epochs: int = 100, batch_size: int = BATCH_SIZE, lr: float = LR, schedule: str = "cosine",
+          l1: float = L1, consistency: float = 0.0, group: str = "p4m", early_stop: bool = True,
           stop_probability: float | None = None, stable_epochs: int | None = None, device=None, amp: bool = False,
           seed: int = 0, checkpoint=None, rule: Rule | str | None = None, progress: bool = True) -> History:
     """Fit a model to the visible transitions of a dataset.
@@ -255,7 +260,7 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
     bar = tqdm(range(history.epochs, epochs), desc=type(model).__name__, disable=not progress, leave=False)
     for epoch in bar:
         started = time.perf_counter()
-        rate = _lr_at(epoch, epochs, lr, schedule)
+        rate = lr_at(epoch, epochs, lr, schedule)
         for group_ in optimizer.param_groups:
             group_["lr"] = rate
         model.train()

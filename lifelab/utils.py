@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.metadata
 import math
 import os
@@ -15,11 +16,12 @@ import numpy as np
 import torch
 
 __all__ = ["atomic_path", "check_int", "check_number", "data_dir", "device_of", "eval_mode", "format_table",
-           "get_device", "lifelab_version", "model_states", "one_hot", "seed_everything"]
+           "get_device", "lifelab_version", "model_states", "one_hot", "one_thread", "seed_everything"]
 
 
+@functools.lru_cache(maxsize=1)
 def lifelab_version() -> str:
-    """The installed package's version (pyproject.toml is its one home)."""
+    """The installed package's version (pyproject.toml is its one home), read once per process."""
     try:
         return importlib.metadata.version("lifelab")
     except importlib.metadata.PackageNotFoundError:  # run from a source tree that was never installed
@@ -229,3 +231,20 @@ def eval_mode(module) -> Iterator:
     finally:
         if isinstance(module, torch.nn.Module):
             module.train(training)
+
+
+@contextlib.contextmanager
+def one_thread() -> Iterator:
+    """Run torch on one CPU thread: the same seed then gives the same numbers on any machine.
+
+    lifelab's loop models have about a thousand parameters on 32x32 boards;
+    they gain nothing from intra-op threads, and reductions split over a
+    machine-dependent number of threads change the last bits of the results.
+    The thread count is restored after.
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
