@@ -7,6 +7,7 @@ from torch import nn
 
 from lifelab.cli import main
 from lifelab.data import save_trajectories
+from lifelab.evidence import Evidence, decide
 from lifelab.extract import class_test, extract_rule
 from lifelab.families import LtLRule, parse_rule
 from lifelab.loop import learn_rule
@@ -153,6 +154,17 @@ def test_data_no_interval_rule_explains_are_inconsistent():
     assert verdict.rung == "inconsistent" and "born alive after 3 and 7 live but dead after 5" in verdict.sentence()
     with pytest.raises(TypeError, match="CountEvidence"):
         decide_counts(life.counts)
+
+
+@pytest.mark.parametrize("text", [R2_BOX, R2_DIAMOND, BOSCO])
+def test_supplied_larger_than_life_data_are_never_a_3x3_rule(text, tmp_path):
+    """A file names no neighbourhood, so it is judged as 3x3 data: that must end inconsistent, never exit 0."""
+    data = trajectories(text, n=4, density=0.4)
+    for family in ("table", "auto", "isotropic", "moore"):
+        verdict = decide(Evidence.of(data), family)
+        assert verdict.rung == "inconsistent" and verdict.rule is None and verdict.exit_code == 1
+    path = save_trajectories(tmp_path / "ltl.npz", data)
+    assert main(["learn", "--data", str(path), "--max-rounds", "2", "--device", "cpu"]) == 1
 
 
 @pytest.mark.parametrize("text", [R2_BOX, R2_DIAMOND, "R3,C0,M1,S10..20,B8..12,NC", BOSCO])
