@@ -13,14 +13,19 @@ B/S rules, and its ``Simulator`` running lifelab's kernel form
 others.  lifelab runs the whole batch.  Each figure is the best of
 --repeat runs after one warm-up.  With CUDA present the torch engine is
 timed too.  A second table times Life on batches of every shape with the
-whole history kept and with only the first and last boards
-(``simulate(..., every=steps)``), and names the packing used (rows, or
-boards bit-sliced across the batch).
+whole history kept (on both cores, and pinned to one) and with only the
+first and last boards (``simulate(..., every=steps)``), and names the
+packing used (rows in lanes of words, or boards bit-sliced across the
+batch).  A third times the first call in fresh processes against the warm
+calls after it, and with CUDA present a fourth times one 8192x8192 board.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 import time
 import warnings
 
@@ -56,6 +61,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--seagull-boards", type=int, default=8, help="boards seagull runs (it is slow)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--processes", type=int, default=5, help="fresh processes timed for the first call")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
 
@@ -91,23 +97,85 @@ def main() -> None:
                 torch.cuda.synchronize()
             row += f" {cells / best_time(on_cuda, args.repeat):11.3g}"
         print(row, flush=True)
+        if name == "B3/S23":
+            seagull_life = theirs
     history_forms(args.repeat)
+    first_calls(args.processes, seagull_life)
+    if torch.cuda.is_available():
+        on_cuda(args.repeat)
+
+
+def packing(n: int, side: int, frames: int, steps: int) -> str:
+    """How the engine lays out ``n`` boards of ``side`` x ``side`` cells: rows in lanes of words, or bit-sliced."""
+    from lifelab.simulate import _lane, _layout
+
+    if _layout(n, side, frames, steps) == "boards":
+        return "bit-sliced"
+    lane = _lane(side)
+    return f"{64 // lane} rows/word" if lane < 64 else f"{lane // 64} words/row"
 
 
 def history_forms(repeat: int) -> None:
-    """Life on batches of every shape: the whole history against the last board only (``every=steps``)."""
-    from lifelab.simulate import _layout
-
-    print("\nB3/S23, 100 steps: the whole history (every=1) against the first and last boards only "
-          "(every=100), side by side (cell updates per second)")
-    print(f"{'boards':<16} {'every=1':>10} {'layout':>8} {'every=100':>10} {'layout':>8} {'ratio':>7}")
+    """Life on batches of every shape: the whole history (on both cores and on one) against the first and last."""
+    print("\nB3/S23, 100 steps, side by side (cell updates per second): the whole history (every=1) with its "
+          "bytes written on the second core, the same pinned to one core, and the first and last boards only "
+          "(every=100)")
+    print(f"{'boards':<16} {'every=1':>10} {'one core':>10} {'every=100':>10} {'packing':>16} {'ratio':>7}")
+    cores = os.sched_getaffinity(0)
     for n, side in [(256, 64), (4096, 16), (1, 1024), (16, 256)]:
         boards = random_boards(n, (side, side), seed=0)
         cells = n * side * side * 100
         full = cells / best_time(lambda: simulate("B3/S23", boards, 100), repeat)
+        os.sched_setaffinity(0, {min(cores)})
+        try:
+            one = cells / best_time(lambda: simulate("B3/S23", boards, 100), repeat)
+        finally:
+            os.sched_setaffinity(0, cores)
         last = cells / best_time(lambda: simulate("B3/S23", boards, 100, every=100), repeat)
-        print(f"{f'{n} x {side}x{side}':<16} {full:10.3g} {_layout(n, side, 101, 100):>8} {last:10.3g} "
-              f"{_layout(n, side, 2, 100):>8} {last / full:6.1f}x", flush=True)
+        print(f"{f'{n} x {side}x{side}':<16} {full:10.3g} {one:10.3g} {last:10.3g} "
+              f"{packing(n, side, 2, 100):>16} {last / full:6.1f}x", flush=True)
+
+
+FIRST_CALL = """
+import sys, time
+from lifelab import random_boards, simulate
+n, side = int(sys.argv[1]), int(sys.argv[2])
+boards = random_boards(n, (side, side), seed=0)
+times = []
+for _ in range(4):
+    start = time.perf_counter()
+    simulate("B3/S23", boards, 100)
+    times.append(time.perf_counter() - start)
+print(times[0], min(times[1:]))
+"""
+
+
+def first_calls(processes: int, seagull_rate: float) -> None:
+    """The first call in fresh processes against the warm calls that follow it, whole history kept."""
+    print(f"\nB3/S23, 100 steps, whole history: the first call in each of {processes} fresh processes against "
+          "the best of the next three in the same process")
+    print(f"{'boards':<16} {'first/warm median':>18} {'worst':>7} {'first call, median':>19} {'vs seagull':>11}")
+    for n, side in [(256, 64), (4096, 16), (1, 1024)]:
+        runs = [subprocess.run([sys.executable, "-c", FIRST_CALL, str(n), str(side)], capture_output=True, text=True,
+                               check=True).stdout.split() for _ in range(processes)]
+        first, warm = np.array(runs, dtype=float).T
+        rate = n * side * side * 100 / np.median(first)
+        print(f"{f'{n} x {side}x{side}':<16} {np.median(first / warm):17.2f}x {np.max(first / warm):6.2f}x "
+              f"{rate:19.3g} {rate / seagull_rate:10.0f}x", flush=True)
+
+
+def on_cuda(repeat: int) -> None:
+    """Life on one 8192x8192 board on CUDA, the torch engine's bit-packed words, first and last boards kept."""
+    import torch
+
+    board = random_boards(1, (8192, 8192), seed=0)
+
+    def run():
+        simulate("B3/S23", board, 100, every=100, device="cuda")
+        torch.cuda.synchronize()
+
+    print(f"\nCUDA ({torch.cuda.get_device_name()}), B3/S23, 1 x 8192x8192, 100 steps, every=100: "
+          f"{8192 * 8192 * 100 / best_time(run, repeat):.3g} cell updates per second")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """The batched simulator against seagull and independent references."""
 
+import importlib
+
 import numpy as np
 import pytest
 import seagull as sg
@@ -98,7 +100,8 @@ def test_torch_engine_agrees_with_packed_engine(rulestring):
 
 
 @pytest.mark.parametrize("n, shape", [(1, (1, 9)), (3, (9, 1)), (63, (63, 5)), (64, (5, 65)), (65, (16, 16)),
-                                      (130, (7, 127)), (4097, (3, 5))])
+                                      (130, (7, 127)), (4097, (3, 5)), (5, (4, 8)), (9, (6, 32)), (7, (3, 64)),
+                                      (33, (5, 17)), (2, (65, 63)), (3, (2, 128))])
 @pytest.mark.parametrize("layout", ["rows", "boards"])
 def test_both_packings_agree_with_the_table_reference(n, shape, layout):
     """Rows packed into words and boards bit-sliced across the batch give the same cells, Moore or any table."""
@@ -108,8 +111,9 @@ def test_both_packings_agree_with_the_table_reference(n, shape, layout):
     boards = random_boards(n, shape, seed=n)
     for rule in (Rule.parse("B3/S23"), Rule.parse("B2/S013V"), Rule.from_table(rng.random(512) < 0.5)):
         expected = reference_table_rule(rule.table, boards, 6)
-        np.testing.assert_array_equal(_simulate_packed(rule, boards, 6, 1, layout), expected)
-        np.testing.assert_array_equal(_simulate_packed(rule, boards, 6, 3, layout), expected[:, ::3])
+        for every in (1, 3):
+            out = np.empty((n, 6 // every + 1, *shape), dtype=bool)
+            np.testing.assert_array_equal(_simulate_packed(rule, boards, 6, every, out, layout), expected[:, ::every])
 
 
 @pytest.mark.parametrize("rule", ["B3/S23", "B2-a/S12", "Star Wars", "R2,C0,M1,S5..9,B6..8,NM", "Bosco's Rule"])
@@ -253,3 +257,78 @@ def test_place_lifeforms():
         place_lifeforms((10, 10), [("Pulsar", (0, 0))])
     with pytest.raises(TypeError, match="seagull Lifeform"):
         place_lifeforms((10, 10), [(3, (0, 0))])
+
+
+RULES_OF_EACH_KIND = ["B3/S23", "B2/S013V", "B2/S34H", "random MAP"]
+
+
+def _rule_of_kind(kind):
+    return Rule.from_table(np.random.default_rng(1).random(512) < 0.5) if kind == "random MAP" else Rule.parse(kind)
+
+
+@pytest.mark.parametrize("n, shape", [(1, (63, 70)), (3, (5, 16)), (8, (4, 8)), (9, (9, 20)), (70, (6, 64)),
+                                      (4097, (2, 3)), (2, (1, 127)), (5, (127, 1))])
+@pytest.mark.parametrize("kind", RULES_OF_EACH_KIND)
+def test_long_histories_written_on_the_second_core_agree_with_the_reference(n, shape, kind, monkeypatch):
+    """Histories of 8 or more frames are unpacked in runs of boards or of frames while stepping goes on;
+    a tiny block size also drives the block loops (runs of groups, runs of frames of one board)."""
+    engine = importlib.import_module("lifelab.simulate")
+
+    rule = _rule_of_kind(kind)
+    boards = random_boards(n, shape, seed=n)
+    expected = reference_table_rule(rule.table, boards, 12)
+    np.testing.assert_array_equal(simulate(rule, boards, 12), expected)
+    monkeypatch.setattr(engine, "_BLOCK", 64)
+    np.testing.assert_array_equal(simulate(rule, boards, 12), expected)
+    np.testing.assert_array_equal(simulate(rule, boards, 12, every=4), expected[:, ::4])
+
+
+def test_results_do_not_depend_on_the_second_core(monkeypatch):
+    """With one core allowed, the history is written inline: the same cells."""
+    engine = importlib.import_module("lifelab.simulate")
+
+    boards = random_boards(300, (16, 40), seed=4)
+    two = simulate("B36/S23", boards, 20)
+    monkeypatch.setattr(engine.os, "sched_getaffinity", lambda pid: {0})
+    np.testing.assert_array_equal(simulate("B36/S23", boards, 20), two)
+
+
+@pytest.mark.parametrize("n, shape", [(1, (1, 1)), (4, (8, 16)), (3, (9, 33)), (2, (5, 130)), (65, (3, 64))])
+@pytest.mark.parametrize("kind", RULES_OF_EACH_KIND)
+def test_torch_bit_packed_engine_agrees_with_the_reference(n, shape, kind):
+    rule = _rule_of_kind(kind)
+    boards = random_boards(n, shape, seed=2)
+    expected = reference_table_rule(rule.table, boards, 9)
+    np.testing.assert_array_equal(simulate(rule, boards, 9, device="cpu"), expected)
+    np.testing.assert_array_equal(simulate(rule, boards, 9, every=3, device="cpu"), expected[:, ::3])
+
+
+@pytest.mark.parametrize("rule", ["B3/S23", "Star Wars", "R2,C0,M1,S5..9,B6..8,NM"])
+@pytest.mark.parametrize("device", [None, "cpu"])
+def test_out_receives_the_history(rule, device):
+    boards = random_boards(5, (12, 20), seed=1)
+    boards = boards.astype(np.uint8) if rule == "Star Wars" else boards
+    expected = simulate(rule, boards, 6, every=2, device=device)
+    out = np.ones((5, 4, 12, 20), dtype=expected.dtype)
+    assert simulate(rule, boards, 6, every=2, out=out, device=device) is out
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_out_of_the_wrong_kind_is_refused_by_name():
+    boards = random_boards(5, (12, 20), seed=1)
+    for out, error, message in [
+        (np.zeros((5, 7, 12, 20), bool), ValueError, r"out must have shape \(5, 4, 12, 20\)"),
+        (np.zeros((5, 4, 20, 12), bool), ValueError, "out must have shape"),
+        (np.zeros((5, 4, 12, 20), np.uint8), TypeError, "out must have dtype bool"),
+        (np.zeros((5, 4, 12, 20), np.float32), TypeError, "out must have dtype bool"),
+        (np.zeros((4, 5, 12, 20), bool).transpose(1, 0, 2, 3), ValueError, "C-contiguous"),
+        ([[0]], TypeError, "out must be a numpy array"),
+    ]:
+        with pytest.raises(error, match=message):
+            simulate("B3/S23", boards, 6, every=2, out=out)
+    frozen = np.zeros((5, 4, 12, 20), bool)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="writeable"):
+        simulate("B3/S23", boards, 6, every=2, out=frozen)
+    with pytest.raises(TypeError, match="out must have dtype uint8"):
+        simulate("Star Wars", boards.astype(np.uint8), 6, out=np.zeros((5, 7, 12, 20), bool))
