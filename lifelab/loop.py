@@ -51,7 +51,7 @@ from lifelab.rules import Rule
 from lifelab.simulate import random_boards
 from lifelab.symmetry import SUBGROUPS, transform
 from lifelab.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
-from lifelab.utils import check_int, check_number, format_table, get_device, one_thread
+from lifelab.utils import check_int, check_number, format_table, get_device, model_threads
 
 __all__ = ["COLLECTIONS", "MODES", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round", "learn_rule",
            "observe", "query_board", "run_round", "weigh"]
@@ -576,7 +576,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
                      epochs=epochs, threshold=threshold, stop_probability=stop_probability, family=family,
                      noise=noise, confidence=confidence, device=device, progress=progress)
     bar = tqdm(total=run.max_rounds, desc="rounds", disable=not progress)
-    with one_thread():
+    with model_threads():
         while not run.finished:
             done = run.step()
             bar.update()

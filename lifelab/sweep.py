@@ -54,7 +54,7 @@ from lifelab.loop import LoopReport, LoopRun
 from lifelab.patterns import N_PATTERNS, WINDOW, pattern_index, patterns
 from lifelab.rules import Rule
 from lifelab.train import BATCH_SIZE, L1, LR, lr_at
-from lifelab.utils import check_int, check_number, format_table, get_device, lifelab_version, one_thread
+from lifelab.utils import check_int, check_number, format_table, get_device, lifelab_version, model_threads
 
 __all__ = ["BACKENDS", "BATCHED_MODELS", "COLUMNS", "SAMPLED_FAMILIES", "SweepSummary", "Trial", "all_rules", "family_of",
            "plan", "random_rules", "read_store", "run_batch", "sweep"]
@@ -452,7 +452,7 @@ def run_batch(trials: list[Trial], device=None) -> list[dict]:
     """
     device = get_device(device)
     rows: dict[str, dict] = {}
-    with one_thread():
+    with model_threads():
         groups: dict[tuple, list[Trial]] = {}
         for trial in trials:
             if trial.batched:

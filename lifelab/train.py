@@ -26,7 +26,7 @@ from lifelab.extract import pattern_table
 from lifelab.models import LifeModel, build_model
 from lifelab.rules import Rule, as_rule
 from lifelab.symmetry import consistency_loss, group_elements
-from lifelab.utils import check_int, check_number, device_of, eval_mode, get_device
+from lifelab.utils import check_int, check_number, device_of, eval_mode, get_device, model_threads
 
 __all__ = ["BATCH_SIZE", "L1", "LR", "History", "evaluate", "l1_penalty", "load_model", "lr_at", "train"]
 
@@ -163,6 +163,7 @@ def lr_at(epoch: int, epochs: int, lr: float, schedule: str) -> float:
     return lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * min(epoch, epochs) / epochs)))
 
 
+@model_threads()
 def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDataset | None = None,
           epochs: int = 100, batch_size: int = BATCH_SIZE, lr: float = LR, schedule: str = "cosine",
           l1: float = L1, consistency: float = 0.0, group: str = "p4m", early_stop: bool = True,
@@ -175,6 +176,9 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
     :func:`l1_penalty`, plus ``consistency`` times
     :func:`lifelab.symmetry.consistency_loss` under ``group``.  Adam with a
     per-epoch learning rate (cosine down to ``lr / 100``, or constant).
+    torch runs on :data:`lifelab.utils.MODEL_THREADS` CPU threads (one),
+    so the same seed gives the same model whatever the machine's thread
+    count, and a busy core does not stall the run.
 
     Args:
         model: A model of the zoo (one-hot in, logits out).

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 __all__ = ["atomic_path", "check_int", "check_number", "data_dir", "device_of", "eval_mode", "format_table",
-           "get_device", "lifelab_version", "model_states", "one_hot", "one_thread", "seed_everything"]
+           "get_device", "lifelab_version", "model_states", "model_threads", "one_hot", "seed_everything"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -233,17 +233,26 @@ def eval_mode(module) -> Iterator:
             module.train(training)
 
 
-@contextlib.contextmanager
-def one_thread() -> Iterator:
-    """Run torch on one CPU thread: the same seed then gives the same numbers on any machine.
+MODEL_THREADS = 1
+"""torch's intra-op threads while lifelab trains or runs its models on the CPU.
 
-    lifelab's loop models have about a thousand parameters on 32x32 boards;
-    they gain nothing from intra-op threads, and reductions split over a
-    machine-dependent number of threads change the last bits of the results.
-    The thread count is restored after.
+Measured by ``bench/threads.py`` on a 2-core CPU: models of about a
+thousand parameters on 32x32 boards are no faster on two threads than on
+one when the machine is quiet, and several times slower when another
+process keeps a core busy; and reductions split over a machine-dependent
+number of threads change the last bits of the results.
+"""
+
+
+@contextlib.contextmanager
+def model_threads() -> Iterator:
+    """Run torch on :data:`MODEL_THREADS` CPU threads (the caller's setting is restored after).
+
+    Also a decorator.  With one thread the same seed gives the same numbers
+    whatever the machine's thread count.
     """
     before = torch.get_num_threads()
-    torch.set_num_threads(1)
+    torch.set_num_threads(MODEL_THREADS)
     try:
         yield
     finally:

@@ -224,3 +224,37 @@ def test_training_figures(life):
     with pytest.raises(ValueError, match="share one"):
         plot_predictions(life[:2, 0], life[:1, 1], life[:2, 1])
     plt.close("all")
+
+
+def test_the_thread_policy_gives_the_same_model_whatever_the_callers_thread_count(life):
+    """train runs torch on MODEL_THREADS threads and restores the caller's setting after."""
+    before = torch.get_num_threads()
+    models = []
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            torch.manual_seed(3)
+            model = TiedCNN(group="p4m")
+            history = train(model, TrajectoryDataset(life, visible=6), epochs=6, early_stop=False, progress=False)
+            assert torch.get_num_threads() == threads
+            models.append((history.train_loss, model.state_dict()))
+    finally:
+        torch.set_num_threads(before)
+    (loss_one, one), (loss_two, two) = models
+    assert loss_one == loss_two
+    for name in one:
+        assert torch.equal(one[name], two[name]), name
+
+
+def test_model_threads_sets_and_restores_the_count(monkeypatch):
+    from lifelab import utils
+
+    before = torch.get_num_threads()
+    monkeypatch.setattr(utils, "MODEL_THREADS", 1)
+    try:
+        torch.set_num_threads(2)
+        with utils.model_threads():
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
