@@ -272,7 +272,7 @@ def compare_growth(rule: Rule | str, routes=tuple(ROUTES), chain=GROWTH, seeds=(
     device = get_device() if device is None else torch.device(device)
     results: list[GrowthStep] = []
     runs = len(routes) * len(seeds) * (2 * len(chain) - 1)
-    bar = tqdm(total=runs, desc="growth runs", disable=not progress)
+    bar = tqdm(total=runs, desc=f"growth of {' -> '.join(chain)} on {rule}", unit="run", disable=not progress)
     for seed in seeds:
         boards = random_boards(n_traj, (size, size), density=density, seed=seed)
         data = TrajectoryDataset(simulate(rule, boards, steps), visible=n_traj)
@@ -378,7 +378,8 @@ def compare_recovery(rules, learners=("tied",), modes=("random",), seeds=range(1
     for name in learners:
         model_spec(name)
     runs = {}
-    bar = tqdm(total=len(rules) * len(learners) * len(modes) * len(seeds), desc="loop runs", disable=not progress)
+    bar = tqdm(total=len(rules) * len(learners) * len(modes) * len(seeds), unit="run", disable=not progress,
+               desc=f"loop runs: {len(rules)} rules x {', '.join(learners)} x {', '.join(modes)}")
     for rule in rules:
         for learner in learners:
             for mode in modes:

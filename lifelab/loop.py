@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from torch import nn
-from tqdm.auto import tqdm
 
 from lifelab.data import DataSupplyAgent, validate_trajectories
 from lifelab.evidence import Evidence, Verdict, check_noise, decide
@@ -51,7 +50,7 @@ from lifelab.rules import Rule
 from lifelab.simulate import random_boards
 from lifelab.symmetry import SUBGROUPS, transform
 from lifelab.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
-from lifelab.utils import check_int, check_number, format_table, get_device, model_threads
+from lifelab.utils import check_int, check_number, format_table, get_device, model_threads, progress_bar
 
 __all__ = ["COLLECTIONS", "MODES", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round", "learn_rule",
            "observe", "query_board", "run_round", "weigh"]
@@ -561,7 +560,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
             (exact observations) or a known cell-flip rate.
         confidence: Joint confidence at which a noisy verdict decides every class.
         device: Where to train (default :func:`lifelab.get_device`).
-        progress: Show progress bars (rounds, and epochs within a round).
+        progress: Show a progress bar over the rounds, naming the run (:func:`lifelab.utils.progress_bar`).
         on_round: Called with each :class:`Round` as it finishes.
 
     Returns:
@@ -574,16 +573,16 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
     """
     run = LoopRun.of(source, model, group, max_rounds, seed, mode=mode, shape=shape, steps=steps, density=density,
                      epochs=epochs, threshold=threshold, stop_probability=stop_probability, family=family,
-                     noise=noise, confidence=confidence, device=device, progress=progress)
-    bar = tqdm(total=run.max_rounds, desc="rounds", disable=not progress)
-    with model_threads():
+                     noise=noise, confidence=confidence, device=device)
+    learning = str(run.agent.rule) if run.agent.rule is not None else "supplied trajectories"
+    label = f"learn {learning} with {model if isinstance(model, str) else type(model).__name__} ({mode}, seed {seed})"
+    with model_threads(), progress_bar(run.max_rounds, label, enabled=progress, unit="round") as bar:
         while not run.finished:
             done = run.step()
             bar.update()
             bar.set_postfix(rule=str(done.rule), verdict=done.verdict.rung, visible=done.visible)
             if on_round is not None:
                 on_round(done)
-    bar.close()
     return run.report()
 
 
@@ -630,7 +629,7 @@ class LoopRun:
     def of(cls, source, model="tied", group: str | None = None, max_rounds: int = 10, seed: int = 0, *,
            mode: str = "random", shape: tuple[int, int] = (32, 32), steps: int = 16, density: float = 0.5,
            epochs: int = 100, threshold: float = 0.9, stop_probability: float = 0.95, family=None,
-           noise="auto", confidence: float = 0.999, device=None, progress: bool = False) -> LoopRun:
+           noise="auto", confidence: float = 0.999, device=None) -> LoopRun:
         """Check the arguments of :func:`learn_rule` and build its agent and learner (same arguments)."""
         max_rounds = check_int("max_rounds", max_rounds, 1)
         seed = check_int("seed", seed, 0)
@@ -665,7 +664,7 @@ class LoopRun:
             network["kernel_size"] = 2 * agent.rule.range + 1
         learner = make_learner(model, group, seed, family_name=family, noise=noise, epochs=epochs,
                                stop_probability=stop_probability, threshold=threshold, device=device,
-                               progress=progress, **network)
+                               **network)
         return cls(agent, learner, mode=mode, seed=seed, max_rounds=max_rounds, family=family, noise=noise,
                    confidence=confidence, threshold=threshold)
 

@@ -655,7 +655,7 @@ def sweep(trials: list[Trial], store, *, backend: str = "local", workers: int = 
     started = time.perf_counter()
     ran = identified = wrong = 0
     interrupted = False
-    bar = tqdm(total=len(todo), desc="sweep", unit="trial", disable=not progress)
+    bar = tqdm(total=len(todo), desc=f"sweep into {target.path.name}", unit="trial", disable=not progress)
     batches = _batches(todo, batch_size)
     results = (_local_results(batches, workers, device) if backend == "local"
                else _ray_results(batches, workers, device, address))

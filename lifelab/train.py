@@ -18,7 +18,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
 
 from lifelab.checkpoint import Identity, fingerprint, read_checkpoint, write_checkpoint
 from lifelab.data import TrajectoryDataset
@@ -26,7 +25,7 @@ from lifelab.extract import pattern_table
 from lifelab.models import LifeModel, build_model
 from lifelab.rules import Rule, as_rule
 from lifelab.symmetry import consistency_loss, group_elements
-from lifelab.utils import check_int, check_number, device_of, eval_mode, get_device, model_threads
+from lifelab.utils import check_int, check_number, device_of, eval_mode, get_device, model_threads, progress_bar
 
 __all__ = ["BATCH_SIZE", "L1", "LR", "History", "evaluate", "l1_penalty", "load_model", "lr_at", "train"]
 
@@ -168,7 +167,8 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
           epochs: int = 100, batch_size: int = BATCH_SIZE, lr: float = LR, schedule: str = "cosine",
           l1: float = L1, consistency: float = 0.0, group: str = "p4m", early_stop: bool = True,
           stop_probability: float | None = None, stable_epochs: int | None = None, device=None, amp: bool = False,
-          seed: int = 0, checkpoint=None, rule: Rule | str | None = None, progress: bool = True) -> History:
+          seed: int = 0, checkpoint=None, rule: Rule | str | None = None, progress: bool = True,
+          label: str | None = None) -> History:
     """Fit a model to the visible transitions of a dataset.
 
     The objective is the weighted cross-entropy (each transition weighted
@@ -207,7 +207,8 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
             exists, training resumes from it (a finished run is just
             reloaded).  It must be for the same model and rule.
         rule: The rule the data comes from, recorded in (and checked against) the checkpoint.
-        progress: Show a tqdm progress bar.
+        progress: Show a progress bar over the epochs (:func:`lifelab.utils.progress_bar`).
+        label: The bar's description (default: the model's class, the rule and the seed).
 
     Returns:
         The :class:`History` of the run (including resumed epochs).
@@ -261,57 +262,61 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
         return history
 
     table, unchanged, plateau = None, 0, math.inf
-    bar = tqdm(range(history.epochs, epochs), desc=type(model).__name__, disable=not progress, leave=False)
-    for epoch in bar:
-        started = time.perf_counter()
-        rate = lr_at(epoch, epochs, lr, schedule)
-        for group_ in optimizer.param_groups:
-            group_["lr"] = rate
-        model.train()
-        order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed * 100_003 + epoch))
-        total = 0.0
-        for start in range(0, len(x), batch_size):
-            idx = order[start:start + batch_size].to(device)
-            xb, yb, wb = x[idx], y[idx], w[idx]
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-                logits = model(xb)
-                loss = (F.cross_entropy(logits.float(), yb, reduction="none").mean((1, 2)) * wb).mean()
-                if consistency:
-                    loss = loss + consistency * consistency_loss(model, xb, group, logits).float()
-            if l1:
-                loss = loss + l1 * l1_penalty(model)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(idx)
-        on_train = evaluate(model, (x, y, w), device)
-        on_val = evaluate(model, val_data, device) if val_data is not None else None
-        history.epoch.append(epoch + 1)
-        history.objective.append(total / len(x))
-        history.train_loss.append(on_train["loss"])
-        history.train_cell_acc.append(on_train["cell_acc"])
-        history.train_board_acc.append(on_train["board_acc"])
-        if on_val is not None:
-            history.val_loss.append(on_val["loss"])
-            history.val_cell_acc.append(on_val["cell_acc"])
-            history.val_board_acc.append(on_val["board_acc"])
-        history.lr.append(rate)
-        history.seconds.append(time.perf_counter() - started)
-        if early_stop and on_train["board_acc"] == 1.0 and on_train["min_prob"] >= (stop_probability or 0.0):
-            history.converged_epoch = epoch + 1
-        if stable_epochs is not None:
-            now = pattern_table(model)
-            if table is None or not np.array_equal(now, table):
-                table, unchanged, plateau = now, 0, on_train["loss"]
-            else:
-                unchanged += 1
-            # a table that sits still while the loss still falls (an untrained net answering "dead") is not settled
-            if unchanged >= stable_epochs and on_train["loss"] > 0.99 * plateau:
+    if label is None:
+        label = f"train {type(model).__name__}" + (f" on {rule}" if rule is not None else "") + f", seed {seed}"
+    with progress_bar(epochs, label, enabled=progress, unit="epoch") as bar:
+        bar.update(history.epochs)
+        table, unchanged, plateau = None, 0, math.inf
+        for epoch in range(history.epochs, epochs):
+            started = time.perf_counter()
+            rate = lr_at(epoch, epochs, lr, schedule)
+            for group_ in optimizer.param_groups:
+                group_["lr"] = rate
+            model.train()
+            order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed * 100_003 + epoch))
+            total = 0.0
+            for start in range(0, len(x), batch_size):
+                idx = order[start:start + batch_size].to(device)
+                xb, yb, wb = x[idx], y[idx], w[idx]
+                with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+                    logits = model(xb)
+                    loss = (F.cross_entropy(logits.float(), yb, reduction="none").mean((1, 2)) * wb).mean()
+                    if consistency:
+                        loss = loss + consistency * consistency_loss(model, xb, group, logits).float()
+                if l1:
+                    loss = loss + l1 * l1_penalty(model)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                total += loss.item() * len(idx)
+            on_train = evaluate(model, (x, y, w), device)
+            on_val = evaluate(model, val_data, device) if val_data is not None else None
+            history.epoch.append(epoch + 1)
+            history.objective.append(total / len(x))
+            history.train_loss.append(on_train["loss"])
+            history.train_cell_acc.append(on_train["cell_acc"])
+            history.train_board_acc.append(on_train["board_acc"])
+            if on_val is not None:
+                history.val_loss.append(on_val["loss"])
+                history.val_cell_acc.append(on_val["cell_acc"])
+                history.val_board_acc.append(on_val["board_acc"])
+            history.lr.append(rate)
+            history.seconds.append(time.perf_counter() - started)
+            if early_stop and on_train["board_acc"] == 1.0 and on_train["min_prob"] >= (stop_probability or 0.0):
                 history.converged_epoch = epoch + 1
-        bar.set_postfix(loss=f"{on_train['loss']:.3g}", cells=f"{on_train['cell_acc']:.4f}")
-        if path is not None:
-            write_checkpoint(path, identity, model, optimizer, history.as_dict())
-        if history.converged_epoch is not None:
-            break
-    bar.close()
+            if stable_epochs is not None:
+                now = pattern_table(model)
+                if table is None or not np.array_equal(now, table):
+                    table, unchanged, plateau = now, 0, on_train["loss"]
+                else:
+                    unchanged += 1
+                # a table that sits still while the loss still falls (an untrained net answering "dead") is not settled
+                if unchanged >= stable_epochs and on_train["loss"] > 0.99 * plateau:
+                    history.converged_epoch = epoch + 1
+            bar.update()
+            bar.set_postfix(loss=f"{on_train['loss']:.3g}", cells=f"{on_train['cell_acc']:.4f}")
+            if path is not None:
+                write_checkpoint(path, identity, model, optimizer, history.as_dict())
+            if history.converged_epoch is not None:
+                break
     return history

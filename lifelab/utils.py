@@ -14,9 +14,11 @@ from typing import Iterator
 
 import numpy as np
 import torch
+from tqdm.auto import tqdm
 
 __all__ = ["atomic_path", "check_int", "check_number", "data_dir", "device_of", "eval_mode", "format_table",
-           "get_device", "lifelab_version", "model_states", "model_threads", "one_hot", "seed_everything"]
+           "get_device", "lifelab_version", "model_states", "model_threads", "one_hot",
+           "progress_bar", "seed_everything"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -257,3 +259,36 @@ def model_threads() -> Iterator:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, desc: str, *, enabled: bool = True, unit: str = "it") -> Iterator:
+    """A tqdm bar (a widget in Jupyter, text elsewhere) that tells the truth when it ends.
+
+    A block that ends normally is a success however far the bar got: a
+    training that converged early or a loop whose rule is determined ends
+    green, its total cut to the steps it took.  A block that raises leaves
+    the bar where it stopped, red in Jupyter.  The bar stays on screen (and
+    in a saved notebook's widget state).
+
+    Args:
+        total: Steps expected at most.
+        desc: Which run this is, shown before the bar.
+        enabled: False shows nothing.
+        unit: What a step is.
+
+    Yields:
+        The tqdm bar, to ``update()`` and ``set_postfix()``.
+    """
+    bar = tqdm(total=total, desc=desc, disable=not enabled, unit=unit)
+    try:
+        yield bar
+    except BaseException:
+        bar.close()
+        raise
+    if bar.n < total:
+        bar.total = bar.n
+        widget = getattr(bar, "container", None)
+        if widget is not None:  # tqdm.notebook's progress widget keeps its own maximum
+            widget.children[1].max = max(bar.n, 1)
+    bar.close()

@@ -258,3 +258,24 @@ def test_model_threads_sets_and_restores_the_count(monkeypatch):
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+def test_progress_bar_ends_early_as_a_success_and_a_failure_as_one():
+    from lifelab.utils import progress_bar
+
+    with progress_bar(10, "stops early") as bar:
+        bar.update(3)
+    assert (bar.n, bar.total) == (3, 3)
+    with pytest.raises(RuntimeError):
+        with progress_bar(10, "fails") as failed:
+            failed.update(2)
+            raise RuntimeError("boom")
+    assert (failed.n, failed.total) == (2, 10)
+
+
+def test_the_training_bar_names_its_run(life, capsys):
+    torch.manual_seed(0)
+    history = train(TiedCNN(group="p4m"), TrajectoryDataset(life, visible=6), epochs=50, rule="B3/S23", seed=2)
+    err = capsys.readouterr().err
+    assert "train TiedCNN on B3/S23, seed 2" in err
+    assert history.converged_epoch is not None and f"{history.converged_epoch}/{history.converged_epoch}" in err
