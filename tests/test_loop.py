@@ -369,6 +369,7 @@ def test_replay_widget_follows_the_picked_run_and_round(life_report):
     text = box.figure.axes[-1].texts[0].get_text()
     assert "round 2 of" in text and f"rule: {long.rounds[1].rule}" in text and "verdict: " in text
     assert box.figure.axes[0].get_title() == "trajectory 2 (random), t=0"
+    assert box.figure.get_suptitle() == f"Life: round 2 of {len(long.rounds)}"  # the replay names its run
     assert box.figure.axes[1].get_title().startswith("round 2: evidence of")
     picker.value = "one round"
     assert slider.max == 1 and slider.value == 1

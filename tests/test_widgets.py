@@ -1,5 +1,7 @@
 """The notebook widgets and plot helpers, driven as a user would drive them."""
 
+import base64
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -28,15 +30,20 @@ def trajectories():
 
 def test_slider_redraws_the_chosen_step(trajectories):
     slider = trajectory_slider(trajectories)
-    control, image = slider.children
+    control, panels = slider.children
+    images = [panel.children[1] for panel in panels.children]
     assert (control.min, control.max, control.value) == (0, 6, 0)
-    first = image.value
-    assert first[:8] == b"\x89PNG\r\n\x1a\n"
+    first = [image.value for image in images]
+    assert first[0][:8] == b"\x89PNG\r\n\x1a\n"
     control.value = 4
-    assert image.value != first
-    titles = [ax.get_title() for ax in slider.figure.axes]
-    assert titles[0] == f"life  t=4  live={int(trajectories['life'][4].sum())}"
-    assert titles[1].startswith("seeds  t=4")
+    assert [image.value for image in images] != first
+    assert slider.titles[0].value == f"<b>life</b>&nbsp; t=4 &nbsp;live={int(trajectories['life'][4].sum())}"
+    assert slider.titles[1].value.startswith("<b>seeds</b>&nbsp; t=4")
+    control.value = 0
+    assert [image.value for image in images] == first  # drawn once, shown again
+    bundle = slider._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle and "time slider over life, seeds" in bundle["text/plain"]
+    assert base64.b64decode(bundle["image/png"]) == first[0]  # the picture shown where the widget cannot be
     with pytest.raises(ValueError, match="same length"):
         trajectory_slider({"a": trajectories["life"], "b": trajectories["life"][:3]})
     with pytest.raises(ValueError, match="no trajectories"):
