@@ -31,7 +31,7 @@ from lifelab.rules import Rule, as_rule
 from lifelab.simulate import random_boards, simulate
 from lifelab.symmetry import equivariance_error
 from lifelab.train import BATCH_SIZE, History, evaluate, train
-from lifelab.utils import check_int, format_table, get_device, seed_everything
+from lifelab.utils import check_int, format_table, get_device, seed_everything, shorten
 
 __all__ = ["ZOO", "GrowthComparison", "GrowthStep", "RecoveryComparison", "ZooEntry", "compare_growth",
            "compare_recovery", "fit_zoo_model", "new_zoo_model"]
@@ -272,7 +272,7 @@ def compare_growth(rule: Rule | str, routes=tuple(ROUTES), chain=GROWTH, seeds=(
     device = get_device() if device is None else torch.device(device)
     results: list[GrowthStep] = []
     runs = len(routes) * len(seeds) * (2 * len(chain) - 1)
-    bar = tqdm(total=runs, desc=f"growth of {' -> '.join(chain)} on {rule}", unit="run", disable=not progress)
+    bar = tqdm(total=runs, desc=f"growth of {' -> '.join(chain)} on {shorten(rule)}", unit="run", disable=not progress)
     for seed in seeds:
         boards = random_boards(n_traj, (size, size), density=density, seed=seed)
         data = TrajectoryDataset(simulate(rule, boards, steps), visible=n_traj)

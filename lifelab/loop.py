@@ -50,7 +50,7 @@ from lifelab.rules import Rule
 from lifelab.simulate import random_boards
 from lifelab.symmetry import SUBGROUPS, transform
 from lifelab.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
-from lifelab.utils import check_int, check_number, format_table, get_device, model_threads, progress_bar
+from lifelab.utils import check_int, check_number, format_table, get_device, model_threads, progress_bar, shorten
 
 __all__ = ["COLLECTIONS", "MODES", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round", "learn_rule",
            "observe", "query_board", "run_round", "weigh"]
@@ -574,7 +574,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
     run = LoopRun.of(source, model, group, max_rounds, seed, mode=mode, shape=shape, steps=steps, density=density,
                      epochs=epochs, threshold=threshold, stop_probability=stop_probability, family=family,
                      noise=noise, confidence=confidence, device=device)
-    learning = str(run.agent.rule) if run.agent.rule is not None else "supplied trajectories"
+    learning = shorten(run.agent.rule) if run.agent.rule is not None else "supplied trajectories"
     label = f"learn {learning} with {model if isinstance(model, str) else type(model).__name__} ({mode}, seed {seed})"
     with model_threads(), progress_bar(run.max_rounds, label, enabled=progress, unit="round") as bar:
         while not run.finished:

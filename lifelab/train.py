@@ -25,7 +25,7 @@ from lifelab.extract import pattern_table
 from lifelab.models import LifeModel, build_model
 from lifelab.rules import Rule, as_rule
 from lifelab.symmetry import consistency_loss, group_elements
-from lifelab.utils import check_int, check_number, device_of, eval_mode, get_device, model_threads, progress_bar
+from lifelab.utils import check_int, check_number, device_of, eval_mode, get_device, model_threads, progress_bar, shorten
 
 __all__ = ["BATCH_SIZE", "L1", "LR", "History", "evaluate", "l1_penalty", "load_model", "lr_at", "train"]
 
@@ -263,7 +263,7 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
 
     table, unchanged, plateau = None, 0, math.inf
     if label is None:
-        label = f"train {type(model).__name__}" + (f" on {rule}" if rule is not None else "") + f", seed {seed}"
+        label = f"train {type(model).__name__}" + (f" on {shorten(rule)}" if rule is not None else "") + f", seed {seed}"
     with progress_bar(epochs, label, enabled=progress, unit="epoch") as bar:
         bar.update(history.epochs)
         table, unchanged, plateau = None, 0, math.inf

@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 __all__ = ["atomic_path", "check_int", "check_number", "data_dir", "device_of", "eval_mode", "format_table",
            "get_device", "lifelab_version", "model_states", "model_threads", "one_hot",
-           "progress_bar", "seed_everything"]
+           "progress_bar", "seed_everything", "shorten"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -292,3 +292,9 @@ def progress_bar(total: int, desc: str, *, enabled: bool = True, unit: str = "it
         if widget is not None:  # tqdm.notebook's progress widget keeps its own maximum
             widget.children[1].max = max(bar.n, 1)
     bar.close()
+
+
+def shorten(text: str, width: int = 24) -> str:
+    """``text``, cut to ``width`` characters with an ellipsis (a MAP rulestring is 86), for labels."""
+    text = str(text)
+    return text if len(text) <= width else text[:width - 1] + "…"

@@ -33,7 +33,7 @@ from lifelab.data import cumulative_coverage
 from lifelab.patterns import N_PATTERNS
 from lifelab.plots import plot_confidence, plot_dataset_growth, plot_evidence, plot_board, state_cmap
 
-__all__ = ["figure_slider", "loop_replay", "trajectory_slider", "visible_count_slider"]
+__all__ = ["figure_slider", "loop_replay", "trajectory_slider", "visible_count_slider", "wide_text_scrolls"]
 
 CSS_DPI = 96  # screen pixels per inch of a figure
 SCALE = 2  # PNG pixels per screen pixel
@@ -283,3 +283,15 @@ def loop_replay(reports: Mapping[str, object], cell_inches: float = 2.6) -> widg
     slider.observe(show, names="value")
     show()
     return box
+
+
+def wide_text_scrolls() -> None:
+    """Let long printed lines (the notebooks' tables) scroll sideways in JupyterLab instead of wrapping.
+
+    Shows a style rule for the page; call it once in a notebook.  An
+    untrusted notebook drops the rule, and its text wraps as before.
+    """
+    from IPython.display import HTML, display
+
+    display(HTML("<style>.jp-OutputArea-output pre, .jp-RenderedText pre "
+                 "{white-space: pre; overflow-x: auto;}</style>"))

@@ -32,7 +32,9 @@ from seagull.lifeforms import Glider, Pulsar
 import lifelab
 from lifelab import Rule, named_rules, place_lifeforms, random_boards, run_seagull, simulate
 from lifelab.plots import animate_trajectory, plot_board, plot_difference, plot_population, plot_snapshot_grid
-from lifelab.widgets import trajectory_slider
+from lifelab.widgets import trajectory_slider, wide_text_scrolls
+
+wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
 # %% tags=["parameters"]
 SIZE = 48  # board side for the rule gallery and the population curves

@@ -39,7 +39,9 @@ from lifelab.data import (
     trajectory_weights,
 )
 from lifelab.plots import plot_dataset_growth
-from lifelab.widgets import visible_count_slider
+from lifelab.widgets import visible_count_slider, wide_text_scrolls
+
+wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
 # %% tags=["parameters"]
 RULE = "B3/S23"  # the oracle rule

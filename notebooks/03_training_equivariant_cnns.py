@@ -41,7 +41,9 @@ from lifelab.models import predict, rollout
 from lifelab.plots import plot_population, plot_predictions, plot_training_curves
 from lifelab.symmetry import equivariance_error
 from lifelab.experiments import ZOO, fit_zoo_model, new_zoo_model
-from lifelab.widgets import trajectory_slider
+from lifelab.widgets import trajectory_slider, wide_text_scrolls
+
+wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
 # %% tags=["parameters"]
 RULES = [r.rulestring for r in lifelab.named_rules(studied_only=True)]  # the nine rules

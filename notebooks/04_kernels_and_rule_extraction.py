@@ -51,6 +51,9 @@ from lifelab.plots import (
 )
 from lifelab.patterns import MAP_WEIGHTS
 from lifelab.experiments import fit_zoo_model
+from lifelab.widgets import wide_text_scrolls
+
+wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
 # %% tags=["parameters"]
 RULES = [r.rulestring for r in lifelab.named_rules(studied_only=True)]  # the nine rules
@@ -229,11 +232,11 @@ tied = {rule: fit_zoo_model("tied-p4m", rule, **settings)[0] for rule in ("B3/S2
 
 # %%
 fig = plot_kernels(tied["B3/S23"])
-fig.suptitle("TiedCNN p4m trained on B3/S23", x=0.1, ha="left")
+fig.suptitle("TiedCNN p4m trained on B3/S23", x=0.1, ha="left");
 
 # %%
 fig = plot_kernels(models["B3/S23"][0])
-fig.suptitle(f"{MODEL} trained on B3/S23, exported (first 32 output channels)", x=0.1, ha="left")
+fig.suptitle(f"{MODEL} trained on B3/S23, exported (first 32 output channels)", x=0.1, ha="left");
 
 # %% [markdown]
 # Did the network discover "count the neighbours"?  The one-hot input means

@@ -51,9 +51,11 @@ import lifelab
 from lifelab.experiments import compare_recovery
 from lifelab.loop import learn_rule
 from lifelab.plots import plot_board, plot_difference, plot_evidence
-from lifelab.widgets import loop_replay, trajectory_slider
+from lifelab.widgets import loop_replay, trajectory_slider, wide_text_scrolls
 
 print("device:", lifelab.get_device())
+
+wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
 # %% tags=["parameters"]
 MOORE_RULE = "B3/S23"  # Conway's Life
@@ -77,7 +79,7 @@ SHOWCASE_RULE = "B345/S5"  # one of COMPARE_RULES, whose confidence maps are dra
 
 # %% tags=["nbval-ignore-output"]
 # epochs, confidences and seconds depend on the CPU's floating-point order; the checks follow below
-life = learn_rule(MOORE_RULE, model=MODEL, group=GROUP, seed=SEED, max_rounds=MAX_ROUNDS, progress=False)
+life = learn_rule(MOORE_RULE, model=MODEL, group=GROUP, seed=SEED, max_rounds=MAX_ROUNDS)
 print(life.table())
 print()
 print(life.summary())
@@ -102,8 +104,7 @@ fig = life.plot()
 
 # %% tags=["nbval-ignore-output"]
 # epochs, confidences and seconds depend on the CPU's floating-point order; the checks follow below
-von_neumann = learn_rule(VON_NEUMANN_RULE, model=MODEL, group=GROUP, seed=SEED, max_rounds=MAX_ROUNDS,
-                         progress=False)
+von_neumann = learn_rule(VON_NEUMANN_RULE, model=MODEL, group=GROUP, seed=SEED, max_rounds=MAX_ROUNDS)
 print(von_neumann.table())
 print()
 print(von_neumann.summary())
@@ -135,7 +136,7 @@ fig = von_neumann.plot()
 # %% tags=["nbval-ignore-output"]
 # trajectory counts per run depend on the CPU's floating-point order; the summary check follows below
 comparison = compare_recovery(COMPARE_RULES, [MODEL], ("random", "query"), range(COMPARE_SEEDS),
-                              max_rounds=SCARCE_ROUNDS, progress=False, **SCARCE)  # what bench/recover.py runs
+                              max_rounds=SCARCE_ROUNDS, **SCARCE)  # what bench/recover.py runs
 runs = {(rule, mode, seed): report for (rule, _, mode, seed), report in comparison.runs.items()}
 print(f"{'rule':12s} {'mode':7s} {'recovered':>9s}  trajectories seen per seed, verdicts")
 for rule in COMPARE_RULES:

@@ -62,6 +62,9 @@ from lifelab.symmetry import GROUPS, equivariance_error, inverse, transform
 from lifelab.experiments import compare_growth
 from lifelab.models import growth_model
 from lifelab.train import evaluate, train
+from lifelab.widgets import wide_text_scrolls
+
+wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
 # %% tags=["parameters"]
 RULE = "B3/S23"  # Conway's Life: symmetric under every turn and flip (p4m)
@@ -138,7 +141,7 @@ fig = plot_symmetry_evidence(found)
 data = TrajectoryDataset(simulate(RULE, random_boards(N_TRAJ, (SIZE, SIZE), DENSITY, seed=SEED), STEPS),
                          visible=N_TRAJ)
 plain = growth_model("e2cnn", "trivial", SEED)
-history = train(plain, data, epochs=EPOCHS, seed=SEED, device=device, progress=False)
+history = train(plain, data, epochs=EPOCHS, seed=SEED, device=device)
 grown = grow_group(plain, "p4m")
 probe = random_boards(4, (16, 16), DENSITY, seed=1)
 for label, model in (("plain (translations)", plain), ("grown to p4m, untrained", grown)):
@@ -169,7 +172,7 @@ fig = plot_growth_kernels(plain, grown, fields=4)
 
 # %%
 minimal = growth_model("tied", "trivial", SEED)
-train(minimal, data, epochs=EPOCHS, seed=SEED, device=device, progress=False)
+train(minimal, data, epochs=EPOCHS, seed=SEED, device=device)
 projected = grow_group(minimal, "p4m")
 fig = plot_growth_kernels(minimal, projected, fields=4)
 print(f"plain MinimalCNN patterns right {pattern_accuracy(minimal, RULE):.3f}; "
@@ -187,7 +190,7 @@ print(f"plain MinimalCNN patterns right {pattern_accuracy(minimal, RULE):.3f}; "
 # %% tags=["nbval-ignore-output"]
 # the step counts depend on the CPU's floating-point order; the checks follow below
 life = compare_growth(RULE, seeds=SEEDS, n_traj=N_TRAJ, size=SIZE, steps=STEPS, density=DENSITY, epochs=EPOCHS,
-                      device=device, progress=False)
+                      device=device)
 print(life.table())
 
 # %%
@@ -215,7 +218,7 @@ fig = life.plot()
 # %% tags=["nbval-ignore-output"]
 # the step counts depend on the CPU's floating-point order; the checks follow below
 other = compare_growth(OTHER_RULE, seeds=SEEDS, n_traj=N_TRAJ, size=SIZE, steps=STEPS, density=DENSITY,
-                       epochs=OTHER_EPOCHS, start_epochs=EPOCHS, device=device, progress=False)
+                       epochs=OTHER_EPOCHS, start_epochs=EPOCHS, device=device)
 print(other.table())
 
 # %%
@@ -249,7 +252,7 @@ fig = other.plot()
 
 # %% tags=["nbval-ignore-output"]
 # epochs, confidences and seconds depend on the CPU's floating-point order; the checks follow below
-runs = {(name, model): learn_rule(name, model=model, group="auto", seed=SEED, device=device, progress=False,
+runs = {(name, model): learn_rule(name, model=model, group="auto", seed=SEED, device=device,
                                   **AUTO_DATA)
         for name in (RULE, OTHER_RULE) for model in ("e2cnn", "tied")}
 for (name, model), report in runs.items():

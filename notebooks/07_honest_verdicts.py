@@ -44,9 +44,11 @@ from lifelab import Rule, random_boards, simulate
 from lifelab.evidence import Evidence, add_noise, decide, family
 from lifelab.loop import learn_rule
 from lifelab.plots import plot_evidence
-from lifelab.widgets import loop_replay
+from lifelab.widgets import loop_replay, wide_text_scrolls
 
 print("device:", lifelab.get_device())
+
+wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
 # %% tags=["parameters"]
 RULE = "B36/S23"  # HighLife
@@ -128,8 +130,8 @@ for name, ev in evidence.items():
 
 # %% tags=["nbval-ignore-output"]
 # epochs, confidences and seconds depend on the CPU's floating-point order; the checks follow below
-plain = learn_rule(RULE, model="minimal", seed=SEED, max_rounds=4, device=device, progress=False, **SCARCE)
-query = learn_rule(RULE, model="minimal", mode="query", seed=SEED, max_rounds=10, device=device, progress=False,
+plain = learn_rule(RULE, model="minimal", seed=SEED, max_rounds=4, device=device, **SCARCE)
+query = learn_rule(RULE, model="minimal", mode="query", seed=SEED, max_rounds=10, device=device,
                    **SCARCE)
 print(plain.table())
 print()
@@ -170,7 +172,7 @@ guesses = {}
 for rule in GUESS_RULES:
     for label, (model, group) in LEARNERS.items():
         report = learn_rule(rule, model=model, group=group, family="table", seed=SEED, max_rounds=GUESS_ROUNDS,
-                            device=device, progress=False, **SCARCE)
+                            device=device, **SCARCE)
         guesses[rule, label] = report
 print(f"{'rule':10s} {'learner':16s} {'unobserved':>10s} {'guessed right':>13s}  verdict")
 for (rule, label), report in guesses.items():
@@ -258,7 +260,7 @@ fig.tight_layout()
 # epochs and seconds depend on the CPU's floating-point order; the checks follow below
 one_percent = add_noise(simulate(RULE, random_boards(NOISE_DATA["n"], NOISE_DATA["shape"], seed=SEED),
                                  NOISE_DATA["steps"]), 0.01, seed=SEED + 1)
-noisy_run = learn_rule(one_percent, model="tied", seed=SEED, device=device, progress=False)
+noisy_run = learn_rule(one_percent, model="tied", seed=SEED, device=device)
 print(noisy_run.table())
 
 # %%

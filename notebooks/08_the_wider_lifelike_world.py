@@ -45,9 +45,11 @@ from lifelab.hensel import hensel_classes, letters_for
 from lifelab.patterns import patterns
 from lifelab.plots import plot_board, plot_difference, plot_snapshot_grid
 from lifelab.rle import load_rle, place, read_rle, write_rle
-from lifelab.widgets import trajectory_slider
+from lifelab.widgets import trajectory_slider, wide_text_scrolls
 
 print("device:", lifelab.get_device())
+
+wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
 # %% tags=["parameters"]
 ISOTROPIC = "B2-a/S12"  # a Hensel isotropic rule

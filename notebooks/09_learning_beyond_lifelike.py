@@ -51,8 +51,11 @@ from lifelab.loop import learn_rule
 from lifelab.plots import plot_class_test, plot_sensitivity, plot_snapshot_grid
 from lifelab.totalistic import CountEvidence, Neighbourhood, decide_counts
 from lifelab.utils import format_table
+from lifelab.widgets import wide_text_scrolls
 
 print("device:", lifelab.get_device())
+
+wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
 # %% tags=["parameters"]
 GENERATIONS = "Star Wars"  # 345/2/4: four states
@@ -91,7 +94,7 @@ def side_by_side(truth, learned, states=2, steps=24, density=0.4):
 
 # %% tags=["nbval-ignore-output"]
 # progress bars and timings only
-generations = learn_rule(GENERATIONS, model=MODEL, seed=SEED, progress=False)
+generations = learn_rule(GENERATIONS, model=MODEL, seed=SEED)
 
 # %%
 print(generations.summary())
@@ -112,7 +115,7 @@ fig = side_by_side(generations.truth, generations.extracted, states=4)
 # count) class of the box: 50 classes, not 2^25 patterns.
 
 # %% tags=["nbval-ignore-output"]
-larger = learn_rule(LARGER, model=MODEL, seed=SEED, progress=False)
+larger = learn_rule(LARGER, model=MODEL, seed=SEED)
 
 # %%
 print(larger.summary())
@@ -162,7 +165,7 @@ for label, data in [("one step, 8x8, density 0.2", simulate(rule, random_boards(
 # trajectories show enough classes.
 
 # %% tags=["nbval-ignore-output"]
-bosco = learn_rule(BOSCO, model=MODEL, seed=SEED, progress=False)
+bosco = learn_rule(BOSCO, model=MODEL, seed=SEED)
 
 # %%
 print(bosco.summary())
@@ -220,7 +223,7 @@ print("the data contradict the edges-corners family in",
       len(Evidence.of(trajectories).under("edges-corners").conflicting), "classes")
 
 # %% tags=["nbval-ignore-output"]
-isotropic = learn_rule(ISOTROPIC, model="e2cnn", seed=SEED, progress=False)
+isotropic = learn_rule(ISOTROPIC, model="e2cnn", seed=SEED)
 
 # %%
 print(isotropic.summary())

@@ -49,8 +49,11 @@ import lifelab
 from lifelab import Rule
 from lifelab.sweep import plan, random_rules, read_store, sweep
 from lifelab.utils import format_table
+from lifelab.widgets import wide_text_scrolls
 
 print("device:", lifelab.get_device())
+
+wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
 # %% tags=["parameters"]
 RESULTS = Path(lifelab.__file__).resolve().parents[1] / "results"  # the committed stores
