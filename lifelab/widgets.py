@@ -224,6 +224,8 @@ def loop_replay(reports: Mapping[str, object], cell_inches: float = 2.6) -> widg
         reports: Label -> :class:`lifelab.loop.LoopReport`.
         cell_inches: Height of the figure.
 
+    It opens on the first run with more than one round.
+
     Returns:
         An ``ipywidgets.VBox`` of a ``Dropdown`` (``children[0]``), an
         ``IntSlider`` over rounds (``children[1]``) and the image; its
@@ -231,8 +233,10 @@ def loop_replay(reports: Mapping[str, object], cell_inches: float = 2.6) -> widg
     """
     if not reports:
         raise ValueError("no loop reports to replay")
-    picker = widgets.Dropdown(options=list(reports), description="run", style={"description_width": "initial"},
-                              layout=widgets.Layout(width="max-content"))
+    # open on the first run with more than one round to step through
+    first = next((label for label, report in reports.items() if len(report.rounds) > 1), next(iter(reports)))
+    picker = widgets.Dropdown(options=list(reports), value=first, description="run",
+                              style={"description_width": "initial"}, layout=widgets.Layout(width="max-content"))
     slider = widgets.IntSlider(value=1, min=1, max=len(reports[picker.value].rounds), step=1,
                                description="round", continuous_update=False, layout=widgets.Layout(width="60%"))
 

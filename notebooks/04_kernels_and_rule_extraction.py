@@ -232,11 +232,11 @@ tied = {rule: fit_zoo_model("tied-p4m", rule, **settings)[0] for rule in ("B3/S2
 
 # %%
 fig = plot_kernels(tied["B3/S23"])
-fig.suptitle("TiedCNN p4m trained on B3/S23", x=0.1, ha="left");
+_ = fig.suptitle("TiedCNN p4m trained on B3/S23", x=0.1, ha="left")
 
 # %%
 fig = plot_kernels(models["B3/S23"][0])
-fig.suptitle(f"{MODEL} trained on B3/S23, exported (first 32 output channels)", x=0.1, ha="left");
+_ = fig.suptitle(f"{MODEL} trained on B3/S23, exported (first 32 output channels)", x=0.1, ha="left")
 
 # %% [markdown]
 # Did the network discover "count the neighbours"?  The one-hot input means
