@@ -242,8 +242,12 @@ Measured by ``bench/threads.py`` on a 2-core CPU: models of about a
 thousand parameters on 32x32 boards are no faster on two threads than on
 one when the machine is quiet, and several times slower when another
 process keeps a core busy; and reductions split over a machine-dependent
-number of threads change the last bits of the results.
+number of threads change the last bits of the results.  Importing lifelab
+sets torch to this many threads (predictions, extraction and the kernels'
+plots run outside :func:`model_threads` too); call ``torch.set_num_threads``
+after the import to choose otherwise.
 """
+torch.set_num_threads(MODEL_THREADS)
 
 
 @contextlib.contextmanager
