@@ -139,29 +139,32 @@ def history_forms(repeat: int) -> None:
 FIRST_CALL = """
 import sys, time
 from lifelab import random_boards, simulate
-n, side = int(sys.argv[1]), int(sys.argv[2])
+n, side, every = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 boards = random_boards(n, (side, side), seed=0)
 times = []
 for _ in range(4):
     start = time.perf_counter()
-    simulate("B3/S23", boards, 100)
+    simulate("B3/S23", boards, 100, every=every)
     times.append(time.perf_counter() - start)
 print(times[0], min(times[1:]))
 """
 
 
 def first_calls(processes: int, seagull_rate: float) -> None:
-    """The first call in fresh processes against the warm calls that follow it, whole history kept."""
-    print(f"\nB3/S23, 100 steps, whole history: the first call in each of {processes} fresh processes against "
-          "the best of the next three in the same process")
-    print(f"{'boards':<16} {'first/warm median':>18} {'worst':>7} {'first call, median':>19} {'vs seagull':>11}")
+    """The first call in fresh processes against the warm calls that follow it, with each history form."""
+    print(f"\nB3/S23, 100 steps: the first call in each of {processes} fresh processes against the best of the next "
+          "three in the same process, keeping the whole history (every=1) or the first and last boards (every=100)")
+    print(f"{'boards':<16} {'every':>5} {'first/warm median':>18} {'worst':>7} {'first call, median':>19} "
+          f"{'vs seagull':>11}")
     for n, side in [(256, 64), (4096, 16), (1, 1024)]:
-        runs = [subprocess.run([sys.executable, "-c", FIRST_CALL, str(n), str(side)], capture_output=True, text=True,
-                               check=True).stdout.split() for _ in range(processes)]
-        first, warm = np.array(runs, dtype=float).T
-        rate = n * side * side * 100 / np.median(first)
-        print(f"{f'{n} x {side}x{side}':<16} {np.median(first / warm):17.2f}x {np.max(first / warm):6.2f}x "
-              f"{rate:19.3g} {rate / seagull_rate:10.0f}x", flush=True)
+        for every in (1, 100):
+            runs = [subprocess.run([sys.executable, "-c", FIRST_CALL, str(n), str(side), str(every)],
+                                   capture_output=True, text=True, check=True).stdout.split()
+                    for _ in range(processes)]
+            first, warm = np.array(runs, dtype=float).T
+            rate = n * side * side * 100 / np.median(first)
+            print(f"{f'{n} x {side}x{side}':<16} {every:5d} {np.median(first / warm):17.2f}x "
+                  f"{np.max(first / warm):6.2f}x {rate:19.3g} {rate / seagull_rate:10.0f}x", flush=True)
 
 
 def on_cuda(repeat: int) -> None:

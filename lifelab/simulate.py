@@ -585,7 +585,11 @@ def _unpack(words: np.ndarray, lane: int, w: int, out: np.ndarray, scratch: np.n
     """
     groups, frames, h = words.shape[:3]
     per_word, per_lane = max(1, 64 // lane), lane // 8
-    index = words.view(np.uint8).reshape(groups, frames, h, per_word, per_lane).transpose(0, 3, 1, 2, 4)
+    if per_word > 1:
+        # put each board's lanes together first: moving whole lanes is cheaper than gathering their bytes below
+        words = np.ascontiguousarray(words.view(f"<u{per_lane}").reshape(groups, frames, h, per_word)
+                                     .transpose(0, 3, 1, 2))
+    index = words.view(np.uint8).reshape(groups, per_word, frames, h, per_lane)
     n = out.shape[0]
     full = n // per_word  # groups whose every lane is a board of out
     group_step = _BLOCK // index[0].size if out.flags.c_contiguous else 0
