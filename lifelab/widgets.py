@@ -8,10 +8,11 @@ its neighbours are drawn ahead on a second thread, so stepping through them
 redraws at once.  Boards are coloured straight from their cells (no
 matplotlib), a few milliseconds each.
 
-Each widget also carries its current picture as a plain PNG beside the
-widget view in its display data: where the live widget cannot be shown (a
-notebook just opened and not yet trusted, or viewed outside Jupyter) that
-picture is shown instead of the widget's text.
+Each widget also carries its current picture (every panel, with its
+title) as a plain PNG beside the widget view in its display data, at its
+width on screen: where the live widget cannot be shown (a notebook just
+opened and not yet trusted, or viewed outside Jupyter) that picture is
+shown instead of the widget's text.
 """
 
 from __future__ import annotations
@@ -86,17 +87,22 @@ class _Drawn:
 
 
 class _PictureBox(widgets.VBox):
-    """A VBox that puts its current picture, as a plain PNG, beside its widget view when displayed."""
+    """A VBox that puts its current picture, as a plain PNG, beside its widget view when displayed.
 
-    picture: bytes = b""
+    ``still()`` gives that picture and its width on screen.
+    """
+
     summary: str = ""
+
+    def still(self) -> tuple[bytes, int]:
+        raise NotImplementedError
 
     def _repr_mimebundle_(self, **kwargs):
         data = super()._repr_mimebundle_(**kwargs)
         data["text/plain"] = self.summary
-        if self.picture:
-            data["image/png"] = base64.b64encode(self.picture).decode("ascii")
-        return data
+        png, width = self.still()
+        data["image/png"] = base64.b64encode(png).decode("ascii")
+        return data, {"image/png": {"width": width}}
 
 
 def figure_slider(draw: Callable[[int], Figure], low: int, high: int, value: int | None = None,
@@ -123,10 +129,10 @@ def figure_slider(draw: Callable[[int], Figure], low: int, high: int, value: int
     image = _picture(first.get_size_inches()[0] * CSS_DPI)
     box = _PictureBox([slider, image])
     box.summary = f"{description or 'value'} slider, {low} to {high}: run the notebook to move it"
+    box.still = lambda: (image.value, int(box.figure.get_size_inches()[0] * CSS_DPI))
 
     def show(v: int) -> None:
         box.figure, image.value = drawn[v]
-        box.picture = image.value
         drawn.ahead(n for n in (v + 1, v - 1) if low <= n <= high)
 
     slider.observe(lambda change: show(change["new"]), names="value")
@@ -184,10 +190,26 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
     box.summary = f"time slider over {', '.join(arrays)}, t = 0 to {steps}: run the notebook to move it"
     drawn = _Drawn(draw)
 
+    def still() -> tuple[bytes, int]:
+        """Every panel with its title at the slider's step, as one matplotlib figure."""
+        t, shown = slider.value, min(columns, len(arrays))
+        rows = -(-len(arrays) // shown)
+        fig = Figure(figsize=(cell_inches * shown, (cell_inches + 0.3) * rows))
+        axes = fig.subplots(rows, shown, squeeze=False)
+        for ax, (label, traj) in zip(axes.flat, arrays.items()):
+            plot_board(traj[t], ax=ax, title=f"{label}  t={t}  live={int((traj[t] == 1).sum())}",
+                       states=len(colours[label]))
+        for ax in axes.flat[len(arrays):]:
+            ax.axis("off")
+        fig.tight_layout()
+        with _DRAWING:
+            return _png(fig), int(cell_inches * shown * CSS_DPI)
+
+    box.still = still
+
     def show(t: int) -> None:
         for (title, png), title_widget, image in zip(drawn[t], titles, images):
             title_widget.value, image.value = title, png
-        box.picture = images[0].value
         drawn.ahead(n for n in (t + 1, t - 1) if 0 <= n <= steps)
 
     slider.observe(lambda change: show(change["new"]), names="value")
@@ -270,10 +292,10 @@ def loop_replay(reports: Mapping[str, object], cell_inches: float = 2.6) -> widg
     image = _picture(cell_inches * 4.6 * CSS_DPI)
     box = _PictureBox([picker, slider, image])
     box.summary = f"replay of {len(reports)} loop runs ({', '.join(reports)}): run the notebook to step through them"
+    box.still = lambda: (image.value, int(cell_inches * 4.6 * CSS_DPI))
 
     def show(*_) -> None:
         box.figure, image.value = drawn[picker.value, slider.value]
-        box.picture = image.value
         drawn.ahead((picker.value, n) for n in (slider.value + 1, slider.value - 1) if 1 <= n <= slider.max)
 
     def pick(change) -> None:

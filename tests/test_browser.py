@@ -8,11 +8,20 @@ displaying widget", "model not found"), and each slider (and the drop-down
 beside it) redraws its picture.  The time each redraw took is printed
 (``pytest -s``).
 
+It also reopens saved copies of committed notebooks, outputs and widget
+state as committed, without running a cell, as a user opening them would:
+every output that holds a widget must show a picture, not the widget's text
+(``VBox(children=...``) nor "Error displaying widget: model not found";
+first untrusted, as JupyterLab opens a notebook from disk (the plain PNG the
+widget's display data carries beside the widget view), then trusted (the live
+widget restored from the state saved in the notebook's metadata).  Progress
+bars may show as text.
+
 The server runs from the interpreter that runs pytest (the project's
 ``.venv``), bound to 127.0.0.1 with a token, in a temporary folder that holds
 the copies (outputs cleared, the loop notebook's ``parameters`` cell made
-small), its own Jupyter config, runtime, data and settings folders, and
-``$LIFELAB_DATA``: nothing is written into the checkout or the home folder.
+small; those reopened as committed), its own Jupyter config, runtime, data
+and settings folders, and ``$LIFELAB_DATA``: nothing is written into the checkout or the home folder.
 
 Needs the ``playwright`` Python package (the ``dev`` extra) and Debian's
 Chromium at ``/usr/bin/chromium`` (``apt-get install chromium``); the module
@@ -25,7 +34,9 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -76,6 +87,10 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
 }
 
+# committed notebooks reopened as saved, each under this prefix (apart from the copies run above)
+REOPENED = ["01_simulate_with_seagull.ipynb", "03_training_equivariant_cnns.ipynb", "05_active_learning_loop.ipynb"]
+REOPENED_PREFIX = "reopened_"
+
 SERVER_START_S = 90
 KERNEL_START_MS = 120_000
 RUN_ALL_MS = 300_000
@@ -84,6 +99,13 @@ REDRAW_S = 15.0
 WIDGET_ERRORS = ("Error displaying widget", "model not found")
 # what ipywidgets 8 draws instead of a widget whose model or view class failed to load
 WIDGET_ERROR_VIEW = ".jupyter-widgets-error-widget"
+# a widget's text repr, which JupyterLab shows where it can show neither the widget nor a picture
+WIDGET_REPRS = ("VBox(children=", "HBox(children=", "GridBox(", "IntSlider(")
+# what the widget renderer shows until the widget's model is restored
+WIDGET_LOADING = "Loading widget..."
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# a tqdm progress bar's text, "learn B3/S23 ...:   0%|          | 0/10 [00:00<?, ?round/s]"
+PROGRESS_TEXT = re.compile(r"\d+%\|")
 
 # The notebook's cells as JupyterLab's model holds them: execution count, output types,
 # and the error outputs.
@@ -97,6 +119,32 @@ CELLS_JS = """() => {
         for (let j = 0; j < cell.outputs.length; j++) outputs.push(cell.outputs.get(j).toJSON());
         found.push({index: i, source: cell.sharedModel.getSource(), count: cell.executionCount, outputs});
     }
+    return found;
+}"""
+
+# Every output of the notebook as the page shows it, beside the model's view of it: the cell's
+# trust, the widget model it holds (if any), how it is rendered, its text, and its pictures
+# (loaded, or still loading).
+OUTPUTS_JS = """([viewMime, errorView]) => {
+    const found = [];
+    window.jupyterapp.shell.currentWidget.content.widgets.forEach((cell, i) => {
+        if (cell.model.type !== 'code') return;
+        for (let j = 0; j < cell.model.outputs.length; j++) {
+            const shown = cell.outputArea.widgets[j]?.node.querySelector('.jp-OutputArea-output');
+            const images = shown ? [...shown.querySelectorAll('img')] : [];
+            found.push({
+                cell: i, output: j, trusted: cell.model.trusted,
+                modelId: cell.model.outputs.get(j).data[viewMime]?.model_id ?? null,
+                how: !shown ? 'nothing' : shown.classList.contains('jp-RenderedImage') ? 'its image/png'
+                    : shown.classList.contains('jp-RenderedText') ? 'text' : 'the widget view',
+                text: shown ? shown.innerText : '',
+                images: images.filter((img) => img.complete && img.naturalWidth > 0).length,
+                loading: images.filter((img) => !img.complete).length,
+                errorView: !!shown?.querySelector(errorView),
+                disconnected: shown ? shown.querySelectorAll('.jupyter-widgets-disconnected').length : 0,
+            });
+        }
+    });
     return found;
 }"""
 
@@ -199,6 +247,42 @@ def _copy_notebook(name: str, folder: Path, parameters: dict) -> None:
     nbformat.write(nb, folder / name)
 
 
+def _copy_saved_notebook(name: str, folder: Path) -> None:
+    """Copy a committed notebook as saved, with its paired script, under a name of its own.
+
+    Both files are copied byte for byte: outputs, widget state and jupytext
+    pairing kept.  As in the checkout, JupyterLab (through jupytext) then
+    reads the cells from the ``.py`` and their outputs from the ``.ipynb``;
+    the ``.py`` is written second, as ``jupytext --sync`` leaves it (a
+    script older than its notebook is refused).
+
+    Args:
+        name: File name under ``notebooks/``.
+        folder: Where the copies go, named ``name`` with :data:`REOPENED_PREFIX`.
+    """
+    copy = folder / (REOPENED_PREFIX + name)
+    shutil.copyfile(NOTEBOOKS / name, copy)
+    shutil.copyfile((NOTEBOOKS / name).with_suffix(".py"), copy.with_suffix(".py"))
+
+
+def _widget_outputs(path: Path) -> dict[tuple[int, int, str], str]:
+    """The saved notebook's outputs that hold a widget view, and what each must show reopened.
+
+    Args:
+        path: The notebook.
+
+    Returns:
+        ``(cell index, output index, model id)`` -> ``"progress"`` for a
+        progress bar (its text is tqdm's, see :data:`PROGRESS_TEXT`; it may
+        show as text), else ``"picture"``.
+    """
+    nb = nbformat.read(path, as_version=4)
+    return {(i, j, output.data[WIDGET_VIEW]["model_id"]):
+            "progress" if PROGRESS_TEXT.search(output.data.get("text/plain", "")) else "picture"
+            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for j, output in enumerate(cell.outputs) if WIDGET_VIEW in output.get("data", {})}
+
+
 def _log_tail(log: Path, chars: int = 3000) -> str:
     """The end of the server's log, for failure messages.
 
@@ -214,7 +298,7 @@ def _log_tail(log: Path, chars: int = 3000) -> str:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on copies of the notebooks under test.
+    """A JupyterLab server on copies of the notebooks under test, cleared to run and as saved to reopen.
 
     Yields:
         ``(base_url, token, log_path)``; the server and its kernels are shut
@@ -225,6 +309,8 @@ def lab(tmp_path_factory):
     root.mkdir()
     for name, (parameters, _) in CASES.items():
         _copy_notebook(name, root, parameters)
+    for name in REOPENED:
+        _copy_saved_notebook(name, root)
     settings = home / "config" / "lab" / "user-settings"
     for plugin, values in LAB_SETTINGS.items():
         path = settings / f"{plugin}.jupyterlab-settings"
@@ -472,6 +558,111 @@ def test_notebook_runs_and_its_widgets_redraw_in_jupyterlab(lab, browser, name):
         print("\n".join(lines))
         if page_errors:
             print(f"{name}: uncaught errors in the page: {page_errors}")
+    finally:
+        try:
+            page.evaluate("() => window.jupyterapp?.shell.currentWidget?.sessionContext?.shutdown()")
+        finally:
+            page.close()
+
+
+def _reopened_view(page, name: str, expected: dict[tuple[int, int, str], str], trusted: bool,
+                   timeout_ms: float) -> dict:
+    """Wait until every widget output of the open notebook shows something for good, then check it.
+
+    An output is settled when its cell has the trust expected, no picture in
+    it is loading and it no longer shows the widget renderer's placeholder;
+    one that must show a picture also needs a loaded picture, or a repr or
+    error to fail on.  When the time is up, the checks run on what shows then.
+
+    Args:
+        page: The Playwright page, the notebook open.
+        name: The notebook, for messages.
+        expected: Its widget outputs, as :func:`_widget_outputs` gives them.
+        trusted: Whether the cells holding them must be trusted (JupyterLab
+            renders a trusted cell's widget view, an untrusted one's
+            ``image/png``).
+        timeout_ms: How long to wait for the outputs to settle.
+
+    Returns:
+        ``(cell index, output index)`` -> that output as :data:`OUTPUTS_JS`
+        gives it, for each widget output.
+    """
+    def settled(output: dict, kind: str) -> bool:
+        if output["trusted"] is not trusted or output["loading"] or WIDGET_LOADING in output["text"]:
+            return False
+        failed = any(marker in output["text"] for marker in WIDGET_ERRORS + WIDGET_REPRS) or output["errorView"]
+        return (output["images"] > 0 if kind == "picture" else bool(output["text"].strip())) or failed
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        outputs = page.evaluate(OUTPUTS_JS, [WIDGET_VIEW, WIDGET_ERROR_VIEW])
+        widgets = {(o["cell"], o["output"], o["modelId"]): o for o in outputs if o["modelId"] is not None}
+        if (widgets.keys() == expected.keys() and all(settled(widgets[key], kind) for key, kind in expected.items())
+                or time.monotonic() > deadline):
+            break
+        time.sleep(0.25)
+
+    assert widgets.keys() == expected.keys(), (
+        f"{name}: the page shows widget outputs (cell, output, model) {sorted(widgets)}, "
+        f"the saved notebook holds {sorted(expected)}")
+    wrong_trust = sorted({o["cell"] for o in widgets.values() if o["trusted"] is not trusted})
+    assert not wrong_trust, f"{name}: cells {wrong_trust} are {'un' if trusted else ''}trusted"
+    problems = []
+    for output in outputs:
+        wrong = [marker for marker in WIDGET_ERRORS + WIDGET_REPRS if marker in output["text"]]
+        wrong += ["a widget error view"] if output["errorView"] else []
+        if expected.get((output["cell"], output["output"], output["modelId"])) == "picture" and not output["images"]:
+            wrong.append("no picture")
+        if wrong:
+            problems.append(f"cell {output['cell']} output {output['output']} ({output['how']}): {', '.join(wrong)}: "
+                            f"{output['text'][:300]!r}")
+    assert not problems, (f"{name}: outputs showing a widget's text or an error instead of its picture:\n"
+                          + "\n".join(problems))
+    return {(cell, index): widgets[cell, index, model] for cell, index, model in expected}
+
+
+@pytest.mark.parametrize("name", REOPENED)
+def test_saved_notebook_reopens_showing_pictures_in_jupyterlab(lab, browser, name):
+    """Reopen a committed notebook without running it: each widget shows its picture, untrusted and trusted.
+
+    No cell runs (JupyterLab starts a kernel on open, unused).  As opened
+    from disk the notebook is untrusted, and each widget output must show
+    the plain PNG beside its widget view; trusted (``notebook:trust``, which
+    also saves the copy), the live widgets restored from the saved widget
+    state must show their pictures.  Neither may show a repr or "Error
+    displaying widget"; progress bars may show as text.
+    """
+    url, token, log = lab
+    copy = REOPENED_PREFIX + name
+    expected = _widget_outputs(NOTEBOOKS / name)
+    assert any(kind == "picture" for kind in expected.values()), f"{name}: no widget with a picture to check"
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page_errors = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    try:
+        start = time.perf_counter()
+        page.goto(f"{url}/lab/workspaces/{Path(copy).stem}/tree/{copy}?reset&token={token}")
+        _wait_for(page, """(name) => {
+            const w = window.jupyterapp?.shell.currentWidget;
+            return w?.context?.path === name && w.context.isReady;
+        }""", KERNEL_START_MS, f"{copy}: the notebook open", log, arg=copy)
+        untrusted = _reopened_view(page, f"{copy} (untrusted)", expected, False, WIDGETS_MS)
+        opened = time.perf_counter() - start
+
+        page.evaluate("() => { window.__trust = window.jupyterapp.commands.execute('notebook:trust'); }")
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+        page.evaluate("() => window.__trust.then(() => true)")
+        trusted = _reopened_view(page, f"{copy} (trusted)", expected, True, KERNEL_START_MS)
+
+        print(f"\n{copy}: reopened in {opened:.1f} s, trusted and shown again in "
+              f"{time.perf_counter() - start - opened:.1f} s")
+        for (cell, index, _), kind in expected.items():
+            before, after = untrusted[cell, index], trusted[cell, index]
+            shown = f"{before['images']} pictures" if before["images"] else repr(before["text"][:60])
+            print(f"{copy} cell {cell} output {index} ({kind}): untrusted {before['how']} ({shown}); "
+                  f"trusted {after['how']} ({after['images']} pictures, {after['disconnected']} marked disconnected)")
+        if page_errors:
+            print(f"{copy}: uncaught errors in the page: {page_errors}")
     finally:
         try:
             page.evaluate("() => window.jupyterapp?.shell.currentWidget?.sessionContext?.shutdown()")

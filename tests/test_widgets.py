@@ -41,9 +41,11 @@ def test_slider_redraws_the_chosen_step(trajectories):
     assert slider.titles[1].value.startswith("<b>seeds</b>&nbsp; t=4")
     control.value = 0
     assert [image.value for image in images] == first  # drawn once, shown again
-    bundle = slider._repr_mimebundle_()
+    bundle, metadata = slider._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle and "time slider over life, seeds" in bundle["text/plain"]
-    assert base64.b64decode(bundle["image/png"]) == first[0]  # the picture shown where the widget cannot be
+    still = base64.b64decode(bundle["image/png"])  # the picture shown where the widget cannot be: both panels
+    assert still[:8] == b"\x89PNG\r\n\x1a\n" and metadata == {"image/png": {"width": int(2 * 2.4 * 96)}}
+    assert len(slider.still()[0]) > len(first[0])
     with pytest.raises(ValueError, match="same length"):
         trajectory_slider({"a": trajectories["life"], "b": trajectories["life"][:3]})
     with pytest.raises(ValueError, match="no trajectories"):
