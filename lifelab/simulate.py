@@ -411,6 +411,11 @@ def _lane(w: int) -> int:
     return next((lane for lane in (8, 16, 32) if w <= lane), 64 * -(-w // 64))
 
 
+def _per_word(lane: int) -> int:
+    """Boards whose rows share one word, for rows in lanes of ``lane`` bits."""
+    return max(1, 64 // lane)
+
+
 def _word(value: int, like):
     """A 64-bit constant in the word type of ``like``: numpy uint64, or torch int64 (two's complement)."""
     if isinstance(like, np.ndarray):
@@ -518,6 +523,11 @@ class _RowShifter:
             x[..., -1] &= self.mask
 
 
+def _shifter(w: int, lane: int, like):
+    """The shifts for rows of ``w`` cells in lanes of ``lane`` bits, in the word type of ``like``."""
+    return _LaneShifter(w, lane, like) if lane <= 64 else _RowShifter(w, like)
+
+
 class _BoardShifter:
     """Periodic shifts by one cell along a row when boards are bit-sliced (see :func:`_pack_sliced`).
 
@@ -552,7 +562,7 @@ def _pack(boards: np.ndarray, lane: int) -> np.ndarray:
     strided board by board.
     """
     n, h, w = boards.shape
-    per_word = max(1, 64 // lane)
+    per_word = _per_word(lane)
     groups = -(-n // per_word)
     padded = np.zeros((h, groups * per_word, lane), dtype=bool)
     padded[:, :n, :w] = boards.transpose(1, 0, 2)
@@ -569,6 +579,7 @@ def _pack_sliced(boards: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 _BYTE_CELLS = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1, bitorder="little").astype(bool)
+_BYTE_WORDS = _BYTE_CELLS.view(np.uint64).ravel()  # a byte's 8 cells as one word, for numpy's table lookup
 _BLOCK = 1 << 20  # table lookups per call: their indices and cells fit in scratch arrays that stay mapped
 
 
@@ -584,7 +595,7 @@ def _unpack(words: np.ndarray, lane: int, w: int, out: np.ndarray, scratch: np.n
     board: the block's indices, then its cells.
     """
     groups, frames, h = words.shape[:3]
-    per_word, per_lane = max(1, 64 // lane), lane // 8
+    per_word, per_lane = _per_word(lane), lane // 8
     if per_word > 1:
         # put each board's lanes together first: moving whole lanes is cheaper than gathering their bytes below
         words = np.ascontiguousarray(words.view(f"<u{per_lane}").reshape(groups, frames, h, per_word)
@@ -606,16 +617,15 @@ def _unpack(words: np.ndarray, lane: int, w: int, out: np.ndarray, scratch: np.n
 
 
 def _lookup(index: np.ndarray, dest: np.ndarray, w: int, scratch: np.ndarray) -> None:
-    """``dest`` (..., w) <- the cells of the bytes ``index`` (..., lane / 8), through ``_BYTE_CELLS``."""
-    table = _BYTE_CELLS.view(np.uint64).ravel()
+    """``dest`` (..., w) <- the cells of the bytes ``index`` (..., lane / 8), through ``_BYTE_WORDS``."""
     # numpy would convert the byte indices into a new int64 array on every call; converted here, into
     # scratch, the memory is mapped once
     where = scratch[0, :index.size].reshape(index.shape)
     np.copyto(where, index, casting="unsafe")
     if dest.shape[-1] == 8 * index.shape[-1]:
-        np.take(table, where, out=dest.view(np.uint64), mode="clip")
+        np.take(_BYTE_WORDS, where, out=dest.view(np.uint64), mode="clip")
     else:
-        cells = np.take(table, where, out=scratch[1, :index.size].reshape(index.shape).view(np.uint64), mode="clip")
+        cells = np.take(_BYTE_WORDS, where, out=scratch[1, :index.size].reshape(index.shape).view(np.uint64), mode="clip")
         dest[...] = cells.view(bool)[..., :w]
 
 
@@ -637,7 +647,7 @@ def _layout(n: int, w: int, frames: int, steps: int) -> str:
     the words better and at most a quarter of the history is kept.
     """
     lane = _lane(w)
-    per_word = max(1, 64 // lane)
+    per_word = _per_word(lane)
     row_fill = w / lane * n / (per_word * max(1, -(-n // per_word)))
     board_fill = n / (64 * max(1, -(-n // 64)))
     return "boards" if board_fill > row_fill and 4 * frames <= steps + 1 else "rows"
@@ -760,11 +770,12 @@ class _Unpacker:
             self.pending.append(self.pool.submit(_unpack, words, lane, w, out, self.scratch))
 
     def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+        if self.pool is None:
+            return
+        self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+        if exc[0] is None:
             for future in self.pending:
-                if exc[0] is None:
-                    future.result()
+                future.result()  # raises what an unpack raised
 
 
 def _simulate_packed(rule: Rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray,
@@ -788,9 +799,9 @@ def _simulate_packed(rule: Rule, boards: np.ndarray, steps: int, every: int, out
         _unpack_sliced(history, n, w, k, out)
         return out
     lane = _lane(w)
-    per_word = max(1, 64 // lane)
+    per_word = _per_word(lane)
     x = _pack(boards, lane)
-    shifter = _LaneShifter(w, lane, x) if lane <= 64 else _RowShifter(w, x)
+    shifter = _shifter(w, lane, x)
     groups = x.shape[1]
     # Fault in the result's pages here, one write per page: the second core's writes then do not
     # contend with this thread's allocations for the address space, which made them several times slower.
@@ -822,7 +833,7 @@ def _simulate_torch(rule: Rule, boards: np.ndarray, steps: int, device, every: i
     lane = _lane(w)
     with torch.inference_mode():
         x = torch.from_numpy(_pack(boards, lane).view(np.int64)).to(device)
-        shifter = _LaneShifter(w, lane, x) if lane <= 64 else _RowShifter(w, x)
+        shifter = _shifter(w, lane, x)
         byte_cells = torch.from_numpy(_BYTE_CELLS).to(device)
         history = torch.empty(out.shape, dtype=torch.bool, device=device)
         for f, words in enumerate(_kept_words(x, shifter, _circuit(rule), steps, every)):

@@ -167,8 +167,7 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
           epochs: int = 100, batch_size: int = BATCH_SIZE, lr: float = LR, schedule: str = "cosine",
           l1: float = L1, consistency: float = 0.0, group: str = "p4m", early_stop: bool = True,
           stop_probability: float | None = None, stable_epochs: int | None = None, device=None, amp: bool = False,
-          seed: int = 0, checkpoint=None, rule: Rule | str | None = None, progress: bool = True,
-          label: str | None = None) -> History:
+          seed: int = 0, checkpoint=None, rule: Rule | str | None = None, progress: bool = True) -> History:
     """Fit a model to the visible transitions of a dataset.
 
     The objective is the weighted cross-entropy (each transition weighted
@@ -207,8 +206,8 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
             exists, training resumes from it (a finished run is just
             reloaded).  It must be for the same model and rule.
         rule: The rule the data comes from, recorded in (and checked against) the checkpoint.
-        progress: Show a progress bar over the epochs (:func:`lifelab.utils.progress_bar`).
-        label: The bar's description (default: the model's class, the rule and the seed).
+        progress: Show a progress bar over the epochs (:func:`lifelab.utils.progress_bar`),
+            named by the model's class, the rule and the seed.
 
     Returns:
         The :class:`History` of the run (including resumed epochs).
@@ -262,8 +261,7 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
         return history
 
     table, unchanged, plateau = None, 0, math.inf
-    if label is None:
-        label = f"train {type(model).__name__}" + (f" on {shorten(rule)}" if rule is not None else "") + f", seed {seed}"
+    label = f"train {type(model).__name__}" + (f" on {shorten(rule)}" if rule is not None else "") + f", seed {seed}"
     with progress_bar(epochs, label, enabled=progress, unit="epoch") as bar:
         bar.update(history.epochs)
         table, unchanged, plateau = None, 0, math.inf
