@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.py))
 
-.PHONY: setup demo test lab sync notebooks bench clean
+.PHONY: setup demo test test-floats lab sync notebooks bench clean
 
 setup: $(STAMP)
 
@@ -19,8 +19,18 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/lifelab learn B36/S23
 
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
 test: $(STAMP)
-	$(BIN)/python -m pytest tests $(NOTEBOOKS:.py=.ipynb) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/python -m pytest tests $(NOTEBOOKS:.py=.ipynb) $(NBVAL)
+
+# The stored notebook outputs against two other float configurations of this CPU: torch's, oneDNN's and
+# MKL's kernels pinned to AVX2, then to SSE4 (what another CPU may choose), each from an empty data folder.
+test-floats: $(STAMP)
+	LIFELAB_DATA=$$(mktemp -d) ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 \
+		$(BIN)/python -m pytest $(NOTEBOOKS:.py=.ipynb) $(NBVAL)
+	LIFELAB_DATA=$$(mktemp -d) ATEN_CPU_CAPABILITY=default ONEDNN_MAX_CPU_ISA=SSE41 MKL_ENABLE_INSTRUCTIONS=SSE4_2 \
+		$(BIN)/python -m pytest $(NOTEBOOKS:.py=.ipynb) $(NBVAL)
 
 # Bound to this machine, with token login; root (a container, a cloud box) needs --allow-root.
 lab: $(STAMP)

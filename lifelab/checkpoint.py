@@ -17,6 +17,7 @@ from pathlib import Path
 
 import torch
 
+from lifelab.errors import InputError, InputFileNotFoundError
 from lifelab.utils import atomic_path, data_dir
 
 __all__ = ["CHECKPOINT_FORMAT", "Identity", "checkpoint_path", "fingerprint", "read_checkpoint", "write_checkpoint"]
@@ -35,7 +36,7 @@ def checkpoint_path(name: str) -> Path:
     rulestring) become ``_``.
     """
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"checkpoint name must be a non-empty string, got {name!r}")
+        raise InputError(f"checkpoint name must be a non-empty string, got {name!r}")
     return data_dir() / "checkpoints" / f"{re.sub(r'[^A-Za-z0-9_.+=-]', '_', name)}.pt"
 
 
@@ -86,21 +87,21 @@ class Identity:
             ValueError: Naming what differs.
         """
         if (saved.model, saved.model_version, saved.config) != (self.model, self.model_version, self.config):
-            raise ValueError(f"checkpoint {path} was written for {saved.model} v{saved.model_version} "
+            raise InputError(f"checkpoint {path} was written for {saved.model} v{saved.model_version} "
                              f"{saved.config}, not {self.model} v{self.model_version} {self.config}; "
                              "use another checkpoint path or delete it")
         if saved.rule != self.rule:
-            raise ValueError(f"checkpoint {path} was written for rule {saved.rule}, not {self.rule}; "
+            raise InputError(f"checkpoint {path} was written for rule {saved.rule}, not {self.rule}; "
                              "use another checkpoint path or delete it")
         changed = sorted(k for k in set(saved.settings) | set(self.settings)
                          if k not in RESUMABLE and saved.settings.get(k) != self.settings.get(k))
         if changed:
             was = ", ".join(f"{k}={saved.settings.get(k)!r}" for k in changed)
             now = ", ".join(f"{k}={self.settings.get(k)!r}" for k in changed)
-            raise ValueError(f"checkpoint {path} was trained with {was}, not {now}; "
+            raise InputError(f"checkpoint {path} was trained with {was}, not {now}; "
                              "use another checkpoint path or delete it")
         if saved.data != self.data:
-            raise ValueError(f"checkpoint {path} was trained on other data (fingerprint {saved.data}, now "
+            raise InputError(f"checkpoint {path} was trained on other data (fingerprint {saved.data}, now "
                              f"{self.data}); use another checkpoint path or delete it")
 
 
@@ -117,19 +118,19 @@ def read_checkpoint(path) -> dict:
     """
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"no checkpoint at {path}")
+        raise InputFileNotFoundError(f"no checkpoint at {path}")
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:
-        raise ValueError(f"cannot read checkpoint {path}: {err}") from None
+        raise InputError(f"cannot read checkpoint {path}: {err}") from None
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
         found = state.get("format") if isinstance(state, dict) else None
-        raise ValueError(f"{path} is not a lifelab checkpoint of format {CHECKPOINT_FORMAT} (found {found!r}); "
+        raise InputError(f"{path} is not a lifelab checkpoint of format {CHECKPOINT_FORMAT} (found {found!r}); "
                          "delete it to train again")
     try:
         state["identity"] = Identity(**state["identity"])
     except TypeError as err:
-        raise ValueError(f"{path} has an unreadable identity: {err}") from None
+        raise InputError(f"{path} has an unreadable identity: {err}") from None
     return state
 
 

@@ -6,10 +6,12 @@
     lifelab rules
     lifelab show B2/S013V
 
-Bad input ends with a one-line error on stderr and exit status 2.  ``learn``
-exits with 0 only when the data determine the rule (identified, identified
-within the stated family, or explained with noise), with 3 when they leave it
-underdetermined and with 1 when they are inconsistent.
+Bad input (:class:`lifelab.errors.InputError`) ends with a one-line error on
+stderr and exit status 2.  ``learn`` exits with 0 only when the data determine
+the rule (identified, identified within the stated family, or explained with
+noise), with 3 when they leave it underdetermined and with 1 when they are
+inconsistent.  Any other exception is a bug in lifelab: its traceback and a
+request to report it go to stderr, with exit status 1.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ import argparse
 import os
 import sys
 import time
+import traceback
 
 import numpy as np
 
 from lifelab.data import load_trajectories
+from lifelab.errors import InputError
 from lifelab.evidence import FAMILY_NAMES
 from lifelab.families import LTL_NEIGHBOURHOODS, GenerationsRule, LtLRule, parse_rule, rule_states
 from lifelab.learners import learner_names
@@ -32,7 +36,7 @@ from lifelab.simulate import random_boards, simulate
 from lifelab.sweep import all_rules, family_of, plan, random_rules, sweep
 from lifelab.symmetry import GROUPS
 from lifelab.totalistic import CountVerdict
-from lifelab.utils import get_device
+from lifelab.utils import get_device, lifelab_version
 
 
 def _describe(rule) -> list[str]:
@@ -145,7 +149,7 @@ def cmd_learn(args) -> int:
         when they leave it underdetermined, 1 when they are inconsistent.
     """
     if (args.rule is None) == (args.data is None):
-        raise ValueError("give either a rule (e.g. B36/S23) or --data FILE.npz, not both or neither")
+        raise InputError("give either a rule (e.g. B36/S23) or --data FILE.npz, not both or neither")
     device = get_device(args.device)
     if args.data is not None:
         source, _ = load_trajectories(args.data)
@@ -193,14 +197,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.random:
         family, count = args.random
         if not count.isdigit():
-            raise ValueError(f"--random {family} N: N must be a whole number, got {count!r}")
+            raise InputError(f"--random {family} N: N must be a whole number, got {count!r}")
         drawn = random_rules(family, int(count), seed=args.rule_seed)
         rules, families = rules + drawn, families + [family] * len(drawn)
     if args.all:
         listed = all_rules(args.all)
         rules, families = rules + listed, families + [args.all] * len(listed)
     if not rules:
-        raise ValueError("no rules: give rulestrings, --registry, --random FAMILY N or --all FAMILY")
+        raise InputError("no rules: give rulestrings, --registry, --random FAMILY N or --all FAMILY")
     trials = plan(rules, range(args.seeds), args.models, families=families, size=args.size,
                   steps=args.steps, density=args.density, max_rounds=args.max_rounds)
     print(f"{len(trials)} trials: {len(rules)} rules x {args.seeds} seeds x {len(args.models)} models; "
@@ -305,16 +309,13 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         0 on success (for ``learn``: the data determine the rule), 3 when ``learn``'s data leave the rule
         underdetermined, 1 when they are inconsistent, 2 on bad input, 130 when interrupted, 141 when the
-        output pipe closed early.
+        output pipe closed early; 1 with a traceback on stderr for a bug in lifelab.
     """
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, TypeError, FileNotFoundError) as exc:
+    except InputError as exc:
         print(f"lifelab: error: {exc}", file=sys.stderr)
-        return 2
-    except MemoryError:
-        print("lifelab: error: out of memory; use smaller boards, fewer steps or fewer rounds", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("lifelab: interrupted", file=sys.stderr)
@@ -322,7 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `lifelab learn ... | head`: stop quietly, as other command-line tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-
+    except Exception:  # anything else is lifelab's fault, not the user's: keep the traceback
+        traceback.print_exc()
+        print(f"lifelab: internal error (a bug in lifelab {lifelab_version()}); please report it with the command "
+              "you ran and the traceback above", file=sys.stderr)
+        return 1
 
 if __name__ == "__main__":
     sys.exit(main())

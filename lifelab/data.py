@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import json
 import zipfile
 from dataclasses import asdict, dataclass
@@ -23,11 +24,13 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from lifelab.errors import InputError, InputFileNotFoundError, InputTypeError
 from lifelab.families import GenerationsRule, LtLRule, parse_rule, rule_states
 from lifelab.patterns import CENTRE, N_PATTERNS, counts, pattern_index
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import random_boards, simulate
-from lifelab.utils import atomic_path, check_int, check_number, data_dir, lifelab_version, one_hot
+from lifelab.utils import MODEL_DTYPE, atomic_path, check_allocation, check_int, check_number, data_dir, get_device, \
+    lifelab_version, one_hot
 
 __all__ = [
     "DataSupplyAgent",
@@ -70,17 +73,17 @@ def validate_trajectories(trajectories, name: str = "trajectories", states: int 
     """
     arr = np.asarray(trajectories)
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be an array of cell states, got dtype {arr.dtype}")
+        raise InputTypeError(f"{name} must be an array of cell states, got dtype {arr.dtype}")
     if arr.ndim == 3:
         arr = arr[None]
     if arr.ndim != 4:
-        raise ValueError(f"{name} must have shape (n, T+1, H, W), got {arr.shape}")
+        raise InputError(f"{name} must have shape (n, T+1, H, W), got {arr.shape}")
     if arr.shape[0] == 0:
-        raise ValueError(f"{name} hold no trajectories (shape {arr.shape})")
+        raise InputError(f"{name} hold no trajectories (shape {arr.shape})")
     if arr.shape[1] < 2:
-        raise ValueError(f"{name} need at least 2 boards per trajectory (one transition), got {arr.shape[1]}")
+        raise InputError(f"{name} need at least 2 boards per trajectory (one transition), got {arr.shape[1]}")
     if min(arr.shape[2:]) < 1:
-        raise ValueError(f"{name} boards must be at least 1x1, got {arr.shape[2:]}")
+        raise InputError(f"{name} boards must be at least 1x1, got {arr.shape[2:]}")
     if arr.dtype == bool:
         return arr if states in (2, None) else arr.astype(np.uint8)
     if states is None:
@@ -88,7 +91,7 @@ def validate_trajectories(trajectories, name: str = "trajectories", states: int 
     bad = (arr < 0) | (arr >= states) | (arr != np.round(arr))
     if bad.any():
         need = "binary (0/1)" if states == 2 else f"states 0-{states - 1}"
-        raise ValueError(f"{name} must be {need}, found value {arr[bad].ravel()[0]!r}")
+        raise InputError(f"{name} must be {need}, found value {arr[bad].ravel()[0]!r}")
     return arr.astype(bool) if states == 2 else arr.astype(np.uint8)
 
 
@@ -178,6 +181,39 @@ def _same_meta(a: dict, b: dict) -> bool:
     return {k: v for k, v in a.items() if k not in ignore} == {k: v for k, v in b.items() if k not in ignore}
 
 
+def _declared_bytes(stream) -> tuple[tuple, int]:
+    """The shape and size in bytes a ``.npy`` stream's header declares (the stream is left after the header)."""
+    version = np.lib.format.read_magic(stream)
+    shape, _, dtype = (np.lib.format.read_array_header_1_0(stream) if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0(stream))
+    return shape, math.prod(shape) * dtype.itemsize
+
+
+def _check_npz_sizes(path: Path) -> None:
+    """Check each array a ``.npz`` (or ``.npy``) file declares against the bytes it holds and the machine's memory.
+
+    A header can claim any shape; numpy would try to allocate it before
+    finding the data missing.
+    """
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                members = [info for info in archive.infolist() if info.filename.endswith(".npy")]
+                declared = []
+                for info in members:
+                    with archive.open(info) as member:
+                        declared.append((info.filename[:-4], *_declared_bytes(member), info.file_size))
+        else:
+            with open(path, "rb") as stream:
+                declared = [("the array", *_declared_bytes(stream), path.stat().st_size)]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
+    for name, shape, size, held in declared:
+        if size > held:
+            raise InputError(f"{path}: {name!r} declares shape {shape} ({size:,} bytes) but the file holds {held:,}")
+    check_allocation(sum(size for _, _, size, _ in declared), f"{path}: its arrays")
+
+
 def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dict]:
     """Read trajectories written by :func:`save_trajectories`, or a plain ``.npz``.
 
@@ -201,26 +237,27 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
     """
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such trajectory file")
+        raise InputFileNotFoundError(f"{path}: no such trajectory file")
+    _check_npz_sizes(path)
     try:
         loaded = np.load(path, allow_pickle=False)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ValueError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
+        raise InputError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
     if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise ValueError(f"{path}: holds a single array (a .npy file?), not an .npz archive; save it with "
+        raise InputError(f"{path}: holds a single array (a .npy file?), not an .npz archive; save it with "
                          "np.savez(path, trajectories=array)")
     try:
         with loaded as npz:
             arrays = {key: npz[key] for key in npz.files}
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ValueError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
+        raise InputError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
     if "states" in arrays and "metadata" in arrays:
         try:
             meta = json.loads(str(arrays["metadata"]))
         except ValueError as exc:
-            raise ValueError(f"{path}: unreadable metadata ({exc})") from None
+            raise InputError(f"{path}: unreadable metadata ({exc})") from None
         if meta.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{path}: written in trajectory format {meta.get('format')!r}; this lifelab reads format "
+            raise InputError(f"{path}: written in trajectory format {meta.get('format')!r}; this lifelab reads format "
                              f"{FORMAT_VERSION} (regenerate the file)")
         traj = validate_trajectories(arrays["states"], name=str(path), states=None)
     elif "boards" in arrays and "metadata" in arrays:
@@ -228,21 +265,22 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
             meta = json.loads(str(arrays["metadata"]))
             shape = tuple(int(s) for s in meta["array_shape"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}: unreadable metadata ({exc})") from None
+            raise InputError(f"{path}: unreadable metadata ({exc})") from None
         if meta.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{path}: written in trajectory format {meta.get('format')!r}; this lifelab reads format "
+            raise InputError(f"{path}: written in trajectory format {meta.get('format')!r}; this lifelab reads format "
                              f"{FORMAT_VERSION} (regenerate the file)")
         packed = arrays["boards"]
         if len(shape) != 4 or packed.dtype != np.uint8 or packed.shape[:3] != shape[:3] \
                 or packed.shape[3] != -(-shape[3] // 8):
-            raise ValueError(f"{path}: packed boards {packed.shape} do not match the stored shape {shape}")
+            raise InputError(f"{path}: packed boards {packed.shape} do not match the stored shape {shape}")
+        check_allocation(2 * math.prod(shape), f"{path}: its {'x'.join(map(str, shape))} trajectories")
         traj = np.unpackbits(packed, axis=-1, count=shape[3]).astype(bool)
         traj = validate_trajectories(traj, name=str(path))
     elif "trajectories" in arrays:
         meta = {}
         traj = validate_trajectories(arrays["trajectories"], name=str(path), states=None)
     else:
-        raise ValueError(f"{path}: expected arrays 'boards' and 'metadata' (lifelab) or 'trajectories', "
+        raise InputError(f"{path}: expected arrays 'boards' and 'metadata' (lifelab) or 'trajectories', "
                          f"found {sorted(arrays)}")
     if isinstance(meta.get("rule"), str):  # the rule the file names bounds its states
         try:
@@ -253,9 +291,9 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
             traj = validate_trajectories(traj, name=f"{path} (rule {meta['rule']})", states=states)
     for key, value in (expect or {}).items():
         if key not in meta:
-            raise ValueError(f"{path}: has no {key!r} in its metadata, expected {value!r}")
+            raise InputError(f"{path}: has no {key!r} in its metadata, expected {value!r}")
         if meta[key] != value:
-            raise ValueError(f"{path}: {key} is {meta[key]!r}, expected {value!r}")
+            raise InputError(f"{path}: {key} is {meta[key]!r}, expected {value!r}")
     return traj, meta
 
 
@@ -280,7 +318,7 @@ def load_or_generate(rule: Rule | str, n: int, shape: tuple[int, int], steps: in
     """
     rule = as_rule(rule)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {seed!r}")
+        raise InputTypeError(f"seed must be an int, got {seed!r}")
     spec = TrajectorySpec(str(rule), int(n), tuple(int(s) for s in shape), int(steps), float(density), int(seed))
     path = Path(folder) if folder is not None else data_dir()
     path = path / spec.filename()
@@ -358,7 +396,7 @@ def trajectory_weights(count: int, scheme: str = "linear", ratio: float = 2.0) -
         ``(count,)`` float64 array, oldest first.
     """
     if scheme not in WEIGHTINGS:
-        raise ValueError(f"unknown weighting {scheme!r}; expected one of {', '.join(WEIGHTINGS)}")
+        raise InputError(f"unknown weighting {scheme!r}; expected one of {', '.join(WEIGHTINGS)}")
     count = check_int("count", count, 0)
     check_number("ratio", ratio, 0, open_low=True)
     if count == 0:
@@ -382,7 +420,7 @@ class TrajectoryDataset(Dataset):
     Inputs ``x_t`` come out one-hot as ``(2, H, W)`` float (channel 1 =
     alive; what the models take) or, with ``one_hot=False``, as ``(H, W)``
     long class indices.  Targets ``x_{t+1}`` are always ``(H, W)`` long class
-    indices, what cross-entropy takes.  Weights are float32 scalars.
+    indices, what cross-entropy takes.  Weights are scalars of :data:`lifelab.utils.MODEL_DTYPE`.
     """
 
     def __init__(self, trajectories, visible: int = 1, order: Sequence[int] | None = None,
@@ -409,7 +447,7 @@ class TrajectoryDataset(Dataset):
         n, length = self._traj.shape[:2]
         self.order = list(range(n)) if order is None else [int(i) for i in order]
         if len(set(self.order)) != len(self.order) or any(not 0 <= i < n for i in self.order):
-            raise ValueError(f"order must list distinct trajectory indices in 0-{n - 1}, got {self.order}")
+            raise InputError(f"order must list distinct trajectory indices in 0-{n - 1}, got {self.order}")
         skip = check_int("skip", skip, 0, length - 2)
         per = length - 1 - skip
         if max_transitions is not None:
@@ -441,7 +479,7 @@ class TrajectoryDataset(Dataset):
         """
         k = check_int("k", k, 0)
         if self.visible + k > self.available:
-            raise ValueError(f"cannot reveal {k} more: {self.visible} of {self.available} trajectories "
+            raise InputError(f"cannot reveal {k} more: {self.visible} of {self.available} trajectories "
                              f"are visible already")
         self.visible += k
         return self.visible
@@ -466,7 +504,7 @@ class TrajectoryDataset(Dataset):
     def __getitem__(self, index: int):
         position, traj, t = self._locate(int(index))
         if getattr(self, "_weights_for", None) != self.visible:  # recomputed only after a reveal
-            self._weights_for, self._weights = self.visible, torch.from_numpy(self.weights()).float()
+            self._weights_for, self._weights = self.visible, torch.from_numpy(self.weights()).to(MODEL_DTYPE)
         weight = self._weights[position]
         return self._encode(self._traj[traj, t]), self._traj[traj, t + 1].long(), weight
 
@@ -480,7 +518,7 @@ class TrajectoryDataset(Dataset):
         span = slice(self.skip, self.skip + self.transitions_per_trajectory)
         x = self._traj[idx, span].flatten(0, 1)
         y = self._traj[idx, span.start + 1: span.stop + 1].flatten(0, 1).long()
-        w = torch.from_numpy(self.weights()).float().repeat_interleave(self.transitions_per_trajectory)
+        w = torch.from_numpy(self.weights()).to(MODEL_DTYPE).repeat_interleave(self.transitions_per_trajectory)
         x = one_hot(x, self.states) if self.one_hot else x.long()
         return x.to(device), y.to(device), w.to(device)
 
@@ -500,9 +538,9 @@ class TrajectoryDataset(Dataset):
             ``(train, validation)`` datasets with all their trajectories visible.
         """
         if not 0.0 < val_fraction < 1.0:
-            raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
+            raise InputError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
         if self.visible < 2:
-            raise ValueError(f"need at least 2 visible trajectories to split, have {self.visible}")
+            raise InputError(f"need at least 2 visible trajectories to split, have {self.visible}")
         n_val = min(self.visible - 1, max(1, round(self.visible * val_fraction)))
         chosen = set(np.random.default_rng(seed).choice(self.visible, size=n_val, replace=False).tolist())
         train = [i for p, i in enumerate(self.visible_indices) if p not in chosen]
@@ -521,7 +559,7 @@ class TrajectoryDataset(Dataset):
         Uses ``num_workers=0`` (the data already lives in memory) and pins
         memory when ``device`` is CUDA.  Batches are ``(x, y, weight)``.
         """
-        pin = torch.device(device).type == "cuda" if device is not None else False
+        pin = get_device(device).type == "cuda" if device is not None else False
         generator = torch.Generator().manual_seed(seed)
         return DataLoader(self, batch_size=batch_size, shuffle=shuffle, num_workers=0, pin_memory=pin,
                           generator=generator)
@@ -597,7 +635,7 @@ class DataSupplyAgent:
             ValueError: Without an oracle (external data), or for a board of the wrong shape.
         """
         if self.rule is None:
-            raise ValueError("no oracle rule: this agent serves external trajectories and cannot simulate more; "
+            raise InputError("no oracle rule: this agent serves external trajectories and cannot simulate more; "
                              "add them with add()")
         if board is None:
             seed = int(self._seeds.spawn(1)[0].generate_state(1)[0])
@@ -606,7 +644,7 @@ class DataSupplyAgent:
             seed = None
             board = np.asarray(board)
             if board.shape != self.shape:
-                raise ValueError(f"board has shape {board.shape}, the agent collects {self.shape}")
+                raise InputError(f"board has shape {board.shape}, the agent collects {self.shape}")
         index = self.visible if first else len(self._pool)
         self._pool.insert(index, simulate(self.rule, board, self.steps)[0])
         self.collected_seeds.insert(index, seed)
@@ -616,7 +654,7 @@ class DataSupplyAgent:
         """Append trajectories from outside (validated: binary, same shape as the rest); not visible yet."""
         traj = validate_trajectories(trajectories, name="external trajectories", states=self.states)
         if self._pool and traj.shape[1:] != self._pool[0].shape:
-            raise ValueError(f"external trajectories have shape {traj.shape[1:]}, "
+            raise InputError(f"external trajectories have shape {traj.shape[1:]}, "
                              f"the agent holds {self._pool[0].shape}")
         self._pool.extend(traj)
         self.collected_seeds.extend([None] * len(traj))
@@ -637,13 +675,13 @@ class DataSupplyAgent:
         """
         if index is not None:
             if self.visible == self.available:
-                raise ValueError("no trajectory is waiting to be revealed")
+                raise InputError("no trajectory is waiting to be revealed")
             index = check_int("index", index, self.visible, self.available - 1)
             self._pool.insert(self.visible, self._pool.pop(index))
             self.collected_seeds.insert(self.visible, self.collected_seeds.pop(index))
         elif self.visible == self.available:
             if self.rule is None:
-                raise ValueError(f"all {self.available} external trajectories are visible already")
+                raise InputError(f"all {self.available} external trajectories are visible already")
             self.collect()
         self.visible += 1
         return self.visible

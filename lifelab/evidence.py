@@ -41,6 +41,7 @@ import numpy as np
 from scipy import stats
 
 from lifelab.data import trajectory_states, validate_trajectories
+from lifelab.errors import InputError, InputTypeError
 from lifelab.families import GenerationsRule
 from lifelab.patterns import CELLS, CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, images, orbit_labels, \
     pattern_index, showable
@@ -199,10 +200,10 @@ def family(name) -> Family:
     if isinstance(name, Family):
         return name
     if not isinstance(name, str):
-        raise TypeError(f"a family is named by a string, got {type(name).__name__}")
+        raise InputTypeError(f"a family is named by a string, got {type(name).__name__}")
     key = _ALIASES.get(name, name)
     if key not in FAMILY_NAMES:
-        raise ValueError(f"unknown rule family {name!r}; expected one of {list(FAMILY_NAMES)}, 'auto' or 'data'")
+        raise InputError(f"unknown rule family {name!r}; expected one of {list(FAMILY_NAMES)}, 'auto' or 'data'")
     return _build(key)
 
 
@@ -281,7 +282,7 @@ class Evidence:
         if not isinstance(other, Evidence):
             return NotImplemented
         if other.states != self.states:
-            raise ValueError(f"cannot pool evidence of {self.states}-state and {other.states}-state data")
+            raise InputError(f"cannot pool evidence of {self.states}-state and {other.states}-state data")
         return Evidence(_merge(np.concatenate([self.clusters, other.clusters])), self.showable | other.showable,
                         self.transitions + other.transitions, self.states,
                         (self.decay[0] + other.decay[0], self.decay[1] + other.decay[1]))
@@ -547,7 +548,7 @@ def estimate_noise(evidence: Evidence, rule) -> NoiseEstimate:
     sizes = clusters.sum(axis=(1, 2)).astype(float)
     n = sizes.sum()
     if n == 0:
-        raise ValueError("no observations to estimate noise from")
+        raise InputError("no observations to estimate noise from")
     m = missed.sum() / n
     k = int((sizes > 0).sum())
     if k > 1:
@@ -790,7 +791,7 @@ def check_noise(noise) -> float | None:
     if noise == "auto":
         return None
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < 0.5:
-        raise ValueError(f"noise must be 'auto' or a cell-flip rate in [0, 0.5), got {noise!r}")
+        raise InputError(f"noise must be 'auto' or a cell-flip rate in [0, 0.5), got {noise!r}")
     return float(noise)
 
 
@@ -817,13 +818,13 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
         A :class:`Verdict`.
     """
     if not isinstance(evidence, Evidence):
-        raise TypeError(f"evidence must be an Evidence, got {type(evidence).__name__}")
+        raise InputTypeError(f"evidence must be an Evidence, got {type(evidence).__name__}")
     confidence = check_number("confidence", confidence, 0.5, 1, open_low=True, open_high=True)
     rate = check_noise(noise)
     if guess is not None:
         guess = np.asarray(guess.table if isinstance(guess, Rule) else guess, dtype=bool)
         if guess.shape != (N_PATTERNS,):
-            raise ValueError(f"guess must be a rule or a ({N_PATTERNS},) table, got shape {guess.shape}")
+            raise InputError(f"guess must be a rule or a ({N_PATTERNS},) table, got shape {guess.shape}")
     if family_name == "data":  # the largest symmetry the observations do not contradict
         family_name = data_symmetry(evidence).group
     chain = AUTO_CHAIN if family_name == "auto" else (family(family_name).name,)

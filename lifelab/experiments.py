@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from lifelab.checkpoint import checkpoint_path
 from lifelab.data import TrajectoryDataset, load_or_generate
+from lifelab.errors import InputError
 from lifelab.extract import pattern_accuracy
 from lifelab.loop import LoopReport, learn_rule
 from lifelab.models import GROWTH, ROUTES, LifeModel, build_model, grow_group, growth_model, model_spec
@@ -31,7 +32,7 @@ from lifelab.rules import Rule, as_rule
 from lifelab.simulate import random_boards, simulate
 from lifelab.symmetry import equivariance_error
 from lifelab.train import BATCH_SIZE, History, evaluate, train
-from lifelab.utils import check_int, format_table, get_device, seed_everything, shorten
+from lifelab.utils import MODEL_DTYPE, check_int, format_table, get_device, seeded, shorten
 
 __all__ = ["ZOO", "GrowthComparison", "GrowthStep", "RecoveryComparison", "ZooEntry", "compare_growth",
            "compare_recovery", "fit_zoo_model", "new_zoo_model"]
@@ -87,9 +88,9 @@ ZOO: dict[str, ZooEntry] = {entry.label: entry for entry in (
 def new_zoo_model(label: str, seed: int = 0) -> LifeModel:
     """A freshly initialised zoo model; the same ``seed`` gives the same weights whatever ran before."""
     if label not in ZOO:
-        raise ValueError(f"unknown zoo label {label!r}; expected one of {list(ZOO)}")
-    seed_everything(seed)
-    return build_model(ZOO[label].model, **ZOO[label].config)
+        raise InputError(f"unknown zoo label {label!r}; expected one of {list(ZOO)}")
+    with seeded(seed):
+        return build_model(ZOO[label].model, **ZOO[label].config)
 
 
 def fit_zoo_model(label: str, rule: Rule | str, *, n_traj: int = 8, size: int = 32, steps: int = 16,
@@ -109,7 +110,8 @@ def fit_zoo_model(label: str, rule: Rule | str, *, n_traj: int = 8, size: int = 
     model = new_zoo_model(label, seed)
     trajectories = load_or_generate(rule, n_traj, (size, size), steps, density=density, seed=seed)
     train_set, val_set = TrajectoryDataset(trajectories, visible=n_traj).split(0.25, seed=seed)
-    name = f"{rule}_{label}_{n_traj}x{size}x{steps}_d{density}_s{seed}_e{epochs}"
+    precision = str(torch.float32 if amp else MODEL_DTYPE).removeprefix("torch.")
+    name = f"{rule}_{label}_{n_traj}x{size}x{steps}_d{density}_s{seed}_e{epochs}_{precision}"
     history = train(model, train_set, val=val_set, epochs=epochs, device=device, amp=amp, seed=seed, rule=rule,
                     checkpoint=checkpoint_path(name), progress=progress, **ZOO[label].train_settings())
     return model, history, (train_set, val_set)
@@ -129,7 +131,7 @@ class GrowthStep:
         grown_patterns: The same for the grown model, before any further training.
         grown_boards: Fraction of training boards the grown model predicts exactly, before further training.
         grown_cells: Fraction of training cells it predicts right.
-        equivariance: The grown model's equivariance error under ``to`` (about 1e-7 means exact).
+        equivariance: The grown model's equivariance error under ``to`` (about 1e-16, float64 rounding, means exact).
         symmetry: The largest group the grown model is exactly equivariant under, measured: ``to``,
             or p4m where a p4 model turns out mirror-symmetric too (a weight-tied 3x3 kernel does).
         retrain_epochs: Epochs the grown model needed to predict every training board
@@ -261,15 +263,15 @@ def compare_growth(rule: Rule | str, routes=tuple(ROUTES), chain=GROWTH, seeds=(
     rule = as_rule(rule)
     routes, chain, seeds = tuple(routes), tuple(chain), tuple(seeds)
     if not routes or any(r not in ROUTES for r in routes):
-        raise ValueError(f"routes must be a non-empty selection of {tuple(ROUTES)}, got {routes}")
+        raise InputError(f"routes must be a non-empty selection of {tuple(ROUTES)}, got {routes}")
     if len(chain) < 2 or any(g not in GROWTH for g in chain) or \
             [GROWTH.index(g) for g in chain] != sorted({GROWTH.index(g) for g in chain}):
-        raise ValueError(f"chain must list at least two groups of {GROWTH}, smallest first, got {chain}")
+        raise InputError(f"chain must list at least two groups of {GROWTH}, smallest first, got {chain}")
     if not seeds:
-        raise ValueError("give at least one seed")
+        raise InputError("give at least one seed")
     check_int("epochs", epochs, 1)
     start_epochs = check_int("start_epochs", epochs if start_epochs is None else start_epochs, 1)
-    device = get_device() if device is None else torch.device(device)
+    device = get_device(device)
     results: list[GrowthStep] = []
     runs = len(routes) * len(seeds) * (2 * len(chain) - 1)
     bar = tqdm(total=runs, desc=f"growth of {' -> '.join(chain)} on {shorten(rule)}", unit="run", disable=not progress)

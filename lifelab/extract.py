@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from lifelab.errors import InputError
 from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, patterns
 from lifelab.data import validate_trajectories
 from lifelab.models import EquivariantCNN, TiedConv2d, predict, receptive_radius
@@ -39,7 +40,7 @@ from lifelab.rules import Rule, as_rule
 from lifelab.simulate import simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
 from lifelab.totalistic import SHAPES_BY_SIZE, Neighbourhood
-from lifelab.utils import check_int, check_number, model_states
+from lifelab.utils import check_int, check_number, model_states, model_threads
 
 __all__ = ["ClassCheck", "ExtractionResult", "GeneratorCheck", "Sensitivity", "class_test", "count_kernel_similarity",
            "extract_rule", "first_layer_kernels", "generator_check", "indicator_patterns", "nearest_totalistic",
@@ -71,7 +72,7 @@ def indicator_patterns(w: int = 3, h: int = 3) -> np.ndarray:
     w, h = check_int("w", w, 1), check_int("h", h, 1)
     cells = w * h
     if cells > MAX_CELLS:
-        raise ValueError(f"a {w}x{h} window has 2^{cells} patterns; at most {MAX_CELLS} cells can be enumerated. "
+        raise InputError(f"a {w}x{h} window has 2^{cells} patterns; at most {MAX_CELLS} cells can be enumerated. "
                          f"Find the cells that influence the output with sensitivity() and enumerate those")
     return bits(cells).reshape(-1, h, w)
 
@@ -206,7 +207,7 @@ def nearest_totalistic(table, confidence=None) -> tuple[Rule, list[int]]:
     """
     table = np.asarray(table, dtype=bool)
     if table.shape != (N_PATTERNS,):
-        raise ValueError(f"a rule table has {N_PATTERNS} entries, got shape {table.shape}")
+        raise InputError(f"a rule table has {N_PATTERNS} entries, got shape {table.shape}")
     weight = np.ones(N_PATTERNS) if confidence is None else np.asarray(confidence, dtype=float)
     best = None
     for name in ("moore", "vonneumann"):
@@ -384,7 +385,7 @@ def _orbit_map(offsets: list[tuple[int, int]], group: str) -> np.ndarray:
         moved = transform(grid, g)  # moved[p] is the cell that g carries to position p
         source = np.array([moved[dy + r, dx + r] for dy, dx in offsets])
         if (source < 0).any():
-            raise ValueError("the enumerated cells are not closed under the symmetry group")
+            raise InputError("the enumerated cells are not closed under the symmetry group")
         canonical = np.minimum(canonical, (cells[:, source] * weights).sum(axis=1))
     return canonical
 
@@ -679,6 +680,7 @@ def generator_check(rule: Rule | str, trajectories) -> GeneratorCheck:
                           steps=int(length - 1))
 
 
+@model_threads()
 def first_layer_kernels(model) -> np.ndarray:
     """The first spatial layer's kernels as seen by the alive indicator.
 
@@ -702,9 +704,9 @@ def first_layer_kernels(model) -> np.ndarray:
             continue
         weight = weight.detach().cpu().numpy()
         if weight.shape[1] != 2:
-            raise ValueError(f"the first spatial layer takes {weight.shape[1]} channels, expected the 2 one-hot ones")
+            raise InputError(f"the first spatial layer takes {weight.shape[1]} channels, expected the 2 one-hot ones")
         return weight[:, 1] - weight[:, 0]
-    raise ValueError(f"{type(model).__name__} has no spatial convolution")
+    raise InputError(f"{type(model).__name__} has no spatial convolution")
 
 
 def count_kernel_similarity(kernels) -> dict[str, np.ndarray]:
@@ -724,7 +726,7 @@ def count_kernel_similarity(kernels) -> dict[str, np.ndarray]:
     """
     kernels = np.asarray(kernels, dtype=float)
     if kernels.ndim != 3 or kernels.shape[1:] != (3, 3):
-        raise ValueError(f"need (channels, 3, 3) kernels, got shape {kernels.shape}")
+        raise InputError(f"need (channels, 3, 3) kernels, got shape {kernels.shape}")
     ring = np.ones((3, 3), dtype=bool)
     ring[1, 1] = False
     values = kernels[:, ring]

@@ -31,6 +31,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from lifelab.errors import InputError, InputTypeError
 from lifelab.patterns import NEIGHBOURHOODS, WINDOW, pattern_index
 from lifelab.rules import Rule, SeagullRule, bs_table, named_rule, named_rules, split_map_states, split_topology
 from lifelab.utils import check_int
@@ -50,7 +51,7 @@ LTL_NEIGHBOURHOODS = {"M": "Moore (a box)", "N": "von Neumann (a diamond)", "C":
 
 def _check_states(states, text: str) -> int:
     if isinstance(states, bool) or not isinstance(states, (int, np.integer)) or not 2 <= states <= MAX_STATES:
-        raise ValueError(f"{text}: a rule has 2 to {MAX_STATES} states, got {states!r}")
+        raise InputError(f"{text}: a rule has 2 to {MAX_STATES} states, got {states!r}")
     return int(states)
 
 
@@ -99,7 +100,7 @@ class GenerationsRule:
         """
         rule = Rule.parse(rule) if isinstance(rule, str) else rule
         if not isinstance(rule, Rule):
-            raise TypeError(f"rule must be a Rule or rulestring, got {type(rule).__name__}")
+            raise InputTypeError(f"rule must be a Rule or rulestring, got {type(rule).__name__}")
         self.rule = rule
         self.states = _check_states(states, str(rule))
         self._torus: tuple[int, int] | None = None
@@ -132,7 +133,7 @@ class GenerationsRule:
         else:
             parts = core.split("/")
             if len(parts) != 3:
-                raise ValueError(f"Generations rule {text!r} needs three '/'-separated parts (survival/birth/states "
+                raise InputError(f"Generations rule {text!r} needs three '/'-separated parts (survival/birth/states "
                                  f"or B../S../states), got {len(parts)}")
             first, second, states = parts
             lead = (first[:1].upper(), second[:1].upper())
@@ -141,13 +142,13 @@ class GenerationsRule:
             elif lead == ("S", "B"):
                 birth, survival = second[1:], first[1:]
             elif {"B", "S"} & set(lead):
-                raise ValueError(f"Generations rule {text!r} must name one part 'B' (birth) and the other 'S' "
+                raise InputError(f"Generations rule {text!r} must name one part 'B' (birth) and the other 'S' "
                                  "(survival), or use Golly's survival/birth/states order")
             else:
                 birth, survival = second, first
             states = states[1:] if states[:1] in "CcGg" else states
         if not states.isdigit():
-            raise ValueError(f"Generations rule {text!r}: the number of states {states!r} is not a number")
+            raise InputError(f"Generations rule {text!r}: the number of states {states!r} is not a number")
         return cls(Rule.from_table(bs_table(birth, survival, neighbourhood, text)), _check_states(int(states), text))
 
     @property
@@ -245,7 +246,7 @@ class LtLRule:
                  middle: bool = False, neighbourhood: str = "M"):
         """Build and check a rule (see the attributes)."""
         if neighbourhood not in LTL_NEIGHBOURHOODS:
-            raise ValueError(f"neighbourhood N{neighbourhood} is not supported: lifelab reads "
+            raise InputError(f"neighbourhood N{neighbourhood} is not supported: lifelab reads "
                              + ", ".join(f"N{k} ({v})" for k, v in LTL_NEIGHBOURHOODS.items()))
         self.range = check_int("range", range, 1, MAX_RANGE)
         self.states = 2 if states in (0, 1) else _check_states(states, "Larger than Life rule")
@@ -255,10 +256,10 @@ class LtLRule:
         for part, limits in (("S", survival), ("B", birth)):
             low, high = (check_int(f"{part} limit", v, 0, top) for v in limits)
             if low > high:
-                raise ValueError(f"{part}{low}..{high}: the lower limit is above the upper one")
+                raise InputError(f"{part}{low}..{high}: the lower limit is above the upper one")
         self.survival, self.birth = tuple(int(v) for v in survival), tuple(int(v) for v in birth)
         if self.birth[0] == 0 and self.states > 2:
-            raise ValueError("B0 is not allowed with more than 2 states (as in Golly)")
+            raise InputError("B0 is not allowed with more than 2 states (as in Golly)")
         self._torus: tuple[int, int] | None = None
 
     @classmethod
@@ -278,29 +279,29 @@ class LtLRule:
             return cls(r, (smin, smax), (bmin, bmax), middle=True)
         expected = "Rr,Cc,Mm,Smin..max,Bmin..max,Nn"
         if len(fields) != 6:
-            raise ValueError(f"Larger than Life rule {text!r} has {len(fields)} comma-separated fields; "
+            raise InputError(f"Larger than Life rule {text!r} has {len(fields)} comma-separated fields; "
                              f"expected 6: {expected}")
         values = {}
         for field, key in zip(fields, "RCMSBN"):
             if field[:1].upper() != key:
-                raise ValueError(f"Larger than Life rule {text!r}: field {field!r} should start with {key!r} "
+                raise InputError(f"Larger than Life rule {text!r}: field {field!r} should start with {key!r} "
                                  f"({expected})")
             body = field[1:]
             if key in "SB":
                 interval = re.fullmatch(r"(\d+)\.\.(\d+)", body)
                 if interval is None:
-                    raise ValueError(f"Larger than Life rule {text!r}: {field!r} should be {key}min..max")
+                    raise InputError(f"Larger than Life rule {text!r}: {field!r} should be {key}min..max")
                 values[key] = (int(interval[1]), int(interval[2]))
             elif key == "N":
                 values[key] = body.upper()
             elif not body.isdigit():
-                raise ValueError(f"Larger than Life rule {text!r}: {field!r} should be {key} and a number")
+                raise InputError(f"Larger than Life rule {text!r}: {field!r} should be {key} and a number")
             else:
                 values[key] = int(body)
         if values["M"] not in (0, 1):
-            raise ValueError(f"Larger than Life rule {text!r}: M{values['M']} must be M0 or M1")
+            raise InputError(f"Larger than Life rule {text!r}: M{values['M']} must be M0 or M1")
         if values["R"] < 1:
-            raise ValueError(f"Larger than Life rule {text!r}: range R{values['R']} must be 1 to {MAX_RANGE}")
+            raise InputError(f"Larger than Life rule {text!r}: range R{values['R']} must be 1 to {MAX_RANGE}")
         return cls(values["R"], values["S"], values["B"], states=values["C"], middle=values["M"],
                    neighbourhood=values["N"])
 
@@ -434,10 +435,10 @@ def _names(family: type) -> dict:
 def _parse(text, family: type | None):
     """Read a rule of ``family`` (None: whichever family the spelling is)."""
     if not isinstance(text, str):
-        raise TypeError(f"rulestring must be a str, got {type(text).__name__}")
+        raise InputTypeError(f"rulestring must be a str, got {type(text).__name__}")
     s = text.strip()
     if not s:
-        raise ValueError("empty rulestring")
+        raise InputError("empty rulestring")
     entry = named_rule(s)
     if entry is not None:
         s = entry.rulestring
@@ -449,7 +450,7 @@ def _parse(text, family: type | None):
         is_generations = core.count("/") == 2 or re.fullmatch(r"[gG]\d+[bB].*", core) is not None
     kind = LtLRule if is_ltl else GenerationsRule if is_generations else Rule
     if family is not None and kind is not family:
-        raise ValueError(f"{text!r} is not a {family.family} rule")
+        raise InputError(f"{text!r} is not a {family.family} rule")
     rule = Rule._parse_notation(s, text) if kind is Rule else kind._from_core(core, text)
     rule._torus = torus
     return rule

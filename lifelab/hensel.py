@@ -22,6 +22,7 @@ import functools
 
 import numpy as np
 
+from lifelab.errors import InputError
 from lifelab.patterns import CENTRE, N_PATTERNS, counts, orbit
 
 __all__ = ["LETTERS", "hensel_classes", "letters_for", "parse_hensel", "table_from_hensel", "to_hensel"]
@@ -89,8 +90,8 @@ def parse_hensel(digits: str, part: str, text: str) -> dict[int, set[str]]:
         ch = digits[i]
         if ch not in "012345678":
             if ch == "9":
-                raise ValueError(f"{part} digit 9 is out of range 0-8 for a Moore rule")
-            raise ValueError(f"unexpected character {ch!r} in {part} part {digits!r} of {text!r}")
+                raise InputError(f"{part} digit 9 is out of range 0-8 for a Moore rule")
+            raise InputError(f"unexpected character {ch!r} in {part} part {digits!r} of {text!r}")
         count, i = int(ch), i + 1
         negate = i < len(digits) and digits[i] == "-"
         i += negate
@@ -101,10 +102,10 @@ def parse_hensel(digits: str, part: str, text: str) -> dict[int, set[str]]:
         valid = letters_for(count)
         for letter in named:
             if letter not in valid:
-                raise ValueError(f"letter {letter!r} does not exist for {count} live neighbours in {part} part "
+                raise InputError(f"letter {letter!r} does not exist for {count} live neighbours in {part} part "
                                  f"{digits!r} of {text!r} (letters for {count}: {valid or 'none'})")
         if negate and not named:
-            raise ValueError(f"'-' after {count} in {part} part {digits!r} of {text!r} must be followed by letters")
+            raise InputError(f"'-' after {count} in {part} part {digits!r} of {text!r} must be followed by letters")
         full = set(valid) if valid else {""}
         picked = full - set(named) if negate else (set(named) if named else full)
         chosen.setdefault(count, set()).update(picked)

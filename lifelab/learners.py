@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from lifelab.data import DataSupplyAgent, TrajectoryDataset
+from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence import Evidence, Verdict, data_symmetry, decide, family
 from lifelab.extract import ExtractionResult, extract_rule
 from lifelab.families import GenerationsRule
@@ -29,7 +30,7 @@ from lifelab.patterns import WINDOW, pattern_index
 from lifelab.rules import Rule
 from lifelab.symmetry import GROUPS
 from lifelab.train import train
-from lifelab.utils import seed_everything
+from lifelab.utils import seeded
 
 __all__ = ["NOISY_EPOCHS", "STABLE_EPOCHS", "AutoGrow", "FixedModel", "NetworkLearner", "TableLearner",
            "learner_names", "make_learner"]
@@ -74,22 +75,23 @@ def _network(model, group: str | None, seed: int, states: int = 2,
              kernel_size: int | None = None) -> tuple[nn.Module, str, float]:
     """The network to train, the group imposed and the consistency-loss weight."""
     if group is not None and group not in GROUPS:
-        raise ValueError(f"unknown group {group!r}; expected one of {list(GROUPS)}")
+        raise InputError(f"unknown group {group!r}; expected one of {list(GROUPS)}")
     if isinstance(model, nn.Module):
         declared = getattr(model, "symmetry", "trivial")
         group = declared if group is None else group
         return model, group, 0.0 if group in ("trivial", declared) else 1.0
     spec = model_spec(model)
-    seed_everything(seed)
     more = ({} if states == 2 else {"states": states}) | ({} if kernel_size is None else {"kernel_size": kernel_size})
     if spec.group_argument:
         group = spec.default_group if group is None else group
         if group not in spec.groups:
-            raise ValueError(f"{model!r} is built for the groups {list(spec.groups)}, not {group!r}; use a plain "
+            raise InputError(f"{model!r} is built for the groups {list(spec.groups)}, not {group!r}; use a plain "
                              "family such as 'minimal' for translations only")
-        return build_model(spec.name, group=group, **more), group, 0.0
+        with seeded(seed):
+            return build_model(spec.name, group=group, **more), group, 0.0
     group = "trivial" if group is None else group
-    return build_model(spec.name, **more), group, 0.0 if group == "trivial" else 1.0
+    with seeded(seed):
+        return build_model(spec.name, **more), group, 0.0 if group == "trivial" else 1.0
 
 
 class NetworkLearner:
@@ -124,7 +126,7 @@ class NetworkLearner:
             route = model_spec(model).growth if isinstance(model, str) else None
             if route is None:
                 growable = sorted(s.name for s in REGISTRY.values() if s.growth)
-                raise ValueError(f"group='auto' starts a growable family plain and grows it: model must be one of "
+                raise InputError(f"group='auto' starts a growable family plain and grows it: model must be one of "
                                  f"{growable}, got {model!r}")
             self.policy = AutoGrow(route)
             self.net, self.group, self.consistency = self.policy.route.model("trivial", seed, states), "trivial", 0.0
@@ -248,10 +250,10 @@ def make_learner(model, group: str | None = None, seed: int = 0, *, family_name=
         TypeError: For a model that is neither a name nor a torch module.
     """
     if not isinstance(model, (str, nn.Module)):
-        raise TypeError(f"model must be a family name {learner_names()} or a torch module, "
+        raise InputTypeError(f"model must be a family name {learner_names()} or a torch module, "
                         f"got {type(model).__name__}")
     if isinstance(model, str) and not model_spec(model).network:
         if group is not None:
-            raise ValueError(f"the {model} learner takes no group; state an assumption with family=...")
+            raise InputError(f"the {model} learner takes no group; state an assumption with family=...")
         return model_spec(model).cls(family_name or "auto", noise)
     return NetworkLearner(model, group, seed, **settings)

@@ -31,7 +31,6 @@ there is and ends with the honest rung.
 from __future__ import annotations
 
 import inspect
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -39,6 +38,7 @@ import numpy as np
 from torch import nn
 
 from lifelab.data import DataSupplyAgent, validate_trajectories
+from lifelab.errors import InputError
 from lifelab.evidence import Evidence, Verdict, check_noise, decide
 from lifelab.evidence import family as family_named
 from lifelab.extract import ExtractionResult, generator_check
@@ -50,7 +50,8 @@ from lifelab.rules import Rule
 from lifelab.simulate import random_boards
 from lifelab.symmetry import SUBGROUPS, transform
 from lifelab.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
-from lifelab.utils import check_int, check_number, format_table, get_device, model_threads, progress_bar, shorten
+from lifelab.utils import check_allocation, check_int, check_number, format_table, get_device, model_threads, \
+    progress_bar, shorten
 
 __all__ = ["COLLECTIONS", "MODES", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round", "learn_rule",
            "observe", "query_board", "run_round", "weigh"]
@@ -91,13 +92,13 @@ def query_board(confidence, shape: tuple[int, int], seed: int = 0, threshold: fl
     """
     confidence = np.asarray(confidence, dtype=float)
     if confidence.shape != (N_PATTERNS,):
-        raise ValueError(f"confidence must have one value per 3x3 pattern, shape ({N_PATTERNS},), "
+        raise InputError(f"confidence must have one value per 3x3 pattern, shape ({N_PATTERNS},), "
                          f"got {confidence.shape}")
     if group not in SUBGROUPS:
-        raise ValueError(f"unknown symmetry group {group!r}; expected one of {list(SUBGROUPS)}")
+        raise InputError(f"unknown symmetry group {group!r}; expected one of {list(SUBGROUPS)}")
     h, w = (int(s) for s in shape)
     if h < 4 or w < 4:
-        raise ValueError(f"a query board needs at least 4x4 cells, got {h}x{w}")
+        raise InputError(f"a query board needs at least 4x4 cells, got {h}x{w}")
     rng = np.random.default_rng(seed)
     order = np.argsort(confidence, kind="stable")
     unsure = order[: max(int((confidence < threshold).sum()), min(least, N_PATTERNS))]
@@ -483,34 +484,27 @@ def _memory_needed(shape: tuple[int, int], steps: int, rounds: int) -> int:
     return (rounds + 1) * per_trajectory + activations
 
 
-def _physical_memory() -> int | None:
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
 def _check_ltl(rule: LtLRule, model, group, family, noise, shape) -> None:
     """Refuse, with the reason, what the loop cannot do for a Larger than Life oracle."""
     if rule.states > 2:
-        raise ValueError(f"{rule} has {rule.states} states; lifelab learns 2-state Larger than Life rules so far")
+        raise InputError(f"{rule} has {rule.states} states; lifelab learns 2-state Larger than Life rules so far")
     if family not in (None, "auto"):
-        raise ValueError(f"family={family!r} names a 3x3 family; a Larger than Life verdict assumes its own "
+        raise InputError(f"family={family!r} names a 3x3 family; a Larger than Life verdict assumes its own "
                          f"(counts on the neighbourhood of {rule}, born and surviving in intervals)")
     if noise not in ("auto", 0):
-        raise ValueError("noise rates are modelled for 3x3 windows only; use noise='auto' or 0 with a Larger than "
+        raise InputError("noise rates are modelled for 3x3 windows only; use noise='auto' or 0 with a Larger than "
                          "Life rule")
     if group == "auto":
-        raise ValueError("group='auto' grows a network from the symmetry of 3x3 evidence; name the group of a "
+        raise InputError("group='auto' grows a network from the symmetry of 3x3 evidence; name the group of a "
                          "Larger than Life learner (its neighbourhoods are p4m-symmetric)")
     if model == "table":
-        raise ValueError("the table learner tabulates 3x3 patterns; learn a Larger than Life rule with a network "
+        raise InputError("the table learner tabulates 3x3 patterns; learn a Larger than Life rule with a network "
                          "('tied', 'e2cnn', 'tiny' or 'small', built with kernels of 2r+1)")
     if isinstance(model, str) and "kernel_size" not in inspect.signature(model_spec(model).cls).parameters:
-        raise ValueError(f"the {model!r} network has fixed 3x3 kernels; a range-{rule.range} rule needs a "
+        raise InputError(f"the {model!r} network has fixed 3x3 kernels; a range-{rule.range} rule needs a "
                          "'tied', 'e2cnn', 'tiny' or 'small' network (built with kernels of 2r+1)")
     if min(shape) < 2 * rule.range + 1:
-        raise ValueError(f"boards of {shape[0]}x{shape[1]} are smaller than the {2 * rule.range + 1}x"
+        raise InputError(f"boards of {shape[0]}x{shape[1]} are smaller than the {2 * rule.range + 1}x"
                          f"{2 * rule.range + 1} neighbourhood of {rule}")
 
 
@@ -635,7 +629,7 @@ class LoopRun:
         seed = check_int("seed", seed, 0)
         epochs = check_int("epochs", epochs, 1)
         if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+            raise InputError(f"mode must be one of {MODES}, got {mode!r}")
         device = get_device(device)
         if family not in (None, "auto", "data"):
             family_named(family)
@@ -647,15 +641,13 @@ class LoopRun:
                 _check_ltl(source, model, group, family, noise, shape)
             steps = check_int("steps", steps, 1)
             random_boards(0, shape, density)  # validates the shape and density before they size anything
-            needed, available = _memory_needed(tuple(shape), steps, max_rounds), _physical_memory()
-            if available is not None and needed > available:
-                raise ValueError(f"{max_rounds} rounds of {shape[0]}x{shape[1]} boards with {steps} steps need "
-                                 f"about {needed / 2 ** 30:.3g} GiB; this machine has {available / 2 ** 30:.3g} "
-                                 "GiB. Use smaller boards, fewer steps or fewer rounds")
+            check_allocation(_memory_needed(tuple(shape), steps, max_rounds),
+                             f"{max_rounds} rounds of {shape[0]}x{shape[1]} boards with {steps} steps (use smaller "
+                             "boards, fewer steps or fewer rounds)")
             agent = DataSupplyAgent(source, shape=shape, steps=steps, density=density, seed=seed)
         else:
             if mode == "query":
-                raise ValueError("query mode needs an oracle rule to simulate the boards it builds; "
+                raise InputError("query mode needs an oracle rule to simulate the boards it builds; "
                                  "supplied trajectories can only be revealed in order (mode='random')")
             agent = DataSupplyAgent(validate_trajectories(source, name="supplied trajectories", states=None),
                                     seed=seed)
@@ -684,7 +676,7 @@ class LoopRun:
             The :class:`Round`.
         """
         if self.finished:
-            raise ValueError(f"the run has stopped ({self.stop_reason})")
+            raise InputError(f"the run has stopped ({self.stop_reason})")
         learner = self.learner if learner is None else learner
         number = len(self.rounds) + 1
         assumed = self.family if self.family is not None else getattr(learner, "family", "table")
@@ -716,7 +708,7 @@ class LoopRun:
     def report(self) -> LoopReport:
         """The :class:`LoopReport` of the rounds so far."""
         if not self.rounds:
-            raise ValueError("no round has been played")
+            raise InputError("no round has been played")
         learner = self.learner
         return LoopReport(rounds=self.rounds, verdict=self.rounds[-1].verdict, truth=self.agent.rule,
                           stop_reason=self.stop_reason or "max_rounds", model=learner.description,

@@ -19,6 +19,7 @@ import functools
 
 import numpy as np
 
+from lifelab.errors import InputError
 from lifelab.symmetry import SUBGROUPS, check_element, transform
 from lifelab.utils import check_int
 
@@ -84,7 +85,7 @@ def counts(neighbourhood: str) -> np.ndarray:
         Read-only ``(512,)`` int64 array.
     """
     if neighbourhood not in NEIGHBOURHOODS:
-        raise ValueError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(NEIGHBOURHOODS)}")
+        raise InputError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(NEIGHBOURHOODS)}")
     out = bits(CELLS).astype(np.int64) @ NEIGHBOURHOODS[neighbourhood].ravel()
     out.flags.writeable = False
     return out
@@ -120,11 +121,11 @@ def index_of(pattern) -> int:
     """
     if isinstance(pattern, (int, np.integer)) and not isinstance(pattern, bool):
         if not 0 <= pattern < N_PATTERNS:
-            raise ValueError(f"a 3x3 pattern index is in 0-{N_PATTERNS - 1}, got {pattern}")
+            raise InputError(f"a 3x3 pattern index is in 0-{N_PATTERNS - 1}, got {pattern}")
         return int(pattern)
     arr = np.asarray(pattern)
     if arr.shape != (3, 3) or not np.isin(arr, (0, 1)).all():
-        raise ValueError(f"a pattern is a MAP index or a (3, 3) array of 0/1, got {pattern!r}")
+        raise InputError(f"a pattern is a MAP index or a (3, 3) array of 0/1, got {pattern!r}")
     return int((arr.astype(np.int64) * MAP_WEIGHTS).sum())
 
 
@@ -159,7 +160,7 @@ def orbit(pattern, group: str) -> list[int]:
         keeps the rule symmetric under the group.
     """
     if group not in SUBGROUPS:
-        raise ValueError(f"unknown symmetry group {group!r}; expected one of {list(SUBGROUPS)}")
+        raise InputError(f"unknown symmetry group {group!r}; expected one of {list(SUBGROUPS)}")
     index = index_of(pattern)
     return sorted({int(images(g)[index]) for g in SUBGROUPS[group]})
 
@@ -175,7 +176,7 @@ def orbit_labels(group: str) -> np.ndarray:
         Read-only ``(512,)`` int64 array; two patterns share a label exactly when one is an image of the other.
     """
     if group not in SUBGROUPS:
-        raise ValueError(f"unknown symmetry group {group!r}; expected one of {list(SUBGROUPS)}")
+        raise InputError(f"unknown symmetry group {group!r}; expected one of {list(SUBGROUPS)}")
     out = np.min([images(g) for g in SUBGROUPS[group]], axis=0).astype(np.int64)
     out.flags.writeable = False
     return out
@@ -197,7 +198,7 @@ def showable(shape: tuple[int, int]) -> np.ndarray:
     """
     h, w = (int(s) for s in shape)
     if h < 1 or w < 1:
-        raise ValueError(f"a board has at least 1x1 cells, got {h}x{w}")
+        raise InputError(f"a board has at least 1x1 cells, got {h}x{w}")
     if h >= 3 and w >= 3:
         return np.ones(N_PATTERNS, dtype=bool)
     small = (min(h, 3), min(w, 3))

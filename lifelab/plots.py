@@ -17,6 +17,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from lifelab.data import count_class_counts, trajectory_weights
+from lifelab.errors import InputError
 from lifelab.extract import first_layer_kernels
 from lifelab.models import EquivariantCNN, TiedConv2d, regular_field_elements
 from lifelab.patterns import CENTRE, N_PATTERNS, counts
@@ -59,14 +60,14 @@ def _states(arr: np.ndarray) -> np.ndarray:
 def _board(board) -> np.ndarray:
     arr = np.asarray(board)
     if arr.ndim != 2:
-        raise ValueError(f"a board is 2-D (height, width), got shape {arr.shape}")
+        raise InputError(f"a board is 2-D (height, width), got shape {arr.shape}")
     return _states(arr)
 
 
 def _trajectory(trajectory) -> np.ndarray:
     arr = np.asarray(trajectory)
     if arr.ndim != 3:
-        raise ValueError(f"a trajectory is 3-D (steps + 1, height, width), got shape {arr.shape}")
+        raise InputError(f"a trajectory is 3-D (steps + 1, height, width), got shape {arr.shape}")
     return _states(arr)
 
 
@@ -119,7 +120,7 @@ def plot_snapshot_grid(trajectories: Mapping[str, np.ndarray], times: Sequence[i
         The figure.
     """
     if not trajectories:
-        raise ValueError("no trajectories to plot")
+        raise InputError("no trajectories to plot")
     rows, cols = len(trajectories), len(times)
     fig, axes = plt.subplots(rows, cols, figsize=(cell_inches * cols + 1.2, cell_inches * rows), squeeze=False)
     for r, (label, traj) in enumerate(trajectories.items()):
@@ -127,7 +128,7 @@ def plot_snapshot_grid(trajectories: Mapping[str, np.ndarray], times: Sequence[i
         states = max(2, int(traj.max(initial=0)) + 1)
         for c, t in enumerate(times):
             if not 0 <= t < len(traj):
-                raise ValueError(f"time {t} is outside the trajectory of {label!r} (0-{len(traj) - 1})")
+                raise InputError(f"time {t} is outside the trajectory of {label!r} (0-{len(traj) - 1})")
             plot_board(traj[t], ax=axes[r, c], title=f"t={t}" if r == 0 else None, states=states)
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     fig.tight_layout()
@@ -148,7 +149,7 @@ def plot_difference(a, b, ax=None, labels: tuple[str, str] = ("a", "b"), title: 
     """
     a, b = _board(a) == 1, _board(b) == 1
     if a.shape != b.shape:
-        raise ValueError(f"boards differ in shape: {a.shape} vs {b.shape}")
+        raise InputError(f"boards differ in shape: {a.shape} vs {b.shape}")
     fig, ax = _new_ax(ax)
     code = np.where(a & b, 1, np.where(a, 2, np.where(b, 3, 0)))
     ax.imshow(code, cmap=DIFF_CMAP, vmin=0, vmax=3, interpolation="nearest")
@@ -183,7 +184,7 @@ def plot_population(trajectories: Mapping[str, np.ndarray], ax=None, density: bo
         if arr.ndim == 3:
             arr = arr[None]
         if arr.ndim != 4:
-            raise ValueError(f"trajectory {label!r} must be 3-D or 4-D, got shape {arr.shape}")
+            raise InputError(f"trajectory {label!r} must be 3-D or 4-D, got shape {arr.shape}")
         pop = arr.sum(axis=(2, 3)).astype(float)
         if density:
             pop /= arr.shape[2] * arr.shape[3]
@@ -218,10 +219,10 @@ def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | 
     panels = ({str(k): _trajectory(v) for k, v in trajectory.items()} if isinstance(trajectory, Mapping)
               else {"": _trajectory(trajectory)})
     if not panels or len({len(t) for t in panels.values()}) != 1:
-        raise ValueError("trajectories to animate side by side must be non-empty and equally long")
+        raise InputError("trajectories to animate side by side must be non-empty and equally long")
     path = Path(path)
     if path.suffix.lower() != ".gif":
-        raise ValueError(f"animations are written as GIF; got {path.name!r}")
+        raise InputError(f"animations are written as GIF; got {path.name!r}")
     fig, axes = plt.subplots(1, len(panels), figsize=(3 * len(panels), 3.2), squeeze=False)
     images = []
     for ax, (label, traj) in zip(axes[0], panels.items()):
@@ -269,7 +270,7 @@ def plot_dataset_growth(coverage: np.ndarray, visible: int, schemes: Sequence[st
     coverage = np.asarray(coverage)
     n = len(coverage)
     if not 1 <= visible <= n:
-        raise ValueError(f"visible must be in 1-{n}, got {visible}")
+        raise InputError(f"visible must be in 1-{n}, got {visible}")
     if fig is None:
         fig = plt.figure(figsize=(13, 3.4))
     ax_cov, ax_cls, ax_w = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.2, 1.2, 1]})
@@ -317,7 +318,7 @@ def plot_training_curves(histories: Mapping[str, object], fig=None):
         The figure.
     """
     if not histories:
-        raise ValueError("no training histories to plot")
+        raise InputError("no training histories to plot")
     if fig is None:
         fig = plt.figure(figsize=(13, 3.3))
     ax_loss, ax_cell, ax_board = fig.subplots(1, 3)
@@ -358,11 +359,11 @@ def plot_predictions(boards, truth, predicted, labels: Sequence[str] | None = No
     """
     boards, truth, predicted = (np.asarray(a).astype(bool) for a in (boards, truth, predicted))
     if boards.ndim != 3 or boards.shape != truth.shape or boards.shape != predicted.shape:
-        raise ValueError(f"boards, truth and predicted must share one (n, H, W) shape, got "
+        raise InputError(f"boards, truth and predicted must share one (n, H, W) shape, got "
                          f"{boards.shape}, {truth.shape}, {predicted.shape}")
     n = len(boards)
     if labels is not None and len(labels) != n:
-        raise ValueError(f"got {len(labels)} labels for {n} rows")
+        raise InputError(f"got {len(labels)} labels for {n} rows")
     fig, axes = plt.subplots(n, 4, figsize=(4 * cell_inches, n * cell_inches + 0.3), squeeze=False)
     for i in range(n):
         wrong = int((truth[i] != predicted[i]).sum())
@@ -424,7 +425,7 @@ def plot_kernels(model, fig=None, max_out: int = 32):
     """
     layers = [(name, w[:max_out]) for name, w in _model_layers(model)]
     if not layers:
-        raise ValueError(f"{type(model).__name__} has no convolution layers")
+        raise InputError(f"{type(model).__name__} has no convolution layers")
     tiles = []
     for name, w in layers:
         if w.shape[2:] == (1, 1):
@@ -490,7 +491,7 @@ def plot_confidence(result, ax=None, title: str | None = None):
         The figure.
     """
     if result.table.shape != (N_PATTERNS,):
-        raise ValueError(f"the confidence map needs a 3x3 ({N_PATTERNS}-pattern) extraction")
+        raise InputError(f"the confidence map needs a 3x3 ({N_PATTERNS}-pattern) extraction")
     signed = np.where(result.table, result.confidence, -result.confidence)
     fig, ax = _new_ax(ax, figsize=(5.5, 4))
     ax.imshow(_pattern_grid(signed), cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto", interpolation="nearest")
@@ -567,7 +568,7 @@ def plot_class_test(check, evidence=None, ax=None, title: str | None = None):
         ax.add_patch(plt.Rectangle((count - 0.5, centre - 0.5), 1, 1, fill=False, edgecolor="#ff9f1c", lw=2))
     if evidence is not None:
         if evidence.neighbourhood != check.neighbourhood:
-            raise ValueError(f"the evidence counts {evidence.neighbourhood.title}, the test {check.neighbourhood.title}")
+            raise InputError(f"the evidence counts {evidence.neighbourhood.title}, the test {check.neighbourhood.title}")
         centre, count = np.nonzero(evidence.counts.sum(axis=2) == 0)
         ax.plot(count, centre, "o", color="#7f7f7f", ms=3, label="never observed")
         if len(count):
@@ -664,7 +665,7 @@ def plot_loop(report, fig=None):
     """
     rounds = report.rounds
     if not rounds:
-        raise ValueError("the report has no rounds to plot")
+        raise InputError("the report has no rounds to plot")
     if fig is None:
         fig = plt.figure(figsize=(15, 3.6))
     ax_data, ax_evidence, ax_conf, ax_match = fig.subplots(1, 4)
@@ -731,7 +732,7 @@ def plot_symmetry_evidence(results: Mapping[str, object], ax=None):
     """
 
     if not results:
-        raise ValueError("no symmetry results to plot")
+        raise InputError("no symmetry results to plot")
     names = list(ELEMENT_NAMES.values())
     checked = np.array([[r.checked[n] for n in names] for r in results.values()])
     bad = np.array([[r.contradicted[n] for n in names] for r in results.values()])
@@ -778,7 +779,7 @@ def plot_growth_kernels(before, after, fields: int = 4, fig=None):
     old, new = first_layer_kernels(before), first_layer_kernels(after)
     old_size, new_size = field_size(before), field_size(after)
     if len(old) // old_size != len(new) // new_size:
-        raise ValueError(f"the models have {len(old) // old_size} and {len(new) // new_size} first-layer fields; "
+        raise InputError(f"the models have {len(old) // old_size} and {len(new) // new_size} first-layer fields; "
                          "pass a model and its grow_group() result")
     titles = ([f"g = {ELEMENT_NAMES[g]}" for g in regular_field_elements(after.symmetry)]
               if isinstance(after, EquivariantCNN) else ["projected"])
@@ -820,7 +821,7 @@ def plot_growth(comparison, fig=None):
     """
     keys = list(dict.fromkeys((s.route, s.start, s.to) for s in comparison.steps))
     if not keys:
-        raise ValueError("the comparison has no growth steps")
+        raise InputError("the comparison has no growth steps")
     if fig is None:
         fig = plt.figure(figsize=(12, 3.6))
     ax_acc, ax_steps = fig.subplots(1, 2)

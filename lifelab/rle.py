@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lifelab.utils import atomic_path, check_int
+from lifelab.errors import InputError, InputFileNotFoundError
+from lifelab.utils import atomic_path, check_allocation, check_int
 
 __all__ = ["load_rle", "place", "read_rle", "save_rle", "write_rle"]
 
@@ -60,21 +61,23 @@ def read_rle(text: str, name: str = "RLE") -> tuple[np.ndarray, str | None]:
         uses states 0 and 1, uint8 otherwise) and the header's rule (None if it has none).
 
     Raises:
-        ValueError: For a missing or malformed header, a cell outside the
-            stated size, an unknown cell token, or a body without its final ``!``.
+        InputError: For a missing or malformed header, a size larger than the
+            machine's free memory, a cell outside the stated size, an unknown
+            cell token, or a body without its final ``!``.
     """
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line and not line.startswith("#")]
     if not lines:
-        raise ValueError(f"{name}: no header line 'x = .., y = ..'")
+        raise InputError(f"{name}: no header line 'x = .., y = ..'")
     header = _HEADER.match(lines[0])
     if header is None:
-        raise ValueError(f"{name}: malformed header {lines[0]!r}; expected 'x = width, y = height[, rule = ...]'")
+        raise InputError(f"{name}: malformed header {lines[0]!r}; expected 'x = width, y = height[, rule = ...]'")
     width, height, rule = int(header[1]), int(header[2]), header[3]
     body = "".join(lines[1:])
     if "!" not in body:
-        raise ValueError(f"{name}: the pattern ends without '!' (truncated?)")
+        raise InputError(f"{name}: the pattern ends without '!' (truncated?)")
     body = body[: body.index("!")]
+    check_allocation(width * height, f"{name}: its {width}x{height} pattern (header 'x = {width}, y = {height}')")
     pattern = np.zeros((height, width), dtype=np.uint8)
     y = x = 0
     for run, token in re.findall(r"(\d*)([p-y]?[A-Za-z.$]|.)", body):
@@ -84,9 +87,9 @@ def read_rle(text: str, name: str = "RLE") -> tuple[np.ndarray, str | None]:
             continue
         state = _state_of(token)
         if state is None:
-            raise ValueError(f"{name}: unknown cell token {token!r} in the pattern")
+            raise InputError(f"{name}: unknown cell token {token!r} in the pattern")
         if state and (y >= height or x + count > width):
-            raise ValueError(f"{name}: a cell at row {y}, columns {x}-{x + count - 1} lies outside the "
+            raise InputError(f"{name}: a cell at row {y}, columns {x}-{x + count - 1} lies outside the "
                              f"{width}x{height} the header states")
         if state:
             pattern[y, x:x + count] = state
@@ -106,10 +109,10 @@ def write_rle(board, rule=None) -> str:
     """
     board = np.asarray(board)
     if board.ndim != 2:
-        raise ValueError(f"a board to write is 2-D, got shape {board.shape}")
+        raise InputError(f"a board to write is 2-D, got shape {board.shape}")
     states = board.astype(np.int64)
     if states.min(initial=0) < 0 or states.max(initial=0) > 255:
-        raise ValueError("RLE holds states 0-255")
+        raise InputError("RLE holds states 0-255")
     multistate = bool(states.max(initial=0) > 1) or (rule is not None and getattr(rule, "states", 2) > 2)
     height, width = states.shape
     header = f"x = {width}, y = {height}" + (f", rule = {rule}" if rule is not None else "")
@@ -143,8 +146,12 @@ def load_rle(path) -> tuple[np.ndarray, str | None]:
     """Read an RLE file (see :func:`read_rle`); errors name the file."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such RLE file")
-    return read_rle(path.read_text(), name=str(path))
+        raise InputFileNotFoundError(f"{path}: no such RLE file")
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a readable RLE text file ({exc})") from None
+    return read_rle(text, name=str(path))
 
 
 def save_rle(path, board, rule=None) -> Path:
@@ -165,7 +172,7 @@ def place(pattern, shape: tuple[int, int], at: tuple[int, int] = (0, 0)) -> np.n
     pattern = np.asarray(pattern)
     h, w = (check_int("board height", shape[0], 1), check_int("board width", shape[1], 1))
     if pattern.shape[0] > h or pattern.shape[1] > w:
-        raise ValueError(f"a {pattern.shape[1]}x{pattern.shape[0]} pattern does not fit a {w}x{h} board")
+        raise InputError(f"a {pattern.shape[1]}x{pattern.shape[0]} pattern does not fit a {w}x{h} board")
     board = np.zeros((h, w), dtype=pattern.dtype)
     rows = (np.arange(pattern.shape[0]) + at[0]) % h
     cols = (np.arange(pattern.shape[1]) + at[1]) % w

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
-from scipy.signal import correlate2d
 
+from lifelab.errors import InputError, InputTypeError
 from lifelab.hensel import LETTERS, parse_hensel, table_from_hensel, to_hensel
 from lifelab.patterns import CENTRE, MAP_WEIGHTS, N_PATTERNS, NEIGHBOURHOODS, counts
 
@@ -45,7 +45,7 @@ _FAMILY_NAME = {"moore": "Moore", "vonneumann": "von Neumann", "hexagonal": "hex
 _BASE64_CHARS = re.compile(r"^[A-Za-z0-9+/]*$")
 
 
-class NotTotalisticError(ValueError):
+class NotTotalisticError(InputError):
     """Raised when a B/S view is asked of a rule that has none."""
 
 
@@ -87,13 +87,13 @@ def split_topology(s: str, text: str) -> tuple[str, tuple[int, int] | None]:
     match = re.fullmatch(r"[Tt](\d+)(?:,(\d+))?", suffix)
     if match is None:
         if suffix[:1].upper() in "PKCS":
-            raise ValueError(f"{text!r}: the topology {suffix!r} is not a torus; lifelab simulates on a torus "
+            raise InputError(f"{text!r}: the topology {suffix!r} is not a torus; lifelab simulates on a torus "
                              "only (':Tw,h')")
-        raise ValueError(f"{text!r}: malformed grid suffix {suffix!r}; expected ':Tw,h' (a w by h torus)")
+        raise InputError(f"{text!r}: malformed grid suffix {suffix!r}; expected ':Tw,h' (a w by h torus)")
     width = int(match[1])
     height = int(match[2]) if match[2] is not None else width
     if width < 1 or height < 1:
-        raise ValueError(f"{text!r}: a torus needs a positive width and height, got {width}x{height}")
+        raise InputError(f"{text!r}: a torus needs a positive width and height, got {width}x{height}")
     return core, (width, height)
 
 
@@ -129,7 +129,7 @@ def split_bs(core: str, text: str) -> tuple[str, str, str]:
         return joined[1], joined[2], neighbourhood
     parts = core.split("/")
     if len(parts) == 1:
-        raise ValueError(f"{text!r} is neither a known rule name nor a rulestring: expected B/S notation such as "
+        raise InputError(f"{text!r} is neither a known rule name nor a rulestring: expected B/S notation such as "
                          "'B3/S23', a MAP string, or a name such as 'HighLife'")
     left, right = parts  # two: Rule.parse sends strings with more slashes to the Generations parser
     lu, ru = left[:1].upper(), right[:1].upper()
@@ -138,7 +138,7 @@ def split_bs(core: str, text: str) -> tuple[str, str, str]:
     if lu == "S" and ru == "B":
         return right[1:], left[1:], neighbourhood
     if {lu, ru} & {"B", "S"}:
-        raise ValueError(f"rulestring {text!r} must name one part 'B' (birth) and the other 'S' (survival)")
+        raise InputError(f"rulestring {text!r} must name one part 'B' (birth) and the other 'S' (survival)")
     return right, left, neighbourhood  # legacy S/B order, as Golly reads '23/3'
 
 
@@ -157,11 +157,11 @@ def bs_table(birth: str, survival: str, neighbourhood: str, text: str) -> np.nda
         for ch in digits:
             if ch not in "0123456789":
                 if ch in LETTERS or ch == "-":
-                    raise ValueError(f"{part} part {digits!r} of {text!r} uses Hensel letters, which Golly defines "
+                    raise InputError(f"{part} part {digits!r} of {text!r} uses Hensel letters, which Golly defines "
                                      f"on the Moore neighbourhood only, not the {_FAMILY_NAME[neighbourhood]} one")
-                raise ValueError(f"unexpected character {ch!r} in {part} part {digits!r} of {text!r}")
+                raise InputError(f"unexpected character {ch!r} in {part} part {digits!r} of {text!r}")
             if int(ch) > top:
-                raise ValueError(f"{part} digit {ch} is out of range 0-{top} for a {_FAMILY_NAME[neighbourhood]} rule")
+                raise InputError(f"{part} digit {ch} is out of range 0-{top} for a {_FAMILY_NAME[neighbourhood]} rule")
             values.append(int(ch))
         found[part] = values
     return _table_from_bs(found["birth"], found["survival"], neighbourhood)
@@ -210,7 +210,7 @@ class NamedRule:
     def rule(self) -> Rule:
         """The rule itself (Life-like entries; the others are :func:`lifelab.families.parse_rule`'s)."""
         if self.kind != "life-like":
-            raise ValueError(f"{self.name!r} is a {self.kind} rule; parse it with lifelab.families.parse_rule")
+            raise InputError(f"{self.name!r} is a {self.kind} rule; parse it with lifelab.families.parse_rule")
         return Rule._parse_notation(self.rulestring, self.rulestring)
 
 
@@ -254,18 +254,18 @@ class Rule:
                 than 0 and 1.
         """
         if isinstance(table, (str, bytes)):
-            raise TypeError("table must be an array of 512 booleans, not a string (use Rule.parse)")
+            raise InputTypeError("table must be an array of 512 booleans, not a string (use Rule.parse)")
         try:
             arr = np.asarray(table)
         except Exception as exc:  # ragged sequences and the like
-            raise TypeError(f"table must be an array of 512 booleans: {exc}") from exc
+            raise InputTypeError(f"table must be an array of 512 booleans: {exc}") from exc
         if arr.dtype.kind not in "biuf":
-            raise TypeError(f"table must hold booleans or 0/1 numbers, got dtype {arr.dtype}")
+            raise InputTypeError(f"table must hold booleans or 0/1 numbers, got dtype {arr.dtype}")
         if arr.size != N_PATTERNS:
-            raise ValueError(f"table must have {N_PATTERNS} entries (one per 3x3 configuration), got {arr.size}")
+            raise InputError(f"table must have {N_PATTERNS} entries (one per 3x3 configuration), got {arr.size}")
         if arr.dtype != bool and not np.isin(arr, (0, 1)).all():
             bad = arr.ravel()[~np.isin(arr.ravel(), (0, 1))][0]
-            raise ValueError(f"table entries must be 0 or 1, found {bad!r}")
+            raise InputError(f"table entries must be 0 or 1, found {bad!r}")
         return cls(arr.reshape(N_PATTERNS).astype(bool))
 
     @classmethod
@@ -285,15 +285,15 @@ class Rule:
             ValueError: If the neighbourhood is unknown or a count is out of range.
         """
         if neighbourhood not in NEIGHBOURHOODS:
-            raise ValueError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(NEIGHBOURHOODS)}")
+            raise InputError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(NEIGHBOURHOODS)}")
         top = int(NEIGHBOURHOODS[neighbourhood].sum())
         birth, survival = list(birth), list(survival)  # iterables are read once
         for part, given in (("birth", birth), ("survival", survival)):
             for c in given:
                 if isinstance(c, bool) or not isinstance(c, (int, np.integer)):
-                    raise TypeError(f"{part} counts must be integers, got {c!r}")
+                    raise InputTypeError(f"{part} counts must be integers, got {c!r}")
                 if not 0 <= c <= top:
-                    raise ValueError(
+                    raise InputError(
                         f"{part} digit {c} is out of range 0-{top} for a {_FAMILY_NAME[neighbourhood]} rule"
                     )
         return cls(_table_from_bs(birth, survival, neighbourhood))
@@ -326,14 +326,14 @@ class Rule:
         if isinstance(text, Rule):
             return text
         if not isinstance(text, str):
-            raise TypeError(f"rulestring must be a str, got {type(text).__name__}")
+            raise InputTypeError(f"rulestring must be a str, got {type(text).__name__}")
         s = text.strip()
         if not s:
-            raise ValueError("empty rulestring")
+            raise InputError("empty rulestring")
         named = _BY_NAME.get(_normalise_name(s))
         if named is not None:
             if named.kind != "life-like":
-                raise ValueError(f"{named.name!r} is a {named.kind} rule ({named.rulestring}); parse it with "
+                raise InputError(f"{named.name!r} is a {named.kind} rule ({named.rulestring}); parse it with "
                                  "lifelab.families.parse_rule")
             return named.rule
         return cls._parse_notation(s, text)
@@ -343,15 +343,15 @@ class Rule:
         core, torus = split_topology(s, text)
         if core[:3].upper() == "MAP":
             if split_map_states(core) is not None:
-                raise ValueError(f"{text!r} is a Generations rule (MAP.../states); parse it with "
+                raise InputError(f"{text!r} is a Generations rule (MAP.../states); parse it with "
                                  "lifelab.families.parse_rule")
             rule = cls._parse_map(core[3:], text)
         else:
             if core.count("/") >= 2 or core[:1] in "gG" and core[1:2].isdigit():
-                raise ValueError(f"{text!r} is a Generations rule (it has a number of states); parse it with "
+                raise InputError(f"{text!r} is a Generations rule (it has a number of states); parse it with "
                                  "lifelab.families.parse_rule")
             if core[:1] in "Rr" and core[1:2].isdigit():
-                raise ValueError(f"{text!r} is a Larger than Life rule; parse it with lifelab.families.parse_rule")
+                raise InputError(f"{text!r} is a Larger than Life rule; parse it with lifelab.families.parse_rule")
             birth, survival, neighbourhood = split_bs(core, text)
             rule = cls(bs_table(birth, survival, neighbourhood, text))
         rule._torus = torus
@@ -362,20 +362,20 @@ class Rule:
         body = body[:-2] if body.endswith("==") else body
         if not _BASE64_CHARS.match(body):
             bad = next(ch for ch in body if not _BASE64_CHARS.match(ch))
-            raise ValueError(f"MAP rule {text!r} has character {bad!r} outside the base64 alphabet")
+            raise InputError(f"MAP rule {text!r} has character {bad!r} outside the base64 alphabet")
         neighbourhood = _MAP_LENGTHS.get(len(body))
         if neighbourhood is None:
-            raise ValueError(f"MAP rule needs 86 (Moore), 22 (hexagonal) or 6 (von Neumann) base64 characters "
+            raise InputError(f"MAP rule needs 86 (Moore), 22 (hexagonal) or 6 (von Neumann) base64 characters "
                              f"after 'MAP', got {len(body)}")
         try:
             raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
         except binascii.Error as exc:
-            raise ValueError(f"MAP rule {text!r} is not valid base64: {exc}") from exc
+            raise InputError(f"MAP rule {text!r} is not valid base64: {exc}") from exc
         cells = _map_cells(neighbourhood)
         bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))[: 2 ** len(cells)].astype(bool)
         rule = cls(bits[_map_index(neighbourhood)])
         if rule.to_map(neighbourhood) != "MAP" + body:
-            raise ValueError(f"MAP rule {text!r}: the last character has stray bits beyond the "
+            raise InputError(f"MAP rule {text!r}: the last character has stray bits beyond the "
                              f"{2 ** len(cells)} entries")
         return rule
 
@@ -447,12 +447,12 @@ class Rule:
             ValueError: If the rule depends on a cell outside the neighbourhood asked for.
         """
         if neighbourhood not in _MAP_MASKS:
-            raise ValueError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(_MAP_MASKS)}")
+            raise InputError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(_MAP_MASKS)}")
         index = _map_index(neighbourhood)
         bits = np.zeros(2 ** len(_map_cells(neighbourhood)), dtype=bool)
         bits[index] = self._table
         if not np.array_equal(bits[index], self._table):
-            raise ValueError(f"{self} depends on cells outside the {_FAMILY_NAME[neighbourhood]} neighbourhood; "
+            raise InputError(f"{self} depends on cells outside the {_FAMILY_NAME[neighbourhood]} neighbourhood; "
                              "only the 86-character Moore MAP can write it")
         length = {"moore": 86, "hexagonal": 22, "vonneumann": 6}[neighbourhood]
         return "MAP" + base64.b64encode(np.packbits(bits).tobytes()).decode("ascii")[:length]
@@ -493,7 +493,7 @@ class Rule:
         """
         neighbourhood = neighbourhood or self.neighbourhood
         if neighbourhood not in NEIGHBOURHOODS:
-            raise ValueError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(NEIGHBOURHOODS)}")
+            raise InputError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(NEIGHBOURHOODS)}")
         view = self._view(neighbourhood)
         if view is None:
             raise NotTotalisticError(f"{self} is not outer-totalistic on the {_FAMILY_NAME[neighbourhood]} neighbourhood")
@@ -556,7 +556,7 @@ def as_rule(rule: Rule | str) -> Rule:
         return rule
     if isinstance(rule, str):
         return Rule.parse(rule)
-    raise TypeError(f"rule must be a Rule or a rulestring, got {type(rule).__name__}")
+    raise InputTypeError(f"rule must be a Rule or a rulestring, got {type(rule).__name__}")
 
 
 class SeagullRule:
@@ -590,9 +590,11 @@ class SeagullRule:
         """One step of the rule on a 2-D board of states with periodic boundary."""
         X = np.asarray(X)
         if X.ndim != 2:
-            raise ValueError(f"seagull boards are 2-D, got shape {X.shape}")
+            raise InputError(f"seagull boards are 2-D, got shape {X.shape}")
         state = X.astype(np.int64)
         alive = state == 1
+        from scipy.signal import correlate2d  # only seagull's path needs it; scipy.signal takes 0.4 s to import
+
         values = correlate2d(alive.astype(np.int64), self.kernel, mode="same", boundary="wrap")
         live_next = self.lookup[alive.astype(np.int64), values]
         if self.states == 2:

@@ -11,28 +11,28 @@ Two ways to run a :class:`~lifelab.rules.Rule`:
   machine word) and evaluates the rule as a boolean circuit compiled from the
   truth table; with ``device=`` it runs in torch on that device.
 
-This is the only module of lifelab that imports seagull.
+This is the only module of lifelab that imports seagull, and only when a
+function here needs it: seagull imports matplotlib's pyplot, which a headless
+``import lifelab`` should not pay for.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable, Sequence
 
 import numpy as np
-import seagull as sg
 import torch
-from loguru import logger
 
+from lifelab.errors import InputError, InputTypeError
 from lifelab.patterns import CELLS
 from lifelab.families import parse_rule, rule_states
 from lifelab.rules import Rule
-from lifelab.utils import check_int, check_number
-
-logger.disable("seagull")
+from lifelab.utils import check_allocation, check_int, check_number, get_device
 
 __all__ = [
     "lifeform_names",
@@ -43,11 +43,21 @@ __all__ = [
 ]
 
 
+@functools.cache
+def _seagull():
+    """seagull, imported on first use, with its loguru output (run statistics) switched off."""
+    import seagull
+    from loguru import logger
+
+    logger.disable("seagull")
+    return seagull
+
+
 def _as_seed(seed) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
     if seed is None or isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int or a numpy Generator, got {seed!r}")
+        raise InputTypeError(f"seed must be an int or a numpy Generator, got {seed!r}")
     return np.random.default_rng(int(seed))
 
 
@@ -55,7 +65,7 @@ def _check_shape(shape) -> tuple[int, int]:
     try:
         h, w = shape
     except (TypeError, ValueError):
-        raise ValueError(f"shape must be a pair (height, width), got {shape!r}") from None
+        raise InputError(f"shape must be a pair (height, width), got {shape!r}") from None
     return check_int("board height", h, 1), check_int("board width", w, 1)
 
 
@@ -79,26 +89,25 @@ def random_boards(n: int, shape: tuple[int, int], density: float = 0.5, seed=0) 
     n = check_int("n", n, 0)
     h, w = _check_shape(shape)
     density = check_number("density", density, 0, 1)
+    check_allocation(9 * n * h * w, f"{n} random boards of {w}x{h}")  # float64 draws, then the bool boards
     return _as_seed(seed).random((n, h, w)) < density
 
 
 def lifeform_names() -> list[str]:
     """Names of the lifeforms seagull ships (``"Glider"``, ``"Pulsar"``, ...)."""
-    from seagull import lifeforms
-
+    lifeforms = _seagull().lifeforms
     return [name for name in lifeforms.__all__ if name not in ("Custom", "RandomBox")]
 
 
 def _lifeform(lifeform):
-    from seagull import lifeforms
-
+    lifeforms = _seagull().lifeforms
     if isinstance(lifeform, str):
         if lifeform not in lifeform_names():
-            raise ValueError(f"unknown lifeform {lifeform!r}; seagull has {', '.join(lifeform_names())}")
+            raise InputError(f"unknown lifeform {lifeform!r}; seagull has {', '.join(lifeform_names())}")
         return getattr(lifeforms, lifeform)()
     if isinstance(lifeform, lifeforms.base.Lifeform):
         return lifeform
-    raise TypeError(f"lifeform must be a seagull Lifeform or its name, got {type(lifeform).__name__}")
+    raise InputTypeError(f"lifeform must be a seagull Lifeform or its name, got {type(lifeform).__name__}")
 
 
 def place_lifeforms(shape: tuple[int, int], placements: Iterable[tuple[object, tuple[int, int]]]) -> np.ndarray:
@@ -117,13 +126,13 @@ def place_lifeforms(shape: tuple[int, int], placements: Iterable[tuple[object, t
         ValueError: For an unknown lifeform name or a lifeform that does not fit.
     """
     h, w = _check_shape(shape)
-    board = sg.Board(size=(h, w))
+    board = _seagull().Board(size=(h, w))
     for lifeform, loc in placements:
         form = _lifeform(lifeform)
         row, col = loc
         fh, fw = form.size
         if row < 0 or col < 0 or row + fh > h or col + fw > w:
-            raise ValueError(
+            raise InputError(
                 f"{type(form).__name__} of size {fh}x{fw} at {(row, col)} does not fit a {h}x{w} board"
             )
         board.add(form, loc=(row, col))
@@ -148,8 +157,9 @@ def run_seagull(rule, board: np.ndarray, iters: int) -> np.ndarray:
     states = rule_states(rule)
     board = _check_boards(board, states)
     if board.shape[0] != 1:
-        raise ValueError(f"run_seagull takes one board, got a batch of {board.shape[0]}")
+        raise InputError(f"run_seagull takes one board, got a batch of {board.shape[0]}")
     iters = check_int("iters", iters, 0)
+    sg = _seagull()
     sgboard = sg.Board(size=board.shape[1:])
     sgboard.state = board[0].copy()
     sim = sg.Simulator(sgboard)
@@ -169,24 +179,24 @@ def run_seagull(rule, board: np.ndarray, iters: int) -> np.ndarray:
 def _check_boards(boards, states: int = 2) -> np.ndarray:
     arr = np.asarray(boards)
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"boards must be an array of cell states, got dtype {arr.dtype}")
+        raise InputTypeError(f"boards must be an array of cell states, got dtype {arr.dtype}")
     if arr.ndim == 2:
         arr = arr[None]
     if arr.ndim != 3:
-        raise ValueError(f"boards must have shape (n, height, width) or (height, width), got {arr.shape}")
+        raise InputError(f"boards must have shape (n, height, width) or (height, width), got {arr.shape}")
     if 0 in arr.shape[1:]:
-        raise ValueError(f"boards must be at least 1x1, got {arr.shape[1:]}")
+        raise InputError(f"boards must be at least 1x1, got {arr.shape[1:]}")
     if states == 2:
         if arr.dtype != bool:
             if not np.isin(arr, (0, 1)).all():
-                raise ValueError("boards must hold only 0 and 1")
+                raise InputError("boards must hold only 0 and 1")
             arr = arr.astype(bool)
         return arr
     if arr.dtype == bool:
         return arr.astype(np.uint8)
     bad = (arr < 0) | (arr >= states) | (arr != np.round(arr))
     if bad.any():
-        raise ValueError(f"boards must hold states 0-{states - 1} for a {states}-state rule, found "
+        raise InputError(f"boards must hold states 0-{states - 1} for a {states}-state rule, found "
                          f"{arr[bad].ravel()[0]!r}")
     return arr.astype(np.uint8)
 
@@ -237,9 +247,9 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
     steps = check_int("steps", steps, 0)
     every = check_int("every", every, 1)
     if steps % every:
-        raise ValueError(f"every={every} must divide steps={steps}, so that the last board is kept")
+        raise InputError(f"every={every} must divide steps={steps}, so that the last board is kept")
     if rule.torus is not None and boards.shape[1:] != (rule.torus[1], rule.torus[0]):
-        raise ValueError(f"{rule} runs on a {rule.torus[0]}x{rule.torus[1]} torus (width x height); the boards are "
+        raise InputError(f"{rule} runs on a {rule.torus[0]}x{rule.torus[1]} torus (width x height); the boards are "
                          f"{boards.shape[2]}x{boards.shape[1]}")
     n, h, w = boards.shape
     out = _check_out(out, (n, steps // every + 1, h, w), boards.dtype)
@@ -250,7 +260,7 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
     if device is None:
         return _run(rule.step, boards, steps, every, out)
     with torch.inference_mode():
-        board = torch.as_tensor(boards, device=torch.device(device))
+        board = torch.as_tensor(boards, device=get_device(device))
         out[:, 0] = boards
         for t in range(1, steps + 1):
             board = rule.step_torch(board)
@@ -262,15 +272,17 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
 def _check_out(out, shape: tuple, dtype) -> np.ndarray:
     """``out`` checked against the result's shape and dtype, or a new array when it is None."""
     if out is None:
+        check_allocation(math.prod(shape) * np.dtype(dtype).itemsize,
+                         f"the history of {shape[0]} boards of {shape[3]}x{shape[2]} over {shape[1]} kept steps")
         return np.empty(shape, dtype=dtype)
     if not isinstance(out, np.ndarray):
-        raise TypeError(f"out must be a numpy array, got {type(out).__name__}")
+        raise InputTypeError(f"out must be a numpy array, got {type(out).__name__}")
     if out.dtype != dtype:
-        raise TypeError(f"out must have dtype {np.dtype(dtype)} for this rule, got {out.dtype}")
+        raise InputTypeError(f"out must have dtype {np.dtype(dtype)} for this rule, got {out.dtype}")
     if out.shape != shape:
-        raise ValueError(f"out must have shape {shape} (boards, kept steps, height, width), got {out.shape}")
+        raise InputError(f"out must have shape {shape} (boards, kept steps, height, width), got {out.shape}")
     if not (out.flags.c_contiguous and out.flags.writeable):
-        raise ValueError("out must be a C-contiguous, writeable array")
+        raise InputError("out must be a C-contiguous, writeable array")
     return out
 
 
@@ -826,7 +838,7 @@ def _simulate_packed(rule: Rule, boards: np.ndarray, steps: int, every: int, out
 
 def _simulate_torch(rule: Rule, boards: np.ndarray, steps: int, device, every: int, out: np.ndarray) -> np.ndarray:
     """The packed engine's words and circuit in torch (int64 words) on ``device``: the CUDA path."""
-    device = torch.device(device)
+    device = get_device(device)
     n, h, w = boards.shape
     if n == 0:
         return out

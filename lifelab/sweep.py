@@ -45,6 +45,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
+from lifelab.errors import InputError
 from lifelab.evidence import family as family_named
 from lifelab.extract import ExtractionResult
 from lifelab.families import GenerationsRule, LtLRule, parse_rule
@@ -54,7 +55,7 @@ from lifelab.loop import LoopReport, LoopRun
 from lifelab.patterns import N_PATTERNS, WINDOW, pattern_index, patterns
 from lifelab.rules import Rule
 from lifelab.train import BATCH_SIZE, L1, LR, lr_at
-from lifelab.utils import check_int, check_number, format_table, get_device, lifelab_version, model_threads
+from lifelab.utils import MODEL_DTYPE, check_int, check_number, format_table, get_device, lifelab_version, model_threads
 
 __all__ = ["BACKENDS", "BATCHED_MODELS", "COLUMNS", "SAMPLED_FAMILIES", "SweepSummary", "Trial", "all_rules", "family_of",
            "plan", "random_rules", "read_store", "run_batch", "sweep"]
@@ -97,11 +98,11 @@ def random_rules(family: str, n: int, seed: int = 0) -> list[str]:
         Canonical rulestrings.
     """
     if family not in SAMPLED_FAMILIES:
-        raise ValueError(f"unknown family {family!r}; random rules come from {list(SAMPLED_FAMILIES)}")
+        raise InputError(f"unknown family {family!r}; random rules come from {list(SAMPLED_FAMILIES)}")
     n = check_int("n", n, 1)
     limit = {"vonneumann": 2 ** 10}.get(family)
     if limit is not None and n > limit:
-        raise ValueError(f"there are only {limit} {family} B/S rules; use all_rules({family!r})")
+        raise InputError(f"there are only {limit} {family} B/S rules; use all_rules({family!r})")
     rng = np.random.default_rng(seed)
     out: dict[str, None] = {}
     isotropic = [m for (_, count, letter), m in hensel_classes().items() if letter and 2 <= count <= 6]
@@ -136,7 +137,7 @@ def all_rules(family: str) -> list[str]:
     bit ``c + n + 1`` is (``n`` neighbours).
     """
     if family not in ENUMERATED:
-        raise ValueError(f"unknown family {family!r}; all_rules enumerates {list(ENUMERATED)}")
+        raise InputError(f"unknown family {family!r}; all_rules enumerates {list(ENUMERATED)}")
     bits = ENUMERATED[family]
     half = bits // 2
     out = []
@@ -227,20 +228,20 @@ def plan(rules, seeds=(0,), models=("tied",), *, families=None, size: int = 32, 
     """
     rules = list(rules)
     if not rules:
-        raise ValueError("the sweep has no rules")
+        raise InputError("the sweep has no rules")
     parsed = [parse_rule(r) for r in rules]
     families = [family_of(r) for r in parsed] if families is None else list(families)
     if len(families) != len(rules):
-        raise ValueError(f"{len(families)} families for {len(rules)} rules")
+        raise InputError(f"{len(families)} families for {len(rules)} rules")
     seeds = [check_int("seed", s, 0) for s in seeds]
     if not seeds:
-        raise ValueError("the sweep has no seeds")
+        raise InputError("the sweep has no seeds")
     models = list(models)
     for model in models:
         if model not in learner_names():
-            raise ValueError(f"unknown model {model!r}; expected one of {learner_names()}")
+            raise InputError(f"unknown model {model!r}; expected one of {learner_names()}")
     if not models:
-        raise ValueError("the sweep has no models")
+        raise InputError("the sweep has no models")
     size, steps, max_rounds = check_int("size", size, 1), check_int("steps", steps, 1), check_int(
         "max_rounds", max_rounds, 1)
     density = check_number("density", density, 0, 1)
@@ -346,7 +347,8 @@ def _train_stacked(nets: list, counts: np.ndarray, steps_per_epoch: list[int], e
     """
     shapes = [(name, p.shape) for name, p in nets[0].named_parameters()]
     sizes = [math.prod(shape) for _, shape in shapes]
-    theta = torch.stack([torch.cat([p.detach().reshape(-1) for p in net.parameters()]) for net in nets]).to(device)
+    flat = [torch.cat([p.detach().reshape(-1) for p in net.parameters()]) for net in nets]
+    theta = torch.stack(flat).to(device, MODEL_DTYPE)
     penalised = torch.cat([torch.full((size,), "weight" in name) for (name, _), size in zip(shapes, sizes)])
     penalised = penalised.to(device)
 
@@ -357,9 +359,9 @@ def _train_stacked(nets: list, counts: np.ndarray, steps_per_epoch: list[int], e
     orbits = getattr(nets[0].net[0], "orbits", None)
     orbits = None if orbits is None else orbits.to(device)
     first, second = torch.zeros_like(theta), torch.zeros_like(theta)
-    t = torch.zeros(len(nets), 1, device=device)
-    x = F.one_hot(torch.from_numpy(patterns().astype(np.int64)), 2).permute(0, 3, 1, 2).float().to(device)
-    c = torch.from_numpy(counts).float().to(device)
+    t = torch.zeros(len(nets), 1, device=device, dtype=MODEL_DTYPE)
+    x = F.one_hot(torch.from_numpy(patterns().astype(np.int64)), 2).permute(0, 3, 1, 2).to(device, MODEL_DTYPE)
+    c = torch.from_numpy(counts).to(device, MODEL_DTYPE)
     observed = c > 0
     per_step = torch.tensor(steps_per_epoch, device=device)
     trained = [epochs] * len(nets)
@@ -392,7 +394,7 @@ def _train_stacked(nets: list, counts: np.ndarray, steps_per_epoch: list[int], e
     with torch.no_grad():
         params = unflat(theta)
         for k, net in enumerate(nets):
-            for name, p in net.named_parameters():
+            for name, p in net.to(MODEL_DTYPE).named_parameters():
                 p.copy_(params[name][k].to(p.device))
         alive = pattern_logits(params, orbits, x).softmax(-1)[..., 1].cpu().numpy()
     return trained, alive
@@ -478,12 +480,12 @@ class _Store:
     def __init__(self, path):
         self.path = Path(path)
         if self.path.exists() and not self.path.is_dir():
-            raise ValueError(f"{self.path} is a file, not a sweep store (a directory of Parquet parts)")
+            raise InputError(f"{self.path} is a file, not a sweep store (a directory of Parquet parts)")
         if self.path.is_dir():
             strangers = [p.name for p in self.path.iterdir()
                          if not p.name.startswith(".") and not p.name.endswith(".parquet")]
             if strangers:
-                raise ValueError(f"{self.path} holds files that are not Parquet parts ({', '.join(strangers[:3])}); "
+                raise InputError(f"{self.path} holds files that are not Parquet parts ({', '.join(strangers[:3])}); "
                                  "a sweep store is a directory of its own")
 
     def parts(self) -> list[Path]:
@@ -523,10 +525,10 @@ def read_store(path):
     path = Path(path)
     if path.is_file():
         if path.suffix != ".parquet":
-            raise ValueError(f"{path} is not a Parquet file")
+            raise InputError(f"{path} is not a Parquet file")
         return pd.read_parquet(path)
     if not _Store(path).parts():
-        raise ValueError(f"no sweep results in {path}")
+        raise InputError(f"no sweep results in {path}")
     frame = pd.read_parquet(path)
     return frame.drop_duplicates("key", keep="first").reset_index(drop=True)
 
@@ -641,13 +643,13 @@ def sweep(trials: list[Trial], store, *, backend: str = "local", workers: int = 
         A :class:`SweepSummary`.  Ctrl-C stops the sweep; every finished batch is stored.
     """
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {list(BACKENDS)}, got {backend!r}")
+        raise InputError(f"backend must be one of {list(BACKENDS)}, got {backend!r}")
     if address is not None and backend != "ray":
-        raise ValueError("address names a Ray cluster; use it with backend='ray'")
+        raise InputError("address names a Ray cluster; use it with backend='ray'")
     workers, batch_size = check_int("workers", workers, 1), check_int("batch_size", batch_size, 1)
     trials = list(trials)
     if not trials or not all(isinstance(t, Trial) for t in trials):
-        raise ValueError("trials must be a non-empty list of Trial (see plan())")
+        raise InputError("trials must be a non-empty list of Trial (see plan())")
     device = None if device is None else str(get_device(device))
     target = _Store(store)
     stored = target.keys()

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lifelab.data import validate_trajectories
+from lifelab.errors import InputError, InputTypeError
 from lifelab.families import LTL_NEIGHBOURHOODS, LtLRule
 from lifelab.utils import check_int
 
@@ -61,13 +62,13 @@ class Neighbourhood:
     def __post_init__(self):
         check_int("range", self.range, 1)
         if self.shape not in LTL_NEIGHBOURHOODS:
-            raise ValueError(f"neighbourhood shape must be one of {list(LTL_NEIGHBOURHOODS)}, got {self.shape!r}")
+            raise InputError(f"neighbourhood shape must be one of {list(LTL_NEIGHBOURHOODS)}, got {self.shape!r}")
 
     @classmethod
     def of(cls, rule: LtLRule) -> Neighbourhood:
         """The neighbourhood a Larger than Life rule counts on."""
         if not isinstance(rule, LtLRule):
-            raise TypeError(f"expected a Larger than Life rule, got {type(rule).__name__}")
+            raise InputTypeError(f"expected a Larger than Life rule, got {type(rule).__name__}")
         return cls(rule.range, rule.neighbourhood)
 
     @functools.cached_property
@@ -104,7 +105,7 @@ class Neighbourhood:
     def decisions(self, rule: LtLRule) -> np.ndarray:
         """``(2, size + 1)`` bool: the next state a rule on this neighbourhood gives per (centre, live count) class."""
         if Neighbourhood.of(rule).offsets != self.offsets:
-            raise ValueError(f"{rule} counts a different neighbourhood than {self.title}")
+            raise InputError(f"{rule} counts a different neighbourhood than {self.title}")
         counts = np.arange(self.size + 1)
         return np.stack([np.isin(counts, sorted(rule.born)), np.isin(counts, sorted(rule.survives))])
 
@@ -172,11 +173,11 @@ class CountEvidence:
             ValueError: For boards smaller than the neighbourhood (it would wrap onto itself) or non-binary data.
         """
         if not isinstance(neighbourhood, Neighbourhood):
-            raise TypeError(f"neighbourhood must be a Neighbourhood, got {type(neighbourhood).__name__}")
+            raise InputTypeError(f"neighbourhood must be a Neighbourhood, got {type(neighbourhood).__name__}")
         traj = validate_trajectories(trajectories)
         span = 2 * neighbourhood.range + 1
         if min(traj.shape[2:]) < span:
-            raise ValueError(f"boards of {traj.shape[2]}x{traj.shape[3]} are smaller than {neighbourhood.title} "
+            raise InputError(f"boards of {traj.shape[2]}x{traj.shape[3]} are smaller than {neighbourhood.title} "
                              f"({span}x{span}): its cells would wrap onto each other")
         n, length = traj.shape[:2]
         alive = traj == 1
@@ -189,7 +190,7 @@ class CountEvidence:
         if not isinstance(other, CountEvidence):
             return NotImplemented
         if other.neighbourhood != self.neighbourhood:
-            raise ValueError(f"cannot pool counts on {self.neighbourhood.title} and {other.neighbourhood.title}")
+            raise InputError(f"cannot pool counts on {self.neighbourhood.title} and {other.neighbourhood.title}")
         return CountEvidence(self.neighbourhood, self.counts + other.counts, self.transitions + other.transitions)
 
     @property
@@ -359,7 +360,7 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
         A :class:`CountVerdict`.
     """
     if not isinstance(evidence, CountEvidence):
-        raise TypeError(f"evidence must be a CountEvidence, got {type(evidence).__name__}")
+        raise InputTypeError(f"evidence must be a CountEvidence, got {type(evidence).__name__}")
     nb = evidence.neighbourhood
     fam = CountFamily(nb)
     width = nb.size + 1

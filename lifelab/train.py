@@ -21,11 +21,13 @@ from torch import nn
 
 from lifelab.checkpoint import Identity, fingerprint, read_checkpoint, write_checkpoint
 from lifelab.data import TrajectoryDataset
+from lifelab.errors import InputError, InputTypeError
 from lifelab.extract import pattern_table
 from lifelab.models import LifeModel, build_model
 from lifelab.rules import Rule, as_rule
 from lifelab.symmetry import consistency_loss, group_elements
-from lifelab.utils import check_int, check_number, device_of, eval_mode, get_device, model_threads, progress_bar, shorten
+from lifelab.utils import MODEL_DTYPE, check_int, check_number, deterministic, device_of, eval_mode, get_device, \
+    model_threads, progress_bar, shorten
 
 __all__ = ["BATCH_SIZE", "L1", "LR", "History", "evaluate", "l1_penalty", "load_model", "lr_at", "train"]
 
@@ -105,6 +107,7 @@ def l1_penalty(model: nn.Module) -> torch.Tensor:
     return torch.stack(terms).sum()
 
 
+@model_threads()
 def evaluate(model: nn.Module, data, device=None, batch_size: int = 512) -> dict:
     """Weighted cross-entropy and accuracies of a model on a dataset, in eval mode.
 
@@ -121,7 +124,7 @@ def evaluate(model: nn.Module, data, device=None, batch_size: int = 512) -> dict
     device = device_of(model) if device is None else device
     x, y, w = data.tensors(device) if isinstance(data, TrajectoryDataset) else data
     if len(x) == 0:
-        raise ValueError("cannot evaluate on an empty dataset")
+        raise InputError("cannot evaluate on an empty dataset")
     loss = cells = boards = 0.0
     min_prob = 1.0
     with eval_mode(model):
@@ -132,7 +135,7 @@ def evaluate(model: nn.Module, data, device=None, batch_size: int = 512) -> dict
             right = logits.argmax(1) == yb
             cells += float(right.float().mean((1, 2)).sum())
             boards += float(right.flatten(1).all(1).float().sum())
-            true_prob = logits.float().softmax(1).gather(1, yb.unsqueeze(1))
+            true_prob = logits.softmax(1).gather(1, yb.unsqueeze(1))
             min_prob = min(min_prob, float(true_prob.min()))
     n = len(x)
     return {"loss": loss / n, "cell_acc": cells / n, "board_acc": boards / n, "min_prob": min_prob, "n": n}
@@ -150,7 +153,8 @@ def load_model(path, device=None) -> tuple[LifeModel, History]:
     """
     state = read_checkpoint(path)
     model = build_model(state["identity"].model, **state["identity"].config)
-    model.load_state_dict(state["model_state"])
+    dtype = next((t.dtype for t in state["model_state"].values() if t.is_floating_point()), MODEL_DTYPE)
+    model.to(dtype).load_state_dict(state["model_state"])  # in the checkpoint's precision, not cast down
     return model.to(device or "cpu").eval(), History.from_dict(state["history"])
 
 
@@ -163,6 +167,7 @@ def lr_at(epoch: int, epochs: int, lr: float, schedule: str) -> float:
 
 
 @model_threads()
+@deterministic()
 def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDataset | None = None,
           epochs: int = 100, batch_size: int = BATCH_SIZE, lr: float = LR, schedule: str = "cosine",
           l1: float = L1, consistency: float = 0.0, group: str = "p4m", early_stop: bool = True,
@@ -175,9 +180,12 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
     :func:`l1_penalty`, plus ``consistency`` times
     :func:`lifelab.symmetry.consistency_loss` under ``group``.  Adam with a
     per-epoch learning rate (cosine down to ``lr / 100``, or constant).
-    torch runs on :data:`lifelab.utils.MODEL_THREADS` CPU threads (one),
-    so the same seed gives the same model whatever the machine's thread
-    count, and a busy core does not stall the run.
+    The model is converted to :data:`lifelab.utils.MODEL_DTYPE` (float64;
+    float32 with ``amp``) and trained in it, so the same seed gives the
+    same model on every CPU; torch runs on :data:`lifelab.utils.MODEL_THREADS`
+    CPU threads (one), with deterministic algorithms, so a busy core does not
+    stall the run; the caller's thread count and determinism flag are
+    restored after.
 
     Args:
         model: A model of the zoo (one-hot in, logits out).
@@ -200,7 +208,7 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
             epochs and the training loss has stopped falling (by 1% over
             them); for noisy data, where no model predicts every transition.
         device: Where to train (default :func:`lifelab.get_device`).
-        amp: bfloat16 mixed precision (CUDA only).
+        amp: bfloat16 mixed precision (CUDA only; the model's weights are then float32).
         seed: Seed of the batch order (epoch ``e`` uses ``(seed, e)``).
         checkpoint: Path of a checkpoint written after every epoch; if it
             exists, training resumes from it (a finished run is just
@@ -216,13 +224,13 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
         ValueError: For bad settings, an empty dataset, or a checkpoint of another model or rule.
     """
     if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        raise InputTypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     if not isinstance(dataset, TrajectoryDataset) or (val is not None and not isinstance(val, TrajectoryDataset)):
-        raise TypeError("dataset and val must be lifelab TrajectoryDataset objects")
+        raise InputTypeError("dataset and val must be lifelab TrajectoryDataset objects")
     if not dataset.one_hot:
-        raise ValueError("train needs one-hot inputs; build the dataset with one_hot=True")
+        raise InputError("train needs one-hot inputs; build the dataset with one_hot=True")
     if len(dataset) == 0:
-        raise ValueError("the dataset has no visible transitions; reveal at least one trajectory")
+        raise InputError("the dataset has no visible transitions; reveal at least one trajectory")
     check_int("epochs", epochs, 1)
     check_int("batch_size", batch_size, 1)
     check_number("lr", lr, 0, open_low=True)
@@ -233,19 +241,21 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
     if stable_epochs is not None:
         check_int("stable_epochs", stable_epochs, 1)
     if schedule not in SCHEDULES:
-        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
+        raise InputError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     if consistency:
         group_elements(group)
-    device = get_device() if device is None else torch.device(device)
+    device = get_device(device)
     if amp and device.type != "cuda":
-        raise ValueError("amp (bfloat16 mixed precision) needs a CUDA device")
+        raise InputError("amp (bfloat16 mixed precision) needs a CUDA device")
     rule = None if rule is None else as_rule(rule)
 
-    model.to(device)
+    dtype = torch.float32 if amp else MODEL_DTYPE  # autocast needs float32 weights to cast down from
+    model.to(device=device, dtype=dtype)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = History()
-    x, y, w = dataset.tensors(device)
-    val_data = val.tensors(device) if val is not None and len(val) else None
+    x, y, w = (t.to(dtype) if t.is_floating_point() else t for t in dataset.tensors(device))
+    val_data = None if val is None or not len(val) else \
+        tuple(t.to(dtype) if t.is_floating_point() else t for t in val.tensors(device))
     settings = {"epochs": epochs, "batch_size": batch_size, "lr": lr, "schedule": schedule, "l1": l1,
                 "consistency": consistency, "group": group, "seed": seed, "amp": amp, "early_stop": early_stop,
                 "stop_probability": stop_probability, "stable_epochs": stable_epochs}
@@ -278,9 +288,9 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
                 xb, yb, wb = x[idx], y[idx], w[idx]
                 with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
                     logits = model(xb)
-                    loss = (F.cross_entropy(logits.float(), yb, reduction="none").mean((1, 2)) * wb).mean()
+                    loss = (F.cross_entropy(logits.to(dtype), yb, reduction="none").mean((1, 2)) * wb).mean()
                     if consistency:
-                        loss = loss + consistency * consistency_loss(model, xb, group, logits).float()
+                        loss = loss + consistency * consistency_loss(model, xb, group, logits).to(dtype)
                 if l1:
                     loss = loss + l1 * l1_penalty(model)
                 optimizer.zero_grad(set_to_none=True)

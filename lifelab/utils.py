@@ -16,9 +16,12 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-__all__ = ["atomic_path", "check_int", "check_number", "data_dir", "device_of", "eval_mode", "format_table",
-           "get_device", "lifelab_version", "model_states", "model_threads", "one_hot",
-           "progress_bar", "seed_everything", "shorten"]
+from lifelab.errors import InputError
+
+__all__ = ["MODEL_DTYPE", "atomic_path", "available_memory", "check_allocation", "check_int", "check_number",
+           "data_dir", "deterministic", "device_of", "dtype_of", "eval_mode", "format_table", "get_device",
+           "lifelab_version", "model_states", "model_threads", "one_hot", "progress_bar", "seed_everything", "seeded",
+           "shorten"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,14 +36,18 @@ def lifelab_version() -> str:
 def data_dir() -> Path:
     """The folder where trajectories, checkpoints and figures are written.
 
-    ``$LIFELAB_DATA`` if set; else ``data/`` of the source checkout lifelab
-    runs from; else ``data/`` in the working directory.  Created if missing.
+    ``$LIFELAB_DATA`` if set; else ``data/`` of the lifelab checkout that
+    lifelab runs from (an editable install) or that holds the working
+    directory (a notebook in ``notebooks/`` with lifelab installed from the
+    wheel); else ``data/`` in the working directory.  Created if missing.
     """
     if os.environ.get("LIFELAB_DATA"):
         folder = Path(os.environ["LIFELAB_DATA"])
     else:
-        checkout = Path(__file__).resolve().parent.parent
-        folder = checkout / "data" if (checkout / "pyproject.toml").exists() else Path.cwd() / "data"
+        here = Path.cwd().resolve()
+        candidates = (Path(__file__).resolve().parent.parent, here, *here.parents)
+        checkout = next((c for c in candidates if (c / "pyproject.toml").is_file() and (c / "lifelab").is_dir()), None)
+        folder = checkout / "data" if checkout is not None else here / "data"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -65,21 +72,26 @@ def get_device(prefer: str | None = None) -> torch.device:
         try:
             device = torch.device(prefer)
         except (RuntimeError, TypeError):
-            raise ValueError(f"unknown device {prefer!r}; expected e.g. 'cpu', 'cuda' or 'cuda:0'") from None
+            raise InputError(f"unknown device {prefer!r}; expected e.g. 'cpu', 'cuda' or 'cuda:0'") from None
         if device.type not in ("cpu", "cuda", "mps"):
-            raise ValueError(f"device {prefer!r} cannot train lifelab's models; use 'cpu' or 'cuda'")
+            raise InputError(f"device {prefer!r} cannot train lifelab's models; use 'cpu' or 'cuda'")
         if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(f"device {prefer!r} requested but CUDA is not available")
+            raise InputError(f"device {prefer!r} requested but CUDA is not available")
         if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
-            raise ValueError(f"device {prefer!r} requested but there are {torch.cuda.device_count()} CUDA devices")
+            raise InputError(f"device {prefer!r} requested but there are {torch.cuda.device_count()} CUDA devices")
         if device.type == "mps" and not torch.backends.mps.is_available():
-            raise ValueError(f"device {prefer!r} requested but Apple's MPS backend is not available")
+            raise InputError(f"device {prefer!r} requested but Apple's MPS backend is not available")
         return device
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def seed_everything(seed: int) -> np.random.Generator:
-    """Seed python, numpy, torch (and CUDA); make CPU torch deterministic.
+    """Seed python, numpy, torch (and CUDA); make torch deterministic: for a notebook's or script's first cell.
+
+    This changes the process's global generators and torch's determinism
+    flag, which is what a notebook wants and what a library must not do:
+    lifelab's own functions never call it (they use :func:`seeded` and
+    explicit generators).
 
     Args:
         seed: Non-negative integer seed.
@@ -96,6 +108,42 @@ def seed_everything(seed: int) -> np.random.Generator:
         torch.cuda.manual_seed_all(seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
     return np.random.default_rng(seed)
+
+
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Run a block with torch's generators seeded, and leave every global generator as it was found.
+
+    For code that draws from torch's global generator and cannot be handed
+    one (a module's weight initialisation, e2cnn's layers, all on the CPU):
+    inside the block torch's CPU generator starts from ``seed``; after it,
+    torch's, numpy's and Python's global generator states are those before
+    the block.
+
+    Args:
+        seed: Non-negative integer seed.
+    """
+    seed = check_int("seed", seed, 0)
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    with torch.random.fork_rng(devices=[]):
+        torch.default_generator.manual_seed(seed)
+        try:
+            yield
+        finally:
+            random.setstate(python_state)
+            np.random.set_state(numpy_state)
+
+
+@contextlib.contextmanager
+def deterministic() -> Iterator[None]:
+    """Run a block with torch's deterministic algorithms on (warning where an op has none); the flag is restored after."""
+    before, warn_only = torch.are_deterministic_algorithms_enabled(), \
+        torch.is_deterministic_algorithms_warn_only_enabled()
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(before, warn_only=warn_only)
 
 
 @contextlib.contextmanager
@@ -124,10 +172,48 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
         raise
 
 
+def available_memory() -> int:
+    """Bytes of memory this process can still allocate without swapping: Linux's MemAvailable, else physical memory."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # no sysconf (Windows): no limit known
+        return 2 ** 63
+
+
+def check_allocation(nbytes: int, what: str) -> None:
+    """Refuse, before allocating, an array that does not fit in the memory the machine has free.
+
+    Args:
+        nbytes: The size the array would take.
+        what: What asks for it, for the message (a file name, ``"the history of 64 boards of 4096x4096"``).
+
+    Raises:
+        InputError: Naming ``what``, the size asked for and the memory available.
+    """
+    free = available_memory()
+    if nbytes > free:
+        raise InputError(f"{what} needs {_bytes(nbytes)} of memory; this machine has {_bytes(free)} available")
+
+
+def _bytes(n: float) -> str:
+    units = ("bytes", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB")
+    power = 0
+    while n >= 1000 and power < len(units) - 1:
+        n, power = n / 1000, power + 1
+    return f"{n:.0f} bytes" if power == 0 else f"{n:.3g} {units[power]}"
+
+
 def format_table(rows: list[dict]) -> str:
     """Rows of dicts (same keys) as fixed-width text: a header, then one line per row; None prints as ``-``."""
     if not rows:
-        raise ValueError("no rows to format")
+        raise InputError("no rows to format")
     columns = list(rows[0])
     cells = [[("-" if v is None else str(v)) for v in row.values()] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
@@ -157,7 +243,7 @@ def check_int(name: str, value, low: int = 0, high: int | None = None) -> int:
             need = f"an integer in {low}-{high}"
         else:
             need = {0: "a non-negative integer", 1: "a positive integer"}.get(low, f"an integer >= {low}")
-        raise ValueError(f"{name} must be {need}, got {value!r}")
+        raise InputError(f"{name} must be {need}, got {value!r}")
     return int(value)
 
 
@@ -194,24 +280,46 @@ def check_number(name: str, value, low: float | None = None, high: float | None 
             need = f"a number {'>' if open_low else '>='} {low:g}"
         else:
             need = "a finite number"
-        raise ValueError(f"{name} must be {need}, got {value!r}")
+        raise InputError(f"{name} must be {need}, got {value!r}")
     return float(value)
 
 
-def one_hot(boards: torch.Tensor, states: int = 2) -> torch.Tensor:
-    """Boards ``(..., H, W)`` of cell states as the models take them: ``(..., states, H, W)`` float.
+MODEL_DTYPE = torch.float64
+"""The float type lifelab trains and runs its models in (on every device, unless ``amp``).
+
+Measured (a weight-tied p4m network trained 100 epochs on HighLife, on one
+machine with torch's, oneDNN's and MKL's kernels at their default AVX-512
+and pinned to SSE4): in float32 the run converged at epoch 35 with one
+instruction set and never within 100 epochs with the other, since a
+different rounding of a sum sent it into another minimum; in float64 both
+gave the same run, to ten digits of every weight.  Float64 costs 1.4x to
+1.8x per epoch for these networks of a thousand parameters on the CPU;
+it is what makes trained networks, and the rules and numbers read from
+them, the same on every CPU.
+"""
+
+
+def one_hot(boards: torch.Tensor, states: int = 2, dtype: torch.dtype = MODEL_DTYPE) -> torch.Tensor:
+    """Boards ``(..., H, W)`` of cell states as the models take them: ``(..., states, H, W)`` of ``dtype``.
 
     Channel ``s`` is 1 where a cell is in state ``s`` (for 2 states: channel 1 = alive).
     """
     if states == 2:
         alive = boards.bool()
-        return torch.stack([~alive, alive], dim=-3).float()
-    return torch.nn.functional.one_hot(boards.long(), states).movedim(-1, -3).float()
+        return torch.stack([~alive, alive], dim=-3).to(dtype)
+    return torch.nn.functional.one_hot(boards.long(), states).movedim(-1, -3).to(dtype)
 
 
 def model_states(model) -> int:
     """The number of cell states a model reads and predicts (2 unless it was built for more)."""
     return getattr(model, "config", {}).get("states", 2)
+
+
+def dtype_of(module) -> torch.dtype:
+    """The float type of a module's parameters (:data:`MODEL_DTYPE` for a module without parameters)."""
+    parameters = module.parameters() if isinstance(module, torch.nn.Module) else iter(())
+    parameter = next(iter(parameters), None)
+    return parameter.dtype if parameter is not None and parameter.is_floating_point() else MODEL_DTYPE
 
 
 def device_of(module) -> torch.device:
@@ -242,12 +350,12 @@ Measured by ``bench/threads.py`` on a 2-core CPU: models of about a
 thousand parameters on 32x32 boards are no faster on two threads than on
 one when the machine is quiet, and several times slower when another
 process keeps a core busy; and reductions split over a machine-dependent
-number of threads change the last bits of the results.  Importing lifelab
-sets torch to this many threads (predictions, extraction and the kernels'
-plots run outside :func:`model_threads` too); call ``torch.set_num_threads``
-after the import to choose otherwise.
+number of threads change the last bits of the results.  Every lifelab call
+that trains or runs a model (:func:`lifelab.train.train`,
+:func:`lifelab.models.predict`, :func:`lifelab.train.evaluate`, the
+extraction, the loop, the sweep) runs inside :func:`model_threads`; the
+caller's own torch setting is left as it was.
 """
-torch.set_num_threads(MODEL_THREADS)
 
 
 @contextlib.contextmanager

@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from lifelab.data import cumulative_coverage
+from lifelab.errors import InputError
 from lifelab.patterns import N_PATTERNS
 from lifelab.plots import plot_confidence, plot_dataset_growth, plot_evidence, plot_board, state_cmap
 
@@ -159,11 +160,11 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
         over an image; ``titles`` lists the title widgets.
     """
     if not trajectories:
-        raise ValueError("no trajectories to show")
+        raise InputError("no trajectories to show")
     arrays = {label: np.asarray(traj) for label, traj in trajectories.items()}
     lengths = {len(a) for a in arrays.values()}
     if len(lengths) != 1:
-        raise ValueError(f"trajectories must have the same length, got {sorted(lengths)}")
+        raise InputError(f"trajectories must have the same length, got {sorted(lengths)}")
     steps = lengths.pop() - 1
     colours = {label: _colours(max(2, int(traj.max(initial=0)) + 1)) for label, traj in arrays.items()}
     width = cell_inches * CSS_DPI
@@ -254,7 +255,7 @@ def loop_replay(reports: Mapping[str, object], cell_inches: float = 2.6) -> widg
         ``figure`` attribute is the figure shown.
     """
     if not reports:
-        raise ValueError("no loop reports to replay")
+        raise InputError("no loop reports to replay")
     # open on the first run with more than one round to step through
     first = next((label for label, report in reports.items() if len(report.rounds) > 1), next(iter(reports)))
     picker = widgets.Dropdown(options=list(reports), value=first, description="run",

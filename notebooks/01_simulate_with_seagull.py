@@ -27,6 +27,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import seagull as sg
+from loguru import logger
 from seagull.lifeforms import Glider, Pulsar
 
 import lifelab
@@ -35,6 +36,7 @@ from lifelab.plots import animate_trajectory, plot_board, plot_difference, plot_
 from lifelab.widgets import trajectory_slider, wide_text_scrolls
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
+logger.disable("seagull")  # seagull logs every run's statistics through loguru
 
 # %% tags=["parameters"]
 SIZE = 48  # board side for the rule gallery and the population curves
@@ -201,7 +203,7 @@ for t in range(0, 97, 12):
     print(f"t={t:>2}: {int(run[t].sum()):>3} live cells = {int(run[t].sum()) // 12} replicators; "
           f"predicted {2 ** bin(t // 12).count('1')}")
 path = animate_trajectory(run, lifelab.data_dir() / "01_highlife_replicator.gif", title="HighLife")
-print("animation written to", path.relative_to(lifelab.data_dir().parent))
+print(f"animation written to {path.name} in lifelab.data_dir()")
 fig = plot_snapshot_grid({"HighLife": run}, times=[0, 12, 24, 48, 72, 96], cell_inches=1.8)
 
 # %% [markdown]

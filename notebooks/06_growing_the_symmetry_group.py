@@ -62,6 +62,7 @@ from lifelab.symmetry import GROUPS, equivariance_error, inverse, transform
 from lifelab.experiments import compare_growth
 from lifelab.models import growth_model
 from lifelab.train import evaluate, train
+from lifelab.utils import one_hot
 from lifelab.widgets import wide_text_scrolls
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
@@ -154,7 +155,7 @@ for label, model in (("plain (translations)", plain), ("grown to p4m, untrained"
 # turned and flipped copy of the boards, turn the answers back, and average.
 
 # %%
-x = torch.nn.functional.one_hot(torch.from_numpy(probe).long(), 2).permute(0, 3, 1, 2).float().to(device)
+x = one_hot(torch.from_numpy(probe)).to(device)  # channel 1 = alive, in the models' float64
 plain.eval()
 grown.eval()
 with torch.no_grad():

@@ -179,8 +179,7 @@ for (rule, label), report in guesses.items():
     right = report.guessed_right
     print(f"{rule:10s} {label:16s} {len(report.verdict.unobserved):>10d} "
           f"{'-' if right is None else f'{right:.1%}':>13s}  {report.verdict.label}")
-
-# %%
+print()
 pooled = {}
 for label in LEARNERS:
     unseen = sum(len(guesses[rule, label].verdict.unobserved) for rule in GUESS_RULES)
@@ -188,6 +187,8 @@ for label in LEARNERS:
                 for rule in GUESS_RULES if guesses[rule, label].guessed_right is not None)
     pooled[label] = right / unseen
     print(f"{label:16s} right on {pooled[label]:.1%} of {unseen} never-observed patterns")
+
+# %%
 print("every network guessed better than 'dead everywhere':",
       all(pooled[label] > pooled["table learner"] for label in LEARNERS if label != "table learner"))
 print("no verdict named a rule:", all(r.rule is None for r in guesses.values()))

@@ -5,7 +5,10 @@ import sys
 
 import pytest
 
+from lifelab import cli
 from lifelab.cli import main
+from lifelab.errors import InputError
+from lifelab.rle import load_rle
 
 
 def test_simulate_prints_a_summary(capsys):
@@ -54,3 +57,55 @@ def test_python_dash_m_entry_point():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "survival digit 9 is out of range 0-8" in result.stderr
+
+
+def test_a_bug_in_lifelab_exits_1_with_its_traceback(capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("an internal invariant failed")  # a plain ValueError is lifelab's fault, not the user's
+
+    monkeypatch.setattr(cli, "simulate", broken)
+    assert main(["simulate", "B3/S23", "--boards", "1", "--size", "8", "--steps", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "an internal invariant failed" in err
+    assert "internal error (a bug in lifelab" in err and "please report it" in err
+
+
+@pytest.mark.parametrize("device", ["cuda", "mps", "tpu", "cuda:7"])
+@pytest.mark.parametrize("command", [["simulate", "B3/S23", "--boards", "1", "--size", "8", "--steps", "1"],
+                                     ["learn", "B3/S23", "--model", "table"],
+                                     ["sweep", "B3/S23", "--models", "table", "--store", "unused-store"]])
+def test_a_device_this_machine_lacks_is_bad_input_on_every_command(capsys, command, device, tmp_path, monkeypatch):
+    import torch
+
+    if torch.cuda.is_available() and device == "cuda":
+        pytest.skip("this machine has CUDA")
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, "--device", device]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lifelab: error: ") and len(err.strip().splitlines()) == 1 and repr(device) in err
+    assert not (tmp_path / "unused-store").exists()
+
+
+def test_an_rle_header_larger_than_memory_is_one_clear_line(capsys, tmp_path):
+    huge = tmp_path / "huge.rle"
+    huge.write_text("x = 999999999, y = 999999999, rule = B3/S23\nbo!\n")
+    with pytest.raises(InputError, match=r"huge.rle: its 999999999x999999999 pattern .* needs .* available"):
+        load_rle(huge)
+
+
+def test_a_trajectory_file_declaring_more_than_it_holds_is_refused_before_allocating(capsys, tmp_path):
+    import io
+    import zipfile
+
+    import numpy as np
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "|u1", "fortran_order": False,
+                                                  "shape": (99999, 9999, 999, 99)})
+    lying = tmp_path / "lying.npz"
+    with zipfile.ZipFile(lying, "w") as archive:
+        archive.writestr("trajectories.npy", header.getvalue() + bytes(100))
+    assert main(["learn", "--data", str(lying)]) == 2
+    err = capsys.readouterr().err
+    assert "lying.npz: 'trajectories' declares shape (99999, 9999, 999, 99)" in err and "the file holds" in err
+    assert len(err.strip().splitlines()) == 1

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from lifelab import Rule, simulate
+from lifelab.utils import MODEL_DTYPE
 from lifelab.data import (
     DataSupplyAgent,
     TrajectoryDataset,
@@ -154,10 +155,10 @@ def test_dataset_visibility_reveal_and_samples(traj):
     ds = TrajectoryDataset(traj, weighting="linear")
     assert ds.visible == 1 and len(ds) == 6 and ds.visible_indices == [0]
     x, y, w = ds[0]
-    assert x.shape == (2, 8, 10) and x.dtype == torch.float32
+    assert x.shape == (2, 8, 10) and x.dtype == MODEL_DTYPE
     assert torch.equal(x[1].bool(), torch.from_numpy(traj[0, 0])) and torch.equal(x[0] + x[1], torch.ones(8, 10))
     assert y.shape == (8, 10) and y.dtype == torch.long and torch.equal(y.bool(), torch.from_numpy(traj[0, 1]))
-    assert w.dtype == torch.float32 and w.item() == 1.0
+    assert w.dtype == MODEL_DTYPE and w.item() == 1.0
     assert ds.reveal() == 2 and len(ds) == 12
     assert ds[0][2].item() == pytest.approx(2 / 3) and ds[11][2].item() == pytest.approx(4 / 3)
     x11, y11, _ = ds[11]
@@ -217,8 +218,8 @@ def test_loader_batches(traj):
     batches = list(ds.loader(batch_size=4, shuffle=True, seed=0))
     assert sum(len(b[0]) for b in batches) == len(ds)
     x, y, w = batches[0]
-    assert x.shape == (4, 2, 8, 10) and x.dtype == torch.float32
-    assert y.shape == (4, 8, 10) and y.dtype == torch.long and w.shape == (4,) and w.dtype == torch.float32
+    assert x.shape == (4, 2, 8, 10) and x.dtype == MODEL_DTYPE
+    assert y.shape == (4, 8, 10) and y.dtype == torch.long and w.shape == (4,) and w.dtype == MODEL_DTYPE
     again = list(ds.loader(batch_size=4, shuffle=True, seed=0))
     assert all(torch.equal(a[0], b[0]) for a, b in zip(batches, again))
     assert not ds.loader(device="cpu").pin_memory

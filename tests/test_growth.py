@@ -34,6 +34,7 @@ from lifelab.symmetry import (  # noqa: E402
 )
 from lifelab.experiments import compare_growth  # noqa: E402
 from lifelab.models import growth_model  # noqa: E402
+from lifelab.utils import MODEL_DTYPE
 
 #: Live neighbours N, E and SE around a dead cell: "Chiral Life" is Life without birth on this hook and its turns.
 HOOK = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 1]])
@@ -51,7 +52,7 @@ def test_chiral_life_is_life_without_birth_on_the_turned_hooks():
 
 def one_hot(boards) -> torch.Tensor:
     b = torch.as_tensor(np.asarray(boards))
-    return torch.stack([~b, b], dim=1).float()
+    return torch.stack([~b, b], dim=1).to(MODEL_DTYPE)
 
 
 def group_average(model, x, group):
@@ -109,7 +110,7 @@ def test_grown_model_is_exactly_equivariant_and_keeps_a_symmetric_function():
     with torch.no_grad():
         plain.net[0].weight.copy_(project_kernel(plain.net[0].weight, "p4m"))
     again = grow_group(plain, "p4m")
-    x = torch.nn.functional.one_hot(torch.from_numpy(boards).long(), 2).permute(0, 3, 1, 2).float()
+    x = torch.nn.functional.one_hot(torch.from_numpy(boards).long(), 2).permute(0, 3, 1, 2).to(MODEL_DTYPE)
     torch.testing.assert_close(again(x), plain(x))
 
 

@@ -244,7 +244,7 @@ def test_bad_input_is_named():
         ({"source": "B3/S23", "device": "tpu"}, ValueError, "unknown device 'tpu'"),
         ({"source": "B3/S23", "device": "meta"}, ValueError, "cannot train"),
         ({"source": "B3/S23", "device": "mps"}, ValueError, "MPS backend is not available"),
-        ({"source": "B3/S23", "shape": (100000, 100000)}, ValueError, "GiB; this machine has"),
+        ({"source": "B3/S23", "shape": (100000, 100000)}, ValueError, "of memory; this machine has"),
         ({"source": traj, "mode": "query"}, ValueError, "query mode needs an oracle rule"),
         ({"source": np.full((1, 3, 4, 4), 300)}, ValueError, "must be states 0-255"),
         ({"source": "R2,C0,M1,S5..9,B6..8,NM", "model": "table"}, ValueError, "tabulates 3x3 patterns"),
@@ -319,7 +319,7 @@ def test_cli_learn_from_a_file(capsys, tmp_path):
     (["learn", "B3/S23", "--device", "tpu9"], "unknown device 'tpu9'"),
     (["learn", "B3/S23", "--device", "meta"], "cannot train"),
     (["learn", "B3/S23", "--device", "mps"], "MPS backend is not available"),
-    (["learn", "B3/S23", "--size", "100000"], "GiB; this machine has"),
+    (["learn", "B3/S23", "--size", "100000"], "of memory; this machine has"),
     (["learn", "B3/S2\u00b3"], "unexpected character '\u00b3'"),
     (["learn", "B3/S23", "--family", "chiral"], "invalid choice: 'chiral'"),
 ])

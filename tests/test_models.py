@@ -21,6 +21,7 @@ from lifelab.models import (
     register,
     rollout,
 )
+from lifelab.utils import MODEL_DTYPE
 
 SMALL = {"minimal": {"width": 2}, "tiny": {}, "small": {}, "multiscale": {}, "tied": {"width": 2},
          "e2cnn": {"width": 2}}
@@ -33,7 +34,7 @@ NETWORKS = sorted(name for name, spec in REGISTRY.items() if spec.network)
 
 def one_hot(boards):
     b = torch.as_tensor(np.asarray(boards))
-    return torch.stack([~b, b], dim=1).float()
+    return torch.stack([~b, b], dim=1).to(MODEL_DTYPE)
 
 
 @pytest.mark.parametrize("family", NETWORKS)
@@ -83,7 +84,7 @@ def test_simple_cnns_use_5x5_kernels_and_the_baseline_a_3x3():
 
 def test_tied_kernel_has_three_values_for_p4_3x3():
     torch.manual_seed(0)
-    layer = TiedConv2d(2, 4, 3, "p4")
+    layer = TiedConv2d(2, 4, 3, "p4").to(MODEL_DTYPE)  # a layer, like torch's own, is built in float32
     assert layer.weight.shape == (4, 2, 3)
     k = layer.kernel().detach()
     corners = k[..., [0, 0, 2, 2], [0, 2, 0, 2]]

@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+import ray
 import torch
 import torch.nn.functional as F
 
@@ -27,6 +28,7 @@ from lifelab.sweep import (
     run_batch,
     sweep,
 )
+from lifelab.utils import MODEL_DTYPE
 
 STABLE = ["key", "rule", "family", "seed", "model", "rung", "determined", "identified", "wrong", "rule_determined",
           "extracted", "entries_right", "unobserved", "trajectories", "trained_on", "rounds", "stop_reason",
@@ -68,8 +70,8 @@ def test_pattern_form_is_the_network_on_each_3x3_window(name):
     torch.manual_seed(0)
     model = build_model(name)
     params = {n: p.detach()[None] for n, p in model.named_parameters()}
-    x = F.one_hot(torch.from_numpy(patterns().astype(np.int64)), 2).permute(0, 3, 1, 2).float()
-    boards = torch.zeros(512, 2, 5, 5)
+    x = F.one_hot(torch.from_numpy(patterns().astype(np.int64)), 2).permute(0, 3, 1, 2).to(MODEL_DTYPE)
+    boards = torch.zeros(512, 2, 5, 5, dtype=MODEL_DTYPE)
     boards[:, 0] = 1
     boards[:, :, 1:4, 1:4] = x
     with torch.no_grad():
@@ -162,7 +164,6 @@ def test_two_sweeps_into_one_store_never_corrupt_it(tmp_path):
 
 
 def test_ray_backend_gives_the_rows_of_the_local_backend(tmp_path):
-    ray = pytest.importorskip("ray")
     trials = plan(["B3/S23", "B36/S23", "Brian's Brain"], seeds=[0], models=["tied", "table"], size=16, steps=8)
     sweep(trials, tmp_path / "local", batch_size=2, progress=False, device="cpu")
     try:

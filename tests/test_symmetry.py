@@ -16,6 +16,7 @@ from lifelab.symmetry import (
     project_kernel,
     transform,
 )
+from lifelab.utils import MODEL_DTYPE
 
 ROTATIONS = ["rot90", "rot180", "rot270"]
 FLIPS = ["flip", "flip+rot90", "flip+rot180", "flip+rot270"]
@@ -108,7 +109,7 @@ def test_plain_cnn_is_not_equivariant_and_error_runs_in_eval_mode(boards):
 
 def test_consistency_loss_value_and_gradient(boards):
     torch.manual_seed(3)
-    x = torch.from_numpy(np.stack([~boards, boards], axis=1)).float()
+    x = torch.from_numpy(np.stack([~boards, boards], axis=1)).to(MODEL_DTYPE)
     equivariant = EquivariantCNN("p4m", width=2)
     assert consistency_loss(equivariant, x, "p4m").item() < 1e-10
     plain = MinimalCNN(width=2)

@@ -22,6 +22,8 @@ itself in :mod:`lifelab.learners`).  Adding a model is one decorated class in
 one of these files.
 """
 
+from lifelab.errors import InputError, InputTypeError
+
 # isort: off  (the registry lists the families in this order: plain, then weight-tied, then e2cnn)
 from lifelab.models.base import (REGISTRY, LifeModel, ModelSpec, model_spec, predict, receptive_radius, register,
     rollout)
@@ -54,8 +56,8 @@ def build_model(family: str, **config) -> LifeModel:
     """
     spec = model_spec(family)
     if not spec.network:
-        raise ValueError(f"{spec.name!r} is not a network; use it as learn_rule(..., model={spec.name!r})")
+        raise InputError(f"{spec.name!r} is not a network; use it as learn_rule(..., model={spec.name!r})")
     try:
         return spec.cls(**config)
     except TypeError as err:
-        raise TypeError(f"bad arguments for {spec.cls.__name__}: {err}") from None
+        raise InputTypeError(f"bad arguments for {spec.cls.__name__}: {err}") from None

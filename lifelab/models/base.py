@@ -12,13 +12,17 @@ and the command line, the loop, the notebooks' zoo and the benchmarks read
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+
 
 import numpy as np
 import torch
 from torch import nn
 
-from lifelab.utils import check_int, device_of, eval_mode, model_states, one_hot
+from lifelab.errors import InputError
+from lifelab.utils import MODEL_DTYPE, check_int, device_of, dtype_of, eval_mode, get_device, model_states, \
+    model_threads, one_hot
 
 __all__ = ["REGISTRY", "LifeModel", "ModelSpec", "model_spec", "predict", "receptive_radius", "register", "rollout"]
 
@@ -80,7 +84,7 @@ def register(name: str, summary: str, **facts):
         spec = ModelSpec(name, cls, summary, **facts)
         taken = {n for s in REGISTRY.values() for n in s.names}
         if set(spec.names) & taken:
-            raise ValueError(f"learner names {sorted(set(spec.names) & taken)} are registered already")
+            raise InputError(f"learner names {sorted(set(spec.names) & taken)} are registered already")
         REGISTRY[name] = spec
         cls.spec = spec
         return cls
@@ -99,11 +103,11 @@ def model_spec(name) -> ModelSpec:
         for spec in REGISTRY.values():
             if issubclass(cls, spec.cls):
                 return spec
-        raise ValueError(f"{cls.__name__} is not a registered learner")
+        raise InputError(f"{cls.__name__} is not a registered learner")
     for spec in REGISTRY.values():
         if name in spec.names:
             return spec
-    raise ValueError(f"unknown model family {name!r}; expected one of {sorted(REGISTRY)} "
+    raise InputError(f"unknown model family {name!r}; expected one of {sorted(REGISTRY)} "
                      f"or a class name {sorted(s.cls.__name__ for s in REGISTRY.values())}")
 
 
@@ -113,10 +117,26 @@ class LifeModel(nn.Module):
     Subclasses set ``__version__`` (bumped whenever the architecture
     changes, so old checkpoints are refused) and ``symmetry``, the point
     group the architecture guarantees (``"trivial"``, ``"p4"``, ``"p4m"``).
+    Every model comes out of its constructor in
+    :data:`lifelab.utils.MODEL_DTYPE` (float64): its layers draw their
+    initial weights as torch does (float32, so a seed gives the weights it
+    gives any torch layer) and are then converted.
     """
 
     __version__ = "1.0.0"
     symmetry = "trivial"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__init__
+
+        @functools.wraps(build)
+        def __init__(self, *args, **config):
+            build(self, *args, **config)
+            if type(self) is cls:  # once, after the outermost constructor has built every layer
+                self.to(MODEL_DTYPE)
+
+        cls.__init__ = __init__
 
     def __init__(self, **config):
         super().__init__()
@@ -149,7 +169,7 @@ class LifeModel(nn.Module):
 def _odd_kernel(value) -> int:
     size = check_int("kernel_size", value, 1)
     if size % 2 == 0:
-        raise ValueError(f"kernel_size must be odd (the cell sits at the centre), got {value!r}")
+        raise InputError(f"kernel_size must be odd (the cell sits at the centre), got {value!r}")
     return size
 
 
@@ -176,16 +196,17 @@ def _boards_tensor(boards, states: int = 2) -> torch.Tensor:
     if arr.ndim == 2:
         arr = arr[None]
     if arr.ndim != 3:
-        raise ValueError(f"boards must be (H, W) or (B, H, W), got shape {tuple(arr.shape)}")
+        raise InputError(f"boards must be (H, W) or (B, H, W), got shape {tuple(arr.shape)}")
     if states == 2:
         if arr.dtype != torch.bool and not bool(((arr == 0) | (arr == 1)).all()):
-            raise ValueError("boards must hold only 0 and 1")
+            raise InputError("boards must hold only 0 and 1")
         return arr.bool()
     if arr.dtype != torch.bool and not bool(((arr >= 0) & (arr < states)).all()):
-        raise ValueError(f"boards must hold states 0-{states - 1}")
+        raise InputError(f"boards must hold states 0-{states - 1}")
     return arr.to(torch.uint8)
 
 
+@model_threads()
 def predict(model: nn.Module, boards, device=None, batch_size: int = 256, probabilities: bool = False):
     """The model's next state for a batch of boards, in eval mode without gradients.
 
@@ -197,15 +218,15 @@ def predict(model: nn.Module, boards, device=None, batch_size: int = 256, probab
         probabilities: Return the probability of "alive" (state 1) instead of the decision.
 
     Returns:
-        ``(B, H, W)``: bool (2-state models) or uint8 states, or float32 probabilities.
+        ``(B, H, W)``: bool (2-state models) or uint8 states, or probabilities in the model's float type.
     """
     n = model_states(model)
     x = _boards_tensor(boards, n)
-    device = torch.device(device) if device is not None else device_of(model)
+    device = get_device(device) if device is not None else device_of(model)
     out = []
     with eval_mode(model):
         for chunk in x.split(batch_size):
-            logits = model(one_hot(chunk.to(device), n))
+            logits = model(one_hot(chunk.to(device), n, dtype_of(model)))
             if probabilities:
                 out.append(logits.softmax(1)[:, 1].cpu())
             else:

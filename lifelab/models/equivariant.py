@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from lifelab.errors import InputError
 from lifelab.models.base import LifeModel, _odd_kernel, _states_config, register
 from lifelab.symmetry import GROUPS
 from lifelab.utils import check_int
@@ -66,7 +67,18 @@ def _spatial_conv(in_type, out_type, kernel_size: int) -> enn.R2Conv:
     """A circular ``R2Conv`` whose basis spans every equivariant kernel on the lattice (see EquivariantCNN)."""
     rings = _lattice_rings(kernel_size)
     return enn.R2Conv(in_type, out_type, kernel_size, padding=kernel_size // 2, padding_mode="circular",
-                      rings=rings, sigma=[0.1] * len(rings))
+                      rings=rings, sigma=[0.1] * len(rings), recompute=True)
+
+
+def _pointwise_conv(in_type, out_type) -> enn.R2Conv:
+    """A 1x1 ``R2Conv``.
+
+    ``recompute=True`` (for the spatial ones too): e2cnn otherwise shares one
+    basis module between every convolution of the same fields, so converting
+    one model to float64 (or moving it to a device) would convert the bases
+    under every other model built in the process.
+    """
+    return enn.R2Conv(in_type, out_type, 1, recompute=True)
 
 
 @register("e2cnn", "e2cnn group-equivariant CNN (p4, p4m, or trivial: a plain CNN written in e2cnn)",
@@ -100,7 +112,7 @@ class EquivariantCNN(LifeModel):
             states: Cell states it reads and predicts (one trivial field each, in and out).
         """
         if group not in GROUPS:
-            raise ValueError(f"EquivariantCNN group must be one of {list(GROUPS)}, got {group!r}")
+            raise InputError(f"EquivariantCNN group must be one of {list(GROUPS)}, got {group!r}")
         width, kernel_size = check_int("width", width, 1), _odd_kernel(kernel_size)
         hidden_layers = check_int("hidden_layers", hidden_layers, 0)
         super().__init__(group=group, width=width, kernel_size=kernel_size, hidden_layers=hidden_layers,
@@ -112,8 +124,8 @@ class EquivariantCNN(LifeModel):
         out_type = enn.FieldType(space, states * [space.trivial_repr])
         layers = [_spatial_conv(self.in_type, hidden, kernel_size), enn.ReLU(hidden)]
         for _ in range(hidden_layers):
-            layers += [enn.R2Conv(hidden, hidden, 1), enn.ReLU(hidden)]
-        layers.append(enn.R2Conv(hidden, out_type, 1))
+            layers += [_pointwise_conv(hidden, hidden), enn.ReLU(hidden)]
+        layers.append(_pointwise_conv(hidden, out_type))
         self.net = enn.SequentialModule(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -10,12 +10,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from lifelab.errors import InputError, InputTypeError
 from lifelab.models.base import LifeModel
 from lifelab.models.equivariant import EquivariantCNN, _gspace, _spatial_conv, enn
 from lifelab.models.plain import MinimalCNN
 from lifelab.models.tied import TiedCNN, TiedConv2d
 from lifelab.symmetry import GROUPS, group_elements, project_kernel, transform
-from lifelab.utils import device_of, seed_everything
+from lifelab.utils import device_of, dtype_of, seeded
 
 __all__ = ["GROWTH", "ROUTES", "GrowthRoute", "grow_group", "growth_model", "regular_field_elements"]
 
@@ -49,11 +50,11 @@ class GrowthRoute:
             states: Cell states the model reads and predicts.
         """
         if group not in GROWTH:
-            raise ValueError(f"unknown group {group!r}; expected one of {GROWTH}")
-        seed_everything(seed)
-        if self.name == "e2cnn":
-            return EquivariantCNN(group, states=states)
-        return MinimalCNN(states=states) if group == "trivial" else TiedCNN(group, states=states)
+            raise InputError(f"unknown group {group!r}; expected one of {GROWTH}")
+        with seeded(seed):
+            if self.name == "e2cnn":
+                return EquivariantCNN(group, states=states)
+            return MinimalCNN(states=states) if group == "trivial" else TiedCNN(group, states=states)
 
 
 #: The growth routes by name.
@@ -73,7 +74,7 @@ def growth_model(route: str, group: str, seed: int = 0) -> LifeModel:
         The model.
     """
     if route not in ROUTES:
-        raise ValueError(f"unknown growth route {route!r}; expected one of {tuple(ROUTES)}")
+        raise InputError(f"unknown growth route {route!r}; expected one of {tuple(ROUTES)}")
     return ROUTES[route].model(group, seed)
 
 
@@ -105,19 +106,19 @@ def grow_group(model: LifeModel, to: str) -> LifeModel:
         to: ``"p4"`` or ``"p4m"``; not smaller than the model's group.
 
     Returns:
-        A new model, on the model's device, in the model's train/eval mode.
+        A new model, on the model's device and in its float type, in the model's train/eval mode.
 
     Raises:
         ValueError: For an unknown or smaller target group.
         TypeError: For a model of another family.
     """
     if to not in ("p4", "p4m"):
-        raise ValueError(f"can grow to 'p4' or 'p4m', got {to!r}")
+        raise InputError(f"can grow to 'p4' or 'p4m', got {to!r}")
     if not isinstance(model, (TiedCNN, MinimalCNN, EquivariantCNN)):
-        raise TypeError(f"grow_group works on MinimalCNN and TiedCNN (the weight-tied route) and on "
+        raise InputTypeError(f"grow_group works on MinimalCNN and TiedCNN (the weight-tied route) and on "
                         f"EquivariantCNN (the e2cnn route), got {type(model).__name__}")
     if GROWTH.index(to) < GROWTH.index(model.symmetry):
-        raise ValueError(f"the model is already {model.symmetry}; {to} is smaller")
+        raise InputError(f"the model is already {model.symmetry}; {to} is smaller")
     device = device_of(model)
     # building the new model draws initial weights that are overwritten at once: keep the caller's RNG stream
     with torch.random.fork_rng(devices=[]):
@@ -129,7 +130,7 @@ def _grow_tied(model: MinimalCNN | TiedCNN, to: str) -> TiedCNN:
     first = model.net[0]
     kernel = first.kernel() if isinstance(first, TiedConv2d) else first.weight
     grown = TiedCNN(to, width=model.config["width"], kernel_size=kernel.shape[-1],
-                    states=model.config.get("states", 2))
+                    states=model.config.get("states", 2)).to(kernel.dtype)
     tied = grown.net[0]
     with torch.no_grad():
         projected = project_kernel(kernel.detach().cpu(), to)
@@ -195,7 +196,7 @@ def _basis_matrix(conv: enn.R2Conv) -> torch.Tensor:
 
 def _grow_equivariant(model: EquivariantCNN, to: str) -> EquivariantCNN:
     config = {k: v for k, v in model.config.items() if k != "group"}
-    grown = EquivariantCNN(to, **config)
+    grown = EquivariantCNN(to, **config).to(dtype_of(model))
     old = [m for m in model.export() if isinstance(m, nn.Conv2d)]
     new = [m for m in grown.net.modules() if isinstance(m, enn.R2Conv)]
     share = len(regular_field_elements(to)) // len(regular_field_elements(model.symmetry))

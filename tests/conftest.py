@@ -1,0 +1,32 @@
+"""Shared test helpers.
+
+Under ``CI=true`` a test whose dependency is missing fails instead of
+skipping: CI must not go green without the browser test or any other
+dependency that the project's own install (``make test``, ``.ci/run``)
+provides.  Elsewhere (a laptop without Chromium) such a test skips, saying
+what to install.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+def require():
+    """A function ``require(missing)``: skip (or under ``CI=true`` fail) when ``missing`` names what is absent.
+
+    ``missing`` is None when everything the test needs is there, else a
+    sentence naming what is missing and how to install it.
+    """
+    def check(missing: str | None) -> None:
+        if missing is None:
+            return
+        if CI:
+            pytest.fail(f"CI=true and a dependency the project installs is missing: {missing}", pytrace=False)
+        pytest.skip(missing)
+    return check
