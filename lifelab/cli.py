@@ -27,6 +27,7 @@ import numpy as np
 from lifelab.data import load_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence import FAMILY_NAMES
+from lifelab.evidence.boundary import BOUNDARIES
 from lifelab.families import LTL_NEIGHBOURHOODS, GenerationsRule, LtLRule, parse_rule, rule_states
 from lifelab.learners import learner_names
 from lifelab.loop import MODES, learn_rule
@@ -35,7 +36,7 @@ from lifelab.rules import NotTotalisticError, named_rules
 from lifelab.simulate import random_boards, simulate
 from lifelab.sweep import all_rules, family_of, plan, random_rules, sweep
 from lifelab.symmetry import GROUPS
-from lifelab.totalistic import CountVerdict
+from lifelab.evidence import CountVerdict
 from lifelab.utils import get_device, lifelab_version
 
 
@@ -62,8 +63,10 @@ def _describe(rule) -> list[str]:
             except NotTotalisticError:
                 pass
         lines.append(f"MAP           {two_state.to_map()}")
-    if rule.torus is not None:
-        lines.append(f"torus         {rule.torus[0]} wide, {rule.torus[1]} high")
+    if rule.grid is not None:
+        what = "torus" if rule.grid.kind == "T" else "plane"
+        lines.append(f"{what:<13s} {rule.grid.width} wide, {rule.grid.height} high"
+                     + ("" if rule.grid.kind == "T" else " (bounded: the outside is dead)"))
     return lines
 
 
@@ -79,7 +82,8 @@ def _period(trajectory: np.ndarray, max_period: int) -> int | None:
 def cmd_simulate(args) -> int:
     """Simulate a rule on random boards and print a summary."""
     rule = parse_rule(args.rule)
-    width, height = rule.torus if rule.torus is not None and args.size is None else (args.size or 64,) * 2
+    width, height = (rule.grid.width, rule.grid.height) if rule.grid is not None and args.size is None \
+        else (args.size or 64,) * 2
     states = rule_states(rule)
     rng = np.random.default_rng(args.seed)
     alive = random_boards(args.boards, (height, width), density=args.density, seed=rng)
@@ -158,8 +162,7 @@ def cmd_learn(args) -> int:
     else:
         source = parse_rule(args.rule)
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
-    shape = (source.torus[1], source.torus[0]) if args.data is None and source.torus is not None \
-        and args.size is None else (args.size or 32,) * 2
+    shape = None if args.size is None else (args.size, args.size)
     spec = model_spec(args.model)
     group = (args.group or spec.default_group) if spec.network else "-"
     print(f"model         {args.model}, group {group}, {args.mode} collection, seed {args.seed}, device {device}, "
@@ -167,8 +170,16 @@ def cmd_learn(args) -> int:
     report = learn_rule(source, model=args.model, group=args.group, max_rounds=args.max_rounds, seed=args.seed,
                         mode=args.mode, shape=shape, steps=args.steps, density=args.density,
                         family=args.family, noise=args.noise, confidence=args.confidence, device=device,
-                        progress=sys.stderr.isatty(), on_round=_print_round)
+                        boundary=args.boundary, neighbourhood=args.neighbourhood, states=args.states,
+                        follow=args.follow, progress=sys.stderr.isatty(), on_round=_print_round)
     verdict = report.verdict
+    if report.search is not None:
+        print(f"neighbourhood {report.search.sentence()}")
+    if report.boundary_note or report.boundary != "torus":
+        print(f"boundary      {report.boundary}" + (f": {report.boundary_note}" if report.boundary_note else ""))
+    for r in report.rounds:
+        if r.moved:
+            print(f"learner       after round {r.round} {r.moved}")
     print(f"verdict       {verdict.label}" + (f": {report.rule}" if report.rule is not None else ""))
     print(f"evidence      {verdict.raw.summary()}")
     if verdict.family.name != "table":
@@ -255,6 +266,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auto (judge with noise when observations conflict), 0 (exact data) or a cell-flip rate")
     p.add_argument("--confidence", type=float, default=0.999,
                    help="joint confidence of a noisy verdict (default 0.999)")
+    p.add_argument("--boundary", default=None, choices=list(BOUNDARIES),
+                   help="what lies beyond the frame: torus, dead (a bounded plane), open (a window of a larger "
+                        "world: edge cells are not evidence) or auto (what the edge shows); default: the rule's "
+                        "grid, auto for --data")
+    p.add_argument("--neighbourhood", default=None, metavar="N",
+                   help="--data only: auto (default: the smallest neighbourhood the next state is a function of), "
+                        "3x3, or a Larger than Life one such as R2,NM (box), R3,NC (disc), R2,NN (diamond)")
+    p.add_argument("--states", type=_positive, default=None, help="number of cell states (default: what the data show)")
+    p.add_argument("--no-follow", dest="follow", action="store_false",
+                   help="keep the learner even when the data contradict what it can represent")
     p.set_defaults(func=cmd_learn)
 
     p = sub.add_parser("simulate", help="simulate a rule on random boards and print a summary")

@@ -33,6 +33,7 @@ from lifelab.utils import MODEL_DTYPE, atomic_path, check_allocation, check_int,
     lifelab_version, one_hot
 
 __all__ = [
+    "IGNORE",
     "DataSupplyAgent",
     "TrajectoryDataset",
     "TrajectorySpec",
@@ -50,6 +51,9 @@ __all__ = [
 
 FORMAT_VERSION = 1
 WEIGHTINGS = ("uniform", "linear", "geometric")
+#: The target of a cell whose next state is not evidence (beyond an open or dead boundary): cross-entropy's
+#: ``ignore_index``, so it adds nothing to the loss; accuracies skip it too.
+IGNORE = -100
 
 
 def validate_trajectories(trajectories, name: str = "trajectories", states: int | None = 2) -> np.ndarray:
@@ -421,11 +425,20 @@ class TrajectoryDataset(Dataset):
     alive; what the models take) or, with ``one_hot=False``, as ``(H, W)``
     long class indices.  Targets ``x_{t+1}`` are always ``(H, W)`` long class
     indices, what cross-entropy takes.  Weights are scalars of :data:`lifelab.utils.MODEL_DTYPE`.
+
+    A boundary other than the torus: ``"open"`` (the world goes on beyond the
+    frame) marks the targets of cells within ``margin`` of the edge
+    :data:`IGNORE`, since the frame does not show all they depend on;
+    ``"dead"`` (a dead outside) frames every board with ``margin`` dead
+    cells and marks the frame's targets :data:`IGNORE`.  ``margin`` is how far
+    the model sees (its receptive radius), so that no counted cell's output
+    depends on the wrap-around of the models' circular padding.
     """
 
     def __init__(self, trajectories, visible: int = 1, order: Sequence[int] | None = None,
                  weighting: str = "linear", ratio: float = 2.0, skip: int = 0,
-                 max_transitions: int | None = None, one_hot: bool = True, states: int | None = None):
+                 max_transitions: int | None = None, one_hot: bool = True, states: int | None = None,
+                 boundary: str = "torus", margin: int = 1):
         """Build the dataset.
 
         Args:
@@ -440,8 +453,13 @@ class TrajectoryDataset(Dataset):
                 first ones after ``skip``); None for all.
             one_hot: Inputs as one-hot ``(states, H, W)`` float, else ``(H, W)`` long.
             states: Number of cell states (default: what the data show, 2 for 0/1 data).
+            boundary: ``"torus"``, ``"dead"`` or ``"open"`` (see above).
+            margin: Cells at the edge a boundary other than the torus leaves out of the loss (or frames with).
         """
         array = validate_trajectories(trajectories, states=states)
+        if boundary not in ("torus", "dead", "open"):
+            raise InputError(f"boundary must be 'torus', 'dead' or 'open', got {boundary!r}")
+        self.boundary, self.margin = boundary, check_int("margin", margin, 0)
         self.states = states if states is not None else trajectory_states(array)
         self._traj = torch.from_numpy(array)
         n, length = self._traj.shape[:2]
@@ -498,7 +516,25 @@ class TrajectoryDataset(Dataset):
         position, t = divmod(index, self.transitions_per_trajectory)
         return position, self.order[position], self.skip + t
 
+    def _framed(self, boards: torch.Tensor) -> torch.Tensor:
+        """Boards in their dead frame (``boundary="dead"``), else as they are."""
+        if self.boundary != "dead" or not self.margin:
+            return boards
+        m = self.margin
+        return torch.nn.functional.pad(boards, (m, m, m, m))
+
+    def _targets(self, boards: torch.Tensor) -> torch.Tensor:
+        """Next states as class indices, :data:`IGNORE` where the boundary leaves a cell out."""
+        y = self._framed(boards).long()
+        if self.boundary != "torus" and self.margin:
+            keep = torch.zeros(y.shape[-2:], dtype=torch.bool)
+            m = self.margin
+            keep[m:y.shape[-2] - m, m:y.shape[-1] - m] = True
+            y[..., ~keep] = IGNORE
+        return y
+
     def _encode(self, board: torch.Tensor) -> torch.Tensor:
+        board = self._framed(board)
         return one_hot(board, self.states) if self.one_hot else board.long()
 
     def __getitem__(self, index: int):
@@ -506,7 +542,15 @@ class TrajectoryDataset(Dataset):
         if getattr(self, "_weights_for", None) != self.visible:  # recomputed only after a reveal
             self._weights_for, self._weights = self.visible, torch.from_numpy(self.weights()).to(MODEL_DTYPE)
         weight = self._weights[position]
-        return self._encode(self._traj[traj, t]), self._traj[traj, t + 1].long(), weight
+        return self._encode(self._traj[traj, t]), self._targets(self._traj[traj, t + 1]), weight
+
+    def pairs(self) -> np.ndarray:
+        """The visible transitions as ``(N, 2, H, W)`` boards ``(x_t, x_{t+1})`` of states, unframed."""
+        idx = self.visible_indices
+        span = slice(self.skip, self.skip + self.transitions_per_trajectory)
+        now = self._traj[idx, span].flatten(0, 1)
+        after = self._traj[idx, span.start + 1: span.stop + 1].flatten(0, 1)
+        return torch.stack([now, after], dim=1).numpy()
 
     def tensors(self, device=None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """All visible transitions at once, for training loops that move data to the device once.
@@ -517,10 +561,9 @@ class TrajectoryDataset(Dataset):
         idx = torch.tensor(self.visible_indices, dtype=torch.long)
         span = slice(self.skip, self.skip + self.transitions_per_trajectory)
         x = self._traj[idx, span].flatten(0, 1)
-        y = self._traj[idx, span.start + 1: span.stop + 1].flatten(0, 1).long()
+        y = self._targets(self._traj[idx, span.start + 1: span.stop + 1].flatten(0, 1))
         w = torch.from_numpy(self.weights()).to(MODEL_DTYPE).repeat_interleave(self.transitions_per_trajectory)
-        x = one_hot(x, self.states) if self.one_hot else x.long()
-        return x.to(device), y.to(device), w.to(device)
+        return self._encode(x).to(device), y.to(device), w.to(device)
 
     def split(self, val_fraction: float = 0.2, seed: int = 0) -> tuple[TrajectoryDataset, TrajectoryDataset]:
         """Split the visible trajectories into train and validation sets, by trajectory.

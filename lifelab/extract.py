@@ -35,11 +35,12 @@ from lifelab.errors import InputError
 from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, patterns
 from lifelab.data import validate_trajectories
 from lifelab.models import EquivariantCNN, TiedConv2d, predict, receptive_radius
-from lifelab.families import GenerationsRule, LtLRule, parse_rule, rule_states
+from lifelab.evidence.boundary import interior
+from lifelab.families import GenerationsRule, LtLRule, parse_rule, rule_reach, rule_states
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
-from lifelab.totalistic import SHAPES_BY_SIZE, Neighbourhood
+from lifelab.evidence import SHAPES_BY_SIZE, Neighbourhood
 from lifelab.utils import check_int, check_number, model_states, model_threads
 
 __all__ = ["ClassCheck", "ExtractionResult", "GeneratorCheck", "Sensitivity", "class_test", "count_kernel_similarity",
@@ -656,12 +657,15 @@ class GeneratorCheck:
                 f"transitions {self.transition_match:.2%} exact, {where}")
 
 
-def generator_check(rule: Rule | str, trajectories) -> GeneratorCheck:
+def generator_check(rule: Rule | str, trajectories, boundary: str = "torus") -> GeneratorCheck:
     """Simulate a rule from the data's initial boards and compare with the data.
 
     Args:
         rule: The extracted (or any) rule.
         trajectories: ``(n, T + 1, H, W)`` 0/1 observed trajectories.
+        boundary: What lies beyond the frame: ``"torus"``, ``"dead"`` (simulated on a bounded plane) or
+            ``"open"`` (a window of a larger world: step ``t`` is compared only on the cells the frame
+            determines, those ``t`` reaches or more from every edge).
 
     Returns:
         A :class:`GeneratorCheck`.
@@ -669,13 +673,20 @@ def generator_check(rule: Rule | str, trajectories) -> GeneratorCheck:
     rule = parse_rule(rule)
     data = validate_trajectories(trajectories, states=rule_states(rule))
     n, length = data.shape[:2]
-    simulated = simulate(rule, data[:, 0], length - 1)
-    same = simulated == data
+    shape = data.shape[2:]
+    engine = "dead" if boundary == "dead" else "torus"
+    simulated = simulate(rule, data[:, 0], length - 1, boundary=engine)
+    reach = rule_reach(rule)
+    known = np.stack([interior(shape, reach * t) if boundary == "open" else np.ones(shape, dtype=bool)
+                      for t in range(length)])
+    same = (simulated == data) | ~known
     steps_ok = same.all(axis=(0, 2, 3))
     bad = np.flatnonzero(~steps_ok)
-    one_step = simulate(rule, data[:, :-1].reshape(-1, *data.shape[2:]), 1)[:, 1]
-    exact = (one_step == data[:, 1:].reshape(-1, *data.shape[2:])).all(axis=(1, 2))
-    return GeneratorCheck(cell_match=float(same.mean()), transition_match=float(exact.mean()),
+    one_step = simulate(rule, data[:, :-1].reshape(-1, *shape), 1, boundary=engine)[:, 1]
+    exact = ((one_step == data[:, 1:].reshape(-1, *shape)) | ~known[1]).all(axis=(1, 2))
+    compared = n * int(known.sum())
+    cell_match = float(((simulated == data) & known).sum() / compared) if compared else 1.0
+    return GeneratorCheck(cell_match=cell_match, transition_match=float(exact.mean()),
                           first_divergence=int(bad[0]) if bad.size else None, trajectories=int(n),
                           steps=int(length - 1))
 

@@ -33,7 +33,7 @@ import torch.nn.functional as F
 
 from lifelab.errors import InputError, InputTypeError
 from lifelab.patterns import NEIGHBOURHOODS, WINDOW, pattern_index
-from lifelab.rules import Rule, SeagullRule, bs_table, named_rule, named_rules, split_map_states, split_topology
+from lifelab.rules import Grid, OnGrid, Rule, SeagullRule, bs_table, named_rule, named_rules, split_map_states, split_topology
 from lifelab.utils import check_int
 
 __all__ = ["LTL_NEIGHBOURHOODS", "MAX_RANGE", "MAX_STATES", "GenerationsRule", "LtLRule", "parse_rule",
@@ -81,7 +81,7 @@ def _decay(states: np.ndarray, live_next: np.ndarray, n: int) -> np.ndarray:
     return out.astype(np.uint8)
 
 
-class GenerationsRule:
+class GenerationsRule(OnGrid):
     """A Generations rule: a 2-state birth/survival rule plus dying states.
 
     Attributes:
@@ -103,7 +103,7 @@ class GenerationsRule:
             raise InputTypeError(f"rule must be a Rule or rulestring, got {type(rule).__name__}")
         self.rule = rule
         self.states = _check_states(states, str(rule))
-        self._torus: tuple[int, int] | None = None
+        self._grid: Grid | None = None
 
     @classmethod
     def parse(cls, text: str) -> GenerationsRule:
@@ -152,11 +152,6 @@ class GenerationsRule:
         return cls(Rule.from_table(bs_table(birth, survival, neighbourhood, text)), _check_states(int(states), text))
 
     @property
-    def torus(self) -> tuple[int, int] | None:
-        """``(width, height)`` of the torus a ``:Tw,h`` suffix asked for, or None."""
-        return self._torus
-
-    @property
     def table(self) -> np.ndarray:
         """The birth/survival rule's 512-entry table (which live-neighbour patterns make a cell live next)."""
         return self.rule.table
@@ -198,7 +193,7 @@ class GenerationsRule:
         else:
             birth, survival, suffix = parts
             text = f"{survival}/{birth}/{self.states}{suffix}"
-        return text if self._torus is None else f"{text}:T{self._torus[0]},{self._torus[1]}"
+        return text if self._grid is None else f"{text}{self._grid}"
 
     def __repr__(self) -> str:
         return f"GenerationsRule({str(self)!r})"
@@ -228,7 +223,7 @@ def _disc_widths(r: int) -> list[int]:
     return widths
 
 
-class LtLRule:
+class LtLRule(OnGrid):
     """A Larger than Life rule (Golly's ``Rr,Cc,Mm,Smin..max,Bmin..max,Nn``).
 
     Attributes:
@@ -260,7 +255,7 @@ class LtLRule:
         self.survival, self.birth = tuple(int(v) for v in survival), tuple(int(v) for v in birth)
         if self.birth[0] == 0 and self.states > 2:
             raise InputError("B0 is not allowed with more than 2 states (as in Golly)")
-        self._torus: tuple[int, int] | None = None
+        self._grid: Grid | None = None
 
     @classmethod
     def parse(cls, text: str) -> LtLRule:
@@ -304,11 +299,6 @@ class LtLRule:
             raise InputError(f"Larger than Life rule {text!r}: range R{values['R']} must be 1 to {MAX_RANGE}")
         return cls(values["R"], values["S"], values["B"], states=values["C"], middle=values["M"],
                    neighbourhood=values["N"])
-
-    @property
-    def torus(self) -> tuple[int, int] | None:
-        """``(width, height)`` of the torus a ``:Tw,h`` suffix asked for, or None."""
-        return self._torus
 
     @property
     def widths(self) -> list[int]:
@@ -392,7 +382,7 @@ class LtLRule:
     def __str__(self) -> str:
         text = (f"R{self.range},C{0 if self.states == 2 else self.states},M{int(self.middle)},"
                 f"S{self.survival[0]}..{self.survival[1]},B{self.birth[0]}..{self.birth[1]},N{self.neighbourhood}")
-        return text if self._torus is None else f"{text}:T{self._torus[0]},{self._torus[1]}"
+        return text if self._grid is None else f"{text}{self._grid}"
 
     def __repr__(self) -> str:
         return f"LtLRule({str(self)!r})"
@@ -442,7 +432,7 @@ def _parse(text, family: type | None):
     entry = named_rule(s)
     if entry is not None:
         s = entry.rulestring
-    core, torus = split_topology(s, text)
+    core, grid = split_topology(s, text)
     is_ltl = (core[:1] in "Rr" and core[1:2].isdigit()) or re.fullmatch(r"\d+(,\d+){4}", core) is not None
     if core[:3].upper() == "MAP":
         is_generations = split_map_states(core) is not None
@@ -452,7 +442,7 @@ def _parse(text, family: type | None):
     if family is not None and kind is not family:
         raise InputError(f"{text!r} is not a {family.family} rule")
     rule = Rule._parse_notation(s, text) if kind is Rule else kind._from_core(core, text)
-    rule._torus = torus
+    rule._grid = grid
     return rule
 
 
@@ -477,3 +467,8 @@ def parse_rule(text) -> Rule | GenerationsRule | LtLRule:
 def rule_states(rule) -> int:
     """Number of cell states of a rule of any family (2 for a :class:`~lifelab.rules.Rule`)."""
     return getattr(rule, "states", 2)
+
+
+def rule_reach(rule) -> int:
+    """How far a rule's neighbourhood reaches from the cell: 1 for 3x3 rules, the range of a Larger than Life one."""
+    return getattr(rule, "range", 1)

@@ -17,23 +17,23 @@ may assume) and ``description``.  Two kinds:
 from __future__ import annotations
 
 import numpy as np
-import torch
 from torch import nn
 
 from lifelab.data import DataSupplyAgent, TrajectoryDataset
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence import Evidence, Verdict, data_symmetry, decide, family
+from lifelab.evidence.boundary import keyed
 from lifelab.extract import ExtractionResult, extract_rule
 from lifelab.families import GenerationsRule
-from lifelab.models import REGISTRY, ROUTES, LifeModel, build_model, grow_group, model_spec, register
+from lifelab.models import REGISTRY, ROUTES, LifeModel, build_model, grow_group, model_spec, receptive_radius, register
 from lifelab.patterns import WINDOW, pattern_index
 from lifelab.rules import Rule
 from lifelab.symmetry import GROUPS
 from lifelab.train import train
 from lifelab.utils import seeded
 
-__all__ = ["NOISY_EPOCHS", "STABLE_EPOCHS", "AutoGrow", "FixedModel", "NetworkLearner", "TableLearner",
-           "learner_names", "make_learner"]
+__all__ = ["NOISY_EPOCHS", "STABLE_EPOCHS", "WIDER", "AutoGrow", "FixedModel", "NetworkLearner", "TableLearner",
+           "learner_names", "make_learner", "wider_learner"]
 
 #: Epochs of one round of training on noisy data, and how long the table must stay put to stop earlier.
 NOISY_EPOCHS, STABLE_EPOCHS = 30, 3
@@ -142,6 +142,11 @@ class NetworkLearner:
         return self.net.rule_family if isinstance(self.net, LifeModel) else "table"
 
     @property
+    def margin(self) -> int:
+        """How far the network sees: the cells at a frame's edge that an open or dead boundary leaves out."""
+        return max(receptive_radius(self.net), 1)
+
+    @property
     def description(self) -> str:
         """One line naming the model."""
         text = self.net.describe() if isinstance(self.net, LifeModel) else type(self.net).__name__
@@ -180,6 +185,7 @@ class TableLearner:
 
     net = None
     group = "trivial"
+    margin = 1
 
     def __init__(self, family_name: str = "auto", noise="auto"):
         """Args:
@@ -202,12 +208,12 @@ class TableLearner:
 
     def fit(self, data: TrajectoryDataset, *, noisy: bool, seed: int) -> tuple[int, float]:
         """Count the visible transitions; returns ``(0 epochs, fraction of boards it reproduces)``."""
-        x, y, _ = data.tensors()
-        pairs = torch.stack([x.argmax(dim=1), y], dim=1).numpy()
-        self._evidence = Evidence.of(pairs, states=data.states)
+        pairs = data.pairs()
+        self._evidence = Evidence.of(pairs, states=data.states, boundary=data.boundary)
         table = self._verdict().table
         alive = pairs == 1
-        exact = (table[pattern_index(alive[:, 0])] == alive[:, 1]).all(axis=(1, 2))
+        index = keyed(alive[:, 0], 1, data.boundary, pattern_index)
+        exact = ((table[index] == alive[:, 1]) | (index < 0)).all(axis=(1, 2))
         return 0, float(exact.mean())
 
     def _verdict(self) -> Verdict:
@@ -224,6 +230,50 @@ class TableLearner:
                                 confidence=confidence, low_confidence=[int(i) for i in np.flatnonzero(~verdict.known)],
                                 context_dependent=[], group=verdict.family.symmetry, patterns_evaluated=0,
                                 evaluations=0, sensitivity=None)
+
+
+#: Where a network goes when the data contradict what it can represent: its family -> (family, model, group).
+WIDER = {"edges-corners": ("isotropic", "e2cnn", "p4m"), "isotropic": ("table", "minimal", None),
+         "p4": ("table", "minimal", None), "p4m": ("table", "minimal", None)}
+
+
+def wider_learner(learner, evidence: Evidence) -> tuple[NetworkLearner, str] | None:
+    """A network that can represent what the data show, when they contradict the learner's family.
+
+    The data contradict a family when some class of it was seen going to
+    both next states although no single pattern was: no rule of the family
+    fits.  The learner then moves along :data:`WIDER` (a weight-tied 3x3
+    network's edges-and-corners classes, then every isotropic rule with e2cnn
+    p4m, then every table with a plain network) to the first family the data
+    do not contradict.  A fresh network of that family is built with the
+    learner's settings.
+
+    Args:
+        learner: The current learner.
+        evidence: Every observation so far (3x3 evidence; count evidence has no wider family here).
+
+    Returns:
+        ``(new learner, why)``, or None when the learner can stay.
+    """
+    if not isinstance(learner, NetworkLearner) or not isinstance(evidence, Evidence):
+        return None
+    family_name = learner.family
+    if family_name not in WIDER or not evidence.under(family_name).contradicted:
+        return None
+    contradicted = evidence.under(family_name)
+    target = WIDER[family_name]
+    while target[0] in WIDER and evidence.under(target[0]).contradicted:
+        target = WIDER[target[0]]
+    _, model, group = target
+    moved = NetworkLearner(model, group, learner.seed, states=evidence.states, epochs=learner.epochs,
+                           stop_probability=learner.stop_probability, threshold=learner.threshold,
+                           device=learner.device, progress=learner.progress)
+    names = ", ".join(contradicted.family.class_names[c] for c in contradicted.conflicting[:4])
+    more = ", ..." if len(contradicted.conflicting) > 4 else ""
+    why = (f"moved from {learner.description.split(' (')[0]} to {moved.description.split(' (')[0]}: the data "
+           f"contradict {contradicted.family.title} in {len(contradicted.conflicting)} classes ({names}{more}), "
+           f"which the first cannot represent and the second can")
+    return moved, why
 
 
 def learner_names() -> list[str]:

@@ -16,7 +16,7 @@ One round of :func:`learn_rule` (:func:`run_round`):
    identified within the assumed family, explained with noise,
    underdetermined or inconsistent.  For a Larger than Life oracle the
    evidence is counted per (centre, live count) class of its neighbourhood
-   and the verdict (:class:`~lifelab.totalistic.CountVerdict`) rests on the
+   and the verdict (:class:`~lifelab.evidence.CountVerdict`) rests on the
    Larger than Life assumption, which it states.
 
 The loop stops when the verdict determines a rule and the learner's rule is
@@ -31,30 +31,32 @@ there is and ends with the honest rung.
 from __future__ import annotations
 
 import inspect
+import re
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from torch import nn
 
-from lifelab.data import DataSupplyAgent, validate_trajectories
+from lifelab.data import DataSupplyAgent, trajectory_states, validate_trajectories
 from lifelab.errors import InputError
-from lifelab.evidence import Evidence, Verdict, check_noise, decide
+from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, check_noise, observe, weigh
+from lifelab.evidence.boundary import check_boundary
+from lifelab.evidence.neighbourhood import NeighbourhoodSearch, search_neighbourhood
 from lifelab.evidence import family as family_named
 from lifelab.extract import ExtractionResult, generator_check
-from lifelab.families import GenerationsRule, LtLRule, parse_rule
-from lifelab.learners import make_learner
+from lifelab.families import GenerationsRule, LtLRule, parse_rule, rule_states
+from lifelab.learners import make_learner, wider_learner
 from lifelab.models import model_spec
 from lifelab.patterns import N_PATTERNS, patterns
 from lifelab.rules import Rule
 from lifelab.simulate import random_boards
 from lifelab.symmetry import SUBGROUPS, transform
-from lifelab.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
 from lifelab.utils import check_allocation, check_int, check_number, format_table, get_device, model_threads, \
     progress_bar, shorten
 
 __all__ = ["COLLECTIONS", "MODES", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round", "learn_rule",
-           "observe", "query_board", "run_round", "weigh"]
+           "query_board", "run_round"]
 
 
 # ---------------------------------------------------------------------------
@@ -112,34 +114,6 @@ def query_board(confidence, shape: tuple[int, int], seed: int = 0, threshold: fl
     for k, (y, x) in enumerate(slots):
         board[y:y + 3, x:x + 3] = transform(shapes[asked[k % len(asked)]], elements[rng.integers(len(elements))])
     return board
-
-
-def observe(agent: DataSupplyAgent, trajectories) -> Evidence | CountEvidence:
-    """The evidence of trajectories: per 3x3 pattern, or per class of the oracle's Larger than Life neighbourhood.
-
-    Args:
-        agent: The data supply agent (its oracle decides what is counted).
-        trajectories: ``(n, T + 1, H, W)`` or ``(T + 1, H, W)`` trajectories.
-    """
-    if isinstance(agent.rule, LtLRule):
-        return CountEvidence.of(trajectories, Neighbourhood.of(agent.rule))
-    return Evidence.of(trajectories, states=agent.states)
-
-
-def weigh(evidence: Evidence | CountEvidence, assumed, noise="auto", confidence: float = 0.999,
-          guess=None) -> Verdict | CountVerdict:
-    """The verdict of evidence of either kind (:func:`~lifelab.evidence.decide`, :func:`~lifelab.totalistic.decide_counts`).
-
-    Args:
-        evidence: The observations.
-        assumed: The 3x3 family the verdict may assume (count evidence has its own assumption).
-        noise: As in :func:`lifelab.evidence.decide` (3x3 evidence only).
-        confidence: As in :func:`lifelab.evidence.decide`.
-        guess: The learner's rule, or None.
-    """
-    if isinstance(evidence, CountEvidence):
-        return decide_counts(evidence, guess=guess)
-    return decide(evidence, assumed, noise, confidence, guess=None if guess is None else guess.table)
 
 
 def _to_ask(verdict: Verdict, rng: np.random.Generator) -> list[int]:
@@ -203,7 +177,7 @@ class QueryCollection:
         index = agent.collect(done.query, first=True)
         if done.refuted:  # the held-out trajectory the rule failed on joins the training data too
             agent.reveal(holdout + 1)  # the query board went in before it
-        return seen + observe(agent, agent.trajectory(index)), "query"
+        return seen + seen.like(agent.trajectory(index)), "query"
 
 
 #: Collection strategies by mode name.
@@ -242,6 +216,7 @@ class Round:
         extraction: The full :class:`~lifelab.extract.ExtractionResult`.
         query: The board built for the next trajectory in query mode (None otherwise).
         noisy: The observations conflict, so the round trained and judged with noise.
+        moved: Why the learner changed after this round (the data contradict what it can represent), or "".
     """
 
     round: int
@@ -263,6 +238,7 @@ class Round:
     extraction: ExtractionResult = field(repr=False)
     query: np.ndarray | None = field(default=None, repr=False)
     noisy: bool = False
+    moved: str = ""
 
     @property
     def disagreements(self) -> int:
@@ -300,6 +276,10 @@ class LoopReport:
         trajectories_seen: ``(visible, T + 1, H, W)`` the visible trajectories of
             the last round, in the order they were revealed.
         trained: The trained model (None for the table learner).
+        search: For supplied data, the neighbourhood the data chose
+            (:class:`~lifelab.evidence.neighbourhood.NeighbourhoodSearch`); None when it was given.
+        boundary: What was taken to lie beyond the frame: ``"torus"``, ``"dead"`` or ``"open"``.
+        boundary_note: Why, when the data chose it; else "".
     """
 
     rounds: list[Round]
@@ -313,6 +293,9 @@ class LoopReport:
     threshold: float
     trajectories_seen: np.ndarray = field(repr=False)
     trained: nn.Module | None = field(repr=False)
+    search: NeighbourhoodSearch | None = field(default=None, repr=False)
+    boundary: str = "torus"
+    boundary_note: str = ""
 
     @property
     def rule(self) -> Rule | None:
@@ -390,8 +373,13 @@ class LoopReport:
                   f"data         {self.trajectories} {'trajectory' if self.trajectories == 1 else 'trajectories'} "
                   f"trained on ({self.transitions} transitions), "
                   f"{self.used} seen in all; {self.verdict.raw.summary()}",
-                  f"rounds       {len(self.rounds)} in {self.seconds:.1f} s",
-                  self.verdict.sentence()]
+                  f"rounds       {len(self.rounds)} in {self.seconds:.1f} s"]
+        if self.search is not None:
+            lines.append(f"neighbourhood {self.search.sentence()}")
+        if self.boundary != "torus" or self.boundary_note:
+            lines.append(f"boundary     {self.boundary}" + (f": {self.boundary_note}" if self.boundary_note else ""))
+        lines += [f"learner moved after round {r.round}: {r.moved}" for r in self.rounds if r.moved]
+        lines.append(self.verdict.sentence())
         return "\n".join(lines)
 
     def rows(self) -> list[dict]:
@@ -422,8 +410,8 @@ class LoopReport:
         return plot_loop(self, fig=fig)
 
 
-def _match(rule, trajectories) -> float:
-    return generator_check(rule, trajectories).transition_match if rule is not None else 0.0
+def _match(rule, trajectories, boundary: str) -> float:
+    return generator_check(rule, trajectories, boundary).transition_match if rule is not None else 0.0
 
 
 def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, *, assumed, noise="auto",
@@ -453,22 +441,23 @@ def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, *, a
     started = time.perf_counter() if started is None else started
     learner.prepare(agent, number)
     noisy = noise != 0 and (noise != "auto" or bool(seen.conflicting.any()))
-    data = agent.dataset(one_hot=True)
+    data = agent.dataset(one_hot=True, boundary=seen.boundary, margin=getattr(learner, "margin", 1))
     epochs, board_acc = learner.fit(data, noisy=noisy, seed=seed * 1000 + number)
     extraction = learner.read(seed * 1000 + number)
     rule = extraction.rule
     holdout = None
     if agent.rule is not None:
         holdout = agent.collect()
-        seen = seen + observe(agent, agent.trajectory(holdout))
+        seen = seen + seen.like(agent.trajectory(holdout))
     elif agent.visible < agent.available:
         holdout = agent.visible
     verdict = weigh(seen, assumed, noise, confidence, guess=rule)
     done = Round(round=number, visible=agent.visible, transitions=len(data), collected=collected, epochs=epochs,
                  train_board_acc=board_acc, rule=rule, min_confidence=float(extraction.confidence.min()),
                  low_confidence=len(extraction.low_confidence),
-                 visible_match=_match(rule, agent.visible_trajectories),
-                 holdout_match=None if holdout is None else _match(rule, agent.trajectory(holdout)[None]),
+                 visible_match=_match(rule, agent.visible_trajectories, seen.boundary),
+                 holdout_match=None if holdout is None else _match(rule, agent.trajectory(holdout)[None],
+                                                                   seen.boundary),
                  stable=previous is not None and rule is not None and rule == previous.rule, group=learner.group,
                  seconds=time.perf_counter() - started, verdict=verdict,
                  trajectories_seen=agent.available,
@@ -484,34 +473,81 @@ def _memory_needed(shape: tuple[int, int], steps: int, rounds: int) -> int:
     return (rounds + 1) * per_trajectory + activations
 
 
-def _check_ltl(rule: LtLRule, model, group, family, noise, shape) -> None:
-    """Refuse, with the reason, what the loop cannot do for a Larger than Life oracle."""
-    if rule.states > 2:
-        raise InputError(f"{rule} has {rule.states} states; lifelab learns 2-state Larger than Life rules so far")
+#: The largest Larger than Life range the loop's neighbourhood search tries on supplied data.
+MAX_SEARCH_RANGE = 5
+
+
+def _check_counting(counting: Neighbourhood, what: str, model, group, family, noise, shape) -> None:
+    """Refuse, with the reason, what the loop cannot do when the evidence counts a neighbourhood beyond 3x3.
+
+    Args:
+        counting: The neighbourhood counted.
+        what: What asks for it, for messages (the oracle rule, or "the data").
+        model, group, family, noise, shape: As given to :func:`learn_rule`.
+    """
     if family not in (None, "auto"):
-        raise InputError(f"family={family!r} names a 3x3 family; a Larger than Life verdict assumes its own "
-                         f"(counts on the neighbourhood of {rule}, born and surviving in intervals)")
+        raise InputError(f"family={family!r} names a 3x3 family; a Larger than Life verdict on {what} assumes its "
+                         f"own (counts on {counting.title}, born and surviving in intervals)")
     if noise not in ("auto", 0):
         raise InputError("noise rates are modelled for 3x3 windows only; use noise='auto' or 0 with a Larger than "
-                         "Life rule")
+                         "Life neighbourhood")
     if group == "auto":
         raise InputError("group='auto' grows a network from the symmetry of 3x3 evidence; name the group of a "
                          "Larger than Life learner (its neighbourhoods are p4m-symmetric)")
     if model == "table":
-        raise InputError("the table learner tabulates 3x3 patterns; learn a Larger than Life rule with a network "
-                         "('tied', 'e2cnn', 'tiny' or 'small', built with kernels of 2r+1)")
+        raise InputError(f"the table learner tabulates 3x3 patterns; {what} needs counts on {counting.title}: learn "
+                         "it with a network ('tied', 'e2cnn', 'tiny' or 'small', built with kernels of 2r+1)")
     if isinstance(model, str) and "kernel_size" not in inspect.signature(model_spec(model).cls).parameters:
-        raise InputError(f"the {model!r} network has fixed 3x3 kernels; a range-{rule.range} rule needs a "
+        raise InputError(f"the {model!r} network has fixed 3x3 kernels; {what} needs counts on {counting.title}: a "
                          "'tied', 'e2cnn', 'tiny' or 'small' network (built with kernels of 2r+1)")
-    if min(shape) < 2 * rule.range + 1:
-        raise InputError(f"boards of {shape[0]}x{shape[1]} are smaller than the {2 * rule.range + 1}x"
-                         f"{2 * rule.range + 1} neighbourhood of {rule}")
+    if min(shape) < 2 * counting.range + 1:
+        raise InputError(f"boards of {shape[0]}x{shape[1]} are smaller than {counting.title} "
+                         f"({2 * counting.range + 1}x{2 * counting.range + 1})")
+
+
+def parse_neighbourhood(text) -> Neighbourhood | None:
+    """A neighbourhood named on the command line or to :func:`learn_rule`.
+
+    Args:
+        text: ``"3x3"`` (or ``"moore"``, ``"vonneumann"``, ``"hexagonal"``: the 3x3 window, whose
+            families the verdict handles), Golly's Larger than Life spelling ``"R2,NM"`` (``NN``,
+            ``NC``), or a :class:`~lifelab.evidence.Neighbourhood`.
+
+    Returns:
+        The neighbourhood to count on, or None for the 3x3 window.
+
+    Raises:
+        InputError: For anything else.
+    """
+    if isinstance(text, Neighbourhood):
+        return text
+    if text in ("3x3", "moore", "vonneumann", "hexagonal"):
+        return None
+    match = re.fullmatch(r"[Rr](\d+),?[Nn]([MNCmnc])", str(text).strip())
+    if match is None:
+        raise InputError(f"neighbourhood must be '3x3', 'auto' or Golly's Larger than Life spelling such as 'R2,NM' "
+                         f"(box), 'R3,NC' (disc), 'R2,NN' (diamond), got {text!r}")
+    return Neighbourhood(int(match[1]), match[2].upper())
+
+
+def _found_neighbourhood(data: np.ndarray, boundary: str, seed: int) -> tuple[Neighbourhood | None,
+                                                                                NeighbourhoodSearch | None]:
+    """The neighbourhood supplied 2-state data make the next state a function of (None: the 3x3 window)."""
+    if trajectory_states(data) > 2:
+        return None, None  # Generations data: 3x3 patterns of live cells, their countdown checked by the verdict
+    reach = min(MAX_SEARCH_RANGE, (min(data.shape[2:]) - 2) // 2)
+    if reach < 1:
+        return None, None
+    search = search_neighbourhood(data, max_range=reach, boundary=boundary if boundary != "auto" else "open",
+                                  seed=seed)
+    return search.counting, search
 
 
 def learn_rule(source, model="tied", group: str | None = None, max_rounds: int = 10, seed: int = 0, *,
-               mode: str = "random", shape: tuple[int, int] = (32, 32), steps: int = 16, density: float = 0.5,
+               mode: str = "random", shape: tuple[int, int] | None = None, steps: int = 16, density: float = 0.5,
                epochs: int = 100, threshold: float = 0.9, stop_probability: float = 0.95, family=None,
-               noise="auto", confidence: float = 0.999, device=None, progress: bool = True,
+               noise="auto", confidence: float = 0.999, device=None, boundary: str | None = None,
+               neighbourhood=None, states: int | None = None, follow: bool = True, progress: bool = True,
                on_round=None) -> LoopReport:
     """Learn a rule from trajectories, round by round, until the data determine it and the learner has it.
 
@@ -535,7 +571,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
         seed: Seed of the model, the collected boards and the batch order.
         mode: ``"random"`` (a fresh random board per round) or ``"query"``
             (a board of the patterns not yet observed, then the least confident; needs an oracle).
-        shape: Board size of collected trajectories (oracle only).
+        shape: Board size of collected trajectories (oracle only; default the rule's grid, else 32x32).
         steps: Steps per collected trajectory (oracle only).
         density: Initial density of random boards (oracle only).
         epochs: Most training epochs per round.
@@ -554,6 +590,16 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
             (exact observations) or a known cell-flip rate.
         confidence: Joint confidence at which a noisy verdict decides every class.
         device: Where to train (default :func:`lifelab.get_device`).
+        boundary: What lies beyond the frame (:mod:`lifelab.evidence.boundary`): ``"torus"``, ``"dead"``
+            (a bounded plane), ``"open"`` (a window of a larger world: cells at the edge are not evidence
+            and not trained on) or ``"auto"`` (what the data's edge cells show).  Default: the oracle's
+            grid (a torus unless its rulestring says ``:Pw,h``); ``"auto"`` for supplied data.
+        neighbourhood: Supplied data only: ``"auto"`` (the default: the smallest neighbourhood the next
+            state is a function of, :func:`~lifelab.evidence.neighbourhood.search_neighbourhood`), ``"3x3"``,
+            or a Larger than Life neighbourhood such as ``"R2,NM"`` to count on.
+        states: Number of cell states (default: the rule's, or what the data show).
+        follow: When the data contradict the family the learner can represent, move to a network that
+            can (tied -> e2cnn p4m -> minimal) and say why in the round (:attr:`Round.moved`).
         progress: Show a progress bar over the rounds, naming the run (:func:`lifelab.utils.progress_bar`).
         on_round: Called with each :class:`Round` as it finishes.
 
@@ -567,7 +613,8 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
     """
     run = LoopRun.of(source, model, group, max_rounds, seed, mode=mode, shape=shape, steps=steps, density=density,
                      epochs=epochs, threshold=threshold, stop_probability=stop_probability, family=family,
-                     noise=noise, confidence=confidence, device=device)
+                     noise=noise, confidence=confidence, device=device, boundary=boundary,
+                     neighbourhood=neighbourhood, states=states, follow=follow)
     learning = shorten(run.agent.rule) if run.agent.rule is not None else "supplied trajectories"
     label = f"learn {learning} with {model if isinstance(model, str) else type(model).__name__} ({mode}, seed {seed})"
     with model_threads(), progress_bar(run.max_rounds, label, enabled=progress, unit="round") as bar:
@@ -595,7 +642,9 @@ class LoopRun:
     """
 
     def __init__(self, agent: DataSupplyAgent, learner, *, mode: str = "random", seed: int = 0, max_rounds: int = 10,
-                 family=None, noise="auto", confidence: float = 0.999, threshold: float = 0.9):
+                 family=None, noise="auto", confidence: float = 0.999, threshold: float = 0.9,
+                 boundary: str = "torus", counting: Neighbourhood | None = None,
+                 search: NeighbourhoodSearch | None = None, follow: bool = True):
         """Start a run: count the evidence of every trajectory the agent holds.
 
         Args:
@@ -608,12 +657,17 @@ class LoopRun:
             noise: As in :func:`learn_rule`.
             confidence: As in :func:`learn_rule`.
             threshold: As in :func:`learn_rule`.
+            boundary: What lies beyond the frame (``"auto"``: what the data show).
+            counting: The neighbourhood whose live cells the evidence counts (None: 3x3 patterns).
+            search: The neighbourhood search that chose ``counting``, to report.
+            follow: Move to a wider learner when the data contradict what the learner can represent.
         """
         self.agent, self.learner, self.mode, self.seed = agent, learner, mode, seed
         self.max_rounds, self.family, self.noise, self.confidence = max_rounds, family, noise, confidence
-        self.threshold = threshold
+        self.threshold, self.search, self.follow = threshold, search, follow
         self.collection = COLLECTIONS[mode](threshold=threshold, seed=seed)
-        self.seen = observe(agent, np.stack([agent.trajectory(i) for i in range(agent.available)]))
+        self.seen = observe(np.stack([agent.trajectory(i) for i in range(agent.available)]), counting,
+                            agent.states, boundary)
         self.rounds: list[Round] = []
         self.collected = "initial" if agent.rule is not None else "supplied"
         self.stop_reason: str | None = None
@@ -621,9 +675,10 @@ class LoopRun:
 
     @classmethod
     def of(cls, source, model="tied", group: str | None = None, max_rounds: int = 10, seed: int = 0, *,
-           mode: str = "random", shape: tuple[int, int] = (32, 32), steps: int = 16, density: float = 0.5,
+           mode: str = "random", shape: tuple[int, int] | None = None, steps: int = 16, density: float = 0.5,
            epochs: int = 100, threshold: float = 0.9, stop_probability: float = 0.95, family=None,
-           noise="auto", confidence: float = 0.999, device=None) -> LoopRun:
+           noise="auto", confidence: float = 0.999, device=None, boundary: str | None = None,
+           neighbourhood=None, states: int | None = None, follow: bool = True) -> LoopRun:
         """Check the arguments of :func:`learn_rule` and build its agent and learner (same arguments)."""
         max_rounds = check_int("max_rounds", max_rounds, 1)
         seed = check_int("seed", seed, 0)
@@ -635,10 +690,23 @@ class LoopRun:
             family_named(family)
         check_noise(noise)
         check_number("confidence", confidence, 0.5, 1, open_low=True, open_high=True)
+        search = None
         if isinstance(source, (Rule, GenerationsRule, LtLRule, str)):
             source = parse_rule(source)
-            if isinstance(source, LtLRule):
-                _check_ltl(source, model, group, family, noise, shape)
+            shape = (source.grid.shape if source.grid is not None else (32, 32)) if shape is None else shape
+            if neighbourhood not in (None, "auto"):
+                raise InputError(f"an oracle rule names its own neighbourhood; neighbourhood={neighbourhood!r} is for "
+                                 "supplied trajectories")
+            if states is not None and states != rule_states(source):
+                raise InputError(f"{source} has {rule_states(source)} states, not states={states}")
+            if isinstance(source, LtLRule) and source.states > 2:
+                raise InputError(f"{source} has {source.states} states; lifelab learns 2-state Larger than Life "
+                                 "rules so far")
+            counting = Neighbourhood.of(source) if isinstance(source, LtLRule) else None
+            if counting is not None:
+                _check_counting(counting, str(source), model, group, family, noise, shape)
+            boundary = check_boundary(boundary if boundary is not None else
+                                      source.grid.boundary if source.grid is not None else "torus", allow_auto=False)
             steps = check_int("steps", steps, 1)
             random_boards(0, shape, density)  # validates the shape and density before they size anything
             check_allocation(_memory_needed(tuple(shape), steps, max_rounds),
@@ -649,16 +717,29 @@ class LoopRun:
             if mode == "query":
                 raise InputError("query mode needs an oracle rule to simulate the boards it builds; "
                                  "supplied trajectories can only be revealed in order (mode='random')")
-            agent = DataSupplyAgent(validate_trajectories(source, name="supplied trajectories", states=None),
-                                    seed=seed)
+            data = validate_trajectories(source, name="supplied trajectories", states=None)
+            if states is not None and trajectory_states(data) > check_int("states", states, 2, 256):
+                raise InputError(f"the supplied trajectories hold {trajectory_states(data)} cell states, more than "
+                                 f"states={states}")
+            boundary = check_boundary(boundary if boundary is not None else "auto")
+            if neighbourhood in (None, "auto"):
+                counting, search = _found_neighbourhood(data, boundary, seed)
+            else:
+                counting = parse_neighbourhood(neighbourhood)
+            if counting is not None:
+                _check_counting(counting, "the data", model, group, family, noise, data.shape[2:])
+            agent = DataSupplyAgent(data, seed=seed)
+            if states is not None:
+                agent.states = states
         network = {} if model == "table" else {"states": agent.states} if agent.states > 2 else {}
-        if isinstance(agent.rule, LtLRule) and isinstance(model, str):
-            network["kernel_size"] = 2 * agent.rule.range + 1
+        if counting is not None and isinstance(model, str):
+            network["kernel_size"] = 2 * counting.range + 1
         learner = make_learner(model, group, seed, family_name=family, noise=noise, epochs=epochs,
                                stop_probability=stop_probability, threshold=threshold, device=device,
                                **network)
         return cls(agent, learner, mode=mode, seed=seed, max_rounds=max_rounds, family=family, noise=noise,
-                   confidence=confidence, threshold=threshold)
+                   confidence=confidence, threshold=threshold, boundary=boundary, counting=counting, search=search,
+                   follow=follow)
 
     @property
     def finished(self) -> bool:
@@ -689,6 +770,9 @@ class LoopRun:
         if self.stop_reason is None:
             self.seen, self.collected = self.collection.next(self.agent, done, holdout, self.seen)
             self.agent.reveal()
+            wider = wider_learner(self.learner, self.seen) if self.follow and learner is self.learner else None
+            if wider is not None:
+                self.learner, done.moved = wider
         return done
 
     def _stop(self, done: Round, number: int) -> str | None:
@@ -713,4 +797,5 @@ class LoopRun:
         return LoopReport(rounds=self.rounds, verdict=self.rounds[-1].verdict, truth=self.agent.rule,
                           stop_reason=self.stop_reason or "max_rounds", model=learner.description,
                           group=learner.group, mode=self.mode, seed=self.seed, threshold=self.threshold,
-                          trajectories_seen=self.agent.visible_trajectories, trained=learner.net)
+                          trajectories_seen=self.agent.visible_trajectories, trained=learner.net,
+                          search=self.search, boundary=self.seen.boundary, boundary_note=self.seen.boundary_note)

@@ -182,16 +182,19 @@ def orbit_labels(group: str) -> np.ndarray:
     return out
 
 
-def showable(shape: tuple[int, int]) -> np.ndarray:
-    """Which 3x3 patterns can occur on a torus of this shape.
+def showable(shape: tuple[int, int], boundary: str = "torus") -> np.ndarray:
+    """Which 3x3 patterns can occur on a board of this shape.
 
     On a board of at least 3x3 the nine cells of every window are distinct
     cells, so every pattern can occur.  On a thinner torus a window wraps
     onto itself (on a 1x1 board all nine cells are the same cell) and only
-    some patterns can.
+    some patterns can; with a dead outside, a thin board shows the patterns
+    whose cells beyond it are dead; an open frame (only cells whose window
+    lies inside count) thinner than 3 shows none.
 
     Args:
         shape: ``(H, W)`` of the board.
+        boundary: ``"torus"``, ``"dead"`` or ``"open"``.
 
     Returns:
         ``(512,)`` bool array.
@@ -201,8 +204,14 @@ def showable(shape: tuple[int, int]) -> np.ndarray:
         raise InputError(f"a board has at least 1x1 cells, got {h}x{w}")
     if h >= 3 and w >= 3:
         return np.ones(N_PATTERNS, dtype=bool)
+    out = np.zeros(N_PATTERNS, dtype=bool)
+    if boundary == "open":
+        return out
     small = (min(h, 3), min(w, 3))
     boards = bits(small[0] * small[1]).reshape(-1, *small)
-    out = np.zeros(N_PATTERNS, dtype=bool)
+    if boundary == "dead":
+        boards = np.pad(boards, ((0, 0), (1, 1), (1, 1)))
+        out[np.unique(pattern_index(boards)[:, 1:-1, 1:-1])] = True
+        return out
     out[np.unique(pattern_index(boards))] = True
     return out

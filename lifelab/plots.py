@@ -554,7 +554,7 @@ def plot_class_test(check, evidence=None, ax=None, title: str | None = None):
 
     Args:
         check: A :class:`lifelab.extract.ClassCheck`.
-        evidence: Optional :class:`lifelab.totalistic.CountEvidence` on the same neighbourhood.
+        evidence: Optional :class:`lifelab.evidence.CountEvidence` on the same neighbourhood.
         ax: Axes to draw on; a new figure if None.
         title: Optional title.
 

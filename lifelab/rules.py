@@ -68,7 +68,55 @@ def _totalistic_view(table: np.ndarray, neighbourhood: str) -> tuple[tuple[int, 
     return tuple(birth), tuple(survival)
 
 
-def split_topology(s: str, text: str) -> tuple[str, tuple[int, int] | None]:
+@dataclass(frozen=True)
+class Grid:
+    """Golly's bounded grid, the suffix of a rulestring: a torus ``:Tw,h`` or a bounded plane ``:Pw,h``.
+
+    On a torus the edges wrap around; on a bounded plane every cell outside
+    is dead, always.  It is not part of a rule's identity (two rules that
+    differ only in their grid are equal).
+
+    Attributes:
+        kind: ``"T"`` (torus) or ``"P"`` (bounded plane).
+        width: Cells across.
+        height: Cells down.
+    """
+
+    kind: str
+    width: int
+    height: int
+
+    @property
+    def boundary(self) -> str:
+        """The boundary it gives simulation and evidence: ``"torus"`` or ``"dead"``."""
+        return "torus" if self.kind == "T" else "dead"
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(height, width)``, the shape of a board on it."""
+        return self.height, self.width
+
+    def __str__(self) -> str:
+        return f":{self.kind}{self.width},{self.height}"
+
+
+class OnGrid:
+    """What every rule family shares about its grid suffix (``:Tw,h``, ``:Pw,h``), kept in ``_grid``."""
+
+    __slots__ = ()
+
+    @property
+    def grid(self) -> Grid | None:
+        """The bounded grid a ``:Tw,h`` or ``:Pw,h`` suffix asked for, or None (it is not part of equality)."""
+        return self._grid
+
+    @property
+    def torus(self) -> tuple[int, int] | None:
+        """``(width, height)`` of the torus a ``:Tw,h`` suffix asked for, or None."""
+        return None if self._grid is None or self._grid.kind != "T" else (self._grid.width, self._grid.height)
+
+
+def split_topology(s: str, text: str) -> tuple[str, Grid | None]:
     """Split Golly's bounded-grid suffix off a rulestring.
 
     Args:
@@ -76,25 +124,31 @@ def split_topology(s: str, text: str) -> tuple[str, tuple[int, int] | None]:
         text: The whole string, for messages.
 
     Returns:
-        ``(rule part, torus)``: ``torus`` is ``(width, height)`` for ``:Tw,h`` (``:Tn`` is square), else None.
+        ``(rule part, grid)``: ``grid`` is a :class:`Grid` for ``:Tw,h`` or
+        ``:Pw,h`` (``:Tn``, ``:Pn`` are square), else None.
 
     Raises:
-        ValueError: For another topology (lifelab simulates on a torus only) or a malformed size.
+        InputError: For another topology (Golly's Klein bottle, cross-surface, sphere), an unbounded side
+            (``:P0,h``) or a malformed size.
     """
     if ":" not in s:
         return s, None
     core, suffix = s.split(":", 1)
-    match = re.fullmatch(r"[Tt](\d+)(?:,(\d+))?", suffix)
+    match = re.fullmatch(r"([TtPp])(\d+)(?:,(\d+))?", suffix)
     if match is None:
-        if suffix[:1].upper() in "PKCS":
-            raise InputError(f"{text!r}: the topology {suffix!r} is not a torus; lifelab simulates on a torus "
-                             "only (':Tw,h')")
-        raise InputError(f"{text!r}: malformed grid suffix {suffix!r}; expected ':Tw,h' (a w by h torus)")
-    width = int(match[1])
-    height = int(match[2]) if match[2] is not None else width
+        if suffix[:1].upper() in "KCS":
+            raise InputError(f"{text!r}: the topology {suffix!r} is not supported; lifelab simulates on a torus "
+                             "(':Tw,h') or a bounded plane (':Pw,h')")
+        raise InputError(f"{text!r}: malformed grid suffix {suffix!r}; expected ':Tw,h' (a w by h torus) or "
+                         "':Pw,h' (a bounded plane)")
+    kind = match[1].upper()
+    width = int(match[2])
+    height = int(match[3]) if match[3] is not None else width
     if width < 1 or height < 1:
-        raise InputError(f"{text!r}: a torus needs a positive width and height, got {width}x{height}")
-    return core, (width, height)
+        what = "a torus" if kind == "T" else "a bounded plane"
+        raise InputError(f"{text!r}: {what} needs a positive width and height (an unbounded side is not "
+                         f"supported), got {width}x{height}")
+    return core, Grid(kind, width, height)
 
 
 def split_map_states(core: str) -> tuple[str, int] | None:
@@ -218,7 +272,7 @@ def _normalise_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower().replace("&", "and"))
 
 
-class Rule:
+class Rule(OnGrid):
     """A 2-state cellular-automaton rule on the 3x3 neighbourhood.
 
     Build one with :meth:`Rule.parse` (any notation or a registry name),
@@ -226,7 +280,7 @@ class Rule:
     hashable, and equal when their truth tables are equal.
     """
 
-    __slots__ = ("_table", "_views", "_torus")
+    __slots__ = ("_table", "_views", "_grid")
 
     def __init__(self, table: np.ndarray):
         """Wrap a validated 512-entry table; prefer :meth:`from_table`."""
@@ -234,7 +288,7 @@ class Rule:
         table.setflags(write=False)
         self._table = table
         self._views: dict[str, tuple[tuple[int, ...], tuple[int, ...]] | None] = {}
-        self._torus: tuple[int, int] | None = None
+        self._grid: Grid | None = None
 
     # ---- construction -------------------------------------------------
     @classmethod
@@ -340,7 +394,7 @@ class Rule:
 
     @classmethod
     def _parse_notation(cls, s: str, text: str) -> Rule:
-        core, torus = split_topology(s, text)
+        core, grid = split_topology(s, text)
         if core[:3].upper() == "MAP":
             if split_map_states(core) is not None:
                 raise InputError(f"{text!r} is a Generations rule (MAP.../states); parse it with "
@@ -354,7 +408,7 @@ class Rule:
                 raise InputError(f"{text!r} is a Larger than Life rule; parse it with lifelab.families.parse_rule")
             birth, survival, neighbourhood = split_bs(core, text)
             rule = cls(bs_table(birth, survival, neighbourhood, text))
-        rule._torus = torus
+        rule._grid = grid
         return rule
 
     @classmethod
@@ -430,11 +484,6 @@ class Rule:
         """The registry name of this rule, or None if it has none."""
         entry = _BY_TABLE.get(self._table.tobytes())
         return entry.name if entry else None
-
-    @property
-    def torus(self) -> tuple[int, int] | None:
-        """``(width, height)`` of the torus a ``:Tw,h`` suffix asked for, or None (it is not part of equality)."""
-        return self._torus
 
     def to_map(self, neighbourhood: str = "moore") -> str:
         """Golly's MAP notation: ``"MAP"`` and the base64 bits of the table.
@@ -528,7 +577,7 @@ class Rule:
     def __str__(self) -> str:
         parts = self.notation_parts()
         text = self.to_map() if parts is None else f"B{parts[0]}/S{parts[1]}{parts[2]}"
-        return text if self._torus is None else f"{text}:T{self._torus[0]},{self._torus[1]}"
+        return text if self._grid is None else f"{text}{self._grid}"
 
     def __repr__(self) -> str:
         return f"Rule({str(self)!r})"

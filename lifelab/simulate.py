@@ -30,7 +30,7 @@ import torch
 
 from lifelab.errors import InputError, InputTypeError
 from lifelab.patterns import CELLS
-from lifelab.families import parse_rule, rule_states
+from lifelab.families import parse_rule, rule_reach, rule_states
 from lifelab.rules import Rule
 from lifelab.utils import check_allocation, check_int, check_number, get_device
 
@@ -201,8 +201,9 @@ def _check_boards(boards, states: int = 2) -> np.ndarray:
     return arr.astype(np.uint8)
 
 
-def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None = None, device=None) -> np.ndarray:
-    """Advance a batch of boards by ``steps`` steps on a periodic boundary.
+def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None = None, device=None,
+             boundary: str | None = None) -> np.ndarray:
+    """Advance a batch of boards by ``steps`` steps on a torus, or on a bounded plane with a dead outside.
 
     What the history costs: the whole history (``every=1``, the default) is
     ``n * (steps + 1) * height * width`` bytes, one per cell, and writing
@@ -230,6 +231,9 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
             vectorised numpy for the other families); a torch device
             (``"cuda"``, ``"cpu"``, ``torch.device``) to run in torch
             (bit-packed words for 2-state 3x3 rules).
+        boundary: ``"torus"`` (the edges wrap around) or ``"dead"`` (Golly's
+            bounded plane: every cell outside the board is dead, always); default
+            the rule's grid suffix (``:Pw,h`` is a bounded plane), else a torus.
 
     Returns:
         ``(n, steps // every + 1, height, width)`` (``out`` itself when given):
@@ -248,11 +252,47 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
     every = check_int("every", every, 1)
     if steps % every:
         raise InputError(f"every={every} must divide steps={steps}, so that the last board is kept")
-    if rule.torus is not None and boards.shape[1:] != (rule.torus[1], rule.torus[0]):
-        raise InputError(f"{rule} runs on a {rule.torus[0]}x{rule.torus[1]} torus (width x height); the boards are "
+    grid = rule.grid
+    if grid is not None and boards.shape[1:] != grid.shape:
+        what = "torus" if grid.kind == "T" else "bounded plane"
+        raise InputError(f"{rule} runs on a {grid.width}x{grid.height} {what} (width x height); the boards are "
                          f"{boards.shape[2]}x{boards.shape[1]}")
+    boundary = check_boundary(boundary if boundary is not None else grid.boundary if grid is not None else "torus")
     n, h, w = boards.shape
     out = _check_out(out, (n, steps // every + 1, h, w), boards.dtype)
+    if boundary == "dead":
+        return _simulate_plane(rule, boards, steps, every, out, device)
+    return _simulate_torus(rule, boards, steps, every, out, device)
+
+
+def check_boundary(boundary: str) -> str:
+    """``"torus"`` or ``"dead"``, the boundaries a simulation has; anything else is refused."""
+    if boundary not in ("torus", "dead"):
+        raise InputError(f"a simulation's boundary is 'torus' or 'dead' (a bounded plane), got {boundary!r}")
+    return boundary
+
+
+def _simulate_plane(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray, device) -> np.ndarray:
+    """Golly's bounded plane: the boards in a dead frame as wide as the rule reaches, the frame cleared every step.
+
+    With the frame dead, a cell at the board's edge sees dead cells beyond
+    it, and the frame's own births (which Golly's plane has no room for)
+    are wiped before they can count.
+    """
+    r = rule_reach(rule)
+    frame = np.pad(boards, ((0, 0), (r, r), (r, r)))
+    step = np.empty((len(boards), 2, *frame.shape[1:]), dtype=boards.dtype)
+    out[:, 0] = boards
+    for t in range(1, steps + 1):
+        frame = _simulate_torus(rule, frame, 1, 1, step, device)[:, 1]
+        frame[:, :r], frame[:, -r:], frame[:, :, :r], frame[:, :, -r:] = 0, 0, 0, 0
+        if t % every == 0:
+            out[:, t // every] = frame[:, r:-r, r:-r]
+    return out
+
+
+def _simulate_torus(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray, device) -> np.ndarray:
+    """The engines, on a torus: bit-packed (or torch words) for 2-state 3x3 rules, the families' own steps else."""
     if isinstance(rule, Rule):
         if device is None:
             return _simulate_packed(rule, boards, steps, every, out)

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from lifelab.checkpoint import Identity, fingerprint, read_checkpoint, write_checkpoint
-from lifelab.data import TrajectoryDataset
+from lifelab.data import IGNORE, TrajectoryDataset
 from lifelab.errors import InputError, InputTypeError
 from lifelab.extract import pattern_table
 from lifelab.models import LifeModel, build_model
@@ -107,6 +107,12 @@ def l1_penalty(model: nn.Module) -> torch.Tensor:
     return torch.stack(terms).sum()
 
 
+def _cell_loss(logits: torch.Tensor, targets: torch.Tensor, counted: torch.Tensor) -> torch.Tensor:
+    """Per-board mean cross-entropy over the cells that count (targets :data:`~lifelab.data.IGNORE` do not)."""
+    per_cell = F.cross_entropy(logits, targets, reduction="none", ignore_index=IGNORE)
+    return per_cell.sum((1, 2)) / counted.sum((1, 2)).clamp_min(1)
+
+
 @model_threads()
 def evaluate(model: nn.Module, data, device=None, batch_size: int = 512) -> dict:
     """Weighted cross-entropy and accuracies of a model on a dataset, in eval mode.
@@ -131,12 +137,13 @@ def evaluate(model: nn.Module, data, device=None, batch_size: int = 512) -> dict
         for start in range(0, len(x), batch_size):
             xb, yb, wb = (t[start:start + batch_size].to(device) for t in (x, y, w))
             logits = model(xb)
-            loss += float((F.cross_entropy(logits, yb, reduction="none").mean((1, 2)) * wb).sum())
-            right = logits.argmax(1) == yb
-            cells += float(right.float().mean((1, 2)).sum())
+            counted = yb != IGNORE
+            loss += float((_cell_loss(logits, yb, counted) * wb).sum())
+            right = (logits.argmax(1) == yb) | ~counted
+            cells += float(((right & counted).sum((1, 2)) / counted.sum((1, 2)).clamp_min(1)).sum())
             boards += float(right.flatten(1).all(1).float().sum())
-            true_prob = logits.softmax(1).gather(1, yb.unsqueeze(1))
-            min_prob = min(min_prob, float(true_prob.min()))
+            true_prob = logits.softmax(1).gather(1, yb.clamp_min(0).unsqueeze(1))[:, 0]
+            min_prob = min(min_prob, float(torch.where(counted, true_prob, 1.0).min()))
     n = len(x)
     return {"loss": loss / n, "cell_acc": cells / n, "board_acc": boards / n, "min_prob": min_prob, "n": n}
 
@@ -288,7 +295,7 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
                 xb, yb, wb = x[idx], y[idx], w[idx]
                 with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
                     logits = model(xb)
-                    loss = (F.cross_entropy(logits.to(dtype), yb, reduction="none").mean((1, 2)) * wb).mean()
+                    loss = (_cell_loss(logits.to(dtype), yb, yb != IGNORE) * wb).mean()
                     if consistency:
                         loss = loss + consistency * consistency_loss(model, xb, group, logits).to(dtype)
                 if l1:

@@ -49,7 +49,7 @@ from lifelab.extract import extract_rule
 from lifelab.families import parse_rule
 from lifelab.loop import learn_rule
 from lifelab.plots import plot_class_test, plot_sensitivity, plot_snapshot_grid
-from lifelab.totalistic import CountEvidence, Neighbourhood, decide_counts
+from lifelab.evidence import CountEvidence, Neighbourhood, decide_counts
 from lifelab.utils import format_table
 from lifelab.widgets import wide_text_scrolls
 

@@ -20,7 +20,7 @@ from lifelab.extract import (
 from lifelab.families import GenerationsRule
 from lifelab.models import TiedCNN
 from lifelab.patterns import MAP_WEIGHTS, NEIGHBOURHOODS
-from lifelab.totalistic import Neighbourhood
+from lifelab.evidence import Neighbourhood
 from lifelab.train import train
 
 

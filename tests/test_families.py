@@ -63,7 +63,8 @@ def test_golly_spellings_read_and_print_canonically(text, canonical):
     ("R2,C0,M1,S5-9,B6..8,NM", "'S5-9' should be Smin..max"),
     ("R2,C0,M1,S5..9,NM", "has 5 comma-separated fields"),
     ("R2,C3,M1,S5..9,B0..8,NM", "B0 is not allowed with more than 2 states"),
-    ("R2,C0,M1,S5..9,B6..8,NM:P10,10", "not a torus"),
+    ("R2,C0,M1,S5..9,B6..8,NM:K10,10", "topology .K10,10. is not supported"),
+    ("R2,C0,M1,S5..9,B6..8,NM:P0,10", "an unbounded side is not supported"),
 ])
 def test_malformed_rules_name_the_bad_part(text, message):
     with pytest.raises(ValueError, match=message):

@@ -72,7 +72,7 @@ def test_to_map_matches_golly_test_vector():
         ("B2a/S12V", "Hensel letters, which Golly defines on the Moore neighbourhood only"),
         ("B9a/S12", "birth digit 9 is out of range 0-8"),
         ("B2-/S12", "must be followed by letters"),
-        ("B3/S23:P64,64", "not a torus"),
+        ("B3/S23:S64", "topology .S64. is not supported"),
         ("B3/S23:T0,4", "positive width and height"),
         ("B3/S23:Tx", "malformed grid suffix"),
         ("MAPabcd", "86 \\(Moore\\), 22 \\(hexagonal\\) or 6 \\(von Neumann\\)"),

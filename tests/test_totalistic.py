@@ -13,7 +13,7 @@ from lifelab.families import LtLRule, parse_rule
 from lifelab.loop import learn_rule
 from lifelab.models import build_model, predict, receptive_radius
 from lifelab.simulate import random_boards, simulate
-from lifelab.totalistic import CountEvidence, Neighbourhood, decide_counts
+from lifelab.evidence import CountEvidence, Neighbourhood, decide_counts
 
 R2_BOX = "R2,C0,M1,S5..9,B6..8,NM"
 R2_DIAMOND = "R2,C0,M0,S2..5,B3..4,NN"
@@ -157,14 +157,21 @@ def test_data_no_interval_rule_explains_are_inconsistent():
 
 
 @pytest.mark.parametrize("text", [R2_BOX, R2_DIAMOND, BOSCO])
-def test_supplied_larger_than_life_data_are_never_a_3x3_rule(text, tmp_path):
-    """A file names no neighbourhood, so it is judged as 3x3 data: that must end inconsistent, never exit 0."""
+def test_supplied_larger_than_life_data_are_never_a_3x3_rule_but_their_own(text, tmp_path, capsys):
+    """Judged as 3x3 data a Larger than Life file is inconsistent (never exit 0); the loop finds its neighbourhood."""
     data = trajectories(text, n=4, density=0.4)
     for family in ("table", "auto", "isotropic", "moore"):
         verdict = decide(Evidence.of(data), family)
         assert verdict.rung == "inconsistent" and verdict.rule is None and verdict.exit_code == 1
     path = save_trajectories(tmp_path / "ltl.npz", data)
-    assert main(["learn", "--data", str(path), "--max-rounds", "2", "--device", "cpu"]) == 1
+    assert main(["learn", "--data", str(path), "--max-rounds", "2", "--device", "cpu"]) == 0
+    rule = parse_rule(text)
+    out = capsys.readouterr().out
+    verdict_line = next(line for line in out.splitlines() if line.startswith("verdict"))
+    assert verdict_line.startswith(f"verdict       identified within Larger than Life rules on "
+                                   f"{Neighbourhood.of(rule).title}: ")
+    assert parse_rule(verdict_line.rsplit(": ", 1)[1]) == rule
+    assert f"The next state is a function of the live count of {Neighbourhood.of(rule).title}" in out
 
 
 @pytest.mark.parametrize("text", [R2_BOX, R2_DIAMOND, "R3,C0,M1,S10..20,B8..12,NC", BOSCO])
@@ -231,7 +238,7 @@ def test_the_loop_learns_range_2_rules(text):
     (dict(source=R2_BOX, family="isotropic"), "names a 3x3 family"),
     (dict(source=R2_BOX, noise=0.01), "3x3 windows only"),
     (dict(source=R2_BOX, group="auto"), "group='auto'"),
-    (dict(source=BOSCO, shape=(8, 8)), "smaller than the 11x11"),
+    (dict(source=BOSCO, shape=(8, 8)), r"smaller than the range-5 box \(NM\) \(11x11\)"),
 ])
 def test_the_loop_refuses_what_it_cannot_do_for_larger_than_life(kwargs, message):
     with pytest.raises(ValueError, match=message):

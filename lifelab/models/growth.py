@@ -16,7 +16,7 @@ from lifelab.models.equivariant import EquivariantCNN, _gspace, _spatial_conv, e
 from lifelab.models.plain import MinimalCNN
 from lifelab.models.tied import TiedCNN, TiedConv2d
 from lifelab.symmetry import GROUPS, group_elements, project_kernel, transform
-from lifelab.utils import device_of, dtype_of, seeded
+from lifelab.utils import device_of, dtype_of, model_threads, seeded
 
 __all__ = ["GROWTH", "ROUTES", "GrowthRoute", "grow_group", "growth_model", "regular_field_elements"]
 
@@ -78,6 +78,7 @@ def growth_model(route: str, group: str, seed: int = 0) -> LifeModel:
     return ROUTES[route].model(group, seed)
 
 
+@model_threads()
 def grow_group(model: LifeModel, to: str) -> LifeModel:
     """A model for a larger symmetry group, initialised from a trained one.
 

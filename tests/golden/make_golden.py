@@ -3,8 +3,10 @@
     .venv/bin/python tests/golden/make_golden.py
 
 For each case, a seeded random board is written as ``<name>.start.rle`` with
-the rule and its torus in the header, bgolly runs it for the stated number of
-steps on that torus, and its output is kept as ``<name>.end.rle``.  The tests
+the rule and its grid in the header (a torus ``:T``, or a bounded plane ``:P``
+whose outside is dead), bgolly runs it for the stated number of steps on that
+grid, and its output is kept as ``<name>.end.rle``.  Name cases on the command
+line to regenerate only those.  The tests
 (``tests/test_families.py``) compare lifelab's simulation with these files
 cell for cell; they do not need Golly.
 """
@@ -12,6 +14,7 @@ cell for cell; they do not need Golly.
 from __future__ import annotations
 
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -22,7 +25,7 @@ from lifelab.rle import load_rle, save_rle
 
 HERE = Path(__file__).parent
 
-#: name: (rule, bgolly algorithm, board side, steps, density of non-dead cells, seed)
+#: name: (rule, bgolly algorithm, board side, steps, density of non-dead cells, seed[, grid kind, default "T"])
 CASES = {
     "hensel_b2-a_s12": ("B2-a/S12", "QuickLife", 24, 12, 0.3, 1),
     "hensel_b34ek_s2-i3": ("B34ek/S2-i3", "QuickLife", 24, 12, 0.35, 2),
@@ -35,16 +38,23 @@ CASES = {
     "ltl_r3_disc": ("R3,C0,M0,S8..14,B9..12,NC", "Larger than Life", 32, 10, 0.45, 9),
     "ltl_r2_c3": ("R2,C3,M1,S5..9,B6..8,NM", "Larger than Life", 32, 10, 0.4, 10),
     "bosco": ("R5,C0,M1,S34..58,B34..45,NM", "Larger than Life", 40, 10, 0.5, 11),
+    "plane_life": ("B3/S23", "QuickLife", 24, 12, 0.45, 12, "P"),
+    "plane_hensel": ("B2-a/S12", "QuickLife", 24, 8, 0.3, 13, "P"),
+    "plane_star_wars": ("345/2/4", "Generations", 24, 6, 0.5, 14, "P"),
+    "plane_ltl_r2_box": ("R2,C0,M1,S5..9,B6..8,NM", "Larger than Life", 32, 8, 0.4, 15, "P"),
+    "plane_ltl_r3_disc": ("R3,C0,M0,S8..14,B9..12,NC", "Larger than Life", 32, 8, 0.45, 16, "P"),
 }
 
 
 def main() -> None:
-    for name, (rulestring, algorithm, side, steps, density, seed) in CASES.items():
-        rule = parse_rule(f"{rulestring}:T{side},{side}")
+    for name, (rulestring, algorithm, side, steps, density, seed, *kind) in CASES.items():
+        if sys.argv[1:] and name not in sys.argv[1:]:
+            continue
+        rule = parse_rule(f"{rulestring}:{kind[0] if kind else 'T'}{side},{side}")
         states = rule_states(rule)
         start = HERE / f"{name}.start.rle"
         # Golly writes the bounding box of the non-dead cells, without its position: keep the first seed
-        # whose end state touches every edge of the torus, so the box is the whole board
+        # whose end state touches every edge of the grid, so the box is the whole board
         for attempt in range(100):
             rng = np.random.default_rng(seed + 1000 * attempt)
             board = np.where(rng.random((side, side)) < density, rng.integers(1, states, (side, side)), 0)
@@ -57,7 +67,7 @@ def main() -> None:
             if end.shape == (side, side):
                 break
         else:
-            raise SystemExit(f"{name}: no seed left a board that fills the torus; raise the density")
+            raise SystemExit(f"{name}: no seed left a board that fills the grid; raise the density")
         save_rle(HERE / f"{name}.end.rle", end, written)
         print(f"{name:22s} {written:40s} {steps} steps, {int((end > 0).sum())} non-dead cells at the end")
 

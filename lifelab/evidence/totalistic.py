@@ -9,7 +9,7 @@ observations by *class*: the cell's own state and how many cells of the
 neighbourhood are alive.  :class:`CountEvidence` counts, per class, how
 often the cell was next alive and how often dead.
 
-:func:`decide_counts` climbs the same ladder as :func:`lifelab.evidence.decide`,
+:func:`decide_counts` climbs the same ladder (:mod:`lifelab.evidence.ladder`) as :func:`lifelab.evidence.decide`,
 under the Larger than Life assumption: the next state depends on the cell
 and its live count only, and a dead cell is born (a live one survives)
 when the count lies in one interval.  The interval part is what lets a
@@ -38,6 +38,8 @@ import numpy as np
 
 from lifelab.data import validate_trajectories
 from lifelab.errors import InputError, InputTypeError
+from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
+from lifelab.evidence.ladder import DETERMINED, EXIT_CODES
 from lifelab.families import LTL_NEIGHBOURHOODS, LtLRule
 from lifelab.utils import check_int
 
@@ -93,6 +95,11 @@ class Neighbourhood:
     def counts(self, alive: np.ndarray) -> np.ndarray:
         """Live cells of the neighbourhood around every cell of ``(..., H, W)`` boards (periodic)."""
         return self._template.counts(alive)
+
+    def keys(self, alive: np.ndarray) -> np.ndarray:
+        """Each cell's class index, ``centre * (size + 1) + live count``, on ``(..., H, W)`` boards (periodic)."""
+        alive = np.asarray(alive, dtype=bool)
+        return alive * (self.size + 1) + self.counts(alive)
 
     def rule(self, birth: tuple[int, int], survival: tuple[int, int]) -> LtLRule:
         """The 2-state Larger than Life rule born and surviving at these live-neighbour counts (the cell not counted).
@@ -158,40 +165,65 @@ class CountEvidence:
         counts: ``(2, size + 1, 2)``: centre dead/alive, live cells counted, next dead/alive.
         transitions: Board transitions counted.
         states: Always 2 (Larger than Life rules with more states are simulated, not learned, so far).
+        boundary: What was taken to lie beyond the frame (``"torus"``, ``"dead"`` or ``"open"``).
+        boundary_note: Why, when the data chose it (``boundary="auto"``); else empty.
     """
 
     neighbourhood: Neighbourhood
     counts: np.ndarray = field(repr=False)
     transitions: int
     states: int = 2
+    boundary: str = "torus"
+    boundary_note: str = ""
 
     @classmethod
-    def of(cls, trajectories, neighbourhood: Neighbourhood) -> CountEvidence:
+    def of(cls, trajectories, neighbourhood: Neighbourhood, boundary: str = "torus") -> CountEvidence:
         """Count the transitions of ``(n, T + 1, H, W)`` (or one ``(T + 1, H, W)``) 2-state trajectories.
 
+        Args:
+            trajectories: 0/1 cell states.
+            neighbourhood: The cells counted.
+            boundary: What lies beyond the frame, as in :meth:`lifelab.evidence.Evidence.of`
+                (``"open"``: only cells ``range`` or more from every edge count).
+
         Raises:
-            ValueError: For boards smaller than the neighbourhood (it would wrap onto itself) or non-binary data.
+            InputError: For boards smaller than the neighbourhood (it would wrap onto itself) or non-binary data.
         """
         if not isinstance(neighbourhood, Neighbourhood):
             raise InputTypeError(f"neighbourhood must be a Neighbourhood, got {type(neighbourhood).__name__}")
         traj = validate_trajectories(trajectories)
+        boundary = check_boundary(boundary)
         span = 2 * neighbourhood.range + 1
         if min(traj.shape[2:]) < span:
             raise InputError(f"boards of {traj.shape[2]}x{traj.shape[3]} are smaller than {neighbourhood.title} "
                              f"({span}x{span}): its cells would wrap onto each other")
         n, length = traj.shape[:2]
         alive = traj == 1
-        live = neighbourhood.counts(alive[:, :-1])
-        key = (alive[:, :-1] * (neighbourhood.size + 1) + live) * 2 + alive[:, 1:]
-        counts = np.bincount(key.ravel(), minlength=4 * (neighbourhood.size + 1)).reshape(2, -1, 2)
-        return cls(neighbourhood, counts.astype(np.int64), n * (length - 1))
+        classes = neighbourhood.size + 1
+        note = ""
+        if boundary == "auto":
+            choice = choose_boundary(alive[:, :-1], alive[:, 1:], neighbourhood.range, neighbourhood.keys,
+                                     2 * classes)
+            boundary, note = choice.boundary, choice.note
+        keys = keyed(alive[:, :-1], neighbourhood.range, boundary, neighbourhood.keys)
+        counted = keys >= 0
+        pairs = keys[counted] * 2 + alive[:, 1:][counted]
+        counts = np.bincount(pairs, minlength=4 * classes).reshape(2, classes, 2)
+        return cls(neighbourhood, counts.astype(np.int64), n * (length - 1), 2, boundary, note)
+
+    def like(self, trajectories) -> CountEvidence:
+        """The evidence of more trajectories, counted as this was (same neighbourhood and boundary)."""
+        return CountEvidence.of(trajectories, self.neighbourhood, self.boundary)
 
     def __add__(self, other: CountEvidence) -> CountEvidence:
         if not isinstance(other, CountEvidence):
             return NotImplemented
         if other.neighbourhood != self.neighbourhood:
             raise InputError(f"cannot pool counts on {self.neighbourhood.title} and {other.neighbourhood.title}")
-        return CountEvidence(self.neighbourhood, self.counts + other.counts, self.transitions + other.transitions)
+        if other.boundary != self.boundary:
+            raise InputError(f"cannot pool counts taken with a {self.boundary} and a {other.boundary} boundary")
+        return CountEvidence(self.neighbourhood, self.counts + other.counts, self.transitions + other.transitions,
+                             self.states, self.boundary, self.boundary_note)
 
     @property
     def observations(self) -> int:
@@ -226,7 +258,7 @@ class CountVerdict:
     """What count data determine under the Larger than Life assumption (cf. :class:`~lifelab.evidence.Verdict`).
 
     Attributes:
-        rung: One of :data:`lifelab.evidence.RUNGS` (never ``"identified"``: no assumption-free
+        rung: One of :data:`lifelab.evidence.ladder.RUNGS` (never ``"identified"``: no assumption-free
             verdict is possible beyond 3x3).
         rule: The rule the data determine, or None.
         family: The assumption (:class:`CountFamily`).
@@ -238,6 +270,7 @@ class CountVerdict:
         rules_fit: How many Larger than Life rules on the neighbourhood fit the data.
         note: Why the data are inconsistent, when they are.
         guess: The learner's rule, when one was given.
+        boundary_note: What the data showed beyond the frame, when the boundary was theirs to choose.
     """
 
     rung: str
@@ -251,19 +284,18 @@ class CountVerdict:
     rules_fit: int = 0
     note: str = ""
     guess: LtLRule | None = None
+    boundary_note: str = ""
     requested: str = "ltl"
     noise = None
 
     @property
     def determined(self) -> bool:
         """The data, under the assumption, determine one rule."""
-        return self.rung == "identified within family"
+        return self.rung in DETERMINED
 
     @property
     def exit_code(self) -> int:
-        """``lifelab learn``'s exit status (see :data:`lifelab.evidence.EXIT_CODES`)."""
-        from lifelab.evidence import EXIT_CODES  # evidence imports nothing from here; keep it that way
-
+        """``lifelab learn``'s exit status (see :data:`lifelab.evidence.ladder.EXIT_CODES`)."""
         return EXIT_CODES[self.rung]
 
     @property
@@ -298,7 +330,11 @@ class CountVerdict:
         return float((nb.decisions(self.guess).ravel() == nb.decisions(truth).ravel())[unseen].mean())
 
     def sentence(self) -> str:
-        """The verdict as one paragraph a researcher can quote."""
+        """The verdict as one paragraph a researcher can quote, with the boundary the data chose (if they did)."""
+        note = self.boundary_note
+        return self._rung_sentence() + (f" {note[0].upper()}{note[1:]}." if note else "")
+
+    def _rung_sentence(self) -> str:
         fam, ev = self.family, self.evidence
         seen = int(ev.observed.sum())
         if self.rung == "identified within family":
@@ -365,7 +401,8 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
     fam = CountFamily(nb)
     width = nb.size + 1
     majority = (evidence.counts[..., 1] > evidence.counts[..., 0]).ravel()
-    common = dict(family=fam, evidence=evidence, guess=guess if isinstance(guess, LtLRule) else None)
+    common = dict(family=fam, evidence=evidence, guess=guess if isinstance(guess, LtLRule) else None,
+                  boundary_note=evidence.boundary_note)
     conflicts = [int(c) for c in np.flatnonzero(evidence.conflicting)]
     if conflicts:
         names = ", ".join(fam.class_names[c] for c in conflicts[:6]) + (", ..." if len(conflicts) > 6 else "")

@@ -1,0 +1,37 @@
+"""What the data determine: observed patterns, rule families, verdicts, noise, symmetry.
+
+One concept a module, in dependency order:
+
+- :mod:`~lifelab.evidence.ladder`: the rungs of the verdict ladder, which
+  determine a rule, ``lifelab learn``'s exit codes, and the protocol every
+  verdict meets;
+- :mod:`~lifelab.evidence.assumptions`: rule families as assumptions (which
+  3x3 patterns share their next state);
+- :mod:`~lifelab.evidence.counts`: :class:`Evidence`, the observations per
+  3x3 pattern;
+- :mod:`~lifelab.evidence.noise`: one rule plus independent cell flips, the
+  rate estimated from the data;
+- :mod:`~lifelab.evidence.symmetry`: which symmetries of the square the
+  observations allow;
+- :mod:`~lifelab.evidence.verdicts`: :func:`decide` on 3x3 evidence;
+- :mod:`~lifelab.evidence.totalistic`: counts per (centre, live count)
+  class of a larger neighbourhood and the Larger than Life verdict;
+- :mod:`~lifelab.evidence.observe`: the evidence and verdict of either kind,
+  as the loop asks for them.
+"""
+
+from lifelab.evidence.ladder import DETERMINED, EXIT_CODES, RUNGS, VerdictProtocol
+from lifelab.evidence.assumptions import AUTO_CHAIN, FAMILY_NAMES, Family, family
+from lifelab.evidence.counts import MAX_CLUSTERS, Evidence, FamilyEvidence
+from lifelab.evidence.noise import NoiseEstimate, add_noise, check_noise, estimate_noise
+from lifelab.evidence.symmetry import DataSymmetry, data_symmetry, rule_symmetry
+from lifelab.evidence.verdicts import Verdict, decide
+from lifelab.evidence.totalistic import (SHAPES_BY_SIZE, CountEvidence, CountFamily, CountVerdict, Neighbourhood,
+                                         decide_counts)
+from lifelab.evidence.observe import observe, weigh
+
+__all__ = ["AUTO_CHAIN", "DETERMINED", "EXIT_CODES", "FAMILY_NAMES", "MAX_CLUSTERS", "RUNGS", "SHAPES_BY_SIZE",
+           "CountEvidence", "CountFamily", "CountVerdict", "DataSymmetry", "Evidence", "Family", "FamilyEvidence",
+           "Neighbourhood", "NoiseEstimate", "Verdict", "VerdictProtocol", "add_noise", "check_noise",
+           "data_symmetry", "decide", "decide_counts", "estimate_noise", "family", "observe", "rule_symmetry",
+           "weigh"]

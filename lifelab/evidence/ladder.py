@@ -1,0 +1,82 @@
+"""The verdict ladder, in one place: its rungs, which of them determine a rule, and ``lifelab learn``'s exit codes.
+
+Every kind of verdict (:class:`~lifelab.evidence.verdicts.Verdict` on 3x3
+evidence, :class:`~lifelab.evidence.totalistic.CountVerdict` on the counts
+of a larger neighbourhood) climbs this ladder and meets :class:`VerdictProtocol`:
+
+- **identified**: every pattern was observed, none with two different next
+  states: exactly one rule of the window fits, with no assumption;
+- **identified within FAMILY**: every class of the family was observed (or,
+  for interval rules, both ends of each interval are pinned) and the data
+  contradict the family nowhere: exactly one rule of the family fits (the
+  verdict names the assumption);
+- **explained with noise**: the observations conflict, but one rule plus
+  independent cell flips at an estimated rate explains them, and every
+  class is decided at the stated confidence;
+- **underdetermined**: some patterns (classes) were never observed (or,
+  with noise, not often enough): several rules fit the data equally well;
+- **inconsistent**: no rule of the family (or no rule plus independent
+  noise) reproduces the data.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+__all__ = ["DETERMINED", "EXIT_CODES", "RUNGS", "VerdictProtocol"]
+
+
+#: The rungs of the verdict ladder, strongest first.
+RUNGS = ("identified", "identified within family", "explained with noise", "underdetermined", "inconsistent")
+
+#: The rungs on which the data determine one rule (``lifelab learn`` exits 0 on these only).
+DETERMINED = RUNGS[:3]
+
+#: Exit status of ``lifelab learn`` for each rung: 0 means the data determine the rule.
+EXIT_CODES = {"identified": 0, "identified within family": 0, "explained with noise": 0, "underdetermined": 3,
+              "inconsistent": 1}
+
+
+@runtime_checkable
+class VerdictProtocol(Protocol):
+    """What every verdict offers, whatever evidence it weighs (the loop, the CLI and the sweep use only this).
+
+    Attributes:
+        rung: One of :data:`RUNGS`.
+        rule: The rule the data determine, or None.
+        family: The assumption it rests on (with ``name``, ``title``, ``assumption``, ``n_classes``, ``symmetry``).
+        noise: The noise estimate, or None.
+    """
+
+    rung: str
+    rule: object
+    family: object
+    noise: object
+
+    @property
+    def determined(self) -> bool:
+        """The data, under the stated assumption, determine one rule."""
+
+    @property
+    def exit_code(self) -> int:
+        """``lifelab learn``'s exit status."""
+
+    @property
+    def label(self) -> str:
+        """The rung in words, with the family where it matters."""
+
+    @property
+    def unobserved(self) -> list[int]:
+        """Patterns (or classes) never observed."""
+
+    def disagreements(self, rule) -> int:
+        """Patterns (classes) the data decide on which ``rule`` says otherwise."""
+
+    def guess_accuracy(self, truth) -> float | None:
+        """How many never-observed patterns (classes) the learner's guess gets right."""
+
+    def sentence(self) -> str:
+        """The verdict as one paragraph a researcher can quote."""
+
+    def summary(self) -> str:
+        """A few lines: the rung, the evidence and the assumption."""

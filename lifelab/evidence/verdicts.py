@@ -1,0 +1,297 @@
+"""What the evidence of 3x3 windows determines: :func:`decide` and its :class:`Verdict`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lifelab.errors import InputError, InputTypeError
+from lifelab.evidence.assumptions import AUTO_CHAIN, Family, family
+from lifelab.evidence.counts import Evidence, FamilyEvidence, _power
+from lifelab.evidence.ladder import DETERMINED, EXIT_CODES
+from lifelab.evidence.noise import NoiseEstimate, _noise_and_table, _noisy_classes, check_noise
+from lifelab.evidence.symmetry import data_symmetry
+from lifelab.families import GenerationsRule
+from lifelab.patterns import N_PATTERNS
+from lifelab.rules import Rule, as_rule
+from lifelab.utils import check_number
+
+__all__ = ["Verdict", "decide"]
+
+
+@dataclass(eq=False)
+class Verdict:
+    """What the data determine about the rule, and under which assumption.
+
+    Attributes:
+        rung: One of :data:`RUNGS`.
+        rule: The rule the data determine (None when underdetermined or inconsistent).
+        family: The assumption the rung rests on (the full table: none).
+        requested: The family asked for (``"auto"`` tries :data:`AUTO_CHAIN`).
+        raw: The evidence per pattern (:class:`FamilyEvidence` of the full table).
+        classes: The evidence per class of ``family``.
+        table: ``(512,)`` bool, the next state the data favour per pattern (majority; dead where unseen).
+        known: ``(512,)`` bool, the patterns whose next state the data (and the assumption) decide.
+        undecided: Classes of ``family`` not decided (never observed, or too few observations for the noise).
+        unexplained: Classes of ``family`` whose observations no rule of it explains (conflicts beyond noise).
+        noise: The noise estimate, when observations conflict or a rate was given.
+        confidence: The joint confidence every class of a noisy verdict is decided at.
+        guess: ``(512,)`` the network's table, when one was given.
+        note: Extra words (e.g. that a requested family was contradicted).
+        log10_odds: Noisy verdicts: log10 of the likelihood ratio of the rule against the best
+            alternative that differs in one class (a lower bound), and that class's name.
+        boundary_note: What the data showed beyond the frame, when the boundary was theirs to choose.
+    """
+
+    rung: str
+    rule: Rule | None
+    family: Family
+    requested: str
+    raw: FamilyEvidence = field(repr=False)
+    classes: FamilyEvidence = field(repr=False)
+    table: np.ndarray = field(repr=False)
+    known: np.ndarray = field(repr=False)
+    undecided: list[int] = field(default_factory=list, repr=False)
+    unexplained: list[int] = field(default_factory=list, repr=False)
+    noise: NoiseEstimate | None = None
+    confidence: float = 0.999
+    guess: np.ndarray | None = field(default=None, repr=False)
+    note: str = ""
+    log10_odds: tuple[float, str] | None = None
+    boundary_note: str = ""
+
+    @property
+    def determined(self) -> bool:
+        """The data (under the named assumption) determine one rule."""
+        return self.rung in DETERMINED
+
+    @property
+    def exit_code(self) -> int:
+        """``lifelab learn``'s exit status for this verdict (see :data:`EXIT_CODES`)."""
+        return EXIT_CODES[self.rung]
+
+    @property
+    def unobserved(self) -> list[int]:
+        """MAP indices of the patterns never observed."""
+        return [int(i) for i in np.flatnonzero(~self.raw.observed)]
+
+    @property
+    def label(self) -> str:
+        """The rung in words, with the family where it matters: ``"identified within isotropic rules"``."""
+        if self.rung == "identified within family":
+            return f"identified within {self.family.title}"
+        return self.rung
+
+    def guess_accuracy(self, truth) -> float | None:
+        """How many of the never-observed patterns the network's guess gets right (None: no guess or none unseen).
+
+        Args:
+            truth: The true rule.
+        """
+        unseen = ~self.raw.observed
+        if self.guess is None or not unseen.any():
+            return None
+        table = truth.table if isinstance(truth, GenerationsRule) else as_rule(truth).table
+        return float((self.guess[unseen] == table[unseen]).mean())
+
+    def disagreements(self, rule) -> int:
+        """Patterns the data (and the assumption) decide on which ``rule`` says otherwise (all of them for None)."""
+        if rule is None:
+            return int(self.known.sum())
+        return int((rule.table != self.table)[self.known].sum())
+
+    def sentence(self) -> str:
+        """The verdict as one paragraph a researcher can quote, with the boundary the data chose (if they did)."""
+        note = self.boundary_note
+        return self._rung_sentence() + (f" {note[0].upper()}{note[1:]}." if note else "")
+
+    def _rung_sentence(self) -> str:
+        raw = self.raw
+        seen = int(raw.observed.sum())
+        fam = self.family
+        if self.rung == "identified":
+            return (f"Identified {self.rule}: all {N_PATTERNS} 3x3 patterns were observed, none with two different "
+                    f"next states, so it is the only 2-state 3x3 rule that reproduces the data.")
+        if self.rung == "identified within family":
+            return (f"Identified {self.rule} within {fam.title}: assuming {fam.assumption}, all {fam.n_classes} "
+                    f"classes were observed and the data contradict the assumption nowhere. Without it "
+                    f"{_power(len(raw.unobserved), raw.consistent_rules)} rules fit the data: {seen} of "
+                    f"{N_PATTERNS} patterns were observed.")
+        if self.rung == "explained with noise":
+            scope = ("every one of the 512 patterns" if fam.name == "table"
+                     else f"assuming {fam.assumption}, every one of the {fam.n_classes} classes")
+            odds = ""
+            if self.log10_odds is not None:
+                odds = (f" The best alternative that differs in one class ({self.log10_odds[1]}) is at least "
+                        f"10^{self.log10_odds[0]:.0f} times less likely.")
+            return (f"Explained with noise: {self.rule} with {self.noise.summary()}; {scope} is decided, jointly "
+                    f"at {self.confidence:.1%} confidence.{odds}")
+        if self.rung == "inconsistent" and not self.unexplained:
+            return f"Inconsistent:{self._note()}"
+        if self.rung == "inconsistent":
+            what = (f"{len(self.unexplained)} {'class' if len(self.unexplained) == 1 else 'classes'} of "
+                    f"{fam.title}")
+            why = ("went to both next states and noise was ruled out" if self.noise is None else
+                   f"went to the minority state far more often than {self.noise.summary()} explains")
+            return f"Inconsistent: {what} ({', '.join(self._names(self.unexplained))}) {why}.{self._note()}"
+        unseen = len(raw.unobserved)
+        if self.noise is not None:
+            text = (f"Underdetermined: {len(self.undecided)} of the {fam.n_classes} classes of {fam.title} are not "
+                    f"decided at {self.confidence:.1%} confidence under {self.noise.summary()}.")
+        else:
+            text = (f"Underdetermined: {unseen} of {N_PATTERNS} patterns were never observed, so "
+                    f"{_power(unseen, raw.consistent_rules)} rules fit the data equally well.")
+            if fam.name != "table":
+                text += (f" Within {fam.title}, {len(self.undecided)} of {fam.n_classes} classes were never "
+                         f"observed ({_power(len(self.undecided), 2 ** len(self.undecided))} rules of the family "
+                         "fit).")
+        unreachable = int((~raw.observed & ~self._showable()).sum())
+        if unreachable:
+            text += f" {unreachable} of the unobserved patterns cannot occur on boards of this size."
+        if self.guess is not None and unseen:
+            alive = int(self.guess[~raw.observed].sum())
+            text += f" The network guessed 'alive' for {alive} and 'dead' for {unseen - alive} of them."
+        return text + self._note()
+
+    def _showable(self) -> np.ndarray:
+        return self.raw.family.expand(self.raw.observable)
+
+    def _note(self) -> str:
+        return f" {self.note}" if self.note else ""
+
+    def _names(self, classes: list[int], most: int = 6) -> list[str]:
+        names = [self.family.class_names[c] for c in classes[:most]]
+        return names + (["..."] if len(classes) > most else [])
+
+    def summary(self) -> str:
+        """A few lines: the rung, the evidence and the assumption."""
+        lines = [f"verdict      {self.label}" + (f": {self.rule}" if self.rule is not None else ""),
+                 f"evidence     {self.raw.summary()}"]
+        if self.family.name != "table":
+            lines.append(f"assumption   {self.classes.summary()}")
+        if self.noise is not None:
+            lines.append(f"noise        {self.noise.summary()}")
+        lines.append(self.sentence())
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.sentence()
+
+
+def _rule(table: np.ndarray, evidence: Evidence):
+    """The rule a table is, in the evidence's family: a :class:`Rule`, or a Generations rule with its states."""
+    rule = Rule.from_table(table)
+    return rule if evidence.states == 2 else GenerationsRule(rule, evidence.states)
+
+
+def decide(evidence: Evidence, family_name="table", noise="auto", confidence: float = 0.999,
+           guess=None) -> Verdict:
+    """The verdict the evidence supports.
+
+    Args:
+        evidence: The observations.
+        family_name: The assumption: a family name (``"table"``, the default,
+            assumes nothing), a :class:`Family`, ``"auto"`` (the first of
+            :data:`AUTO_CHAIN` that the data determine and do not contradict),
+            or ``"data"`` (the orbits of the largest symmetry group the
+            observations do not contradict, :func:`data_symmetry`).
+        noise: ``"auto"`` (noise-free unless some pattern was seen going to
+            both states; then estimate the rate), ``0`` (observations are
+            exact: any conflict makes the data inconsistent) or a known
+            cell-flip rate.
+        confidence: Joint confidence at which a noisy verdict decides every class.
+        guess: The network's ``(512,)`` table (or a Rule), to report what it
+            says about the patterns the data leave open.
+
+    Returns:
+        A :class:`Verdict`.
+    """
+    if not isinstance(evidence, Evidence):
+        raise InputTypeError(f"evidence must be an Evidence, got {type(evidence).__name__}")
+    confidence = check_number("confidence", confidence, 0.5, 1, open_low=True, open_high=True)
+    rate = check_noise(noise)
+    if guess is not None:
+        guess = np.asarray(guess.table if isinstance(guess, Rule) else guess, dtype=bool)
+        if guess.shape != (N_PATTERNS,):
+            raise InputError(f"guess must be a rule or a ({N_PATTERNS},) table, got shape {guess.shape}")
+    if family_name == "data":  # the largest symmetry the observations do not contradict
+        family_name = data_symmetry(evidence).group
+    chain = AUTO_CHAIN if family_name == "auto" else (family(family_name).name,)
+    requested = "auto" if family_name == "auto" else chain[0]
+    raw = evidence.under("table")
+    common = dict(requested=requested, raw=raw, confidence=float(confidence), guess=guess,
+                  boundary_note=evidence.boundary_note)
+    noisy = rate is not None and rate > 0 or (rate is None and raw.raw_conflicts > 0)
+    if noisy:
+        return _decide_noisy(evidence, chain, rate, 1 - confidence, common)
+    if raw.raw_conflicts:
+        conflicts = raw.conflicting
+        return Verdict("inconsistent", None, family("table"), classes=raw, table=raw.family.expand(raw.majority),
+                       known=np.zeros(N_PATTERNS, dtype=bool), unexplained=conflicts, **common)
+    if evidence.decay[0]:
+        violations, checked = evidence.decay
+        return Verdict("inconsistent", None, family("table"), classes=raw, table=raw.family.expand(raw.majority),
+                       known=np.zeros(N_PATTERNS, dtype=bool), **common,
+                       note=f"{violations} of {checked} cell changes break the countdown of a {evidence.states}-state "
+                            "Generations rule (dying cells move one state on; a live cell that dies goes to state 2)")
+    if raw.complete:
+        return Verdict("identified", _rule(raw.majority, evidence), family("table"), classes=raw,
+                       table=raw.majority.copy(), known=np.ones(N_PATTERNS, dtype=bool), **common)
+    contradicted = []
+    for name in chain:
+        classes = evidence.under(name)
+        if name != "table" and classes.contradicted:
+            contradicted.append(classes)
+            continue
+        if classes.complete:
+            table = classes.family.expand(classes.majority)
+            return Verdict("identified within family", _rule(table, evidence), classes.family, classes=classes,
+                           table=table, known=np.ones(N_PATTERNS, dtype=bool), **common)
+    last = evidence.under(chain[-1]) if requested != "auto" else raw
+    note = "; ".join(f"The data contradict {c.family.title} in {len(c.conflicting)} classes "
+                     f"({', '.join(c.family.class_names[i] for i in c.conflicting[:4])}"
+                     f"{', ...' if len(c.conflicting) > 4 else ''})." for c in contradicted)
+    usable = last if not last.contradicted else raw
+    return Verdict("underdetermined", None, usable.family, classes=usable, table=usable.family.expand(usable.majority),
+                   known=usable.family.expand(usable.observed), undecided=usable.unobserved, note=note, **common)
+
+
+def _decide_noisy(evidence: Evidence, chain: tuple[str, ...], rate: float | None, alpha: float,
+                  common: dict) -> Verdict:
+    def assess(name: str):
+        fam = family(name)
+        classes = evidence.under(fam)
+        estimate, deconvolved = _noise_and_table(evidence, fam, rate)
+        decision = _noisy_classes(evidence, fam, estimate.high, alpha)
+        # a majority that the deconvolved counts overturn is swamped by noisy copies of other patterns
+        decision.decided &= fam.class_values(deconvolved) == decision.majority
+        table = fam.expand(decision.majority)
+        return fam, dict(classes=classes, table=table, noise=estimate, **common), decision
+
+    fam, shared, decision = assess("table")
+    if decision.unexplained.any():
+        return Verdict("inconsistent", None, fam, known=np.zeros(N_PATTERNS, dtype=bool),
+                       unexplained=[int(c) for c in np.flatnonzero(decision.unexplained)], **shared)
+    notes, fallback = [], None
+    for name in dict.fromkeys(("table", *chain)):  # like the exact ladder: no assumption first
+        if name != "table":
+            fam, shared, decision = assess(name)
+        if decision.unexplained.any():
+            notes.append(f"{fam.title.capitalize()} do not explain the data, even with noise "
+                         f"({int(decision.unexplained.sum())} classes).")
+            continue
+        undecided = [int(c) for c in np.flatnonzero(~decision.decided)]
+        if not undecided:
+            weakest = int(np.argmin(decision.log10_odds))
+            return Verdict("explained with noise", _rule(shared["table"], evidence), fam,
+                           known=np.ones(N_PATTERNS, dtype=bool), note=" ".join(notes),
+                           log10_odds=(float(decision.log10_odds[weakest]), fam.class_names[weakest]), **shared)
+        if name == (chain[0] if len(chain) == 1 else "table"):  # the requested family; "auto" falls back to none
+            fallback = (fam, shared, decision, undecided)
+    if fallback is None:
+        fam, shared, decision = assess("table")
+        fallback = (fam, shared, decision, [int(c) for c in np.flatnonzero(~decision.decided)])
+    fam, shared, decision, undecided = fallback
+    return Verdict("underdetermined", None, fam, known=fam.expand(decision.decided), undecided=undecided,
+                   note=" ".join(notes), **shared)
