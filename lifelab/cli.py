@@ -155,10 +155,14 @@ def cmd_learn(args) -> int:
     if (args.rule is None) == (args.data is None):
         raise InputError("give either a rule (e.g. B36/S23) or --data FILE.npz, not both or neither")
     device = get_device(args.device)
+    boundary = args.boundary
     if args.data is not None:
-        source, _ = load_trajectories(args.data)
+        source, meta = load_trajectories(args.data)
         print(f"data          {args.data}: {source.shape[0]} trajectories of {source.shape[1] - 1} steps, "
               f"{source.shape[2]}x{source.shape[3]}; the verdict weighs all of them")
+        if boundary is None and meta.get("boundary") is not None:
+            boundary = meta["boundary"]  # a file may say what lies beyond its frames
+            print(f"boundary      {boundary}, as the file's metadata say")
     else:
         source = parse_rule(args.rule)
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
@@ -170,7 +174,7 @@ def cmd_learn(args) -> int:
     report = learn_rule(source, model=args.model, group=args.group, max_rounds=args.max_rounds, seed=args.seed,
                         mode=args.mode, shape=shape, steps=args.steps, density=args.density,
                         family=args.family, noise=args.noise, confidence=args.confidence, device=device,
-                        boundary=args.boundary, neighbourhood=args.neighbourhood, states=args.states,
+                        boundary=boundary, neighbourhood=args.neighbourhood, states=args.states,
                         follow=args.follow, progress=sys.stderr.isatty(), on_round=_print_round)
     verdict = report.verdict
     if report.search is not None:
@@ -186,6 +190,11 @@ def cmd_learn(args) -> int:
         print(f"assumption    {verdict.family.assumption}")
     if verdict.noise is not None:
         print(f"noise         {verdict.noise.summary()}")
+    fit = getattr(verdict, "stochastic", None)
+    if fit is not None:
+        for c in fit.classes:
+            if c.random or c.high - c.low > 2 * fit.precision:
+                print(f"stochastic    {c.describe()}")
     learned = "(none read)" if report.extracted is None else str(report.extracted)
     if report.rule is not None:
         unit = "classes" if isinstance(verdict, CountVerdict) else "patterns"

@@ -25,7 +25,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from lifelab.errors import InputError, InputFileNotFoundError, InputTypeError
-from lifelab.families import GenerationsRule, LtLRule, parse_rule, rule_states
+from lifelab.families import RULE_TYPES, StochasticRule, parse_rule, rule_states
 from lifelab.patterns import CENTRE, N_PATTERNS, counts, pattern_index
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import random_boards, simulate
@@ -642,7 +642,7 @@ class DataSupplyAgent:
         self.collected_seeds: list[int | None] = []
         self._pool: list[np.ndarray] = []
         self.visible = 0
-        if isinstance(source, (Rule, GenerationsRule, LtLRule, str)):
+        if isinstance(source, (*RULE_TYPES, str)):
             self.rule = parse_rule(source)
             self.states = rule_states(self.rule)
             check_int("steps", steps, 1)
@@ -680,16 +680,18 @@ class DataSupplyAgent:
         if self.rule is None:
             raise InputError("no oracle rule: this agent serves external trajectories and cannot simulate more; "
                              "add them with add()")
+        # a random board, and a stochastic oracle's draws, take the trajectory's own seed (simulate keeps the
+        # two streams apart); a given board under a deterministic rule needs none
+        random = board is None or isinstance(self.rule, StochasticRule)
+        seed = int(self._seeds.spawn(1)[0].generate_state(1)[0]) if random else None
         if board is None:
-            seed = int(self._seeds.spawn(1)[0].generate_state(1)[0])
             board = random_boards(1, self.shape, self.density, seed=seed)[0]
         else:
-            seed = None
             board = np.asarray(board)
             if board.shape != self.shape:
                 raise InputError(f"board has shape {board.shape}, the agent collects {self.shape}")
         index = self.visible if first else len(self._pool)
-        self._pool.insert(index, simulate(self.rule, board, self.steps)[0])
+        self._pool.insert(index, simulate(self.rule, board, self.steps, seed=0 if seed is None else seed)[0])
         self.collected_seeds.insert(index, seed)
         return index
 

@@ -8,7 +8,10 @@ report the same experiment run the same code:
 - :func:`compare_growth`: growing a trained network's group against
   training the larger-group model from scratch (notebook 06, ``bench/growth.py``);
 - :func:`compare_recovery`: the active-learning loop over rules, learners,
-  seeds and collection modes (notebook 05, ``bench/recover.py``).
+  seeds and collection modes (notebook 05, ``bench/recover.py``);
+- :func:`window_trajectories` and :func:`observe_pattern`: observations as
+  people hold them, windows of a larger world and Golly's own patterns
+  (notebook 11, ``bench/observations.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
 
 import torch
 from torch import nn
@@ -28,14 +34,17 @@ from lifelab.extract import pattern_accuracy
 from lifelab.loop import LoopReport, learn_rule
 from lifelab.models import GROWTH, ROUTES, LifeModel, build_model, grow_group, growth_model, model_spec
 from lifelab.plots import plot_growth
+from lifelab.families import parse_rule, rule_reach
+from lifelab.rle import load_rle
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import random_boards, simulate
 from lifelab.symmetry import equivariance_error
 from lifelab.train import BATCH_SIZE, History, evaluate, train
 from lifelab.utils import MODEL_DTYPE, check_int, format_table, get_device, seeded, shorten
 
-__all__ = ["ZOO", "GrowthComparison", "GrowthStep", "RecoveryComparison", "ZooEntry", "compare_growth",
-           "compare_recovery", "fit_zoo_model", "new_zoo_model"]
+__all__ = ["ZOO", "GrowthComparison", "GrowthStep", "ObservedPattern", "RecoveryComparison", "ZooEntry",
+           "compare_growth", "compare_recovery", "fit_zoo_model", "new_zoo_model", "observe_pattern",
+           "window_trajectories"]
 
 
 @dataclass(frozen=True)
@@ -397,3 +406,90 @@ def compare_recovery(rules, learners=("tied",), modes=("random",), seeds=range(1
     bar.close()
     return RecoveryComparison(runs, {"shape": tuple(shape), "steps": steps, "density": density,
                                      "max_rounds": max_rounds, "family": family})
+
+
+# ---------------------------------------------------------------------------
+# Observations as people hold them
+# ---------------------------------------------------------------------------
+
+def window_trajectories(rule, world: int, frame: int, n: int = 8, steps: int = 16, density: float = 0.4,
+                        seed: int = 0) -> np.ndarray:
+    """Trajectories of a large world seen through a window: what a camera or a crop of a simulation gives.
+
+    Each of ``n`` random ``world`` x ``world`` tori runs ``steps`` steps and is
+    seen through one ``frame`` x ``frame`` window at a random place (fixed
+    over time): the frame's edge cells have neighbours nobody sees.
+
+    Args:
+        rule: The rule of the world.
+        world: Side of the world (a torus).
+        frame: Side of the window, smaller than ``world``.
+        n: Trajectories.
+        steps: Steps each.
+        density: Initial density of the world.
+        seed: Seed of the worlds and the windows.
+
+    Returns:
+        ``(n, steps + 1, frame, frame)`` array.
+    """
+    world, frame = check_int("world", world, 2), check_int("frame", frame, 1)
+    if frame >= world:
+        raise InputError(f"a window of {frame} cells must be smaller than the world of {world}")
+    rng = np.random.default_rng(seed)
+    runs = simulate(rule, random_boards(n, (world, world), density, seed=rng), steps)
+    corners = rng.integers(0, world - frame, (n, 2))
+    return np.stack([run[:, y:y + frame, x:x + frame] for run, (y, x) in zip(runs, corners)])
+
+
+@dataclass
+class ObservedPattern:
+    """A pattern file run on its world and seen through a window.
+
+    Attributes:
+        name: The file's name.
+        rule: The rule its header names (with its grid).
+        world: The whole world's trajectory, ``(steps + 1, H, W)``.
+        window: What the window saw, ``(1, steps + 1, frame, frame)``.
+        grid: ``"torus"`` or ``"dead"`` (a bounded plane), as the world ran.
+    """
+
+    name: str
+    rule: object
+    world: np.ndarray = field(repr=False)
+    window: np.ndarray = field(repr=False)
+    grid: str
+
+
+def observe_pattern(path, frame: int = 128, steps: int = 64) -> ObservedPattern:
+    """Run a pattern file as Golly does and observe it through a ``frame`` x ``frame`` window at its centre.
+
+    A rule with a grid (``:Tw,h``, ``:Pw,h``) runs on that grid, the pattern
+    centred in it (where Golly puts it); a rule without one runs on a torus
+    wide enough that nothing the pattern sends out in ``steps`` steps comes
+    round again (Golly's plane is unbounded), with room for the window.
+
+    Args:
+        path: An RLE file (Golly's own collection, or any).
+        frame: Side of the window.
+        steps: Generations to run.
+
+    Returns:
+        An :class:`ObservedPattern`.
+    """
+    pattern, text = load_rle(path)
+    rule = parse_rule(text or "B3/S23")
+    h, w = pattern.shape
+    if rule.grid is not None:
+        height, width = rule.grid.shape
+    else:
+        reach = rule_reach(rule) * steps
+        height, width = h + 2 * reach + frame, w + 2 * reach + frame
+    board = np.zeros((height, width), dtype=pattern.dtype)
+    top, left = (height - h) // 2, (width - w) // 2
+    board[top:top + h, left:left + w] = pattern
+    world = simulate(rule, board, steps)[0]
+    cy, cx = top + h // 2, left + w // 2
+    y0, x0 = max(0, min(cy - frame // 2, height - frame)), max(0, min(cx - frame // 2, width - frame))
+    window = world[:, y0:y0 + frame, x0:x0 + frame][None]
+    return ObservedPattern(Path(path).name, rule, world, window,
+                           rule.grid.boundary if rule.grid is not None else "torus")

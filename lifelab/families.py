@@ -32,12 +32,13 @@ import torch
 import torch.nn.functional as F
 
 from lifelab.errors import InputError, InputTypeError
-from lifelab.patterns import NEIGHBOURHOODS, WINDOW, pattern_index
+from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, pattern_index
+from lifelab.patterns import counts as pattern_counts
 from lifelab.rules import Grid, OnGrid, Rule, SeagullRule, bs_table, named_rule, named_rules, split_map_states, split_topology
 from lifelab.utils import check_int
 
-__all__ = ["LTL_NEIGHBOURHOODS", "MAX_RANGE", "MAX_STATES", "GenerationsRule", "LtLRule", "parse_rule",
-           "rule_states"]
+__all__ = ["LTL_NEIGHBOURHOODS", "MAX_RANGE", "MAX_STATES", "RULE_TYPES", "GenerationsRule", "LtLRule",
+           "StochasticRule", "parse_rule", "rule_reach", "rule_states"]
 
 #: Most states a rule may have (Golly's limit).
 MAX_STATES = 256
@@ -210,6 +211,149 @@ class GenerationsRule(OnGrid):
     def name(self) -> str | None:
         """The registry name of this rule, or None."""
         return _names(type(self)).get(self)
+
+
+class StochasticRule(OnGrid):
+    """A 2-state 3x3 rule whose next state is random: each pattern has a probability of being alive next.
+
+    Probabilistic cellular automata (directed percolation, Domany-Kinzel in
+    2-D) are what physicists study, and Golly cannot run them.  The rule is
+    a ``(512,)`` table of probabilities; its notation is the deterministic
+    part in Golly's notation and the stochastic classes after it, named as
+    outer-totalistic Moore classes when the probabilities are constant on
+    them (``B3/S23 [B3=0.8]``: Life, except that a dead cell with three live
+    neighbours is born with probability 0.8), else as MAP indices
+    (``MAP... [p17=0.5]``).
+
+    Attributes:
+        probability: ``(512,)`` float: the chance of being alive next, per 3x3 pattern (MAP order).
+    """
+
+    family = "stochastic"
+
+    def __init__(self, probability):
+        """Args:
+            probability: ``(512,)`` chances in [0, 1], MAP order.
+        """
+        table = np.asarray(probability, dtype=np.float64)
+        if table.shape != (N_PATTERNS,):
+            raise InputError(f"a stochastic rule has one probability per 3x3 pattern, shape ({N_PATTERNS},), "
+                             f"got {table.shape}")
+        if not np.isfinite(table).all() or (table < 0).any() or (table > 1).any():
+            raise InputError("a stochastic rule's probabilities must lie in [0, 1]")
+        self.probability = table
+        self.probability.flags.writeable = False
+        self._grid: Grid | None = None
+
+    @classmethod
+    def of(cls, base, exceptions: dict[str, float]) -> StochasticRule:
+        """A deterministic rule with some classes made random.
+
+        Args:
+            base: The deterministic rule (a :class:`~lifelab.rules.Rule` or rulestring).
+            exceptions: Class name -> probability of alive next: ``"B3"`` (a dead cell with 3 live Moore
+                neighbours), ``"S2"`` (a live one with 2), or ``"p17"`` (the 3x3 pattern of MAP index 17).
+
+        Raises:
+            InputError: For an unknown class name or a probability outside [0, 1].
+        """
+        base = Rule.parse(base) if isinstance(base, str) else base
+        if not isinstance(base, Rule):
+            raise InputTypeError(f"base must be a Rule or rulestring, got {type(base).__name__}")
+        table = base.table.astype(np.float64)
+        for name, value in exceptions.items():
+            table[_class_patterns(name)] = _probability(value, name)
+        return cls(table)
+
+    @property
+    def base(self) -> Rule:
+        """The deterministic rule nearest to it: alive where the chance is above one half."""
+        return Rule.from_table(self.probability > 0.5)
+
+    @property
+    def exceptions(self) -> dict[str, float]:
+        """The stochastic classes by name and their probabilities (Moore classes when constant on them)."""
+        random = (self.probability > 0) & (self.probability < 1)
+        moore = CENTRE.astype(np.int64) * 9 + pattern_counts("moore")
+        out = {}
+        by_class = all(np.ptp(self.probability[moore == c]) == 0 for c in np.unique(moore[random]))
+        if by_class:
+            for c in np.unique(moore[random]):
+                out[f"{'S' if c >= 9 else 'B'}{c % 9}"] = float(self.probability[moore == c][0])
+        else:
+            out = {f"p{i}": float(self.probability[i]) for i in np.flatnonzero(random)}
+        return out
+
+    def step(self, states: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """One random step on ``(..., H, W)`` boards (periodic), drawing from ``rng``."""
+        chance = self.probability[pattern_index(np.asarray(states) == 1)]
+        return rng.random(chance.shape) < chance
+
+    @property
+    def states(self) -> int:
+        """Always 2."""
+        return 2
+
+    def __str__(self) -> str:
+        base = str(self.base)
+        listed = ", ".join(f"{name}={value:g}" for name, value in self.exceptions.items())
+        text = f"{base} [{listed}]" if listed else base
+        return text if self._grid is None else f"{text}{self._grid}"
+
+    def __repr__(self) -> str:
+        return f"StochasticRule({str(self)!r})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, StochasticRule):
+            return NotImplemented
+        return bool(np.array_equal(self.probability, other.probability))
+
+    def __hash__(self) -> int:
+        return hash(self.probability.tobytes())
+
+    @property
+    def name(self) -> str | None:
+        """Stochastic rules have no registry names."""
+        return None
+
+
+def _class_patterns(name: str) -> np.ndarray:
+    """The 3x3 patterns (MAP indices) a stochastic class name stands for: ``B3``, ``S2`` or ``p17``."""
+    match = re.fullmatch(r"([BS])([0-8])|p(\d+)", name.strip())
+    if match is None or (match[3] is not None and int(match[3]) >= N_PATTERNS):
+        raise InputError(f"unknown stochastic class {name!r}: expected B0..B8 or S0..S8 (Moore classes) or p0..p511 "
+                         "(a 3x3 pattern)")
+    if match[3] is not None:
+        return np.array([int(match[3])])
+    alive = match[1] == "S"
+    return np.flatnonzero((CENTRE == alive) & (pattern_counts("moore") == int(match[2])))
+
+
+def _probability(value, name: str) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"the probability of {name} must be a number in [0, 1], got {value!r}") from None
+    if not 0 <= value <= 1:
+        raise InputError(f"the probability of {name} must be a number in [0, 1], got {value}")
+    return value
+
+
+def _parse_stochastic(text: str) -> StochasticRule:
+    """``BASE [CLASS=p, ...]``."""
+    match = re.fullmatch(r"\s*([^\[]+?)\s*\[([^\]]*)\]\s*", text)
+    if match is None:
+        raise InputError(f"stochastic rule {text!r} should read 'B3/S23 [B3=0.8, S2=0.95]'")
+    base, grid = split_topology(match[1], text)
+    exceptions = {}
+    for part in filter(None, (p.strip() for p in match[2].split(","))):
+        name, sep, value = part.partition("=")
+        if not sep:
+            raise InputError(f"stochastic rule {text!r}: {part!r} should be CLASS=probability")
+        exceptions[name.strip()] = value.strip()
+    rule = StochasticRule.of(base, exceptions)
+    rule._grid = grid
+    return rule
 
 
 def _disc_widths(r: int) -> list[int]:
@@ -446,21 +590,27 @@ def _parse(text, family: type | None):
     return rule
 
 
-def parse_rule(text) -> Rule | GenerationsRule | LtLRule:
+#: Every rule family lifelab holds: the one list of them.
+RULE_TYPES = (Rule, GenerationsRule, LtLRule, StochasticRule)
+
+
+def parse_rule(text) -> Rule | GenerationsRule | LtLRule | StochasticRule:
     """Read any rule lifelab knows, in any of Golly's spellings, or a registry name.
 
     Life-like rules (``B3/S23``, ``B2-a/S12``, ``MAP...``) give a
     :class:`~lifelab.rules.Rule`; ``S/B/C`` and ``B../S../C`` spellings and
     Catagolue's ``g3b2s`` a :class:`GenerationsRule`; ``R..,C..,M..,S..,B..,N..``
-    (or Kellie Evans' ``r,bmin,bmax,smin,smax``) an :class:`LtLRule`.
-    A rule object is returned as it is.
+    (or Kellie Evans' ``r,bmin,bmax,smin,smax``) an :class:`LtLRule`;
+    ``B3/S23 [B3=0.8]`` a :class:`StochasticRule`.  A rule object is returned as it is.
 
     Raises:
         TypeError: For a non-string.
         ValueError: Naming the bad part.
     """
-    if isinstance(text, (Rule, GenerationsRule, LtLRule)):
+    if isinstance(text, RULE_TYPES):
         return text
+    if isinstance(text, str) and "[" in text:
+        return _parse_stochastic(text)
     return _parse(text, None)
 
 

@@ -31,7 +31,6 @@ there is and ends with the honest rung.
 from __future__ import annotations
 
 import inspect
-import re
 import time
 from dataclasses import dataclass, field
 
@@ -42,10 +41,10 @@ from lifelab.data import DataSupplyAgent, trajectory_states, validate_trajectori
 from lifelab.errors import InputError
 from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, check_noise, observe, weigh
 from lifelab.evidence.boundary import check_boundary
-from lifelab.evidence.neighbourhood import NeighbourhoodSearch, search_neighbourhood
+from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
 from lifelab.evidence import family as family_named
 from lifelab.extract import ExtractionResult, generator_check
-from lifelab.families import GenerationsRule, LtLRule, parse_rule, rule_states
+from lifelab.families import RULE_TYPES, LtLRule, parse_rule, rule_states
 from lifelab.learners import make_learner, wider_learner
 from lifelab.models import model_spec
 from lifelab.patterns import N_PATTERNS, patterns
@@ -252,7 +251,12 @@ class Round:
 
     @property
     def done(self) -> bool:
-        """The stop criterion: the data determine a rule and the learner's rule is that rule."""
+        """The stop criterion: the data determine a rule and the learner's rule is that rule.
+
+        A stochastic rule no learner here holds (they learn deterministic tables): the data alone decide it.
+        """
+        if self.verdict.rung == "stochastic":
+            return True
         return self.verdict.determined and self.rule is not None and self.rule == self.verdict.rule
 
 
@@ -473,10 +477,6 @@ def _memory_needed(shape: tuple[int, int], steps: int, rounds: int) -> int:
     return (rounds + 1) * per_trajectory + activations
 
 
-#: The largest Larger than Life range the loop's neighbourhood search tries on supplied data.
-MAX_SEARCH_RANGE = 5
-
-
 def _check_counting(counting: Neighbourhood, what: str, model, group, family, noise, shape) -> None:
     """Refuse, with the reason, what the loop cannot do when the evidence counts a neighbourhood beyond 3x3.
 
@@ -503,44 +503,6 @@ def _check_counting(counting: Neighbourhood, what: str, model, group, family, no
     if min(shape) < 2 * counting.range + 1:
         raise InputError(f"boards of {shape[0]}x{shape[1]} are smaller than {counting.title} "
                          f"({2 * counting.range + 1}x{2 * counting.range + 1})")
-
-
-def parse_neighbourhood(text) -> Neighbourhood | None:
-    """A neighbourhood named on the command line or to :func:`learn_rule`.
-
-    Args:
-        text: ``"3x3"`` (or ``"moore"``, ``"vonneumann"``, ``"hexagonal"``: the 3x3 window, whose
-            families the verdict handles), Golly's Larger than Life spelling ``"R2,NM"`` (``NN``,
-            ``NC``), or a :class:`~lifelab.evidence.Neighbourhood`.
-
-    Returns:
-        The neighbourhood to count on, or None for the 3x3 window.
-
-    Raises:
-        InputError: For anything else.
-    """
-    if isinstance(text, Neighbourhood):
-        return text
-    if text in ("3x3", "moore", "vonneumann", "hexagonal"):
-        return None
-    match = re.fullmatch(r"[Rr](\d+),?[Nn]([MNCmnc])", str(text).strip())
-    if match is None:
-        raise InputError(f"neighbourhood must be '3x3', 'auto' or Golly's Larger than Life spelling such as 'R2,NM' "
-                         f"(box), 'R3,NC' (disc), 'R2,NN' (diamond), got {text!r}")
-    return Neighbourhood(int(match[1]), match[2].upper())
-
-
-def _found_neighbourhood(data: np.ndarray, boundary: str, seed: int) -> tuple[Neighbourhood | None,
-                                                                                NeighbourhoodSearch | None]:
-    """The neighbourhood supplied 2-state data make the next state a function of (None: the 3x3 window)."""
-    if trajectory_states(data) > 2:
-        return None, None  # Generations data: 3x3 patterns of live cells, their countdown checked by the verdict
-    reach = min(MAX_SEARCH_RANGE, (min(data.shape[2:]) - 2) // 2)
-    if reach < 1:
-        return None, None
-    search = search_neighbourhood(data, max_range=reach, boundary=boundary if boundary != "auto" else "open",
-                                  seed=seed)
-    return search.counting, search
 
 
 def learn_rule(source, model="tied", group: str | None = None, max_rounds: int = 10, seed: int = 0, *,
@@ -691,7 +653,7 @@ class LoopRun:
         check_noise(noise)
         check_number("confidence", confidence, 0.5, 1, open_low=True, open_high=True)
         search = None
-        if isinstance(source, (Rule, GenerationsRule, LtLRule, str)):
+        if isinstance(source, (*RULE_TYPES, str)):
             source = parse_rule(source)
             shape = (source.grid.shape if source.grid is not None else (32, 32)) if shape is None else shape
             if neighbourhood not in (None, "auto"):
@@ -723,7 +685,7 @@ class LoopRun:
                                  f"states={states}")
             boundary = check_boundary(boundary if boundary is not None else "auto")
             if neighbourhood in (None, "auto"):
-                counting, search = _found_neighbourhood(data, boundary, seed)
+                counting, search = neighbourhood_of(data, boundary, seed)
             else:
                 counting = parse_neighbourhood(neighbourhood)
             if counting is not None:
@@ -781,8 +743,9 @@ class LoopRun:
             return "determined"
         if agent.rule is None and verdict.rung == "inconsistent":
             return "inconsistent"
-        if agent.rule is not None and not verdict.determined and not (~self.seen.observed & self.seen.showable).any():
-            return "nothing left to observe"
+        unseen = (~self.seen.observed & self.seen.showable).any()
+        if agent.rule is not None and not verdict.determined and not unseen and getattr(verdict, "stochastic", None) is None:
+            return "nothing left to observe"  # (a stochastic rule's probabilities want more observations, not new ones)
         if agent.rule is None and agent.visible == agent.available:
             return "data exhausted"
         if number == self.max_rounds:

@@ -27,6 +27,7 @@ from lifelab.utils import atomic_path
 __all__ = [
     "animate_trajectory",
     "plot_board",
+    "plot_boundary",
     "plot_class_test",
     "plot_confidence",
     "plot_count_kernels",
@@ -38,6 +39,7 @@ __all__ = [
     "plot_growth_kernels",
     "plot_kernels",
     "plot_loop",
+    "plot_neighbourhood_search",
     "plot_population",
     "plot_predictions",
     "plot_sensitivity",
@@ -105,6 +107,65 @@ def plot_board(board, ax=None, title: str | None = None, states: int | None = No
     ax.set_yticks([])
     if title:
         ax.set_title(title, fontsize=9)
+    return fig
+
+
+def plot_boundary(board, reach: int, boundary: str, ax=None, title: str | None = None):
+    """A frame with the cells its boundary leaves out shaded: what an open frame does not use as evidence.
+
+    Args:
+        board: ``(height, width)`` board (the first of a trajectory, say).
+        reach: How far the neighbourhood reaches (the width of the left-out ring).
+        boundary: ``"torus"``, ``"dead"`` or ``"open"`` (only ``"open"`` leaves cells out).
+        ax: Axes to draw on; a new figure if None.
+        title: Optional title (default: the boundary and what it leaves out).
+
+    Returns:
+        The figure.
+    """
+    fig = plot_board(board, ax=ax, title=title)
+    ax = fig.axes[0] if ax is None else ax
+    h, w = _board(board).shape
+    if boundary == "open":
+        ring = np.ones((h, w), dtype=bool)
+        ring[reach:h - reach, reach:w - reach] = False
+        ax.imshow(np.where(ring, 1.0, np.nan), cmap=ListedColormap(["#f4a261"]), alpha=0.55, vmin=0, vmax=1,
+                  interpolation="nearest")
+    else:
+        ax.add_patch(plt.Rectangle((-0.5, -0.5), w, h, fill=False, lw=2.5,
+                                   ec="#2a9d8f" if boundary == "torus" else "#264653",
+                                   ls="--" if boundary == "torus" else "-"))
+    if title is None:
+        ax.set_title({"open": f"open: the {reach}-cell ring is not evidence", "torus": "torus: the edges wrap",
+                      "dead": "dead outside: every cell counts"}[boundary], fontsize=9)
+    return fig
+
+
+def plot_neighbourhood_search(search, ax=None, top: int = 12):
+    """The neighbourhood search: BIC of each candidate (bars), its conflicts, the one chosen.
+
+    Args:
+        search: A :class:`~lifelab.evidence.neighbourhood.NeighbourhoodSearch`.
+        ax: Axes to draw on; a new figure if None.
+        top: Show the ``top`` candidates of least BIC.
+
+    Returns:
+        The figure.
+    """
+    models = sorted(search.models, key=lambda m: m.bic)[:top]
+    fig, ax = _new_ax(ax, figsize=(7, 0.3 * len(models) + 1))
+    colours = ["#2a9d8f" if m is search.chosen else ("#8ab17d" if m.exact else "#e76f51") for m in models]
+    names = [m.name.removeprefix("the ").replace("live count of the ", "count, ") for m in models]
+    y = np.arange(len(models))
+    ax.barh(y, [m.bic for m in models], color=colours)
+    for i, m in enumerate(models):
+        ax.text(m.bic, i, f"  {m.conflicts:,} conflicts", va="center", fontsize=7)
+    ax.set_yticks(y, names, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("BIC (bits; less is better)")
+    chosen = search.chosen.name if search.chosen is not None else "none (no candidate without conflicts)"
+    ax.set_title(f"chosen: {chosen}", fontsize=9)
     return fig
 
 

@@ -166,7 +166,9 @@ def split_map_states(core: str) -> tuple[str, int] | None:
 def split_bs(core: str, text: str) -> tuple[str, str, str]:
     """Split a B/S rulestring into its birth part, survival part and neighbourhood.
 
-    Accepts ``B3/S23``, ``B3S23``, ``S23/B3``, legacy ``23/3`` (survival first), and a final ``V`` or ``H``.
+    Accepts ``B3/S23``, ``B3S23``, ``S23/B3``, legacy ``23/3`` (survival first), and a final ``V`` or ``H``;
+    an underscore for the slash in a rule with Hensel letters (``B3_S23-a4ei6``), as Golly does (its
+    file names cannot hold a slash), but not in a totalistic one.
 
     Returns:
         ``(birth, survival, neighbourhood)``: the counts and letters of each part.
@@ -174,6 +176,11 @@ def split_bs(core: str, text: str) -> tuple[str, str, str]:
     Raises:
         ValueError: For a string that is not of this form.
     """
+    if "_" in core:
+        if not re.search(r"[a-zA-Z]", re.sub(r"^[BbSs]|_[BbSs]|[VvHh]$", "", core)):
+            raise InputError(f"{text!r}: an underscore is valid only in non-totalistic (Hensel) rules, as in Golly; "
+                             "use a slash")
+        core = core.replace("_", "/", 1)
     neighbourhood = "moore"
     if core and core[-1] in "VvHh":
         neighbourhood = "vonneumann" if core[-1] in "Vv" else "hexagonal"

@@ -30,7 +30,7 @@ import torch
 
 from lifelab.errors import InputError, InputTypeError
 from lifelab.patterns import CELLS
-from lifelab.families import parse_rule, rule_reach, rule_states
+from lifelab.families import StochasticRule, parse_rule, rule_reach, rule_states
 from lifelab.rules import Rule
 from lifelab.utils import check_allocation, check_int, check_number, get_device
 
@@ -202,7 +202,7 @@ def _check_boards(boards, states: int = 2) -> np.ndarray:
 
 
 def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None = None, device=None,
-             boundary: str | None = None) -> np.ndarray:
+             boundary: str | None = None, seed=0) -> np.ndarray:
     """Advance a batch of boards by ``steps`` steps on a torus, or on a bounded plane with a dead outside.
 
     What the history costs: the whole history (``every=1``, the default) is
@@ -234,6 +234,9 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
         boundary: ``"torus"`` (the edges wrap around) or ``"dead"`` (Golly's
             bounded plane: every cell outside the board is dead, always); default
             the rule's grid suffix (``:Pw,h`` is a bounded plane), else a torus.
+        seed: An int or ``numpy.random.Generator`` for a
+            :class:`~lifelab.families.StochasticRule` (ignored by deterministic
+            rules): the same seed, the same run.
 
     Returns:
         ``(n, steps // every + 1, height, width)`` (``out`` itself when given):
@@ -260,9 +263,45 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
     boundary = check_boundary(boundary if boundary is not None else grid.boundary if grid is not None else "torus")
     n, h, w = boards.shape
     out = _check_out(out, (n, steps // every + 1, h, w), boards.dtype)
+    if isinstance(rule, StochasticRule):
+        if device is not None:
+            raise InputError(f"{rule} is stochastic: it runs on the CPU (device=None)")
+        rule = _StochasticStep(rule, _stochastic_stream(seed))
     if boundary == "dead":
         return _simulate_plane(rule, boards, steps, every, out, device)
     return _simulate_torus(rule, boards, steps, every, out, device)
+
+
+def _stochastic_stream(seed) -> np.random.Generator:
+    """The generator a stochastic rule draws from: its own stream of an int seed, not the one that drew the boards.
+
+    ``random_boards(..., seed=0)`` draws the boards from ``default_rng(0)``;
+    a rule drawing from the same stream would make its first step's chances
+    the very numbers that made the board (a birth on three would then
+    depend on which cells are alive).
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(np.random.SeedSequence([_as_seed_int(seed), 0x5EED]))
+
+
+def _as_seed_int(seed) -> int:
+    if seed is None or isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise InputTypeError(f"seed must be an int or a numpy Generator, got {seed!r}")
+    return check_int("seed", seed, 0)
+
+
+class _StochasticStep:
+    """A stochastic rule with its generator bound: ``step(boards)`` draws each step from it, in order."""
+
+    def __init__(self, rule, rng: np.random.Generator):
+        self.rule, self.rng = rule, rng
+
+    def step(self, boards: np.ndarray) -> np.ndarray:
+        return self.rule.step(boards, self.rng)
+
+    def __getattr__(self, name):
+        return getattr(self.rule, name)
 
 
 def check_boundary(boundary: str) -> str:

@@ -36,7 +36,7 @@ def test_agrees_with_golly_cell_for_cell(name):
 @pytest.mark.parametrize("text, canonical", [
     # what bgolly 3.3 wrote back for each spelling (Golly's canonical form)
     ("B2cekin/S12", "B2-a/S12"), ("B2cekian/S12", "B2/S12"), ("B3/S23-a", "B3/S23-a"), ("B34ek/S2-i3", "B34ek/S2-i3"),
-    ("B2ce/S12", "B2ce/S12"), ("B3S23", "B3/S23"), ("b3/s23", "B3/S23"), ("B36/S23:T32,32", "B36/S23:T32,32"),
+    ("B2ce/S12", "B2ce/S12"), ("B3_S23-a4ei6", "B3/S23-a4ei6"), ("B3S23", "B3/S23"), ("b3/s23", "B3/S23"), ("B36/S23:T32,32", "B36/S23:T32,32"),
     ("MAPHmlphg", "B2/S013V"), ("B2/S/3", "/2/3"), ("/2/3", "/2/3"), ("345/2/4", "345/2/4"), ("23/3/2", "23/3/2"),
     ("g3b2s", "/2/3"), ("B2/S/3V", "/2/3V"), ("B2-a/S12/4", "12/2-a/4"), ("B2/S/C3", "/2/3"),
     ("R2,C0,M1,S5..9,B6..8,NM", "R2,C0,M1,S5..9,B6..8,NM"), ("R2,C2,M1,S5..9,B6..8,NM", "R2,C0,M1,S5..9,B6..8,NM"),
@@ -64,6 +64,7 @@ def test_golly_spellings_read_and_print_canonically(text, canonical):
     ("R2,C0,M1,S5..9,NM", "has 5 comma-separated fields"),
     ("R2,C3,M1,S5..9,B0..8,NM", "B0 is not allowed with more than 2 states"),
     ("R2,C0,M1,S5..9,B6..8,NM:K10,10", "topology .K10,10. is not supported"),
+    ("B3_S23", "an underscore is valid only in non-totalistic"),
     ("R2,C0,M1,S5..9,B6..8,NM:P0,10", "an unbounded side is not supported"),
 ])
 def test_malformed_rules_name_the_bad_part(text, message):

@@ -11,10 +11,10 @@ from lifelab.data import TrajectoryDataset, save_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, VerdictProtocol, decide, decide_counts
 from lifelab.evidence.boundary import choose_boundary, interior, keyed
-from lifelab.evidence.neighbourhood import search_neighbourhood
+from lifelab.evidence.neighbourhood import parse_neighbourhood, search_neighbourhood
 from lifelab.extract import generator_check
 from lifelab.families import parse_rule
-from lifelab.loop import learn_rule, parse_neighbourhood
+from lifelab.loop import learn_rule
 from lifelab.patterns import N_PATTERNS, pattern_index
 
 
@@ -189,3 +189,14 @@ def test_both_verdict_kinds_meet_the_verdict_protocol():
         assert verdict.label.startswith("identified") and verdict.sentence().startswith("Identified")
         assert verdict.disagreements(verdict.rule) == 0 and isinstance(verdict.unobserved, list)
         assert verdict.summary().splitlines()[0].startswith("verdict")
+
+
+def test_a_file_may_carry_its_boundary(tmp_path, capsys):
+    dish = simulate("B3/S23:P24,24", random_boards(4, (24, 24), 0.4, seed=13), 12)
+    path = save_trajectories(tmp_path / "dish.npz", dish, metadata={"boundary": "dead"})
+    assert main(["learn", "--data", str(path), "--model", "table", "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
+    assert "boundary      dead, as the file's metadata say" in out and "verdict       identified: B3/S23" in out
+    bad = save_trajectories(tmp_path / "bad.npz", dish, metadata={"boundary": "klein"})
+    assert main(["learn", "--data", str(bad), "--model", "table"]) == 2
+    assert "boundary must be one of" in capsys.readouterr().err

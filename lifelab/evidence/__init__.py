@@ -16,8 +16,12 @@ One concept a module, in dependency order:
 - :mod:`~lifelab.evidence.verdicts`: :func:`decide` on 3x3 evidence;
 - :mod:`~lifelab.evidence.totalistic`: counts per (centre, live count)
   class of a larger neighbourhood and the Larger than Life verdict;
+- :mod:`~lifelab.evidence.boundary`: what lies beyond the frame (torus, dead
+  outside, open), and which one the edge cells show;
+- :mod:`~lifelab.evidence.neighbourhood`: the smallest neighbourhood the next
+  state is a function of, found from the data;
 - :mod:`~lifelab.evidence.observe`: the evidence and verdict of either kind,
-  as the loop asks for them.
+  and :func:`judge`, what supplied data determine with nothing stated.
 """
 
 from lifelab.evidence.ladder import DETERMINED, EXIT_CODES, RUNGS, VerdictProtocol
@@ -28,10 +32,10 @@ from lifelab.evidence.symmetry import DataSymmetry, data_symmetry, rule_symmetry
 from lifelab.evidence.verdicts import Verdict, decide
 from lifelab.evidence.totalistic import (SHAPES_BY_SIZE, CountEvidence, CountFamily, CountVerdict, Neighbourhood,
                                          decide_counts)
-from lifelab.evidence.observe import observe, weigh
+from lifelab.evidence.observe import Judgement, judge, observe, weigh
 
 __all__ = ["AUTO_CHAIN", "DETERMINED", "EXIT_CODES", "FAMILY_NAMES", "MAX_CLUSTERS", "RUNGS", "SHAPES_BY_SIZE",
            "CountEvidence", "CountFamily", "CountVerdict", "DataSymmetry", "Evidence", "Family", "FamilyEvidence",
-           "Neighbourhood", "NoiseEstimate", "Verdict", "VerdictProtocol", "add_noise", "check_noise",
-           "data_symmetry", "decide", "decide_counts", "estimate_noise", "family", "observe", "rule_symmetry",
-           "weigh"]
+           "Judgement", "Neighbourhood", "NoiseEstimate", "Verdict", "VerdictProtocol", "add_noise", "check_noise",
+           "data_symmetry", "decide", "decide_counts", "estimate_noise", "family", "judge", "observe",
+           "rule_symmetry", "weigh"]

@@ -56,6 +56,11 @@ class Evidence:
             cell leaving to anything but state 2, a dead one to anything but 0 or 1).
         boundary: What was taken to lie beyond the frame (``"torus"``, ``"dead"`` or ``"open"``).
         boundary_note: Why, when the data chose it (``boundary="auto"``); else empty.
+        groups: The same counts by where they were seen, for the tests of independence
+            (:mod:`lifelab.evidence.independence`): ``"trajectory"`` (one per trajectory, adjacent ones
+            merged beyond :data:`MAX_CLUSTERS`), ``"row"``, ``"column"`` and ``"edge"`` (distance from the
+            frame's edge: 0, 1, 2 or more), each ``(groups, 512, 2)``; the clusters are the frames.
+            Evidence pooled from boards of other sizes has no rows or columns (None).
     """
 
     clusters: np.ndarray = field(repr=False)
@@ -65,6 +70,7 @@ class Evidence:
     decay: tuple[int, int] = (0, 0)
     boundary: str = "torus"
     boundary_note: str = ""
+    groups: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, trajectories, states: int | None = None, boundary: str = "torus") -> Evidence:
@@ -87,7 +93,12 @@ class Evidence:
             choice = choose_boundary(alive[:, :-1], alive[:, 1:], 1, pattern_index, N_PATTERNS, counted)
             boundary, note = choice.boundary, choice.note
         n, length = traj.shape[:2]
-        per, violations, checked = [], 0, 0
+        h, w = traj.shape[2:]
+        rows, columns = np.indices((h, w))
+        edge = np.minimum(np.minimum(rows, h - 1 - rows), np.minimum(columns, w - 1 - columns)).clip(max=2)
+        place = {"row": (rows, h), "column": (columns, w), "edge": (edge, 3)}
+        grouped = {name: np.zeros((size, N_PATTERNS, 2), dtype=np.int64) for name, (_, size) in place.items()}
+        per, by_trajectory, violations, checked = [], [], 0, 0
         for t in traj:
             alive = t == 1
             index = keyed(alive[:-1], 1, boundary, pattern_index).reshape(length - 1, -1)
@@ -102,8 +113,15 @@ class Evidence:
                 counted &= (now <= 1).reshape(length - 1, -1)
             counts = np.bincount(key[counted], minlength=(length - 1) * N_PATTERNS * 2)
             per.append(counts.reshape(length - 1, N_PATTERNS, 2))
+            by_trajectory.append(per[-1].sum(axis=0))
+            cell = (index * 2 + alive[1:].reshape(length - 1, -1))[counted]
+            for name, (where, size) in place.items():
+                at = np.broadcast_to(where.ravel(), counted.shape)[counted]
+                grouped[name] += np.bincount(at * 2 * N_PATTERNS + cell,
+                                             minlength=size * 2 * N_PATTERNS).reshape(size, N_PATTERNS, 2)
+        grouped["trajectory"] = _merge(np.stack(by_trajectory))
         return cls(_merge(np.concatenate(per)), showable(traj.shape[2:], boundary), n * (length - 1), n_states,
-                   (violations, checked), boundary, note)
+                   (violations, checked), boundary, note, grouped)
 
     def like(self, trajectories) -> Evidence:
         """The evidence of more trajectories, counted as this was (same states and boundary)."""
@@ -116,10 +134,19 @@ class Evidence:
             raise InputError(f"cannot pool evidence of {self.states}-state and {other.states}-state data")
         if other.boundary != self.boundary:
             raise InputError(f"cannot pool evidence counted with a {self.boundary} and a {other.boundary} boundary")
+        groups = {}
+        for name in set(self.groups) & set(other.groups):
+            mine, theirs = self.groups[name], other.groups[name]
+            if name == "trajectory":
+                groups[name] = _merge(np.concatenate([mine, theirs]))
+            elif mine is not None and theirs is not None and mine.shape == theirs.shape:
+                groups[name] = mine + theirs
+            else:  # boards of other sizes: their rows are not the same rows
+                groups[name] = None
         return Evidence(_merge(np.concatenate([self.clusters, other.clusters])), self.showable | other.showable,
                         self.transitions + other.transitions, self.states,
                         (self.decay[0] + other.decay[0], self.decay[1] + other.decay[1]), self.boundary,
-                        self.boundary_note)
+                        self.boundary_note, groups)
 
     @property
     def counts(self) -> np.ndarray:

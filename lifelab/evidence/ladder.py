@@ -11,8 +11,13 @@ of a larger neighbourhood) climbs this ladder and meets :class:`VerdictProtocol`
   contradict the family nowhere: exactly one rule of the family fits (the
   verdict names the assumption);
 - **explained with noise**: the observations conflict, but one rule plus
-  independent cell flips at an estimated rate explains them, and every
-  class is decided at the stated confidence;
+  independent cell flips at an estimated rate explains them (the misses are
+  spread as independent flips spread them), and every class is decided at
+  the stated confidence;
+- **stochastic**: the observations conflict in a way no single flip rate
+  explains (a likelihood-ratio test), and a rule whose classes each have a
+  probability of being alive next does: every class is observed and its
+  probability pinned to the stated precision at the stated confidence;
 - **underdetermined**: some patterns (classes) were never observed (or,
   with noise, not often enough): several rules fit the data equally well;
 - **inconsistent**: no rule of the family (or no rule plus independent
@@ -27,14 +32,15 @@ __all__ = ["DETERMINED", "EXIT_CODES", "RUNGS", "VerdictProtocol"]
 
 
 #: The rungs of the verdict ladder, strongest first.
-RUNGS = ("identified", "identified within family", "explained with noise", "underdetermined", "inconsistent")
+RUNGS = ("identified", "identified within family", "explained with noise", "stochastic", "underdetermined",
+         "inconsistent")
 
 #: The rungs on which the data determine one rule (``lifelab learn`` exits 0 on these only).
-DETERMINED = RUNGS[:3]
+DETERMINED = RUNGS[:4]
 
 #: Exit status of ``lifelab learn`` for each rung: 0 means the data determine the rule.
-EXIT_CODES = {"identified": 0, "identified within family": 0, "explained with noise": 0, "underdetermined": 3,
-              "inconsistent": 1}
+EXIT_CODES = {"identified": 0, "identified within family": 0, "explained with noise": 0, "stochastic": 0,
+              "underdetermined": 3, "inconsistent": 1}
 
 
 @runtime_checkable

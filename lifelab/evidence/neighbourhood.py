@@ -24,6 +24,7 @@ stochastic rule, a mixture) it says so and names none.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,8 +36,11 @@ from lifelab.evidence.totalistic import Neighbourhood
 from lifelab.patterns import NEIGHBOURHOODS, WINDOW
 from lifelab.utils import check_int
 
-__all__ = ["NeighbourhoodModel", "NeighbourhoodSearch", "search_neighbourhood"]
+__all__ = ["MAX_SEARCH_RANGE", "NeighbourhoodModel", "NeighbourhoodSearch", "neighbourhood_of", "parse_neighbourhood",
+           "search_neighbourhood"]
 
+#: The largest Larger than Life range :func:`neighbourhood_of` searches (Golly allows 500).
+MAX_SEARCH_RANGE = 5
 #: Cells (besides the centre) the support search may add, and how far from the centre it looks.
 MAX_SUPPORT = 16
 SUPPORT_RANGE = 3
@@ -271,3 +275,54 @@ def _support(now: np.ndarray, target: np.ndarray, counted: np.ndarray, boundary:
     shown = ", ".join(f"({dy},{dx})" for dy, dx in sorted(chosen))
     return NeighbourhoodModel(f"a support of {len(chosen)} cells found by the data: {shown}", "window", chosen,
                               reach, classes, n, conflicts, bits, bits + 0.5 * classes * log_n)
+
+
+def parse_neighbourhood(text) -> Neighbourhood | None:
+    """A neighbourhood named on the command line or to :func:`learn_rule`.
+
+    Args:
+        text: ``"3x3"`` (or ``"moore"``, ``"vonneumann"``, ``"hexagonal"``: the 3x3 window, whose
+            families the verdict handles), Golly's Larger than Life spelling ``"R2,NM"`` (``NN``,
+            ``NC``), or a :class:`~lifelab.evidence.Neighbourhood`.
+
+    Returns:
+        The neighbourhood to count on, or None for the 3x3 window.
+
+    Raises:
+        InputError: For anything else.
+    """
+    if isinstance(text, Neighbourhood):
+        return text
+    if text in ("3x3", "moore", "vonneumann", "hexagonal"):
+        return None
+    match = re.fullmatch(r"[Rr](\d+),?[Nn]([MNCmnc])", str(text).strip())
+    if match is None:
+        raise InputError(f"neighbourhood must be '3x3', 'auto' or Golly's Larger than Life spelling such as 'R2,NM' "
+                         f"(box), 'R3,NC' (disc), 'R2,NN' (diamond), got {text!r}")
+    return Neighbourhood(int(match[1]), match[2].upper())
+
+
+def neighbourhood_of(data: np.ndarray, boundary: str = "auto", seed: int = 0) -> tuple[Neighbourhood | None,
+                                                                                       NeighbourhoodSearch | None]:
+    """What the evidence of supplied data should count: the neighbourhood the search chooses beyond 3x3, else None.
+
+    Multi-state (Generations) data are read as 3x3 patterns of live cells (their countdown checked by the
+    verdict); 2-state data are searched up to :data:`MAX_SEARCH_RANGE` (less on small boards), the frame
+    taken as open unless the boundary is given.
+
+    Args:
+        data: ``(n, T + 1, H, W)`` trajectories.
+        boundary: As in :func:`search_neighbourhood`; ``"auto"`` searches the open frame.
+        seed: Seed of the support search.
+
+    Returns:
+        ``(neighbourhood or None, the search or None when none ran)``.
+    """
+    if trajectory_states(data) > 2:
+        return None, None  # Generations data: 3x3 patterns of live cells, their countdown checked by the verdict
+    reach = min(MAX_SEARCH_RANGE, (min(data.shape[2:]) - 2) // 2)
+    if reach < 1:
+        return None, None
+    search = search_neighbourhood(data, max_range=reach, boundary=boundary if boundary != "auto" else "open",
+                                  seed=seed)
+    return search.counting, search

@@ -1,12 +1,16 @@
-"""The evidence and the verdict of either kind, as the loop asks for them: 3x3 patterns or counts on a neighbourhood."""
+"""The evidence and the verdict of either kind: 3x3 patterns or counts on a neighbourhood, chosen from the data."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from lifelab.data import validate_trajectories
 from lifelab.evidence.counts import Evidence
+from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
 from lifelab.evidence.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
 from lifelab.evidence.verdicts import Verdict, decide
 
-__all__ = ["observe", "weigh"]
+__all__ = ["Judgement", "judge", "observe", "weigh"]
 
 
 def observe(trajectories, counting: Neighbourhood | None = None, states: int | None = None,
@@ -38,3 +42,53 @@ def weigh(evidence: Evidence | CountEvidence, assumed, noise="auto", confidence:
     if isinstance(evidence, CountEvidence):
         return decide_counts(evidence, guess=guess)
     return decide(evidence, assumed, noise, confidence, guess=None if guess is None else guess.table)
+
+
+@dataclass
+class Judgement:
+    """What supplied trajectories determine on their own, with no learner (the verdict the loop reaches).
+
+    Attributes:
+        verdict: The verdict (:class:`~lifelab.evidence.Verdict` or :class:`~lifelab.evidence.CountVerdict`).
+        evidence: The evidence it weighs (its ``boundary`` and ``boundary_note`` say what lies beyond the frame).
+        search: The neighbourhood search, when the neighbourhood was the data's to choose.
+    """
+
+    verdict: Verdict | CountVerdict
+    evidence: Evidence | CountEvidence
+    search: NeighbourhoodSearch | None
+
+    def summary(self) -> str:
+        """The verdict's lines, with the neighbourhood found and the boundary taken."""
+        lines = self.verdict.summary().splitlines()
+        if self.search is not None:
+            lines.insert(1, f"neighbourhood {self.search.sentence()}")
+        return "\n".join(lines)
+
+
+def judge(trajectories, family="auto", boundary: str = "auto", neighbourhood="auto", noise="auto",
+          confidence: float = 0.999, states: int | None = None, seed: int = 0) -> Judgement:
+    """The verdict of supplied trajectories, nothing assumed that the data can tell: neighbourhood and boundary.
+
+    Args:
+        trajectories: ``(n, T + 1, H, W)`` trajectories.
+        family: The 3x3 assumption the verdict may make (:func:`~lifelab.evidence.decide`; default ``"auto"``).
+        boundary: What lies beyond the frame (default: what the edge cells show).
+        neighbourhood: ``"auto"`` (searched, :func:`~lifelab.evidence.neighbourhood.neighbourhood_of`),
+            ``"3x3"`` or a Larger than Life neighbourhood such as ``"R2,NM"``.
+        noise: As in :func:`~lifelab.evidence.decide` (3x3 evidence only).
+        confidence: As in :func:`~lifelab.evidence.decide`.
+        states: Number of cell states (default: what the data show).
+        seed: Seed of the support search.
+
+    Returns:
+        A :class:`Judgement`.
+    """
+    data = validate_trajectories(trajectories, states=None)
+    search = None
+    if neighbourhood == "auto":
+        counting, search = neighbourhood_of(data, boundary, seed)
+    else:
+        counting = parse_neighbourhood(neighbourhood)
+    evidence = observe(data, counting, states, boundary)
+    return Judgement(weigh(evidence, family, noise, confidence), evidence, search)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import stats
 
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.assumptions import AUTO_CHAIN, Family, family
 from lifelab.evidence.counts import Evidence, FamilyEvidence, _power
 from lifelab.evidence.ladder import DETERMINED, EXIT_CODES
+from lifelab.evidence.independence import Independence, independence
 from lifelab.evidence.noise import NoiseEstimate, _noise_and_table, _noisy_classes, check_noise
+from lifelab.evidence.stochastic import PRECISION, FlipTest, StochasticFit, fit_stochastic, flip_test
 from lifelab.evidence.symmetry import data_symmetry
 from lifelab.families import GenerationsRule
 from lifelab.patterns import N_PATTERNS
@@ -42,6 +45,9 @@ class Verdict:
         log10_odds: Noisy verdicts: log10 of the likelihood ratio of the rule against the best
             alternative that differs in one class (a lower bound), and that class's name.
         boundary_note: What the data showed beyond the frame, when the boundary was theirs to choose.
+        flips: The likelihood-ratio test of independent flips against a probability per class (noisy data).
+        stochastic: Each class's probability of being alive next, when the data are a stochastic rule.
+        independence: How the flip model's misses spread over rows, columns, frames, trajectories and the edge.
     """
 
     rung: str
@@ -60,6 +66,9 @@ class Verdict:
     note: str = ""
     log10_odds: tuple[float, str] | None = None
     boundary_note: str = ""
+    flips: FlipTest | None = field(default=None, repr=False)
+    stochastic: StochasticFit | None = field(default=None, repr=False)
+    independence: Independence | None = field(default=None, repr=False)
 
     @property
     def determined(self) -> bool:
@@ -81,6 +90,8 @@ class Verdict:
         """The rung in words, with the family where it matters: ``"identified within isotropic rules"``."""
         if self.rung == "identified within family":
             return f"identified within {self.family.title}"
+        if self.rung == "stochastic":
+            return f"stochastic within {self.family.title}"
         return self.rung
 
     def guess_accuracy(self, truth) -> float | None:
@@ -127,6 +138,8 @@ class Verdict:
                         f"10^{self.log10_odds[0]:.0f} times less likely.")
             return (f"Explained with noise: {self.rule} with {self.noise.summary()}; {scope} is decided, jointly "
                     f"at {self.confidence:.1%} confidence.{odds}")
+        if self.stochastic is not None:
+            return self._stochastic_sentence()
         if self.rung == "inconsistent" and not self.unexplained:
             return f"Inconsistent:{self._note()}"
         if self.rung == "inconsistent":
@@ -153,6 +166,27 @@ class Verdict:
             alive = int(self.guess[~raw.observed].sum())
             text += f" The network guessed 'alive' for {alive} and 'dead' for {unseen - alive} of them."
         return text + self._note()
+
+    def _stochastic_sentence(self) -> str:
+        fit, fam = self.stochastic, self.family
+        random = fit.stochastic
+        described = "; ".join(_class_words(c) for c in random) or "no class went both ways"
+        sure = sum(c.observations for c in fit.classes if not c.random)
+        flips = (f" Independent flips at one rate do not explain it: {self.flips.summary()}."
+                 if self.flips is not None else "")
+        assumption = "" if fam.name == "table" else f" Assuming {fam.assumption} (they share a probability)."
+        if self.rung == "stochastic":
+            return (f"Stochastic: {fit.rule.base}, except that {described}, at {fit.confidence:.1%} joint "
+                    f"confidence; every other class went one way in all of its observations ({sure:,} in all)."
+                    f"{flips}{assumption}{self._note()}")
+        if self.rung == "inconsistent":
+            return f"Inconsistent: the data are not one stochastic rule either.{self._note()}{flips}"
+        loose = [c for c in fit.classes if c.high - c.low > 2 * fit.precision]
+        listed = ", ".join(f"{c.name} ({c.observations} observations)" for c in loose[:6])
+        noun, verb = ("class", "is") if len(loose) == 1 else ("classes", "are")
+        return (f"Underdetermined: a stochastic rule ({described}), but {len(loose)} of the {fam.n_classes} {noun} "
+                f"of {fam.title} {verb} not pinned to +-{fit.precision:g} at {fit.confidence:.1%} joint confidence: "
+                f"{listed}{', ...' if len(loose) > 6 else ''}.{flips}{self._note()}")
 
     def _showable(self) -> np.ndarray:
         return self.raw.family.expand(self.raw.observable)
@@ -257,6 +291,68 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
                    known=usable.family.expand(usable.observed), undecided=usable.unobserved, note=note, **common)
 
 
+def _class_words(c) -> str:
+    """``"a dead cell with 3 live neighbours is born with probability 0.80 (0.78-0.82)"``."""
+    interval = f"with probability {c.probability:.2f} ({c.low:.2f}-{c.high:.2f})"
+    if len(c.name) == 2 and c.name[0] in "BS" and c.name[1].isdigit():
+        count = int(c.name[1])
+        cell = "a dead cell" if c.name[0] == "B" else "a live cell"
+        verb = "is born" if c.name[0] == "B" else "survives"
+        return f"{cell} with {count} live neighbour{'' if count == 1 else 's'} {verb} {interval}"
+    return f"{c.name} is alive next {interval}"
+
+
+#: A flip model is rejected for a stochastic rule only when its likelihood ratio is this improbable and some
+#: class's alive fraction is further than :data:`~lifelab.evidence.stochastic.PRECISION` from what it predicts
+#: (at 10% flips the flip model misses the classes' fractions by up to 0.03: not a stochastic rule).
+FLIP_REJECTION = 1e-6
+
+
+def _across_groups(evidence: Evidence, fit, alpha: float) -> tuple[str, list[int]]:
+    """Why the random classes' randomness is not a rule's (it differs between trajectories or frames), and where."""
+    groupings = {"trajectory": evidence.groups.get("trajectory"), "frame": evidence.clusters}
+    for c, probability in enumerate(fit.classes):
+        if not probability.random:
+            continue
+        members = fit.family.members(c)
+        for name, counts in groupings.items():
+            if counts is None:
+                continue
+            table = counts[:, members].sum(axis=1)
+            table = table[table.sum(axis=1) > 0]
+            if len(table) > 1 and (table.sum(axis=0) > 0).all():
+                _, p, _, _ = stats.chi2_contingency(table)
+                if p < alpha:
+                    share = table[:, 1] / table.sum(axis=1)
+                    return (f"{probability.name} goes alive at rates from {share.min():.2f} to {share.max():.2f} "
+                            f"in different {'trajectories' if name == 'trajectory' else 'frames'} (p = {p:.2g}): "
+                            "a rule's randomness is the same everywhere, so this is no stochastic rule (a mixture "
+                            "of rules, or a change during the recording?)"), [c]
+    return "", []
+
+
+def _decide_stochastic(evidence: Evidence, chain: tuple[str, ...], confidence: float, flips: FlipTest,
+                       estimate: NoiseEstimate, common: dict) -> Verdict:
+    """The verdict on data no flip rate explains: a probability per class, pinned or not, or no rule at all."""
+    alpha = 1 - confidence
+    fits = [fit_stochastic(evidence, name, confidence, PRECISION) for name in dict.fromkeys(("table", *chain))]
+    usable = [f for f in fits if not f.heterogeneous] or fits[:1]
+    chosen = next((f for f in usable if f.pinned), None)
+    fit = chosen if chosen is not None else min(usable, key=lambda f: (len(f.unobserved) + sum(
+        c.high - c.low > 2 * f.precision for c in f.classes), f.family.n_classes))
+    table = fit.family.expand(np.array([c.probability > 0.5 for c in fit.classes]))
+    shared = dict(classes=evidence.under(fit.family), table=table, flips=flips, stochastic=fit, **common)
+    why, where = _across_groups(evidence, fit, alpha / max(len(fit.stochastic), 1))
+    if why:  # neither one flip rate (tested above) nor one rule's randomness: keep the flip estimate tried
+        return Verdict("inconsistent", None, fit.family, known=np.zeros(N_PATTERNS, dtype=bool), noise=estimate,
+                       unexplained=where, note=why[0].upper() + why[1:] + ".", **shared)
+    if chosen is not None:
+        return Verdict("stochastic", fit.rule, fit.family, known=np.ones(N_PATTERNS, dtype=bool), **shared)
+    loose = [i for i, c in enumerate(fit.classes) if c.high - c.low > 2 * fit.precision]
+    known = ~np.isin(fit.family.labels, loose)
+    return Verdict("underdetermined", None, fit.family, known=known, undecided=loose, **shared)
+
+
 def _decide_noisy(evidence: Evidence, chain: tuple[str, ...], rate: float | None, alpha: float,
                   common: dict) -> Verdict:
     def assess(name: str):
@@ -270,6 +366,17 @@ def _decide_noisy(evidence: Evidence, chain: tuple[str, ...], rate: float | None
         return fam, dict(classes=classes, table=table, noise=estimate, **common), decision
 
     fam, shared, decision = assess("table")
+    estimate = shared["noise"]
+    if rate is None:  # nobody said the data are noisy: a stochastic rule may explain them better
+        flips = flip_test(evidence, shared["table"], estimate.rate, "moore")
+        _, observed, predicted = flips.worst
+        if flips.p_value < FLIP_REJECTION and abs(observed - predicted) > PRECISION:
+            return _decide_stochastic(evidence, chain, 1 - alpha, flips, estimate, common)
+    spread = independence(evidence, shared["table"], estimate.rate, alpha=alpha)
+    shared["independence"] = spread
+    if not spread.independent:
+        return Verdict("inconsistent", None, fam, known=np.zeros(N_PATTERNS, dtype=bool), **shared,
+                       note=f"Independent cell flips do not explain the conflicts: {spread.sentence()}.")
     if decision.unexplained.any():
         return Verdict("inconsistent", None, fam, known=np.zeros(N_PATTERNS, dtype=bool),
                        unexplained=[int(c) for c in np.flatnonzero(decision.unexplained)], **shared)

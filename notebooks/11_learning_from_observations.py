@@ -1,0 +1,180 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 11 · Learning from observations: an edge, and a neighbourhood nobody states
+#
+# Notebooks 05 to 10 learn from trajectories lifelab simulated itself, on a
+# torus, from a rule whose family it was told. Observations are not like
+# that. A camera or a crop of a larger simulation sees a **window**: the
+# cells at its edge have neighbours nobody saw. A finite dish has a **dead
+# outside**. And nobody says **which cells** the next state depends on.
+#
+# lifelab finds both from the data, and says what it found:
+#
+# 1. **The boundary.** Cells whose whole neighbourhood lies inside the frame
+#    (the interior) say where each class goes. Read with a torus, or with a
+#    dead outside, the edge cells either go where the interior says (and
+#    enough of them are cells the two readings predict differently), or they
+#    do not: then the frame is *open* and its edge is not evidence.
+#    (`lifelab.evidence.boundary`)
+# 2. **The neighbourhood.** Candidates from the von Neumann window to a
+#    range-5 box, and a support of single cells found by the data, are scored
+#    by BIC: the bits the next state still needs given the candidate, plus
+#    half a `log2 N` per class observed. The chosen one must leave no
+#    conflict. (`lifelab.evidence.neighbourhood`)
+#
+# Everything else is the verdict ladder of notebook 07: the rule is named
+# only when the data determine it, and no explanation (a noise rate, a
+# boundary, a neighbourhood) is given that the data contradict.
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import lifelab
+from lifelab import random_boards, simulate
+from lifelab.evidence import Evidence, decide, judge
+from lifelab.evidence.neighbourhood import search_neighbourhood
+from lifelab.experiments import observe_pattern, window_trajectories
+from lifelab.families import parse_rule
+from lifelab.loop import learn_rule
+from lifelab.plots import plot_boundary, plot_neighbourhood_search, plot_snapshot_grid
+from lifelab.widgets import wide_text_scrolls
+
+print("device:", lifelab.get_device())
+
+wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
+
+# %% tags=["parameters"]
+N_TRAJ = 8  # trajectories per file
+WORLD, FRAME = 96, 32  # a world seen through a window
+STEPS = 16  # steps per trajectory
+SEED = 0
+GOLLY_PATTERN = Path("../tests/golden/golly/BugGun.rle")  # from Golly's own collection (Patterns/Larger-than-Life)
+
+# %%
+device = lifelab.get_device()
+rng = lifelab.seed_everything(SEED)
+
+# %% [markdown]
+# ## 1. A window of a larger world
+#
+# Life on 96x96 tori, each seen through one 32x32 window. Read as a torus
+# (the old default) the wrapped-around edge makes conflicts, which a noise
+# model would happily "explain". Read as what the edge shows, it is open:
+# the ring of edge cells is set aside and the interior alone decides.
+
+# %%
+windows = window_trajectories("B3/S23", WORLD, FRAME, n=N_TRAJ, steps=STEPS, seed=SEED)
+as_torus = decide(Evidence.of(windows, boundary="torus"))
+print("read as a torus:", as_torus.label, "|", as_torus.raw.summary())
+if as_torus.noise is not None:
+    print("   a noise rate that is really the edge:", as_torus.noise.summary())
+found = judge(windows)
+print()
+print(found.summary())
+
+# %%
+print("boundary found:", found.evidence.boundary, "| noise claimed:", found.verdict.noise is not None,
+      "| rule:", found.verdict.rule)
+fig, axes = plt.subplots(1, 2, figsize=(6.5, 3.4))
+plot_boundary(windows[0, 0], 1, "torus", ax=axes[0], title="read as a torus: the edges wrap (wrongly)")
+plot_boundary(windows[0, 0], 1, found.evidence.boundary, ax=axes[1])
+fig.tight_layout()
+
+# %% [markdown]
+# ## 2. A dish with a dead outside, and Golly's bounded plane
+#
+# `B3/S23:P32,32` is Golly's bounded plane: cells outside are dead, always.
+# lifelab simulates it cell for cell as bgolly does (`tests/golden/plane_*`).
+# A torus reading of such a dish is inconsistent; the edge shows a dead
+# outside, and then every cell, edge included, is evidence.
+
+# %%
+dish = simulate("B3/S23:P32,32", random_boards(N_TRAJ, (32, 32), 0.4, seed=SEED + 1), STEPS)
+print("read as a torus:", decide(Evidence.of(dish, boundary="torus")).label)
+found = judge(dish)
+print(found.verdict.label, found.verdict.rule, "| boundary:", found.evidence.boundary)
+print(found.evidence.boundary_note)
+
+# %% [markdown]
+# ## 3. A Larger than Life file: the neighbourhood from the data
+#
+# A file of a range-2 box rule says nothing about its range or shape. Every
+# 3x3 reading is inconsistent; the search finds the box.
+
+# %%
+box_rule = "R2,C0,M1,S5..9,B6..8,NM"
+box_file = simulate(box_rule, random_boards(N_TRAJ, (64, 64), 0.4, seed=SEED + 2), 32)
+search = search_neighbourhood(box_file)
+print(search.sentence())
+print()
+print(search.table())
+
+# %%
+fig = plot_neighbourhood_search(search)
+
+# %% [markdown]
+# The loop does the same with no flag at all (`lifelab learn --data
+# ltl.npz`): it finds the neighbourhood, builds the network with 5x5 kernels,
+# counts the evidence per (centre, live count) class, and names the rule in
+# Golly's notation within Larger than Life rules, the assumption stated.
+
+# %% tags=["nbval-ignore-output"]
+# progress bars and timings only
+report = learn_rule(box_file, seed=SEED, device=device)
+
+# %%
+print("verdict:", report.verdict.label)
+print("rule:", report.rule, "| the file's:", box_rule, "| equal:", report.rule == parse_rule(box_rule))
+print("learned by the network:", report.extracted, "| boundary:", report.boundary)
+print()
+print(report.verdict.sentence())
+
+# %% [markdown]
+# ## 4. A pattern from Golly's own collection, through a window
+#
+# `BugGun.rle` (Dean Hickerson's gun in Bosco's Rule, shipped with Golly)
+# runs on its 200x200 bounded plane for 64 generations; we see a 128x128
+# window at its centre. Nothing is stated: neighbourhood, boundary and rule
+# come from the data.
+
+# %%
+observed = observe_pattern(GOLLY_PATTERN, frame=128, steps=64)
+print(f"{observed.name}: rule {observed.rule}, world {observed.world.shape[1]}x{observed.world.shape[2]} "
+      f"({observed.grid}), window {observed.window.shape[2]}x{observed.window.shape[3]}")
+fig = plot_snapshot_grid({"the world": observed.world, "the window": observed.window[0]}, times=[0, 32, 64],
+                         cell_inches=2.0)
+
+# %%
+bug = judge(observed.window)
+print(bug.summary())
+
+# %% [markdown]
+# **What the data determine, and what they do not.** The window determines
+# Bosco's Rule *within Larger than Life rules on the range-5 box*: the
+# counts it shows pin both ends of both intervals. It does not determine it
+# beyond that assumption (2^121 patterns), and it does not see the cells
+# within 5 of its edge as evidence: the world goes on there. The classes it
+# never showed are listed by the verdict; `bench/observations.py --golly`
+# judges every pattern of Golly's collection this way (the README has the
+# table).
+
+# %%
+print("classes never observed:", len(bug.verdict.unobserved), "of", bug.verdict.family.n_classes)
+print("the determined rule is the file's:", bug.verdict.rule == observed.rule)
