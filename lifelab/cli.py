@@ -28,6 +28,7 @@ from lifelab.data import load_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence import FAMILY_NAMES
 from lifelab.evidence.boundary import BOUNDARIES
+from lifelab.evidence.steps import StepVerdict
 from lifelab.families import LTL_NEIGHBOURHOODS, GenerationsRule, LtLRule, parse_rule, rule_states
 from lifelab.learners import learner_names
 from lifelab.loop import MODES, learn_rule
@@ -196,7 +197,9 @@ def cmd_learn(args) -> int:
             if c.random or c.high - c.low > 2 * fit.precision:
                 print(f"stochastic    {c.describe()}")
     learned = "(none read)" if report.extracted is None else str(report.extracted)
-    if report.rule is not None:
+    if isinstance(verdict, StepVerdict):
+        learned += f" (the network learns one step; these frames are {verdict.family.steps} steps apart)"
+    elif report.rule is not None:
         unit = "classes" if isinstance(verdict, CountVerdict) else "patterns"
         learned += ": the rule the data determine" if report.extracted == report.rule else \
             f": differs from the rule the data determine in {report.rounds[-1].disagreements} decided {unit}"

@@ -219,11 +219,14 @@ def _check_npz_sizes(path: Path) -> None:
 
 
 def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dict]:
-    """Read trajectories written by :func:`save_trajectories`, or a plain ``.npz``.
+    """Read trajectories written by :func:`save_trajectories`, a plain ``.npz``, or pictures of a board.
 
     A plain file (for data from outside lifelab) holds one array
     ``trajectories`` of shape ``(n, T + 1, H, W)`` of cell states: 0/1 for
     2-state rules, 0 to 255 for multi-state ones (Generations, Larger than Life).
+    An animated GIF, or a folder of PNG or RLE frames, is read by
+    :func:`lifelab.frames.read_frames` (one trajectory; its metadata say where
+    the cells were found).
 
     Args:
         path: The ``.npz`` file.
@@ -242,6 +245,11 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
     path = Path(path)
     if not path.exists():
         raise InputFileNotFoundError(f"{path}: no such trajectory file")
+    if path.is_dir() or path.suffix.lower() in (".gif", ".png"):
+        from lifelab.frames import read_frames  # pictures: only this path needs Pillow
+
+        traj, grid = read_frames(path)
+        return traj, {"frames": grid.summary()}
     _check_npz_sizes(path)
     try:
         loaded = np.load(path, allow_pickle=False)

@@ -35,7 +35,7 @@ from lifelab.loop import LoopReport, learn_rule
 from lifelab.models import GROWTH, ROUTES, LifeModel, build_model, grow_group, growth_model, model_spec
 from lifelab.plots import plot_growth
 from lifelab.families import parse_rule, rule_reach
-from lifelab.rle import load_rle
+from lifelab.rle import load_rle, rle_position
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import random_boards, simulate
 from lifelab.symmetry import equivariance_error
@@ -464,7 +464,8 @@ def observe_pattern(path, frame: int = 128, steps: int = 64) -> ObservedPattern:
     """Run a pattern file as Golly does and observe it through a ``frame`` x ``frame`` window at its centre.
 
     A rule with a grid (``:Tw,h``, ``:Pw,h``) runs on that grid, the pattern
-    centred in it (where Golly puts it); a rule without one runs on a torus
+    centred in it (where Golly puts it) or where its ``#CXRLE Pos`` line says;
+    a rule without one runs on a torus
     wide enough that nothing the pattern sends out in ``steps`` steps comes
     round again (Golly's plane is unbounded), with room for the window.
 
@@ -485,8 +486,12 @@ def observe_pattern(path, frame: int = 128, steps: int = 64) -> ObservedPattern:
         reach = rule_reach(rule) * steps
         height, width = h + 2 * reach + frame, w + 2 * reach + frame
     board = np.zeros((height, width), dtype=pattern.dtype)
+    position = rle_position(Path(path).read_text()) if rule.grid is not None else None
     top, left = (height - h) // 2, (width - w) // 2
-    board[top:top + h, left:left + w] = pattern
+    if position is not None:  # Golly's #CXRLE Pos: coordinates from the grid's centre
+        left, top = position[0] + width // 2, position[1] + height // 2
+    rows, columns = (np.arange(h) + top) % height, (np.arange(w) + left) % width
+    board[np.ix_(rows, columns)] = pattern
     world = simulate(rule, board, steps)[0]
     cy, cx = top + h // 2, left + w // 2
     y0, x0 = max(0, min(cy - frame // 2, height - frame)), max(0, min(cx - frame // 2, width - frame))

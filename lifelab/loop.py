@@ -42,6 +42,7 @@ from lifelab.errors import InputError
 from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, check_noise, observe, weigh
 from lifelab.evidence.boundary import check_boundary
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
+from lifelab.evidence.steps import every_k
 from lifelab.evidence import family as family_named
 from lifelab.extract import ExtractionResult, generator_check
 from lifelab.families import RULE_TYPES, LtLRule, parse_rule, rule_states
@@ -341,6 +342,8 @@ class LoopReport:
         """The loop converged on exactly the oracle's rule (None when there is no oracle)."""
         if self.truth is None:
             return None
+        if self.verdict.rung == "stochastic":
+            return self.converged and self.verdict.stochastic.holds(self.truth)
         return self.converged and self.rule == self.truth
 
     @property
@@ -352,6 +355,8 @@ class LoopReport:
         """
         if self.truth is None:
             return None
+        if self.verdict.rung == "stochastic":  # probabilities with intervals: wrong when one misses the truth
+            return not self.verdict.stochastic.holds(self.truth)
         return self.verdict.determined and self.rule != self.truth
 
     @property
@@ -757,7 +762,11 @@ class LoopRun:
         if not self.rounds:
             raise InputError("no round has been played")
         learner = self.learner
-        return LoopReport(rounds=self.rounds, verdict=self.rounds[-1].verdict, truth=self.agent.rule,
+        verdict = self.rounds[-1].verdict
+        if self.agent.rule is None and self.stop_reason == "inconsistent" and isinstance(self.seen, Evidence):
+            every = [self.agent.trajectory(i) for i in range(self.agent.available)]
+            verdict = every_k(np.stack(every), verdict, self.seen.boundary) or verdict
+        return LoopReport(rounds=self.rounds, verdict=verdict, truth=self.agent.rule,
                           stop_reason=self.stop_reason or "max_rounds", model=learner.description,
                           group=learner.group, mode=self.mode, seed=self.seed, threshold=self.threshold,
                           trajectories_seen=self.agent.visible_trajectories, trained=learner.net,

@@ -272,7 +272,8 @@ def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | 
         path: Output file (``.gif``); its folder is created if missing.
         fps: Frames per second.
         title: Optional title; the step number is appended to it.
-        dpi: Resolution of each frame.
+        dpi: Resolution of each frame (raised where needed so that a cell gets at least five pixels: the GIF
+            then reads back into the trajectory, :func:`lifelab.frames.read_frames`).
 
     Returns:
         The path written.
@@ -285,6 +286,8 @@ def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | 
     if path.suffix.lower() != ".gif":
         raise InputError(f"animations are written as GIF; got {path.name!r}")
     fig, axes = plt.subplots(1, len(panels), figsize=(3 * len(panels), 3.2), squeeze=False)
+    cells = max(max(t.shape[1:]) for t in panels.values())
+    dpi = max(dpi, int(np.ceil(5 * cells / (0.77 * 3))))  # the axes take about 77% of each 3-inch panel
     images = []
     for ax, (label, traj) in zip(axes[0], panels.items()):
         states = max(2, int(traj.max(initial=0)) + 1)

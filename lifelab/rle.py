@@ -18,7 +18,7 @@ import numpy as np
 from lifelab.errors import InputError, InputFileNotFoundError
 from lifelab.utils import atomic_path, check_allocation, check_int
 
-__all__ = ["load_rle", "place", "read_rle", "save_rle", "write_rle"]
+__all__ = ["load_rle", "place", "read_rle", "rle_position", "save_rle", "write_rle"]
 
 _HEADER = re.compile(r"x\s*=\s*(\d+)\s*,\s*y\s*=\s*(\d+)(?:\s*,\s*rule\s*=\s*(\S+))?\s*$", re.IGNORECASE)
 _LINE_WIDTH = 70
@@ -95,6 +95,16 @@ def read_rle(text: str, name: str = "RLE") -> tuple[np.ndarray, str | None]:
             pattern[y, x:x + count] = state
         x += count
     return (pattern.astype(bool) if pattern.max(initial=0) <= 1 else pattern), rule
+
+
+def rle_position(text: str) -> tuple[int, int] | None:
+    """The position Golly's extended RLE gives a pattern (``#CXRLE Pos=x,y``: its top-left cell), or None.
+
+    Golly's coordinates put cell (0, 0) at the centre of a bounded grid:
+    on a ``w`` x ``h`` grid, column ``x`` is board column ``x + w // 2``.
+    """
+    match = re.search(r"^#CXRLE.*\bPos=(-?\d+),(-?\d+)", text, re.MULTILINE)
+    return None if match is None else (int(match[1]), int(match[2]))
 
 
 def write_rle(board, rule=None) -> str:

@@ -9,13 +9,18 @@ from lifelab import Rule, random_boards, simulate
 from lifelab.cli import main
 from lifelab.data import TrajectoryDataset, save_trajectories
 from lifelab.errors import InputError
-from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, VerdictProtocol, decide, decide_counts
+from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, VerdictProtocol, add_noise, decide, decide_counts, \
+    judge
 from lifelab.evidence.boundary import choose_boundary, interior, keyed
 from lifelab.evidence.neighbourhood import parse_neighbourhood, search_neighbourhood
+from lifelab.evidence.steps import search_steps
 from lifelab.extract import generator_check
+from lifelab.frames import read_frames
 from lifelab.families import parse_rule
 from lifelab.loop import learn_rule
-from lifelab.patterns import N_PATTERNS, pattern_index
+from lifelab.patterns import CENTRE, N_PATTERNS, counts, pattern_index
+from lifelab.plots import animate_trajectory
+from lifelab.rle import save_rle
 
 
 def windows(rule, world: int, frame: int, n: int = 8, steps: int = 16, density: float = 0.4, seed: int = 0):
@@ -200,3 +205,143 @@ def test_a_file_may_carry_its_boundary(tmp_path, capsys):
     bad = save_trajectories(tmp_path / "bad.npz", dish, metadata={"boundary": "klein"})
     assert main(["learn", "--data", str(bad), "--model", "table"]) == 2
     assert "boundary must be one of" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------
+# Stochastic rules, dependent errors, every k-th step, pictures
+# ---------------------------------------------------------------------------
+
+def test_a_stochastic_rule_reads_prints_and_runs_on_its_own_stream():
+    rule = parse_rule("B3/S23 [B3=0.8]")
+    assert str(rule) == "B3/S23 [B3=0.8]" and rule.base == Rule.parse("B3/S23") and rule.exceptions == {"B3": 0.8}
+    assert parse_rule(str(rule)) == rule and str(parse_rule("B3/S23 [B4=0.3, S2=0.9]")) == "B3/S23 [B4=0.3, S2=0.9]"
+    boards = random_boards(4, (32, 32), 0.4, seed=0)  # the same seed as the run: the streams must not be one
+    first, again = simulate(rule, boards, 8, seed=0), simulate(rule, boards, 8, seed=0)
+    assert np.array_equal(first, again) and not np.array_equal(first, simulate(rule, boards, 8, seed=1))
+    index = pattern_index(first[:, :-1])
+    born = (~CENTRE & (counts("moore") == 3))[index]
+    assert abs(first[:, 1:][born].mean() - 0.8) < 0.03  # the births on three really are at 0.8
+    for bad, message in [("B3/S23 [B9=0.5]", "unknown stochastic class"), ("B3/S23 [B3=1.5]", r"in \[0, 1\]"),
+                         ("B3/S23 [B3]", "should be CLASS=probability")]:
+        with pytest.raises(InputError, match=message):
+            parse_rule(bad)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_stochastic_verdict_holds_the_true_probability_and_no_false_noise(seed):
+    data = simulate("B3/S23 [B3=0.8]", random_boards(8, (48, 48), 0.4, seed=seed), 24, seed=seed)
+    verdict = decide(Evidence.of(data), "auto")
+    assert verdict.stochastic is not None and verdict.rung in ("stochastic", "underdetermined")
+    assert verdict.flips.p_value < 1e-6 and verdict.rule is None or verdict.rung == "stochastic"
+    random = verdict.stochastic.stochastic
+    assert [c.name for c in random] == ["B3"] and random[0].low <= 0.8 <= random[0].high
+    assert "a dead cell with 3 live neighbours is born with probability 0.8" in verdict.sentence()
+    assert "explained with noise" not in verdict.sentence()
+
+
+def test_a_stochastic_oracle_is_learned_to_its_intervals_by_asking():
+    report = learn_rule("B3/S23 [B3=0.8]", model="table", mode="query", shape=(48, 48), max_rounds=12,
+                        progress=False)
+    b3 = next(c for c in report.verdict.stochastic.classes if c.name == "B3")
+    assert b3.low <= 0.8 <= b3.high and b3.high - b3.low < 0.05
+    assert report.wrong is not True  # a stochastic verdict names the oracle or nothing
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("rate", [0.005, 0.01, 0.02])
+def test_independent_flips_are_neither_stochastic_nor_dependent(seed, rate):
+    clean = simulate("B3/S23", random_boards(8, (32, 32), 0.5, seed=seed), 16)
+    verdict = decide(Evidence.of(add_noise(clean, rate, seed=seed + 50)))
+    assert verdict.rung in ("explained with noise", "underdetermined") and verdict.rule in (None, Rule.parse("B3/S23"))
+    assert verdict.stochastic is None and verdict.independence.independent and verdict.noise is not None
+
+
+def _scan_lines(clean, share=0.3, seed=5):
+    rng = np.random.default_rng(seed)
+    out = clean.copy()
+    for n in range(out.shape[0]):
+        for t in range(out.shape[1]):
+            if rng.random() < share:
+                out[n, t, rng.integers(out.shape[2])] = False
+    return out
+
+
+def test_errors_in_rows_blocks_and_frames_are_not_called_independent_noise():
+    clean = simulate("B3/S23", random_boards(8, (32, 32), 0.5, seed=3), 16)
+    block = clean.copy()
+    block[:, :, 5:10, 5:10] = True
+    frame = clean.copy()
+    frame[2, 7] = np.random.default_rng(6).random((32, 32)) < 0.5
+    for data in (_scan_lines(clean), block, frame):
+        verdict = decide(Evidence.of(data))
+        assert verdict.rung == "inconsistent" and verdict.rule is None
+        assert "Independent cell flips do not explain the conflicts: the errors are not independent" in verdict.sentence()
+
+
+@pytest.mark.parametrize("rule", ["B3/S23", "B36/S23"])
+def test_frames_every_second_step_are_read_as_such(rule, tmp_path, capsys):
+    frames = simulate(rule, random_boards(8, (32, 32), 0.4, seed=7), 32)[:, ::2]
+    assert decide(Evidence.of(frames)).rung == "inconsistent"
+    found = judge(frames)
+    assert found.verdict.determined and found.verdict.rule == Rule.parse(rule)
+    assert "observed every 2 steps" in found.verdict.label
+    assert search_steps(frames, 3).rung == "inconsistent"  # and not 3 steps apart
+    path = save_trajectories(tmp_path / "every2.npz", frames)
+    assert main(["learn", "--data", str(path), "--device", "cpu"]) == 0
+    assert f"identified within outer-totalistic Moore rules observed every 2 steps: {rule}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("shape, rule", [((32, 32), "B3/S23"), ((24, 40), "B36/S23"), ((20, 20), "345/2/4")])
+def test_lifelab_gifs_read_back_cell_for_cell(shape, rule, tmp_path):
+    start = random_boards(1, shape, 0.4, seed=8)[0]
+    traj = simulate(rule, start if rule != "345/2/4" else start.astype(np.uint8), 10)[0]
+    path = animate_trajectory(traj, tmp_path / "run.gif", title="a title above the board")
+    back, grid = read_frames(path)
+    assert back.shape == (1, 11, *shape) and np.array_equal(back[0].astype(np.uint8), traj.astype(np.uint8))
+    assert grid.cells == shape
+
+
+def test_png_and_rle_folders_read_back(tmp_path):
+    from PIL import Image
+
+    traj = simulate("B3/S23", random_boards(1, (16, 24), 0.4, seed=9), 6)[0]
+    pngs, rles = tmp_path / "pngs", tmp_path / "rles"
+    pngs.mkdir()
+    rles.mkdir()
+    for t, board in enumerate(traj):  # 6-pixel cells with a 3-pixel margin, as a screenshot might have
+        pixels = np.full((16 * 6 + 6, 24 * 6 + 6, 3), 255, np.uint8)
+        pixels[3:-3, 3:-3][np.repeat(np.repeat(board, 6, 0), 6, 1)] = (0, 90, 0)
+        Image.fromarray(pixels).save(pngs / f"frame{t:03d}.png")
+        save_rle(rles / f"frame{t:03d}.rle", board)
+    back, grid = read_frames(pngs)
+    assert np.array_equal(back[0], traj) and grid.cells == (16, 24)
+    from_rle, _ = read_frames(rles)
+    # an RLE holds the live cells' bounding box: these boards touch every edge, so the boxes are the boards
+    if all(b[0].any() and b[-1].any() and b[:, 0].any() and b[:, -1].any() for b in traj):
+        assert np.array_equal(from_rle[0], traj)
+
+
+def test_bad_pictures_get_one_clear_error(tmp_path):
+    from PIL import Image
+
+    one = tmp_path / "one"
+    one.mkdir()
+    Image.fromarray(np.full((20, 20, 3), 255, np.uint8)).save(one / "a.png")
+    with pytest.raises(InputError, match="one.*(single colour|one frame)"):
+        read_frames(one)
+    colours = tmp_path / "colours"
+    colours.mkdir()
+    rng = np.random.default_rng(10)
+    for t in range(3):
+        cells = rng.integers(0, 3, (8, 8))
+        palette = np.array([[255, 255, 255], [200, 0, 0], [0, 0, 200]], np.uint8)
+        Image.fromarray(np.repeat(np.repeat(palette[cells], 8, 0), 8, 1)).save(colours / f"{t}.png")
+    with pytest.raises(InputError, match="colours.*which colour is which state is ambiguous"):
+        read_frames(colours)
+    sizes = tmp_path / "sizes"
+    sizes.mkdir()
+    save_rle(sizes / "a.rle", np.ones((3, 3), bool))
+    save_rle(sizes / "b.rle", np.ones((4, 3), bool))
+    with pytest.raises(InputError, match="the RLE frames differ in size"):
+        read_frames(sizes)
+    assert main(["learn", "--data", str(colours)]) == 2

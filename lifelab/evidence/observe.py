@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from lifelab.data import validate_trajectories
 from lifelab.evidence.counts import Evidence
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
+from lifelab.evidence.steps import StepVerdict, every_k
 from lifelab.evidence.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
 from lifelab.evidence.verdicts import Verdict, decide
 
@@ -49,12 +50,13 @@ class Judgement:
     """What supplied trajectories determine on their own, with no learner (the verdict the loop reaches).
 
     Attributes:
-        verdict: The verdict (:class:`~lifelab.evidence.Verdict` or :class:`~lifelab.evidence.CountVerdict`).
+        verdict: The verdict (:class:`~lifelab.evidence.Verdict`, :class:`~lifelab.evidence.CountVerdict`, or a
+            :class:`~lifelab.evidence.steps.StepVerdict` for frames no rule fits one step apart).
         evidence: The evidence it weighs (its ``boundary`` and ``boundary_note`` say what lies beyond the frame).
         search: The neighbourhood search, when the neighbourhood was the data's to choose.
     """
 
-    verdict: Verdict | CountVerdict
+    verdict: Verdict | CountVerdict | StepVerdict
     evidence: Evidence | CountEvidence
     search: NeighbourhoodSearch | None
 
@@ -91,4 +93,7 @@ def judge(trajectories, family="auto", boundary: str = "auto", neighbourhood="au
     else:
         counting = parse_neighbourhood(neighbourhood)
     evidence = observe(data, counting, states, boundary)
-    return Judgement(weigh(evidence, family, noise, confidence), evidence, search)
+    verdict = weigh(evidence, family, noise, confidence)
+    if counting is None:
+        verdict = every_k(data, verdict, evidence.boundary) or verdict
+    return Judgement(verdict, evidence, search)

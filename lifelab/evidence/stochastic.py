@@ -180,6 +180,19 @@ class StochasticFit:
         """The classes that went both ways."""
         return [c for c in self.classes if c.random]
 
+    def holds(self, rule) -> bool:
+        """Every class's interval holds the rule's probability there (a deterministic rule's are 0 and 1).
+
+        Args:
+            rule: A :class:`~lifelab.families.StochasticRule` or a 2-state :class:`~lifelab.rules.Rule`.
+        """
+        chance = rule.probability if isinstance(rule, StochasticRule) else rule.table.astype(float)
+        for c, probability in enumerate(self.classes):
+            values = chance[self.family.members(c)]
+            if np.ptp(values) > 0 or not probability.low <= values[0] <= probability.high:
+                return False
+        return True
+
 
 def _interval(alive: int, n: int, alpha: float) -> tuple[float, float]:
     """Clopper-Pearson interval of a binomial proportion at level ``alpha``."""
