@@ -42,7 +42,7 @@ from lifelab import random_boards, simulate
 from lifelab.data import load_trajectories
 from lifelab.evidence import add_noise, judge
 from lifelab.evidence.neighbourhood import search_neighbourhood
-from lifelab.experiments import observe_pattern, window_trajectories
+from lifelab.experiments import drop_scan_lines, observe_pattern, window_trajectories
 from lifelab.families import LtLRule, parse_rule, rule_states
 from lifelab.loop import learn_rule
 from lifelab.plots import animate_trajectory
@@ -53,17 +53,6 @@ GOLLY = Path("/usr/share/golly/Patterns")
 FOLDERS = ("Life", "Life-Like", "Non-Totalistic", "Larger-than-Life")
 #: Worlds larger than this many cells across are left out (a pattern that big, or a range that long).
 MAX_WORLD = 2048
-
-
-def _scan_lines(clean: np.ndarray, share: float = 0.3, seed: int = 5) -> np.ndarray:
-    """``share`` of the frames lose one random row (set dead): a camera's dropped scan line."""
-    rng = np.random.default_rng(seed)
-    out = clean.copy()
-    for n in range(out.shape[0]):
-        for t in range(out.shape[1]):
-            if rng.random() < share:
-                out[n, t, rng.integers(out.shape[2])] = False
-    return out
 
 
 def _gif(rule: str) -> np.ndarray:
@@ -100,7 +89,7 @@ def constructed() -> list[tuple[str, str, np.ndarray]]:
                          simulate("B36/S23", random_boards(4, (32, 32), 0.4, seed=8), 16)])),
         ("Life, 20% of births fail at random", "B3/S23 [B3=0.8]",
          simulate("B3/S23 [B3=0.8]", random_boards(8, (32, 32), 0.4, seed=10), 16, seed=10)),
-        ("Life, 30% of frames miss a scan line", "B3/S23", _scan_lines(life[:, :17])),
+        ("Life, 30% of frames miss a scan line", "B3/S23", drop_scan_lines(life[:, :17], 0.3, seed=5)),
         ("Life with 1% independent flips", "B3/S23", add_noise(life[:, :17], 0.01, seed=12)),
         ("Life saved every 2nd step", "B3/S23", life[:, ::2]),
         ("HighLife saved every 2nd step", "B36/S23",
@@ -216,7 +205,7 @@ def main() -> None:
             print(f"\n(Golly's patterns are not installed at {GOLLY}: apt-get install golly)")
             return
         rows, tally, skipped = run_golly(verbose=args.verbose)
-        print(f"\n## Golly's example patterns, 64 generations seen through a 128x128 window\n")
+        print("\n## Golly's example patterns, 64 generations seen through a 128x128 window\n")
         judged = sum(v for k, v in tally.items() if k != "agrees with bgolly")
         print(f"{judged} patterns judged ({len(skipped)} left out):",
               ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))

@@ -255,7 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("learn", help="learn a rule from trajectories by active learning, and verify it")
     p.add_argument("rule", nargs="?", help="oracle rule: rulestring (B36/S23, B2/S013V, MAP...) or name (HighLife)")
-    p.add_argument("--data", metavar="FILE.npz", help="learn from these trajectories instead (no known rule)")
+    p.add_argument("--data", metavar="FILE", help="learn from these trajectories instead (no known rule): a .npz, an "
+                   "animated .gif, or a folder of .png or .rle frames")
     p.add_argument("--model", default="tied", choices=learner_names(),
                    help="learner (default tied): " + "; ".join(f"{name}: {spec.summary}"
                                                                for name, spec in REGISTRY.items()))

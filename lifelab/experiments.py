@@ -43,8 +43,8 @@ from lifelab.train import BATCH_SIZE, History, evaluate, train
 from lifelab.utils import MODEL_DTYPE, check_int, format_table, get_device, seeded, shorten
 
 __all__ = ["ZOO", "GrowthComparison", "GrowthStep", "ObservedPattern", "RecoveryComparison", "ZooEntry",
-           "compare_growth", "compare_recovery", "fit_zoo_model", "new_zoo_model", "observe_pattern",
-           "window_trajectories"]
+           "compare_growth", "compare_recovery", "drop_scan_lines", "fit_zoo_model", "new_zoo_model",
+           "observe_pattern", "window_trajectories"]
 
 
 @dataclass(frozen=True)
@@ -439,6 +439,29 @@ def window_trajectories(rule, world: int, frame: int, n: int = 8, steps: int = 1
     runs = simulate(rule, random_boards(n, (world, world), density, seed=rng), steps)
     corners = rng.integers(0, world - frame, (n, 2))
     return np.stack([run[:, y:y + frame, x:x + frame] for run, (y, x) in zip(runs, corners)])
+
+
+def drop_scan_lines(trajectories, share: float = 0.3, seed=0) -> np.ndarray:
+    """A camera that drops scan lines: ``share`` of the frames lose one random row (set dead).
+
+    Errors along rows, not independent cell flips: the independence test
+    (:mod:`lifelab.evidence.independence`) must not call them noise.
+
+    Args:
+        trajectories: ``(n, T + 1, H, W)`` 0/1 trajectories.
+        share: Fraction of frames hit.
+        seed: Seed (an int or a ``numpy.random.Generator``).
+
+    Returns:
+        A copy with the rows dropped.
+    """
+    out = np.array(trajectories, dtype=bool)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    for n in range(out.shape[0]):
+        for t in range(out.shape[1]):
+            if rng.random() < share:
+                out[n, t, rng.integers(out.shape[2])] = False
+    return out
 
 
 @dataclass

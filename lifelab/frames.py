@@ -96,20 +96,20 @@ def _board_box(pixels: np.ndarray) -> tuple[int, int, int, int]:
     rows = np.flatnonzero(_runs(dark) >= 0.3 * w)
     columns = np.flatnonzero(_runs(dark.T) >= 0.3 * h)
     if len(rows) >= 2 and len(columns) >= 2 and rows[-1] - rows[0] > 2 and columns[-1] - columns[0] > 2:
-        top = rows[0] + 1
-        while top in rows:
-            top += 1
-        bottom = rows[-1]
-        while bottom - 1 in rows:
-            bottom -= 1
-        left = columns[0] + 1
-        while left in columns:
-            left += 1
-        right = columns[-1]
-        while right - 1 in columns:
-            right -= 1
-        return int(top), int(left), int(bottom - top), int(right - left)
+        (top, bottom), (left, right) = _inside(rows), _inside(columns)
+        return top, left, bottom - top, right - left
     return 0, 0, h, w
+
+
+def _inside(lines: np.ndarray) -> tuple[int, int]:
+    """The first and last-plus-one pixel lines between the outermost frame lines (each frame line maybe several thick)."""
+    lines = set(int(i) for i in lines)
+    first, last = min(lines) + 1, max(lines)
+    while first in lines:
+        first += 1
+    while last - 1 in lines:
+        last -= 1
+    return first, last
 
 
 #: Where the board may begin and end relative to the pixels found for it (a frame line is drawn over its edge).

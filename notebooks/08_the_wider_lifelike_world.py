@@ -142,7 +142,7 @@ sys.path.insert(0, str(GOLDEN))
 from make_golden import CASES  # noqa: E402  (the cases the fixtures were made from: rule, steps, ...)
 
 compared = {}
-for case, (_, _, _, steps, _, _) in CASES.items():
+for case, (_, _, _, steps, *_) in CASES.items():
     first, rulestring = load_rle(GOLDEN / f"{case}.start.rle")
     golly, _ = load_rle(GOLDEN / f"{case}.end.rle")
     ours = simulate(rulestring, first[None], steps)[0, -1]

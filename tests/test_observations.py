@@ -14,6 +14,7 @@ from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, VerdictProt
 from lifelab.evidence.boundary import choose_boundary, interior, keyed
 from lifelab.evidence.neighbourhood import parse_neighbourhood, search_neighbourhood
 from lifelab.evidence.steps import search_steps
+from lifelab.experiments import drop_scan_lines
 from lifelab.extract import generator_check
 from lifelab.frames import read_frames
 from lifelab.families import parse_rule
@@ -256,23 +257,13 @@ def test_independent_flips_are_neither_stochastic_nor_dependent(seed, rate):
     assert verdict.stochastic is None and verdict.independence.independent and verdict.noise is not None
 
 
-def _scan_lines(clean, share=0.3, seed=5):
-    rng = np.random.default_rng(seed)
-    out = clean.copy()
-    for n in range(out.shape[0]):
-        for t in range(out.shape[1]):
-            if rng.random() < share:
-                out[n, t, rng.integers(out.shape[2])] = False
-    return out
-
-
 def test_errors_in_rows_blocks_and_frames_are_not_called_independent_noise():
     clean = simulate("B3/S23", random_boards(8, (32, 32), 0.5, seed=3), 16)
     block = clean.copy()
     block[:, :, 5:10, 5:10] = True
     frame = clean.copy()
     frame[2, 7] = np.random.default_rng(6).random((32, 32)) < 0.5
-    for data in (_scan_lines(clean), block, frame):
+    for data in (drop_scan_lines(clean, 0.3, seed=5), block, frame):
         verdict = decide(Evidence.of(data))
         assert verdict.rung == "inconsistent" and verdict.rule is None
         assert "Independent cell flips do not explain the conflicts: the errors are not independent" in verdict.sentence()

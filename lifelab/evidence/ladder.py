@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-__all__ = ["DETERMINED", "EXIT_CODES", "RUNGS", "VerdictProtocol"]
+__all__ = ["DETERMINED", "EXIT_CODES", "RUNGS", "OnLadder", "VerdictProtocol"]
 
 
 #: The rungs of the verdict ladder, strongest first.
@@ -41,6 +41,30 @@ DETERMINED = RUNGS[:4]
 #: Exit status of ``lifelab learn`` for each rung: 0 means the data determine the rule.
 EXIT_CODES = {"identified": 0, "identified within family": 0, "explained with noise": 0, "stochastic": 0,
               "underdetermined": 3, "inconsistent": 1}
+
+
+class OnLadder:
+    """What a verdict derives from its rung, once for every kind: whether it determines a rule, the exit code,
+    and the sentence with what the data showed beyond the frame (``boundary_note``) after the rung's own words
+    (``_rung_sentence``)."""
+
+    @property
+    def determined(self) -> bool:
+        """The data, under the stated assumption, determine one rule."""
+        return self.rung in DETERMINED
+
+    @property
+    def exit_code(self) -> int:
+        """``lifelab learn``'s exit status for this verdict (see :data:`EXIT_CODES`)."""
+        return EXIT_CODES[self.rung]
+
+    def sentence(self) -> str:
+        """The verdict as one paragraph a researcher can quote, with the boundary the data chose (if they did)."""
+        note = self.boundary_note
+        return self._rung_sentence() + (f" {note[0].upper()}{note[1:]}." if note else "")
+
+    def __str__(self) -> str:
+        return self.sentence()
 
 
 @runtime_checkable

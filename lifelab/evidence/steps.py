@@ -23,7 +23,7 @@ import numpy as np
 from lifelab.data import validate_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence.boundary import interior
-from lifelab.evidence.ladder import DETERMINED, EXIT_CODES
+from lifelab.evidence.ladder import OnLadder
 from lifelab.patterns import NEIGHBOURHOODS
 from lifelab.rules import Rule, bs_table
 from lifelab.simulate import simulate
@@ -90,7 +90,7 @@ class StepEvidence:
 
 
 @dataclass(eq=False)
-class StepVerdict:
+class StepVerdict(OnLadder):
     """What frames ``k`` generations apart determine (cf. :class:`~lifelab.evidence.Verdict`).
 
     Attributes:
@@ -112,15 +112,6 @@ class StepVerdict:
     noise = None
     boundary_note: str = ""
 
-    @property
-    def determined(self) -> bool:
-        """One rule of the family fits."""
-        return self.rung in DETERMINED
-
-    @property
-    def exit_code(self) -> int:
-        """``lifelab learn``'s exit status."""
-        return EXIT_CODES[self.rung]
 
     @property
     def label(self) -> str:
@@ -140,8 +131,7 @@ class StepVerdict:
         """No guesses: the search tests whole rules."""
         return None
 
-    def sentence(self) -> str:
-        """The verdict as one paragraph to quote."""
+    def _rung_sentence(self) -> str:
         fam = self.family
         if self.rung == "identified within family":
             return (f"Identified {self.rule} observed every {fam.steps} steps, within {STEP_FAMILIES[fam.neighbourhood]}"
@@ -161,8 +151,6 @@ class StepVerdict:
                           f"evidence     {self.raw.summary()}",
                           f"assumption   {self.family.assumption}", self.sentence()])
 
-    def __str__(self) -> str:
-        return self.sentence()
 
 
 def _classes(window: np.ndarray, neighbourhood: str) -> np.ndarray:

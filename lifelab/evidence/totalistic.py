@@ -39,7 +39,7 @@ import numpy as np
 from lifelab.data import validate_trajectories
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
-from lifelab.evidence.ladder import DETERMINED, EXIT_CODES
+from lifelab.evidence.ladder import OnLadder
 from lifelab.families import LTL_NEIGHBOURHOODS, LtLRule
 from lifelab.utils import check_int
 
@@ -254,7 +254,7 @@ class CountEvidence:
 
 
 @dataclass(eq=False)
-class CountVerdict:
+class CountVerdict(OnLadder):
     """What count data determine under the Larger than Life assumption (cf. :class:`~lifelab.evidence.Verdict`).
 
     Attributes:
@@ -288,15 +288,6 @@ class CountVerdict:
     requested: str = "ltl"
     noise = None
 
-    @property
-    def determined(self) -> bool:
-        """The data, under the assumption, determine one rule."""
-        return self.rung in DETERMINED
-
-    @property
-    def exit_code(self) -> int:
-        """``lifelab learn``'s exit status (see :data:`lifelab.evidence.ladder.EXIT_CODES`)."""
-        return EXIT_CODES[self.rung]
 
     @property
     def raw(self) -> CountEvidence:
@@ -329,11 +320,6 @@ class CountVerdict:
             return 0.0
         return float((nb.decisions(self.guess).ravel() == nb.decisions(truth).ravel())[unseen].mean())
 
-    def sentence(self) -> str:
-        """The verdict as one paragraph a researcher can quote, with the boundary the data chose (if they did)."""
-        note = self.boundary_note
-        return self._rung_sentence() + (f" {note[0].upper()}{note[1:]}." if note else "")
-
     def _rung_sentence(self) -> str:
         fam, ev = self.family, self.evidence
         seen = int(ev.observed.sum())
@@ -358,8 +344,6 @@ class CountVerdict:
                           f"evidence     {self.evidence.summary()}", f"assumption   {self.family.assumption}",
                           self.sentence()])
 
-    def __str__(self) -> str:
-        return self.sentence()
 
 
 def _interval(live: np.ndarray, dead: np.ndarray) -> tuple[tuple[int, int] | None, list[int], int, str]:

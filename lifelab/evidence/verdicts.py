@@ -10,7 +10,7 @@ from scipy import stats
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.assumptions import AUTO_CHAIN, Family, family
 from lifelab.evidence.counts import Evidence, FamilyEvidence, _power
-from lifelab.evidence.ladder import DETERMINED, EXIT_CODES
+from lifelab.evidence.ladder import OnLadder
 from lifelab.evidence.independence import Independence, independence
 from lifelab.evidence.noise import NoiseEstimate, _noise_and_table, _noisy_classes, check_noise
 from lifelab.evidence.stochastic import PRECISION, FlipTest, StochasticFit, fit_stochastic, flip_test
@@ -24,7 +24,7 @@ __all__ = ["Verdict", "decide"]
 
 
 @dataclass(eq=False)
-class Verdict:
+class Verdict(OnLadder):
     """What the data determine about the rule, and under which assumption.
 
     Attributes:
@@ -70,15 +70,6 @@ class Verdict:
     stochastic: StochasticFit | None = field(default=None, repr=False)
     independence: Independence | None = field(default=None, repr=False)
 
-    @property
-    def determined(self) -> bool:
-        """The data (under the named assumption) determine one rule."""
-        return self.rung in DETERMINED
-
-    @property
-    def exit_code(self) -> int:
-        """``lifelab learn``'s exit status for this verdict (see :data:`EXIT_CODES`)."""
-        return EXIT_CODES[self.rung]
 
     @property
     def unobserved(self) -> list[int]:
@@ -111,11 +102,6 @@ class Verdict:
         if rule is None:
             return int(self.known.sum())
         return int((rule.table != self.table)[self.known].sum())
-
-    def sentence(self) -> str:
-        """The verdict as one paragraph a researcher can quote, with the boundary the data chose (if they did)."""
-        note = self.boundary_note
-        return self._rung_sentence() + (f" {note[0].upper()}{note[1:]}." if note else "")
 
     def _rung_sentence(self) -> str:
         raw = self.raw
@@ -209,8 +195,6 @@ class Verdict:
         lines.append(self.sentence())
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.sentence()
 
 
 def _rule(table: np.ndarray, evidence: Evidence):
@@ -363,16 +347,16 @@ def _decide_noisy(evidence: Evidence, chain: tuple[str, ...], rate: float | None
         # a majority that the deconvolved counts overturn is swamped by noisy copies of other patterns
         decision.decided &= fam.class_values(deconvolved) == decision.majority
         table = fam.expand(decision.majority)
-        return fam, dict(classes=classes, table=table, noise=estimate, **common), decision
+        return fam, dict(classes=classes, table=table, noise=estimate, **common), decision, deconvolved
 
-    fam, shared, decision = assess("table")
+    fam, shared, decision, flip_table = assess("table")  # the flip model: its rate, and the table it reads
     estimate = shared["noise"]
     if rate is None:  # nobody said the data are noisy: a stochastic rule may explain them better
-        flips = flip_test(evidence, shared["table"], estimate.rate, "moore")
+        flips = flip_test(evidence, flip_table, estimate.rate, "moore")
         _, observed, predicted = flips.worst
         if flips.p_value < FLIP_REJECTION and abs(observed - predicted) > PRECISION:
             return _decide_stochastic(evidence, chain, 1 - alpha, flips, estimate, common)
-    spread = independence(evidence, shared["table"], estimate.rate, alpha=alpha)
+    spread = independence(evidence, flip_table, estimate.rate, alpha=alpha)
     shared["independence"] = spread
     if not spread.independent:
         return Verdict("inconsistent", None, fam, known=np.zeros(N_PATTERNS, dtype=bool), **shared,
@@ -383,7 +367,7 @@ def _decide_noisy(evidence: Evidence, chain: tuple[str, ...], rate: float | None
     notes, fallback = [], None
     for name in dict.fromkeys(("table", *chain)):  # like the exact ladder: no assumption first
         if name != "table":
-            fam, shared, decision = assess(name)
+            fam, shared, decision, _ = assess(name)
         if decision.unexplained.any():
             notes.append(f"{fam.title.capitalize()} do not explain the data, even with noise "
                          f"({int(decision.unexplained.sum())} classes).")
@@ -397,7 +381,7 @@ def _decide_noisy(evidence: Evidence, chain: tuple[str, ...], rate: float | None
         if name == (chain[0] if len(chain) == 1 else "table"):  # the requested family; "auto" falls back to none
             fallback = (fam, shared, decision, undecided)
     if fallback is None:
-        fam, shared, decision = assess("table")
+        fam, shared, decision, _ = assess("table")
         fallback = (fam, shared, decision, [int(c) for c in np.flatnonzero(~decision.decided)])
     fam, shared, decision, undecided = fallback
     return Verdict("underdetermined", None, fam, known=fam.expand(decision.decided), undecided=undecided,
