@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.py))
 
-.PHONY: setup demo test test-floats lab sync notebooks bench clean
+.PHONY: setup demo test test-floats lab sync notebooks bench docs clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,11 @@ notebooks: sync
 		$(NOTEBOOKS:.py=.ipynb)
 	$(BIN)/jupytext --sync $(NOTEBOOKS)
 
+# The documentation site from the docstrings and the committed notebooks (not re-run); warnings are errors.
+docs: $(STAMP)
+	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
+	@echo "open docs/_build/html/index.html"
+
 bench: $(STAMP)
 	$(BIN)/python bench/simulate.py
 	$(BIN)/python bench/train.py
@@ -53,4 +58,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/growth.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis docs/_build docs/_autosummary docs/_generated

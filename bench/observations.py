@@ -47,7 +47,7 @@ from lifelab.families import LtLRule, parse_rule, rule_states
 from lifelab.loop import learn_rule
 from lifelab.plots import animate_trajectory
 from lifelab.rle import load_rle
-from lifelab.utils import format_table
+from _report import table
 
 GOLLY = Path("/usr/share/golly/Patterns")
 FOLDERS = ("Life", "Life-Like", "Non-Totalistic", "Larger-than-Life")
@@ -196,10 +196,8 @@ def main() -> None:
     parser.add_argument("--golly", action="store_true", help="also judge Golly's own example patterns")
     parser.add_argument("--verbose", action="store_true", help="a row per Golly pattern")
     args = parser.parse_args()
-    print("## Constructed observations, learned as `lifelab learn --data FILE` learns them\n")
-    print(format_table(run_constructed()))
-    print("\n## The neighbourhood search, 8 x 64x64 x 32 steps, range up to 5\n")
-    print(format_table(run_search()))
+    table("Constructed observations, learned as `lifelab learn --data FILE` learns them", run_constructed())
+    table("The neighbourhood search, 8 x 64x64 x 32 steps, range up to 5", run_search())
     if args.golly:
         if not GOLLY.is_dir():
             print(f"\n(Golly's patterns are not installed at {GOLLY}: apt-get install golly)")
@@ -210,7 +208,7 @@ def main() -> None:
         print(f"{judged} patterns judged ({len(skipped)} left out):",
               ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
         if rows:
-            print(format_table(rows))
+            table("Golly's example patterns, 64 generations seen through a 128x128 window", rows)
         if skipped:
             print("left out:", "; ".join(skipped))
 

@@ -46,8 +46,8 @@ import lifelab
 from lifelab.evidence import FAMILY_NAMES
 from lifelab.experiments import compare_recovery
 from lifelab.learners import learner_names
-from lifelab.loop import MODES
-from lifelab.sweep import random_rules
+from lifelab.settings import MODES
+from lifelab.rulespace import random_rules
 from lifelab.utils import format_table
 
 

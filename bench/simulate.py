@@ -30,6 +30,7 @@ import time
 import warnings
 
 import numpy as np
+from _report import table
 import seagull as sg
 from seagull.rules import life_rule
 
@@ -76,10 +77,7 @@ def main() -> None:
              "R5,C0,M1,S34..58,B34..45,NM": "summed areas"}
     print(f"{args.boards} boards of {args.size}x{args.size}, {args.steps} steps (seagull: {args.seagull_boards} "
           "boards; its own life_rule for Moore B/S rules, its Simulator running lifelab's kernel form otherwise)")
-    header = f"{'rule':<30} {'engine':<15} {'seagull':>10} {'lifelab':>10} {'ratio':>8} {'torch cpu':>10}"
-    if torch.cuda.is_available():
-        header += f" {'torch cuda':>11}"
-    print(header + "   (cell updates per second)")
+    rows = []
     for name, engine in rules.items():
         rule = Rule.from_table(np.random.default_rng(0).random(512) < 0.5) if name == "random MAP" else parse_rule(name)
         start = boards if rule_states(rule) == 2 else boards.astype(np.uint8)
@@ -90,15 +88,19 @@ def main() -> None:
         else:
             theirs = sg_cells / best_time(lambda: [run_seagull(rule, b, args.steps)
                                                    for b in start[: args.seagull_boards]], 1)
-        row = f"{name:<30} {engine:<15} {theirs:10.3g} {ours:10.3g} {ours / theirs:7.0f}x {torch_cpu:10.3g}"
+        row = {"rule": name, "engine": engine, "seagull": f"{theirs:.3g}", "lifelab": f"{ours:.3g}",
+               "ratio": f"{ours / theirs:.0f}x", "torch cpu": f"{torch_cpu:.3g}"}
         if torch.cuda.is_available():
             def on_cuda():
                 simulate(rule, start, args.steps, device="cuda")
                 torch.cuda.synchronize()
-            row += f" {cells / best_time(on_cuda, args.repeat):11.3g}"
-        print(row, flush=True)
+            row["torch cuda"] = f"{cells / best_time(on_cuda, args.repeat):.3g}"
+        rows.append(row)
         if name == "B3/S23":
             seagull_life = theirs
+    table(f"{args.boards} boards of {args.size}x{args.size}, {args.steps} steps: cell updates per second", rows,
+          f"seagull runs {args.seagull_boards} boards: its own life_rule for Moore B/S rules, its Simulator running "
+          "lifelab's kernel form otherwise")
     history_forms(args.repeat)
     first_calls(args.processes, seagull_life)
     if torch.cuda.is_available():
@@ -107,7 +109,7 @@ def main() -> None:
 
 def packing(n: int, side: int, frames: int, steps: int) -> str:
     """How the engine lays out ``n`` boards of ``side`` x ``side`` cells: rows in lanes of words, or bit-sliced."""
-    from lifelab.simulate import _lane, _layout
+    from lifelab._bitpack import _lane, _layout
 
     if _layout(n, side, frames, steps) == "boards":
         return "bit-sliced"

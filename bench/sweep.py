@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/sweep.py [--rules 32] [--batched-rules 256] [--model tied] [--devices cpu cuda]
 
-Draws seeded random Moore B/S rules (``lifelab.sweep.random_rules``), runs
+Draws seeded random Moore B/S rules (``lifelab.rulespace.random_rules``), runs
 ``learn_rule`` on the first ``--rules`` of them one after another (the
 default data: 32x32 boards, 16 steps, density 0.5, up to 10 rounds), then
 the batched sweep (``lifelab.sweep.run_batch``, one process, one torch
@@ -19,9 +19,10 @@ import time
 import torch
 
 import lifelab
+from _report import table
 from lifelab.loop import learn_rule
-from lifelab.sweep import plan, random_rules, run_batch
-from lifelab.utils import format_table
+from lifelab.rulespace import random_rules
+from lifelab.sweep import plan, run_batch
 
 
 def main() -> None:
@@ -59,7 +60,7 @@ def main() -> None:
         same = sum(r.recovered == row["identified"] and str(r.extracted) == row["extracted"]
                    for r, row in zip(reports, batched))
         print(f"{device}: on the {len(reports)} rules both ran, same extracted rule and outcome for {same}")
-    print(format_table(rows))
+    table(f"random Moore B/S rules, model {args.model}: trials per minute, one torch thread", rows)
 
 
 if __name__ == "__main__":

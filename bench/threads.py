@@ -23,6 +23,7 @@ import time
 
 
 import lifelab
+from _report import table
 import lifelab.utils
 from lifelab.data import TrajectoryDataset
 from lifelab.experiments import new_zoo_model
@@ -71,7 +72,7 @@ def main() -> None:
         "learn_rule B36/S23, tied": lambda: learn_rule("B36/S23", model="tied", seed=0, progress=False),
     }
     print(f"{cores} cores; median of {args.repeat} runs, seconds; busy = a second CPU-bound process running")
-    print(f"{'workload':<30} {'threads':>7} {'quiet':>8} {'busy':>8} {'busy/quiet':>11}")
+    rows = []
     for name, run in workloads.items():
         run()
         for threads in (1, cores):
@@ -79,14 +80,17 @@ def main() -> None:
             quiet = median_time(run, args.repeat)
             with busy(True):
                 loaded = median_time(run, args.repeat)
-            print(f"{name:<30} {threads:>7} {quiet:8.2f} {loaded:8.2f} {loaded / quiet:10.1f}x", flush=True)
+            rows.append({"workload": name, "threads": threads, "quiet": f"{quiet:.2f}", "busy": f"{loaded:.2f}",
+                         "busy/quiet": f"{loaded / quiet:.1f}x"})
     lifelab.utils.MODEL_THREADS = 1
     sim = lambda: lifelab.simulate("B3/S23", boards, 100)  # noqa: E731
     sim()
     quiet = median_time(sim, args.repeat)
     with busy(True):
         loaded = median_time(sim, args.repeat)
-    print(f"{'simulate 256x64x64, 100 steps':<30} {'-':>7} {quiet:8.2f} {loaded:8.2f} {loaded / quiet:10.1f}x")
+    rows.append({"workload": "simulate 256x64x64, 100 steps", "threads": "-", "quiet": f"{quiet:.2f}",
+                 "busy": f"{loaded:.2f}", "busy/quiet": f"{loaded / quiet:.1f}x"})
+    table("torch threads against a busy machine (seconds, median)", rows)
 
 
 if __name__ == "__main__":

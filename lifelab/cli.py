@@ -17,6 +17,8 @@ request to report it go to stderr, with exit status 1.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import os
 import sys
 import time
@@ -31,11 +33,13 @@ from lifelab.evidence.boundary import BOUNDARIES
 from lifelab.evidence.steps import StepVerdict
 from lifelab.families import LTL_NEIGHBOURHOODS, GenerationsRule, LtLRule, parse_rule, rule_states
 from lifelab.learners import learner_names
-from lifelab.loop import MODES, learn_rule
+from lifelab.loop import learn_rule
 from lifelab.models import REGISTRY, model_spec
 from lifelab.rules import NotTotalisticError, named_rules
 from lifelab.simulate import random_boards, simulate
-from lifelab.sweep import all_rules, family_of, plan, random_rules, sweep
+from lifelab.rulespace import SAMPLED_FAMILIES, all_rules, family_of, random_rules
+from lifelab.settings import BACKENDS, DEFAULT_SIZE, LOOP, MODES, LoopSettings, SweepSettings, help_text
+from lifelab.sweep import plan, sweep
 from lifelab.symmetry import GROUPS
 from lifelab.evidence import CountVerdict
 from lifelab.utils import get_device, lifelab_version
@@ -172,11 +176,9 @@ def cmd_learn(args) -> int:
     group = (args.group or spec.default_group) if spec.network else "-"
     print(f"model         {args.model}, group {group}, {args.mode} collection, seed {args.seed}, device {device}, "
           f"noise {args.noise}")
-    report = learn_rule(source, model=args.model, group=args.group, max_rounds=args.max_rounds, seed=args.seed,
-                        mode=args.mode, shape=shape, steps=args.steps, density=args.density,
-                        family=args.family, noise=args.noise, confidence=args.confidence, device=device,
-                        boundary=boundary, neighbourhood=args.neighbourhood, states=args.states,
-                        follow=args.follow, progress=sys.stderr.isatty(), on_round=_print_round)
+    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(LoopSettings) if hasattr(args, f.name)}
+    report = learn_rule(source, model=args.model, **(given | {"shape": shape, "boundary": boundary}), device=device,
+                        progress=sys.stderr.isatty(), on_round=_print_round)
     verdict = report.verdict
     if report.search is not None:
         print(f"neighbourhood {report.search.sentence()}")
@@ -231,14 +233,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     trials = plan(rules, range(args.seeds), args.models, families=families, size=args.size,
                   steps=args.steps, density=args.density, max_rounds=args.max_rounds)
     print(f"{len(trials)} trials: {len(rules)} rules x {args.seeds} seeds x {len(args.models)} models; "
-          f"store {args.store}; backend {args.backend}, {args.workers} workers, batches of {args.batch}")
-    result = sweep(trials, args.store, backend=args.backend, workers=args.workers, batch_size=args.batch,
+          f"store {args.store}; backend {args.backend}, {args.workers} workers, batches of {args.batch_size}")
+    result = sweep(trials, args.store, backend=args.backend, workers=args.workers, batch_size=args.batch_size,
                    address=args.address, device=args.device)
     print(result.summary())
     if result.interrupted:
         print("stopped early: every finished batch is stored; run the same command again to resume")
         return 130
     return 0
+
+
+def _setting(parser: argparse.ArgumentParser, settings: type, flag: str, name: str, **options) -> None:
+    """An option whose default and help are a settings field's (:mod:`lifelab.settings`)."""
+    parser.add_argument(flag, dest=name, default=getattr(settings(), name), help=help_text(settings, name), **options)
 
 
 def _positive(text: str) -> int:
@@ -260,34 +267,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="tied", choices=learner_names(),
                    help="learner (default tied): " + "; ".join(f"{name}: {spec.summary}"
                                                                for name, spec in REGISTRY.items()))
-    p.add_argument("--group", default=None, choices=[*GROUPS, "auto"],
-                   help="symmetry: built into tied/e2cnn (default p4m), a consistency loss for the others; "
-                        "auto (minimal, tied, e2cnn): start translation-only, grow to the symmetry the data allow")
-    p.add_argument("--mode", default="random", choices=list(MODES), help="how the next trajectory is chosen")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    learn = functools.partial(_setting, p, LoopSettings)
+    learn("--group", "group", choices=[*GROUPS, "auto"])
+    learn("--mode", "mode", choices=list(MODES))
+    learn("--seed", "seed", type=int)
     p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")
-    p.add_argument("--max-rounds", type=_positive, default=10, help="most rounds (default 10)")
-    p.add_argument("--size", type=_positive, default=None,
-                   help="board side of collected trajectories (default: the rule's :Tw,h torus, else 32)")
-    p.add_argument("--steps", type=_positive, default=16, help="steps per collected trajectory (default 16)")
-    p.add_argument("--density", type=float, default=0.5, help="initial density of random boards (default 0.5)")
-    p.add_argument("--family", default=None, choices=[*FAMILY_NAMES, "auto", "data"],
-                   help="the assumption the verdict may make (default: what the model can represent; "
-                        "table: none; auto: the first of table, isotropic, moore, vonneumann, hexagonal the data "
-                        "determine; data: the largest symmetry the data do not contradict)")
-    p.add_argument("--noise", type=_noise, default="auto",
-                   help="auto (judge with noise when observations conflict), 0 (exact data) or a cell-flip rate")
-    p.add_argument("--confidence", type=float, default=0.999,
-                   help="joint confidence of a noisy verdict (default 0.999)")
-    p.add_argument("--boundary", default=None, choices=list(BOUNDARIES),
-                   help="what lies beyond the frame: torus, dead (a bounded plane), open (a window of a larger "
-                        "world: edge cells are not evidence) or auto (what the edge shows); default: the rule's "
-                        "grid, auto for --data")
-    p.add_argument("--neighbourhood", default=None, metavar="N",
-                   help="--data only: auto (default: the smallest neighbourhood the next state is a function of), "
-                        "3x3, or a Larger than Life one such as R2,NM (box), R3,NC (disc), R2,NN (diamond)")
-    p.add_argument("--states", type=_positive, default=None, help="number of cell states (default: what the data show)")
-    p.add_argument("--no-follow", dest="follow", action="store_false",
+    learn("--max-rounds", "max_rounds", type=_positive)
+    p.add_argument("--size", type=_positive, default=None, help=help_text(LoopSettings, "shape"))
+    learn("--steps", "steps", type=_positive)
+    learn("--density", "density", type=float)
+    learn("--family", "family", choices=[*FAMILY_NAMES, "auto", "data"])
+    learn("--noise", "noise", type=_noise)
+    learn("--confidence", "confidence", type=float)
+    learn("--boundary", "boundary", choices=list(BOUNDARIES))
+    learn("--neighbourhood", "neighbourhood", metavar="N")
+    learn("--states", "states", type=_positive)
+    p.add_argument("--no-follow", dest="follow", action="store_false", default=LOOP.follow,
                    help="keep the learner even when the data contradict what it can represent")
     p.set_defaults(func=cmd_learn)
 
@@ -306,21 +301,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rules", nargs="*", help="rulestrings or names")
     p.add_argument("--registry", action="store_true", help="every rule of the registry")
     p.add_argument("--random", nargs=2, metavar=("FAMILY", "N"),
-                   help="N seeded random rules of a family: moore, vonneumann, isotropic, generations, ltl")
+                   help="N seeded random rules of a family: " + ", ".join(SAMPLED_FAMILIES))
     p.add_argument("--all", metavar="FAMILY", help="every B/S rule of a family: vonneumann (1,024) or moore (262,144)")
     p.add_argument("--rule-seed", type=int, default=0, help="seed of --random (default 0)")
     p.add_argument("--seeds", type=_positive, default=1, help="loop seeds 0..N-1 per rule (default 1)")
     p.add_argument("--models", nargs="+", default=["tied"], choices=learner_names(), help="learners (default tied)")
     p.add_argument("--store", required=True, help="directory of the Parquet store (created; resumed if it exists)")
-    p.add_argument("--backend", default="local", choices=["local", "ray"],
-                   help="local processes (default) or Ray tasks")
-    p.add_argument("--address", default=None, help="address of a running Ray cluster (with --backend ray)")
-    p.add_argument("--workers", type=_positive, default=1, help="batches run at once (default 1)")
-    p.add_argument("--batch", type=_positive, default=128, help="trials per batch (default 128)")
-    p.add_argument("--max-rounds", type=_positive, default=10, help="most rounds per trial (default 10)")
-    p.add_argument("--size", type=_positive, default=32, help="board side (default 32)")
-    p.add_argument("--steps", type=_positive, default=16, help="steps per trajectory (default 16)")
-    p.add_argument("--density", type=float, default=0.5, help="initial density (default 0.5)")
+    swept = functools.partial(_setting, p, SweepSettings)
+    swept("--backend", "backend", choices=list(BACKENDS))
+    swept("--address", "address")
+    swept("--workers", "workers", type=_positive)
+    swept("--batch", "batch_size", type=_positive)
+    learn = functools.partial(_setting, p, LoopSettings)
+    learn("--max-rounds", "max_rounds", type=_positive)
+    p.add_argument("--size", type=_positive, default=DEFAULT_SIZE, help=f"board side (default {DEFAULT_SIZE})")
+    learn("--steps", "steps", type=_positive)
+    learn("--density", "density", type=float)
     p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")
     p.set_defaults(func=cmd_sweep)
 

@@ -24,9 +24,10 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from lifelab.boards import trajectory_states, validate_trajectories
 from lifelab.errors import InputError, InputFileNotFoundError, InputTypeError
 from lifelab.families import RULE_TYPES, StochasticRule, parse_rule, rule_states
-from lifelab.patterns import CENTRE, N_PATTERNS, counts, pattern_index
+from lifelab.patterns import configuration_counts
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import random_boards, simulate
 from lifelab.utils import MODEL_DTYPE, atomic_path, check_allocation, check_int, check_number, data_dir, get_device, \
@@ -38,15 +39,11 @@ __all__ = [
     "TrajectoryDataset",
     "TrajectorySpec",
     "WEIGHTINGS",
-    "configuration_counts",
-    "count_class_counts",
     "cumulative_coverage",
     "load_or_generate",
     "load_trajectories",
     "save_trajectories",
-    "trajectory_states",
     "trajectory_weights",
-    "validate_trajectories",
 ]
 
 FORMAT_VERSION = 1
@@ -54,55 +51,6 @@ WEIGHTINGS = ("uniform", "linear", "geometric")
 #: The target of a cell whose next state is not evidence (beyond an open or dead boundary): cross-entropy's
 #: ``ignore_index``, so it adds nothing to the loss; accuracies skip it too.
 IGNORE = -100
-
-
-def validate_trajectories(trajectories, name: str = "trajectories", states: int | None = 2) -> np.ndarray:
-    """Check an array of trajectories of cell states.
-
-    Args:
-        trajectories: ``(n, T + 1, H, W)`` array of cell states; a single
-            ``(T + 1, H, W)`` trajectory is a batch of one.
-        name: What to call the array in error messages (e.g. a file name).
-        states: Number of cell states: 2 (0/1 or bool, the default), more
-            (Generations or Larger-than-Life data, 0 to ``states - 1``), or
-            None to take what the data hold (0/1 is 2 states, else 0-255).
-
-    Returns:
-        ``(n, T + 1, H, W)``: bool for 2 states, uint8 otherwise.
-
-    Raises:
-        TypeError: For non-numeric data.
-        ValueError: For a wrong number of dimensions, fewer than 2 boards per
-            trajectory, or values outside the states.
-    """
-    arr = np.asarray(trajectories)
-    if arr.dtype.kind not in "biuf":
-        raise InputTypeError(f"{name} must be an array of cell states, got dtype {arr.dtype}")
-    if arr.ndim == 3:
-        arr = arr[None]
-    if arr.ndim != 4:
-        raise InputError(f"{name} must have shape (n, T+1, H, W), got {arr.shape}")
-    if arr.shape[0] == 0:
-        raise InputError(f"{name} hold no trajectories (shape {arr.shape})")
-    if arr.shape[1] < 2:
-        raise InputError(f"{name} need at least 2 boards per trajectory (one transition), got {arr.shape[1]}")
-    if min(arr.shape[2:]) < 1:
-        raise InputError(f"{name} boards must be at least 1x1, got {arr.shape[2:]}")
-    if arr.dtype == bool:
-        return arr if states in (2, None) else arr.astype(np.uint8)
-    if states is None:
-        states = 2 if np.isin(arr, (0, 1)).all() else 256
-    bad = (arr < 0) | (arr >= states) | (arr != np.round(arr))
-    if bad.any():
-        need = "binary (0/1)" if states == 2 else f"states 0-{states - 1}"
-        raise InputError(f"{name} must be {need}, found value {arr[bad].ravel()[0]!r}")
-    return arr.astype(bool) if states == 2 else arr.astype(np.uint8)
-
-
-def trajectory_states(trajectories) -> int:
-    """The number of states trajectories show: 2 for bool data, else one more than the largest state (at least 2)."""
-    arr = np.asarray(trajectories)
-    return 2 if arr.dtype == bool else max(2, int(arr.max(initial=0)) + 1)
 
 
 # ---------------------------------------------------------------------------
@@ -347,18 +295,6 @@ def load_or_generate(rule: Rule | str, n: int, shape: tuple[int, int], steps: in
 # Neighbourhood statistics
 # ---------------------------------------------------------------------------
 
-def configuration_counts(boards) -> np.ndarray:
-    """How often each of the 512 3x3 configurations occurs (periodic boundary).
-
-    Args:
-        boards: ``(..., H, W)`` 0/1 array: any number of leading axes.
-
-    Returns:
-        ``(512,)`` int64 counts, indexed by MAP configuration number.
-    """
-    return np.bincount(pattern_index(boards).ravel(), minlength=N_PATTERNS).astype(np.int64)
-
-
 def cumulative_coverage(trajectories) -> np.ndarray:
     """Configuration counts of the transitions' inputs as trajectories become visible.
 
@@ -371,21 +307,6 @@ def cumulative_coverage(trajectories) -> np.ndarray:
     """
     traj = validate_trajectories(trajectories)
     return np.cumsum([configuration_counts(t[:-1]) for t in traj], axis=0)
-
-
-def count_class_counts(config_counts: np.ndarray) -> np.ndarray:
-    """Fold configuration counts into the 18 birth/survival classes.
-
-    Args:
-        config_counts: ``(512,)`` counts from :func:`configuration_counts`.
-
-    Returns:
-        ``(2, 9)`` counts: ``[0, k]`` dead cells with k live Moore neighbours
-        (the birth classes), ``[1, k]`` live cells with k (the survival classes).
-    """
-    out = np.zeros((2, 9), dtype=np.int64)
-    np.add.at(out, (CENTRE.astype(np.int64), counts("moore")), np.asarray(config_counts))
-    return out
 
 
 # ---------------------------------------------------------------------------

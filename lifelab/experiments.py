@@ -36,6 +36,7 @@ from lifelab.models import GROWTH, ROUTES, LifeModel, build_model, grow_group, g
 from lifelab.plots import plot_growth
 from lifelab.families import parse_rule, rule_reach
 from lifelab.rle import load_rle, rle_position
+from lifelab.settings import DEFAULT_SIZE, LOOP
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import random_boards, simulate
 from lifelab.symmetry import equivariance_error
@@ -364,8 +365,9 @@ def _median(values: list[float], form: str) -> str:
 
 
 def compare_recovery(rules, learners=("tied",), modes=("random",), seeds=range(1), *, family=None,
-                     max_rounds: int = 10, shape: tuple[int, int] = (32, 32), steps: int = 16, density: float = 0.5,
-                     device=None, progress: bool = True, on_run=None) -> RecoveryComparison:
+                     max_rounds: int = LOOP.max_rounds, shape: tuple[int, int] = (DEFAULT_SIZE, DEFAULT_SIZE),
+                     steps: int = LOOP.steps, density: float = LOOP.density, device=None, progress: bool = True,
+                     on_run=None) -> RecoveryComparison:
     """Run the active-learning loop on every rule with every learner, collection mode and seed.
 
     Args:

@@ -29,12 +29,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import torch
 
 from lifelab.errors import InputError
-from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, patterns
-from lifelab.data import validate_trajectories
-from lifelab.models import EquivariantCNN, TiedConv2d, predict, receptive_radius
+from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts
+from lifelab.boards import validate_trajectories
+from lifelab.models import pattern_table, predict, receptive_radius
 from lifelab.evidence.boundary import interior
 from lifelab.families import GenerationsRule, LtLRule, parse_rule, rule_reach, rule_states
 from lifelab.rules import Rule, as_rule
@@ -44,8 +43,8 @@ from lifelab.evidence import SHAPES_BY_SIZE, Neighbourhood
 from lifelab.utils import check_int, check_number, model_states, model_threads
 
 __all__ = ["ClassCheck", "ExtractionResult", "GeneratorCheck", "Sensitivity", "class_test", "count_kernel_similarity",
-           "extract_rule", "first_layer_kernels", "generator_check", "indicator_patterns", "nearest_totalistic",
-           "pattern_accuracy", "pattern_table", "sensitivity"]
+           "extract_rule", "generator_check", "indicator_patterns", "nearest_totalistic",
+           "pattern_accuracy", "sensitivity", "table_reading"]
 
 MAX_CELLS = 20
 
@@ -76,25 +75,6 @@ def indicator_patterns(w: int = 3, h: int = 3) -> np.ndarray:
         raise InputError(f"a {w}x{h} window has 2^{cells} patterns; at most {MAX_CELLS} cells can be enumerated. "
                          f"Find the cells that influence the output with sensitivity() and enumerate those")
     return bits(cells).reshape(-1, h, w)
-
-
-def pattern_table(model, pad: int = 2) -> np.ndarray:
-    """A model's next state for each 3x3 pattern, set in the middle of an otherwise dead board.
-
-    A quick fingerprint of what a network computes (no probing, one forward
-    pass): for a model local to 3x3 it is its rule table.
-
-    Args:
-        model: A model of the zoo.
-        pad: Dead cells around each pattern.
-
-    Returns:
-        ``(512,)`` bool array, MAP order.
-    """
-    side = 3 + 2 * pad
-    boards = np.zeros((N_PATTERNS, side, side), dtype=bool)
-    boards[:, pad:pad + 3, pad:pad + 3] = patterns()
-    return predict(model, boards)[:, pad + 1, pad + 1]
 
 
 def pattern_accuracy(model, rule: Rule | str, pad: int = 2) -> float:
@@ -359,6 +339,22 @@ class ExtractionResult:
         lines.append(f"lowest confidence {self.confidence.min():.3f}; {len(self.low_confidence)} patterns below "
                      f"threshold; {len(self.context_dependent)} depend on the surroundings")
         return "\n".join(lines)
+
+
+def table_reading(alive: np.ndarray, group: str, threshold: float) -> ExtractionResult:
+    """The reading of a 2-state 3x3 network from its answers on the 512 patterns (a stacked network's).
+
+    Args:
+        alive: ``(512,)`` probability of "alive" per pattern, in MAP order.
+        group: The symmetry group the network was built with.
+        threshold: Confidence below which a pattern counts as low.
+    """
+    table = alive > 0.5
+    confidence = np.where(table, alive, 1 - alive)
+    return ExtractionResult(rule=Rule.from_table(table), offsets=list(WINDOW), table=table, confidence=confidence,
+                            low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
+                            context_dependent=[], group=group, patterns_evaluated=N_PATTERNS,
+                            evaluations=N_PATTERNS, sensitivity=None)
 
 
 def _model_group(model, check_boards: np.ndarray) -> str:
@@ -692,34 +688,6 @@ def generator_check(rule: Rule | str, trajectories, boundary: str = "torus") -> 
 
 
 @model_threads()
-def first_layer_kernels(model) -> np.ndarray:
-    """The first spatial layer's kernels as seen by the alive indicator.
-
-    Inputs are one-hot, so ``dead = 1 - alive`` and a kernel pair
-    ``(W_dead, W_alive)`` acts on the board as ``W_alive - W_dead`` plus a
-    constant: that difference is what the channel "counts".
-
-    Args:
-        model: A model of the zoo (e2cnn models are exported first).
-
-    Returns:
-        ``(channels, k, k)`` float array.
-    """
-    net = model.export() if isinstance(model, EquivariantCNN) else model
-    for module in net.modules():
-        if isinstance(module, TiedConv2d):
-            weight = module.kernel()
-        elif isinstance(module, torch.nn.Conv2d) and module.kernel_size[0] > 1:
-            weight = module.weight
-        else:
-            continue
-        weight = weight.detach().cpu().numpy()
-        if weight.shape[1] != 2:
-            raise InputError(f"the first spatial layer takes {weight.shape[1]} channels, expected the 2 one-hot ones")
-        return weight[:, 1] - weight[:, 0]
-    raise InputError(f"{type(model).__name__} has no spatial convolution")
-
-
 def count_kernel_similarity(kernels) -> dict[str, np.ndarray]:
     """How much each 3x3 kernel looks like a neighbour-count kernel, ignoring the centre.
 
@@ -730,7 +698,7 @@ def count_kernel_similarity(kernels) -> dict[str, np.ndarray]:
     (the sign is the direction it counts in).
 
     Args:
-        kernels: ``(channels, 3, 3)`` array, e.g. from :func:`first_layer_kernels`.
+        kernels: ``(channels, 3, 3)`` array, e.g. from :func:`lifelab.models.first_layer_kernels`.
 
     Returns:
         ``{"moore": (channels,), "vonneumann": (channels,)}`` cosine similarities.

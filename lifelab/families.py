@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import torch
@@ -34,10 +35,11 @@ import torch.nn.functional as F
 from lifelab.errors import InputError, InputTypeError
 from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, pattern_index
 from lifelab.patterns import counts as pattern_counts
-from lifelab.rules import Grid, OnGrid, Rule, SeagullRule, bs_table, named_rule, named_rules, split_map_states, split_topology
+from lifelab.rules import Grid, OnGrid, Rule, SeagullRule, bs_table, named_rule, named_rules, split_map_states, \
+    split_topology
 from lifelab.utils import check_int
 
-__all__ = ["LTL_NEIGHBOURHOODS", "MAX_RANGE", "MAX_STATES", "RULE_TYPES", "GenerationsRule", "LtLRule",
+__all__ = ["LTL_NEIGHBOURHOODS", "MAX_RANGE", "MAX_STATES", "RULE_TYPES", "GenerationsRule", "LtLRule", "RuleType",
            "StochasticRule", "parse_rule", "rule_reach", "rule_states"]
 
 #: Most states a rule may have (Golly's limit).
@@ -590,8 +592,40 @@ def _parse(text, family: type | None):
     return rule
 
 
-#: Every rule family lifelab holds: the one list of them.
+#: Every type of rule lifelab holds: the one list of them.
 RULE_TYPES = (Rule, GenerationsRule, LtLRule, StochasticRule)
+
+
+@runtime_checkable
+class RuleType(Protocol):
+    """What every deterministic rule type offers (:class:`~lifelab.rules.Rule`, :class:`GenerationsRule`,
+    :class:`LtLRule`); ``tests/test_contracts.py`` checks each against it.
+
+    A rule is *perceive + update*: :meth:`kernel_form` is the perception (a
+    kernel summing the neighbourhood) and the update (a lookup from the
+    cell's state and that sum), which seagull, the torch engine and the
+    networks' pattern forms all read; :meth:`step` applies it; ``str(rule)``
+    is its canonical Golly notation, which :func:`parse_rule` reads back.
+    (A :class:`StochasticRule` steps with a random stream and is not one.)
+
+    Attributes:
+        states: Cell states.
+        offsets: The neighbourhood: cells whose state can matter, ``(dy, dx)``.
+        grid: The rulestring's own grid (``:Tw,h`` or ``:Pw,h``), or None.
+    """
+
+    states: int
+    offsets: list
+    grid: object
+
+    def kernel_form(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """``(kernel, lookup, states)``: the next state is ``lookup[state, sum of kernel x neighbourhood]``."""
+
+    def step(self, boards) -> np.ndarray:
+        """One step on ``(..., H, W)`` boards of states (periodic boundary)."""
+
+    def seagull_rule(self):
+        """The callable seagull's ``Simulator.run`` takes."""
 
 
 def parse_rule(text) -> Rule | GenerationsRule | LtLRule | StochasticRule:

@@ -102,7 +102,7 @@ def _board_box(pixels: np.ndarray) -> tuple[int, int, int, int]:
 
 
 def _inside(lines: np.ndarray) -> tuple[int, int]:
-    """The first and last-plus-one pixel lines between the outermost frame lines (each frame line maybe several thick)."""
+    """The first and last-plus-one pixel lines between the outermost frame lines (each maybe several thick)."""
     lines = set(int(i) for i in lines)
     first, last = min(lines) + 1, max(lines)
     while first in lines:
@@ -222,8 +222,9 @@ def _grid(pixels: np.ndarray, source: str) -> tuple[tuple[int, int, int, int], t
                 raise InputError(f"{source}: the grid is ambiguous: {columns}x{rows} cells and {c[0]}x{r[0]} both "
                                  f"draw the pictures ({width / columns:.1f} pixels a cell; draw the cells larger)")
         return (top, left, height, width), (rows, columns), cells
-    raise InputError(f"{source}: no grid of cells of {MIN_CELL:g} pixels or more draws the pictures back (rows fit {[c[0] for c in counts[0][:4]]}, "
-                     f"columns {[c[0] for c in counts[1][:4]]}: not blocks of one colour per cell)")
+    raise InputError(f"{source}: no grid of cells of {MIN_CELL:g} pixels or more draws the pictures back (rows fit "
+                     f"{[c[0] for c in counts[0][:4]]}, columns {[c[0] for c in counts[1][:4]]}: not blocks of one "
+                     "colour per cell)")
 
 
 def _states(cells: np.ndarray, source: str) -> tuple[np.ndarray, list[tuple[int, int, int]]]:

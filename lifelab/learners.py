@@ -1,10 +1,11 @@
 """Learners: what the active-learning loop fits to the visible data and reads a rule out of.
 
-A learner has ``prepare(agent, round)`` (a model policy may change the
-model between rounds), ``fit(dataset, noisy=, seed=)`` and ``read(seed)``
-(an :class:`~lifelab.extract.ExtractionResult`), plus ``group``,
-``family`` (the rule family it can represent, which is what its verdicts
-may assume) and ``description``.  Two kinds:
+A learner meets :class:`Learner`: ``prepare(agent, round)`` (a model
+policy may change the model between rounds), ``fit(dataset, noisy=, seed=)``
+and ``read(seed)`` (an :class:`~lifelab.extract.ExtractionResult`), plus
+``group``, ``family`` (the family of rules it can represent, which is what
+its verdicts may assume), ``description`` and ``margin``.  Two kinds, both
+built from the loop's :class:`~lifelab.settings.LoopSettings` by :func:`make_learner`:
 
 - :class:`NetworkLearner`: a network of the zoo (:data:`lifelab.models.REGISTRY`),
   trained round by round and read with :func:`lifelab.extract.extract_rule`,
@@ -15,6 +16,8 @@ may assume) and ``description``.  Two kinds:
 """
 
 from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from torch import nn
@@ -28,15 +31,45 @@ from lifelab.families import GenerationsRule
 from lifelab.models import REGISTRY, ROUTES, LifeModel, build_model, grow_group, model_spec, receptive_radius, register
 from lifelab.patterns import WINDOW, pattern_index
 from lifelab.rules import Rule
+from lifelab.settings import LOOP, LoopSettings
 from lifelab.symmetry import GROUPS
 from lifelab.train import train
 from lifelab.utils import seeded
 
-__all__ = ["NOISY_EPOCHS", "STABLE_EPOCHS", "WIDER", "AutoGrow", "FixedModel", "NetworkLearner", "TableLearner",
-           "learner_names", "make_learner", "wider_learner"]
+__all__ = ["NOISY_EPOCHS", "STABLE_EPOCHS", "WIDER", "AutoGrow", "FixedModel", "Learner", "NetworkLearner",
+           "TableLearner", "learner_names", "make_learner", "wider_learner"]
 
 #: Epochs of one round of training on noisy data, and how long the table must stay put to stop earlier.
 NOISY_EPOCHS, STABLE_EPOCHS = 30, 3
+
+
+@runtime_checkable
+class Learner(Protocol):
+    """What the loop fits and reads each round (:func:`lifelab.loop.run_round`); met by :class:`NetworkLearner`
+    and :class:`TableLearner`, and checked for every registered learner by ``tests/test_contracts.py``.
+
+    Attributes:
+        net: The torch model being trained, or None (the table learner).
+        group: The symmetry group it imposes.
+        family: The family of rules it can represent: what its verdicts may assume.
+        description: One line naming it.
+        margin: How far it sees: the cells at a frame's edge an open or dead boundary leaves out.
+    """
+
+    net: object
+    group: str
+    family: str
+    description: str
+    margin: int
+
+    def prepare(self, agent: DataSupplyAgent, round_: int) -> None:
+        """Change the model (a model policy) before the round trains."""
+
+    def fit(self, data: TrajectoryDataset, *, noisy: bool, seed: int) -> tuple[int, float]:
+        """Fit the visible transitions: ``(epochs, fraction of boards reproduced exactly)``."""
+
+    def read(self, seed: int) -> ExtractionResult:
+        """The rule it computes."""
 
 
 class FixedModel:
@@ -104,24 +137,23 @@ class NetworkLearner:
         policy: :class:`FixedModel` or :class:`AutoGrow`.
     """
 
-    def __init__(self, model, group: str | None = None, seed: int = 0, *, states: int = 2,
-                 kernel_size: int | None = None, epochs: int = 100, stop_probability: float = 0.95,
-                 threshold: float = 0.9, device=None, progress: bool = False):
+    def __init__(self, model, settings: LoopSettings = LOOP, *, states: int = 2, kernel_size: int | None = None,
+                 device=None, progress: bool = False):
         """Build (or adopt) the model.
 
         Args:
             model: A network's name in :data:`lifelab.models.REGISTRY` or a model instance.
-            group: A group of :data:`lifelab.symmetry.GROUPS`, or ``"auto"`` (see :class:`AutoGrow`).
-            seed: Seed of the initial weights, batch orders and probes.
+            settings: The loop's settings; the learner reads ``group`` (a group of
+                :data:`lifelab.symmetry.GROUPS`, or ``"auto"``, see :class:`AutoGrow`), ``seed`` (of the
+                initial weights, batch orders and probes), ``epochs``, ``batch_size``,
+                ``stop_probability`` and ``threshold``.
             states: Cell states of the data (more than 2 for a Generations rule).
             kernel_size: Spatial kernel of a network built by name (default: the family's own;
                 ``2r + 1`` for a range-``r`` Larger than Life rule).
-            epochs: Most epochs per round.
-            stop_probability: Training margin of a noise-free round.
-            threshold: Confidence below which a pattern is "low".
             device: Where to train.
             progress: Show epoch bars.
         """
+        group, seed = settings.group, settings.seed
         if group == "auto":
             route = model_spec(model).growth if isinstance(model, str) else None
             if route is None:
@@ -133,8 +165,9 @@ class NetworkLearner:
         else:
             self.policy = FixedModel()
             self.net, self.group, self.consistency = _network(model, group, seed, states, kernel_size)
-        self.seed, self.epochs, self.stop_probability = seed, epochs, stop_probability
-        self.threshold, self.device, self.progress = threshold, device, progress
+        self.settings, self.seed, self.epochs, self.stop_probability = settings, seed, settings.epochs, \
+            settings.stop_probability
+        self.threshold, self.device, self.progress = settings.threshold, device, progress
 
     @property
     def family(self) -> str:
@@ -158,7 +191,7 @@ class NetworkLearner:
 
     def fit(self, data: TrajectoryDataset, *, noisy: bool, seed: int) -> tuple[int, float]:
         """Train on the visible transitions; returns ``(epochs, fraction of boards exact)``."""
-        common = dict(seed=seed, device=self.device, consistency=self.consistency,
+        common = dict(seed=seed, device=self.device, consistency=self.consistency, batch_size=self.settings.batch_size,
                       group=self.group if self.consistency else "p4m", progress=self.progress)
         if noisy:  # 100% cannot be reached on noisy boards: train until the read-out table settles
             history = train(self.net, data, epochs=NOISY_EPOCHS, stable_epochs=STABLE_EPOCHS, **common)
@@ -265,9 +298,8 @@ def wider_learner(learner, evidence: Evidence) -> tuple[NetworkLearner, str] | N
     while target[0] in WIDER and evidence.under(target[0]).contradicted:
         target = WIDER[target[0]]
     _, model, group = target
-    moved = NetworkLearner(model, group, learner.seed, states=evidence.states, epochs=learner.epochs,
-                           stop_probability=learner.stop_probability, threshold=learner.threshold,
-                           device=learner.device, progress=learner.progress)
+    moved = NetworkLearner(model, learner.settings.but(group=group), states=evidence.states, device=learner.device,
+                           progress=learner.progress)
     names = ", ".join(contradicted.family.class_names[c] for c in contradicted.conflicting[:4])
     more = ", ..." if len(contradicted.conflicting) > 4 else ""
     why = (f"moved from {learner.description.split(' (')[0]} to {moved.description.split(' (')[0]}: the data "
@@ -281,16 +313,15 @@ def learner_names() -> list[str]:
     return list(REGISTRY)
 
 
-def make_learner(model, group: str | None = None, seed: int = 0, *, family_name=None, noise="auto", **settings):
+def make_learner(model, settings: LoopSettings = LOOP, **network):
     """The learner for a registered name or a model instance.
 
     Args:
         model: A name of :data:`lifelab.models.REGISTRY` (a network, or ``"table"``) or a model instance.
-        group: Symmetry (networks only).
-        seed: Seed of the network.
-        family_name: The table learner's family (default ``"auto"``).
-        noise: The table learner's noise setting.
-        **settings: Training settings of :class:`NetworkLearner`.
+        settings: The loop's settings (the table learner reads ``family`` and ``noise``; a network
+            the training settings, see :class:`NetworkLearner`).
+        **network: Further arguments of :class:`NetworkLearner` (``states``, ``kernel_size``, ``device``,
+            ``progress``).
 
     Returns:
         A :class:`TableLearner` or :class:`NetworkLearner`.
@@ -300,10 +331,10 @@ def make_learner(model, group: str | None = None, seed: int = 0, *, family_name=
         TypeError: For a model that is neither a name nor a torch module.
     """
     if not isinstance(model, (str, nn.Module)):
-        raise InputTypeError(f"model must be a family name {learner_names()} or a torch module, "
-                        f"got {type(model).__name__}")
+        raise InputTypeError(f"model must be a model name {learner_names()} or a torch module, "
+                             f"got {type(model).__name__}")
     if isinstance(model, str) and not model_spec(model).network:
-        if group is not None:
+        if settings.group is not None:
             raise InputError(f"the {model} learner takes no group; state an assumption with family=...")
-        return model_spec(model).cls(family_name or "auto", noise)
-    return NetworkLearner(model, group, seed, **settings)
+        return model_spec(model).cls(settings.family or "auto", settings.noise)
+    return NetworkLearner(model, settings, **network)

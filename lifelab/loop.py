@@ -30,32 +30,32 @@ there is and ends with the honest rung.
 
 from __future__ import annotations
 
-import inspect
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from torch import nn
 
-from lifelab.data import DataSupplyAgent, trajectory_states, validate_trajectories
-from lifelab.errors import InputError
-from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, check_noise, observe, weigh
+from lifelab.boards import trajectory_states, validate_trajectories
+from lifelab.data import DataSupplyAgent
+from lifelab.errors import InputError, InputTypeError
+from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, observe, weigh
 from lifelab.evidence.boundary import check_boundary
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
 from lifelab.evidence.steps import every_k
-from lifelab.evidence import family as family_named
 from lifelab.extract import ExtractionResult, generator_check
 from lifelab.families import RULE_TYPES, LtLRule, parse_rule, rule_states
 from lifelab.learners import make_learner, wider_learner
 from lifelab.models import model_spec
 from lifelab.patterns import N_PATTERNS, patterns
 from lifelab.rules import Rule
+from lifelab.settings import DEFAULT_SIZE, LOOP, MODES, LoopSettings
 from lifelab.simulate import random_boards
 from lifelab.symmetry import SUBGROUPS, transform
-from lifelab.utils import check_allocation, check_int, check_number, format_table, get_device, model_threads, \
+from lifelab.utils import check_allocation, format_table, get_device, model_threads, \
     progress_bar, shorten
 
-__all__ = ["COLLECTIONS", "MODES", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round", "learn_rule",
+__all__ = ["COLLECTIONS", "Fit", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round", "learn_rule",
            "query_board", "run_round"]
 
 
@@ -63,7 +63,7 @@ __all__ = ["COLLECTIONS", "MODES", "LoopReport", "LoopRun", "QueryCollection", "
 # Query boards
 # ---------------------------------------------------------------------------
 
-def query_board(confidence, shape: tuple[int, int], seed: int = 0, threshold: float = 0.9, least: int = 16,
+def query_board(confidence, shape: tuple[int, int], seed: int = 0, threshold: float = LOOP.threshold, least: int = 16,
                 ask=(), group: str = "p4m") -> np.ndarray:
     """An initial board made of the 3x3 patterns worth asking the oracle about.
 
@@ -139,7 +139,7 @@ class RandomCollection:
 
     name = "random"
 
-    def __init__(self, threshold: float = 0.9, seed: int = 0):
+    def __init__(self, threshold: float = LOOP.threshold, seed: int = LOOP.seed):
         """Nothing to set up (the arguments are those every strategy takes)."""
 
     def next(self, agent: DataSupplyAgent, done: Round, holdout: int | None, seen: Evidence) -> tuple[Evidence, str]:
@@ -159,7 +159,7 @@ class QueryCollection:
 
     name = "query"
 
-    def __init__(self, threshold: float = 0.9, seed: int = 0):
+    def __init__(self, threshold: float = LOOP.threshold, seed: int = LOOP.seed):
         """Args:
             threshold: Confidence below which a pattern is asked about.
             seed: Seed of the choice of patterns and slots.
@@ -180,11 +180,8 @@ class QueryCollection:
         return seen + seen.like(agent.trajectory(index)), "query"
 
 
-#: Collection strategies by mode name.
-COLLECTIONS = {"random": RandomCollection, "query": QueryCollection}
-
-#: How the next trajectory is chosen.
-MODES = tuple(COLLECTIONS)
+#: Collection strategies by mode name (:data:`lifelab.settings.MODES`).
+COLLECTIONS = dict(zip(MODES, (RandomCollection, QueryCollection)))
 
 
 # ---------------------------------------------------------------------------
@@ -259,6 +256,21 @@ class Round:
         if self.verdict.rung == "stochastic":
             return True
         return self.verdict.determined and self.rule is not None and self.rule == self.verdict.rule
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A round's training and reading done outside the run (a sweep trains many runs' networks together).
+
+    Attributes:
+        epochs: Epochs trained.
+        train_board_acc: Fraction of visible transitions the trained learner predicts exactly.
+        extraction: What was read out of it.
+    """
+
+    epochs: int
+    train_board_acc: float
+    extraction: ExtractionResult
 
 
 @dataclass
@@ -423,9 +435,10 @@ def _match(rule, trajectories, boundary: str) -> float:
     return generator_check(rule, trajectories, boundary).transition_match if rule is not None else 0.0
 
 
-def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, *, assumed, noise="auto",
-              confidence: float = 0.999, seed: int = 0, previous: Round | None = None,
-              started: float | None = None, collected: str = "initial") -> tuple[Round, Evidence, int | None]:
+def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, *, assumed, noise=LOOP.noise,
+              confidence: float = LOOP.confidence, seed: int = LOOP.seed, previous: Round | None = None,
+              started: float | None = None, collected: str = "initial",
+              fit: Fit | None = None) -> tuple[Round, Evidence, int | None]:
     """One round: fit, read, hold one trajectory out, weigh all the evidence.
 
     Args:
@@ -441,6 +454,7 @@ def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, *, a
         previous: The round before (for stability).
         started: ``time.perf_counter()`` at the start of the loop.
         collected: How the newest visible trajectory was chosen.
+        fit: The round's training and reading, done elsewhere (None: the learner fits and reads now).
 
     Returns:
         ``(round, evidence, held-out index)``: the evidence includes the
@@ -448,11 +462,17 @@ def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, *, a
         the agent is returned (None when nothing was held out).
     """
     started = time.perf_counter() if started is None else started
-    learner.prepare(agent, number)
     noisy = noise != 0 and (noise != "auto" or bool(seen.conflicting.any()))
-    data = agent.dataset(one_hot=True, boundary=seen.boundary, margin=getattr(learner, "margin", 1))
-    epochs, board_acc = learner.fit(data, noisy=noisy, seed=seed * 1000 + number)
-    extraction = learner.read(seed * 1000 + number)
+    if fit is None:
+        learner.prepare(agent, number)
+        data = agent.dataset(one_hot=True, boundary=seen.boundary, margin=getattr(learner, "margin", 1))
+        epochs, board_acc = learner.fit(data, noisy=noisy, seed=seed * 1000 + number)
+        extraction = learner.read(seed * 1000 + number)
+        transitions = len(data)
+    else:
+        epochs, board_acc, extraction = fit.epochs, fit.train_board_acc, fit.extraction
+        shown = agent.visible_trajectories
+        transitions = shown.shape[0] * (shown.shape[1] - 1)
     rule = extraction.rule
     holdout = None
     if agent.rule is not None:
@@ -461,7 +481,7 @@ def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, *, a
     elif agent.visible < agent.available:
         holdout = agent.visible
     verdict = weigh(seen, assumed, noise, confidence, guess=rule)
-    done = Round(round=number, visible=agent.visible, transitions=len(data), collected=collected, epochs=epochs,
+    done = Round(round=number, visible=agent.visible, transitions=transitions, collected=collected, epochs=epochs,
                  train_board_acc=board_acc, rule=rule, min_confidence=float(extraction.confidence.min()),
                  low_confidence=len(extraction.low_confidence),
                  visible_match=_match(rule, agent.visible_trajectories, seen.boundary),
@@ -502,7 +522,7 @@ def _check_counting(counting: Neighbourhood, what: str, model, group, family, no
     if model == "table":
         raise InputError(f"the table learner tabulates 3x3 patterns; {what} needs counts on {counting.title}: learn "
                          "it with a network ('tied', 'e2cnn', 'tiny' or 'small', built with kernels of 2r+1)")
-    if isinstance(model, str) and "kernel_size" not in inspect.signature(model_spec(model).cls).parameters:
+    if isinstance(model, str) and not model_spec(model).kernel_sizes:
         raise InputError(f"the {model!r} network has fixed 3x3 kernels; {what} needs counts on {counting.title}: a "
                          "'tied', 'e2cnn', 'tiny' or 'small' network (built with kernels of 2r+1)")
     if min(shape) < 2 * counting.range + 1:
@@ -510,12 +530,14 @@ def _check_counting(counting: Neighbourhood, what: str, model, group, family, no
                          f"({2 * counting.range + 1}x{2 * counting.range + 1})")
 
 
-def learn_rule(source, model="tied", group: str | None = None, max_rounds: int = 10, seed: int = 0, *,
-               mode: str = "random", shape: tuple[int, int] | None = None, steps: int = 16, density: float = 0.5,
-               epochs: int = 100, threshold: float = 0.9, stop_probability: float = 0.95, family=None,
-               noise="auto", confidence: float = 0.999, device=None, boundary: str | None = None,
-               neighbourhood=None, states: int | None = None, follow: bool = True, progress: bool = True,
-               on_round=None) -> LoopReport:
+def learn_rule(source, model="tied", group: str | None = LOOP.group, max_rounds: int = LOOP.max_rounds,
+               seed: int = LOOP.seed, *, mode: str = LOOP.mode, shape: tuple[int, int] | None = LOOP.shape,
+               steps: int = LOOP.steps, density: float = LOOP.density, epochs: int = LOOP.epochs,
+               batch_size: int = LOOP.batch_size, threshold: float = LOOP.threshold,
+               stop_probability: float = LOOP.stop_probability, family=LOOP.family, noise=LOOP.noise,
+               confidence: float = LOOP.confidence, device=None, boundary: str | None = LOOP.boundary,
+               neighbourhood=LOOP.neighbourhood, states: int | None = LOOP.states, follow: bool = LOOP.follow,
+               progress: bool = True, on_round=None) -> LoopReport:
     """Learn a rule from trajectories, round by round, until the data determine it and the learner has it.
 
     Args:
@@ -523,7 +545,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
             name), simulated on demand; or supplied ``(n, T + 1, H, W)`` 0/1
             trajectories with no known rule (revealed one per round, in order;
             the verdict weighs all of them from the start).
-        model: A model family (``"minimal"``, ``"tiny"``, ``"small"``,
+        model: A model name (``"minimal"``, ``"tiny"``, ``"small"``,
             ``"multiscale"``, ``"tied"``, ``"e2cnn"``) built fresh from
             ``seed``, a model instance to continue training, or ``"table"``
             (the non-neural learner that tabulates observed patterns).
@@ -542,6 +564,7 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
         steps: Steps per collected trajectory (oracle only).
         density: Initial density of random boards (oracle only).
         epochs: Most training epochs per round.
+        batch_size: Boards per training minibatch.
         threshold: Confidence below which a pattern counts as low (and is queried).
         stop_probability: Training margin: each noise-free round trains until
             every visible cell gets at least this probability for its true
@@ -578,12 +601,14 @@ def learn_rule(source, model="tied", group: str | None = None, max_rounds: int =
             malformed trajectories, a run too large for this machine's memory,
             or query mode without an oracle.
     """
-    run = LoopRun.of(source, model, group, max_rounds, seed, mode=mode, shape=shape, steps=steps, density=density,
-                     epochs=epochs, threshold=threshold, stop_probability=stop_probability, family=family,
-                     noise=noise, confidence=confidence, device=device, boundary=boundary,
-                     neighbourhood=neighbourhood, states=states, follow=follow)
+    settings = LoopSettings(group=group, max_rounds=max_rounds, seed=seed, mode=mode, shape=shape, steps=steps,
+                            density=density, epochs=epochs, batch_size=batch_size, threshold=threshold,
+                            stop_probability=stop_probability, family=family, noise=noise, confidence=confidence,
+                            boundary=boundary, neighbourhood=neighbourhood, states=states, follow=follow)
+    run = LoopRun.of(source, model, settings, device=device)
     learning = shorten(run.agent.rule) if run.agent.rule is not None else "supplied trajectories"
-    label = f"learn {learning} with {model if isinstance(model, str) else type(model).__name__} ({mode}, seed {seed})"
+    label = f"learn {learning} with {model if isinstance(model, str) else type(model).__name__} ({settings.mode}, " \
+            f"seed {settings.seed})"
     with model_threads(), progress_bar(run.max_rounds, label, enabled=progress, unit="round") as bar:
         while not run.finished:
             done = run.step()
@@ -599,7 +624,7 @@ class LoopRun:
 
     :func:`learn_rule` drives one; :mod:`lifelab.sweep` drives many in
     lockstep, training their networks together and handing each round its
-    fitted learner.  The stop rules live here, once.
+    :class:`Fit`.  The stop rules live here, once.
 
     Attributes:
         agent: The data supply agent.
@@ -608,31 +633,24 @@ class LoopRun:
         stop_reason: Why the run stopped (None while it goes on); see :class:`LoopReport`.
     """
 
-    def __init__(self, agent: DataSupplyAgent, learner, *, mode: str = "random", seed: int = 0, max_rounds: int = 10,
-                 family=None, noise="auto", confidence: float = 0.999, threshold: float = 0.9,
-                 boundary: str = "torus", counting: Neighbourhood | None = None,
-                 search: NeighbourhoodSearch | None = None, follow: bool = True):
+    def __init__(self, agent: DataSupplyAgent, learner, settings: LoopSettings = LOOP, *, boundary: str = "torus",
+                 counting: Neighbourhood | None = None, search: NeighbourhoodSearch | None = None):
         """Start a run: count the evidence of every trajectory the agent holds.
 
         Args:
             agent: The data supply agent.
             learner: The learner.
-            mode: ``"random"`` or ``"query"``.
-            seed: The loop's seed.
-            max_rounds: Most rounds.
-            family: The verdict's assumption (None: the learner's own).
-            noise: As in :func:`learn_rule`.
-            confidence: As in :func:`learn_rule`.
-            threshold: As in :func:`learn_rule`.
+            settings: The run's settings (its mode, seed, rounds, verdict and follow settings are read here).
             boundary: What lies beyond the frame (``"auto"``: what the data show).
             counting: The neighbourhood whose live cells the evidence counts (None: 3x3 patterns).
             search: The neighbourhood search that chose ``counting``, to report.
-            follow: Move to a wider learner when the data contradict what the learner can represent.
         """
-        self.agent, self.learner, self.mode, self.seed = agent, learner, mode, seed
-        self.max_rounds, self.family, self.noise, self.confidence = max_rounds, family, noise, confidence
-        self.threshold, self.search, self.follow = threshold, search, follow
-        self.collection = COLLECTIONS[mode](threshold=threshold, seed=seed)
+        self.agent, self.learner, self.settings, self.search = agent, learner, settings, search
+        self.mode, self.seed, self.max_rounds, self.family = settings.mode, settings.seed, settings.max_rounds, \
+            settings.family
+        self.noise, self.confidence, self.threshold = settings.noise, settings.confidence, settings.threshold
+        self.follow = settings.follow
+        self.collection = COLLECTIONS[self.mode](threshold=self.threshold, seed=self.seed)
         self.seen = observe(np.stack([agent.trajectory(i) for i in range(agent.available)]), counting,
                             agent.states, boundary)
         self.rounds: list[Round] = []
@@ -641,26 +659,27 @@ class LoopRun:
         self.started = time.perf_counter()
 
     @classmethod
-    def of(cls, source, model="tied", group: str | None = None, max_rounds: int = 10, seed: int = 0, *,
-           mode: str = "random", shape: tuple[int, int] | None = None, steps: int = 16, density: float = 0.5,
-           epochs: int = 100, threshold: float = 0.9, stop_probability: float = 0.95, family=None,
-           noise="auto", confidence: float = 0.999, device=None, boundary: str | None = None,
-           neighbourhood=None, states: int | None = None, follow: bool = True) -> LoopRun:
-        """Check the arguments of :func:`learn_rule` and build its agent and learner (same arguments)."""
-        max_rounds = check_int("max_rounds", max_rounds, 1)
-        seed = check_int("seed", seed, 0)
-        epochs = check_int("epochs", epochs, 1)
-        if mode not in MODES:
-            raise InputError(f"mode must be one of {MODES}, got {mode!r}")
+    def of(cls, source, model="tied", settings: LoopSettings = LOOP, *, device=None) -> LoopRun:
+        """Check a source and a model against the settings and build the run's agent and learner.
+
+        Args:
+            source: As in :func:`learn_rule`.
+            model: As in :func:`learn_rule`.
+            settings: The run's :class:`~lifelab.settings.LoopSettings`.
+            device: Where to train (default :func:`lifelab.get_device`).
+        """
+        if not isinstance(settings, LoopSettings):
+            raise InputTypeError(f"settings must be a LoopSettings, got {type(settings).__name__}")
+        group, max_rounds, seed, mode = settings.group, settings.max_rounds, settings.seed, settings.mode
+        shape, steps, density, family = settings.shape, settings.steps, settings.density, settings.family
+        noise, boundary, neighbourhood, states = settings.noise, settings.boundary, settings.neighbourhood, \
+            settings.states
         device = get_device(device)
-        if family not in (None, "auto", "data"):
-            family_named(family)
-        check_noise(noise)
-        check_number("confidence", confidence, 0.5, 1, open_low=True, open_high=True)
         search = None
         if isinstance(source, (*RULE_TYPES, str)):
             source = parse_rule(source)
-            shape = (source.grid.shape if source.grid is not None else (32, 32)) if shape is None else shape
+            default = (DEFAULT_SIZE, DEFAULT_SIZE)
+            shape = (source.grid.shape if source.grid is not None else default) if shape is None else shape
             if neighbourhood not in (None, "auto"):
                 raise InputError(f"an oracle rule names its own neighbourhood; neighbourhood={neighbourhood!r} is for "
                                  "supplied trajectories")
@@ -674,7 +693,6 @@ class LoopRun:
                 _check_counting(counting, str(source), model, group, family, noise, shape)
             boundary = check_boundary(boundary if boundary is not None else
                                       source.grid.boundary if source.grid is not None else "torus", allow_auto=False)
-            steps = check_int("steps", steps, 1)
             random_boards(0, shape, density)  # validates the shape and density before they size anything
             check_allocation(_memory_needed(tuple(shape), steps, max_rounds),
                              f"{max_rounds} rounds of {shape[0]}x{shape[1]} boards with {steps} steps (use smaller "
@@ -685,7 +703,7 @@ class LoopRun:
                 raise InputError("query mode needs an oracle rule to simulate the boards it builds; "
                                  "supplied trajectories can only be revealed in order (mode='random')")
             data = validate_trajectories(source, name="supplied trajectories", states=None)
-            if states is not None and trajectory_states(data) > check_int("states", states, 2, 256):
+            if states is not None and trajectory_states(data) > states:
                 raise InputError(f"the supplied trajectories hold {trajectory_states(data)} cell states, more than "
                                  f"states={states}")
             boundary = check_boundary(boundary if boundary is not None else "auto")
@@ -701,43 +719,40 @@ class LoopRun:
         network = {} if model == "table" else {"states": agent.states} if agent.states > 2 else {}
         if counting is not None and isinstance(model, str):
             network["kernel_size"] = 2 * counting.range + 1
-        learner = make_learner(model, group, seed, family_name=family, noise=noise, epochs=epochs,
-                               stop_probability=stop_probability, threshold=threshold, device=device,
-                               **network)
-        return cls(agent, learner, mode=mode, seed=seed, max_rounds=max_rounds, family=family, noise=noise,
-                   confidence=confidence, threshold=threshold, boundary=boundary, counting=counting, search=search,
-                   follow=follow)
+        learner = make_learner(model, settings, device=device, **network)
+        return cls(agent, learner, settings, boundary=boundary, counting=counting, search=search)
 
     @property
     def finished(self) -> bool:
         """The run has stopped."""
         return self.stop_reason is not None
 
-    def step(self, learner=None) -> Round:
+    def step(self, fit: Fit | None = None) -> Round:
         """Play one round (:func:`run_round`) and decide whether to stop; otherwise collect the next trajectory.
 
         Args:
-            learner: Who fits and reads this round (default the run's learner; a
-                sweep passes one whose fit was done in a batch).
+            fit: The round's training and reading when done elsewhere (a sweep trains its runs'
+                networks together); None: the run's learner fits and reads.  A run given its fit
+                keeps its learner (it does not follow the data to a wider one).
 
         Returns:
             The :class:`Round`.
         """
         if self.finished:
             raise InputError(f"the run has stopped ({self.stop_reason})")
-        learner = self.learner if learner is None else learner
+        learner = self.learner
         number = len(self.rounds) + 1
         assumed = self.family if self.family is not None else getattr(learner, "family", "table")
         done, self.seen, holdout = run_round(learner, self.agent, self.seen, number, assumed=assumed,
                                              noise=self.noise, confidence=self.confidence, seed=self.seed,
                                              previous=self.rounds[-1] if self.rounds else None,
-                                             started=self.started, collected=self.collected)
+                                             started=self.started, collected=self.collected, fit=fit)
         self.rounds.append(done)
         self.stop_reason = self._stop(done, number)
         if self.stop_reason is None:
             self.seen, self.collected = self.collection.next(self.agent, done, holdout, self.seen)
             self.agent.reveal()
-            wider = wider_learner(self.learner, self.seen) if self.follow and learner is self.learner else None
+            wider = wider_learner(self.learner, self.seen) if self.follow and fit is None else None
             if wider is not None:
                 self.learner, done.moved = wider
         return done
@@ -749,8 +764,9 @@ class LoopRun:
         if agent.rule is None and verdict.rung == "inconsistent":
             return "inconsistent"
         unseen = (~self.seen.observed & self.seen.showable).any()
-        if agent.rule is not None and not verdict.determined and not unseen and getattr(verdict, "stochastic", None) is None:
-            return "nothing left to observe"  # (a stochastic rule's probabilities want more observations, not new ones)
+        stochastic = getattr(verdict, "stochastic", None) is not None  # its probabilities want more, not new, data
+        if agent.rule is not None and not verdict.determined and not unseen and not stochastic:
+            return "nothing left to observe"
         if agent.rule is None and agent.visible == agent.available:
             return "data exhausted"
         if number == self.max_rounds:

@@ -23,8 +23,9 @@ from lifelab.errors import InputError
 from lifelab.symmetry import SUBGROUPS, check_element, transform
 from lifelab.utils import check_int
 
-__all__ = ["CELLS", "CENTRE", "MAP_WEIGHTS", "N_PATTERNS", "NEIGHBOURHOODS", "WINDOW", "bits", "counts", "images",
-           "index_of", "orbit", "orbit_labels", "pattern_index", "patterns", "showable"]
+__all__ = ["CELLS", "CENTRE", "MAP_WEIGHTS", "N_PATTERNS", "NEIGHBOURHOODS", "WINDOW", "bits", "configuration_counts",
+           "count_class_counts", "counts", "images", "index_of", "orbit", "orbit_labels", "pattern_index", "patterns",
+           "showable", "transition_counts"]
 
 #: Offsets ``(dy, dx)`` of the 3x3 window, in reading order (NW first): cell ``k`` of a pattern.
 WINDOW: tuple[tuple[int, int], ...] = tuple((dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
@@ -214,4 +215,52 @@ def showable(shape: tuple[int, int], boundary: str = "torus") -> np.ndarray:
         out[np.unique(pattern_index(boards)[:, 1:-1, 1:-1])] = True
         return out
     out[np.unique(pattern_index(boards))] = True
+    return out
+
+
+def configuration_counts(boards) -> np.ndarray:
+    """How often each of the 512 3x3 configurations occurs (periodic boundary).
+
+    Args:
+        boards: ``(..., H, W)`` 0/1 array: any number of leading axes.
+
+    Returns:
+        ``(512,)`` int64 counts, indexed by MAP configuration number.
+    """
+    return np.bincount(pattern_index(boards).ravel(), minlength=N_PATTERNS).astype(np.int64)
+
+
+def count_class_counts(config_counts: np.ndarray) -> np.ndarray:
+    """Fold configuration counts into the 18 birth/survival classes.
+
+    Args:
+        config_counts: ``(512,)`` counts from :func:`configuration_counts`.
+
+    Returns:
+        ``(2, 9)`` counts: ``[0, k]`` dead cells with k live Moore neighbours
+        (the birth classes), ``[1, k]`` live cells with k (the survival classes).
+    """
+    out = np.zeros((2, 9), dtype=np.int64)
+    np.add.at(out, (CENTRE.astype(np.int64), counts("moore")), np.asarray(config_counts))
+    return out
+
+
+def transition_counts(trajectories, weights=None) -> np.ndarray:
+    """How often each 3x3 configuration went to each next state of its centre (periodic boundary).
+
+    Args:
+        trajectories: ``(n, T + 1, H, W)`` 0/1 array.
+        weights: Optional weight per trajectory (default 1 each).
+
+    Returns:
+        ``(512, 2)`` float64: ``[i, s]`` the (weighted) number of cells whose
+        configuration ``i`` went to state ``s``.
+    """
+    trajectories = np.asarray(trajectories)
+    weights = np.ones(len(trajectories)) if weights is None else np.asarray(weights, dtype=np.float64)
+    out = np.zeros((N_PATTERNS, 2))
+    for trajectory, weight in zip(trajectories, weights):
+        index, alive = pattern_index(trajectory[:-1]).ravel(), trajectory[1:].ravel().astype(bool)
+        out[:, 1] += weight * np.bincount(index[alive], minlength=N_PATTERNS)
+        out[:, 0] += weight * np.bincount(index[~alive], minlength=N_PATTERNS)
     return out

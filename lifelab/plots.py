@@ -16,11 +16,10 @@ from matplotlib import animation
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from lifelab.data import count_class_counts, trajectory_weights
+from lifelab.data import trajectory_weights
 from lifelab.errors import InputError
-from lifelab.extract import first_layer_kernels
-from lifelab.models import EquivariantCNN, TiedConv2d, regular_field_elements
-from lifelab.patterns import CENTRE, N_PATTERNS, counts
+from lifelab.models import EquivariantCNN, TiedConv2d, first_layer_kernels, regular_field_elements
+from lifelab.patterns import CENTRE, N_PATTERNS, count_class_counts, counts
 from lifelab.symmetry import ELEMENT_NAMES
 from lifelab.utils import atomic_path
 
@@ -514,7 +513,7 @@ def plot_count_kernels(kernels, similarity: Mapping[str, np.ndarray], ax_row=Non
     """First-layer kernels as the alive indicator sees them, each with its neighbour-count similarity.
 
     Args:
-        kernels: ``(channels, 3, 3)`` from :func:`lifelab.extract.first_layer_kernels`.
+        kernels: ``(channels, 3, 3)`` from :func:`lifelab.models.first_layer_kernels`.
         similarity: From :func:`lifelab.extract.count_kernel_similarity`.
         ax_row: Sequence of axes to draw on (one per kernel); a new figure if None.
         max_kernels: Show the kernels with the largest weights, at most this many.
@@ -824,7 +823,7 @@ def plot_growth_kernels(before, after, fields: int = 4, fig=None):
     the grown model has for that field (one for the weight-tied route: the
     projection; one per group element ``g`` for e2cnn: the old kernel moved
     by ``g``).  Kernels are ``W_alive - W_dead`` as in
-    :func:`lifelab.extract.first_layer_kernels`; each row has its own
+    :func:`lifelab.models.first_layer_kernels`; each row has its own
     centred colour scale.
 
     Args:

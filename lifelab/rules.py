@@ -27,7 +27,7 @@ import numpy as np
 
 from lifelab.errors import InputError, InputTypeError
 from lifelab.hensel import LETTERS, parse_hensel, table_from_hensel, to_hensel
-from lifelab.patterns import CENTRE, MAP_WEIGHTS, N_PATTERNS, NEIGHBOURHOODS, counts
+from lifelab.patterns import CENTRE, MAP_WEIGHTS, N_PATTERNS, NEIGHBOURHOODS, WINDOW, counts, pattern_index
 
 __all__ = [
     "NamedRule",
@@ -555,6 +555,22 @@ class Rule(OnGrid):
             raise NotTotalisticError(f"{self} is not outer-totalistic on the {_FAMILY_NAME[neighbourhood]} neighbourhood")
         birth, survival = view
         return "B{}/S{}{}".format("".join(map(str, birth)), "".join(map(str, survival)), _SUFFIX[neighbourhood])
+
+    @property
+    def states(self) -> int:
+        """Cell states: 2."""
+        return 2
+
+    @property
+    def offsets(self) -> list[tuple[int, int]]:
+        """The cells the table depends on, ``(dy, dx)`` in reading order (the centre always included)."""
+        table, every = self.table, np.arange(N_PATTERNS)
+        return [cell for cell, weight in zip(WINDOW, MAP_WEIGHTS.ravel())
+                if cell == (0, 0) or bool((table != table[every ^ int(weight)]).any())]
+
+    def step(self, boards) -> np.ndarray:
+        """One step on ``(..., H, W)`` 0/1 boards (periodic boundary): the table read at each cell's 3x3 window."""
+        return self.table[pattern_index(np.asarray(boards).astype(bool))]
 
     def kernel_form(self) -> tuple[np.ndarray, np.ndarray, int]:
         """The rule as seagull computes it: ``(kernel, lookup, states)`` (see :class:`SeagullRule`).

@@ -6,18 +6,14 @@ trials (:func:`plan`), skips those its store already holds, runs the rest in
 batches and writes one Parquet part per finished batch:
 
 - **Rules** come from a list, the registry, a seeded random sample of a
-  family (:func:`random_rules`: Moore or von Neumann B/S, isotropic,
-  Generations, Larger than Life) or an enumeration (:func:`all_rules`:
-  every Moore or von Neumann B/S rule).
+  family or an enumeration (:mod:`lifelab.rulespace`).
 - **Batched on one device.**  The loops of a batch run in lockstep
-  (:class:`~lifelab.loop.LoopRun`).  For the networks whose only spatial
-  layer is one 3x3 kernel (``tied``, ``minimal``) on 2-state 3x3 rules, the
-  networks of every active run are stacked and trained together: a 3x3
-  network's loss over every cell of the visible boards is exactly a
-  weighted loss over the 512 3x3 patterns, so each round trains all of
-  them at once on ``(runs, 512)`` pattern counts, with per-run Adam state,
-  and a run that reaches its stop criterion drops out of the batch.  Other
-  learners and rule families run :func:`~lifelab.loop.learn_rule` one by one.
+  (:class:`~lifelab.loop.LoopRun`).  For the networks the registry marks
+  stackable (``stacks=True``: ``tied``, ``minimal``) on 2-state 3x3 rules,
+  the networks of every active run are trained together on their pattern
+  counts (:mod:`lifelab.stacked`) and each run's round takes its share
+  (:class:`~lifelab.loop.Fit`).  Other learners and rule families run their
+  loops one by one.
 - **Store.**  A directory of Parquet parts, each written to a hidden
   temporary file and renamed into place, so a reader never sees half a part
   and two sweeps writing into one store never corrupt it.  A trial's key is
@@ -32,7 +28,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime
-import math
 import multiprocessing
 import os
 import time
@@ -41,32 +36,23 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from lifelab.errors import InputError
-from lifelab.evidence import family as family_named
-from lifelab.extract import ExtractionResult
-from lifelab.families import GenerationsRule, LtLRule, parse_rule
-from lifelab.hensel import hensel_classes
+from lifelab.extract import table_reading
+from lifelab.families import parse_rule
 from lifelab.learners import learner_names
-from lifelab.loop import LoopReport, LoopRun
-from lifelab.patterns import N_PATTERNS, WINDOW, pattern_index, patterns
+from lifelab.loop import Fit, LoopReport, LoopRun
+from lifelab.models import model_spec
+from lifelab.patterns import pattern_index
 from lifelab.rules import Rule
-from lifelab.train import BATCH_SIZE, L1, LR, lr_at
-from lifelab.utils import MODEL_DTYPE, check_int, check_number, format_table, get_device, lifelab_version, model_threads
+from lifelab.rulespace import family_of
+from lifelab.settings import DEFAULT_SIZE, LOOP, SWEEP, LoopSettings, SweepSettings
+from lifelab.stacked import pattern_frequencies, train_stacked
+from lifelab.utils import format_table, get_device, lifelab_version, model_threads
 
-__all__ = ["BACKENDS", "BATCHED_MODELS", "COLUMNS", "SAMPLED_FAMILIES", "SweepSummary", "Trial", "all_rules", "family_of",
-           "plan", "random_rules", "read_store", "run_batch", "sweep"]
+__all__ = ["COLUMNS", "SweepSummary", "Trial", "plan", "read_store", "run_batch", "sweep"]
 
-#: Families :func:`random_rules` samples.
-SAMPLED_FAMILIES = ("moore", "vonneumann", "isotropic", "generations", "ltl")
-#: Families :func:`all_rules` enumerates, with the number of B/S bits.
-ENUMERATED = {"moore": 18, "vonneumann": 10}
-#: Learners whose runs are trained together, stacked (one 3x3 spatial layer, then 1x1 layers).
-BATCHED_MODELS = ("tied", "minimal")
-BACKENDS = ("local", "ray")
 #: The store's columns and their Parquet types, the same in every part (so any Parquet reader reads the directory).
 COLUMNS = {"key": "string", "rule": "string", "family": "string", "seed": "int64", "model": "string",
            "size": "int64", "steps": "int64", "density": "float64", "max_rounds": "int64", "rung": "string",
@@ -78,91 +64,8 @@ COLUMNS = {"key": "string", "rule": "string", "family": "string", "seed": "int64
 
 
 # ---------------------------------------------------------------------------
-# Rules and trials
+# Trials
 # ---------------------------------------------------------------------------
-
-def random_rules(family: str, n: int, seed: int = 0) -> list[str]:
-    """``n`` distinct random rules of a family, seeded.
-
-    Args:
-        family: ``"moore"`` or ``"vonneumann"`` (each birth and survival count
-            in or out with probability 1/2), ``"isotropic"`` (Life with three
-            random Hensel classes of 2-6 neighbours switched, so the rule is
-            isotropic and not totalistic), ``"generations"`` (a random Moore B/S
-            rule without B0, with 3 to 8 states) or ``"ltl"`` (range-2 box rules with random
-            birth and survival intervals).
-        n: How many.
-        seed: Seed of the sample.
-
-    Returns:
-        Canonical rulestrings.
-    """
-    if family not in SAMPLED_FAMILIES:
-        raise InputError(f"unknown family {family!r}; random rules come from {list(SAMPLED_FAMILIES)}")
-    n = check_int("n", n, 1)
-    limit = {"vonneumann": 2 ** 10}.get(family)
-    if limit is not None and n > limit:
-        raise InputError(f"there are only {limit} {family} B/S rules; use all_rules({family!r})")
-    rng = np.random.default_rng(seed)
-    out: dict[str, None] = {}
-    isotropic = [m for (_, count, letter), m in hensel_classes().items() if letter and 2 <= count <= 6]
-    while len(out) < n:
-        if family in ("moore", "vonneumann", "generations"):
-            top = 4 if family == "vonneumann" else 8
-            birth, survival = (np.flatnonzero(rng.random(top + 1) < 0.5) for _ in range(2))
-            if family == "generations":  # Golly's Generations rules have no B0
-                birth = birth[birth > 0]
-            rule = Rule.from_bs(birth, survival, "vonneumann" if family == "vonneumann" else "moore")
-            text = str(rule) if family != "generations" else str(GenerationsRule(rule, int(rng.integers(3, 9))))
-        elif family == "isotropic":
-            table = Rule.parse("B3/S23").table.copy()
-            for k in rng.choice(len(isotropic), 3, replace=False):
-                table[list(isotropic[k])] ^= True
-            rule = Rule.from_table(table)
-            if rule.is_totalistic:
-                continue
-            text = str(rule)
-        else:
-            born = np.sort(rng.integers(1, 25, 2))
-            kept = np.sort(rng.integers(1, 26, 2))
-            text = f"R2,C0,M1,S{kept[0]}..{kept[1]},B{born[0]}..{born[1]},NM"
-        out.setdefault(text)
-    return list(out)
-
-
-def all_rules(family: str) -> list[str]:
-    """Every B/S rule of a neighbourhood: 2^18 Moore rules or 2^10 von Neumann rules, in binary order.
-
-    Rule ``i`` has birth count ``c`` when bit ``c`` of ``i`` is set and survival count ``c`` when
-    bit ``c + n + 1`` is (``n`` neighbours).
-    """
-    if family not in ENUMERATED:
-        raise InputError(f"unknown family {family!r}; all_rules enumerates {list(ENUMERATED)}")
-    bits = ENUMERATED[family]
-    half = bits // 2
-    out = []
-    for i in range(2 ** bits):
-        birth = [c for c in range(half) if i >> c & 1]
-        survival = [c for c in range(half) if i >> (c + half) & 1]
-        out.append(str(Rule.from_bs(birth, survival, family)))
-    return out
-
-
-def family_of(rule) -> str:
-    """The family a rule belongs to, in the words of a sweep's rows.
-
-    ``"moore"``, ``"vonneumann"`` or ``"hexagonal"`` (outer-totalistic), ``"isotropic"``,
-    ``"table"`` (any other 3x3 rule), ``"generations"`` or ``"ltl"``.
-    """
-    rule = parse_rule(rule)
-    if isinstance(rule, GenerationsRule):
-        return "generations"
-    if isinstance(rule, LtLRule):
-        return "ltl"
-    if rule.is_totalistic:
-        return rule.neighbourhood
-    return "isotropic" if family_named("isotropic").contains(rule) else "table"
-
 
 @dataclass(frozen=True)
 class Trial:
@@ -183,10 +86,10 @@ class Trial:
     family: str
     seed: int
     model: str
-    size: int = 32
-    steps: int = 16
-    density: float = 0.5
-    max_rounds: int = 10
+    size: int = DEFAULT_SIZE
+    steps: int = LOOP.steps
+    density: float = LOOP.density
+    max_rounds: int = LOOP.max_rounds
 
     @property
     def key(self) -> str:
@@ -198,19 +101,24 @@ class Trial:
         """What the trials of one batch share: the model and the data setting."""
         return self.model, self.size, self.steps, self.density, self.max_rounds
 
+    @property
+    def settings(self) -> LoopSettings:
+        """The trial's loop settings (the data are exact: ``noise=0``)."""
+        return LoopSettings(max_rounds=self.max_rounds, seed=self.seed, shape=(self.size, self.size),
+                            steps=self.steps, density=self.density, noise=0)
+
     def start(self, device) -> LoopRun:
-        """The trial's loop, ready for its first round (the data are exact: ``noise=0``)."""
-        return LoopRun.of(self.rule, self.model, None, self.max_rounds, self.seed, shape=(self.size, self.size),
-                          steps=self.steps, density=self.density, noise=0, device=device)
+        """The trial's loop, ready for its first round."""
+        return LoopRun.of(self.rule, self.model, self.settings, device=device)
 
     @property
     def batched(self) -> bool:
         """Whether the trial's network is trained stacked with others (see the module docstring)."""
-        return self.model in BATCHED_MODELS and isinstance(parse_rule(self.rule), Rule)
+        return model_spec(self.model).stacks and isinstance(parse_rule(self.rule), Rule)
 
 
-def plan(rules, seeds=(0,), models=("tied",), *, families=None, size: int = 32, steps: int = 16,
-         density: float = 0.5, max_rounds: int = 10) -> list[Trial]:
+def plan(rules, seeds=(0,), models=("tied",), *, families=None, size: int = DEFAULT_SIZE, steps: int = LOOP.steps,
+         density: float = LOOP.density, max_rounds: int = LOOP.max_rounds) -> list[Trial]:
     """The trials of a sweep: every rule x seed x model, with one data setting.
 
     Args:
@@ -233,7 +141,7 @@ def plan(rules, seeds=(0,), models=("tied",), *, families=None, size: int = 32, 
     families = [family_of(r) for r in parsed] if families is None else list(families)
     if len(families) != len(rules):
         raise InputError(f"{len(families)} families for {len(rules)} rules")
-    seeds = [check_int("seed", s, 0) for s in seeds]
+    seeds = [LoopSettings(seed=s).seed for s in seeds]
     if not seeds:
         raise InputError("the sweep has no seeds")
     models = list(models)
@@ -242,10 +150,9 @@ def plan(rules, seeds=(0,), models=("tied",), *, families=None, size: int = 32, 
             raise InputError(f"unknown model {model!r}; expected one of {learner_names()}")
     if not models:
         raise InputError("the sweep has no models")
-    size, steps, max_rounds = check_int("size", size, 1), check_int("steps", steps, 1), check_int(
-        "max_rounds", max_rounds, 1)
-    density = check_number("density", density, 0, 1)
-    return [Trial(str(rule), fam, seed, model, size, steps, float(density), max_rounds)
+    checked = LoopSettings(shape=(size, size), steps=steps, density=density, max_rounds=max_rounds)
+    size, steps, density, max_rounds = checked.shape[0], checked.steps, checked.density, checked.max_rounds
+    return [Trial(str(rule), fam, seed, model, size, steps, density, max_rounds)
             for rule, fam in zip(parsed, families) for seed in seeds for model in models]
 
 
@@ -272,143 +179,8 @@ def _row(trial: Trial, report: LoopReport, seconds: float, device: str, batched:
 
 
 # ---------------------------------------------------------------------------
-# Stacked training of 3x3 networks on pattern counts
+# Lockstep runs, their networks trained stacked
 # ---------------------------------------------------------------------------
-
-class _Fitted:
-    """The learner a lockstep round hands to :meth:`LoopRun.step`: the batch already trained and read it."""
-
-    def __init__(self, learner, epochs: int, board_acc: float, extraction: ExtractionResult):
-        self.net, self.group, self.family = learner.net, learner.group, learner.family
-        self.description = learner.description
-        self._fit, self._read = (epochs, board_acc), extraction
-
-    def prepare(self, agent, round_: int) -> None:
-        """Nothing to prepare: the batch did it."""
-
-    def fit(self, data, *, noisy: bool, seed: int) -> tuple[int, float]:
-        """The batch's training result."""
-        return self._fit
-
-    def read(self, seed: int) -> ExtractionResult:
-        """The batch's reading."""
-        return self._read
-
-
-def pattern_logits(params: dict, orbits: torch.Tensor | None, x: torch.Tensor) -> torch.Tensor:
-    """Logits of stacked 3x3 networks (``tied``, ``minimal``) on one-hot 3x3 patterns.
-
-    Their only spatial layer is one 3x3 kernel, so a cell's output depends on
-    its 3x3 window alone and equals the network's output on that window.
-
-    Args:
-        params: ``{name: (K, ...)}`` the stacked parameters of ``K`` networks of one layout
-            (``net.0`` the 3x3 layer, ``net.2`` and ``net.4`` the 1x1 layers).
-        orbits: The tied layer's orbit map (None for an untied kernel).
-        x: ``(P, S, 3, 3)`` one-hot patterns.
-
-    Returns:
-        ``(K, P, S)`` logits.
-    """
-    kernel = params["net.0.weight"] if orbits is None else params["net.0.weight"][..., orbits]
-    h = torch.relu(torch.einsum("pcij,kocij->kpo", x, kernel) + params["net.0.bias"][:, None])
-    h = torch.relu(torch.einsum("kpo,kqo->kpq", h, params["net.2.weight"][..., 0, 0]) + params["net.2.bias"][:, None])
-    return torch.einsum("kpq,ksq->kps", h, params["net.4.weight"][..., 0, 0]) + params["net.4.bias"][:, None]
-
-
-def _pattern_counts(agent) -> tuple[np.ndarray, int]:
-    """The visible transitions as ``(512, 2)`` weighted (pattern, next state) frequencies, and train()'s steps per epoch.
-
-    The frequencies are normalised so that their weighted cross-entropy is
-    the objective :func:`lifelab.train.train` minimises over every cell.
-    """
-    trajectories, weights = agent.visible_trajectories, agent.weights()
-    counts = np.zeros((N_PATTERNS, 2))
-    for trajectory, weight in zip(trajectories, weights):
-        index, alive = pattern_index(trajectory[:-1]).ravel(), trajectory[1:].ravel().astype(bool)
-        counts[:, 1] += weight * np.bincount(index[alive], minlength=N_PATTERNS)
-        counts[:, 0] += weight * np.bincount(index[~alive], minlength=N_PATTERNS)
-    transitions = trajectories.shape[0] * (trajectories.shape[1] - 1)
-    return counts / (transitions * trajectories[0, 0].size), math.ceil(transitions / BATCH_SIZE)
-
-
-def _train_stacked(nets: list, counts: np.ndarray, steps_per_epoch: list[int], epochs: int,
-                   stop_probability: float, device: torch.device) -> tuple[list[int], np.ndarray]:
-    """Train networks of one layout together on their pattern counts, each until its stop criterion.
-
-    The objective, learning-rate schedule, L1 term, Adam update and stop
-    criterion (every observed transition right with probability at least
-    ``stop_probability``) are :func:`lifelab.train.train`'s; each epoch takes as many
-    full-batch steps as train() would take minibatch steps.  A network that
-    stops drops out of the batch.
-
-    Returns:
-        ``(epochs each trained, (K, 512) probability of "alive")``.
-    """
-    shapes = [(name, p.shape) for name, p in nets[0].named_parameters()]
-    sizes = [math.prod(shape) for _, shape in shapes]
-    flat = [torch.cat([p.detach().reshape(-1) for p in net.parameters()]) for net in nets]
-    theta = torch.stack(flat).to(device, MODEL_DTYPE)
-    penalised = torch.cat([torch.full((size,), "weight" in name) for (name, _), size in zip(shapes, sizes)])
-    penalised = penalised.to(device)
-
-    def unflat(flat: torch.Tensor) -> dict:
-        return {name: part.reshape(len(flat), *shape)
-                for (name, shape), part in zip(shapes, flat.split(sizes, dim=1))}
-
-    orbits = getattr(nets[0].net[0], "orbits", None)
-    orbits = None if orbits is None else orbits.to(device)
-    first, second = torch.zeros_like(theta), torch.zeros_like(theta)
-    t = torch.zeros(len(nets), 1, device=device, dtype=MODEL_DTYPE)
-    x = F.one_hot(torch.from_numpy(patterns().astype(np.int64)), 2).permute(0, 3, 1, 2).to(device, MODEL_DTYPE)
-    c = torch.from_numpy(counts).to(device, MODEL_DTYPE)
-    observed = c > 0
-    per_step = torch.tensor(steps_per_epoch, device=device)
-    trained = [epochs] * len(nets)
-    active = torch.ones(len(nets), dtype=torch.bool, device=device)
-    adam = torch.optim.Adam([torch.zeros(1)]).defaults  # train()'s optimiser, as it is built there
-    (beta1, beta2), eps = adam["betas"], adam["eps"]
-    for epoch in range(epochs):
-        rate = lr_at(epoch, epochs, LR, "cosine")
-        for step in range(int(per_step[active].max())):
-            idx = torch.nonzero(active & (per_step > step)).flatten()
-            sub = theta[idx].requires_grad_()
-            loss = -(c[idx] * pattern_logits(unflat(sub), orbits, x).log_softmax(-1)).sum()
-            loss = loss + L1 * (sub.abs() * penalised).sum()
-            (grad,) = torch.autograd.grad(loss, [sub])
-            with torch.no_grad():
-                t[idx] += 1
-                first[idx] = beta1 * first[idx] + (1 - beta1) * grad
-                second[idx] = beta2 * second[idx] + (1 - beta2) * grad * grad
-                bias1, bias2 = 1 - beta1 ** t[idx], 1 - beta2 ** t[idx]
-                theta[idx] -= rate / bias1 * first[idx] / (second[idx].sqrt() / bias2.sqrt() + eps)
-        with torch.no_grad():
-            idx = torch.nonzero(active).flatten()
-            probs = pattern_logits(unflat(theta[idx]), orbits, x).softmax(-1)
-            worst = torch.where(observed[idx], probs, torch.ones_like(probs)).amin(dim=(1, 2))
-            for k in idx[worst >= stop_probability].tolist():
-                active[k] = False
-                trained[k] = epoch + 1
-        if not active.any():
-            break
-    with torch.no_grad():
-        params = unflat(theta)
-        for k, net in enumerate(nets):
-            for name, p in net.to(MODEL_DTYPE).named_parameters():
-                p.copy_(params[name][k].to(p.device))
-        alive = pattern_logits(params, orbits, x).softmax(-1)[..., 1].cpu().numpy()
-    return trained, alive
-
-
-def _reading(alive: np.ndarray, group: str, threshold: float) -> ExtractionResult:
-    """The ExtractionResult of a 3x3 network's answers on the 512 patterns."""
-    table = alive > 0.5
-    confidence = np.where(table, alive, 1 - alive)
-    return ExtractionResult(rule=Rule.from_table(table), offsets=list(WINDOW), table=table, confidence=confidence,
-                            low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
-                            context_dependent=[], group=group, patterns_evaluated=N_PATTERNS,
-                            evaluations=N_PATTERNS, sensitivity=None)
-
 
 def _board_accuracy(agent, table: np.ndarray) -> float:
     """Fraction of the visible transitions a rule table reproduces exactly."""
@@ -418,7 +190,7 @@ def _board_accuracy(agent, table: np.ndarray) -> float:
     return float((table[pattern_index(boards)] == nexts).all(axis=(1, 2)).mean())
 
 
-def _lockstep(trials: list[Trial], device: torch.device) -> list[dict]:
+def _lockstep(trials: list[Trial], device) -> list[dict]:
     """Run batched trials (one model and data setting) with their networks trained stacked."""
     started = time.perf_counter()
     runs = [t.start(device) for t in trials]
@@ -426,13 +198,14 @@ def _lockstep(trials: list[Trial], device: torch.device) -> list[dict]:
         live = [run for run in runs if not run.finished]
         if not live:
             break
-        fits = [_pattern_counts(run.agent) for run in live]
         learner = live[0].learner  # every run of a batch has the same model and settings
-        trained, alive = _train_stacked([run.learner.net for run in live], np.stack([f[0] for f in fits]),
-                                        [f[1] for f in fits], learner.epochs, learner.stop_probability, device)
+        fits = [pattern_frequencies(run.agent.visible_trajectories, run.agent.weights(), learner.settings.batch_size)
+                for run in live]
+        trained, alive = train_stacked([run.learner.net for run in live], np.stack([f[0] for f in fits]),
+                                       [f[1] for f in fits], learner.epochs, learner.stop_probability, device)
         for run, epochs, answers in zip(live, trained, alive):
-            reading = _reading(answers, run.learner.group, run.threshold)
-            run.step(_Fitted(run.learner, epochs, _board_accuracy(run.agent, reading.table), reading))
+            reading = table_reading(answers, run.learner.group, run.threshold)
+            run.step(fit=Fit(epochs, _board_accuracy(run.agent, reading.table), reading))
     share = (time.perf_counter() - started) / len(trials)
     return [_row(t, run.report(), share, str(device), True) for t, run in zip(trials, runs)]
 
@@ -623,8 +396,9 @@ def _ray_results(batches, workers: int, device, address):
             ray.cancel(ref)
 
 
-def sweep(trials: list[Trial], store, *, backend: str = "local", workers: int = 1, batch_size: int = 64,
-          address: str | None = None, device=None, progress: bool = True) -> SweepSummary:
+def sweep(trials: list[Trial], store, *, backend: str = SWEEP.backend, workers: int = SWEEP.workers,
+          batch_size: int = SWEEP.batch_size, address: str | None = SWEEP.address, device=None,
+          progress: bool = True) -> SweepSummary:
     """Run the trials the store does not hold yet, and store a row per trial.
 
     Args:
@@ -642,11 +416,8 @@ def sweep(trials: list[Trial], store, *, backend: str = "local", workers: int = 
     Returns:
         A :class:`SweepSummary`.  Ctrl-C stops the sweep; every finished batch is stored.
     """
-    if backend not in BACKENDS:
-        raise InputError(f"backend must be one of {list(BACKENDS)}, got {backend!r}")
-    if address is not None and backend != "ray":
-        raise InputError("address names a Ray cluster; use it with backend='ray'")
-    workers, batch_size = check_int("workers", workers, 1), check_int("batch_size", batch_size, 1)
+    settings = SweepSettings(backend=backend, workers=workers, batch_size=batch_size, address=address)
+    backend, workers, batch_size = settings.backend, settings.workers, settings.batch_size
     trials = list(trials)
     if not trials or not all(isinstance(t, Trial) for t in trials):
         raise InputError("trials must be a non-empty list of Trial (see plan())")

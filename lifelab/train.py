@@ -22,8 +22,7 @@ from torch import nn
 from lifelab.checkpoint import Identity, fingerprint, read_checkpoint, write_checkpoint
 from lifelab.data import IGNORE, TrajectoryDataset
 from lifelab.errors import InputError, InputTypeError
-from lifelab.extract import pattern_table
-from lifelab.models import LifeModel, build_model
+from lifelab.models import LifeModel, build_model, pattern_table
 from lifelab.rules import Rule, as_rule
 from lifelab.symmetry import consistency_loss, group_elements
 from lifelab.utils import MODEL_DTYPE, check_int, check_number, deterministic, device_of, eval_mode, get_device, \

@@ -32,12 +32,12 @@ from lifelab.data import (
     DataSupplyAgent,
     TrajectoryDataset,
     TrajectorySpec,
-    count_class_counts,
     cumulative_coverage,
     load_or_generate,
     load_trajectories,
     trajectory_weights,
 )
+from lifelab.patterns import count_class_counts
 from lifelab.plots import plot_dataset_growth
 from lifelab.widgets import visible_count_slider, wide_text_scrolls
 

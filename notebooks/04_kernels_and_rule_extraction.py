@@ -32,15 +32,14 @@ import numpy as np
 import torch
 
 import lifelab
-from lifelab.data import configuration_counts, load_or_generate
+from lifelab.data import load_or_generate
 from lifelab.extract import (
     count_kernel_similarity,
     extract_rule,
-    first_layer_kernels,
     generator_check,
     indicator_patterns,
 )
-from lifelab.models import rollout
+from lifelab.models import first_layer_kernels, rollout
 from lifelab.plots import (
     animate_trajectory,
     plot_confidence,
@@ -49,7 +48,7 @@ from lifelab.plots import (
     plot_sensitivity,
     plot_snapshot_grid,
 )
-from lifelab.patterns import MAP_WEIGHTS
+from lifelab.patterns import MAP_WEIGHTS, configuration_counts
 from lifelab.experiments import fit_zoo_model
 from lifelab.widgets import wide_text_scrolls
 

@@ -47,7 +47,8 @@ import pandas as pd
 
 import lifelab
 from lifelab import Rule
-from lifelab.sweep import plan, random_rules, read_store, sweep
+from lifelab.rulespace import random_rules
+from lifelab.sweep import plan, read_store, sweep
 from lifelab.utils import format_table
 from lifelab.widgets import wide_text_scrolls
 

@@ -5,16 +5,15 @@ import pytest
 import torch
 
 from lifelab import Rule, simulate
+from lifelab.boards import trajectory_states
+from lifelab.patterns import configuration_counts, count_class_counts
 from lifelab.utils import MODEL_DTYPE
 from lifelab.data import (
     DataSupplyAgent,
     TrajectoryDataset,
-    configuration_counts,
-    count_class_counts,
     load_or_generate,
     load_trajectories,
     save_trajectories,
-    trajectory_states,
     trajectory_weights,
 )
 

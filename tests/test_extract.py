@@ -11,14 +11,13 @@ from lifelab.data import TrajectoryDataset
 from lifelab.extract import (
     count_kernel_similarity,
     extract_rule,
-    first_layer_kernels,
     generator_check,
     indicator_patterns,
     nearest_totalistic,
     sensitivity,
 )
 from lifelab.families import GenerationsRule
-from lifelab.models import TiedCNN
+from lifelab.models import TiedCNN, first_layer_kernels
 from lifelab.patterns import MAP_WEIGHTS, NEIGHBOURHOODS
 from lifelab.evidence import Neighbourhood
 from lifelab.train import train

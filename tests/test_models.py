@@ -107,7 +107,7 @@ def test_bad_configurations_are_named():
         EquivariantCNN(group="p6")
     with pytest.raises(ValueError, match="unknown symmetry group"):
         TiedCNN(group="c2")
-    with pytest.raises(ValueError, match="unknown model family 'resnet'"):
+    with pytest.raises(ValueError, match="unknown model 'resnet'"):
         build_model("resnet")
     with pytest.raises(TypeError, match="bad arguments for SimpleCNNTiny"):
         build_model("tiny", depth=3)
@@ -230,5 +230,5 @@ def test_a_model_added_by_one_decorated_class_is_usable_everywhere():
             register("centre-only", "again")(CentreOnly)
     finally:
         del REGISTRY["centre-only"]
-    with pytest.raises(ValueError, match="unknown model family 'centre-only'"):
+    with pytest.raises(ValueError, match="unknown model 'centre-only'"):
         build_model("centre-only")

@@ -105,7 +105,7 @@ def test_torch_engine_agrees_with_packed_engine(rulestring):
 @pytest.mark.parametrize("layout", ["rows", "boards"])
 def test_both_packings_agree_with_the_table_reference(n, shape, layout):
     """Rows packed into words and boards bit-sliced across the batch give the same cells, Moore or any table."""
-    from lifelab.simulate import _simulate_packed
+    from lifelab._bitpack import simulate_packed
 
     rng = np.random.default_rng(n)
     boards = random_boards(n, shape, seed=n)
@@ -113,7 +113,7 @@ def test_both_packings_agree_with_the_table_reference(n, shape, layout):
         expected = reference_table_rule(rule.table, boards, 6)
         for every in (1, 3):
             out = np.empty((n, 6 // every + 1, *shape), dtype=bool)
-            np.testing.assert_array_equal(_simulate_packed(rule, boards, 6, every, out, layout), expected[:, ::every])
+            np.testing.assert_array_equal(simulate_packed(rule, boards, 6, every, out, layout), expected[:, ::every])
 
 
 @pytest.mark.parametrize("rule", ["B3/S23", "B2-a/S12", "Star Wars", "R2,C0,M1,S5..9,B6..8,NM", "Bosco's Rule"])
@@ -272,7 +272,7 @@ def _rule_of_kind(kind):
 def test_long_histories_written_on_the_second_core_agree_with_the_reference(n, shape, kind, monkeypatch):
     """Histories of 8 or more frames are unpacked in runs of boards or of frames while stepping goes on;
     a tiny block size also drives the block loops (runs of groups, runs of frames of one board)."""
-    engine = importlib.import_module("lifelab.simulate")
+    engine = importlib.import_module("lifelab._bitpack")
 
     rule = _rule_of_kind(kind)
     boards = random_boards(n, shape, seed=n)
@@ -285,7 +285,7 @@ def test_long_histories_written_on_the_second_core_agree_with_the_reference(n, s
 
 def test_results_do_not_depend_on_the_second_core(monkeypatch):
     """With one core allowed, the history is written inline: the same cells."""
-    engine = importlib.import_module("lifelab.simulate")
+    engine = importlib.import_module("lifelab._bitpack")
 
     boards = random_boards(300, (16, 40), seed=4)
     two = simulate("B36/S23", boards, 20)

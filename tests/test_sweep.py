@@ -6,29 +6,15 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 import pandas as pd
 import pytest
 import ray
-import torch
-import torch.nn.functional as F
 
 from lifelab import Rule
 from lifelab.families import GenerationsRule, LtLRule, parse_rule
 from lifelab.loop import learn_rule
-from lifelab.models import build_model
-from lifelab.patterns import patterns
-from lifelab.sweep import (
-    all_rules,
-    family_of,
-    pattern_logits,
-    plan,
-    random_rules,
-    read_store,
-    run_batch,
-    sweep,
-)
-from lifelab.utils import MODEL_DTYPE
+from lifelab.rulespace import all_rules, family_of, random_rules
+from lifelab.sweep import plan, read_store, run_batch, sweep
 
 STABLE = ["key", "rule", "family", "seed", "model", "rung", "determined", "identified", "wrong", "rule_determined",
           "extracted", "entries_right", "unobserved", "trajectories", "trained_on", "rounds", "stop_reason",
@@ -63,21 +49,6 @@ def test_family_of():
     table = Rule.parse("B3/S23").table.copy()
     table[1] ^= True  # one pattern turned: no symmetry left
     assert family_of(Rule.from_table(table)) == "table"
-
-
-@pytest.mark.parametrize("name", ["tied", "minimal"])
-def test_pattern_form_is_the_network_on_each_3x3_window(name):
-    torch.manual_seed(0)
-    model = build_model(name)
-    params = {n: p.detach()[None] for n, p in model.named_parameters()}
-    x = F.one_hot(torch.from_numpy(patterns().astype(np.int64)), 2).permute(0, 3, 1, 2).to(MODEL_DTYPE)
-    boards = torch.zeros(512, 2, 5, 5, dtype=MODEL_DTYPE)
-    boards[:, 0] = 1
-    boards[:, :, 1:4, 1:4] = x
-    with torch.no_grad():
-        expected = model(boards)[:, :, 2, 2]
-        got = pattern_logits(params, getattr(model.net[0], "orbits", None), x)[0]
-    torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
 
 
 def test_stacked_training_reads_the_rules_sequential_learn_rule_reads():

@@ -24,7 +24,7 @@ One concept a module, in dependency order:
   and :func:`judge`, what supplied data determine with nothing stated.
 """
 
-from lifelab.evidence.ladder import DETERMINED, EXIT_CODES, RUNGS, VerdictProtocol
+from lifelab.evidence.ladder import CONFIDENCE, DETERMINED, EXIT_CODES, RUNGS, VerdictProtocol
 from lifelab.evidence.assumptions import AUTO_CHAIN, FAMILY_NAMES, Family, family
 from lifelab.evidence.counts import MAX_CLUSTERS, Evidence, FamilyEvidence
 from lifelab.evidence.noise import NoiseEstimate, add_noise, check_noise, estimate_noise
@@ -34,7 +34,7 @@ from lifelab.evidence.totalistic import (SHAPES_BY_SIZE, CountEvidence, CountFam
                                          decide_counts)
 from lifelab.evidence.observe import Judgement, judge, observe, weigh
 
-__all__ = ["AUTO_CHAIN", "DETERMINED", "EXIT_CODES", "FAMILY_NAMES", "MAX_CLUSTERS", "RUNGS", "SHAPES_BY_SIZE",
+__all__ = ["AUTO_CHAIN", "CONFIDENCE", "DETERMINED", "EXIT_CODES", "FAMILY_NAMES", "MAX_CLUSTERS", "RUNGS", "SHAPES_BY_SIZE",
            "CountEvidence", "CountFamily", "CountVerdict", "DataSymmetry", "Evidence", "Family", "FamilyEvidence",
            "Judgement", "Neighbourhood", "NoiseEstimate", "Verdict", "VerdictProtocol", "add_noise", "check_noise",
            "data_symmetry", "decide", "decide_counts", "estimate_noise", "family", "judge", "observe",

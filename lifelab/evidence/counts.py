@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifelab.data import trajectory_states, validate_trajectories
+from lifelab.boards import trajectory_states, validate_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence.assumptions import Family, family
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed

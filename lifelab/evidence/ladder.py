@@ -28,8 +28,11 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-__all__ = ["DETERMINED", "EXIT_CODES", "RUNGS", "OnLadder", "VerdictProtocol"]
+__all__ = ["CONFIDENCE", "DETERMINED", "EXIT_CODES", "RUNGS", "OnLadder", "VerdictProtocol"]
 
+
+#: Joint confidence at which a verdict on noisy or random observations decides every class, unless told otherwise.
+CONFIDENCE = 0.999
 
 #: The rungs of the verdict ladder, strongest first.
 RUNGS = ("identified", "identified within family", "explained with noise", "stochastic", "underdetermined",

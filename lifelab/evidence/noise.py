@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from lifelab.data import validate_trajectories
+from lifelab.boards import validate_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence.assumptions import Family
 from lifelab.evidence.counts import Evidence

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lifelab.data import validate_trajectories
+from lifelab.boards import validate_trajectories
 from lifelab.evidence.counts import Evidence
+from lifelab.evidence.ladder import CONFIDENCE
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
 from lifelab.evidence.steps import StepVerdict, every_k
 from lifelab.evidence.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
@@ -29,7 +30,7 @@ def observe(trajectories, counting: Neighbourhood | None = None, states: int | N
     return Evidence.of(trajectories, states=states, boundary=boundary)
 
 
-def weigh(evidence: Evidence | CountEvidence, assumed, noise="auto", confidence: float = 0.999,
+def weigh(evidence: Evidence | CountEvidence, assumed, noise="auto", confidence: float = CONFIDENCE,
           guess=None) -> Verdict | CountVerdict:
     """The verdict of evidence of either kind (:func:`~lifelab.evidence.decide`, :func:`~lifelab.evidence.decide_counts`).
 
@@ -69,7 +70,7 @@ class Judgement:
 
 
 def judge(trajectories, family="auto", boundary: str = "auto", neighbourhood="auto", noise="auto",
-          confidence: float = 0.999, states: int | None = None, seed: int = 0) -> Judgement:
+          confidence: float = CONFIDENCE, states: int | None = None, seed: int = 0) -> Judgement:
     """The verdict of supplied trajectories, nothing assumed that the data can tell: neighbourhood and boundary.
 
     Args:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifelab.data import validate_trajectories
+from lifelab.boards import validate_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence.boundary import interior
 from lifelab.evidence.ladder import OnLadder
@@ -244,7 +244,7 @@ def search_steps(trajectories, steps: int, neighbourhood: str = "moore", boundar
 
 
 def every_k(trajectories, one_step, boundary: str = "torus", most: int = 3) -> StepVerdict | None:
-    """When no rule fits the frames one step apart, the first ``k = 2 .. most`` and family some rule fits ``k`` apart.
+    """When no rule fits the frames one step apart, the first ``k`` from 2 to ``most`` (and family) fitting ``k`` apart.
 
     Args:
         trajectories: The frames.

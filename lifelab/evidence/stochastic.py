@@ -27,6 +27,7 @@ from scipy import stats
 
 from lifelab.evidence.assumptions import Family, family
 from lifelab.evidence.counts import Evidence
+from lifelab.evidence.ladder import CONFIDENCE
 from lifelab.evidence.noise import _clean, _mix
 from lifelab.families import StochasticRule
 
@@ -203,7 +204,7 @@ def _interval(alive: int, n: int, alpha: float) -> tuple[float, float]:
     return low, high
 
 
-def fit_stochastic(evidence: Evidence, fam="moore", confidence: float = 0.999,
+def fit_stochastic(evidence: Evidence, fam="moore", confidence: float = CONFIDENCE,
                    precision: float = PRECISION) -> StochasticFit:
     """Each class's probability of being alive next, with intervals holding jointly at ``confidence``.
 

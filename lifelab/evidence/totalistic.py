@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifelab.data import validate_trajectories
+from lifelab.boards import validate_trajectories
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
 from lifelab.evidence.ladder import OnLadder

@@ -10,7 +10,7 @@ from scipy import stats
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.assumptions import AUTO_CHAIN, Family, family
 from lifelab.evidence.counts import Evidence, FamilyEvidence, _power
-from lifelab.evidence.ladder import OnLadder
+from lifelab.evidence.ladder import CONFIDENCE, OnLadder
 from lifelab.evidence.independence import Independence, independence
 from lifelab.evidence.noise import NoiseEstimate, _noise_and_table, _noisy_classes, check_noise
 from lifelab.evidence.stochastic import PRECISION, FlipTest, StochasticFit, fit_stochastic, flip_test
@@ -61,7 +61,7 @@ class Verdict(OnLadder):
     undecided: list[int] = field(default_factory=list, repr=False)
     unexplained: list[int] = field(default_factory=list, repr=False)
     noise: NoiseEstimate | None = None
-    confidence: float = 0.999
+    confidence: float = CONFIDENCE
     guess: np.ndarray | None = field(default=None, repr=False)
     note: str = ""
     log10_odds: tuple[float, str] | None = None
@@ -203,7 +203,7 @@ def _rule(table: np.ndarray, evidence: Evidence):
     return rule if evidence.states == 2 else GenerationsRule(rule, evidence.states)
 
 
-def decide(evidence: Evidence, family_name="table", noise="auto", confidence: float = 0.999,
+def decide(evidence: Evidence, family_name="table", noise="auto", confidence: float = CONFIDENCE,
            guess=None) -> Verdict:
     """The verdict the evidence supports.
 

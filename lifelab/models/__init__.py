@@ -25,24 +25,26 @@ one of these files.
 from lifelab.errors import InputError, InputTypeError
 
 # isort: off  (the registry lists the families in this order: plain, then weight-tied, then e2cnn)
-from lifelab.models.base import (REGISTRY, LifeModel, ModelSpec, model_spec, predict, receptive_radius, register,
-    rollout)
+from lifelab.models.base import (REGISTRY, LifeModel, ModelSpec, WindowLayout, model_spec, predict, receptive_radius,
+    register, rollout)
 from lifelab.models.plain import MinimalCNN, MultiScale, SimpleCNNSmall, SimpleCNNTiny
 from lifelab.models.tied import TiedCNN, TiedConv2d
 from lifelab.models.equivariant import EquivariantCNN
+from lifelab.models.reading import first_layer_kernels, pattern_table
 from lifelab.models.growth import GROWTH, ROUTES, GrowthRoute, grow_group, growth_model, regular_field_elements
 # isort: on
 
 __all__ = ["GROWTH", "REGISTRY", "ROUTES", "EquivariantCNN", "GrowthRoute", "LifeModel", "MinimalCNN", "ModelSpec",
-           "MultiScale", "SimpleCNNSmall", "SimpleCNNTiny", "TiedCNN", "TiedConv2d", "build_model", "grow_group",
-           "growth_model", "model_spec", "predict", "receptive_radius", "register", "regular_field_elements", "rollout"]
+           "MultiScale", "SimpleCNNSmall", "SimpleCNNTiny", "TiedCNN", "TiedConv2d", "WindowLayout", "build_model",
+           "first_layer_kernels", "grow_group", "growth_model", "model_spec", "pattern_table", "predict",
+           "receptive_radius", "register", "regular_field_elements", "rollout"]
 
 
-def build_model(family: str, **config) -> LifeModel:
+def build_model(name: str, **config) -> LifeModel:
     """Build a network of the zoo by its registered name (or alias, or class name).
 
     Args:
-        family: A network's name in :data:`REGISTRY` (``"minimal"``, ``"tiny"``,
+        name: A network's name in :data:`REGISTRY` (``"minimal"``, ``"tiny"``,
             ``"small"``, ``"multiscale"``, ``"tied"``, ``"e2cnn"``) or a class
             name such as ``"SimpleCNNTiny"``.
         **config: Constructor arguments.
@@ -54,7 +56,7 @@ def build_model(family: str, **config) -> LifeModel:
         ValueError: For an unknown name, or a learner that is not a network.
         TypeError: For bad constructor arguments.
     """
-    spec = model_spec(family)
+    spec = model_spec(name)
     if not spec.network:
         raise InputError(f"{spec.name!r} is not a network; use it as learn_rule(..., model={spec.name!r})")
     try:

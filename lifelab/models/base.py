@@ -24,7 +24,8 @@ from lifelab.errors import InputError
 from lifelab.utils import MODEL_DTYPE, check_int, device_of, dtype_of, eval_mode, get_device, model_states, \
     model_threads, one_hot
 
-__all__ = ["REGISTRY", "LifeModel", "ModelSpec", "model_spec", "predict", "receptive_radius", "register", "rollout"]
+__all__ = ["REGISTRY", "LifeModel", "ModelSpec", "WindowLayout", "model_spec", "predict", "receptive_radius", "register",
+           "rollout"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class ModelSpec:
         growth: The growth route (a key of :data:`lifelab.models.growth.ROUTES`)
             that ``group="auto"`` takes from this learner, or None when it cannot start plain and grow.
         network: False for learners that are not torch models (the table learner).
+        kernel_sizes: The class takes ``kernel_size=`` (any odd size), so it can count on a
+            Larger than Life neighbourhood of range ``r`` with kernels of ``2r + 1``.
+        stacks: Its only spatial layer is one 3x3 kernel followed by 1x1 layers, and it has
+            :meth:`WindowLayout.pattern_logits`: many of them train together, stacked, on the
+            512 pattern counts (:mod:`lifelab.stacked`).
     """
 
     name: str
@@ -53,6 +59,8 @@ class ModelSpec:
     default_group: str = "trivial"
     growth: str | None = None
     network: bool = True
+    kernel_sizes: bool = False
+    stacks: bool = False
 
     @property
     def group_argument(self) -> bool:
@@ -82,6 +90,8 @@ def register(name: str, summary: str, **facts):
     """
     def decorate(cls):
         spec = ModelSpec(name, cls, summary, **facts)
+        if spec.stacks and not issubclass(cls, WindowLayout):
+            raise InputError(f"{cls.__name__} is declared stackable but has no WindowLayout pattern form")
         taken = {n for s in REGISTRY.values() for n in s.names}
         if set(spec.names) & taken:
             raise InputError(f"learner names {sorted(set(spec.names) & taken)} are registered already")
@@ -107,7 +117,7 @@ def model_spec(name) -> ModelSpec:
     for spec in REGISTRY.values():
         if name in spec.names:
             return spec
-    raise InputError(f"unknown model family {name!r}; expected one of {sorted(REGISTRY)} "
+    raise InputError(f"unknown model {name!r}; expected one of {sorted(REGISTRY)} "
                      f"or a class name {sorted(s.cls.__name__ for s in REGISTRY.values())}")
 
 
@@ -277,3 +287,35 @@ def rollout(model: nn.Module, boards, steps: int, device=None) -> np.ndarray:
         state = predict(model, state, device=device)
         history.append(state)
     return np.stack(history, axis=1)
+
+
+class WindowLayout:
+    """The layout of a network whose only spatial layer is one 3x3 kernel, then 1x1 layers (``self.net``).
+
+    A cell's output depends on its 3x3 window alone and equals the network's
+    output on that window, so many such networks, their parameters stacked,
+    can be evaluated on the 512 patterns at once (:mod:`lifelab.stacked`).
+    The layout (``net.0`` the 3x3 layer, ``net.2`` and ``net.4`` the 1x1
+    layers) is this class's own fact; a subclass says how its 3x3 kernel is
+    built from its parameters.
+    """
+
+    def stacked_kernel(self, params: dict) -> torch.Tensor:
+        """The ``(K, out, in, 3, 3)`` first kernels of ``K`` stacked networks of this layout."""
+        return params["net.0.weight"]
+
+    def pattern_logits(self, params: dict, x: torch.Tensor) -> torch.Tensor:
+        """Logits of ``K`` stacked networks of this layout on one-hot 3x3 patterns.
+
+        Args:
+            params: ``{name: (K, ...)}``, the stacked parameters (names as in ``named_parameters()``).
+            x: ``(P, S, 3, 3)`` one-hot patterns.
+
+        Returns:
+            ``(K, P, S)`` logits.
+        """
+        kernel = self.stacked_kernel(params)
+        h = torch.relu(torch.einsum("pcij,kocij->kpo", x, kernel) + params["net.0.bias"][:, None])
+        h = torch.relu(torch.einsum("kpo,kqo->kpq", h, params["net.2.weight"][..., 0, 0])
+                       + params["net.2.bias"][:, None])
+        return torch.einsum("kpq,ksq->kps", h, params["net.4.weight"][..., 0, 0]) + params["net.4.bias"][:, None]

@@ -82,7 +82,7 @@ def _pointwise_conv(in_type, out_type) -> enn.R2Conv:
 
 
 @register("e2cnn", "e2cnn group-equivariant CNN (p4, p4m, or trivial: a plain CNN written in e2cnn)",
-          groups=("trivial", "p4", "p4m"), default_group="p4m", growth="e2cnn")
+          groups=("trivial", "p4", "p4m"), default_group="p4m", growth="e2cnn", kernel_sizes=True)
 class EquivariantCNN(LifeModel):
     """An e2cnn group-equivariant CNN for p4 (``Rot2dOnR2(4)``) or p4m (``FlipRot2dOnR2(4)``).
 

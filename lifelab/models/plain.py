@@ -5,14 +5,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from lifelab.models.base import LifeModel, _conv, _head, _odd_kernel, _states_config, register
+from lifelab.models.base import LifeModel, WindowLayout, _conv, _head, _odd_kernel, _states_config, register
 from lifelab.utils import check_int
 
 __all__ = ["MinimalCNN", "MultiScale", "SimpleCNNSmall", "SimpleCNNTiny"]
 
 
-@register("minimal", "translation-only baseline: a 3x3 convolution, then 1x1 layers", growth="tied")
-class MinimalCNN(LifeModel):
+@register("minimal", "translation-only baseline: a 3x3 convolution, then 1x1 layers", growth="tied", stacks=True)
+class MinimalCNN(WindowLayout, LifeModel):
     """Translation-only baseline: 3x3 conv to ``2 * width`` channels, then 1x1 layers.
 
     The minimal Life network family (one 3x3 convolution that sees the
@@ -46,7 +46,7 @@ class _SimpleCNN(LifeModel):
                                  *_head(hidden, self.hidden_layers, states))
 
 
-@register("tiny", "the notes' SimpleCNNTiny: one 5x5 convolution and a 1x1 readout")
+@register("tiny", "the notes' SimpleCNNTiny: one 5x5 convolution and a 1x1 readout", kernel_sizes=True)
 class SimpleCNNTiny(_SimpleCNN):
     """One ``kernel_size`` convolution (5 by default) to ``hidden`` maps, then a 1x1 readout."""
 
@@ -61,7 +61,8 @@ class SimpleCNNTiny(_SimpleCNN):
         super().__init__(hidden, kernel_size, states)
 
 
-@register("small", "the notes' SimpleCNNSmall: a 5x5 convolution, a hidden 1x1 layer, a 1x1 readout")
+@register("small", "the notes' SimpleCNNSmall: a 5x5 convolution, a hidden 1x1 layer, a 1x1 readout",
+          kernel_sizes=True)
 class SimpleCNNSmall(_SimpleCNN):
     """A ``kernel_size`` convolution (5 by default) to ``hidden`` maps, a hidden 1x1 layer, a 1x1 readout."""
 

@@ -8,7 +8,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lifelab.models.base import LifeModel, _odd_kernel, _states_config, register
+from lifelab.errors import InputError
+from lifelab.models.base import LifeModel, WindowLayout, _odd_kernel, _states_config, register
 from lifelab.symmetry import group_elements, kernel_orbits
 from lifelab.utils import check_int
 
@@ -56,8 +57,8 @@ class TiedConv2d(nn.Module):
 
 
 @register("tied", "the MinimalCNN layout with a p4/p4m-invariant (weight-tied) first kernel: the hard route",
-          groups=("p4", "p4m"), default_group="p4m", growth="tied")
-class TiedCNN(LifeModel):
+          groups=("p4", "p4m"), default_group="p4m", growth="tied", kernel_sizes=True, stacks=True)
+class TiedCNN(WindowLayout, LifeModel):
     """The MinimalCNN layout with a group-invariant (weight-tied) first kernel: the hard p4/p4m route.
 
     After the tied spatial layer every layer is 1x1, which commutes with
@@ -81,6 +82,13 @@ class TiedCNN(LifeModel):
         self.symmetry = group
         self.net = nn.Sequential(TiedConv2d(states, 2 * width, kernel_size, group), nn.ReLU(),
                                  nn.Conv2d(2 * width, width, 1), nn.ReLU(), nn.Conv2d(width, states, 1))
+
+    def stacked_kernel(self, params: dict) -> torch.Tensor:
+        """The stacked first kernels, each read from its orbit values."""
+        if self.net[0].kernel_size != 3:
+            raise InputError(f"a stacked TiedCNN has a 3x3 kernel, not {self.net[0].kernel_size}x"
+                             f"{self.net[0].kernel_size}")
+        return params["net.0.weight"][..., self.net[0].orbits]
 
     @property
     def rule_family(self) -> str:
