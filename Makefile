@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.py))
 
-.PHONY: setup demo test test-floats lab sync notebooks bench docs clean
+.PHONY: setup demo test test-fast test-floats lab sync notebooks bench docs clean
 
 setup: $(STAMP)
 
@@ -23,6 +23,11 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests $(NOTEBOOKS:.py=.ipynb) $(NBVAL)
+
+# The unit tests without the slow ones (training to convergence, the loop, Ray, the browser, the wheel, the docs):
+# a couple of minutes, for the edit-test cycle; `make test` (and CI) runs everything.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not slow" -p no:cacheprovider
 
 # The stored notebook outputs against two other float configurations of this CPU: torch's, oneDNN's and
 # MKL's kernels pinned to AVX2, then to SSE4 (what another CPU may choose), each from an empty data folder.

@@ -1,9 +1,10 @@
-"""Rule families beyond the 2-state 3x3 table: Generations and Larger than Life.
+"""Rule types beyond the 2-state 3x3 table: Generations, Larger than Life, stochastic rules.
 
-A family knows its states, its neighbourhood (as offsets), its transition
-(one step on an array of cell states) and its notation (Golly's, parsed in
-every spelling Golly accepts and printed in Golly's canonical form).  Three
-families live side by side:
+A *rule type* is a class of rules (:data:`RULE_TYPES`; the deterministic ones meet :class:`RuleType`); a
+*family* elsewhere in lifelab is a named set of rules (what a verdict may assume).  A rule type knows its
+states, its neighbourhood (as offsets), its transition (one step on an array of cell states) and its notation
+(Golly's, parsed in every spelling Golly accepts and printed in Golly's canonical form).  Three deterministic
+types live side by side:
 
 - :class:`lifelab.rules.Rule`: the 2-state rule on the 3x3 window (B/S, V,
   H, Hensel isotropic, MAP);
@@ -17,7 +18,7 @@ families live side by side:
   Generations-style dying states.
 
 :func:`parse_rule` reads any of them (or a registry name) and returns the
-right family.  Each family has a ``kernel_form()``, the count kernel and
+right type.  Each has a ``kernel_form()``, the count kernel and
 lookup seagull's convolution runs (:class:`lifelab.rules.SeagullRule`), and
 ``step``/``step_torch``, the transitions :func:`lifelab.simulate` runs.
 """

@@ -299,11 +299,12 @@ them, the same on every CPU.
 """
 
 
-def one_hot(boards: torch.Tensor, states: int = 2, dtype: torch.dtype = MODEL_DTYPE) -> torch.Tensor:
-    """Boards ``(..., H, W)`` of cell states as the models take them: ``(..., states, H, W)`` of ``dtype``.
+def one_hot(boards, states: int = 2, dtype: torch.dtype = MODEL_DTYPE) -> torch.Tensor:
+    """Boards ``(..., H, W)`` of cell states (a tensor or an array) as the models take them: ``(..., states, H, W)``.
 
-    Channel ``s`` is 1 where a cell is in state ``s`` (for 2 states: channel 1 = alive).
+    Channel ``s`` is 1 where a cell is in state ``s`` (for 2 states: channel 1 = alive); ``dtype`` the models'.
     """
+    boards = torch.as_tensor(np.asarray(boards)) if not isinstance(boards, torch.Tensor) else boards
     if states == 2:
         alive = boards.bool()
         return torch.stack([~alive, alive], dim=-3).to(dtype)

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 
+import matplotlib
 import pytest
+
+matplotlib.use("Agg")  # once for every test, before any test imports pyplot: no window, the same pictures anywhere
 
 CI = os.environ.get("CI", "").lower() == "true"
 

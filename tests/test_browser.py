@@ -55,6 +55,8 @@ try:
 except ImportError:
     sync_playwright = None
 
+pytestmark = pytest.mark.slow  # a real JupyterLab in a real Chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 CHROMIUM = Path("/usr/bin/chromium")

@@ -50,6 +50,7 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
     assert len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_python_dash_m_entry_point():
     result = subprocess.run(
         [sys.executable, "-m", "lifelab", "simulate", "B3/S239"], capture_output=True, text=True, timeout=120

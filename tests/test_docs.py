@@ -14,6 +14,8 @@ try:
 except ImportError:
     sync_playwright = None
 
+pytestmark = pytest.mark.slow  # builds the whole site
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 

@@ -1,14 +1,10 @@
 """Evidence, rule families, the verdict ladder and noise: what the data determine."""
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from lifelab import Rule, random_boards, simulate  # noqa: E402
-from lifelab.evidence import (  # noqa: E402
+from lifelab import Rule, random_boards, simulate
+from lifelab.evidence import (
     AUTO_CHAIN,
     FAMILY_NAMES,
     Evidence,
@@ -17,7 +13,7 @@ from lifelab.evidence import (  # noqa: E402
     estimate_noise,
     family,
 )
-from lifelab.patterns import (  # noqa: E402
+from lifelab.patterns import (
     CENTRE,
     MAP_WEIGHTS,
     N_PATTERNS,
@@ -29,8 +25,8 @@ from lifelab.patterns import (  # noqa: E402
     patterns,
     showable,
 )
-from lifelab.plots import evidence_categories, plot_evidence  # noqa: E402
-from lifelab.symmetry import GROUPS, inverse  # noqa: E402
+from lifelab.plots import evidence_categories, plot_evidence
+from lifelab.symmetry import GROUPS, inverse
 
 
 def evidence_of(rule, observed) -> Evidence:
@@ -192,6 +188,7 @@ def test_noisy_data_give_the_rule_and_an_interval_holding_the_true_rate(rule, ra
     assert decide(Evidence.of(noisy), noise=0).rung == "inconsistent"
 
 
+@pytest.mark.slow
 def test_heavy_noise_never_names_a_wrong_rule():
     for seed in range(3):
         for rule in ("B3/S23", "B36/S23"):

@@ -92,6 +92,7 @@ def lookup_network(table, states: int = 2, dying_count: bool = False) -> nn.Modu
 
 
 @pytest.mark.parametrize("rule", ["B2-a/S12", "B34ek/S2-i3", "B2ei3-c/S23", "B3/S2-c3-j5q"])
+@pytest.mark.slow
 def test_isotropic_rule_is_read_one_pattern_per_orbit_in_hensel_notation(rule):
     result = extract_rule(lookup_network(Rule.parse(rule).table))
     assert result.rule == Rule.parse(rule) and str(result.rule) == rule
@@ -99,6 +100,7 @@ def test_isotropic_rule_is_read_one_pattern_per_orbit_in_hensel_notation(rule):
     assert not result.rule.is_totalistic and result.nearest is not None and result.disagreements
 
 
+@pytest.mark.slow
 def test_generations_network_is_read_with_its_dying_states():
     truth = GenerationsRule.parse("345/2/4")
     model = lookup_network(truth.table, states=4)

@@ -1,17 +1,13 @@
 """Symmetry found in the data, and growing a model's group without starting over."""
 
-import matplotlib
+import numpy as np
+import pytest
+import torch
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-import lifelab  # noqa: E402
-from lifelab import Rule, random_boards, simulate  # noqa: E402
-from lifelab.extract import indicator_patterns, pattern_accuracy  # noqa: E402
-from lifelab.models import (  # noqa: E402
+import lifelab
+from lifelab import Rule, random_boards, simulate
+from lifelab.extract import indicator_patterns, pattern_accuracy
+from lifelab.models import (
     EquivariantCNN,
     MinimalCNN,
     TiedCNN,
@@ -19,11 +15,11 @@ from lifelab.models import (  # noqa: E402
     grow_group,
     regular_field_elements,
 )
-from lifelab.plots import plot_growth_kernels, plot_symmetry_evidence  # noqa: E402
-from lifelab.evidence import data_symmetry, rule_symmetry  # noqa: E402
-from lifelab.patterns import images as pattern_images  # noqa: E402
-from lifelab.patterns import orbit as pattern_orbit  # noqa: E402
-from lifelab.symmetry import (  # noqa: E402
+from lifelab.plots import plot_growth_kernels, plot_symmetry_evidence
+from lifelab.evidence import data_symmetry, rule_symmetry
+from lifelab.patterns import images as pattern_images
+from lifelab.patterns import orbit as pattern_orbit
+from lifelab.symmetry import (
     GROUPS,
     SUBGROUPS,
     equivariance_error,
@@ -32,9 +28,9 @@ from lifelab.symmetry import (  # noqa: E402
     project_kernel,
     transform,
 )
-from lifelab.experiments import compare_growth  # noqa: E402
-from lifelab.models import growth_model  # noqa: E402
-from lifelab.utils import MODEL_DTYPE
+from lifelab.experiments import compare_growth
+from lifelab.models import growth_model
+from lifelab.utils import MODEL_DTYPE, one_hot
 
 #: Live neighbours N, E and SE around a dead cell: "Chiral Life" is Life without birth on this hook and its turns.
 HOOK = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 1]])
@@ -49,10 +45,6 @@ def test_chiral_life_is_life_without_birth_on_the_turned_hooks():
     assert differs.tolist() == pattern_orbit(HOOK, "p4") == [14, 137, 224, 290]
     assert not chiral_life().table[differs].any()
 
-
-def one_hot(boards) -> torch.Tensor:
-    b = torch.as_tensor(np.asarray(boards))
-    return torch.stack([~b, b], dim=1).to(MODEL_DTYPE)
 
 
 def group_average(model, x, group):
@@ -230,6 +222,7 @@ def test_growth_keeps_mode_and_the_callers_random_stream():
         grow_group(EquivariantCNN("p4m", width=2), "p4")
 
 
+@pytest.mark.slow
 def test_growing_life_keeps_every_pattern_and_costs_no_steps():
     result = compare_growth("B3/S23", routes=("e2cnn",), chain=("trivial", "p4m"), n_traj=3, size=24, steps=12,
                             epochs=60, progress=False, device="cpu")

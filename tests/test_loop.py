@@ -4,21 +4,17 @@ import dataclasses
 import subprocess
 import sys
 
-import matplotlib
+import numpy as np
+import lifelab.patterns
+import pytest
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import lifelab.patterns  # noqa: E402
-import pytest  # noqa: E402
-
-from lifelab import Rule, random_boards, simulate  # noqa: E402
-from lifelab.cli import main  # noqa: E402
-from lifelab.evidence import Evidence, add_noise, decide  # noqa: E402
-from lifelab.extract import generator_check, indicator_patterns  # noqa: E402
-from lifelab.loop import learn_rule, query_board  # noqa: E402
-from lifelab.models import EquivariantCNN, TiedCNN  # noqa: E402
-from lifelab.symmetry import group_elements, transform  # noqa: E402
+from lifelab import Rule, random_boards, simulate
+from lifelab.cli import main
+from lifelab.evidence import Evidence, add_noise, decide
+from lifelab.extract import generator_check, indicator_patterns
+from lifelab.loop import learn_rule, query_board
+from lifelab.models import EquivariantCNN, TiedCNN
+from lifelab.symmetry import group_elements, transform
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +85,7 @@ def test_a_tied_network_assumes_only_what_it_can_represent():
     assert stated.verdict.requested == "moore"
 
 
+@pytest.mark.slow
 def test_supplied_data_from_two_rules_are_inconsistent():
     """Life twice, then HighLife: the verdict weighs the whole file, finds births on six that Life forbids,
     and no rule plus independent noise explains them."""
@@ -103,6 +100,7 @@ def test_supplied_data_from_two_rules_are_inconsistent():
     assert exact.verdict.rung == "inconsistent" and exact.verdict.noise is None
 
 
+@pytest.mark.slow
 def test_learns_from_supplied_trajectories_without_a_rule():
     traj = simulate("B2/S013V", random_boards(5, (32, 32), seed=3), 16)
     report = learn_rule(traj.astype(np.uint8), model="tied", seed=0, progress=False)
@@ -126,6 +124,7 @@ def test_a_one_cell_board_can_show_two_patterns_and_the_loop_says_so():
     assert "cannot occur on boards of this size" in report.verdict.sentence()
 
 
+@pytest.mark.slow
 def test_noisy_supplied_data_are_explained_with_noise():
     clean = simulate("B3/S23", random_boards(8, (32, 32), seed=0), 16)
     noisy = add_noise(clean, 0.01, seed=1)
@@ -150,6 +149,7 @@ def test_the_table_learner_runs_in_the_same_loop():
         learn_rule("B3/S23", model="table", group="p4m", progress=False)
 
 
+@pytest.mark.slow
 def test_same_seed_same_verdict_whatever_the_thread_count():
     import torch
 
@@ -205,6 +205,7 @@ def test_query_board_asks_the_given_patterns_first_and_turns_only_within_the_gro
     assert patterns.shape == (512, 3, 3)
 
 
+@pytest.mark.slow
 def test_query_mode_collects_query_boards_and_recovers():
     report = learn_rule("B36/S23", model="tied", mode="query", seed=0, shape=(16, 16), steps=6, density=0.3,
                         progress=False)
@@ -280,6 +281,7 @@ def test_cli_learn_prints_rounds_and_the_verdict(capsys):
     assert "verdict       underdetermined" in out and "never observed" in out
 
 
+@pytest.mark.slow
 def test_cli_learn_exit_codes_for_inconsistent_and_noisy_files(capsys, tmp_path):
     boards = random_boards(3, (32, 32), seed=4)
     mixed = np.concatenate([simulate("B3/S23", boards[:2], 16), simulate("B36/S23", boards[2:], 16)])
@@ -295,6 +297,7 @@ def test_cli_learn_exit_codes_for_inconsistent_and_noisy_files(capsys, tmp_path)
     assert "verdict       explained with noise: B3/S23" in out and "noise         cell-noise rate" in out
 
 
+@pytest.mark.slow
 def test_cli_learn_group_auto_says_when_the_model_grew(capsys):
     assert main(["learn", "B2/S013V", "--model", "e2cnn", "--group", "auto", "--max-rounds", "4", "--size", "16",
                  "--steps", "6", "--density", "0.3"]) == 0
@@ -342,6 +345,7 @@ def test_cli_learn_npy_renamed_npz_names_the_file(capsys, tmp_path):
     assert str(path) in err and "single array" in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_cli_learn_malformed_file_has_no_traceback(tmp_path):
     path = tmp_path / "broken.npz"
     path.write_bytes(b"not a zip file at all")
@@ -352,6 +356,7 @@ def test_cli_learn_malformed_file_has_no_traceback(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_replay_widget_follows_the_picked_run_and_round(life_report):
     from lifelab.widgets import loop_replay
 
@@ -380,6 +385,7 @@ def test_replay_widget_follows_the_picked_run_and_round(life_report):
         loop_replay({})
 
 
+@pytest.mark.slow
 def test_cli_learn_stops_quietly_when_the_reader_goes_away():
     """`lifelab learn ... | head -1`: no traceback when the pipe closes early."""
     proc = subprocess.Popen([sys.executable, "-m", "lifelab", "learn", "B2/S013V", "--max-rounds", "3"],
@@ -403,6 +409,7 @@ def test_group_auto_starts_plain_and_grows_to_the_data_symmetry():
         learn_rule("B3/S23", model="multiscale", group="auto", progress=False)
 
 
+@pytest.mark.slow
 def test_group_auto_grows_e2cnn_to_p4_for_a_chiral_rule():
     """A rule that turns with the board but is not mirror-symmetric: e2cnn stops at p4 and recovers it;
     the weight-tied route cannot express p4 without p4m on 3x3, so it stays plain and recovers it too."""
@@ -451,6 +458,7 @@ def test_one_round_runs_with_a_stub_learner():
     assert wrong.verdict.rule == Rule.parse("B3/S23")  # the data, not the learner, decide the verdict
 
 
+@pytest.mark.slow
 def test_learns_a_generations_rule_from_an_oracle_and_from_a_file():
     """Brian's Brain: the network reads 3 states, the table is the birth/survival rule, the countdown is checked."""
     report = learn_rule("Brian's Brain", model="tied", seed=0, shape=(24, 24), steps=12, progress=False)

@@ -21,7 +21,7 @@ from lifelab.models import (
     register,
     rollout,
 )
-from lifelab.utils import MODEL_DTYPE
+from lifelab.utils import MODEL_DTYPE, one_hot
 
 SMALL = {"minimal": {"width": 2}, "tiny": {}, "small": {}, "multiscale": {}, "tied": {"width": 2},
          "e2cnn": {"width": 2}}
@@ -31,10 +31,6 @@ PARAMETERS = {"minimal": 2 * 4 * 9 + 4 + 4 * 2 + 2 + 2 * 2 + 2, "tiny": 2 * 8 * 
               "tied": 2 * 4 * 3 + 4 + 4 * 2 + 2 + 2 * 2 + 2}
 NETWORKS = sorted(name for name, spec in REGISTRY.items() if spec.network)
 
-
-def one_hot(boards):
-    b = torch.as_tensor(np.asarray(boards))
-    return torch.stack([~b, b], dim=1).to(MODEL_DTYPE)
 
 
 @pytest.mark.parametrize("family", NETWORKS)

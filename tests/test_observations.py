@@ -95,6 +95,7 @@ def test_a_mostly_empty_world_shows_no_boundary_and_is_taken_open():
     assert choice.boundary == "open" and "neither a torus nor a dead outside" in choice.note
 
 
+@pytest.mark.slow
 def test_the_loop_and_cli_find_the_boundary_of_supplied_data(tmp_path, capsys):
     traj = simulate("B3/S23:P32,32", random_boards(6, (32, 32), 0.4, seed=4), 16)
     report = learn_rule(traj, model="table", progress=False)
@@ -164,6 +165,7 @@ def test_neighbourhood_names_and_bad_input():
         search_neighbourhood(simulate("345/2/4", random_boards(1, (24, 24), seed=0).astype(np.uint8), 3))
 
 
+@pytest.mark.slow
 def test_a_stated_neighbourhood_is_counted_on(tmp_path, capsys):
     traj = simulate("R2,C0,M1,S5..9,B6..8,NM", random_boards(4, (32, 32), 0.4, seed=10), 12)
     path = save_trajectories(tmp_path / "box.npz", traj)
@@ -175,6 +177,7 @@ def test_a_stated_neighbourhood_is_counted_on(tmp_path, capsys):
     assert main(["learn", "B3/S23", "--neighbourhood", "R2,NM"]) == 2
 
 
+@pytest.mark.slow
 def test_the_learner_moves_when_the_data_contradict_its_family():
     report = learn_rule("B2ce3ai/S12ak3", model="tied", max_rounds=6, progress=False, device="cpu")
     moved = [r for r in report.rounds if r.moved]
@@ -240,6 +243,7 @@ def test_the_stochastic_verdict_holds_the_true_probability_and_no_false_noise(se
     assert "explained with noise" not in verdict.sentence()
 
 
+@pytest.mark.slow
 def test_a_stochastic_oracle_is_learned_to_its_intervals_by_asking():
     report = learn_rule("B3/S23 [B3=0.8]", model="table", mode="query", shape=(48, 48), max_rounds=12,
                         progress=False)
@@ -250,6 +254,7 @@ def test_a_stochastic_oracle_is_learned_to_its_intervals_by_asking():
 
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("rate", [0.005, 0.01, 0.02])
+@pytest.mark.slow
 def test_independent_flips_are_neither_stochastic_nor_dependent(seed, rate):
     clean = simulate("B3/S23", random_boards(8, (32, 32), 0.5, seed=seed), 16)
     verdict = decide(Evidence.of(add_noise(clean, rate, seed=seed + 50)))
@@ -270,6 +275,7 @@ def test_errors_in_rows_blocks_and_frames_are_not_called_independent_noise():
 
 
 @pytest.mark.parametrize("rule", ["B3/S23", "B36/S23"])
+@pytest.mark.slow
 def test_frames_every_second_step_are_read_as_such(rule, tmp_path, capsys):
     frames = simulate(rule, random_boards(8, (32, 32), 0.4, seed=7), 32)[:, ::2]
     assert decide(Evidence.of(frames)).rung == "inconsistent"
@@ -283,6 +289,7 @@ def test_frames_every_second_step_are_read_as_such(rule, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("shape, rule", [((32, 32), "B3/S23"), ((24, 40), "B36/S23"), ((20, 20), "345/2/4")])
+@pytest.mark.slow
 def test_lifelab_gifs_read_back_cell_for_cell(shape, rule, tmp_path):
     start = random_boards(1, shape, 0.4, seed=8)[0]
     traj = simulate(rule, start if rule != "345/2/4" else start.astype(np.uint8), 10)[0]
@@ -312,6 +319,7 @@ def test_png_and_rle_folders_read_back(tmp_path):
         assert np.array_equal(from_rle[0], traj)
 
 
+@pytest.mark.slow
 def test_bad_pictures_get_one_clear_error(tmp_path):
     from PIL import Image
 

@@ -209,6 +209,7 @@ def test_registry_round_trips(entry):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.booleans(), min_size=512, max_size=512))
+@pytest.mark.slow
 def test_any_table_round_trips(bits):
     rule = Rule.from_table(bits)
     assert Rule.parse(str(rule)) == rule

@@ -51,6 +51,7 @@ def test_family_of():
     assert family_of(Rule.from_table(table)) == "table"
 
 
+@pytest.mark.slow
 def test_stacked_training_reads_the_rules_sequential_learn_rule_reads():
     rules = ["B3/S23", "B36/S23", "B2/S013V", *random_rules("moore", 1, seed=11)]
     trials = plan(rules, seeds=[0], models=["tied"])
@@ -64,6 +65,7 @@ def test_stacked_training_reads_the_rules_sequential_learn_rule_reads():
         assert row["rung"].startswith("identified") and row["rule_determined"] == row["rule"]
 
 
+@pytest.mark.slow
 def test_sweep_stores_rows_and_skips_them_when_run_again(tmp_path):
     store = tmp_path / "store"
     trials = plan(["B3/S23", "Brian's Brain"], seeds=[0, 1], models=["table", "tied"], size=16, steps=8)
@@ -104,6 +106,7 @@ def _sweep_command(store, *rules, batch=1, model="tied"):
             "--batch", str(batch), "--size", "16", "--steps", "8"]
 
 
+@pytest.mark.slow
 def test_killed_sweep_resumes_without_lost_or_doubled_rows(tmp_path):
     store = tmp_path / "store"
     rules = random_rules("moore", 6, seed=21)
@@ -123,6 +126,7 @@ def test_killed_sweep_resumes_without_lost_or_doubled_rows(tmp_path):
     assert "already stored" in finished.stdout and len(list(store.glob("part-*.parquet"))) >= 2
 
 
+@pytest.mark.slow
 def test_two_sweeps_into_one_store_never_corrupt_it(tmp_path):
     store = tmp_path / "store"
     rules = random_rules("vonneumann", 8, seed=3)
@@ -134,6 +138,7 @@ def test_two_sweeps_into_one_store_never_corrupt_it(tmp_path):
     assert frame["key"].is_unique and sorted(frame["rule"]) == sorted(rules)
 
 
+@pytest.mark.slow
 def test_ray_backend_gives_the_rows_of_the_local_backend(tmp_path):
     trials = plan(["B3/S23", "B36/S23", "Brian's Brain"], seeds=[0], models=["tied", "table"], size=16, steps=8)
     sweep(trials, tmp_path / "local", batch_size=2, progress=False, device="cpu")

@@ -157,6 +157,7 @@ def test_data_no_interval_rule_explains_are_inconsistent():
 
 
 @pytest.mark.parametrize("text", [R2_BOX, R2_DIAMOND, BOSCO])
+@pytest.mark.slow
 def test_supplied_larger_than_life_data_are_never_a_3x3_rule_but_their_own(text, tmp_path, capsys):
     """Judged as 3x3 data a Larger than Life file is inconsistent (never exit 0); the loop finds its neighbourhood."""
     data = trajectories(text, n=4, density=0.4)
@@ -223,6 +224,7 @@ def test_receptive_radius():
 
 
 @pytest.mark.parametrize("text", [R2_BOX, R2_DIAMOND])
+@pytest.mark.slow
 def test_the_loop_learns_range_2_rules(text):
     report = learn_rule(text, model="tied", seed=0, progress=False)
     assert report.recovered and report.rule == parse_rule(text) and report.verdict.exit_code == 0
@@ -245,6 +247,7 @@ def test_the_loop_refuses_what_it_cannot_do_for_larger_than_life(kwargs, message
         learn_rule(progress=False, **kwargs)
 
 
+@pytest.mark.slow
 def test_cli_learns_a_larger_than_life_rule(capsys):
     assert main(["learn", R2_DIAMOND, "--max-rounds", "3"]) == 0
     out = capsys.readouterr().out

@@ -2,16 +2,12 @@
 
 import base64
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from lifelab import random_boards, simulate  # noqa: E402
-from lifelab.plots import (  # noqa: E402
+from lifelab import random_boards, simulate
+from lifelab.plots import (
     animate_trajectory,
     plot_board,
     plot_dataset_growth,
@@ -19,7 +15,7 @@ from lifelab.plots import (  # noqa: E402
     plot_population,
     plot_snapshot_grid,
 )
-from lifelab.widgets import trajectory_slider  # noqa: E402
+from lifelab.widgets import trajectory_slider
 
 
 @pytest.fixture
@@ -79,6 +75,7 @@ def test_animation_is_written_atomically(trajectories, tmp_path):
         animate_trajectory(trajectories["life"], tmp_path / "life.mp4")
 
 
+@pytest.mark.slow
 def test_visible_count_slider_redraws_coverage_and_weights():
     from lifelab.widgets import visible_count_slider
 
