@@ -1,7 +1,7 @@
 """Can a network represent every rule of the family its verdict assumes?  Random rules of a family, learned.
 
     .venv/bin/python bench/families.py [--families edges-corners isotropic] [--models tied e2cnn]
-                                       [--rules 6] [--max-rounds 10] [--device cpu]
+                                       [--rules 6] [--max-rounds 10] [--device cpu] [--json PATH]
 
 For each family, draws ``--rules`` random rules of it (each class alive with
 probability 1/2, seeded), and runs ``lifelab.loop.learn_rule`` in query mode
@@ -21,6 +21,7 @@ import time
 import numpy as np
 
 import lifelab
+from _report import json_option, table
 from lifelab import Rule
 from lifelab.evidence import FAMILY_NAMES, family
 from lifelab.learners import learner_names
@@ -37,11 +38,12 @@ def main() -> None:
     parser.add_argument("--max-rounds", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default=None, help="default: lifelab.get_device()")
+    json_option(parser)
     args = parser.parse_args()
     device = lifelab.get_device(args.device)
     rng = np.random.default_rng(args.seed)
     print(f"device: {device}, {args.rules} random rules per family, query mode, max rounds {args.max_rounds}")
-    print(f"\n{'family':14s} {'model':8s} {'recovered':>9s} {'wrong':>5s} {'seconds':>8s}  rungs; rounds per rule")
+    rows = []
     for name in args.families:
         fam = family(name)
         rules = [Rule.from_table(fam.expand(rng.random(fam.n_classes) < 0.5)) for _ in range(args.rules)]
@@ -49,9 +51,15 @@ def main() -> None:
             started = time.perf_counter()
             reports = [learn_rule(rule, model=label, seed=i, mode="query", max_rounds=args.max_rounds,
                                   device=device, progress=False) for i, rule in enumerate(rules)]
-            print(f"{name:14s} {label:8s} {sum(bool(r.recovered) for r in reports):>4d}/{len(reports):<4d} "
-                  f"{sum(bool(r.wrong) for r in reports):>5d} {time.perf_counter() - started:>8.0f}  "
-                  f"{sorted({r.verdict.label for r in reports})}; {[len(r.rounds) for r in reports]}", flush=True)
+            rows.append({"family": name, "model": label,
+                         "recovered": f"{sum(bool(r.recovered) for r in reports)}/{len(reports)}",
+                         "wrong": sum(bool(r.wrong) for r in reports),
+                         "seconds": f"{time.perf_counter() - started:.0f}",
+                         "rungs": ", ".join(sorted({r.verdict.label for r in reports})),
+                         "rounds per rule": " ".join(str(len(r.rounds)) for r in reports)})
+            print(f"{name} {label}: done", flush=True)
+    table(f"random rules of each family, learned in query mode ({args.rules} per family)", rows,
+          f"at most {args.max_rounds} rounds, {device}; recovered: the rule the data determine, the oracle's")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Learning from observations as people hold them: the cases of the observed-data issues, side by side.
 
-    .venv/bin/python bench/observations.py [--golly] [--verbose]
+    .venv/bin/python bench/observations.py [--golly] [--verbose] [--json PATH]
 
 1. Constructed observations (8 trajectories unless said: windows, dishes, Larger than
    Life files, a mixture, a stochastic rule, dropped scan lines, independent flips,
@@ -47,7 +47,7 @@ from lifelab.families import LtLRule, parse_rule, rule_states
 from lifelab.loop import learn_rule
 from lifelab.plots import animate_trajectory
 from lifelab.rle import load_rle
-from _report import table
+from _report import json_option, table
 
 GOLLY = Path("/usr/share/golly/Patterns")
 FOLDERS = ("Life", "Life-Like", "Non-Totalistic", "Larger-than-Life")
@@ -195,6 +195,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--golly", action="store_true", help="also judge Golly's own example patterns")
     parser.add_argument("--verbose", action="store_true", help="a row per Golly pattern")
+    json_option(parser)
     args = parser.parse_args()
     table("Constructed observations, learned as `lifelab learn --data FILE` learns them", run_constructed())
     table("The neighbourhood search, 8 x 64x64 x 32 steps, range up to 5", run_search())

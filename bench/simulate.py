@@ -1,6 +1,6 @@
 """Cell updates per second: seagull vs lifelab on the same boards, side by side.
 
-    .venv/bin/python bench/simulate.py [--boards 256] [--size 64] [--steps 100]
+    .venv/bin/python bench/simulate.py [--boards 256] [--size 64] [--steps 100] [--json PATH]
 
 One row per rule family and engine: 2-state 3x3 rules (B/S, von Neumann,
 MAP, Hensel isotropic) run bit-packed; Generations rules by a table lookup
@@ -30,7 +30,7 @@ import time
 import warnings
 
 import numpy as np
-from _report import table
+from _report import json_option, table
 import seagull as sg
 from seagull.rules import life_rule
 
@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--seagull-boards", type=int, default=8, help="boards seagull runs (it is slow)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--processes", type=int, default=5, help="fresh processes timed for the first call")
+    json_option(parser)
     args = parser.parse_args()
     warnings.simplefilter("ignore")
 

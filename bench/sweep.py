@@ -1,6 +1,6 @@
 """Rules per minute: sequential ``learn_rule`` against the batched sweep, side by side on the same rules.
 
-    .venv/bin/python bench/sweep.py [--rules 32] [--batched-rules 256] [--model tied] [--devices cpu cuda]
+    .venv/bin/python bench/sweep.py [--rules 32] [--batched-rules 256] [--model tied] [--devices cpu cuda] [--json PATH]
 
 Draws seeded random Moore B/S rules (``lifelab.rulespace.random_rules``), runs
 ``learn_rule`` on the first ``--rules`` of them one after another (the
@@ -19,7 +19,7 @@ import time
 import torch
 
 import lifelab
-from _report import table
+from _report import json_option, table
 from lifelab.loop import learn_rule
 from lifelab.rulespace import random_rules
 from lifelab.sweep import plan, run_batch
@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--model", default="tied", choices=["tied", "minimal"])
     parser.add_argument("--seed", type=int, default=0, help="seed of the rule sample")
     parser.add_argument("--devices", nargs="+", default=None, help="default: cpu, and cuda when there is one")
+    json_option(parser)
     args = parser.parse_args()
     devices = args.devices or (["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"])
     rules = random_rules("moore", max(args.rules, args.batched_rules), seed=args.seed)

@@ -1,6 +1,6 @@
 """torch's thread count for lifelab's models, measured on a quiet machine and on a busy one.
 
-    .venv/bin/python bench/threads.py [--repeat 3]
+    .venv/bin/python bench/threads.py [--repeat 3] [--json PATH]
 
 Each workload runs with torch on one intra-op thread (lifelab's policy,
 ``lifelab.utils.MODEL_THREADS``) and on every core, first with the machine
@@ -23,7 +23,7 @@ import time
 
 
 import lifelab
-from _report import table
+from _report import json_option, table
 import lifelab.utils
 from lifelab.data import TrajectoryDataset
 from lifelab.experiments import new_zoo_model
@@ -56,6 +56,7 @@ def median_time(fn, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    json_option(parser)
     args = parser.parse_args()
     cores = os.cpu_count()
     rule = lifelab.Rule.parse("B36/S23")

@@ -1,6 +1,6 @@
 """Wall time to 100% transition accuracy, per model family, against the plain baseline.
 
-    .venv/bin/python bench/train.py [--rules B3/S23 B36/S23] [--seeds 3] [--device cpu]
+    .venv/bin/python bench/train.py [--rules B3/S23 B36/S23] [--seeds 3] [--device cpu] [--json PATH]
 
 For each rule and each model of the notebooks' zoo (``lifelab.experiments.ZOO``;
 the first, ``minimal``, is the baseline), trains from ``--seeds`` initialisations on
@@ -20,6 +20,7 @@ import time
 import torch
 
 import lifelab
+from _report import json_option, table
 from lifelab.data import TrajectoryDataset
 from lifelab.experiments import ZOO, new_zoo_model
 from lifelab.train import train
@@ -31,6 +32,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--device", default=None, help="default: lifelab.get_device()")
+    json_option(parser)
     args = parser.parse_args()
     device = lifelab.get_device(args.device)
     print(f"device: {device}, torch threads: {torch.get_num_threads()}, seeds: {args.seeds}, "
@@ -39,9 +41,7 @@ def main() -> None:
         rule = lifelab.Rule.parse(rulestring)
         traj = lifelab.simulate(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
         train_set, val_set = TrajectoryDataset(traj, visible=8).split(0.25, seed=0)
-        print(f"\n{rule} ({len(train_set)} training transitions of 32x32)")
-        print(f"{'model':24s} {'params':>7s} {'reached':>8s} {'epochs':>7s} {'seconds':>8s} {'vs baseline':>12s}")
-        baseline = None
+        baseline, baseline_name, rows = None, None, []
         for name, entry in ZOO.items():
             times, epochs, params = [], [], 0
             for seed in range(args.seeds):
@@ -59,12 +59,17 @@ def main() -> None:
                     epochs.append(history.converged_epoch)
             if times:
                 seconds = statistics.median(times)
-                baseline = seconds if baseline is None else baseline
-                ratio = f"{seconds / baseline:.2f}x" if baseline else "-"
-                print(f"{name:24s} {params:7d} {len(times):>5d}/{args.seeds:<2d} {statistics.median(epochs):7.0f} "
-                      f"{seconds:8.2f} {ratio:>12s}")
+                if baseline is None:
+                    baseline, baseline_name = seconds, name
+                rows.append({"model": name, "params": params, "reached": f"{len(times)}/{args.seeds}",
+                             "epochs": f"{statistics.median(epochs):.0f}", "seconds": f"{seconds:.2f}",
+                             "vs baseline": f"{seconds / baseline:.2f}x" if baseline else None})
             else:
-                print(f"{name:24s} {params:7d} {0:>5d}/{args.seeds:<2d} {'-':>7s} {'-':>8s} {'-':>12s}")
+                rows.append({"model": name, "params": params, "reached": f"0/{args.seeds}", "epochs": None,
+                             "seconds": None, "vs baseline": None})
+        table(f"{rule}: {len(train_set)} training transitions of 32x32, time to 100% (median of the runs that "
+              "reached it)", rows, f"{args.seeds} seeds, at most {args.epochs} epochs, {device}; "
+              f"baseline: {baseline_name or '-'}, the first model that reached it")
 
 
 if __name__ == "__main__":

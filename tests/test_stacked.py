@@ -1,0 +1,65 @@
+"""Stacked training (the sweep's trainer) on its own: pattern frequencies, runs that train as if alone, bad input."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from lifelab import Rule, random_boards, simulate
+from lifelab.errors import InputError
+from lifelab.models import EquivariantCNN, MinimalCNN, TiedCNN
+from lifelab.stacked import pattern_frequencies, train_stacked
+
+
+def test_pattern_frequencies_are_the_rules_transitions_weighted_as_the_dataset_weighs_them():
+    trajectories = simulate("B3/S23", random_boards(3, (8, 8), 0.4, seed=2), 4)
+    frequencies, steps = pattern_frequencies(trajectories, np.ones(3), batch_size=5)
+    assert frequencies.shape == (512, 2) and steps == math.ceil(3 * 4 / 5)
+    np.testing.assert_allclose(frequencies.sum(), 1.0)
+    seen = frequencies.sum(axis=1) > 0
+    table = Rule.parse("B3/S23").table
+    assert (frequencies[seen, 1] > 0).tolist() == table[seen].tolist()  # each seen pattern went where Life says
+    assert (frequencies[seen, 0] > 0).tolist() == (~table[seen]).tolist()
+    weighted, _ = pattern_frequencies(trajectories, np.array([2.0, 0.5, 0.5]), batch_size=5)
+    assert not np.allclose(weighted, frequencies) and np.isclose(weighted.sum(), 1.0)
+
+
+def _nets(seed, n, cls=TiedCNN, **config):
+    torch.manual_seed(seed)
+    return [cls(**config) for _ in range(n)]
+
+
+def test_each_stacked_run_trains_as_it_would_alone():
+    rules = ["B3/S23", "B36/S23"]
+    fits = [pattern_frequencies(simulate(r, random_boards(2, (10, 10), 0.4, seed=4), 3), np.ones(2), 4) for r in rules]
+    frequencies, steps = np.stack([f[0] for f in fits]), [f[1] for f in fits]
+    together = _nets(0, 2, width=2)
+    before = [torch.cat([p.detach().reshape(-1) for p in net.parameters()]) for net in together]
+    trained, alive = train_stacked(together, frequencies, steps, epochs=3, stop_probability=0.99, device="cpu")
+    assert trained == [3, 3] and alive.shape == (2, 512) and ((alive > 0) & (alive < 1)).all()
+    for k, net in enumerate(_nets(0, 2, width=2)):
+        alone, alone_alive = train_stacked([net], frequencies[k:k + 1], steps[k:k + 1], epochs=3,
+                                           stop_probability=0.99, device="cpu")
+        assert alone == [3]
+        np.testing.assert_allclose(alone_alive[0], alive[k], rtol=1e-9, atol=1e-12)
+        for p, q in zip(net.parameters(), together[k].parameters()):
+            torch.testing.assert_close(p, q, rtol=1e-9, atol=1e-12)
+    after = [torch.cat([p.detach().reshape(-1) for p in net.parameters()]) for net in together]
+    assert all(not torch.equal(b, a) for b, a in zip(before, after))  # updated in place
+    trained, _ = train_stacked(_nets(0, 2, width=2), frequencies, steps, epochs=3, stop_probability=0.0, device="cpu")
+    assert trained == [1, 1]  # every run meets a stop criterion of 0 after its first epoch and drops out
+
+
+def test_only_networks_of_one_stackable_layout_are_stacked():
+    frequencies = np.full((1, 512, 2), 1 / 1024)
+    with pytest.raises(InputError, match="stackable"):
+        train_stacked(_nets(0, 1, EquivariantCNN, width=2), frequencies, [1], 1, 0.99, "cpu")
+    with pytest.raises(InputError, match="stackable"):
+        train_stacked([], frequencies, [1], 1, 0.99, "cpu")
+    with pytest.raises(InputError, match="share one class and configuration"):
+        train_stacked([TiedCNN(width=2), MinimalCNN(width=2)], np.concatenate([frequencies] * 2), [1, 1], 1, 0.99,
+                      "cpu")
+    with pytest.raises(InputError, match="share one class and configuration"):
+        train_stacked([TiedCNN(width=2), TiedCNN(width=3)], np.concatenate([frequencies] * 2), [1, 1], 1, 0.99,
+                      "cpu")
