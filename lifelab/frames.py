@@ -238,10 +238,12 @@ def _states(cells: np.ndarray, source: str) -> tuple[np.ndarray, list[tuple[int,
         return states.astype(np.uint8), [tuple(int(v) for v in colours[i]) for i in order]
     from lifelab.plots import state_cmap  # only pictures of more than two colours need the palette
 
-    for n in range(3, 257):
-        palette = (np.array([state_cmap(n)(i)[:3] for i in range(n)]) * 255).round().astype(np.int64)
+    for n in (len(colours), len(colours) + 1):  # every colour shown, or all but the one of a state nobody is in
+        if not 3 <= n <= 256:
+            continue
+        palette = (np.asarray(state_cmap(n)(np.arange(n)))[:, :3] * 255).round().astype(np.int64)
         distance = np.abs(colours[:, None].astype(np.int64) - palette[None]).max(axis=-1)
-        if len(colours) <= n and (distance.min(axis=1) <= 6).all() and len(colours) > n - 2:
+        if (distance.min(axis=1) <= 6).all():
             mapped = distance.argmin(axis=1)
             return mapped[index].astype(np.uint8), [tuple(int(v) for v in palette[i]) for i in range(n)]
     raise InputError(f"{source}: the cells show {len(colours)} colours; lifelab reads two (the lighter one dead) "

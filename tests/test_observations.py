@@ -319,7 +319,6 @@ def test_png_and_rle_folders_read_back(tmp_path):
         assert np.array_equal(from_rle[0], traj)
 
 
-@pytest.mark.slow
 def test_bad_pictures_get_one_clear_error(tmp_path):
     from PIL import Image
 
