@@ -2,7 +2,7 @@
 
 The notebooks are rendered from their committed outputs (never executed
 here); the API pages come from the docstrings; the benchmark tables from the
-JSON files the bench scripts write (``BENCH_JSON=bench/results/NAME.json``).
+JSON files the bench scripts write (``--json bench/results/NAME.json``).
 """
 
 import json
@@ -54,7 +54,7 @@ def _bench_tables(app) -> None:
         parts.append(f"## `{record['script']}`\n\nMeasured {record['date']} on {record['machine']} with "
                      f"`{record['command']}`.\n")
         for table in record["tables"]:
-            parts.append(f"**{table['title']}**" + (f" ({table['note']})" if table["note"] else "") + "\n")
+            parts.append(f"**{table['title']}**" + (f" ({table['note']})" if table.get("note") else "") + "\n")
             parts.append("| " + " | ".join(table["columns"]) + " |")
             parts.append("|" + "---|" * len(table["columns"]))
             parts += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in table["rows"]]
