@@ -8,7 +8,7 @@ The public API notebooks and tests rely on::
 """
 
 from lifelab.rules import RULES, NotTotalisticError, Rule, named_rules
-from lifelab.simulate import place_lifeforms, random_boards, run_seagull, simulate
+from lifelab.simulate import PackedHistory, place_lifeforms, random_boards, run_seagull, simulate
 from lifelab.utils import data_dir, get_device, lifelab_version, seed_everything
 
 __version__ = lifelab_version()
@@ -16,6 +16,7 @@ __version__ = lifelab_version()
 __all__ = [
     "RULES",
     "NotTotalisticError",
+    "PackedHistory",
     "Rule",
     "data_dir",
     "get_device",

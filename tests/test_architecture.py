@@ -17,7 +17,7 @@ LAYERS = [
     "symmetry", "patterns", "hensel",       # D4, the 3x3 numbering and pattern counts, Hensel letters
     "rules", "families",                    # rule types: Rule, Generations, Larger than Life, stochastic
     "boards", "rle", "frames",              # checked boards and trajectories; RLE and picture files
-    "_bitpack", "simulate",                 # the bit-packed engine; simulate and the seagull bridge
+    "_bitpack", "_compiled", "simulate",    # the numpy and the compiled engines; simulate and the seagull bridge
     "evidence",                             # what the data determine: counts, noise, verdicts (subpackage)
     "rulespace",                            # random and exhaustive rule samples of a family
     "models", "checkpoint",                 # the model zoo and its registry (subpackage); checkpoints

@@ -1,0 +1,481 @@
+"""The compiled engines: every family stepped by numba-compiled loops, on every core the process may use.
+
+Private: :func:`lifelab.simulate.simulate` is the public way in, and the
+numpy engines (:mod:`lifelab._bitpack`, the families' own ``step``) stay as
+the reference these are tested against cell for cell.
+
+* 2-state 3x3 rules (:class:`~lifelab.rules.Rule`, any table) step bit-packed
+  rows, 64 cells a word: the same boolean program that :mod:`lifelab._bitpack`
+  compiles from the truth table, interpreted here on blocks of rows that stay
+  in the core's cache, each block's inputs (the nine shifted rows, or for
+  outer-totalistic Moore rules the bit planes of the 3x3 total, summed by a
+  fused adder) computed in one pass.
+* Generations rules (3x3, any table) step one byte a cell: the rule's kernel
+  summed column by column, its lookup, and the dying states' count.
+* Larger than Life rules step one byte a cell from running sums: a box's
+  count costs O(1) a cell whatever the range (a running column sum down the
+  board, a running row sum across it); a diamond's or a disc's costs two
+  reads per row of the neighbourhood from per-row prefix sums (O(r)).
+
+numba compiles each function on its first call in a process and caches the
+machine code next to this file (``cache=True``), so that later processes
+load it in well under a second.  The work is split over rows (``prange``)
+on as many threads as the process's CPU affinity allows; the results are
+integers, the same whatever the number of threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+import numba as nb
+import numpy as np
+
+from lifelab._bitpack import _circuit
+
+__all__ = ["compiled_threads", "run_bits", "run_generations", "run_ltl", "unpack_rows", "pack_rows"]
+
+_ONE, _S63 = np.uint64(1), np.uint64(63)
+_BLOCK_WORDS = 512  # words of one block of rows: the block's registers stay in the core's cache
+_KINDS = {"mux": 0, "and": 1, "or": 2, "andnot": 3, "ornot": 4, "not": 5}
+
+
+@contextlib.contextmanager
+def compiled_threads():
+    """numba's threads for the calling thread set to the CPUs this process may use (restored after)."""
+    before = nb.get_num_threads()
+    nb.set_num_threads(max(1, min(len(os.sched_getaffinity(0)), nb.config.NUMBA_NUM_THREADS)))
+    try:
+        yield
+    finally:
+        nb.set_num_threads(before)
+
+
+# -- packing ------------------------------------------------------------------
+
+def pack_rows(boards: np.ndarray) -> np.ndarray:
+    """(n, h, w) bool -> (n, h, ceil(w / 64)) uint64: cell ``x`` of a row is bit ``x % 64`` of word ``x // 64``."""
+    n, h, w = boards.shape
+    nw = -(-w // 64)
+    padded = np.zeros((n, h, 64 * nw), dtype=bool)
+    padded[..., :w] = boards
+    return np.packbits(padded, axis=-1, bitorder="little").view("<u8")
+
+
+@nb.njit(parallel=True, cache=True, nogil=True)
+def _unpack(words, w, out):
+    n, frames, h, nw = words.shape
+    for job in nb.prange(n * frames):
+        b, f = job // frames, job % frames
+        for y in range(h):
+            row, cells = words[b, f, y], out[b, f, y]
+            for x in range(w):
+                cells[x] = (row[x >> 6] >> np.uint64(x & 63)) & _ONE
+
+
+def unpack_rows(words: np.ndarray, w: int, out: np.ndarray) -> np.ndarray:
+    """Packed words (n, frames, h, nw) -> ``out`` (n, frames, h, w) bool, on every core."""
+    with compiled_threads():
+        _unpack(words, w, out.view(np.uint8))
+    return out
+
+
+# -- 2-state 3x3 rules, bit-packed ---------------------------------------------
+
+def _program(circuit) -> tuple[np.ndarray, int, int]:
+    """A :mod:`lifelab._bitpack` circuit as an int64 array of ``(kind, dst, a, b, c)`` over scratch slots.
+
+    Returns ``(program, out, n_slots)``: ``out`` is the slot of the result,
+    or -1 / -2 for a constant 0 / 1; inputs take the first slots.
+    """
+    ops, out, slots, moore, _ = circuit
+    n_inputs = 5 if moore else 9
+    slot = {r: r for r in range(n_inputs)} | {r: n_inputs + s for r, s in slots.items()}
+    program = np.zeros((len(ops), 5), dtype=np.int64)
+    for i, (kind, dst, *args) in enumerate(ops):
+        program[i, :2 + len(args)] = [_KINDS[kind], slot[dst], *(slot[a] for a in args)]
+    result = {"0": -1, "1": -2}.get(out, None)
+    return program, slot[out] if result is None else result, n_inputs + max(slots.values(), default=-1) + 1
+
+
+@nb.njit(cache=True, nogil=True)
+def _block_inputs(x, b, r0, r1, regs, halo, moore, top):
+    """The program's inputs for rows ``r0..r1`` of board ``b`` into the first slots of ``regs``.
+
+    ``halo`` is scratch for the block's rows and one more above and below:
+    each row as it is, shifted west, shifted east, and (outer-totalistic
+    Moore rules) its 3-cell sums ``s1 s0``, which the rows below reuse.
+    Each is one loop over the whole halo, the words at the rows' ends
+    mended after (a torus wraps each row onto itself), so that the loops
+    vectorise whatever the width.
+    """
+    h, nw = x.shape[1], x.shape[2]
+    length, span = (r1 - r0) * nw, (r1 - r0 + 2) * nw
+    same, west, east, s1, s0 = halo[0], halo[1], halo[2], halo[3], halo[4]
+    for k in range(r1 - r0 + 2):
+        row = x[b, (r0 - 1 + k) % h]
+        for j in range(nw):
+            same[k * nw + j] = row[j]
+    for i in range(1, span):
+        west[i] = (same[i] << _ONE) | (same[i - 1] >> _S63)
+    for i in range(span - 1):
+        east[i] = (same[i] >> _ONE) | (same[i + 1] << _S63)
+    for k in range(r1 - r0 + 2):
+        first, last = k * nw, k * nw + nw - 1
+        west[first] = (same[first] << _ONE) | ((same[last] >> top) & _ONE)
+        east[last] = (same[last] >> _ONE) | ((same[first] & _ONE) << top)
+    if moore:
+        for i in range(span):
+            a, c, m = west[i], east[i], same[i]
+            am = a ^ m
+            s1[i], s0[i] = (a & m) | (am & c), am ^ c
+        for i in range(length):
+            a0, b0, c0 = s0[i], s0[i + nw], s0[i + 2 * nw]
+            a1, b1, c1 = s1[i], s1[i + nw], s1[i + 2 * nw]
+            ab = a0 ^ b0
+            carry = (a0 & b0) | (ab & c0)
+            ab1 = a1 ^ b1
+            u, m = ab1 ^ c1, (a1 & b1) | (ab1 & c1)
+            carry2 = u & carry
+            regs[0, i], regs[1, i], regs[2, i] = same[i + nw], m & carry2, m ^ carry2
+            regs[3, i], regs[4, i] = u ^ carry, ab ^ c0
+    else:
+        for dy in range(3):
+            for i in range(length):
+                regs[3 * dy, i] = west[i + dy * nw]
+                regs[3 * dy + 1, i] = same[i + dy * nw]
+                regs[3 * dy + 2, i] = east[i + dy * nw]
+
+
+@nb.njit(cache=True, nogil=True)
+def _block_program(program, regs, length):
+    """Run the program on the first ``length`` words of every slot."""
+    for k in range(program.shape[0]):
+        kind, d, a, b, c = program[k, 0], program[k, 1], program[k, 2], program[k, 3], program[k, 4]
+        if kind == 0:
+            for i in range(length):
+                regs[d, i] = regs[c, i] ^ ((regs[b, i] ^ regs[c, i]) & regs[a, i])
+        elif kind == 1:
+            for i in range(length):
+                regs[d, i] = regs[a, i] & regs[b, i]
+        elif kind == 2:
+            for i in range(length):
+                regs[d, i] = regs[a, i] | regs[b, i]
+        elif kind == 3:
+            for i in range(length):
+                regs[d, i] = regs[a, i] & ~regs[b, i]
+        elif kind == 4:
+            for i in range(length):
+                regs[d, i] = regs[a, i] | ~regs[b, i]
+        else:
+            for i in range(length):
+                regs[d, i] = ~regs[a, i]
+
+
+@nb.njit(cache=True, nogil=True)
+def _bit_block(src, dst, b, r0, r1, regs, halo, program, out, moore, top, last):
+    """Rows ``r0..r1`` of board ``b`` one step on, from ``src`` into ``dst``."""
+    h, nw = src.shape[1], src.shape[2]
+    words = dst[b].reshape(h * nw)
+    if out < 0:
+        words[r0 * nw:r1 * nw] = np.uint64(0) if out == -1 else np.uint64(0xFFFFFFFFFFFFFFFF)
+    else:
+        _block_inputs(src, b, r0, r1, regs, halo, moore, top)
+        _block_program(program, regs, (r1 - r0) * nw)
+        result = regs[out]
+        for i in range((r1 - r0) * nw):
+            words[r0 * nw + i] = result[i]
+    for r in range(r0, r1):
+        words[r * nw + nw - 1] &= last
+
+
+@nb.njit(parallel=True, cache=True, nogil=True)
+def _bit_steps(x, steps, every, kept, program, out, moore, w, scratch, halos, by_board):
+    n, h, nw = x.shape
+    top = np.uint64((w - 1) % 64)
+    last = np.uint64(0xFFFFFFFFFFFFFFFF) if w % 64 == 0 else (_ONE << np.uint64(w % 64)) - _ONE
+    rows = max(1, min(h, _BLOCK_WORDS // nw))
+    chunks = (h + rows - 1) // rows
+    kept[:, 0] = x
+    y = np.empty_like(x)
+    if by_board:  # each thread runs whole boards through every step: no waiting for each other between steps
+        for b in nb.prange(n):
+            thread = nb.get_thread_id()
+            for t in range(1, steps + 1):
+                src, dst = (x, y) if t % 2 else (y, x)
+                for r0 in range(0, h, rows):
+                    _bit_block(src, dst, b, r0, min(h, r0 + rows), scratch[thread], halos[thread], program, out,
+                               moore, top, last)
+                if t % every == 0:
+                    kept[b, t // every] = dst[b]
+        return kept
+    for t in range(1, steps + 1):
+        for job in nb.prange(n * chunks):
+            b, r0 = job // chunks, (job % chunks) * rows
+            thread = nb.get_thread_id()
+            _bit_block(x, y, b, r0, min(h, r0 + rows), scratch[thread], halos[thread], program, out, moore, top,
+                       last)
+        x, y = y, x
+        if t % every == 0:
+            kept[:, t // every] = x
+    return kept
+
+
+def _by_board(n: int) -> bool:
+    """Whether ``n`` boards split evenly enough over the threads to give each thread whole boards."""
+    threads = nb.get_num_threads()
+    return n % threads == 0 or n >= 4 * threads
+
+
+def run_bits(rule, boards: np.ndarray, steps: int, every: int) -> np.ndarray:
+    """A 2-state 3x3 rule's kept boards as packed words (n, frames, h, ceil(w / 64)), from bool boards.
+
+    The rule runs as the boolean program :mod:`lifelab._bitpack` compiles from its truth table.
+    """
+    circuit = _circuit(rule)
+    program, out, n_slots = _program(circuit)
+    x = pack_rows(boards)
+    n, h, nw = x.shape
+    kept = np.empty((n, steps // every + 1, h, nw), dtype=np.uint64)
+    rows = max(1, min(h, _BLOCK_WORDS // nw))
+    threads = nb.config.NUMBA_NUM_THREADS
+    scratch = np.empty((threads, max(n_slots, 1), rows * nw), np.uint64)
+    halos = np.empty((threads, 5, (rows + 2) * nw), np.uint64)
+    with compiled_threads():
+        return _bit_steps(x, steps, every, kept, program, out, circuit[3], boards.shape[2], scratch, halos,
+                          _by_board(n))
+
+
+# -- rules of states, a byte a cell ------------------------------------------------
+
+def _state_table(lookup: np.ndarray, n: int, shift: int = 0) -> np.ndarray:
+    """``table[state, value]``: the next state of a cell from its state and its neighbourhood's value.
+
+    ``lookup[alive, value]`` says whether the cell is live next (born or
+    surviving); a live cell that does not survive starts dying (state 2, or
+    0 with two states), a dying one counts up to 0.  ``shift`` is taken off
+    a live cell's value first (a Larger than Life total that counted the
+    cell itself, for a rule that does not).
+    """
+    values = lookup.shape[1] + shift
+    table = np.zeros((n, values), dtype=np.uint8)
+    table[0, :lookup.shape[1]] = lookup[0]
+    table[1, shift:] = np.where(lookup[1], 1, 2 % n)
+    table[1, :shift] = 2 % n
+    table[2:] = (np.arange(2, n, dtype=np.int64)[:, None] + 1) % n
+    return table
+
+
+@nb.njit(cache=True, nogil=True)
+def _alive_row(s, b, y, alive, pad):
+    """``alive[b, y, pad + x]`` = cell ``(y, x)`` is live (state 1), with ``pad`` columns wrapped on each side."""
+    w = s.shape[2]
+    row, a = s[b, y], alive[b, y]
+    for x in range(w):
+        a[pad + x] = row[x] == 1
+    for x in range(pad):  # the wrapped columns (a row narrower than the pad wraps more than once)
+        a[x] = row[(x - pad) % w] == 1
+        a[pad + w + x] = row[x % w] == 1
+
+
+@nb.njit(cache=True, nogil=True)
+def _generations_row(s, nxt, alive, b, y, k, table, index):
+    """Row ``y`` of board ``b`` one step on: the 3x3 kernel's value at each cell, then the state table.
+
+    The values go into ``index`` (with the state's row of the flat table)
+    in one loop and are looked up in another: apart, the first vectorises.
+    """
+    h, w = s.shape[1], s.shape[2]
+    up, me, dn = alive[b, (y - 1) % h], alive[b, y], alive[b, (y + 1) % h]
+    k00, k01, k02, k10, k11, k12, k20, k21, k22 = (k[0, 0], k[0, 1], k[0, 2], k[1, 0], k[1, 1], k[1, 2],
+                                                   k[2, 0], k[2, 1], k[2, 2])
+    state, o = s[b, y], nxt[b, y]
+    stride = np.int32(table.shape[1])
+    flat = table.ravel()
+    for x in range(w):
+        index[x] = (k00 * up[x] + k01 * up[x + 1] + k02 * up[x + 2] + k10 * me[x] + k11 * me[x + 1]
+                    + k12 * me[x + 2] + k20 * dn[x] + k21 * dn[x + 1] + k22 * dn[x + 2]) + stride * state[x]
+    for x in range(w):
+        o[x] = flat[np.uint32(index[x])]
+
+
+@nb.njit(parallel=True, cache=True, nogil=True)
+def _generations_steps(s, steps, every, kept, k, table, by_board):
+    boards, h, w = s.shape
+    kept[:, 0] = s
+    nxt = np.empty_like(s)
+    alive = np.empty((boards, h, w + 2), dtype=np.uint8)
+    if by_board:
+        for b in nb.prange(boards):
+            index = np.empty(w, dtype=np.int32)
+            for t in range(1, steps + 1):
+                src, dst = (s, nxt) if t % 2 else (nxt, s)
+                for y in range(h):
+                    _alive_row(src, b, y, alive, 1)
+                for y in range(h):
+                    _generations_row(src, dst, alive, b, y, k, table, index)
+                if t % every == 0:
+                    kept[b, t // every] = dst[b]
+        return kept
+    for t in range(1, steps + 1):
+        for job in nb.prange(boards * h):
+            _alive_row(s, job // h, job % h, alive, 1)
+        for job in nb.prange(boards * h):
+            _generations_row(s, nxt, alive, job // h, job % h, k, table, np.empty(w, dtype=np.int32))
+        s, nxt = nxt, s
+        if t % every == 0:
+            kept[:, t // every] = s
+    return kept
+
+
+def run_generations(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -> np.ndarray:
+    """A 3x3 rule of states (a :class:`~lifelab.families.GenerationsRule`) into ``out`` (n, frames, h, w)."""
+    kernel, lookup, n = rule.kernel_form()
+    with compiled_threads():
+        _generations_steps(np.ascontiguousarray(boards, dtype=np.uint8), steps, every, out.view(np.uint8),
+                           np.ascontiguousarray(kernel, dtype=np.int32), _state_table(lookup, n),
+                           _by_board(len(boards)))
+    return out
+
+
+@nb.njit(cache=True, nogil=True)
+def _box_stripe(s, nxt, alive, b, y0, y1, r, table):
+    """Rows ``y0..y1`` of board ``b`` one step on, for a box: a column sum run down, a prefix sum across each row."""
+    h, w = s.shape[1], s.shape[2]
+    col = np.zeros(w + 2 * r, dtype=np.int32)
+    prefix = np.zeros(w + 2 * r + 1, dtype=np.int32)
+    index = np.empty(w, dtype=np.int32)
+    stride = np.int32(table.shape[1])
+    flat = table.ravel()
+    for dy in range(-r, r):
+        row = alive[b, (y0 + dy) % h]
+        for x in range(w + 2 * r):
+            col[x] += row[x]
+    for y in range(y0, y1):
+        add, drop = alive[b, (y + r) % h], alive[b, (y - r - 1) % h]
+        if y > y0:
+            for x in range(w + 2 * r):
+                col[x] += np.int32(add[x]) - np.int32(drop[x])
+        else:
+            for x in range(w + 2 * r):
+                col[x] += add[x]
+        running = np.int32(0)  # a register, not prefix[x]: a store and a load per cell would chain the loop
+        for x in range(w + 2 * r):
+            running += col[x]
+            prefix[x + 1] = running
+        state, o = s[b, y], nxt[b, y]
+        ahead = prefix[2 * r + 1:]  # a slice, so that the loop reads two arrays at x and vectorises
+        for x in range(w):
+            index[x] = ahead[x] - prefix[x] + stride * state[x]
+        for x in range(w):
+            o[x] = flat[np.uint32(index[x])]
+
+
+@nb.njit(parallel=True, cache=True, nogil=True)
+def _ltl_box_steps(s, steps, every, kept, r, table, stripes, by_board):
+    boards, h, w = s.shape
+    kept[:, 0] = s
+    nxt = np.empty_like(s)
+    alive = np.empty((boards, h, w + 2 * r), dtype=np.uint8)
+    if by_board:
+        for b in nb.prange(boards):
+            for t in range(1, steps + 1):
+                src, dst = (s, nxt) if t % 2 else (nxt, s)
+                for y in range(h):
+                    _alive_row(src, b, y, alive, r)
+                _box_stripe(src, dst, alive, b, 0, h, r, table)
+                if t % every == 0:
+                    kept[b, t // every] = dst[b]
+        return kept
+    per = (h + stripes - 1) // stripes
+    for t in range(1, steps + 1):
+        for job in nb.prange(boards * h):
+            _alive_row(s, job // h, job % h, alive, r)
+        for job in nb.prange(boards * stripes):
+            y0 = (job % stripes) * per
+            _box_stripe(s, nxt, alive, job // stripes, y0, min(h, y0 + per), r, table)
+        s, nxt = nxt, s
+        if t % every == 0:
+            kept[:, t // every] = s
+    return kept
+
+
+@nb.njit(cache=True, nogil=True)
+def _prefix_row(alive, prefix, b, y):
+    a, p = alive[b, y], prefix[b, y]
+    p[0] = 0
+    running = np.int32(0)
+    for x in range(a.shape[0]):
+        running += a[x]
+        p[x + 1] = running
+
+
+@nb.njit(cache=True, nogil=True)
+def _rows_row(s, nxt, prefix, b, y, r, widths, table):
+    """Row ``y`` of board ``b`` one step on, for a diamond or a disc: two prefix-sum reads per neighbourhood row."""
+    h, w = s.shape[1], s.shape[2]
+    state, o = s[b, y], nxt[b, y]
+    stride = np.int32(table.shape[1])
+    total = np.empty(w, dtype=np.int32)
+    for x in range(w):
+        total[x] = stride * state[x]
+    for i in range(2 * r + 1):
+        p, reach = prefix[b, (y + i - r) % h], widths[i]
+        ahead, behind = p[r + reach + 1:], p[r - reach:]
+        for x in range(w):
+            total[x] += ahead[x] - behind[x]
+    flat = table.ravel()
+    for x in range(w):
+        o[x] = flat[np.uint32(total[x])]
+
+
+@nb.njit(parallel=True, cache=True, nogil=True)
+def _ltl_rows_steps(s, steps, every, kept, r, widths, table, by_board):
+    boards, h, w = s.shape
+    kept[:, 0] = s
+    nxt = np.empty_like(s)
+    alive = np.empty((boards, h, w + 2 * r), dtype=np.uint8)
+    prefix = np.empty((boards, h, w + 2 * r + 1), dtype=np.int32)
+    if by_board:
+        for b in nb.prange(boards):
+            for t in range(1, steps + 1):
+                src, dst = (s, nxt) if t % 2 else (nxt, s)
+                for y in range(h):
+                    _alive_row(src, b, y, alive, r)
+                    _prefix_row(alive, prefix, b, y)
+                for y in range(h):
+                    _rows_row(src, dst, prefix, b, y, r, widths, table)
+                if t % every == 0:
+                    kept[b, t // every] = dst[b]
+        return kept
+    for t in range(1, steps + 1):
+        for job in nb.prange(boards * h):
+            _alive_row(s, job // h, job % h, alive, r)
+            _prefix_row(alive, prefix, job // h, job % h)
+        for job in nb.prange(boards * h):
+            _rows_row(s, nxt, prefix, job // h, job % h, r, widths, table)
+        s, nxt = nxt, s
+        if t % every == 0:
+            kept[:, t // every] = s
+    return kept
+
+
+def run_ltl(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -> np.ndarray:
+    """A :class:`~lifelab.families.LtLRule` into ``out`` (n, frames, h, w), from running sums.
+
+    The sums count the cell itself; the state table takes it off a live
+    cell's total for a rule without ``M1``.
+    """
+    s = np.ascontiguousarray(boards, dtype=np.uint8)
+    _, lookup, n = rule.kernel_form()
+    table = _state_table(lookup, n, shift=0 if rule.middle else 1)
+    with compiled_threads():
+        by_board = _by_board(len(boards))
+        if rule.neighbourhood == "M":
+            stripes = max(1, min(boards.shape[1], 2 * nb.get_num_threads()))
+            _ltl_box_steps(s, steps, every, out.view(np.uint8), rule.range, table, stripes, by_board)
+        else:
+            _ltl_rows_steps(s, steps, every, out.view(np.uint8), rule.range, np.array(rule.widths, np.int64), table,
+                            by_board)
+    return out

@@ -1,0 +1,118 @@
+"""The compiled engines against the numpy reference, cell for cell, and the packed history."""
+
+import importlib
+
+import numpy as np
+import pytest
+
+import lifelab._compiled as compiled
+from lifelab import PackedHistory, random_boards, simulate
+from lifelab.families import parse_rule
+
+simulate_module = importlib.import_module("lifelab.simulate")  # the attribute lifelab.simulate is the function
+
+# one of every engine path: outer-totalistic Moore (the fused adder), other 3x3 tables, Generations,
+# Larger than Life's box (running sums, with and without the centre), diamond and disc (prefix sums)
+RULES = ["B3/S23", "B36/S23", "B0/S8", "B/S", "B012345678/S012345678", "B2-a/S12", "B2/S013V", "B2/S34H",
+         "/2/3", "345/2/4", "B2-a/S12/5", "R2,C0,M1,S5..9,B6..8,NM", "R5,C0,M1,S34..58,B34..45,NM",
+         "R3,C4,M0,S2..9,B3..7,NM", "R3,C4,M0,S2..9,B3..7,NN", "R4,C0,M1,S10..30,B12..25,NC", "R2,C3,M0,S1..4,B2..5,NC"]
+
+# rows of one word, part of a word, several words with a partial last one, one cell; boards wider than tall
+SHAPES = [(3, 17, 20), (2, 64, 64), (1, 5, 130), (4, 1, 3), (2, 9, 1), (1, 33, 128)]
+
+
+@pytest.fixture(autouse=True)
+def _rows_of_any_width_in_the_compiled_engine(monkeypatch):
+    """Narrow rows normally step in numpy's lanes: here the compiled engine takes every width."""
+    monkeypatch.setattr(simulate_module, "_LANES_UP_TO", 0)
+
+
+def _boards(rule, shape, seed=0):
+    rule = parse_rule(rule)
+    if rule.states == 2:
+        return random_boards(shape[0], shape[1:], 0.4, seed=seed)
+    return np.random.default_rng(seed).integers(0, rule.states, size=shape, dtype=np.uint8)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("rule", RULES)
+def test_compiled_engine_agrees_with_the_numpy_reference(rule, shape):
+    boards = _boards(rule, shape)
+    for every in (1, 3):
+        fast = simulate(rule, boards, 6, every=every)
+        reference = simulate(rule, boards, 6, every=every, engine="numpy")
+        assert fast.dtype == reference.dtype and fast.shape == reference.shape
+        np.testing.assert_array_equal(fast, reference)
+
+
+@pytest.mark.parametrize("rule", ["B3/S23", "B2-a/S12", "Star Wars", "R2,C0,M1,S5..9,B6..8,NM",
+                                  "R2,C3,M0,S1..4,B2..5,NC"])
+def test_compiled_engine_agrees_on_a_bounded_plane(rule):
+    boards = _boards(rule, (2, 12, 70), seed=1)
+    fast = simulate(rule, boards, 9, boundary="dead")
+    np.testing.assert_array_equal(fast, simulate(rule, boards, 9, boundary="dead", engine="numpy"))
+
+
+def test_long_runs_agree_and_do_not_depend_on_the_number_of_threads(monkeypatch):
+    # three boards: on two threads the steps are shared out row by row, on one each board runs alone
+    boards = random_boards(3, (40, 100), 0.35, seed=3)
+    states = _boards("Star Wars", (3, 40, 100), seed=3)
+    runs = {}
+    for cpus in ({0}, {0, 1}):
+        monkeypatch.setattr(compiled.os, "sched_getaffinity", lambda pid, cpus=cpus: cpus)
+        runs[len(cpus)] = [simulate("B3/S23", boards, 200, every=50), simulate("Star Wars", states, 60, every=20),
+                           simulate("Bosco's Rule", boards, 30, every=10)]
+    for one, two in zip(runs[1], runs[2]):
+        np.testing.assert_array_equal(one, two)
+    np.testing.assert_array_equal(runs[2][0], simulate("B3/S23", boards, 200, every=50, engine="numpy"))
+
+
+@pytest.mark.parametrize("rule", ["B3/S23", "B2-a/S12", "R2,C0,M1,S5..9,B6..8,NM", "B3/S23:P30,10"])
+def test_packed_history_is_the_bool_history(rule):
+    boards = random_boards(3, (10, 30), 0.4, seed=4)
+    packed = simulate(rule, boards, 8, every=2, packed=True)
+    history = simulate(rule, boards, 8, every=2)
+    assert isinstance(packed, PackedHistory) and packed.shape == history.shape and len(packed) == 3
+    assert packed.words.shape == (3, 5, 10, 1) and packed.words.dtype == np.uint64
+    np.testing.assert_array_equal(packed.unpack(), history)
+    np.testing.assert_array_equal(np.asarray(packed), history)
+    assert PackedHistory.pack(history) == packed
+    out = np.empty(history.shape, dtype=bool)
+    assert packed.unpack(out=out) is out
+
+
+def test_packed_words_hold_each_cell_at_its_bit():
+    board = np.zeros((1, 2, 70), dtype=bool)
+    board[0, 0, 0] = board[0, 1, 69] = True
+    words = simulate("B/S", board, 1, packed=True).words
+    assert words[0, 0, 0].tolist() == [1, 0] and words[0, 0, 1].tolist() == [0, 1 << 5]
+    assert not words[0, 1].any()
+
+
+def test_bad_engines_and_packing_are_refused_by_name():
+    boards = random_boards(1, (8, 8), 0.5, seed=0)
+    with pytest.raises(ValueError, match="engine must be one of 'compiled', 'numpy'"):
+        simulate("B3/S23", boards, 2, engine="fortran")
+    with pytest.raises(ValueError, match="only 2-state histories pack"):
+        simulate("Star Wars", boards.astype(np.uint8), 2, packed=True)
+    with pytest.raises(ValueError, match="out= is for the bool history"):
+        simulate("B3/S23", boards, 2, packed=True, out=np.empty((1, 3, 8, 8), dtype=bool))
+    with pytest.raises(TypeError, match="uint64"):
+        PackedHistory(np.zeros((1, 1, 8, 1), dtype=np.int64), 8)
+    with pytest.raises(ValueError, match="take 1 words, not 2"):
+        PackedHistory(np.zeros((1, 1, 8, 2), dtype=np.uint64), 8)
+    with pytest.raises(TypeError, match="bool array"):
+        PackedHistory.pack(np.zeros((1, 1, 8, 8), dtype=np.uint8))
+
+
+def test_narrow_rows_step_in_numpy_lanes_by_default(monkeypatch):
+    monkeypatch.undo()
+    calls = []
+    real = simulate_module.simulate_packed
+    monkeypatch.setattr(simulate_module, "simulate_packed", lambda *a, **k: calls.append(1) or real(*a, **k))
+    boards = random_boards(5, (16, 32), seed=5)
+    narrow = simulate("B3/S23", boards, 4)
+    assert calls and simulate("B3/S23", boards, 4, packed=True) == PackedHistory.pack(narrow)
+    calls.clear()
+    simulate("B3/S23", random_boards(1, (8, 33), seed=5), 4)
+    assert not calls
