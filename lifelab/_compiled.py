@@ -10,8 +10,9 @@ the reference these are tested against cell for cell.
   in the core's cache, each block's inputs (the nine shifted rows, or for
   outer-totalistic Moore rules the bit planes of the 3x3 total, summed by a
   fused adder) computed in one pass.
-* Generations rules (3x3, any table) step one byte a cell: the rule's kernel
-  summed column by column, its lookup, and the dying states' count.
+* Generations rules (3x3, any table) step bit-parallel too: the live cells
+  through the same program, the dying cells' counts in bit planes beside
+  them, counted up by a ripple carry a word at a time.
 * Larger than Life rules step one byte a cell from running sums: a box's
   count costs O(1) a cell whatever the range (a running column sum down the
   board, a running row sum across it); a diamond's or a disc's costs two
@@ -190,35 +191,79 @@ def _bit_block(src, dst, b, r0, r1, regs, halo, program, out, moore, top, last):
         words[r * nw + nw - 1] &= last
 
 
+@nb.njit(cache=True, nogil=True)
+def _dying_block(src, dying, dst, dst_dying, b, r0, r1, wrap):
+    """Rows ``r0..r1`` of a Generations board's bit planes one step on, once ``dst`` holds the 2-state rule's result.
+
+    A cell is live (``src``), dead, or dying with a count ``d`` of 1 up to
+    ``states - 2`` in the planes ``dying`` (state ``d + 1``).  Dying cells
+    count up, bitwise with a ripple carry, and are dead after ``wrap``
+    (``states - 1``); they are never born.  A live cell that does not
+    survive starts dying at 1.
+    """
+    planes, nw = dying.shape[1], src.shape[2]
+    any_dying, carry, equal = np.empty(nw, np.uint64), np.empty(nw, np.uint64), np.empty(nw, np.uint64)
+    for r in range(r0, r1):
+        live, raw = src[b, r], dst[b, r]
+        any_dying[:], carry[:], equal[:] = 0, ~np.uint64(0), ~np.uint64(0)
+        for p in range(planes):  # plane by plane, each a loop over the row's words: the loops vectorise
+            d, bit = dying[b, p, r], dst_dying[b, p, r]
+            flip = np.uint64(0) if (wrap >> p) & 1 else ~np.uint64(0)  # x ^ flip: "x matches wrap's bit"
+            for j in range(nw):
+                any_dying[j] |= d[j]
+                bit[j] = d[j] ^ carry[j]
+                carry[j] &= d[j]
+                equal[j] &= bit[j] ^ flip
+        flip = np.uint64(0) if (wrap >> planes) & 1 else ~np.uint64(0)
+        first = dst_dying[b, 0, r]
+        for j in range(nw):
+            counting = any_dying[j] & ~(equal[j] & (carry[j] ^ flip))
+            first[j] = (first[j] & counting) | (live[j] & ~raw[j])
+            equal[j] = counting
+            raw[j] &= ~any_dying[j]
+        for p in range(1, planes):
+            bit = dst_dying[b, p, r]
+            for j in range(nw):
+                bit[j] &= equal[j]
+
+
 @nb.njit(parallel=True, cache=True, nogil=True)
-def _bit_steps(x, steps, every, kept, program, out, moore, w, scratch, halos, by_board):
+def _bit_steps(x, dying, steps, every, kept, kept_dying, program, out, moore, w, scratch, halos, by_board, wrap):
+    """``steps`` steps of packed boards ``x`` (and of their dying states' planes, empty for a 2-state rule)."""
     n, h, nw = x.shape
     top = np.uint64((w - 1) % 64)
     last = np.uint64(0xFFFFFFFFFFFFFFFF) if w % 64 == 0 else (_ONE << np.uint64(w % 64)) - _ONE
     rows = max(1, min(h, _BLOCK_WORDS // nw))
     chunks = (h + rows - 1) // rows
-    kept[:, 0] = x
-    y = np.empty_like(x)
+    kept[:, 0], kept_dying[:, 0] = x, dying
+    y, y_dying = np.empty_like(x), np.empty_like(dying)
+    has_dying = dying.shape[1] > 0
     if by_board:  # each thread runs whole boards through every step: no waiting for each other between steps
         for b in nb.prange(n):
             thread = nb.get_thread_id()
             for t in range(1, steps + 1):
                 src, dst = (x, y) if t % 2 else (y, x)
+                src_dying, dst_dying = (dying, y_dying) if t % 2 else (y_dying, dying)
                 for r0 in range(0, h, rows):
-                    _bit_block(src, dst, b, r0, min(h, r0 + rows), scratch[thread], halos[thread], program, out,
-                               moore, top, last)
+                    r1 = min(h, r0 + rows)
+                    _bit_block(src, dst, b, r0, r1, scratch[thread], halos[thread], program, out, moore, top, last)
+                    if has_dying:
+                        _dying_block(src, src_dying, dst, dst_dying, b, r0, r1, wrap)
                 if t % every == 0:
-                    kept[b, t // every] = dst[b]
+                    kept[b, t // every], kept_dying[b, t // every] = dst[b], dst_dying[b]
         return kept
     for t in range(1, steps + 1):
         for job in nb.prange(n * chunks):
             b, r0 = job // chunks, (job % chunks) * rows
+            r1 = min(h, r0 + rows)
             thread = nb.get_thread_id()
-            _bit_block(x, y, b, r0, min(h, r0 + rows), scratch[thread], halos[thread], program, out, moore, top,
-                       last)
+            _bit_block(x, y, b, r0, r1, scratch[thread], halos[thread], program, out, moore, top, last)
+            if has_dying:
+                _dying_block(x, dying, y, y_dying, b, r0, r1, wrap)
         x, y = y, x
+        dying, y_dying = y_dying, dying
         if t % every == 0:
-            kept[:, t // every] = x
+            kept[:, t // every], kept_dying[:, t // every] = x, dying
     return kept
 
 
@@ -228,23 +273,35 @@ def _by_board(n: int) -> bool:
     return n % threads == 0 or n >= 4 * threads
 
 
-def run_bits(rule, boards: np.ndarray, steps: int, every: int) -> np.ndarray:
-    """A 2-state 3x3 rule's kept boards as packed words (n, frames, h, ceil(w / 64)), from bool boards.
+def run_bits(rule, boards: np.ndarray, steps: int, every: int, dying: np.ndarray | None = None,
+             states: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """A 3x3 rule's kept boards as packed words, from bool boards (and the dying states' planes).
 
-    The rule runs as the boolean program :mod:`lifelab._bitpack` compiles from its truth table.
+    The 2-state rule runs as the boolean program :mod:`lifelab._bitpack`
+    compiles from its truth table; a Generations rule of ``states`` states
+    adds the planes of its dying cells' counts, ``dying`` (n, planes, h, nw).
+
+    Returns:
+        ``(live, dying)``: the kept frames' words (n, frames, h, nw), and their
+        dying planes (n, frames, planes, h, nw).
     """
     circuit = _circuit(rule)
     program, out, n_slots = _program(circuit)
     x = pack_rows(boards)
     n, h, nw = x.shape
-    kept = np.empty((n, steps // every + 1, h, nw), dtype=np.uint64)
+    if dying is None:
+        dying = np.zeros((n, 0, h, nw), dtype=np.uint64)
+    frames = steps // every + 1
+    kept = np.empty((n, frames, h, nw), dtype=np.uint64)
+    kept_dying = np.empty((n, frames, *dying.shape[1:]), dtype=np.uint64)
     rows = max(1, min(h, _BLOCK_WORDS // nw))
     threads = nb.config.NUMBA_NUM_THREADS
     scratch = np.empty((threads, max(n_slots, 1), rows * nw), np.uint64)
     halos = np.empty((threads, 5, (rows + 2) * nw), np.uint64)
     with compiled_threads():
-        return _bit_steps(x, steps, every, kept, program, out, circuit[3], boards.shape[2], scratch, halos,
-                          _by_board(n))
+        _bit_steps(x, dying, steps, every, kept, kept_dying, program, out, circuit[3], boards.shape[2], scratch,
+                   halos, _by_board(n), states - 1)
+    return kept, kept_dying
 
 
 # -- rules of states, a byte a cell ------------------------------------------------
@@ -272,70 +329,47 @@ def _alive_row(s, b, y, alive, pad):
     """``alive[b, y, pad + x]`` = cell ``(y, x)`` is live (state 1), with ``pad`` columns wrapped on each side."""
     w = s.shape[2]
     row, a = s[b, y], alive[b, y]
+    inside = a[pad:]  # a slice and an explicit byte: written as a[pad + x] = row[x] == 1, this loop ran 10x slower
     for x in range(w):
-        a[pad + x] = row[x] == 1
+        inside[x] = np.uint8(row[x] == 1)
     for x in range(pad):  # the wrapped columns (a row narrower than the pad wraps more than once)
         a[x] = row[(x - pad) % w] == 1
         a[pad + w + x] = row[x % w] == 1
 
 
-@nb.njit(cache=True, nogil=True)
-def _generations_row(s, nxt, alive, b, y, k, table, index):
-    """Row ``y`` of board ``b`` one step on: the 3x3 kernel's value at each cell, then the state table.
-
-    The values go into ``index`` (with the state's row of the flat table)
-    in one loop and are looked up in another: apart, the first vectorises.
-    """
-    h, w = s.shape[1], s.shape[2]
-    up, me, dn = alive[b, (y - 1) % h], alive[b, y], alive[b, (y + 1) % h]
-    k00, k01, k02, k10, k11, k12, k20, k21, k22 = (k[0, 0], k[0, 1], k[0, 2], k[1, 0], k[1, 1], k[1, 2],
-                                                   k[2, 0], k[2, 1], k[2, 2])
-    state, o = s[b, y], nxt[b, y]
-    stride = np.int32(table.shape[1])
-    flat = table.ravel()
-    for x in range(w):
-        index[x] = (k00 * up[x] + k01 * up[x + 1] + k02 * up[x + 2] + k10 * me[x] + k11 * me[x + 1]
-                    + k12 * me[x + 2] + k20 * dn[x] + k21 * dn[x + 1] + k22 * dn[x + 2]) + stride * state[x]
-    for x in range(w):
-        o[x] = flat[np.uint32(index[x])]
-
-
 @nb.njit(parallel=True, cache=True, nogil=True)
-def _generations_steps(s, steps, every, kept, k, table, by_board):
-    boards, h, w = s.shape
-    kept[:, 0] = s
-    nxt = np.empty_like(s)
-    alive = np.empty((boards, h, w + 2), dtype=np.uint8)
-    if by_board:
-        for b in nb.prange(boards):
-            index = np.empty(w, dtype=np.int32)
-            for t in range(1, steps + 1):
-                src, dst = (s, nxt) if t % 2 else (nxt, s)
-                for y in range(h):
-                    _alive_row(src, b, y, alive, 1)
-                for y in range(h):
-                    _generations_row(src, dst, alive, b, y, k, table, index)
-                if t % every == 0:
-                    kept[b, t // every] = dst[b]
-        return kept
-    for t in range(1, steps + 1):
-        for job in nb.prange(boards * h):
-            _alive_row(s, job // h, job % h, alive, 1)
-        for job in nb.prange(boards * h):
-            _generations_row(s, nxt, alive, job // h, job % h, k, table, np.empty(w, dtype=np.int32))
-        s, nxt = nxt, s
-        if t % every == 0:
-            kept[:, t // every] = s
-    return kept
+def _unpack_states(live, dying, w, out):
+    """Packed Generations frames -> ``out`` (n, frames, h, w) states: 1 live, ``d + 1`` dying at ``d``, else 0."""
+    n, frames, h, nw = live.shape
+    planes = dying.shape[2]
+    for job in nb.prange(n * frames):
+        b, f = job // frames, job % frames
+        for y in range(h):
+            cells = out[b, f, y]
+            for x in range(w):
+                word, bit = x >> 6, np.uint64(x & 63)
+                count = 0
+                for p in range(planes):
+                    count |= np.int64((dying[b, f, p, y, word] >> bit) & _ONE) << p
+                alive = (live[b, f, y, word] >> bit) & _ONE
+                cells[x] = 1 if alive else (count + 1 if count else 0)
 
 
 def run_generations(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -> np.ndarray:
-    """A 3x3 rule of states (a :class:`~lifelab.families.GenerationsRule`) into ``out`` (n, frames, h, w)."""
-    kernel, lookup, n = rule.kernel_form()
+    """A :class:`~lifelab.families.GenerationsRule` into ``out`` (n, frames, h, w), bit-parallel.
+
+    The live cells step through the 2-state rule's boolean program, the
+    dying cells' counts in bit planes beside them (see :func:`_dying_block`).
+    """
+    states = np.asarray(boards, dtype=np.uint8)
+    n = rule.states
+    if n == 2:
+        return unpack_rows(run_bits(rule.rule, states == 1, steps, every)[0], boards.shape[2], out)
+    count = np.where(states >= 2, states - 1, 0)
+    dying = np.stack([pack_rows(((count >> p) & 1).astype(bool)) for p in range((n - 2).bit_length())], axis=1)
+    live, kept_dying = run_bits(rule.rule, states == 1, steps, every, dying, n)
     with compiled_threads():
-        _generations_steps(np.ascontiguousarray(boards, dtype=np.uint8), steps, every, out.view(np.uint8),
-                           np.ascontiguousarray(kernel, dtype=np.int32), _state_table(lookup, n),
-                           _by_board(len(boards)))
+        _unpack_states(live, kept_dying, boards.shape[2], out.view(np.uint8))
     return out
 
 

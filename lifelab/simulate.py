@@ -7,9 +7,12 @@ Two ways to run a :class:`~lifelab.rules.Rule`:
   does, but for any rule (Moore, von Neumann, hexagonal or a MAP table) and
   without seagull's loose rulestring parser or any patch of site-packages;
 * through :func:`simulate`, which advances a whole batch of boards at once on
-  a periodic boundary.  On the CPU it works on bit-packed rows (64 cells per
-  machine word) and evaluates the rule as a boolean circuit compiled from the
-  truth table; with ``device=`` it runs in torch on that device.
+  a torus or a bounded plane.  On the CPU its default engine is compiled
+  (:mod:`lifelab._compiled`, numba, on every core): 2-state and Generations
+  3x3 rules as a boolean circuit compiled from the truth table on bit-packed
+  rows (64 cells per machine word), Larger than Life from running sums;
+  ``engine="numpy"`` is the reference it is tested against; with ``device=``
+  it runs in torch on that device.
 
 This is the only module of lifelab that imports seagull, and only when a
 function here needs it: seagull imports matplotlib's pyplot, which a headless
@@ -265,8 +268,7 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
         steps: Number of steps (0 returns just the initial boards).
         every: Keep every ``every``-th board of the history (it must divide ``steps``; 1 keeps all).
         out: A C-contiguous, writeable array of the result's shape and dtype to write into, or None.
-        device: None for the CPU engines (bit-packed for 2-state 3x3 rules,
-            vectorised numpy for the other families); a torch device
+        device: None for the CPU engines (see ``engine``); a torch device
             (``"cuda"``, ``"cpu"``, ``torch.device``) to run in torch
             (bit-packed words for 2-state 3x3 rules).
         boundary: ``"torus"`` (the edges wrap around) or ``"dead"`` (Golly's
@@ -275,16 +277,26 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
         seed: An int or ``numpy.random.Generator`` for a
             :class:`~lifelab.families.StochasticRule` (ignored by deterministic
             rules): the same seed, the same run.
+        engine: The CPU engine (``device=None``), one of :data:`ENGINES`:
+            ``"compiled"`` (numba; its first call in a fresh install compiles
+            and caches the kernels, about half a minute once) or ``"numpy"``
+            (the reference).  Stochastic rules always run in numpy.  The
+            results are the same cell for cell.
+        packed: Return a :class:`PackedHistory` (2-state rules only): 64 cells
+            a word, an eighth of the bool history's memory, and for 2-state 3x3
+            rules on a torus made without ever writing the bool form.
 
     Returns:
         ``(n, steps // every + 1, height, width)`` (``out`` itself when given):
         bool for 2-state rules, uint8 states otherwise; ``[:, 0]`` are the
-        initial boards, ``[:, -1]`` the last.
+        initial boards, ``[:, -1]`` the last.  With ``packed=True``, the same
+        history as a :class:`PackedHistory`.
 
     Raises:
         ValueError: For a bad rule, states out of range, a bad shape, negative
             steps, ``every`` that is not a positive divisor of ``steps``, or
-            ``out`` of the wrong shape or not C-contiguous and writeable.
+            ``out`` of the wrong shape or not C-contiguous and writeable, an
+            unknown engine, or ``packed=True`` with more than 2 states or with ``out``.
         TypeError: For input of the wrong type, or ``out`` of the wrong dtype.
     """
     rule = parse_rule(rule)
@@ -308,7 +320,7 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
         if out is not None:
             raise InputError("packed=True makes its own words: out= is for the bool history")
         if _compiled_bits(rule, boards, device, engine) and boundary == "torus":
-            return PackedHistory(run_bits(rule, boards, steps, every), w)
+            return PackedHistory(run_bits(rule, boards, steps, every)[0], w)
     shape = (n, steps // every + 1, h, w)
     history = _check_out(out, shape, boards.dtype) if not packed else _check_out(None, shape, boards.dtype)
     if isinstance(rule, StochasticRule):
@@ -395,7 +407,7 @@ def _simulate_torus(rule, boards: np.ndarray, steps: int, every: int, out: np.nd
                     engine: str) -> np.ndarray:
     """The engines, on a torus: compiled or numpy on the CPU (bit-packed for 2-state 3x3 rules), else torch."""
     if _compiled_bits(rule, boards, device, engine):
-        return unpack_rows(run_bits(rule, boards, steps, every), boards.shape[2], out)
+        return unpack_rows(run_bits(rule, boards, steps, every)[0], boards.shape[2], out)
     if device is None and engine == "compiled":
         if isinstance(rule, GenerationsRule):
             return run_generations(rule, boards, steps, every, out)

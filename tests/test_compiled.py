@@ -11,10 +11,11 @@ from lifelab.families import parse_rule
 
 simulate_module = importlib.import_module("lifelab.simulate")  # the attribute lifelab.simulate is the function
 
-# one of every engine path: outer-totalistic Moore (the fused adder), other 3x3 tables, Generations,
+# one of every engine path: outer-totalistic Moore (the fused adder), other 3x3 tables, Generations (dying
+# counts of 1 to 8 bit planes, wrapping at a power of two or not, and a 2-state one),
 # Larger than Life's box (running sums, with and without the centre), diamond and disc (prefix sums)
 RULES = ["B3/S23", "B36/S23", "B0/S8", "B/S", "B012345678/S012345678", "B2-a/S12", "B2/S013V", "B2/S34H",
-         "/2/3", "345/2/4", "B2-a/S12/5", "R2,C0,M1,S5..9,B6..8,NM", "R5,C0,M1,S34..58,B34..45,NM",
+         "/2/3", "345/2/4", "B2-a/S12/5", "B2/S34/17H", "23/3/255", "B3/S23/2", "R2,C0,M1,S5..9,B6..8,NM", "R5,C0,M1,S34..58,B34..45,NM",
          "R3,C4,M0,S2..9,B3..7,NM", "R3,C4,M0,S2..9,B3..7,NN", "R4,C0,M1,S10..30,B12..25,NC", "R2,C3,M0,S1..4,B2..5,NC"]
 
 # rows of one word, part of a word, several words with a partial last one, one cell; boards wider than tall
