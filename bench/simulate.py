@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/simulate.py [--boards 256] [--size 64] [--steps 100] [--json PATH]
 
-One row per rule family and engine: 2-state 3x3 rules (B/S, von Neumann,
-MAP, Hensel isotropic) run bit-packed; Generations rules by a table lookup
-on the live cells' patterns; Larger-than-Life rules by summed-area tables
-(box) or row prefix sums (diamond, disc).
+One row per rule family, the compiled engine (the default) beside the
+numpy reference: 2-state 3x3 rules (B/S, von Neumann, MAP, Hensel
+isotropic) run bit-packed; Generations rules by a byte-a-cell kernel and
+state table (numpy: a table lookup on the live cells' patterns);
+Larger-than-Life rules by running sums (box) or row prefix sums (diamond,
+disc) (numpy: summed-area tables or row prefix sums).
 seagull runs one board at a time (it has no batch mode), so it is timed on a
 subset of the boards and reported per cell: its own ``life_rule`` for Moore
 B/S rules, and its ``Simulator`` running lifelab's kernel form
@@ -15,8 +17,12 @@ others.  lifelab runs the whole batch.  Each figure is the best of
 timed too.  A second table times Life on batches of every shape with the
 whole history kept (on both cores, and pinned to one) and with only the
 first and last boards (``simulate(..., every=steps)``), and names the
-packing used (rows in lanes of words, or boards bit-sliced across the
-batch).  A third times the first call in fresh processes against the warm
+numpy engine's packing (rows in lanes of words, or boards bit-sliced across
+the batch), with the compiled engine's packed history
+(``simulate(..., packed=True)``) beside them; with python-lifelib installed
+(``pip install python-lifelib``, which compiles its C++ on first use) Life
+on one 1024x1024 board is timed in lifelib too, else the script says why it
+is left out.  A third times the first call in fresh processes against the warm
 calls after it, and with CUDA present a fourth times one 8192x8192 board.
 """
 
@@ -73,9 +79,9 @@ def main() -> None:
     cells = args.boards * args.size * args.size * args.steps
     sg_cells = args.seagull_boards * args.size * args.size * args.steps
     rules = {"B3/S23": "bit-packed", "B36/S23": "bit-packed", "B2/S013V": "bit-packed", "random MAP": "bit-packed",
-             "B2-a/S12": "bit-packed", "/2/3": "numpy lookup", "345/2/4": "numpy lookup",
-             "R2,C0,M1,S5..9,B6..8,NM": "summed areas", "R3,C0,M0,S8..14,B9..12,NC": "numpy row sums",
-             "R5,C0,M1,S34..58,B34..45,NM": "summed areas"}
+             "B2-a/S12": "bit-packed", "/2/3": "bit planes", "345/2/4": "bit planes",
+             "R2,C0,M1,S5..9,B6..8,NM": "running sums", "R3,C0,M0,S8..14,B9..12,NC": "row prefix sums",
+             "R5,C0,M1,S34..58,B34..45,NM": "running sums"}
     print(f"{args.boards} boards of {args.size}x{args.size}, {args.steps} steps (seagull: {args.seagull_boards} "
           "boards; its own life_rule for Moore B/S rules, its Simulator running lifelab's kernel form otherwise)")
     rows = []
@@ -83,6 +89,7 @@ def main() -> None:
         rule = Rule.from_table(np.random.default_rng(0).random(512) < 0.5) if name == "random MAP" else parse_rule(name)
         start = boards if rule_states(rule) == 2 else boards.astype(np.uint8)
         ours = cells / best_time(lambda: simulate(rule, start, args.steps), args.repeat)
+        reference = cells / best_time(lambda: simulate(rule, start, args.steps, engine="numpy"), args.repeat)
         torch_cpu = cells / best_time(lambda: simulate(rule, start, args.steps, device="cpu"), 1)
         if name in ("B3/S23", "B36/S23"):
             theirs = sg_cells / best_time(lambda: seagull_run(name, boards[: args.seagull_boards], args.steps), 1)
@@ -90,7 +97,7 @@ def main() -> None:
             theirs = sg_cells / best_time(lambda: [run_seagull(rule, b, args.steps)
                                                    for b in start[: args.seagull_boards]], 1)
         row = {"rule": name, "engine": engine, "seagull": f"{theirs:.3g}", "lifelab": f"{ours:.3g}",
-               "ratio": f"{ours / theirs:.0f}x", "torch cpu": f"{torch_cpu:.3g}"}
+               "ratio": f"{ours / theirs:.0f}x", "numpy engine": f"{reference:.3g}", "torch cpu": f"{torch_cpu:.3g}"}
         if torch.cuda.is_available():
             def on_cuda():
                 simulate(rule, start, args.steps, device="cuda")
@@ -103,6 +110,7 @@ def main() -> None:
           f"seagull runs {args.seagull_boards} boards: its own life_rule for Moore B/S rules, its Simulator running "
           "lifelab's kernel form otherwise")
     history_forms(args.repeat)
+    lifelib_life(args.repeat)
     first_calls(args.processes, seagull_life)
     if torch.cuda.is_available():
         on_cuda(args.repeat)
@@ -120,23 +128,63 @@ def packing(n: int, side: int, frames: int, steps: int) -> str:
 
 def history_forms(repeat: int) -> None:
     """Life on batches of every shape: the whole history (on both cores and on one) against the first and last."""
-    print("\nB3/S23, 100 steps, side by side (cell updates per second): the whole history (every=1) with its "
-          "bytes written on the second core, the same pinned to one core, and the first and last boards only "
-          "(every=100)")
-    print(f"{'boards':<16} {'every=1':>10} {'one core':>10} {'every=100':>10} {'packing':>16} {'ratio':>7}")
     cores = os.sched_getaffinity(0)
+    rows = []
     for n, side in [(256, 64), (4096, 16), (1, 1024), (16, 256)]:
         boards = random_boards(n, (side, side), seed=0)
         cells = n * side * side * 100
-        full = cells / best_time(lambda: simulate("B3/S23", boards, 100), repeat)
-        os.sched_setaffinity(0, {min(cores)})
-        try:
-            one = cells / best_time(lambda: simulate("B3/S23", boards, 100), repeat)
-        finally:
-            os.sched_setaffinity(0, cores)
-        last = cells / best_time(lambda: simulate("B3/S23", boards, 100, every=100), repeat)
-        print(f"{f'{n} x {side}x{side}':<16} {full:10.3g} {one:10.3g} {last:10.3g} "
-              f"{packing(n, side, 2, 100):>16} {last / full:6.1f}x", flush=True)
+        row = {"boards": f"{n} x {side}x{side}"}
+        for engine in ("compiled", "numpy"):
+            full = cells / best_time(lambda: simulate("B3/S23", boards, 100, engine=engine), repeat)
+            os.sched_setaffinity(0, {min(cores)})
+            try:
+                one = cells / best_time(lambda: simulate("B3/S23", boards, 100, engine=engine), repeat)
+            finally:
+                os.sched_setaffinity(0, cores)
+            last = cells / best_time(lambda: simulate("B3/S23", boards, 100, every=100, engine=engine), repeat)
+            row |= {f"{engine} every=1": f"{full:.3g}", f"{engine} one core": f"{one:.3g}",
+                    f"{engine} every=100": f"{last:.3g}"}
+        row["packed=True"] = f"{cells / best_time(lambda: simulate('B3/S23', boards, 100, packed=True), repeat):.3g}"
+        row["numpy packing"] = packing(n, side, 2, 100)
+        rows.append(row)
+        print(row, flush=True)
+    table("B3/S23, 100 steps, cell updates per second: the whole history (every=1), the same pinned to one core, "
+          "the first and last boards only (every=100), and the whole history packed 64 cells a word", rows,
+          "numpy: the history's bytes written on the second core while the first steps; compiled: every core steps")
+
+
+def lifelib_life(repeat: int) -> None:
+    """Life on one 1024x1024 torus in python-lifelib (when installed) beside lifelab, first and last boards kept."""
+    try:
+        import lifelib
+    except ImportError:
+        print("\npython-lifelib is not installed (pip install python-lifelib; it compiles C++ on first use): "
+              "its comparison is left out")
+        return
+    try:
+        session = lifelib.load_rules("b3s23")
+    except Exception as error:  # lifelib builds its C++ with the system compiler: say why when it cannot
+        print(f"\npython-lifelib could not build its b3s23 library ({error}): its comparison is left out")
+        return
+    board = random_boards(1, (1024, 1024), 0.35, seed=0)
+    ys, xs = np.nonzero(board[0])
+    cells = np.stack([xs, ys], axis=1).astype(np.int64)
+
+    def soup():  # a fresh tree for every run, so that no run reuses what an earlier one memoised
+        pattern = session.lifetree(memory=1000).pattern("", "b3s23")
+        pattern[cells] = np.ones(len(cells), dtype=np.uint64)
+        return pattern
+
+    updates = 1024 * 1024 * 1000
+    theirs = updates / best_time(lambda: soup()[1000], repeat)
+    ours = updates / best_time(lambda: simulate("B3/S23", board, 1000, every=1000), repeat)
+    threads = len(os.sched_getaffinity(0))
+    table("B3/S23, one 1024x1024 soup, 1000 generations: cell updates per second", [
+        {"lifelib (one core, the plane)": f"{theirs:.3g}",
+         f"lifelab ({threads} cores, torus, first and last kept)": f"{ours:.3g}",
+         "lifelab per core / lifelib": f"{ours / threads / theirs:.2f}x"}],
+        "lifelib runs the soup on the unbounded plane (its cells per second counted over the 1024x1024 soup), "
+        "on one thread; lifelab on every core the process may use")
 
 
 FIRST_CALL = """

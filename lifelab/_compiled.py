@@ -55,13 +55,25 @@ def compiled_threads():
 
 # -- packing ------------------------------------------------------------------
 
+@nb.njit(parallel=True, cache=True, nogil=True)
+def _pack(cells, words):
+    rows, w = cells.shape
+    for row in nb.prange(rows):
+        line, out = cells[row], words[row]
+        for j in range(out.shape[0]):
+            word = np.uint64(0)
+            for k in range(min(64, w - 64 * j)):
+                word |= np.uint64(line[64 * j + k]) << np.uint64(k)
+            out[j] = word
+
+
 def pack_rows(boards: np.ndarray) -> np.ndarray:
     """(n, h, w) bool -> (n, h, ceil(w / 64)) uint64: cell ``x`` of a row is bit ``x % 64`` of word ``x // 64``."""
     n, h, w = boards.shape
-    nw = -(-w // 64)
-    padded = np.zeros((n, h, 64 * nw), dtype=bool)
-    padded[..., :w] = boards
-    return np.packbits(padded, axis=-1, bitorder="little").view("<u8")
+    words = np.empty((n * h, -(-w // 64)), dtype=np.uint64)
+    with compiled_threads():
+        _pack(np.ascontiguousarray(boards, dtype=bool).reshape(n * h, w).view(np.uint8), words)
+    return words.reshape(n, h, -1)
 
 
 @nb.njit(parallel=True, cache=True, nogil=True)
@@ -406,35 +418,6 @@ def _box_stripe(s, nxt, alive, b, y0, y1, r, table):
             o[x] = flat[np.uint32(index[x])]
 
 
-@nb.njit(parallel=True, cache=True, nogil=True)
-def _ltl_box_steps(s, steps, every, kept, r, table, stripes, by_board):
-    boards, h, w = s.shape
-    kept[:, 0] = s
-    nxt = np.empty_like(s)
-    alive = np.empty((boards, h, w + 2 * r), dtype=np.uint8)
-    if by_board:
-        for b in nb.prange(boards):
-            for t in range(1, steps + 1):
-                src, dst = (s, nxt) if t % 2 else (nxt, s)
-                for y in range(h):
-                    _alive_row(src, b, y, alive, r)
-                _box_stripe(src, dst, alive, b, 0, h, r, table)
-                if t % every == 0:
-                    kept[b, t // every] = dst[b]
-        return kept
-    per = (h + stripes - 1) // stripes
-    for t in range(1, steps + 1):
-        for job in nb.prange(boards * h):
-            _alive_row(s, job // h, job % h, alive, r)
-        for job in nb.prange(boards * stripes):
-            y0 = (job % stripes) * per
-            _box_stripe(s, nxt, alive, job // stripes, y0, min(h, y0 + per), r, table)
-        s, nxt = nxt, s
-        if t % every == 0:
-            kept[:, t // every] = s
-    return kept
-
-
 @nb.njit(cache=True, nogil=True)
 def _prefix_row(alive, prefix, b, y):
     a, p = alive[b, y], prefix[b, y]
@@ -464,31 +447,48 @@ def _rows_row(s, nxt, prefix, b, y, r, widths, table):
         o[x] = flat[np.uint32(total[x])]
 
 
+@nb.njit(cache=True, nogil=True)
+def _ltl_prepare(s, alive, prefix, b, y, r, box):
+    """Row ``y`` of board ``b``'s live cells, wrapped ``r`` wide (and for a diamond or a disc, its prefix sums)."""
+    _alive_row(s, b, y, alive, r)
+    if not box:
+        _prefix_row(alive, prefix, b, y)
+
+
+@nb.njit(cache=True, nogil=True)
+def _ltl_stripe(s, nxt, alive, prefix, b, y0, y1, r, widths, table, box):
+    """Rows ``y0..y1`` of board ``b`` one step on, once its rows are prepared."""
+    if box:
+        _box_stripe(s, nxt, alive, b, y0, y1, r, table)
+    else:
+        for y in range(y0, y1):
+            _rows_row(s, nxt, prefix, b, y, r, widths, table)
+
+
 @nb.njit(parallel=True, cache=True, nogil=True)
-def _ltl_rows_steps(s, steps, every, kept, r, widths, table, by_board):
+def _ltl_steps(s, steps, every, kept, r, widths, table, stripes, by_board, box):
     boards, h, w = s.shape
     kept[:, 0] = s
     nxt = np.empty_like(s)
     alive = np.empty((boards, h, w + 2 * r), dtype=np.uint8)
-    prefix = np.empty((boards, h, w + 2 * r + 1), dtype=np.int32)
-    if by_board:
+    prefix = np.empty((boards, h, w + 2 * r + 1) if not box else (1, 1, 1), dtype=np.int32)
+    if by_board:  # each thread runs whole boards through every step
         for b in nb.prange(boards):
             for t in range(1, steps + 1):
                 src, dst = (s, nxt) if t % 2 else (nxt, s)
                 for y in range(h):
-                    _alive_row(src, b, y, alive, r)
-                    _prefix_row(alive, prefix, b, y)
-                for y in range(h):
-                    _rows_row(src, dst, prefix, b, y, r, widths, table)
+                    _ltl_prepare(src, alive, prefix, b, y, r, box)
+                _ltl_stripe(src, dst, alive, prefix, b, 0, h, r, widths, table, box)
                 if t % every == 0:
                     kept[b, t // every] = dst[b]
         return kept
+    per = (h + stripes - 1) // stripes
     for t in range(1, steps + 1):
         for job in nb.prange(boards * h):
-            _alive_row(s, job // h, job % h, alive, r)
-            _prefix_row(alive, prefix, job // h, job % h)
-        for job in nb.prange(boards * h):
-            _rows_row(s, nxt, prefix, job // h, job % h, r, widths, table)
+            _ltl_prepare(s, alive, prefix, job // h, job % h, r, box)
+        for job in nb.prange(boards * stripes):
+            y0 = (job % stripes) * per
+            _ltl_stripe(s, nxt, alive, prefix, job // stripes, y0, min(h, y0 + per), r, widths, table, box)
         s, nxt = nxt, s
         if t % every == 0:
             kept[:, t // every] = s
@@ -505,11 +505,7 @@ def run_ltl(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -
     _, lookup, n = rule.kernel_form()
     table = _state_table(lookup, n, shift=0 if rule.middle else 1)
     with compiled_threads():
-        by_board = _by_board(len(boards))
-        if rule.neighbourhood == "M":
-            stripes = max(1, min(boards.shape[1], 2 * nb.get_num_threads()))
-            _ltl_box_steps(s, steps, every, out.view(np.uint8), rule.range, table, stripes, by_board)
-        else:
-            _ltl_rows_steps(s, steps, every, out.view(np.uint8), rule.range, np.array(rule.widths, np.int64), table,
-                            by_board)
+        stripes = max(1, min(boards.shape[1], 2 * nb.get_num_threads()))
+        _ltl_steps(s, steps, every, out.view(np.uint8), rule.range, np.array(rule.widths, np.int64), table, stripes,
+                   _by_board(len(boards)), rule.neighbourhood == "M")
     return out

@@ -117,3 +117,19 @@ def test_narrow_rows_step_in_numpy_lanes_by_default(monkeypatch):
     calls.clear()
     simulate("B3/S23", random_boards(1, (8, 33), seed=5), 4)
     assert not calls
+
+
+def test_a_packed_history_is_read_as_its_bool_form():
+    from lifelab.data import TrajectoryDataset
+    from lifelab.evidence import Evidence
+
+    boards = random_boards(2, (12, 70), 0.4, seed=6)
+    packed, history = simulate("B36/S23", boards, 6, packed=True), simulate("B36/S23", boards, 6)
+    counted, reference = Evidence.of(packed), Evidence.of(history)
+    np.testing.assert_array_equal(counted.observed, reference.observed)
+    np.testing.assert_array_equal(counted.counts, reference.counts)
+    a, b = TrajectoryDataset(packed), TrajectoryDataset(history)
+    assert len(a) == len(b) == 6
+    for i in (0, 3, 5):
+        for x, y in zip(a[i], b[i]):
+            np.testing.assert_array_equal(x, y)
