@@ -4,8 +4,8 @@
 
 One row per rule family, the compiled engine (the default) beside the
 numpy reference: 2-state 3x3 rules (B/S, von Neumann, MAP, Hensel
-isotropic) run bit-packed; Generations rules by a byte-a-cell kernel and
-state table (numpy: a table lookup on the live cells' patterns);
+isotropic) run bit-packed; Generations rules bit-packed with their dying
+counts in bit planes (numpy: a table lookup on the live cells' patterns);
 Larger-than-Life rules by running sums (box) or row prefix sums (diamond,
 disc) (numpy: summed-area tables or row prefix sums).
 seagull runs one board at a time (it has no batch mode), so it is timed on a
@@ -154,7 +154,7 @@ def history_forms(repeat: int) -> None:
 
 
 def lifelib_life(repeat: int) -> None:
-    """Life on one 1024x1024 torus in python-lifelib (when installed) beside lifelab, first and last boards kept."""
+    """Life from one 1024x1024 soup in python-lifelib (when installed; the plane) beside lifelab (a torus)."""
     try:
         import lifelib
     except ImportError:

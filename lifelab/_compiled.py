@@ -94,7 +94,7 @@ def unpack_rows(words: np.ndarray, w: int, out: np.ndarray) -> np.ndarray:
     return out
 
 
-# -- 2-state 3x3 rules, bit-packed ---------------------------------------------
+# -- 3x3 rules, bit-packed (and Generations' dying counts in planes beside them) ------
 
 def _program(circuit) -> tuple[np.ndarray, int, int]:
     """A :mod:`lifelab._bitpack` circuit as an int64 array of ``(kind, dst, a, b, c)`` over scratch slots.
@@ -316,39 +316,6 @@ def run_bits(rule, boards: np.ndarray, steps: int, every: int, dying: np.ndarray
     return kept, kept_dying
 
 
-# -- rules of states, a byte a cell ------------------------------------------------
-
-def _state_table(lookup: np.ndarray, n: int, shift: int = 0) -> np.ndarray:
-    """``table[state, value]``: the next state of a cell from its state and its neighbourhood's value.
-
-    ``lookup[alive, value]`` says whether the cell is live next (born or
-    surviving); a live cell that does not survive starts dying (state 2, or
-    0 with two states), a dying one counts up to 0.  ``shift`` is taken off
-    a live cell's value first (a Larger than Life total that counted the
-    cell itself, for a rule that does not).
-    """
-    values = lookup.shape[1] + shift
-    table = np.zeros((n, values), dtype=np.uint8)
-    table[0, :lookup.shape[1]] = lookup[0]
-    table[1, shift:] = np.where(lookup[1], 1, 2 % n)
-    table[1, :shift] = 2 % n
-    table[2:] = (np.arange(2, n, dtype=np.int64)[:, None] + 1) % n
-    return table
-
-
-@nb.njit(cache=True, nogil=True)
-def _alive_row(s, b, y, alive, pad):
-    """``alive[b, y, pad + x]`` = cell ``(y, x)`` is live (state 1), with ``pad`` columns wrapped on each side."""
-    w = s.shape[2]
-    row, a = s[b, y], alive[b, y]
-    inside = a[pad:]  # a slice and an explicit byte: written as a[pad + x] = row[x] == 1, this loop ran 10x slower
-    for x in range(w):
-        inside[x] = np.uint8(row[x] == 1)
-    for x in range(pad):  # the wrapped columns (a row narrower than the pad wraps more than once)
-        a[x] = row[(x - pad) % w] == 1
-        a[pad + w + x] = row[x % w] == 1
-
-
 @nb.njit(parallel=True, cache=True, nogil=True)
 def _unpack_states(live, dying, w, out):
     """Packed Generations frames -> ``out`` (n, frames, h, w) states: 1 live, ``d + 1`` dying at ``d``, else 0."""
@@ -383,6 +350,39 @@ def run_generations(rule, boards: np.ndarray, steps: int, every: int, out: np.nd
     with compiled_threads():
         _unpack_states(live, kept_dying, boards.shape[2], out.view(np.uint8))
     return out
+
+
+# -- Larger than Life, a byte a cell ------------------------------------------------
+
+def _state_table(lookup: np.ndarray, n: int, shift: int = 0) -> np.ndarray:
+    """``table[state, value]``: the next state of a cell from its state and its neighbourhood's value.
+
+    ``lookup[alive, value]`` says whether the cell is live next (born or
+    surviving); a live cell that does not survive starts dying (state 2, or
+    0 with two states), a dying one counts up to 0.  ``shift`` is taken off
+    a live cell's value first (a Larger than Life total that counted the
+    cell itself, for a rule that does not).
+    """
+    values = lookup.shape[1] + shift
+    table = np.zeros((n, values), dtype=np.uint8)
+    table[0, :lookup.shape[1]] = lookup[0]
+    table[1, shift:] = np.where(lookup[1], 1, 2 % n)
+    table[1, :shift] = 2 % n
+    table[2:] = (np.arange(2, n, dtype=np.int64)[:, None] + 1) % n
+    return table
+
+
+@nb.njit(cache=True, nogil=True)
+def _alive_row(s, b, y, alive, pad):
+    """``alive[b, y, pad + x]`` = cell ``(y, x)`` is live (state 1), with ``pad`` columns wrapped on each side."""
+    w = s.shape[2]
+    row, a = s[b, y], alive[b, y]
+    inside = a[pad:]  # a slice and an explicit byte: written as a[pad + x] = row[x] == 1, this loop ran 10x slower
+    for x in range(w):
+        inside[x] = np.uint8(row[x] == 1)
+    for x in range(pad):  # the wrapped columns (a row narrower than the pad wraps more than once)
+        a[x] = row[(x - pad) % w] == 1
+        a[pad + w + x] = row[x % w] == 1
 
 
 @nb.njit(cache=True, nogil=True)

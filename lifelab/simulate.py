@@ -313,6 +313,8 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
     boundary = check_boundary(boundary if boundary is not None else grid.boundary if grid is not None else "torus")
     if engine not in ENGINES:
         raise InputError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
+    if not isinstance(packed, bool):
+        raise InputTypeError(f"packed must be True or False, got {packed!r}")
     n, h, w = boards.shape
     if packed:
         if rule_states(rule) != 2:
@@ -321,8 +323,7 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
             raise InputError("packed=True makes its own words: out= is for the bool history")
         if _compiled_bits(rule, boards, device, engine) and boundary == "torus":
             return PackedHistory(run_bits(rule, boards, steps, every)[0], w)
-    shape = (n, steps // every + 1, h, w)
-    history = _check_out(out, shape, boards.dtype) if not packed else _check_out(None, shape, boards.dtype)
+    history = _check_out(out, (n, steps // every + 1, h, w), boards.dtype)
     if isinstance(rule, StochasticRule):
         if device is not None:
             raise InputError(f"{rule} is stochastic: it runs on the CPU (device=None)")

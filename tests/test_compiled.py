@@ -98,6 +98,8 @@ def test_bad_engines_and_packing_are_refused_by_name():
         simulate("Star Wars", boards.astype(np.uint8), 2, packed=True)
     with pytest.raises(ValueError, match="out= is for the bool history"):
         simulate("B3/S23", boards, 2, packed=True, out=np.empty((1, 3, 8, 8), dtype=bool))
+    with pytest.raises(TypeError, match="packed must be True or False"):
+        simulate("B3/S23", boards, 2, packed="yes")
     with pytest.raises(TypeError, match="uint64"):
         PackedHistory(np.zeros((1, 1, 8, 1), dtype=np.int64), 8)
     with pytest.raises(ValueError, match="take 1 words, not 2"):
