@@ -18,6 +18,11 @@ the reference these are tested against cell for cell.
   board, a running row sum across it); a diamond's or a disc's costs two
   reads per row of the neighbourhood from per-row prefix sums (O(r)).
 
+* The sweep's stacked trainer (:func:`lifelab.stacked.train_stacked`) takes
+  each window network's epoch of Adam steps here (:func:`window_epoch`), one
+  network to a thread; each network's arithmetic runs in one thread in a
+  fixed order, so its result does not depend on the number of threads.
+
 numba compiles each function on its first call in a process and caches the
 machine code next to this file (``cache=True``), so that later processes
 load it in well under a second.  The work is split over rows (``prange``)
@@ -35,22 +40,37 @@ import numpy as np
 
 from lifelab._bitpack import _circuit
 
-__all__ = ["compiled_threads", "run_bits", "run_generations", "run_ltl", "unpack_rows", "pack_rows"]
+__all__ = ["at_most_threads", "compiled_threads", "pack_rows", "run_bits", "run_generations", "run_ltl", "unpack_rows",
+           "window_epoch"]
 
 _ONE, _S63 = np.uint64(1), np.uint64(63)
 _BLOCK_WORDS = 512  # words of one block of rows: the block's registers stay in the core's cache
 _KINDS = {"mux": 0, "and": 1, "or": 2, "andnot": 3, "ornot": 4, "not": 5}
 
 
+_cap: list[int] = []  # the innermost at_most_threads() limit, if any
+
+
 @contextlib.contextmanager
 def compiled_threads():
     """numba's threads for the calling thread set to the CPUs this process may use (restored after)."""
     before = nb.get_num_threads()
-    nb.set_num_threads(max(1, min(len(os.sched_getaffinity(0)), nb.config.NUMBA_NUM_THREADS)))
+    limit = min(len(os.sched_getaffinity(0)), nb.config.NUMBA_NUM_THREADS, *_cap[-1:])
+    nb.set_num_threads(max(1, limit))
     try:
         yield
     finally:
         nb.set_num_threads(before)
+
+
+@contextlib.contextmanager
+def at_most_threads(n: int):
+    """Within the block, the compiled kernels use at most ``n`` threads (processes sharing the cores)."""
+    _cap.append(max(1, int(n)))
+    try:
+        yield
+    finally:
+        _cap.pop()
 
 
 # -- packing ------------------------------------------------------------------
@@ -73,7 +93,7 @@ def pack_rows(boards: np.ndarray) -> np.ndarray:
     words = np.empty((n * h, -(-w // 64)), dtype=np.uint64)
     with compiled_threads():
         _pack(np.ascontiguousarray(boards, dtype=bool).reshape(n * h, w).view(np.uint8), words)
-    return words.reshape(n, h, -1)
+    return words.reshape(n, h, words.shape[1])
 
 
 @nb.njit(parallel=True, cache=True, nogil=True)
@@ -509,3 +529,151 @@ def run_ltl(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -
         _ltl_steps(s, steps, every, out.view(np.uint8), rule.range, np.array(rule.widths, np.int64), table, stripes,
                    _by_board(len(boards)), rule.neighbourhood == "M")
     return out
+
+
+# -- stacked training ---------------------------------------------------------
+
+_BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8  # torch.optim.Adam's defaults, which lifelab.train uses
+
+
+@nb.njit(cache=True, nogil=True)
+def _window_forward(p, feats, a1, r1, a2, r2, z, h1, h2, w1, w2):
+    """The observed classes' pre-activations ``a``, activations ``r`` and logits ``z`` (loops as axpys: they vectorise)."""
+    classes, d = feats.shape
+    s_out = z.shape[1]
+    o_b1, o_w2 = h1 * d, h1 * d + h1
+    o_b2 = o_w2 + h2 * h1
+    o_w3 = o_b2 + h2
+    o_b3 = o_w3 + s_out * h2
+    for j in range(h1):
+        for k in range(d):
+            w1[k, j] = p[j * d + k]
+    for q in range(h2):
+        for j in range(h1):
+            w2[j, q] = p[o_w2 + q * h1 + j]
+    for c in range(classes):
+        for j in range(h1):
+            a1[c, j] = p[o_b1 + j]
+        for k in range(d):
+            f = feats[c, k]
+            for j in range(h1):
+                a1[c, j] += f * w1[k, j]
+        for j in range(h1):
+            r1[c, j] = max(a1[c, j], 0.0)
+        for q in range(h2):
+            a2[c, q] = p[o_b2 + q]
+        for j in range(h1):
+            f = r1[c, j]
+            for q in range(h2):
+                a2[c, q] += f * w2[j, q]
+        for q in range(h2):
+            r2[c, q] = max(a2[c, q], 0.0)
+        for s in range(s_out):
+            acc = p[o_b3 + s]
+            for q in range(h2):
+                acc += r2[c, q] * p[o_w3 + s * h2 + q]
+            z[c, s] = acc
+
+
+@nb.njit(cache=True, nogil=True)
+def _window_epoch(p, m, v, t, feats, weights, steps, lr, l1, penal, h1, h2):
+    """One epoch of one window network (3x3 layer as features @ W1.T, two 1x1 layers); its worst observed probability."""
+    d, s_out = feats.shape[1], weights.shape[1]
+    seen = np.array([c for c in range(feats.shape[0]) if weights[c].sum() > 0.0])  # the rest weigh nothing
+    f, w = feats[seen], weights[seen]
+    total = w.sum(axis=1)
+    classes = len(seen)
+    o_b1, o_w2 = h1 * d, h1 * d + h1
+    o_b2 = o_w2 + h2 * h1
+    o_w3 = o_b2 + h2
+    o_b3 = o_w3 + s_out * h2
+    grad = np.empty_like(p)
+    a1, r1, d1 = np.empty((classes, h1)), np.empty((classes, h1)), np.empty((classes, h1))
+    a2, r2, d2 = np.empty((classes, h2)), np.empty((classes, h2)), np.empty((classes, h2))
+    z = np.empty((classes, s_out))
+    w1, w2 = np.empty((d, h1)), np.empty((h1, h2))
+    for _ in range(steps):
+        _window_forward(p, f, a1, r1, a2, r2, z, h1, h2, w1, w2)
+        grad[:] = 0.0
+        d1[:] = 0.0
+        d2[:] = 0.0
+        for c in range(classes):
+            top = z[c].max()
+            norm = np.exp(z[c] - top).sum()
+            for s in range(s_out):
+                dz = total[c] * np.exp(z[c, s] - top) / norm - w[c, s]
+                grad[o_b3 + s] += dz
+                for q in range(h2):
+                    grad[o_w3 + s * h2 + q] += dz * r2[c, q]
+                    d2[c, q] += dz * p[o_w3 + s * h2 + q]
+            for q in range(h2):
+                if a2[c, q] <= 0.0:
+                    d2[c, q] = 0.0
+                g = d2[c, q]
+                grad[o_b2 + q] += g
+                for j in range(h1):
+                    grad[o_w2 + q * h1 + j] += g * r1[c, j]
+                    d1[c, j] += g * p[o_w2 + q * h1 + j]
+            for j in range(h1):
+                if a1[c, j] <= 0.0:
+                    d1[c, j] = 0.0
+                g = d1[c, j]
+                grad[o_b1 + j] += g
+                for k in range(d):
+                    grad[j * d + k] += g * f[c, k]
+        t += 1
+        correct1 = 1.0 - _BETA1 ** t
+        correct2 = np.sqrt(1.0 - _BETA2 ** t)
+        for i in range(len(p)):
+            g = grad[i] + (l1 * np.sign(p[i]) if penal[i] else 0.0)
+            m[i] += (1.0 - _BETA1) * (g - m[i])
+            v[i] = _BETA2 * v[i] + (1.0 - _BETA2) * g * g
+            p[i] -= lr / correct1 * m[i] / (np.sqrt(v[i]) / correct2 + _EPS)
+    _window_forward(p, f, a1, r1, a2, r2, z, h1, h2, w1, w2)
+    worst = 1.0
+    for c in range(classes):
+        top = z[c].max()
+        norm = np.exp(z[c] - top).sum()
+        for s in range(s_out):
+            if w[c, s] > 0.0:
+                worst = min(worst, np.exp(z[c, s] - top) / norm)
+    return t, worst
+
+
+@nb.njit(parallel=True, cache=True, nogil=True)
+def _window_epochs(flat, m, v, t, feats, weights, runs, steps, lr, l1, penal, h1, h2, worst):
+    for i in nb.prange(len(runs)):
+        k = runs[i]
+        t[k], worst[k] = _window_epoch(flat[k], m[k], v[k], t[k], feats, weights[k], steps[k], lr, l1, penal, h1, h2)
+
+
+def window_epoch(flat: np.ndarray, adam: tuple, feats: np.ndarray, weights: np.ndarray, runs: np.ndarray,
+                 steps: np.ndarray, lr: float, l1: float, penal: np.ndarray, widths: tuple[int, int]) -> np.ndarray:
+    """One epoch of full-batch Adam steps for the ``runs`` of stacked window networks, in place; worst probabilities.
+
+    Each network (a row of ``flat``: its 3x3 layer's weights as ``(h1, D)``,
+    bias, then the two 1x1 layers', as ``named_parameters()`` orders them)
+    takes ``steps[k]`` steps of torch's Adam on the cross-entropy of its
+    classes' weighted next states plus an L1 term on the ``penal`` entries,
+    one network to a thread.
+
+    Args:
+        flat: ``(K, n)`` float64 parameters.
+        adam: ``(m, v, t)``: ``(K, n)`` moments and ``(K,)`` step counts.
+        feats: ``(C, D)`` the classes' window features.
+        weights: ``(K, C, S)`` weights of each class's next states.
+        runs: Rows to train.
+        steps: ``(K,)`` steps each row takes.
+        lr: The epoch's learning rate.
+        l1: L1 coefficient.
+        penal: ``(n,)`` bool, the entries the L1 term penalises.
+        widths: ``(h1, h2)`` the hidden widths.
+
+    Returns:
+        ``(K,)``: for each trained row, the least probability it gives an observed next state.
+    """
+    m, v, t = adam
+    worst = np.ones(len(flat))
+    with compiled_threads():
+        _window_epochs(flat, m, v, t, feats, weights, runs, steps, lr, l1, penal, widths[0], widths[1], worst)
+    return worst

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
+from lifelab._compiled import at_most_threads
 from lifelab.errors import InputError
 from lifelab.extract import table_reading
 from lifelab.families import parse_rule
@@ -210,7 +211,7 @@ def _lockstep(trials: list[Trial], device) -> list[dict]:
     return [_row(t, run.report(), share, str(device), True) for t, run in zip(trials, runs)]
 
 
-def run_batch(trials: list[Trial], device=None) -> list[dict]:
+def run_batch(trials: list[Trial], device=None, threads: int | None = None) -> list[dict]:
     """Run a batch of trials and return their rows, in the order given (the worker of every backend).
 
     Trials that can be batched (:attr:`Trial.batched`) run in lockstep, their
@@ -221,13 +222,15 @@ def run_batch(trials: list[Trial], device=None) -> list[dict]:
     Args:
         trials: The trials.
         device: Where to train (default :func:`lifelab.get_device`).
+        threads: Most threads of the compiled kernels (the stacked trainer, the simulation); default: every
+            CPU this process may use.  Workers sharing a machine's cores each take their share.
 
     Returns:
         One row (a dict) per trial.
     """
     device = get_device(device)
     rows: dict[str, dict] = {}
-    with model_threads():
+    with model_threads(), at_most_threads(threads or len(os.sched_getaffinity(0))):
         groups: dict[tuple, list[Trial]] = {}
         for trial in trials:
             if trial.batched:
@@ -360,8 +363,9 @@ def _local_results(batches, workers: int, device):
             yield run_batch(batch, device)
         return
     context = multiprocessing.get_context("spawn")  # no forked torch state in the workers
+    share = max(1, len(os.sched_getaffinity(0)) // workers)
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [pool.submit(run_batch, batch, device) for batch in batches]
+        futures = [pool.submit(run_batch, batch, device, share) for batch in batches]
         given = set()
         try:
             for future in concurrent.futures.as_completed(futures):
@@ -386,7 +390,7 @@ def _ray_results(batches, workers: int, device, address):
             ray.init(address=address, log_to_driver=False)
     gpus = 1 if ray.cluster_resources().get("GPU", 0) >= 1 else 0
     task = ray.remote(num_cpus=1, num_gpus=gpus)(run_batch)
-    pending = [task.remote(batch, None if gpus else device) for batch in batches]
+    pending = [task.remote(batch, None if gpus else device, 1) for batch in batches]  # a CPU a task
     try:
         while pending:
             ready, pending = ray.wait(pending, num_returns=1)

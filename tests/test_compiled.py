@@ -108,16 +108,17 @@ def test_bad_engines_and_packing_are_refused_by_name():
         PackedHistory.pack(np.zeros((1, 1, 8, 8), dtype=np.uint8))
 
 
-def test_narrow_rows_step_in_numpy_lanes_by_default(monkeypatch):
+def test_many_boards_of_narrow_rows_step_in_numpy_lanes_by_default(monkeypatch):
     monkeypatch.undo()
     calls = []
     real = simulate_module.simulate_packed
     monkeypatch.setattr(simulate_module, "simulate_packed", lambda *a, **k: calls.append(1) or real(*a, **k))
-    boards = random_boards(5, (16, 32), seed=5)
+    boards = random_boards(simulate_module._LANES_FROM_BOARDS, (4, 32), seed=5)
     narrow = simulate("B3/S23", boards, 4)
     assert calls and simulate("B3/S23", boards, 4, packed=True) == PackedHistory.pack(narrow)
     calls.clear()
     simulate("B3/S23", random_boards(1, (8, 33), seed=5), 4)
+    simulate("B3/S23", boards[:-1], 4)
     assert not calls
 
 

@@ -216,3 +216,25 @@ def test_add_noise_flips_at_the_rate_and_checks_it():
         decide(Evidence.of(clean), noise="lots")
     with pytest.raises(ValueError, match="confidence must be a number in"):
         decide(Evidence.of(clean), confidence=1.5)
+
+
+def test_auto_does_not_step_sideways_past_a_family_the_data_leave_open():
+    # found by the scarce-data map: 16x16 boards at density 0.15 under a B0 rule go dead, full, dead, ...; after
+    # four trajectories the data determine a von Neumann rule, while Moore rules (the truth among them) stay open
+    from lifelab.loop import learn_rule
+
+    report = learn_rule("B0123458/S01235", model="table", seed=0, shape=(16, 16), steps=8, density=0.15,
+                        progress=False)
+    evidence = Evidence.of(report.trajectories_seen[:4])
+    beside = decide(evidence, "vonneumann")
+    assert beside.label.startswith("identified within") and str(beside.rule) == "B01234/S012V"
+    moore = evidence.under("moore")
+    assert not moore.complete and not moore.contradicted
+    verdict = decide(evidence, "auto")
+    assert verdict.rung == "underdetermined" and verdict.rule is None
+    assert "among outer-totalistic von Neumann rules (B01234/S012V), but they leave outer-totalistic Moore rules " \
+        "open" in verdict.note
+    assert family("moore").within(family("isotropic")) and family("vonneumann").within(family("isotropic"))
+    assert not family("vonneumann").within(family("moore")) and not family("hexagonal").within(family("isotropic"))
+    assert family("moore").within(family("table")) and not family("table").within(family("moore"))
+    assert not report.wrong and report.rule == report.truth  # the loop went on collecting until Moore was determined

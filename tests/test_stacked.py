@@ -8,7 +8,9 @@ import torch
 
 from lifelab import Rule, random_boards, simulate
 from lifelab.errors import InputError
+from lifelab.evidence import family
 from lifelab.models import EquivariantCNN, MinimalCNN, TiedCNN
+from lifelab.patterns import patterns
 from lifelab.stacked import pattern_frequencies, train_stacked
 
 
@@ -51,6 +53,36 @@ def test_each_stacked_run_trains_as_it_would_alone():
     assert trained == [1, 1]  # every run meets a stop criterion of 0 after its first epoch and drops out
 
 
+@pytest.mark.parametrize("cls", [TiedCNN, MinimalCNN])
+def test_the_compiled_and_torch_steps_train_alike(cls):
+    rules = ["B3/S23", "B2/S013V", "B36/S125"]
+    fits = [pattern_frequencies(simulate(r, random_boards(2, (12, 12), 0.4, seed=6), 3), np.ones(2), 4) for r in rules]
+    frequencies, steps = np.stack([f[0] for f in fits]), [f[1] for f in fits]
+    results = {}
+    for engine in ("compiled", "torch"):
+        nets = _nets(1, 3, cls, width=3)
+        results[engine] = nets, *train_stacked(nets, frequencies, steps, 6, 0.99, "cpu", engine=engine)
+    (nets, trained, alive), (twins, twin_trained, twin_alive) = results["compiled"], results["torch"]
+    assert trained == twin_trained
+    np.testing.assert_allclose(alive, twin_alive, rtol=1e-8, atol=1e-10)
+    for net, twin in zip(nets, twins):
+        for p, q in zip(net.parameters(), twin.parameters()):
+            torch.testing.assert_close(p, q, rtol=1e-8, atol=1e-10)
+
+
+def test_a_tied_network_is_trained_on_its_fifty_classes():
+    net = TiedCNN(width=2)
+    x = torch.nn.functional.one_hot(torch.from_numpy(patterns().astype(np.int64)), 2).permute(0, 3, 1, 2).double()
+    params = {name: p.detach().double()[None] for name, p in net.named_parameters()}
+    logits = net.pattern_logits(params, x)[0]
+    labels = family("edges-corners").labels
+    first = np.unique(labels, return_index=True)[1]
+    torch.testing.assert_close(logits, logits[first][labels], rtol=1e-12, atol=1e-12)  # constant on each class
+    weight = params["net.0.weight"][0].reshape(4, -1)
+    torch.testing.assert_close(net.window_features(x) @ weight.T,
+                               torch.einsum("pcij,ocij->po", x, net.stacked_kernel(params)[0]))
+
+
 def test_only_networks_of_one_stackable_layout_are_stacked():
     frequencies = np.full((1, 512, 2), 1 / 1024)
     with pytest.raises(InputError, match="stackable"):
@@ -63,3 +95,7 @@ def test_only_networks_of_one_stackable_layout_are_stacked():
     with pytest.raises(InputError, match="share one class and configuration"):
         train_stacked([TiedCNN(width=2), TiedCNN(width=3)], np.concatenate([frequencies] * 2), [1, 1], 1, 0.99,
                       "cpu")
+    with pytest.raises(InputError, match="unknown stacked-training engine 'numba'"):
+        train_stacked(_nets(0, 1, width=2), frequencies, [1], 1, 0.99, "cpu", engine="numba")
+    with pytest.raises(InputError, match="runs on the CPU, not meta"):
+        train_stacked(_nets(0, 1, width=2), frequencies, [1], 1, 0.99, "meta", engine="compiled")

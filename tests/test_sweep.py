@@ -65,6 +65,13 @@ def test_stacked_training_reads_the_rules_sequential_learn_rule_reads():
         assert row["rung"].startswith("identified") and row["rule_determined"] == row["rule"]
 
 
+def test_batched_rows_do_not_depend_on_the_compiled_kernels_threads():
+    trials = plan(random_rules("moore", 3, seed=3), seeds=[0], models=["tied"], size=16, steps=8)
+    columns = ["identified", "extracted", "trajectories", "rounds", "rung", "unobserved"]
+    one, two = ([{c: row[c] for c in columns} for row in run_batch(trials, device="cpu", threads=n)] for n in (1, 2))
+    assert one == two
+
+
 @pytest.mark.slow
 def test_sweep_stores_rows_and_skips_them_when_run_again(tmp_path):
     store = tmp_path / "store"

@@ -69,6 +69,11 @@ class Family:
         table = rule.table if isinstance(rule, Rule) else rule
         return self.class_values(table) is not None
 
+    def within(self, other: Family) -> bool:
+        """True when every rule of this family is one of ``other``'s (each of other's classes inside one of these)."""
+        pairs = np.unique(np.stack([other.labels, self.labels]), axis=1)
+        return len(np.unique(pairs[0])) == pairs.shape[1]
+
     def expand(self, values) -> np.ndarray:
         """Per-class values spread over the 512 patterns."""
         return np.asarray(values)[self.labels]

@@ -256,7 +256,7 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
     if raw.complete:
         return Verdict("identified", _rule(raw.majority, evidence), family("table"), classes=raw,
                        table=raw.majority.copy(), known=np.ones(N_PATTERNS, dtype=bool), **common)
-    contradicted = []
+    contradicted, open_before, rivalled = [], [], []
     for name in chain:
         classes = evidence.under(name)
         if name != "table" and classes.contradicted:
@@ -264,12 +264,21 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
             continue
         if classes.complete:
             table = classes.family.expand(classes.majority)
-            return Verdict("identified within family", _rule(table, evidence), classes.family, classes=classes,
-                           table=table, known=np.ones(N_PATTERNS, dtype=bool), **common)
+            # a family beside, not inside, one the data leave open: an assumption no simpler than that one
+            outside = [c.family for c in open_before if not classes.family.within(c.family)]
+            if not outside:
+                return Verdict("identified within family", _rule(table, evidence), classes.family, classes=classes,
+                               table=table, known=np.ones(N_PATTERNS, dtype=bool), **common)
+            rivalled.append((classes.family, table, outside[0]))
+            continue
+        open_before.append(classes)
     last = evidence.under(chain[-1]) if requested != "auto" else raw
-    note = "; ".join(f"The data contradict {c.family.title} in {len(c.conflicting)} classes "
+    note = " ".join([f"The data contradict {c.family.title} in {len(c.conflicting)} classes "
                      f"({', '.join(c.family.class_names[i] for i in c.conflicting[:4])}"
-                     f"{', ...' if len(c.conflicting) > 4 else ''})." for c in contradicted)
+                     f"{', ...' if len(c.conflicting) > 4 else ''})." for c in contradicted]
+                    + [f"The data determine a rule among {f.title} ({_rule(t, evidence)}), but they leave {o.title} "
+                       "open, an assumption beside that one rather than inside it: none singles the rule out."
+                       for f, t, o in rivalled])
     usable = last if not last.contradicted else raw
     return Verdict("underdetermined", None, usable.family, classes=usable, table=usable.family.expand(usable.majority),
                    known=usable.family.expand(usable.observed), undecided=usable.unobserved, note=note, **common)

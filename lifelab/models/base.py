@@ -304,6 +304,13 @@ class WindowLayout:
         """The ``(K, out, in, 3, 3)`` first kernels of ``K`` stacked networks of this layout."""
         return params["net.0.weight"]
 
+    def window_features(self, x: torch.Tensor) -> torch.Tensor:
+        """``(P, D)`` features of one-hot 3x3 patterns ``(P, S, 3, 3)``: the first layer's input.
+
+        The 3x3 layer's pre-activation is ``features @ net.0.weight.reshape(out, D).T + bias``.
+        """
+        return x.flatten(1)
+
     def pattern_logits(self, params: dict, x: torch.Tensor) -> torch.Tensor:
         """Logits of ``K`` stacked networks of this layout on one-hot 3x3 patterns.
 

@@ -90,6 +90,12 @@ class TiedCNN(WindowLayout, LifeModel):
                              f"{self.net[0].kernel_size}")
         return params["net.0.weight"][..., self.net[0].orbits]
 
+    def window_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Each one-hot channel summed over each orbit of the tied kernel: ``(P, S * orbits)``."""
+        orbits = self.net[0].orbits.reshape(-1)
+        members = F.one_hot(orbits, int(orbits.max()) + 1).to(x.dtype)
+        return (x.flatten(2) @ members).flatten(1)
+
     @property
     def rule_family(self) -> str:
         """A tied kernel sums the edge cells and the corner cells alike: 50 classes of 3x3 patterns, not 102."""
