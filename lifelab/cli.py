@@ -26,15 +26,17 @@ import traceback
 
 import numpy as np
 
-from lifelab.data import load_trajectories
+from lifelab.data import load_trajectories, save_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence import FAMILY_NAMES
 from lifelab.evidence.boundary import BOUNDARIES
 from lifelab.evidence.steps import StepVerdict
 from lifelab.families import LTL_NEIGHBOURHOODS, GenerationsRule, LtLRule, parse_rule, rule_states
+from lifelab.ruletables import TableRule
 from lifelab.learners import learner_names
 from lifelab.loop import learn_rule
 from lifelab.models import REGISTRY, model_spec
+from lifelab.rle import load_rle, place
 from lifelab.rules import NotTotalisticError, named_rules
 from lifelab.simulate import random_boards, simulate
 from lifelab.rulespace import SAMPLED_FAMILIES, all_rules, family_of, random_rules
@@ -47,7 +49,13 @@ from lifelab.utils import get_device, lifelab_version
 
 def _describe(rule) -> list[str]:
     lines = [f"rule          {rule}" + (f"  ({rule.name})" if rule.name and rule.name != str(rule) else "")]
-    if isinstance(rule, LtLRule):
+    if isinstance(rule, TableRule):
+        form = f"a table of {len(rule.transitions)} transitions, symmetries {rule.symmetries}" \
+            if rule.tree is None else f"a tree of {len(rule.tree)} nodes"
+        lines += [f"family        Golly rule table, {rule.states} states: {form}",
+                  f"neighbourhood {rule.neighbourhood}: {len(rule.offsets) - 1} neighbours, "
+                  f"{rule.configurations:,} configurations (unlisted ones leave the cell unchanged)"]
+    elif isinstance(rule, LtLRule):
         lines += [f"family        Larger than Life, range {rule.range}, {rule.states} states",
                   f"neighbourhood {LTL_NEIGHBOURHOODS[rule.neighbourhood]}: {rule.size} cells"
                   + (" and the cell itself" if rule.middle else ""),
@@ -85,14 +93,27 @@ def _period(trajectory: np.ndarray, max_period: int) -> int | None:
 
 
 def cmd_simulate(args) -> int:
-    """Simulate a rule on random boards and print a summary."""
+    """Simulate a rule on random boards, or a pattern file centred on one board, and print a summary."""
     rule = parse_rule(args.rule)
+    if args.size is not None and len(args.size) > 2:
+        raise InputError(f"--size is N (N x N) or W H, got {len(args.size)} numbers")
     width, height = (rule.grid.width, rule.grid.height) if rule.grid is not None and args.size is None \
-        else (args.size or 64,) * 2
+        else (args.size[0], args.size[-1]) if args.size is not None else (64, 64)
     states = rule_states(rule)
-    rng = np.random.default_rng(args.seed)
-    alive = random_boards(args.boards, (height, width), density=args.density, seed=rng)
-    boards = alive if states == 2 else alive.astype(np.uint8)
+    if args.pattern is not None:
+        pattern, _ = load_rle(args.pattern)
+        if pattern.max(initial=0) >= states:
+            raise InputError(f"{args.pattern} has state {pattern.max()}; {rule} has states 0..{states - 1}")
+        at = ((height - pattern.shape[0]) // 2, (width - pattern.shape[1]) // 2)
+        board = place(pattern.astype(bool if states == 2 else np.uint8), (height, width), at)
+        boards, what = board[None], f"{args.pattern} centred on one {width}x{height} board"
+    else:
+        rng = np.random.default_rng(args.seed)
+        alive = random_boards(args.boards, (height, width), density=args.density, seed=rng)
+        boards = alive if states == 2 else alive.astype(np.uint8)
+        if isinstance(rule, TableRule) and states > 2:  # a table's states are all its own: draw any non-zero one
+            boards = np.where(alive, rng.integers(1, states, alive.shape), 0).astype(np.uint8)
+        what = f"{args.boards} x {width}x{height}, density {args.density}, seed {args.seed}"
     start = time.perf_counter()
     traj = simulate(rule, boards, args.steps, device=args.device)
     elapsed = time.perf_counter() - start
@@ -100,13 +121,16 @@ def cmd_simulate(args) -> int:
     periods = [_period(t, 8) for t in traj]
     for line in _describe(rule):
         print(line)
-    print(f"boards        {args.boards} x {width}x{height}, density {args.density}, seed {args.seed}")
+    print(f"boards        {what}")
     print(f"steps         {args.steps}")
     print(f"population    start {population[:, 0].mean():.1f}, end {population[:, -1].mean():.1f} (mean per board)")
     print(f"died out      {np.mean(population[:, -1] == 0):.0%} of boards")
     print(f"settled       {np.mean([p is not None for p in periods]):.0%} of boards in a cycle of period <= 8")
-    cells = args.boards * width * height * args.steps
+    cells = len(boards) * width * height * args.steps
     print(f"speed         {cells / max(elapsed, 1e-9):.3g} cell updates/s ({elapsed:.3f} s)")
+    if args.save is not None:
+        path = save_trajectories(args.save, traj, {"rule": str(rule), "steps": args.steps}, overwrite=True)
+        print(f"saved         {path} (states 0..{states - 1})")
     return 0
 
 
@@ -286,11 +310,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep the learner even when the data contradict what it can represent")
     p.set_defaults(func=cmd_learn)
 
-    p = sub.add_parser("simulate", help="simulate a rule on random boards and print a summary")
-    p.add_argument("rule", help="rulestring (B3/S23, B2/S013V, MAP...) or name (HighLife)")
-    p.add_argument("--boards", type=_positive, default=256, help="number of boards (default 256)")
-    p.add_argument("--size", type=_positive, default=None,
-                   help="board side (default: the rule's :Tw,h torus, else 64)")
+    p = sub.add_parser("simulate", help="simulate a rule on random boards (or a pattern) and print a summary")
+    p.add_argument("rule", help="rulestring (B3/S23, B2/S013V, MAP...), name (HighLife) or Golly .rule file")
+    p.add_argument("--boards", type=_positive, default=256, help="number of random boards (default 256)")
+    p.add_argument("--pattern", metavar="FILE.rle", default=None,
+                   help="start from this pattern, centred on one board, instead of random boards")
+    p.add_argument("--size", type=_positive, nargs="+", metavar="N", default=None,
+                   help="board side N, or width and height W H (default: the rule's :Tw,h torus, else 64)")
+    p.add_argument("--save", metavar="FILE.npz", default=None,
+                   help="save the trajectories (what `lifelab learn --data` reads)")
     p.add_argument("--steps", type=int, default=100, help="steps (default 100)")
     p.add_argument("--density", type=float, default=0.5, help="initial live-cell density (default 0.5)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")

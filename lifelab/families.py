@@ -38,6 +38,7 @@ from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, pattern
 from lifelab.patterns import counts as pattern_counts
 from lifelab.rules import Grid, OnGrid, Rule, SeagullRule, bs_table, named_rule, named_rules, split_map_states, \
     split_topology
+from lifelab.ruletables import TableRule, find_rule_file, load_rule_file
 from lifelab.utils import check_int
 
 __all__ = ["LTL_NEIGHBOURHOODS", "MAX_RANGE", "MAX_STATES", "RULE_TYPES", "GenerationsRule", "LtLRule", "RuleType",
@@ -580,6 +581,25 @@ def _parse(text, family: type | None):
     if entry is not None:
         s = entry.rulestring
     core, grid = split_topology(s, text)
+    if core.lower().endswith(".rule"):
+        return _table_rule(load_rule_file(core), grid, family)
+    try:
+        return _parse_core(s, core, grid, text, family)
+    except InputError as exc:
+        path = None if family not in (None, TableRule) else find_rule_file(core)
+        if path is None:
+            raise
+        return _table_rule(load_rule_file(path), grid, family, exc)
+
+
+def _table_rule(rule, grid, family, error=None):
+    if family not in (None, TableRule):
+        raise InputError(f"{rule.name!r} is a rule table, not a {family.family} rule") from error
+    rule._grid = grid
+    return rule
+
+
+def _parse_core(s: str, core: str, grid, text: str, family: type | None):
     is_ltl = (core[:1] in "Rr" and core[1:2].isdigit()) or re.fullmatch(r"\d+(,\d+){4}", core) is not None
     if core[:3].upper() == "MAP":
         is_generations = split_map_states(core) is not None
@@ -594,20 +614,21 @@ def _parse(text, family: type | None):
 
 
 #: Every type of rule lifelab holds: the one list of them.
-RULE_TYPES = (Rule, GenerationsRule, LtLRule, StochasticRule)
+RULE_TYPES = (Rule, GenerationsRule, LtLRule, TableRule, StochasticRule)
 
 
 @runtime_checkable
 class RuleType(Protocol):
     """What every deterministic rule type offers (:class:`~lifelab.rules.Rule`, :class:`GenerationsRule`,
-    :class:`LtLRule`); ``tests/test_contracts.py`` checks each against it.
+    :class:`LtLRule`, :class:`~lifelab.ruletables.TableRule`); ``tests/test_contracts.py`` checks each against it.
 
-    A rule is *perceive + update*: :meth:`kernel_form` is the perception (a
-    kernel summing the neighbourhood) and the update (a lookup from the
-    cell's state and that sum), which seagull, the torch engine and the
-    networks' pattern forms all read; :meth:`step` applies it; ``str(rule)``
-    is its canonical Golly notation, which :func:`parse_rule` reads back.
-    (A :class:`StochasticRule` steps with a random stream and is not one.)
+    :meth:`step` is the transition; ``str(rule)`` is its canonical Golly
+    notation, which :func:`parse_rule` reads back.  The count rules (all but
+    a table rule) are also *perceive + update*: their ``kernel_form()`` is
+    the perception (a kernel summing the live neighbours) and the update (a
+    lookup from the cell's state and that sum), which seagull, the torch
+    engine and the networks' pattern forms read.  (A :class:`StochasticRule`
+    steps with a random stream and is not one.)
 
     Attributes:
         states: Cell states.
@@ -619,9 +640,6 @@ class RuleType(Protocol):
     offsets: list
     grid: object
 
-    def kernel_form(self) -> tuple[np.ndarray, np.ndarray, int]:
-        """``(kernel, lookup, states)``: the next state is ``lookup[state, sum of kernel x neighbourhood]``."""
-
     def step(self, boards) -> np.ndarray:
         """One step on ``(..., H, W)`` boards of states (periodic boundary)."""
 
@@ -629,14 +647,19 @@ class RuleType(Protocol):
         """The callable seagull's ``Simulator.run`` takes."""
 
 
-def parse_rule(text) -> Rule | GenerationsRule | LtLRule | StochasticRule:
+def parse_rule(text) -> Rule | GenerationsRule | LtLRule | TableRule | StochasticRule:
     """Read any rule lifelab knows, in any of Golly's spellings, or a registry name.
 
     Life-like rules (``B3/S23``, ``B2-a/S12``, ``MAP...``) give a
     :class:`~lifelab.rules.Rule`; ``S/B/C`` and ``B../S../C`` spellings and
     Catagolue's ``g3b2s`` a :class:`GenerationsRule`; ``R..,C..,M..,S..,B..,N..``
     (or Kellie Evans' ``r,bmin,bmax,smin,smax``) an :class:`LtLRule`;
-    ``B3/S23 [B3=0.8]`` a :class:`StochasticRule`.  A rule object is returned as it is.
+    ``B3/S23 [B3=0.8]`` a :class:`StochasticRule`.  A Golly ``.rule`` file's
+    path (``rules/WireWorld.rule``), or a name no other notation reads whose
+    ``NAME.rule`` lies on :func:`~lifelab.ruletables.rule_search_path`
+    (``WireWorld``, ``Langtons-Loops``), gives a
+    :class:`~lifelab.ruletables.TableRule`; each takes Golly's grid suffix
+    (``WireWorld:T64,64``).  A rule object is returned as it is.
 
     Raises:
         TypeError: For a non-string.

@@ -45,6 +45,7 @@ from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of
 from lifelab.evidence.steps import every_k
 from lifelab.extract import ExtractionResult, generator_check
 from lifelab.families import RULE_TYPES, LtLRule, parse_rule, rule_states
+from lifelab.ruletables import TableRule
 from lifelab.learners import make_learner, wider_learner
 from lifelab.models import model_spec
 from lifelab.patterns import N_PATTERNS, patterns
@@ -685,6 +686,9 @@ class LoopRun:
                                  "supplied trajectories")
             if states is not None and states != rule_states(source):
                 raise InputError(f"{source} has {rule_states(source)} states, not states={states}")
+            if isinstance(source, TableRule):
+                raise InputError(f"{source} is a rule table; lifelab runs, reads and writes rule tables, but does "
+                                 "not learn them yet")
             if isinstance(source, LtLRule) and source.states > 2:
                 raise InputError(f"{source} has {source.states} states; lifelab learns 2-state Larger than Life "
                                  "rules so far")

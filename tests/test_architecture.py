@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lifelab"
 LAYERS = [
     "errors", "utils",                      # what everything uses: input errors, seeds, devices, threads
     "symmetry", "patterns", "hensel",       # D4, the 3x3 numbering and pattern counts, Hensel letters
-    "rules", "families",                    # rule types: Rule, Generations, Larger than Life, stochastic
+    "rules", "ruletables", "families",      # rule types: Rule, Golly's rule tables, Generations, LtL, stochastic
     "boards", "rle", "frames",              # checked boards and trajectories; RLE and picture files
     "_bitpack", "_compiled", "simulate",    # the numpy and the compiled engines; simulate and the seagull bridge
     "evidence",                             # what the data determine: counts, noise, verdicts (subpackage)
