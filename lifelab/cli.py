@@ -110,9 +110,12 @@ def cmd_simulate(args) -> int:
     else:
         rng = np.random.default_rng(args.seed)
         alive = random_boards(args.boards, (height, width), density=args.density, seed=rng)
-        boards = alive if states == 2 else alive.astype(np.uint8)
-        if isinstance(rule, TableRule) and states > 2:  # a table's states are all its own: draw any non-zero one
+        if states == 2:
+            boards = alive
+        elif isinstance(rule, TableRule):  # a table's states are all its own: draw any non-zero one
             boards = np.where(alive, rng.integers(1, states, alive.shape), 0).astype(np.uint8)
+        else:  # Generations and Larger than Life start from live cells; the dying states follow
+            boards = alive.astype(np.uint8)
         what = f"{args.boards} x {width}x{height}, density {args.density}, seed {args.seed}"
     start = time.perf_counter()
     traj = simulate(rule, boards, args.steps, device=args.device)

@@ -26,6 +26,7 @@ transitions), which Golly runs as lifelab does (``tests/golden/rules``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import os
@@ -132,7 +133,6 @@ class TableRule(OnGrid):
                     any(not 0 <= s < self.states for i in inputs for s in i):
                 raise InputError(f"transition {inputs} -> {out} does not fit {self.states} states on {k} inputs")
         self._grid = None
-        self._dense = None
         self._known = (np.zeros(0, np.int64), np.zeros(0, np.uint8))
 
     # --- what every rule type offers -------------------------------------------------------------------------
@@ -197,10 +197,8 @@ class TableRule(OnGrid):
         """One step on ``(..., H, W)`` boards of states (periodic boundary), in the boards' dtype."""
         states = np.asarray(states)
         codes = self.codes(states)
-        if self.configurations <= DENSE_LIMIT:
-            if self._dense is None:
-                self._dense = self.next_states(self.decode(np.arange(self.configurations)))
-            out = self._dense[codes]
+        if self.dense_table is not None:
+            out = self.dense_table[codes]
         else:
             unique, inverse = np.unique(codes, return_inverse=True)
             out = self._remembered(unique)[inverse].reshape(codes.shape)
@@ -214,13 +212,12 @@ class TableRule(OnGrid):
         """The callable seagull's ``Simulator.run`` takes: one step of a 2-D board."""
         return _TableStep(self)
 
-    @property
+    @functools.cached_property
     def dense_table(self) -> np.ndarray | None:
         """Every configuration's next state, indexed by :meth:`codes` (None beyond :data:`DENSE_LIMIT`)."""
         if self.configurations > DENSE_LIMIT:
             return None
-        self.step(np.zeros((1, 1), np.uint8))
-        return self._dense
+        return self.next_states(self.decode(np.arange(self.configurations)))
 
     def __str__(self) -> str:
         return self.name + ("" if self._grid is None else str(self._grid))
@@ -228,21 +225,23 @@ class TableRule(OnGrid):
     def __repr__(self) -> str:
         return f"TableRule({str(self)!r}, states={self.states}, {self.neighbourhood})"
 
+    @functools.cached_property
     def _identity(self) -> tuple:
-        if self.configurations <= DENSE_LIMIT:
+        if self.dense_table is not None:
             body = hashlib.sha256(self.dense_table.tobytes()).hexdigest()
         else:
             body = repr((self.symmetries, self.transitions, self.tree))
         return self.states, self.neighbourhood, body
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, TableRule) and self._identity() == other._identity()
+        return isinstance(other, TableRule) and self._identity == other._identity
 
     def __hash__(self) -> int:
-        return hash(self._identity())
+        return hash(self._identity)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_dense": None}
+        """What pickling keeps: the rule, not its tables (rebuilt on first use)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("dense_table", "_packed", "_nodes")}
 
     # --- the two forms ---------------------------------------------------------------------------------------
 
@@ -259,19 +258,17 @@ class TableRule(OnGrid):
         index = word * 64 + np.frexp(lowest.astype(np.float64))[1] - 1
         return np.where(found, outputs[np.where(found, index, 0)], configs[:, 0]).astype(np.uint8)
 
-    @property
+    @functools.cached_property
     def _packed(self) -> tuple[np.ndarray, np.ndarray]:
         """Golly's bit-parallel form: ``lut[input, state]`` has bit t set when transition t allows that state there."""
-        if "_lut" not in self.__dict__:
-            expanded = [(images, out) for inputs, out in self.transitions for images in self._images(inputs)]
-            k, n, t = len(self.offsets), self.states, max(len(expanded), 1)
-            allowed = np.zeros((k, n, -(-t // 64) * 64), bool)
-            for j, (inputs, _) in enumerate(expanded):
-                for i, states in enumerate(inputs):
-                    allowed[i, list(states), j] = True
-            lut = np.packbits(allowed, axis=-1, bitorder="little").view(np.uint64)
-            self._lut = (np.ascontiguousarray(lut), np.array([out for _, out in expanded] or [0], np.uint8))
-        return self._lut
+        expanded = [(images, out) for inputs, out in self.transitions for images in self._images(inputs)]
+        k, n, t = len(self.offsets), self.states, max(len(expanded), 1)
+        allowed = np.zeros((k, n, -(-t // 64) * 64), bool)
+        for j, (inputs, _) in enumerate(expanded):
+            for i, states in enumerate(inputs):
+                allowed[i, list(states), j] = True
+        lut = np.packbits(allowed, axis=-1, bitorder="little").view(np.uint64)
+        return np.ascontiguousarray(lut), np.array([out for _, out in expanded] or [0], np.uint8)
 
     def _images(self, inputs: tuple) -> list[tuple]:
         """A transition's symmetric images, in Golly's order (every distinct order of the outer inputs for permute)."""
@@ -280,9 +277,12 @@ class TableRule(OnGrid):
             return [tuple(inputs[r] for r in remap) for remap in remaps]
         return [(inputs[0], *outer) for outer in _distinct_permutations(sorted(inputs[1:]))]
 
+    @functools.cached_property
+    def _nodes(self) -> np.ndarray:
+        """A tree's nodes as rows: a child node's index (a state at level 1) per state of the node's variable."""
+        return np.array([values for _, values in self.tree], np.int64)
+
     def _tree_next(self, configs: np.ndarray) -> np.ndarray:
-        if "_nodes" not in self.__dict__:
-            self._nodes = np.array([values for _, values in self.tree], np.int64)
         node = np.full(len(configs), len(self.tree) - 1)
         for var in _TREE_ORDER[len(self.offsets) - 1]:
             node = self._nodes[node, configs[:, var]]
@@ -585,8 +585,8 @@ def table_rule(rule, name: str | None = None) -> TableRule:
     configs = table.decode(np.arange(table.configurations))
     nexts = np.empty(len(configs), np.uint8)
     dtype = bool if states == 2 else np.uint8
-    for start in range(0, len(configs), 1 << 16):
-        part = configs[start:start + (1 << 16)]
+    for start in range(0, len(configs), _CHUNK):
+        part = configs[start:start + _CHUNK]
         boards = np.zeros((len(part), 3, 3), np.int64)
         for i, (dy, dx) in enumerate(table.offsets):
             boards[:, 1 + dy, 1 + dx] = part[:, i]
@@ -700,7 +700,7 @@ def rule_file(rule, name: str | None = None, rewrite: bool = False) -> str:
     else:
         lines += ["@TABLE", f"n_states:{table.states}", f"neighborhood:{table.neighbourhood}",
                   f"symmetries:{table.symmetries}"]
-        names: dict[tuple, list[str]] = {}
+        names: dict[tuple, list[str]] = {}  # a set of states: its variables' names, one per occurrence in a line
         body = []
         for inputs, out in table.transitions:
             seen: dict[tuple, int] = {}
@@ -710,9 +710,10 @@ def rule_file(rule, name: str | None = None, rewrite: bool = False) -> str:
                     tokens.append(str(states[0]))
                     continue
                 occurrence = seen[states] = seen.get(states, -1) + 1
+                index = list(names).index(states) if states in names else len(names)
                 family = names.setdefault(states, [])
                 if occurrence == len(family):  # a variable written twice in a transition is bound: one name each
-                    family.append(f"v{len(names) - 1}_{occurrence}")
+                    family.append(f"v{index}_{occurrence}")
                     lines.append(f"var {family[-1]}={{{','.join(map(str, states))}}}")
                 tokens.append(family[occurrence])
             body.append(",".join([*tokens, str(out)]))

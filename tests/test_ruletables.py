@@ -171,6 +171,14 @@ def test_a_table_writes_back_as_it_was_read_and_afresh_with_its_symmetry():
     assert wireworld.symmetries == "permute" and len(wireworld.transitions) == 3  # Golly's own file lists 6 (rotate8)
 
 
+def test_a_set_written_again_later_gets_its_own_new_variable():
+    """Each set's variables are named by the set: a second {1,2} in a later line must not reuse {0,1}'s names."""
+    rule = TableRule("T", 3, "vonNeumann", transitions=[
+        (((0,), (1, 2), (0,), (0,), (0,)), 1), (((0,), (0, 1), (0,), (0,), (0,)), 2),
+        (((1,), (1, 2), (1, 2), (0,), (0,)), 0), (((2,), (0, 1), (0, 1), (0,), (0,)), 1)])
+    assert read_rule_file(rule_file(rule)).transitions == rule.transitions
+
+
 def test_rules_that_no_table_holds_are_refused(tmp_path):
     with pytest.raises(ValueError, match="reaches 2 cells"):
         rule_file(parse_rule("R2,C0,M1,S5..9,B6..8,NM"))
