@@ -2,6 +2,7 @@
 
     lifelab learn B36/S23 --model tied --group p4m --seed 0
     lifelab learn --data trajectories.npz
+    lifelab learn --data loops.npz --unlisted unchanged --export learned.rule
     lifelab simulate HighLife --boards 256 --size 64 --steps 100
     lifelab rules
     lifelab show B2/S013V
@@ -31,8 +32,9 @@ from lifelab.errors import InputError
 from lifelab.evidence import FAMILY_NAMES
 from lifelab.evidence.boundary import BOUNDARIES
 from lifelab.evidence.steps import StepVerdict
+from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, decide_table
 from lifelab.families import LTL_NEIGHBOURHOODS, GenerationsRule, LtLRule, parse_rule, rule_states
-from lifelab.ruletables import TableRule
+from lifelab.ruletables import TableRule, save_rule_file
 from lifelab.learners import learner_names
 from lifelab.loop import learn_rule
 from lifelab.models import REGISTRY, model_spec
@@ -186,6 +188,8 @@ def cmd_learn(args) -> int:
     """
     if (args.rule is None) == (args.data is None):
         raise InputError("give either a rule (e.g. B36/S23) or --data FILE.npz, not both or neither")
+    if args.export is not None and not args.export.endswith(".rule"):
+        raise InputError(f"--export writes a Golly rule file ending in .rule, got {args.export!r}")
     device = get_device(args.device)
     boundary = args.boundary
     if args.data is not None:
@@ -195,6 +199,10 @@ def cmd_learn(args) -> int:
         if boundary is None and meta.get("boundary") is not None:
             boundary = meta["boundary"]  # a file may say what lies beyond its frames
             print(f"boundary      {boundary}, as the file's metadata say")
+        if source.dtype != bool or args.unlisted is not None or args.symmetries is not None:
+            return _learn_table(args, source, boundary)
+    elif args.unlisted is not None or args.symmetries is not None:
+        raise InputError("--unlisted and --symmetries are for rule tables learned from --data")
     else:
         source = parse_rule(args.rule)
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
@@ -239,6 +247,62 @@ def cmd_learn(args) -> int:
           f"in {len(report.rounds)} rounds; stopped: {report.stop_reason}")
     print(f"wall time     {report.seconds:.1f} s")
     print(verdict.sentence())
+    _export(args.export, report.rule, verdict)
+    return verdict.exit_code
+
+
+def _export(path, rule, verdict) -> None:
+    """Write the learned rule as a Golly rule file, when asked and there is one."""
+    if path is None:
+        return
+    if rule is None:
+        print(f"export        nothing written: the verdict ({verdict.label}) names no rule")
+        return
+    print(f"export        {save_rule_file(path, rule)}")
+
+
+def _learn_table(args, data: np.ndarray, boundary) -> int:
+    """``lifelab learn --data`` on many-state trajectories: the rule table the observations determine."""
+    if args.family is not None or args.noise not in ("auto", 0):
+        raise InputError("rule tables are learned from exact data: no --family or --noise (conflicting "
+                         "observations make the verdict inconsistent)")
+    neighbourhood = args.neighbourhood or "auto"
+    if neighbourhood not in ("auto", *TABLE_NEIGHBOURHOODS):
+        raise InputError(f"a rule table's --neighbourhood is auto or one of {', '.join(TABLE_NEIGHBOURHOODS)}, "
+                         f"got {neighbourhood!r}")
+    boundary = "torus" if boundary in (None, "auto") else boundary
+    name = "learned" if args.export is None else os.path.splitext(os.path.basename(args.export))[0]
+    start = time.perf_counter()
+    verdict = decide_table(data, args.states, neighbourhood, args.symmetries or "auto", args.unlisted, boundary, name)
+    ev = verdict.evidence
+    print(f"model         the table learner: each observed configuration's next state, counted ({ev.states} states)")
+    print(f"boundary      {boundary}" + ("" if args.boundary not in (None, "auto") else
+                                          " (what lifelab's and Golly's :T grids are; say --boundary otherwise)"))
+    for hood, conflicts in verdict.rejected.items():
+        print(f"neighbourhood {hood}: refuted, {conflicts:,} configurations go two ways")
+    if verdict.family is not None:
+        print(f"neighbourhood {ev.neighbourhood}: the next state is a function of it on every observation")
+        print(f"symmetries    {verdict.family.symmetries} (the data allow {', '.join(verdict.allowed)})")
+        print("structure     " + ("a function of the cell and the counts of each state among its neighbours "
+                                   "(permute)" if verdict.counts_function else
+                                   "not a function of the cell and its neighbours' state counts"))
+        for line in verdict.structure:
+            print(f"                {line}")
+    print(f"verdict       {verdict.label}")
+    print(f"evidence      {verdict.evidence_line()}")
+    if verdict.family is not None:
+        print(f"assumption    {verdict.family.assumption}")
+        learned = verdict.learned
+        print(f"learned       {len(learned.transitions):,} transitions under {learned.symmetries} (the observed "
+              "classes whose cell changes; every other configuration leaves the cell unchanged)")
+    print(f"wall time     {time.perf_counter() - start:.1f} s")
+    print(verdict.sentence())
+    if args.export is not None and verdict.learned is not None:
+        print(f"export        {save_rule_file(args.export, verdict.learned)}"
+              + ("" if verdict.determined else " (the observed classes, the rest unchanged: one of the tables "
+                                                "the data allow)"))
+    else:
+        _export(args.export, None, verdict)
     return verdict.exit_code
 
 
@@ -311,6 +375,14 @@ def build_parser() -> argparse.ArgumentParser:
     learn("--states", "states", type=_positive)
     p.add_argument("--no-follow", dest="follow", action="store_false", default=LOOP.follow,
                    help="keep the learner even when the data contradict what it can represent")
+    p.add_argument("--export", metavar="FILE.rule", default=None,
+                   help="write the learned rule as a Golly rule file (@TABLE) that Golly runs as lifelab does")
+    p.add_argument("--unlisted", choices=["unchanged"], default=None,
+                   help="many-state --data: state Golly's default, that configurations the data never show leave "
+                        "the cell unchanged (then one table is identified)")
+    p.add_argument("--symmetries", default=None, metavar="S",
+                   help="many-state --data: the table's symmetry (Golly's names; default: the largest the data "
+                        "allow)")
     p.set_defaults(func=cmd_learn)
 
     p = sub.add_parser("simulate", help="simulate a rule on random boards (or a pattern) and print a summary")

@@ -79,13 +79,22 @@ def _new_ax(ax, figsize=(3, 3)):
     return ax.figure, ax
 
 
-def state_cmap(states: int) -> ListedColormap:
-    """Colours of cell states: dead white, live dark, dying states from red to pale yellow."""
+def state_cmap(states: int, colors: dict | None = None) -> ListedColormap:
+    """Colours of cell states: dead white, live dark, dying states from red to pale yellow.
+
+    Args:
+        states: Number of states.
+        colors: ``{state: (r, g, b)}`` in 0-255 that take the place of these (a rule table's ``@COLORS``).
+    """
     dying = [plt.cm.YlOrRd(x) for x in np.linspace(0.75, 0.15, max(states - 2, 0))]
-    return ListedColormap(["#ffffff", "#1f1f3a", *dying])
+    shades = ["#ffffff", "#1f1f3a", *dying][:states]
+    for state, rgb in (colors or {}).items():
+        if 0 <= state < states:
+            shades[state] = tuple(c / 255 for c in rgb)
+    return ListedColormap(shades)
 
 
-def plot_board(board, ax=None, title: str | None = None, states: int | None = None):
+def plot_board(board, ax=None, title: str | None = None, states: int | None = None, colors: dict | None = None):
     """Draw one board: live cells dark, dead cells white, dying states (multi-state rules) red to yellow.
 
     Args:
@@ -94,6 +103,7 @@ def plot_board(board, ax=None, title: str | None = None, states: int | None = No
         title: Optional axes title.
         states: Number of states, so frames of one trajectory share colours
             (default: what the board shows).
+        colors: ``{state: (r, g, b)}`` in 0-255, e.g. a rule table's ``@COLORS`` (``rule.colors``).
 
     Returns:
         The figure.
@@ -101,7 +111,7 @@ def plot_board(board, ax=None, title: str | None = None, states: int | None = No
     fig, ax = _new_ax(ax)
     arr = _board(board)
     n = states or max(2, int(arr.max(initial=0)) + 1)
-    ax.imshow(arr, cmap=state_cmap(n), vmin=0, vmax=n - 1, interpolation="nearest")
+    ax.imshow(arr, cmap=state_cmap(n, colors), vmin=0, vmax=n - 1, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
     if title:

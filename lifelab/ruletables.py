@@ -40,7 +40,7 @@ from lifelab.errors import InputError, InputFileNotFoundError, InputTypeError
 from lifelab.rules import OnGrid, split_topology
 from lifelab.utils import atomic_path
 
-__all__ = ["DENSE_LIMIT", "NEIGHBOURHOODS", "SYMMETRIES", "TableRule", "find_rule_file", "load_rule_file",
+__all__ = ["DENSE_LIMIT", "NEIGHBOURHOODS", "SYMMETRIES", "TableRule", "compact_table", "find_rule_file", "load_rule_file",
            "read_rule_file", "rule_file", "rule_search_path", "save_rule_file", "table_rule"]
 
 #: Golly's neighbourhoods: the inputs of a transition in Golly's order, as ``(dy, dx)`` from the cell (the cell first).
@@ -594,6 +594,16 @@ def table_rule(rule, name: str | None = None) -> TableRule:
     return _from_function(table, nexts)
 
 
+def compact_table(table: TableRule) -> TableRule:
+    """The same function as a table with the largest symmetry it has and its changing configurations merged
+    into few transitions over sets of states (what :func:`rule_file` writes with ``rewrite``).
+
+    Raises:
+        InputError: For more configurations than :data:`DENSE_LIMIT`.
+    """
+    return _from_function(table, _require_dense(table).dense_table)
+
+
 def _from_function(table: TableRule, nexts: np.ndarray) -> TableRule:
     """A table of ``table``'s name and neighbourhood computing ``nexts`` (one per configuration number):
     the largest symmetry the function has, and the changing configurations merged into few transitions."""
@@ -691,7 +701,7 @@ def rule_file(rule, name: str | None = None, rewrite: bool = False) -> str:
     """
     table = table_rule(rule, name)
     if rewrite and (table.transitions or table.tree is not None):
-        table = _from_function(table, _require_dense(table).dense_table)
+        table = compact_table(table)
     lines = [f"@RULE {table.name}", ""]
     if table.tree is not None:
         lines += ["@TREE", "", f"num_states={table.states}", f"num_neighbors={len(table.offsets) - 1}",

@@ -19,7 +19,7 @@ from scipy.signal import convolve2d
 from lifelab import Rule, random_boards, simulate
 from lifelab.data import TrajectoryDataset
 from lifelab.evidence import DETERMINED, EXIT_CODES, RUNGS, CountEvidence, Evidence, Neighbourhood, VerdictProtocol, \
-    decide, decide_counts
+    decide, decide_counts, decide_table
 from lifelab.evidence.steps import search_steps
 from lifelab.extract import ExtractionResult
 from lifelab.families import RULE_TYPES, RuleType, StochasticRule, parse_rule, rule_reach, rule_states
@@ -153,13 +153,15 @@ def _verdicts():
     box = simulate("R2,C0,M1,S5..9,B6..8,NM", random_boards(2, (32, 32), 0.4, seed=12), 12)
     every_second = simulate("B36/S23", random_boards(2, (32, 32), 0.4, seed=13), 16)[:, ::2]
     sparse = simulate("B3/S23", random_boards(1, (8, 8), 0.2, seed=14), 2)
+    brain = simulate("/2/3", random_boards(2, (24, 24), 0.3, seed=15).astype(np.uint8), 8)
     return [decide(Evidence.of(life)), decide_counts(CountEvidence.of(box, Neighbourhood(2, "M"))),
-            search_steps(every_second, 2), decide(Evidence.of(sparse))]
+            search_steps(every_second, 2), decide_table(brain, unlisted="unchanged"), decide_table(brain),
+            decide(Evidence.of(sparse))]
 
 
 def test_every_kind_of_verdict_meets_the_protocol_and_stands_on_the_ladder():
     verdicts = _verdicts()
-    assert len({type(v) for v in verdicts}) == 3
+    assert len({type(v) for v in verdicts}) == 4
     for verdict in verdicts:
         assert isinstance(verdict, VerdictProtocol)
         assert verdict.rung in RUNGS and verdict.determined == (verdict.rung in DETERMINED)

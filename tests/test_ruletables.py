@@ -25,7 +25,7 @@ _spec.loader.exec_module(make_rule_tables)
 @pytest.fixture
 def rule_path(monkeypatch):
     """The committed rule files on lifelab's rule search path (and nothing of an installed Golly's first)."""
-    monkeypatch.setenv("LIFELAB_RULES", f"{RULES}:{RULES / 'written'}")
+    monkeypatch.setenv("LIFELAB_RULES", f"{RULES}:{RULES / 'written'}:{RULES / 'learned'}")
 
 
 def _table(body: str, header: str = "n_states:3\nneighborhood:vonNeumann\nsymmetries:none") -> TableRule:

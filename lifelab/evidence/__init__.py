@@ -20,6 +20,8 @@ One concept a module, in dependency order:
   outside, open), and which one the edge cells show;
 - :mod:`~lifelab.evidence.neighbourhood`: the smallest neighbourhood the next
   state is a function of, found from the data;
+- :mod:`~lifelab.evidence.tables`: many-state rule tables, counted per
+  observed neighbourhood configuration, and their verdict (:func:`decide_table`);
 - :mod:`~lifelab.evidence.observe`: the evidence and verdict of either kind,
   and :func:`judge`, what supplied data determine with nothing stated.
 """
@@ -32,10 +34,11 @@ from lifelab.evidence.symmetry import DataSymmetry, data_symmetry, rule_symmetry
 from lifelab.evidence.verdicts import Verdict, decide
 from lifelab.evidence.totalistic import (SHAPES_BY_SIZE, CountEvidence, CountFamily, CountVerdict, Neighbourhood,
                                          decide_counts)
+from lifelab.evidence.tables import TableEvidence, TableVerdict, decide_table
 from lifelab.evidence.observe import Judgement, judge, observe, weigh
 
-__all__ = ["AUTO_CHAIN", "CONFIDENCE", "DETERMINED", "EXIT_CODES", "FAMILY_NAMES", "MAX_CLUSTERS", "RUNGS", "SHAPES_BY_SIZE",
-           "CountEvidence", "CountFamily", "CountVerdict", "DataSymmetry", "Evidence", "Family", "FamilyEvidence",
-           "Judgement", "Neighbourhood", "NoiseEstimate", "Verdict", "VerdictProtocol", "add_noise", "check_noise",
-           "data_symmetry", "decide", "decide_counts", "estimate_noise", "family", "judge", "observe",
-           "rule_symmetry", "weigh"]
+__all__ = ["AUTO_CHAIN", "CONFIDENCE", "DETERMINED", "EXIT_CODES", "FAMILY_NAMES", "MAX_CLUSTERS", "RUNGS",
+           "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "DataSymmetry", "Evidence", "Family",
+           "FamilyEvidence", "Judgement", "Neighbourhood", "NoiseEstimate", "TableEvidence", "TableVerdict",
+           "Verdict", "VerdictProtocol", "add_noise", "check_noise", "data_symmetry", "decide", "decide_counts",
+           "decide_table", "estimate_noise", "family", "judge", "observe", "rule_symmetry", "weigh"]

@@ -25,9 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
+from lifelab.evidence.tables import decide_table
 from lifelab.families import parse_rule
 from lifelab.rle import load_rle, save_rle
 from lifelab.ruletables import load_rule_file, save_rule_file
+from lifelab.simulate import simulate
 
 HERE = Path(__file__).parent / "rules"
 GOLLY = Path("/usr/share/golly")
@@ -38,6 +40,11 @@ SHIPPED = ["Langtons-Loops", "WireWorld", "Byl-Loop", "Tempesti", "BriansBrain",
 #: Rules lifelab writes as .rule files (rules/written/): file name: rulestring.
 WRITTEN = {"Life-lifelab": "B3/S23", "HighLife-lifelab": "B36/S23", "StarWars-lifelab": "345/2/4",
            "B2-a_S12-lifelab": "B2-a/S12", "B2_S013V-lifelab": "B2/S013V", "WireWorld-lifelab": "WireWorld"}
+
+#: Rules lifelab learns from its own trajectory of a pattern (rules/learned/): file name: (the rule Golly ships,
+#: the pattern, width, height, steps).  Each has a case below in which bgolly runs the learned file.
+LEARNED = {"Langtons-Loops-learned": ("Langtons-Loops", "Patterns/Loops/Langtons-Loops.rle", 96, 96, 300),
+           "WireWorld-learned": ("WireWorld", "Patterns/WireWorld/gate-AND.mcl", 56, 44, 120)}
 
 #: name: (rule file, start (a Golly pattern path or (density, seed)), grid kind, width, height, steps)
 CASES = {
@@ -56,6 +63,8 @@ CASES = {
     "written_hensel": ("written/B2-a_S12-lifelab", (0.3, 9), "T", 24, 24, 12),
     "written_vonneumann": ("written/B2_S013V-lifelab", (0.3, 10), "T", 24, 24, 12),
     "written_wireworld": ("written/WireWorld-lifelab", "Patterns/WireWorld/gate-AND.mcl", "T", 56, 44, 60),
+    **{f"learned_{truth.lower().replace('-', '_')}": (f"learned/{name}", pattern, "T", width, height, steps)
+       for name, (truth, pattern, width, height, steps) in LEARNED.items()},
 }
 
 
@@ -86,10 +95,23 @@ def _pattern(path: Path, rules: Path) -> np.ndarray:
     return _cells(_bgolly(f"load {path}\n" + _gets(left, top, width, height), rules), left, top, width, height)
 
 
+def centred(pattern: np.ndarray, width: int, height: int) -> np.ndarray:
+    """A pattern centred on a ``height x width`` board, as the cases (and the tests) place it."""
+    board = np.zeros((height, width), np.uint8)
+    y, x = (height - pattern.shape[0]) // 2, (width - pattern.shape[1]) // 2
+    board[y:y + pattern.shape[0], x:x + pattern.shape[1]] = pattern
+    return board
+
+
 def main() -> None:
     HERE.mkdir(exist_ok=True)
     for name in SHIPPED:
         shutil.copy(GOLLY / "Rules" / f"{name}.rule", HERE / f"{name}.rule")
+    (HERE / "learned").mkdir(exist_ok=True)
+    for name, (truth, pattern, width, height, steps) in LEARNED.items():
+        board = centred(_pattern(GOLLY / pattern, HERE), width, height)
+        trajectory = simulate(load_rule_file(HERE / f"{truth}.rule"), board[None], steps)
+        save_rule_file(HERE / "learned" / f"{name}.rule", decide_table(trajectory, unlisted="unchanged").learned)
     for name, rulestring in WRITTEN.items():
         source = HERE / f"{rulestring}.rule"
         save_rule_file(HERE / "written" / f"{name}.rule", load_rule_file(source) if source.is_file() else parse_rule(rulestring),
@@ -100,10 +122,7 @@ def main() -> None:
         rule = load_rule_file(HERE / f"{rulefile}.rule")
         folder = (HERE / rulefile).parent
         if isinstance(start, str):
-            pattern = _pattern(GOLLY / start, HERE)  # the pattern names a rule Golly ships
-            board = np.zeros((height, width), np.uint8)
-            y, x = (height - pattern.shape[0]) // 2, (width - pattern.shape[1]) // 2
-            board[y:y + pattern.shape[0], x:x + pattern.shape[1]] = pattern
+            board = centred(_pattern(GOLLY / start, HERE), width, height)  # the pattern names a rule Golly ships
         else:
             density, seed = start
             rng = np.random.default_rng(seed)

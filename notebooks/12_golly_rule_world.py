@@ -1,0 +1,210 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 12 · Golly's rule world: rule tables read, run, learned and handed back
+#
+# Everything before this notebook is a rule string: B/S, Hensel, MAP,
+# Generations, Larger than Life. Golly's **RuleLoader** rules are tables:
+# a `.rule` file lists, for a cell and its von Neumann or Moore neighbours,
+# which state comes next, with variables, symmetries, and "a configuration
+# no transition lists leaves the cell unchanged". WireWorld (4 states) and
+# Langton's self-reproducing loop (8 states) are the famous ones.
+#
+# This notebook
+#
+# 1. reads Golly's own `Langtons-Loops.rule` (a copy committed under
+#    `tests/golden/rules`, where bgolly's fixtures live) and runs it;
+# 2. **learns the table back from the loop's own trajectory** with the
+#    table learner (`lifelab.evidence.tables`), with a verdict that says how
+#    much of the table the trajectory shows;
+# 3. writes what was learned as a `.rule` file and shows that **Golly runs
+#    it to the same board** (the committed fixture bgolly made from it);
+# 4. does the same for a WireWorld circuit, whose next state turns out to be
+#    a function of the cell and the counts of each state around it.
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import lifelab
+from lifelab.evidence.tables import decide_table
+from lifelab.plots import plot_board
+from lifelab.rle import load_rle
+from lifelab.ruletables import load_rule_file, rule_file
+
+FIXTURES = Path("..") / "tests" / "golden" / "rules"  # Golly's rule files and bgolly's runs, committed
+print("device:", lifelab.get_device())
+
+# %% tags=["parameters"]
+LOOP_STEPS = 300  # Langton's loop: one reproduction takes about 150 generations
+WIRE_STEPS = 120  # the WireWorld AND gate
+
+# %% [markdown]
+# ## A rule table, read
+#
+# The file's header says 8 states, the von Neumann neighbourhood and
+# `rotate4` symmetry; each of its 219 transitions stands for its four
+# rotations. lifelab reads it as Golly's RuleLoader does and tabulates all
+# 8^5 = 32,768 configurations once; a step is one lookup per cell.
+
+# %%
+golly = load_rule_file(FIXTURES / "Langtons-Loops.rule")
+print(repr(golly))
+print(f"{len(golly.transitions)} transitions, symmetries {golly.symmetries}, {golly.configurations:,} configurations")
+configs = golly.decode(np.arange(golly.configurations))
+changing = int((golly.dense_table != configs[:, 0]).sum())
+print(f"configurations whose cell changes: {changing:,} of {golly.configurations:,}")
+print("colours (@COLORS):", golly.colors)
+
+# %% [markdown]
+# ## The loop, reproducing
+#
+# The start is Golly's `Patterns/Loops/Langtons-Loops.rle` centred on a
+# 96x96 torus (the board the fixture script gave bgolly), drawn in the
+# colours of the file's `@COLORS` and cut to where the loops ever were.
+
+# %%
+start, _ = load_rle(FIXTURES / "learned_langtons_loops.start.rle")
+loop = lifelab.simulate(golly, start[None].astype(np.uint8), LOOP_STEPS)
+rows, cols = (np.flatnonzero(loop[0].any(axis=(0, axis))) for axis in (2, 1))  # where the loops ever were
+window = np.s_[rows.min() - 2:rows.max() + 3, cols.min() - 2:cols.max() + 3]
+fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
+for ax, t in zip(axes, np.linspace(0, LOOP_STEPS, 4).astype(int)):
+    plot_board(loop[0, t][window], ax=ax, title=f"generation {t}", states=golly.states, colors=golly.colors)
+fig.tight_layout()
+
+# %% [markdown]
+# ## Learned from its own trajectory
+#
+# The table learner counts, for every configuration the trajectory shows,
+# which state followed it. The data choose the smallest of Golly's
+# neighbourhoods on which the next state is a function (von Neumann here:
+# no configuration goes two ways) and the largest symmetry they allow. That
+# is where the data stop: almost all configurations never occur in one
+# loop's life. Said without assumption, the rule is identified on the
+# observed classes only (exit 3). Stating Golly's own default, that a
+# configuration no transition lists leaves the cell unchanged, one table
+# fits (exit 0).
+
+# %%
+silent = decide_table(loop)
+print(silent.sentence())
+print()
+learned = decide_table(loop, unlisted="unchanged", name="Langtons-Loops-learned")
+print(learned.sentence())
+
+# %%
+ev = learned.evidence
+agree = learned.learned.dense_table == golly.dense_table
+seen_classes = learned.observed_classes
+print(f"configurations observed:        {ev.codes.size:,} of {ev.configurations:,} "
+      f"({seen_classes:,} of {learned.family.n_classes:,} rotate4 classes)")
+print(f"symmetries the data allow:      {', '.join(learned.allowed)}")
+print(f"structure:                      {'counts of each state' if learned.counts_function else 'not a function of the counts of each state: the loop needs its orientation'}")
+print(f"observed configurations where the learned table and Golly's differ: {learned.disagreements(golly)}")
+changes = learned.learned.dense_table != configs[:, 0]
+print(f"configurations whose cell changes: Golly's table {changing:,}, the learned one {int(changes.sum()):,}; "
+      f"they differ on {int((~agree).sum()):,} (all unobserved)")
+print(f"transitions: learned {len(learned.learned.transitions)} (the observed changes, merged over sets of states), "
+      f"Golly's {len(golly.transitions)}")
+
+# %% [markdown]
+# Where the two disagree is where the trajectory is silent: configurations
+# the loop never passes through, for which Golly's table lists a
+# transition and the learned one, by the stated default, leaves the cell
+# unchanged. The picture: each row one state of the cell, each column one of
+# the 4,096 configurations of its four neighbours; green where the
+# trajectory showed the configuration, red where the learned table and
+# Golly's differ.
+
+# %%
+observed = np.zeros(golly.configurations, bool)
+observed[ev.codes] = True
+picture = np.ones((golly.configurations, 3))
+picture[observed] = (0.2, 0.65, 0.3)
+picture[~agree] = (0.85, 0.15, 0.1)
+order = np.lexsort((configs[:, 1:] @ (8 ** np.arange(4)), configs[:, 0]))
+fig, ax = plt.subplots(figsize=(12, 2.2))
+ax.imshow(picture[order].reshape(8, 4096, 3), aspect="auto", interpolation="nearest")
+ax.set(yticks=range(8), ylabel="cell state", xlabel="configuration of the four neighbours (N, E, S, W)",
+       title=f"Langton's loops: {observed.sum():,} configurations observed (green), {(~agree).sum():,} "
+             "where the learned table differs from Golly's (red)")
+fig.tight_layout()
+
+# %% [markdown]
+# ## Handed back to Golly
+#
+# `rule_file` writes the learned table as a Golly `.rule` file (lifelab
+# merges the transitions and writes the largest symmetry the table has).
+# `lifelab learn --data loops.npz --unlisted unchanged --export
+# Langtons-Loops-learned.rule` does the same from the command line. The
+# fixture script (`tests/golden/make_rule_tables.py`) gave this very file
+# to bgolly, from the same start for the same number of generations; its
+# board is committed, and it is the trajectory's last board.
+
+# %%
+text = rule_file(learned.learned)
+print("\n".join(text.splitlines()[:12]), "\n...")
+print(f"{len(text.splitlines())} lines; the committed file is this text:",
+      text == (FIXTURES / "learned" / "Langtons-Loops-learned.rule").read_text())
+by_golly, _ = load_rle(FIXTURES / "learned_langtons_loops.end.rle")
+print(f"bgolly running the learned file for {LOOP_STEPS} generations ends on the trajectory's last board:",
+      np.array_equal(by_golly, loop[0, -1]))
+
+# %% [markdown]
+# ## WireWorld
+#
+# An AND gate from Golly's `Patterns/WireWorld`. The data refute the von
+# Neumann and hexagonal neighbourhoods (a configuration of them goes two
+# ways), the Moore one makes the next state a function, and they allow
+# `permute`: the next state depends on the cell and how many neighbours are
+# in each state. The structure test then writes what was observed in one
+# line per state (0 empty, 1 electron head, 2 tail, 3 conductor):
+# WireWorld's own definition, except that this circuit never shows a
+# conductor next to two heads (Golly's table makes it a head), so the
+# learned table, by the stated default, leaves it a conductor. The export
+# still runs the circuit exactly as Golly's WireWorld does.
+
+# %%
+wireworld = load_rule_file(FIXTURES / "WireWorld.rule")
+wire_start, _ = load_rle(FIXTURES / "learned_wireworld.start.rle")
+wires = lifelab.simulate(wireworld, wire_start[None].astype(np.uint8), WIRE_STEPS)
+wired = decide_table(wires, unlisted="unchanged", name="WireWorld-learned")
+print(wired.sentence())
+print("structure:")
+for line in wired.structure:
+    print("   ", line)
+wire_agree = wired.learned.dense_table == wireworld.dense_table
+print(f"configurations observed: {wired.evidence.codes.size:,} of {wired.evidence.configurations:,}; "
+      f"the learned table agrees with Golly's on {int(wire_agree.sum()):,}")
+by_golly, _ = load_rle(FIXTURES / "learned_wireworld.end.rle")
+print("bgolly running the learned file ends on the trajectory's last board:", np.array_equal(by_golly, wires[0, -1]))
+
+# %%
+moving = np.flatnonzero((wires[0] == 1).any(axis=(1, 2)))  # generations with an electron head
+print(f"the last electron head is at generation {moving.max()}; the circuit is still after that")
+fig, axes = plt.subplots(1, 4, figsize=(12, 2.6))
+for ax, t in zip(axes, np.linspace(0, moving.max(), 4).astype(int)):
+    plot_board(wires[0, t], ax=ax, title=f"AND gates, generation {t}", states=4, colors=wireworld.colors)
+fig.tight_layout()
+
+# %% [markdown]
+# What one trajectory determines is what it shows: the verdict counts the
+# observed configurations and says which assumption completes the table.
+# Not built yet (issue 28 goes on): networks with one-hot channels learning
+# tables, HROT and Golly's other Larger than Life neighbourhoods.
