@@ -33,7 +33,8 @@ from lifelab.evidence import FAMILY_NAMES
 from lifelab.evidence.boundary import BOUNDARIES
 from lifelab.evidence.steps import StepVerdict
 from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, decide_table
-from lifelab.families import LTL_NEIGHBOURHOODS, GenerationsRule, LtLRule, parse_rule, rule_states
+from lifelab.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, GenerationsRule, HROTRule, LtLRule, \
+    count_runs, parse_rule, rule_states
 from lifelab.ruletables import TableRule, save_rule_file
 from lifelab.learners import learner_names
 from lifelab.loop import learn_rule
@@ -63,6 +64,15 @@ def _describe(rule) -> list[str]:
                   + (" and the cell itself" if rule.middle else ""),
                   f"birth         live count {rule.birth[0]}..{rule.birth[1]}",
                   f"survival      live count {rule.survival[0]}..{rule.survival[1]}"]
+    elif isinstance(rule, HROTRule):
+        weighted = rule.neighbourhood == "W"
+        lines += ["family        HROT" + (" (written as Larger than Life)" if rule.ltl else "")
+                  + f", range {rule.range}, {rule.states} states",
+                  f"neighbourhood {HROT_NEIGHBOURHOODS[rule.neighbourhood]}: {len(rule.offsets)} cells"
+                  + (f", counts up to {rule.size}" if weighted else " with the cell itself"),
+                  f"birth         count {count_runs(rule.birth) or '(none)'}",
+                  f"survival      count {count_runs(rule.survival) or '(none)'}"
+                  + ("" if weighted or rule.middle else " (the cell itself not counted)")]
     else:
         two_state = rule.rule if isinstance(rule, GenerationsRule) else rule
         if isinstance(rule, GenerationsRule):

@@ -41,8 +41,9 @@ from lifelab.rules import Grid, OnGrid, Rule, SeagullRule, bs_table, named_rule,
 from lifelab.ruletables import TableRule, find_rule_file, load_rule_file
 from lifelab.utils import check_int
 
-__all__ = ["LTL_NEIGHBOURHOODS", "MAX_RANGE", "MAX_STATES", "RULE_TYPES", "GenerationsRule", "LtLRule", "RuleType",
-           "StochasticRule", "parse_rule", "rule_reach", "rule_states"]
+__all__ = ["HROT_NEIGHBOURHOODS", "LTL_NEIGHBOURHOODS", "MAX_RANGE", "MAX_STATES", "RULE_TYPES", "GenerationsRule",
+           "HROTRule", "LtLRule", "RuleType", "StochasticRule", "count_runs", "parse_rule", "rule_reach",
+           "rule_states"]
 
 #: Most states a rule may have (Golly's limit).
 MAX_STATES = 256
@@ -565,6 +566,264 @@ class LtLRule(OnGrid):
         return _names(type(self)).get(self)
 
 
+#: Golly's HROT and Larger than Life neighbourhood letters beyond box, diamond and disc that lifelab reads
+#: (``N`` and the letter; ``@`` and ``W`` are followed by hex digits), and what they are.
+HROT_NEIGHBOURHOODS = {"M": "Moore (a box)", "N": "von Neumann (a diamond)", "C": "circular (a disc)",
+                       "2": "L2 (a Euclidean disc)", "+": "cross", "X": "saltire (the diagonals)",
+                       "*": "star (cross and saltire)", "#": "hash (the lines one cell off the centre)",
+                       "B": "checkerboard", "D": "aligned checkerboard", "H": "hexagonal",
+                       "@": "custom (hex digits, a bit a cell)", "W": "weighted (hex digits, a weight a cell)"}
+
+_HEX = "0123456789ABCDEF"
+
+
+def _hrot_shape(letter: str, r: int) -> np.ndarray:
+    """The cells a neighbourhood counts, ``(2r + 1, 2r + 1)`` int64, the centre counted as Golly counts it."""
+    dy, dx = np.mgrid[-r:r + 1, -r:r + 1]
+    ady, adx = np.abs(dy), np.abs(dx)
+    if letter in "C2":
+        widths = np.array(_disc_widths(r)) if letter == "C" else \
+            np.array([int(np.floor(np.sqrt(r * r - y * y))) for y in range(-r, r + 1)])
+        return (adx <= widths[:, None]).astype(np.int64)
+    shape = {"M": np.ones_like(dy, bool), "N": ady + adx <= r, "+": (dy == 0) | (dx == 0), "X": ady == adx,
+             "*": (dy == 0) | (dx == 0) | (ady == adx), "#": (ady == 1) | (adx == 1) | ((dy == 0) & (dx == 0)),
+             "B": ((dy + dx) % 2 == 1) | ((dy == 0) & (dx == 0)), "D": (dy + dx) % 2 == 0,
+             "H": np.abs(dx - dy) <= r}[letter]
+    return shape.astype(np.int64)
+
+
+def _read_hex_neighbourhood(letter: str, spec: str, r: int, states: int, text: str):
+    """A custom (``@``) or weighted (``W``) neighbourhood's weights, state weights and the rest of the field."""
+    box = (2 * r + 1) ** 2
+    digits = re.match(r"[0-9A-F]*", spec)[0]
+    if letter == "@":
+        need = (box - 1) // 4
+        if len(digits) < need:
+            raise InputError(f"HROT rule {text!r}: a range-{r} custom neighbourhood N@ needs {need} hex digits, "
+                             f"got {len(digits)}")
+        bits = [int(c, 16) >> (3 - b) & 1 for c in digits[:need] for b in range(4)]
+        cells = bits[:box // 2] + [1] + bits[box // 2:]  # Golly counts the centre itself
+        return np.array(cells, np.int64).reshape(2 * r + 1, 2 * r + 1), None, digits[:need], spec[need:]
+    if len(digits) >= 2 * box:
+        pairs = [int(digits[2 * i:2 * i + 2], 16) for i in range(box)]
+        weights, used = [-(v & 127) if v & 128 else v for v in pairs], 2 * box
+    elif len(digits) >= box:
+        weights, used = [-(int(c, 16) & 7) if int(c, 16) & 8 else int(c, 16) for c in digits[:box]], box
+    else:
+        raise InputError(f"HROT rule {text!r}: a range-{r} weighted neighbourhood NW needs {box} or {2 * box} hex "
+                         f"digits, got {len(digits)}")
+    rest, state_weights = spec[used:], None
+    if rest.startswith(","):
+        found = re.match(r"[0-9A-F]*", rest[1:])[0]
+        if len(found) != max(states, 2):
+            raise InputError(f"HROT rule {text!r}: {len(found)} state weights for {max(states, 2)} states")
+        state_weights, used, rest = tuple(int(c, 16) for c in found), used + 1 + len(found), rest[1 + len(found):]
+    return np.array(weights, np.int64).reshape(2 * r + 1, 2 * r + 1), state_weights, spec[:used], rest
+
+
+def _count_list(body: str, low: int, high: int, part: str, text: str) -> frozenset[int]:
+    """An HROT count list such as ``0,7-12,27`` (empty allowed), each value checked to lie in ``low..high``."""
+    values: set[int] = set()
+    for item in filter(None, body.split(",")):
+        match = re.fullmatch(r"(\d+)(?:-(\d+))?", item)
+        if match is None:
+            raise InputError(f"HROT rule {text!r}: {part} list item {item!r} should be a count or a range a-b")
+        a, b = int(match[1]), int(match[2] or match[1])
+        if a > b:
+            raise InputError(f"HROT rule {text!r}: {part}{a}-{b}: the lower end is above the upper one")
+        if a < low or b > high:
+            raise InputError(f"HROT rule {text!r}: {part} value out of range {low}..{high} in {item!r}")
+        values.update(range(a, b + 1))
+    return frozenset(values)
+
+
+def count_runs(values) -> str:
+    """Golly's canonical count list: ascending runs, ``a-b`` or ``a``, comma-separated."""
+    out, ordered = [], sorted(values)
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        out.append(str(ordered[i]) if i == j else f"{ordered[i]}-{ordered[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
+class HROTRule(OnGrid):
+    """A Higher Range Outer Totalistic rule (Golly's ``Rr,Cc,Slist,Blist,Nn``) on any of Golly's square-grid
+    neighbourhoods, or Larger than Life written with one of them (``R2,C0,M1,S5..9,B6..8,N+``).
+
+    The count is what Golly's Larger than Life algorithm sums: the weights
+    of the neighbourhood's live cells (state 1), the centre among them (its
+    weight 1 for a shape, as given for ``NW``).  A dead cell is born when the
+    count is in ``birth``; a live cell survives when the count, less one for
+    the centre (except with ``M1`` or ``NW``, whose lists include it), is in
+    ``survival``; with more than two states a cell that does not survive
+    dies through states 2, 3, ... as in Generations.
+
+    Attributes:
+        range: How far the neighbourhood reaches.
+        states: Cell states (Golly's ``C``; 0 and 1 mean 2).
+        survival: Survival counts, as written.
+        birth: Birth counts, as written.
+        neighbourhood: A key of :data:`HROT_NEIGHBOURHOODS`.
+        spec: The hex digits (and state weights) of ``N@`` and ``NW``, upper case; empty otherwise.
+        weights: ``(2r + 1, 2r + 1)`` int64: each cell's weight in the count.
+        state_weights: ``NW``'s optional weight per state (then every non-dead state counts), or None.
+        ltl: Written in Larger than Life's syntax (``M`` flag, ``S..``/``B..`` intervals).
+        middle: ``M1`` (Larger than Life syntax only).
+    """
+
+    family = "HROT"
+
+    def __init__(self, range: int, survival, birth, *, states: int = 2, neighbourhood: str = "M", spec: str = "",
+                 ltl: bool = False, middle: bool = False, text: str | None = None):
+        """Build and check a rule (see the attributes)."""
+        text = text or "HROT rule"
+        if neighbourhood not in HROT_NEIGHBOURHOODS:
+            raise InputError(f"HROT rule {text!r}: neighbourhood N{neighbourhood} is not supported: lifelab reads "
+                             + ", ".join(f"N{k} ({v})" for k, v in HROT_NEIGHBOURHOODS.items()))
+        self.range = check_int("range", range, 1, MAX_RANGE)
+        self.states = 2 if states in (0, 1) else _check_states(states, "HROT rule")
+        self.neighbourhood, self.ltl, self.middle = neighbourhood, bool(ltl), bool(middle) and bool(ltl)
+        self.state_weights = None
+        if neighbourhood in "@W":
+            self.weights, self.state_weights, self.spec, rest = _read_hex_neighbourhood(
+                neighbourhood, spec.upper(), self.range, self.states, text)
+            if rest:
+                raise InputError(f"HROT rule {text!r}: {rest!r} after the neighbourhood (lifelab reads square "
+                                 "grids only: no H or L grid suffix)")
+        else:
+            self.weights, self.spec = _hrot_shape(neighbourhood, self.range), ""
+        self.survival, self.birth = frozenset(survival), frozenset(birth)
+        if 0 in self.birth:
+            raise InputError(f"HROT rule {text!r}: B0 rules are run by Golly with its B0 emulation (complemented "
+                             "rules on odd generations), which lifelab does not reproduce yet")
+        self._grid: Grid | None = None
+
+    @property
+    def _shift(self) -> int:
+        """What the survival counts leave out: the centre (1), unless M1 or NW include it."""
+        return 0 if self.middle or self.neighbourhood == "W" else 1
+
+    @property
+    def size(self) -> int:
+        """The largest count, the centre left out (Golly's ``maxn``)."""
+        if self.neighbourhood == "W":
+            return int(self.weights[self.weights > 0].sum()) * max(self.state_weights or (1,))
+        return int(self.weights.sum()) - 1
+
+    @property
+    def offsets(self) -> list[tuple[int, int]]:
+        """The cells with a weight, ``(dy, dx)`` in reading order (the centre when it counts)."""
+        r = self.range
+        return [(int(dy) - r, int(dx) - r) for dy, dx in zip(*np.nonzero(self.weights))]
+
+    def counts(self, states: np.ndarray) -> np.ndarray:
+        """Golly's count around every cell of ``(..., H, W)`` boards (periodic), the centre included."""
+        states = np.asarray(states)
+        if self.state_weights is None:
+            value = (states == 1).astype(np.int64)
+        else:
+            table = np.array([w if s or w > 0 else 0 for s, w in enumerate(self.state_weights)], np.int64)
+            value = table[states.astype(np.int64)]
+        total = np.zeros(states.shape, np.int64)
+        for dy, dx in self.offsets:
+            total += self.weights[dy + self.range, dx + self.range] * np.roll(value, (-dy, -dx), axis=(-2, -1))
+        return total
+
+    def step(self, states: np.ndarray) -> np.ndarray:
+        """One step on ``(..., H, W)`` boards of states (periodic boundary): bool for 2 states, else uint8."""
+        states = np.asarray(states)
+        count = self.counts(states)
+        top = max(self.size + 2, 1)
+        born = np.isin(np.arange(top), list(self.birth))
+        kept = np.isin(np.arange(top) - self._shift, list(self.survival))
+        inside = (count >= 0) & (count < top)
+        index = np.where(inside, count, 0)
+        alive = states == 1
+        live_next = inside & np.where(alive, kept[index], born[index])
+        return _decay(states, live_next, self.states)
+
+    def step_torch(self, states: torch.Tensor) -> torch.Tensor:
+        """One step of a torch tensor (decided on the CPU, returned on the tensor's device)."""
+        return torch.as_tensor(np.asarray(self.step(states.cpu().numpy())), device=states.device)
+
+    def seagull_rule(self):
+        """The callable seagull's ``Simulator.run`` takes: one step of a 2-D board."""
+        return functools.partial(_step_2d, self)
+
+    def __str__(self) -> str:
+        c = 0 if self.states == 2 else self.states
+        hood = f"N{self.neighbourhood}{self.spec}"
+        if self.ltl:
+            (s1, s2), (b1, b2) = ((min(v), max(v)) for v in (self.survival, self.birth))
+            text = f"R{self.range},C{c},M{int(self.middle)},S{s1}..{s2},B{b1}..{b2},{hood}"
+        else:
+            text = f"R{self.range},C{c},S{count_runs(self.survival)},B{count_runs(self.birth)}" + \
+                ("" if self.neighbourhood == "M" else f",{hood}")
+        return text if self._grid is None else f"{text}{self._grid}"
+
+    def __repr__(self) -> str:
+        return f"HROTRule({str(self)!r})"
+
+    def _key(self) -> tuple:
+        # what the rule does: the neighbours' weights and the counts that decide, the centre's own part taken out
+        outer = self.weights.copy()
+        centre = int(outer[self.range, self.range])
+        outer[self.range, self.range] = 0
+        live, dead = (1, 0) if self.state_weights is None else (self.state_weights[1], self.state_weights[0])
+        births = frozenset(v - centre * dead for v in self.birth)
+        survives = frozenset(v + self._shift - centre * live for v in self.survival)
+        return outer.shape, outer.tobytes(), self.state_weights, self.states, births, survives
+
+    def __eq__(self, other) -> bool:
+        """Equal when the two rules count the same cells with the same weights and decide alike."""
+        if not isinstance(other, HROTRule):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    @property
+    def name(self) -> str | None:
+        """The registry name of this rule, or None (the registry names none yet)."""
+        return None
+
+    @classmethod
+    def _from_core(cls, core: str, text: str) -> HROTRule:
+        upper = core.upper()
+        ltl = re.fullmatch(r"R(\d+),C(\d+),M(\d+),S(\d+)\.\.(\d+),B(\d+)\.\.(\d+),N(.)(.*)", upper)
+        if ltl is not None:
+            r, c, m, s1, s2, b1, b2 = (int(v) for v in ltl.groups()[:7])
+            letter, spec = ltl[8], ltl[9]
+            if m not in (0, 1):
+                raise InputError(f"Larger than Life rule {text!r}: M{m} must be M0 or M1")
+            probe = cls(r, (), (), states=c, neighbourhood=letter, spec=spec, text=text)
+            for part, a, b, low in (("S", s1, s2, m), ("B", b1, b2, 0)):
+                if a > b or a < low or b > probe.size + m:
+                    raise InputError(f"Larger than Life rule {text!r}: {part}{a}..{b} out of range {low}.."
+                                     f"{probe.size + m}")
+            return cls(r, range(s1, s2 + 1), range(b1, b2 + 1), states=c, neighbourhood=letter, spec=spec, ltl=True,
+                       middle=bool(m), text=text)
+        match = re.fullmatch(r"R(\d+),C(\d+),S([\d,\-]*?),?B([\d,\-]*?)(?:,N(.)(.*))?", upper)
+        if match is None:
+            raise InputError(f"HROT rule {text!r} should read Rr,Cc,Slist,Blist[,Nn] (e.g. R3,C2,S2-4,B3,N+)")
+        r, c = int(match[1]), int(match[2])
+        letter, spec = match[5] or "M", match[6] or ""
+        probe = cls(r, (), (), states=c, neighbourhood=letter, spec=spec, text=text)
+        survival = _count_list(match[3], 0, probe.size, "S", text)
+        birth = _count_list(match[4], 0, probe.size, "B", text)
+        return cls(r, survival, birth, states=c, neighbourhood=letter, spec=spec, text=text)
+
+
+def _step_2d(rule, board: np.ndarray) -> np.ndarray:
+    """One step of a 2-D board (what seagull's Simulator calls each generation)."""
+    return np.asarray(rule.step(np.asarray(board)[None]))[0]
+
+
 @functools.cache
 def _names(family: type) -> dict:
     return {family.parse(entry.rulestring): entry.name for entry in named_rules(kind=family.family)}
@@ -606,6 +865,8 @@ def _parse_core(s: str, core: str, grid, text: str, family: type | None):
     else:
         is_generations = core.count("/") == 2 or re.fullmatch(r"[gG]\d+[bB].*", core) is not None
     kind = LtLRule if is_ltl else GenerationsRule if is_generations else Rule
+    if is_ltl and _is_hrot(core):
+        kind = HROTRule
     if family is not None and kind is not family:
         raise InputError(f"{text!r} is not a {family.family} rule")
     rule = Rule._parse_notation(s, text) if kind is Rule else kind._from_core(core, text)
@@ -614,7 +875,18 @@ def _parse_core(s: str, core: str, grid, text: str, family: type | None):
 
 
 #: Every type of rule lifelab holds: the one list of them.
-RULE_TYPES = (Rule, GenerationsRule, LtLRule, TableRule, StochasticRule)
+def _is_hrot(core: str) -> bool:
+    """HROT syntax (no ``..`` intervals), or Larger than Life's with a neighbourhood beyond box, diamond and disc."""
+    upper = core.upper()
+    if re.fullmatch(r"\d+(,\d+){4}", core):
+        return False
+    if ".." not in upper:
+        return True
+    hood = re.search(r",N(.)", upper)
+    return hood is not None and hood[1] not in LTL_NEIGHBOURHOODS
+
+
+RULE_TYPES = (Rule, GenerationsRule, LtLRule, HROTRule, TableRule, StochasticRule)
 
 
 @runtime_checkable

@@ -138,17 +138,21 @@ def write_rle(board, rule=None) -> str:
                 length += 1
             runs.append((f"{length}" if length > 1 else "") + _token(int(value), multistate))
             x += length
-        rows.append("".join(runs))
-    body, pending = [], 0  # row ends owed before the next non-empty row (the first row needs none)
-    for row in rows:
-        if row:
+        rows.append(runs)
+    tokens, pending = [], 0  # row ends owed before the next non-empty row (the first row needs none)
+    for runs in rows:
+        if runs:
             if pending:
-                body.append(f"{pending if pending > 1 else ''}$")
-            body.append(row)
+                tokens.append(f"{pending if pending > 1 else ''}$")
+            tokens += runs
             pending = 0
         pending += 1
-    text = "".join(body) + "!"
-    wrapped = [text[i:i + _LINE_WIDTH] for i in range(0, len(text), _LINE_WIDTH)]
+    tokens.append("!")
+    wrapped = [""]  # lines break between runs, never inside one (Golly 4 refuses a count split from its state)
+    for token in tokens:
+        if wrapped[-1] and len(wrapped[-1]) + len(token) > _LINE_WIDTH:
+            wrapped.append("")
+        wrapped[-1] += token
     return header + "\n" + "\n".join(wrapped) + "\n"
 
 

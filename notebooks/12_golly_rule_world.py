@@ -33,7 +33,9 @@
 # 3. writes what was learned as a `.rule` file and shows that **Golly runs
 #    it to the same board** (the committed fixture bgolly made from it);
 # 4. does the same for a WireWorld circuit, whose next state turns out to be
-#    a function of the cell and the counts of each state around it.
+#    a function of the cell and the counts of each state around it;
+# 5. draws the neighbourhoods of Golly 4's HROT rules and runs a few of them
+#    next to Golly's own boards.
 
 # %%
 from pathlib import Path
@@ -204,7 +206,42 @@ for ax, t in zip(axes, np.linspace(0, moving.max(), 4).astype(int)):
 fig.tight_layout()
 
 # %% [markdown]
+# ## HROT and Golly 4's other neighbourhoods
+#
+# Golly 4's Larger than Life algorithm also reads HROT rules
+# (`Rr,Cc,Slist,Blist,Nn`, with lists of counts) and many more
+# neighbourhoods than the box, diamond and disc. Each is drawn below at
+# range 3 (the cell's own weight in the middle, as Golly counts it; `N@` is
+# a custom set of cells in hex digits, `NW` a weight per cell, here range 2
+# with negative weights in red). Debian's bgolly 3.3 reads none of them;
+# the committed boards were made by bgolly built from Golly's 2025 source,
+# and lifelab ends on the same cells.
+
+# %%
+from lifelab.families import HROT_NEIGHBOURHOODS, HROTRule, parse_rule
+
+shapes = [HROTRule(3, (), (1,), neighbourhood=n) for n in "MNC2+X*#BDH"]
+shapes += [parse_rule("R2,C0,S2-5,B3-4,N@21FA09"), parse_rule("R2,C0,S2-6,B3-5,NW0110112F2112021F2211F0110")]
+fig, axes = plt.subplots(1, len(shapes), figsize=(13, 2.2))
+for ax, rule in zip(axes, shapes):
+    limit = max(1, int(np.abs(rule.weights).max()))
+    ax.imshow(rule.weights, cmap="RdBu", vmin=-limit, vmax=limit, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    words = HROT_NEIGHBOURHOODS[rule.neighbourhood].split(" (")[0].replace(" ", "\n")
+    ax.set_title(f"N{rule.neighbourhood}\n{words}", fontsize=8)
+fig.tight_layout()
+
+# %%
+GOLDEN = FIXTURES.parent
+for case in ("hrot_l2_c2", "hrot_star", "hrot_custom", "hrot_weighted_negative", "hrot_moore_dying"):
+    first, rulestring = load_rle(GOLDEN / f"{case}.start.rle")
+    last, _ = load_rle(GOLDEN / f"{case}.end.rle")
+    ours = lifelab.simulate(rulestring, first[None], 10)[0, -1]
+    print(f"{rulestring:52s} 10 generations: lifelab ends on Golly 4's cells: {np.array_equal(ours, last)}")
+
+# %% [markdown]
 # What one trajectory determines is what it shows: the verdict counts the
 # observed configurations and says which assumption completes the table.
 # Not built yet (issue 28 goes on): networks with one-hot channels learning
-# tables, HROT and Golly's other Larger than Life neighbourhoods.
+# tables, learning HROT rules, and HROT in the compiled engines.

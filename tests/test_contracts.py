@@ -35,8 +35,9 @@ RULE_FILES = Path(__file__).parent / "golden" / "rules"
 #: One rule of each count type, several notations each.
 COUNT_RULES = ["B3/S23", "B2/S013V", "B2-a/S12", Rule.from_table(np.random.default_rng(0).random(512) < 0.5).to_map(),
                "/2/3", "345/2/4", "R2,C0,M1,S5..9,B6..8,NM", "R2,C0,M0,S3..5,B4..4,NN", "R3,C0,M1,S9..14,B8..11,NC"]
-#: One rule of each deterministic type (rule tables: a table and a tree).
-RULES = COUNT_RULES + [str(RULE_FILES / "WireWorld.rule"), str(RULE_FILES / "Langtons-Ant.rule")]
+#: One rule of each deterministic type (rule tables: a table and a tree; HROT: a shape and weights).
+RULES = COUNT_RULES + [str(RULE_FILES / "WireWorld.rule"), str(RULE_FILES / "Langtons-Ant.rule"),
+                       "R2,C0,S2-4,B3,N+", "R2,C3,S1-3,B2-3,NW0110112F2112021F2211F0110"]
 
 
 def _built(name: str, **config):

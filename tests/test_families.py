@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifelab import Rule, random_boards, run_seagull, simulate
-from lifelab.families import GenerationsRule, LtLRule, parse_rule, rule_states
+from lifelab.families import GenerationsRule, HROTRule, LtLRule, parse_rule, rule_states
 from lifelab.hensel import LETTERS, hensel_classes, letters_for
 from lifelab.patterns import N_PATTERNS
 from lifelab.rle import load_rle, place, read_rle, save_rle, write_rle
@@ -31,6 +31,30 @@ def test_agrees_with_golly_cell_for_cell(name):
     assert str(parsed) == golly_rule == rule  # Golly's canonical spelling, torus included
     final = simulate(parsed, start[None], steps)[0, -1]
     np.testing.assert_array_equal(final.astype(np.uint8), end.astype(np.uint8))
+
+
+@pytest.mark.parametrize("text, canonical", [
+    # what bgolly 4 (Golly's source, 2025) wrote back for each spelling
+    ("r3,c2,s0,7-12,27,b8,12,20-27,n2", "R3,C0,S0,7-12,27,B8,12,20-27,N2"), ("R2,C0,S3,1-2,B4,3,NM", "R2,C0,S1-3,B3-4"),
+    ("R1,C0,S,B3", "R1,C0,S,B3"), ("R2,C5,S2-3,B3,N+", "R2,C5,S2-3,B3,N+"),
+    ("R1,C0,M0,S2..3,B3..3,NX", "R1,C0,M0,S2..3,B3..3,NX"),
+    ("R2,C0,S2-4,B3,nw0110112f2112021f2211f0110", "R2,C0,S2-4,B3,NW0110112F2112021F2211F0110"),
+    ("R2,C0,S2,B3,N@21fa09", "R2,C0,S2,B3,N@21FA09"),
+])
+def test_hrot_spellings_read_and_print_as_golly_4_prints_them(text, canonical):
+    rule = parse_rule(text)
+    assert isinstance(rule, HROTRule) and str(rule) == canonical and parse_rule(canonical) == rule
+
+
+def test_hrot_shapes_count_golly_s_cells():
+    """Golly's neighbour counts (max_neighbors) at r = 2 and 3, and one rule in two spellings."""
+    sizes = {n: [HROTRule(r, (), (1,), neighbourhood=n).size for r in (2, 3)] for n in "MNC2+X*#BDH"}
+    assert sizes == {"M": [24, 48], "N": [12, 24], "C": [20, 36], "2": [12, 28], "+": [8, 12], "X": [8, 12],
+                     "*": [16, 24], "#": [16, 24], "B": [12, 24], "D": [12, 24], "H": [18, 36]}
+    assert parse_rule("R1,C0,S2-3,B3,NM") == parse_rule("R1,C0,M1,S3..4,B3..3,N*")  # Life; M1 counts the cell
+    assert parse_rule("R1,C0,S2-3,B3,NW111101111") == parse_rule("R1,C0,S2-3,B3")  # NW lists count the centre: 0
+    life = simulate("B3/S23", random_boards(2, (16, 16), 0.4, seed=3), 8)
+    np.testing.assert_array_equal(simulate("R1,C0,S2-3,B3", life[:, 0], 8), life)
 
 
 @pytest.mark.parametrize("text, canonical", [
@@ -56,7 +80,15 @@ def test_golly_spellings_read_and_print_canonically(text, canonical):
     ("B2/S/x", "number of states 'x' is not a number"),
     ("B2/B3/4", "one part 'B' .* the other 'S'"),
     ("R0,C0,M1,S5..9,B6..8,NM", "range R0 must be 1 to 500"),
-    ("R2,C0,M1,S5..9,B6..8,NX", "neighbourhood NX is not supported"),
+    ("R2,C0,M1,S5..9,B6..8,NQ", "neighbourhood NQ is not supported"),
+    ("R2,C0,S2-4,B30,N+", "B value out of range 0..8"),
+    ("R2,C0,S4-2,B3", "S4-2: the lower end is above the upper one"),
+    ("R2,C0,S2-4,B0-3", "B0 rules are run by Golly with its B0 emulation"),
+    ("R2,C0,S2-4,B3,N@21FA", "needs 6 hex digits, got 4"),
+    ("R1,C0,S2-4,B3,NW1111", "needs 9 or 18 hex digits, got 4"),
+    ("R1,C3,S2-4,B3,NW111101111,01", "2 state weights for 3 states"),
+    ("R1,C0,S2-4,B3,NW111101111H", "square grids only"),
+    ("R2,C0,S2;4,B3", "should read Rr,Cc,Slist,Blist"),
     ("R2,C0,M2,S5..9,B6..8,NM", "M2 must be M0 or M1"),
     ("R2,C0,M1,S9..5,B6..8,NM", "S9..5: the lower limit is above the upper one"),
     ("R2,C0,M1,S5..99,B6..8,NM", "S limit must be an integer in 0-25"),
@@ -188,6 +220,11 @@ def test_rle_round_trips_and_places_patterns(tmp_path):
     glider, _ = read_rle("#N Glider\nx = 3, y = 3, rule = B3/S23\nbo$2bo$3o!")
     board = place(glider, (8, 8), at=(6, 6))
     assert board.sum() == 5 and board[6, 7] and board[0, 6]  # wrapped onto the torus
+    wide = rng.integers(0, 2, (4, 300)).astype(bool)
+    lines = write_rle(wide).splitlines()[1:]
+    assert all(len(line) <= 70 for line in lines)
+    assert not any(a[-1].isdigit() for a in lines[:-1])  # a run's count stays with its state (Golly 4 needs it)
+    np.testing.assert_array_equal(read_rle(write_rle(wide))[0], wide)
     blank_rows = np.zeros((5, 4), bool)
     blank_rows[3, 1] = True
     np.testing.assert_array_equal(read_rle(write_rle(blank_rows))[0], blank_rows)  # leading empty rows kept

@@ -1,6 +1,13 @@
 """Regenerate the Golly fixtures in this folder (needs Golly's ``bgolly``: ``apt-get install golly``).
 
     .venv/bin/python tests/golden/make_golden.py
+    BGOLLY=/path/to/bgolly4 .venv/bin/python tests/golden/make_golden.py hrot_cross ...
+
+The ``hrot_*`` cases (HROT, and Larger than Life on Golly's other
+neighbourhoods) need Golly 4's bgolly: Debian's 3.3 reads neither.  It
+builds from Golly's source with no more than a C++ compiler and zlib:
+``g++ -O2 -Igollybase gollybase/*.cpp cmdline/bgolly.cpp -o bgolly4 -lz``
+(the fixtures were made with the source at commit 5c412348, July 2025).
 
 For each case, a seeded random board is written as ``<name>.start.rle`` with
 the rule and its grid in the header (a torus ``:T``, or a bounded plane ``:P``
@@ -13,6 +20,7 @@ cell for cell; they do not need Golly.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -43,6 +51,21 @@ CASES = {
     "plane_star_wars": ("345/2/4", "Generations", 24, 6, 0.5, 14, "P"),
     "plane_ltl_r2_box": ("R2,C0,M1,S5..9,B6..8,NM", "Larger than Life", 32, 8, 0.4, 15, "P"),
     "plane_ltl_r3_disc": ("R3,C0,M0,S8..14,B9..12,NC", "Larger than Life", 32, 8, 0.45, 16, "P"),
+    # Golly 4 (BGOLLY): HROT and the other neighbourhoods
+    "hrot_l2_c2": ("R3,C0,S0,7-12,27,B8,12,20-27,N2", "Larger than Life", 32, 10, 0.4, 17),
+    "hrot_cross_ltl": ("R2,C0,M1,S2..4,B2..3,N+", "Larger than Life", 32, 10, 0.3, 18),
+    "hrot_saltire": ("R2,C0,S1-3,B2-3,NX", "Larger than Life", 32, 10, 0.3, 19),
+    "hrot_star": ("R2,C0,S3-6,B3-5,N*", "Larger than Life", 32, 10, 0.35, 20),
+    "hrot_hash": ("R2,C0,S4-8,B4-6,N#", "Larger than Life", 32, 10, 0.4, 21),
+    "hrot_checkerboard": ("R2,C0,S3-6,B3-4,NB", "Larger than Life", 32, 10, 0.4, 22),
+    "hrot_aligned": ("R2,C0,S3-6,B3-4,ND", "Larger than Life", 32, 10, 0.4, 23),
+    "hrot_hexagonal": ("R2,C0,S4-8,B4-6,NH", "Larger than Life", 32, 10, 0.4, 24),
+    "hrot_custom": ("R2,C0,S2-5,B3-4,N@21FA09", "Larger than Life", 32, 10, 0.4, 25),
+    "hrot_weighted": ("R1,C0,S2-3,B3,NW111101111", "Larger than Life", 32, 10, 0.4, 26),
+    "hrot_weighted_negative": ("R2,C0,S2-6,B3-5,NW0110112F2112021F2211F0110", "Larger than Life", 32, 10, 0.4, 27),
+    "hrot_weighted_states": ("R1,C3,S2-4,B3,NW111101111,012", "Larger than Life", 32, 10, 0.4, 28),
+    "hrot_moore_dying": ("R2,C4,S3-7,B4-6", "Larger than Life", 32, 10, 0.4, 29),
+    "plane_hrot_cross": ("R2,C0,S2-4,B3,N+", "Larger than Life", 32, 8, 0.35, 30, "P"),
 }
 
 
@@ -61,7 +84,7 @@ def main() -> None:
             save_rle(start, board.astype(np.uint8) if states > 2 else board.astype(bool), rule)
             with tempfile.TemporaryDirectory() as folder:
                 out = Path(folder) / "end.rle"
-                subprocess.run(["bgolly", "-a", algorithm, "-m", str(steps), "-o", str(out), str(start)],
+                subprocess.run([os.environ.get("BGOLLY", "bgolly"), "-a", algorithm, "-m", str(steps), "-o", str(out), str(start)],
                                check=True, capture_output=True)
                 end, written = load_rle(out)
             if end.shape == (side, side):
