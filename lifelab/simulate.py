@@ -38,8 +38,10 @@ from lifelab.rules import Rule
 from lifelab.utils import check_allocation, check_int, check_number, get_device
 
 __all__ = [
+    "B0_MODES",
     "ENGINES",
     "PackedHistory",
+    "golly_b0",
     "lifeform_names",
     "place_lifeforms",
     "random_boards",
@@ -184,6 +186,32 @@ def run_seagull(rule, board: np.ndarray, iters: int) -> np.ndarray:
 #: The CPU engines :func:`simulate` has: numba-compiled loops (the default), and the numpy reference.
 ENGINES = ("compiled", "numpy")
 
+#: How a simulation treats a 2-state rule with B0 (a dead cell with no live neighbour is born): ``"exact"`` runs
+#: the rule itself; ``"golly"`` shows what Golly shows, whose B0 emulation runs complemented rules.
+B0_MODES = ("exact", "golly")
+
+
+def golly_b0(rule) -> tuple[object, bool]:
+    """How Golly runs a rule with B0: the rule it steps, and whether it shows odd generations complemented.
+
+    A 2-state 3x3 rule with B0 (a dead cell with no live neighbour is born)
+    turns an infinite dead plane all live in one step, which Golly cannot
+    hold; it emulates the rule, on a torus as well.  With S8 (a live cell
+    with every neighbour live survives) it runs the complemented rule
+    ``x -> not R(not x)`` on the pattern; without it, the rule itself,
+    showing every odd generation complemented.  (Measured against bgolly
+    3.3, ``tests/golden/b0_*``.)
+
+    Returns:
+        ``(rule, complement_odd)``: ``rule`` unchanged and False for every rule without B0.
+    """
+    if not isinstance(rule, Rule) or not rule.table[0]:
+        return rule, False
+    if rule.table[-1]:
+        return Rule.from_table(~rule.table[::-1]), False
+    return rule, True
+
+
 
 class PackedHistory:
     """A 2-state history 64 cells a word, as ``simulate(..., packed=True)`` returns it.
@@ -243,7 +271,8 @@ class PackedHistory:
 
 
 def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None = None, device=None,
-             boundary: str | None = None, seed=0, engine: str = "compiled", packed: bool = False):
+             boundary: str | None = None, seed=0, engine: str = "compiled", packed: bool = False,
+             b0: str = "exact"):
     """Advance a batch of boards by ``steps`` steps on a torus, or on a bounded plane with a dead outside.
 
     What the history costs: the whole history (``every=1``, the default) is
@@ -285,6 +314,8 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
         packed: Return a :class:`PackedHistory` (2-state rules only): 64 cells
             a word, an eighth of the bool history's memory, and for 2-state 3x3
             rules on a torus made without ever writing the bool form.
+        b0: ``"exact"`` (the rule itself) or ``"golly"``: a 2-state 3x3 rule with
+            B0 as Golly runs and shows it (:func:`golly_b0`); other rules are the same either way.
 
     Returns:
         ``(n, steps // every + 1, height, width)`` (``out`` itself when given):
@@ -315,13 +346,16 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
         raise InputError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
     if not isinstance(packed, bool):
         raise InputTypeError(f"packed must be True or False, got {packed!r}")
+    if b0 not in B0_MODES:
+        raise InputError(f"b0 must be one of {', '.join(map(repr, B0_MODES))}, got {b0!r}")
+    rule, complement_odd = golly_b0(rule) if b0 == "golly" else (rule, False)
     n, h, w = boards.shape
     if packed:
         if rule_states(rule) != 2:
             raise InputError(f"{rule} has {rule_states(rule)} states: only 2-state histories pack into bits")
         if out is not None:
             raise InputError("packed=True makes its own words: out= is for the bool history")
-        if _compiled_bits(rule, boards, device, engine) and boundary == "torus":
+        if _compiled_bits(rule, boards, device, engine) and boundary == "torus" and not complement_odd:
             return PackedHistory(run_bits(rule, boards, steps, every)[0], w)
     history = _check_out(out, (n, steps // every + 1, h, w), boards.dtype)
     if isinstance(rule, StochasticRule):
@@ -332,6 +366,9 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
         history = _simulate_plane(rule, boards, steps, every, history, device, engine)
     else:
         history = _simulate_torus(rule, boards, steps, every, history, device, engine)
+    if complement_odd:
+        odd = (np.arange(history.shape[1]) * every) % 2 == 1
+        history[:, odd] = ~history[:, odd]
     return PackedHistory.pack(history) if packed else history
 
 

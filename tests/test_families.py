@@ -29,7 +29,7 @@ def test_agrees_with_golly_cell_for_cell(name):
     end, golly_rule = load_rle(GOLDEN / f"{name}.end.rle")
     parsed = parse_rule(rule)
     assert str(parsed) == golly_rule == rule  # Golly's canonical spelling, torus included
-    final = simulate(parsed, start[None], steps)[0, -1]
+    final = simulate(parsed, start[None], steps, b0="golly")[0, -1]  # B0 as Golly emulates it; others unchanged
     np.testing.assert_array_equal(final.astype(np.uint8), end.astype(np.uint8))
 
 
@@ -44,6 +44,18 @@ def test_agrees_with_golly_cell_for_cell(name):
 def test_hrot_spellings_read_and_print_as_golly_4_prints_them(text, canonical):
     rule = parse_rule(text)
     assert isinstance(rule, HROTRule) and str(rule) == canonical and parse_rule(canonical) == rule
+
+
+def test_b0_runs_exactly_unless_golly_s_emulation_is_asked_for():
+    boards = random_boards(2, (16, 16), 0.4, seed=4)
+    exact, shown = simulate("B03/S23", boards, 4), simulate("B03/S23", boards, 4, b0="golly")
+    np.testing.assert_array_equal(shown[:, 1::2], ~exact[:, 1::2])  # odd generations complemented
+    np.testing.assert_array_equal(shown[:, ::2], exact[:, ::2])
+    with_s8 = simulate("B03/S238", boards, 3, b0="golly")
+    np.testing.assert_array_equal(with_s8, ~simulate("B03/S238", ~boards, 3))  # the complemented rule
+    np.testing.assert_array_equal(simulate("B3/S23", boards, 3, b0="golly"), simulate("B3/S23", boards, 3))
+    with pytest.raises(ValueError, match="b0 must be one of"):
+        simulate("B03/S23", boards, 1, b0="emulate")
 
 
 def test_hrot_shapes_count_golly_s_cells():

@@ -51,6 +51,11 @@ CASES = {
     "plane_star_wars": ("345/2/4", "Generations", 24, 6, 0.5, 14, "P"),
     "plane_ltl_r2_box": ("R2,C0,M1,S5..9,B6..8,NM", "Larger than Life", 32, 8, 0.4, 15, "P"),
     "plane_ltl_r3_disc": ("R3,C0,M0,S8..14,B9..12,NC", "Larger than Life", 32, 8, 0.45, 16, "P"),
+    # B0 rules, which Golly emulates (lifelab's simulate(..., b0="golly")): odd generations shown complemented,
+    # and with S8 the complemented rule
+    "b0_life_odd": ("B03/S23", "QuickLife", 24, 7, 0.4, 31),
+    "b0_s8": ("B03/S238", "QuickLife", 24, 6, 0.4, 32),
+    "b0_hensel": ("B02ae3/S23", "QuickLife", 24, 5, 0.4, 33),
     # Golly 4 (BGOLLY): HROT and the other neighbourhoods
     "hrot_l2_c2": ("R3,C0,S0,7-12,27,B8,12,20-27,N2", "Larger than Life", 32, 10, 0.4, 17),
     "hrot_cross_ltl": ("R2,C0,M1,S2..4,B2..3,N+", "Larger than Life", 32, 10, 0.3, 18),
