@@ -36,9 +36,9 @@ from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, decide_table
 from lifelab.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, GenerationsRule, HROTRule, LtLRule, \
     count_runs, parse_rule, rule_states
 from lifelab.ruletables import TableRule, save_rule_file
-from lifelab.learners import learner_names
+from lifelab.learners import fit_table_network, learner_names
 from lifelab.loop import learn_rule
-from lifelab.models import REGISTRY, model_spec
+from lifelab.models import DEFAULT_MODEL, REGISTRY, model_spec
 from lifelab.rle import load_rle, place
 from lifelab.rules import NotTotalisticError, named_rules
 from lifelab.simulate import random_boards, simulate
@@ -217,6 +217,7 @@ def cmd_learn(args) -> int:
         source = parse_rule(args.rule)
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
     shape = None if args.size is None else (args.size, args.size)
+    args.model = args.model or DEFAULT_MODEL
     spec = model_spec(args.model)
     group = (args.group or spec.default_group) if spec.network else "-"
     print(f"model         {args.model}, group {group}, {args.mode} collection, seed {args.seed}, device {device}, "
@@ -305,6 +306,12 @@ def _learn_table(args, data: np.ndarray, boundary) -> int:
         learned = verdict.learned
         print(f"learned       {len(learned.transitions):,} transitions under {learned.symmetries} (the observed "
               "classes whose cell changes; every other configuration leaves the cell unchanged)")
+    if args.model not in (None, "table") and verdict.family is not None:
+        group = args.group if args.group not in (None, "auto") else None
+        net = fit_table_network(verdict, args.model, group, seed=args.seed, progress=sys.stderr.isatty())
+        print(f"network       {args.model}, group {net.group}: {net.epochs} epochs on the {net.windows:,} observed "
+              f"configurations; " + ("gives every one its observed next state" if net.exact else
+                                     f"gets {net.wrong:,} of them wrong (it cannot represent this table)"))
     print(f"wall time     {time.perf_counter() - start:.1f} s")
     print(verdict.sentence())
     if args.export is not None and verdict.learned is not None:
@@ -365,9 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rule", nargs="?", help="oracle rule: rulestring (B36/S23, B2/S013V, MAP...) or name (HighLife)")
     p.add_argument("--data", metavar="FILE", help="learn from these trajectories instead (no known rule): a .npz, an "
                    "animated .gif, or a folder of .png or .rle frames")
-    p.add_argument("--model", default="tied", choices=learner_names(),
-                   help="learner (default tied): " + "; ".join(f"{name}: {spec.summary}"
-                                                               for name, spec in REGISTRY.items()))
+    p.add_argument("--model", default=None, choices=learner_names(),
+                   help=f"learner (default {DEFAULT_MODEL}; many-state --data: the table learner, and this network "
+                        "too when named): " + "; ".join(f"{name}: {spec.summary}" for name, spec in REGISTRY.items()))
     learn = functools.partial(_setting, p, LoopSettings)
     learn("--group", "group", choices=[*GROUPS, "auto"])
     learn("--mode", "mode", choices=list(MODES))

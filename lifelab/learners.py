@@ -17,9 +17,12 @@ built from the loop's :class:`~lifelab.settings.LoopSettings` by :func:`make_lea
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 from torch import nn
 
 from lifelab.data import DataSupplyAgent, TrajectoryDataset
@@ -34,10 +37,12 @@ from lifelab.rules import Rule
 from lifelab.settings import LOOP, LoopSettings
 from lifelab.symmetry import GROUPS
 from lifelab.train import train
-from lifelab.utils import seeded
+from lifelab.ruletables import DENSE_LIMIT, TableRule
+from lifelab.utils import MODEL_DTYPE, eval_mode, model_threads, one_hot, progress_bar, seeded
 
-__all__ = ["NOISY_EPOCHS", "STABLE_EPOCHS", "WIDER", "AutoGrow", "FixedModel", "Learner", "NetworkLearner",
-           "TableLearner", "learner_names", "make_learner", "wider_learner"]
+__all__ = ["NOISY_EPOCHS", "STABLE_EPOCHS", "TABLE_GROUPS", "WIDER", "AutoGrow", "FixedModel", "Learner",
+           "NetworkLearner", "TableLearner", "TableNetwork", "fit_table_network", "learner_names", "make_learner",
+           "wider_learner"]
 
 #: Epochs of one round of training on noisy data, and how long the table must stay put to stop earlier.
 NOISY_EPOCHS, STABLE_EPOCHS = 30, 3
@@ -338,3 +343,141 @@ def make_learner(model, settings: LoopSettings = LOOP, **network):
             raise InputError(f"the {model} learner takes no group; state an assumption with family=...")
         return model_spec(model).cls(settings.family or "auto", settings.noise)
     return NetworkLearner(model, settings, **network)
+
+
+#: The symmetry group a network imposes for each of Golly's table symmetries: the largest rotations and flips of
+#: the square it contains (``rotate8`` turns the ring of eight neighbours by 45 degrees, not the square; ``permute``
+#: contains every rotation and flip).
+TABLE_GROUPS = {"none": "trivial", "rotate4": "p4", "rotate8": "p4", "rotate4reflect": "p4m",
+                "rotate8reflect": "p4m", "permute": "p4m", "reflect_horizontal": "trivial"}
+
+
+@dataclass
+class TableNetwork:
+    """A network fitted to the observed configurations of a many-state trajectory (:func:`fit_table_network`).
+
+    Attributes:
+        model: The trained network (one-hot states in, a logit per state out).
+        group: The symmetry group it imposes.
+        epochs: Epochs trained.
+        windows: Observed configurations it was fitted to.
+        wrong: Observed configurations of the verdict's neighbourhood whose seen next state the network does
+            not give (0: it reproduces every observation).
+        table: The network's next state for every configuration of the verdict's neighbourhood, read with the
+            cells outside the neighbourhood dead; None where there are too many configurations to tabulate.
+        observed: Which configurations the data showed (the same indexing).
+    """
+
+    model: LifeModel
+    group: str
+    epochs: int
+    windows: int
+    wrong: int
+    table: np.ndarray | None
+    observed: np.ndarray | None
+
+    @property
+    def exact(self) -> bool:
+        """The network gives every observed configuration its observed next state."""
+        return self.wrong == 0
+
+    def guesses_like(self, reference) -> tuple[int, int]:
+        """On the configurations the data never showed: how many the network gives ``reference``'s next state.
+
+        Args:
+            reference: A :class:`~lifelab.ruletables.TableRule` on the same neighbourhood (Golly's own table).
+
+        Returns:
+            ``(agreeing, unobserved)``.
+        """
+        if self.table is None or reference.dense_table is None or len(reference.dense_table) != len(self.table):
+            raise InputError(f"compare a table of {len(self.table or ())} configurations, got {reference!r}")
+        unseen = ~self.observed
+        return int((self.table[unseen] == reference.dense_table[unseen]).sum()), int(unseen.sum())
+
+
+def _centre_logits(model: nn.Module, boards: np.ndarray, states: int) -> torch.Tensor:
+    """The network's logits for the centre of each 3x3 board (circular padding: it sees exactly the window)."""
+    return model(one_hot(torch.as_tensor(boards), states))[:, :, 1, 1]
+
+
+def fit_table_network(verdict, model: str = "e2cnn", group: str | None = None, *, width: int = 8,
+                      epochs: int = 2000, lr: float = 0.02, margin: float = 0.9, seed: int = 0,
+                      progress: bool = True) -> TableNetwork:
+    """Fit a network with one one-hot channel per state to what a table verdict observed, and read it back.
+
+    The data are the verdict's observed configurations, each on a 3x3 board
+    whose cells outside the neighbourhood are dead (the verdict found the
+    next state a function of the neighbourhood alone), and the state that
+    followed, each configuration weighted alike; training (full batch,
+    Adam) stops once every one gets its next state with at least ``margin``
+    probability.  The symmetry imposed is the largest group of the square
+    inside the verdict's symmetry (:data:`TABLE_GROUPS`: p4 for
+    ``rotate4``), unless ``group`` is given.
+
+    Args:
+        verdict: A :class:`~lifelab.evidence.tables.TableVerdict` that names a family (not inconsistent).
+        model: A network of the zoo that takes ``states`` (``"e2cnn"`` carries orientation; ``"tied"`` sees
+            counts per ring of cells only; ``"minimal"`` imposes nothing).
+        group: The group to impose (default from the verdict's symmetry).
+        width: The network's width.
+        epochs: Most epochs.
+        lr: Adam's learning rate.
+        margin: The probability every observed window's next state must reach.
+        seed: Seed of the weights.
+        progress: Show a progress bar.
+
+    Raises:
+        InputError: For an inconsistent verdict or a margin outside (0.5, 1).
+    """
+    if verdict.family is None:
+        raise InputError("the verdict is inconsistent: no table fits the data, so no network is fitted to them")
+    if not 0.5 < margin < 1:
+        raise InputError(f"margin must lie in (0.5, 1), got {margin}")
+    ev = verdict.evidence
+    states = ev.states
+    group = group or TABLE_GROUPS[verdict.family.symmetries]
+    probe = TableRule("probe", states, ev.neighbourhood)
+    boards = _boards(probe.decode(ev.codes), probe)
+    seen = ev.counts.argmax(axis=1)
+    target = torch.as_tensor(seen.astype(np.int64))
+    with seeded(seed), model_threads():
+        spec = model_spec(model)
+        if group not in spec.groups:
+            raise InputError(f"{spec.name} imposes {', '.join(spec.groups)}, not {group} (give group=)")
+        config = {"group": group} if spec.groups != ("trivial",) else {}
+        net = build_model(model, width=width, states=states, **config).to(MODEL_DTYPE)
+        optimiser = torch.optim.Adam(net.parameters(), lr=lr)
+        done = 0
+        with progress_bar(epochs, f"train {model} {group} on a table", enabled=progress) as bar:
+            for done in range(1, epochs + 1):
+                logits = _centre_logits(net, boards, states)
+                loss = F.cross_entropy(logits, target)
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+                bar.update(1)
+                if torch.softmax(logits.detach(), 1).gather(1, target[:, None]).min() >= margin:
+                    break
+        with torch.no_grad(), eval_mode(net):
+            wrong = int((_centre_logits(net, boards, states).argmax(1).numpy() != seen).sum())
+            table = observed = None
+            if probe.configurations <= DENSE_LIMIT:
+                table = np.concatenate([
+                    _centre_logits(net, _boards(probe.decode(np.arange(i, min(i + _CHUNK, probe.configurations))),
+                                                probe), states).argmax(1).numpy().astype(np.uint8)
+                    for i in range(0, probe.configurations, _CHUNK)])
+                observed = np.zeros(probe.configurations, bool)
+                observed[ev.codes] = True
+    return TableNetwork(net, group, done, len(boards), wrong, table, observed)
+
+
+_CHUNK = 1 << 16
+
+
+def _boards(configs: np.ndarray, probe: TableRule) -> np.ndarray:
+    """Configurations of a neighbourhood ``(m, inputs)`` on 3x3 boards ``(m, 3, 3)``, the cells outside it dead."""
+    boards = np.zeros((len(configs), 3, 3), np.int64)
+    for i, (dy, dx) in enumerate(probe.offsets):
+        boards[:, 1 + dy, 1 + dx] = configs[:, i]
+    return boards

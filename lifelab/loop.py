@@ -47,7 +47,7 @@ from lifelab.extract import ExtractionResult, generator_check
 from lifelab.families import RULE_TYPES, LtLRule, parse_rule, rule_states
 from lifelab.ruletables import TableRule
 from lifelab.learners import make_learner, wider_learner
-from lifelab.models import model_spec
+from lifelab.models import DEFAULT_MODEL, model_spec
 from lifelab.patterns import N_PATTERNS, patterns
 from lifelab.rules import Rule
 from lifelab.settings import DEFAULT_SIZE, LOOP, MODES, LoopSettings
@@ -531,7 +531,7 @@ def _check_counting(counting: Neighbourhood, what: str, model, group, family, no
                          f"({2 * counting.range + 1}x{2 * counting.range + 1})")
 
 
-def learn_rule(source, model="tied", group: str | None = LOOP.group, max_rounds: int = LOOP.max_rounds,
+def learn_rule(source, model=DEFAULT_MODEL, group: str | None = LOOP.group, max_rounds: int = LOOP.max_rounds,
                seed: int = LOOP.seed, *, mode: str = LOOP.mode, shape: tuple[int, int] | None = LOOP.shape,
                steps: int = LOOP.steps, density: float = LOOP.density, epochs: int = LOOP.epochs,
                batch_size: int = LOOP.batch_size, threshold: float = LOOP.threshold,
@@ -660,7 +660,7 @@ class LoopRun:
         self.started = time.perf_counter()
 
     @classmethod
-    def of(cls, source, model="tied", settings: LoopSettings = LOOP, *, device=None) -> LoopRun:
+    def of(cls, source, model=DEFAULT_MODEL, settings: LoopSettings = LOOP, *, device=None) -> LoopRun:
         """Check a source and a model against the settings and build the run's agent and learner.
 
         Args:

@@ -11,6 +11,7 @@ from lifelab.cli import main
 from lifelab.data import save_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence.tables import TableEvidence, decide_table
+from lifelab.learners import fit_table_network
 from lifelab.rle import load_rle
 from lifelab.ruletables import TableRule, load_rule_file, rule_file
 
@@ -127,8 +128,10 @@ def test_cli_learns_a_table_from_saved_trajectories_and_exports_it(tmp_path, cap
     assert "verdict       identified within permute vonNeumann rule tables of 3 states" in printed
     assert "0 -> 1 when #1 in {1, 2, 3, 4}, else 0" in printed
     assert load_rule_file(out) == cyclic() and load_rule_file(out).name == "Cyclic-learned"
-    assert main(["learn", "--data", str(path)]) == 3
-    assert "identified on the 45 observed classes only" in capsys.readouterr().out
+    assert main(["learn", "--data", str(path), "--model", "e2cnn"]) == 3
+    printed = capsys.readouterr().out
+    assert "identified on the 45 observed classes only" in printed
+    assert "network       e2cnn, group p4m:" in printed and "gives every one its observed next state" in printed
     assert main(["learn", "--data", str(path), "--export", str(tmp_path / "x.txt")]) == 2
     assert main(["learn", "--data", str(path), "--family", "isotropic"]) == 2
     assert main(["learn", "--data", str(path), "--neighbourhood", "R2,NM"]) == 2
@@ -149,3 +152,33 @@ def test_cli_simulates_a_pattern_saves_it_and_learns_langtons_loops(tmp_path, ca
     start, _ = load_rle(pattern)
     np.testing.assert_array_equal(simulate(load_rule_file(exported), start[None].astype(np.uint8), 60),
                                   simulate(load_rule_file(RULES / "Langtons-Loops.rule"), start[None].astype(np.uint8), 60))
+
+
+def test_a_network_with_the_table_s_symmetry_reproduces_every_observed_configuration():
+    verdict = decide_table(cyclic_trajectories(states=4, n=1, steps=2), unlisted="unchanged")
+    net = fit_table_network(verdict, progress=False)
+    assert net.group == "p4m" and net.exact and net.windows == verdict.evidence.codes.size
+    agree, unseen = net.guesses_like(cyclic(4))
+    assert unseen == (~net.observed).sum() == verdict.evidence.configurations - verdict.evidence.codes.size
+    assert 0 <= agree <= unseen and net.table.shape == (4 ** 5,)
+    np.testing.assert_array_equal(net.table[net.observed], verdict.evidence.counts.argmax(axis=1))
+    again = fit_table_network(verdict, progress=False)
+    np.testing.assert_array_equal(again.table, net.table)  # same seed, same network
+
+
+def test_langtons_loop_needs_a_network_that_carries_orientation():
+    """p4 e2cnn fields keep which neighbour is where; the tied kernel sees counts per ring, which the loop defeats."""
+    start, _ = load_rle(RULES / "langtons_loops.start.rle")
+    traj = simulate(load_rule_file(RULES / "Langtons-Loops.rule"), start[None].astype(np.uint8), 40)
+    verdict = decide_table(traj, unlisted="unchanged")
+    assert verdict.family.symmetries == "rotate4"
+    assert fit_table_network(verdict, progress=False).exact
+    tied = fit_table_network(verdict, "tied", "p4m", epochs=300, progress=False)
+    assert not tied.exact and tied.wrong > 0
+    with pytest.raises(InputError, match="imposes trivial, not p4"):
+        fit_table_network(verdict, "minimal", "p4", progress=False)
+    with pytest.raises(InputError, match="margin"):
+        fit_table_network(verdict, margin=1.0, progress=False)
+    start, one, other = np.random.default_rng(1).integers(0, 3, (3, 16, 16)).astype(np.uint8)
+    with pytest.raises(InputError, match="inconsistent"):
+        fit_table_network(decide_table(np.stack([[start, one], [start, other]])), progress=False)

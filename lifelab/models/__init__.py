@@ -25,7 +25,7 @@ one of these files.
 from lifelab.errors import InputError, InputTypeError
 
 # isort: off  (the registry lists the families in this order: plain, then weight-tied, then e2cnn)
-from lifelab.models.base import (REGISTRY, LifeModel, ModelSpec, WindowLayout, model_spec, predict, receptive_radius,
+from lifelab.models.base import (DEFAULT_MODEL, REGISTRY, LifeModel, ModelSpec, WindowLayout, model_spec, predict, receptive_radius,
     register, rollout)
 from lifelab.models.plain import MinimalCNN, MultiScale, SimpleCNNSmall, SimpleCNNTiny
 from lifelab.models.tied import TiedCNN, TiedConv2d
@@ -34,7 +34,7 @@ from lifelab.models.reading import first_layer_kernels, pattern_table
 from lifelab.models.growth import GROWTH, ROUTES, GrowthRoute, grow_group, growth_model, regular_field_elements
 # isort: on
 
-__all__ = ["GROWTH", "REGISTRY", "ROUTES", "EquivariantCNN", "GrowthRoute", "LifeModel", "MinimalCNN", "ModelSpec",
+__all__ = ["DEFAULT_MODEL", "GROWTH", "REGISTRY", "ROUTES", "EquivariantCNN", "GrowthRoute", "LifeModel", "MinimalCNN", "ModelSpec",
            "MultiScale", "SimpleCNNSmall", "SimpleCNNTiny", "TiedCNN", "TiedConv2d", "WindowLayout", "build_model",
            "first_layer_kernels", "grow_group", "growth_model", "model_spec", "pattern_table", "predict",
            "receptive_radius", "register", "regular_field_elements", "rollout"]

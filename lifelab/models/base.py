@@ -24,7 +24,7 @@ from lifelab.errors import InputError
 from lifelab.utils import MODEL_DTYPE, check_int, device_of, dtype_of, eval_mode, get_device, model_states, \
     model_threads, one_hot
 
-__all__ = ["REGISTRY", "LifeModel", "ModelSpec", "WindowLayout", "model_spec", "predict", "receptive_radius", "register",
+__all__ = ["DEFAULT_MODEL", "REGISTRY", "LifeModel", "ModelSpec", "WindowLayout", "model_spec", "predict", "receptive_radius", "register",
            "rollout"]
 
 
@@ -75,6 +75,9 @@ class ModelSpec:
 
 #: Every registered learner by its name, in registration order.
 REGISTRY: dict[str, ModelSpec] = {}
+
+#: The learner the loop and ``lifelab learn`` use when none is named.
+DEFAULT_MODEL = "tied"
 
 
 def register(name: str, summary: str, **facts):
