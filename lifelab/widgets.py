@@ -141,11 +141,12 @@ def figure_slider(draw: Callable[[int], Figure], low: int, high: int, value: int
     return box
 
 
-def _colours(states: int) -> np.ndarray:
-    return (np.array([to_rgb(c) for c in state_cmap(states).colors]) * 255).astype(np.uint8)
+def _colours(states: int, colors: dict | None = None) -> np.ndarray:
+    return (np.array([to_rgb(c) for c in state_cmap(states, colors).colors]) * 255).astype(np.uint8)
 
 
-def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, cell_inches: float = 2.4):
+def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, cell_inches: float = 2.4,
+                      colors: dict | None = None):
     """A time slider over one or more trajectories shown side by side.
 
     Args:
@@ -153,6 +154,7 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
             the same length.
         columns: Panels per row.
         cell_inches: Width of each panel on screen.
+        colors: ``{state: (r, g, b)}`` in 0-255 for the states (a rule table's ``@COLORS``, ``rule.colors``).
 
     Returns:
         An ``ipywidgets.VBox`` of the ``IntSlider`` over steps (``children[0]``)
@@ -166,7 +168,7 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
     if len(lengths) != 1:
         raise InputError(f"trajectories must have the same length, got {sorted(lengths)}")
     steps = lengths.pop() - 1
-    colours = {label: _colours(max(2, int(traj.max(initial=0)) + 1)) for label, traj in arrays.items()}
+    colours = {label: _colours(max(2, int(traj.max(initial=0)) + 1), colors) for label, traj in arrays.items()}
     width = cell_inches * CSS_DPI
 
     def draw(t: int) -> list[tuple[str, bytes]]:

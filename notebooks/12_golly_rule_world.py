@@ -50,6 +50,7 @@ from lifelab.evidence.tables import decide_table
 from lifelab.plots import plot_board
 from lifelab.rle import load_rle
 from lifelab.ruletables import load_rule_file, rule_file
+from lifelab.widgets import trajectory_slider
 
 FIXTURES = Path("..") / "tests" / "golden" / "rules"  # Golly's rule files and bgolly's runs, committed
 print("device:", lifelab.get_device())
@@ -91,6 +92,9 @@ fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
 for ax, t in zip(axes, np.linspace(0, LOOP_STEPS, 4).astype(int)):
     plot_board(loop[0, t][window], ax=ax, title=f"generation {t}", states=golly.states, colors=golly.colors)
 fig.tight_layout()
+
+# %%
+trajectory_slider({"Langton's loops": loop[0][(slice(None), *window)]}, cell_inches=4, colors=golly.colors)
 
 # %% [markdown]
 # ## Learned from its own trajectory

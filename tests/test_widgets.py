@@ -1,10 +1,12 @@
 """The notebook widgets and plot helpers, driven as a user would drive them."""
 
 import base64
+import io
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from PIL import Image
 
 from lifelab import random_boards, simulate
 from lifelab.plots import (
@@ -14,6 +16,7 @@ from lifelab.plots import (
     plot_difference,
     plot_population,
     plot_snapshot_grid,
+    state_cmap,
 )
 from lifelab.widgets import trajectory_slider
 
@@ -100,3 +103,12 @@ def test_plot_dataset_growth_checks_visible():
     with pytest.raises(ValueError, match="visible must be in 1-2"):
         plot_dataset_growth(coverage, 3)
     plt.close("all")
+
+
+def test_a_rule_table_s_colours_reach_the_board_and_the_slider():
+    colours = {1: (0, 0, 255), 2: (255, 0, 0)}
+    assert state_cmap(3, colours).colors[1] == (0.0, 0.0, 1.0) and state_cmap(3, colours).colors[0] == "#ffffff"
+    board = np.array([[0, 1], [2, 1]], np.uint8)
+    slider = trajectory_slider({"table": board[None]}, colors=colours)
+    picture = np.asarray(Image.open(io.BytesIO(slider.children[1].children[0].children[1].value)).convert("RGB"))
+    assert {tuple(p) for p in picture.reshape(-1, 3)} >= {(0, 0, 255), (255, 0, 0)}
