@@ -40,6 +40,7 @@ from lifelab.rules import Rule, as_rule
 from lifelab.simulate import simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
 from lifelab.evidence import SHAPES_BY_SIZE, Neighbourhood
+from lifelab.evidence.totalistic import COUNT_SHAPES
 from lifelab.utils import check_int, check_number, model_states, model_threads
 
 __all__ = ["ClassCheck", "ExtractionResult", "GeneratorCheck", "Sensitivity", "class_test", "count_kernel_similarity",
@@ -502,7 +503,12 @@ def _candidates(offsets: list[tuple[int, int]]) -> list[Neighbourhood]:
     """Golly's neighbourhoods of the decisive cells' range that hold every decisive cell, fewest cells first."""
     far = {o for o in offsets if o != (0, 0)}
     r = max(max(abs(dy), abs(dx)) for dy, dx in far)
-    return [nb for nb in (Neighbourhood(r, shape) for shape in SHAPES_BY_SIZE) if far <= set(nb.offsets)]
+    shapes = SHAPES_BY_SIZE + tuple(shape for shape in COUNT_SHAPES if shape not in SHAPES_BY_SIZE)
+    holding: dict[frozenset, Neighbourhood] = {}  # one per set of cells (the range-2 L2 disc is the diamond)
+    for nb in (Neighbourhood(r, shape) for shape in shapes):
+        if far <= set(nb.offsets):
+            holding.setdefault(frozenset(nb.offsets), nb)
+    return sorted(holding.values(), key=lambda nb: nb.size)  # stable: a box, diamond or disc first among equals
 
 
 def _counted(offsets: list[tuple[int, int]]) -> bool:

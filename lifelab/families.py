@@ -768,15 +768,28 @@ class HROTRule(OnGrid):
     def __repr__(self) -> str:
         return f"HROTRule({str(self)!r})"
 
+    @property
+    def _centre(self) -> tuple[int, int]:
+        """What the cell itself adds to its count when dead and when live."""
+        weight = int(self.weights[self.range, self.range])
+        live, dead = (1, 0) if self.state_weights is None else (self.state_weights[1], self.state_weights[0])
+        return weight * dead, weight * live
+
+    @property
+    def born(self) -> frozenset[int]:
+        """Counts of the neighbours (the cell itself left out) at which a dead cell is born."""
+        return frozenset(v - self._centre[0] for v in self.birth)
+
+    @property
+    def survives(self) -> frozenset[int]:
+        """Counts of the neighbours (the cell itself left out) at which a live cell survives."""
+        return frozenset(v + self._shift - self._centre[1] for v in self.survival)
+
     def _key(self) -> tuple:
         # what the rule does: the neighbours' weights and the counts that decide, the centre's own part taken out
         outer = self.weights.copy()
-        centre = int(outer[self.range, self.range])
         outer[self.range, self.range] = 0
-        live, dead = (1, 0) if self.state_weights is None else (self.state_weights[1], self.state_weights[0])
-        births = frozenset(v - centre * dead for v in self.birth)
-        survives = frozenset(v + self._shift - centre * live for v in self.survival)
-        return outer.shape, outer.tobytes(), self.state_weights, self.states, births, survives
+        return outer.shape, outer.tobytes(), self.state_weights, self.states, self.born, self.survives
 
     def __eq__(self, other) -> bool:
         """Equal when the two rules count the same cells with the same weights and decide alike."""

@@ -40,11 +40,12 @@ from lifelab.boards import trajectory_states, validate_trajectories
 from lifelab.data import DataSupplyAgent
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, observe, weigh
+from lifelab.evidence.totalistic import COUNT_SHAPES
 from lifelab.evidence.boundary import check_boundary
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
 from lifelab.evidence.steps import every_k
 from lifelab.extract import ExtractionResult, generator_check
-from lifelab.families import RULE_TYPES, LtLRule, parse_rule, rule_states
+from lifelab.families import RULE_TYPES, HROTRule, LtLRule, parse_rule, rule_states
 from lifelab.ruletables import TableRule
 from lifelab.learners import make_learner, wider_learner
 from lifelab.models import DEFAULT_MODEL, model_spec
@@ -689,10 +690,13 @@ class LoopRun:
             if isinstance(source, TableRule):
                 raise InputError(f"{source} is a rule table; lifelab runs, reads and writes rule tables, but does "
                                  "not learn them yet")
-            if isinstance(source, LtLRule) and source.states > 2:
+            if isinstance(source, (LtLRule, HROTRule)) and source.states > 2:
                 raise InputError(f"{source} has {source.states} states; lifelab learns 2-state Larger than Life "
                                  "rules so far")
-            counting = Neighbourhood.of(source) if isinstance(source, LtLRule) else None
+            if isinstance(source, HROTRule) and source.neighbourhood not in COUNT_SHAPES:
+                raise InputError(f"{source} counts on N{source.neighbourhood}; lifelab learns HROT rules on "
+                                 f"{', '.join('N' + s for s in COUNT_SHAPES)} so far")
+            counting = Neighbourhood.of(source) if isinstance(source, (LtLRule, HROTRule)) else None
             if counting is not None:
                 _check_counting(counting, str(source), model, group, family, noise, shape)
             boundary = check_boundary(boundary if boundary is not None else

@@ -158,7 +158,7 @@ def test_neighbourhood_names_and_bad_input():
     assert parse_neighbourhood("R2,NM") == Neighbourhood(2, "M") and parse_neighbourhood("3x3") is None
     assert parse_neighbourhood("r3nc") == Neighbourhood(3, "C")
     with pytest.raises(InputError, match="Golly's Larger than Life spelling"):
-        parse_neighbourhood("R2,NX")
+        parse_neighbourhood("R2,NQ")
     with pytest.raises(InputError, match="too small to tell neighbourhoods of range 5 apart"):
         search_neighbourhood(random_boards(1, (10, 10), seed=0)[None].repeat(2, axis=1))
     with pytest.raises(InputError, match="2-state"):

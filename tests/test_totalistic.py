@@ -92,7 +92,8 @@ def test_neighbourhoods_and_class_names():
     with pytest.raises(ValueError, match="different neighbourhood"):
         box.decisions(rule)
     with pytest.raises(ValueError, match="shape must be one of"):
-        Neighbourhood(2, "X")
+        Neighbourhood(2, "H")  # hexagonal: not the square's symmetry
+    assert Neighbourhood(2, "+").title == "the range-2 cross (N+)" and Neighbourhood(2, "+").size == 8
 
 
 def test_count_evidence_counts_each_class():
@@ -193,8 +194,9 @@ def test_a_network_that_is_not_totalistic_is_reported_as_such():
     rule = parse_rule(R2_DIAMOND)
     result = extract_rule(exact_network(rule, heavier=(1, 0)))  # one cell counts twice
     assert result.rule is None and not result.classes.totalistic
-    assert [nb.shape for nb in result.classes.tried] == ["N", "C"]  # every neighbourhood holding the support
-    assert "not totalistic on the range-2 diamond (NN); not totalistic on the range-2 disc (NC)" in result.summary()
+    assert [nb.shape for nb in result.classes.tried] == ["N", "*", "C"]  # every neighbourhood holding the support
+    assert ("not totalistic on the range-2 diamond (NN); not totalistic on the range-2 star (N*); not totalistic on "
+            "the range-2 disc (NC)") in result.summary()
     assert result.context_dependent and result.reason.startswith("not totalistic on the range-2 box (NM)")
     assert "live (" in result.reason and result.reason in result.summary()
 
@@ -263,3 +265,22 @@ def test_cli_refuses_a_data_file_with_states_outside_its_rule(tmp_path, capsys):
     assert main(["learn", "--data", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "(rule /2/3) must be states 0-2, found value 4" in err[0]
+
+
+@pytest.mark.parametrize("text", ["R2,C0,M1,S2..4,B2..3,N+", "R2,C0,M1,S4..8,B4..6,N#", "R3,C0,M1,S3..6,B3..4,NX"])
+def test_larger_than_life_on_golly_4_s_other_shapes_is_learned_and_read_back(text):
+    """Weighted counts are counts: the class verdict and the network's structure test work on any square shape."""
+    report = learn_rule(text, model="tied", seed=0, progress=False)
+    assert report.verdict.rung == "identified within family" and report.rule == parse_rule(text)
+    assert report.extracted == report.rule and f"(N{text[-1]})" in report.verdict.label
+    nb = Neighbourhood.of(parse_rule(text))
+    assert nb.size == parse_rule(text).size and (0, 0) not in nb.offsets
+    with pytest.raises(ValueError, match="learns HROT rules on"):
+        learn_rule("R2,C0,S2-4,B3,NH", model="tied", progress=False)
+
+
+def test_supplied_data_on_a_cross_are_learned_when_the_neighbourhood_is_named(tmp_path, capsys):
+    text = "R2,C0,M1,S2..4,B2..3,N+"
+    path = save_trajectories(tmp_path / "cross.npz", simulate(text, random_boards(4, (32, 32), 0.3, seed=5), 16))
+    assert main(["learn", "--data", str(path), "--neighbourhood", "R2,N+", "--max-rounds", "2", "--device", "cpu"]) == 0
+    assert f"identified within Larger than Life rules on the range-2 cross (N+): {text}" in capsys.readouterr().out

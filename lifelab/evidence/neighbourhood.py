@@ -295,10 +295,10 @@ def parse_neighbourhood(text) -> Neighbourhood | None:
         return text
     if text in ("3x3", "moore", "vonneumann", "hexagonal"):
         return None
-    match = re.fullmatch(r"[Rr](\d+),?[Nn]([MNCmnc])", str(text).strip())
+    match = re.fullmatch(r"[Rr](\d+),?[Nn]([MNCmnc2+Xx*#BbDd])", str(text).strip())
     if match is None:
         raise InputError(f"neighbourhood must be '3x3', 'auto' or Golly's Larger than Life spelling such as 'R2,NM' "
-                         f"(box), 'R3,NC' (disc), 'R2,NN' (diamond), got {text!r}")
+                         f"(box), 'R3,NC' (disc), 'R2,NN' (diamond), 'R2,N+' (cross), got {text!r}")
     return Neighbourhood(int(match[1]), match[2].upper())
 
 

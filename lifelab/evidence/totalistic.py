@@ -40,13 +40,18 @@ from lifelab.boards import validate_trajectories
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
 from lifelab.evidence.ladder import OnLadder
-from lifelab.families import LTL_NEIGHBOURHOODS, LtLRule
+from lifelab.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, HROTRule, LtLRule
 from lifelab.utils import check_int
 
-__all__ = ["SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "Neighbourhood", "decide_counts"]
+__all__ = ["COUNT_SHAPES", "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "Neighbourhood", "decide_counts"]
 
 #: Neighbourhood shapes of one range, fewest cells first.
 SHAPES_BY_SIZE = ("N", "C", "M")
+
+#: The shapes a count verdict reads: Larger than Life's box, diamond and disc, and Golly 4's other neighbourhoods
+#: with the square's symmetry (cross, saltire, star, hash, Euclidean disc, checkerboards), written in Larger than
+#: Life's syntax (``R2,C0,M1,S2..4,B2..3,N+``).
+COUNT_SHAPES = ("M", "N", "C", "2", "+", "X", "*", "#", "B", "D")
 
 
 @dataclass(frozen=True)
@@ -63,24 +68,26 @@ class Neighbourhood:
 
     def __post_init__(self):
         check_int("range", self.range, 1)
-        if self.shape not in LTL_NEIGHBOURHOODS:
-            raise InputError(f"neighbourhood shape must be one of {list(LTL_NEIGHBOURHOODS)}, got {self.shape!r}")
+        if self.shape not in COUNT_SHAPES:
+            raise InputError(f"neighbourhood shape must be one of {list(COUNT_SHAPES)}, got {self.shape!r}")
 
     @classmethod
-    def of(cls, rule: LtLRule) -> Neighbourhood:
-        """The neighbourhood a Larger than Life rule counts on."""
-        if not isinstance(rule, LtLRule):
+    def of(cls, rule) -> Neighbourhood:
+        """The neighbourhood a Larger than Life rule (or an HROT rule on one of :data:`COUNT_SHAPES`) counts on."""
+        if not isinstance(rule, (LtLRule, HROTRule)):
             raise InputTypeError(f"expected a Larger than Life rule, got {type(rule).__name__}")
         return cls(rule.range, rule.neighbourhood)
 
     @functools.cached_property
-    def _template(self) -> LtLRule:
-        return LtLRule(self.range, (0, 0), (0, 0), neighbourhood=self.shape)
+    def _template(self) -> LtLRule | HROTRule:
+        if self.shape in LTL_NEIGHBOURHOODS:
+            return LtLRule(self.range, (0, 0), (0, 0), neighbourhood=self.shape)
+        return HROTRule(self.range, (), (1,), neighbourhood=self.shape)
 
     @property
     def offsets(self) -> list[tuple[int, int]]:
         """The counted cells ``(dy, dx)``, reading order, without the centre."""
-        return self._template.offsets
+        return [offset for offset in self._template.offsets if offset != (0, 0)]
 
     @property
     def size(self) -> int:
@@ -90,11 +97,16 @@ class Neighbourhood:
     @property
     def title(self) -> str:
         """``"the range-2 box (NM)"``."""
-        return f"the range-{self.range} {LTL_NEIGHBOURHOODS[self.shape].split('(a ')[-1].rstrip(')')} (N{self.shape})"
+        words = {**HROT_NEIGHBOURHOODS, **LTL_NEIGHBOURHOODS}[self.shape].split(" (")
+        word = words[-1].removeprefix("a ").rstrip(")") if self.shape in LTL_NEIGHBOURHOODS else words[0]
+        return f"the range-{self.range} {word} (N{self.shape})"
 
     def counts(self, alive: np.ndarray) -> np.ndarray:
         """Live cells of the neighbourhood around every cell of ``(..., H, W)`` boards (periodic)."""
-        return self._template.counts(alive)
+        if isinstance(self._template, LtLRule):
+            return self._template.counts(alive)
+        alive = np.asarray(alive, dtype=bool)
+        return (self._template.counts(alive.astype(np.uint8)) - alive).astype(np.int32)
 
     def keys(self, alive: np.ndarray) -> np.ndarray:
         """Each cell's class index, ``centre * (size + 1) + live count``, on ``(..., H, W)`` boards (periodic)."""
@@ -107,7 +119,11 @@ class Neighbourhood:
         It is spelled ``M1``, as Golly's own Larger than Life rules are: the
         survival limits count the live cell itself, so they are one higher.
         """
-        return LtLRule(self.range, (survival[0] + 1, survival[1] + 1), birth, middle=True, neighbourhood=self.shape)
+        if self.shape in LTL_NEIGHBOURHOODS:
+            return LtLRule(self.range, (survival[0] + 1, survival[1] + 1), birth, middle=True,
+                           neighbourhood=self.shape)
+        return HROTRule(self.range, range(survival[0] + 1, survival[1] + 2), range(birth[0], birth[1] + 1),
+                        neighbourhood=self.shape, ltl=True, middle=True)
 
     def decisions(self, rule: LtLRule) -> np.ndarray:
         """``(2, size + 1)`` bool: the next state a rule on this neighbourhood gives per (centre, live count) class."""
