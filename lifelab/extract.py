@@ -35,7 +35,7 @@ from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, c
 from lifelab.boards import validate_trajectories
 from lifelab.models import pattern_table, predict, receptive_radius
 from lifelab.evidence.boundary import interior
-from lifelab.families import GenerationsRule, LtLRule, parse_rule, rule_reach, rule_states
+from lifelab.families import GenerationsRule, HROTRule, LtLRule, parse_rule, rule_reach, rule_states
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
@@ -556,19 +556,20 @@ def class_test(model, neighbourhood: Neighbourhood, samples: int = 16, reach: in
     return ClassCheck(neighbourhood, alive, confidence, samples)
 
 
-def _majority_rule(check: ClassCheck) -> tuple[LtLRule | None, str]:
-    """The Larger than Life rule of each class's majority decision, or None and why there is none."""
-    intervals = []
-    for centre, word in ((0, "born"), (1, "surviving")):
-        at = np.flatnonzero(check.alive[centre] > 0.5)
-        if not len(at) or len(at) != at[-1] - at[0] + 1:
-            listed = ", ".join(str(int(c)) for c in at) or "none"
-            return None, f"the {word} counts ({listed}) are not one interval, which a Larger than Life rule needs"
-        intervals.append((int(at[0]), int(at[-1])))
-    return check.neighbourhood.rule(*intervals), ""
+def _majority_rule(check: ClassCheck) -> tuple[LtLRule | HROTRule | None, str]:
+    """The rule of each class's majority decision: Larger than Life where the born and surviving counts are
+    intervals, else HROT (any sets of counts); None, and why, for a birth on no live cell (B0)."""
+    born, survive = (set(np.flatnonzero(check.alive[centre] > 0.5).tolist()) for centre in (0, 1))
+    intervals = [(min(at), max(at)) for at in (born, survive) if at and len(at) == max(at) - min(at) + 1]
+    if len(intervals) == 2:
+        return check.neighbourhood.rule(*intervals), ""
+    if 0 in born:
+        return None, "a dead cell is born on no live cell (B0), an HROT rule that Golly only emulates"
+    nb = check.neighbourhood
+    return HROTRule(nb.range, survive, born, neighbourhood=nb.shape), ""
 
 
-def _counts_rule(check: ClassCheck) -> tuple[LtLRule | None, str, LtLRule | None]:
+def _counts_rule(check: ClassCheck) -> tuple[LtLRule | HROTRule | None, str, LtLRule | HROTRule | None]:
     """``(rule, why none, nearest)``: the rule a totalistic class test reads; for a network that is not
     totalistic, no rule, the classes that split, and the rule of the class majorities (when there is one)."""
     nb = check.neighbourhood

@@ -314,6 +314,7 @@ for case in ("hrot_l2_c2", "hrot_star", "hrot_custom", "hrot_weighted_negative",
 # What one trajectory determines is what it shows: the verdict counts the
 # observed configurations and says which assumption completes the table.
 # Larger than Life on the square-symmetric shapes is learned as box rules
-# are (`learn_rule("R2,C0,M1,S2..4,B2..3,N+")`). Not built yet (issue 28
-# goes on): learning HROT count lists that are not intervals, `NH`, `N@`
-# and `NW`, and HROT in the compiled engines.
+# are (`learn_rule("R2,C0,M1,S2..4,B2..3,N+")`), and HROT count lists that
+# are no interval within HROT rules (`R2,C0,S2,4,B3,5,N+`). Not built yet
+# (issue 28 goes on): learning `NH`, `N@` and `NW` rules, and HROT in the
+# compiled engines.

@@ -9,7 +9,7 @@ from lifelab.cli import main
 from lifelab.data import save_trajectories
 from lifelab.evidence import Evidence, decide
 from lifelab.extract import class_test, extract_rule
-from lifelab.families import LtLRule, parse_rule
+from lifelab.families import HROTRule, LtLRule, parse_rule
 from lifelab.loop import learn_rule
 from lifelab.models import build_model, predict, receptive_radius
 from lifelab.simulate import random_boards, simulate
@@ -142,7 +142,7 @@ def test_scarce_data_leave_the_interval_ends_open():
     assert f"{verdict.rules_fit} Larger than Life rules" in verdict.sentence()
 
 
-def test_data_no_interval_rule_explains_are_inconsistent():
+def test_data_no_count_rule_explains_are_inconsistent_and_no_interval_falls_to_hrot():
     box = Neighbourhood(2, "M")
     life = CountEvidence.of(trajectories("B3/S23", n=2, size=32), box)  # Life counted on the wrong neighbourhood
     verdict = decide_counts(life)
@@ -151,8 +151,12 @@ def test_data_no_interval_rule_explains_are_inconsistent():
     gap.counts[0, [3, 7], 1] = 1  # born at 3 and 7 ...
     gap.counts[0, 5, 0] = 1  # ... but not at 5
     gap.counts[1, 4, 1] = 1
-    verdict = decide_counts(gap)
-    assert verdict.rung == "inconsistent" and "born alive after 3 and 7 live but dead after 5" in verdict.sentence()
+    verdict = decide_counts(gap)  # no Larger than Life rule, but HROT rules (any sets of counts) do fit
+    assert verdict.rung == "underdetermined" and verdict.family.lists and verdict.rules_fit == 2 ** 46
+    assert "born alive after 3 and 7 live but dead after 5" in verdict.sentence() and "HROT rules fit" in \
+        verdict.sentence()
+    gap.counts[0, 0, 1] = 1  # and born on no live cell: B0, which Golly only emulates
+    assert decide_counts(gap).rung == "inconsistent" and "(B0)" in decide_counts(gap).sentence()
     with pytest.raises(TypeError, match="CountEvidence"):
         decide_counts(life.counts)
 
@@ -201,11 +205,12 @@ def test_a_network_that_is_not_totalistic_is_reported_as_such():
     assert "live (" in result.reason and result.reason in result.summary()
 
 
-def test_a_totalistic_network_whose_births_are_no_interval_gets_no_rule():
+def test_a_totalistic_network_whose_births_are_no_interval_is_read_as_an_hrot_rule():
     rule = parse_rule(R2_BOX)
     result = extract_rule(exact_network(rule, born={3, 4, 8, 9}))
-    assert result.classes.totalistic and result.rule is None
-    assert "born counts (3, 4, 8, 9) are not one interval" in result.reason
+    assert result.classes.totalistic and not result.reason
+    assert result.rule == HROTRule(2, rule.survives, {3, 4, 8, 9}) and str(result.rule) == "R2,C0,S4-8,B3-4,8-9"
+    assert extract_rule(exact_network(rule, born={0, 5})).rule is None  # B0: Golly emulates it; lifelab refuses
 
 
 def test_class_test_counts_per_class():
@@ -284,3 +289,17 @@ def test_supplied_data_on_a_cross_are_learned_when_the_neighbourhood_is_named(tm
     path = save_trajectories(tmp_path / "cross.npz", simulate(text, random_boards(4, (32, 32), 0.3, seed=5), 16))
     assert main(["learn", "--data", str(path), "--neighbourhood", "R2,N+", "--max-rounds", "2", "--device", "cpu"]) == 0
     assert f"identified within Larger than Life rules on the range-2 cross (N+): {text}" in capsys.readouterr().out
+
+
+def test_count_lists_that_are_no_interval_are_identified_within_hrot_rules():
+    text = "R2,C0,S2,4,B3,5,N+"
+    rule = parse_rule(text)
+    traj = simulate(rule, random_boards(8, (32, 32), 0.35, seed=1), 20)
+    verdict = decide_counts(CountEvidence.of(traj, Neighbourhood.of(rule)))
+    assert verdict.rung == "identified within family" and verdict.rule == rule and verdict.family.lists
+    assert verdict.label == "identified within HROT rules on the range-2 cross (N+)"
+    assert "which one interval cannot express" in verdict.sentence() and verdict.disagreements(rule) == 0
+    short = decide_counts(CountEvidence.of(traj[:1, :2], Neighbourhood(2, "M")))  # not B/S intervals, few classes
+    assert short.rung in ("underdetermined", "inconsistent") and short.rule is None
+    report = learn_rule(text, model="tied", seed=0, progress=False)
+    assert report.rule == rule and report.extracted == rule and report.stop_reason == "determined"

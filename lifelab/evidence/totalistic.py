@@ -151,15 +151,21 @@ class CountFamily:
     symmetry: str = "p4m"
 
     @property
+    def lists(self) -> bool:
+        """HROT's assumption (any set of counts), not Larger than Life's (one interval)."""
+        return self.name == "hrot"
+
+    @property
     def title(self) -> str:
-        """``"Larger than Life rules on the range-2 box (NM)"``."""
-        return f"Larger than Life rules on {self.neighbourhood.title}"
+        """``"Larger than Life rules on the range-2 box (NM)"``, or ``"HROT rules on ..."``."""
+        return f"{'HROT' if self.lists else 'Larger than Life'} rules on {self.neighbourhood.title}"
 
     @property
     def assumption(self) -> str:
         """The assumption in words."""
-        return (f"the next state depends only on the cell and how many cells of {self.neighbourhood.title} are "
-                "alive, and the counts at which a dead cell is born (a live cell survives) form one interval")
+        said = f"the next state depends only on the cell and how many cells of {self.neighbourhood.title} are alive"
+        return said + ("" if self.lists else ", and the counts at which a dead cell is born (a live cell survives) "
+                                             "form one interval")
 
     @property
     def n_classes(self) -> int:
@@ -322,7 +328,8 @@ class CountVerdict(OnLadder):
 
     def disagreements(self, rule) -> int:
         """Classes the data decide on which ``rule`` says otherwise (all decided classes for a rule of another kind)."""
-        if not isinstance(rule, LtLRule) or Neighbourhood.of(rule).offsets != self.family.neighbourhood.offsets:
+        if not isinstance(rule, (LtLRule, HROTRule)) or \
+                Neighbourhood.of(rule).offsets != self.family.neighbourhood.offsets:
             return int(self.known.sum())
         return int((self.family.neighbourhood.decisions(rule).ravel() != self.table)[self.known].sum())
 
@@ -339,6 +346,15 @@ class CountVerdict(OnLadder):
     def _rung_sentence(self) -> str:
         fam, ev = self.family, self.evidence
         seen = int(ev.observed.sum())
+        if self.rung == "identified within family" and fam.lists:
+            return (f"Identified {self.rule} within {fam.title}: {self.note[0].upper()}{self.note[1:]} Assuming "
+                    f"{fam.assumption}, all {fam.n_classes} classes were observed, none going both ways. Without "
+                    f"it no verdict is possible: a table of 2^{fam.neighbourhood.size + 1} patterns cannot be "
+                    "observed whole.")
+        if self.rung == "underdetermined" and fam.lists:
+            return (f"Underdetermined: {self.note[0].upper()}{self.note[1:]} Assuming {fam.assumption}, "
+                    f"{self.rules_fit:,} HROT rules fit the data; the classes {', '.join(self._names(self.undecided))} "
+                    "were never observed.")
         if self.rung == "identified within family":
             return (f"Identified {self.rule} within {fam.title}: assuming {fam.assumption}, the {seen} observed of "
                     f"the {fam.n_classes} classes pin both ends of both intervals, and the data contradict the "
@@ -385,6 +401,31 @@ def _interval(live: np.ndarray, dead: np.ndarray) -> tuple[tuple[int, int] | Non
     return ((lo, hi) if fits == 1 else None), open_counts, fits, ""
 
 
+def _decide_lists(evidence: CountEvidence, majority: np.ndarray, common: dict, reasons: str) -> CountVerdict:
+    """No interval fits, but no class went both ways: the verdict under HROT's assumption (any set of counts).
+
+    Every class observed identifies one HROT rule; otherwise the unobserved classes are open.  A birth on
+    no live cell (B0) is refused as Golly refuses it here (its B0 emulation), and stays inconsistent.
+    """
+    nb = evidence.neighbourhood
+    fam = CountFamily(nb, name="hrot")
+    seen = evidence.observed.ravel()
+    born = set(np.flatnonzero(majority[:nb.size + 1] & seen[:nb.size + 1]).tolist())
+    note = f"the data are not a Larger than Life rule on {nb.title}: {reasons}"
+    if 0 in born:
+        return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority), **common,
+                            note=note + "; and a birth on no live cell (B0) is an HROT rule Golly only emulates.")
+    common = common | {"family": fam, "note": note + "; HROT rules take any set of counts."}
+    if seen.all():
+        survive = set(np.flatnonzero(majority[nb.size + 1:]).tolist())
+        rule = HROTRule(nb.range, survive, born, neighbourhood=nb.shape)
+        return CountVerdict("identified within family", rule, table=majority, known=seen.copy(), rules_fit=1,
+                            **common)
+    open_classes = [int(c) for c in np.flatnonzero(~seen)]
+    return CountVerdict("underdetermined", None, table=majority & seen, known=seen.copy(), undecided=open_classes,
+                        rules_fit=2 ** len(open_classes), **common)
+
+
 def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
     """The verdict count evidence supports under the Larger than Life assumption (see the module docstring).
 
@@ -401,7 +442,7 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
     fam = CountFamily(nb)
     width = nb.size + 1
     majority = (evidence.counts[..., 1] > evidence.counts[..., 0]).ravel()
-    common = dict(family=fam, evidence=evidence, guess=guess if isinstance(guess, LtLRule) else None,
+    common = dict(family=fam, evidence=evidence, guess=guess if isinstance(guess, (LtLRule, HROTRule)) else None,
                   boundary_note=evidence.boundary_note)
     conflicts = [int(c) for c in np.flatnonzero(evidence.conflicting)]
     if conflicts:
@@ -421,9 +462,7 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
         open_classes += [centre * width + c for c in open_counts]
         fits *= n_fit
     if reasons:
-        return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority), **common,
-                            note=f"the data are not a Larger than Life rule on {nb.title}: " + "; ".join(reasons)
-                                 + ".")
+        return _decide_lists(evidence, majority, common, "; ".join(reasons))
     known = np.ones(2 * width, dtype=bool)
     known[open_classes] = False
     table = np.zeros((2, width), dtype=bool)
