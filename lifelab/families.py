@@ -372,7 +372,25 @@ def _disc_widths(r: int) -> list[int]:
     return widths
 
 
-class LtLRule(OnGrid):
+class _CountRule(OnGrid):
+    """Equality, hashing and the registry name of a count rule, by what it does (its ``_key()``), not its spelling."""
+
+    def __eq__(self, other) -> bool:
+        """Equal when the two rules make the same moves: same cells counted alike, same birth and survival counts."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    @property
+    def name(self) -> str | None:
+        """The registry name of this rule, or None."""
+        return _names(type(self)).get(self)
+
+
+class LtLRule(_CountRule):
     """A Larger than Life rule (Golly's ``Rr,Cc,Mm,Smin..max,Bmin..max,Nn``).
 
     Attributes:
@@ -551,19 +569,6 @@ class LtLRule(OnGrid):
         # what the rule does, not how it is spelled: M1 S5..9 is M0 S4..8, and R1 NC is R1 NM
         return tuple(self.widths), self.states, self.born, self.survives
 
-    def __eq__(self, other) -> bool:
-        """Equal when the two rules make the same moves: same cells counted, same birth and survival counts."""
-        if not isinstance(other, LtLRule):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    @property
-    def name(self) -> str | None:
-        """The registry name of this rule, or None."""
-        return _names(type(self)).get(self)
 
 
 #: Golly's HROT and Larger than Life neighbourhood letters beyond box, diamond and disc that lifelab reads
@@ -650,7 +655,7 @@ def count_runs(values) -> str:
     return ",".join(out)
 
 
-class HROTRule(OnGrid):
+class HROTRule(_CountRule):
     """A Higher Range Outer Totalistic rule (Golly's ``Rr,Cc,Slist,Blist,Nn``) on any of Golly's square-grid
     neighbourhoods, or Larger than Life written with one of them (``R2,C0,M1,S5..9,B6..8,N+``).
 
@@ -791,19 +796,6 @@ class HROTRule(OnGrid):
         outer[self.range, self.range] = 0
         return outer.shape, outer.tobytes(), self.state_weights, self.states, self.born, self.survives
 
-    def __eq__(self, other) -> bool:
-        """Equal when the two rules count the same cells with the same weights and decide alike."""
-        if not isinstance(other, HROTRule):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    @property
-    def name(self) -> str | None:
-        """The registry name of this rule, or None (the registry names none yet)."""
-        return None
 
     @classmethod
     def _from_core(cls, core: str, text: str) -> HROTRule:
