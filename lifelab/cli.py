@@ -37,7 +37,7 @@ from lifelab.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, Generation
     count_runs, parse_rule, rule_states
 from lifelab.ruletables import TableRule, save_rule_file
 from lifelab.learners import fit_table_network, learner_names
-from lifelab.loop import learn_rule
+from lifelab.loop import learn_rule, learn_table
 from lifelab.models import DEFAULT_MODEL, REGISTRY, model_spec
 from lifelab.rle import load_rle, place
 from lifelab.rules import NotTotalisticError, named_rules
@@ -211,11 +211,13 @@ def cmd_learn(args) -> int:
             print(f"boundary      {boundary}, as the file's metadata say")
         if source.dtype != bool or args.unlisted is not None or args.symmetries is not None:
             return _learn_table(args, source, boundary)
-    elif args.unlisted is not None or args.symmetries is not None:
-        raise InputError("--unlisted and --symmetries are for rule tables learned from --data")
     else:
         source = parse_rule(args.rule)
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
+        if isinstance(source, TableRule):
+            return _learn_table(args, source, boundary)
+        if args.unlisted is not None or args.symmetries is not None:
+            raise InputError("--unlisted and --symmetries are for rule tables")
     shape = None if args.size is None else (args.size, args.size)
     args.model = args.model or DEFAULT_MODEL
     spec = model_spec(args.model)
@@ -272,8 +274,9 @@ def _export(path, rule, verdict) -> None:
     print(f"export        {save_rule_file(path, rule)}")
 
 
-def _learn_table(args, data: np.ndarray, boundary) -> int:
-    """``lifelab learn --data`` on many-state trajectories: the rule table the observations determine."""
+def _learn_table(args, source, boundary) -> int:
+    """``lifelab learn`` on a rule table: many-state ``--data`` (what the observations determine), or a table
+    oracle (:func:`lifelab.loop.learn_table`: one more random trajectory a round until determined)."""
     if args.family is not None or args.noise not in ("auto", 0):
         raise InputError("rule tables are learned from exact data: no --family or --noise (conflicting "
                          "observations make the verdict inconsistent)")
@@ -284,7 +287,16 @@ def _learn_table(args, data: np.ndarray, boundary) -> int:
     boundary = "torus" if boundary in (None, "auto") else boundary
     name = "learned" if args.export is None else os.path.splitext(os.path.basename(args.export))[0]
     start = time.perf_counter()
-    verdict = decide_table(data, args.states, neighbourhood, args.symmetries or "auto", args.unlisted, boundary, name)
+    if isinstance(source, TableRule):
+        shape = None if args.size is None else (args.size, args.size)
+        report = learn_table(source, shape, args.steps, args.density, args.max_rounds, args.seed, args.unlisted,
+                             args.symmetries or "auto")
+        for number, seen in enumerate(report.observed, 1):
+            print(f"round {number:3d}    {number} trajectories of {args.steps} steps: {seen:,} classes observed")
+        verdict = report.verdict
+    else:
+        verdict = decide_table(source, args.states, neighbourhood, args.symmetries or "auto", args.unlisted,
+                               boundary, name)
     ev = verdict.evidence
     print(f"model         the table learner: each observed configuration's next state, counted ({ev.states} states)")
     print(f"boundary      {boundary}" + ("" if args.boundary not in (None, "auto") else
@@ -312,6 +324,9 @@ def _learn_table(args, data: np.ndarray, boundary) -> int:
         print(f"network       {args.model}, group {net.group}: {net.epochs} epochs on the {net.windows:,} observed "
               f"configurations; " + ("gives every one its observed next state" if net.exact else
                                      f"gets {net.wrong:,} of them wrong (it cannot represent this table)"))
+    if isinstance(source, TableRule):
+        print(f"equals truth  {'yes' if report.recovered else 'no'}" + ("" if verdict.rule is not None else
+                                                                        " (no table determined)"))
     print(f"wall time     {time.perf_counter() - start:.1f} s")
     print(verdict.sentence())
     if args.export is not None and verdict.learned is not None:

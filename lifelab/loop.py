@@ -40,6 +40,7 @@ from lifelab.boards import trajectory_states, validate_trajectories
 from lifelab.data import DataSupplyAgent
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, observe, weigh
+from lifelab.evidence.tables import TableVerdict, decide_table
 from lifelab.evidence.totalistic import COUNT_SHAPES
 from lifelab.evidence.boundary import check_boundary
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
@@ -52,13 +53,13 @@ from lifelab.models import DEFAULT_MODEL, model_spec
 from lifelab.patterns import N_PATTERNS, patterns
 from lifelab.rules import Rule
 from lifelab.settings import DEFAULT_SIZE, LOOP, MODES, LoopSettings
-from lifelab.simulate import random_boards
+from lifelab.simulate import random_boards, simulate
 from lifelab.symmetry import SUBGROUPS, transform
-from lifelab.utils import check_allocation, format_table, get_device, model_threads, \
+from lifelab.utils import check_allocation, check_int, format_table, get_device, model_threads, \
     progress_bar, shorten
 
-__all__ = ["COLLECTIONS", "Fit", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round", "learn_rule",
-           "query_board", "run_round"]
+__all__ = ["COLLECTIONS", "Fit", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round",
+           "TableLoopReport", "learn_rule", "learn_table", "query_board", "run_round"]
 
 
 # ---------------------------------------------------------------------------
@@ -688,8 +689,8 @@ class LoopRun:
             if states is not None and states != rule_states(source):
                 raise InputError(f"{source} has {rule_states(source)} states, not states={states}")
             if isinstance(source, TableRule):
-                raise InputError(f"{source} is a rule table; lifelab runs, reads and writes rule tables, but does "
-                                 "not learn them yet")
+                raise InputError(f"{source} is a rule table: learn it with learn_table (lifelab learn "
+                                 f"{source.name} does)")
             if isinstance(source, (LtLRule, HROTRule)) and source.states > 2:
                 raise InputError(f"{source} has {source.states} states; lifelab learns 2-state Larger than Life "
                                  "rules so far")
@@ -795,3 +796,81 @@ class LoopRun:
                           group=learner.group, mode=self.mode, seed=self.seed, threshold=self.threshold,
                           trajectories_seen=self.agent.visible_trajectories, trained=learner.net,
                           search=self.search, boundary=self.seen.boundary, boundary_note=self.seen.boundary_note)
+
+
+@dataclass
+class TableLoopReport:
+    """What :func:`learn_table` did, round by round, and the verdict it ended on.
+
+    Attributes:
+        truth: The oracle table.
+        verdict: The last round's :class:`~lifelab.evidence.tables.TableVerdict`.
+        observed: Classes of the verdict's symmetry observed after each round.
+        trajectories: Trajectories simulated (one a round).
+        stop_reason: ``"determined"`` or ``"max_rounds"``.
+    """
+
+    truth: TableRule
+    verdict: TableVerdict
+    observed: list[int]
+    trajectories: int
+    stop_reason: str
+
+    @property
+    def rule(self) -> TableRule | None:
+        """The table the data determine, or None."""
+        return self.verdict.rule
+
+    @property
+    def recovered(self) -> bool:
+        """The data determine a table, and it is the oracle's."""
+        return self.rule is not None and self.rule == self.truth
+
+
+def learn_table(source, shape: tuple[int, int] | None = LOOP.shape, steps: int = LOOP.steps,
+                density: float = LOOP.density,
+                max_rounds: int = LOOP.max_rounds, seed: int = LOOP.seed, unlisted: str | None = None,
+                symmetries: str = "auto") -> TableLoopReport:
+    """The loop on a rule table oracle: one more trajectory a round until the observations determine the table.
+
+    Each round draws a seeded random board whose cells are non-zero with
+    probability ``density`` (each non-zero state alike), runs the oracle on
+    a torus and weighs all trajectories so far with
+    :func:`~lifelab.evidence.tables.decide_table`.  A table of few
+    configurations is identified once every class of the data's symmetry
+    has been observed; a large one (Langton's 32,768) only under
+    ``unlisted="unchanged"``, which the first round already determines.
+
+    Args:
+        source: A :class:`~lifelab.ruletables.TableRule` or what :func:`~lifelab.families.parse_rule` reads as one.
+        shape: Board size ``(height, width)`` (None: the rule's grid, else :data:`~lifelab.settings.DEFAULT_SIZE`
+            square).
+        steps: Steps a trajectory.
+        density: Share of non-zero cells on a board.
+        max_rounds: Most rounds.
+        seed: Seed of the boards.
+        unlisted: As :func:`~lifelab.evidence.tables.decide_table`'s.
+        symmetries: As :func:`~lifelab.evidence.tables.decide_table`'s.
+
+    Raises:
+        InputError: For a rule that is not a table, or bad settings.
+    """
+    rule = parse_rule(source)
+    if not isinstance(rule, TableRule):
+        raise InputError(f"learn_table learns rule tables; {rule} is not one (use learn_rule)")
+    max_rounds = check_int("max_rounds", max_rounds, 1)
+    if shape is None:
+        shape = rule.grid.shape if rule.grid is not None else (DEFAULT_SIZE, DEFAULT_SIZE)
+    rng = np.random.default_rng(seed)
+    trajectories, observed = [], []
+    for number in range(1, max_rounds + 1):
+        alive = random_boards(1, shape, density=density, seed=rng)
+        board = np.where(alive, rng.integers(1, rule.states, alive.shape), 0).astype(np.uint8)
+        trajectories.append(simulate(rule, board, steps))
+        verdict = decide_table(np.concatenate(trajectories), rule.states, symmetries=symmetries, unlisted=unlisted,
+                               name=f"{rule.name}-learned")
+        observed.append(verdict.observed_classes)
+        if verdict.determined or verdict.family is None:
+            return TableLoopReport(rule, verdict, observed, number, "determined" if verdict.determined else
+                                   "inconsistent")
+    return TableLoopReport(rule, verdict, observed, max_rounds, "max_rounds")

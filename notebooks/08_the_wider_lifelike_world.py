@@ -135,7 +135,10 @@ for name, rule in rules.items():
 # ## 5. Against Golly
 #
 # Each fixture is a start board and the board Golly reached on the same
-# torus. lifelab reaches exactly the same cells.
+# torus (or bounded plane). lifelab reaches exactly the same cells. The
+# `b0_*` rules are run as Golly shows them (`b0="golly"`: Golly emulates
+# B0 with complemented rules), and the `hrot_*` boards were made by Golly
+# 4's bgolly (notebook 12 draws those neighbourhoods).
 
 # %%
 sys.path.insert(0, str(GOLDEN))
@@ -145,9 +148,9 @@ compared = {}
 for case, (_, _, _, steps, *_) in CASES.items():
     first, rulestring = load_rle(GOLDEN / f"{case}.start.rle")
     golly, _ = load_rle(GOLDEN / f"{case}.end.rle")
-    ours = simulate(rulestring, first[None], steps)[0, -1]
+    ours = simulate(rulestring, first[None], steps, b0="golly")[0, -1]
     compared[case] = (rulestring, ours, golly)
-    print(f"{case:20s} {rulestring:38s} cells that differ from Golly: {int((ours != golly).sum())}")
+    print(f"{case:22s} {rulestring:52s} cells that differ from Golly: {int((ours != golly).sum())}")
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.8))

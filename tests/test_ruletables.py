@@ -216,10 +216,10 @@ def test_names_resolve_on_the_search_path_and_the_engines_and_seagull_agree(rule
         parse_rule("NoSuchRule")
 
 
-def test_a_rule_table_is_not_learned_yet_and_says_so(rule_path):
+def test_a_rule_table_oracle_goes_to_the_table_loop(rule_path):
     from lifelab.loop import learn_rule
 
-    with pytest.raises(ValueError, match="does not learn them yet"):
+    with pytest.raises(ValueError, match="learn it with learn_table"):
         learn_rule("WireWorld", model="table", max_rounds=1)
 
 

@@ -13,7 +13,9 @@ from lifelab.errors import InputError
 from lifelab.evidence.tables import TableEvidence, decide_table
 from lifelab.learners import fit_table_network
 from lifelab.rle import load_rle
-from lifelab.ruletables import TableRule, load_rule_file, rule_file
+from lifelab.families import parse_rule
+from lifelab.loop import learn_table
+from lifelab.ruletables import TableRule, load_rule_file, rule_file, table_rule
 
 RULES = Path(__file__).parent / "golden" / "rules"
 _spec = importlib.util.spec_from_file_location("make_rule_tables", RULES.parent / "make_rule_tables.py")
@@ -45,20 +47,39 @@ def test_evidence_counts_each_observed_configuration_and_what_followed():
     assert ev.conflicts() == 0 and ev.conflicts("permute") == 0
 
 
-def test_a_constructed_table_is_identified_under_golly_s_default_and_only_then():
+def test_every_class_observed_identifies_the_table_within_its_symmetry_with_nothing_stated():
     traj = cyclic_trajectories()
-    stated = decide_table(traj, unlisted="unchanged")
-    assert stated.rung == "identified within family" and stated.exit_code == 0
-    assert stated.family.neighbourhood == "vonNeumann" and not stated.rejected  # the smallest the data allow
-    assert stated.family.symmetries == "permute" and stated.counts_function
-    assert stated.observed_classes == stated.family.n_classes == 3 * 15  # 3 centres x multisets of 4 of 3 states
-    assert stated.rule == cyclic()  # every class observed: the whole table, not only the observed part
-    assert stated.structure == ["0 -> 1 when #1 in {1, 2, 3, 4}, else 0", "1 -> 2 when #2 in {1, 2, 3, 4}, else 1",
-                                "2 -> 0 when #0 in {1, 2, 3, 4}, else 2"]
+    verdict = decide_table(traj)
+    assert verdict.rung == "identified within family" and verdict.exit_code == 0
+    assert verdict.family.neighbourhood == "vonNeumann" and not verdict.rejected  # the smallest the data allow
+    assert verdict.family.symmetries == "permute" and verdict.counts_function and verdict.family.unlisted is None
+    assert verdict.observed_classes == verdict.family.n_classes == 3 * 15  # 3 centres x multisets of 4 of 3 states
+    assert verdict.rule == cyclic() and verdict.label == "identified within permute vonNeumann rule tables of 3 states"
+    assert verdict.structure == ["0 -> 1 when #1 in {1, 2, 3, 4}, else 0", "1 -> 2 when #2 in {1, 2, 3, 4}, else 1",
+                                 "2 -> 0 when #0 in {1, 2, 3, 4}, else 2"]
+    assert decide_table(traj, unlisted="unchanged").family.unlisted is None  # nothing left for the default to fill
+    every = decide_table(traj, neighbourhood="Moore", symmetries="none")
+    assert every.rung == "underdetermined"  # 3^9 Moore configurations: far from all of them
+
+
+def test_every_moore_configuration_observed_is_identified_with_no_assumption():
+    life = parse_rule("B3/S23")
+    boards = np.stack([np.array([(code >> i) & 1 for i in range(9)], bool).reshape(3, 3) for code in range(512)])
+    pairs = np.stack([boards, np.asarray(life.step(boards))], axis=1).astype(np.uint8)  # each 3x3 board, one step
+    tiled = np.tile(pairs, (1, 1, 2, 2))  # on a 6x6 torus every cell sees one of the 512 windows
+    verdict = decide_table(tiled, neighbourhood="Moore", symmetries="none")
+    assert verdict.rung == "identified" and verdict.rule == table_rule(life) and verdict.family.unlisted is None
+    assert verdict.sentence().startswith("Identified: every one of the 512 Moore configurations was observed")
+
+
+def test_what_the_data_leave_open_is_underdetermined_unless_golly_s_default_is_stated():
+    traj = cyclic_trajectories(states=4, n=1, steps=2)
     silent = decide_table(traj)
     assert silent.rung == "underdetermined" and silent.exit_code == 3 and silent.rule is None
-    assert silent.learned == stated.rule
     assert "state Golly's default" in silent.sentence()
+    stated = decide_table(traj, unlisted="unchanged")
+    assert stated.rung == "identified within family" and stated.rule == silent.learned
+    assert stated.family.unlisted == "unchanged" and "Golly's default" in stated.family.assumption
 
 
 def test_what_a_short_trajectory_does_not_show_is_left_unchanged_and_said_so():
@@ -128,9 +149,10 @@ def test_cli_learns_a_table_from_saved_trajectories_and_exports_it(tmp_path, cap
     assert "verdict       identified within permute vonNeumann rule tables of 3 states" in printed
     assert "0 -> 1 when #1 in {1, 2, 3, 4}, else 0" in printed
     assert load_rule_file(out) == cyclic() and load_rule_file(out).name == "Cyclic-learned"
-    assert main(["learn", "--data", str(path), "--model", "e2cnn"]) == 3
+    short = save_trajectories(tmp_path / "short.npz", cyclic_trajectories(states=4, n=1, steps=2))
+    assert main(["learn", "--data", str(short), "--model", "e2cnn"]) == 3
     printed = capsys.readouterr().out
-    assert "identified on the 45 observed classes only" in printed
+    assert "verdict       identified on the" in printed and "observed classes only" in printed
     assert "network       e2cnn, group p4m:" in printed and "gives every one its observed next state" in printed
     assert main(["learn", "--data", str(path), "--export", str(tmp_path / "x.txt")]) == 2
     assert main(["learn", "--data", str(path), "--family", "isotropic"]) == 2
@@ -182,3 +204,21 @@ def test_langtons_loop_needs_a_network_that_carries_orientation():
     start, one, other = np.random.default_rng(1).integers(0, 3, (3, 16, 16)).astype(np.uint8)
     with pytest.raises(InputError, match="inconsistent"):
         fit_table_network(decide_table(np.stack([[start, one], [start, other]])), progress=False)
+
+
+def test_the_loop_on_a_table_oracle_adds_trajectories_until_every_class_is_seen(tmp_path, capsys):
+    report = learn_table(cyclic(3), shape=(12, 12), steps=3, max_rounds=10, seed=0)
+    assert report.stop_reason == "determined" and report.recovered and report.verdict.rung == "identified within family"
+    assert report.observed == sorted(report.observed) and report.observed[-1] == 45 and report.trajectories >= 1
+    assert len(report.observed) == report.trajectories
+    loops = learn_table(load_rule_file(RULES / "Langtons-Loops.rule"), max_rounds=2)
+    assert loops.stop_reason == "max_rounds" and loops.rule is None  # 8,352 classes: random boards show few
+    stated = learn_table(load_rule_file(RULES / "Langtons-Loops.rule"), max_rounds=2, unlisted="unchanged")
+    assert stated.stop_reason == "determined" and stated.trajectories == 1 and not stated.recovered
+    with pytest.raises(InputError, match="learn_table learns rule tables"):
+        learn_table("B3/S23")
+    rule_file_path = tmp_path / "Cyclic.rule"
+    rule_file_path.write_text(rule_file(cyclic(3)))
+    assert main(["learn", str(rule_file_path), "--size", "12", "--steps", "3"]) == 0
+    printed = capsys.readouterr().out
+    assert "round   1" in printed and "equals truth  yes" in printed

@@ -13,11 +13,14 @@ cells pass through, so the evidence is kept per *observed* configuration:
   allow it when no class goes two ways;
 - :func:`decide_table` chooses the smallest neighbourhood and the largest
   symmetry the data allow (both stated as assumptions) and gives the verdict:
-  *underdetermined*, with the rule identified on the observed configurations
-  and the others unobserved; or, when the user states Golly's default that
-  unlisted transitions leave the cell unchanged, *identified within* the
-  tables that leave every unobserved class unchanged; or *inconsistent*,
-  when no table on the Moore neighbourhood reproduces the data.
+  *identified* when every Moore configuration was observed; *identified
+  within* the tables of that neighbourhood and symmetry when every class
+  was; else *underdetermined*, the rule identified on the observed
+  configurations and the others unobserved, or, when the user states
+  Golly's default that unlisted transitions leave the cell unchanged,
+  *identified within* the tables that leave every unobserved class
+  unchanged; *inconsistent* when no table on the Moore neighbourhood
+  reproduces the data.
 
 The structure test asks whether the next state is a function of the cell
 and the counts of each state among its neighbours (``permute``: WireWorld
@@ -26,6 +29,7 @@ is one) and then writes what was seen in a compact form.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -182,8 +186,9 @@ class TableVerdict(OnLadder):
     """What the data determine about a rule table (meets :class:`~lifelab.evidence.ladder.VerdictProtocol`).
 
     Attributes:
-        rung: ``"identified within family"`` (with ``unlisted="unchanged"``), ``"underdetermined"`` or
-            ``"inconsistent"``.
+        rung: ``"identified"`` (every Moore configuration observed), ``"identified within family"`` (every
+            class of the chosen neighbourhood and symmetry observed, or ``unlisted="unchanged"`` stated),
+            ``"underdetermined"`` or ``"inconsistent"``.
         rule: The table the data determine under the family, or None.
         learned: The table the data show, observed classes as seen and the rest unchanged (None if inconsistent):
             what ``--export`` writes.
@@ -260,6 +265,10 @@ class TableVerdict(OnLadder):
         else:
             hood = f"the {f.neighbourhood} neighbourhood is the smallest of Golly's the data allow"
         why = f" {hood[0].upper()}{hood[1:]}; {f.symmetries} is the largest symmetry they allow."
+        if self.rung == "identified":
+            return (f"Identified: every one of the {ev.configurations:,} Moore configurations was observed (in "
+                    f"{ev.observations:,} cell updates), none going two ways: exactly one table fits, with no "
+                    "assumption.")
         if self.rung == "identified within family":
             return f"Identified within {f.title}: {seen}.{why} Under that assumption exactly one table fits. " \
                 + f.assumption
@@ -385,6 +394,12 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
     learned = _learned_table(evidence, symmetries, name)
     observed = len(np.unique(_classes(evidence.codes, evidence.states, hood, symmetries)))
     permute = "permute" in allowed
-    rung = "identified within family" if unlisted else "underdetermined"
-    return TableVerdict(rung, learned if unlisted else None, learned, family, evidence, allowed, rejected, observed,
-                        permute, _structure(evidence) if permute else [])
+    if hood == "Moore" and evidence.codes.size == evidence.configurations:
+        rung, family = "identified", dataclasses.replace(family, unlisted=None)  # every configuration: no assumption
+    elif observed == family.n_classes:
+        rung, family = "identified within family", dataclasses.replace(family, unlisted=None)  # every class
+    else:
+        rung = "identified within family" if unlisted else "underdetermined"
+    rule = None if rung == "underdetermined" else learned
+    return TableVerdict(rung, rule, learned, family, evidence, allowed, rejected, observed, permute,
+                        _structure(evidence) if permute else [])
