@@ -290,9 +290,9 @@ def _learn_table(args, source, boundary) -> int:
     if isinstance(source, TableRule):
         shape = None if args.size is None else (args.size, args.size)
         report = learn_table(source, shape, args.steps, args.density, args.max_rounds, args.seed, args.unlisted,
-                             args.symmetries or "auto")
+                             args.symmetries or "auto", args.mode)
         for number, seen in enumerate(report.observed, 1):
-            print(f"round {number:3d}    {number} trajectories of {args.steps} steps: {seen:,} classes observed")
+            print(f"round {number:3d}    {args.mode if number > 1 else 'random'} board: {seen:,} classes observed")
         verdict = report.verdict
     else:
         verdict = decide_table(source, args.states, neighbourhood, args.symmetries or "auto", args.unlisted,

@@ -40,7 +40,7 @@ from lifelab.boards import trajectory_states, validate_trajectories
 from lifelab.data import DataSupplyAgent
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, observe, weigh
-from lifelab.evidence.tables import TableVerdict, decide_table
+from lifelab.evidence.tables import TableVerdict, configuration_classes, decide_table
 from lifelab.evidence.totalistic import COUNT_SHAPES
 from lifelab.evidence.boundary import check_boundary
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
@@ -828,29 +828,33 @@ class TableLoopReport:
 
 
 def learn_table(source, shape: tuple[int, int] | None = LOOP.shape, steps: int = LOOP.steps,
-                density: float = LOOP.density,
-                max_rounds: int = LOOP.max_rounds, seed: int = LOOP.seed, unlisted: str | None = None,
-                symmetries: str = "auto") -> TableLoopReport:
+                density: float = LOOP.density, max_rounds: int = LOOP.max_rounds, seed: int = LOOP.seed,
+                unlisted: str | None = None, symmetries: str = "auto", mode: str = "random") -> TableLoopReport:
     """The loop on a rule table oracle: one more trajectory a round until the observations determine the table.
 
-    Each round draws a seeded random board whose cells are non-zero with
-    probability ``density`` (each non-zero state alike), runs the oracle on
-    a torus and weighs all trajectories so far with
-    :func:`~lifelab.evidence.tables.decide_table`.  A table of few
-    configurations is identified once every class of the data's symmetry
-    has been observed; a large one (Langton's 32,768) only under
-    ``unlisted="unchanged"``, which the first round already determines.
+    The first round draws a seeded random board whose cells are non-zero
+    with probability ``density`` (each non-zero state alike) and runs the
+    oracle on a torus; every round weighs all trajectories so far with
+    :func:`~lifelab.evidence.tables.decide_table`.  Later rounds draw
+    another random board (``mode="random"``) or ask (``mode="query"``): a
+    board of 4x4 slots, each holding one configuration of the chosen
+    neighbourhood the data have not shown (a class of the stated symmetry,
+    else a single configuration: an assumed symmetry is never what picks the
+    questions), stepped once.  A table of few configurations is identified
+    once every class has been observed; random boards leave most of
+    Langton's 8,352 classes unseen, queries reach them.
 
     Args:
         source: A :class:`~lifelab.ruletables.TableRule` or what :func:`~lifelab.families.parse_rule` reads as one.
         shape: Board size ``(height, width)`` (None: the rule's grid, else :data:`~lifelab.settings.DEFAULT_SIZE`
             square).
-        steps: Steps a trajectory.
-        density: Share of non-zero cells on a board.
+        steps: Steps of a random trajectory (a query board is stepped once).
+        density: Share of non-zero cells on a random board.
         max_rounds: Most rounds.
-        seed: Seed of the boards.
+        seed: Seed of the boards and of the order of the questions.
         unlisted: As :func:`~lifelab.evidence.tables.decide_table`'s.
         symmetries: As :func:`~lifelab.evidence.tables.decide_table`'s.
+        mode: ``"random"`` or ``"query"``.
 
     Raises:
         InputError: For a rule that is not a table, or bad settings.
@@ -858,19 +862,54 @@ def learn_table(source, shape: tuple[int, int] | None = LOOP.shape, steps: int =
     rule = parse_rule(source)
     if not isinstance(rule, TableRule):
         raise InputError(f"learn_table learns rule tables; {rule} is not one (use learn_rule)")
+    if mode not in MODES:
+        raise InputError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     max_rounds = check_int("max_rounds", max_rounds, 1)
     if shape is None:
         shape = rule.grid.shape if rule.grid is not None else (DEFAULT_SIZE, DEFAULT_SIZE)
     rng = np.random.default_rng(seed)
     trajectories, observed = [], []
+    verdict = None
     for number in range(1, max_rounds + 1):
-        alive = random_boards(1, shape, density=density, seed=rng)
-        board = np.where(alive, rng.integers(1, rule.states, alive.shape), 0).astype(np.uint8)
-        trajectories.append(simulate(rule, board, steps))
-        verdict = decide_table(np.concatenate(trajectories), rule.states, symmetries=symmetries, unlisted=unlisted,
+        if verdict is None or mode == "random":
+            alive = random_boards(1, shape, density=density, seed=rng)
+            board = np.where(alive, rng.integers(1, rule.states, alive.shape), 0).astype(np.uint8)
+            trajectory = simulate(rule, board, steps)
+        else:
+            trajectory = simulate(rule, _table_query(verdict, symmetries, shape, rng), 1)
+        trajectories.append(trajectory)
+        verdict = decide_table(_stack(trajectories), rule.states, symmetries=symmetries, unlisted=unlisted,
                                name=f"{rule.name}-learned")
         observed.append(verdict.observed_classes)
         if verdict.determined or verdict.family is None:
             return TableLoopReport(rule, verdict, observed, number, "determined" if verdict.determined else
                                    "inconsistent")
     return TableLoopReport(rule, verdict, observed, max_rounds, "max_rounds")
+
+
+def _stack(trajectories: list[np.ndarray]) -> np.ndarray:
+    """Trajectories of different lengths as transitions ``(n, 2, H, W)``: what a table verdict counts."""
+    return np.concatenate([np.stack([t[:, :-1], t[:, 1:]], axis=2).reshape(-1, 2, *t.shape[2:])
+                           for t in trajectories])
+
+
+def _table_query(verdict: TableVerdict, symmetries: str, shape: tuple[int, int], rng: np.random.Generator):
+    """A board of 4x4 slots, each centred on one configuration the data have not shown, the rest dead."""
+    ev = verdict.evidence
+    probe = TableRule("probe", ev.states, ev.neighbourhood)
+    every = np.arange(probe.configurations)
+    if symmetries == "auto":
+        unseen = np.setdiff1d(every, ev.codes)
+    else:  # one configuration of each class of the stated symmetry not observed yet
+        classes = configuration_classes(every, ev.states, ev.neighbourhood, symmetries)
+        seen = np.unique(configuration_classes(ev.codes, ev.states, ev.neighbourhood, symmetries))
+        unseen = every[~np.isin(classes, seen) & (every == classes)]
+    rows, cols = shape[0] // 4, shape[1] // 4
+    asked = rng.permutation(unseen)[:rows * cols]
+    board = np.zeros((1, *shape), np.uint8)
+    for slot, config in enumerate(probe.decode(asked)):
+        y, x = 4 * (slot // cols) + 1, 4 * (slot % cols) + 1
+        for (dy, dx), state in zip(probe.offsets, config):
+            board[0, y + dy, x + dx] = state
+    return board
+

@@ -155,6 +155,22 @@ ax.set(yticks=range(8), ylabel="cell state", xlabel="configuration of the four n
 fig.tight_layout()
 
 # %% [markdown]
+# With Langton's table as an oracle instead, the loop can ask: query boards
+# of 4x4 slots, each holding a configuration not seen yet, show every one of
+# the 8,352 rotate4 classes in a few rounds, and the whole table is
+# recovered (`lifelab.loop.learn_table`, `mode="query"`).
+
+# %%
+from lifelab.loop import learn_table
+
+asked = learn_table(golly, shape=(128, 128), symmetries="rotate4", mode="query")
+drawn = learn_table(golly, shape=(128, 128), symmetries="rotate4", max_rounds=asked.trajectories)
+print(f"query boards:  {asked.trajectories} rounds, classes observed per round {asked.observed}; "
+      f"{asked.verdict.label}; equals Golly's table: {asked.recovered}")
+print(f"random boards: {drawn.trajectories} rounds, classes observed per round {drawn.observed}; "
+      f"{drawn.verdict.label}")
+
+# %% [markdown]
 # ## Handed back to Golly
 #
 # `rule_file` writes the learned table as a Golly `.rule` file (lifelab

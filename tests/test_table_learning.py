@@ -222,3 +222,16 @@ def test_the_loop_on_a_table_oracle_adds_trajectories_until_every_class_is_seen(
     assert main(["learn", str(rule_file_path), "--size", "12", "--steps", "3"]) == 0
     printed = capsys.readouterr().out
     assert "round   1" in printed and "equals truth  yes" in printed
+
+
+def test_query_boards_recover_langtons_whole_table_where_random_boards_do_not():
+    golly = load_rule_file(RULES / "Langtons-Loops.rule")
+    asked = learn_table(golly, shape=(128, 128), symmetries="rotate4", max_rounds=10, mode="query")
+    assert asked.stop_reason == "determined" and asked.recovered and asked.rule == golly
+    assert asked.verdict.observed_classes == asked.verdict.family.n_classes == 8352
+    drawn = learn_table(golly, shape=(128, 128), symmetries="rotate4", max_rounds=asked.trajectories, mode="random")
+    assert drawn.stop_reason == "max_rounds" and drawn.observed[-1] < 8352
+    unstated = learn_table(golly, shape=(128, 128), max_rounds=40, mode="query")  # questions by configuration
+    assert unstated.recovered and unstated.verdict.family.symmetries == "rotate4"
+    with pytest.raises(InputError, match="mode must be one of"):
+        learn_table(golly, mode="ask")

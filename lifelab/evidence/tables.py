@@ -40,7 +40,8 @@ from lifelab.evidence.boundary import check_boundary, keyed
 from lifelab.evidence.ladder import OnLadder
 from lifelab.ruletables import DENSE_LIMIT, NEIGHBOURHOODS, SYMMETRIES, TableRule, compact_table
 
-__all__ = ["TABLE_NEIGHBOURHOODS", "UNLISTED", "TableEvidence", "TableFamily", "TableVerdict", "decide_table"]
+__all__ = ["TABLE_NEIGHBOURHOODS", "UNLISTED", "TableEvidence", "TableFamily", "TableVerdict", "configuration_classes",
+           "decide_table"]
 
 #: The neighbourhoods a table is learned on, smallest first (the ones Golly's square grid reads).
 TABLE_NEIGHBOURHOODS = ("vonNeumann", "hexagonal", "Moore")
@@ -49,8 +50,15 @@ TABLE_NEIGHBOURHOODS = ("vonNeumann", "hexagonal", "Moore")
 UNLISTED = (None, "unchanged")
 
 
-def _classes(codes: np.ndarray, states: int, neighbourhood: str, symmetries: str) -> np.ndarray:
-    """Each configuration number's class under a symmetry: the smallest number among its images."""
+def configuration_classes(codes: np.ndarray, states: int, neighbourhood: str, symmetries: str) -> np.ndarray:
+    """Each configuration number's class under one of Golly's symmetries: the smallest number among its images.
+
+    Args:
+        codes: ``(m,)`` configuration numbers (:meth:`~lifelab.ruletables.TableRule.codes`' numbering).
+        states: Cell states.
+        neighbourhood: A key of :data:`~lifelab.ruletables.NEIGHBOURHOODS`.
+        symmetries: One of Golly's symmetries of that neighbourhood.
+    """
     k = len(NEIGHBOURHOODS[neighbourhood])
     weights = states ** np.arange(k, dtype=np.int64)
     rest, configs = codes.copy(), np.empty((len(codes), k), np.int64)
@@ -130,7 +138,8 @@ class TableEvidence:
 
     def conflicts(self, symmetries: str = "none") -> int:
         """Classes of the symmetry (configurations, for ``"none"``) the data show going two ways."""
-        _, summed = _by_class(_classes(self.codes, self.states, self.neighbourhood, symmetries), self.counts)
+        classes = configuration_classes(self.codes, self.states, self.neighbourhood, symmetries)
+        _, summed = _by_class(classes, self.counts)
         return int(((summed > 0).sum(axis=1) > 1).sum())
 
     def allowed_symmetries(self) -> list[str]:
@@ -294,7 +303,7 @@ def _learned_table(evidence: TableEvidence, symmetries: str, name: str) -> Table
     """The observed classes as a table, the rest left unchanged: one transition per class whose cell changes,
     merged into fewer over sets of states (:func:`~lifelab.ruletables.compact_table`) where the configurations
     are few enough to tabulate."""
-    classes = _classes(evidence.codes, evidence.states, evidence.neighbourhood, symmetries)
+    classes = configuration_classes(evidence.codes, evidence.states, evidence.neighbourhood, symmetries)
     unique, summed = _by_class(classes, evidence.counts)
     probe = TableRule(name, evidence.states, evidence.neighbourhood)
     configs = probe.decode(unique)
@@ -310,7 +319,7 @@ def _n_classes(states: int, neighbourhood: str, symmetries: str) -> int | None:
     total = states ** len(NEIGHBOURHOODS[neighbourhood])
     if total > DENSE_LIMIT:
         return None
-    return len(np.unique(_classes(np.arange(total, dtype=np.int64), states, neighbourhood, symmetries)))
+    return len(np.unique(configuration_classes(np.arange(total, dtype=np.int64), states, neighbourhood, symmetries)))
 
 
 def _structure(evidence: TableEvidence) -> list[str]:
@@ -392,7 +401,7 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
                          f"go two ways (the data allow {', '.join(allowed)})")
     family = TableFamily(evidence.states, hood, symmetries, unlisted, _n_classes(evidence.states, hood, symmetries))
     learned = _learned_table(evidence, symmetries, name)
-    observed = len(np.unique(_classes(evidence.codes, evidence.states, hood, symmetries)))
+    observed = len(np.unique(configuration_classes(evidence.codes, evidence.states, hood, symmetries)))
     permute = "permute" in allowed
     if hood == "Moore" and evidence.codes.size == evidence.configurations:
         rung, family = "identified", dataclasses.replace(family, unlisted=None)  # every configuration: no assumption

@@ -43,7 +43,8 @@ from lifelab.evidence.ladder import OnLadder
 from lifelab.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, HROTRule, LtLRule
 from lifelab.utils import check_int
 
-__all__ = ["COUNT_SHAPES", "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "Neighbourhood", "decide_counts"]
+__all__ = ["COUNT_SHAPES", "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "Neighbourhood",
+           "decide_counts"]
 
 #: Neighbourhood shapes of one range, fewest cells first.
 SHAPES_BY_SIZE = ("N", "C", "M")
