@@ -284,7 +284,7 @@ def _learn_table(args, source, boundary) -> int:
     if neighbourhood not in ("auto", *TABLE_NEIGHBOURHOODS):
         raise InputError(f"a rule table's --neighbourhood is auto or one of {', '.join(TABLE_NEIGHBOURHOODS)}, "
                          f"got {neighbourhood!r}")
-    boundary = "torus" if boundary in (None, "auto") else boundary
+    boundary = "auto" if boundary is None else boundary
     name = "learned" if args.export is None else os.path.splitext(os.path.basename(args.export))[0]
     start = time.perf_counter()
     if isinstance(source, TableRule):
@@ -299,8 +299,7 @@ def _learn_table(args, source, boundary) -> int:
                                boundary, name)
     ev = verdict.evidence
     print(f"model         the table learner: each observed configuration's next state, counted ({ev.states} states)")
-    print(f"boundary      {boundary}" + ("" if args.boundary not in (None, "auto") else
-                                          " (what lifelab's and Golly's :T grids are; say --boundary otherwise)"))
+    print(f"boundary      {ev.boundary}" + (f": {verdict.boundary_note}" if verdict.boundary_note else ""))
     for hood, conflicts in verdict.rejected.items():
         print(f"neighbourhood {hood}: refuted, {conflicts:,} configurations go two ways")
     if verdict.family is not None:

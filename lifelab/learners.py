@@ -438,7 +438,7 @@ def fit_table_network(verdict, model: str = "e2cnn", group: str | None = None, *
     states = ev.states
     group = group or TABLE_GROUPS[verdict.family.symmetries]
     probe = TableRule("probe", states, ev.neighbourhood)
-    boards = _boards(probe.decode(ev.codes), probe)
+    boards = probe.windows(probe.decode(ev.codes))
     seen = ev.counts.argmax(axis=1)
     target = torch.as_tensor(seen.astype(np.int64))
     with seeded(seed), model_threads():
@@ -463,21 +463,13 @@ def fit_table_network(verdict, model: str = "e2cnn", group: str | None = None, *
             wrong = int((_centre_logits(net, boards, states).argmax(1).numpy() != seen).sum())
             table = observed = None
             if probe.configurations <= DENSE_LIMIT:
+                every = probe.decode(np.arange(probe.configurations))
                 table = np.concatenate([
-                    _centre_logits(net, _boards(probe.decode(np.arange(i, min(i + _CHUNK, probe.configurations))),
-                                                probe), states).argmax(1).numpy().astype(np.uint8)
-                    for i in range(0, probe.configurations, _CHUNK)])
+                    _centre_logits(net, probe.windows(every[i:i + _CHUNK]), states).argmax(1).numpy().astype(np.uint8)
+                    for i in range(0, len(every), _CHUNK)])
                 observed = np.zeros(probe.configurations, bool)
                 observed[ev.codes] = True
     return TableNetwork(net, group, done, len(boards), wrong, table, observed)
 
 
 _CHUNK = 1 << 16
-
-
-def _boards(configs: np.ndarray, probe: TableRule) -> np.ndarray:
-    """Configurations of a neighbourhood ``(m, inputs)`` on 3x3 boards ``(m, 3, 3)``, the cells outside it dead."""
-    boards = np.zeros((len(configs), 3, 3), np.int64)
-    for i, (dy, dx) in enumerate(probe.offsets):
-        boards[:, 1 + dy, 1 + dx] = configs[:, i]
-    return boards

@@ -47,7 +47,7 @@ from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of
 from lifelab.evidence.steps import every_k
 from lifelab.extract import ExtractionResult, generator_check
 from lifelab.families import RULE_TYPES, HROTRule, LtLRule, parse_rule, rule_states
-from lifelab.ruletables import TableRule
+from lifelab.ruletables import DENSE_LIMIT, TableRule
 from lifelab.learners import make_learner, wider_learner
 from lifelab.models import DEFAULT_MODEL, model_spec
 from lifelab.patterns import N_PATTERNS, patterns
@@ -864,6 +864,9 @@ def learn_table(source, shape: tuple[int, int] | None = LOOP.shape, steps: int =
         raise InputError(f"learn_table learns rule tables; {rule} is not one (use learn_rule)")
     if mode not in MODES:
         raise InputError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if mode == "query" and rule.configurations > DENSE_LIMIT:
+        raise InputError(f"{rule.name}: query boards list every unseen configuration, and {rule.configurations:,} "
+                         f"are more than lifelab tabulates ({DENSE_LIMIT:,}); use mode='random'")
     max_rounds = check_int("max_rounds", max_rounds, 1)
     if shape is None:
         shape = rule.grid.shape if rule.grid is not None else (DEFAULT_SIZE, DEFAULT_SIZE)
@@ -905,11 +908,10 @@ def _table_query(verdict: TableVerdict, symmetries: str, shape: tuple[int, int],
         seen = np.unique(configuration_classes(ev.codes, ev.states, ev.neighbourhood, symmetries))
         unseen = every[~np.isin(classes, seen) & (every == classes)]
     rows, cols = shape[0] // 4, shape[1] // 4
-    asked = rng.permutation(unseen)[:rows * cols]
+    asked = probe.windows(probe.decode(rng.permutation(unseen)[:rows * cols]))
     board = np.zeros((1, *shape), np.uint8)
-    for slot, config in enumerate(probe.decode(asked)):
-        y, x = 4 * (slot // cols) + 1, 4 * (slot % cols) + 1
-        for (dy, dx), state in zip(probe.offsets, config):
-            board[0, y + dy, x + dx] = state
+    for slot, window in enumerate(asked):
+        y, x = 4 * (slot // cols), 4 * (slot % cols)
+        board[0, y:y + 3, x:x + 3] = window
     return board
 

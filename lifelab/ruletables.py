@@ -173,6 +173,15 @@ class TableRule(OnGrid):
             rest, out[:, i] = np.divmod(rest, self.states)
         return out
 
+    def windows(self, configs: np.ndarray) -> np.ndarray:
+        """``(m, inputs)`` configurations on 3x3 boards ``(m, 3, 3)``, the cell in the middle, cells outside the
+        neighbourhood dead (on a 3x3 torus the middle cell sees exactly its configuration)."""
+        configs = np.asarray(configs, np.int64)
+        boards = np.zeros((len(configs), 3, 3), np.int64)
+        for i, (dy, dx) in enumerate(self.offsets):
+            boards[:, 1 + dy, 1 + dx] = configs[:, i]
+        return boards
+
     def next_states(self, configs: np.ndarray) -> np.ndarray:
         """The next state of each configuration, as Golly's algorithm decides it.
 
@@ -587,10 +596,7 @@ def table_rule(rule, name: str | None = None) -> TableRule:
     dtype = bool if states == 2 else np.uint8
     for start in range(0, len(configs), _CHUNK):
         part = configs[start:start + _CHUNK]
-        boards = np.zeros((len(part), 3, 3), np.int64)
-        for i, (dy, dx) in enumerate(table.offsets):
-            boards[:, 1 + dy, 1 + dx] = part[:, i]
-        nexts[start:start + len(part)] = np.asarray(rule.step(boards.astype(dtype)))[:, 1, 1]
+        nexts[start:start + len(part)] = np.asarray(rule.step(table.windows(part).astype(dtype)))[:, 1, 1]
     return _from_function(table, nexts)
 
 

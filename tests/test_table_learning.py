@@ -235,3 +235,16 @@ def test_query_boards_recover_langtons_whole_table_where_random_boards_do_not():
     assert unstated.recovered and unstated.verdict.family.symmetries == "rotate4"
     with pytest.raises(InputError, match="mode must be one of"):
         learn_table(golly, mode="ask")
+
+
+def test_the_edge_decides_the_boundary_so_that_no_neighbourhood_is_refuted_by_it():
+    rng = np.random.default_rng(0)
+    plane = simulate(cyclic(), rng.integers(0, 3, (4, 24, 24)).astype(np.uint8), 12, boundary="dead")
+    assert decide_table(plane).rung == "inconsistent"  # read as a torus, the edge goes two ways
+    dead = decide_table(plane, boundary="auto")
+    assert dead.evidence.boundary == "dead" and dead.rule == cyclic() and not dead.rejected
+    assert "dead outside" in dead.sentence()
+    window = simulate(cyclic(), rng.integers(0, 3, (4, 48, 48)).astype(np.uint8), 12)[:, :, 10:34, 10:34]
+    crop = decide_table(window, boundary="auto")
+    assert crop.evidence.boundary == "open" and crop.rule == cyclic() and "were not used" in crop.boundary_note
+    assert decide_table(cyclic_trajectories(), boundary="auto").evidence.boundary == "torus"

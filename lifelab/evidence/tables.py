@@ -370,7 +370,8 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
         symmetries: One of Golly's for the neighbourhood, or ``"auto"``: the largest the data allow.
         unlisted: ``"unchanged"`` states Golly's default, that configurations no transition lists leave the
             cell unchanged; None states nothing about them.
-        boundary: What lies beyond the frame (``"torus"``, ``"dead"``, ``"open"``).
+        boundary: What lies beyond the frame (``"torus"``, ``"dead"``, ``"open"``), or ``"auto"``: the one
+            the edge cells show (a torus or a dead outside where exactly one fits them, else the interior).
         name: The learned table's ``@RULE`` name.
 
     Raises:
@@ -378,6 +379,8 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
     """
     if unlisted not in UNLISTED:
         raise InputError(f"unlisted must be None or 'unchanged', got {unlisted!r}")
+    if boundary == "auto":
+        return _edge_decides(trajectories, states, neighbourhood, symmetries, unlisted, name)
     if neighbourhood != "auto" and neighbourhood not in TABLE_NEIGHBOURHOODS:
         raise InputError(f"neighbourhood must be 'auto' or one of {', '.join(TABLE_NEIGHBOURHOODS)}, "
                          f"got {neighbourhood!r}")
@@ -412,3 +415,32 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
     rule = None if rung == "underdetermined" else learned
     return TableVerdict(rung, rule, learned, family, evidence, allowed, rejected, observed, permute,
                         _structure(evidence) if permute else [])
+
+
+def _edge_decides(trajectories, states, neighbourhood, symmetries, unlisted, name) -> TableVerdict:
+    """The verdict under the boundary the frame's edge shows: the interior alone (``"open"``) is read first;
+    a torus or a dead outside is taken when exactly one of them makes the edge cells agree with it (the same
+    neighbourhood, no configuration going two ways) and the two read the edge differently; otherwise the edge
+    is left out, so that no neighbourhood is refuted by an edge the data do not explain."""
+    inside = decide_table(trajectories, states, neighbourhood, symmetries, unlisted, "open", name)
+    if inside.family is None:
+        return dataclasses.replace(inside, boundary_note="cells at the frame's edge were not used")
+    readings = {}
+    for edge in ("torus", "dead"):
+        try:
+            reading = decide_table(trajectories, states, neighbourhood, symmetries, unlisted, edge, name)
+        except InputError:  # a stated symmetry the edge cells contradict
+            continue
+        if reading.family is not None and reading.family.neighbourhood == inside.family.neighbourhood:
+            readings[edge] = reading
+    both = [readings.get(edge) for edge in ("torus", "dead")]
+    differ = None in both or not (np.array_equal(both[0].evidence.codes, both[1].evidence.codes)
+                                  and np.array_equal(both[0].evidence.counts, both[1].evidence.counts))
+    if len(readings) == 1 and differ:
+        (edge, reading), = readings.items()
+        what = "a torus" if edge == "torus" else "a frame with a dead outside"
+        return dataclasses.replace(reading, boundary_note=f"the frame was taken as {what}: its edge cells agree "
+                                                          "with the interior read so, and not read otherwise")
+    why = "both a torus and a dead outside fit them" if len(readings) == 2 else "neither a torus nor a dead " \
+        "outside makes them agree with the interior"
+    return dataclasses.replace(inside, boundary_note=f"cells at the frame's edge were not used: {why}")
