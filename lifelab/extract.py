@@ -35,7 +35,8 @@ from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, c
 from lifelab.boards import validate_trajectories
 from lifelab.models import pattern_table, predict, receptive_radius
 from lifelab.evidence.boundary import interior
-from lifelab.families import GenerationsRule, HROTRule, LtLRule, parse_rule, rule_reach, rule_states
+from lifelab.families import LTL_NEIGHBOURHOODS, GenerationsRule, HROTRule, LtLRule, parse_rule, rule_reach, \
+    rule_states
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
@@ -561,7 +562,8 @@ def _majority_rule(check: ClassCheck) -> tuple[LtLRule | HROTRule | None, str]:
     intervals, else HROT (any sets of counts); None, and why, for a birth on no live cell (B0)."""
     born, survive = (set(np.flatnonzero(check.alive[centre] > 0.5).tolist()) for centre in (0, 1))
     intervals = [(min(at), max(at)) for at in (born, survive) if at and len(at) == max(at) - min(at) + 1]
-    if len(intervals) == 2:
+    b0_hrot = 0 in born and check.neighbourhood.shape not in LTL_NEIGHBOURHOODS  # Larger than Life has B0; HROT not
+    if len(intervals) == 2 and not b0_hrot:
         return check.neighbourhood.rule(*intervals), ""
     if 0 in born:
         return None, "a dead cell is born on no live cell (B0), an HROT rule that Golly only emulates"

@@ -303,3 +303,15 @@ def test_count_lists_that_are_no_interval_are_identified_within_hrot_rules():
     assert short.rung in ("underdetermined", "inconsistent") and short.rule is None
     report = learn_rule(text, model="tied", seed=0, progress=False)
     assert report.rule == rule and report.extracted == rule and report.stop_reason == "determined"
+
+
+def test_b0_on_golly_4_s_shapes_is_refused_by_the_verdict_and_the_structure_test():
+    cross = Neighbourhood(2, "+")
+    evidence = CountEvidence(cross, np.zeros((2, 9, 2), dtype=np.int64), 1)
+    evidence.counts[0, 0:3, 1] = evidence.counts[1, 2:4, 1] = 1
+    evidence.counts[0, 3:, 0] = 1
+    evidence.counts[1, [0, 1, 4, 5, 6, 7, 8], 0] = 1
+    verdict = decide_counts(evidence)  # one interval each, but born on 0: no HROT rule lifelab names
+    assert verdict.rung == "inconsistent" and verdict.rule is None and "(B0)" in verdict.sentence()
+    result = extract_rule(exact_network(HROTRule(2, {2, 3}, {3}, neighbourhood="+"), born={0, 1, 2}))
+    assert result.rule is None and "B0" in result.reason

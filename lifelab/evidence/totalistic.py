@@ -472,6 +472,11 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
         if len(alive_at):  # between two counts seen alive, an interval is alive too
             table[centre, alive_at.min(): alive_at.max() + 1] = True
     table = table.ravel()
+    if fits == 1 and intervals[0][0] == 0 and nb.shape not in LTL_NEIGHBOURHOODS:
+        return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority), **common,
+                            note=f"a dead cell is born with no live cell of {nb.title} (B0): on this neighbourhood "
+                                 "that is an HROT rule, which Golly runs only through its B0 emulation and lifelab "
+                                 "does not learn.")
     if fits == 1:
         rule = nb.rule(intervals[0], intervals[1])
         return CountVerdict("identified within family", rule, table=nb.decisions(rule).ravel(), known=known,
