@@ -412,8 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="many-state --data: state Golly's default, that configurations the data never show leave "
                         "the cell unchanged (then one table is identified)")
     p.add_argument("--symmetries", default=None, metavar="S",
-                   help="many-state --data: the table's symmetry (Golly's names; default: the largest the data "
-                        "allow)")
+                   help="many-state --data: the table's symmetry (Golly's names; default: the weakest under "
+                        "which every class was observed, else the largest the data allow)")
     p.set_defaults(func=cmd_learn)
 
     p = sub.add_parser("simulate", help="simulate a rule on random boards (or a pattern) and print a summary")

@@ -40,7 +40,7 @@ from lifelab.boards import trajectory_states, validate_trajectories
 from lifelab.data import DataSupplyAgent
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, observe, weigh
-from lifelab.evidence.tables import TableVerdict, configuration_classes, decide_table
+from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, TableEvidence, TableVerdict, configuration_classes, decide_table
 from lifelab.evidence.totalistic import COUNT_SHAPES
 from lifelab.evidence.boundary import check_boundary
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
@@ -871,7 +871,8 @@ def learn_table(source, shape: tuple[int, int] | None = LOOP.shape, steps: int =
     if shape is None:
         shape = rule.grid.shape if rule.grid is not None else (DEFAULT_SIZE, DEFAULT_SIZE)
     rng = np.random.default_rng(seed)
-    trajectories, observed = [], []
+    pooled: dict[str, TableEvidence] = {}  # each round counts its own trajectory only
+    observed = []
     verdict = None
     for number in range(1, max_rounds + 1):
         if verdict is None or mode == "random":
@@ -880,20 +881,16 @@ def learn_table(source, shape: tuple[int, int] | None = LOOP.shape, steps: int =
             trajectory = simulate(rule, board, steps)
         else:
             trajectory = simulate(rule, _table_query(verdict, symmetries, shape, rng), 1)
-        trajectories.append(trajectory)
-        verdict = decide_table(_stack(trajectories), rule.states, symmetries=symmetries, unlisted=unlisted,
+        for hood in TABLE_NEIGHBOURHOODS:
+            counted = TableEvidence.of(trajectory, hood, rule.states)
+            pooled[hood] = pooled[hood] + counted if hood in pooled else counted
+        verdict = decide_table(pooled, rule.states, symmetries=symmetries, unlisted=unlisted,
                                name=f"{rule.name}-learned")
         observed.append(verdict.observed_classes)
         if verdict.determined or verdict.family is None:
             return TableLoopReport(rule, verdict, observed, number, "determined" if verdict.determined else
                                    "inconsistent")
     return TableLoopReport(rule, verdict, observed, max_rounds, "max_rounds")
-
-
-def _stack(trajectories: list[np.ndarray]) -> np.ndarray:
-    """Trajectories of different lengths as transitions ``(n, 2, H, W)``: what a table verdict counts."""
-    return np.concatenate([np.stack([t[:, :-1], t[:, 1:]], axis=2).reshape(-1, 2, *t.shape[2:])
-                           for t in trajectories])
 
 
 def _table_query(verdict: TableVerdict, symmetries: str, shape: tuple[int, int], rng: np.random.Generator):

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -102,7 +102,8 @@ trajectory_slider({"Langton's loops": loop[0][(slice(None), *window)]}, cell_inc
 # The table learner counts, for every configuration the trajectory shows,
 # which state followed it. The data choose the smallest of Golly's
 # neighbourhoods on which the next state is a function (von Neumann here:
-# no configuration goes two ways) and the largest symmetry they allow. That
+# no configuration goes two ways) and, since no symmetry's classes were all
+# observed, the largest symmetry they allow. That
 # is where the data stop: almost all configurations never occur in one
 # loop's life. Said without assumption, the rule is identified on the
 # observed classes only (exit 3). Stating Golly's own default, that a

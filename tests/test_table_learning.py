@@ -10,7 +10,7 @@ from lifelab import simulate
 from lifelab.cli import main
 from lifelab.data import save_trajectories
 from lifelab.errors import InputError
-from lifelab.evidence.tables import TableEvidence, decide_table
+from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, TableEvidence, decide_table
 from lifelab.learners import fit_table_network
 from lifelab.rle import load_rle
 from lifelab.families import parse_rule
@@ -47,14 +47,40 @@ def test_evidence_counts_each_observed_configuration_and_what_followed():
     assert ev.conflicts() == 0 and ev.conflicts("permute") == 0
 
 
+def test_evidence_counted_round_by_round_pools_to_the_evidence_of_all_the_data():
+    first, second = cyclic_trajectories(n=1, steps=2, seed=0), cyclic_trajectories(n=2, steps=3, seed=1)
+    pooled = {}
+    for hood in TABLE_NEIGHBOURHOODS:
+        pooled[hood] = TableEvidence.of(first, hood, 3) + TableEvidence.of(second, hood, 3)
+        every = TableEvidence.of(np.concatenate([first[:, :2], second[:, :2]]), hood, 3) + \
+            TableEvidence.of(first[:, 1:], hood, 3) + TableEvidence.of(second[:, 1:], hood, 3)
+        np.testing.assert_array_equal(pooled[hood].codes, every.codes)
+        np.testing.assert_array_equal(pooled[hood].counts, every.counts)
+    at_once = decide_table(np.concatenate([first[:, :3], second[:, :3]]), 3)
+    counted = {hood: TableEvidence.of(first, hood, 3) + TableEvidence.of(second[:, :3], hood, 3)
+               for hood in TABLE_NEIGHBOURHOODS}
+    kept = decide_table(counted, 3)
+    assert (kept.rung, kept.family, kept.observed_classes, kept.learned) == \
+        (at_once.rung, at_once.family, at_once.observed_classes, at_once.learned)
+    with pytest.raises(InputError, match="cannot pool table evidence of neighbourhood"):
+        pooled["vonNeumann"] + pooled["Moore"]
+    with pytest.raises(InputError, match="boundary='auto' reads the frame's edge"):
+        decide_table(counted, 3, boundary="auto")
+
+
 def test_every_class_observed_identifies_the_table_within_its_symmetry_with_nothing_stated():
     traj = cyclic_trajectories()
-    verdict = decide_table(traj)
+    verdict = decide_table(traj, symmetries="permute")
     assert verdict.rung == "identified within family" and verdict.exit_code == 0
     assert verdict.family.neighbourhood == "vonNeumann" and not verdict.rejected  # the smallest the data allow
     assert verdict.family.symmetries == "permute" and verdict.counts_function and verdict.family.unlisted is None
     assert verdict.observed_classes == verdict.family.n_classes == 3 * 15  # 3 centres x multisets of 4 of 3 states
     assert verdict.rule == cyclic() and verdict.label == "identified within permute vonNeumann rule tables of 3 states"
+    unstated = decide_table(traj)  # every one of the 3^5 configurations seen: no symmetry need be assumed
+    assert unstated.family.symmetries == "none" and unstated.symmetry_choice == "weakest"
+    assert unstated.rule == cyclic() and unstated.observed_classes == 3 ** 5
+    assert unstated.label == "identified within vonNeumann rule tables of 3 states"
+    assert "none is the weakest symmetry under which every class was observed" in unstated.sentence()
     assert verdict.structure == ["0 -> 1 when #1 in {1, 2, 3, 4}, else 0", "1 -> 2 when #2 in {1, 2, 3, 4}, else 1",
                                  "2 -> 0 when #0 in {1, 2, 3, 4}, else 2"]
     assert decide_table(traj, unlisted="unchanged").family.unlisted is None  # nothing left for the default to fill
@@ -70,6 +96,19 @@ def test_every_moore_configuration_observed_is_identified_with_no_assumption():
     verdict = decide_table(tiled, neighbourhood="Moore", symmetries="none")
     assert verdict.rung == "identified" and verdict.rule == table_rule(life) and verdict.family.unlisted is None
     assert verdict.sentence().startswith("Identified: every one of the 512 Moore configurations was observed")
+
+
+def test_the_symmetry_left_to_the_data_is_the_weakest_that_identifies_the_table():
+    one_step = cyclic_trajectories(n=1, steps=1, seed=0)  # all 45 permute classes and all 72 rotate4 ones seen
+    verdict = decide_table(one_step)
+    assert verdict.allowed[0] == "permute" and "rotate4" in verdict.allowed
+    assert verdict.family.symmetries == "rotate4" and verdict.symmetry_choice == "weakest"
+    assert verdict.observed_classes == verdict.family.n_classes == 72 and verdict.rule == cyclic()
+    short = cyclic_trajectories(n=1, steps=1, seed=1)  # no symmetry's classes all seen: the largest fills in most
+    open_verdict = decide_table(short)
+    assert open_verdict.rung == "underdetermined" and open_verdict.symmetry_choice == "largest"
+    assert open_verdict.family.symmetries == "permute" and "permute is the largest symmetry they allow" in \
+        open_verdict.sentence()
 
 
 def test_what_the_data_leave_open_is_underdetermined_unless_golly_s_default_is_stated():
@@ -146,7 +185,7 @@ def test_cli_learns_a_table_from_saved_trajectories_and_exports_it(tmp_path, cap
     out = tmp_path / "Cyclic-learned.rule"
     assert main(["learn", "--data", str(path), "--unlisted", "unchanged", "--export", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "verdict       identified within permute vonNeumann rule tables of 3 states" in printed
+    assert "verdict       identified within vonNeumann rule tables of 3 states" in printed
     assert "0 -> 1 when #1 in {1, 2, 3, 4}, else 0" in printed
     assert load_rule_file(out) == cyclic() and load_rule_file(out).name == "Cyclic-learned"
     short = save_trajectories(tmp_path / "short.npz", cyclic_trajectories(states=4, n=1, steps=2))
@@ -209,7 +248,7 @@ def test_langtons_loop_needs_a_network_that_carries_orientation():
 def test_the_loop_on_a_table_oracle_adds_trajectories_until_every_class_is_seen(tmp_path, capsys):
     report = learn_table(cyclic(3), shape=(12, 12), steps=3, max_rounds=10, seed=0)
     assert report.stop_reason == "determined" and report.recovered and report.verdict.rung == "identified within family"
-    assert report.observed == sorted(report.observed) and report.observed[-1] == 45 and report.trajectories >= 1
+    assert report.observed[-1] == report.verdict.family.n_classes and report.trajectories >= 1
     assert len(report.observed) == report.trajectories
     loops = learn_table(load_rule_file(RULES / "Langtons-Loops.rule"), max_rounds=2)
     assert loops.stop_reason == "max_rounds" and loops.rule is None  # 8,352 classes: random boards show few

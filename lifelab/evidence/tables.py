@@ -11,8 +11,10 @@ cells pass through, so the evidence is kept per *observed* configuration:
 - a **symmetry** of Golly's (``rotate4``, ``rotate8``, ``permute``, ...)
   groups configurations into classes that share their next state; the data
   allow it when no class goes two ways;
-- :func:`decide_table` chooses the smallest neighbourhood and the largest
-  symmetry the data allow (both stated as assumptions) and gives the verdict:
+- :func:`decide_table` chooses the smallest neighbourhood the data allow and
+  the weakest symmetry under which every class was observed (the largest
+  they allow where none is complete), states both as assumptions, and gives
+  the verdict:
   *identified* when every Moore configuration was observed; *identified
   within* the tables of that neighbourhood and symmetry when every class
   was; else *underdetermined*, the rule identified on the observed
@@ -30,6 +32,7 @@ is one) and then writes what was seen in a compact form.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -126,6 +129,19 @@ class TableEvidence:
         np.add.at(counts, (inverse.reshape(-1), after), 1)
         return cls(states, neighbourhood, boundary, unique, counts)
 
+    def __add__(self, other: TableEvidence) -> TableEvidence:
+        if not isinstance(other, TableEvidence):
+            return NotImplemented
+        for what in ("states", "neighbourhood", "boundary"):
+            if getattr(self, what) != getattr(other, what):
+                raise InputError(f"cannot pool table evidence of {what} {getattr(self, what)!r} and "
+                                 f"{getattr(other, what)!r}")
+        codes = np.union1d(self.codes, other.codes)
+        counts = np.zeros((len(codes), self.states), np.int64)
+        counts[np.searchsorted(codes, self.codes)] += self.counts
+        counts[np.searchsorted(codes, other.codes)] += other.counts
+        return TableEvidence(self.states, self.neighbourhood, self.boundary, codes, counts)
+
     @property
     def observations(self) -> int:
         """Cell updates counted."""
@@ -177,14 +193,16 @@ class TableFamily:
     @property
     def title(self) -> str:
         """The family in words: ``"rotate4 von Neumann tables of 8 states leaving unobserved classes unchanged"``."""
-        words = f"{self.symmetries} {self.neighbourhood} rule tables of {self.states} states"
+        words = ("" if self.symmetries == "none" else f"{self.symmetries} ") + \
+            f"{self.neighbourhood} rule tables of {self.states} states"
         return words + (" that leave unobserved configurations unchanged" if self.unlisted else "")
 
     @property
     def assumption(self) -> str:
         """The assumption in one sentence."""
-        said = (f"The next state is a function of the {self.neighbourhood} neighbourhood, the same on every "
-                f"configuration related by {self.symmetries} symmetry")
+        said = f"The next state is a function of the {self.neighbourhood} neighbourhood" + (
+            "" if self.symmetries == "none" else
+            f", the same on every configuration related by {self.symmetries} symmetry")
         if self.unlisted:
             said += ", and a configuration the data never show leaves the cell unchanged (Golly's default)"
         return said + "."
@@ -209,6 +227,10 @@ class TableVerdict(OnLadder):
         counts_function: The next state is a function of the cell and the count of each state among its
             neighbours on every observation (``permute`` allowed).
         structure: That function in a compact form (empty when it is not one).
+        boundary_note: What the data showed beyond the frame, when the boundary was theirs to choose.
+        symmetry_choice: How the symmetry was chosen: ``"stated"`` by the user; with ``symmetries="auto"``,
+            ``"weakest"`` (the weakest under which every class was observed) or ``"largest"`` (none is complete:
+            the largest the data allow).
     """
 
     rung: str
@@ -222,6 +244,7 @@ class TableVerdict(OnLadder):
     counts_function: bool = False
     structure: list[str] = field(default_factory=list)
     boundary_note: str = ""
+    symmetry_choice: str = "stated"
 
     noise = None
 
@@ -273,7 +296,10 @@ class TableVerdict(OnLadder):
                              for n, c in self.rejected.items()) + f"; the {f.neighbourhood} one is not"
         else:
             hood = f"the {f.neighbourhood} neighbourhood is the smallest of Golly's the data allow"
-        why = f" {hood[0].upper()}{hood[1:]}; {f.symmetries} is the largest symmetry they allow."
+        why = f" {hood[0].upper()}{hood[1:]}; " + {
+            "weakest": f"{f.symmetries} is the weakest symmetry under which every class was observed.",
+            "largest": f"{f.symmetries} is the largest symmetry they allow.",
+            "stated": f"{f.symmetries} symmetry was stated, and the data allow it."}[self.symmetry_choice]
         if self.rung == "identified":
             return (f"Identified: every one of the {ev.configurations:,} Moore configurations was observed (in "
                     f"{ev.observations:,} cell updates), none going two ways: exactly one table fits, with no "
@@ -314,6 +340,7 @@ def _learned_table(evidence: TableEvidence, symmetries: str, name: str) -> Table
     return compact_table(table) if table.configurations <= DENSE_LIMIT else table
 
 
+@functools.cache
 def _n_classes(states: int, neighbourhood: str, symmetries: str) -> int | None:
     """Classes of all configurations under a symmetry, counted where they can be tabulated (:data:`DENSE_LIMIT`)."""
     total = states ** len(NEIGHBOURHOODS[neighbourhood])
@@ -364,10 +391,13 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
     """What many-state trajectories determine about a rule table.
 
     Args:
-        trajectories: ``(n, T + 1, H, W)`` cell states.
+        trajectories: ``(n, T + 1, H, W)`` cell states; or the evidence already counted,
+            ``{neighbourhood: TableEvidence}`` for the neighbourhoods to consider (what
+            :func:`~lifelab.loop.learn_table` keeps across rounds: each round counts only its new trajectory).
         states: Cell states (default: the largest state seen, plus one).
         neighbourhood: One of :data:`TABLE_NEIGHBOURHOODS`, or ``"auto"``: the smallest the data allow.
-        symmetries: One of Golly's for the neighbourhood, or ``"auto"``: the largest the data allow.
+        symmetries: One of Golly's for the neighbourhood, or ``"auto"``: the weakest under which every class was
+            observed, else (none complete) the largest the data allow.
         unlisted: ``"unchanged"`` states Golly's default, that configurations no transition lists leave the
             cell unchanged; None states nothing about them.
         boundary: What lies beyond the frame (``"torus"``, ``"dead"``, ``"open"``), or ``"auto"``: the one
@@ -380,14 +410,24 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
     if unlisted not in UNLISTED:
         raise InputError(f"unlisted must be None or 'unchanged', got {unlisted!r}")
     if boundary == "auto":
+        if isinstance(trajectories, dict):
+            raise InputError("boundary='auto' reads the frame's edge from trajectories, not from counted evidence")
         return _edge_decides(trajectories, states, neighbourhood, symmetries, unlisted, name)
     if neighbourhood != "auto" and neighbourhood not in TABLE_NEIGHBOURHOODS:
         raise InputError(f"neighbourhood must be 'auto' or one of {', '.join(TABLE_NEIGHBOURHOODS)}, "
                          f"got {neighbourhood!r}")
     candidates = TABLE_NEIGHBOURHOODS if neighbourhood == "auto" else (neighbourhood,)
+    counted = trajectories if isinstance(trajectories, dict) else None
+    if counted is not None:
+        if not all(isinstance(e, TableEvidence) and e.neighbourhood == h for h, e in counted.items()):
+            raise InputError("counted evidence must map each neighbourhood's name to its TableEvidence")
+        candidates = [hood for hood in candidates if hood in counted]
+        if not candidates:
+            asked = TABLE_NEIGHBOURHOODS if neighbourhood == "auto" else (neighbourhood,)
+            raise InputError(f"no evidence counted on the neighbourhoods asked for ({', '.join(asked)})")
     rejected = {}
     for hood in candidates:
-        evidence = TableEvidence.of(trajectories, hood, states, boundary)
+        evidence = counted[hood] if counted is not None else TableEvidence.of(trajectories, hood, states, boundary)
         conflicts = evidence.conflicts()
         if conflicts == 0:
             break
@@ -395,8 +435,9 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
     else:
         return TableVerdict("inconsistent", None, None, None, evidence, rejected=rejected)
     allowed = evidence.allowed_symmetries()
+    choice = ""
     if symmetries == "auto":
-        symmetries = allowed[0]
+        symmetries, choice = _chosen_symmetry(evidence, allowed)
     elif symmetries not in SYMMETRIES[hood]:
         raise InputError(f"{hood} tables have symmetries {', '.join(SYMMETRIES[hood])}; got {symmetries!r}")
     elif symmetries not in allowed:
@@ -404,7 +445,7 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
                          f"go two ways (the data allow {', '.join(allowed)})")
     family = TableFamily(evidence.states, hood, symmetries, unlisted, _n_classes(evidence.states, hood, symmetries))
     learned = _learned_table(evidence, symmetries, name)
-    observed = len(np.unique(configuration_classes(evidence.codes, evidence.states, hood, symmetries)))
+    observed = _observed_classes(evidence, symmetries)
     permute = "permute" in allowed
     if hood == "Moore" and evidence.codes.size == evidence.configurations:
         rung, family = "identified", dataclasses.replace(family, unlisted=None)  # every configuration: no assumption
@@ -414,7 +455,23 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
         rung = "identified within family" if unlisted else "underdetermined"
     rule = None if rung == "underdetermined" else learned
     return TableVerdict(rung, rule, learned, family, evidence, allowed, rejected, observed, permute,
-                        _structure(evidence) if permute else [])
+                        _structure(evidence) if permute else [], symmetry_choice=choice or "stated")
+
+
+def _observed_classes(evidence: TableEvidence, symmetries: str) -> int:
+    """Classes of a symmetry among the observed configurations."""
+    return len(np.unique(configuration_classes(evidence.codes, evidence.states, evidence.neighbourhood, symmetries)))
+
+
+def _chosen_symmetry(evidence: TableEvidence, allowed: list[str]) -> tuple[str, str]:
+    """The symmetry a verdict assumes when the user states none, and why: the weakest (most classes) under
+    which every class was observed, so that no more is assumed than identifying the table needs; where none
+    is complete, the largest the data allow, which fills in the most configurations from the ones observed."""
+    complete = [s for s in reversed(allowed)
+                if _observed_classes(evidence, s) == _n_classes(evidence.states, evidence.neighbourhood, s)]
+    if complete:
+        return complete[0], "weakest"
+    return allowed[0], "largest"
 
 
 def _edge_decides(trajectories, states, neighbourhood, symmetries, unlisted, name) -> TableVerdict:
