@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifelab.errors import InputError
+from lifelab.errors import InputError, InputTypeError
 from lifelab.patterns import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts
 from lifelab.boards import validate_trajectories
 from lifelab.models import pattern_table, predict, receptive_radius
@@ -41,7 +41,7 @@ from lifelab.rules import Rule, as_rule
 from lifelab.simulate import simulate
 from lifelab.symmetry import equivariance_error, group_elements, transform
 from lifelab.evidence import SHAPES_BY_SIZE, Neighbourhood
-from lifelab.evidence.totalistic import COUNT_SHAPES
+from lifelab.evidence.totalistic import COUNT_SHAPES, NAMED_SHAPES
 from lifelab.utils import check_int, check_number, model_states, model_threads
 
 __all__ = ["ClassCheck", "ExtractionResult", "GeneratorCheck", "Sensitivity", "class_test", "count_kernel_similarity",
@@ -215,8 +215,9 @@ class ClassCheck:
 
     Attributes:
         neighbourhood: The cells counted.
-        alive: ``(2, size + 1)``: fraction of the sampled patterns of each class the network made alive.
-        confidence: ``(2, size + 1)``: the smallest probability it gave its majority decision in the class.
+        alive: ``(2, width)``: fraction of the sampled patterns of each class the network made alive (0 for a
+            count no set of live cells gives).
+        confidence: ``(2, width)``: the smallest probability it gave its majority decision in the class.
         samples: Random patterns evaluated per class.
         tried: The neighbourhoods tested before this one, which failed.
     """
@@ -229,7 +230,7 @@ class ClassCheck:
 
     @property
     def constant(self) -> np.ndarray:
-        """``(2, size + 1)`` bool: every sample of the class got the same decision."""
+        """``(2, width)`` bool: every sample of the class got the same decision."""
         return (self.alive == 0) | (self.alive == 1)
 
     @property
@@ -244,10 +245,12 @@ class ClassCheck:
         return [f"{nb.class_name(c)} ({self.alive.flat[c]:.0%} alive)" for c in np.flatnonzero(~self.constant.ravel())]
 
     def rows(self) -> list[dict]:
-        """One row per class: centre, live count, fraction alive, smallest confidence."""
-        return [{"centre": "alive" if centre else "dead", "live": count, "alive": float(self.alive[centre, count]),
-                 "confidence": float(self.confidence[centre, count])}
-                for centre in (0, 1) for count in range(self.alive.shape[1])]
+        """One row per class that can occur: centre, live count (the weighted count), fraction alive, smallest
+        confidence."""
+        nb = self.neighbourhood
+        return [{"centre": "alive" if centre else "dead", "live": int(index + nb.low),
+                 "alive": float(self.alive[centre, index]), "confidence": float(self.confidence[centre, index])}
+                for centre in (0, 1) for index in np.flatnonzero(nb.reachable)]
 
 
 @dataclass
@@ -427,7 +430,8 @@ def _to_window(values: np.ndarray, offsets: list[tuple[int, int]]) -> np.ndarray
 
 
 def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int = 4, n_probe: int = 256,
-                 use_symmetry: bool = True, seed: int = 0, samples: int = 16) -> ExtractionResult:
+                 use_symmetry: bool = True, seed: int = 0, samples: int = 16,
+                 counting: Neighbourhood | None = None) -> ExtractionResult:
     """Read the rule a trained model computes.
 
     Only the cells that can change the decision (plus the cell itself) are
@@ -462,6 +466,9 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
             enumerated in full).
         seed: Seed of the probe boards and the random surroundings.
         samples: Random patterns per class in the structure test of a model that looks beyond 3x3.
+        counting: A neighbourhood the structure test cannot find by itself (Golly 4's hexagonal ``NH``,
+            custom ``N@`` or weighted ``NW``, :data:`~lifelab.evidence.totalistic.NAMED_SHAPES`): a 2-state
+            model is tested on its classes alone (what the loop passes when the evidence counts one).
 
     Returns:
         An :class:`ExtractionResult`.
@@ -471,6 +478,12 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
     radius = max(check_int("radius", radius, 1), receptive_radius(model))
     probe = sensitivity(model, radius=radius, n_boards=n_probe, seed=seed)
     states = model_states(model)
+    if counting is not None:
+        if not isinstance(counting, Neighbourhood):
+            raise InputTypeError(f"counting must be a Neighbourhood, got {type(counting).__name__}")
+        if states != 2:
+            raise InputError(f"the structure test on {counting.title} reads 2-state models; this one has {states}")
+        return _read_counts(model, probe, samples, threshold, use_symmetry, np.random.default_rng(seed), [counting])
     if not probe.local and states == 2 and _counted(probe.offsets):
         return _read_counts(model, probe, samples, threshold, use_symmetry, np.random.default_rng(seed))
     offsets = sorted(set(probe.offsets) | {(0, 0)})
@@ -528,7 +541,9 @@ def class_test(model, neighbourhood: Neighbourhood, samples: int = 16, reach: in
     neighbourhood's cells, sets the centre, and fills every other cell the
     model can see at a random density, so a model that is not totalistic on
     the neighbourhood (or looks beyond it) gets different decisions within
-    a class.  ``2 * (size + 1) * samples`` patterns in all, whatever ``2^size`` is.
+    a class.  On a weighted neighbourhood each sample is a random set of
+    cells whose weights sum to the class's count (at a random density).
+    ``2 * width * samples`` patterns in all, whatever ``2^size`` is.
 
     Args:
         model: A 2-state model of the zoo.
@@ -543,32 +558,62 @@ def class_test(model, neighbourhood: Neighbourhood, samples: int = 16, reach: in
     samples = check_int("samples", samples, 1)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     reach = max(neighbourhood.range, receptive_radius(model)) if reach is None else check_int("reach", reach, 1)
-    width, side = neighbourhood.size + 1, 2 * reach + 1
+    nb = neighbourhood
+    occur = np.flatnonzero(nb.reachable)
+    width, side = len(occur), 2 * reach + 1
     centre = np.repeat([False, True], width * samples)
-    live = np.tile(np.repeat(np.arange(width), samples), 2)
+    live = np.tile(np.repeat(occur, samples), 2)
     boards = rng.random((len(live), side, side)) < rng.random((len(live), 1, 1))
-    ranks = rng.random((len(live), neighbourhood.size)).argsort(axis=1).argsort(axis=1)
-    ys, xs = (np.array(v) + reach for v in zip(*neighbourhood.offsets))
-    boards[:, ys, xs] = ranks < live[:, None]
+    ys, xs = (np.array(v) + reach for v in zip(*nb.offsets))
+    if nb.weighted:
+        boards[:, ys, xs] = _weighted_sets(nb, live + nb.low, rng)
+    else:
+        ranks = rng.random((len(live), nb.size)).argsort(axis=1).argsort(axis=1)
+        boards[:, ys, xs] = ranks < live[:, None]
     boards[:, reach, reach] = centre
     p = _alive_probability(model, boards)[:, reach, reach].reshape(2, width, samples)
-    alive = (p > 0.5).mean(axis=2)
-    confidence = np.where(alive > 0.5, p.min(axis=2), 1 - p.max(axis=2))
-    return ClassCheck(neighbourhood, alive, confidence, samples)
+    alive, confidence = np.zeros((2, nb.width)), np.ones((2, nb.width))
+    alive[:, occur] = (p > 0.5).mean(axis=2)
+    confidence[:, occur] = np.where(alive[:, occur] > 0.5, p.min(axis=2), 1 - p.max(axis=2))
+    return ClassCheck(nb, alive, confidence, samples)
+
+
+def _weighted_sets(nb: Neighbourhood, targets: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``(len(targets), size)`` bool: for each count, a random set of the neighbourhood's cells (in
+    :attr:`~Neighbourhood.offsets` order) whose weights sum to it, each cell taken at a random density
+    wherever both choices can still reach the count."""
+    weights = nb.weights[nb.weights != 0].tolist()
+    chosen = np.zeros((len(targets), len(weights)), dtype=bool)
+    for row, target in enumerate(targets.tolist()):
+        order, density = rng.permutation(len(weights)), rng.random()
+        reach = [0] * len(weights) + [1 << -nb.low]  # reach[i]: sums of subsets of order[i:], bit k for low + k
+        for i in range(len(weights) - 1, -1, -1):
+            w = weights[order[i]]
+            reach[i] = reach[i + 1] | (reach[i + 1] << w if w > 0 else reach[i + 1] >> -w)
+        for i, cell in enumerate(order.tolist()):
+            rest = target - weights[cell]
+            take = rest >= nb.low and (reach[i + 1] >> (rest - nb.low)) & 1
+            leave = (reach[i + 1] >> (target - nb.low)) & 1
+            if take and (not leave or rng.random() < density):
+                chosen[row, cell], target = True, rest
+    return chosen
 
 
 def _majority_rule(check: ClassCheck) -> tuple[LtLRule | HROTRule | None, str]:
     """The rule of each class's majority decision: Larger than Life where the born and surviving counts are
     intervals, else HROT (any sets of counts); None, and why, for a birth on no live cell (B0)."""
-    born, survive = (set(np.flatnonzero(check.alive[centre] > 0.5).tolist()) for centre in (0, 1))
+    nb = check.neighbourhood
+    born, survive = ({int(i) + nb.low for i in np.flatnonzero(check.alive[centre] > 0.5)} for centre in (0, 1))
     intervals = [(min(at), max(at)) for at in (born, survive) if at and len(at) == max(at) - min(at) + 1]
-    b0_hrot = 0 in born and check.neighbourhood.shape not in LTL_NEIGHBOURHOODS  # Larger than Life has B0; HROT not
-    if len(intervals) == 2 and not b0_hrot:
-        return check.neighbourhood.rule(*intervals), ""
+    b0_hrot = 0 in born and nb.shape not in LTL_NEIGHBOURHOODS  # Larger than Life has B0; HROT not
+    if len(intervals) == 2 and not b0_hrot and nb.shape not in NAMED_SHAPES:
+        return nb.rule(*intervals), ""
     if 0 in born:
         return None, "a dead cell is born on no live cell (B0), an HROT rule that Golly only emulates"
-    nb = check.neighbourhood
-    return HROTRule(nb.range, survive, born, neighbourhood=nb.shape), ""
+    unsayable = [c for c in sorted(born) if c < 1] + [c for c in sorted(survive) if not nb.writable(1, c, True)]
+    if unsayable:
+        return None, f"it is alive at count {unsayable[0]}, which HROT's lists cannot say"
+    return nb.rule(born, survive), ""
 
 
 def _counts_rule(check: ClassCheck) -> tuple[LtLRule | HROTRule | None, str, LtLRule | HROTRule | None]:
@@ -587,12 +632,13 @@ def _counts_rule(check: ClassCheck) -> tuple[LtLRule | HROTRule | None, str, LtL
 
 
 def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_symmetry: bool,
-                 rng: np.random.Generator) -> ExtractionResult:
-    """The structure test of a 2-state model beyond 3x3 (see :func:`extract_rule`)."""
+                 rng: np.random.Generator, candidates: list[Neighbourhood] | None = None) -> ExtractionResult:
+    """The structure test of a 2-state model beyond 3x3 (see :func:`extract_rule`), on the candidates
+    (default: Golly's shapes that hold the decisive cells)."""
     group = _model_group(model, rng.random((4, 12, 12)) < 0.5) if use_symmetry else "trivial"
     checks = []
-    for nb in _candidates(probe.offsets):
-        checks.append(class_test(model, nb, samples, reach=probe.radius, seed=rng))
+    for nb in candidates or _candidates(probe.offsets):
+        checks.append(class_test(model, nb, samples, reach=max(probe.radius, nb.range), seed=rng))
         if checks[-1].totalistic:
             break
     check = checks[-1]

@@ -140,6 +140,8 @@ class NetworkLearner:
         group: The symmetry group imposed (built in, or by a consistency loss).
         consistency: Weight of the consistency loss (0 when the group is built in).
         policy: :class:`FixedModel` or :class:`AutoGrow`.
+        counting: The neighbourhood the network is read on when the structure test cannot find it by itself
+            (Golly 4's ``NH``, ``N@``, ``NW``); None: found from the network's decisive cells.
     """
 
     def __init__(self, model, settings: LoopSettings = LOOP, *, states: int = 2, kernel_size: int | None = None,
@@ -173,6 +175,7 @@ class NetworkLearner:
         self.settings, self.seed, self.epochs, self.stop_probability = settings, seed, settings.epochs, \
             settings.stop_probability
         self.threshold, self.device, self.progress = settings.threshold, device, progress
+        self.counting = None
 
     @property
     def family(self) -> str:
@@ -205,8 +208,8 @@ class NetworkLearner:
         return history.epochs, history.train_board_acc[-1]
 
     def read(self, seed: int) -> ExtractionResult:
-        """The rule the network computes."""
-        return extract_rule(self.net, threshold=self.threshold, seed=seed)
+        """The rule the network computes (on :attr:`counting`'s classes when it is set)."""
+        return extract_rule(self.net, threshold=self.threshold, seed=seed, counting=self.counting)
 
 
 @register("table", "no network: tabulates the observed patterns (per class of its family), the rest unknown",

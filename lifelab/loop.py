@@ -41,7 +41,7 @@ from lifelab.data import DataSupplyAgent
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, observe, weigh
 from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, TableEvidence, TableVerdict, configuration_classes, decide_table
-from lifelab.evidence.totalistic import COUNT_SHAPES
+from lifelab.evidence.totalistic import NAMED_SHAPES
 from lifelab.evidence.boundary import check_boundary
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
 from lifelab.evidence.steps import every_k
@@ -54,7 +54,7 @@ from lifelab.patterns import N_PATTERNS, patterns
 from lifelab.rules import Rule
 from lifelab.settings import DEFAULT_SIZE, LOOP, MODES, LoopSettings
 from lifelab.simulate import random_boards, simulate
-from lifelab.symmetry import SUBGROUPS, transform
+from lifelab.symmetry import GROUPS, SUBGROUPS, transform
 from lifelab.utils import check_allocation, check_int, format_table, get_device, model_threads, \
     progress_bar, shorten
 
@@ -528,6 +528,15 @@ def _check_counting(counting: Neighbourhood, what: str, model, group, family, no
     if isinstance(model, str) and not model_spec(model).kernel_sizes:
         raise InputError(f"the {model!r} network has fixed 3x3 kernels; {what} needs counts on {counting.title}: a "
                          "'tied', 'e2cnn', 'tiny' or 'small' network (built with kernels of 2r+1)")
+    if group is not None:
+        imposed = group
+    else:
+        imposed = model_spec(model).default_group if isinstance(model, str) else getattr(model, "symmetry", "trivial")
+    if imposed in GROUPS and not set(GROUPS[imposed]) <= set(GROUPS[counting.symmetry]):
+        raise InputError(f"{counting.title} is not {imposed}-symmetric (its largest symmetry is {counting.symmetry}), "
+                         f"so a {imposed} network cannot count it: use " + (
+                             "a plain 'small' or 'tiny' network" if counting.symmetry == "trivial" else
+                             f"model='e2cnn' with group='{counting.symmetry}'"))
     if min(shape) < 2 * counting.range + 1:
         raise InputError(f"boards of {shape[0]}x{shape[1]} are smaller than {counting.title} "
                          f"({2 * counting.range + 1}x{2 * counting.range + 1})")
@@ -694,9 +703,8 @@ class LoopRun:
             if isinstance(source, (LtLRule, HROTRule)) and source.states > 2:
                 raise InputError(f"{source} has {source.states} states; lifelab learns 2-state Larger than Life "
                                  "rules so far")
-            if isinstance(source, HROTRule) and source.neighbourhood not in COUNT_SHAPES:
-                raise InputError(f"{source} counts on N{source.neighbourhood}; lifelab learns HROT rules on "
-                                 f"{', '.join('N' + s for s in COUNT_SHAPES)} so far")
+            if isinstance(source, HROTRule) and source.state_weights is not None:
+                raise InputError(f"{source} weighs the states; lifelab learns counts of live cells")
             counting = Neighbourhood.of(source) if isinstance(source, (LtLRule, HROTRule)) else None
             if counting is not None:
                 _check_counting(counting, str(source), model, group, family, noise, shape)
@@ -729,6 +737,8 @@ class LoopRun:
         if counting is not None and isinstance(model, str):
             network["kernel_size"] = 2 * counting.range + 1
         learner = make_learner(model, settings, device=device, **network)
+        if counting is not None and counting.shape in NAMED_SHAPES and hasattr(learner, "counting"):
+            learner.counting = counting  # the structure test finds Golly's named shapes only by being told
         return cls(agent, learner, settings, boundary=boundary, counting=counting, search=search)
 
     @property

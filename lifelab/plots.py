@@ -621,7 +621,8 @@ def plot_class_test(check, evidence=None, ax=None, title: str | None = None):
     Each cell is one class: dark red when every sampled pattern of it was
     made alive, dark blue when none was; anything in between (outlined in
     orange) is a class whose decision depends on *which* cells are alive,
-    so the network is not totalistic there.  With ``evidence``, the classes
+    so the network is not totalistic there.  On a weighted neighbourhood the
+    columns are the weighted counts; those no set of live cells gives are hatched.  With ``evidence``, the classes
     the data never showed are marked with a grey dot: there the network's
     answer is its own guess.
 
@@ -647,10 +648,14 @@ def plot_class_test(check, evidence=None, ax=None, title: str | None = None):
         if len(count):
             ax.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1, 1.45), frameon=False)
     ax.set_yticks([0, 1], ["dead", "alive"])
+    nb = check.neighbourhood
+    never = np.flatnonzero(~nb.reachable)
+    for count in never:  # counts no set of live cells gives: no class to test
+        ax.add_patch(plt.Rectangle((count - 0.5, -0.5), 1, 2, facecolor="white", edgecolor="#d9d9d9", hatch="//"))
     step = max(1, width // 25)
-    ax.set_xticks(range(0, width, step))
+    ax.set_xticks(range(0, width, step), [str(i + nb.low) for i in range(0, width, step)])
     ax.tick_params(labelsize=7)
-    ax.set_xlabel(f"live cells in {check.neighbourhood.title}", fontsize=8)
+    ax.set_xlabel(f"{'weighted count of the live cells' if nb.weighted else 'live cells'} in {nb.title}", fontsize=8)
     ax.set_title(title or f"{check.samples} random patterns per class: fraction made alive", fontsize=9)
     return fig
 

@@ -88,7 +88,9 @@ class LoopSettings:
                                           "the edge shows); default: the rule's grid, auto for supplied data")
     neighbourhood: str | None = _setting(None, "supplied data only: auto (default: the smallest neighbourhood the "
                                                "next state is a function of), 3x3, or a Larger than Life one such "
-                                               "as R2,NM (box), R3,NC (disc), R2,NN (diamond)")
+                                               "as R2,NM (box), R3,NC (disc), R2,NN (diamond), R2,N+ (cross); "
+                                               "Golly 4's R2,NH, custom R2,N@A8A0FF and weighted R1,NW121202121 "
+                                               "are counted only when named")
     states: int | None = _setting(None, "number of cell states (default: the rule's, or what the data show)")
     follow: bool = _setting(True, "move to a wider learner when the data contradict what the learner can "
                                   "represent")

@@ -332,6 +332,26 @@ for case in ("hrot_l2_c2", "hrot_star", "hrot_custom", "hrot_weighted_negative",
 # observed configurations and says which assumption completes the table.
 # Larger than Life on the square-symmetric shapes is learned as box rules
 # are (`learn_rule("R2,C0,M1,S2..4,B2..3,N+")`), and HROT count lists that
-# are no interval within HROT rules (`R2,C0,S2,4,B3,5,N+`). Not built yet
-# (issue 28 goes on): learning `NH`, `N@` and `NW` rules, and HROT in the
-# compiled engines.
+# are no interval within HROT rules (`R2,C0,S2,4,B3,5,N+`). The custom,
+# weighted and hexagonal ones are learned once named: a class is the
+# cell's state and the *weighted* count of its live neighbours. Below, a
+# custom set of 14 cells with no symmetry of the square (so a plain
+# network, not the p4m default) and a weighted neighbourhood with a
+# negative weight, each learned from random boards and read back from the
+# network on its classes (the rounds a network takes can differ with a
+# CPU's float rounding, so this cell's output is not checked; the tests check
+# the same rules).
+
+# %% tags=["nbval-ignore-output"]
+from lifelab.loop import learn_rule
+from lifelab.plots import plot_class_test
+
+named = {"R2,C0,S2-3,B3,N@A8A0FF": "small", "R1,C0,S1-3,B2-3,NW1F1202121": "small"}
+fig, axes = plt.subplots(len(named), 1, figsize=(9, 3.6))
+for ax, (text, model) in zip(axes, named.items()):
+    found = learn_rule(text, model=model, seed=0, max_rounds=6, progress=False)
+    nb = found.rounds[-1].extraction.classes.neighbourhood
+    print(f"{text}: counts {nb.low}..{nb.high}, symmetry {nb.symmetry}; {found.verdict.label} "
+          f"after {len(found.rounds)} round(s); read back from the network: {found.extracted == found.rule}")
+    plot_class_test(found.rounds[-1].extraction.classes, ax=ax, title=f"{text}: the network's decision per class")
+fig.tight_layout()

@@ -8,7 +8,8 @@ from torch import nn
 from lifelab.cli import main
 from lifelab.data import save_trajectories
 from lifelab.evidence import Evidence, decide
-from lifelab.extract import class_test, extract_rule
+from lifelab.evidence.neighbourhood import parse_neighbourhood
+from lifelab.extract import _weighted_sets, class_test, extract_rule
 from lifelab.families import HROTRule, LtLRule, parse_rule
 from lifelab.loop import learn_rule
 from lifelab.models import build_model, predict, receptive_radius
@@ -92,7 +93,8 @@ def test_neighbourhoods_and_class_names():
     with pytest.raises(ValueError, match="different neighbourhood"):
         box.decisions(rule)
     with pytest.raises(ValueError, match="shape must be one of"):
-        Neighbourhood(2, "H")  # hexagonal: not the square's symmetry
+        Neighbourhood(2, "Q")
+    assert Neighbourhood(2, "H").symmetry == "trivial" and Neighbourhood(2, "+").symmetry == "p4m"
     assert Neighbourhood(2, "+").title == "the range-2 cross (N+)" and Neighbourhood(2, "+").size == 8
 
 
@@ -280,8 +282,66 @@ def test_larger_than_life_on_golly_4_s_other_shapes_is_learned_and_read_back(tex
     assert report.extracted == report.rule and f"(N{text[-1]})" in report.verdict.label
     nb = Neighbourhood.of(parse_rule(text))
     assert nb.size == parse_rule(text).size and (0, 0) not in nb.offsets
-    with pytest.raises(ValueError, match="learns HROT rules on"):
+    with pytest.raises(ValueError, match=r"range-2 hexagonal \(NH\) is not p4m-symmetric .* use a plain 'small'"):
         learn_rule("R2,C0,S2-4,B3,NH", model="tied", progress=False)
+
+
+CUSTOM = "R2,C0,S2-3,B3,N@A8A0FF"  # 14 cells of the 5x5 box, no symmetry of the square
+
+
+@pytest.mark.parametrize("text, model, group", [(CUSTOM, "small", None), ("R1,C0,S2-4,B3-4,NW121202121", "tied", None),
+                                                ("R1,C0,S4,6,B4,6,NW222202222", "tied", None),
+                                                ("R1,C0,S1-3,B2-3,NW1F1202121", "small", None),
+                                                ("R2,C0,S2-4,B3,NH", "e2cnn", "trivial")])
+def test_golly_4_s_custom_weighted_and_hexagonal_neighbourhoods_are_learned_and_read_back(text, model, group):
+    """N@, NW and NH are named by the rule, not found by the structure test: the loop reads the network on
+    their classes, weighted counts (negative weights, counts no set of cells gives) included."""
+    report = learn_rule(text, model=model, group=group, seed=0, max_rounds=6, progress=False)
+    assert report.stop_reason == "determined" and report.verdict.rung == "identified within family"
+    assert report.rule == parse_rule(text) and report.extracted == report.rule
+    assert report.rounds[-1].extraction.classes.neighbourhood == Neighbourhood.of(parse_rule(text))
+
+
+def test_supplied_data_on_a_custom_neighbourhood_are_learned_when_it_is_named(tmp_path, capsys):
+    path = save_trajectories(tmp_path / "custom.npz", simulate(CUSTOM, random_boards(4, (32, 32), 0.35, seed=0), 16))
+    assert main(["learn", "--data", str(path), "--neighbourhood", "R2,N@A8A0FF", "--model", "small",
+                 "--max-rounds", "2", "--device", "cpu"]) == 0
+    assert f"identified within Larger than Life rules on the range-2 custom (N@A8A0FF): {CUSTOM}" in \
+        capsys.readouterr().out
+    assert main(["learn", "--data", str(path), "--neighbourhood", "R2,N@A8A0FF", "--device", "cpu"]) == 2
+    assert "is not p4m-symmetric" in capsys.readouterr().err
+
+
+def test_a_weighted_neighbourhood_s_classes_are_its_weighted_counts():
+    evens = Neighbourhood(1, "W", "222202222")  # every count even: the odd ones never occur
+    assert (evens.low, evens.high, evens.width, evens.size, evens.weighted) == (0, 16, 17, 8, True)
+    assert list(np.flatnonzero(evens.reachable)) == list(range(0, 17, 2)) and evens.symmetry == "p4m"
+    signed = Neighbourhood(1, "W", "1F1202121")  # -7 in the top middle: counts -7..10, all reachable
+    assert (signed.low, signed.high, signed.reachable.all(), signed.symmetry) == (-7, 10, True, "trivial")
+    assert signed.class_name(0) == "dead, count -7" and signed.class_name(signed.width + 7) == "alive, count 0"
+    board = np.zeros((9, 9), bool)
+    board[3, 4] = board[4, 3] = True  # the -7 cell above the centre (4, 4) and a 2 to its left
+    assert signed.counts(board)[4, 4] == -5 and signed.keys(board)[4, 4] == -5 + 7
+    with pytest.raises(ValueError, match="state weights"):
+        Neighbourhood(1, "W", "121202121,01")
+    with pytest.raises(ValueError, match="counts no cell"):
+        Neighbourhood(1, "@", "00")
+    assert parse_neighbourhood("R2,N@a8a0ff") == Neighbourhood(2, "@", "A8A0FF")
+    assert parse_neighbourhood("R1,NW121202121").same_cells(Neighbourhood(1, "W", "121202121"))
+    sets = _weighted_sets(signed, np.arange(-7, 11).repeat(3), np.random.default_rng(0))
+    weights = signed.weights[signed.weights != 0]
+    assert (sets @ weights == np.arange(-7, 11).repeat(3)).all()  # every count built exactly
+
+
+def test_counts_golly_cannot_write_are_inconsistent_not_a_rule():
+    signed = Neighbourhood(1, "W", "1F1202121")
+    born_below_zero = np.zeros((1, 2, 9, 9), bool)
+    born_below_zero[0, 0, 3, 4] = True  # count -7 at the centre, born there
+    born_below_zero[0, 1, 4, 4] = True
+    ev = CountEvidence.of(born_below_zero, signed)
+    verdict = decide_counts(ev)
+    assert verdict.rung == "inconsistent" and verdict.rule is None
+    assert "born at count -7" in verdict.note and "cannot say" in verdict.note
 
 
 def test_supplied_data_on_a_cross_are_learned_when_the_neighbourhood_is_named(tmp_path, capsys):

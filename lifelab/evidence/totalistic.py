@@ -41,9 +41,10 @@ from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
 from lifelab.evidence.ladder import OnLadder
 from lifelab.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, HROTRule, LtLRule
+from lifelab.symmetry import GROUPS, transform
 from lifelab.utils import check_int
 
-__all__ = ["COUNT_SHAPES", "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "Neighbourhood",
+__all__ = ["COUNT_SHAPES", "NAMED_SHAPES", "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "Neighbourhood",
            "decide_counts"]
 
 #: Neighbourhood shapes of one range, fewest cells first.
@@ -51,92 +52,199 @@ SHAPES_BY_SIZE = ("N", "C", "M")
 
 #: The shapes a count verdict reads: Larger than Life's box, diamond and disc, and Golly 4's other neighbourhoods
 #: with the square's symmetry (cross, saltire, star, hash, Euclidean disc, checkerboards), written in Larger than
-#: Life's syntax (``R2,C0,M1,S2..4,B2..3,N+``).
+#: Life's syntax (``R2,C0,M1,S2..4,B2..3,N+``).  These are the shapes the structure test finds by itself.
 COUNT_SHAPES = ("M", "N", "C", "2", "+", "X", "*", "#", "B", "D")
+
+#: Golly 4's neighbourhoods that must be named to be counted: hexagonal (``NH``), custom (``N@`` hex digits, a bit
+#: a cell) and weighted (``NW`` hex digits, a weight a cell; a live cell adds its weight to the count).
+NAMED_SHAPES = ("H", "@", "W")
 
 
 @dataclass(frozen=True)
 class Neighbourhood:
-    """The cells a Larger than Life rule counts: Golly's box, diamond or disc of a range, the cell itself not counted.
+    """The cells a count rule reads, the cell itself not counted, each with its weight (1 but for ``NW``).
+
+    A class is the cell's own state and the count: the sum of the weights of
+    the live cells around it, from :attr:`low` (every negatively weighted
+    cell alive) to :attr:`high`; for a shape, the number of live cells.
 
     Attributes:
         range: How far it reaches (``r``).
-        shape: ``"M"`` (box), ``"N"`` (diamond) or ``"C"`` (disc).
+        shape: One of :data:`COUNT_SHAPES` or :data:`NAMED_SHAPES`.
+        spec: The hex digits of ``N@`` and ``NW`` (empty otherwise).
     """
 
     range: int
     shape: str = "M"
+    spec: str = ""
 
     def __post_init__(self):
         check_int("range", self.range, 1)
-        if self.shape not in COUNT_SHAPES:
-            raise InputError(f"neighbourhood shape must be one of {list(COUNT_SHAPES)}, got {self.shape!r}")
+        if self.shape not in COUNT_SHAPES + NAMED_SHAPES:
+            raise InputError(f"neighbourhood shape must be one of {list(COUNT_SHAPES + NAMED_SHAPES)}, "
+                             f"got {self.shape!r}")
+        if self.spec and self.shape not in "@W":
+            raise InputError(f"only N@ and NW take hex digits, not N{self.shape}")
+        template = self._template
+        if getattr(template, "state_weights", None) is not None:
+            raise InputError(f"N{self.shape}{self.spec}: a neighbourhood with state weights counts more than live "
+                             "cells; lifelab learns 2-state counts")
+        if not (self.weights != 0).any():
+            raise InputError(f"N{self.shape}{self.spec} counts no cell around the centre")
+        object.__setattr__(self, "spec", getattr(template, "spec", ""))
 
     @classmethod
     def of(cls, rule) -> Neighbourhood:
-        """The neighbourhood a Larger than Life rule (or an HROT rule on one of :data:`COUNT_SHAPES`) counts on."""
+        """The neighbourhood a Larger than Life or 2-state HROT rule counts on."""
         if not isinstance(rule, (LtLRule, HROTRule)):
             raise InputTypeError(f"expected a Larger than Life rule, got {type(rule).__name__}")
-        return cls(rule.range, rule.neighbourhood)
+        return cls(rule.range, rule.neighbourhood, getattr(rule, "spec", ""))
 
     @functools.cached_property
     def _template(self) -> LtLRule | HROTRule:
         if self.shape in LTL_NEIGHBOURHOODS:
             return LtLRule(self.range, (0, 0), (0, 0), neighbourhood=self.shape)
-        return HROTRule(self.range, (), (1,), neighbourhood=self.shape)
+        return HROTRule(self.range, (), (1,), neighbourhood=self.shape, spec=self.spec)
+
+    @functools.cached_property
+    def weights(self) -> np.ndarray:
+        """``(2r + 1, 2r + 1)`` int64: each neighbour's weight in the count, the centre's 0."""
+        r = self.range
+        if isinstance(self._template, LtLRule):
+            weights = np.zeros((2 * r + 1, 2 * r + 1), np.int64)
+            for dy, dx in self._template.offsets:
+                weights[dy + r, dx + r] = 1
+        else:
+            weights = self._template.weights.copy()
+        weights[r, r] = 0
+        weights.flags.writeable = False
+        return weights
+
+    @property
+    def centre_weight(self) -> int:
+        """What a live cell adds to its own count in Golly's notation (1 for a shape, as written for ``NW``)."""
+        return 1 if isinstance(self._template, LtLRule) else int(self._template.weights[self.range, self.range])
+
+    @property
+    def weighted(self) -> bool:
+        """Some neighbour weighs other than 1."""
+        return bool((self.weights[self.weights != 0] != 1).any())
+
+    @property
+    def low(self) -> int:
+        """The smallest count (every negatively weighted neighbour alive; 0 without negative weights)."""
+        return int(self.weights[self.weights < 0].sum())
+
+    @property
+    def high(self) -> int:
+        """The largest count (every positively weighted neighbour alive)."""
+        return int(self.weights[self.weights > 0].sum())
+
+    @property
+    def width(self) -> int:
+        """Counts from :attr:`low` to :attr:`high`: the classes per centre state."""
+        return self.high - self.low + 1
+
+    @functools.cached_property
+    def reachable(self) -> np.ndarray:
+        """``(width,)`` bool: the counts some set of live neighbours gives (all of them for a shape)."""
+        sums = 1 << -self.low  # bit k: the count low + k is the sum of some subset of the cells taken so far
+        for w in self.weights[self.weights != 0].tolist():
+            sums |= sums << w if w > 0 else sums >> -w
+        mask = np.array([(sums >> k) & 1 for k in range(self.width)], dtype=bool)
+        mask.flags.writeable = False
+        return mask
+
+    @property
+    def symmetry(self) -> str:
+        """The largest of the networks' groups (``p4m``, ``p4``, ``trivial``) that maps the weights onto themselves."""
+        for group in ("p4m", "p4"):
+            if all((transform(self.weights, g) == self.weights).all() for g in GROUPS[group]):
+                return group
+        return "trivial"
 
     @property
     def offsets(self) -> list[tuple[int, int]]:
         """The counted cells ``(dy, dx)``, reading order, without the centre."""
-        return [offset for offset in self._template.offsets if offset != (0, 0)]
+        r = self.range
+        return [(int(dy) - r, int(dx) - r) for dy, dx in zip(*np.nonzero(self.weights))]
 
     @property
     def size(self) -> int:
         """Cells counted (the cell itself not among them)."""
-        return self._template.size
+        return int((self.weights != 0).sum())
+
+    def same_cells(self, other: Neighbourhood) -> bool:
+        """Whether ``other`` counts the same cells with the same weights (``R2,NM`` in either syntax, say)."""
+        return self.weights.shape == other.weights.shape and bool((self.weights == other.weights).all())
 
     @property
     def title(self) -> str:
         """``"the range-2 box (NM)"``."""
         words = {**HROT_NEIGHBOURHOODS, **LTL_NEIGHBOURHOODS}[self.shape].split(" (")
         word = words[-1].removeprefix("a ").rstrip(")") if self.shape in LTL_NEIGHBOURHOODS else words[0]
-        return f"the range-{self.range} {word} (N{self.shape})"
+        return f"the range-{self.range} {word} (N{self.shape}{self.spec})"
 
     def counts(self, alive: np.ndarray) -> np.ndarray:
-        """Live cells of the neighbourhood around every cell of ``(..., H, W)`` boards (periodic)."""
+        """The count (live cells, or their weights) around every cell of ``(..., H, W)`` boards (periodic)."""
         if isinstance(self._template, LtLRule):
             return self._template.counts(alive)
         alive = np.asarray(alive, dtype=bool)
-        return (self._template.counts(alive.astype(np.uint8)) - alive).astype(np.int32)
+        total = self._template.counts(alive.astype(np.uint8)) - self.centre_weight * alive
+        return total.astype(np.int32)
 
     def keys(self, alive: np.ndarray) -> np.ndarray:
-        """Each cell's class index, ``centre * (size + 1) + live count``, on ``(..., H, W)`` boards (periodic)."""
+        """Each cell's class index, ``centre * width + count - low``, on ``(..., H, W)`` boards (periodic)."""
         alive = np.asarray(alive, dtype=bool)
-        return alive * (self.size + 1) + self.counts(alive)
+        return alive * self.width + self.counts(alive) - self.low
 
-    def rule(self, birth: tuple[int, int], survival: tuple[int, int]) -> LtLRule:
-        """The 2-state Larger than Life rule born and surviving at these live-neighbour counts (the cell not counted).
+    def rule(self, birth, survival) -> LtLRule | HROTRule:
+        """The 2-state rule born and surviving at these counts (the cell not counted).
 
-        It is spelled ``M1``, as Golly's own Larger than Life rules are: the
-        survival limits count the live cell itself, so they are one higher.
+        Args:
+            birth, survival: ``(first, last)`` intervals, written in Larger
+                than Life's syntax (``M1``, as Golly's own rules are: its
+                survival limits count the live cell itself, so they are one
+                higher); or sets of counts, an HROT rule.  On a named shape
+                (:data:`NAMED_SHAPES`) always HROT's lists.
         """
-        if self.shape in LTL_NEIGHBOURHOODS:
-            return LtLRule(self.range, (survival[0] + 1, survival[1] + 1), birth, middle=True,
-                           neighbourhood=self.shape)
-        return HROTRule(self.range, range(survival[0] + 1, survival[1] + 2), range(birth[0], birth[1] + 1),
-                        neighbourhood=self.shape, ltl=True, middle=True)
+        intervals = all(isinstance(v, tuple) and len(v) == 2 for v in (birth, survival))
+        if intervals and self.shape not in NAMED_SHAPES:
+            if self.shape in LTL_NEIGHBOURHOODS:
+                return LtLRule(self.range, (survival[0] + 1, survival[1] + 1), birth, middle=True,
+                               neighbourhood=self.shape)
+            return HROTRule(self.range, range(survival[0] + 1, survival[1] + 2), range(birth[0], birth[1] + 1),
+                            neighbourhood=self.shape, ltl=True, middle=True)
+        if intervals:
+            birth, survival = range(birth[0], birth[1] + 1), range(survival[0], survival[1] + 1)
+        if self.shape in NAMED_SHAPES:  # one spelling per rule: only the counts that can occur are listed
+            birth, survival = ({c for c in v if self.low <= c <= self.high and self.reachable[c - self.low]}
+                               for v in (birth, survival))
+        written = self.centre_weight - (0 if self.shape == "W" else 1)  # what Golly's survival list adds
+        return HROTRule(self.range, {c + written for c in survival}, set(birth), neighbourhood=self.shape,
+                        spec=self.spec)
 
-    def decisions(self, rule: LtLRule) -> np.ndarray:
-        """``(2, size + 1)`` bool: the next state a rule on this neighbourhood gives per (centre, live count) class."""
-        if Neighbourhood.of(rule).offsets != self.offsets:
+    def writable(self, centre: int, count: int, lists: bool = False) -> bool:
+        """Whether Golly's notation can say that a cell of this state becomes alive at this count: Larger than
+        Life's intervals on a box, diamond or disc can (B0 included); HROT's lists hold counts from 1 (birth)
+        or 0 (survival, as written) up."""
+        if not lists and self.shape in LTL_NEIGHBOURHOODS:
+            return True
+        written = count + (self.centre_weight - (0 if self.shape == "W" else 1) if centre else 0)
+        return written >= (0 if centre else 1)
+
+    def decisions(self, rule) -> np.ndarray:
+        """``(2, width)`` bool: the next state a rule on this neighbourhood gives per (centre, count) class."""
+        if not self.same_cells(Neighbourhood.of(rule)):
             raise InputError(f"{rule} counts a different neighbourhood than {self.title}")
-        counts = np.arange(self.size + 1)
+        counts = np.arange(self.low, self.high + 1)
         return np.stack([np.isin(counts, sorted(rule.born)), np.isin(counts, sorted(rule.survives))])
 
     def class_name(self, c: int) -> str:
-        """``"dead, 7 live"``: the name of class index ``c`` (``centre * (size + 1) + count``)."""
-        centre, count = divmod(int(c), self.size + 1)
-        return f"{'alive' if centre else 'dead'}, {count} live"
+        """``"dead, 7 live"`` (``"dead, count 7"`` when weighted): the name of class index ``c``."""
+        centre, index = divmod(int(c), self.width)
+        count = index + self.low
+        return f"{'alive' if centre else 'dead'}, " + (f"count {count}" if self.weighted else f"{count} live")
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,19 +272,22 @@ class CountFamily:
     @property
     def assumption(self) -> str:
         """The assumption in words."""
-        said = f"the next state depends only on the cell and how many cells of {self.neighbourhood.title} are alive"
+        nb = self.neighbourhood
+        said = "the next state depends only on the cell and " + (
+            f"the summed weights of the live cells of {nb.title}" if nb.weighted else
+            f"how many cells of {nb.title} are alive")
         return said + ("" if self.lists else ", and the counts at which a dead cell is born (a live cell survives) "
                                              "form one interval")
 
     @property
     def n_classes(self) -> int:
-        """(centre, live count) classes."""
-        return 2 * (self.neighbourhood.size + 1)
+        """(centre, count) classes some set of live cells gives."""
+        return 2 * int(self.neighbourhood.reachable.sum())
 
     @property
     def class_names(self) -> list[str]:
         """Every class's name, by index."""
-        return [self.neighbourhood.class_name(c) for c in range(self.n_classes)]
+        return [self.neighbourhood.class_name(c) for c in range(2 * self.neighbourhood.width)]
 
 
 @dataclass(eq=False)
@@ -185,7 +296,7 @@ class CountEvidence:
 
     Attributes:
         neighbourhood: The cells counted.
-        counts: ``(2, size + 1, 2)``: centre dead/alive, live cells counted, next dead/alive.
+        counts: ``(2, width, 2)``: centre dead/alive, count less the lowest, next dead/alive.
         transitions: Board transitions counted.
         states: Always 2 (Larger than Life rules with more states are simulated, not learned, so far).
         boundary: What was taken to lie beyond the frame (``"torus"``, ``"dead"`` or ``"open"``).
@@ -222,7 +333,7 @@ class CountEvidence:
                              f"({span}x{span}): its cells would wrap onto each other")
         n, length = traj.shape[:2]
         alive = traj == 1
-        classes = neighbourhood.size + 1
+        classes = neighbourhood.width
         note = ""
         if boundary == "auto":
             choice = choose_boundary(alive[:, :-1], alive[:, 1:], neighbourhood.range, neighbourhood.keys,
@@ -260,8 +371,9 @@ class CountEvidence:
 
     @property
     def showable(self) -> np.ndarray:
-        """``(n_classes,)`` bool: every class can occur on a board at least as large as the neighbourhood."""
-        return np.ones(self.observed.shape, dtype=bool)
+        """``(n_classes,)`` bool: the classes some set of live cells gives on a board at least as large as the
+        neighbourhood (every class of a shape; a weighted neighbourhood's counts may skip values)."""
+        return np.tile(self.neighbourhood.reachable, 2)
 
     @property
     def conflicting(self) -> np.ndarray:
@@ -271,7 +383,7 @@ class CountEvidence:
     def summary(self) -> str:
         """One line: classes observed, conflicts, and the patterns a 2^cells table would need."""
         cells = self.neighbourhood.size + 1
-        return (f"{int(self.observed.sum())} of {self.observed.size} (centre, live count) classes on "
+        return (f"{int(self.observed.sum())} of {int(self.showable.sum())} (centre, live count) classes on "
                 f"{self.neighbourhood.title} observed, {int(self.conflicting.sum())} with both next states "
                 f"({self.observations} cell updates; a full table would have 2^{cells} patterns)")
 
@@ -319,8 +431,8 @@ class CountVerdict(OnLadder):
 
     @property
     def unobserved(self) -> list[int]:
-        """Class indices never observed."""
-        return [int(c) for c in np.flatnonzero(~self.evidence.observed)]
+        """Class indices never observed (among those that can occur)."""
+        return [int(c) for c in np.flatnonzero(~self.evidence.observed & self.evidence.showable)]
 
     @property
     def label(self) -> str:
@@ -329,18 +441,18 @@ class CountVerdict(OnLadder):
 
     def disagreements(self, rule) -> int:
         """Classes the data decide on which ``rule`` says otherwise (all decided classes for a rule of another kind)."""
-        if not isinstance(rule, (LtLRule, HROTRule)) or \
-                Neighbourhood.of(rule).offsets != self.family.neighbourhood.offsets:
+        if not isinstance(rule, (LtLRule, HROTRule)) or rule.states != 2 or \
+                not Neighbourhood.of(rule).same_cells(self.family.neighbourhood):
             return int(self.known.sum())
         return int((self.family.neighbourhood.decisions(rule).ravel() != self.table)[self.known].sum())
 
     def guess_accuracy(self, truth) -> float | None:
         """How many never-observed classes the learner's rule gets right (None: no guess, or none unobserved)."""
-        unseen = ~self.evidence.observed
+        unseen = ~self.evidence.observed & self.evidence.showable
         if self.guess is None or not unseen.any():
             return None
         nb = self.family.neighbourhood
-        if Neighbourhood.of(self.guess).offsets != nb.offsets:
+        if not Neighbourhood.of(self.guess).same_cells(nb):
             return 0.0
         return float((nb.decisions(self.guess).ravel() == nb.decisions(truth).ravel())[unseen].mean())
 
@@ -379,12 +491,17 @@ class CountVerdict(OnLadder):
 
 
 
-def _interval(live: np.ndarray, dead: np.ndarray) -> tuple[tuple[int, int] | None, list[int], int, str]:
+def _interval(live: np.ndarray, dead: np.ndarray, values: np.ndarray) -> tuple[tuple[int, int] | None, list[int], int,
+                                                                             str]:
     """The interval the observed live and dead counts of one centre state allow.
 
+    Args:
+        live, dead: Per count that can occur, in order: seen followed by a live (dead) cell.
+        values: Those counts.
+
     Returns:
-        ``(interval or None, open counts, intervals that fit, why not an interval or "")``; every
-        count neither open nor in the interval's observed span is dead under the assumption.
+        ``(interval of counts or None, open positions, intervals that fit, why not an interval or "")``;
+        every count neither open nor in the interval's observed span is dead under the assumption.
     """
     top = len(live) - 1
     alive_at, dead_at = np.flatnonzero(live), np.flatnonzero(dead)
@@ -394,37 +511,54 @@ def _interval(live: np.ndarray, dead: np.ndarray) -> tuple[tuple[int, int] | Non
     lo, hi = int(alive_at.min()), int(alive_at.max())
     inside = dead_at[(dead_at > lo) & (dead_at < hi)]
     if len(inside):
-        return None, [], 0, f"alive after {lo} and {hi} live but dead after {int(inside[0])}"
+        return None, [], 0, f"alive after {values[lo]} and {values[hi]} live but dead after {values[inside[0]]}"
     below = int(dead_at[dead_at < lo].max()) if (dead_at < lo).any() else -1
     above = int(dead_at[dead_at > hi].min()) if (dead_at > hi).any() else top + 1
     open_counts = list(range(below + 1, lo)) + list(range(hi + 1, above))
     fits = (lo - below) * (above - hi)
-    return ((lo, hi) if fits == 1 else None), open_counts, fits, ""
+    return ((int(values[lo]), int(values[hi])) if fits == 1 else None), open_counts, fits, ""
+
+
+def _unsayable(nb: Neighbourhood, alive: np.ndarray, lists: bool = False) -> str:
+    """Why no rule Golly can write (in HROT's lists, or as :meth:`Neighbourhood.rule` writes intervals) is alive
+    on these classes (``(2 * width,)`` bool), or "" when one is."""
+    for c in np.flatnonzero(alive):
+        centre, index = divmod(int(c), nb.width)
+        count = index + nb.low
+        if nb.writable(centre, count, lists):
+            continue
+        if centre == 0 and count == 0:
+            return (f"a dead cell is born with no live cell of {nb.title} (B0): on this neighbourhood that is an "
+                    "HROT rule, which Golly runs only through its B0 emulation and lifelab does not learn.")
+        return (f"a {'live cell survives' if centre else 'dead cell is born'} at count {count} of {nb.title}, "
+                "which HROT's lists (counts from 1 for birth, 0 for survival as written) cannot say.")
+    return ""
 
 
 def _decide_lists(evidence: CountEvidence, majority: np.ndarray, common: dict, reasons: str) -> CountVerdict:
     """No interval fits, but no class went both ways: the verdict under HROT's assumption (any set of counts).
 
-    Every class observed identifies one HROT rule; otherwise the unobserved classes are open.  A birth on
-    no live cell (B0) is refused as Golly refuses it here (its B0 emulation), and stays inconsistent.
+    Every class that can occur observed identifies one HROT rule; otherwise the unobserved classes are open.
+    A birth on no live cell (B0) is refused as Golly refuses it here (its B0 emulation), and stays
+    inconsistent, as is a count Golly's lists cannot hold.
     """
     nb = evidence.neighbourhood
     fam = CountFamily(nb, name="hrot")
-    seen = evidence.observed.ravel()
-    born = set(np.flatnonzero(majority[:nb.size + 1] & seen[:nb.size + 1]).tolist())
+    seen, showable = evidence.observed.ravel(), evidence.showable
     note = f"the data are not a Larger than Life rule on {nb.title}: {reasons}"
-    if 0 in born:
+    unsayable = _unsayable(nb, majority & seen, lists=True)
+    if unsayable:
         return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority), **common,
-                            note=note + "; and a birth on no live cell (B0) is an HROT rule Golly only emulates.")
+                            note=f"{note}; and {unsayable}")
     common = common | {"family": fam, "note": note + "; HROT rules take any set of counts."}
-    if seen.all():
-        survive = set(np.flatnonzero(majority[nb.size + 1:]).tolist())
-        rule = HROTRule(nb.range, survive, born, neighbourhood=nb.shape)
-        return CountVerdict("identified within family", rule, table=majority, known=seen.copy(), rules_fit=1,
-                            **common)
-    open_classes = [int(c) for c in np.flatnonzero(~seen)]
-    return CountVerdict("underdetermined", None, table=majority & seen, known=seen.copy(), undecided=open_classes,
-                        rules_fit=2 ** len(open_classes), **common)
+    if (seen | ~showable).all():
+        born, survive = ({int(i) + nb.low for i in np.flatnonzero(majority[centre * nb.width:][:nb.width])}
+                         for centre in (0, 1))
+        return CountVerdict("identified within family", nb.rule(born, survive), table=majority,
+                            known=seen | ~showable, rules_fit=1, **common)
+    open_classes = [int(c) for c in np.flatnonzero(~seen & showable)]
+    return CountVerdict("underdetermined", None, table=majority & seen, known=seen | ~showable,
+                        undecided=open_classes, rules_fit=2 ** len(open_classes), **common)
 
 
 def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
@@ -441,7 +575,7 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
         raise InputTypeError(f"evidence must be a CountEvidence, got {type(evidence).__name__}")
     nb = evidence.neighbourhood
     fam = CountFamily(nb)
-    width = nb.size + 1
+    width = nb.width
     majority = (evidence.counts[..., 1] > evidence.counts[..., 0]).ravel()
     common = dict(family=fam, evidence=evidence, guess=guess if isinstance(guess, (LtLRule, HROTRule)) else None,
                   boundary_note=evidence.boundary_note)
@@ -453,14 +587,19 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
                             note=f"{len(conflicts)} (centre, live count) classes on {nb.title} went to both next "
                                  f"states ({names}): no rule that counts these cells reproduces the data (the noise "
                                  "model covers 3x3 windows only).")
+    unsayable = _unsayable(nb, majority & evidence.observed)  # every rule that fits would say it
+    if unsayable:
+        return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority), **common,
+                            note=unsayable)
     intervals, open_classes, fits, reasons = [], [], 1, []
+    occur = np.flatnonzero(nb.reachable)  # counts no set of live cells gives are neither observed nor open
     for centre, word in ((0, "a dead cell is born"), (1, "a live cell survives")):
-        live, dead = evidence.counts[centre, :, 1] > 0, evidence.counts[centre, :, 0] > 0
-        interval, open_counts, n_fit, why = _interval(live, dead)
+        live, dead = evidence.counts[centre, occur, 1] > 0, evidence.counts[centre, occur, 0] > 0
+        interval, open_at, n_fit, why = _interval(live, dead, occur + nb.low)
         if why:
             reasons.append(f"{word} {why}, which one interval cannot express")
         intervals.append(interval)
-        open_classes += [centre * width + c for c in open_counts]
+        open_classes += [centre * width + int(occur[c]) for c in open_at]
         fits *= n_fit
     if reasons:
         return _decide_lists(evidence, majority, common, "; ".join(reasons))
@@ -472,11 +611,6 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
         if len(alive_at):  # between two counts seen alive, an interval is alive too
             table[centre, alive_at.min(): alive_at.max() + 1] = True
     table = table.ravel()
-    if fits == 1 and intervals[0][0] == 0 and nb.shape not in LTL_NEIGHBOURHOODS:
-        return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority), **common,
-                            note=f"a dead cell is born with no live cell of {nb.title} (B0): on this neighbourhood "
-                                 "that is an HROT rule, which Golly runs only through its B0 emulation and lifelab "
-                                 "does not learn.")
     if fits == 1:
         rule = nb.rule(intervals[0], intervals[1])
         return CountVerdict("identified within family", rule, table=nb.decisions(rule).ravel(), known=known,
