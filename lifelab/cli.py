@@ -209,7 +209,8 @@ def cmd_learn(args) -> int:
         if boundary is None and meta.get("boundary") is not None:
             boundary = meta["boundary"]  # a file may say what lies beyond its frames
             print(f"boundary      {boundary}, as the file's metadata say")
-        if source.dtype != bool or args.unlisted is not None or args.symmetries is not None:
+        counted = (args.neighbourhood or "")[:1] in ("R", "r")  # a count neighbourhood: dying states, not a table
+        if (source.dtype != bool and not counted) or args.unlisted is not None or args.symmetries is not None:
             return _learn_table(args, source, boundary)
     else:
         source = parse_rule(args.rule)

@@ -481,10 +481,8 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
     if counting is not None:
         if not isinstance(counting, Neighbourhood):
             raise InputTypeError(f"counting must be a Neighbourhood, got {type(counting).__name__}")
-        if states != 2:
-            raise InputError(f"the structure test on {counting.title} reads 2-state models; this one has {states}")
         return _read_counts(model, probe, samples, threshold, use_symmetry, np.random.default_rng(seed), [counting])
-    if not probe.local and states == 2 and _counted(probe.offsets):
+    if not probe.local and _counted(probe.offsets):
         return _read_counts(model, probe, samples, threshold, use_symmetry, np.random.default_rng(seed))
     offsets = sorted(set(probe.offsets) | {(0, 0)})
     if len(offsets) > MAX_CELLS:  # too many to enumerate: show the 3x3 window's view in random surroundings
@@ -599,7 +597,7 @@ def _weighted_sets(nb: Neighbourhood, targets: np.ndarray, rng: np.random.Genera
     return chosen
 
 
-def _majority_rule(check: ClassCheck) -> tuple[LtLRule | HROTRule | None, str]:
+def _majority_rule(check: ClassCheck, states: int = 2) -> tuple[LtLRule | HROTRule | None, str]:
     """The rule of each class's majority decision: Larger than Life where the born and surviving counts are
     intervals, else HROT (any sets of counts); None, and why, for a birth on no live cell (B0)."""
     nb = check.neighbourhood
@@ -607,20 +605,21 @@ def _majority_rule(check: ClassCheck) -> tuple[LtLRule | HROTRule | None, str]:
     intervals = [(min(at), max(at)) for at in (born, survive) if at and len(at) == max(at) - min(at) + 1]
     b0_hrot = 0 in born and nb.shape not in LTL_NEIGHBOURHOODS  # Larger than Life has B0; HROT not
     if len(intervals) == 2 and not b0_hrot and nb.shape not in NAMED_SHAPES:
-        return nb.rule(*intervals), ""
+        return nb.rule(*intervals, states), ""
     if 0 in born:
         return None, "a dead cell is born on no live cell (B0), an HROT rule that Golly only emulates"
     unsayable = [c for c in sorted(born) if c < 1] + [c for c in sorted(survive) if not nb.writable(1, c, True)]
     if unsayable:
         return None, f"it is alive at count {unsayable[0]}, which HROT's lists cannot say"
-    return nb.rule(born, survive), ""
+    return nb.rule(born, survive, states), ""
 
 
-def _counts_rule(check: ClassCheck) -> tuple[LtLRule | HROTRule | None, str, LtLRule | HROTRule | None]:
+def _counts_rule(check: ClassCheck, states: int = 2) -> tuple[LtLRule | HROTRule | None, str,
+                                                               LtLRule | HROTRule | None]:
     """``(rule, why none, nearest)``: the rule a totalistic class test reads; for a network that is not
     totalistic, no rule, the classes that split, and the rule of the class majorities (when there is one)."""
     nb = check.neighbourhood
-    majority, why = _majority_rule(check)
+    majority, why = _majority_rule(check, states)
     if not check.totalistic:
         shown = check.disagreeing
         return None, (f"not totalistic on {nb.title}: {len(shown)} of {check.alive.size} (centre, live count) "
@@ -633,8 +632,9 @@ def _counts_rule(check: ClassCheck) -> tuple[LtLRule | HROTRule | None, str, LtL
 
 def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_symmetry: bool,
                  rng: np.random.Generator, candidates: list[Neighbourhood] | None = None) -> ExtractionResult:
-    """The structure test of a 2-state model beyond 3x3 (see :func:`extract_rule`), on the candidates
-    (default: Golly's shapes that hold the decisive cells)."""
+    """The structure test of a model beyond 3x3 (see :func:`extract_rule`), on the candidates (default: Golly's
+    shapes that hold the decisive cells).  The classes are tested on boards of dead and live cells; a model of
+    more states must then be the rule with Golly's dying states on boards of every state."""
     group = _model_group(model, rng.random((4, 12, 12)) < 0.5) if use_symmetry else "trivial"
     checks = []
     for nb in candidates or _candidates(probe.offsets):
@@ -643,7 +643,16 @@ def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_
             break
     check = checks[-1]
     check.tried = [c.neighbourhood for c in checks[:-1]]
-    rule, reason, nearest = _counts_rule(check)
+    states = model_states(model)
+    rule, reason, nearest = _counts_rule(check, states)
+    structure = None
+    if states > 2 and rule is not None:
+        size = max(16, 4 * check.neighbourhood.range + 4)
+        rule, structure = _agreement(model, rule, states, rng, size=size)
+        if rule is None:
+            reason = (f"totalistic on {check.neighbourhood.title} on dead and live cells, but not a {states}-state "
+                      f"rule with dying states: on random boards of every state it agrees on {structure:.2%} of the "
+                      "cells")
     confidence = check.confidence.ravel()
     evaluated = sum(c.alive.size * c.samples for c in checks)
     return ExtractionResult(rule=rule, offsets=sorted({(0, 0), *check.neighbourhood.offsets}),
@@ -651,7 +660,7 @@ def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_
                             low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
                             context_dependent=[int(i) for i in np.flatnonzero(~check.constant.ravel())], group=group,
                             patterns_evaluated=evaluated, evaluations=evaluated, sensitivity=probe, classes=check,
-                            reason=reason, nearest=nearest,
+                            reason=reason, nearest=nearest, states=states, structure=structure,
                             disagreements=[] if nearest is None else [int(i) for i in np.flatnonzero(~check.constant)])
 
 
@@ -668,7 +677,12 @@ def _generations_structure(model, rule: Rule, states: int, rng: np.random.Genera
         ``(rule, agreement)``: the :class:`~lifelab.families.GenerationsRule` when
         the network agrees on every cell (else None), and the fraction of cells it agrees on.
     """
-    candidate = GenerationsRule(rule, states)
+    return _agreement(model, GenerationsRule(rule, states), states, rng, boards, size)
+
+
+def _agreement(model, candidate, states: int, rng: np.random.Generator, boards: int = 32, size: int = 16):
+    """``(candidate or None, agreement)``: a multi-state model against a rule with dying states on random boards
+    of every state, cell by cell (the candidate when it agrees on every cell)."""
     probe = np.where(rng.random((boards, size, size)) < 0.6, rng.integers(1, states, (boards, size, size)), 0)
     probe = probe.astype(np.uint8)
     agreement = float((predict(model, probe) == candidate.step(probe)).mean())

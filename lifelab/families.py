@@ -376,10 +376,22 @@ class _CountRule(OnGrid):
     """Equality, hashing and the registry name of a count rule, by what it does (its ``_key()``), not its spelling."""
 
     def __eq__(self, other) -> bool:
-        """Equal when the two rules make the same moves: same cells counted alike, same birth and survival counts."""
-        if type(other) is not type(self):
+        """Equal when the two rules make the same moves: same cells counted alike, same birth and survival counts
+        (a Larger than Life rule and its HROT spelling, ``R2,C0,M1,S4..8,B4..6`` and ``R2,C0,S3-7,B4-6``, too)."""
+        if not isinstance(other, _CountRule):
             return NotImplemented
         return self._key() == other._key()
+
+    def _key(self) -> tuple:
+        # what the rule does, not how it is spelled: the neighbours' weights (the centre's own part taken out),
+        # the state weights, the states, and the neighbour counts at which a cell is born and survives
+        outer = np.zeros((2 * self.range + 1, 2 * self.range + 1), np.int64)
+        for dy, dx in self.offsets:
+            outer[dy + self.range, dx + self.range] = self.weights[dy + self.range, dx + self.range] \
+                if isinstance(self, HROTRule) else 1
+        outer[self.range, self.range] = 0
+        return outer.shape, outer.tobytes(), getattr(self, "state_weights", None), self.states, self.born, \
+            self.survives
 
     def __hash__(self) -> int:
         return hash(self._key())
@@ -564,10 +576,6 @@ class LtLRule(_CountRule):
         """Neighbour counts (the cell itself not counted) at which a live cell survives; ``M1`` shifts them by one."""
         low, high = (v - self.middle for v in self.survival)
         return frozenset(range(max(low, 0), min(high, self.size) + 1))
-
-    def _key(self) -> tuple:
-        # what the rule does, not how it is spelled: M1 S5..9 is M0 S4..8, and R1 NC is R1 NM
-        return tuple(self.widths), self.states, self.born, self.survives
 
 
 
@@ -789,12 +797,6 @@ class HROTRule(_CountRule):
     def survives(self) -> frozenset[int]:
         """Counts of the neighbours (the cell itself left out) at which a live cell survives."""
         return frozenset(v + self._shift - self._centre[1] for v in self.survival)
-
-    def _key(self) -> tuple:
-        # what the rule does: the neighbours' weights and the counts that decide, the centre's own part taken out
-        outer = self.weights.copy()
-        outer[self.range, self.range] = 0
-        return outer.shape, outer.tobytes(), self.state_weights, self.states, self.born, self.survives
 
 
     @classmethod

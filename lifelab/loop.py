@@ -646,7 +646,8 @@ class LoopRun:
     """
 
     def __init__(self, agent: DataSupplyAgent, learner, settings: LoopSettings = LOOP, *, boundary: str = "torus",
-                 counting: Neighbourhood | None = None, search: NeighbourhoodSearch | None = None):
+                 counting: Neighbourhood | None = None, search: NeighbourhoodSearch | None = None,
+                 states_stated: bool = True):
         """Start a run: count the evidence of every trajectory the agent holds.
 
         Args:
@@ -656,6 +657,8 @@ class LoopRun:
             boundary: What lies beyond the frame (``"auto"``: what the data show).
             counting: The neighbourhood whose live cells the evidence counts (None: 3x3 patterns).
             search: The neighbourhood search that chose ``counting``, to report.
+            states_stated: The agent's number of states is the oracle rule's or the user's, not only what the
+                supplied data show.
         """
         self.agent, self.learner, self.settings, self.search = agent, learner, settings, search
         self.mode, self.seed, self.max_rounds, self.family = settings.mode, settings.seed, settings.max_rounds, \
@@ -664,7 +667,7 @@ class LoopRun:
         self.follow = settings.follow
         self.collection = COLLECTIONS[self.mode](threshold=self.threshold, seed=self.seed)
         self.seen = observe(np.stack([agent.trajectory(i) for i in range(agent.available)]), counting,
-                            agent.states, boundary)
+                            agent.states, boundary, states_stated)
         self.rounds: list[Round] = []
         self.collected = "initial" if agent.rule is not None else "supplied"
         self.stop_reason: str | None = None
@@ -700,9 +703,6 @@ class LoopRun:
             if isinstance(source, TableRule):
                 raise InputError(f"{source} is a rule table: learn it with learn_table (lifelab learn "
                                  f"{source.name} does)")
-            if isinstance(source, (LtLRule, HROTRule)) and source.states > 2:
-                raise InputError(f"{source} has {source.states} states; lifelab learns 2-state Larger than Life "
-                                 "rules so far")
             if isinstance(source, HROTRule) and source.state_weights is not None:
                 raise InputError(f"{source} weighs the states; lifelab learns counts of live cells")
             counting = Neighbourhood.of(source) if isinstance(source, (LtLRule, HROTRule)) else None
@@ -739,7 +739,8 @@ class LoopRun:
         learner = make_learner(model, settings, device=device, **network)
         if counting is not None and counting.shape in NAMED_SHAPES and hasattr(learner, "counting"):
             learner.counting = counting  # the structure test finds Golly's named shapes only by being told
-        return cls(agent, learner, settings, boundary=boundary, counting=counting, search=search)
+        return cls(agent, learner, settings, boundary=boundary, counting=counting, search=search,
+                   states_stated=agent.rule is not None or states is not None)
 
     @property
     def finished(self) -> bool:

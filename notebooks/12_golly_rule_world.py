@@ -338,7 +338,9 @@ for case in ("hrot_l2_c2", "hrot_star", "hrot_custom", "hrot_weighted_negative",
 # custom set of 14 cells with no symmetry of the square (so a plain
 # network, not the p4m default) and a weighted neighbourhood with a
 # negative weight, each learned from random boards and read back from the
-# network on its classes (the rounds a network takes can differ with a
+# network on its classes; and a rule with dying states (`C4`: a live cell
+# that does not survive passes through states 2 and 3), whose network has
+# one channel per state (the rounds a network takes can differ with a
 # CPU's float rounding, so this cell's output is not checked; the tests check
 # the same rules).
 
@@ -346,8 +348,8 @@ for case in ("hrot_l2_c2", "hrot_star", "hrot_custom", "hrot_weighted_negative",
 from lifelab.loop import learn_rule
 from lifelab.plots import plot_class_test
 
-named = {"R2,C0,S2-3,B3,N@A8A0FF": "small", "R1,C0,S1-3,B2-3,NW1F1202121": "small"}
-fig, axes = plt.subplots(len(named), 1, figsize=(9, 3.6))
+named = {"R2,C0,S2-3,B3,N@A8A0FF": "small", "R1,C0,S1-3,B2-3,NW1F1202121": "small", "R2,C4,S3-7,B4-6": "tied"}
+fig, axes = plt.subplots(len(named), 1, figsize=(9, 5.4))
 for ax, (text, model) in zip(axes, named.items()):
     found = learn_rule(text, model=model, seed=0, max_rounds=6, progress=False)
     nb = found.rounds[-1].extraction.classes.neighbourhood

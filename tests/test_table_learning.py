@@ -195,7 +195,8 @@ def test_cli_learns_a_table_from_saved_trajectories_and_exports_it(tmp_path, cap
     assert "network       e2cnn, group p4m:" in printed and "gives every one its observed next state" in printed
     assert main(["learn", "--data", str(path), "--export", str(tmp_path / "x.txt")]) == 2
     assert main(["learn", "--data", str(path), "--family", "isotropic"]) == 2
-    assert main(["learn", "--data", str(path), "--neighbourhood", "R2,NM"]) == 2
+    assert main(["learn", "--data", str(path), "--neighbourhood", "R2,NM"]) == 1  # counted, not tabled
+    assert "Inconsistent: 28 (centre, live count) classes on the range-2 box (NM)" in capsys.readouterr().out
     assert main(["learn", "B3/S23", "--unlisted", "unchanged"]) == 2
 
 

@@ -114,8 +114,8 @@ def test_count_evidence_counts_each_class():
     assert (evidence + evidence).counts.sum() == 98
     with pytest.raises(ValueError, match="smaller than the range-2 box"):
         CountEvidence.of(np.zeros((1, 2, 4, 4), dtype=bool), Neighbourhood(2, "M"))
-    with pytest.raises(ValueError, match="binary"):
-        CountEvidence.of(np.full((1, 2, 8, 8), 2, dtype=np.uint8), Neighbourhood(2, "M"))
+    with pytest.raises(ValueError, match="found value 4"):
+        CountEvidence.of(np.full((1, 2, 8, 8), 4, dtype=np.uint8), Neighbourhood(2, "M"), states=3)
     with pytest.raises(ValueError, match="cannot pool"):
         evidence + CountEvidence.of(board, Neighbourhood(2, "N"))
 
@@ -243,7 +243,6 @@ def test_the_loop_learns_range_2_rules(text):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(source="R2,C3,M1,S5..9,B6..8,NM"), "3 states"),
     (dict(source=R2_BOX, model="minimal"), "fixed 3x3 kernels"),
     (dict(source=R2_BOX, model="table"), "tabulates 3x3 patterns"),
     (dict(source=R2_BOX, family="isotropic"), "names a 3x3 family"),
@@ -375,3 +374,43 @@ def test_b0_on_golly_4_s_shapes_is_refused_by_the_verdict_and_the_structure_test
     assert verdict.rung == "inconsistent" and verdict.rule is None and "(B0)" in verdict.sentence()
     result = extract_rule(exact_network(HROTRule(2, {2, 3}, {3}, neighbourhood="+"), born={0, 1, 2}))
     assert result.rule is None and "B0" in result.reason
+
+
+DYING = "R2,C4,S3-7,B4-6"  # Golly 4's HROT spelling of a 4-state Larger than Life rule on the range-2 box
+
+
+def test_dying_states_are_checked_and_the_classes_read_from_the_dead_and_live_cells():
+    rule = parse_rule(DYING)
+    trajectories = simulate(rule, random_boards(8, (32, 32), 0.35, seed=0), 16)
+    evidence = CountEvidence.of(trajectories, Neighbourhood.of(rule))
+    assert (evidence.states, evidence.astray, evidence.shown) == (4, 0, True)
+    verdict = decide_counts(evidence)
+    assert verdict.rung == "identified within family" and verdict.rule == rule and verdict.rule.states == 4
+    assert verdict.rule == parse_rule("R2,C4,M1,S4..8,B4..6,NM")  # one rule, two spellings
+    assert "of 4 states" in verdict.label and "dies through states 2 to 3" in verdict.family.assumption
+    tampered = trajectories.copy()
+    tampered[0, 5][tampered[0, 4] == 2] = 2  # dying cells that stay put
+    broken = decide_counts(CountEvidence.of(tampered, Neighbourhood.of(rule)))
+    assert broken.rung == "inconsistent" and "broke the dying states of a 4-state rule" in broken.note
+    first = simulate(rule, random_boards(8, (32, 32), 0.35, seed=0), 1)  # states 0..2 seen, 2 never followed
+    short = decide_counts(CountEvidence.of(first, Neighbourhood.of(rule)))
+    assert short.rung == "underdetermined" and short.rule is None and "(Golly's C) is open: 3 or more" in \
+        short.sentence()
+    for states in (3, 4):  # stated, the number of states is the user's assumption, and one rule fits each
+        stated = decide_counts(CountEvidence.of(first, Neighbourhood.of(rule), states=states))
+        assert stated.rung == "identified within family" and stated.rule.states == states
+    assert decide_counts(CountEvidence.of(first, Neighbourhood.of(rule), states=4)).rule == rule
+
+
+def test_a_rule_with_dying_states_is_learned_by_the_loop_and_read_back():
+    report = learn_rule(DYING, seed=0, max_rounds=6, progress=False)
+    assert report.stop_reason == "determined" and report.rule == parse_rule(DYING)
+    extraction = report.rounds[-1].extraction
+    assert report.extracted == report.rule and extraction.states == 4 and extraction.structure == 1.0
+
+
+def test_cli_learns_dying_states_from_saved_data_when_a_count_neighbourhood_is_named(tmp_path, capsys):
+    path = save_trajectories(tmp_path / "dying.npz", simulate(DYING, random_boards(4, (32, 32), 0.35, seed=0), 16))
+    assert main(["learn", "--data", str(path), "--neighbourhood", "R2,NM", "--max-rounds", "4", "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
+    assert "identified within Larger than Life rules of 4 states on the range-2 box (NM): R2,C4,M1,S4..8,B4..6" in out

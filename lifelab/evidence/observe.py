@@ -16,17 +16,19 @@ __all__ = ["Judgement", "judge", "observe", "weigh"]
 
 
 def observe(trajectories, counting: Neighbourhood | None = None, states: int | None = None,
-            boundary: str = "torus") -> Evidence | CountEvidence:
+            boundary: str = "torus", stated: bool = True) -> Evidence | CountEvidence:
     """The evidence of trajectories: per 3x3 pattern, or per (centre, live count) class of a neighbourhood.
 
     Args:
         trajectories: ``(n, T + 1, H, W)`` or ``(T + 1, H, W)`` trajectories.
         counting: None for 3x3 patterns, or the :class:`Neighbourhood` whose live cells are counted.
-        states: Number of cell states (3x3 evidence; default what the data show).
+        states: Number of cell states (default what the data show).
         boundary: What lies beyond the frame (:mod:`lifelab.evidence.boundary`).
+        stated: Whether ``states`` was stated (a rule's, or the user's) rather than read from the data; count
+            evidence then takes the number of dying states as known.
     """
     if counting is not None:
-        return CountEvidence.of(trajectories, counting, boundary)
+        return CountEvidence.of(trajectories, counting, boundary, states, stated=stated and states is not None)
     return Evidence.of(trajectories, states=states, boundary=boundary)
 
 

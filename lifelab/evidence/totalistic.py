@@ -31,12 +31,13 @@ patterns observed and is out of reach beyond 3x3.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifelab.boards import validate_trajectories
+from lifelab.boards import trajectory_states, validate_trajectories
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
 from lifelab.evidence.ladder import OnLadder
@@ -44,8 +45,8 @@ from lifelab.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, HROTRule, 
 from lifelab.symmetry import GROUPS, transform
 from lifelab.utils import check_int
 
-__all__ = ["COUNT_SHAPES", "NAMED_SHAPES", "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "Neighbourhood",
-           "decide_counts"]
+__all__ = ["COUNT_SHAPES", "NAMED_SHAPES", "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict",
+           "Neighbourhood", "decide_counts"]
 
 #: Neighbourhood shapes of one range, fewest cells first.
 SHAPES_BY_SIZE = ("N", "C", "M")
@@ -198,8 +199,8 @@ class Neighbourhood:
         alive = np.asarray(alive, dtype=bool)
         return alive * self.width + self.counts(alive) - self.low
 
-    def rule(self, birth, survival) -> LtLRule | HROTRule:
-        """The 2-state rule born and surviving at these counts (the cell not counted).
+    def rule(self, birth, survival, states: int = 2) -> LtLRule | HROTRule:
+        """The rule born and surviving at these counts (the cell not counted).
 
         Args:
             birth, survival: ``(first, last)`` intervals, written in Larger
@@ -207,14 +208,16 @@ class Neighbourhood:
                 survival limits count the live cell itself, so they are one
                 higher); or sets of counts, an HROT rule.  On a named shape
                 (:data:`NAMED_SHAPES`) always HROT's lists.
+            states: Golly's ``C``: with more than 2, a live cell that does not survive dies through states
+                2, 3, ..., ``states - 1``.
         """
         intervals = all(isinstance(v, tuple) and len(v) == 2 for v in (birth, survival))
         if intervals and self.shape not in NAMED_SHAPES:
             if self.shape in LTL_NEIGHBOURHOODS:
                 return LtLRule(self.range, (survival[0] + 1, survival[1] + 1), birth, middle=True,
-                               neighbourhood=self.shape)
+                               neighbourhood=self.shape, states=states)
             return HROTRule(self.range, range(survival[0] + 1, survival[1] + 2), range(birth[0], birth[1] + 1),
-                            neighbourhood=self.shape, ltl=True, middle=True)
+                            neighbourhood=self.shape, ltl=True, middle=True, states=states)
         if intervals:
             birth, survival = range(birth[0], birth[1] + 1), range(survival[0], survival[1] + 1)
         if self.shape in NAMED_SHAPES:  # one spelling per rule: only the counts that can occur are listed
@@ -222,7 +225,7 @@ class Neighbourhood:
                                for v in (birth, survival))
         written = self.centre_weight - (0 if self.shape == "W" else 1)  # what Golly's survival list adds
         return HROTRule(self.range, {c + written for c in survival}, set(birth), neighbourhood=self.shape,
-                        spec=self.spec)
+                        spec=self.spec, states=states)
 
     def writable(self, centre: int, count: int, lists: bool = False) -> bool:
         """Whether Golly's notation can say that a cell of this state becomes alive at this count: Larger than
@@ -258,6 +261,7 @@ class CountFamily:
     neighbourhood: Neighbourhood
     name: str = "ltl"
     symmetry: str = "p4m"
+    states: int = 2
 
     @property
     def lists(self) -> bool:
@@ -266,8 +270,9 @@ class CountFamily:
 
     @property
     def title(self) -> str:
-        """``"Larger than Life rules on the range-2 box (NM)"``, or ``"HROT rules on ..."``."""
-        return f"{'HROT' if self.lists else 'Larger than Life'} rules on {self.neighbourhood.title}"
+        """``"Larger than Life rules on the range-2 box (NM)"``, or ``"HROT rules of 4 states on ..."``."""
+        states = "" if self.states == 2 else f" of {self.states} states"
+        return f"{'HROT' if self.lists else 'Larger than Life'} rules{states} on {self.neighbourhood.title}"
 
     @property
     def assumption(self) -> str:
@@ -276,8 +281,12 @@ class CountFamily:
         said = "the next state depends only on the cell and " + (
             f"the summed weights of the live cells of {nb.title}" if nb.weighted else
             f"how many cells of {nb.title} are alive")
-        return said + ("" if self.lists else ", and the counts at which a dead cell is born (a live cell survives) "
-                                             "form one interval")
+        said += "" if self.lists else (", and the counts at which a dead cell is born (a live cell survives) form "
+                                       "one interval")
+        if self.states > 2:
+            through = "state 2, which is" if self.states == 3 else f"states 2 to {self.states - 1}, which are"
+            said += f"; a live cell that does not survive dies through {through} not counted, and then is dead (Golly's C)"
+        return said
 
     @property
     def n_classes(self) -> int:
@@ -298,9 +307,14 @@ class CountEvidence:
         neighbourhood: The cells counted.
         counts: ``(2, width, 2)``: centre dead/alive, count less the lowest, next dead/alive.
         transitions: Board transitions counted.
-        states: Always 2 (Larger than Life rules with more states are simulated, not learned, so far).
+        states: Cell states (Golly's ``C``); only cells of states 0 and 1 are classed, and only state 1 counts.
         boundary: What was taken to lie beyond the frame (``"torus"``, ``"dead"`` or ``"open"``).
         boundary_note: Why, when the data chose it (``boundary="auto"``); else empty.
+        astray: Cell updates that broke the dying states (a cell not alive next that did not go from 0 to 0,
+            from 1 to 2 (to 0 with 2 states), from k to k + 1 and from the last state to 0).
+        shown: A cell of the last state was seen followed, so the data show how many states there are
+            (always for 2 states).
+        stated: The number of states was given, not read from the data.
     """
 
     neighbourhood: Neighbourhood
@@ -309,23 +323,33 @@ class CountEvidence:
     states: int = 2
     boundary: str = "torus"
     boundary_note: str = ""
+    astray: int = 0
+    shown: bool = True
+    stated: bool = False
 
     @classmethod
-    def of(cls, trajectories, neighbourhood: Neighbourhood, boundary: str = "torus") -> CountEvidence:
-        """Count the transitions of ``(n, T + 1, H, W)`` (or one ``(T + 1, H, W)``) 2-state trajectories.
+    def of(cls, trajectories, neighbourhood: Neighbourhood, boundary: str = "torus",
+           states: int | None = None, stated: bool | None = None) -> CountEvidence:
+        """Count the transitions of ``(n, T + 1, H, W)`` (or one ``(T + 1, H, W)``) trajectories.
 
         Args:
-            trajectories: 0/1 cell states.
+            trajectories: Cell states: 0/1, or 0 to ``C - 1`` for a rule with dying states.
             neighbourhood: The cells counted.
             boundary: What lies beyond the frame, as in :meth:`lifelab.evidence.Evidence.of`
                 (``"open"``: only cells ``range`` or more from every edge count).
+            states: Golly's ``C`` (default: one more than the largest state the data show, at least 2).
+            stated: Whether ``states`` is the user's statement (default: when it is given) rather than what
+                earlier data showed.
 
         Raises:
-            InputError: For boards smaller than the neighbourhood (it would wrap onto itself) or non-binary data.
+            InputError: For boards smaller than the neighbourhood (it would wrap onto itself), or states beyond
+                ``states``.
         """
         if not isinstance(neighbourhood, Neighbourhood):
             raise InputTypeError(f"neighbourhood must be a Neighbourhood, got {type(neighbourhood).__name__}")
-        traj = validate_trajectories(trajectories)
+        traj = validate_trajectories(trajectories, states=None if states is None else check_int("states", states, 2))
+        stated = states is not None if stated is None else bool(stated)
+        states = trajectory_states(traj) if states is None else states
         boundary = check_boundary(boundary)
         span = 2 * neighbourhood.range + 1
         if min(traj.shape[2:]) < span:
@@ -335,19 +359,27 @@ class CountEvidence:
         alive = traj == 1
         classes = neighbourhood.width
         note = ""
-        if boundary == "auto":
+        if boundary == "auto":  # dying cells have no class: they are not evidence of the edge either
             choice = choose_boundary(alive[:, :-1], alive[:, 1:], neighbourhood.range, neighbourhood.keys,
-                                     2 * classes)
+                                     2 * classes, None if traj.dtype == bool else traj[:, :-1] <= 1)
             boundary, note = choice.boundary, choice.note
         keys = keyed(alive[:, :-1], neighbourhood.range, boundary, neighbourhood.keys)
         counted = keys >= 0
+        astray, shown = 0, True
+        if traj.dtype != bool:  # dying states: only cells of states 0 and 1 have a class
+            now, after = traj[:, :-1], traj[:, 1:]
+            counted &= now <= 1
+            dying = np.where(now == 0, 0, (now.astype(np.int64) + 1) % states)
+            astray = int(((after != dying) & ((after != 1) | (now > 1))).sum())
+            shown = states == 2 or bool((now == states - 1).any())
         pairs = keys[counted] * 2 + alive[:, 1:][counted]
         counts = np.bincount(pairs, minlength=4 * classes).reshape(2, classes, 2)
-        return cls(neighbourhood, counts.astype(np.int64), n * (length - 1), 2, boundary, note)
+        return cls(neighbourhood, counts.astype(np.int64), n * (length - 1), states, boundary, note, astray, shown,
+                   stated)
 
     def like(self, trajectories) -> CountEvidence:
-        """The evidence of more trajectories, counted as this was (same neighbourhood and boundary)."""
-        return CountEvidence.of(trajectories, self.neighbourhood, self.boundary)
+        """The evidence of more trajectories, counted as this was (same neighbourhood, boundary and states)."""
+        return CountEvidence.of(trajectories, self.neighbourhood, self.boundary, self.states, self.stated)
 
     def __add__(self, other: CountEvidence) -> CountEvidence:
         if not isinstance(other, CountEvidence):
@@ -356,8 +388,11 @@ class CountEvidence:
             raise InputError(f"cannot pool counts on {self.neighbourhood.title} and {other.neighbourhood.title}")
         if other.boundary != self.boundary:
             raise InputError(f"cannot pool counts taken with a {self.boundary} and a {other.boundary} boundary")
+        if other.states != self.states:
+            raise InputError(f"cannot pool counts of {self.states} and {other.states} states")
         return CountEvidence(self.neighbourhood, self.counts + other.counts, self.transitions + other.transitions,
-                             self.states, self.boundary, self.boundary_note)
+                             self.states, self.boundary, self.boundary_note, self.astray + other.astray,
+                             self.shown or other.shown, self.stated and other.stated)
 
     @property
     def observations(self) -> int:
@@ -441,7 +476,7 @@ class CountVerdict(OnLadder):
 
     def disagreements(self, rule) -> int:
         """Classes the data decide on which ``rule`` says otherwise (all decided classes for a rule of another kind)."""
-        if not isinstance(rule, (LtLRule, HROTRule)) or rule.states != 2 or \
+        if not isinstance(rule, (LtLRule, HROTRule)) or rule.states != self.evidence.states or \
                 not Neighbourhood.of(rule).same_cells(self.family.neighbourhood):
             return int(self.known.sum())
         return int((self.family.neighbourhood.decisions(rule).ravel() != self.table)[self.known].sum())
@@ -458,6 +493,8 @@ class CountVerdict(OnLadder):
 
     def _rung_sentence(self) -> str:
         fam, ev = self.family, self.evidence
+        if self.rung == "underdetermined" and not (ev.shown or ev.stated):
+            return f"Underdetermined: {self.note[0].upper()}{self.note[1:]}"
         seen = int(ev.observed.sum())
         if self.rung == "identified within family" and fam.lists:
             return (f"Identified {self.rule} within {fam.title}: {self.note[0].upper()}{self.note[1:]} Assuming "
@@ -543,7 +580,7 @@ def _decide_lists(evidence: CountEvidence, majority: np.ndarray, common: dict, r
     inconsistent, as is a count Golly's lists cannot hold.
     """
     nb = evidence.neighbourhood
-    fam = CountFamily(nb, name="hrot")
+    fam = CountFamily(nb, name="hrot", states=evidence.states)
     seen, showable = evidence.observed.ravel(), evidence.showable
     note = f"the data are not a Larger than Life rule on {nb.title}: {reasons}"
     unsayable = _unsayable(nb, majority & seen, lists=True)
@@ -554,7 +591,7 @@ def _decide_lists(evidence: CountEvidence, majority: np.ndarray, common: dict, r
     if (seen | ~showable).all():
         born, survive = ({int(i) + nb.low for i in np.flatnonzero(majority[centre * nb.width:][:nb.width])}
                          for centre in (0, 1))
-        return CountVerdict("identified within family", nb.rule(born, survive), table=majority,
+        return CountVerdict("identified within family", nb.rule(born, survive, evidence.states), table=majority,
                             known=seen | ~showable, rules_fit=1, **common)
     open_classes = [int(c) for c in np.flatnonzero(~seen & showable)]
     return CountVerdict("underdetermined", None, table=majority & seen, known=seen | ~showable,
@@ -573,8 +610,21 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
     """
     if not isinstance(evidence, CountEvidence):
         raise InputTypeError(f"evidence must be a CountEvidence, got {type(evidence).__name__}")
+    verdict = _decide(evidence, guess)
+    if evidence.shown or evidence.stated or not verdict.determined:
+        return verdict
+    top = evidence.states - 1
+    return dataclasses.replace(
+        verdict, rung="underdetermined", rule=None, rules_fit=0,
+        note=f"the data show states up to {top}, but no cell of state {top} was seen followed, so how many dying "
+             f"states the rule has (Golly's C) is open: {evidence.states} or more. With C = {evidence.states} (state "
+             f"it with states={evidence.states}, --states {evidence.states}) the data determine {verdict.rule}.")
+
+
+def _decide(evidence: CountEvidence, guess) -> CountVerdict:
+    """:func:`decide_counts` with the number of states taken as the data show it."""
     nb = evidence.neighbourhood
-    fam = CountFamily(nb)
+    fam = CountFamily(nb, states=evidence.states)
     width = nb.width
     majority = (evidence.counts[..., 1] > evidence.counts[..., 0]).ravel()
     common = dict(family=fam, evidence=evidence, guess=guess if isinstance(guess, (LtLRule, HROTRule)) else None,
@@ -587,6 +637,11 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
                             note=f"{len(conflicts)} (centre, live count) classes on {nb.title} went to both next "
                                  f"states ({names}): no rule that counts these cells reproduces the data (the noise "
                                  "model covers 3x3 windows only).")
+    if evidence.astray:
+        return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority), **common,
+                            note=f"{evidence.astray:,} cell updates broke the dying states of a {evidence.states}-"
+                                 "state rule (a cell that is not alive next goes from 0 to 0, from 1 to 2, from k to "
+                                 f"k + 1 and from {evidence.states - 1} to 0): no rule of Golly's C reproduces them.")
     unsayable = _unsayable(nb, majority & evidence.observed)  # every rule that fits would say it
     if unsayable:
         return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority), **common,
@@ -612,7 +667,7 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
             table[centre, alive_at.min(): alive_at.max() + 1] = True
     table = table.ravel()
     if fits == 1:
-        rule = nb.rule(intervals[0], intervals[1])
+        rule = nb.rule(intervals[0], intervals[1], evidence.states)
         return CountVerdict("identified within family", rule, table=nb.decisions(rule).ravel(), known=known,
                             rules_fit=1, **common)
     return CountVerdict("underdetermined", None, table=table, known=known, undecided=sorted(open_classes),
