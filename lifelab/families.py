@@ -50,6 +50,7 @@ MAX_STATES = 256
 
 #: Largest Larger-than-Life range lifelab reads (Golly's limit).
 MAX_RANGE = 500
+MAX_GAUSSIAN_RANGE = 50  # Golly's MAXGAUSSIANRANGE
 
 #: Larger-than-Life neighbourhoods lifelab simulates: Golly's letter and what it is.
 LTL_NEIGHBOURHOODS = {"M": "Moore (a box)", "N": "von Neumann (a diamond)", "C": "circular (a disc)"}
@@ -585,7 +586,8 @@ HROT_NEIGHBOURHOODS = {"M": "Moore (a box)", "N": "von Neumann (a diamond)", "C"
                        "2": "L2 (a Euclidean disc)", "+": "cross", "X": "saltire (the diagonals)",
                        "*": "star (cross and saltire)", "#": "hash (the lines one cell off the centre)",
                        "B": "checkerboard", "D": "aligned checkerboard", "H": "hexagonal",
-                       "@": "custom (hex digits, a bit a cell)", "W": "weighted (hex digits, a weight a cell)"}
+                       "@": "custom (hex digits, a bit a cell)", "W": "weighted (hex digits, a weight a cell)",
+                       "G": "Gaussian (weights falling off from the centre)"}
 
 _HEX = "0123456789ABCDEF"
 
@@ -594,6 +596,10 @@ def _hrot_shape(letter: str, r: int) -> np.ndarray:
     """The cells a neighbourhood counts, ``(2r + 1, 2r + 1)`` int64, the centre counted as Golly counts it."""
     dy, dx = np.mgrid[-r:r + 1, -r:r + 1]
     ady, adx = np.abs(dy), np.abs(dx)
+    if letter == "G":  # Golly's Gaussian: (r + 1 - |dy|)(r + 1 - |dx|), and one more for the cell itself
+        weights = (r + 1 - ady) * (r + 1 - adx)
+        weights[r, r] += 1
+        return weights.astype(np.int64)
     if letter in "C2":
         widths = np.array(_disc_widths(r)) if letter == "C" else \
             np.array([int(np.floor(np.sqrt(r * r - y * y))) for y in range(-r, r + 1)])
@@ -704,10 +710,17 @@ class HROTRule(_CountRule):
         if neighbourhood in "@W":
             self.weights, self.state_weights, self.spec, rest = _read_hex_neighbourhood(
                 neighbourhood, spec.upper(), self.range, self.states, text)
-            if rest:
-                raise InputError(f"HROT rule {text!r}: {rest!r} after the neighbourhood (lifelab reads square "
-                                 "grids only: no H or L grid suffix)")
+            if rest == "H":  # Golly's hexagonal grid: the same counts, drawn as hexagons
+                self.spec += rest
+            elif rest:
+                raise InputError(f"HROT rule {text!r}: {rest!r} after the neighbourhood (lifelab reads the square "
+                                 "grid and Golly's hexagonal one (H), not the triangular L grid)")
         else:
+            if spec:
+                raise InputError(f"HROT rule {text!r}: {spec!r} after N{neighbourhood}, which takes no digits")
+            if neighbourhood == "G" and self.range > MAX_GAUSSIAN_RANGE:
+                raise InputError(f"HROT rule {text!r}: the Gaussian neighbourhood reaches range "
+                                 f"{MAX_GAUSSIAN_RANGE} at most (Golly's limit), got R{self.range}")
             self.weights, self.spec = _hrot_shape(neighbourhood, self.range), ""
         self.survival, self.birth = frozenset(survival), frozenset(birth)
         if 0 in self.birth:

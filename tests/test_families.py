@@ -39,7 +39,8 @@ def test_agrees_with_golly_cell_for_cell(name):
     ("R1,C0,S,B3", "R1,C0,S,B3"), ("R2,C5,S2-3,B3,N+", "R2,C5,S2-3,B3,N+"),
     ("R1,C0,M0,S2..3,B3..3,NX", "R1,C0,M0,S2..3,B3..3,NX"),
     ("R2,C0,S2-4,B3,nw0110112f2112021f2211f0110", "R2,C0,S2-4,B3,NW0110112F2112021F2211F0110"),
-    ("R2,C0,S2,B3,N@21fa09", "R2,C0,S2,B3,N@21FA09"),
+    ("R2,C0,S2,B3,N@21fa09", "R2,C0,S2,B3,N@21FA09"), ("r2,c0,s16-30,b14-24,ng", "R2,C0,S16-30,B14-24,NG"),
+    ("R2,C0,S2-4,B3,N@0edc00h", "R2,C0,S2-4,B3,N@0EDC00H"),
 ])
 def test_hrot_spellings_read_and_print_as_golly_4_prints_them(text, canonical):
     rule = parse_rule(text)
@@ -99,7 +100,9 @@ def test_golly_spellings_read_and_print_canonically(text, canonical):
     ("R2,C0,S2-4,B3,N@21FA", "needs 6 hex digits, got 4"),
     ("R1,C0,S2-4,B3,NW1111", "needs 9 or 18 hex digits, got 4"),
     ("R1,C3,S2-4,B3,NW111101111,01", "2 state weights for 3 states"),
-    ("R1,C0,S2-4,B3,NW111101111H", "square grids only"),
+    ("R1,C0,S2-4,B3,NW111101111L", "not the triangular L grid"),
+    ("R2,C0,S2-4,B3,NM5", "after NM, which takes no digits"),
+    ("R51,C0,S2-4,B3,NG", "Gaussian neighbourhood reaches range 50 at most"),
     ("R2,C0,S2;4,B3", "should read Rr,Cc,Slist,Blist"),
     ("R2,C0,M2,S5..9,B6..8,NM", "M2 must be M0 or M1"),
     ("R2,C0,M1,S9..5,B6..8,NM", "S9..5: the lower limit is above the upper one"),

@@ -291,7 +291,9 @@ CUSTOM = "R2,C0,S2-3,B3,N@A8A0FF"  # 14 cells of the 5x5 box, no symmetry of the
 @pytest.mark.parametrize("text, model, group", [(CUSTOM, "small", None), ("R1,C0,S2-4,B3-4,NW121202121", "tied", None),
                                                 ("R1,C0,S4,6,B4,6,NW222202222", "tied", None),
                                                 ("R1,C0,S1-3,B2-3,NW1F1202121", "small", None),
-                                                ("R2,C0,S2-4,B3,NH", "e2cnn", "trivial")])
+                                                ("R2,C0,S2-4,B3,NH", "e2cnn", "trivial"),
+                                                ("R2,C0,S16-30,B14-24,NG", "tied", None),
+                                                ("R2,C0,S2-4,B3,N@0EDC00H", "small", None)])
 def test_golly_4_s_custom_weighted_and_hexagonal_neighbourhoods_are_learned_and_read_back(text, model, group):
     """N@, NW and NH are named by the rule, not found by the structure test: the loop reads the network on
     their classes, weighted counts (negative weights, counts no set of cells gives) included."""
@@ -327,6 +329,9 @@ def test_a_weighted_neighbourhood_s_classes_are_its_weighted_counts():
         Neighbourhood(1, "@", "00")
     assert parse_neighbourhood("R2,N@a8a0ff") == Neighbourhood(2, "@", "A8A0FF")
     assert parse_neighbourhood("R1,NW121202121").same_cells(Neighbourhood(1, "W", "121202121"))
+    gaussian = parse_neighbourhood("R2,NG")  # Golly's weights (3 - |dy|)(3 - |dx|), the centre's not counted
+    assert (gaussian.high, gaussian.weights[0, 0], gaussian.weights[1, 2], gaussian.symmetry) == (72, 1, 6, "p4m")
+    assert parse_neighbourhood("R2,N@0edc00h").spec == "0EDC00H"  # Golly's hexagonal grid: the same counts
     sets = _weighted_sets(signed, np.arange(-7, 11).repeat(3), np.random.default_rng(0))
     weights = signed.weights[signed.weights != 0]
     assert (sets @ weights == np.arange(-7, 11).repeat(3)).all()  # every count built exactly

@@ -283,8 +283,8 @@ def parse_neighbourhood(text) -> Neighbourhood | None:
     Args:
         text: ``"3x3"`` (or ``"moore"``, ``"vonneumann"``, ``"hexagonal"``: the 3x3 window, whose
             families the verdict handles), Golly's Larger than Life spelling ``"R2,NM"`` (``NN``,
-            ``NC``, Golly 4's ``N+``, ``NX``, ..., ``NH``, custom ``N@`` and weighted ``NW`` with their hex
-            digits), or a :class:`~lifelab.evidence.Neighbourhood`.
+            ``NC``, Golly 4's ``N+``, ``NX``, ..., ``NH``, Gaussian ``NG``, custom ``N@`` and weighted ``NW`` with
+            their hex digits, ``H`` after them for Golly's hexagonal grid), or a :class:`~lifelab.evidence.Neighbourhood`.
 
     Returns:
         The neighbourhood to count on, or None for the 3x3 window.
@@ -296,7 +296,7 @@ def parse_neighbourhood(text) -> Neighbourhood | None:
         return text
     if text in ("3x3", "moore", "vonneumann", "hexagonal"):
         return None
-    match = re.fullmatch(r"[Rr](\d+),?[Nn]([MNCmnc2+Xx*#BbDdHh]|[@Ww][0-9A-Fa-f]+)", str(text).strip())
+    match = re.fullmatch(r"[Rr](\d+),?[Nn]([MNCmnc2+Xx*#BbDdHhGg]|[@Ww][0-9A-Fa-f]+[Hh]?)", str(text).strip())
     if match is None:
         raise InputError(f"neighbourhood must be '3x3', 'auto' or Golly's Larger than Life spelling such as 'R2,NM' "
                          f"(box), 'R3,NC' (disc), 'R2,NN' (diamond), 'R2,N+' (cross), 'R1,N@1E0' (custom cells), "

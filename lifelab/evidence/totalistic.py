@@ -57,8 +57,9 @@ SHAPES_BY_SIZE = ("N", "C", "M")
 COUNT_SHAPES = ("M", "N", "C", "2", "+", "X", "*", "#", "B", "D")
 
 #: Golly 4's neighbourhoods that must be named to be counted: hexagonal (``NH``), custom (``N@`` hex digits, a bit
-#: a cell) and weighted (``NW`` hex digits, a weight a cell; a live cell adds its weight to the count).
-NAMED_SHAPES = ("H", "@", "W")
+#: a cell), weighted (``NW`` hex digits, a weight a cell; a live cell adds its weight to the count) and Gaussian
+#: (``NG``, weights falling off from the centre).
+NAMED_SHAPES = ("H", "@", "W", "G")
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,9 @@ CASES = {
     "hrot_weighted_negative": ("R2,C0,S2-6,B3-5,NW0110112F2112021F2211F0110", "Larger than Life", 32, 10, 0.4, 27),
     "hrot_weighted_states": ("R1,C3,S2-4,B3,NW111101111,012", "Larger than Life", 32, 10, 0.4, 28),
     "hrot_moore_dying": ("R2,C4,S3-7,B4-6", "Larger than Life", 32, 10, 0.4, 29),
+    "hrot_gaussian": ("R2,C0,S16-30,B14-24,NG", "Larger than Life", 32, 10, 0.4, 31),
+    "hrot_gaussian_dying": ("R3,C3,S40-90,B40-70,NG", "Larger than Life", 32, 10, 0.4, 32),
+    "hrot_custom_hex": ("R2,C0,S2-4,B3,N@0EDC00H", "Larger than Life", 32, 10, 0.35, 33),
     "plane_hrot_cross": ("R2,C0,S2-4,B3,N+", "Larger than Life", 32, 8, 0.35, 30, "P"),
 }
 
