@@ -27,26 +27,28 @@ import numpy as np
 from _report import json_option, table
 
 from lifelab import random_boards, simulate
-from lifelab.families import GenerationsRule, LtLRule, parse_rule
+from lifelab.families import GenerationsRule, HROTRule, LtLRule, parse_rule
 from lifelab.rle import load_rle, write_rle
 
 # rule, generations, density of the soup (dense enough for it to stay alive over the run)
 RULES = [("B3/S23", 1000, 0.35), ("B36/S23", 1000, 0.35), ("B2-a/S12", 300, 0.25), ("/2/3", 200, 0.3),
-         ("345/2/4", 200, 0.3), ("R2,C0,M1,S5..9,B6..8,NM", 100, 0.35), ("R5,C0,M1,S34..58,B34..45,NM", 100, 0.5)]
+         ("345/2/4", 200, 0.3), ("R2,C0,M1,S5..9,B6..8,NM", 100, 0.35), ("R5,C0,M1,S34..58,B34..45,NM", 100, 0.5),
+         ("R3,C2,S0,7-12,27,B8,12,20-27,N2", 100, 0.4), ("R2,C0,S2-6,B3-5,NW0110112F2112021F2211F0110", 100, 0.4),
+         ("R3,C3,S40-90,B40-70,NG", 100, 0.4)]  # the last three: HROT, which bgolly reads from Golly 4 on
 NAMES = {"/2/3": "Brian's Brain /2/3", "345/2/4": "Star Wars 345/2/4", "R5,C0,M1,S34..58,B34..45,NM": "Bosco's Rule"}
 
 
 def algorithm(rule) -> str:
     """The algorithm Golly runs a rule of this family with."""
-    if isinstance(rule, LtLRule):
+    if isinstance(rule, (LtLRule, HROTRule)):
         return "Larger than Life"
     return "Generations" if isinstance(rule, GenerationsRule) else "QuickLife"
 
 
-def bgolly_seconds(path: Path, rule, steps: int, out: Path) -> float:
+def bgolly_seconds(bgolly: str, path: Path, rule, steps: int, out: Path) -> float:
     """Wall seconds of bgolly running the pattern ``steps`` generations (the last written to ``out``)."""
     start = time.perf_counter()
-    subprocess.run(["bgolly", "-a", algorithm(rule), "-m", str(steps), "-q", "-q", "-o", str(out), str(path)],
+    subprocess.run([bgolly, "-a", algorithm(rule), "-m", str(steps), "-q", "-q", "-o", str(out), str(path)],
                    check=True, capture_output=True, timeout=3600)
     return time.perf_counter() - start
 
@@ -61,15 +63,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1024)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every rule's generations")
+    parser.add_argument("--bgolly", default="bgolly", help="the bgolly to run (HROT needs one built from Golly 4 on)")
+    parser.add_argument("--rules", nargs="+", metavar="RULE", help="only these of the table's rules")
     json_option(parser)
     args = parser.parse_args()
-    if shutil.which("bgolly") is None:
-        sys.exit("bench/golly.py needs bgolly (apt-get install golly); it is not on PATH")
-    version = subprocess.run(["bgolly", "--help"], capture_output=True, text=True).stdout.split("Copyright")[0]
+    if shutil.which(args.bgolly) is None:
+        sys.exit(f"bench/golly.py needs bgolly (apt-get install golly); {args.bgolly!r} is not on PATH")
+    version = subprocess.run([args.bgolly, "--help"], capture_output=True, text=True).stdout.split("Copyright")[0]
     n = args.size
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for text, steps, density in RULES:
+            if args.rules and text not in args.rules:
+                continue
             steps = max(1, round(steps * args.scale))
             rule = parse_rule(text)
             board = random_boards(1, (n, n), density, seed=0)
@@ -77,7 +83,12 @@ def main() -> None:
                 board = board.astype(np.uint8)
             pattern, end, empty = Path(folder) / "soup.rle", Path(folder) / "end.rle", Path(folder) / "zero.rle"
             pattern.write_text(write_rle(board[0], f"{text}:T{n},{n}"))
-            golly = bgolly_seconds(pattern, rule, steps, end) - bgolly_seconds(pattern, rule, 0, empty)
+            try:
+                golly = bgolly_seconds(args.bgolly, pattern, rule, steps, end) - \
+                    bgolly_seconds(args.bgolly, pattern, rule, 0, empty)
+            except subprocess.CalledProcessError:
+                print(f"{text}: this bgolly does not run it (HROT needs Golly 4 or later); skipped", flush=True)
+                continue
             simulate(rule, board[:, :8], 2)  # the compiled functions loaded (or compiled) before timing: full rows
             compiled = timed(lambda: simulate(rule, board, steps, every=steps))
             ours = simulate(rule, board, steps, every=steps)[0, -1]

@@ -17,6 +17,9 @@ the reference these are tested against cell for cell.
   count costs O(1) a cell whatever the range (a running column sum down the
   board, a running row sum across it); a diamond's or a disc's costs two
   reads per row of the neighbourhood from per-row prefix sums (O(r)).
+* HROT rules (any of Golly 4's neighbourhoods, weights and state weights
+  included) step from the same per-row prefix sums of each cell's value:
+  two reads per run of equal weights in a row of the neighbourhood.
 
 * The sweep's stacked trainer (:func:`lifelab.stacked.train_stacked`) takes
   each window network's epoch of Adam steps here (:func:`window_epoch`), one
@@ -40,8 +43,8 @@ import numpy as np
 
 from lifelab._bitpack import _circuit
 
-__all__ = ["at_most_threads", "compiled_threads", "pack_rows", "run_bits", "run_generations", "run_ltl", "unpack_rows",
-           "window_epoch"]
+__all__ = ["at_most_threads", "compiled_threads", "pack_rows", "run_bits", "run_generations", "run_hrot", "run_ltl",
+           "unpack_rows", "window_epoch"]
 
 _ONE, _S63 = np.uint64(1), np.uint64(63)
 _BLOCK_WORDS = 512  # words of one block of rows: the block's registers stay in the core's cache
@@ -528,6 +531,96 @@ def run_ltl(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -
         stripes = max(1, min(boards.shape[1], 2 * nb.get_num_threads()))
         _ltl_steps(s, steps, every, out.view(np.uint8), rule.range, np.array(rule.widths, np.int64), table, stripes,
                    _by_board(len(boards)), rule.neighbourhood == "M")
+    return out
+
+
+# -- HROT: any of Golly 4's neighbourhoods, weighted ---------------------------
+
+def _runs(weights: np.ndarray) -> np.ndarray:
+    """``(k, 4)`` int64 rows ``(dy, first dx, last dx, weight)``: each row's runs of cells of one weight."""
+    r = weights.shape[0] // 2
+    runs = []
+    for i, row in enumerate(weights.tolist()):
+        x = 0
+        while x < len(row):
+            end = x
+            while end + 1 < len(row) and row[end + 1] == row[x]:
+                end += 1
+            if row[x]:
+                runs.append((i - r, x - r, end - r, row[x]))
+            x = end + 1
+    return np.array(runs, dtype=np.int64).reshape(-1, 4)
+
+
+@nb.njit(cache=True, nogil=True)
+def _value_prefix(s, values, prefix, b, y, r):
+    """``prefix[b, y, j]``: the values of the first ``j`` cells of row ``y``, wrapped ``r`` wide on each side."""
+    w = s.shape[2]
+    row, p = s[b, y], prefix[b, y]
+    running = np.int32(0)
+    p[0] = 0
+    for x in range(r):
+        running += values[row[(x - r) % w]]
+        p[x + 1] = running
+    for x in range(w):
+        running += values[row[x]]
+        p[r + x + 1] = running
+    for x in range(r):
+        running += values[row[x % w]]
+        p[r + w + x + 1] = running
+
+
+@nb.njit(cache=True, nogil=True)
+def _hrot_row(s, nxt, prefix, b, y, r, runs, table, low, n):
+    """Row ``y`` of board ``b`` one step on: two prefix-sum reads per run of equal weights."""
+    h, w = s.shape[1], s.shape[2]
+    total = np.zeros(w, dtype=np.int32)
+    for k in range(runs.shape[0]):
+        p, weight = prefix[b, (y + runs[k, 0]) % h], np.int32(runs[k, 3])
+        ahead, behind = p[r + runs[k, 2] + 1:], p[r + runs[k, 1]:]
+        for x in range(w):
+            total[x] += weight * (ahead[x] - behind[x])
+    state, o = s[b, y], nxt[b, y]
+    for x in range(w):
+        c = np.int64(state[x])
+        o[x] = table[c, total[x] - low] if c <= 1 else (c + 1) % n
+
+
+@nb.njit(parallel=True, cache=True, nogil=True)
+def _hrot_steps(s, steps, every, kept, r, runs, values, table, low, n):
+    boards, h, w = s.shape
+    kept[:, 0] = s
+    nxt = np.empty_like(s)
+    prefix = np.empty((boards, h, w + 2 * r + 1), dtype=np.int32)
+    for t in range(1, steps + 1):
+        for job in nb.prange(boards * h):
+            _value_prefix(s, values, prefix, job // h, job % h, r)
+        for job in nb.prange(boards * h):
+            _hrot_row(s, nxt, prefix, job // h, job % h, r, runs, table, low, n)
+        s, nxt = nxt, s
+        if t % every == 0:
+            kept[:, t // every] = s
+    return kept
+
+
+def run_hrot(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -> np.ndarray:
+    """An :class:`~lifelab.families.HROTRule` into ``out`` (n, frames, h, w), from per-row prefix sums.
+
+    A count costs two reads per run of equal weights in a row of the
+    neighbourhood: one run a row for a box, a disc or a diamond, a cell
+    each for a checkerboard or a Gaussian.  The next state of a dead or
+    live cell is looked up by its count (``rule.next_states``, the numpy
+    reference's own), a dying one counts up to 0.
+    """
+    s = np.ascontiguousarray(boards, dtype=np.uint8)
+    values = rule.values
+    bounds = np.outer(rule.weights[rule.weights != 0], [values.min(), values.max()])
+    low, high = int(bounds.min(axis=1).sum()), int(bounds.max(axis=1).sum())
+    count = np.arange(low, high + 1)
+    table = np.stack([rule.next_states(state, count) for state in (0, 1)]).astype(np.uint8)
+    with compiled_threads():
+        _hrot_steps(s, steps, every, out.view(np.uint8), rule.range, _runs(rule.weights), values.astype(np.int32),
+                    table, low, rule.states)
     return out
 
 

@@ -746,14 +746,18 @@ class HROTRule(_CountRule):
         r = self.range
         return [(int(dy) - r, int(dx) - r) for dy, dx in zip(*np.nonzero(self.weights))]
 
+    @property
+    def values(self) -> np.ndarray:
+        """``(states,)`` int64: what a cell of each state adds to a count, times its weight (1 for state 1 only,
+        unless ``NW`` gives state weights)."""
+        if self.state_weights is None:
+            return (np.arange(self.states) == 1).astype(np.int64)
+        return np.array([w if s or w > 0 else 0 for s, w in enumerate(self.state_weights)], np.int64)
+
     def counts(self, states: np.ndarray) -> np.ndarray:
         """Golly's count around every cell of ``(..., H, W)`` boards (periodic), the centre included."""
         states = np.asarray(states)
-        if self.state_weights is None:
-            value = (states == 1).astype(np.int64)
-        else:
-            table = np.array([w if s or w > 0 else 0 for s, w in enumerate(self.state_weights)], np.int64)
-            value = table[states.astype(np.int64)]
+        value = self.values[states.astype(np.int64)]
         total = np.zeros(states.shape, np.int64)
         for dy, dx in self.offsets:
             total += self.weights[dy + self.range, dx + self.range] * np.roll(value, (-dy, -dx), axis=(-2, -1))
@@ -762,7 +766,11 @@ class HROTRule(_CountRule):
     def step(self, states: np.ndarray) -> np.ndarray:
         """One step on ``(..., H, W)`` boards of states (periodic boundary): bool for 2 states, else uint8."""
         states = np.asarray(states)
-        count = self.counts(states)
+        return self.next_states(states, self.counts(states))
+
+    def next_states(self, states: np.ndarray, count: np.ndarray) -> np.ndarray:
+        """Each cell's next state from its state and Golly's count (as :meth:`counts` gives it), broadcast."""
+        states, count = np.broadcast_arrays(np.asarray(states), np.asarray(count))
         top = max(self.size + 2, 1)
         born = np.isin(np.arange(top), list(self.birth))
         kept = np.isin(np.arange(top) - self._shift, list(self.survival))

@@ -30,10 +30,10 @@ import numpy as np
 import torch
 
 from lifelab._bitpack import simulate_packed, simulate_torch
-from lifelab._compiled import pack_rows, run_bits, run_generations, run_ltl, unpack_rows
+from lifelab._compiled import pack_rows, run_bits, run_generations, run_hrot, run_ltl, unpack_rows
 from lifelab.boards import validate_boards
 from lifelab.errors import InputError, InputTypeError
-from lifelab.families import GenerationsRule, LtLRule, StochasticRule, parse_rule, rule_reach, rule_states
+from lifelab.families import GenerationsRule, HROTRule, LtLRule, StochasticRule, parse_rule, rule_reach, rule_states
 from lifelab.rules import Rule
 from lifelab.utils import check_allocation, check_int, check_number, get_device
 
@@ -453,6 +453,8 @@ def _simulate_torus(rule, boards: np.ndarray, steps: int, every: int, out: np.nd
             return run_generations(rule, boards, steps, every, out)
         if isinstance(rule, LtLRule):
             return run_ltl(rule, boards, steps, every, out)
+        if isinstance(rule, HROTRule):
+            return run_hrot(rule, boards, steps, every, out)
     if isinstance(rule, Rule):
         if device is None:
             return simulate_packed(rule, boards, steps, every, out)
