@@ -21,6 +21,9 @@ the reference these are tested against cell for cell.
   included) step from the same per-row prefix sums of each cell's value:
   two reads per run of equal weights in a row of the neighbourhood.
 
+* Rule tables look up each configuration's first matching transition in
+  Golly's bit-parallel form, stopping at the first word that matches.
+
 * The sweep's stacked trainer (:func:`lifelab.stacked.train_stacked`) takes
   each window network's epoch of Adam steps here (:func:`window_epoch`), one
   network to a thread; each network's arithmetic runs in one thread in a
@@ -43,8 +46,12 @@ import numpy as np
 
 from lifelab._bitpack import _circuit
 
-__all__ = ["at_most_threads", "compiled_threads", "pack_rows", "run_bits", "run_generations", "run_hrot", "run_ltl",
-           "unpack_rows", "window_epoch"]
+__all__ = ["ENGINES", "at_most_threads", "compiled_threads", "first_transitions", "pack_rows", "run_bits", "run_generations",
+           "run_hrot", "run_ltl", "unpack_rows", "window_epoch"]
+
+#: The CPU engines (:func:`lifelab.simulate.simulate`, a rule table's ``next_states``): numba-compiled loops (the
+#: default), and the numpy reference.
+ENGINES = ("compiled", "numpy")
 
 _ONE, _S63 = np.uint64(1), np.uint64(63)
 _BLOCK_WORDS = 512  # words of one block of rows: the block's registers stay in the core's cache
@@ -621,6 +628,44 @@ def run_hrot(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) 
     with compiled_threads():
         _hrot_steps(s, steps, every, out.view(np.uint8), rule.range, _runs(rule.weights), values.astype(np.int32),
                     table, low, rule.states)
+    return out
+
+
+# -- rule tables ---------------------------------------------------------------
+
+@nb.njit(parallel=True, cache=True, nogil=True)
+def _first_transitions(lut, outputs, configs, out):
+    k, words = lut.shape[0], lut.shape[2]
+    for i in nb.prange(configs.shape[0]):
+        out[i] = configs[i, 0]
+        for word in range(words):
+            bits = lut[0, configs[i, 0], word]
+            j = 1
+            while bits and j < k:
+                bits &= lut[j, configs[i, j], word]
+                j += 1
+            if bits:
+                first = 0
+                while not (bits >> np.uint64(first)) & _ONE:
+                    first += 1
+                out[i] = outputs[word * 64 + first]
+                break
+
+
+def first_transitions(lut: np.ndarray, outputs: np.ndarray, configs: np.ndarray) -> np.ndarray:
+    """Each configuration's next state under the first transition that matches it (else its centre unchanged).
+
+    Args:
+        lut: ``(inputs, states, words)`` uint64: bit ``t`` set where transition ``t`` allows that state there.
+        outputs: ``(words * 64,)`` uint8: each transition's next state.
+        configs: ``(m, inputs)`` int64 states, the centre first.
+
+    Returns:
+        ``(m,)`` uint8 next states.
+    """
+    out = np.empty(len(configs), np.uint8)
+    with compiled_threads():
+        _first_transitions(lut, outputs, np.ascontiguousarray(configs, np.int64), out)
     return out
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from lifelab._compiled import ENGINES, first_transitions
 from lifelab.errors import InputError, InputFileNotFoundError, InputTypeError
 from lifelab.rules import OnGrid, split_topology
 from lifelab.utils import atomic_path
@@ -182,11 +183,13 @@ class TableRule(OnGrid):
             boards[:, 1 + dy, 1 + dx] = configs[:, i]
         return boards
 
-    def next_states(self, configs: np.ndarray) -> np.ndarray:
+    def next_states(self, configs: np.ndarray, engine: str = "compiled") -> np.ndarray:
         """The next state of each configuration, as Golly's algorithm decides it.
 
         Args:
             configs: ``(m, inputs)`` states in Golly's input order (:attr:`offsets`).
+            engine: For a table, ``"compiled"`` (the first matching transition found in compiled loops) or
+                ``"numpy"`` (the reference, every transition matched at once).
 
         Returns:
             ``(m,)`` uint8 next states.
@@ -196,6 +199,10 @@ class TableRule(OnGrid):
             raise InputError(f"configurations of {self.name} are (m, {len(self.offsets)}), got {configs.shape}")
         if configs.size and (configs.min() < 0 or configs.max() >= self.states):
             raise InputError(f"{self.name} has states 0..{self.states - 1}; a configuration has {configs.max()}")
+        if engine not in ENGINES:
+            raise InputError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
+        if self.tree is None and engine == "compiled":
+            return first_transitions(*self._packed, configs)
         out = np.empty(len(configs), np.uint8)
         for start in range(0, len(configs), _CHUNK):
             part = configs[start:start + _CHUNK]
@@ -272,10 +279,15 @@ class TableRule(OnGrid):
         """Golly's bit-parallel form: ``lut[input, state]`` has bit t set when transition t allows that state there."""
         expanded = [(images, out) for inputs, out in self.transitions for images in self._images(inputs)]
         k, n, t = len(self.offsets), self.states, max(len(expanded), 1)
-        allowed = np.zeros((k, n, -(-t // 64) * 64), bool)
-        for j, (inputs, _) in enumerate(expanded):
-            for i, states in enumerate(inputs):
-                allowed[i, list(states), j] = True
+        sets: dict = {}  # each distinct set of states an input allows, numbered; its row of masks below
+        ids = np.array([[sets.setdefault(states, len(sets)) for states in inputs] for inputs, _ in expanded],
+                       np.int64).reshape(-1, k)
+        masks = np.zeros((len(sets) + 1, n), bool)  # the last row: padding transitions allow nothing
+        for states, index in sets.items():
+            masks[index, list(states)] = True
+        padded = np.full((-(-t // 64) * 64, k), len(sets), np.int64)
+        padded[:len(ids)] = ids
+        allowed = masks[padded].transpose(1, 2, 0)  # (input, state, transition)
         lut = np.packbits(allowed, axis=-1, bitorder="little").view(np.uint64)
         return np.ascontiguousarray(lut), np.array([out for _, out in expanded] or [0], np.uint8)
 

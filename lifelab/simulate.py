@@ -30,7 +30,7 @@ import numpy as np
 import torch
 
 from lifelab._bitpack import simulate_packed, simulate_torch
-from lifelab._compiled import pack_rows, run_bits, run_generations, run_hrot, run_ltl, unpack_rows
+from lifelab._compiled import ENGINES, pack_rows, run_bits, run_generations, run_hrot, run_ltl, unpack_rows
 from lifelab.boards import validate_boards
 from lifelab.errors import InputError, InputTypeError
 from lifelab.families import GenerationsRule, HROTRule, LtLRule, StochasticRule, parse_rule, rule_reach, rule_states
@@ -182,9 +182,6 @@ def run_seagull(rule, board: np.ndarray, iters: int) -> np.ndarray:
 # ---------------------------------------------------------------------------
 # The batched simulator
 # ---------------------------------------------------------------------------
-
-#: The CPU engines :func:`simulate` has: numba-compiled loops (the default), and the numpy reference.
-ENGINES = ("compiled", "numpy")
 
 #: How a simulation treats a 2-state rule with B0 (a dead cell with no live neighbour is born): ``"exact"`` runs
 #: the rule itself; ``"golly"`` shows what Golly shows, whose B0 emulation runs complemented rules.

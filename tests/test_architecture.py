@@ -15,9 +15,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lifelab"
 LAYERS = [
     "errors", "utils",                      # what everything uses: input errors, seeds, devices, threads
     "symmetry", "patterns", "hensel",       # D4, the 3x3 numbering and pattern counts, Hensel letters
-    "rules", "ruletables", "families",      # rule types: Rule, Golly's rule tables, Generations, LtL, stochastic
+    "rules",                                # the 2-state 3x3 rule and Golly's grid suffix
+    "_bitpack", "_compiled",                # the numpy and the compiled engines (rules duck-typed, tables' lookup)
+    "ruletables", "families",               # rule types: Golly's rule tables, Generations, LtL, HROT, stochastic
     "boards", "rle", "frames",              # checked boards and trajectories; RLE and picture files
-    "_bitpack", "_compiled", "simulate",    # the numpy and the compiled engines; simulate and the seagull bridge
+    "simulate",                             # simulate and the seagull bridge
     "evidence",                             # what the data determine: counts, noise, verdicts (subpackage)
     "rulespace",                            # random and exhaustive rule samples of a family
     "models", "checkpoint",                 # the model zoo and its registry (subpackage); checkpoints

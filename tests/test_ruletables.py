@@ -251,3 +251,15 @@ def test_random_two_state_tables_round_trip():
     again = read_rule_file(rule_file(rule, rewrite=True))
     assert again == rule
     np.testing.assert_array_equal(simulate(again, boards, 5), simulate(rule, boards, 5))
+
+
+@pytest.mark.parametrize("name", ["WireWorld", "Langtons-Loops", "Byl-Loop", "Tempesti", "HPP", "LifeHistory",
+                                  "learned/WireWorld-learned"])
+def test_compiled_first_match_agrees_with_the_numpy_reference(name):
+    rule = load_rule_file(RULES / f"{name}.rule")
+    configs = np.random.default_rng(0).integers(0, rule.states, size=(5000, len(rule.offsets)))
+    if rule.dense_table is not None:
+        configs = rule.decode(np.arange(rule.configurations))  # every configuration where they can be listed
+    np.testing.assert_array_equal(rule.next_states(configs), rule.next_states(configs, engine="numpy"))
+    with pytest.raises(ValueError, match="engine must be one of"):
+        rule.next_states(configs[:1], engine="fast")
