@@ -299,7 +299,7 @@ def parse_neighbourhood(text) -> Neighbourhood | None:
     match = re.fullmatch(r"[Rr](\d+),?[Nn]([MNCmnc2+Xx*#BbDdHhGg]|[@Ww][0-9A-Fa-f]+[Hh]?)", str(text).strip())
     if match is None:
         raise InputError(f"neighbourhood must be '3x3', 'auto' or Golly's Larger than Life spelling such as 'R2,NM' "
-                         f"(box), 'R3,NC' (disc), 'R2,NN' (diamond), 'R2,N+' (cross), 'R1,N@1E0' (custom cells), "
+                         f"(box), 'R3,NC' (disc), 'R2,NN' (diamond), 'R2,N+' (cross), 'R2,N@A8A0FF' (custom cells), "
                          f"'R1,NW121202121' (weights), got {text!r}")
     return Neighbourhood(int(match[1]), match[2][0].upper(), match[2][1:])
 

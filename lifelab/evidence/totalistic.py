@@ -153,7 +153,9 @@ class Neighbourhood:
         sums = 1 << -self.low  # bit k: the count low + k is the sum of some subset of the cells taken so far
         for w in self.weights[self.weights != 0].tolist():
             sums |= sums << w if w > 0 else sums >> -w
-        mask = np.array([(sums >> k) & 1 for k in range(self.width)], dtype=bool)
+        size = max(self.width, sums.bit_length()) // 8 + 1  # the bits read at once: one shift a bit is O(width^2)
+        bits = np.unpackbits(np.frombuffer(sums.to_bytes(size, "little"), np.uint8), bitorder="little")
+        mask = bits[:self.width].astype(bool)
         mask.flags.writeable = False
         return mask
 

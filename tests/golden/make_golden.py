@@ -4,10 +4,11 @@
     BGOLLY=/path/to/bgolly4 .venv/bin/python tests/golden/make_golden.py hrot_cross ...
 
 The ``hrot_*`` cases (HROT, and Larger than Life on Golly's other
-neighbourhoods) need Golly 4's bgolly: Debian's 3.3 reads neither.  It
+neighbourhoods) need a bgolly from Golly 4 on: Debian's 3.3 reads neither.  It
 builds from Golly's source with no more than a C++ compiler and zlib:
-``g++ -O2 -Igollybase gollybase/*.cpp cmdline/bgolly.cpp -o bgolly4 -lz``
-(the fixtures were made with the source at commit 5c412348, July 2025).
+``g++ -O2 -Igollybase gollybase/*.cpp cmdline/bgolly.cpp -o bgolly4 -lz``, or
+``make -f makefile-gtk bgolly`` in ``gui-wx`` (the fixtures were made with the
+source at commit 5c412348, July 2025, which calls itself bgolly 5.0).
 
 For each case, a seeded random board is written as ``<name>.start.rle`` with
 the rule and its grid in the header (a torus ``:T``, or a bounded plane ``:P``
