@@ -395,7 +395,7 @@ def _layout(n: int, w: int, frames: int, steps: int) -> str:
     return "boards" if board_fill > row_fill and 4 * frames <= steps + 1 else "rows"
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4096)  # a sweep's batch of rules, each stepped every round
 def _circuit(rule: Rule) -> tuple[tuple, object, dict, bool, bool]:
     """``(ops, out, slots, moore, needs_eights)``: the compiled program, the scratch slot of each of its
     registers, whether its inputs are the Moore totals, and whether it reads the totals' eights bit

@@ -39,6 +39,7 @@ integers, the same whatever the number of threads.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 
 import numba as nb
@@ -126,20 +127,22 @@ def unpack_rows(words: np.ndarray, w: int, out: np.ndarray) -> np.ndarray:
 
 # -- 3x3 rules, bit-packed (and Generations' dying counts in planes beside them) ------
 
-def _program(circuit) -> tuple[np.ndarray, int, int]:
-    """A :mod:`lifelab._bitpack` circuit as an int64 array of ``(kind, dst, a, b, c)`` over scratch slots.
+@functools.lru_cache(maxsize=4096)  # a sweep steps every rule of its batch (and each one's reading) every round
+def _program(rule) -> tuple[np.ndarray, int, int, bool]:
+    """A rule's :mod:`lifelab._bitpack` circuit as an int64 array of ``(kind, dst, a, b, c)`` over scratch slots.
 
-    Returns ``(program, out, n_slots)``: ``out`` is the slot of the result,
-    or -1 / -2 for a constant 0 / 1; inputs take the first slots.
+    Returns ``(program, out, n_slots, moore)``: ``out`` is the slot of the
+    result, or -1 / -2 for a constant 0 / 1; inputs take the first slots;
+    ``moore`` whether the inputs are the bit planes of the Moore total.
     """
-    ops, out, slots, moore, _ = circuit
+    ops, out, slots, moore, _ = _circuit(rule)
     n_inputs = 5 if moore else 9
     slot = {r: r for r in range(n_inputs)} | {r: n_inputs + s for r, s in slots.items()}
     program = np.zeros((len(ops), 5), dtype=np.int64)
     for i, (kind, dst, *args) in enumerate(ops):
         program[i, :2 + len(args)] = [_KINDS[kind], slot[dst], *(slot[a] for a in args)]
     result = {"0": -1, "1": -2}.get(out, None)
-    return program, slot[out] if result is None else result, n_inputs + max(slots.values(), default=-1) + 1
+    return program, slot[out] if result is None else result, n_inputs + max(slots.values(), default=-1) + 1, moore
 
 
 @nb.njit(cache=True, nogil=True)
@@ -327,8 +330,7 @@ def run_bits(rule, boards: np.ndarray, steps: int, every: int, dying: np.ndarray
         ``(live, dying)``: the kept frames' words (n, frames, h, nw), and their
         dying planes (n, frames, planes, h, nw).
     """
-    circuit = _circuit(rule)
-    program, out, n_slots = _program(circuit)
+    program, out, n_slots, moore = _program(rule)
     x = pack_rows(boards)
     n, h, nw = x.shape
     if dying is None:
@@ -341,7 +343,7 @@ def run_bits(rule, boards: np.ndarray, steps: int, every: int, dying: np.ndarray
     scratch = np.empty((threads, max(n_slots, 1), rows * nw), np.uint64)
     halos = np.empty((threads, 5, (rows + 2) * nw), np.uint64)
     with compiled_threads():
-        _bit_steps(x, dying, steps, every, kept, kept_dying, program, out, circuit[3], boards.shape[2], scratch,
+        _bit_steps(x, dying, steps, every, kept, kept_dying, program, out, moore, boards.shape[2], scratch,
                    halos, _by_board(n), states - 1)
     return kept, kept_dying
 
@@ -672,109 +674,170 @@ def first_transitions(lut: np.ndarray, outputs: np.ndarray, configs: np.ndarray)
 # -- stacked training ---------------------------------------------------------
 
 _BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8  # torch.optim.Adam's defaults, which lifelab.train uses
-
-
-@nb.njit(cache=True, nogil=True)
-def _window_forward(p, feats, a1, r1, a2, r2, z, h1, h2, w1, w2):
-    """The observed classes' pre-activations ``a``, activations ``r`` and logits ``z`` (loops as axpys: they vectorise)."""
-    classes, d = feats.shape
-    s_out = z.shape[1]
-    o_b1, o_w2 = h1 * d, h1 * d + h1
-    o_b2 = o_w2 + h2 * h1
-    o_w3 = o_b2 + h2
-    o_b3 = o_w3 + s_out * h2
-    for j in range(h1):
-        for k in range(d):
-            w1[k, j] = p[j * d + k]
-    for q in range(h2):
-        for j in range(h1):
-            w2[j, q] = p[o_w2 + q * h1 + j]
-    for c in range(classes):
-        for j in range(h1):
-            a1[c, j] = p[o_b1 + j]
-        for k in range(d):
-            f = feats[c, k]
-            for j in range(h1):
-                a1[c, j] += f * w1[k, j]
-        for j in range(h1):
-            r1[c, j] = max(a1[c, j], 0.0)
-        for q in range(h2):
-            a2[c, q] = p[o_b2 + q]
-        for j in range(h1):
-            f = r1[c, j]
-            for q in range(h2):
-                a2[c, q] += f * w2[j, q]
-        for q in range(h2):
-            r2[c, q] = max(a2[c, q], 0.0)
-        for s in range(s_out):
-            acc = p[o_b3 + s]
-            for q in range(h2):
-                acc += r2[c, q] * p[o_w3 + s * h2 + q]
-            z[c, s] = acc
+_CLASS_BLOCK = 32  # a multiple of the vector loops' stride (8 doubles of AVX-512, unrolled 4 times)
 
 
 @nb.njit(cache=True, nogil=True)
 def _window_epoch(p, m, v, t, feats, weights, steps, lr, l1, penal, h1, h2):
-    """One epoch of one window network (3x3 layer as features @ W1.T, two 1x1 layers); its worst observed probability."""
+    """One epoch of one window network (3x3 layer as features @ W1.T, two 1x1 layers); its worst observed probability.
+
+    The activations are held a unit to a row, the observed classes along it
+    (padded to :data:`_CLASS_BLOCK` with classes that weigh nothing, whose
+    terms are exact zeros), so that the loops over classes vectorise; every
+    sum still runs in the per-class order (a unit's bias, then its inputs in
+    turn; a gradient over the classes in turn), so the result does not
+    depend on the layout.
+    """
     d, s_out = feats.shape[1], weights.shape[1]
-    seen = np.array([c for c in range(feats.shape[0]) if weights[c].sum() > 0.0])  # the rest weigh nothing
-    f, w = feats[seen], weights[seen]
-    total = w.sum(axis=1)
-    classes = len(seen)
+    seen = [c for c in range(feats.shape[0]) if weights[c].sum() > 0.0]
+    classes = max(_CLASS_BLOCK, -(-len(seen) // _CLASS_BLOCK) * _CLASS_BLOCK)
+    f, fT = np.zeros((classes, d)), np.zeros((d, classes))
+    w, total = np.zeros((s_out, classes)), np.zeros(classes)
+    for i, c in enumerate(seen):
+        for k in range(d):
+            f[i, k] = fT[k, i] = feats[c, k]
+        for s in range(s_out):
+            w[s, i] = weights[c, s]
+        total[i] = weights[c].sum()
+    n = len(p)
     o_b1, o_w2 = h1 * d, h1 * d + h1
     o_b2 = o_w2 + h2 * h1
     o_w3 = o_b2 + h2
     o_b3 = o_w3 + s_out * h2
-    grad = np.empty_like(p)
-    a1, r1, d1 = np.empty((classes, h1)), np.empty((classes, h1)), np.empty((classes, h1))
-    a2, r2, d2 = np.empty((classes, h2)), np.empty((classes, h2)), np.empty((classes, h2))
-    z = np.empty((classes, s_out))
-    w1, w2 = np.empty((d, h1)), np.empty((h1, h2))
-    for _ in range(steps):
-        _window_forward(p, f, a1, r1, a2, r2, z, h1, h2, w1, w2)
-        grad[:] = 0.0
-        d1[:] = 0.0
-        d2[:] = 0.0
-        for c in range(classes):
-            top = z[c].max()
-            norm = np.exp(z[c] - top).sum()
-            for s in range(s_out):
-                dz = total[c] * np.exp(z[c, s] - top) / norm - w[c, s]
-                grad[o_b3 + s] += dz
-                for q in range(h2):
-                    grad[o_w3 + s * h2 + q] += dz * r2[c, q]
-                    d2[c, q] += dz * p[o_w3 + s * h2 + q]
-            for q in range(h2):
-                if a2[c, q] <= 0.0:
-                    d2[c, q] = 0.0
-                g = d2[c, q]
-                grad[o_b2 + q] += g
-                for j in range(h1):
-                    grad[o_w2 + q * h1 + j] += g * r1[c, j]
-                    d1[c, j] += g * p[o_w2 + q * h1 + j]
+    pen = np.zeros(n)
+    for i in range(n):
+        if penal[i]:
+            pen[i] = l1
+    grad = np.empty(n)
+    a1, r1, r1c = np.empty((h1, classes)), np.empty((h1, classes)), np.empty((classes, h1))
+    a2, r2, r2c = np.empty((h2, classes)), np.empty((h2, classes)), np.empty((classes, h2))
+    z, dz = np.empty((s_out, classes)), np.empty((s_out, classes))
+    d1, d1c, d2 = np.empty((h1, classes)), np.empty((classes, h1)), np.empty((h2, classes))
+    g1 = np.empty((d, h1))
+    top, norm = np.empty(classes), np.empty(classes)
+    worst = 1.0
+    for it in range(steps + 1):
+        # forward, each unit's sum in the order the per-class loop takes it (bias, then inputs in order)
+        for j in range(h1):
+            row = a1[j]
+            b = p[o_b1 + j]
+            for c in range(classes):
+                row[c] = b
+            for k in range(d):
+                x, wk = fT[k], p[j * d + k]
+                for c in range(classes):
+                    row[c] += x[c] * wk
+            out = r1[j]
+            for c in range(classes):
+                out[c] = max(row[c], 0.0)
+        for q in range(h2):
+            row = a2[q]
+            b = p[o_b2 + q]
+            for c in range(classes):
+                row[c] = b
             for j in range(h1):
-                if a1[c, j] <= 0.0:
-                    d1[c, j] = 0.0
-                g = d1[c, j]
-                grad[o_b1 + j] += g
-                for k in range(d):
-                    grad[j * d + k] += g * f[c, k]
+                x, wj = r1[j], p[o_w2 + q * h1 + j]
+                for c in range(classes):
+                    row[c] += x[c] * wj
+            out = r2[q]
+            for c in range(classes):
+                out[c] = max(row[c], 0.0)
+        for s in range(s_out):
+            row = z[s]
+            b = p[o_b3 + s]
+            for c in range(classes):
+                row[c] = b
+            for q in range(h2):
+                x, wq = r2[q], p[o_w3 + s * h2 + q]
+                for c in range(classes):
+                    row[c] += x[c] * wq
+        for c in range(classes):
+            top[c] = z[0, c]
+        for s in range(1, s_out):
+            for c in range(classes):
+                top[c] = max(top[c], z[s, c])
+        norm[:] = 0.0
+        for s in range(s_out):
+            for c in range(classes):
+                norm[c] += np.exp(z[s, c] - top[c])
+        if it == steps:
+            for s in range(s_out):
+                for c in range(classes):
+                    if w[s, c] > 0.0:
+                        worst = min(worst, np.exp(z[s, c] - top[c]) / norm[c])
+            break
+        for s in range(s_out):
+            for c in range(classes):
+                dz[s, c] = total[c] * np.exp(z[s, c] - top[c]) / norm[c] - w[s, c]
+        # backward: every parameter's gradient summed over the classes in order
+        grad[:] = 0.0
+        for j in range(h1):
+            for c in range(classes):
+                r1c[c, j] = r1[j, c]
+        for q in range(h2):
+            for c in range(classes):
+                r2c[c, q] = r2[q, c]
+        for c in range(classes):
+            for s in range(s_out):
+                g = dz[s, c]
+                grad[o_b3 + s] += g
+                gw = grad[o_w3 + s * h2:o_w3 + (s + 1) * h2]
+                x = r2c[c]
+                for q in range(h2):
+                    gw[q] += g * x[q]
+        for q in range(h2):
+            row = d2[q]
+            row[:] = 0.0
+            for s in range(s_out):
+                x, wq = dz[s], p[o_w3 + s * h2 + q]
+                for c in range(classes):
+                    row[c] += x[c] * wq
+            act = a2[q]
+            for c in range(classes):
+                if act[c] <= 0.0:
+                    row[c] = 0.0
+        for c in range(classes):
+            x = r1c[c]
+            for q in range(h2):
+                g = d2[q, c]
+                grad[o_b2 + q] += g
+                gw = grad[o_w2 + q * h1:o_w2 + (q + 1) * h1]
+                for j in range(h1):
+                    gw[j] += g * x[j]
+        for j in range(h1):
+            row = d1[j]
+            row[:] = 0.0
+            for q in range(h2):
+                x, wq = d2[q], p[o_w2 + q * h1 + j]
+                for c in range(classes):
+                    row[c] += x[c] * wq
+            act = a1[j]
+            for c in range(classes):
+                if act[c] <= 0.0:
+                    row[c] = 0.0
+            for c in range(classes):
+                d1c[c, j] = row[c]
+        g1[:] = 0.0
+        for c in range(classes):
+            x = d1c[c]
+            for j in range(h1):
+                grad[o_b1 + j] += x[j]
+            for k in range(d):
+                fk, gk = f[c, k], g1[k]
+                for j in range(h1):
+                    gk[j] += x[j] * fk
+        for j in range(h1):
+            for k in range(d):
+                grad[j * d + k] = g1[k, j]
         t += 1
         correct1 = 1.0 - _BETA1 ** t
         correct2 = np.sqrt(1.0 - _BETA2 ** t)
-        for i in range(len(p)):
-            g = grad[i] + (l1 * np.sign(p[i]) if penal[i] else 0.0)
+        step = lr / correct1
+        for i in range(n):
+            g = grad[i] + pen[i] * np.sign(p[i])
             m[i] += (1.0 - _BETA1) * (g - m[i])
             v[i] = _BETA2 * v[i] + (1.0 - _BETA2) * g * g
-            p[i] -= lr / correct1 * m[i] / (np.sqrt(v[i]) / correct2 + _EPS)
-    _window_forward(p, f, a1, r1, a2, r2, z, h1, h2, w1, w2)
-    worst = 1.0
-    for c in range(classes):
-        top = z[c].max()
-        norm = np.exp(z[c] - top).sum()
-        for s in range(s_out):
-            if w[c, s] > 0.0:
-                worst = min(worst, np.exp(z[c, s] - top) / norm)
+            p[i] -= step * m[i] / (np.sqrt(v[i]) / correct2 + _EPS)
     return t, worst
 
 

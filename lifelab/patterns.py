@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 
+import numba as nb
 import numpy as np
 
 from lifelab.errors import InputError
@@ -92,6 +93,29 @@ def counts(neighbourhood: str) -> np.ndarray:
     return out
 
 
+@nb.njit(cache=True, nogil=True)
+def _window_indices(boards: np.ndarray, out: np.ndarray) -> None:
+    """MAP index of every cell's 3x3 window on ``(n, H, W)`` uint8 0/1 boards, each a torus, into ``out``.
+
+    Each row's cells are first coded west-centre-east (4, 2, 1); a cell's
+    index is then its row above's code times 64, its own row's times 8 and
+    its row below's: the MAP weights, in two passes instead of nine.
+    """
+    n, h, w = boards.shape
+    rows = np.empty((h, w), np.int16)
+    for b in range(n):
+        for y in range(h):
+            row = boards[b, y]
+            for x in range(1, w - 1):
+                rows[y, x] = 4 * row[x - 1] + 2 * row[x] + row[x + 1]
+            rows[y, 0] = 4 * row[w - 1] + 2 * row[0] + row[1 % w]
+            rows[y, w - 1] = 4 * row[w - 2 if w > 1 else 0] + 2 * row[w - 1] + row[0]
+        for y in range(h):
+            above, below = rows[(y - 1) % h], rows[(y + 1) % h]
+            for x in range(w):
+                out[b, y, x] = 64 * above[x] + 8 * rows[y, x] + below[x]
+
+
 def pattern_index(boards) -> np.ndarray:
     """The MAP index (0-511) of every cell's 3x3 neighbourhood on a torus.
 
@@ -100,12 +124,19 @@ def pattern_index(boards) -> np.ndarray:
 
     Returns:
         int16 array of the same shape.
+
+    Raises:
+        ValueError: For fewer than two axes.
     """
-    arr = np.asarray(boards).astype(bool)
-    index = np.zeros(arr.shape, dtype=np.int16)
-    for (dy, dx), weight in zip(WINDOW, MAP_WEIGHTS.ravel()):
-        index += np.roll(arr, (-dy, -dx), axis=(-2, -1)) * np.int16(weight)
-    return index
+    arr = np.asarray(boards)
+    if arr.ndim < 2:
+        raise InputError(f"boards have at least two axes (..., H, W), got shape {arr.shape}")
+    out = np.zeros(arr.shape, dtype=np.int16)
+    if arr.size:
+        h, w = arr.shape[-2:]
+        cells = np.ascontiguousarray(arr.astype(bool, copy=False)).view(np.uint8).reshape(-1, h, w)
+        _window_indices(cells, out.reshape(-1, h, w))
+    return out
 
 
 def index_of(pattern) -> int:
@@ -260,7 +291,6 @@ def transition_counts(trajectories, weights=None) -> np.ndarray:
     weights = np.ones(len(trajectories)) if weights is None else np.asarray(weights, dtype=np.float64)
     out = np.zeros((N_PATTERNS, 2))
     for trajectory, weight in zip(trajectories, weights):
-        index, alive = pattern_index(trajectory[:-1]).ravel(), trajectory[1:].ravel().astype(bool)
-        out[:, 1] += weight * np.bincount(index[alive], minlength=N_PATTERNS)
-        out[:, 0] += weight * np.bincount(index[~alive], minlength=N_PATTERNS)
+        key = pattern_index(trajectory[:-1]).ravel() * 2 + trajectory[1:].ravel().astype(bool)
+        out += weight * np.bincount(key, minlength=2 * N_PATTERNS).reshape(N_PATTERNS, 2)
     return out

@@ -187,6 +187,9 @@ def available_memory() -> int:
         return 2 ** 63
 
 
+_SMALL = 1 << 24
+
+
 def check_allocation(nbytes: int, what: str) -> None:
     """Refuse, before allocating, an array that does not fit in the memory the machine has free.
 
@@ -197,6 +200,8 @@ def check_allocation(nbytes: int, what: str) -> None:
     Raises:
         InputError: Naming ``what``, the size asked for and the memory available.
     """
+    if nbytes < _SMALL:  # reading the free memory costs more than allocating this
+        return
     free = available_memory()
     if nbytes > free:
         raise InputError(f"{what} needs {_bytes(nbytes)} of memory; this machine has {_bytes(free)} available")

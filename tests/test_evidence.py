@@ -54,6 +54,26 @@ def test_patterns_follow_map_order_and_the_d4_action():
         index_of(512)
 
 
+@pytest.mark.parametrize("shape", [(6, 7), (3, 9, 8), (2, 3, 5, 4), (4, 1, 6), (2, 5, 1), (1, 1), (2, 2, 2)])
+def test_pattern_index_reads_every_cells_window_on_a_torus(shape):
+    boards = np.random.default_rng(sum(shape)).random(shape) < 0.5
+    index = pattern_index(boards)
+    assert index.shape == boards.shape and index.dtype == np.int16
+    h, w = shape[-2:]
+    for lead in np.ndindex(*shape[:-2]):
+        for y, x in np.ndindex(h, w):
+            window = boards[lead][np.ix_([(y - 1) % h, y, (y + 1) % h], [(x - 1) % w, x, (x + 1) % w])]
+            assert index[lead][y, x] == index_of(window.astype(int))
+    assert (pattern_index(boards.astype(np.float32)) == index).all()  # any 0/1 dtype
+    assert (pattern_index(boards.T.T[..., ::-1][..., ::-1]) == index).all()  # views read as their cells are
+
+
+def test_pattern_index_refuses_a_single_row_of_cells_and_keeps_empty_shapes():
+    with pytest.raises(ValueError, match=r"\(\.\.\., H, W\)"):
+        pattern_index(np.zeros(5))
+    assert pattern_index(np.zeros((0, 4, 4))).shape == (0, 4, 4)
+
+
 def test_showable_patterns_on_thin_boards():
     assert showable((3, 3)).all() and showable((40, 7)).all()
     assert np.flatnonzero(showable((1, 1))).tolist() == [0, 511]  # all nine cells are the one cell

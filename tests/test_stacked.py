@@ -99,3 +99,82 @@ def test_only_networks_of_one_stackable_layout_are_stacked():
         train_stacked(_nets(0, 1, width=2), frequencies, [1], 1, 0.99, "cpu", engine="numba")
     with pytest.raises(InputError, match="runs on the CPU, not meta"):
         train_stacked(_nets(0, 1, width=2), frequencies, [1], 1, 0.99, "meta", engine="compiled")
+
+
+def _epoch_class_by_class(p, m, v, t, feats, weights, steps, lr, l1, penal, h1, h2):
+    """The window epoch written plainly, a class at a time, every sum in order: what the kernel must equal exactly."""
+    d, s_out = feats.shape[1], weights.shape[1]
+    w1 = lambda j, k: p[j * d + k]  # noqa: E731
+    o_b1, o_w2 = h1 * d, h1 * d + h1
+    o_b2, o_w3 = o_w2 + h2 * h1, o_w2 + h2 * h1 + h2
+    o_b3 = o_w3 + s_out * h2
+    seen = [c for c in range(len(feats)) if weights[c].sum() > 0]
+    for _ in range(steps):
+        grad = [0.0] * len(p)
+        for c in seen:
+            a1 = [p[o_b1 + j] for j in range(h1)]
+            for k in range(d):
+                for j in range(h1):
+                    a1[j] += feats[c, k] * w1(j, k)
+            r1 = [max(a, 0.0) for a in a1]
+            a2 = [p[o_b2 + q] for q in range(h2)]
+            for j in range(h1):
+                for q in range(h2):
+                    a2[q] += r1[j] * p[o_w2 + q * h1 + j]
+            r2 = [max(a, 0.0) for a in a2]
+            z = [p[o_b3 + s] for s in range(s_out)]
+            for s in range(s_out):
+                for q in range(h2):
+                    z[s] += r2[q] * p[o_w3 + s * h2 + q]
+            top = max(z)
+            norm = sum(math.exp(x - top) for x in z)
+            total = weights[c].sum()
+            d2, d1 = [0.0] * h2, [0.0] * h1
+            for s in range(s_out):
+                dz = total * math.exp(z[s] - top) / norm - weights[c, s]
+                grad[o_b3 + s] += dz
+                for q in range(h2):
+                    grad[o_w3 + s * h2 + q] += dz * r2[q]
+                    d2[q] += dz * p[o_w3 + s * h2 + q]
+            for q in range(h2):
+                g = d2[q] if a2[q] > 0 else 0.0
+                grad[o_b2 + q] += g
+                for j in range(h1):
+                    grad[o_w2 + q * h1 + j] += g * r1[j]
+                    d1[j] += g * p[o_w2 + q * h1 + j]
+            for j in range(h1):
+                g = d1[j] if a1[j] > 0 else 0.0
+                grad[o_b1 + j] += g
+                for k in range(d):
+                    grad[j * d + k] += g * feats[c, k]
+        t += 1
+        for i in range(len(p)):
+            g = grad[i] + (l1 * np.sign(p[i]) if penal[i] else 0.0)
+            m[i] += (1.0 - 0.9) * (g - m[i])
+            v[i] = 0.999 * v[i] + (1.0 - 0.999) * g * g
+            p[i] -= lr / (1.0 - 0.9 ** t) * m[i] / (math.sqrt(v[i]) / math.sqrt(1.0 - 0.999 ** t) + 1e-8)
+    return t
+
+
+def test_the_compiled_epoch_equals_the_class_by_class_sums_exactly():
+    from lifelab._compiled import window_epoch
+
+    net = TiedCNN(width=2)
+    labels = family(net.rule_family).labels
+    first = np.unique(labels, return_index=True)[1]
+    x = torch.nn.functional.one_hot(torch.from_numpy(patterns()[first].astype(np.int64)), 2).permute(0, 3, 1, 2)
+    feats = net.double().window_features(x.double()).numpy()
+    fits = [pattern_frequencies(simulate(r, random_boards(2, (9, 9), 0.3, seed=3), 2), np.ones(2), 4)[0]
+            for r in ("B3/S23", "B2/S")]
+    weights = np.zeros((2, len(first), 2))
+    np.add.at(weights, (slice(None), labels), np.stack(fits))
+    assert (weights[0].sum(axis=1) > 0).sum() % 32  # not a whole number of the kernel's blocks: it pads
+    flat = np.stack([torch.cat([p.detach().reshape(-1) for p in net.parameters()]).numpy()] * 2)
+    penal = np.array([i < 12 for i in range(flat.shape[1])])  # some entries penalised, some not
+    adam = (np.zeros_like(flat), np.zeros_like(flat), np.zeros(2))
+    compiled = flat.copy()
+    window_epoch(compiled, adam, feats, weights, np.arange(2), np.array([3, 5]), 0.01, 1e-3, penal, (4, 2))
+    for k, steps in enumerate((3, 5)):
+        p, m, v = list(flat[k]), [0.0] * flat.shape[1], [0.0] * flat.shape[1]
+        assert _epoch_class_by_class(p, m, v, 0, feats, weights[k], steps, 0.01, 1e-3, penal, 4, 2) == adam[2][k]
+        assert compiled[k].tolist() == p and adam[0][k].tolist() == m and adam[1][k].tolist() == v

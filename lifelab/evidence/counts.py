@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba as nb
 import numpy as np
 
 from lifelab.boards import trajectory_states, validate_trajectories
@@ -23,6 +24,21 @@ __all__ = ["Evidence", "FamilyEvidence", "MAX_CLUSTERS"]
 
 #: Per-cluster counts are kept for at most this many clusters of transitions (adjacent ones are merged).
 MAX_CLUSTERS = 256
+
+
+@nb.njit(cache=True, nogil=True)
+def _tally(index, after, counted, edge, per, by_row, by_column, by_edge):
+    """Add each counted cell's (pattern, next state) to its step's, row's, column's and edge distance's counts."""
+    steps, h, w = index.shape
+    for t in range(steps):
+        for y in range(h):
+            for x in range(w):
+                if counted[t, y, x]:
+                    i, s = index[t, y, x], after[t, y, x]
+                    per[t, i, s] += 1
+                    by_row[y, i, s] += 1
+                    by_column[x, i, s] += 1
+                    by_edge[edge[y, x], i, s] += 1
 
 
 def _merge(clusters: np.ndarray) -> np.ndarray:
@@ -96,13 +112,12 @@ class Evidence:
         h, w = traj.shape[2:]
         rows, columns = np.indices((h, w))
         edge = np.minimum(np.minimum(rows, h - 1 - rows), np.minimum(columns, w - 1 - columns)).clip(max=2)
-        place = {"row": (rows, h), "column": (columns, w), "edge": (edge, 3)}
-        grouped = {name: np.zeros((size, N_PATTERNS, 2), dtype=np.int64) for name, (_, size) in place.items()}
+        grouped = {name: np.zeros((size, N_PATTERNS, 2), dtype=np.int64)
+                   for name, size in (("row", h), ("column", w), ("edge", 3))}
         per, by_trajectory, violations, checked = [], [], 0, 0
         for t in traj:
             alive = t == 1
-            index = keyed(alive[:-1], 1, boundary, pattern_index).reshape(length - 1, -1)
-            key = (np.arange(length - 1)[:, None] * N_PATTERNS + index) * 2 + alive[1:].reshape(length - 1, -1)
+            index = np.ascontiguousarray(keyed(alive[:-1], 1, boundary, pattern_index))
             counted = index >= 0
             if n_states > 2:
                 now, after = t[:-1].astype(np.int16), t[1:].astype(np.int16)
@@ -110,15 +125,12 @@ class Evidence:
                 broken = np.where(now >= 2, after != expected,
                                   np.where(now == 1, (after != 1) & (after != 2), after >= 2))
                 violations, checked = violations + int(broken.sum()), checked + broken.size
-                counted &= (now <= 1).reshape(length - 1, -1)
-            counts = np.bincount(key[counted], minlength=(length - 1) * N_PATTERNS * 2)
-            per.append(counts.reshape(length - 1, N_PATTERNS, 2))
-            by_trajectory.append(per[-1].sum(axis=0))
-            cell = (index * 2 + alive[1:].reshape(length - 1, -1))[counted]
-            for name, (where, size) in place.items():
-                at = np.broadcast_to(where.ravel(), counted.shape)[counted]
-                grouped[name] += np.bincount(at * 2 * N_PATTERNS + cell,
-                                             minlength=size * 2 * N_PATTERNS).reshape(size, N_PATTERNS, 2)
+                counted &= now <= 1
+            counts = np.zeros((length - 1, N_PATTERNS, 2), dtype=np.int64)
+            _tally(index, alive[1:].view(np.uint8), counted, edge, counts, grouped["row"], grouped["column"],
+                   grouped["edge"])
+            per.append(counts)
+            by_trajectory.append(counts.sum(axis=0))
         grouped["trajectory"] = _merge(np.stack(by_trajectory))
         return cls(_merge(np.concatenate(per)), showable(traj.shape[2:], boundary), n * (length - 1), n_states,
                    (violations, checked), boundary, note, grouped)
