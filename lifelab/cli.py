@@ -44,7 +44,7 @@ from lifelab.rules import NotTotalisticError, named_rules
 from lifelab.simulate import random_boards, simulate
 from lifelab.rulespace import SAMPLED_FAMILIES, all_rules, family_of, random_rules
 from lifelab.settings import BACKENDS, DEFAULT_SIZE, LOOP, MODES, LoopSettings, SweepSettings, help_text
-from lifelab.sweep import plan, sweep
+from lifelab.sweep import COLUMNS, MAP_COLUMNS, compact, plan, read_store, sweep
 from lifelab.symmetry import GROUPS
 from lifelab.evidence import CountVerdict
 from lifelab.utils import get_device, lifelab_version
@@ -366,6 +366,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compact(args: argparse.Namespace) -> int:
+    """``lifelab compact``: a store rewritten as one compressed part holding the columns a map needs."""
+    part = compact(args.store, args.out, args.columns)
+    print(f"{len(read_store(args.out))} trials, {len(args.columns)} columns: {part} ({part.stat().st_size:,} bytes)")
+    return 0
+
+
 def _setting(parser: argparse.ArgumentParser, settings: type, flag: str, name: str, **options) -> None:
     """An option whose default and help are a settings field's (:mod:`lifelab.settings`)."""
     parser.add_argument(flag, dest=name, default=getattr(settings(), name), help=help_text(settings, name), **options)
@@ -454,6 +461,13 @@ def build_parser() -> argparse.ArgumentParser:
     learn("--density", "density", type=float)
     p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("compact", help="rewrite a sweep store as one compressed Parquet part (to commit a map)")
+    p.add_argument("store", help="the sweep store to read")
+    p.add_argument("out", help="a new directory for the compact store")
+    p.add_argument("--columns", nargs="+", default=list(MAP_COLUMNS), choices=list(COLUMNS), metavar="COLUMN",
+                   help="columns to keep (default: " + " ".join(MAP_COLUMNS) + ")")
+    p.set_defaults(func=cmd_compact)
 
     p = sub.add_parser("rules", help="list the named rules")
     p.add_argument("--studied", action="store_true", help="only the nine studied rules")

@@ -52,7 +52,7 @@ from lifelab.settings import DEFAULT_SIZE, LOOP, SWEEP, LoopSettings, SweepSetti
 from lifelab.stacked import pattern_frequencies, train_stacked
 from lifelab.utils import format_table, get_device, lifelab_version, model_threads
 
-__all__ = ["COLUMNS", "SweepSummary", "Trial", "plan", "read_store", "run_batch", "sweep"]
+__all__ = ["COLUMNS", "MAP_COLUMNS", "SweepSummary", "Trial", "compact", "plan", "read_store", "run_batch", "sweep"]
 
 #: The store's columns and their Parquet types, the same in every part (so any Parquet reader reads the directory).
 COLUMNS = {"key": "string", "rule": "string", "family": "string", "seed": "int64", "model": "string",
@@ -62,6 +62,11 @@ COLUMNS = {"key": "string", "rule": "string", "family": "string", "seed": "int64
            "trained_on": "int64", "rounds": "int64", "stop_reason": "string", "end_density": "float64",
            "seconds": "float64", "batched": "bool", "device": "string", "lifelab_version": "string",
            "finished_at": "string"}
+
+#: What a compact store (:func:`compact`) keeps of each trial by default: what notebook 10 reads of a map.
+MAP_COLUMNS = ("rule", "family", "seed", "model", "size", "steps", "density", "max_rounds", "rung", "determined",
+               "identified", "wrong", "entries_right", "unobserved", "trajectories", "rounds", "stop_reason",
+               "end_density")
 
 
 # ---------------------------------------------------------------------------
@@ -306,7 +311,50 @@ def read_store(path):
     if not _Store(path).parts():
         raise InputError(f"no sweep results in {path}")
     frame = pd.read_parquet(path)
+    if "key" not in frame:  # a compact store: one part, one row per trial already
+        return frame
     return frame.drop_duplicates("key", keep="first").reset_index(drop=True)
+
+
+def compact(store, out, columns=MAP_COLUMNS) -> Path:
+    """A store rewritten as a new store of one zstd-compressed Parquet part: one row per trial, some columns.
+
+    A map of hundreds of thousands of trials is committed this way (the
+    working store's per-batch parts, timings and extracted rulestrings stay
+    behind).  A compact store is read by :func:`read_store` like any other;
+    it is not resumed (it has no keys).
+
+    Args:
+        store: The sweep store to read.
+        out: A new directory for the compact store (it must not hold anything yet).
+        columns: Columns to keep, of :data:`COLUMNS`.
+
+    Returns:
+        The path of the part written.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = list(columns)
+    unknown = [c for c in columns if c not in COLUMNS]
+    if not columns or unknown:
+        raise InputError(f"columns to keep must be some of {list(COLUMNS)}, got {unknown or columns}")
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InputError(f"{out} already exists and is not an empty directory; a compact store is written anew")
+    frame = read_store(store)
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        raise InputError(f"{store} has no column {missing[0]!r} (it is a compact store already?)")
+    frame = frame[columns].sort_values([c for c in ("model", "family", "rule", "seed") if c in columns])
+    schema = pa.schema([(name, pa.type_for_alias(COLUMNS[name])) for name in columns])
+    out.mkdir(parents=True, exist_ok=True)
+    final = out / f"part-{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%S}-compact.parquet"
+    temporary = out / f".{final.name}.tmp"
+    pq.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), temporary,
+                   compression="zstd", compression_level=19)
+    os.replace(temporary, final)
+    return final
 
 
 # ---------------------------------------------------------------------------

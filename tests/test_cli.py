@@ -110,3 +110,13 @@ def test_a_trajectory_file_declaring_more_than_it_holds_is_refused_before_alloca
     err = capsys.readouterr().err
     assert "lying.npz: 'trajectories' declares shape (99999, 9999, 999, 99)" in err and "the file holds" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_compact_writes_the_map_columns_and_refuses_a_store_that_is_not_one(capsys, tmp_path):
+    store = tmp_path / "store"
+    assert main(["sweep", "B3/S23", "--models", "table", "--store", str(store), "--size", "12", "--steps", "4"]) == 0
+    assert main(["compact", str(store), str(tmp_path / "map"), "--columns", "rule", "identified"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("1 trials, 2 columns: ")
+    assert main(["compact", str(tmp_path / "nothing"), str(tmp_path / "map2")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lifelab: error: no sweep results in") and len(err.strip().splitlines()) == 1

@@ -14,7 +14,7 @@ from lifelab import Rule
 from lifelab.families import GenerationsRule, LtLRule, parse_rule
 from lifelab.loop import learn_rule
 from lifelab.rulespace import all_rules, family_of, random_rules
-from lifelab.sweep import plan, read_store, run_batch, sweep
+from lifelab.sweep import MAP_COLUMNS, compact, plan, read_store, run_batch, sweep
 
 STABLE = ["key", "rule", "family", "seed", "model", "rung", "determined", "identified", "wrong", "rule_determined",
           "extracted", "entries_right", "unobserved", "trajectories", "trained_on", "rounds", "stop_reason",
@@ -88,6 +88,27 @@ def test_sweep_stores_rows_and_skips_them_when_run_again(tmp_path):
     assert (again.skipped, again.ran) == (8, 0) and len(read_store(store)) == 8
     more = plan(["B3/S23", "B36/S23"], seeds=[0], models=["table"], size=16, steps=8)
     assert sweep(more, store, progress=False).ran == 1 and len(read_store(store)) == 9
+
+
+def test_a_compact_store_keeps_one_row_per_trial_and_the_columns_asked_for(tmp_path):
+    store = tmp_path / "store"
+    trials = plan(["B3/S23", "B2/S", "B36/S23"], seeds=[0], models=["table"], size=16, steps=8)
+    sweep(trials[:2], store, batch_size=1, progress=False)
+    sweep(trials[1:], store, batch_size=1, progress=False)  # the second run stores only the trial not yet held
+    full = read_store(store)
+    part = compact(store, tmp_path / "map")
+    assert part.parent == tmp_path / "map" and len(list(part.parent.iterdir())) == 1
+    small = read_store(tmp_path / "map")
+    assert list(small.columns) == list(MAP_COLUMNS) and len(small) == 3
+    assert small.sort_values("rule").reset_index(drop=True).equals(
+        full[list(MAP_COLUMNS)].sort_values("rule").reset_index(drop=True))
+    assert read_store(part).equals(small)  # the part file alone reads the same
+    with pytest.raises(ValueError, match="not an empty directory"):
+        compact(store, tmp_path / "map")
+    with pytest.raises(ValueError, match="some of"):
+        compact(store, tmp_path / "other", ["rule", "no such column"])
+    with pytest.raises(ValueError, match="no column 'seconds'"):
+        compact(tmp_path / "map", tmp_path / "again", ["rule", "rung", "seconds"])
 
 
 def test_interrupted_sweep_keeps_finished_batches(tmp_path, monkeypatch):
