@@ -466,6 +466,16 @@ class Rule(OnGrid):
             "it has no birth/survival view (use rule.table)"
         )
 
+    def bs_view(self, neighbourhood: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+        """``(birth, survival)`` counts on one neighbourhood, or None where the rule is not outer-totalistic there.
+
+        Args:
+            neighbourhood: ``"moore"``, ``"vonneumann"`` or ``"hexagonal"``.
+        """
+        if neighbourhood not in NEIGHBOURHOODS:
+            raise InputError(f"unknown neighbourhood {neighbourhood!r}; expected one of {list(NEIGHBOURHOODS)}")
+        return self._view(neighbourhood)
+
     @property
     def is_totalistic(self) -> bool:
         """True when the rule has a B/S view on some neighbourhood."""

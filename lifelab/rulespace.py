@@ -10,6 +10,8 @@ sweep's rows use.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from lifelab.errors import InputError
@@ -19,7 +21,7 @@ from lifelab.hensel import hensel_classes
 from lifelab.rules import Rule
 from lifelab.utils import check_int
 
-__all__ = ["ENUMERATED", "SAMPLED_FAMILIES", "all_rules", "random_rules", "family_of"]
+__all__ = ["ENUMERATED", "SAMPLED_FAMILIES", "all_rules", "random_rules", "family_of", "rule_indices"]
 
 #: Families :func:`random_rules` samples.
 SAMPLED_FAMILIES = ("moore", "vonneumann", "isotropic", "generations", "ltl")
@@ -91,6 +93,43 @@ def all_rules(family: str) -> list[str]:
         birth = [c for c in range(half) if i >> c & 1]
         survival = [c for c in range(half) if i >> (c + half) & 1]
         out.append(str(Rule.from_bs(birth, survival, family)))
+    return out
+
+
+def rule_indices(rules, family: str = "moore") -> np.ndarray:
+    """Each B/S rule's place in :func:`all_rules`' order (its birth counts in the low bits, its survival counts above).
+
+    So ``index & (2 ** (n + 1) - 1)`` is the birth set and ``index >> (n + 1)``
+    the survival set, one bit a count, for ``n`` neighbours: a map of the
+    whole family is an image indexed by the two.
+
+    Args:
+        rules: Rulestrings (or rules) of the family, as a sweep's rows name them.
+        family: ``"moore"`` or ``"vonneumann"``.
+
+    Returns:
+        ``(len(rules),)`` int64.
+
+    Raises:
+        ValueError: For a rule that is not an outer-totalistic rule of the family.
+    """
+    if family not in ENUMERATED:
+        raise InputError(f"unknown family {family!r}; rule_indices numbers the rules of {list(ENUMERATED)}")
+    half = ENUMERATED[family] // 2
+    canonical = re.compile(rf"B([0-{half - 1}]*)/S([0-{half - 1}]*){'V' if family == 'vonneumann' else ''}")
+    out = np.empty(len(rules), dtype=np.int64)
+    for i, rule in enumerate(rules):
+        text = str(rule)
+        match = canonical.fullmatch(text)  # a sweep's rows spell them canonically: read the digits
+        if match is None:
+            parsed = parse_rule(text)
+            view = parsed.bs_view(family) if isinstance(parsed, Rule) else None
+            if view is None:
+                raise InputError(f"{text} is not a {family} B/S rule")
+            birth, survival = view
+        else:
+            birth, survival = (map(int, digits) for digits in match.groups())
+        out[i] = sum(1 << c for c in birth) | sum(1 << (c + half) for c in survival)
     return out
 
 

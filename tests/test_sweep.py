@@ -13,7 +13,7 @@ import ray
 from lifelab import Rule
 from lifelab.families import GenerationsRule, LtLRule, parse_rule
 from lifelab.loop import learn_rule
-from lifelab.rulespace import all_rules, family_of, random_rules
+from lifelab.rulespace import all_rules, family_of, random_rules, rule_indices
 from lifelab.sweep import MAP_COLUMNS, compact, plan, read_store, run_batch, sweep
 
 STABLE = ["key", "rule", "family", "seed", "model", "rung", "determined", "identified", "wrong", "rule_determined",
@@ -41,6 +41,21 @@ def test_all_rules_enumerates_every_bs_rule():
     assert Rule.parse(rules[0b00110_01000]).birth == (3,) and Rule.parse(rules[0b00110_01000]).survival == (1, 2)
     with pytest.raises(ValueError, match="enumerates"):
         all_rules("isotropic")
+
+
+def test_rule_indices_place_each_rule_where_all_rules_enumerates_it():
+    assert rule_indices(all_rules("vonneumann"), "vonneumann").tolist() == list(range(1024))
+    rules = random_rules("moore", 40, seed=9)
+    for rule, index in zip(rules, rule_indices(rules)):
+        birth, survival = [c for c in range(9) if index >> c & 1], [c for c in range(9) if index >> (c + 9) & 1]
+        assert Rule.from_bs(birth, survival, "moore") == Rule.parse(rule)
+    assert rule_indices(["B3/S23", "S23/B3", "b3/s23", Rule.parse("B3/S23")]).tolist() == [8 | 12 << 9] * 4
+    assert Rule.parse("B2/S013V").bs_view("moore") is None and Rule.parse("B3/S23").bs_view("vonneumann") is None
+    for rule, family in [("B3/S23", "vonneumann"), ("B2-a/S12", "moore"), ("/2/3", "moore")]:
+        with pytest.raises(ValueError, match=f"is not a {family} B/S rule"):
+            rule_indices([rule], family)
+    with pytest.raises(ValueError, match="numbers the rules of"):
+        rule_indices(["B3/S23"], "isotropic")
 
 
 def test_family_of():

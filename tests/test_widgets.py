@@ -15,6 +15,7 @@ from lifelab.plots import (
     plot_dataset_growth,
     plot_difference,
     plot_population,
+    plot_rule_map,
     plot_snapshot_grid,
     state_cmap,
 )
@@ -112,3 +113,20 @@ def test_a_rule_table_s_colours_reach_the_board_and_the_slider():
     slider = trajectory_slider({"table": board[None]}, colors=colours)
     picture = np.asarray(Image.open(io.BytesIO(slider.children[1].children[0].children[1].value)).convert("RGB"))
     assert {tuple(p) for p in picture.reshape(-1, 3)} >= {(0, 0, 255), (255, 0, 0)}
+
+
+def test_a_rule_map_puts_each_rule_at_its_birth_and_survival_sets():
+    from lifelab.rulespace import rule_indices
+
+    indices = rule_indices(["B3/S23", "B36/S23", "B/S"])
+    fig = plot_rule_map(indices, [1.0, 0.5, 0.0], title="three rules")
+    grid = fig.axes[0].images[0].get_array()
+    assert grid.shape == (512, 512) and grid[8, 12] == 1.0 and grid[8 | 64, 12] == 0.5 and grid[0, 0] == 0.0
+    assert np.ma.getmaskarray(grid).sum() == 512 * 512 - 3 and fig.axes[0].get_title() == "three rules"
+    assert plot_rule_map(rule_indices(["B1/S2V"], "vonneumann"), [1], "vonneumann").axes[0].images[0].get_array(
+        ).shape == (32, 32)
+    with pytest.raises(ValueError, match="one value per rule"):
+        plot_rule_map(indices, [1.0])
+    with pytest.raises(ValueError, match="lie in 0-1023"):
+        plot_rule_map([5000], [1.0], "vonneumann")
+    plt.close("all")
