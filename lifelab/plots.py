@@ -828,8 +828,9 @@ def plot_rule_map(indices, values, family: str = "moore", ax=None, title: str | 
     fig, ax = _new_ax(ax, figsize=(5.5, 4.8))
     image = ax.imshow(grid, cmap=cmap, origin="lower", interpolation="nearest")
     ticks = [2 ** c for c in range(bits)]
-    ax.set_xticks(ticks, [str(c) for c in range(bits)], fontsize=7)
-    ax.set_yticks(ticks, [str(c) for c in range(bits)], fontsize=7)
+    names = [str(c) if 2 ** c >= 2 ** bits // 32 else "" for c in range(bits)]  # the small sets' ticks crowd: unnamed
+    ax.set_xticks(ticks, names, fontsize=7)
+    ax.set_yticks(ticks, names, fontsize=7)
     ax.set_xlabel("survival set, in binary (tick c: sets whose largest count is c start here)", fontsize=8)
     ax.set_ylabel("birth set, in binary", fontsize=8)
     if title:

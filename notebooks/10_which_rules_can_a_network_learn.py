@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -23,8 +23,8 @@
 # Parquet store. The stores in `results/` were made on the 2-core CPU with:
 #
 # ```bash
-# lifelab sweep --random moore 1000 --models tied --workers 2 --store results/moore-1000
-# lifelab sweep --random moore 1000 --models table --workers 2 --store results/moore-1000
+# lifelab sweep --all moore --models tied table --workers 2 --batch 512 --store moore-all-sweep
+# lifelab compact moore-all-sweep results/moore-all    # one compressed part, the columns read here
 # lifelab sweep --all vonneumann --seeds 3 --workers 2 --store results/vonneumann-all
 # lifelab sweep --random isotropic 100 --models tied table --workers 2 --store results/families
 # lifelab sweep --random generations 40 --models tied table --workers 2 --batch 20 --store results/families
@@ -35,7 +35,9 @@
 # A trial is **identified** when the loop stopped with a verdict that
 # determines the rule (notebook 07) *and* the network's rule is that rule, and
 # it is the oracle's. A verdict that determines another rule is **wrong**:
-# the count that must be zero. The last section runs a small sweep live.
+# the count that must be zero. `results/moore-all` holds every one of the
+# 262,144 outer-totalistic Moore rules, each learned by the tied network and
+# by the table learner. The last section runs a small sweep live.
 
 # %%
 import tempfile
@@ -46,8 +48,8 @@ import numpy as np
 import pandas as pd
 
 import lifelab
-from lifelab import Rule
-from lifelab.rulespace import random_rules
+from lifelab.plots import plot_rule_map
+from lifelab.rulespace import random_rules, rule_indices
 from lifelab.sweep import plan, read_store, sweep
 from lifelab.utils import format_table
 from lifelab.widgets import wide_text_scrolls
@@ -74,7 +76,7 @@ print(format_table(runs[["rule", "family", "seed", "model", "rung", "identified"
 
 # %%
 by = runs.groupby(["store", "family", "model"])
-table = by.agg(trials=("key", "size"), identified=("identified", "mean"), wrong=("wrong", "sum"),
+table = by.agg(trials=("rule", "size"), identified=("identified", "mean"), wrong=("wrong", "sum"),
                determined=("determined", "mean"), median_trajectories=("trajectories", "median"),
                median_rounds=("rounds", "median")).reset_index()
 table["identified"] = (100 * table["identified"]).round(1).astype(str) + "%"
@@ -100,12 +102,12 @@ plt.tight_layout()
 # %% [markdown]
 # ## 3. How many trajectories: network against table learner
 #
-# On the same random Moore rules and seeds. "Trajectories" counts every
-# trajectory the verdict weighed (trained on plus held out), for the trials
-# that were identified.
+# On every Moore rule, one seed. "Trajectories" counts every trajectory the
+# verdict weighed (trained on plus held out), for the trials that were
+# identified.
 
 # %%
-moore = stores.get("moore-1000", runs[runs["family"] == "moore"])
+moore = stores["moore-all"]
 won = moore[moore["identified"]]
 fig, ax = plt.subplots(figsize=(6, 3))
 bins = np.arange(1, won["trajectories"].max() + 2) - 0.5
@@ -113,6 +115,7 @@ for model, frame in won.groupby("model"):
     ax.hist(frame["trajectories"], bins=bins, alpha=0.6, label=f"{model} (median {frame['trajectories'].median():g})")
 ax.set_xlabel("trajectories seen")
 ax.set_ylabel("rules")
+ax.set_yscale("log")
 ax.legend()
 plt.tight_layout()
 pair = moore.pivot_table(index="rule", columns="model", values="trajectories")
@@ -123,17 +126,19 @@ print("rules where the network needed fewer / as many / more trajectories than t
 # %% [markdown]
 # ## 4. The rules that fail, and why
 #
-# A trial that is not identified either ran out of rounds with classes never
-# observed, or stopped with the data determining a rule the network did not
-# match. Random boards of many rules die out or fill up within a step or
+# A trial that is not identified either ran out of rounds with the data
+# determining a rule the learner's own rule never matched (a network that did
+# not fit a rare pattern; a table learner whose visible trajectories lack a
+# pattern only a held-out one showed), or with classes never observed. Random boards of many rules die out or fill up within a step or
 # two, and then show nothing new: `end_density` (the live fraction of the
-# last boards the loop trained on) says which.
+# last boards the loop trained on) says which, for the trials the data left
+# open.
 
 # %%
 failed = runs[~runs["identified"]].copy()
 failed["why"] = np.select(
-    [failed["end_density"] == 0, failed["end_density"] > 0.99, failed["determined"]],
-    ["boards die out", "boards fill up", "network never matched the determined rule"],
+    [failed["determined"], failed["end_density"] == 0, failed["end_density"] > 0.99],
+    ["learner's rule never matched the determined one", "boards die out", "boards fill up"],
     default="classes never observed")
 print(format_table(failed.groupby(["store", "family", "model", "why"]).size().rename("trials").reset_index()
                    .to_dict("records")))
@@ -141,23 +146,47 @@ print(format_table(failed[["rule", "family", "model", "rung", "unobserved", "end
                    .head(8).to_dict("records")))
 
 # %% [markdown]
-# ## 5. A map over birth and survival digits
+# ## 5. The complete map: all 262,144 Moore rules
 #
-# For the random Moore rules learned by the tied network: among the rules
-# whose birth set holds digit *b* and survival set holds *s*, the share
-# identified and the mean trajectories seen. The spread is narrow (every
-# cell averages about 250 rules): no birth or survival digit on its own
-# makes a Moore rule hard for this network.
+# Every outer-totalistic Moore rule is one pixel: its birth set up the side
+# and its survival set across, each read as a 9-bit number (bit *c*: count
+# *c*), so the rule with index *i* in `lifelab sweep --all moore` sits at row
+# `i & 511`, column `i >> 9`. Left, the trajectories the table learner
+# needed; right, the tied network's, with the rules it did not identify
+# marked in blue.
+
+# %%
+index = {model: rule_indices(frame["rule"]) for model, frame in moore.groupby("model")}
+fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+for ax, (model, frame) in zip(axes, moore.groupby("model")):
+    needed = frame["trajectories"].where(frame["identified"])
+    plot_rule_map(index[model], needed, ax=ax, cmap="magma_r", label="trajectories seen",
+                  title=f"{model}: trajectories to identify the rule")
+    missed = index[model][~frame["identified"].to_numpy()]
+    ax.scatter(missed >> 9, missed & 511, s=1, marker="s", color="tab:blue", label=f"not identified ({len(missed)})")
+    ax.legend(loc="lower right", fontsize=7, markerscale=4)
+plt.tight_layout()
+both = moore.pivot_table(index="rule", columns="model", values="identified", aggfunc="first").astype(bool)
+crossed = pd.crosstab(both["tied"].rename("tied identified"), both["table"])
+crossed.columns = [f"table {'identified' if c else 'not'}" for c in crossed.columns]
+print(format_table(crossed.reset_index().to_dict("records")))
+print("rules of the 262,144 that the data alone could not pin down for either learner:",
+      int((~moore.groupby("rule")["determined"].any()).sum()))
+
+# %% [markdown]
+# Which counts make a rule hard? Among the rules whose birth set holds
+# digit *b* and whose survival set holds *s*, the share the tied network
+# identified and the mean trajectories it saw.
 
 # %%
 tied = moore[moore["model"] == "tied"]
-rules = [Rule.parse(r) for r in tied["rule"]]
+bits = index["tied"]
 ident, seen = np.zeros((9, 9)), np.zeros((9, 9))
 for b in range(9):
     for s in range(9):
-        mask = np.array([b in r.birth and s in r.survival for r in rules])
-        ident[b, s] = tied["identified"].to_numpy()[mask].mean() if mask.any() else np.nan
-        seen[b, s] = tied["trajectories"].to_numpy()[mask].mean() if mask.any() else np.nan
+        mask = ((bits >> b) & 1).astype(bool) & ((bits >> (9 + s)) & 1).astype(bool)
+        ident[b, s] = tied["identified"].to_numpy()[mask].mean()
+        seen[b, s] = tied["trajectories"].to_numpy()[mask].mean()
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
 for ax, values, title, cmap in [(axes[0], ident, "share identified", "viridis"),
                                 (axes[1], seen, "mean trajectories seen", "magma")]:
@@ -169,6 +198,23 @@ for ax, values, title, cmap in [(axes[0], ident, "share identified", "viridis"),
     ax.set_yticks(range(9))
     fig.colorbar(image, ax=ax, shrink=0.8)
 plt.tight_layout()
+print("share identified by birth digit in the rule (tied):",
+      {b: round(float(tied["identified"].to_numpy()[((bits >> b) & 1).astype(bool)].mean()), 4) for b in range(9)})
+
+# %% [markdown]
+# The rules the network misses: the data determined the rule (every class
+# observed), but after 10 rounds the network's reading still differed from it
+# on a few patterns; `entries_right` counts the 512 table entries it had
+# right. The table learner needs no fitting, so it misses none that the data
+# determine.
+
+# %%
+missed = tied[~tied["identified"]]
+print(format_table(missed.groupby(["rung", "stop_reason"]).agg(
+    rules=("rule", "size"), median_entries_right=("entries_right", "median"),
+    median_end_density=("end_density", "median")).reset_index().to_dict("records")))
+print(format_table(missed[["rule", "rung", "entries_right", "trajectories", "end_density"]].head(8)
+                   .to_dict("records")))
 
 # %% [markdown]
 # ## 6. Scarce data: where the network's guesses matter
@@ -202,6 +248,24 @@ if scarce is not None:
     print("share of trials whose last boards were empty:", died.round(3).to_dict())
 
 # %% [markdown]
+# **The network's guesses against the simplest consistent rule.** Where
+# classes were never observed, the tied network answers for them from its
+# 50 edge-and-corner classes. The table learner answers with the rule of the
+# first family of the auto chain that the data determine (the simplest
+# family consistent with the data); where the data determine none, it reads
+# every unobserved pattern as dead. `entries_right` counts the 512 table
+# entries each got right: the rules where the network's guesses beat the
+# table learner's answer, tie with it, or lose.
+
+# %%
+if scarce is not None:
+    right = scarce.pivot_table(index="rule", columns="model", values="entries_right", aggfunc="first")
+    print("mean entries right of 512:", right.mean().round(1).to_dict())
+    print("rules where the network got more entries right / as many / fewer:",
+          int((right["tied"] > right["table"]).sum()), int((right["tied"] == right["table"]).sum()),
+          int((right["tied"] < right["table"]).sum()))
+
+# %% [markdown]
 # ## 7. Against the published figure
 #
 # AutomataGPT reports an exact match of the rule table on 82% of unseen
@@ -214,7 +278,7 @@ if scarce is not None:
 
 # %%
 share = tied["identified"].mean()
-print(f"random Moore B/S rules, tied p4m network, up to 10 rounds: {share:.1%} identified exactly "
+print(f"all 262,144 Moore B/S rules, tied p4m network, up to 10 rounds: {share:.1%} identified exactly "
       f"({int(tied['identified'].sum())} of {len(tied)}), wrong verdicts {int(tied['wrong'].sum())}; "
       f"published (other task): {PUBLISHED:.0%}")
 
