@@ -29,7 +29,7 @@ from lifelab.errors import InputError, InputFileNotFoundError, InputTypeError
 from lifelab.families import RULE_TYPES, StochasticRule, parse_rule, rule_states
 from lifelab.patterns import configuration_counts
 from lifelab.rules import Rule, as_rule
-from lifelab.simulate import random_boards, simulate
+from lifelab.simulate import PackedHistory, checked_trajectories, random_boards, simulate
 from lifelab.utils import MODEL_DTYPE, atomic_path, check_allocation, check_int, check_number, data_dir, get_device, \
     lifelab_version, one_hot
 
@@ -371,7 +371,9 @@ class TrajectoryDataset(Dataset):
         """Build the dataset.
 
         Args:
-            trajectories: ``(n, T + 1, H, W)`` 0/1 array of all available trajectories.
+            trajectories: ``(n, T + 1, H, W)`` 0/1 array of all available trajectories, or a
+                :class:`~lifelab.simulate.PackedHistory`, kept packed: a transition's two boards
+                are unpacked when it is served.
             visible: How many are visible at the start (0 to n).
             order: The order in which trajectories become visible (a
                 permutation of a subset of ``range(n)``); default ``0..n-1``.
@@ -385,12 +387,12 @@ class TrajectoryDataset(Dataset):
             boundary: ``"torus"``, ``"dead"`` or ``"open"`` (see above).
             margin: Cells at the edge a boundary other than the torus leaves out of the loss (or frames with).
         """
-        array = validate_trajectories(trajectories, states=states)
+        self._traj = checked_trajectories(trajectories, states=states)
         if boundary not in ("torus", "dead", "open"):
             raise InputError(f"boundary must be 'torus', 'dead' or 'open', got {boundary!r}")
         self.boundary, self.margin = boundary, check_int("margin", margin, 0)
-        self.states = states if states is not None else trajectory_states(array)
-        self._traj = torch.from_numpy(array)
+        packed = isinstance(self._traj, PackedHistory)
+        self.states = states if states is not None else 2 if packed else trajectory_states(self._traj)
         n, length = self._traj.shape[:2]
         self.order = list(range(n)) if order is None else [int(i) for i in order]
         if len(set(self.order)) != len(self.order) or any(not 0 <= i < n for i in self.order):
@@ -445,6 +447,10 @@ class TrajectoryDataset(Dataset):
         position, t = divmod(index, self.transitions_per_trajectory)
         return position, self.order[position], self.skip + t
 
+    def _cells(self, trajectories, frames) -> torch.Tensor:
+        """Frames of some trajectories (as numpy indexes the first two axes), unpacked here from a packed history."""
+        return torch.from_numpy(np.ascontiguousarray(self._traj[trajectories, frames]))
+
     def _framed(self, boards: torch.Tensor) -> torch.Tensor:
         """Boards in their dead frame (``boundary="dead"``), else as they are."""
         if self.boundary != "dead" or not self.margin:
@@ -471,14 +477,13 @@ class TrajectoryDataset(Dataset):
         if getattr(self, "_weights_for", None) != self.visible:  # recomputed only after a reveal
             self._weights_for, self._weights = self.visible, torch.from_numpy(self.weights()).to(MODEL_DTYPE)
         weight = self._weights[position]
-        return self._encode(self._traj[traj, t]), self._targets(self._traj[traj, t + 1]), weight
+        now, after = self._cells(traj, slice(t, t + 2))
+        return self._encode(now), self._targets(after), weight
 
     def pairs(self) -> np.ndarray:
         """The visible transitions as ``(N, 2, H, W)`` boards ``(x_t, x_{t+1})`` of states, unframed."""
-        idx = self.visible_indices
-        span = slice(self.skip, self.skip + self.transitions_per_trajectory)
-        now = self._traj[idx, span].flatten(0, 1)
-        after = self._traj[idx, span.start + 1: span.stop + 1].flatten(0, 1)
+        frames = self._cells(self.visible_indices, slice(self.skip, self.skip + self.transitions_per_trajectory + 1))
+        now, after = frames[:, :-1].flatten(0, 1), frames[:, 1:].flatten(0, 1)
         return torch.stack([now, after], dim=1).numpy()
 
     def tensors(self, device=None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -487,10 +492,9 @@ class TrajectoryDataset(Dataset):
         Returns:
             ``(inputs, targets, weights)`` with leading dimension ``len(self)``.
         """
-        idx = torch.tensor(self.visible_indices, dtype=torch.long)
-        span = slice(self.skip, self.skip + self.transitions_per_trajectory)
-        x = self._traj[idx, span].flatten(0, 1)
-        y = self._targets(self._traj[idx, span.start + 1: span.stop + 1].flatten(0, 1))
+        frames = self._cells(self.visible_indices, slice(self.skip, self.skip + self.transitions_per_trajectory + 1))
+        x = frames[:, :-1].flatten(0, 1)
+        y = self._targets(frames[:, 1:].flatten(0, 1))
         w = torch.from_numpy(self.weights()).to(MODEL_DTYPE).repeat_interleave(self.transitions_per_trajectory)
         return self._encode(x).to(device), y.to(device), w.to(device)
 

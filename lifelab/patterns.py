@@ -280,17 +280,18 @@ def transition_counts(trajectories, weights=None) -> np.ndarray:
     """How often each 3x3 configuration went to each next state of its centre (periodic boundary).
 
     Args:
-        trajectories: ``(n, T + 1, H, W)`` 0/1 array.
+        trajectories: ``(n, T + 1, H, W)`` 0/1 array, or any sequence of ``(T + 1, H, W)``
+            trajectories (a packed history is read one trajectory at a time).
         weights: Optional weight per trajectory (default 1 each).
 
     Returns:
         ``(512, 2)`` float64: ``[i, s]`` the (weighted) number of cells whose
         configuration ``i`` went to state ``s``.
     """
-    trajectories = np.asarray(trajectories)
     weights = np.ones(len(trajectories)) if weights is None else np.asarray(weights, dtype=np.float64)
     out = np.zeros((N_PATTERNS, 2))
     for trajectory, weight in zip(trajectories, weights):
+        trajectory = np.asarray(trajectory)
         key = pattern_index(trajectory[:-1]).ravel() * 2 + trajectory[1:].ravel().astype(bool)
         out += weight * np.bincount(key, minlength=2 * N_PATTERNS).reshape(N_PATTERNS, 2)
     return out

@@ -31,7 +31,7 @@ import torch
 
 from lifelab._bitpack import simulate_packed, simulate_torch
 from lifelab._compiled import ENGINES, pack_rows, run_bits, run_generations, run_hrot, run_ltl, unpack_rows
-from lifelab.boards import validate_boards
+from lifelab.boards import validate_boards, validate_trajectories
 from lifelab.errors import InputError, InputTypeError
 from lifelab.families import GenerationsRule, HROTRule, LtLRule, StochasticRule, parse_rule, rule_reach, rule_states
 from lifelab.rules import Rule
@@ -41,6 +41,7 @@ __all__ = [
     "B0_MODES",
     "ENGINES",
     "PackedHistory",
+    "checked_trajectories",
     "golly_b0",
     "lifeform_names",
     "place_lifeforms",
@@ -255,6 +256,25 @@ class PackedHistory:
         cells = self.unpack()
         return cells if dtype is None else cells.astype(dtype)
 
+    def __getitem__(self, key) -> np.ndarray:
+        """The bool cells of some boards and frames, unpacking only those.
+
+        ``history[i]`` is board ``i``'s frames, ``history[i, t]`` one frame,
+        and slices, lists or arrays select as numpy selects on the bool form's
+        first two axes; index the cells of the result.
+        """
+        key = key if isinstance(key, tuple) else (key,)
+        if len(key) > 2 or any(k is Ellipsis or k is None for k in key):
+            raise InputError("a packed history is indexed by board and frame; index the cells of what it returns")
+        words = self.words[key]
+        lead, (h, nw) = words.shape[:-2], words.shape[-2:]
+        flat = np.ascontiguousarray(words).reshape(-1, 1, h, nw)
+        cells = unpack_rows(flat, self.width, np.empty((len(flat), 1, h, self.width), dtype=bool))
+        return cells.reshape(*lead, h, self.width)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
     def __len__(self) -> int:
         return self.words.shape[0]
 
@@ -265,6 +285,31 @@ class PackedHistory:
     def __repr__(self) -> str:
         n, frames, h, w = self.shape
         return f"PackedHistory({n} boards, {frames} frames of {h}x{w})"
+
+
+def checked_trajectories(trajectories, name: str = "trajectories", states: int | None = 2):
+    """:func:`lifelab.boards.validate_trajectories`, keeping a :class:`PackedHistory` packed.
+
+    Readers that take one trajectory (or a few frames) at a time, such as the
+    evidence counts, the dataset and the stacked trainer's pattern counts,
+    read a packed history's words this way without its whole bool form.
+
+    Args:
+        trajectories: ``(n, T + 1, H, W)`` cell states, or a :class:`PackedHistory` (2 states).
+        name: What to call them in error messages.
+        states: As in :func:`~lifelab.boards.validate_trajectories` (a packed history holds 2).
+
+    Returns:
+        The validated array, or the packed history itself.
+    """
+    if not isinstance(trajectories, PackedHistory):
+        return validate_trajectories(trajectories, name=name, states=states)
+    if states not in (None, 2):
+        raise InputError(f"{name} are a packed 2-state history, not {states}-state data")
+    if trajectories.shape[1] < 2:
+        raise InputError(f"{name} need at least 2 boards per trajectory (one transition), "
+                         f"got {trajectories.shape[1]}")
+    return trajectories
 
 
 def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None = None, device=None,

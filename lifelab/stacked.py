@@ -49,7 +49,8 @@ def pattern_frequencies(trajectories: np.ndarray, weights: np.ndarray, batch_siz
     boards (each trajectory weighted as the dataset weighs it).
 
     Args:
-        trajectories: ``(n, T + 1, H, W)`` 0/1 visible trajectories.
+        trajectories: ``(n, T + 1, H, W)`` 0/1 visible trajectories (or a
+            :class:`~lifelab.simulate.PackedHistory`, read a trajectory at a time).
         weights: One weight per trajectory.
         batch_size: Boards per minibatch of the train() run this stands for.
     """

@@ -4,6 +4,7 @@ import importlib
 
 import numpy as np
 import pytest
+import torch
 
 import lifelab._compiled as compiled
 from lifelab import PackedHistory, random_boards, simulate
@@ -85,6 +86,53 @@ def test_packed_history_is_the_bool_history(rule):
     assert PackedHistory.pack(history) == packed
     out = np.empty(history.shape, dtype=bool)
     assert packed.unpack(out=out) is out
+
+
+def test_a_packed_history_is_indexed_by_board_and_frame_as_the_bool_form_is():
+    packed = simulate("B36/S23", random_boards(3, (5, 70), 0.4, seed=1), 4, packed=True)
+    history = np.asarray(packed)
+    for key in [1, -1, (1, 2), (slice(0, 2), slice(1, 3)), ([2, 0], slice(1, 4)), ([2, 0], 3), (np.array([1]), 0)]:
+        np.testing.assert_array_equal(packed[key], history[key])
+    assert [board.shape for board in packed] == [(5, 5, 70)] * 3
+    with pytest.raises(ValueError, match="indexed by board and frame"):
+        packed[0, 0, 1]
+    with pytest.raises(IndexError):
+        packed[3]
+
+
+def test_the_dataset_the_evidence_and_the_pattern_counts_read_a_packed_history_without_its_bool_form(monkeypatch):
+    from lifelab.data import TrajectoryDataset
+    from lifelab.evidence import Evidence
+    from lifelab.stacked import pattern_frequencies
+
+    packed = simulate("B36/S23", random_boards(4, (9, 70), 0.4, seed=2), 6, packed=True)
+    history = packed.unpack()
+    evidence = {b: Evidence.of(history, boundary=b) for b in ("torus", "dead", "open")}
+    frequencies = pattern_frequencies(history, np.arange(1.0, 5.0), 8)
+    datasets = [TrajectoryDataset(history, visible=3, skip=1), TrajectoryDataset(history, visible=2, order=[3, 1])]
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole bool history was unpacked")
+
+    monkeypatch.setattr(PackedHistory, "unpack", whole)
+    for boundary, counted in evidence.items():
+        read = Evidence.of(packed, boundary=boundary)
+        np.testing.assert_array_equal(read.clusters, counted.clusters)
+        assert all(np.array_equal(read.groups[k], counted.groups[k]) for k in counted.groups)
+    read = pattern_frequencies(packed, np.arange(1.0, 5.0), 8)
+    np.testing.assert_array_equal(read[0], frequencies[0])
+    assert read[1] == frequencies[1]
+    for kwargs, expected in zip([dict(visible=3, skip=1), dict(visible=2, order=[3, 1])], datasets):
+        dataset = TrajectoryDataset(packed, **kwargs)
+        assert len(dataset) == len(expected) and dataset.states == 2
+        for i in (0, len(dataset) // 2, len(dataset) - 1):
+            assert all(torch.equal(a, b) for a, b in zip(dataset[i], expected[i]))
+        np.testing.assert_array_equal(dataset.pairs(), expected.pairs())
+        assert all(torch.equal(a, b) for a, b in zip(dataset.tensors(), expected.tensors()))
+    with pytest.raises(ValueError, match="packed 2-state history, not 3-state"):
+        TrajectoryDataset(packed, states=3)
+    with pytest.raises(ValueError, match="at least 2 boards per trajectory"):
+        Evidence.of(simulate("B3/S23", random_boards(1, (4, 4), seed=0), 0, packed=True))
 
 
 def test_packed_words_hold_each_cell_at_its_bit():

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 import numba as nb
 import numpy as np
 
-from lifelab.boards import trajectory_states, validate_trajectories
+from lifelab.boards import trajectory_states
 from lifelab.errors import InputError
 from lifelab.evidence.assumptions import Family, family
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
 from lifelab.patterns import N_PATTERNS, pattern_index, showable
+from lifelab.simulate import PackedHistory, checked_trajectories
 
 __all__ = ["Evidence", "FamilyEvidence", "MAX_CLUSTERS"]
 
@@ -93,18 +94,20 @@ class Evidence:
         """Count the transitions of ``(n, T + 1, H, W)`` (or one ``(T + 1, H, W)``) trajectories.
 
         Args:
-            trajectories: Cell states (0/1 or bool for 2-state data).
+            trajectories: Cell states (0/1 or bool for 2-state data), or a
+                :class:`~lifelab.simulate.PackedHistory`, read a trajectory at a time.
             states: Number of states (default: what the data show).
             boundary: What lies beyond the frame (:mod:`lifelab.evidence.boundary`): ``"torus"``,
                 ``"dead"``, ``"open"`` (only cells whose 3x3 window lies inside count) or ``"auto"``
                 (what the edge cells show; the choice and its reason are kept in ``boundary_note``).
         """
-        traj = validate_trajectories(trajectories, states=states)
+        traj = checked_trajectories(trajectories, states=states)
         boundary = check_boundary(boundary)
-        n_states = states if states is not None else trajectory_states(traj)
+        packed = isinstance(traj, PackedHistory)
+        n_states = states if states is not None else 2 if packed else trajectory_states(traj)
         note = ""
-        if boundary == "auto":
-            alive = traj == 1
+        if boundary == "auto":  # the edge's choice reads every board at once
+            alive = np.asarray(traj) == 1
             counted = traj[:, :-1] <= 1 if n_states > 2 else None
             choice = choose_boundary(alive[:, :-1], alive[:, 1:], 1, pattern_index, N_PATTERNS, counted)
             boundary, note = choice.boundary, choice.note
