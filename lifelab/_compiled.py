@@ -677,6 +677,62 @@ _BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8  # torch.optim.Adam's defaults, which li
 _CLASS_BLOCK = 32  # a multiple of the vector loops' stride (8 doubles of AVX-512, unrolled 4 times)
 
 
+@nb.njit(inline="always", cache=True, nogil=True)
+def _layer(p, weight, bias, inputs, pre):
+    """A dense layer on every class at once: unit ``u``'s bias, plus each input in turn times its weight.
+
+    ``inputs`` and ``pre`` hold a unit a row and the classes along it; the
+    weights are ``p[weight + u * n_in + i]``, as torch stores them.
+    """
+    n_in, classes = inputs.shape
+    for u in range(pre.shape[0]):
+        row, b = pre[u], p[bias + u]
+        for c in range(classes):
+            row[c] = b
+        for i in range(n_in):
+            x, wi = inputs[i], p[weight + u * n_in + i]
+            for c in range(classes):
+                row[c] += x[c] * wi
+
+
+@nb.njit(inline="always", cache=True, nogil=True)
+def _back(p, weight, upstream, pre, down):
+    """The gradient at a ReLU layer's units from the layer above it, ``upstream`` (zero where the unit was off)."""
+    n_up, classes = upstream.shape
+    n_in = down.shape[0]
+    for i in range(n_in):
+        row = down[i]
+        row[:] = 0.0
+        for o in range(n_up):
+            x, wo = upstream[o], p[weight + o * n_in + i]
+            for c in range(classes):
+                row[c] += x[c] * wo
+        act = pre[i]
+        for c in range(classes):
+            if act[c] <= 0.0:
+                row[c] = 0.0
+
+
+@nb.njit(inline="always", cache=True, nogil=True)
+def _accumulate(grad, weight, bias, upstream, inputs):
+    """A layer's weight (and, unless ``bias`` is -1, bias) gradients summed over the classes in turn.
+
+    ``grad[weight + o * n_in + i]`` gains ``upstream[o, c] * inputs[c, i]``
+    (``inputs``: a class a row).
+    """
+    n_out, classes = upstream.shape
+    n_in = inputs.shape[1]
+    for c in range(classes):
+        x = inputs[c]
+        for o in range(n_out):
+            g = upstream[o, c]
+            if bias >= 0:
+                grad[bias + o] += g
+            base = weight + o * n_in
+            for i in range(n_in):
+                grad[base + i] += g * x[i]
+
+
 @nb.njit(cache=True, nogil=True)
 def _window_epoch(p, m, v, t, feats, weights, steps, lr, l1, penal, h1, h2):
     """One epoch of one window network (3x3 layer as features @ W1.T, two 1x1 layers); its worst observed probability.
@@ -709,48 +765,19 @@ def _window_epoch(p, m, v, t, feats, weights, steps, lr, l1, penal, h1, h2):
         if penal[i]:
             pen[i] = l1
     grad = np.empty(n)
-    a1, r1, r1c = np.empty((h1, classes)), np.empty((h1, classes)), np.empty((classes, h1))
-    a2, r2, r2c = np.empty((h2, classes)), np.empty((h2, classes)), np.empty((classes, h2))
+    a1, r1, d1 = np.empty((h1, classes)), np.empty((h1, classes)), np.empty((h1, classes))
+    a2, r2, d2 = np.empty((h2, classes)), np.empty((h2, classes)), np.empty((h2, classes))
     z, dz = np.empty((s_out, classes)), np.empty((s_out, classes))
-    d1, d1c, d2 = np.empty((h1, classes)), np.empty((classes, h1)), np.empty((h2, classes))
-    g1 = np.empty((d, h1))
+    r1c, r2c, d1c = np.empty((classes, h1)), np.empty((classes, h2)), np.empty((classes, h1))  # a class a row
+    g1 = np.empty(d * h1)
     top, norm = np.empty(classes), np.empty(classes)
     worst = 1.0
     for it in range(steps + 1):
-        # forward, each unit's sum in the order the per-class loop takes it (bias, then inputs in order)
-        for j in range(h1):
-            row = a1[j]
-            b = p[o_b1 + j]
-            for c in range(classes):
-                row[c] = b
-            for k in range(d):
-                x, wk = fT[k], p[j * d + k]
-                for c in range(classes):
-                    row[c] += x[c] * wk
-            out = r1[j]
-            for c in range(classes):
-                out[c] = max(row[c], 0.0)
-        for q in range(h2):
-            row = a2[q]
-            b = p[o_b2 + q]
-            for c in range(classes):
-                row[c] = b
-            for j in range(h1):
-                x, wj = r1[j], p[o_w2 + q * h1 + j]
-                for c in range(classes):
-                    row[c] += x[c] * wj
-            out = r2[q]
-            for c in range(classes):
-                out[c] = max(row[c], 0.0)
-        for s in range(s_out):
-            row = z[s]
-            b = p[o_b3 + s]
-            for c in range(classes):
-                row[c] = b
-            for q in range(h2):
-                x, wq = r2[q], p[o_w3 + s * h2 + q]
-                for c in range(classes):
-                    row[c] += x[c] * wq
+        _layer(p, 0, o_b1, fT, a1)
+        np.maximum(a1, 0.0, r1)
+        _layer(p, o_w2, o_b2, r1, a2)
+        np.maximum(a2, 0.0, r2)
+        _layer(p, o_w3, o_b3, r2, z)
         for c in range(classes):
             top[c] = z[0, c]
         for s in range(1, s_out):
@@ -769,66 +796,20 @@ def _window_epoch(p, m, v, t, feats, weights, steps, lr, l1, penal, h1, h2):
         for s in range(s_out):
             for c in range(classes):
                 dz[s, c] = total[c] * np.exp(z[s, c] - top[c]) / norm[c] - w[s, c]
-        # backward: every parameter's gradient summed over the classes in order
         grad[:] = 0.0
-        for j in range(h1):
-            for c in range(classes):
-                r1c[c, j] = r1[j, c]
-        for q in range(h2):
-            for c in range(classes):
-                r2c[c, q] = r2[q, c]
-        for c in range(classes):
-            for s in range(s_out):
-                g = dz[s, c]
-                grad[o_b3 + s] += g
-                gw = grad[o_w3 + s * h2:o_w3 + (s + 1) * h2]
-                x = r2c[c]
-                for q in range(h2):
-                    gw[q] += g * x[q]
-        for q in range(h2):
-            row = d2[q]
-            row[:] = 0.0
-            for s in range(s_out):
-                x, wq = dz[s], p[o_w3 + s * h2 + q]
-                for c in range(classes):
-                    row[c] += x[c] * wq
-            act = a2[q]
-            for c in range(classes):
-                if act[c] <= 0.0:
-                    row[c] = 0.0
-        for c in range(classes):
-            x = r1c[c]
-            for q in range(h2):
-                g = d2[q, c]
-                grad[o_b2 + q] += g
-                gw = grad[o_w2 + q * h1:o_w2 + (q + 1) * h1]
-                for j in range(h1):
-                    gw[j] += g * x[j]
-        for j in range(h1):
-            row = d1[j]
-            row[:] = 0.0
-            for q in range(h2):
-                x, wq = d2[q], p[o_w2 + q * h1 + j]
-                for c in range(classes):
-                    row[c] += x[c] * wq
-            act = a1[j]
-            for c in range(classes):
-                if act[c] <= 0.0:
-                    row[c] = 0.0
-            for c in range(classes):
-                d1c[c, j] = row[c]
         g1[:] = 0.0
+        _back(p, o_w3, dz, a2, d2)
+        _back(p, o_w2, d2, a1, d1)
+        r1c[:], r2c[:], d1c[:] = r1.T, r2.T, d1.T
+        _accumulate(grad, o_w3, o_b3, dz, r2c)
+        _accumulate(grad, o_w2, o_b2, d2, r1c)
+        _accumulate(g1, 0, -1, fT, d1c)  # transposed (input by unit): the inner loop runs over the units, not 2S inputs
         for c in range(classes):
-            x = d1c[c]
             for j in range(h1):
-                grad[o_b1 + j] += x[j]
-            for k in range(d):
-                fk, gk = f[c, k], g1[k]
-                for j in range(h1):
-                    gk[j] += x[j] * fk
+                grad[o_b1 + j] += d1c[c, j]
         for j in range(h1):
             for k in range(d):
-                grad[j * d + k] = g1[k, j]
+                grad[j * d + k] = g1[k * h1 + j]
         t += 1
         correct1 = 1.0 - _BETA1 ** t
         correct2 = np.sqrt(1.0 - _BETA2 ** t)
