@@ -277,6 +277,8 @@ class _Store:
 
         if not self.parts():
             return set()
+        if "key" not in pq.read_schema(self.parts()[0]).names:
+            raise InputError(f"{self.path} is a compact store (no trial keys): sweep into a store of its own")
         return set(pq.read_table(self.path, columns=["key"]).column("key").to_pylist())
 
     def write(self, rows: list[dict]) -> Path:

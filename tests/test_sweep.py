@@ -124,6 +124,8 @@ def test_a_compact_store_keeps_one_row_per_trial_and_the_columns_asked_for(tmp_p
         compact(store, tmp_path / "other", ["rule", "no such column"])
     with pytest.raises(ValueError, match="no column 'seconds'"):
         compact(tmp_path / "map", tmp_path / "again", ["rule", "rung", "seconds"])
+    with pytest.raises(ValueError, match="is a compact store"):
+        sweep(trials, tmp_path / "map", progress=False)
 
 
 def test_interrupted_sweep_keeps_finished_batches(tmp_path, monkeypatch):
