@@ -306,6 +306,8 @@ def checked_trajectories(trajectories, name: str = "trajectories", states: int |
         return validate_trajectories(trajectories, name=name, states=states)
     if states not in (None, 2):
         raise InputError(f"{name} are a packed 2-state history, not {states}-state data")
+    if len(trajectories) == 0:
+        raise InputError(f"{name} hold no trajectories (shape {trajectories.shape})")
     if trajectories.shape[1] < 2:
         raise InputError(f"{name} need at least 2 boards per trajectory (one transition), "
                          f"got {trajectories.shape[1]}")

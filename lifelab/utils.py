@@ -187,6 +187,7 @@ def available_memory() -> int:
         return 2 ** 63
 
 
+#: Below this many bytes an allocation is not checked against the free memory (reading it costs more).
 _SMALL = 1 << 24
 
 
@@ -200,7 +201,7 @@ def check_allocation(nbytes: int, what: str) -> None:
     Raises:
         InputError: Naming ``what``, the size asked for and the memory available.
     """
-    if nbytes < _SMALL:  # reading the free memory costs more than allocating this
+    if nbytes < _SMALL:
         return
     free = available_memory()
     if nbytes > free:

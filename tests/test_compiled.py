@@ -133,6 +133,8 @@ def test_the_dataset_the_evidence_and_the_pattern_counts_read_a_packed_history_w
         TrajectoryDataset(packed, states=3)
     with pytest.raises(ValueError, match="at least 2 boards per trajectory"):
         Evidence.of(simulate("B3/S23", random_boards(1, (4, 4), seed=0), 0, packed=True))
+    with pytest.raises(ValueError, match="hold no trajectories"):
+        TrajectoryDataset(PackedHistory(np.zeros((0, 3, 4, 1), dtype=np.uint64), 4))
 
 
 def test_packed_words_hold_each_cell_at_its_bit():
