@@ -2,6 +2,8 @@
 
     lifelab learn B36/S23 --model tied --group p4m --seed 0
     lifelab learn --data trajectories.npz
+    lifelab learn --data life.gif --dead black
+    lifelab read talk.mp4 --show grid.png --save talk.npz
     lifelab learn --data loops.npz --unlisted unchanged --export learned.rule
     lifelab simulate HighLife --boards 256 --size 64 --steps 100
     lifelab rules
@@ -27,12 +29,14 @@ import traceback
 
 import numpy as np
 
-from lifelab.data import load_trajectories, save_trajectories
+from lifelab.data import save_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence import FAMILY_NAMES
 from lifelab.evidence.boundary import BOUNDARIES
+from lifelab.evidence.observe import reading_clause, reading_sentence
 from lifelab.evidence.steps import StepVerdict
 from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, decide_table
+from lifelab.io import PALETTES, REPEATS, read_recording
 from lifelab.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, GenerationsRule, HROTRule, LtLRule, \
     count_runs, parse_rule, rule_states
 from lifelab.ruletables import TableRule, save_rule_file
@@ -47,7 +51,7 @@ from lifelab.settings import BACKENDS, DEFAULT_SIZE, LOOP, MODES, LoopSettings, 
 from lifelab.sweep import COLUMNS, MAP_COLUMNS, compact, plan, read_store, sweep
 from lifelab.symmetry import GROUPS
 from lifelab.evidence import CountVerdict
-from lifelab.utils import get_device, lifelab_version
+from lifelab.utils import atomic_path, get_device, lifelab_version
 
 
 def _describe(rule) -> list[str]:
@@ -202,16 +206,22 @@ def cmd_learn(args) -> int:
         raise InputError(f"--export writes a Golly rule file ending in .rule, got {args.export!r}")
     device = get_device(args.device)
     boundary = args.boundary
+    if args.data is None and any(getattr(args, name) is not None for name in READING_OPTIONS):
+        raise InputError("--dead, --palette, --key, --axes and --repeats say how to read --data")
     if args.data is not None:
-        source, meta = load_trajectories(args.data)
-        print(f"data          {args.data}: {source.shape[0]} trajectories of {source.shape[1] - 1} steps, "
-              f"{source.shape[2]}x{source.shape[3]}; the verdict weighs all of them")
-        if boundary is None and meta.get("boundary") is not None:
-            boundary = meta["boundary"]  # a file may say what lies beyond its frames
+        source = _read(args)
+        data = source.trajectories
+        print(f"data          {args.data}: {data.shape[0]} trajectories of {data.shape[1] - 1} steps, "
+              f"{data.shape[2]}x{data.shape[3]}; the verdict weighs all of them")
+        if source.grid is not None or source.reading is not None or source.axes:
+            for line in source.summary().splitlines()[1:]:
+                print(line)
+        if boundary is None and source.metadata.get("boundary") is not None:
+            boundary = source.metadata["boundary"]  # a file may say what lies beyond its frames
             print(f"boundary      {boundary}, as the file's metadata say")
         counted = (args.neighbourhood or "")[:1] in ("R", "r")  # a count neighbourhood: dying states, not a table
-        if (source.dtype != bool and not counted) or args.unlisted is not None or args.symmetries is not None:
-            return _learn_table(args, source, boundary)
+        if (data.dtype != bool and not counted) or args.unlisted is not None or args.symmetries is not None:
+            return _learn_table(args, data, boundary, source.reading)
     else:
         source = parse_rule(args.rule)
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
@@ -236,7 +246,7 @@ def cmd_learn(args) -> int:
     for r in report.rounds:
         if r.moved:
             print(f"learner       after round {r.round} {r.moved}")
-    print(f"verdict       {verdict.label}" + (f": {report.rule}" if report.rule is not None else ""))
+    print(f"verdict       {report.verdict_line()}")
     print(f"evidence      {verdict.raw.summary()}")
     if verdict.family.name != "table":
         print(f"assumption    {verdict.family.assumption}")
@@ -260,9 +270,42 @@ def cmd_learn(args) -> int:
     print(f"trajectories  {report.trajectories} trained on ({report.transitions} transitions), {report.used} seen, "
           f"in {len(report.rounds)} rounds; stopped: {report.stop_reason}")
     print(f"wall time     {report.seconds:.1f} s")
-    print(verdict.sentence())
+    print(report.sentence())
     _export(args.export, report.rule, verdict)
     return verdict.exit_code
+
+
+#: The options of ``learn --data`` and ``read`` that say how to read a recording.
+READING_OPTIONS = ("dead", "palette", "key", "axes", "repeats")
+
+
+def _read(args):
+    """The recording ``--data`` (or ``read``'s file) names, read as its options say."""
+    return read_recording(getattr(args, "data", None) or args.file, dead=args.dead, palette=args.palette,
+                          key=args.key, axes=args.axes, repeats=args.repeats or "auto", progress=sys.stderr.isatty())
+
+
+def cmd_read(args) -> int:
+    """``lifelab read``: read a recording and say how; draw the grid found, save the trajectories."""
+    recording = _read(args)
+    print(recording.summary())
+    if args.show is not None:
+        if not args.show.lower().endswith(".png"):
+            raise InputError(f"--show writes a PNG picture, got {args.show!r}")
+        import matplotlib.pyplot as plt
+
+        fig = recording.plot()
+        with atomic_path(args.show) as tmp:
+            fig.savefig(tmp, format="png", dpi=150, bbox_inches="tight")
+        plt.close(fig)
+        print(f"shown         {args.show}: the grid found over the first frame read")
+    if args.save is not None:
+        meta = {"source": recording.source}
+        if recording.reading is not None:
+            meta["reading"] = recording.reading.describe()
+        path = save_trajectories(args.save, recording.trajectories, meta, overwrite=True)
+        print(f"saved         {path}")
+    return 0
 
 
 def _export(path, rule, verdict) -> None:
@@ -275,7 +318,7 @@ def _export(path, rule, verdict) -> None:
     print(f"export        {save_rule_file(path, rule)}")
 
 
-def _learn_table(args, source, boundary) -> int:
+def _learn_table(args, source, boundary, reading=None) -> int:
     """``lifelab learn`` on a rule table: many-state ``--data`` (what the observations determine), or a table
     oracle (:func:`lifelab.loop.learn_table`: one more random trajectory a round until determined)."""
     if args.family is not None or args.noise not in ("auto", 0):
@@ -311,7 +354,7 @@ def _learn_table(args, source, boundary) -> int:
                                    "not a function of the cell and its neighbours' state counts"))
         for line in verdict.structure:
             print(f"                {line}")
-    print(f"verdict       {verdict.label}")
+    print(f"verdict       {verdict.label}{reading_clause(reading, None)}")
     print(f"evidence      {verdict.evidence_line()}")
     if verdict.family is not None:
         print(f"assumption    {verdict.family.assumption}")
@@ -328,7 +371,7 @@ def _learn_table(args, source, boundary) -> int:
         print(f"equals truth  {'yes' if report.recovered else 'no'}" + ("" if verdict.rule is not None else
                                                                         " (no table determined)"))
     print(f"wall time     {time.perf_counter() - start:.1f} s")
-    print(verdict.sentence())
+    print(verdict.sentence() + reading_sentence(reading, None))
     if args.export is not None and verdict.learned is not None:
         print(f"export        {save_rule_file(args.export, verdict.learned)}"
               + ("" if verdict.determined else " (the observed classes, the rest unchanged: one of the tables "
@@ -385,6 +428,22 @@ def _positive(text: str) -> int:
     return value
 
 
+def _reading_options(parser: argparse.ArgumentParser) -> None:
+    """The options that say how to read a recording (:func:`lifelab.io.read_recording`)."""
+    parser.add_argument("--dead", metavar="COLOUR", default=None,
+                        help="the colour (#000000, black) or value that is dead, state 0 (default: chosen, and "
+                             "stated: a picture does not say which colour is alive)")
+    parser.add_argument("--palette", metavar="P", default=None,
+                        help="the colours of states 0, 1, ... ('#303030,#ffffff') or a palette: " + ", ".join(PALETTES))
+    parser.add_argument("--key", metavar="NAME", default=None, help="the array to read from an .npz holding several")
+    parser.add_argument("--axes", metavar="ORDER", default=None,
+                        help="the order of an array's axes, letters of NTHWC (e.g. HWT); default (N)THW, or HWT "
+                             "when only that order is local in time")
+    parser.add_argument("--repeats", choices=list(REPEATS), default=None,
+                        help="runs of equal boards: auto (collapse repeated frames of pictures and videos, keep "
+                             "arrays' boards), collapse, keep (every frame a generation)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``lifelab`` command."""
     parser = argparse.ArgumentParser(prog="lifelab", description=__doc__.splitlines()[0])
@@ -392,8 +451,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("learn", help="learn a rule from trajectories by active learning, and verify it")
     p.add_argument("rule", nargs="?", help="oracle rule: rulestring (B36/S23, B2/S013V, MAP...) or name (HighLife)")
-    p.add_argument("--data", metavar="FILE", help="learn from these trajectories instead (no known rule): a .npz, an "
-                   "animated .gif, or a folder of .png or .rle frames")
+    p.add_argument("--data", metavar="FILE", help="learn from a recording instead (no known rule): an array (.npz, "
+                   ".npy), a picture (.gif, .png, .webp, .jpg, .tif, animated or not), a video (.mp4, .webm, .avi, "
+                   ".mov), or a folder of pictures or .rle frames; `lifelab read FILE` shows how it is read")
     p.add_argument("--model", default=None, choices=learner_names(),
                    help=f"learner (default {DEFAULT_MODEL}; many-state --data: the table learner, and this network "
                         "too when named): " + "; ".join(f"{name}: {spec.summary}" for name, spec in REGISTRY.items()))
@@ -422,7 +482,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--symmetries", default=None, metavar="S",
                    help="many-state --data: the table's symmetry (Golly's names; default: the weakest under "
                         "which every class was observed, else the largest the data allow)")
+    _reading_options(p)
     p.set_defaults(func=cmd_learn)
+
+    p = sub.add_parser("read", help="read a recording (pictures, video, arrays) and say how: grid, colours, frames")
+    p.add_argument("file", help="a picture, a video, a folder of frames, or an array (.npz, .npy)")
+    _reading_options(p)
+    p.add_argument("--show", metavar="FILE.png", default=None, help="draw the grid found over the first frame read")
+    p.add_argument("--save", metavar="FILE.npz", default=None, help="save the trajectories read (lifelab's .npz)")
+    p.set_defaults(func=cmd_read)
 
     p = sub.add_parser("simulate", help="simulate a rule on random boards (or a pattern) and print a summary")
     p.add_argument("rule", help="rulestring (B3/S23, B2/S013V, MAP...), name (HighLife) or Golly .rule file")

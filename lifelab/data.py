@@ -13,9 +13,7 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import json
-import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
@@ -25,12 +23,13 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from lifelab.boards import trajectory_states, validate_trajectories
-from lifelab.errors import InputError, InputFileNotFoundError, InputTypeError
+from lifelab.errors import InputError, InputTypeError
 from lifelab.families import RULE_TYPES, StochasticRule, parse_rule, rule_states
+from lifelab.io import FORMAT_VERSION, read_recording
 from lifelab.patterns import configuration_counts
 from lifelab.rules import Rule, as_rule
 from lifelab.simulate import PackedHistory, checked_trajectories, random_boards, simulate
-from lifelab.utils import MODEL_DTYPE, atomic_path, check_allocation, check_int, check_number, data_dir, get_device, \
+from lifelab.utils import MODEL_DTYPE, atomic_path, check_int, check_number, data_dir, get_device, \
     lifelab_version, one_hot
 
 __all__ = [
@@ -46,7 +45,6 @@ __all__ = [
     "trajectory_weights",
 ]
 
-FORMAT_VERSION = 1
 WEIGHTINGS = ("uniform", "linear", "geometric")
 #: The target of a cell whose next state is not evidence (beyond an open or dead boundary): cross-entropy's
 #: ``ignore_index``, so it adds nothing to the loss; accuracies skip it too.
@@ -133,51 +131,14 @@ def _same_meta(a: dict, b: dict) -> bool:
     return {k: v for k, v in a.items() if k not in ignore} == {k: v for k, v in b.items() if k not in ignore}
 
 
-def _declared_bytes(stream) -> tuple[tuple, int]:
-    """The shape and size in bytes a ``.npy`` stream's header declares (the stream is left after the header)."""
-    version = np.lib.format.read_magic(stream)
-    shape, _, dtype = (np.lib.format.read_array_header_1_0(stream) if version == (1, 0)
-                       else np.lib.format.read_array_header_2_0(stream))
-    return shape, math.prod(shape) * dtype.itemsize
-
-
-def _check_npz_sizes(path: Path) -> None:
-    """Check each array a ``.npz`` (or ``.npy``) file declares against the bytes it holds and the machine's memory.
-
-    A header can claim any shape; numpy would try to allocate it before
-    finding the data missing.
-    """
-    try:
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                members = [info for info in archive.infolist() if info.filename.endswith(".npy")]
-                declared = []
-                for info in members:
-                    with archive.open(info) as member:
-                        declared.append((info.filename[:-4], *_declared_bytes(member), info.file_size))
-        else:
-            with open(path, "rb") as stream:
-                declared = [("the array", *_declared_bytes(stream), path.stat().st_size)]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
-    for name, shape, size, held in declared:
-        if size > held:
-            raise InputError(f"{path}: {name!r} declares shape {shape} ({size:,} bytes) but the file holds {held:,}")
-    check_allocation(sum(size for _, _, size, _ in declared), f"{path}: its arrays")
-
-
 def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dict]:
-    """Read trajectories written by :func:`save_trajectories`, a plain ``.npz``, or pictures of a board.
+    """Read trajectories written by :func:`save_trajectories`, anyone's ``.npz`` or ``.npy``, or a recording.
 
-    A plain file (for data from outside lifelab) holds one array
-    ``trajectories`` of shape ``(n, T + 1, H, W)`` of cell states: 0/1 for
-    2-state rules, 0 to 255 for multi-state ones (Generations, Larger than Life).
-    An animated GIF, or a folder of PNG or RLE frames, is read by
-    :func:`lifelab.frames.read_frames` (one trajectory; its metadata say where
-    the cells were found).
+    Everything :func:`lifelab.io.read_recording` reads, with its default readings (a picture's or an array's
+    reading is in ``metadata["reading"]``, the whole account in ``metadata["recording"]``).
 
     Args:
-        path: The ``.npz`` file.
+        path: The file or folder.
         expect: Metadata the file must match (e.g. ``{"rule": "B3/S23"}``).
 
     Returns:
@@ -185,76 +146,22 @@ def load_trajectories(path, expect: dict | None = None) -> tuple[np.ndarray, dic
         states, uint8 otherwise) and the stored metadata.
 
     Raises:
-        FileNotFoundError: If the file does not exist.
-        ValueError: If it is truncated or corrupt, lacks the arrays, holds
-            states outside 0-255 (or beyond those of the rule its metadata
-            name), or does not match ``expect``; the message names the file and the problem.
+        InputError: If the file does not exist, is truncated or corrupt, holds no trajectories, holds states
+            beyond those of the rule its metadata name, or does not match ``expect``; the message names the file
+            and the problem.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputFileNotFoundError(f"{path}: no such trajectory file")
-    if path.is_dir() or path.suffix.lower() in (".gif", ".png"):
-        from lifelab.frames import read_frames  # pictures: only this path needs Pillow
-
-        traj, grid = read_frames(path)
-        return traj, {"frames": grid.summary()}
-    _check_npz_sizes(path)
-    try:
-        loaded = np.load(path, allow_pickle=False)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
-    if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise InputError(f"{path}: holds a single array (a .npy file?), not an .npz archive; save it with "
-                         "np.savez(path, trajectories=array)")
-    try:
-        with loaded as npz:
-            arrays = {key: npz[key] for key in npz.files}
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError(f"{path}: not a readable .npz trajectory file (truncated or corrupt: {exc})") from None
-    if "states" in arrays and "metadata" in arrays:
-        try:
-            meta = json.loads(str(arrays["metadata"]))
-        except ValueError as exc:
-            raise InputError(f"{path}: unreadable metadata ({exc})") from None
-        if meta.get("format") != FORMAT_VERSION:
-            raise InputError(f"{path}: written in trajectory format {meta.get('format')!r}; this lifelab reads format "
-                             f"{FORMAT_VERSION} (regenerate the file)")
-        traj = validate_trajectories(arrays["states"], name=str(path), states=None)
-    elif "boards" in arrays and "metadata" in arrays:
-        try:
-            meta = json.loads(str(arrays["metadata"]))
-            shape = tuple(int(s) for s in meta["array_shape"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}: unreadable metadata ({exc})") from None
-        if meta.get("format") != FORMAT_VERSION:
-            raise InputError(f"{path}: written in trajectory format {meta.get('format')!r}; this lifelab reads format "
-                             f"{FORMAT_VERSION} (regenerate the file)")
-        packed = arrays["boards"]
-        if len(shape) != 4 or packed.dtype != np.uint8 or packed.shape[:3] != shape[:3] \
-                or packed.shape[3] != -(-shape[3] // 8):
-            raise InputError(f"{path}: packed boards {packed.shape} do not match the stored shape {shape}")
-        check_allocation(2 * math.prod(shape), f"{path}: its {'x'.join(map(str, shape))} trajectories")
-        traj = np.unpackbits(packed, axis=-1, count=shape[3]).astype(bool)
-        traj = validate_trajectories(traj, name=str(path))
-    elif "trajectories" in arrays:
-        meta = {}
-        traj = validate_trajectories(arrays["trajectories"], name=str(path), states=None)
-    else:
-        raise InputError(f"{path}: expected arrays 'boards' and 'metadata' (lifelab) or 'trajectories', "
-                         f"found {sorted(arrays)}")
-    if isinstance(meta.get("rule"), str):  # the rule the file names bounds its states
-        try:
-            states = rule_states(parse_rule(meta["rule"]))
-        except ValueError:
-            states = None
-        if states is not None:
-            traj = validate_trajectories(traj, name=f"{path} (rule {meta['rule']})", states=states)
+    recording = read_recording(path)
+    meta = dict(recording.metadata)
+    if recording.reading is not None or recording.grid is not None:
+        meta["recording"] = recording.summary()
+    if recording.reading is not None:
+        meta["reading"] = recording.reading.describe()
     for key, value in (expect or {}).items():
         if key not in meta:
             raise InputError(f"{path}: has no {key!r} in its metadata, expected {value!r}")
         if meta[key] != value:
             raise InputError(f"{path}: {key} is {meta[key]!r}, expected {value!r}")
-    return traj, meta
+    return recording.trajectories, meta
 
 
 def load_or_generate(rule: Rule | str, n: int, shape: tuple[int, int], steps: int, density: float = 0.5,

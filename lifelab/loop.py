@@ -39,7 +39,8 @@ from torch import nn
 from lifelab.boards import trajectory_states, validate_trajectories
 from lifelab.data import DataSupplyAgent
 from lifelab.errors import InputError, InputTypeError
-from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, observe, weigh
+from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, observe, reading_clause, \
+    reading_sentence, swapped_verdict, weigh
 from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, TableEvidence, TableVerdict, configuration_classes, decide_table
 from lifelab.evidence.totalistic import NAMED_SHAPES
 from lifelab.evidence.boundary import check_boundary
@@ -47,6 +48,7 @@ from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of
 from lifelab.evidence.steps import every_k
 from lifelab.extract import ExtractionResult, generator_check
 from lifelab.families import RULE_TYPES, HROTRule, LtLRule, parse_rule, rule_states
+from lifelab.io import Reading, Recording
 from lifelab.ruletables import DENSE_LIMIT, TableRule
 from lifelab.learners import make_learner, wider_learner
 from lifelab.models import DEFAULT_MODEL, model_spec
@@ -300,6 +302,8 @@ class LoopReport:
             (:class:`~lifelab.evidence.neighbourhood.NeighbourhoodSearch`); None when it was given.
         boundary: What was taken to lie beyond the frame: ``"torus"``, ``"dead"`` or ``"open"``.
         boundary_note: Why, when the data chose it; else "".
+        reading: For a recording read from pictures, which state each colour was read as and why.
+        swapped: For a recording of two colours read by choice, the verdict of the colour-swapped reading.
     """
 
     rounds: list[Round]
@@ -316,6 +320,8 @@ class LoopReport:
     search: NeighbourhoodSearch | None = field(default=None, repr=False)
     boundary: str = "torus"
     boundary_note: str = ""
+    reading: Reading | None = None
+    swapped: object = None
 
     @property
     def rule(self) -> Rule | None:
@@ -381,9 +387,18 @@ class LoopReport:
             return None
         return self.verdict.guess_accuracy(self.truth)
 
+    def verdict_line(self) -> str:
+        """The verdict, its rule and the reading of the colours it rests on, in one line."""
+        return self.verdict.label + (f": {self.rule}" if self.rule is not None else "") + \
+            reading_clause(self.reading, self.swapped)
+
+    def sentence(self) -> str:
+        """The verdict as one paragraph to quote, with the reading of the colours it rests on."""
+        return self.verdict.sentence() + reading_sentence(self.reading, self.swapped)
+
     def summary(self) -> str:
         """A few lines for a person: the verdict, the learner, the data, the time."""
-        lines = [f"verdict      {self.verdict.label}" + (f": {self.rule}" if self.rule is not None else "")]
+        lines = [f"verdict      {self.verdict_line()}"]
         if self.truth is not None:
             lines.append(f"oracle       {self.truth}" + ("" if self.rule is None else
                                                          f" ({'equal' if self.rule == self.truth else 'DIFFERENT'})"))
@@ -403,7 +418,7 @@ class LoopReport:
         if self.boundary != "torus" or self.boundary_note:
             lines.append(f"boundary     {self.boundary}" + (f": {self.boundary_note}" if self.boundary_note else ""))
         lines += [f"learner moved after round {r.round}: {r.moved}" for r in self.rounds if r.moved]
-        lines.append(self.verdict.sentence())
+        lines.append(self.sentence())
         return "\n".join(lines)
 
     def rows(self) -> list[dict]:
@@ -556,7 +571,10 @@ def learn_rule(source, model=DEFAULT_MODEL, group: str | None = LOOP.group, max_
         source: The oracle (a :class:`~lifelab.rules.Rule`, rulestring or
             name), simulated on demand; or supplied ``(n, T + 1, H, W)`` 0/1
             trajectories with no known rule (revealed one per round, in order;
-            the verdict weighs all of them from the start).
+            the verdict weighs all of them from the start); or a recording
+            (:func:`lifelab.io.read_recording`), whose reading of its colours
+            the report states, with the verdict of the colour-swapped reading
+            when two colours were read by choice.
         model: A model name (``"minimal"``, ``"tiny"``, ``"small"``,
             ``"multiscale"``, ``"tied"``, ``"e2cnn"``) built fresh from
             ``seed``, a model instance to continue training, or ``"table"``
@@ -617,6 +635,9 @@ def learn_rule(source, model=DEFAULT_MODEL, group: str | None = LOOP.group, max_
                             density=density, epochs=epochs, batch_size=batch_size, threshold=threshold,
                             stop_probability=stop_probability, family=family, noise=noise, confidence=confidence,
                             boundary=boundary, neighbourhood=neighbourhood, states=states, follow=follow)
+    reading = None
+    if isinstance(source, Recording):
+        reading, source = source.reading, source.trajectories
     run = LoopRun.of(source, model, settings, device=device)
     learning = shorten(run.agent.rule) if run.agent.rule is not None else "supplied trajectories"
     label = f"learn {learning} with {model if isinstance(model, str) else type(model).__name__} ({settings.mode}, " \
@@ -628,7 +649,14 @@ def learn_rule(source, model=DEFAULT_MODEL, group: str | None = LOOP.group, max_
             bar.set_postfix(rule=str(done.rule), verdict=done.verdict.rung, visible=done.visible)
             if on_round is not None:
                 on_round(done)
-    return run.report()
+    report = run.report()
+    if reading is not None:
+        report.reading = reading
+        if reading.swappable:
+            counting = run.seen.neighbourhood if isinstance(run.seen, CountEvidence) else None
+            report.swapped = swapped_verdict(source, run.assumed, report.boundary, counting, settings.noise,
+                                             settings.confidence)
+    return report
 
 
 class LoopRun:
@@ -747,6 +775,11 @@ class LoopRun:
         """The run has stopped."""
         return self.stop_reason is not None
 
+    @property
+    def assumed(self):
+        """The family the verdict may assume: the stated one, else the one the learner can represent."""
+        return self.family if self.family is not None else getattr(self.learner, "family", "table")
+
     def step(self, fit: Fit | None = None) -> Round:
         """Play one round (:func:`run_round`) and decide whether to stop; otherwise collect the next trajectory.
 
@@ -762,7 +795,7 @@ class LoopRun:
             raise InputError(f"the run has stopped ({self.stop_reason})")
         learner = self.learner
         number = len(self.rounds) + 1
-        assumed = self.family if self.family is not None else getattr(learner, "family", "table")
+        assumed = self.assumed
         done, self.seen, holdout = run_round(learner, self.agent, self.seen, number, assumed=assumed,
                                              noise=self.noise, confidence=self.confidence, seed=self.seed,
                                              previous=self.rounds[-1] if self.rounds else None,

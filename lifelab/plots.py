@@ -18,6 +18,7 @@ from matplotlib.patches import Patch
 
 from lifelab.data import trajectory_weights
 from lifelab.errors import InputError
+from lifelab.io.palettes import lifelab_colours
 from lifelab.models import EquivariantCNN, TiedConv2d, first_layer_kernels, regular_field_elements
 from lifelab.patterns import CENTRE, N_PATTERNS, count_class_counts, counts
 from lifelab.rulespace import ENUMERATED
@@ -88,8 +89,7 @@ def state_cmap(states: int, colors: dict | None = None) -> ListedColormap:
         states: Number of states.
         colors: ``{state: (r, g, b)}`` in 0-255 that take the place of these (a rule table's ``@COLORS``).
     """
-    dying = [plt.cm.YlOrRd(x) for x in np.linspace(0.75, 0.15, max(states - 2, 0))]
-    shades = ["#ffffff", "#1f1f3a", *dying][:states]
+    shades = lifelab_colours(states)
     for state, rgb in (colors or {}).items():
         if 0 <= state < states:
             shades[state] = tuple(c / 255 for c in rgb)
@@ -273,6 +273,39 @@ def plot_population(trajectories: Mapping[str, np.ndarray], ax=None, density: bo
     return fig
 
 
+def plot_reading(recording, ax=None):
+    """What a picture reader saw: the first frame read, the grid of cells found over it, the cells read as not
+    dead marked (:func:`lifelab.io.read_recording`).
+
+    Args:
+        recording: A :class:`lifelab.io.Recording`.
+        ax: Axes to draw on; a new figure if None.
+
+    Returns:
+        The figure.
+    """
+    if recording.grid is None or recording.picture is None:
+        return plot_board(recording.trajectories[0, 0], ax=ax, title=f"{Path(recording.source).name}: states as "
+                                                                      "stored (no picture to read)")
+    fig, ax = _new_ax(ax)
+    grid, pixels = recording.grid, recording.picture
+    ax.imshow(pixels if pixels.shape[2] == 3 else pixels[..., :4], interpolation="nearest")
+    rows, columns = grid.rows, grid.columns
+    ys = rows.start + np.arange(rows.cells + 1) * rows.size - 0.5
+    xs = columns.start + np.arange(columns.cells + 1) * columns.size - 0.5
+    ax.hlines(ys, xs[0], xs[-1], colors="#00b4d8", linewidth=0.4)
+    ax.vlines(xs, ys[0], ys[-1], colors="#00b4d8", linewidth=0.4)
+    board = np.asarray(recording.trajectories[0, 0]).astype(np.int64)
+    cy, cx = np.nonzero(board)
+    ax.scatter(xs[0] + (cx + 0.5) * columns.size, ys[0] + (cy + 0.5) * rows.size, s=max(2.0, columns.size ** 2 / 8),
+               marker="s", facecolors="none", edgecolors="#e63946", linewidths=0.6)
+    ax.set_title(f"{Path(recording.source).name}: {grid.cells[1]}x{grid.cells[0]} cells of "
+                 f"{columns.size:.2f} px (grid blue, cells read as not dead red)", fontsize=8)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig
+
+
 def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | None = None, dpi: int = 80) -> Path:
     """Write a trajectory (or several side by side) as an animated GIF, atomically.
 
@@ -284,7 +317,7 @@ def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | 
         fps: Frames per second.
         title: Optional title; the step number is appended to it.
         dpi: Resolution of each frame (raised where needed so that a cell gets at least five pixels: the GIF
-            then reads back into the trajectory, :func:`lifelab.frames.read_frames`).
+            then reads back into the trajectory, :func:`lifelab.io.read_recording`).
 
     Returns:
         The path written.

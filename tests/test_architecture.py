@@ -18,7 +18,8 @@ LAYERS = [
     "rules",                                # the 2-state 3x3 rule and Golly's grid suffix
     "_bitpack", "_compiled",                # the numpy and the compiled engines (rules duck-typed, tables' lookup)
     "ruletables", "families",               # rule types: Golly's rule tables, Generations, LtL, HROT, stochastic
-    "boards", "rle", "frames",              # checked boards and trajectories; RLE and picture files
+    "boards", "rle",                        # checked boards and trajectories; RLE files
+    "io",                                   # recordings: pictures, videos, arrays, colours read (subpackage)
     "simulate",                             # simulate and the seagull bridge
     "evidence",                             # what the data determine: counts, noise, verdicts (subpackage)
     "rulespace",                            # random and exhaustive rule samples of a family

@@ -16,7 +16,7 @@ from lifelab.evidence.neighbourhood import parse_neighbourhood, search_neighbour
 from lifelab.evidence.steps import search_steps
 from lifelab.experiments import drop_scan_lines
 from lifelab.extract import generator_check
-from lifelab.frames import read_frames
+from lifelab.io import read_recording
 from lifelab.families import parse_rule
 from lifelab.loop import learn_rule
 from lifelab.patterns import CENTRE, N_PATTERNS, counts, pattern_index
@@ -294,9 +294,10 @@ def test_lifelab_gifs_read_back_cell_for_cell(shape, rule, tmp_path):
     start = random_boards(1, shape, 0.4, seed=8)[0]
     traj = simulate(rule, start if rule != "345/2/4" else start.astype(np.uint8), 10)[0]
     path = animate_trajectory(traj, tmp_path / "run.gif", title="a title above the board")
-    back, grid = read_frames(path)
+    read = read_recording(path)
+    back = read.trajectories
     assert back.shape == (1, 11, *shape) and np.array_equal(back[0].astype(np.uint8), traj.astype(np.uint8))
-    assert grid.cells == shape
+    assert read.grid.cells == shape
 
 
 def test_png_and_rle_folders_read_back(tmp_path):
@@ -311,9 +312,9 @@ def test_png_and_rle_folders_read_back(tmp_path):
         pixels[3:-3, 3:-3][np.repeat(np.repeat(board, 6, 0), 6, 1)] = (0, 90, 0)
         Image.fromarray(pixels).save(pngs / f"frame{t:03d}.png")
         save_rle(rles / f"frame{t:03d}.rle", board)
-    back, grid = read_frames(pngs)
-    assert np.array_equal(back[0], traj) and grid.cells == (16, 24)
-    from_rle, _ = read_frames(rles)
+    read = read_recording(pngs)
+    assert np.array_equal(read.trajectories[0], traj) and read.grid.cells == (16, 24)
+    from_rle = read_recording(rles).trajectories
     # an RLE holds the live cells' bounding box: these boards touch every edge, so the boxes are the boards
     if all(b[0].any() and b[-1].any() and b[:, 0].any() and b[:, -1].any() for b in traj):
         assert np.array_equal(from_rle[0], traj)
@@ -326,20 +327,11 @@ def test_bad_pictures_get_one_clear_error(tmp_path):
     one.mkdir()
     Image.fromarray(np.full((20, 20, 3), 255, np.uint8)).save(one / "a.png")
     with pytest.raises(InputError, match="one.*(single colour|one frame)"):
-        read_frames(one)
-    colours = tmp_path / "colours"
-    colours.mkdir()
-    rng = np.random.default_rng(10)
-    for t in range(3):
-        cells = rng.integers(0, 3, (8, 8))
-        palette = np.array([[255, 255, 255], [200, 0, 0], [0, 0, 200]], np.uint8)
-        Image.fromarray(np.repeat(np.repeat(palette[cells], 8, 0), 8, 1)).save(colours / f"{t}.png")
-    with pytest.raises(InputError, match="colours.*which colour is which state is ambiguous"):
-        read_frames(colours)
+        read_recording(one)
     sizes = tmp_path / "sizes"
     sizes.mkdir()
     save_rle(sizes / "a.rle", np.ones((3, 3), bool))
     save_rle(sizes / "b.rle", np.ones((4, 3), bool))
     with pytest.raises(InputError, match="the RLE frames differ in size"):
-        read_frames(sizes)
-    assert main(["learn", "--data", str(colours)]) == 2
+        read_recording(sizes)
+    assert main(["learn", "--data", str(sizes)]) == 2

@@ -4,6 +4,7 @@ import base64
 import io
 
 import matplotlib.pyplot as plt
+from matplotlib.colors import to_hex
 import numpy as np
 import pytest
 from PIL import Image
@@ -108,7 +109,7 @@ def test_plot_dataset_growth_checks_visible():
 
 def test_a_rule_table_s_colours_reach_the_board_and_the_slider():
     colours = {1: (0, 0, 255), 2: (255, 0, 0)}
-    assert state_cmap(3, colours).colors[1] == (0.0, 0.0, 1.0) and state_cmap(3, colours).colors[0] == "#ffffff"
+    assert state_cmap(3, colours).colors[1] == (0.0, 0.0, 1.0) and to_hex(state_cmap(3, colours).colors[0]) == "#ffffff"
     board = np.array([[0, 1], [2, 1]], np.uint8)
     slider = trajectory_slider({"table": board[None]}, colors=colours)
     picture = np.asarray(Image.open(io.BytesIO(slider.children[1].children[0].children[1].value)).convert("RGB"))

@@ -35,10 +35,12 @@ from lifelab.evidence.verdicts import Verdict, decide
 from lifelab.evidence.totalistic import (SHAPES_BY_SIZE, CountEvidence, CountFamily, CountVerdict, Neighbourhood,
                                          decide_counts)
 from lifelab.evidence.tables import TableEvidence, TableVerdict, decide_table
-from lifelab.evidence.observe import Judgement, judge, observe, weigh
+from lifelab.evidence.observe import Judgement, judge, observe, reading_clause, reading_sentence, swapped_verdict, \
+    weigh
 
 __all__ = ["AUTO_CHAIN", "CONFIDENCE", "DETERMINED", "EXIT_CODES", "FAMILY_NAMES", "MAX_CLUSTERS", "RUNGS",
            "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "DataSymmetry", "Evidence", "Family",
            "FamilyEvidence", "Judgement", "Neighbourhood", "NoiseEstimate", "TableEvidence", "TableVerdict",
            "Verdict", "VerdictProtocol", "add_noise", "check_noise", "data_symmetry", "decide", "decide_counts",
-           "decide_table", "estimate_noise", "family", "judge", "observe", "rule_symmetry", "weigh"]
+           "decide_table", "estimate_noise", "family", "judge", "observe", "reading_clause", "reading_sentence",
+           "rule_symmetry", "swapped_verdict", "weigh"]

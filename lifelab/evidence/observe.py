@@ -1,4 +1,10 @@
-"""The evidence and the verdict of either kind: 3x3 patterns or counts on a neighbourhood, chosen from the data."""
+"""The evidence and the verdict of either kind: 3x3 patterns or counts on a neighbourhood, chosen from the data.
+
+A recording read from pictures (:class:`~lifelab.io.Recording`) carries a
+reading of its colours that the data cannot tell from its colour-swapped
+twin: :func:`judge` then also judges the swapped reading, and the verdict's
+sentence names both (:func:`reading_sentence`).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,9 @@ from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of
 from lifelab.evidence.steps import StepVerdict, every_k
 from lifelab.evidence.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
 from lifelab.evidence.verdicts import Verdict, decide
+from lifelab.io import Reading, Recording
 
-__all__ = ["Judgement", "judge", "observe", "weigh"]
+__all__ = ["Judgement", "judge", "observe", "reading_clause", "reading_sentence", "swapped_verdict", "weigh"]
 
 
 def observe(trajectories, counting: Neighbourhood | None = None, states: int | None = None,
@@ -62,13 +69,20 @@ class Judgement:
     verdict: Verdict | CountVerdict | StepVerdict
     evidence: Evidence | CountEvidence
     search: NeighbourhoodSearch | None
+    reading: Reading | None = None
+    swapped: Verdict | CountVerdict | StepVerdict | None = None
 
     def summary(self) -> str:
-        """The verdict's lines, with the neighbourhood found and the boundary taken."""
+        """The verdict's lines, with the neighbourhood found, the boundary taken and the colours' reading."""
         lines = self.verdict.summary().splitlines()
+        lines[0] += reading_clause(self.reading, self.swapped)
         if self.search is not None:
             lines.insert(1, f"neighbourhood {self.search.sentence()}")
         return "\n".join(lines)
+
+    def sentence(self) -> str:
+        """The verdict as one paragraph to quote, the reading of the colours with it."""
+        return self.verdict.sentence() + reading_sentence(self.reading, self.swapped)
 
 
 def judge(trajectories, family="auto", boundary: str = "auto", neighbourhood="auto", noise="auto",
@@ -87,8 +101,12 @@ def judge(trajectories, family="auto", boundary: str = "auto", neighbourhood="au
         seed: Seed of the support search.
 
     Returns:
-        A :class:`Judgement`.
+        A :class:`Judgement`; for a :class:`~lifelab.io.Recording` whose two colours were read by choice, with the
+        verdict of the colour-swapped reading beside it.
     """
+    reading = None
+    if isinstance(trajectories, Recording):
+        reading, trajectories = trajectories.reading, trajectories.trajectories
     data = validate_trajectories(trajectories, states=None)
     search = None
     if neighbourhood == "auto":
@@ -99,4 +117,55 @@ def judge(trajectories, family="auto", boundary: str = "auto", neighbourhood="au
     verdict = weigh(evidence, family, noise, confidence)
     if counting is None:
         verdict = every_k(data, verdict, evidence.boundary) or verdict
-    return Judgement(verdict, evidence, search)
+    swapped = None
+    if reading is not None and reading.swappable:
+        swapped = swapped_verdict(data, family, evidence.boundary, counting, noise, confidence)
+    return Judgement(verdict, evidence, search, reading, swapped)
+
+
+def swapped_verdict(data, family, boundary: str, counting: Neighbourhood | None, noise="auto",
+                    confidence: float = CONFIDENCE):
+    """The verdict of 2-state data read with the colours swapped, under the same assumptions (the neighbourhood
+    the first reading counted; a dead outside becomes an open frame: lifelab has no live outside).
+
+    Args:
+        data: ``(n, T + 1, H, W)`` bool trajectories as first read.
+        family: The 3x3 assumption of the first verdict.
+        boundary: The boundary the first verdict took (``"torus"``, ``"dead"`` or ``"open"``).
+        counting: The neighbourhood it counted (None for 3x3 patterns).
+        noise: As in :func:`~lifelab.evidence.decide`.
+        confidence: As in :func:`~lifelab.evidence.decide`.
+    """
+    flipped = ~validate_trajectories(data)
+    boundary = "open" if boundary == "dead" else boundary
+    verdict = weigh(observe(flipped, counting, None, boundary), family, noise, confidence)
+    if counting is None:
+        verdict = every_k(flipped, verdict, boundary) or verdict
+    return verdict
+
+
+def reading_clause(reading: Reading | None, swapped) -> str:
+    """What the verdict line adds for a reading: ``" (reading #000000 as dead and #ffffff as alive; with the
+    colours swapped: B0123478/S01234678)"``; empty when nothing was read by choice."""
+    if reading is None:
+        return ""
+    text = f" ({reading.clause()}"
+    if swapped is not None:
+        text += f"; with the {reading.what}s swapped: " + (str(swapped.rule) if swapped.rule is not None else
+                                                           swapped.label)
+    return text + ")"
+
+
+def reading_sentence(reading: Reading | None, swapped) -> str:
+    """The sentence a verdict adds for a reading: how the colours were read and why, and what the colour-swapped
+    reading of the same data gives."""
+    if reading is None:
+        return ""
+    text = f" The {reading.what}s were read {reading.clause()[len('reading '):]}: " + \
+        ("as stated." if reading.stated else f"{reading.ground}.")
+    if swapped is not None:
+        other = "; ".join(f"{reading.what} {label} as state {i}" for i, label in enumerate(reading.swapped().labels))
+        result = f"{swapped.label}: {swapped.rule}" if swapped.rule is not None else swapped.label
+        text += (f" Read the other way round ({other}) the same data give {result}; only the reading, not the data, "
+                 f"tells the two apart (state it with --dead or dead=).")
+    return text

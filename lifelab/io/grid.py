@@ -1,0 +1,577 @@
+"""The grid of cells in pictures of a board: where the board is, how large a cell is, which pixels to read.
+
+Found from what changes between frames, which only cells do (a plot's axes,
+labels, colour bar, grid lines and margins stay put):
+
+1. **Where the cells change**: pixels that differ between consecutive frames
+   of a sample (a lossy picture's small differences left out); the largest
+   connected region of them is where the board is surely.
+2. **The lattice** along each axis: cells begin where a changing region
+   begins, so the places a change starts or stops along a line are cell
+   boundaries.  The cell size is the largest spacing (not necessarily a whole
+   number of pixels) whose lattice holds :data:`EXPLAINED` of them, its offset
+   the circular mean of their phases; square cells are taken when one size
+   fits both axes.  Cells of one pixel are what is left when no larger size
+   fits.
+3. **The part of a cell to read**: the phases within a cell where changes
+   happen; grid lines between cells, which never change, fall outside it.
+   Each cell is read at a few points in that part, their mean its colour.
+4. **The board's extent**: from the changing region, whole rows and columns
+   of cells are added while every cell of them is one colour of the board's
+   and either changes or shows the background: a plot's frame line, a title,
+   a margin of another colour or the picture's edge ends the board.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lifelab.errors import InputError
+from lifelab.io.colours import MIN_DEVIATION, ColourClasses, colour_classes
+from lifelab.io.palettes import hex_colour
+
+__all__ = ["EXPLAINED", "Axis", "Grid", "find_grid"]
+
+#: The share of the places a change starts or stops that a lattice must put on cell boundaries.
+EXPLAINED = 0.92
+#: The most sample points a cell is read at along each axis.
+SAMPLES = 4
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The cells along one axis of the picture.
+
+    Attributes:
+        size: Pixels a cell (a float: pictures scaled by a factor that is no whole number).
+        start: Pixel coordinate where the board's first cell begins.
+        cells: Cells along the axis.
+        body: ``(from, to)``: the part of a cell read, in pixels from its start.
+        samples: Points read per cell along the axis.
+    """
+
+    size: float
+    start: float
+    cells: int
+    body: tuple[float, float]
+    samples: int
+
+    @property
+    def end(self) -> float:
+        """Pixel coordinate where the board's last cell ends."""
+        return self.start + self.cells * self.size
+
+    def positions(self, first: int | None = None, count: int | None = None) -> np.ndarray:
+        """The pixel indices read, ``samples`` per cell, for cells ``first .. first + count`` (default all)."""
+        first = 0 if first is None else first
+        count = self.cells - first if count is None else count
+        lo, hi = self.body
+        offsets = lo + (np.arange(self.samples) + 0.5) * (hi - lo) / self.samples
+        starts = self.start + (first + np.arange(count)) * self.size
+        return np.floor(starts[:, None] + offsets[None]).astype(np.int64).ravel()
+
+    def moved(self, first: int, cells: int) -> Axis:
+        """The same lattice over cells ``first .. first + cells`` (``first`` may be negative)."""
+        return Axis(self.size, self.start + first * self.size, cells, self.body, self.samples)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Where the cells are in the pictures and how their colours were classed.
+
+    Attributes:
+        rows: The lattice down the picture.
+        columns: The lattice across it.
+        picture: ``(height, width)`` of a frame in pixels.
+        classes: The colours the cells are drawn in (:class:`~lifelab.io.colours.ColourClasses`).
+        lines: The colour of lines drawn between cells, when there are any.
+        notes: What was decided on the way (square cells taken, the board's edges), in words.
+    """
+
+    rows: Axis
+    columns: Axis
+    picture: tuple[int, int]
+    classes: ColourClasses
+    lines: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def cells(self) -> tuple[int, int]:
+        """``(rows, columns)`` of the board."""
+        return self.rows.cells, self.columns.cells
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """``(top, left, height, width)`` of the board in pixels."""
+        return (self.rows.start, self.columns.start, self.rows.end - self.rows.start,
+                self.columns.end - self.columns.start)
+
+    def sample(self, frame: np.ndarray, rows: Axis | None = None,
+               columns: Axis | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Each cell's mean colour and how far its sampled pixels stray from it.
+
+        Args:
+            frame: ``(height, width, channels)`` pixels.
+            rows: Other cells to read down the picture (default the board's).
+            columns: Other cells to read across (default the board's).
+
+        Returns:
+            ``(means, deviations)``: ``(rows, columns, channels)`` float32 and ``(rows, columns)`` float32.
+        """
+        rows, columns = rows or self.rows, columns or self.columns
+        return _sample(frame, rows, columns)
+
+    def read(self, frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each cell's class (uint8) and whether it is drawn by one colour of a class."""
+        return self.classes.classify(*self.sample(frame))
+
+    def summary(self) -> str:
+        """One line: cells, cell size, where, lines."""
+        top, left, height, width = self.box
+        rows, columns = self.cells
+        size = f"{self.columns.size:.2f}" if abs(self.columns.size - self.rows.size) < 1e-9 else \
+            f"{self.columns.size:.2f}x{self.rows.size:.2f}"
+        where = "the whole picture" if (round(top), round(left), round(height), round(width)) == \
+            (0, 0, *self.picture) else f"{width:.0f}x{height:.0f} pixels at ({left:.0f}, {top:.0f}) of " \
+                                      f"{self.picture[1]}x{self.picture[0]}"
+        return (f"{columns}x{rows} cells of {size} pixels, {where}"
+                + (f"; grid lines {self.lines} between cells (not read)" if self.lines else ""))
+
+
+def _sample(frame: np.ndarray, rows: Axis, columns: Axis) -> tuple[np.ndarray, np.ndarray]:
+    ys, xs = rows.positions(), columns.positions()
+    block = frame[np.ix_(ys, xs)].astype(np.float32)
+    block = block.reshape(rows.cells, rows.samples, columns.cells, columns.samples, frame.shape[2])
+    means = block.mean(axis=(1, 3))
+    deviations = np.sqrt(((block - means[:, None, :, None]) ** 2).sum(axis=-1)).mean(axis=(1, 3))
+    return means, deviations
+
+
+def _changes(sample: list[np.ndarray], lossy: bool) -> tuple[list[np.ndarray], bool]:
+    """Per consecutive pair of the sample, the pixels that change; and whether the pictures are soft (lossy, or
+    blurred: many small differences).  A soft picture's pixel changes when it moves by half of a full change, so
+    that a blurred edge counts with the cell it is nearer to and compression noise not at all."""
+    diffs = [np.abs(b.astype(np.int16) - a.astype(np.int16)).sum(axis=-1, dtype=np.int16)
+             for a, b in zip(sample, sample[1:])]
+    moved = np.concatenate([d[d > 0][::max(1, d.size // 200_000)] for d in diffs]) if diffs else np.zeros(0)
+    if not len(moved):
+        return [np.zeros(sample[0].shape[:2], bool) for _ in diffs], lossy
+    full = float(np.quantile(moved, 0.95))
+    soft = lossy or (np.mean(moved < 0.5 * full) > 0.1 and len(np.unique(moved)) > 64)
+    threshold = 0.5 * full if soft else 0
+    return [d > threshold for d in diffs], bool(soft)
+
+
+def _core(dynamic: np.ndarray) -> tuple[slice, slice]:
+    """The box of the largest connected region of changing pixels (a title's changing text is another region)."""
+    from scipy import ndimage
+
+    grown = ndimage.binary_dilation(dynamic, iterations=2)
+    labels, count = ndimage.label(grown)
+    if count > 1:
+        sizes = np.bincount(labels[dynamic], minlength=count + 1)
+        region = (labels == int(np.argmax(sizes[1:]) + 1)) & dynamic
+    else:
+        region = dynamic
+    return ndimage.find_objects(region.astype(np.int32))[0]
+
+
+def _peaks(profile: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Where changes start or stop along an axis: positions (pixel coordinates) and weights; short runs of
+    neighbouring positions (a blurred edge) become one at their centre."""
+    where = np.flatnonzero(profile)
+    if not len(where):
+        return np.zeros(0), np.zeros(0), False
+    runs = np.split(where, np.flatnonzero(np.diff(where) > 1) + 1)
+    positions, weights, blurred = [], [], False
+    for run in runs:
+        w = profile[run].astype(np.float64)
+        if 1 < len(run) <= 3:
+            positions.append(float((run * w).sum() / w.sum()))
+            weights.append(float(w.sum()))
+            blurred = True
+        else:
+            positions.extend(run.astype(np.float64))
+            weights.extend(w)
+    positions, weights = np.asarray(positions) + first, np.asarray(weights)
+    strong = weights >= 0.1 * np.quantile(weights, 0.9)  # a title's or a stray pixel's few changes are no boundary
+    return positions[strong], weights[strong], blurred
+
+
+def _scores(positions: np.ndarray, weights: np.ndarray, sizes: np.ndarray, tolerance: float):
+    """For each candidate size: the share of the weight within ``tolerance`` of the best-placed lattice, the
+    lattice's offset, and the weighted RMS distance of the explained positions."""
+    angles = 2 * np.pi * positions[None] / sizes[:, None]
+    offset = (np.arctan2((weights * np.sin(angles)).sum(axis=1), (weights * np.cos(angles)).sum(axis=1))
+              / (2 * np.pi) * sizes) % sizes
+    distance = np.abs((positions[None] - offset[:, None] + sizes[:, None] / 2) % sizes[:, None] - sizes[:, None] / 2)
+    inside = distance <= tolerance
+    explained = (weights * inside).sum(axis=1) / weights.sum()
+    rms = np.sqrt((weights * inside * distance ** 2).sum(axis=1) / np.maximum((weights * inside).sum(axis=1), 1e-12))
+    return explained, offset, rms
+
+
+def _fit(positions: np.ndarray, weights: np.ndarray, tolerance: float, smallest: float) -> tuple[float, float] | None:
+    """The lattice ``(size, offset)`` of the largest cell size that puts :data:`EXPLAINED` of the weight on cell
+    boundaries, no smaller than ``smallest``; None when none does."""
+    if len(positions) < 2:
+        return None
+    ordered = np.sort(positions)
+    gaps = np.diff(ordered)
+    gaps = gaps[gaps >= smallest * 0.5]
+    if not len(gaps):
+        return None
+    values, counts = np.unique(np.round(gaps, 1), return_counts=True)
+    common = values[np.argsort(-counts)][:6]
+    candidates = sorted({round(v / d, 3) for v in common for d in (1, 2, 3) if v / d >= smallest - 0.6})
+    sizes = np.unique(np.concatenate([np.arange(max(c - 0.6, smallest), c + 0.6, 0.01) for c in candidates]
+                                     + [np.round(candidates)]))
+    sizes = sizes[sizes >= smallest]
+    if not len(sizes):
+        return None
+    explained, offset, rms = _scores(positions, weights, sizes, tolerance)
+    good = explained >= EXPLAINED
+    if not good.any():
+        return None
+    ok = np.flatnonzero(good)
+    # the largest cluster of fitting sizes (a size a hair larger also fits over a few cells: pick the best of it)
+    breaks = np.flatnonzero(np.diff(sizes[ok]) > 0.05)
+    cluster = ok[breaks[-1] + 1:] if len(breaks) else ok
+    best = cluster[np.lexsort((rms[cluster], -explained[cluster]))[0]]
+    size, start = float(sizes[best]), float(offset[best])
+    # refine by least squares on the explained positions' cell numbers
+    number = np.round((positions - start) / size)
+    near = np.abs(positions - start - number * size) <= tolerance
+    if near.sum() >= 3 and np.ptp(number[near]) > 0:
+        w = weights[near]
+        a = np.stack([np.ones(near.sum()), number[near]], axis=1)
+        start, size = np.linalg.lstsq(a * np.sqrt(w)[:, None], positions[near] * np.sqrt(w), rcond=None)[0]
+    return float(size), float(start % size)
+
+
+def _variation(sample: list[np.ndarray], rows: slice, columns: slice, axis: int) -> np.ndarray:
+    """How much each pixel line (rows for ``axis`` 0, columns for 1) of a region varies over the frames: the
+    variance of each pixel over the frames, summed over channels and along the line (one frame in memory at a
+    time)."""
+    total = squares = None
+    for frame in sample:
+        region = frame[rows, columns].astype(np.float64)
+        total = region if total is None else total + region
+        squares = region ** 2 if squares is None else squares + region ** 2
+    mean = total / len(sample)
+    return (squares / len(sample) - mean ** 2).sum(axis=-1).sum(axis=1 - axis)
+
+
+def _soft_fit(energy: np.ndarray, first: int, smallest: float) -> tuple[float, float] | None:
+    """The lattice of a blurred or lossy picture from ``energy``, how much each pixel line varies over the frames:
+    most at the middle of cells, where a cell's colour is pure, least at boundaries, where a blur mixes two cells
+    and grid lines never change.  The period is the first strong peak of its autocorrelation; the size and the
+    cells' middles are where sampling every cell's middle gathers the most variation."""
+    n = len(energy)
+    p = energy - energy.mean()
+    if n < 2 * smallest or not p.any():
+        return None
+    spectrum = np.fft.rfft(p, 2 * n)
+    correlation = np.fft.irfft(spectrum * np.conj(spectrum))[:n] / np.arange(n, 0, -1)
+    lags = np.arange(2, n // 2)
+    peaks = [lag for lag in lags if lag >= smallest - 1 and correlation[lag] > 0
+             and correlation[lag] >= correlation[lag - 1] and correlation[lag] >= correlation[lag + 1]]
+    if not peaks:
+        return None
+    strongest = max(correlation[lag] for lag in peaks)
+    period = next(lag for lag in peaks if correlation[lag] >= 0.5 * strongest)
+
+    def best(sizes, middles):
+        scores = np.full((len(sizes), len(middles)), -np.inf)
+        for i, size in enumerate(sizes):
+            count = int((n - middles.max()) // size) + 1
+            at = np.floor(middles[:, None] + size * np.arange(count)[None]).astype(np.int64)
+            inside = at < n
+            scores[i] = np.where(inside, energy[np.minimum(at, n - 1)], 0).sum(axis=1) / inside.sum(axis=1)
+        i, j = np.unravel_index(np.argmax(scores), scores.shape)
+        return float(sizes[i]), float(middles[j])
+
+    size, middle = best(np.arange(max(period - 1.0, smallest), period + 1.0, 0.02), np.arange(0, period + 1, 0.5))
+    size, middle = best(np.arange(size - 0.03, size + 0.03, 0.002), np.arange(max(middle - 0.5, 0), middle + 0.5, 0.05))
+    return size, float((first + middle - size / 2) % size)
+
+
+def _lattice_points(fit: tuple[float, float], lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """A fitted lattice's boundaries between ``lo`` and ``hi``, weighted alike (to test the other axis's size)."""
+    size, offset = fit
+    points = offset + size * np.arange(np.ceil((lo - offset) / size), np.floor((hi - offset) / size) + 1)
+    return points, np.ones(len(points))
+
+
+def _body(weights: np.ndarray, phases: np.ndarray, size: float) -> tuple[float, float]:
+    """The part of a cell where its pixels change (grid lines and blurred edges left out), from pixel phases."""
+    if size < 2.5:
+        return 0.0, size
+    bins = max(1, int(round(size)))
+    histogram = np.bincount(np.minimum((phases / size * bins).astype(np.int64), bins - 1), weights=weights,
+                            minlength=bins)
+    strong = histogram >= 0.5 * histogram.max()
+    # the longest circular run of strong bins
+    doubled = np.concatenate([strong, strong])
+    best, best_start, run, run_start = 0, 0, 0, 0
+    for i, s in enumerate(doubled):
+        if s:
+            if run == 0:
+                run_start = i
+            run += 1
+            if run > best:
+                best, best_start = min(run, bins), run_start
+        else:
+            run = 0
+    lo, hi = best_start * size / bins, (best_start + best) * size / bins
+    margin = 0.5 if abs(size - round(size)) > 1e-6 else 0.0  # a scaled picture rounds its boundaries
+    lo, hi = lo + margin, hi - margin
+    if hi - lo < 1.0:
+        lo, hi = (lo + hi) / 2 - 0.5, (lo + hi) / 2 + 0.5
+    if lo >= size:
+        lo, hi = lo - size, hi - size
+    return lo, hi
+
+
+def _middle(size: float) -> tuple[float, float]:
+    """The part of a blurred cell to read: a pixel or two about its middle, the only pixels nearly its own colour."""
+    width = max(1.0, min(2.0, size / 4))
+    return size / 2 - width / 2, size / 2 + width / 2
+
+
+def _axis(fit: tuple[float, float], length: int, body: tuple[float, float]) -> Axis:
+    """The lattice as whole cells of the picture: the first whole cell's start and the count of whole cells."""
+    size, offset = fit
+    start = offset if offset <= size - 0.6 else offset - size  # a cell cut by less than a pixel is whole
+    if start < -0.6:
+        start += size
+    cells = int(np.floor((length - start + 0.6) / size))
+    samples = int(min(SAMPLES, max(1, np.floor(body[1] - body[0]))))
+    return Axis(size, start, max(cells, 0), body, samples)
+
+
+def find_grid(sample: list[np.ndarray], source: str = "the recording", lossy: bool = False) -> Grid:
+    """Find the board, its cells and the colours they are drawn in, from a sample of a recording's frames.
+
+    Args:
+        sample: Two or more consecutive ``(height, width, channels)`` uint8 frames.
+        source: What is read, for messages.
+        lossy: The pictures are known to be lossy (a video, JPEG files): their colours are classed more widely.
+
+    Returns:
+        The :class:`Grid`.
+
+    Raises:
+        InputError: When nothing changes between the frames, or no lattice of cells explains what does.
+    """
+    height, width = sample[0].shape[:2]
+    masks, soft = _changes(sample, lossy)
+    lossy = soft
+    dynamic = np.logical_or.reduce(masks) if masks else np.zeros((height, width), bool)
+    if not dynamic.any():
+        raise InputError(f"{source}: nothing changes between its {len(sample)} first distinct frames, so no cell "
+                         "shows itself (a board that never changes shows no rule)")
+    rows_core, columns_core = _core(dynamic)
+    tolerance = 1.05 if soft else 0.55
+    fits, blurred_any, notes, blurred_fits = [], False, [], [False, False]
+    for axis in (0, 1):
+        core = (rows_core, columns_core)
+        lo, hi = core[axis].start, core[axis].stop
+        profile = np.zeros(hi - lo + 1)
+        for mask in masks:
+            region = mask[rows_core, columns_core]
+            edges = np.diff(region.astype(np.int8), axis=axis, prepend=0, append=0) != 0
+            profile += edges.sum(axis=1 - axis)
+        positions, weights, blurred = _peaks(profile, lo)
+        blurred_any |= blurred
+        tol = max(tolerance, 1.05 if blurred else tolerance)
+        smallest = 2 * tol + 1.4 if tol > 0.6 else 2.0
+        fit = _fit(positions, weights, tol, smallest)
+        if fit is None and soft:
+            energy = _variation(sample, rows_core, columns_core, axis)
+            fit = _soft_fit(energy, lo, smallest)
+            if fit is not None:
+                positions, weights = _lattice_points(fit, lo, hi)
+                blurred_fits[axis] = True
+        if fit is None and tol <= 0.6 and len(positions):
+            fit = (1.0, 0.0)  # every pixel a cell: no larger cell puts the changes on its boundaries
+        fits.append((fit, positions, weights, tol))
+    (row_fit, row_positions, row_weights, row_tol), (column_fit, column_positions, column_weights, column_tol) = fits
+    if row_fit is None and column_fit is None:
+        raise InputError(f"{source}: no grid of cells explains where the pictures change"
+                         + (" (cells of fewer than 4 pixels cannot be read from a picture this blurred or lossy)"
+                            if lossy or blurred_any else ""))
+    if row_fit is None or column_fit is None:
+        known = row_fit or column_fit
+        missing_positions = column_positions if row_fit else row_positions
+        start = float(missing_positions.min()) if len(missing_positions) else 0.0
+        other = (known[0], start % known[0])
+        row_fit, column_fit = (row_fit, other) if row_fit else (other, column_fit)
+        notes.append("changes along one axis only: square cells assumed")
+    elif abs(row_fit[0] - column_fit[0]) > 0.02 * max(row_fit[0], column_fit[0]):
+        small = min(row_fit[0], column_fit[0])
+        wide = (column_positions, column_weights, column_tol) if row_fit[0] < column_fit[0] else \
+            (row_positions, row_weights, row_tol)
+        explained, offset, _ = _scores(wide[0], wide[1], np.array([small]), wide[2])
+        if explained[0] >= EXPLAINED:
+            square = (small, float(offset[0]))
+            row_fit, column_fit = (row_fit, square) if row_fit[0] < column_fit[0] else (square, column_fit)
+            notes.append("square cells: one size fits both axes")
+        else:
+            notes.append("cells are not square: no one size fits both axes")
+    bodies = []
+    for axis, (size, offset) in ((0, row_fit), (1, column_fit)):
+        counts = dynamic[rows_core, columns_core].sum(axis=1 - axis).astype(np.float64)
+        first = (rows_core, columns_core)[axis].start
+        phases = (np.arange(len(counts)) + first + 0.5 - offset) % size
+        bodies.append(_middle(size) if blurred_fits[axis] else _body(counts, phases, size))
+    rows = _axis(row_fit, height, bodies[0])
+    columns = _axis(column_fit, width, bodies[1])
+    if rows.cells < 1 or columns.cells < 1:
+        raise InputError(f"{source}: no whole cell fits in the pictures")
+    # the cells over the changing region; of them, those one colour in every frame that change are the board
+    r0 = max(0, int(np.floor((rows_core.start - rows.start) / rows.size)))
+    r1 = min(rows.cells, int(np.ceil((rows_core.stop - rows.start) / rows.size)))
+    c0 = max(0, int(np.floor((columns_core.start - columns.start) / columns.size)))
+    c1 = min(columns.cells, int(np.ceil((columns_core.stop - columns.start) / columns.size)))
+    sampled = [_sample(frame, rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0)) for frame in sample]
+    means = np.stack([m for m, _ in sampled])
+    deviations = np.stack([d for _, d in sampled])
+    limit = max(MIN_DEVIATION, 3 * float(np.quantile(deviations, 0.9)) + 2)
+    clean = (deviations <= limit).all(axis=0)
+    moving = np.sqrt(((means - means[:1]) ** 2).sum(axis=-1)).max(axis=0) > 2 * limit
+    board = clean & moving
+    if not board.any():
+        raise InputError(f"{source}: no cell of the grid found ({columns.size:.1f} pixels) is one colour in every "
+                         "frame where the pictures change: not blocks of one colour a cell")
+    inside_rows, inside_columns = np.flatnonzero(board.any(axis=1)), np.flatnonzero(board.any(axis=0))
+    b0, b1 = int(inside_rows[0]), int(inside_rows[-1]) + 1
+    d0, d1 = int(inside_columns[0]), int(inside_columns[-1]) + 1
+    keep = clean[b0:b1, d0:d1]
+    classes = colour_classes(means[:, b0:b1, d0:d1][:, keep], deviations[:, b0:b1, d0:d1][:, keep], source, lossy)
+    r0, r1, c0, c1 = r0 + b0, r0 + b1, c0 + d0, c0 + d1
+    (r0, r1), (c0, c1), edge_notes = _extend(sample, rows, columns, classes, (r0, r1), (c0, c1))
+    notes += edge_notes
+    grid = Grid(rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0), (height, width), classes,
+                _lines(sample[0], rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0), classes), tuple(notes))
+    return grid
+
+
+def _line_ok(sample: list[np.ndarray], rows: Axis, columns: Axis, classes: ColourClasses) -> bool:
+    """Every cell of a line is one colour of the board's, and either changes over the sample or is background."""
+    seen = []
+    for frame in sample:
+        index, ok = classes.classify(*_sample(frame, rows, columns))
+        if not ok.all():
+            return False
+        seen.append(index)
+    seen = np.stack(seen)
+    changes = (seen != seen[0]).any(axis=0)
+    return bool((changes | (seen == 0).all(axis=0)).all())
+
+
+def _seam(sample: list[np.ndarray], rows: Axis, columns: Axis, boundary: int, classes: ColourClasses,
+          line: np.ndarray | None, transposed: bool = False) -> float:
+    """The share of pixels about the boundary before column ``boundary`` (over ``rows``) whose colour is neither
+    that of the cell on one side nor the other (nor the grid lines'): a frame line drawn there, not a seam."""
+    edge = columns.start + boundary * columns.size
+    foreign = []
+    for frame in sample:
+        frame = frame.transpose(1, 0, 2) if transposed else frame
+        xs = np.arange(int(np.floor(edge)) - 1, int(np.floor(edge)) + 2)
+        xs = xs[(xs >= 0) & (xs < frame.shape[1])]
+        index, _ = classes.classify(*_sample(frame, rows, columns.moved(boundary - 1, 2)))
+        pixels = frame[np.ix_(rows.positions(), xs)].astype(np.float64)
+        sides = classes.centres[np.repeat(index, rows.samples, axis=0)]  # (rows * samples, 2, channels)
+        distance = np.sqrt(((pixels[:, :, None] - sides[:, None]) ** 2).sum(axis=-1)).min(axis=-1)
+        if line is not None:
+            distance = np.minimum(distance, np.sqrt(((pixels - line) ** 2).sum(axis=-1)))
+        foreign.append(float(np.mean(distance > classes.radius)))
+    return float(np.mean(foreign))
+
+
+def _grow(sample, rows: Axis, columns: Axis, classes: ColourClasses, line, seams: float, transposed: bool,
+          new: int, side: int) -> bool:
+    """Whether column ``new`` (beside the board's column ``new - side``) joins the board: its cells pass
+    :func:`_line_ok` and the seam between them is no more foreign than the board's own seams."""
+    if not _line_ok(sample, rows, columns.moved(new, 1), classes) if not transposed else \
+            not _line_ok(sample, columns.moved(new, 1), rows, classes):
+        return False
+    boundary = new + 1 if side < 0 else new
+    return _seam(sample, rows, columns, boundary, classes, line, transposed) <= seams + 0.1
+
+
+def _extend(sample, rows: Axis, columns: Axis, classes: ColourClasses, row_range, column_range):
+    """Grow the board from the changing region by whole lines of cells (:func:`_grow`) while any side can."""
+    (r0, r1), (c0, c1) = row_range, column_range
+    seams, line = _seams(sample, rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0), classes)
+    grown = True
+    while grown:
+        grown = False
+        span_rows, span_columns = rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0)
+        if r0 > 0 and _grow(sample, span_columns, rows, classes, line, seams, True, r0 - 1, -1):
+            r0, grown = r0 - 1, True
+        if r1 < rows.cells and _grow(sample, span_columns, rows, classes, line, seams, True, r1, 1):
+            r1, grown = r1 + 1, True
+        span_rows = rows.moved(r0, r1 - r0)
+        if c0 > 0 and _grow(sample, span_rows, columns, classes, line, seams, False, c0 - 1, -1):
+            c0, grown = c0 - 1, True
+        if c1 < columns.cells and _grow(sample, span_rows, columns, classes, line, seams, False, c1, 1):
+            c1, grown = c1 + 1, True
+    notes = []
+    sides = {"top": r0 == 0, "bottom": r1 == rows.cells, "left": c0 == 0, "right": c1 == columns.cells}
+    at_edge = [side for side, edge in sides.items() if edge]
+    if len(at_edge) == 4:
+        notes.append("the board reaches the picture's edges")
+    elif at_edge:
+        notes.append(f"the board ends at the picture's {', '.join(at_edge)} edge{'s' if len(at_edge) > 1 else ''} "
+                     "and where the cells end elsewhere (a frame line, a margin, text)")
+    else:
+        notes.append("the board ends where the cells end (a frame line, a margin, text)")
+    return (r0, r1), (c0, c1), notes
+
+
+def _seams(sample, rows: Axis, columns: Axis, classes: ColourClasses) -> tuple[float, np.ndarray | None]:
+    """How foreign the board's own seams are (grid lines make them so) and the grid lines' colour, if any."""
+    shares, pixels = [], []
+    for transposed, along, across in ((False, rows, columns), (True, columns, rows)):
+        if across.cells < 2:
+            continue
+        boundary = across.cells // 2
+        shares.append(_seam(sample, along, across, boundary, classes, None, transposed))
+        edge = across.start + boundary * across.size
+        frame = sample[0].transpose(1, 0, 2) if transposed else sample[0]
+        xs = np.arange(int(np.floor(edge)) - 1, int(np.floor(edge)) + 2)
+        xs = xs[(xs >= 0) & (xs < frame.shape[1])]
+        pixels.append(frame[np.ix_(along.positions(), xs)].reshape(-1, frame.shape[2]).astype(np.float64))
+    if not shares:
+        return 0.0, None
+    share = max(shares)
+    if share < 0.5:
+        return share, None
+    found = np.concatenate(pixels)
+    distance = np.sqrt(((found[:, None] - classes.centres[None]) ** 2).sum(axis=-1)).min(axis=1)
+    return share, np.median(found[distance > classes.radius], axis=0)
+
+
+def _lines(frame: np.ndarray, rows: Axis, columns: Axis, classes: ColourClasses) -> str | None:
+    """The colour of lines drawn between cells: what lies outside the read part of every cell, when it is one
+    colour unlike every cell's."""
+    gap = columns.size - (columns.body[1] - columns.body[0])
+    if gap < 1 or columns.cells < 2 or rows.cells < 2:
+        return None
+    xs = np.floor(columns.start + np.arange(columns.cells - 1) * columns.size
+                  + (columns.body[1] + columns.size + columns.body[0]) / 2).astype(np.int64)
+    xs = xs[(xs >= 0) & (xs < frame.shape[1])]
+    ys = rows.positions()
+    if not len(xs):
+        return None
+    pixels = frame[np.ix_(ys, xs)].reshape(-1, frame.shape[2]).astype(np.float64)
+    middle = np.median(pixels, axis=0)
+    if np.mean(np.sqrt(((pixels - middle) ** 2).sum(axis=1)) <= classes.radius) < 0.9:
+        return None
+    if np.sqrt(((classes.centres - middle) ** 2).sum(axis=1)).min() <= classes.radius:
+        return None
+    return hex_colour(middle)
