@@ -161,7 +161,7 @@ def reading_sentence(reading: Reading | None, swapped) -> str:
     reading of the same data gives."""
     if reading is None:
         return ""
-    text = f" The {reading.what}s were read {reading.clause()[len('reading '):]}: " + \
+    text = f" The {reading.what}s were read with {reading.clause()[len('reading '):]}: " + \
         ("as stated." if reading.stated else f"{reading.ground}.")
     if swapped is not None:
         other = "; ".join(f"{reading.what} {label} as state {i}" for i, label in enumerate(reading.swapped().labels))

@@ -43,6 +43,8 @@ MIN_DEVIATION = 12.0
 AMBIGUOUS = 0.35
 #: The most cells whose colour lies between two classes in a picture of cells drawn in their states' colours.
 MAX_BETWEEN = 0.05
+#: The most cells' colours the classes are found from (a fair sample of more).
+MAX_SAMPLES = 400_000
 
 
 @dataclass(frozen=True)
@@ -123,9 +125,14 @@ def colour_classes(means: np.ndarray, deviations: np.ndarray, source: str = "the
         InputError: When every cell is one colour.
     """
     means = np.asarray(means, dtype=np.float64).reshape(-1, means.shape[-1])
-    colours, counts = np.unique(np.round(means / 2) * 2, axis=0, return_counts=True)
-    counts = counts.astype(np.float64)
     deviations = np.asarray(deviations, dtype=np.float64).ravel()
+    if len(means) > MAX_SAMPLES:  # classes of a fair sample are the classes of the whole
+        means, deviations = means[::len(means) // MAX_SAMPLES + 1], deviations[::len(deviations) // MAX_SAMPLES + 1]
+    levels = np.clip(np.round(means / 2), 0, 127).astype(np.int64)  # colours to 2 units, each one number
+    keys = (levels * (128 ** np.arange(means.shape[1]))).sum(axis=1)
+    keys, counts = np.unique(keys, return_counts=True)
+    colours = ((keys[:, None] // 128 ** np.arange(means.shape[1])) % 128 * 2).astype(np.float64)
+    counts = counts.astype(np.float64)
     spread_pixels = float(np.quantile(deviations, 0.9))
     if lossy or spread_pixels > 0 or len(colours) > 64:
         # a lossy picture: a class is as wide as the cells' pixels stray (or, for cells read at one pixel, as
@@ -145,6 +152,9 @@ def colour_classes(means: np.ndarray, deviations: np.ndarray, source: str = "the
         keep = weight >= 2e-3 * weight.sum()
         centres, weight = centres[keep], weight[keep]
     centres = centres[np.argsort(-weight, kind="stable")]
+    nearest = np.sqrt(((means[:, None] - centres[None]) ** 2).sum(axis=-1)).argmin(axis=1)
+    centres = np.stack([means[nearest == c].mean(axis=0) if (nearest == c).any() else centres[c]
+                        for c in range(len(centres))])  # each class's colour as the cells show it, not rounded
     if len(centres) < 2:
         raise InputError(f"{source}: every cell shows one colour ({hex_colour(centres[0])}), no states to read")
     distance = np.sort(np.sqrt(((colours[:, None] - centres[None]) ** 2).sum(axis=-1)), axis=1)
@@ -306,14 +316,18 @@ def read_states(boards: np.ndarray, labels: list[str], colours: np.ndarray | Non
         stated = k == 2
         ground = f"{labels[first]} stated as dead" + ("" if k == 2 else "; the other states in the order of the "
                                                                       "cells they cover")
-    elif colours is not None and (known := recognise(colours)) is not None:
-        name, states = known
-        order = list(np.argsort(states, kind="stable"))
-        ground = f"{'the program that drew them: ' if name in PALETTES[:3] else ''}{name}'s colours, " \
-                 f"{labels[order[0]]} its state 0"
     moves = _transitions(boards, k)
+    orders = _dying_orders(moves) if k > 2 else []
+    if order is None and colours is not None:
+        known = [(name, list(np.argsort(states, kind="stable"))) for name, states in recognise(colours)]
+        if len(known) > 1:  # Golly's two gradients run opposite ways: the dynamics may tell which
+            known = [(name, o) for name, o in known if o in orders]
+        if len(known) == 1:
+            name, order = known[0]
+            ground = f"{name}'s colours ({'the program that drew them' if name in PALETTES[:3] else 'a colour map'})" \
+                     + (", and the only order in which each dying state is followed by the next" if order in orders
+                        else "") + f": {labels[order[0]]} its state 0"
     if order is None and k > 2:
-        orders = _dying_orders(moves)
         if len(orders) == 1:
             order, ground = orders[0], "the only order in which each dying state is followed by the next " \
                                        "(Generations), the data's own"
@@ -377,7 +391,7 @@ def _stated_palette(name, labels: list[str], colours, source: str, what: str) ->
         for states in range(max(k, 2), k + 3):
             candidate = palette(name, states)
             distance = np.abs(np.asarray(colours, dtype=np.float64)[:, None, :3] - candidate[None]).max(axis=-1)
-            if (distance.min(axis=1) <= MAX_RADIUS).all() and len(set(distance.argmin(axis=1).tolist())) == k:
+            if (distance.min(axis=1) <= 32).all() and len(set(distance.argmin(axis=1).tolist())) == k:
                 drawn = distance.argmin(axis=1)
                 break
         if drawn is None:

@@ -326,7 +326,8 @@ def _body(weights: np.ndarray, phases: np.ndarray, size: float) -> tuple[float, 
         else:
             run = 0
     lo, hi = best_start * size / bins, (best_start + best) * size / bins
-    margin = 0.5 if abs(size - round(size)) > 1e-6 else 0.0  # a scaled picture rounds its boundaries
+    # a scaled picture rounds its boundaries; a plot's frame line is drawn over the outer pixel of the edge cells
+    margin = max(0.5 if abs(size - round(size)) > 1e-6 else 0.0, 0.2 * size if size >= 4 else 0.0)
     lo, hi = lo + margin, hi - margin
     if hi - lo < 1.0:
         lo, hi = (lo + hi) / 2 - 0.5, (lo + hi) / 2 + 0.5
@@ -439,9 +440,10 @@ def find_grid(sample: list[np.ndarray], source: str = "the recording", lossy: bo
     sampled = [_sample(frame, rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0)) for frame in sample]
     means = np.stack([m for m, _ in sampled])
     deviations = np.stack([d for _, d in sampled])
-    limit = max(MIN_DEVIATION, 3 * float(np.quantile(deviations, 0.9)) + 2)
+    typical = float(np.median(deviations))  # most cells of the region are the board's: a frame line is few
+    limit = max(MIN_DEVIATION, 3 * typical + 2)
     clean = (deviations <= limit).all(axis=0)
-    moving = np.sqrt(((means - means[:1]) ** 2).sum(axis=-1)).max(axis=0) > 2 * limit
+    moving = np.sqrt(((means - means[:1]) ** 2).sum(axis=-1)).max(axis=0) > max(2 * MIN_DEVIATION, 4 * typical)
     board = clean & moving
     if not board.any():
         raise InputError(f"{source}: no cell of the grid found ({columns.size:.1f} pixels) is one colour in every "
@@ -460,7 +462,8 @@ def find_grid(sample: list[np.ndarray], source: str = "the recording", lossy: bo
 
 
 def _line_ok(sample: list[np.ndarray], rows: Axis, columns: Axis, classes: ColourClasses) -> bool:
-    """Every cell of a line is one colour of the board's, and either changes over the sample or is background."""
+    """Every cell of a line is one colour of the board's, and not all of them are a colour other than the
+    background's that never changes (a margin or a bar of a cell colour; a still life covers a few cells)."""
     seen = []
     for frame in sample:
         index, ok = classes.classify(*_sample(frame, rows, columns))
@@ -469,7 +472,7 @@ def _line_ok(sample: list[np.ndarray], rows: Axis, columns: Axis, classes: Colou
         seen.append(index)
     seen = np.stack(seen)
     changes = (seen != seen[0]).any(axis=0)
-    return bool((changes | (seen == 0).all(axis=0)).all())
+    return bool((changes | (seen == 0).all(axis=0)).any())
 
 
 def _seam(sample: list[np.ndarray], rows: Axis, columns: Axis, boundary: int, classes: ColourClasses,

@@ -126,20 +126,21 @@ def palette(name: str, states: int) -> np.ndarray:
     return (np.asarray(cmap(np.arange(states) / (states - 1)))[:, :3] * 255).round().astype(np.int64)
 
 
-def recognise(colours: np.ndarray) -> tuple[str, np.ndarray] | None:
-    """The palette a picture's colours come from, with each colour's state, when exactly one fits.
+def recognise(colours: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """The palettes a picture's colours may come from, with each colour's state under each.
 
     Args:
         colours: ``(k, 3)`` or ``(k, 4)`` colours 0-255 (opaque ones only are looked up).
 
     Returns:
-        ``(name, states)``: the palette and, for each colour, its state (a palette of more states than the
-        picture shows may fit: states nobody is in); None when no palette, or more than one, fits.
+        ``[(name, states), ...]``: every palette of :data:`PALETTES` that draws each colour (a palette of more
+        states than the picture shows may fit: states nobody is in), with the state of each colour; empty when
+        none does.
     """
     colours = np.asarray(colours, dtype=np.float64)
     if colours.shape[1] == 4:
         if (colours[:, 3] < 255 - MATCH).any():
-            return None
+            return []
         colours = colours[:, :3]
     found = []
     for name in PALETTES:
@@ -150,6 +151,4 @@ def recognise(colours: np.ndarray) -> tuple[str, np.ndarray] | None:
             if (distance.min(axis=1) <= MATCH).all() and len(set(nearest.tolist())) == len(colours):
                 found.append((name, nearest))
                 break
-    if len(found) != 1:
-        return None
-    return found[0]
+    return found
