@@ -11,7 +11,10 @@ report the same experiment run the same code:
   seeds and collection modes (notebook 05, ``bench/recover.py``);
 - :func:`window_trajectories` and :func:`observe_pattern`: observations as
   people hold them, windows of a larger world and Golly's own patterns
-  (notebook 11, ``bench/observations.py``).
+  (notebook 11, ``bench/observations.py``);
+- :func:`draw_as`: a trajectory drawn as people draw one (a matplotlib
+  figure, Golly's look, a raw picture), for notebook 11 to read back (the
+  tests draw theirs with other software: ``tests/corpus.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from lifelab.checkpoint import checkpoint_path
 from lifelab.data import TrajectoryDataset, load_or_generate
 from lifelab.errors import InputError
 from lifelab.extract import pattern_accuracy
+from lifelab.io import palette
 from lifelab.loop import LoopReport, learn_rule
 from lifelab.models import GROWTH, ROUTES, LifeModel, build_model, grow_group, growth_model, model_spec
 from lifelab.plots import plot_growth
@@ -44,7 +48,7 @@ from lifelab.train import BATCH_SIZE, History, evaluate, train
 from lifelab.utils import MODEL_DTYPE, check_int, format_table, get_device, seeded, shorten
 
 __all__ = ["ZOO", "GrowthComparison", "GrowthStep", "ObservedPattern", "RecoveryComparison", "ZooEntry",
-           "compare_growth", "compare_recovery", "drop_scan_lines", "fit_zoo_model", "new_zoo_model",
+           "compare_growth", "compare_recovery", "draw_as", "drop_scan_lines", "fit_zoo_model", "new_zoo_model",
            "observe_pattern", "window_trajectories"]
 
 
@@ -523,3 +527,47 @@ def observe_pattern(path, frame: int = 128, steps: int = 64) -> ObservedPattern:
     window = world[:, y0:y0 + frame, x0:x0 + frame][None]
     return ObservedPattern(Path(path).name, rule, world, window,
                            rule.grid.boundary if rule.grid is not None else "torus")
+
+
+#: The ways :func:`draw_as` draws a trajectory.
+STYLES = ("matplotlib", "golly", "raw")
+
+
+def draw_as(trajectory, style: str, scale: int = 8) -> np.ndarray:
+    """A trajectory drawn as people draw one, frame by frame, as pixels.
+
+    Args:
+        trajectory: ``(T + 1, H, W)`` states.
+        style: ``"matplotlib"`` (``imshow`` with matplotlib's default colour map, viridis, axes, a title with the
+            generation and a colour bar), ``"golly"`` (Golly's default colours, ``scale`` pixels a cell with
+            Golly's grid lines between cells) or ``"raw"`` (white live cells on black, ``scale`` pixels a cell, as
+            ``Image.fromarray(board * 255)`` saves a board scaled up).
+        scale: Pixels a cell (``"golly"`` and ``"raw"``).
+
+    Returns:
+        ``(T + 1, height, width, 3)`` uint8 pixels.
+    """
+    trajectory = np.asarray(trajectory).astype(np.int64)
+    if style not in STYLES:
+        raise InputError(f"style is one of {', '.join(STYLES)}, got {style!r}")
+    states = max(2, int(trajectory.max()) + 1)
+    if style == "raw":
+        colours = np.array([(0, 0, 0), (255, 255, 255)] + [(128, 128, 128)] * (states - 2), np.uint8)
+        return np.repeat(np.repeat(colours[trajectory], scale, axis=1), scale, axis=2)
+    if style == "golly":
+        cells = np.repeat(np.repeat(palette("golly", states).astype(np.uint8)[trajectory], scale, axis=1), scale,
+                          axis=2)
+        cells[:, ::scale, :] = cells[:, :, ::scale] = (80, 80, 80)  # Golly's grid lines at high zoom
+        return cells
+    import matplotlib.pyplot as plt
+
+    frames = []
+    for t, board in enumerate(trajectory):
+        fig, ax = plt.subplots(figsize=(4, 3.4), dpi=80)
+        image = ax.imshow(board, vmin=0, vmax=states - 1, interpolation="nearest")
+        fig.colorbar(image, ax=ax)
+        ax.set_title(f"generation {t}")
+        fig.canvas.draw()
+        frames.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
+        plt.close(fig)
+    return np.stack(frames)

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 11 · Learning from observations: an edge, a neighbourhood nobody states, chance, and pictures
+# # 11 · Learning from observations: an edge, a neighbourhood nobody states, chance, and recordings
 #
 # Notebooks 05 to 10 learn from trajectories lifelab simulated itself, on a
 # torus, from a rule whose family it was told. Observations are not like
@@ -38,7 +38,8 @@
 #
 # Then what the data are made of: a **stochastic** rule or noisy
 # observations of a deterministic one, errors that are **not independent**,
-# frames kept **every k-th step**, and **pictures** instead of arrays
+# frames kept **every k-th step**, and **recordings** instead of arrays: a
+# matplotlib figure, Golly's colours, a video, and which colour is alive
 # (sections 5 to 8).
 #
 # Everything else is the verdict ladder of notebook 07: the rule is named
@@ -56,11 +57,11 @@ import lifelab.evidence
 from lifelab import random_boards, simulate
 from lifelab.evidence import Evidence, decide, judge
 from lifelab.evidence.neighbourhood import search_neighbourhood
-from lifelab.experiments import drop_scan_lines, observe_pattern, window_trajectories
+from lifelab.experiments import draw_as, drop_scan_lines, observe_pattern, window_trajectories
 from lifelab.families import parse_rule
+from lifelab.io import read_recording, save_frames
 from lifelab.loop import learn_rule
-from lifelab.frames import read_frames
-from lifelab.plots import animate_trajectory, plot_boundary, plot_neighbourhood_search, plot_snapshot_grid
+from lifelab.plots import plot_boundary, plot_neighbourhood_search, plot_snapshot_grid
 from lifelab.widgets import wide_text_scrolls
 
 print("device:", lifelab.get_device())
@@ -266,16 +267,69 @@ print(found.verdict.label, "|", found.verdict.rule)
 print(found.verdict.sentence())
 
 # %% [markdown]
-# ## 8. Frames as people hold them: a GIF read back
+# ## 8. Recordings as people keep them: figures, Golly's look, videos, and which colour is alive
 #
-# lifelab's own animation (notebook 01 writes one) is a picture, not data.
-# `read_frames` finds the board inside the plot's frame, the grid of cells
-# and the two colours, and `lifelab learn --data life.gif` learns from it.
+# A researcher's data are often pictures: a matplotlib figure from a paper,
+# a GIF in Golly's colours, a video of a talk. `lifelab.io.read_recording`
+# (and `lifelab learn --data`, `lifelab read`) reads them cell for cell:
+# the grid is found from what changes between frames (axes, titles, colour
+# bars and grid lines never do), each cell is read at its centre, the
+# colours are grouped by distance, and every decision is printed. Here
+# `draw_as` draws one Life run three ways, as people draw them.
 
 # %%
 run = simulate("B3/S23", random_boards(1, (32, 32), 0.4, seed=SEED + 9), 40)[0]
-gif = animate_trajectory(run, lifelab.data_dir() / "11_life.gif", title="Life")
-back, grid = read_frames(gif)
-print(grid.summary().split(": ", 1)[1])
-print("read back cell for cell:", np.array_equal(back[0], run))
-print(judge(back).verdict.label, judge(back).verdict.rule)
+figure = save_frames(draw_as(run[:12], "matplotlib"), lifelab.data_dir() / "11_figure.gif")
+read = read_recording(figure)
+print(read.summary())
+print("read back cell for cell:", np.array_equal(read.trajectories[0], run[:12]))
+fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
+axes[0].imshow(draw_as(run[:1], "matplotlib")[0])
+axes[0].set_title("the picture (frame 0)", fontsize=9)
+axes[0].axis("off")
+read.plot(ax=axes[1])
+plt.show()
+
+# %% [markdown]
+# Brian's Brain in Golly's own colours, with Golly's grid lines between the
+# cells: three colours, so which is which state? Golly's palette says it, and
+# the dynamics agree: the only order of the colours in which each dying state
+# is followed by the next.
+
+# %%
+brain = simulate("/2/3", random_boards(1, (32, 32), 0.3, seed=SEED + 10).astype(np.uint8), 30)[0]
+golly = read_recording(save_frames(draw_as(brain, "golly"), lifelab.data_dir() / "11_brain.gif"))
+print(golly.summary())
+print("read back cell for cell:", np.array_equal(golly.trajectories[0], brain))
+
+# %% [markdown]
+# A video repeats frames: its frame rate is not the rate of generations.
+# A rule that leaves a board unchanged leaves it so for ever, so a run of
+# equal boards followed by another board is one generation shown several
+# times: it is collapsed, and the reading says how many frames went.
+
+# %%
+video = save_frames(draw_as(run, "raw"), lifelab.data_dir() / "11_life.mp4", fps=30, repeat=3)
+clip = read_recording(video)
+print(clip.grid.summary())
+print(clip.frames.describe())
+print("read back cell for cell:", np.array_equal(clip.trajectories[0], run))
+
+# %% [markdown]
+# **Which colour is alive?** A picture does not say. Swapping the two
+# colours of Life's trajectory gives exactly the trajectory of its
+# colour-swapped twin B0123478/S01234678, so the same pixels are explained
+# equally well by either rule. The reading is an assumption, chosen on a
+# ground and stated: here the reading in which an empty neighbourhood stays
+# empty (the other would need birth on nothing, B0), which is also the
+# colour of most cells. The verdict names both rules; stating the dead
+# colour (`dead=`, `--dead`) makes it the user's reading. (The GIF of the
+# same run: a video's colours drift by a unit or two with the decoder.)
+
+# %%
+raw = save_frames(draw_as(run, "raw"), lifelab.data_dir() / "11_life.gif")
+chosen = judge(read_recording(raw))
+print(chosen.summary().splitlines()[0])
+print(chosen.sentence())
+stated = judge(read_recording(raw, dead="white"))
+print(stated.summary().splitlines()[0])

@@ -351,7 +351,7 @@ def test_cli_learn_malformed_file_has_no_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-m", "lifelab", "learn", "--data", str(path)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "not a readable .npz trajectory file" in result.stderr
+    assert "not a readable .npz or .npy file" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

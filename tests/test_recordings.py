@@ -97,6 +97,7 @@ def test_pictures_as_people_save_them_read_back_cell_for_cell(form, life, tmp_pa
     assert recording.grid.cells == life.shape[1:]
     assert recording.reading is not None and recording.reading.swappable  # a reading, stated as such
     assert recording.off <= 0.02
+    assert (recording.grid.lines is not None) == ("grid lines" in form)  # found, said, and not read as cells
 
 
 @pytest.mark.parametrize("cmap, axis", [("binary", True), ("viridis", True), ("gray", False)])

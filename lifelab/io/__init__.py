@@ -7,7 +7,7 @@ One concept a module, in dependency order:
 - :mod:`~lifelab.io.colours`: the classes of a recording's colours, and which
   state each is read as (:class:`Reading`, an assumption with its ground);
 - :mod:`~lifelab.io.sources`: frames decoded one at a time from pictures,
-  videos and folders;
+  videos and folders (and written as a GIF or a video);
 - :mod:`~lifelab.io.grid`: the board, its cells and the part of each cell to
   read, found from what changes between frames;
 - :mod:`~lifelab.io.arrays`: lifelab's ``.npz`` and anyone's ``.npz`` or
@@ -18,7 +18,7 @@ One concept a module, in dependency order:
 
 from lifelab.io.palettes import PALETTES, hex_colour, palette, parse_colour, recognise
 from lifelab.io.colours import ColourClasses, Reading, colour_classes, read_states
-from lifelab.io.sources import PICTURE_SUFFIXES, VIDEO_SUFFIXES, Frames, natural_key, open_frames
+from lifelab.io.sources import PICTURE_SUFFIXES, VIDEO_SUFFIXES, Frames, natural_key, open_frames, save_frames
 from lifelab.io.grid import Axis, Grid, find_grid
 from lifelab.io.arrays import FORMAT_VERSION, check_npz_sizes, load_arrays, order_axes, value_states
 from lifelab.io.recording import REPEATS, TOLERANCE, FrameLog, Recording, read_recording
@@ -26,4 +26,4 @@ from lifelab.io.recording import REPEATS, TOLERANCE, FrameLog, Recording, read_r
 __all__ = ["FORMAT_VERSION", "PALETTES", "PICTURE_SUFFIXES", "REPEATS", "TOLERANCE", "VIDEO_SUFFIXES", "Axis",
            "ColourClasses", "FrameLog", "Frames", "Grid", "Reading", "Recording", "check_npz_sizes",
            "colour_classes", "find_grid", "hex_colour", "load_arrays", "natural_key", "open_frames", "order_axes",
-           "palette", "parse_colour", "read_recording", "read_states", "recognise", "value_states"]
+           "palette", "parse_colour", "read_recording", "read_states", "recognise", "save_frames", "value_states"]

@@ -454,11 +454,9 @@ def find_grid(sample: list[np.ndarray], source: str = "the recording", lossy: bo
     keep = clean[b0:b1, d0:d1]
     classes = colour_classes(means[:, b0:b1, d0:d1][:, keep], deviations[:, b0:b1, d0:d1][:, keep], source, lossy)
     r0, r1, c0, c1 = r0 + b0, r0 + b1, c0 + d0, c0 + d1
-    (r0, r1), (c0, c1), edge_notes = _extend(sample, rows, columns, classes, (r0, r1), (c0, c1))
-    notes += edge_notes
-    grid = Grid(rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0), (height, width), classes,
-                _lines(sample[0], rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0), classes), tuple(notes))
-    return grid
+    (r0, r1), (c0, c1), edge_notes, line = _extend(sample, rows, columns, classes, (r0, r1), (c0, c1))
+    return Grid(rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0), (height, width), classes,
+                None if line is None else hex_colour(line), tuple(notes + edge_notes))
 
 
 def _line_ok(sample: list[np.ndarray], rows: Axis, columns: Axis, classes: ColourClasses) -> bool:
@@ -495,25 +493,33 @@ def _seam(sample: list[np.ndarray], rows: Axis, columns: Axis, boundary: int, cl
     return float(np.mean(foreign))
 
 
-def _grow(sample, rows: Axis, columns: Axis, classes: ColourClasses, line, seams: float, transposed: bool,
-          new: int, side: int) -> bool:
-    """Whether column ``new`` (beside the board's column ``new - side``) joins the board: its cells pass
-    :func:`_line_ok` and the seam between them is no more foreign than the board's own seams."""
-    if not _line_ok(sample, rows, columns.moved(new, 1), classes) if not transposed else \
-            not _line_ok(sample, columns.moved(new, 1), rows, classes):
+def _grow(sample, along: Axis, across: Axis, classes: ColourClasses, line, seams: float, transposed: bool,
+          new: int, outward: int) -> bool:
+    """Whether line ``new`` of ``across`` (beside the board, ``outward`` -1 before it or +1 after it) joins the
+    board: its cells pass :func:`_line_ok` and the seam between it and the board is no more foreign than the
+    board's own seams.  ``transposed``: the lines are rows (``across`` runs down the picture)."""
+    line_cells = across.moved(new, 1)
+    cells_ok = _line_ok(sample, line_cells, along, classes) if transposed else \
+        _line_ok(sample, along, line_cells, classes)
+    if not cells_ok:
         return False
-    boundary = new + 1 if side < 0 else new
-    return _seam(sample, rows, columns, boundary, classes, line, transposed) <= seams + 0.1
+    boundary = new + 1 if outward < 0 else new
+    return _seam(sample, along, across, boundary, classes, line, transposed) <= seams + 0.1
 
 
 def _extend(sample, rows: Axis, columns: Axis, classes: ColourClasses, row_range, column_range):
-    """Grow the board from the changing region by whole lines of cells (:func:`_grow`) while any side can."""
+    """Grow the board from the changing region by whole lines of cells (:func:`_grow`) while any side can.
+
+    Returns:
+        ``((r0, r1), (c0, c1), notes, line)``: the board's rows and columns, how its edges were found, and the
+        colour of the lines drawn between its cells (None when there are none).
+    """
     (r0, r1), (c0, c1) = row_range, column_range
     seams, line = _seams(sample, rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0), classes)
     grown = True
     while grown:
         grown = False
-        span_rows, span_columns = rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0)
+        span_columns = columns.moved(c0, c1 - c0)
         if r0 > 0 and _grow(sample, span_columns, rows, classes, line, seams, True, r0 - 1, -1):
             r0, grown = r0 - 1, True
         if r1 < rows.cells and _grow(sample, span_columns, rows, classes, line, seams, True, r1, 1):
@@ -533,7 +539,7 @@ def _extend(sample, rows: Axis, columns: Axis, classes: ColourClasses, row_range
                      "and where the cells end elsewhere (a frame line, a margin, text)")
     else:
         notes.append("the board ends where the cells end (a frame line, a margin, text)")
-    return (r0, r1), (c0, c1), notes
+    return (r0, r1), (c0, c1), notes, line
 
 
 def _seams(sample, rows: Axis, columns: Axis, classes: ColourClasses) -> tuple[float, np.ndarray | None]:
@@ -552,29 +558,10 @@ def _seams(sample, rows: Axis, columns: Axis, classes: ColourClasses) -> tuple[f
     if not shares:
         return 0.0, None
     share = max(shares)
-    if share < 0.5:
-        return share, None
     found = np.concatenate(pixels)
-    distance = np.sqrt(((found[:, None] - classes.centres[None]) ** 2).sum(axis=-1)).min(axis=1)
-    return share, np.median(found[distance > classes.radius], axis=0)
-
-
-def _lines(frame: np.ndarray, rows: Axis, columns: Axis, classes: ColourClasses) -> str | None:
-    """The colour of lines drawn between cells: what lies outside the read part of every cell, when it is one
-    colour unlike every cell's."""
-    gap = columns.size - (columns.body[1] - columns.body[0])
-    if gap < 1 or columns.cells < 2 or rows.cells < 2:
-        return None
-    xs = np.floor(columns.start + np.arange(columns.cells - 1) * columns.size
-                  + (columns.body[1] + columns.size + columns.body[0]) / 2).astype(np.int64)
-    xs = xs[(xs >= 0) & (xs < frame.shape[1])]
-    ys = rows.positions()
-    if not len(xs):
-        return None
-    pixels = frame[np.ix_(ys, xs)].reshape(-1, frame.shape[2]).astype(np.float64)
-    middle = np.median(pixels, axis=0)
-    if np.mean(np.sqrt(((pixels - middle) ** 2).sum(axis=1)) <= classes.radius) < 0.9:
-        return None
-    if np.sqrt(((classes.centres - middle) ** 2).sum(axis=1)).min() <= classes.radius:
-        return None
-    return hex_colour(middle)
+    foreign = found[np.sqrt(((found[:, None] - classes.centres[None]) ** 2).sum(axis=-1)).min(axis=1) > classes.radius]
+    if share < 0.2 or not len(foreign):
+        return share, None
+    middle = np.median(foreign, axis=0)
+    one_colour = np.mean(np.sqrt(((foreign - middle) ** 2).sum(axis=1)) <= classes.radius) >= 0.8
+    return share, middle if one_colour else None  # a blur's seams are many colours, grid lines one

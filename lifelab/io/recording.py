@@ -118,7 +118,7 @@ class Recording:
     def summary(self) -> str:
         """The reading, a line a decision: what, the grid, the colours, the frames, the check."""
         n, length, height, width = self.trajectories.shape
-        lines = [f"source        {self.source}: {self.kind}; {n} trajector{'y' if n == 1 else 'ies'} of "
+        lines = [f"source        {Path(self.source).name}: {self.kind}; {n} trajector{'y' if n == 1 else 'ies'} of "
                  f"{length - 1} steps on {width}x{height} cells"]
         if self.axes:
             lines.append(f"axes          {self.axes}")
@@ -135,12 +135,6 @@ class Recording:
                          f"cells not one colour of a class (a class: within {classes.radius:.0f} of its colour; "
                          f"unreadable above {TOLERANCE:.0%})")
         return "\n".join(lines)
-
-    def swapped(self) -> Recording:
-        """The same recording read with its two states the other way round."""
-        if self.reading is None or self.reading.states != 2:
-            raise InputError(f"{self.source}: only a recording read as two states has a colour-swapped reading")
-        return replace(self, trajectories=~self.trajectories, reading=self.reading.swapped())
 
     def plot(self, ax=None):
         """The first frame read, with the grid found drawn over it and each cell read as not dead marked.
@@ -342,8 +336,8 @@ def _read_arrays(path: Path, dead, palette, key, axes, repeats, progress) -> Rec
     ordered, note = order_axes(array, axes, where)
     kind = f"array {name!r} of shape {array.shape}" if name else f"array of shape {array.shape}"
     if ordered.ndim == 5:
-        return replace(_read_pictures(_array_frames(np.asarray(ordered), where), where, kind, dead, palette,
-                                      repeats if repeats != "auto" else "auto", progress), axes=note)
+        return replace(_read_pictures(_array_frames(np.asarray(ordered), where), where, kind, dead, palette, repeats,
+                                      progress), axes=note)
     if palette is not None:
         raise InputError(f"{where}: holds values, not colours; state the dead value with dead= (--dead)")
     traj, reading = value_states(np.asarray(ordered), where, dead)

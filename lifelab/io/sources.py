@@ -21,8 +21,9 @@ from typing import Callable, Iterator
 import numpy as np
 
 from lifelab.errors import InputError
+from lifelab.utils import atomic_path
 
-__all__ = ["MAX_PIXELS", "PICTURE_SUFFIXES", "VIDEO_SUFFIXES", "Frames", "natural_key", "open_frames"]
+__all__ = ["MAX_PIXELS", "PICTURE_SUFFIXES", "VIDEO_SUFFIXES", "Frames", "natural_key", "open_frames", "save_frames"]
 
 #: Pictures Pillow reads (animated ones frame by frame).
 PICTURE_SUFFIXES = (".gif", ".png", ".apng", ".webp", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
@@ -30,6 +31,9 @@ PICTURE_SUFFIXES = (".gif", ".png", ".apng", ".webp", ".jpg", ".jpeg", ".bmp", "
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".webm", ".avi", ".mov", ".mkv", ".ogv")
 #: The most pixels a frame may have (a 16000x16000 header is refused before anything is decoded).
 MAX_PIXELS = 40_000_000
+#: The video codec :func:`save_frames` writes for each container.
+CODECS = {".mp4": "libx264", ".m4v": "libx264", ".mov": "libx264", ".mkv": "libx264", ".webm": "libvpx-vp9",
+          ".avi": "mpeg4"}
 
 
 @dataclass
@@ -205,3 +209,48 @@ def open_frames(path) -> Frames:
         return _video(path)
     raise InputError(f"{path}: lifelab reads pictures ({', '.join(PICTURE_SUFFIXES)}), videos "
                      f"({', '.join(VIDEO_SUFFIXES)}), arrays (.npz, .npy) and folders of frames; not {suffix or 'this'}")
+
+
+def save_frames(frames, path, fps: float = 10, repeat: int = 1) -> Path:
+    """Write frames as an animated GIF (Pillow) or a video (PyAV: MP4, WebM, AVI, MOV, MKV), atomically.
+
+    Args:
+        frames: ``(T, height, width, 3)`` uint8 pixels (or an iterable of frames).
+        path: The file; its suffix chooses the format (``.gif`` or one of :data:`CODECS`).
+        fps: Frames a second.
+        repeat: Frames each picture is shown for (a video's frame rate is not a generation rate).
+
+    Returns:
+        The path written.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    frames = [np.ascontiguousarray(f, dtype=np.uint8) for f in frames for _ in range(repeat)]
+    if not frames or any(f.ndim != 3 or f.shape[2] != 3 or f.shape != frames[0].shape for f in frames):
+        raise InputError("frames are one or more (height, width, 3) pictures of one size")
+    if suffix == ".gif":
+        from PIL import Image
+
+        images = [Image.fromarray(f) for f in frames]
+        with atomic_path(path) as tmp:
+            images[0].save(tmp, save_all=True, append_images=images[1:], duration=int(round(1000 / fps)), loop=0)
+        return path
+    if suffix not in CODECS:
+        raise InputError(f"{path}: frames are written as .gif or a video ({', '.join(CODECS)}), not {suffix}")
+    import av
+
+    height, width = frames[0].shape[:2]
+    padded = (height + height % 2, width + width % 2)  # the video's colours are sampled in 2x2 blocks
+    with atomic_path(path) as tmp, av.open(str(tmp), "w", format={".m4v": "mp4", ".mkv": "matroska"}.get(
+            suffix, suffix[1:])) as container:
+        stream = container.add_stream(CODECS[suffix], rate=int(round(fps)))
+        stream.width, stream.height = padded[1], padded[0]
+        stream.pix_fmt = "yuv420p"
+        if CODECS[suffix] == "libx264":
+            stream.options = {"crf": "17"}
+        for pixels in frames:
+            if padded != (height, width):
+                pixels = np.pad(pixels, ((0, padded[0] - height), (0, padded[1] - width), (0, 0)), mode="edge")
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")))
+        container.mux(stream.encode())
+    return path
