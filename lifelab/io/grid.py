@@ -305,10 +305,15 @@ def _lattice_points(fit: tuple[float, float], lo: int, hi: int) -> tuple[np.ndar
     return points, np.ones(len(points))
 
 
-def _body(weights: np.ndarray, phases: np.ndarray, size: float) -> tuple[float, float]:
-    """The part of a cell where its pixels change (grid lines and blurred edges left out), from pixel phases."""
+def _body(dynamic: np.ndarray, core: tuple[slice, slice], axis: int, fit: tuple[float, float]) -> tuple[float, float]:
+    """The part of a cell to read: where its pixels change (grid lines and blurred edges left out), from the
+    phases of the changing pixels within their cells, less a fifth of the cell on each side (a plot's frame line
+    is drawn over the outer pixel of the edge cells) and half a pixel where a scaled picture rounds boundaries."""
+    size, offset = fit
     if size < 2.5:
         return 0.0, size
+    weights = dynamic[core].sum(axis=1 - axis).astype(np.float64)
+    phases = (np.arange(len(weights)) + core[axis].start + 0.5 - offset) % size
     bins = max(1, int(round(size)))
     histogram = np.bincount(np.minimum((phases / size * bins).astype(np.int64), bins - 1), weights=weights,
                             minlength=bins)
@@ -326,7 +331,6 @@ def _body(weights: np.ndarray, phases: np.ndarray, size: float) -> tuple[float, 
         else:
             run = 0
     lo, hi = best_start * size / bins, (best_start + best) * size / bins
-    # a scaled picture rounds its boundaries; a plot's frame line is drawn over the outer pixel of the edge cells
     margin = max(0.5 if abs(size - round(size)) > 1e-6 else 0.0, 0.2 * size if size >= 4 else 0.0)
     lo, hi = lo + margin, hi - margin
     if hi - lo < 1.0:
@@ -369,70 +373,72 @@ def find_grid(sample: list[np.ndarray], source: str = "the recording", lossy: bo
     """
     height, width = sample[0].shape[:2]
     masks, soft = _changes(sample, lossy)
-    lossy = soft
     dynamic = np.logical_or.reduce(masks) if masks else np.zeros((height, width), bool)
     if not dynamic.any():
         raise InputError(f"{source}: nothing changes between its {len(sample)} first distinct frames, so no cell "
                          "shows itself (a board that never changes shows no rule)")
-    rows_core, columns_core = _core(dynamic)
-    tolerance = 1.05 if soft else 0.55
-    fits, blurred_any, notes, blurred_fits = [], False, [], [False, False]
+    core = _core(dynamic)
+    fits, blurred, notes = _lattices(sample, masks, core, soft, source)
+    rows, columns = (_axis(fit, length, _middle(fit[0]) if blur else _body(dynamic, core, axis, fit))
+                     for axis, (fit, length, blur) in enumerate(zip(fits, (height, width), blurred)))
+    if rows.cells < 1 or columns.cells < 1:
+        raise InputError(f"{source}: no whole cell fits in the pictures")
+    (r0, r1), (c0, c1), classes = _board(sample, rows, columns, core, soft, source)
+    (r0, r1), (c0, c1), edge_notes, line = _extend(sample, rows, columns, classes, (r0, r1), (c0, c1))
+    return Grid(rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0), (height, width), classes,
+                None if line is None else hex_colour(line), tuple(notes + edge_notes))
+
+
+def _lattices(sample, masks, core: tuple[slice, slice], soft: bool, source: str):
+    """The lattice ``(size, offset)`` down and across the pictures, whether each was fitted as a blurred one, and
+    notes (square cells taken, one axis without changes)."""
+    fits, blurred, notes = [], [False, False], []
     for axis in (0, 1):
-        core = (rows_core, columns_core)
         lo, hi = core[axis].start, core[axis].stop
         profile = np.zeros(hi - lo + 1)
         for mask in masks:
-            region = mask[rows_core, columns_core]
-            edges = np.diff(region.astype(np.int8), axis=axis, prepend=0, append=0) != 0
+            edges = np.diff(mask[core].astype(np.int8), axis=axis, prepend=0, append=0) != 0
             profile += edges.sum(axis=1 - axis)
-        positions, weights, blurred = _peaks(profile, lo)
-        blurred_any |= blurred
-        tol = max(tolerance, 1.05 if blurred else tolerance)
-        smallest = 2 * tol + 1.4 if tol > 0.6 else 2.0
-        fit = _fit(positions, weights, tol, smallest)
+        positions, weights, grouped = _peaks(profile, lo)
+        tolerance = 1.05 if soft or grouped else 0.55  # within a pixel of a boundary; half a pixel when sharp
+        smallest = 2 * tolerance + 1.4 if tolerance > 0.6 else 2.0
+        fit = _fit(positions, weights, tolerance, smallest)
         if fit is None and soft:
-            energy = _variation(sample, rows_core, columns_core, axis)
-            fit = _soft_fit(energy, lo, smallest)
+            fit = _soft_fit(_variation(sample, *core, axis), lo, smallest)
             if fit is not None:
                 positions, weights = _lattice_points(fit, lo, hi)
-                blurred_fits[axis] = True
-        if fit is None and tol <= 0.6 and len(positions):
+                blurred[axis] = True
+        if fit is None and tolerance <= 0.6 and len(positions):
             fit = (1.0, 0.0)  # every pixel a cell: no larger cell puts the changes on its boundaries
-        fits.append((fit, positions, weights, tol))
-    (row_fit, row_positions, row_weights, row_tol), (column_fit, column_positions, column_weights, column_tol) = fits
+        fits.append((fit, positions, weights, tolerance))
+    (row_fit, *row_points), (column_fit, *column_points) = fits
     if row_fit is None and column_fit is None:
         raise InputError(f"{source}: no grid of cells explains where the pictures change"
                          + (" (cells of fewer than 4 pixels cannot be read from a picture this blurred or lossy)"
-                            if lossy or blurred_any else ""))
+                            if soft or any(f[3] > 0.6 for f in fits) else ""))
     if row_fit is None or column_fit is None:
         known = row_fit or column_fit
-        missing_positions = column_positions if row_fit else row_positions
-        start = float(missing_positions.min()) if len(missing_positions) else 0.0
-        other = (known[0], start % known[0])
+        missing = (column_points if row_fit else row_points)[0]
+        other = (known[0], (float(missing.min()) if len(missing) else 0.0) % known[0])
         row_fit, column_fit = (row_fit, other) if row_fit else (other, column_fit)
         notes.append("changes along one axis only: square cells assumed")
     elif abs(row_fit[0] - column_fit[0]) > 0.02 * max(row_fit[0], column_fit[0]):
         small = min(row_fit[0], column_fit[0])
-        wide = (column_positions, column_weights, column_tol) if row_fit[0] < column_fit[0] else \
-            (row_positions, row_weights, row_tol)
-        explained, offset, _ = _scores(wide[0], wide[1], np.array([small]), wide[2])
+        positions, weights, tolerance = column_points if row_fit[0] < column_fit[0] else row_points
+        explained, offset, _ = _scores(positions, weights, np.array([small]), tolerance)
         if explained[0] >= EXPLAINED:
             square = (small, float(offset[0]))
             row_fit, column_fit = (row_fit, square) if row_fit[0] < column_fit[0] else (square, column_fit)
             notes.append("square cells: one size fits both axes")
         else:
             notes.append("cells are not square: no one size fits both axes")
-    bodies = []
-    for axis, (size, offset) in ((0, row_fit), (1, column_fit)):
-        counts = dynamic[rows_core, columns_core].sum(axis=1 - axis).astype(np.float64)
-        first = (rows_core, columns_core)[axis].start
-        phases = (np.arange(len(counts)) + first + 0.5 - offset) % size
-        bodies.append(_middle(size) if blurred_fits[axis] else _body(counts, phases, size))
-    rows = _axis(row_fit, height, bodies[0])
-    columns = _axis(column_fit, width, bodies[1])
-    if rows.cells < 1 or columns.cells < 1:
-        raise InputError(f"{source}: no whole cell fits in the pictures")
-    # the cells over the changing region; of them, those one colour in every frame that change are the board
+    return (row_fit, column_fit), blurred, notes
+
+
+def _board(sample, rows: Axis, columns: Axis, core: tuple[slice, slice], soft: bool, source: str):
+    """The cells over the changing region that are one colour in every frame and change (a changing title or a
+    frame line's blend are not), as ``((r0, r1), (c0, c1))``, and the classes of their colours."""
+    rows_core, columns_core = core
     r0 = max(0, int(np.floor((rows_core.start - rows.start) / rows.size)))
     r1 = min(rows.cells, int(np.ceil((rows_core.stop - rows.start) / rows.size)))
     c0 = max(0, int(np.floor((columns_core.start - columns.start) / columns.size)))
@@ -441,8 +447,7 @@ def find_grid(sample: list[np.ndarray], source: str = "the recording", lossy: bo
     means = np.stack([m for m, _ in sampled])
     deviations = np.stack([d for _, d in sampled])
     typical = float(np.median(deviations))  # most cells of the region are the board's: a frame line is few
-    limit = max(MIN_DEVIATION, 3 * typical + 2)
-    clean = (deviations <= limit).all(axis=0)
+    clean = (deviations <= max(MIN_DEVIATION, 3 * typical + 2)).all(axis=0)
     moving = np.sqrt(((means - means[:1]) ** 2).sum(axis=-1)).max(axis=0) > max(2 * MIN_DEVIATION, 4 * typical)
     board = clean & moving
     if not board.any():
@@ -452,11 +457,8 @@ def find_grid(sample: list[np.ndarray], source: str = "the recording", lossy: bo
     b0, b1 = int(inside_rows[0]), int(inside_rows[-1]) + 1
     d0, d1 = int(inside_columns[0]), int(inside_columns[-1]) + 1
     keep = clean[b0:b1, d0:d1]
-    classes = colour_classes(means[:, b0:b1, d0:d1][:, keep], deviations[:, b0:b1, d0:d1][:, keep], source, lossy)
-    r0, r1, c0, c1 = r0 + b0, r0 + b1, c0 + d0, c0 + d1
-    (r0, r1), (c0, c1), edge_notes, line = _extend(sample, rows, columns, classes, (r0, r1), (c0, c1))
-    return Grid(rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0), (height, width), classes,
-                None if line is None else hex_colour(line), tuple(notes + edge_notes))
+    classes = colour_classes(means[:, b0:b1, d0:d1][:, keep], deviations[:, b0:b1, d0:d1][:, keep], source, soft)
+    return (r0 + b0, r0 + b1), (c0 + d0, c0 + d1), classes
 
 
 def _line_ok(sample: list[np.ndarray], rows: Axis, columns: Axis, classes: ColourClasses) -> bool:
