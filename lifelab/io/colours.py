@@ -286,7 +286,7 @@ def read_states(boards: np.ndarray, labels: list[str], colours: np.ndarray | Non
     """The state of every cell, from its class, and the :class:`Reading` that says why.
 
     Args:
-        boards: ``(n, T + 1, H, W)`` each cell's class (0 = the class of most cells).
+        boards: ``(n, T + 1, H, W)`` each cell's class, ``0 .. len(labels) - 1``.
         labels: Each class's colour (``#rrggbb``) or value, for the reading.
         colours: ``(k, channels)`` each class's colour 0-255 (None for values: no palette applies).
         dead: The colour (or value) the user states is dead, state 0.
@@ -309,15 +309,19 @@ def read_states(boards: np.ndarray, labels: list[str], colours: np.ndarray | Non
         order, ground = _stated_palette(palette_name, labels, colours, source, what), \
             f"the {what}s of states 0, 1, ... as stated"
         stated = True
-    elif dead is not None:
-        first = _class_of(dead, labels, colours, source, what)
-        rest = [c for c in np.argsort(-counts, kind="stable") if c != first]
-        order = [first, *rest]
-        stated = k == 2
-        ground = f"{labels[first]} stated as dead" + ("" if k == 2 else "; the other states in the order of the "
-                                                                      "cells they cover")
     moves = _transitions(boards, k)
     orders = _dying_orders(moves) if k > 2 else []
+    if palette_name is None and dead is not None:
+        first = _class_of(dead, labels, colours, source, what)
+        following = [o for o in orders if o[0] == first]
+        stated = k == 2
+        if len(following) == 1:
+            order, ground = following[0], f"{labels[first]} stated as dead; the others in the only order in which " \
+                                          "each dying state is followed by the next"
+        else:
+            order = [first, *(c for c in np.argsort(-counts, kind="stable") if c != first)]
+            ground = f"{labels[first]} stated as dead" + ("" if k == 2 else "; the other states in the order of "
+                                                                          "the cells they cover")
     if order is None and colours is not None:
         known = [(name, list(np.argsort(states, kind="stable"))) for name, states in recognise(colours)]
         if len(known) > 1:  # Golly's two gradients run opposite ways: the dynamics may tell which
@@ -339,16 +343,17 @@ def read_states(boards: np.ndarray, labels: list[str], colours: np.ndarray | Non
     if order is None and k == 2:
         successors = _uniform_successors(boards)
         b0 = [_is_b0(successors, 0, 1), _is_b0(successors, 1, 0)]
+        most = int(np.argmax(counts))
         if b0 == [False, True] or b0 == [True, False]:
             first = b0.index(False)
             order = [first, 1 - first]
             ground = (f"the reading in which an empty neighbourhood stays empty: with the {what}s swapped, cells whose "
                       "whole 3x3 neighbourhood is dead would be born (B0, which Golly treats as special)")
-            if first == 0:
-                ground += f"; {labels[0]} also covers most cells ({share[0]:.0%})"
+            if first == most:
+                ground += f"; {labels[most]} also covers most cells ({share[most]:.0%})"
         else:
-            order = [0, 1]
-            ground = f"{labels[0]} covers most cells ({share[0]:.0%}) and is taken as dead"
+            order = [most, 1 - most]
+            ground = f"{labels[most]} covers most cells ({share[most]:.0%}) and is taken as dead"
     if order is None:
         order = list(np.argsort(-counts, kind="stable"))
         ground = (f"{labels[order[0]]} covers most cells ({share[order[0]]:.0%}) and is taken as state 0; the other "
