@@ -246,6 +246,13 @@ def test_what_is_no_picture_of_cells_is_refused_with_the_reason(tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(InputError, match="lifelab reads pictures"):
         read_recording(tmp_path / "notes.txt")
+    with pytest.raises(InputError, match="not a regular file"):
+        read_recording("/dev/zero")
+    bomb = bytearray((corpus.save_gif([np.zeros((2, 2, 3), np.uint8)] * 2, tmp_path / "b.gif")).read_bytes())
+    bomb[6:10] = (16000).to_bytes(2, "little") * 2  # the header's canvas: 16000x16000 pixels in a tiny file
+    (tmp_path / "bomb.gif").write_bytes(bytes(bomb))
+    with pytest.raises(InputError, match="bomb.gif: .*(decompression bomb|more than lifelab reads)"):
+        read_recording(tmp_path / "bomb.gif")
 
 
 def test_read_shows_the_grid_and_saves_the_trajectories(life, tmp_path, capsys):

@@ -199,6 +199,7 @@ def _read_pictures(trajectories: list[Frames], source: str, kind: str, dead, pal
     rows, columns = grid.cells
     boards_all, decoded, repeated, dropped, notes, worst, picture = [], 0, 0, [0, 0], [], 0.0, None
     total = sum(f.count or 0 for f in trajectories) or None
+    check_allocation((total or 0) * rows * columns * 2, f"{source}: {total} frames of {columns}x{rows} cells")
     with progress_bar(total or 0, f"read {Path(source).name}", enabled=progress, unit="frame") as bar:
         for frames in trajectories:
             boards, offs = [], []
@@ -300,6 +301,8 @@ def read_recording(path, *, dead=None, palette=None, key: str | None = None, axe
     path = Path(path)
     if not path.exists():
         raise InputFileNotFoundError(f"{path}: no such file or folder")
+    if not path.is_dir() and not path.is_file():
+        raise InputError(f"{path}: not a regular file (a device, a pipe or a socket is not read)")
     if repeats not in REPEATS:
         raise InputError(f"repeats is one of {', '.join(REPEATS)}, got {repeats!r}")
     if dead is not None and palette is not None:

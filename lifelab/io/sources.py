@@ -103,7 +103,9 @@ def _picture(path: Path) -> Frames:
         alpha = _has_alpha(image)
         fmt = image.format or path.suffix[1:].upper()
         image.close()
-    except (OSError, UnidentifiedImageError, ValueError, SyntaxError) as exc:
+    except Image.DecompressionBombError as exc:  # a header declaring more pixels than Pillow will decode
+        raise InputError(f"{source}: {exc}; crop or scale the recording down") from None
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, EOFError) as exc:
         raise InputError(f"{source}: not a readable picture ({exc})") from None
     _check_size(width, height, source)
     mode = "RGBA" if alpha else "RGB"
@@ -202,6 +204,8 @@ def open_frames(path) -> Frames:
         raise InputError(f"{path}: no such file or folder of frames")
     if path.is_dir():
         return _folder(path)
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file (a device, a pipe or a socket is not read)")
     suffix = path.suffix.lower()
     if suffix in PICTURE_SUFFIXES:
         return _picture(path)
