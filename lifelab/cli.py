@@ -341,6 +341,10 @@ def _learn_table(args, source, boundary, reading=None) -> int:
     else:
         verdict = decide_table(source, args.states, neighbourhood, args.symmetries or "auto", args.unlisted,
                                boundary, name)
+    swapped = None
+    if reading is not None and reading.swappable:  # two colours read by choice: the other reading judged too
+        swapped = decide_table(~source, args.states, neighbourhood, args.symmetries or "auto", args.unlisted,
+                               "open" if boundary == "dead" else boundary, name)
     ev = verdict.evidence
     print(f"model         the table learner: each observed configuration's next state, counted ({ev.states} states)")
     print(f"boundary      {ev.boundary}" + (f": {verdict.boundary_note}" if verdict.boundary_note else ""))
@@ -354,7 +358,7 @@ def _learn_table(args, source, boundary, reading=None) -> int:
                                    "not a function of the cell and its neighbours' state counts"))
         for line in verdict.structure:
             print(f"                {line}")
-    print(f"verdict       {verdict.label}{reading_clause(reading, None)}")
+    print(f"verdict       {verdict.label}{reading_clause(reading, swapped)}")
     print(f"evidence      {verdict.evidence_line()}")
     if verdict.family is not None:
         print(f"assumption    {verdict.family.assumption}")
@@ -371,7 +375,7 @@ def _learn_table(args, source, boundary, reading=None) -> int:
         print(f"equals truth  {'yes' if report.recovered else 'no'}" + ("" if verdict.rule is not None else
                                                                         " (no table determined)"))
     print(f"wall time     {time.perf_counter() - start:.1f} s")
-    print(verdict.sentence() + reading_sentence(reading, None))
+    print(verdict.sentence() + reading_sentence(reading, swapped))
     if args.export is not None and verdict.learned is not None:
         print(f"export        {save_rule_file(args.export, verdict.learned)}"
               + ("" if verdict.determined else " (the observed classes, the rest unchanged: one of the tables "

@@ -18,6 +18,7 @@ from lifelab.evidence.steps import StepVerdict, every_k
 from lifelab.evidence.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
 from lifelab.evidence.verdicts import Verdict, decide
 from lifelab.io import Reading, Recording
+from lifelab.ruletables import TableRule
 
 __all__ = ["Judgement", "judge", "observe", "reading_clause", "reading_sentence", "swapped_verdict", "weigh"]
 
@@ -151,9 +152,17 @@ def reading_clause(reading: Reading | None, swapped) -> str:
         return ""
     text = f" ({reading.clause()}"
     if swapped is not None:
-        text += f"; with the {reading.what}s swapped: " + (str(swapped.rule) if swapped.rule is not None else
-                                                           swapped.label)
+        text += f"; with the {reading.what}s swapped: {_named(swapped, short=True)}"
     return text + ")"
+
+
+def _named(verdict, short: bool = False) -> str:
+    """A verdict's rule in its notation (a rule table by its size: its name is only the file's), else its rung."""
+    rule = verdict.rule
+    if rule is None:
+        return verdict.label
+    text = f"a table of {len(rule.transitions)} transitions" if isinstance(rule, TableRule) else str(rule)
+    return text if short else f"{verdict.label}: {text}"
 
 
 def reading_sentence(reading: Reading | None, swapped) -> str:
@@ -165,7 +174,6 @@ def reading_sentence(reading: Reading | None, swapped) -> str:
         ("as stated." if reading.stated else f"{reading.ground}.")
     if swapped is not None:
         other = "; ".join(f"{reading.what} {label} as state {i}" for i, label in enumerate(reading.swapped().labels))
-        result = f"{swapped.label}: {swapped.rule}" if swapped.rule is not None else swapped.label
-        text += (f" Read the other way round ({other}) the same data give {result}; only the reading, not the data, "
-                 f"tells the two apart (state it with --dead or dead=).")
+        text += (f" Read the other way round ({other}) the same data give {_named(swapped)}; only the reading, not "
+                 "the data, tells the two apart (state it with --dead or dead=).")
     return text
