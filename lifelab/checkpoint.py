@@ -127,10 +127,18 @@ def read_checkpoint(path) -> dict:
         found = state.get("format") if isinstance(state, dict) else None
         raise InputError(f"{path} is not a lifelab checkpoint of format {CHECKPOINT_FORMAT} (found {found!r}); "
                          "delete it to train again")
+    for key in ("identity", "model_state", "history"):
+        if not isinstance(state.get(key), dict):
+            raise InputError(f"{path}: a checkpoint holds a dict {key!r}, this one "
+                             + ("none" if key not in state else f"a {type(state[key]).__name__}"))
+    if not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state["model_state"].items()):
+        raise InputError(f"{path}: its 'model_state' is not a model's weights (names and tensors)")
     try:
         state["identity"] = Identity(**state["identity"])
     except TypeError as err:
         raise InputError(f"{path} has an unreadable identity: {err}") from None
+    if not isinstance(state["identity"].model, str) or not isinstance(state["identity"].config, dict):
+        raise InputError(f"{path}: its identity names no model and config")
     return state
 
 

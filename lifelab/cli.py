@@ -38,7 +38,7 @@ from lifelab.evidence.steps import StepVerdict
 from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, decide_table
 from lifelab.io import PALETTES, REPEATS, read_recording
 from lifelab.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, GenerationsRule, HROTRule, LtLRule, \
-    count_runs, parse_rule, rule_states
+    StochasticRule, count_runs, parse_rule, rule_states
 from lifelab.ruletables import TableRule, save_rule_file
 from lifelab.learners import fit_table_network, learner_names
 from lifelab.loop import learn_rule, learn_table
@@ -51,7 +51,7 @@ from lifelab.settings import BACKENDS, DEFAULT_SIZE, LOOP, MODES, LoopSettings, 
 from lifelab.sweep import COLUMNS, MAP_COLUMNS, compact, plan, read_store, sweep
 from lifelab.symmetry import GROUPS
 from lifelab.evidence import CountVerdict
-from lifelab.utils import atomic_path, get_device, lifelab_version
+from lifelab.utils import ascii_digits, atomic_path, get_device, lifelab_version
 
 
 def _describe(rule) -> list[str]:
@@ -77,6 +77,10 @@ def _describe(rule) -> list[str]:
                   f"birth         count {count_runs(rule.birth) or '(none)'}",
                   f"survival      count {count_runs(rule.survival) or '(none)'}"
                   + ("" if weighted or rule.middle else " (the cell itself not counted)")]
+    elif isinstance(rule, StochasticRule):
+        lines += ["family        stochastic: each class alive next with a probability",
+                  f"nearest       {rule.base} (alive where the chance is above one half)"]
+        lines += [f"class         {name}: alive next with probability {p:g}" for name, p in rule.exceptions.items()]
     else:
         two_state = rule.rule if isinstance(rule, GenerationsRule) else rule
         if isinstance(rule, GenerationsRule):
@@ -391,7 +395,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     families = [family_of(rule) for rule in rules]
     if args.random:
         family, count = args.random
-        if not count.isdigit():
+        if not ascii_digits(count):
             raise InputError(f"--random {family} N: N must be a whole number, got {count!r}")
         drawn = random_rules(family, int(count), seed=args.rule_seed)
         rules, families = rules + drawn, families + [family] * len(drawn)

@@ -20,7 +20,7 @@ from lifelab.utils import atomic_path, check_allocation, check_int
 
 __all__ = ["load_rle", "place", "read_rle", "rle_position", "save_rle", "write_rle"]
 
-_HEADER = re.compile(r"x\s*=\s*(\d+)\s*,\s*y\s*=\s*(\d+)(?:\s*,\s*rule\s*=\s*(\S+))?\s*$", re.IGNORECASE)
+_HEADER = re.compile(r"x\s*=\s*([0-9]+)\s*,\s*y\s*=\s*([0-9]+)(?:\s*,\s*rule\s*=\s*(\S+))?\s*$", re.IGNORECASE)
 _LINE_WIDTH = 70
 
 
@@ -80,7 +80,9 @@ def read_rle(text: str, name: str = "RLE") -> tuple[np.ndarray, str | None]:
     check_allocation(width * height, f"{name}: its {width}x{height} pattern (header 'x = {width}, y = {height}')")
     pattern = np.zeros((height, width), dtype=np.uint8)
     y = x = 0
-    for run, token in re.findall(r"(\d*)([p-y]?[A-Za-z.$]|.)", body):
+    for run, token in re.findall(r"([0-9]*)([p-y]?[A-Za-z.$]|.)", body):
+        if len(run) > 9:  # no pattern a machine holds has a run of a billion cells
+            raise InputError(f"{name}: a run count of {len(run)} digits in the pattern")
         count = int(run) if run else 1
         if token == "$":
             y, x = y + count, 0
@@ -103,7 +105,7 @@ def rle_position(text: str) -> tuple[int, int] | None:
     Golly's coordinates put cell (0, 0) at the centre of a bounded grid:
     on a ``w`` x ``h`` grid, column ``x`` is board column ``x + w // 2``.
     """
-    match = re.search(r"^#CXRLE.*\bPos=(-?\d+),(-?\d+)", text, re.MULTILINE)
+    match = re.search(r"^#CXRLE.*\bPos=(-?[0-9]+),(-?[0-9]+)", text, re.MULTILINE)
     return None if match is None else (int(match[1]), int(match[2]))
 
 

@@ -28,6 +28,7 @@ import numpy as np
 from lifelab.errors import InputError, InputTypeError
 from lifelab.hensel import LETTERS, parse_hensel, table_from_hensel, to_hensel
 from lifelab.patterns import CENTRE, MAP_WEIGHTS, N_PATTERNS, NEIGHBOURHOODS, WINDOW, counts, pattern_index
+from lifelab.utils import ascii_digits
 
 __all__ = [
     "NamedRule",
@@ -134,7 +135,7 @@ def split_topology(s: str, text: str) -> tuple[str, Grid | None]:
     if ":" not in s:
         return s, None
     core, suffix = s.split(":", 1)
-    match = re.fullmatch(r"([TtPp])(\d+)(?:,(\d+))?", suffix)
+    match = re.fullmatch(r"([TtPp])([0-9]+)(?:,([0-9]+))?", suffix)
     if match is None:
         if suffix[:1].upper() in "KCS":
             raise InputError(f"{text!r}: the topology {suffix!r} is not supported; lifelab simulates on a torus "
@@ -157,7 +158,7 @@ def split_map_states(core: str) -> tuple[str, int] | None:
     The base64 alphabet has ``/`` in it, so the split is the last ``/`` with
     digits after it and a MAP of a valid length before it.
     """
-    match = re.fullmatch(r"(MAP[A-Za-z0-9+/]+?(?:==)?)/(\d+)", core, re.IGNORECASE)
+    match = re.fullmatch(r"(MAP[A-Za-z0-9+/]+?(?:==)?)/([0-9]+)", core, re.IGNORECASE)
     if match is None or len(match[1][3:].removesuffix("==")) not in _MAP_LENGTHS:
         return None
     return match[1], int(match[2])
@@ -192,7 +193,10 @@ def split_bs(core: str, text: str) -> tuple[str, str, str]:
     if len(parts) == 1:
         raise InputError(f"{text!r} is neither a known rule name nor a rulestring: expected B/S notation such as "
                          "'B3/S23', a MAP string, or a name such as 'HighLife'")
-    left, right = parts  # two: Rule.parse sends strings with more slashes to the Generations parser
+    if len(parts) != 2:
+        raise InputError(f"{text!r} is not a B/S rulestring: expected one '/' between birth and survival, as in "
+                         "'B3/S23'")
+    left, right = parts
     lu, ru = left[:1].upper(), right[:1].upper()
     if lu == "B" and ru == "S":
         return left[1:], right[1:], neighbourhood
@@ -408,10 +412,10 @@ class Rule(OnGrid):
                                  "lifelab.families.parse_rule")
             rule = cls._parse_map(core[3:], text)
         else:
-            if core.count("/") >= 2 or core[:1] in "gG" and core[1:2].isdigit():
+            if core.count("/") >= 2 or core[:1] in "gG" and ascii_digits(core[1:2]):
                 raise InputError(f"{text!r} is a Generations rule (it has a number of states); parse it with "
                                  "lifelab.families.parse_rule")
-            if core[:1] in "Rr" and core[1:2].isdigit():
+            if core[:1] in "Rr" and ascii_digits(core[1:2]):
                 raise InputError(f"{text!r} is a Larger than Life rule; parse it with lifelab.families.parse_rule")
             birth, survival, neighbourhood = split_bs(core, text)
             rule = cls(bs_table(birth, survival, neighbourhood, text))

@@ -39,7 +39,7 @@ import torch
 from lifelab._compiled import ENGINES, first_transitions
 from lifelab.errors import InputError, InputFileNotFoundError, InputTypeError
 from lifelab.rules import OnGrid, split_topology
-from lifelab.utils import atomic_path
+from lifelab.utils import ascii_digits, atomic_path
 
 __all__ = ["DENSE_LIMIT", "NEIGHBOURHOODS", "SYMMETRIES", "TableRule", "compact_table", "find_rule_file", "load_rule_file",
            "read_rule_file", "rule_file", "rule_search_path", "save_rule_file", "table_rule"]
@@ -405,7 +405,7 @@ def _fail(source: str, number: int, line: str, why: str):
 
 
 def _state(token: str, states: int, source: str, number: int, line: str) -> int:
-    if not token.isdigit():
+    if not ascii_digits(token):
         _fail(source, number, line, f"{token!r} is neither a state nor a variable")
     if int(token) >= states:
         _fail(source, number, line, f"state {token} is out of range (n_states:{states})")
@@ -423,7 +423,7 @@ def _read_table(name: str, lines: list, colors: dict, source: str) -> TableRule:
         lower = line.lower()
         if lower.startswith("n_states:"):
             value = line[len("n_states:"):].strip()
-            if not value.isdigit() or not 2 <= int(value) <= 256:
+            if not ascii_digits(value) or not 2 <= int(value) <= 256:
                 _fail(source, number, raw, "n_states is a number from 2 to 256")
             states = int(value)
         elif lower.startswith("neighborhood:"):
@@ -487,8 +487,10 @@ def _read_tree(name: str, lines: list, colors: dict, source: str) -> TableRule:
     for number, raw in lines:
         if not raw.strip() or raw.startswith("#"):
             continue
-        match = re.fullmatch(r"\s*(num_states|num_neighbors|num_nodes)\s*=\s*(\d+)\s*", raw)
+        match = re.fullmatch(r"\s*(num_states|num_neighbors|num_nodes)\s*=\s*([0-9]+)\s*", raw)
         if match:
+            if nodes:  # a header after the nodes would change what they were checked against
+                _fail(source, number, raw, "num_states, num_neighbors and num_nodes come before the nodes")
             header[match[1]] = int(match[2])
             continue
         states, neighbours, count = header.values()
@@ -496,8 +498,8 @@ def _read_tree(name: str, lines: list, colors: dict, source: str) -> TableRule:
                 neighbours not in (4, 8) or not neighbours <= count <= 100_000_000:
             _fail(source, number, raw, "num_states (2-256), num_neighbors (4 or 8) and num_nodes must come first")
         fields = raw.split()
-        if not fields[0].isdigit() or not 1 <= int(fields[0]) <= neighbours + 1 or \
-                not all(f.isdigit() for f in fields[1:]):
+        if not ascii_digits(fields[0]) or not 1 <= int(fields[0]) <= neighbours + 1 or \
+                not all(ascii_digits(f) for f in fields[1:]):
             _fail(source, number, raw, f"a node is its level (1 to {neighbours + 1}) and {states} numbers")
         level, values = int(fields[0]), tuple(int(f) for f in fields[1:])
         if len(values) != states:
@@ -522,7 +524,7 @@ def _read_colors(lines: list, source: str) -> dict[int, tuple[int, int, int]]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        values = list(itertools.takewhile(str.isdigit, line.replace(",", " ").split()))[:6]  # then a comment
+        values = list(itertools.takewhile(ascii_digits, line.replace(",", " ").split()))[:6]  # then a comment
         if len(values) not in (4, 6):
             _fail(source, number, raw, "a colour is 'state r g b' (or a gradient 'r g b r g b')")
         if len(values) == 4:
@@ -538,9 +540,25 @@ def rule_search_path() -> list[Path]:
     return [*extra, Path.cwd(), *golly]
 
 
+#: The longest file name a file system holds (bytes).
+MAX_NAME = 255
+#: The largest rule file read (Golly's own are under 1 MB).
+MAX_RULE_FILE = 16 * 2 ** 20
+
+
+def _is_file(path: Path) -> bool:
+    """A regular file (a name too long for the file system is none)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def find_rule_file(name: str) -> Path | None:
     """The ``NAME.rule`` file a rulestring names (Golly's spelling: ``/`` and ``\\`` read as ``_``), or None."""
     filename = re.sub(r"[/\\]", "_", name) + ".rule"
+    if len(filename.encode()) > MAX_NAME or "\0" in filename:  # longer than any file name: no rule file
+        return None
     for folder in rule_search_path():
         if (folder / filename).is_file():
             return folder / filename
@@ -555,10 +573,13 @@ def load_rule_file(path) -> TableRule:
         InputError: For a malformed file, naming the line.
     """
     text = str(path)
-    core, grid = split_topology(text, text) if not Path(text).is_file() else (text, None)
+    core, grid = split_topology(text, text) if not _is_file(Path(text)) else (text, None)
     path = Path(core)
-    if not path.is_file():
+    if not _is_file(path):
         raise InputFileNotFoundError(f"no rule file {str(path)!r}")
+    if path.stat().st_size > MAX_RULE_FILE:
+        raise InputError(f"{path}: {path.stat().st_size:,} bytes, more than a rule file lifelab reads "
+                         f"({MAX_RULE_FILE:,}); Golly's largest is under 1 MB")
     rule = read_rule_file(path.read_text(encoding="utf-8", errors="replace"), path.name)
     rule._grid = grid
     return rule

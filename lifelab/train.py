@@ -158,10 +158,32 @@ def load_model(path, device=None) -> tuple[LifeModel, History]:
         ``(model, history)``, the model in eval mode.
     """
     state = read_checkpoint(path)
-    model = build_model(state["identity"].model, **state["identity"].config)
+    identity = state["identity"]
+    stored = sum(t.numel() for t in state["model_state"].values())
+    try:
+        with torch.device("meta"):  # the model the identity describes, sized before any memory is taken
+            skeleton = build_model(identity.model, **identity.config)
+        described = sum(t.numel() for t in skeleton.state_dict().values())
+    except (TypeError, ValueError) as err:
+        raise InputError(f"{path}: its identity describes no model lifelab builds ({err})") from None
+    except RuntimeError:  # e2cnn computes its basis, which the meta device cannot: built for real below
+        described = None
+    if described is not None and described != stored:
+        raise InputError(f"{path}: its identity describes a {identity.model} model of {described:,} numbers, its "
+                         f"weights hold {stored:,}")
+    model = build_model(identity.model, **identity.config)
+    built = sum(p.numel() for p in model.parameters())
     dtype = next((t.dtype for t in state["model_state"].values() if t.is_floating_point()), MODEL_DTYPE)
-    model.to(dtype).load_state_dict(state["model_state"])  # in the checkpoint's precision, not cast down
-    return model.to(device or "cpu").eval(), History.from_dict(state["history"])
+    try:
+        model.to(dtype).load_state_dict(state["model_state"])  # in the checkpoint's precision, not cast down
+    except (RuntimeError, TypeError) as err:
+        raise InputError(f"{path}: its weights do not fit the {identity.model} model its identity describes "
+                         f"({built:,} parameters): {str(err).splitlines()[0]}") from None
+    try:
+        history = History.from_dict(state["history"])
+    except (TypeError, KeyError, ValueError) as err:
+        raise InputError(f"{path}: an unreadable training history ({err})") from None
+    return model.to(device or "cpu").eval(), history
 
 
 def lr_at(epoch: int, epochs: int, lr: float, schedule: str) -> float:

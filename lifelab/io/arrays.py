@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -68,8 +69,9 @@ def check_npz_sizes(path: Path) -> None:
         else:
             with open(path, "rb") as stream:
                 declared = [("the array", *_declared_bytes(stream), path.stat().st_size)]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError(f"{path}: not a readable .npz or .npy file (truncated or corrupt: {exc})") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error) as exc:
+        raise InputError(f"{path}: not a readable .npz or .npy file (truncated, corrupt, encrypted or compressed "
+                         f"in a way numpy does not write: {exc})") from None
     for name, shape, size, held in declared:
         if size > held:
             raise InputError(f"{path}: {name!r} declares shape {shape} ({size:,} bytes) but the file holds {held:,}")
@@ -86,7 +88,7 @@ def load_arrays(path) -> dict[str, np.ndarray]:
             return {"": loaded}
         with loaded as npz:
             return {key: npz[key] for key in npz.files}
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error) as exc:
         raise InputError(f"{path}: not a readable .npz or .npy file (truncated or corrupt: {exc})") from None
 
 
@@ -96,8 +98,8 @@ def lifelab_trajectories(arrays: dict, path) -> tuple[np.ndarray, dict] | None:
         return None
     try:
         meta = json.loads(str(arrays["metadata"]))
-    except ValueError as exc:
-        raise InputError(f"{path}: unreadable metadata ({exc})") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{path}: unreadable metadata ({type(exc).__name__}: {str(exc)[:80]})") from None
     if not isinstance(meta, dict):
         raise InputError(f"{path}: its metadata are not a JSON object")
     if meta.get("format") != FORMAT_VERSION:

@@ -14,6 +14,7 @@ Transparent pixels come premultiplied (every fully transparent pixel is
 from __future__ import annotations
 
 import re
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -21,7 +22,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from lifelab.errors import InputError
-from lifelab.utils import atomic_path
+from lifelab.utils import ascii_digits, atomic_path
 
 __all__ = ["MAX_PIXELS", "PICTURE_SUFFIXES", "VIDEO_SUFFIXES", "Frames", "natural_key", "open_frames", "save_frames"]
 
@@ -69,8 +70,8 @@ class Frames:
 
 def natural_key(name: str) -> tuple:
     """Sort key reading the numbers in a name as numbers: ``frame_2`` before ``frame_10``."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
-                 for part in re.split(r"(\d+)", name) if part)
+    return tuple((0, int(part), "") if ascii_digits(part) else (1, 0, part.lower())
+                 for part in re.split(r"([0-9]+)", name) if part)
 
 
 def _premultiplied(rgba: np.ndarray) -> np.ndarray:
@@ -105,8 +106,8 @@ def _picture(path: Path) -> Frames:
         image.close()
     except Image.DecompressionBombError as exc:  # a header declaring more pixels than Pillow will decode
         raise InputError(f"{source}: {exc}; crop or scale the recording down") from None
-    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, EOFError) as exc:
-        raise InputError(f"{source}: not a readable picture ({exc})") from None
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, EOFError, IndexError, struct.error) as exc:
+        raise InputError(f"{source}: not a readable picture ({exc or type(exc).__name__})") from None
     _check_size(width, height, source)
     mode = "RGBA" if alpha else "RGB"
 
@@ -116,8 +117,8 @@ def _picture(path: Path) -> Frames:
                 for frame in ImageSequence.Iterator(opened):
                     pixels = np.asarray(frame.convert(mode))
                     yield _premultiplied(pixels) if alpha else pixels
-        except (OSError, ValueError, SyntaxError, EOFError, IndexError) as exc:
-            raise InputError(f"{source}: a frame could not be decoded ({exc})") from None
+        except (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error) as exc:
+            raise InputError(f"{source}: a frame could not be decoded ({exc or type(exc).__name__})") from None
 
     kind = f"{'animated ' if count > 1 else ''}{fmt} picture" + (" with transparency" if alpha else "")
     return Frames(source, kind, count, height, width, 4 if alpha else 3, decode, fmt in ("JPEG", "MPO"))

@@ -124,6 +124,15 @@ def model_spec(name) -> ModelSpec:
                      f"or a class name {sorted(s.cls.__name__ for s in REGISTRY.values())}")
 
 
+def _in_own_precision(module: nn.Module, args: tuple):
+    """A float input in another precision than the model's (torch's default float32) converted to the model's."""
+    x = args[0] if args else None
+    dtype = dtype_of(module)
+    if isinstance(x, torch.Tensor) and x.is_floating_point() and x.dtype != dtype:
+        return (x.to(dtype), *args[1:])
+    return None
+
+
 class LifeModel(nn.Module):
     """Base of the zoo: remembers its constructor arguments and counts its parameters.
 
@@ -133,7 +142,8 @@ class LifeModel(nn.Module):
     Every model comes out of its constructor in
     :data:`lifelab.utils.MODEL_DTYPE` (float64): its layers draw their
     initial weights as torch does (float32, so a seed gives the weights it
-    gives any torch layer) and are then converted.
+    gives any torch layer) and are then converted.  It takes float input of
+    any precision (torch's default float32 included) and answers in its own.
     """
 
     __version__ = "1.0.0"
@@ -148,6 +158,7 @@ class LifeModel(nn.Module):
             build(self, *args, **config)
             if type(self) is cls:  # once, after the outermost constructor has built every layer
                 self.to(MODEL_DTYPE)
+                self.register_forward_pre_hook(_in_own_precision)
 
         cls.__init__ = __init__
 

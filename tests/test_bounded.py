@@ -1,0 +1,145 @@
+"""Input at fault ends in one clear line (exit 2 on the command line), never a traceback: the reproducers of the
+"bounded and loud" issue, one by one."""
+
+import io
+import struct
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from lifelab import random_boards, simulate
+from lifelab.checkpoint import Identity, write_checkpoint
+from lifelab.cli import main
+from lifelab.data import save_trajectories
+from lifelab.errors import InputError
+from lifelab.extract import extract_rule
+from lifelab.io import read_recording
+from lifelab.models import REGISTRY, build_model
+from lifelab.rle import read_rle
+from lifelab.ruletables import read_rule_file
+from lifelab.train import load_model
+
+TABLE = "@RULE T\n@TABLE\nn_states:{states}\nneighborhood:vonNeumann\nsymmetries:none\n0,0,0,0,0,1\n"
+TREE = "@RULE T\n@TREE\nnum_states=2\nnum_neighbors=4\nnum_nodes=5\n1 0 1\n{middle}\n3 1 1\n4 2 2\n5 3 3\n"
+
+
+@pytest.mark.parametrize("rule", ["a/b_c", "23/3/²", "R2,C²,M0,S1..2,B1..2,NM", "B٣/S23", "x" * 300,
+                                  "x" * 300 + ".rule", "B3/S23/x"])
+def test_rule_strings_at_fault_are_one_line(rule, capsys):
+    assert main(["show", rule]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lifelab: error:") and len(err.strip().splitlines()) == 1
+
+
+def test_a_stochastic_rule_is_shown(capsys):
+    assert main(["show", "B3/S23 [B3=0.5]"]) == 0
+    assert "class         B3: alive next with probability 0.5" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text, why", [
+    (TABLE.format(states="²"), "n_states is a number"),
+    (TABLE.format(states=2) + "@COLORS\n² 0 0 0\n", "a colour is"),
+    (TREE.format(middle="2 0 ²"), "a node is its level"),
+    (TREE.format(middle="num_states=3\n2 0 0"), "come before the nodes"),
+])
+def test_rule_files_with_other_digits_or_late_headers_are_refused(text, why):
+    with pytest.raises(InputError, match=why):
+        read_rule_file(text, "T.rule")
+
+
+def test_an_rle_run_of_thousands_of_digits_is_refused():
+    with pytest.raises(InputError, match="a run count of 5000 digits"):
+        read_rle("x = 3, y = 3\n" + "9" * 5000 + "o!")
+
+
+def _npz_variants(tmp_path):
+    traj = simulate("B3/S23", random_boards(2, (8, 8), 0.4, seed=1), 3)
+    raw = save_trajectories(tmp_path / "ok.npz", traj, {"rule": "B3/S23"}).read_bytes()
+
+    def flagged(offset_local: int, offset_central: int, value: bytes) -> bytes:
+        data, at = bytearray(raw), 0
+        for signature, offset in ((b"PK\x03\x04", offset_local), (b"PK\x01\x02", offset_central)):
+            at = 0
+            while (at := data.find(signature, at)) != -1:
+                data[at + offset:at + offset + len(value)] = value if len(value) > 1 else bytes([data[at + offset]
+                                                                                                  | value[0]])
+                at += 4
+        return bytes(data)
+
+    corrupt = bytearray(raw)
+    corrupt[len(raw) // 3:len(raw) // 3 + 40] = bytes(b ^ 0x5A for b in corrupt[len(raw) // 3:len(raw) // 3 + 40])
+    nested = io.BytesIO()
+    np.savez(nested, boards=np.packbits(traj, axis=-1), metadata=np.array("[" * 100_000 + "]" * 100_000))
+    return {"encrypted": flagged(6, 8, b"\x01"), "method": flagged(8, 10, struct.pack("<H", 12)),
+            "deflate": bytes(corrupt), "nested": nested.getvalue()}
+
+
+def test_broken_npz_files_are_one_line(tmp_path, capsys):
+    for name, data in _npz_variants(tmp_path).items():
+        path = tmp_path / f"{name}.npz"
+        path.write_bytes(data)
+        with pytest.raises(InputError, match=f"{name}.npz: "):
+            read_recording(path)
+        assert main(["learn", "--data", str(path)]) == 2
+        assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_broken_pictures_are_one_line(tmp_path):
+    from PIL import Image
+
+    frames = [Image.fromarray(np.kron(b, np.ones((4, 4), np.uint8)) * 255)
+              for b in simulate("B3/S23", random_boards(1, (8, 8), 0.4, seed=2), 3)[0].astype(np.uint8)]
+    frames[0].save(tmp_path / "ok.gif", save_all=True, append_images=frames[1:])
+    data = (tmp_path / "ok.gif").read_bytes()
+    (tmp_path / "truncated.gif").write_bytes(data[: len(data) // 2])
+    frames[0].save(tmp_path / "ok.png")
+    png = bytearray((tmp_path / "ok.png").read_bytes())
+    png[20:24] = b"\xff\xff\xff\xff"  # the IHDR chunk's width, its checksum now wrong
+    (tmp_path / "chunk.png").write_bytes(bytes(png))
+    for name in ("truncated.gif", "chunk.png"):
+        with pytest.raises(InputError, match=name):
+            read_recording(tmp_path / name)
+
+
+def test_broken_checkpoints_are_one_line(tmp_path):
+    model = build_model("minimal")
+    optimizer = torch.optim.Adam(model.parameters())
+    good = Identity.of(model)
+    cases = {"no_weights": ({"identity": vars(good)}, "'model_state'"),
+             "bad_identity": ({"identity": {"model": 3}}, "identity"),
+             "huge": ({"identity": {**vars(good), "config": {"width": 10 ** 9}}}, "weights hold"),
+             "shapes": ({"model_state": build_model("minimal", width=3).state_dict()}, "weights hold"),
+             "unknown": ({"identity": {**vars(good), "config": {"depth": 3}}}, "describes no model")}
+    for name, (change, why) in cases.items():
+        path = tmp_path / f"{name}.pt"
+        write_checkpoint(path, good, model, optimizer, {})
+        state = torch.load(path, weights_only=True)
+        state.update(change)
+        state.pop("model_state") if name == "no_weights" else None
+        torch.save(state, path)
+        with pytest.raises(InputError, match=why):
+            load_model(path)
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_the_zoo_takes_torch_s_default_float32(name):
+    try:
+        model = build_model(name)
+    except InputError:  # the table learner is no network
+        return
+    assert model(torch.zeros(1, 2, 8, 8)).dtype == next(model.parameters()).dtype
+
+
+def test_a_user_s_own_float32_network_is_read():
+    class Mine(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(2, 2, 3, padding=1, padding_mode="circular")
+
+        def forward(self, x):
+            return self.conv(x)
+
+    torch.manual_seed(0)
+    assert extract_rule(Mine()).rule is not None
