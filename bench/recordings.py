@@ -103,7 +103,8 @@ def speed(folder: Path) -> None:
     rows.append({"recording": "MP4 (h264), 1080p, 30 s at 30 frames/s: 300 generations of 96x54 cells",
                  "s": f"{seconds:.1f}", ".npz s": f"{npz_seconds:.3f}", "ratio": f"{seconds / npz_seconds:.0f}x",
                  "cell for cell": bool(np.array_equal(read.trajectories[0], hd)), "target s": "< 60"})
-    table("Reading recordings, side by side with lifelab's .npz of the same trajectory (best of 3; the video once)", rows)
+    table("Reading recordings, side by side with lifelab's .npz of the same trajectory (best of 3; the video once)",
+          rows)
     base, peak = _peak_memory(None), _peak_memory(video)
     table("Memory: the video is decoded one frame at a time; the grid is found on a sample (at most 64 MB of frames)",
           [{"process": "import lifelab.io only", "peak MB": f"{base:.0f}"},

@@ -16,12 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from lifelab.errors import InputError, InputFileNotFoundError
-from lifelab.utils import atomic_path, check_allocation, check_int
+from lifelab.utils import MAX_CELLS, atomic_path, check_allocation, check_int
 
 __all__ = ["load_rle", "place", "read_rle", "rle_position", "save_rle", "write_rle"]
 
 _HEADER = re.compile(r"x\s*=\s*([0-9]+)\s*,\s*y\s*=\s*([0-9]+)(?:\s*,\s*rule\s*=\s*(\S+))?\s*$", re.IGNORECASE)
 _LINE_WIDTH = 70
+#: The largest RLE file read (Golly's largest is a few MB).
+MAX_FILE = 256 * 2 ** 20
 
 
 def _state_of(token: str) -> int | None:
@@ -73,6 +75,9 @@ def read_rle(text: str, name: str = "RLE") -> tuple[np.ndarray, str | None]:
     if header is None:
         raise InputError(f"{name}: malformed header {lines[0]!r}; expected 'x = width, y = height[, rule = ...]'")
     width, height, rule = int(header[1]), int(header[2]), header[3]
+    if width * height > MAX_CELLS:
+        raise InputError(f"{name}: a pattern of {width}x{height} cells (header 'x = {width}, y = {height}'), more "
+                         f"than lifelab holds ({MAX_CELLS:,} cells)")
     body = "".join(lines[1:])
     if "!" not in body:
         raise InputError(f"{name}: the pattern ends without '!' (truncated?)")
@@ -163,6 +168,10 @@ def load_rle(path) -> tuple[np.ndarray, str | None]:
     path = Path(path)
     if not path.exists():
         raise InputFileNotFoundError(f"{path}: no such RLE file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file (a device, a pipe or a socket is not read)")
+    if path.stat().st_size > MAX_FILE:
+        raise InputError(f"{path}: {path.stat().st_size:,} bytes, more than an RLE file lifelab reads ({MAX_FILE:,})")
     try:
         text = path.read_text()
     except (OSError, UnicodeDecodeError) as exc:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import math
 import os
 import re
 from pathlib import Path
@@ -450,6 +451,9 @@ def _read_table(name: str, lines: list, colors: dict, source: str) -> TableRule:
             variables[tokens[1]] = tuple(values)
         else:
             transitions += _read_transition(line, raw, number, states, neighbourhood, variables, source)
+            if len(transitions) > MAX_EXPANDED:
+                _fail(source, number, raw, f"the table expands to more than {MAX_EXPANDED:,} transitions over its "
+                                           "bound variables, more than lifelab expands")
     if None in (states, neighbourhood, symmetries):
         raise InputError(f"{source}: the @TABLE lacks n_states, neighborhood or symmetries")
     return TableRule(name, states, neighbourhood, symmetries=symmetries, transitions=transitions, colors=colors)
@@ -467,6 +471,10 @@ def _read_transition(line: str, raw: str, number: int, states: int, neighbourhoo
     if len(tokens) > k + 1:
         _fail(source, number, raw, f"too many entries (a {neighbourhood} transition has {k} inputs and an output)")
     bound = sorted(v for v in variables if tokens.count(v) > 1)
+    expansions = math.prod(len(variables[v]) for v in bound)
+    if expansions > MAX_EXPANDED:
+        _fail(source, number, raw, f"its bound variables expand to {expansions:,} transitions, more than lifelab "
+                                   f"expands ({MAX_EXPANDED:,})")
     output = tokens[k]
     if output in variables and output not in bound and len(variables[output]) != 1:
         _fail(source, number, raw, "the output must be a state, a one-state variable or a bound variable")
@@ -540,6 +548,8 @@ def rule_search_path() -> list[Path]:
     return [*extra, Path.cwd(), *golly]
 
 
+#: The most transitions a table's lines may expand to over their bound variables (Golly's largest: about 1.2 million).
+MAX_EXPANDED = 4_000_000
 #: The longest file name a file system holds (bytes).
 MAX_NAME = 255
 #: The largest rule file read (Golly's own are under 1 MB).

@@ -18,18 +18,23 @@ from tqdm.auto import tqdm
 
 from lifelab.errors import InputError
 
-__all__ = ["MODEL_DTYPE", "ascii_digits", "atomic_path", "available_memory", "check_allocation", "check_int", "check_number",
-           "data_dir", "deterministic", "device_of", "dtype_of", "eval_mode", "format_table", "get_device",
-           "lifelab_version", "model_states", "model_threads", "one_hot", "progress_bar", "seed_everything", "seeded",
-           "shorten"]
+__all__ = ["MAX_CELLS", "MODEL_DTYPE", "ascii_digits", "atomic_path", "available_memory", "check_allocation",
+           "check_int", "check_number", "data_dir", "deterministic", "device_of", "dtype_of", "eval_mode",
+           "format_table", "get_device", "lifelab_version", "model_states", "model_threads", "one_hot", "progress_bar",
+           "seed_everything", "seeded", "shorten"]
 
 
-@functools.lru_cache(maxsize=1)
+#: The most cell states a pattern, or all the boards a recording is read into, may hold (a gigabyte as bytes):
+#: readers refuse more before they allocate anything.
+MAX_CELLS = 2 ** 30
+
+
 def ascii_digits(text: str) -> bool:
     """Whether ``text`` is one or more of the digits 0-9 (``str.isdigit`` also takes ``²``, which ``int`` refuses)."""
     return text.isascii() and text.isdigit()
 
 
+@functools.lru_cache(maxsize=1)
 def lifelab_version() -> str:
     """The installed package's version (pyproject.toml is its one home), read once per process."""
     try:

@@ -17,7 +17,7 @@ from lifelab.errors import InputError
 from lifelab.extract import extract_rule
 from lifelab.io import read_recording
 from lifelab.models import REGISTRY, build_model
-from lifelab.rle import read_rle
+from lifelab.rle import load_rle, read_rle
 from lifelab.ruletables import read_rule_file
 from lifelab.train import load_model
 
@@ -49,9 +49,20 @@ def test_rule_files_with_other_digits_or_late_headers_are_refused(text, why):
         read_rule_file(text, "T.rule")
 
 
-def test_an_rle_run_of_thousands_of_digits_is_refused():
+def test_an_rle_run_of_thousands_of_digits_or_a_giant_header_is_refused(tmp_path):
     with pytest.raises(InputError, match="a run count of 5000 digits"):
         read_rle("x = 3, y = 3\n" + "9" * 5000 + "o!")
+    with pytest.raises(InputError, match="a pattern of 70000x70000 cells .*more than lifelab holds"):
+        read_rle("x = 70000, y = 70000\nbo!")
+    with pytest.raises(InputError, match="not a regular file"):
+        load_rle("/dev/zero")
+
+
+def test_a_table_whose_bound_variables_expand_without_end_is_refused():
+    variables = "".join(f"var {v}={{{','.join(map(str, range(256)))}}}\n" for v in "abcd")
+    text = "@RULE T\n@TABLE\nn_states:256\nneighborhood:Moore\nsymmetries:none\n" + variables + "a,a,b,b,c,c,d,d,0,0\n"
+    with pytest.raises(InputError, match="expand to 4,294,967,296 transitions, more than lifelab expands"):
+        read_rule_file(text, "T.rule")
 
 
 def _npz_variants(tmp_path):
@@ -143,3 +154,17 @@ def test_a_user_s_own_float32_network_is_read():
 
     torch.manual_seed(0)
     assert extract_rule(Mine()).rule is not None
+
+
+def test_a_recording_of_more_cells_than_lifelab_holds_is_refused_before_its_frames_are_read(tmp_path, monkeypatch):
+    import lifelab.io.recording as recording
+
+    frames = [np.kron(b, np.ones((4, 4), np.uint8)) * 255
+              for b in simulate("B3/S23", random_boards(1, (8, 8), 0.4, seed=2), 5)[0].astype(np.uint8)]
+    from PIL import Image
+
+    images = [Image.fromarray(f) for f in frames]
+    images[0].save(tmp_path / "run.gif", save_all=True, append_images=images[1:])
+    monkeypatch.setattr(recording, "MAX_CELLS", 5 * 64)  # 6 frames of 8x8 cells: one frame too many
+    with pytest.raises(InputError, match="6 frames of 8x8 cells: 384 cells, more than lifelab reads"):
+        read_recording(tmp_path / "run.gif")

@@ -90,7 +90,7 @@ def test_a_device_this_machine_lacks_is_bad_input_on_every_command(capsys, comma
 def test_an_rle_header_larger_than_memory_is_one_clear_line(capsys, tmp_path):
     huge = tmp_path / "huge.rle"
     huge.write_text("x = 999999999, y = 999999999, rule = B3/S23\nbo!\n")
-    with pytest.raises(InputError, match=r"huge.rle: its 999999999x999999999 pattern .* needs .* available"):
+    with pytest.raises(InputError, match=r"huge.rle: a pattern of 999999999x999999999 cells .*more than lifelab holds"):
         load_rle(huge)
 
 

@@ -160,9 +160,9 @@ def colour_classes(means: np.ndarray, deviations: np.ndarray, source: str = "the
     distance = np.sort(np.sqrt(((colours[:, None] - centres[None]) ** 2).sum(axis=-1)), axis=1)
     between = float(counts[distance[:, 0] > AMBIGUOUS * distance[:, 1]].sum() / counts.sum())
     if between > MAX_BETWEEN:
-        raise InputError(f"{source}: the cells' colours do not fall into a few distinct colours ({between:.0%} of them "
-                         f"lie between two of the {len(centres)} found): not a picture of cells drawn in the colours of "
-                         "their states")
+        raise InputError(f"{source}: the cells' colours do not fall into a few distinct colours ({between:.0%} of "
+                         f"them lie between two of the {len(centres)} found): not a picture of cells drawn in the "
+                         "colours of their states")
     deviation = max(MIN_DEVIATION, 3 * spread_pixels + 2)
     return ColourClasses(centres, radius, deviation, noise)
 

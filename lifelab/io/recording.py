@@ -44,7 +44,7 @@ from lifelab.io.colours import Reading, read_states
 from lifelab.io.grid import Grid, find_grid
 from lifelab.io.sources import PICTURE_SUFFIXES, Frames, natural_key, open_frames
 from lifelab.rle import load_rle
-from lifelab.utils import check_allocation, progress_bar
+from lifelab.utils import MAX_CELLS, check_allocation, progress_bar
 
 __all__ = ["REPEATS", "TOLERANCE", "FrameLog", "Recording", "read_recording"]
 
@@ -150,6 +150,15 @@ class Recording:
         return plot_reading(self, ax=ax)
 
 
+def _check_cells(cells: int, what: str) -> None:
+    """Refuse, before reading them, more cells than lifelab holds or this machine's memory takes (twice: the
+    boards as read, then as states)."""
+    if cells > MAX_CELLS:
+        raise InputError(f"{what}: {cells:,} cells, more than lifelab reads ({MAX_CELLS:,}); cut the recording "
+                         "shorter or smaller")
+    check_allocation(2 * cells, what)
+
+
 def _sample(frames: Frames) -> tuple[list[np.ndarray], int]:
     """The first distinct frames, up to the sample's limits, and how many frames were looked at."""
     sample, scanned, size = [], 0, 0
@@ -199,7 +208,7 @@ def _read_pictures(trajectories: list[Frames], source: str, kind: str, dead, pal
     rows, columns = grid.cells
     boards_all, decoded, repeated, dropped, notes, worst, picture = [], 0, 0, [0, 0], [], 0.0, None
     total = sum(f.count or 0 for f in trajectories) or None
-    check_allocation((total or 0) * rows * columns * 2, f"{source}: {total} frames of {columns}x{rows} cells")
+    _check_cells((total or 0) * rows * columns, f"{source}: {total} frames of {columns}x{rows} cells")
     with progress_bar(total or 0, f"read {Path(source).name}", enabled=progress, unit="frame") as bar:
         for frames in trajectories:
             boards, offs = [], []
@@ -211,7 +220,8 @@ def _read_pictures(trajectories: list[Frames], source: str, kind: str, dead, pal
                     picture = frame
                 bar.update()
                 if len(boards) % 256 == 0:
-                    check_allocation(len(boards) * rows * columns * 2, f"{source}: its boards")
+                    _check_cells((decoded + len(boards)) * rows * columns, f"{source}: {decoded + len(boards)} "
+                                 f"frames of {columns}x{rows} cells, and more")
             decoded += len(boards)
             offs = np.asarray(offs)
             bad = offs > TOLERANCE
@@ -219,9 +229,10 @@ def _read_pictures(trajectories: list[Frames], source: str, kind: str, dead, pal
             trail = int(np.argmin(bad[::-1])) if not bad.all() else 0
             middle = np.flatnonzero(bad[lead:len(bad) - trail]) + lead
             if len(middle):
-                raise InputError(f"{source}: frame {middle[0]} is not drawn on the grid found ({offs[middle[0]]:.0%} of "
-                                 f"its cells are not one colour of a class; {grid.summary()}): a frame in the middle "
-                                 "cannot be dropped without joining two steps into one")
+                raise InputError(f"{source}: frame {middle[0]} is not drawn on the grid found "
+                                 f"({offs[middle[0]]:.0%} of its cells are not one colour of a class; "
+                                 f"{grid.summary()}): a frame in the middle cannot be dropped without joining two "
+                                 "steps into one")
             if lead == len(bad):
                 raise InputError(f"{source}: no frame is drawn on the grid found ({grid.summary()})")
             dropped[0] += lead

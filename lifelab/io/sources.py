@@ -213,7 +213,8 @@ def open_frames(path) -> Frames:
     if suffix in VIDEO_SUFFIXES:
         return _video(path)
     raise InputError(f"{path}: lifelab reads pictures ({', '.join(PICTURE_SUFFIXES)}), videos "
-                     f"({', '.join(VIDEO_SUFFIXES)}), arrays (.npz, .npy) and folders of frames; not {suffix or 'this'}")
+                     f"({', '.join(VIDEO_SUFFIXES)}), arrays (.npz, .npy) and folders of frames; "
+                     f"not {suffix or 'this'}")
 
 
 def save_frames(frames, path, fps: float = 10, repeat: int = 1) -> Path:
