@@ -134,7 +134,7 @@ class GenerationsRule(OnGrid):
         if core and core[-1] in "VvHh":
             neighbourhood = "vonneumann" if core[-1] in "Vv" else "hexagonal"
             core = core[:-1]
-        catagolue = re.fullmatch(r"[gG]([0-9]+)[bB]([^sS]*)[sS](.*)", core)
+        catagolue = re.fullmatch(r"[gG]([0-9]{1,18})[bB]([^sS]*)[sS](.*)", core)
         if catagolue:
             states, birth, survival = catagolue[1], catagolue[2], catagolue[3]
         else:
@@ -325,7 +325,7 @@ class StochasticRule(OnGrid):
 
 def _class_patterns(name: str) -> np.ndarray:
     """The 3x3 patterns (MAP indices) a stochastic class name stands for: ``B3``, ``S2`` or ``p17``."""
-    match = re.fullmatch(r"([BS])([0-8])|p([0-9]+)", name.strip())
+    match = re.fullmatch(r"([BS])([0-8])|p([0-9]{1,18})", name.strip())
     if match is None or (match[3] is not None and int(match[3]) >= N_PATTERNS):
         raise InputError(f"unknown stochastic class {name!r}: expected B0..B8 or S0..S8 (Moore classes) or p0..p511 "
                          "(a 3x3 pattern)")
@@ -463,7 +463,7 @@ class LtLRule(_CountRule):
                                  f"({expected})")
             body = field[1:]
             if key in "SB":
-                interval = re.fullmatch(r"([0-9]+)\.\.([0-9]+)", body)
+                interval = re.fullmatch(r"([0-9]{1,18})\.\.([0-9]{1,18})", body)
                 if interval is None:
                     raise InputError(f"Larger than Life rule {text!r}: {field!r} should be {key}min..max")
                 values[key] = (int(interval[1]), int(interval[2]))
@@ -644,7 +644,7 @@ def _count_list(body: str, low: int, high: int, part: str, text: str) -> frozens
     """An HROT count list such as ``0,7-12,27`` (empty allowed), each value checked to lie in ``low..high``."""
     values: set[int] = set()
     for item in filter(None, body.split(",")):
-        match = re.fullmatch(r"([0-9]+)(?:-([0-9]+))?", item)
+        match = re.fullmatch(r"([0-9]{1,18})(?:-([0-9]{1,18}))?", item)
         if match is None:
             raise InputError(f"HROT rule {text!r}: {part} list item {item!r} should be a count or a range a-b")
         a, b = int(match[1]), int(match[2] or match[1])
@@ -823,7 +823,7 @@ class HROTRule(_CountRule):
     @classmethod
     def _from_core(cls, core: str, text: str) -> HROTRule:
         upper = core.upper()
-        ltl = re.fullmatch(r"R([0-9]+),C([0-9]+),M([0-9]+),S([0-9]+)\.\.([0-9]+),B([0-9]+)\.\.([0-9]+),N(.)(.*)", upper)
+        ltl = re.fullmatch(r"R([0-9]{1,18}),C([0-9]{1,18}),M([0-9]{1,18}),S([0-9]{1,18})\.\.([0-9]{1,18}),B([0-9]{1,18})\.\.([0-9]{1,18}),N(.)(.*)", upper)
         if ltl is not None:
             r, c, m, s1, s2, b1, b2 = (int(v) for v in ltl.groups()[:7])
             letter, spec = ltl[8], ltl[9]
@@ -836,7 +836,7 @@ class HROTRule(_CountRule):
                                      f"{probe.size + m}")
             return cls(r, range(s1, s2 + 1), range(b1, b2 + 1), states=c, neighbourhood=letter, spec=spec, ltl=True,
                        middle=bool(m), text=text)
-        match = re.fullmatch(r"R([0-9]+),C([0-9]+),S([0-9,\-]*?),?B([0-9,\-]*?)(?:,N(.)(.*))?", upper)
+        match = re.fullmatch(r"R([0-9]{1,18}),C([0-9]{1,18}),S([0-9,\-]*?),?B([0-9,\-]*?)(?:,N(.)(.*))?", upper)
         if match is None:
             raise InputError(f"HROT rule {text!r} should read Rr,Cc,Slist,Blist[,Nn] (e.g. R3,C2,S2-4,B3,N+)")
         r, c = int(match[1]), int(match[2])
@@ -887,11 +887,11 @@ def _table_rule(rule, grid, family, error=None):
 
 
 def _parse_core(s: str, core: str, grid, text: str, family: type | None):
-    is_ltl = (core[:1] in "Rr" and ascii_digits(core[1:2])) or re.fullmatch(r"[0-9]+(,[0-9]+){4}", core) is not None
+    is_ltl = (core[:1] in "Rr" and ascii_digits(core[1:2])) or re.fullmatch(r"[0-9]{1,18}(,[0-9]{1,18}){4}", core) is not None
     if core[:3].upper() == "MAP":
         is_generations = split_map_states(core) is not None
     else:
-        is_generations = core.count("/") == 2 or re.fullmatch(r"[gG][0-9]+[bB].*", core) is not None
+        is_generations = core.count("/") == 2 or re.fullmatch(r"[gG][0-9]{1,18}[bB].*", core) is not None
     kind = LtLRule if is_ltl else GenerationsRule if is_generations else Rule
     if is_ltl and _is_hrot(core):
         kind = HROTRule
@@ -906,7 +906,7 @@ def _parse_core(s: str, core: str, grid, text: str, family: type | None):
 def _is_hrot(core: str) -> bool:
     """HROT syntax (no ``..`` intervals), or Larger than Life's with a neighbourhood beyond box, diamond and disc."""
     upper = core.upper()
-    if re.fullmatch(r"[0-9]+(,[0-9]+){4}", core):
+    if re.fullmatch(r"[0-9]{1,18}(,[0-9]{1,18}){4}", core):
         return False
     if ".." not in upper:
         return True

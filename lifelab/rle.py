@@ -20,7 +20,7 @@ from lifelab.utils import MAX_CELLS, atomic_path, check_allocation, check_int
 
 __all__ = ["load_rle", "place", "read_rle", "rle_position", "save_rle", "write_rle"]
 
-_HEADER = re.compile(r"x\s*=\s*([0-9]+)\s*,\s*y\s*=\s*([0-9]+)(?:\s*,\s*rule\s*=\s*(\S+))?\s*$", re.IGNORECASE)
+_HEADER = re.compile(r"x\s*=\s*([0-9]{1,18})\s*,\s*y\s*=\s*([0-9]{1,18})(?:\s*,\s*rule\s*=\s*(\S+))?\s*$", re.IGNORECASE)
 _LINE_WIDTH = 70
 #: The largest RLE file read (Golly's largest is a few MB).
 MAX_FILE = 256 * 2 ** 20
@@ -110,7 +110,7 @@ def rle_position(text: str) -> tuple[int, int] | None:
     Golly's coordinates put cell (0, 0) at the centre of a bounded grid:
     on a ``w`` x ``h`` grid, column ``x`` is board column ``x + w // 2``.
     """
-    match = re.search(r"^#CXRLE.*\bPos=(-?[0-9]+),(-?[0-9]+)", text, re.MULTILINE)
+    match = re.search(r"^#CXRLE.*\bPos=(-?[0-9]{1,18}),(-?[0-9]{1,18})", text, re.MULTILINE)
     return None if match is None else (int(match[1]), int(match[2]))
 
 

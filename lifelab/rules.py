@@ -43,7 +43,7 @@ __all__ = [
 
 _SUFFIX = {"moore": "", "vonneumann": "V", "hexagonal": "H"}
 _FAMILY_NAME = {"moore": "Moore", "vonneumann": "von Neumann", "hexagonal": "hexagonal"}
-_BASE64_CHARS = re.compile(r"^[A-Za-z0-9+/]*$")
+_BASE64_CHARS = re.compile(r"[A-Za-z0-9+/]*")
 
 
 class NotTotalisticError(InputError):
@@ -135,7 +135,7 @@ def split_topology(s: str, text: str) -> tuple[str, Grid | None]:
     if ":" not in s:
         return s, None
     core, suffix = s.split(":", 1)
-    match = re.fullmatch(r"([TtPp])([0-9]+)(?:,([0-9]+))?", suffix)
+    match = re.fullmatch(r"([TtPp])([0-9]{1,18})(?:,([0-9]{1,18}))?", suffix)
     if match is None:
         if suffix[:1].upper() in "KCS":
             raise InputError(f"{text!r}: the topology {suffix!r} is not supported; lifelab simulates on a torus "
@@ -158,7 +158,7 @@ def split_map_states(core: str) -> tuple[str, int] | None:
     The base64 alphabet has ``/`` in it, so the split is the last ``/`` with
     digits after it and a MAP of a valid length before it.
     """
-    match = re.fullmatch(r"(MAP[A-Za-z0-9+/]+?(?:==)?)/([0-9]+)", core, re.IGNORECASE)
+    match = re.fullmatch(r"(MAP[A-Za-z0-9+/]+?(?:==)?)/([0-9]{1,18})", core, re.IGNORECASE)
     if match is None or len(match[1][3:].removesuffix("==")) not in _MAP_LENGTHS:
         return None
     return match[1], int(match[2])
@@ -425,8 +425,8 @@ class Rule(OnGrid):
     @classmethod
     def _parse_map(cls, body: str, text: str) -> Rule:
         body = body[:-2] if body.endswith("==") else body
-        if not _BASE64_CHARS.match(body):
-            bad = next(ch for ch in body if not _BASE64_CHARS.match(ch))
+        if not _BASE64_CHARS.fullmatch(body):  # fullmatch: "$" would match before a newline
+            bad = next(ch for ch in body if not _BASE64_CHARS.fullmatch(ch))
             raise InputError(f"MAP rule {text!r} has character {bad!r} outside the base64 alphabet")
         neighbourhood = _MAP_LENGTHS.get(len(body))
         if neighbourhood is None:

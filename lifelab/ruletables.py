@@ -495,7 +495,7 @@ def _read_tree(name: str, lines: list, colors: dict, source: str) -> TableRule:
     for number, raw in lines:
         if not raw.strip() or raw.startswith("#"):
             continue
-        match = re.fullmatch(r"\s*(num_states|num_neighbors|num_nodes)\s*=\s*([0-9]+)\s*", raw)
+        match = re.fullmatch(r"\s*(num_states|num_neighbors|num_nodes)\s*=\s*([0-9]{1,18})\s*", raw)
         if match:
             if nodes:  # a header after the nodes would change what they were checked against
                 _fail(source, number, raw, "num_states, num_neighbors and num_nodes come before the nodes")

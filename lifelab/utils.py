@@ -30,8 +30,9 @@ MAX_CELLS = 2 ** 30
 
 
 def ascii_digits(text: str) -> bool:
-    """Whether ``text`` is one or more of the digits 0-9 (``str.isdigit`` also takes ``²``, which ``int`` refuses)."""
-    return text.isascii() and text.isdigit()
+    """Whether ``text`` is a whole number lifelab reads: 1 to 18 of the digits 0-9 (``str.isdigit`` also takes
+    ``²``, which ``int`` refuses, and ``int`` refuses more than 4,300 digits)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 @functools.lru_cache(maxsize=1)

@@ -33,3 +33,13 @@ def require():
             pytest.fail(f"CI=true and a dependency the project installs is missing: {missing}", pytrace=False)
         pytest.skip(missing)
     return check
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``fuzz`` (thousands of mutated inputs) run only when ``-m`` asks for them by name."""
+    if "fuzz" in (config.option.markexpr or ""):
+        return
+    skip = pytest.mark.skip(reason="a long fuzz run: pytest -m fuzz tests/test_fuzz.py")
+    for item in items:
+        if "fuzz" in item.keywords:
+            item.add_marker(skip)

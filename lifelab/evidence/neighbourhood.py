@@ -296,7 +296,7 @@ def parse_neighbourhood(text) -> Neighbourhood | None:
         return text
     if text in ("3x3", "moore", "vonneumann", "hexagonal"):
         return None
-    match = re.fullmatch(r"[Rr]([0-9]+),?[Nn]([MNCmnc2+Xx*#BbDdHhGg]|[@Ww][0-9A-Fa-f]+[Hh]?)", str(text).strip())
+    match = re.fullmatch(r"[Rr]([0-9]{1,18}),?[Nn]([MNCmnc2+Xx*#BbDdHhGg]|[@Ww][0-9A-Fa-f]+[Hh]?)", str(text).strip())
     if match is None:
         raise InputError(f"neighbourhood must be '3x3', 'auto' or Golly's Larger than Life spelling such as 'R2,NM' "
                          f"(box), 'R3,NC' (disc), 'R2,NN' (diamond), 'R2,N+' (cross), 'R2,N@A8A0FF' (custom cells), "

@@ -117,6 +117,8 @@ def _picture(path: Path) -> Frames:
                 for frame in ImageSequence.Iterator(opened):
                     pixels = np.asarray(frame.convert(mode))
                     yield _premultiplied(pixels) if alpha else pixels
+        except Image.DecompressionBombError as exc:
+            raise InputError(f"{source}: a frame declares {exc}") from None
         except (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error) as exc:
             raise InputError(f"{source}: a frame could not be decoded ({exc or type(exc).__name__})") from None
 
@@ -134,11 +136,13 @@ def _video(path: Path) -> Frames:
                 raise InputError(f"{source}: holds no video stream")
             stream = container.streams.video[0]
             codec = stream.codec_context
+            if codec is None:
+                raise InputError(f"{source}: its video stream has no codec FFmpeg decodes")
             width, height, pix_fmt = codec.width, codec.height, codec.pix_fmt or ""
             count = int(stream.frames) or None
             rate = float(stream.average_rate) if stream.average_rate else None
             name = codec.name
-    except av.FFmpegError as exc:
+    except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError) as exc:
         raise InputError(f"{source}: not a readable video ({exc})") from None
     _check_size(width, height, source)
     alpha = pix_fmt.startswith(("yuva", "rgba", "bgra", "argb", "abgr", "gbrap", "ya"))
@@ -152,7 +156,7 @@ def _video(path: Path) -> Frames:
                 for frame in container.decode(stream):
                     pixels = frame.to_ndarray(format=fmt)
                     yield _premultiplied(pixels) if alpha else pixels
-        except av.FFmpegError as exc:
+        except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError) as exc:
             raise InputError(f"{source}: a frame could not be decoded ({exc})") from None
 
     kind = f"{name} video" + (f", {rate:g} frames/s" if rate else "") + (" with transparency" if alpha else "")
