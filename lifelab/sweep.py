@@ -27,9 +27,13 @@ batches and writes one Parquet part per finished batch:
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime
+import fcntl
 import multiprocessing
 import os
+import signal
+import sys
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -255,6 +259,11 @@ def run_batch(trials: list[Trial], device=None, threads: int | None = None) -> l
 # The store
 # ---------------------------------------------------------------------------
 
+def _damaged(part: Path, exc: Exception) -> InputError:
+    return InputError(f"{part}: a damaged part of the store ({str(exc).splitlines()[0]}); move it out and sweep "
+                      "again: its trials are run again")
+
+
 class _Store:
     """A directory of Parquet parts, one per finished batch."""
 
@@ -275,22 +284,49 @@ class _Store:
     def keys(self) -> set[str]:
         import pyarrow.parquet as pq
 
-        if not self.parts():
-            return set()
-        if "key" not in pq.read_schema(self.parts()[0]).names:
-            raise InputError(f"{self.path} is a compact store (no trial keys): sweep into a store of its own")
-        return set(pq.read_table(self.path, columns=["key"]).column("key").to_pylist())
+        keys = set()
+        for part in self.parts():
+            try:
+                if "key" not in pq.read_schema(part).names:
+                    raise InputError(f"{self.path} is a compact store (no trial keys): sweep into a store of its own")
+                keys.update(pq.read_table(part, columns=["key"]).column("key").to_pylist())
+            except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+                raise _damaged(part, exc) from None
+        return keys
+
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold the store for one sweep: a second sweep into it (another process) is refused while this one runs."""
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path / ".lock", "a+")
+        except OSError as exc:
+            raise InputError(f"{self.path}: the store cannot be written ({exc.strerror or exc})") from None
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise InputError(f"{self.path}: another sweep is writing into this store; wait for it to end, or "
+                                 "sweep into another store") from None
+            try:
+                yield self
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def write(self, rows: list[dict]) -> Path:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        self.path.mkdir(parents=True, exist_ok=True)
         name = f"part-{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}.parquet"
         final, temporary = self.path / name, self.path / f".{name}.tmp"
         schema = pa.schema([(name, pa.type_for_alias(kind)) for name, kind in COLUMNS.items()])
-        pq.write_table(pa.Table.from_pylist(rows, schema=schema), temporary)
-        os.replace(temporary, final)
+        try:
+            pq.write_table(pa.Table.from_pylist(rows, schema=schema), temporary)
+            os.replace(temporary, final)
+        except OSError as exc:  # a full disk, a read-only or vanished folder: the user's machine, not lifelab
+            temporary.unlink(missing_ok=True)
+            raise InputError(f"{self.path}: a batch of {len(rows)} trials could not be written ({exc.strerror or exc})"
+                             "; the sweep stopped, and every part written before stays") from None
         return final
 
 
@@ -310,9 +346,20 @@ def read_store(path):
         if path.suffix != ".parquet":
             raise InputError(f"{path} is not a Parquet file")
         return pd.read_parquet(path)
-    if not _Store(path).parts():
+    store = _Store(path)
+    if not store.parts():
         raise InputError(f"no sweep results in {path}")
-    frame = pd.read_parquet(path)
+    try:
+        frame = pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError: name the damaged part
+        import pyarrow.parquet as pq
+
+        for part in store.parts():
+            try:
+                pq.read_table(part)
+            except (OSError, ValueError) as bad:
+                raise _damaged(part, bad) from None
+        raise InputError(f"{path}: the store cannot be read ({str(exc).splitlines()[0]})") from None
     if "key" not in frame:  # a compact store: one part, one row per trial already
         return frame
     return frame.drop_duplicates("key", keep="first").reset_index(drop=True)
@@ -350,12 +397,16 @@ def compact(store, out, columns=MAP_COLUMNS) -> Path:
         raise InputError(f"{store} has no column {missing[0]!r} (it is a compact store already?)")
     frame = frame[columns].sort_values([c for c in ("model", "family", "rule", "seed") if c in columns])
     schema = pa.schema([(name, pa.type_for_alias(COLUMNS[name])) for name in columns])
-    out.mkdir(parents=True, exist_ok=True)
     final = out / f"part-{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%S}-compact.parquet"
     temporary = out / f".{final.name}.tmp"
-    pq.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), temporary,
-                   compression="zstd", compression_level=19)
-    os.replace(temporary, final)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), temporary,
+                       compression="zstd", compression_level=19)
+        os.replace(temporary, final)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise InputError(f"{out}: the compact store cannot be written ({exc.strerror or exc})") from None
     return final
 
 
@@ -407,6 +458,18 @@ def _batches(trials: list[Trial], batch_size: int) -> list[list[Trial]]:
     return [group[i:i + batch_size] for group in by_setting.values() for i in range(0, len(group), batch_size)]
 
 
+def _worker_start() -> None:
+    """A pool worker leaves Ctrl-C to its driver (which stops the sweep and says so once) and, on Linux, dies with
+    the driver however it dies (a worker left behind holds half a gigabyte, idle)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the driver died before the line above ran
+            os._exit(1)
+
+
 def _local_results(batches, workers: int, device):
     if workers == 1:
         for batch in batches:
@@ -414,28 +477,31 @@ def _local_results(batches, workers: int, device):
         return
     context = multiprocessing.get_context("spawn")  # no forked torch state in the workers
     share = max(1, len(os.sched_getaffinity(0)) // workers)
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start) as pool:
         futures = [pool.submit(run_batch, batch, device, share) for batch in batches]
         given = set()
         try:
             for future in concurrent.futures.as_completed(futures):
                 given.add(future)
                 yield future.result()
-        except KeyboardInterrupt:  # keep the batches already running (unless Ctrl-C stopped them too), then stop
+        except KeyboardInterrupt:  # keep the batches already running, then stop
             for future in futures:
                 future.cancel()
             for future in futures:
                 if future not in given and not future.cancelled() and future.exception() is None:
                     yield future.result()
             raise
+        finally:  # stopped for any reason (a failed write, Ctrl-C): nothing queued is computed any more
+            for future in futures:
+                future.cancel()
 
 
 def _ray_results(batches, workers: int, device, address):
     import ray
 
     if not ray.is_initialized():
-        if address is None:
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+        if address is None:  # a local instance listens on this machine only (a cluster is named by address)
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1")
         else:
             ray.init(address=address, log_to_driver=False)
     gpus = 1 if ray.cluster_resources().get("GPU", 0) >= 1 else 0
@@ -477,28 +543,29 @@ def sweep(trials: list[Trial], store, *, backend: str = SWEEP.backend, workers: 
         raise InputError("trials must be a non-empty list of Trial (see plan())")
     device = None if device is None else str(get_device(device))
     target = _Store(store)
-    stored = target.keys()
-    todo = list({t.key: t for t in trials if t.key not in stored}.values())
-    started = time.perf_counter()
-    ran = identified = wrong = 0
-    interrupted = False
-    bar = tqdm(total=len(todo), desc=f"sweep into {target.path.name}", unit="trial", disable=not progress)
-    batches = _batches(todo, batch_size)
-    results = (_local_results(batches, workers, device) if backend == "local"
-               else _ray_results(batches, workers, device, address))
-    try:
-        for rows in results:
-            target.write(rows)
-            ran += len(rows)
-            identified += sum(row["identified"] for row in rows)
-            wrong += sum(row["wrong"] for row in rows)
-            bar.update(len(rows))
-            bar.set_postfix(identified=f"{identified}/{ran}")
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        results.close()
-        bar.close()
+    with target.lock():
+        stored = target.keys()
+        todo = list({t.key: t for t in trials if t.key not in stored}.values())
+        started = time.perf_counter()
+        ran = identified = wrong = 0
+        interrupted = False
+        bar = tqdm(total=len(todo), desc=f"sweep into {target.path.name}", unit="trial", disable=not progress)
+        batches = _batches(todo, batch_size)
+        results = (_local_results(batches, workers, device) if backend == "local"
+                   else _ray_results(batches, workers, device, address))
+        try:
+            for rows in results:
+                target.write(rows)
+                ran += len(rows)
+                identified += sum(row["identified"] for row in rows)
+                wrong += sum(row["wrong"] for row in rows)
+                bar.update(len(rows))
+                bar.set_postfix(identified=f"{identified}/{ran}")
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            results.close()
+            bar.close()
     return SweepSummary(planned=len(trials), skipped=len(trials) - len(todo), ran=ran, identified=identified,
                         wrong=wrong, seconds=time.perf_counter() - started, interrupted=interrupted,
                         store=str(target.path))

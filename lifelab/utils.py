@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import importlib.metadata
 import math
@@ -171,16 +172,30 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
             writers that choose the format by extension.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix or path.suffix)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix or path.suffix)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename and str(exc.filename) != str(path) else ""
+        raise InputError(f"{path}: cannot be written ({exc.strerror or exc}{where})") from None
     os.close(fd)
     try:
         yield Path(tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if exc.errno in _WRITE_FAILURES:  # the machine's fault (a full disk, a read-only place), said in one line
+            raise InputError(f"{path}: could not be written ({exc.strerror}); nothing was left half-written") from None
+        raise
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+#: The errors of a write the machine refuses: a full disk or quota, a read-only file system, no permission.
+_WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
 
 
 def available_memory() -> int:

@@ -3,6 +3,7 @@
 
 import io
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -168,3 +169,103 @@ def test_a_recording_of_more_cells_than_lifelab_holds_is_refused_before_its_fram
     monkeypatch.setattr(recording, "MAX_CELLS", 5 * 64)  # 6 frames of 8x8 cells: one frame too many
     with pytest.raises(InputError, match="6 frames of 8x8 cells: 384 cells, more than lifelab reads"):
         read_recording(tmp_path / "run.gif")
+
+
+# ---------------------------------------------------------------------------
+# Sweeps that stop at the first failed write and never store a trial twice
+# ---------------------------------------------------------------------------
+
+def _trials():
+    from lifelab.sweep import plan
+
+    return plan(["B3/S23", "B36/S23", "B2/S", "B34/S34"], range(1), ["table"], size=8, steps=4, max_rounds=1)
+
+
+def test_a_sweep_stops_at_the_first_failed_write(tmp_path, monkeypatch):
+    import errno
+
+    import pyarrow.parquet as pq
+
+    import lifelab.sweep as sweeps
+
+    ran, run_batch, write_table = [], sweeps.run_batch, pq.write_table
+
+    def counted(batch, device, *args):
+        ran.append(len(batch))
+        return run_batch(batch, device, *args)
+
+    def fills_up(table, where, **options):  # the disk is full once one part is written
+        if any(p.name.startswith("part-") for p in Path(where).parent.iterdir()):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write_table(table, where, **options)
+
+    monkeypatch.setattr(sweeps, "run_batch", counted)
+    monkeypatch.setattr(pq, "write_table", fills_up)
+    with pytest.raises(InputError, match="No space left on device"):
+        sweeps.sweep(_trials(), tmp_path / "store", batch_size=1, progress=False)
+    assert len(ran) == 2  # no batch after the failed write was computed
+    assert len(sweeps.read_store(tmp_path / "store")) == 1  # what was stored stays
+
+
+def test_a_failed_part_write_is_one_line_and_leaves_nothing_half_written(tmp_path, monkeypatch):
+    import errno
+
+    import pyarrow.parquet as pq
+
+    import lifelab.sweep as sweeps
+
+    def no_space(table, where, **options):
+        open(where, "wb").write(b"PAR1")  # half a part, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", no_space)
+    with pytest.raises(InputError, match="could not be written .No space left on device.; the sweep stopped"):
+        sweeps.sweep(_trials(), tmp_path / "store", batch_size=2, progress=False)
+    assert [p.name for p in (tmp_path / "store").iterdir()] == [".lock"]
+
+
+def test_two_sweeps_into_one_store_cannot_both_write(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from lifelab.sweep import sweep
+
+    store = tmp_path / "store"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from lifelab.sweep import _Store\n"
+                               "with _Store(sys.argv[1]).lock():\n print('held', flush=True); time.sleep(60)",
+                               str(store)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(InputError, match="another sweep is writing into this store"):
+            sweep(_trials(), store, progress=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    assert sweep(_trials(), store, progress=False).ran == 4  # the lock goes with the process that held it
+
+
+def test_a_damaged_part_is_named(tmp_path, capsys):
+    from lifelab.sweep import read_store, sweep
+
+    store = tmp_path / "store"
+    sweep(_trials(), store, batch_size=2, progress=False)
+    part = sorted(store.glob("part-*.parquet"))[0]
+    part.write_bytes(part.read_bytes()[:100])
+    with pytest.raises(InputError, match=f"{part.name}: a damaged part of the store"):
+        sweep(_trials(), store, progress=False)
+    with pytest.raises(InputError, match=f"{part.name}: a damaged part of the store"):
+        read_store(store)
+    assert main(["compact", str(store), str(tmp_path / "compact")]) == 2
+    assert part.name in capsys.readouterr().err
+
+
+def test_writes_into_places_that_cannot_hold_them_are_one_line(tmp_path, capsys):
+    (tmp_path / "file").write_text("not a folder")
+    unwritable = tmp_path / "file" / "out.npz"
+    assert main(["simulate", "B3/S23", "--boards", "1", "--size", "8", "--steps", "2", "--save", str(unwritable)]) == 2
+    assert main(["learn", "B3/S23", "--model", "table", "--size", "8", "--export",
+                 str(tmp_path / "file" / "x.rule")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all("cannot be written" in line for line in err)

@@ -3,6 +3,7 @@
 import os
 import signal
 import subprocess
+from pathlib import Path
 import sys
 import time
 
@@ -173,14 +174,23 @@ def test_killed_sweep_resumes_without_lost_or_doubled_rows(tmp_path):
 
 @pytest.mark.slow
 def test_two_sweeps_into_one_store_never_corrupt_it(tmp_path):
+    import pandas as pd
+
     store = tmp_path / "store"
     rules = random_rules("vonneumann", 8, seed=3)
+    chunks = (rules[:6], rules[2:])
     processes = [subprocess.Popen(_sweep_command(store, *chunk, model="table"), stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True) for chunk in (rules[:6], rules[2:])]
-    for process in processes:
-        assert process.wait(timeout=600) == 0, process.stderr.read()
+                                  stderr=subprocess.PIPE, text=True) for chunk in chunks]
+    for chunk, process in zip(chunks, processes):
+        code, err = process.wait(timeout=600), process.stderr.read()
+        if code == 2:  # the store was held by the other sweep: refused in one line, then run again
+            assert "another sweep is writing into this store" in err and len(err.strip().splitlines()) == 1
+            assert subprocess.run(_sweep_command(store, *chunk, model="table"), capture_output=True).returncode == 0
+        else:
+            assert code == 0, err
     frame = read_store(store)
     assert frame["key"].is_unique and sorted(frame["rule"]) == sorted(rules)
+    assert pd.read_parquet(store)["key"].is_unique  # any Parquet reader sees each trial once
 
 
 @pytest.mark.slow
@@ -222,3 +232,56 @@ def test_cli_sweep_bad_input_is_one_line(tmp_path, capsys):
     assert "N must be a whole number" in capsys.readouterr().err
     assert main(["sweep", "--store", str(tmp_path / "s")]) == 2
     assert "no rules" in capsys.readouterr().err
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _workers(driver: subprocess.Popen, timeout: float = 120) -> list[int]:
+    """The driver's pool workers, once two have started."""
+    deadline, found = time.monotonic() + timeout, []
+    while len(found) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        found = [p for p in _children(driver.pid)
+                 if b"spawn_main" in (Path(f"/proc/{p}/cmdline").read_bytes() if Path(f"/proc/{p}").exists() else b"")]
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc (Linux)")
+def test_a_killed_driver_takes_its_workers_and_ctrl_c_is_one_line(tmp_path):
+    rules = random_rules("moore", 40, seed=5)
+    driver = subprocess.Popen(_sweep_command(tmp_path / "killed", *rules) + ["--workers", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = _workers(driver)
+    assert len(workers) >= 2
+    driver.kill()
+    driver.wait()
+    deadline = time.monotonic() + 30
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in workers), "workers outlived their driver"
+    interrupted = subprocess.Popen(_sweep_command(tmp_path / "interrupted", *rules) + ["--workers", "2"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert len(_workers(interrupted)) >= 2
+    interrupted.send_signal(signal.SIGINT)
+    out, err = interrupted.communicate(timeout=300)
+    assert interrupted.returncode == 130 and "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert "stopped early" in out
