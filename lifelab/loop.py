@@ -748,6 +748,10 @@ class LoopRun:
                 raise InputError("query mode needs an oracle rule to simulate the boards it builds; "
                                  "supplied trajectories can only be revealed in order (mode='random')")
             data = validate_trajectories(source, name="supplied trajectories", states=None)
+            n, length, height, width = data.shape
+            check_allocation(_memory_needed((height, width), length - 1, n - 1),
+                             f"learning from {n} trajector{'y' if n == 1 else 'ies'} of {height}x{width} cells and "
+                             f"{length - 1} steps (crop the boards, or give fewer steps)")
             if states is not None and trajectory_states(data) > states:
                 raise InputError(f"the supplied trajectories hold {trajectory_states(data)} cell states, more than "
                                  f"states={states}")

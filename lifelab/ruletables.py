@@ -26,6 +26,7 @@ transitions), which Golly runs as lifelab does (``tests/golden/rules``).
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import itertools
@@ -40,7 +41,7 @@ import torch
 from lifelab._compiled import ENGINES, first_transitions
 from lifelab.errors import InputError, InputFileNotFoundError, InputTypeError
 from lifelab.rules import OnGrid, split_topology
-from lifelab.utils import ascii_digits, atomic_path
+from lifelab.utils import ascii_digits, atomic_path, check_allocation
 
 __all__ = ["DENSE_LIMIT", "NEIGHBOURHOODS", "SYMMETRIES", "TableRule", "compact_table", "find_rule_file", "load_rule_file",
            "read_rule_file", "rule_file", "rule_search_path", "save_rule_file", "table_rule"]
@@ -275,9 +276,24 @@ class TableRule(OnGrid):
         index = word * 64 + np.frexp(lowest.astype(np.float64))[1] - 1
         return np.where(found, outputs[np.where(found, index, 0)], configs[:, 0]).astype(np.uint8)
 
+    def _image_count(self, inputs: tuple) -> int:
+        """How many symmetric images :meth:`_images` gives, without making them."""
+        remaps = SYMMETRIES[self.neighbourhood][self.symmetries]
+        if remaps is not None:
+            return len(remaps)
+        outer = collections.Counter(inputs[1:])
+        return math.factorial(len(inputs) - 1) // math.prod(math.factorial(c) for c in outer.values())
+
     @functools.cached_property
     def _packed(self) -> tuple[np.ndarray, np.ndarray]:
         """Golly's bit-parallel form: ``lut[input, state]`` has bit t set when transition t allows that state there."""
+        images = sum(self._image_count(inputs) for inputs, _ in self.transitions)
+        if images > MAX_EXPANDED:
+            raise InputError(f"{self.name}: its {len(self.transitions):,} transitions under {self.symmetries} "
+                             f"symmetry have {images:,} images, more than lifelab expands ({MAX_EXPANDED:,}); "
+                             "Golly runs such a table, lifelab does not yet")
+        check_allocation(images * len(self.offsets) * (8 + self.states // 8 + 1),
+                         f"{self.name}: the {images:,} images of its transitions")
         expanded = [(images, out) for inputs, out in self.transitions for images in self._images(inputs)]
         k, n, t = len(self.offsets), self.states, max(len(expanded), 1)
         sets: dict = {}  # each distinct set of states an input allows, numbered; its row of masks below

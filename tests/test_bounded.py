@@ -269,3 +269,21 @@ def test_writes_into_places_that_cannot_hold_them_are_one_line(tmp_path, capsys)
                  str(tmp_path / "file" / "x.rule")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all("cannot be written" in line for line in err)
+
+
+def test_a_permute_table_whose_images_do_not_fit_is_refused_when_run():
+    rng = np.random.default_rng(0)
+    rows = "\n".join(",".join(str(v) for v in rng.integers(0, 64, 10)) for _ in range(300))
+    rule = read_rule_file(f"@RULE Big\n@TABLE\nn_states:64\nneighborhood:Moore\nsymmetries:permute\n{rows}\n", "B.rule")
+    board = rng.integers(0, 64, (1, 8, 8)).astype(np.uint8)
+    with pytest.raises(InputError, match="300 transitions under permute symmetry have 9,686,880 images"):
+        simulate(rule, board, 1)
+
+
+def test_learning_from_boards_too_large_for_memory_is_refused_before_it_starts():
+    from lifelab.loop import learn_rule
+
+    huge = np.zeros((1, 2, 8192, 8192), bool)
+    huge[0, 0, 5, 5] = True
+    with pytest.raises(InputError, match="learning from 1 trajectory of 8192x8192 cells .* needs .* available"):
+        learn_rule(huge, progress=False)
