@@ -287,3 +287,18 @@ def test_learning_from_boards_too_large_for_memory_is_refused_before_it_starts()
     huge[0, 0, 5, 5] = True
     with pytest.raises(InputError, match="learning from 1 trajectory of 8192x8192 cells .* needs .* available"):
         learn_rule(huge, progress=False)
+
+
+def test_a_lone_dot_wandering_over_a_large_canvas_is_read_as_one_pixel_cells(tmp_path):
+    from PIL import Image
+
+    def frames():
+        for t in range(1, 12):
+            dot = np.zeros((300, 300), np.uint8)
+            dot[t * 7, t * 13] = 255
+            yield Image.fromarray(dot)
+
+    canvas = frames()
+    next(canvas).save(tmp_path / "dots.gif", save_all=True, append_images=canvas)
+    recording = read_recording(tmp_path / "dots.gif")
+    assert recording.grid.cells == (300, 300) and recording.trajectories[0, 3, 28, 52]

@@ -38,6 +38,8 @@ __all__ = ["EXPLAINED", "Axis", "Grid", "find_grid"]
 EXPLAINED = 0.92
 #: The most sample points a cell is read at along each axis.
 SAMPLES = 4
+#: Frames of the sample whose seams between cells are read (a frame line or grid lines stay put).
+SEAM_FRAMES = 6
 
 
 @dataclass(frozen=True)
@@ -178,9 +180,9 @@ def _core(dynamic: np.ndarray) -> tuple[slice, slice]:
     return ndimage.find_objects(region.astype(np.int32))[0]
 
 
-def _peaks(profile: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Where changes start or stop along an axis: positions (pixel coordinates) and weights; short runs of
-    neighbouring positions (a blurred edge) become one at their centre."""
+def _peaks(profile: np.ndarray, first: int, group: bool = True) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Where changes start or stop along an axis: positions (pixel coordinates) and weights; with ``group``, short
+    runs of neighbouring positions (a blurred edge) become one at their centre."""
     where = np.flatnonzero(profile)
     if not len(where):
         return np.zeros(0), np.zeros(0), False
@@ -188,7 +190,7 @@ def _peaks(profile: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray, boo
     positions, weights, blurred = [], [], False
     for run in runs:
         w = profile[run].astype(np.float64)
-        if 1 < len(run) <= 3:
+        if group and 1 < len(run) <= 3:
             positions.append(float((run * w).sum() / w.sum()))
             weights.append(float(w.sum()))
             blurred = True
@@ -403,6 +405,10 @@ def _lattices(sample, masks, core: tuple[slice, slice], soft: bool, source: str)
         tolerance = 1.05 if soft or grouped else 0.55  # within a pixel of a boundary; half a pixel when sharp
         smallest = 2 * tolerance + 1.4 if tolerance > 0.6 else 2.0
         fit = _fit(positions, weights, tolerance, smallest)
+        if fit is None and grouped and not soft:  # neighbouring boundaries of small cells, not a blur
+            positions, weights, _ = _peaks(profile, lo, group=False)
+            tolerance, smallest = 0.55, 2.0
+            fit = _fit(positions, weights, tolerance, smallest)
         if fit is None and soft:
             fit = _soft_fit(_variation(sample, *core, axis), lo, smallest)
             if fit is not None:
@@ -415,7 +421,7 @@ def _lattices(sample, masks, core: tuple[slice, slice], soft: bool, source: str)
     if row_fit is None and column_fit is None:
         raise InputError(f"{source}: no grid of cells explains where the pictures change"
                          + (" (cells of fewer than 4 pixels cannot be read from a picture this blurred or lossy)"
-                            if soft or any(f[3] > 0.6 for f in fits) else ""))
+                            if soft else ""))
     if row_fit is None or column_fit is None:
         known = row_fit or column_fit
         missing = (column_points if row_fit else row_points)[0]
@@ -461,75 +467,85 @@ def _board(sample, rows: Axis, columns: Axis, core: tuple[slice, slice], soft: b
     return (r0 + b0, r0 + b1), (c0 + d0, c0 + d1), classes
 
 
-def _line_ok(sample: list[np.ndarray], rows: Axis, columns: Axis, classes: ColourClasses) -> bool:
-    """Every cell of a line is one colour of the board's, and not all of them are a colour other than the
-    background's that never changes (a margin or a bar of a cell colour; a still life covers a few cells)."""
-    seen = []
-    for frame in sample:
+def _seam_pixels(frame: np.ndarray, rows: Axis, columns: Axis) -> np.ndarray:
+    """The pixels about every boundary between two columns of cells, at each row's sample points:
+    ``(rows * samples, columns - 1, 3, channels)`` (the pixel before the boundary, on it, after it)."""
+    edges = np.floor(columns.start + np.arange(1, columns.cells) * columns.size).astype(np.int64)
+    xs = np.clip(edges[:, None] + np.array([-1, 0, 1]), 0, frame.shape[1] - 1)
+    pixels = frame[np.ix_(rows.positions(), xs.ravel())].astype(np.float32)
+    return pixels.reshape(rows.cells * rows.samples, columns.cells - 1, 3, frame.shape[2])
+
+
+def _foreign(pixels: np.ndarray, index: np.ndarray, samples: int, classes: ColourClasses,
+             line: np.ndarray | None) -> np.ndarray:
+    """``(rows, columns - 1)``: the share of the seam pixels before each column (but the first) whose colour is
+    neither that of the cell on one side nor the other's (nor the grid lines'): a frame line, not a seam."""
+    centres = classes.centres.astype(np.float32)
+    sides = np.repeat(np.stack([centres[index[:, :-1]], centres[index[:, 1:]]], axis=2), samples, axis=0)
+    squared = ((pixels[:, :, :, None] - sides[:, :, None]) ** 2).sum(axis=-1).min(axis=-1)
+    if line is not None:
+        squared = np.minimum(squared, ((pixels - line.astype(np.float32)) ** 2).sum(axis=-1))
+    foreign = (squared > classes.radius ** 2).mean(axis=2)
+    return foreign.reshape(len(index), samples, -1).mean(axis=1)
+
+
+def _lattice_reading(sample, rows: Axis, columns: Axis, classes: ColourClasses, line: np.ndarray | None):
+    """Every cell of the lattice over the sample frames: whether it is one colour of a class in every frame,
+    whether it may join a board (it changes, or shows the background throughout), and how foreign the seams
+    before each column and each row are, averaged over the frames (``(rows, columns - 1)``, ``(columns,
+    rows - 1)``)."""
+    indices, fine = [], []
+    across, down = np.zeros((rows.cells, columns.cells - 1)), np.zeros((columns.cells, rows.cells - 1))
+    seamed = sample[:SEAM_FRAMES] if min(rows.size, columns.size) >= 3 else []  # cells of 1-2 pixels: no seam
+    for number, frame in enumerate(sample):
         index, ok = classes.classify(*_sample(frame, rows, columns))
-        if not ok.all():
-            return False
-        seen.append(index)
-    seen = np.stack(seen)
-    changes = (seen != seen[0]).any(axis=0)
-    return bool((changes | (seen == 0).all(axis=0)).any())
-
-
-def _seam(sample: list[np.ndarray], rows: Axis, columns: Axis, boundary: int, classes: ColourClasses,
-          line: np.ndarray | None, transposed: bool = False) -> float:
-    """The share of pixels about the boundary before column ``boundary`` (over ``rows``) whose colour is neither
-    that of the cell on one side nor the other (nor the grid lines'): a frame line drawn there, not a seam."""
-    edge = columns.start + boundary * columns.size
-    foreign = []
-    for frame in sample:
-        frame = frame.transpose(1, 0, 2) if transposed else frame
-        xs = np.arange(int(np.floor(edge)) - 1, int(np.floor(edge)) + 2)
-        xs = xs[(xs >= 0) & (xs < frame.shape[1])]
-        index, _ = classes.classify(*_sample(frame, rows, columns.moved(boundary - 1, 2)))
-        pixels = frame[np.ix_(rows.positions(), xs)].astype(np.float64)
-        sides = classes.centres[np.repeat(index, rows.samples, axis=0)]  # (rows * samples, 2, channels)
-        distance = np.sqrt(((pixels[:, :, None] - sides[:, None]) ** 2).sum(axis=-1)).min(axis=-1)
-        if line is not None:
-            distance = np.minimum(distance, np.sqrt(((pixels - line) ** 2).sum(axis=-1)))
-        foreign.append(float(np.mean(distance > classes.radius)))
-    return float(np.mean(foreign))
-
-
-def _grow(sample, along: Axis, across: Axis, classes: ColourClasses, line, seams: float, transposed: bool,
-          new: int, outward: int) -> bool:
-    """Whether line ``new`` of ``across`` (beside the board, ``outward`` -1 before it or +1 after it) joins the
-    board: its cells pass :func:`_line_ok` and the seam between it and the board is no more foreign than the
-    board's own seams.  ``transposed``: the lines are rows (``across`` runs down the picture)."""
-    line_cells = across.moved(new, 1)
-    cells_ok = _line_ok(sample, line_cells, along, classes) if transposed else \
-        _line_ok(sample, along, line_cells, classes)
-    if not cells_ok:
-        return False
-    boundary = new + 1 if outward < 0 else new
-    return _seam(sample, along, across, boundary, classes, line, transposed) <= seams + 0.1
+        indices.append(index)
+        fine.append(ok)
+        if number < len(seamed) and columns.cells > 1:
+            across += _foreign(_seam_pixels(frame, rows, columns), index, rows.samples, classes, line)
+        if number < len(seamed) and rows.cells > 1:
+            down += _foreign(_seam_pixels(frame.transpose(1, 0, 2), columns, rows), index.T, columns.samples,
+                             classes, line)
+    index = np.stack(indices)
+    joins = (index != index[:1]).any(axis=0) | (index == 0).all(axis=0)
+    return np.stack(fine).all(axis=0), joins, across / max(len(seamed), 1), down / max(len(seamed), 1)
 
 
 def _extend(sample, rows: Axis, columns: Axis, classes: ColourClasses, row_range, column_range):
-    """Grow the board from the changing region by whole lines of cells (:func:`_grow`) while any side can.
+    """Grow the board from the changing region by whole lines of cells while any side can: a line joins when every
+    cell of it is one colour of the board's, not all of them are a colour other than the background's that never
+    changes (a margin, a bar; a still life covers a few cells), and its seam to the board is no more foreign than
+    the board's own seams (a frame line is).
 
     Returns:
         ``((r0, r1), (c0, c1), notes, line)``: the board's rows and columns, how its edges were found, and the
         colour of the lines drawn between its cells (None when there are none).
     """
     (r0, r1), (c0, c1) = row_range, column_range
-    seams, line = _seams(sample, rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0), classes)
+    ok, joins, across, down = _lattice_reading(sample, rows, columns, classes, None)
+    baseline, line = _seams(sample, rows, columns, classes, across, down, (r0, r1), (c0, c1))
+    if line is not None:  # seams of the grid lines' colour are the board's own
+        ok, joins, across, down = _lattice_reading(sample, rows, columns, classes, line)
+        baseline = max(float(across[r0:r1, (c0 + c1) // 2 - 1].mean()) if c1 - c0 > 1 else 0.0,
+                       float(down[c0:c1, (r0 + r1) // 2 - 1].mean()) if r1 - r0 > 1 else 0.0)
+    limit = baseline + 0.1
+
+    def row_joins(r, seam):  # row r across the board's columns, its seam to the board before row `seam`
+        return ok[r, c0:c1].all() and joins[r, c0:c1].any() and down[c0:c1, seam - 1].mean() <= limit
+
+    def column_joins(c, seam):
+        return ok[r0:r1, c].all() and joins[r0:r1, c].any() and across[r0:r1, seam - 1].mean() <= limit
+
     grown = True
     while grown:
         grown = False
-        span_columns = columns.moved(c0, c1 - c0)
-        if r0 > 0 and _grow(sample, span_columns, rows, classes, line, seams, True, r0 - 1, -1):
+        if r0 > 0 and row_joins(r0 - 1, r0):
             r0, grown = r0 - 1, True
-        if r1 < rows.cells and _grow(sample, span_columns, rows, classes, line, seams, True, r1, 1):
+        if r1 < rows.cells and row_joins(r1, r1):
             r1, grown = r1 + 1, True
-        span_rows = rows.moved(r0, r1 - r0)
-        if c0 > 0 and _grow(sample, span_rows, columns, classes, line, seams, False, c0 - 1, -1):
+        if c0 > 0 and column_joins(c0 - 1, c0):
             c0, grown = c0 - 1, True
-        if c1 < columns.cells and _grow(sample, span_rows, columns, classes, line, seams, False, c1, 1):
+        if c1 < columns.cells and column_joins(c1, c1):
             c1, grown = c1 + 1, True
     notes = []
     sides = {"top": r0 == 0, "bottom": r1 == rows.cells, "left": c0 == 0, "right": c1 == columns.cells}
@@ -544,26 +560,28 @@ def _extend(sample, rows: Axis, columns: Axis, classes: ColourClasses, row_range
     return (r0, r1), (c0, c1), notes, line
 
 
-def _seams(sample, rows: Axis, columns: Axis, classes: ColourClasses) -> tuple[float, np.ndarray | None]:
-    """How foreign the board's own seams are (grid lines make them so) and the grid lines' colour, if any."""
+def _seams(sample, rows: Axis, columns: Axis, classes: ColourClasses, across, down, row_range, column_range):
+    """How foreign the board's own seams are (its middle ones; grid lines make them so), and the grid lines'
+    colour when they are drawn in one."""
+    (r0, r1), (c0, c1) = row_range, column_range
     shares, pixels = [], []
-    for transposed, along, across in ((False, rows, columns), (True, columns, rows)):
-        if across.cells < 2:
-            continue
-        boundary = across.cells // 2
-        shares.append(_seam(sample, along, across, boundary, classes, None, transposed))
-        edge = across.start + boundary * across.size
-        frame = sample[0].transpose(1, 0, 2) if transposed else sample[0]
-        xs = np.arange(int(np.floor(edge)) - 1, int(np.floor(edge)) + 2)
-        xs = xs[(xs >= 0) & (xs < frame.shape[1])]
-        pixels.append(frame[np.ix_(along.positions(), xs)].reshape(-1, frame.shape[2]).astype(np.float64))
+    if c1 - c0 > 1:
+        middle = (c0 + c1) // 2
+        shares.append(float(across[r0:r1, middle - 1].mean()))
+        strip = _seam_pixels(sample[0], rows.moved(r0, r1 - r0), columns.moved(middle - 1, 2))
+        pixels.append(strip.reshape(-1, strip.shape[-1]))
+    if r1 - r0 > 1:
+        middle = (r0 + r1) // 2
+        shares.append(float(down[c0:c1, middle - 1].mean()))
+        strip = _seam_pixels(sample[0].transpose(1, 0, 2), columns.moved(c0, c1 - c0), rows.moved(middle - 1, 2))
+        pixels.append(strip.reshape(-1, strip.shape[-1]))
     if not shares:
         return 0.0, None
     share = max(shares)
-    found = np.concatenate(pixels)
+    found = np.concatenate(pixels).astype(np.float64)
     foreign = found[np.sqrt(((found[:, None] - classes.centres[None]) ** 2).sum(axis=-1)).min(axis=1) > classes.radius]
     if share < 0.2 or not len(foreign):
         return share, None
-    middle = np.median(foreign, axis=0)
-    one_colour = np.mean(np.sqrt(((foreign - middle) ** 2).sum(axis=1)) <= classes.radius) >= 0.8
-    return share, middle if one_colour else None  # a blur's seams are many colours, grid lines one
+    colour = np.median(foreign, axis=0)
+    one_colour = np.mean(np.sqrt(((foreign - colour) ** 2).sum(axis=1)) <= classes.radius) >= 0.8
+    return share, colour if one_colour else None  # a blur's seams are many colours, grid lines one
