@@ -105,6 +105,10 @@ class Identity:
                              f"{self.data}); use another checkpoint path or delete it")
 
 
+#: The largest checkpoint read (lifelab's models are a few MB at most).
+MAX_CHECKPOINT = 256 * 2 ** 20
+
+
 def read_checkpoint(path) -> dict:
     """Read a checkpoint written by :func:`write_checkpoint` (``torch.load(weights_only=True)``).
 
@@ -119,6 +123,11 @@ def read_checkpoint(path) -> dict:
     path = Path(path)
     if not path.exists():
         raise InputFileNotFoundError(f"no checkpoint at {path}")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file (a device, a pipe or a socket is not read)")
+    if path.stat().st_size > MAX_CHECKPOINT:
+        raise InputError(f"{path}: {path.stat().st_size:,} bytes, more than a checkpoint lifelab reads "
+                         f"({MAX_CHECKPOINT:,}); lifelab's models are a few MB at most")
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:

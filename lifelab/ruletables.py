@@ -602,6 +602,8 @@ def load_rule_file(path) -> TableRule:
     core, grid = split_topology(text, text) if not _is_file(Path(text)) else (text, None)
     path = Path(core)
     if not _is_file(path):
+        if os.path.lexists(core) and os.path.exists(core):  # os.path.exists is False for a name too long
+            raise InputError(f"{path}: not a regular file (a device, a pipe or a socket is not read)")
         raise InputFileNotFoundError(f"no rule file {str(path)!r}")
     if path.stat().st_size > MAX_RULE_FILE:
         raise InputError(f"{path}: {path.stat().st_size:,} bytes, more than a rule file lifelab reads "

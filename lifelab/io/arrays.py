@@ -75,7 +75,8 @@ def check_npz_sizes(path: Path) -> None:
     for name, shape, size, held in declared:
         if size > held:
             raise InputError(f"{path}: {name!r} declares shape {shape} ({size:,} bytes) but the file holds {held:,}")
-    check_allocation(sum(size for _, _, size, _ in declared), f"{path}: its arrays")
+    # what reading builds from them too: the decompressed arrays, the values found, the states, their checks
+    check_allocation(6 * sum(size for _, _, size, _ in declared), f"{path}: its arrays and what is read from them")
 
 
 def load_arrays(path) -> dict[str, np.ndarray]:
@@ -239,7 +240,14 @@ def value_states(array: np.ndarray, source: str, dead=None) -> tuple[np.ndarray,
         raise InputError(f"{source}: holds {array.dtype} values, not cell states")
     if array.dtype == bool and dead is None:
         return validate_trajectories(array, name=source, states=None), None
-    values = np.unique(array)
+    if array.dtype == np.uint8:  # the values present, counted a slice at a time (no sorted or widened copy)
+        flat, seen = array.reshape(-1), np.zeros(256, bool)
+        for start in range(0, len(flat), 1 << 22):
+            seen[np.bincount(flat[start:start + (1 << 22)], minlength=256) > 0] = True
+        values = np.flatnonzero(seen).astype(np.uint8)
+    else:
+        check_allocation(2 * array.nbytes, f"{source}: sorting its {array.size:,} values")
+        values = np.unique(array)
     if array.dtype.kind == "f" and not np.isfinite(values).all():
         raise InputError(f"{source}: holds values that are not finite (nan or inf)")
     if len(values) > 256:
@@ -251,7 +259,13 @@ def value_states(array: np.ndarray, source: str, dead=None) -> tuple[np.ndarray,
     labels = [_label(v) for v in values]
     if len(values) < 2:
         raise InputError(f"{source}: every cell holds {labels[0]}, no states to read")
-    index = np.searchsorted(values, array).astype(np.uint8)
+    if array.dtype == np.uint8:  # a table of the 256 values: no wider copy of a large array
+        lookup = np.zeros(256, np.uint8)
+        lookup[values.astype(np.int64)] = np.arange(len(values), dtype=np.uint8)
+        index = lookup[array]
+    else:
+        check_allocation(9 * array.size, f"{source}: reading its {array.size:,} values")
+        index = np.searchsorted(values, array).astype(np.uint8)
     if dead is not None:
         return read_states(index, labels, None, dead=_label(_number(dead, source)), source=source, what="value")
     if len(values) == 2:
