@@ -500,7 +500,7 @@ def _ray_results(batches, workers: int, device, address):
     import ray
 
     if not ray.is_initialized():
-        if address is None:  # a local instance listens on this machine only (a cluster is named by address)
+        if address is None:  # a local instance, named by the loopback address (a cluster is named by address)
             ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1")
         else:
             ray.init(address=address, log_to_driver=False)
