@@ -65,13 +65,11 @@ class Axis:
         """Pixel coordinate where the board's last cell ends."""
         return self.start + self.cells * self.size
 
-    def positions(self, first: int | None = None, count: int | None = None) -> np.ndarray:
-        """The pixel indices read, ``samples`` per cell, for cells ``first .. first + count`` (default all)."""
-        first = 0 if first is None else first
-        count = self.cells - first if count is None else count
+    def positions(self) -> np.ndarray:
+        """The pixel indices read, ``samples`` per cell, cell after cell."""
         lo, hi = self.body
         offsets = lo + (np.arange(self.samples) + 0.5) * (hi - lo) / self.samples
-        starts = self.start + (first + np.arange(count)) * self.size
+        starts = self.start + np.arange(self.cells) * self.size
         return np.floor(starts[:, None] + offsets[None]).astype(np.int64).ravel()
 
     def moved(self, first: int, cells: int) -> Axis:
@@ -110,20 +108,16 @@ class Grid:
         return (self.rows.start, self.columns.start, self.rows.end - self.rows.start,
                 self.columns.end - self.columns.start)
 
-    def sample(self, frame: np.ndarray, rows: Axis | None = None,
-               columns: Axis | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def sample(self, frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each cell's mean colour and how far its sampled pixels stray from it.
 
         Args:
             frame: ``(height, width, channels)`` pixels.
-            rows: Other cells to read down the picture (default the board's).
-            columns: Other cells to read across (default the board's).
 
         Returns:
             ``(means, deviations)``: ``(rows, columns, channels)`` float32 and ``(rows, columns)`` float32.
         """
-        rows, columns = rows or self.rows, columns or self.columns
-        return _sample(frame, rows, columns)
+        return _sample(frame, self.rows, self.columns)
 
     def read(self, frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each cell's class (uint8) and whether it is drawn by one colour of a class."""
