@@ -302,3 +302,4 @@ def test_a_lone_dot_wandering_over_a_large_canvas_is_read_as_one_pixel_cells(tmp
     next(canvas).save(tmp_path / "dots.gif", save_all=True, append_images=canvas)
     recording = read_recording(tmp_path / "dots.gif")
     assert recording.grid.cells == (300, 300) and recording.trajectories[0, 3, 28, 52]
+

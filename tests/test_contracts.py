@@ -173,3 +173,11 @@ def test_every_kind_of_verdict_meets_the_protocol_and_stands_on_the_ladder():
             assert verdict.rule is not None and verdict.disagreements(verdict.rule) == 0
             assert verdict.label.startswith("identified") and verdict.sentence().startswith("Identified")
     assert verdicts[-1].rung == "underdetermined" and verdicts[-1].unobserved
+
+
+def test_the_registry_is_whole_whatever_was_imported_first():
+    import subprocess
+    import sys
+
+    code = "from lifelab.models import model_spec; print(model_spec('table').name)"  # nothing imported lifelab.learners
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "table"

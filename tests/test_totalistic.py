@@ -274,6 +274,7 @@ def test_cli_refuses_a_data_file_with_states_outside_its_rule(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("text", ["R2,C0,M1,S2..4,B2..3,N+", "R2,C0,M1,S4..8,B4..6,N#", "R3,C0,M1,S3..6,B3..4,NX"])
+@pytest.mark.slow
 def test_larger_than_life_on_golly_4_s_other_shapes_is_learned_and_read_back(text):
     """Weighted counts are counts: the class verdict and the network's structure test work on any square shape."""
     report = learn_rule(text, model="tied", seed=0, progress=False)
@@ -294,6 +295,7 @@ CUSTOM = "R2,C0,S2-3,B3,N@A8A0FF"  # 14 cells of the 5x5 box, no symmetry of the
                                                 ("R2,C0,S2-4,B3,NH", "e2cnn", "trivial"),
                                                 ("R2,C0,S16-30,B14-24,NG", "tied", None),
                                                 ("R2,C0,S2-4,B3,N@0EDC00H", "small", None)])
+@pytest.mark.slow
 def test_golly_4_s_custom_weighted_and_hexagonal_neighbourhoods_are_learned_and_read_back(text, model, group):
     """N@, NW and NH are named by the rule, not found by the structure test: the loop reads the network on
     their classes, weighted counts (negative weights, counts no set of cells gives) included."""
@@ -355,6 +357,7 @@ def test_supplied_data_on_a_cross_are_learned_when_the_neighbourhood_is_named(tm
     assert f"identified within Larger than Life rules on the range-2 cross (N+): {text}" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_count_lists_that_are_no_interval_are_identified_within_hrot_rules():
     text = "R2,C0,S2,4,B3,5,N+"
     rule = parse_rule(text)
@@ -407,6 +410,7 @@ def test_dying_states_are_checked_and_the_classes_read_from_the_dead_and_live_ce
     assert decide_counts(CountEvidence.of(first, Neighbourhood.of(rule), states=4)).rule == rule
 
 
+@pytest.mark.slow
 def test_a_rule_with_dying_states_is_learned_by_the_loop_and_read_back():
     report = learn_rule(DYING, seed=0, max_rounds=6, progress=False)
     assert report.stop_reason == "determined" and report.rule == parse_rule(DYING)

@@ -13,6 +13,7 @@ and the command line, the loop, the notebooks' zoo and the benchmarks read
 from __future__ import annotations
 
 import functools
+import importlib
 from dataclasses import dataclass, field
 
 
@@ -73,8 +74,57 @@ class ModelSpec:
         return (self.name, self.cls.__name__, *self.aliases)
 
 
+#: The modules whose classes register themselves: all of them are imported before the registry is first read, so
+#: no entry depends on what its reader happened to import (the table learner registers from ``lifelab.learners``).
+REGISTERING = ("lifelab.models.plain", "lifelab.models.tied", "lifelab.models.equivariant", "lifelab.learners")
+
+
+class _Registry(dict):
+    """Learners by name, in registration order; reading it imports :data:`REGISTERING` first, once."""
+
+    _complete = False
+
+    def _load(self) -> None:
+        if not _Registry._complete:
+            _Registry._complete = True
+            for module in REGISTERING:
+                importlib.import_module(module)
+
+    def __getitem__(self, key):
+        self._load()
+        return super().__getitem__(key)
+
+    def __iter__(self):
+        self._load()
+        return super().__iter__()
+
+    def __contains__(self, key) -> bool:
+        self._load()
+        return super().__contains__(key)
+
+    def __len__(self) -> int:
+        self._load()
+        return super().__len__()
+
+    def get(self, key, default=None):
+        self._load()
+        return super().get(key, default)
+
+    def keys(self):
+        self._load()
+        return super().keys()
+
+    def values(self):
+        self._load()
+        return super().values()
+
+    def items(self):
+        self._load()
+        return super().items()
+
+
 #: Every registered learner by its name, in registration order.
-REGISTRY: dict[str, ModelSpec] = {}
+REGISTRY: dict[str, ModelSpec] = _Registry()
 
 #: The learner the loop and ``lifelab learn`` use when none is named.
 DEFAULT_MODEL = "tied"
@@ -95,7 +145,7 @@ def register(name: str, summary: str, **facts):
         spec = ModelSpec(name, cls, summary, **facts)
         if spec.stacks and not issubclass(cls, WindowLayout):
             raise InputError(f"{cls.__name__} is declared stackable but has no WindowLayout pattern form")
-        taken = {n for s in REGISTRY.values() for n in s.names}
+        taken = {n for s in dict.values(REGISTRY) for n in s.names}  # as registered so far: no loading here
         if set(spec.names) & taken:
             raise InputError(f"learner names {sorted(set(spec.names) & taken)} are registered already")
         REGISTRY[name] = spec
