@@ -215,8 +215,9 @@ def cmd_learn(args) -> int:
     if args.data is not None:
         source = _read(args)
         data = source.trajectories
-        print(f"data          {args.data}: {data.shape[0]} trajectories of {data.shape[1] - 1} steps, "
-              f"{data.shape[2]}x{data.shape[3]}; the verdict weighs all of them")
+        n = data.shape[0]
+        print(f"data          {args.data}: {n} trajector{'y' if n == 1 else 'ies'} of {data.shape[1] - 1} steps, "
+              f"{data.shape[2]}x{data.shape[3]}; the verdict weighs {'it' if n == 1 else 'all of them'}")
         if source.grid is not None or source.reading is not None or source.axes:
             for line in source.summary().splitlines()[1:]:
                 print(line)
