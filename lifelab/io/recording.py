@@ -42,7 +42,7 @@ from lifelab.errors import InputError, InputFileNotFoundError
 from lifelab.io.arrays import lifelab_trajectories, load_arrays, order_axes, pick_array, value_states
 from lifelab.io.colours import Reading, read_states
 from lifelab.io.grid import Grid, find_grid
-from lifelab.io.sources import PICTURE_SUFFIXES, Frames, natural_key, open_frames
+from lifelab.io.sources import PICTURE_SUFFIXES, Frames, natural_key, open_frames, premultiplied
 from lifelab.rle import load_rle
 from lifelab.utils import MAX_CELLS, check_allocation, progress_bar
 
@@ -277,9 +277,7 @@ def _array_frames(array: np.ndarray, source: str) -> list[Frames]:
         array = array.astype(np.uint8)
     n, length, height, width, channels = array.shape
     if channels == 4:
-        alpha = array[..., 3:].astype(np.uint16)
-        array = np.concatenate([((array[..., :3].astype(np.uint16) * alpha + 127) // 255).astype(np.uint8),
-                                array[..., 3:]], axis=-1)
+        array = premultiplied(array)
     return [Frames(source, "colour array", length, height, width, channels,
                    (lambda t=t: (np.ascontiguousarray(frame) for frame in array[t]))) for t in range(n)]
 

@@ -24,7 +24,8 @@ import numpy as np
 from lifelab.errors import InputError
 from lifelab.utils import ascii_digits, atomic_path
 
-__all__ = ["MAX_PIXELS", "PICTURE_SUFFIXES", "VIDEO_SUFFIXES", "Frames", "natural_key", "open_frames", "save_frames"]
+__all__ = ["MAX_PIXELS", "PICTURE_SUFFIXES", "VIDEO_SUFFIXES", "Frames", "natural_key", "open_frames", "premultiplied",
+           "save_frames"]
 
 #: Pictures Pillow reads (animated ones frame by frame).
 PICTURE_SUFFIXES = (".gif", ".png", ".apng", ".webp", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
@@ -74,7 +75,8 @@ def natural_key(name: str) -> tuple:
                  for part in re.split(r"([0-9]+)", name) if part)
 
 
-def _premultiplied(rgba: np.ndarray) -> np.ndarray:
+def premultiplied(rgba: np.ndarray) -> np.ndarray:
+    """RGBA pixels with their colour scaled by their opacity: every fully transparent pixel ``(0, 0, 0, 0)``."""
     alpha = rgba[..., 3:].astype(np.uint16)
     out = rgba.copy()
     out[..., :3] = ((rgba[..., :3].astype(np.uint16) * alpha + 127) // 255).astype(np.uint8)
@@ -116,7 +118,7 @@ def _picture(path: Path) -> Frames:
             with Image.open(path) as opened:
                 for frame in ImageSequence.Iterator(opened):
                     pixels = np.asarray(frame.convert(mode))
-                    yield _premultiplied(pixels) if alpha else pixels
+                    yield premultiplied(pixels) if alpha else pixels
         except Image.DecompressionBombError as exc:
             raise InputError(f"{source}: a frame declares {exc}") from None
         except (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error) as exc:
@@ -155,7 +157,7 @@ def _video(path: Path) -> Frames:
                 stream.thread_type = "AUTO"
                 for frame in container.decode(stream):
                     pixels = frame.to_ndarray(format=fmt)
-                    yield _premultiplied(pixels) if alpha else pixels
+                    yield premultiplied(pixels) if alpha else pixels
         except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError) as exc:
             raise InputError(f"{source}: a frame could not be decoded ({exc})") from None
 
