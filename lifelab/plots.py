@@ -289,7 +289,7 @@ def plot_reading(recording, ax=None):
                                                                       "stored (no picture to read)")
     fig, ax = _new_ax(ax)
     grid, pixels = recording.grid, recording.picture
-    ax.imshow(pixels if pixels.shape[2] == 3 else pixels[..., :4], interpolation="nearest")
+    ax.imshow(pixels, interpolation="nearest")
     rows, columns = grid.rows, grid.columns
     ys = rows.start + np.arange(rows.cells + 1) * rows.size - 0.5
     xs = columns.start + np.arange(columns.cells + 1) * columns.size - 0.5

@@ -114,14 +114,20 @@ def judge(trajectories, family="auto", boundary: str = "auto", neighbourhood="au
         counting, search = neighbourhood_of(data, boundary, seed)
     else:
         counting = parse_neighbourhood(neighbourhood)
-    evidence = observe(data, counting, states, boundary)
-    verdict = weigh(evidence, family, noise, confidence)
-    if counting is None:
-        verdict = every_k(data, verdict, evidence.boundary) or verdict
+    evidence, verdict = _weighed(data, counting, states, boundary, family, noise, confidence)
     swapped = None
     if reading is not None and reading.swappable:
         swapped = swapped_verdict(data, family, evidence.boundary, counting, noise, confidence)
     return Judgement(verdict, evidence, search, reading, swapped)
+
+
+def _weighed(data, counting, states, boundary, family, noise, confidence):
+    """The evidence and the verdict of checked trajectories; for 3x3 evidence no rule fits, frames every k-th step."""
+    evidence = observe(data, counting, states, boundary)
+    verdict = weigh(evidence, family, noise, confidence)
+    if counting is None:
+        verdict = every_k(data, verdict, evidence.boundary) or verdict
+    return evidence, verdict
 
 
 def swapped_verdict(data, family, boundary: str, counting: Neighbourhood | None, noise="auto",
@@ -138,11 +144,7 @@ def swapped_verdict(data, family, boundary: str, counting: Neighbourhood | None,
         confidence: As in :func:`~lifelab.evidence.decide`.
     """
     flipped = ~validate_trajectories(data)
-    boundary = "open" if boundary == "dead" else boundary
-    verdict = weigh(observe(flipped, counting, None, boundary), family, noise, confidence)
-    if counting is None:
-        verdict = every_k(flipped, verdict, boundary) or verdict
-    return verdict
+    return _weighed(flipped, counting, None, "open" if boundary == "dead" else boundary, family, noise, confidence)[1]
 
 
 def reading_clause(reading: Reading | None, swapped) -> str:
