@@ -4,7 +4,7 @@
                                        [--rules 6] [--max-rounds 10] [--device cpu] [--json PATH]
 
 For each family, draws ``--rules`` random rules of it (each class alive with
-probability 1/2, seeded), and runs ``lifelab.loop.learn_rule`` in query mode
+probability 1/2, seeded), and runs ``lifelab.loop.run.learn_rule`` in query mode
 on each with each model (default trajectories).  Prints, per family and
 model: how many rules the loop recovered exactly (the network's rule is the
 rule the data determine, and it is the oracle's), how many verdicts named a
@@ -24,8 +24,8 @@ import lifelab
 from _report import json_option, table
 from lifelab import Rule
 from lifelab.evidence import FAMILY_NAMES, family
-from lifelab.learners import learner_names
-from lifelab.loop import learn_rule
+from lifelab.loop.learners import learner_names
+from lifelab.loop.run import learn_rule
 
 
 

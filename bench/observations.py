@@ -39,14 +39,14 @@ import numpy as np
 from tqdm import tqdm
 
 from lifelab import random_boards, simulate
-from lifelab.data import load_trajectories
+from lifelab.learning.data import load_trajectories
 from lifelab.evidence import add_noise, judge
 from lifelab.evidence.neighbourhood import search_neighbourhood
-from lifelab.experiments import drop_scan_lines, observe_pattern, window_trajectories
-from lifelab.families import LtLRule, parse_rule, rule_states
-from lifelab.loop import learn_rule
-from lifelab.plots import animate_trajectory
-from lifelab.rle import load_rle
+from lifelab.viz.experiments import drop_scan_lines, observe_pattern, window_trajectories
+from lifelab.rules.families import LtLRule, parse_rule, rule_states
+from lifelab.loop.run import learn_rule
+from lifelab.viz.plots import animate_trajectory
+from lifelab.io.rle import load_rle
 from _report import json_option, table
 
 GOLLY = Path("/usr/share/golly/Patterns")

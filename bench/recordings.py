@@ -16,7 +16,7 @@
    that the picture path chooses the same.
 3. ``--golly``: the same on Golly's own example patterns (``/usr/share/golly/Patterns``: the Life, Life-Like and
    Non-Totalistic folders, every RLE file lifelab runs as a 2-state rule), each run 64 generations and seen
-   through a 128x128 window (:func:`lifelab.experiments.observe_pattern`).
+   through a 128x128 window (:func:`lifelab.viz.experiments.observe_pattern`).
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ import numpy as np
 from tqdm import tqdm
 
 from lifelab import random_boards, simulate
-from lifelab.data import load_trajectories, save_trajectories
-from lifelab.families import parse_rule, rule_states
+from lifelab.learning.data import load_trajectories, save_trajectories
+from lifelab.rules.families import parse_rule, rule_states
 from lifelab.io import read_recording, read_states
-from lifelab.rle import load_rle
-from lifelab.rules import Rule, named_rules
+from lifelab.io.rle import load_rle
+from lifelab.rules.lifelike import Rule, named_rules
 from _report import json_option, table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -185,7 +185,7 @@ def pictures(rules: dict[str, np.ndarray], folder: Path) -> None:
 
 
 def golly() -> dict[str, np.ndarray]:
-    from lifelab.experiments import observe_pattern
+    from lifelab.viz.experiments import observe_pattern
 
     out = {}
     files = [f for folder in FOLDERS for f in sorted((GOLLY / folder).rglob("*.rle"))]

@@ -6,7 +6,7 @@
                                       [--random-isotropic N]
 
 For each of the nine studied rules, each learner and each seed, runs
-``lifelab.loop.learn_rule`` (through ``lifelab.experiments.compare_recovery``,
+``lifelab.loop.run.learn_rule`` (through ``lifelab.viz.experiments.compare_recovery``,
 the same code notebook 05 runs; any rule of :func:`lifelab.parse_rule`:
 Generations and Larger than Life too) from one visible trajectory (by default
 32x32, 16 steps, density 0.5; ``--size 16 --steps 8 --density 0.15
@@ -44,10 +44,10 @@ import numpy as np
 
 import lifelab
 from lifelab.evidence import FAMILY_NAMES
-from lifelab.experiments import compare_recovery
-from lifelab.learners import learner_names
-from lifelab.settings import MODES
-from lifelab.rulespace import random_rules
+from lifelab.viz.experiments import compare_recovery
+from lifelab.loop.learners import learner_names
+from lifelab.loop.settings import MODES
+from lifelab.sweep.space import random_rules
 from lifelab.utils import format_table
 
 

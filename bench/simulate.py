@@ -41,7 +41,7 @@ import seagull as sg
 from seagull.rules import life_rule
 
 from lifelab import Rule, random_boards, run_seagull, simulate
-from lifelab.families import parse_rule, rule_states
+from lifelab.rules.families import parse_rule, rule_states
 
 
 def best_time(fn, repeat: int) -> float:
@@ -118,7 +118,7 @@ def main() -> None:
 
 def packing(n: int, side: int, frames: int, steps: int) -> str:
     """How the engine lays out ``n`` boards of ``side`` x ``side`` cells: rows in lanes of words, or bit-sliced."""
-    from lifelab._bitpack import _lane, _layout
+    from lifelab.engines.bitpack import _lane, _layout
 
     if _layout(n, side, frames, steps) == "boards":
         return "bit-sliced"

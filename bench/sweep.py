@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/sweep.py [--rules 32] [--batched-rules 256] [--model tied] [--devices cpu cuda] [--json PATH]
 
-Draws seeded random Moore B/S rules (``lifelab.rulespace.random_rules``), runs
+Draws seeded random Moore B/S rules (``lifelab.sweep.space.random_rules``), runs
 ``learn_rule`` on the first ``--rules`` of them one after another (the
 default data: 32x32 boards, 16 steps, density 0.5, up to 10 rounds), then
-the batched sweep (``lifelab.sweep.run_batch``, one process, one torch
+the batched sweep (``lifelab.sweep.run.run_batch``, one process, one torch
 thread, as the loop) on the first ``--batched-rules`` (the same rules and
 more), on each device, and prints trials per minute, the ratio, and how
 many rules each identified exactly (with the wrong verdicts, which must be 0).
@@ -20,9 +20,9 @@ import torch
 
 import lifelab
 from _report import json_option, table
-from lifelab.loop import learn_rule
-from lifelab.rulespace import random_rules
-from lifelab.sweep import plan, run_batch
+from lifelab.loop.run import learn_rule
+from lifelab.sweep.space import random_rules
+from lifelab.sweep.run import plan, run_batch
 
 
 def main() -> None:

@@ -25,10 +25,10 @@ import time
 import lifelab
 from _report import json_option, table
 import lifelab.utils
-from lifelab.data import TrajectoryDataset
-from lifelab.experiments import new_zoo_model
-from lifelab.loop import learn_rule
-from lifelab.train import train
+from lifelab.learning.data import TrajectoryDataset
+from lifelab.viz.experiments import new_zoo_model
+from lifelab.loop.run import learn_rule
+from lifelab.learning.training import train
 
 
 @contextlib.contextmanager
@@ -60,7 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     cores = os.cpu_count()
     rule = lifelab.Rule.parse("B36/S23")
-    traj = lifelab.simulate(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
+    traj = lifelab.engines.simulation(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
     data = TrajectoryDataset(traj, visible=6)
     boards = lifelab.random_boards(256, (64, 64), seed=0)
     workloads = {
@@ -84,7 +84,7 @@ def main() -> None:
             rows.append({"workload": name, "threads": threads, "quiet": f"{quiet:.2f}", "busy": f"{loaded:.2f}",
                          "busy/quiet": f"{loaded / quiet:.1f}x"})
     lifelab.utils.MODEL_THREADS = 1
-    sim = lambda: lifelab.simulate("B3/S23", boards, 100)  # noqa: E731
+    sim = lambda: lifelab.engines.simulation("B3/S23", boards, 100)  # noqa: E731
     sim()
     quiet = median_time(sim, args.repeat)
     with busy(True):

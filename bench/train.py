@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/train.py [--rules B3/S23 B36/S23] [--seeds 3] [--device cpu] [--json PATH]
 
-For each rule and each model of the notebooks' zoo (``lifelab.experiments.ZOO``;
+For each rule and each model of the notebooks' zoo (``lifelab.viz.experiments.ZOO``;
 the first, ``minimal``, is the baseline), trains from ``--seeds`` initialisations on
 the same data (8 trajectories of 32x32 cells, 16 steps, 6 for training) with
-the default settings of ``lifelab.train.train`` and early stop, and reports
+the default settings of ``lifelab.learning.training.train`` and early stop, and reports
 how many runs reached 100% of training transitions exactly right, the median
 epochs and the median wall time of those runs, and the time ratio against
 the translation-only baseline (MinimalCNN) run side by side.
@@ -21,9 +21,9 @@ import torch
 
 import lifelab
 from _report import json_option, table
-from lifelab.data import TrajectoryDataset
-from lifelab.experiments import ZOO, new_zoo_model
-from lifelab.train import train
+from lifelab.learning.data import TrajectoryDataset
+from lifelab.viz.experiments import ZOO, new_zoo_model
+from lifelab.learning.training import train
 
 
 def main() -> None:
@@ -39,7 +39,7 @@ def main() -> None:
           f"max epochs: {args.epochs}")
     for rulestring in args.rules:
         rule = lifelab.Rule.parse(rulestring)
-        traj = lifelab.simulate(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
+        traj = lifelab.engines.simulation(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
         train_set, val_set = TrajectoryDataset(traj, visible=8).split(0.25, seed=0)
         baseline, baseline_name, rows = None, None, []
         for name, entry in ZOO.items():

@@ -29,7 +29,7 @@ import traceback
 
 import numpy as np
 
-from lifelab.data import save_trajectories
+from lifelab.learning.data import save_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence import FAMILY_NAMES
 from lifelab.evidence.boundary import BOUNDARIES
@@ -37,19 +37,19 @@ from lifelab.evidence.observe import reading_clause, reading_sentence
 from lifelab.evidence.steps import StepVerdict
 from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, decide_table
 from lifelab.io import PALETTES, REPEATS, read_recording
-from lifelab.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, GenerationsRule, HROTRule, LtLRule, \
+from lifelab.rules.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, GenerationsRule, HROTRule, LtLRule, \
     StochasticRule, count_runs, parse_rule, rule_states
-from lifelab.ruletables import TableRule, save_rule_file
-from lifelab.learners import fit_table_network, learner_names
-from lifelab.loop import learn_rule, learn_table
-from lifelab.models import DEFAULT_MODEL, REGISTRY, model_spec
-from lifelab.rle import load_rle, place
-from lifelab.rules import NotTotalisticError, named_rules
-from lifelab.simulate import random_boards, simulate
-from lifelab.rulespace import SAMPLED_FAMILIES, all_rules, family_of, random_rules
-from lifelab.settings import BACKENDS, DEFAULT_SIZE, LOOP, MODES, LoopSettings, SweepSettings, help_text
-from lifelab.sweep import COLUMNS, MAP_COLUMNS, compact, plan, read_store, sweep
-from lifelab.symmetry import GROUPS
+from lifelab.rules.tables import TableRule, save_rule_file
+from lifelab.loop.learners import fit_table_network, learner_names
+from lifelab.loop.run import learn_rule, learn_table
+from lifelab.learning.models import DEFAULT_MODEL, REGISTRY, model_spec
+from lifelab.io.rle import load_rle, place
+from lifelab.rules.lifelike import NotTotalisticError, named_rules
+from lifelab.engines.simulation import random_boards, simulate
+from lifelab.sweep.space import SAMPLED_FAMILIES, all_rules, family_of, random_rules
+from lifelab.loop.settings import BACKENDS, DEFAULT_SIZE, LOOP, MODES, LoopSettings, SweepSettings, help_text
+from lifelab.sweep.run import COLUMNS, MAP_COLUMNS, compact, plan, read_store, sweep
+from lifelab.geometry.symmetry import GROUPS
 from lifelab.evidence import CountVerdict
 from lifelab.utils import ascii_digits, atomic_path, get_device, lifelab_version
 
@@ -325,7 +325,7 @@ def _export(path, rule, verdict) -> None:
 
 def _learn_table(args, source, boundary, reading=None) -> int:
     """``lifelab learn`` on a rule table: many-state ``--data`` (what the observations determine), or a table
-    oracle (:func:`lifelab.loop.learn_table`: one more random trajectory a round until determined)."""
+    oracle (:func:`lifelab.loop.run.learn_table`: one more random trajectory a round until determined)."""
     if args.family is not None or args.noise not in ("auto", 0):
         raise InputError("rule tables are learned from exact data: no --family or --noise (conflicting "
                          "observations make the verdict inconsistent)")
@@ -426,7 +426,7 @@ def cmd_compact(args: argparse.Namespace) -> int:
 
 
 def _setting(parser: argparse.ArgumentParser, settings: type, flag: str, name: str, **options) -> None:
-    """An option whose default and help are a settings field's (:mod:`lifelab.settings`)."""
+    """An option whose default and help are a settings field's (:mod:`lifelab.loop.settings`)."""
     parser.add_argument(flag, dest=name, default=getattr(settings(), name), help=help_text(settings, name), **options)
 
 

@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 
 from lifelab.errors import InputError
 
-__all__ = ["MAX_CELLS", "MODEL_DTYPE", "ascii_digits", "atomic_path", "available_memory", "check_allocation",
+__all__ = ["ENGINES", "MAX_CELLS", "MODEL_DTYPE", "ascii_digits", "at_most_threads", "compiled_threads", "atomic_path", "available_memory", "check_allocation",
            "check_int", "check_number", "data_dir", "deterministic", "device_of", "dtype_of", "eval_mode",
            "format_table", "get_device", "lifelab_version", "model_states", "model_threads", "one_hot", "progress_bar",
            "seed_everything", "seeded", "shorten"]
@@ -384,8 +384,8 @@ thousand parameters on 32x32 boards are no faster on two threads than on
 one when the machine is quiet, and several times slower when another
 process keeps a core busy; and reductions split over a machine-dependent
 number of threads change the last bits of the results.  Every lifelab call
-that trains or runs a model (:func:`lifelab.train.train`,
-:func:`lifelab.models.predict`, :func:`lifelab.train.evaluate`, the
+that trains or runs a model (:func:`lifelab.learning.training.train`,
+:func:`lifelab.learning.models.predict`, :func:`lifelab.learning.training.evaluate`, the
 extraction, the loop, the sweep) runs inside :func:`model_threads`; the
 caller's own torch setting is left as it was.
 """
@@ -404,6 +404,37 @@ def model_threads() -> Iterator:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+#: The CPU engines (:func:`lifelab.engines.simulation`, a rule table's ``next_states``): numba-compiled loops (the
+#: default), and the numpy reference.
+ENGINES = ("compiled", "numpy")
+
+_cap: list[int] = []  # the innermost at_most_threads() limit, if any
+
+
+@contextlib.contextmanager
+def compiled_threads() -> Iterator:
+    """numba's threads for the calling thread set to the CPUs this process may use (restored after)."""
+    import numba as nb  # here: numba loads with the first compiled kernel, not with every lifelab import
+
+    before = nb.get_num_threads()
+    limit = min(len(os.sched_getaffinity(0)), nb.config.NUMBA_NUM_THREADS, *_cap[-1:])
+    nb.set_num_threads(max(1, limit))
+    try:
+        yield
+    finally:
+        nb.set_num_threads(before)
+
+
+@contextlib.contextmanager
+def at_most_threads(n: int) -> Iterator:
+    """Within the block, the compiled kernels use at most ``n`` threads (processes sharing the cores)."""
+    _cap.append(max(1, int(n)))
+    try:
+        yield
+    finally:
+        _cap.pop()
 
 
 @contextlib.contextmanager

@@ -32,8 +32,8 @@ from seagull.lifeforms import Glider, Pulsar
 
 import lifelab
 from lifelab import Rule, named_rules, place_lifeforms, random_boards, run_seagull, simulate
-from lifelab.plots import animate_trajectory, plot_board, plot_difference, plot_population, plot_snapshot_grid
-from lifelab.widgets import trajectory_slider, wide_text_scrolls
+from lifelab.viz.plots import animate_trajectory, plot_board, plot_difference, plot_population, plot_snapshot_grid
+from lifelab.viz.widgets import trajectory_slider, wide_text_scrolls
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 logger.disable("seagull")  # seagull logs every run's statistics through loguru

@@ -28,7 +28,7 @@
 import numpy as np
 
 import lifelab
-from lifelab.data import (
+from lifelab.learning.data import (
     DataSupplyAgent,
     TrajectoryDataset,
     TrajectorySpec,
@@ -37,9 +37,9 @@ from lifelab.data import (
     load_trajectories,
     trajectory_weights,
 )
-from lifelab.patterns import count_class_counts
-from lifelab.plots import plot_dataset_growth
-from lifelab.widgets import visible_count_slider, wide_text_scrolls
+from lifelab.geometry.window import count_class_counts
+from lifelab.viz.plots import plot_dataset_growth
+from lifelab.viz.widgets import visible_count_slider, wide_text_scrolls
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 

@@ -37,11 +37,11 @@
 import numpy as np
 
 import lifelab
-from lifelab.models import predict, rollout
-from lifelab.plots import plot_population, plot_predictions, plot_training_curves
-from lifelab.symmetry import equivariance_error
-from lifelab.experiments import ZOO, fit_zoo_model, new_zoo_model
-from lifelab.widgets import trajectory_slider, wide_text_scrolls
+from lifelab.learning.models import predict, rollout
+from lifelab.viz.plots import plot_population, plot_predictions, plot_training_curves
+from lifelab.geometry.symmetry import equivariance_error
+from lifelab.viz.experiments import ZOO, fit_zoo_model, new_zoo_model
+from lifelab.viz.widgets import trajectory_slider, wide_text_scrolls
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
@@ -65,7 +65,7 @@ rng = lifelab.seed_everything(SEED)
 # %% [markdown]
 # ## 1. The zoo
 #
-# `lifelab.experiments.ZOO` lists the models by label: the family, its constructor
+# `lifelab.viz.experiments.ZOO` lists the models by label: the family, its constructor
 # arguments, and extra training arguments (the soft route is the baseline
 # trained with a p4m consistency loss).
 
@@ -230,7 +230,7 @@ print("plain baseline exact under p4:", equivariance_error(zoo["minimal"][0], pr
 ROLL_STEPS = 100
 fresh = lifelab.random_boards(1, (48, 48), DENSITY, seed=123)
 for rule in RULES:
-    true = lifelab.simulate(rule, fresh, ROLL_STEPS)[0]
+    true = lifelab.engines.simulation(rule, fresh, ROLL_STEPS)[0]
     net = rollout(runs[label, rule][0], fresh, ROLL_STEPS, device=device)[0]
     bad = np.flatnonzero((net != true).any(axis=(1, 2)))
     verdict = f"exact for all {ROLL_STEPS} steps" if bad.size == 0 else f"first wrong cell at step {bad[0]}"
@@ -238,7 +238,7 @@ for rule in RULES:
 
 # %%
 rule = "B36/S23"
-true = lifelab.simulate(rule, fresh, ROLL_STEPS)[0]
+true = lifelab.engines.simulation(rule, fresh, ROLL_STEPS)[0]
 net = rollout(runs[label, rule][0], fresh, ROLL_STEPS, device=device)[0]
 fig = plot_population({f"{label} network": net, "HighLife (simulate)": true})
 

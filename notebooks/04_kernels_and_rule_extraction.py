@@ -32,15 +32,15 @@ import numpy as np
 import torch
 
 import lifelab
-from lifelab.data import load_or_generate
-from lifelab.extract import (
+from lifelab.learning.data import load_or_generate
+from lifelab.learning.extract import (
     count_kernel_similarity,
     extract_rule,
     generator_check,
     indicator_patterns,
 )
-from lifelab.models import first_layer_kernels, rollout
-from lifelab.plots import (
+from lifelab.learning.models import first_layer_kernels, rollout
+from lifelab.viz.plots import (
     animate_trajectory,
     plot_confidence,
     plot_count_kernels,
@@ -48,9 +48,9 @@ from lifelab.plots import (
     plot_sensitivity,
     plot_snapshot_grid,
 )
-from lifelab.patterns import MAP_WEIGHTS, configuration_counts
-from lifelab.experiments import fit_zoo_model
-from lifelab.widgets import wide_text_scrolls
+from lifelab.geometry.window import MAP_WEIGHTS, configuration_counts
+from lifelab.viz.experiments import fit_zoo_model
+from lifelab.viz.widgets import wide_text_scrolls
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 
@@ -203,7 +203,7 @@ for rule in ("B36/S23", "B2/S013V"):
           f"birth at counts {np.flatnonzero(form.lookup[0]).tolist()}, "
           f"survival at counts {np.flatnonzero(form.lookup[1]).tolist()}")
     board = lifelab.random_boards(1, (24, 24), 0.4, seed=7)[0]
-    same = np.array_equal(lifelab.run_seagull(extracted, board, 30), lifelab.simulate(rule, board, 30)[0])
+    same = np.array_equal(lifelab.run_seagull(extracted, board, 30), lifelab.engines.simulation(rule, board, 30)[0])
     print(f"seagull.Simulator with the extracted rule == simulate with the true rule over 30 steps: {same}\n")
 
 # %% [markdown]
@@ -279,7 +279,7 @@ for name, model in first.items():
 # %%
 board = lifelab.random_boards(1, (48, 48), 0.35, seed=5)[0]
 net = rollout(models["B36/S23"][0], board, 60, device=device)[0]
-true = lifelab.simulate("B36/S23", board, 60)[0]
+true = lifelab.engines.simulation("B36/S23", board, 60)[0]
 print("network and rule agree at every step:", bool((net == true).all()))
 fig = plot_snapshot_grid({"network": net, "B36/S23": true}, times=[0, 15, 30, 60])
 

@@ -17,7 +17,7 @@
 # # 05 · The active-learning loop
 #
 # Step 6 of the research programme, closed end to end. One round of
-# `lifelab.loop.learn_rule`:
+# `lifelab.loop.run.learn_rule`:
 #
 # 1. the **data supply agent** holds the visible trajectories: one at the
 #    start, one more per round, newer ones weighing more;
@@ -48,10 +48,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import lifelab
-from lifelab.experiments import compare_recovery
-from lifelab.loop import learn_rule
-from lifelab.plots import plot_board, plot_difference, plot_evidence
-from lifelab.widgets import loop_replay, trajectory_slider, wide_text_scrolls
+from lifelab.viz.experiments import compare_recovery
+from lifelab.loop.run import learn_rule
+from lifelab.viz.plots import plot_board, plot_difference, plot_evidence
+from lifelab.viz.widgets import loop_replay, trajectory_slider, wide_text_scrolls
 
 print("device:", lifelab.get_device())
 
@@ -196,8 +196,8 @@ fig.tight_layout()
 
 # %%
 board = lifelab.random_boards(1, (48, 48), density=0.4, seed=2024)
-truth = lifelab.simulate(MOORE_RULE, board, 60)[0]
-found = lifelab.simulate(life.rule, board, 60)[0]
+truth = lifelab.engines.simulation(MOORE_RULE, board, 60)[0]
+found = lifelab.engines.simulation(life.rule, board, 60)[0]
 print("identical for 60 steps:", np.array_equal(truth, found))
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
 plot_board(truth[60], ax=axes[0], title=f"truth {MOORE_RULE}, t=60")

@@ -27,7 +27,7 @@
 #    turns and flips every observed 3x3 pattern and checks that the turned
 #    pattern, where it was observed too, went to the same next state. The
 #    largest subgroup of D4 that nothing contradicts is the group to grow to.
-# 2. **Grow, keeping the weights.** `lifelab.models.grow_group(model, "p4m")`:
+# 2. **Grow, keeping the weights.** `lifelab.learning.models.grow_group(model, "p4m")`:
 #    - *weight-tied route* (`MinimalCNN` -> `TiedCNN`): each 3x3 kernel is
 #      projected onto the invariant kernels (the group average, the nearest
 #      invariant kernel in least squares); the 1x1 layers are kept.
@@ -51,19 +51,19 @@ import torch
 
 import lifelab
 from lifelab import Rule, random_boards, simulate
-from lifelab.data import TrajectoryDataset
-from lifelab.extract import indicator_patterns, pattern_accuracy
-from lifelab.loop import learn_rule
-from lifelab.models import grow_group
-from lifelab.plots import plot_board, plot_growth_kernels, plot_symmetry_evidence
+from lifelab.learning.data import TrajectoryDataset
+from lifelab.learning.extract import indicator_patterns, pattern_accuracy
+from lifelab.loop.run import learn_rule
+from lifelab.learning.models import grow_group
+from lifelab.viz.plots import plot_board, plot_growth_kernels, plot_symmetry_evidence
 from lifelab.evidence import data_symmetry, rule_symmetry
-from lifelab.patterns import orbit as pattern_orbit
-from lifelab.symmetry import GROUPS, equivariance_error, inverse, transform
-from lifelab.experiments import compare_growth
-from lifelab.models import growth_model
-from lifelab.train import evaluate, train
+from lifelab.geometry.window import orbit as pattern_orbit
+from lifelab.geometry.symmetry import GROUPS, equivariance_error, inverse, transform
+from lifelab.viz.experiments import compare_growth
+from lifelab.learning.models import growth_model
+from lifelab.learning.training import evaluate, train
 from lifelab.utils import one_hot
-from lifelab.widgets import wide_text_scrolls
+from lifelab.viz.widgets import wide_text_scrolls
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 

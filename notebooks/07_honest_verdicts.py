@@ -42,9 +42,9 @@ import matplotlib.pyplot as plt
 import lifelab
 from lifelab import Rule, random_boards, simulate
 from lifelab.evidence import Evidence, add_noise, decide, family
-from lifelab.loop import learn_rule
-from lifelab.plots import plot_evidence
-from lifelab.widgets import loop_replay, wide_text_scrolls
+from lifelab.loop.run import learn_rule
+from lifelab.viz.plots import plot_evidence
+from lifelab.viz.widgets import loop_replay, wide_text_scrolls
 
 print("device:", lifelab.get_device())
 

@@ -45,13 +45,13 @@ import numpy as np
 import lifelab
 from lifelab import random_boards, simulate
 from lifelab.evidence import Evidence, family
-from lifelab.extract import extract_rule
-from lifelab.families import parse_rule
-from lifelab.loop import learn_rule
-from lifelab.plots import plot_class_test, plot_sensitivity, plot_snapshot_grid
+from lifelab.learning.extract import extract_rule
+from lifelab.rules.families import parse_rule
+from lifelab.loop.run import learn_rule
+from lifelab.viz.plots import plot_class_test, plot_sensitivity, plot_snapshot_grid
 from lifelab.evidence import CountEvidence, Neighbourhood, decide_counts
 from lifelab.utils import format_table
-from lifelab.widgets import wide_text_scrolls
+from lifelab.viz.widgets import wide_text_scrolls
 
 print("device:", lifelab.get_device())
 

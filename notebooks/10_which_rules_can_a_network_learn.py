@@ -48,11 +48,11 @@ import numpy as np
 import pandas as pd
 
 import lifelab
-from lifelab.plots import plot_rule_map
-from lifelab.rulespace import random_rules, rule_indices
-from lifelab.sweep import plan, read_store, sweep
+from lifelab.viz.plots import plot_rule_map
+from lifelab.sweep.space import random_rules, rule_indices
+from lifelab.sweep.run import plan, read_store, sweep
 from lifelab.utils import format_table
-from lifelab.widgets import wide_text_scrolls
+from lifelab.viz.widgets import wide_text_scrolls
 
 print("device:", lifelab.get_device())
 

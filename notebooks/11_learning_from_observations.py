@@ -57,12 +57,12 @@ import lifelab.evidence
 from lifelab import random_boards, simulate
 from lifelab.evidence import Evidence, decide, judge
 from lifelab.evidence.neighbourhood import search_neighbourhood
-from lifelab.experiments import draw_as, drop_scan_lines, observe_pattern, window_trajectories
-from lifelab.families import parse_rule
+from lifelab.viz.experiments import draw_as, drop_scan_lines, observe_pattern, window_trajectories
+from lifelab.rules.families import parse_rule
 from lifelab.io import read_recording, save_frames
-from lifelab.loop import learn_rule
-from lifelab.plots import plot_boundary, plot_neighbourhood_search, plot_snapshot_grid
-from lifelab.widgets import wide_text_scrolls
+from lifelab.loop.run import learn_rule
+from lifelab.viz.plots import plot_boundary, plot_neighbourhood_search, plot_snapshot_grid
+from lifelab.viz.widgets import wide_text_scrolls
 
 print("device:", lifelab.get_device())
 

@@ -47,10 +47,10 @@ import numpy as np
 
 import lifelab
 from lifelab.evidence.tables import decide_table
-from lifelab.plots import plot_board
-from lifelab.rle import load_rle
-from lifelab.ruletables import load_rule_file, rule_file
-from lifelab.widgets import trajectory_slider
+from lifelab.viz.plots import plot_board
+from lifelab.io.rle import load_rle
+from lifelab.rules.tables import load_rule_file, rule_file
+from lifelab.viz.widgets import trajectory_slider
 
 FIXTURES = Path("..") / "tests" / "golden" / "rules"  # Golly's rule files and bgolly's runs, committed
 print("device:", lifelab.get_device())
@@ -85,7 +85,7 @@ print("colours (@COLORS):", golly.colors)
 
 # %%
 start, _ = load_rle(FIXTURES / "learned_langtons_loops.start.rle")
-loop = lifelab.simulate(golly, start[None].astype(np.uint8), LOOP_STEPS)
+loop = lifelab.engines.simulation(golly, start[None].astype(np.uint8), LOOP_STEPS)
 rows, cols = (np.flatnonzero(loop[0].any(axis=(0, axis))) for axis in (2, 1))  # where the loops ever were
 window = np.s_[rows.min() - 2:rows.max() + 3, cols.min() - 2:cols.max() + 3]
 fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
@@ -159,10 +159,10 @@ fig.tight_layout()
 # With Langton's table as an oracle instead, the loop can ask: query boards
 # of 4x4 slots, each holding a configuration not seen yet, show every one of
 # the 8,352 rotate4 classes in a few rounds, and the whole table is
-# recovered (`lifelab.loop.learn_table`, `mode="query"`).
+# recovered (`lifelab.loop.run.learn_table`, `mode="query"`).
 
 # %%
-from lifelab.loop import learn_table
+from lifelab.loop.run import learn_table
 
 asked = learn_table(golly, shape=(128, 128), symmetries="rotate4", mode="query")
 drawn = learn_table(golly, shape=(128, 128), symmetries="rotate4", max_rounds=asked.trajectories)
@@ -208,7 +208,7 @@ print(f"bgolly running the learned file for {LOOP_STEPS} generations ends on the
 # %%
 wireworld = load_rule_file(FIXTURES / "WireWorld.rule")
 wire_start, _ = load_rle(FIXTURES / "learned_wireworld.start.rle")
-wires = lifelab.simulate(wireworld, wire_start[None].astype(np.uint8), WIRE_STEPS)
+wires = lifelab.engines.simulation(wireworld, wire_start[None].astype(np.uint8), WIRE_STEPS)
 wired = decide_table(wires, unlisted="unchanged", name="WireWorld-learned")
 print(wired.sentence())
 print("structure:")
@@ -237,7 +237,7 @@ fig.tight_layout()
 # a 3x3 board, the cells outside the neighbourhood dead), gives every
 # configuration a next state: its guess. The symmetry it imposes is the
 # largest group of the square inside the table's: p4 for Langton's
-# `rotate4`, p4m for WireWorld's `permute` (`lifelab.learners.TABLE_GROUPS`).
+# `rotate4`, p4m for WireWorld's `permute` (`lifelab.loop.learners.TABLE_GROUPS`).
 # e2cnn's regular fields carry orientation; the weight-tied network sees
 # only how many cells of each state sit on the edge ring and on the corner
 # ring, which Langton's loop, whose signals run one way round, defeats.
@@ -246,7 +246,7 @@ fig.tight_layout()
 
 # %% tags=["nbval-ignore-output"]
 # epochs and guesses depend on the CPU's floating-point order; the checks follow below
-from lifelab.learners import fit_table_network
+from lifelab.loop.learners import fit_table_network
 
 fits = {("Langton's loops", "e2cnn p4"): fit_table_network(learned),
         ("Langton's loops", "tied p4m"): fit_table_network(learned, "tied", "p4m", epochs=500),
@@ -305,7 +305,7 @@ fig.tight_layout()
 # and lifelab ends on the same cells.
 
 # %%
-from lifelab.families import HROT_NEIGHBOURHOODS, HROTRule, parse_rule
+from lifelab.rules.families import HROT_NEIGHBOURHOODS, HROTRule, parse_rule
 
 shapes = [HROTRule(3, (), (1,), neighbourhood=n) for n in "MNC2+X*#BDH"]
 shapes += [parse_rule("R2,C0,S2-5,B3-4,N@21FA09"), parse_rule("R2,C0,S2-6,B3-5,NW0110112F2112021F2211F0110")]
@@ -324,7 +324,7 @@ GOLDEN = FIXTURES.parent
 for case in ("hrot_l2_c2", "hrot_star", "hrot_custom", "hrot_weighted_negative", "hrot_moore_dying"):
     first, rulestring = load_rle(GOLDEN / f"{case}.start.rle")
     last, _ = load_rle(GOLDEN / f"{case}.end.rle")
-    ours = lifelab.simulate(rulestring, first[None], 10)[0, -1]
+    ours = lifelab.engines.simulation(rulestring, first[None], 10)[0, -1]
     print(f"{rulestring:52s} 10 generations: lifelab ends on Golly 4's cells: {np.array_equal(ours, last)}")
 
 # %% [markdown]
@@ -345,8 +345,8 @@ for case in ("hrot_l2_c2", "hrot_star", "hrot_custom", "hrot_weighted_negative",
 # the same rules).
 
 # %% tags=["nbval-ignore-output"]
-from lifelab.loop import learn_rule
-from lifelab.plots import plot_class_test
+from lifelab.loop.run import learn_rule
+from lifelab.viz.plots import plot_class_test
 
 named = {"R2,C0,S2-3,B3,N@A8A0FF": "small", "R1,C0,S1-3,B2-3,NW1F1202121": "small", "R2,C4,S3-7,B4-6": "tied"}
 fig, axes = plt.subplots(len(named), 1, figsize=(9, 5.4))

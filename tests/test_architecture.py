@@ -1,39 +1,22 @@
-"""The package's dependency order, written down once and enforced from the imports.
+"""The package's dependency order (:data:`lifelab.LAYERS`), enforced from the imports and the tree.
 
-Each entry of ``LAYERS`` may import (at module level) only entries listed before it; a subpackage's
-modules import each other freely.  Lazy imports inside a function may reach upward only to draw a
-picture on request (``lifelab.plots``: matplotlib stays off the training and command-line paths).
-The documentation's architecture page shows this list.
+Each layer may import (at module level) only layers listed before it; a subpackage's modules import each
+other freely.  Lazy imports inside a function may reach upward only to draw a picture on request
+(``lifelab.viz``: matplotlib stays off the training and command-line paths).  Every folder and top module of
+the package is a layer, and every layer is one of them.
 """
 
 import ast
 from pathlib import Path
 
+import lifelab
+
 PACKAGE = Path(__file__).resolve().parent.parent / "lifelab"
 
-# layers-start
-LAYERS = [
-    "errors", "utils",                      # what everything uses: input errors, seeds, devices, threads
-    "symmetry", "patterns", "hensel",       # D4, the 3x3 numbering and pattern counts, Hensel letters
-    "rules",                                # the 2-state 3x3 rule and Golly's grid suffix
-    "_bitpack", "_compiled",                # the numpy and the compiled engines (rules duck-typed, tables' lookup)
-    "ruletables", "families",               # rule types: Golly's rule tables, Generations, LtL, HROT, stochastic
-    "boards", "rle",                        # checked boards and trajectories; RLE files
-    "io",                                   # recordings: pictures, videos, arrays, colours read (subpackage)
-    "simulate",                             # simulate and the seagull bridge
-    "evidence",                             # what the data determine: counts, noise, verdicts (subpackage)
-    "rulespace",                            # random and exhaustive rule samples of a family
-    "models", "checkpoint",                 # the model zoo and its registry (subpackage); checkpoints
-    "data", "train", "stacked",             # dataset and supply agent; training; stacked training
-    "settings",                             # the loop's and the sweep's settings
-    "extract", "learners", "loop", "sweep",  # reading rules out; learners; the loop; sweeps
-    "plots", "experiments", "widgets",      # pictures; notebook experiments; widgets
-    "cli", "__main__",                      # the command line
-]
-# layers-end
+LAYERS = lifelab.LAYERS
 
 #: Lazy (in-function) imports allowed to reach upward: pictures on request.
-LAZY_UPWARD = {"plots"}
+LAZY_UPWARD = {"viz"}
 
 
 def _entry(module: str) -> str:
@@ -83,6 +66,6 @@ def test_each_module_imports_only_what_is_listed_before_it():
 
 def test_the_check_catches_upward_and_lazy_imports():
     assert _against_order([("rules", "loop", True, "a")]) == ["a: lifelab.rules imports lifelab.loop"]
-    assert _against_order([("train", "plots", False, "b")]) == []  # a picture on request
-    assert _against_order([("train", "loop", False, "c")]) == ["c: lifelab.train imports lifelab.loop"]
+    assert _against_order([("learning", "viz", False, "b")]) == []  # a picture on request
+    assert _against_order([("learning", "loop", False, "c")]) == ["c: lifelab.learning imports lifelab.loop"]
     assert _against_order([("loop", "evidence", True, "d"), ("evidence", "evidence", True, "e")]) == []

@@ -11,16 +11,16 @@ import torch
 from torch import nn
 
 from lifelab import random_boards, simulate
-from lifelab.checkpoint import Identity, write_checkpoint
+from lifelab.learning.checkpoint import Identity, write_checkpoint
 from lifelab.cli import main
-from lifelab.data import save_trajectories
+from lifelab.learning.data import save_trajectories
 from lifelab.errors import InputError
-from lifelab.extract import extract_rule
+from lifelab.learning.extract import extract_rule
 from lifelab.io import read_recording
-from lifelab.models import REGISTRY, build_model
-from lifelab.rle import load_rle, read_rle
-from lifelab.ruletables import read_rule_file
-from lifelab.train import load_model
+from lifelab.learning.models import REGISTRY, build_model
+from lifelab.io.rle import load_rle, read_rle
+from lifelab.rules.tables import read_rule_file
+from lifelab.learning.training import load_model
 
 TABLE = "@RULE T\n@TABLE\nn_states:{states}\nneighborhood:vonNeumann\nsymmetries:none\n0,0,0,0,0,1\n"
 TREE = "@RULE T\n@TREE\nnum_states=2\nnum_neighbors=4\nnum_nodes=5\n1 0 1\n{middle}\n3 1 1\n4 2 2\n5 3 3\n"
@@ -176,7 +176,7 @@ def test_a_recording_of_more_cells_than_lifelab_holds_is_refused_before_its_fram
 # ---------------------------------------------------------------------------
 
 def _trials():
-    from lifelab.sweep import plan
+    from lifelab.sweep.run import plan
 
     return plan(["B3/S23", "B36/S23", "B2/S", "B34/S34"], range(1), ["table"], size=8, steps=4, max_rounds=1)
 
@@ -186,7 +186,7 @@ def test_a_sweep_stops_at_the_first_failed_write(tmp_path, monkeypatch):
 
     import pyarrow.parquet as pq
 
-    import lifelab.sweep as sweeps
+    import lifelab.sweep.run as sweeps
 
     ran, run_batch, write_table = [], sweeps.run_batch, pq.write_table
 
@@ -212,7 +212,7 @@ def test_a_failed_part_write_is_one_line_and_leaves_nothing_half_written(tmp_pat
 
     import pyarrow.parquet as pq
 
-    import lifelab.sweep as sweeps
+    import lifelab.sweep.run as sweeps
 
     def no_space(table, where, **options):
         open(where, "wb").write(b"PAR1")  # half a part, then the disk is full
@@ -229,10 +229,10 @@ def test_two_sweeps_into_one_store_cannot_both_write(tmp_path):
     import sys
     import time
 
-    from lifelab.sweep import sweep
+    from lifelab.sweep.run import sweep
 
     store = tmp_path / "store"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from lifelab.sweep import _Store\n"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from lifelab.sweep.run import _Store\n"
                                "with _Store(sys.argv[1]).lock():\n print('held', flush=True); time.sleep(60)",
                                str(store)], stdout=subprocess.PIPE, text=True)
     try:
@@ -247,7 +247,7 @@ def test_two_sweeps_into_one_store_cannot_both_write(tmp_path):
 
 
 def test_a_damaged_part_is_named(tmp_path, capsys):
-    from lifelab.sweep import read_store, sweep
+    from lifelab.sweep.run import read_store, sweep
 
     store = tmp_path / "store"
     sweep(_trials(), store, batch_size=2, progress=False)
@@ -281,7 +281,7 @@ def test_a_permute_table_whose_images_do_not_fit_is_refused_when_run():
 
 
 def test_learning_from_boards_too_large_for_memory_is_refused_before_it_starts():
-    from lifelab.loop import learn_rule
+    from lifelab.loop.run import learn_rule
 
     huge = np.zeros((1, 2, 8192, 8192), bool)
     huge[0, 0, 5, 5] = True

@@ -8,7 +8,7 @@ import pytest
 from lifelab import cli
 from lifelab.cli import main
 from lifelab.errors import InputError
-from lifelab.rle import load_rle
+from lifelab.io.rle import load_rle
 
 
 def test_simulate_prints_a_summary(capsys):

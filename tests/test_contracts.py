@@ -2,8 +2,8 @@
 
 - every registered **model**: its shapes and precision, the facts the registry declares about it
   (groups, kernel sizes, stacking) hold for the class;
-- every registered **learner**: it meets :class:`lifelab.learners.Learner` and fits and reads real data;
-- every **rule type**: it meets :class:`lifelab.families.RuleType`; its notation reads back, its step is
+- every registered **learner**: it meets :class:`lifelab.loop.learners.Learner` and fits and reads real data;
+- every **rule type**: it meets :class:`lifelab.rules.families.RuleType`; its notation reads back, its step is
   ``simulate``'s, its kernel form (perceive + update) computes its step;
 - every kind of **verdict**: it meets :class:`lifelab.evidence.VerdictProtocol` and stands on the ladder.
 """
@@ -17,16 +17,16 @@ import torch.nn.functional as F
 from scipy.signal import convolve2d
 
 from lifelab import Rule, random_boards, simulate
-from lifelab.data import TrajectoryDataset
+from lifelab.learning.data import TrajectoryDataset
 from lifelab.evidence import DETERMINED, EXIT_CODES, RUNGS, CountEvidence, Evidence, Neighbourhood, VerdictProtocol, \
     decide, decide_counts, decide_table
 from lifelab.evidence.steps import search_steps
-from lifelab.extract import ExtractionResult
-from lifelab.families import RULE_TYPES, RuleType, StochasticRule, parse_rule, rule_reach, rule_states
-from lifelab.learners import Learner, learner_names, make_learner
-from lifelab.models import REGISTRY, WindowLayout, build_model, model_spec, receptive_radius
-from lifelab.patterns import patterns
-from lifelab.settings import LoopSettings
+from lifelab.learning.extract import ExtractionResult
+from lifelab.rules.families import RULE_TYPES, RuleType, StochasticRule, parse_rule, rule_reach, rule_states
+from lifelab.loop.learners import Learner, learner_names, make_learner
+from lifelab.learning.models import REGISTRY, WindowLayout, build_model, model_spec, receptive_radius
+from lifelab.geometry.window import patterns
+from lifelab.loop.settings import LoopSettings
 from lifelab.utils import MODEL_DTYPE, one_hot, seeded
 
 NETWORKS = [name for name, spec in REGISTRY.items() if spec.network]
@@ -179,5 +179,5 @@ def test_the_registry_is_whole_whatever_was_imported_first():
     import subprocess
     import sys
 
-    code = "from lifelab.models import model_spec; print(model_spec('table').name)"  # nothing imported lifelab.learners
+    code = "from lifelab.learning.models import model_spec; print(model_spec('table').name)"  # nothing imported lifelab.loop.learners
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "table"

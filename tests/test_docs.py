@@ -43,7 +43,7 @@ def test_every_page_the_reader_needs_is_built(site):
         assert (site / f"{page}.html").is_file(), page
     assert {p.stem for p in (site / "notebooks").glob("*.html")} == {p.stem for p in NOTEBOOKS}
     api = (site / "api.html").read_text()
-    for module in ("lifelab.simulate", "lifelab.loop", "lifelab.evidence", "lifelab.settings", "lifelab.sweep"):
+    for module in ("lifelab.engines.simulation", "lifelab.loop.run", "lifelab.evidence", "lifelab.loop.settings", "lifelab.sweep.run"):
         assert f"{module}.html" in api, module
     assert "learn_rule" in (site / "_autosummary" / "lifelab.loop.html").read_text()
     assert '"rulespace"' in (site / "architecture.html").read_text().replace("&quot;", '"')

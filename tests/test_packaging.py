@@ -68,7 +68,7 @@ def test_the_wheel_holds_every_module_of_the_tree(installed):
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed):
-    out = subprocess.run([str(installed["python"]), "-c", "import lifelab, lifelab.models; print(lifelab.__file__)"],
+    out = subprocess.run([str(installed["python"]), "-c", "import lifelab, lifelab.learning.models; print(lifelab.__file__)"],
                          cwd=installed["work"], capture_output=True, text=True, check=True).stdout.strip()
     assert Path(out).is_relative_to(installed["purelib"]), out
 
@@ -120,11 +120,11 @@ def test_library_calls_leave_the_global_generators_and_torch_flags_as_they_were(
     import torch
 
     from lifelab import random_boards, simulate
-    from lifelab.data import TrajectoryDataset
-    from lifelab.loop import learn_rule
-    from lifelab.models import build_model
-    from lifelab.sweep import plan, sweep
-    from lifelab.train import train
+    from lifelab.learning.data import TrajectoryDataset
+    from lifelab.loop.run import learn_rule
+    from lifelab.learning.models import build_model
+    from lifelab.sweep.run import plan, sweep
+    from lifelab.learning.training import train
 
     random.seed(123)
     np.random.seed(123)
@@ -166,7 +166,7 @@ def _fresh_draws(seed):
 def test_same_seed_same_model_whatever_the_caller_drew_before():
     import torch
 
-    from lifelab.experiments import new_zoo_model
+    from lifelab.viz.experiments import new_zoo_model
 
     first = new_zoo_model("tied-p4m", seed=3)
     torch.rand(1000)

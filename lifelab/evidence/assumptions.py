@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lifelab.errors import InputError, InputTypeError
-from lifelab.patterns import CELLS, CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, images, orbit_labels
-from lifelab.rules import Rule
-from lifelab.symmetry import SUBGROUPS
+from lifelab.geometry.window import CELLS, CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, images, orbit_labels
+from lifelab.rules.lifelike import Rule
+from lifelab.geometry.symmetry import SUBGROUPS
 
 __all__ = ["AUTO_CHAIN", "FAMILY_NAMES", "Family", "family"]
 
@@ -65,7 +65,7 @@ class Family:
         return alive > 0
 
     def contains(self, rule) -> bool:
-        """True when the rule (a :class:`~lifelab.rules.Rule` or a 512-entry table) belongs to the family."""
+        """True when the rule (a :class:`~lifelab.rules.lifelike.Rule` or a 512-entry table) belongs to the family."""
         table = rule.table if isinstance(rule, Rule) else rule
         return self.class_values(table) is not None
 

@@ -67,7 +67,7 @@ def keyed(boards: np.ndarray, reach: int, boundary: str, key: Callable[[np.ndarr
         reach: How far the neighbourhood reaches (1 for 3x3).
         boundary: ``"torus"``, ``"dead"`` or ``"open"``.
         key: Maps boards to per-cell non-negative keys, computed on a torus
-            (e.g. :func:`lifelab.patterns.pattern_index`).
+            (e.g. :func:`lifelab.geometry.window.pattern_index`).
 
     Returns:
         ``(..., H, W)`` int64 keys.

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 import numba as nb
 import numpy as np
 
-from lifelab.boards import trajectory_states
+from lifelab.io.boards import trajectory_states
 from lifelab.errors import InputError
 from lifelab.evidence.assumptions import Family, family
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
-from lifelab.patterns import N_PATTERNS, pattern_index, showable
-from lifelab.simulate import PackedHistory, checked_trajectories
+from lifelab.geometry.window import N_PATTERNS, pattern_index, showable
+from lifelab.engines.simulation import PackedHistory, checked_trajectories
 
 __all__ = ["Evidence", "FamilyEvidence", "MAX_CLUSTERS"]
 
@@ -95,7 +95,7 @@ class Evidence:
 
         Args:
             trajectories: Cell states (0/1 or bool for 2-state data), or a
-                :class:`~lifelab.simulate.PackedHistory`, read a trajectory at a time.
+                :class:`~lifelab.engines.simulation.PackedHistory`, read a trajectory at a time.
             states: Number of states (default: what the data show).
             boundary: What lies beyond the frame (:mod:`lifelab.evidence.boundary`): ``"torus"``,
                 ``"dead"``, ``"open"`` (only cells whose 3x3 window lies inside count) or ``"auto"``

@@ -26,9 +26,9 @@ from scipy import stats
 
 from lifelab.evidence.counts import Evidence
 from lifelab.evidence.noise import _mix, add_noise
-from lifelab.patterns import CENTRE
-from lifelab.rules import Rule
-from lifelab.simulate import random_boards, simulate
+from lifelab.geometry.window import CENTRE
+from lifelab.rules.lifelike import Rule
+from lifelab.engines.simulation import random_boards, simulate
 
 __all__ = ["GroupTest", "Independence", "independence"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lifelab.boards import validate_trajectories
+from lifelab.io.boards import validate_trajectories
 from lifelab.evidence.counts import Evidence
 from lifelab.evidence.ladder import CONFIDENCE
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
@@ -18,7 +18,7 @@ from lifelab.evidence.steps import StepVerdict, every_k
 from lifelab.evidence.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
 from lifelab.evidence.verdicts import Verdict, decide
 from lifelab.io import Reading, Recording
-from lifelab.ruletables import TableRule
+from lifelab.rules.tables import TableRule
 
 __all__ = ["Judgement", "judge", "observe", "reading_clause", "reading_sentence", "swapped_verdict", "weigh"]
 

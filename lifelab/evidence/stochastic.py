@@ -29,7 +29,7 @@ from lifelab.evidence.assumptions import Family, family
 from lifelab.evidence.counts import Evidence
 from lifelab.evidence.ladder import CONFIDENCE
 from lifelab.evidence.noise import _clean, _mix
-from lifelab.families import StochasticRule
+from lifelab.rules.families import StochasticRule
 
 __all__ = ["ClassProbability", "FlipTest", "StochasticFit", "fit_stochastic", "flip_test"]
 
@@ -185,7 +185,7 @@ class StochasticFit:
         """Every class's interval holds the rule's probability there (a deterministic rule's are 0 and 1).
 
         Args:
-            rule: A :class:`~lifelab.families.StochasticRule` or a 2-state :class:`~lifelab.rules.Rule`.
+            rule: A :class:`~lifelab.rules.families.StochasticRule` or a 2-state :class:`~lifelab.rules.lifelike.Rule`.
         """
         chance = rule.probability if isinstance(rule, StochasticRule) else rule.table.astype(float)
         for c, probability in enumerate(self.classes):

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lifelab.evidence.counts import Evidence
-from lifelab.patterns import N_PATTERNS, images
-from lifelab.rules import as_rule
-from lifelab.symmetry import ELEMENT_NAMES, SUBGROUPS
+from lifelab.geometry.window import N_PATTERNS, images
+from lifelab.rules.lifelike import as_rule
+from lifelab.geometry.symmetry import ELEMENT_NAMES, SUBGROUPS
 
 __all__ = ["DataSymmetry", "data_symmetry", "rule_symmetry"]
 
@@ -19,7 +19,7 @@ class DataSymmetry:
     """Which symmetries of the square observed transitions allow.
 
     Attributes:
-        group: The largest subgroup of D4 (a key of :data:`lifelab.symmetry.SUBGROUPS`) that no observation contradicts.
+        group: The largest subgroup of D4 (a key of :data:`lifelab.geometry.symmetry.SUBGROUPS`) that no observation contradicts.
         consistent: Every subgroup no observation contradicts, largest first.
         checked: Element name -> observed patterns whose image under the element was observed too.
         contradicted: Element name -> those of them whose next states differ.
@@ -88,7 +88,7 @@ def rule_symmetry(rule) -> DataSymmetry:
     """The symmetry of a rule's own table: what :func:`data_symmetry` finds when every pattern is observed.
 
     Args:
-        rule: A :class:`~lifelab.rules.Rule`, rulestring or name.
+        rule: A :class:`~lifelab.rules.lifelike.Rule`, rulestring or name.
 
     Returns:
         A :class:`DataSymmetry` with all 512 patterns observed.

@@ -1,6 +1,6 @@
 """What trajectories of a many-state rule determine: the next state of every neighbourhood configuration they show.
 
-A rule table (:class:`lifelab.ruletables.TableRule`) gives a next state to
+A rule table (:class:`lifelab.rules.tables.TableRule`) gives a next state to
 each of ``states ** inputs`` configurations of Golly's neighbourhoods:
 32,768 von Neumann ones for Langton's loops (8 states), 262,144 Moore ones
 for WireWorld (4 states).  A trajectory shows only the configurations its
@@ -37,11 +37,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifelab.boards import validate_trajectories
+from lifelab.io.boards import validate_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence.boundary import check_boundary, keyed
 from lifelab.evidence.ladder import OnLadder
-from lifelab.ruletables import DENSE_LIMIT, NEIGHBOURHOODS, SYMMETRIES, TableRule, compact_table
+from lifelab.rules.tables import DENSE_LIMIT, NEIGHBOURHOODS, SYMMETRIES, TableRule, compact_table
 
 __all__ = ["TABLE_NEIGHBOURHOODS", "UNLISTED", "TableEvidence", "TableFamily", "TableVerdict", "configuration_classes",
            "decide_table"]
@@ -57,9 +57,9 @@ def configuration_classes(codes: np.ndarray, states: int, neighbourhood: str, sy
     """Each configuration number's class under one of Golly's symmetries: the smallest number among its images.
 
     Args:
-        codes: ``(m,)`` configuration numbers (:meth:`~lifelab.ruletables.TableRule.codes`' numbering).
+        codes: ``(m,)`` configuration numbers (:meth:`~lifelab.rules.tables.TableRule.codes`' numbering).
         states: Cell states.
-        neighbourhood: A key of :data:`~lifelab.ruletables.NEIGHBOURHOODS`.
+        neighbourhood: A key of :data:`~lifelab.rules.tables.NEIGHBOURHOODS`.
         symmetries: One of Golly's symmetries of that neighbourhood.
     """
     k = len(NEIGHBOURHOODS[neighbourhood])
@@ -88,7 +88,7 @@ class TableEvidence:
 
     Attributes:
         states: Cell states (0 .. states - 1).
-        neighbourhood: A key of :data:`lifelab.ruletables.NEIGHBOURHOODS`.
+        neighbourhood: A key of :data:`lifelab.rules.tables.NEIGHBOURHOODS`.
         boundary: What lay beyond the frame (``"torus"``, ``"dead"`` or ``"open"``).
         codes: ``(m,)`` sorted configuration numbers observed (:meth:`TableRule.codes`' numbering).
         counts: ``(m, states)`` how often each next state followed each.
@@ -327,7 +327,7 @@ class TableVerdict(OnLadder):
 
 def _learned_table(evidence: TableEvidence, symmetries: str, name: str) -> TableRule:
     """The observed classes as a table, the rest left unchanged: one transition per class whose cell changes,
-    merged into fewer over sets of states (:func:`~lifelab.ruletables.compact_table`) where the configurations
+    merged into fewer over sets of states (:func:`~lifelab.rules.tables.compact_table`) where the configurations
     are few enough to tabulate."""
     classes = configuration_classes(evidence.codes, evidence.states, evidence.neighbourhood, symmetries)
     unique, summed = _by_class(classes, evidence.counts)
@@ -393,7 +393,7 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
     Args:
         trajectories: ``(n, T + 1, H, W)`` cell states; or the evidence already counted,
             ``{neighbourhood: TableEvidence}`` for the neighbourhoods to consider (what
-            :func:`~lifelab.loop.learn_table` keeps across rounds: each round counts only its new trajectory).
+            :func:`~lifelab.loop.run.learn_table` keeps across rounds: each round counts only its new trajectory).
         states: Cell states (default: the largest state seen, plus one).
         neighbourhood: One of :data:`TABLE_NEIGHBOURHOODS`, or ``"auto"``: the smallest the data allow.
         symmetries: One of Golly's for the neighbourhood, or ``"auto"``: the weakest under which every class was

@@ -15,9 +15,9 @@ from lifelab.evidence.independence import Independence, independence
 from lifelab.evidence.noise import NoiseEstimate, _noise_and_table, _noisy_classes, check_noise
 from lifelab.evidence.stochastic import PRECISION, FlipTest, StochasticFit, fit_stochastic, flip_test
 from lifelab.evidence.symmetry import data_symmetry
-from lifelab.families import GenerationsRule
-from lifelab.patterns import N_PATTERNS
-from lifelab.rules import Rule, as_rule
+from lifelab.rules.families import GenerationsRule
+from lifelab.geometry.window import N_PATTERNS
+from lifelab.rules.lifelike import Rule, as_rule
 from lifelab.utils import check_number
 
 __all__ = ["Verdict", "decide"]

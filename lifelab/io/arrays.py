@@ -1,6 +1,6 @@
 """Arrays as people save them: lifelab's own ``.npz``, any ``.npz`` or ``.npy``, values and axis order read.
 
-- **lifelab's files** (:func:`lifelab.data.save_trajectories`): bit-packed
+- **lifelab's files** (:func:`lifelab.learning.data.save_trajectories`): bit-packed
   ``boards`` or many-state ``states``, with JSON ``metadata``.
 - **Anyone's**: an ``.npz`` holding one array under any name (``trajectories``
   is taken when present; ``key=`` names one among several), or an ``.npy``.
@@ -28,15 +28,15 @@ from pathlib import Path
 
 import numpy as np
 
-from lifelab.boards import validate_trajectories
+from lifelab.io.boards import validate_trajectories
 from lifelab.errors import InputError
-from lifelab.families import parse_rule, rule_states
+from lifelab.rules.families import parse_rule, rule_states
 from lifelab.io.colours import Reading, read_states
 from lifelab.utils import check_allocation
 
 __all__ = ["FORMAT_VERSION", "check_npz_sizes", "lifelab_trajectories", "load_arrays", "order_axes", "value_states"]
 
-#: The version of lifelab's trajectory files (written by :func:`lifelab.data.save_trajectories`).
+#: The version of lifelab's trajectory files (written by :func:`lifelab.learning.data.save_trajectories`).
 FORMAT_VERSION = 1
 #: Letters of an axis order: trajectories, time, height, width, colour channels.
 AXES = "NTHWC"

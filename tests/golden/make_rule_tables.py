@@ -26,10 +26,10 @@ from pathlib import Path
 import numpy as np
 
 from lifelab.evidence.tables import decide_table
-from lifelab.families import parse_rule
-from lifelab.rle import load_rle, save_rle
-from lifelab.ruletables import load_rule_file, save_rule_file
-from lifelab.simulate import simulate
+from lifelab.rules.families import parse_rule
+from lifelab.io.rle import load_rle, save_rle
+from lifelab.rules.tables import load_rule_file, save_rule_file
+from lifelab.engines.simulation import simulate
 
 HERE = Path(__file__).parent / "rules"
 GOLLY = Path("/usr/share/golly")

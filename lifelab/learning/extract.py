@@ -1,0 +1,786 @@
+"""Reading the rule back out of a trained network.
+
+The network is a black box from one-hot boards to next-state logits.  To
+turn it into an explicit :class:`~lifelab.rules.lifelike.Rule`:
+
+1. :func:`sensitivity` finds which cells around a cell can change the
+   network's decision for it (flip one cell of many random boards, see
+   which outputs change class).  Only those cells are enumerated, so a
+   model with 5x5 kernels or a 9x9 receptive field costs no more than the
+   rule it computes, and a model that really looks further than 3x3 is
+   reported as non-local instead of being silently truncated.
+2. :func:`indicator_patterns` lists every pattern of the support cells; a
+   model that is equivariant under p4 or p4m is evaluated on one pattern
+   per orbit (102 of the 512 3x3 patterns for p4m) and the answer copied
+   to the rest of the orbit.
+3. Each pattern is evaluated in several surroundings (all dead and random);
+   the prediction must not depend on them.  The per-pattern confidence is
+   the smallest probability the network gives its chosen next state.
+4. The table becomes a ``Rule``, printed in its simplest exact notation.
+   Where it is not totalistic, :func:`nearest_totalistic` says which
+   entries stand in the way.
+
+:func:`generator_check` closes the loop: simulate the extracted rule from
+the data's initial boards and compare.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lifelab.errors import InputError, InputTypeError
+from lifelab.geometry.window import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts
+from lifelab.io.boards import validate_trajectories
+from lifelab.learning.models import pattern_table, predict, receptive_radius
+from lifelab.evidence.boundary import interior
+from lifelab.rules.families import LTL_NEIGHBOURHOODS, GenerationsRule, HROTRule, LtLRule, parse_rule, rule_reach, \
+    rule_states
+from lifelab.rules.lifelike import Rule, as_rule
+from lifelab.engines.simulation import simulate
+from lifelab.geometry.symmetry import equivariance_error, group_elements, transform
+from lifelab.evidence import SHAPES_BY_SIZE, Neighbourhood
+from lifelab.evidence.totalistic import COUNT_SHAPES, NAMED_SHAPES
+from lifelab.utils import check_int, check_number, model_states, model_threads
+
+__all__ = ["ClassCheck", "ExtractionResult", "GeneratorCheck", "Sensitivity", "class_test", "count_kernel_similarity",
+           "extract_rule", "generator_check", "indicator_patterns", "nearest_totalistic",
+           "pattern_accuracy", "sensitivity", "table_reading"]
+
+MAX_CELLS = 20
+
+
+def indicator_patterns(w: int = 3, h: int = 3) -> np.ndarray:
+    """Every binary ``h x w`` pattern, in Golly's MAP order.
+
+    Pattern ``i`` has cell ``k`` (reading order, top-left first) alive when
+    bit ``w * h - 1 - k`` of ``i`` is set; for 3x3 that is exactly the MAP
+    weighting (NW = 256 ... SE = 1), so the network's predictions on the
+    patterns, in order, are a :class:`Rule` table.
+
+    Args:
+        w: Width of the window.
+        h: Height of the window.
+
+    Returns:
+        ``(2 ** (w * h), h, w)`` bool array.
+
+    Raises:
+        ValueError: For windows of more than 20 cells (over a million
+            patterns): enumerate the cells that matter instead
+            (:func:`sensitivity`, :func:`extract_rule`).
+    """
+    w, h = check_int("w", w, 1), check_int("h", h, 1)
+    cells = w * h
+    if cells > MAX_CELLS:
+        raise InputError(f"a {w}x{h} window has 2^{cells} patterns; at most {MAX_CELLS} cells can be enumerated. "
+                         f"Find the cells that influence the output with sensitivity() and enumerate those")
+    return bits(cells).reshape(-1, h, w)
+
+
+def pattern_accuracy(model, rule: Rule | str, pad: int = 2) -> float:
+    """The fraction of the 512 3x3 patterns whose next state a model gets right.
+
+    Each pattern sits in the middle of an otherwise dead board (``pad``
+    dead cells on every side) and the model's decision for its centre is
+    compared with the rule's table: a measure of how much of the rule the
+    network computes, independent of any particular data.
+
+    Args:
+        model: A model of the zoo.
+        rule: The true rule.
+        pad: Dead cells around each pattern.
+
+    Returns:
+        A fraction in [0, 1].
+    """
+    return float((pattern_table(model, pad) == as_rule(rule).table).mean())
+
+
+def _alive_probability(model, boards: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    """Probability of "alive" at every cell, in eval mode without gradients."""
+    return predict(model, boards, batch_size=batch_size, probabilities=True)
+
+
+@dataclass
+class Sensitivity:
+    """Which cells around a cell influence the network's output for it.
+
+    Attributes:
+        radius: Offsets ``-radius..radius`` were probed in each direction.
+        influence: ``(2r+1, 2r+1)`` largest change of the alive probability
+            when the cell at that offset (row, column from the centre) flips.
+        decisive: ``(2r+1, 2r+1)`` bool: flipping that cell changed the
+            predicted next state on at least one probe board.
+        outside: Largest change of the alive probability from cells beyond the radius.
+        boards: Probe boards used.
+    """
+
+    radius: int
+    influence: np.ndarray
+    decisive: np.ndarray
+    outside: float
+    boards: int
+
+    @property
+    def offsets(self) -> list[tuple[int, int]]:
+        """The decisive offsets ``(dy, dx)``, in reading order."""
+        return [(int(y) - self.radius, int(x) - self.radius) for y, x in zip(*np.nonzero(self.decisive))]
+
+    @property
+    def local(self) -> bool:
+        """True when every decisive cell lies in the 3x3 neighbourhood."""
+        return all(abs(dy) <= 1 and abs(dx) <= 1 for dy, dx in self.offsets)
+
+
+def sensitivity(model, radius: int = 4, n_boards: int = 256, seed: int = 0) -> Sensitivity:
+    """Probe which offsets can change the model's decision for a cell.
+
+    On each random board (densities spread from 0.1 to 0.9, so every
+    neighbour count occurs) one cell is flipped; by translation equivariance
+    the change of the output at offset ``-d`` from the flipped cell is the
+    influence of offset ``d``.  One forward pass per board covers every
+    offset at once.
+
+    Args:
+        model: A model of the zoo.
+        radius: Largest offset probed (the board is large enough that offsets up to twice that do not alias).
+        n_boards: Number of probe boards.
+        seed: Seed of the probe boards.
+
+    Returns:
+        A :class:`Sensitivity`.
+    """
+    radius, n_boards = check_int("radius", radius, 1), check_int("n_boards", n_boards, 1)
+    size = 4 * radius + 4
+    rng = np.random.default_rng(seed)
+    density = np.linspace(0.1, 0.9, n_boards)[:, None, None]
+    boards = rng.random((n_boards, size, size)) < density
+    centre = size // 2
+    flipped = boards.copy()
+    flipped[:, centre, centre] ^= True
+    p0, p1 = _alive_probability(model, boards), _alive_probability(model, flipped)
+    change = np.abs(p1 - p0)
+    decided = (p0 > 0.5) != (p1 > 0.5)
+    # the output at cell q changed by the flip at c measures the influence of offset d = c - q
+    q = centre - np.arange(-radius, radius + 1)
+    change_map, decided_map = change.max(axis=0), decided.any(axis=0)
+    window = np.ix_(q, q)
+    outside = change_map.copy()
+    outside[window] = 0.0
+    return Sensitivity(radius=int(radius), influence=change_map[window], decisive=decided_map[window],
+                       outside=float(outside.max()), boards=int(n_boards))
+
+
+def nearest_totalistic(table, confidence=None) -> tuple[Rule, list[int]]:
+    """The outer-totalistic rule (Moore or von Neumann) closest to a 512-entry table.
+
+    Each (centre state, neighbour count) class takes the majority of its
+    entries, weighted by confidence when given.
+
+    Args:
+        table: ``(512,)`` bool truth table.
+        confidence: Optional ``(512,)`` weights of the entries.
+
+    Returns:
+        ``(rule, disagreements)``: the nearest rule and the MAP indices of the
+        entries where the table differs from it (fewest disagreements wins;
+        ties go to the smaller disagreeing confidence, then to Moore).
+    """
+    table = np.asarray(table, dtype=bool)
+    if table.shape != (N_PATTERNS,):
+        raise InputError(f"a rule table has {N_PATTERNS} entries, got shape {table.shape}")
+    weight = np.ones(N_PATTERNS) if confidence is None else np.asarray(confidence, dtype=float)
+    best = None
+    for name in ("moore", "vonneumann"):
+        live = counts(name)
+        birth, survival = [], []
+        for state, chosen in ((False, birth), (True, survival)):
+            for k in range(int(NEIGHBOURHOODS[name].sum()) + 1):
+                members = (CENTRE == state) & (live == k)
+                if members.any() and weight[members & table].sum() > weight[members & ~table].sum():
+                    chosen.append(k)
+        rule = Rule.from_bs(birth, survival, neighbourhood=name)
+        wrong = np.flatnonzero(rule.table != table)
+        key = (len(wrong), float(weight[wrong].sum()))
+        if best is None or key < best[0]:
+            best = (key, rule, [int(i) for i in wrong])
+    return best[1], best[2]
+
+
+@dataclass
+class ClassCheck:
+    """The structure test of a network beyond 3x3: is its decision constant on each (centre, live count) class?
+
+    Attributes:
+        neighbourhood: The cells counted.
+        alive: ``(2, width)``: fraction of the sampled patterns of each class the network made alive (0 for a
+            count no set of live cells gives).
+        confidence: ``(2, width)``: the smallest probability it gave its majority decision in the class.
+        samples: Random patterns evaluated per class.
+        tried: The neighbourhoods tested before this one, which failed.
+    """
+
+    neighbourhood: Neighbourhood
+    alive: np.ndarray
+    confidence: np.ndarray
+    samples: int
+    tried: list[Neighbourhood] = field(default_factory=list)
+
+    @property
+    def constant(self) -> np.ndarray:
+        """``(2, width)`` bool: every sample of the class got the same decision."""
+        return (self.alive == 0) | (self.alive == 1)
+
+    @property
+    def totalistic(self) -> bool:
+        """The network is totalistic on the neighbourhood (as far as the samples show)."""
+        return bool(self.constant.all())
+
+    @property
+    def disagreeing(self) -> list[str]:
+        """Names of the classes whose samples got different decisions, with the split."""
+        nb = self.neighbourhood
+        return [f"{nb.class_name(c)} ({self.alive.flat[c]:.0%} alive)" for c in np.flatnonzero(~self.constant.ravel())]
+
+    def rows(self) -> list[dict]:
+        """One row per class that can occur: centre, live count (the weighted count), fraction alive, smallest
+        confidence."""
+        nb = self.neighbourhood
+        return [{"centre": "alive" if centre else "dead", "live": int(index + nb.low),
+                 "alive": float(self.alive[centre, index]), "confidence": float(self.confidence[centre, index])}
+                for centre in (0, 1) for index in np.flatnonzero(nb.reachable)]
+
+
+@dataclass
+class ExtractionResult:
+    """What :func:`extract_rule` read out of a model.
+
+    Attributes:
+        rule: The extracted rule; None when none could be read (a model that is neither 3x3 nor counting; see ``reason``).
+        offsets: The cells enumerated (decisive offsets, plus the centre), reading order.
+        table: Next state for every pattern of ``offsets`` (for a local model,
+            the 512-entry MAP-order table of ``rule``).
+        confidence: Per pattern, the smallest probability given to the chosen next state.
+        low_confidence: Pattern indices with confidence below the threshold.
+        context_dependent: Pattern indices whose prediction changed with the surroundings.
+        group: The symmetry used to evaluate one pattern per orbit.
+        patterns_evaluated: Distinct patterns fed to the model.
+        evaluations: Patterns times surroundings.
+        sensitivity: The probe that chose ``offsets`` (None for a table read from data, not a network).
+        nearest: For a non-totalistic table, the nearest Moore or von Neumann totalistic rule; for a
+            network beyond 3x3 that is not totalistic, the Larger than Life rule of the class majorities.
+        disagreements: MAP indices where ``table`` differs from ``nearest`` (beyond 3x3: the classes that split).
+        states: Cell states the model reads and predicts.
+        structure: For a multi-state model, the fraction of cells of random
+            boards (every state) on which it is the Generations rule of its
+            table; ``rule`` is that Generations rule only when the fraction is 1.
+        classes: For a network that looks beyond 3x3, the structure test per
+            (centre, live count) class (``table`` and ``confidence`` are then per class).
+        reason: Why no rule was read, in words ("" when one was).
+    """
+
+    rule: Rule | None
+    offsets: list[tuple[int, int]]
+    table: np.ndarray
+    confidence: np.ndarray
+    low_confidence: list[int]
+    context_dependent: list[int]
+    group: str
+    patterns_evaluated: int
+    evaluations: int
+    sensitivity: Sensitivity | None
+    nearest: Rule | LtLRule | None = None
+    disagreements: list[int] = field(default_factory=list)
+    states: int = 2
+    structure: float | None = None
+    classes: ClassCheck | None = None
+    reason: str = ""
+
+    @property
+    def enumeration_patterns(self) -> int:
+        """Patterns a full table over the cells that influence the decision would have: ``2 ** cells``."""
+        cells = len(self.offsets) if self.classes is None else self.classes.neighbourhood.size + 1
+        return 2 ** cells
+
+    @property
+    def local(self) -> bool:
+        """True when the model's decisions depend on the 3x3 neighbourhood only."""
+        return self.sensitivity is None or self.sensitivity.local
+
+    def summary(self) -> str:
+        """A few lines for a person: the rule, or why there is none, and how sure it is."""
+        lines = []
+        if self.classes is not None:
+            nb = self.classes.neighbourhood
+            tried = "".join(f"; not totalistic on {t.title}" for t in self.classes.tried)
+            lines.append(f"support: {len(self.sensitivity.offsets)} decisive cells within range "
+                         f"{max(max(abs(dy), abs(dx)) for dy, dx in self.sensitivity.offsets)}{tried}")
+            lines.append(f"extracted rule: {self.rule}" if self.rule is not None else self.reason)
+            if self.nearest is not None:
+                lines.append(f"majority of each class: {self.nearest} (no rule: {len(self.disagreements)} "
+                             f"{'class splits' if len(self.disagreements) == 1 else 'classes split'})")
+            lines.append(f"{self.patterns_evaluated} patterns evaluated ({self.classes.samples} per (centre, live "
+                         f"count) class on {nb.title}) instead of 2^{nb.size + 1} = {self.enumeration_patterns:.3g}")
+            lines.append(f"lowest confidence {self.confidence.min():.3f}; {len(self.low_confidence)} classes below "
+                         f"threshold; {len(self.context_dependent)} classes not constant")
+            return "\n".join(lines)
+        if self.rule is None and self.structure is not None:
+            lines.append(f"not a {self.states}-state Generations rule: on random boards of every state the network "
+                         f"agrees with the Generations rule of its table on {self.structure:.2%} of the cells")
+        elif self.rule is None:
+            far = [o for o in self.sensitivity.offsets if max(abs(o[0]), abs(o[1])) > 1]
+            shown = f"{far[:8]}{' ...' if len(far) > 8 else ''} ({len(far)} cells)"
+            lines.append(f"not a 3x3 rule: decisions depend on cells outside the 3x3 neighbourhood, at offsets {shown}")
+        else:
+            lines.append(f"extracted rule: {self.rule}")
+            if self.nearest is not None:
+                lines.append(f"not totalistic; nearest totalistic rule {self.nearest} differs in "
+                             f"{len(self.disagreements)} {'entry' if len(self.disagreements) == 1 else 'entries'}: MAP indices {self.disagreements[:12]}"
+                             f"{' ...' if len(self.disagreements) > 12 else ''}")
+        lines.append(f"{self.patterns_evaluated} patterns evaluated ({self.evaluations} with surroundings; "
+                     f"symmetry {self.group}); cells enumerated: {len(self.offsets)}")
+        lines.append(f"lowest confidence {self.confidence.min():.3f}; {len(self.low_confidence)} patterns below "
+                     f"threshold; {len(self.context_dependent)} depend on the surroundings")
+        return "\n".join(lines)
+
+
+def table_reading(alive: np.ndarray, group: str, threshold: float) -> ExtractionResult:
+    """The reading of a 2-state 3x3 network from its answers on the 512 patterns (a stacked network's).
+
+    Args:
+        alive: ``(512,)`` probability of "alive" per pattern, in MAP order.
+        group: The symmetry group the network was built with.
+        threshold: Confidence below which a pattern counts as low.
+    """
+    table = alive > 0.5
+    confidence = np.where(table, alive, 1 - alive)
+    return ExtractionResult(rule=Rule.from_table(table), offsets=list(WINDOW), table=table, confidence=confidence,
+                            low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
+                            context_dependent=[], group=group, patterns_evaluated=N_PATTERNS,
+                            evaluations=N_PATTERNS, sensitivity=None)
+
+
+def _model_group(model, check_boards: np.ndarray) -> str:
+    declared = getattr(model, "symmetry", "trivial")
+    if declared in ("p4", "p4m") and equivariance_error(model, check_boards, declared) < 1e-4:
+        return declared
+    return "trivial"
+
+
+def _orbit_map(offsets: list[tuple[int, int]], group: str) -> np.ndarray:
+    """For each pattern index over ``offsets``, the smallest index in its orbit under ``group``.
+
+    Raises:
+        ValueError: If the cells are not closed under the group.
+    """
+    k = len(offsets)
+    cells = bits(k)
+    weights = 1 << np.arange(k - 1, -1, -1, dtype=np.int64)
+    r = max(max(abs(dy), abs(dx)) for dy, dx in offsets)
+    grid = np.full((2 * r + 1, 2 * r + 1), -1)
+    for j, (dy, dx) in enumerate(offsets):
+        grid[dy + r, dx + r] = j
+    canonical = np.arange(2 ** k)
+    for g in group_elements(group)[1:]:
+        moved = transform(grid, g)  # moved[p] is the cell that g carries to position p
+        source = np.array([moved[dy + r, dx + r] for dy, dx in offsets])
+        if (source < 0).any():
+            raise InputError("the enumerated cells are not closed under the symmetry group")
+        canonical = np.minimum(canonical, (cells[:, source] * weights).sum(axis=1))
+    return canonical
+
+
+def _enumerate(model, offsets, group, contexts, reach, rng):
+    """Evaluate every pattern of ``offsets`` (one per orbit) in ``contexts`` surroundings.
+
+    Returns:
+        ``(table, confidence, varies, evaluated)`` over all ``2 ** len(offsets)`` patterns.
+    """
+    canonical = np.arange(2 ** len(offsets))
+    if group != "trivial":
+        try:
+            canonical = _orbit_map(offsets, group)
+        except ValueError:
+            group = "trivial"
+    representatives = np.unique(canonical)
+    size = 2 * reach + 1
+    chosen_cells = bits(len(offsets))[representatives]
+    n = len(representatives)
+    boards = np.zeros((contexts, n, size, size), dtype=bool)
+    for c in range(1, contexts):
+        boards[c] = rng.random((n, size, size)) < 0.5
+    for j, (dy, dx) in enumerate(offsets):
+        boards[:, :, reach + dy, reach + dx] = chosen_cells[:, j]
+    p_alive = _alive_probability(model, boards.reshape(-1, size, size))[:, reach, reach].reshape(contexts, n)
+    chosen = p_alive.mean(axis=0) > 0.5
+    varies = ((p_alive > 0.5) != chosen).any(axis=0)
+    confidence = np.where(chosen, p_alive.min(axis=0), 1 - p_alive.max(axis=0))
+    index_of = np.searchsorted(representatives, canonical)
+    return chosen[index_of], confidence[index_of], varies[index_of], n, group
+
+
+def _to_window(values: np.ndarray, offsets: list[tuple[int, int]]) -> np.ndarray:
+    """Spread values over the patterns of ``offsets`` to the 512 MAP patterns of the 3x3 window."""
+    full = bits(len(WINDOW))
+    columns = [WINDOW.index(o) for o in offsets]
+    weights = 1 << np.arange(len(offsets) - 1, -1, -1, dtype=np.int64)
+    return values[(full[:, columns] * weights).sum(axis=1)]
+
+
+def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int = 4, n_probe: int = 256,
+                 use_symmetry: bool = True, seed: int = 0, samples: int = 16,
+                 counting: Neighbourhood | None = None) -> ExtractionResult:
+    """Read the rule a trained model computes.
+
+    Only the cells that can change the decision (plus the cell itself) are
+    enumerated: 2^5 patterns for a von Neumann rule, 2^9 for a Moore rule,
+    fewer with symmetry.  The other cells are randomised in the
+    surroundings, so a cell the probe missed shows up as a
+    context-dependent pattern, and the whole 3x3 window is enumerated then.
+
+    A 2-state model whose decisive cells beyond 3x3 are too many to
+    enumerate, or fill at least half of a neighbourhood (a network that
+    counts cells: a range-2 box has 2^25 patterns), is not enumerated: its
+    structure is tested instead.  The decisive
+    cells' range ``r`` gives the candidate neighbourhoods (Golly's diamond,
+    disc and box of range ``r`` that hold them all, smallest first); on each,
+    ``samples`` random patterns per (centre, live count) class must all get
+    the same decision.  The first neighbourhood on which they do gives a
+    Larger than Life rule (when the born and surviving counts are intervals);
+    otherwise the result has no rule and says which classes disagree.  A
+    few scattered far cells are enumerated with the 3x3 window and reported
+    as a dependence beyond it.
+
+    Args:
+        model: A model of the zoo (anything translation equivariant mapping one-hot boards to logits).
+        contexts: Surroundings each pattern is evaluated in (the first all
+            dead, the others random at density 0.5).
+        threshold: Confidence below which a pattern is listed as low-confidence.
+        radius: Probe radius of :func:`sensitivity` (raised to the model's
+            :func:`~lifelab.learning.models.receptive_radius` when that is larger).
+        n_probe: Probe boards of :func:`sensitivity`.
+        use_symmetry: Evaluate one pattern per orbit of the model's symmetry
+            group (verified numerically; a model that is not equivariant is
+            enumerated in full).
+        seed: Seed of the probe boards and the random surroundings.
+        samples: Random patterns per class in the structure test of a model that looks beyond 3x3.
+        counting: A neighbourhood the structure test cannot find by itself (Golly 4's hexagonal ``NH``,
+            custom ``N@`` or weighted ``NW``, :data:`~lifelab.evidence.totalistic.NAMED_SHAPES`): a 2-state
+            model is tested on its classes alone (what the loop passes when the evidence counts one).
+
+    Returns:
+        An :class:`ExtractionResult`.
+    """
+    contexts, samples = check_int("contexts", contexts, 1), check_int("samples", samples, 1)
+    threshold = check_number("threshold", threshold, 0.5, 1.0)
+    radius = max(check_int("radius", radius, 1), receptive_radius(model))
+    probe = sensitivity(model, radius=radius, n_boards=n_probe, seed=seed)
+    states = model_states(model)
+    if counting is not None:
+        if not isinstance(counting, Neighbourhood):
+            raise InputTypeError(f"counting must be a Neighbourhood, got {type(counting).__name__}")
+        return _read_counts(model, probe, samples, threshold, use_symmetry, np.random.default_rng(seed), [counting])
+    if not probe.local and _counted(probe.offsets):
+        return _read_counts(model, probe, samples, threshold, use_symmetry, np.random.default_rng(seed))
+    offsets = sorted(set(probe.offsets) | {(0, 0)})
+    if len(offsets) > MAX_CELLS:  # too many to enumerate: show the 3x3 window's view in random surroundings
+        offsets = list(WINDOW)
+    rng = np.random.default_rng(seed)
+    group = _model_group(model, rng.random((4, 12, 12)) < 0.5) if use_symmetry else "trivial"
+    reach = max(radius, max(max(abs(dy), abs(dx)) for dy, dx in offsets))
+    table, confidence, varies, evaluated, group = _enumerate(model, offsets, group, contexts, reach, rng)
+    if probe.local and varies.any() and len(offsets) < 9:  # a decisive cell the probe missed: take the window
+        offsets = list(WINDOW)
+        table, confidence, varies, more, group = _enumerate(model, offsets, group, contexts, reach, rng)
+        evaluated += more
+    rule, nearest, disagreements, structure = None, None, [], None
+    if probe.local:
+        table, confidence, varies = (_to_window(v, offsets) for v in (table, confidence, varies))
+        rule = Rule.from_table(table)
+        if not rule.is_totalistic:
+            nearest, disagreements = nearest_totalistic(table, confidence)
+        if states > 2:
+            rule, structure = _generations_structure(model, rule, states, rng)
+    return ExtractionResult(rule=rule, offsets=offsets, table=table, confidence=confidence,
+                            low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
+                            context_dependent=[int(i) for i in np.flatnonzero(varies)], group=group,
+                            patterns_evaluated=int(evaluated), evaluations=int(evaluated * contexts),
+                            sensitivity=probe, nearest=nearest, disagreements=disagreements, states=states,
+                            structure=structure)
+
+
+def _candidates(offsets: list[tuple[int, int]]) -> list[Neighbourhood]:
+    """Golly's neighbourhoods of the decisive cells' range that hold every decisive cell, fewest cells first."""
+    far = {o for o in offsets if o != (0, 0)}
+    r = max(max(abs(dy), abs(dx)) for dy, dx in far)
+    shapes = SHAPES_BY_SIZE + tuple(shape for shape in COUNT_SHAPES if shape not in SHAPES_BY_SIZE)
+    holding: dict[frozenset, Neighbourhood] = {}  # one per set of cells (the range-2 L2 disc is the diamond)
+    for nb in (Neighbourhood(r, shape) for shape in shapes):
+        if far <= set(nb.offsets):
+            holding.setdefault(frozenset(nb.offsets), nb)
+    return sorted(holding.values(), key=lambda nb: nb.size)  # stable: a box, diamond or disc first among equals
+
+
+def _counted(offsets: list[tuple[int, int]]) -> bool:
+    """Whether decisive cells beyond 3x3 call for the structure test rather than enumeration: too many to
+    enumerate, or filling at least half of the smallest neighbourhood that holds them (a network that
+    counts cells).  A few scattered far cells are a 3x3 reading that depends on them, and enumerated."""
+    far = [o for o in offsets if o != (0, 0)]
+    return len(offsets) > MAX_CELLS or 2 * len(far) >= _candidates(offsets)[0].size
+
+
+def class_test(model, neighbourhood: Neighbourhood, samples: int = 16, reach: int | None = None,
+               seed: int | np.random.Generator = 0) -> ClassCheck:
+    """Evaluate a 2-state model on random patterns of every (centre, live count) class of a neighbourhood.
+
+    Each sample places ``count`` live cells at random among the
+    neighbourhood's cells, sets the centre, and fills every other cell the
+    model can see at a random density, so a model that is not totalistic on
+    the neighbourhood (or looks beyond it) gets different decisions within
+    a class.  On a weighted neighbourhood each sample is a random set of
+    cells whose weights sum to the class's count (at a random density).
+    ``2 * width * samples`` patterns in all, whatever ``2^size`` is.
+
+    Args:
+        model: A 2-state model of the zoo.
+        neighbourhood: The cells counted.
+        samples: Random patterns per class.
+        reach: Half the side of the boards (default: the model's receptive radius, at least the range).
+        seed: Seed or generator of the patterns.
+
+    Returns:
+        A :class:`ClassCheck`.
+    """
+    samples = check_int("samples", samples, 1)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    reach = max(neighbourhood.range, receptive_radius(model)) if reach is None else check_int("reach", reach, 1)
+    nb = neighbourhood
+    occur = np.flatnonzero(nb.reachable)
+    width, side = len(occur), 2 * reach + 1
+    centre = np.repeat([False, True], width * samples)
+    live = np.tile(np.repeat(occur, samples), 2)
+    boards = rng.random((len(live), side, side)) < rng.random((len(live), 1, 1))
+    ys, xs = (np.array(v) + reach for v in zip(*nb.offsets))
+    if nb.weighted:
+        boards[:, ys, xs] = _weighted_sets(nb, live + nb.low, rng)
+    else:
+        ranks = rng.random((len(live), nb.size)).argsort(axis=1).argsort(axis=1)
+        boards[:, ys, xs] = ranks < live[:, None]
+    boards[:, reach, reach] = centre
+    p = _alive_probability(model, boards)[:, reach, reach].reshape(2, width, samples)
+    alive, confidence = np.zeros((2, nb.width)), np.ones((2, nb.width))
+    alive[:, occur] = (p > 0.5).mean(axis=2)
+    confidence[:, occur] = np.where(alive[:, occur] > 0.5, p.min(axis=2), 1 - p.max(axis=2))
+    return ClassCheck(nb, alive, confidence, samples)
+
+
+def _weighted_sets(nb: Neighbourhood, targets: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``(len(targets), size)`` bool: for each count, a random set of the neighbourhood's cells (in
+    :attr:`~Neighbourhood.offsets` order) whose weights sum to it, each cell taken at a random density
+    wherever both choices can still reach the count."""
+    weights = nb.weights[nb.weights != 0].tolist()
+    chosen = np.zeros((len(targets), len(weights)), dtype=bool)
+    for row, target in enumerate(targets.tolist()):
+        order, density = rng.permutation(len(weights)), rng.random()
+        reach = [0] * len(weights) + [1 << -nb.low]  # reach[i]: sums of subsets of order[i:], bit k for low + k
+        for i in range(len(weights) - 1, -1, -1):
+            w = weights[order[i]]
+            reach[i] = reach[i + 1] | (reach[i + 1] << w if w > 0 else reach[i + 1] >> -w)
+        for i, cell in enumerate(order.tolist()):
+            rest = target - weights[cell]
+            take = rest >= nb.low and (reach[i + 1] >> (rest - nb.low)) & 1
+            leave = (reach[i + 1] >> (target - nb.low)) & 1
+            if take and (not leave or rng.random() < density):
+                chosen[row, cell], target = True, rest
+    return chosen
+
+
+def _majority_rule(check: ClassCheck, states: int = 2) -> tuple[LtLRule | HROTRule | None, str]:
+    """The rule of each class's majority decision: Larger than Life where the born and surviving counts are
+    intervals, else HROT (any sets of counts); None, and why, for a birth on no live cell (B0)."""
+    nb = check.neighbourhood
+    born, survive = ({int(i) + nb.low for i in np.flatnonzero(check.alive[centre] > 0.5)} for centre in (0, 1))
+    intervals = [(min(at), max(at)) for at in (born, survive) if at and len(at) == max(at) - min(at) + 1]
+    b0_hrot = 0 in born and nb.shape not in LTL_NEIGHBOURHOODS  # Larger than Life has B0; HROT not
+    if len(intervals) == 2 and not b0_hrot and nb.shape not in NAMED_SHAPES:
+        return nb.rule(*intervals, states), ""
+    if 0 in born:
+        return None, "a dead cell is born on no live cell (B0), an HROT rule that Golly only emulates"
+    unsayable = [c for c in sorted(born) if c < 1] + [c for c in sorted(survive) if not nb.writable(1, c, True)]
+    if unsayable:
+        return None, f"it is alive at count {unsayable[0]}, which HROT's lists cannot say"
+    return nb.rule(born, survive, states), ""
+
+
+def _counts_rule(check: ClassCheck, states: int = 2) -> tuple[LtLRule | HROTRule | None, str,
+                                                               LtLRule | HROTRule | None]:
+    """``(rule, why none, nearest)``: the rule a totalistic class test reads; for a network that is not
+    totalistic, no rule, the classes that split, and the rule of the class majorities (when there is one)."""
+    nb = check.neighbourhood
+    majority, why = _majority_rule(check, states)
+    if not check.totalistic:
+        shown = check.disagreeing
+        return None, (f"not totalistic on {nb.title}: {len(shown)} of {check.alive.size} (centre, live count) "
+                      f"classes got different decisions for different patterns: {', '.join(shown[:6])}"
+                      f"{', ...' if len(shown) > 6 else ''}"), majority
+    if majority is None:
+        return None, f"totalistic on {nb.title}, but {why}", None
+    return majority, "", None
+
+
+def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_symmetry: bool,
+                 rng: np.random.Generator, candidates: list[Neighbourhood] | None = None) -> ExtractionResult:
+    """The structure test of a model beyond 3x3 (see :func:`extract_rule`), on the candidates (default: Golly's
+    shapes that hold the decisive cells).  The classes are tested on boards of dead and live cells; a model of
+    more states must then be the rule with Golly's dying states on boards of every state."""
+    group = _model_group(model, rng.random((4, 12, 12)) < 0.5) if use_symmetry else "trivial"
+    checks = []
+    for nb in candidates or _candidates(probe.offsets):
+        checks.append(class_test(model, nb, samples, reach=max(probe.radius, nb.range), seed=rng))
+        if checks[-1].totalistic:
+            break
+    check = checks[-1]
+    check.tried = [c.neighbourhood for c in checks[:-1]]
+    states = model_states(model)
+    rule, reason, nearest = _counts_rule(check, states)
+    structure = None
+    if states > 2 and rule is not None:
+        size = max(16, 4 * check.neighbourhood.range + 4)
+        rule, structure = _agreement(model, rule, states, rng, size=size)
+        if rule is None:
+            reason = (f"totalistic on {check.neighbourhood.title} on dead and live cells, but not a {states}-state "
+                      f"rule with dying states: on random boards of every state it agrees on {structure:.2%} of the "
+                      "cells")
+    confidence = check.confidence.ravel()
+    evaluated = sum(c.alive.size * c.samples for c in checks)
+    return ExtractionResult(rule=rule, offsets=sorted({(0, 0), *check.neighbourhood.offsets}),
+                            table=(check.alive > 0.5).ravel(), confidence=confidence,
+                            low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
+                            context_dependent=[int(i) for i in np.flatnonzero(~check.constant.ravel())], group=group,
+                            patterns_evaluated=evaluated, evaluations=evaluated, sensitivity=probe, classes=check,
+                            reason=reason, nearest=nearest, states=states, structure=structure,
+                            disagreements=[] if nearest is None else [int(i) for i in np.flatnonzero(~check.constant)])
+
+
+def _generations_structure(model, rule: Rule, states: int, rng: np.random.Generator, boards: int = 32,
+                           size: int = 16) -> tuple[GenerationsRule | None, float]:
+    """Test that a multi-state network is the Generations rule of its birth/survival table.
+
+    The table was read on boards of dead and live cells only; a Generations
+    rule also says that dying cells neither count nor can be born, and that
+    they count down.  The network is run on random boards holding every
+    state and compared with the Generations rule cell by cell.
+
+    Returns:
+        ``(rule, agreement)``: the :class:`~lifelab.rules.families.GenerationsRule` when
+        the network agrees on every cell (else None), and the fraction of cells it agrees on.
+    """
+    return _agreement(model, GenerationsRule(rule, states), states, rng, boards, size)
+
+
+def _agreement(model, candidate, states: int, rng: np.random.Generator, boards: int = 32, size: int = 16):
+    """``(candidate or None, agreement)``: a multi-state model against a rule with dying states on random boards
+    of every state, cell by cell (the candidate when it agrees on every cell)."""
+    probe = np.where(rng.random((boards, size, size)) < 0.6, rng.integers(1, states, (boards, size, size)), 0)
+    probe = probe.astype(np.uint8)
+    agreement = float((predict(model, probe) == candidate.step(probe)).mean())
+    return (candidate if agreement == 1.0 else None), agreement
+
+
+@dataclass
+class GeneratorCheck:
+    """How well a rule regenerates observed trajectories.
+
+    Attributes:
+        cell_match: Fraction of cells of the free-running simulation (from
+            each trajectory's first board) equal to the data.
+        transition_match: Fraction of observed transitions ``x_t -> x_{t+1}``
+            the rule reproduces exactly (one step from the true ``x_t``).
+        first_divergence: The first step at which some simulated trajectory
+            differs from the data, or None if none does.
+        trajectories: Number of trajectories compared.
+        steps: Steps per trajectory.
+    """
+
+    cell_match: float
+    transition_match: float
+    first_divergence: int | None
+    trajectories: int
+    steps: int
+
+    @property
+    def agrees(self) -> bool:
+        """True when every transition of the data is reproduced."""
+        return self.transition_match == 1.0
+
+    def summary(self) -> str:
+        """One line."""
+        where = "never diverges" if self.first_divergence is None else f"first diverges at step {self.first_divergence}"
+        return (f"{self.trajectories} trajectories x {self.steps} steps: cells {self.cell_match:.4%} match, "
+                f"transitions {self.transition_match:.2%} exact, {where}")
+
+
+def generator_check(rule: Rule | str, trajectories, boundary: str = "torus") -> GeneratorCheck:
+    """Simulate a rule from the data's initial boards and compare with the data.
+
+    Args:
+        rule: The extracted (or any) rule.
+        trajectories: ``(n, T + 1, H, W)`` 0/1 observed trajectories.
+        boundary: What lies beyond the frame: ``"torus"``, ``"dead"`` (simulated on a bounded plane) or
+            ``"open"`` (a window of a larger world: step ``t`` is compared only on the cells the frame
+            determines, those ``t`` reaches or more from every edge).
+
+    Returns:
+        A :class:`GeneratorCheck`.
+    """
+    rule = parse_rule(rule)
+    data = validate_trajectories(trajectories, states=rule_states(rule))
+    n, length = data.shape[:2]
+    shape = data.shape[2:]
+    engine = "dead" if boundary == "dead" else "torus"
+    simulated = simulate(rule, data[:, 0], length - 1, boundary=engine)
+    reach = rule_reach(rule)
+    known = np.stack([interior(shape, reach * t) if boundary == "open" else np.ones(shape, dtype=bool)
+                      for t in range(length)])
+    same = (simulated == data) | ~known
+    steps_ok = same.all(axis=(0, 2, 3))
+    bad = np.flatnonzero(~steps_ok)
+    one_step = simulate(rule, data[:, :-1].reshape(-1, *shape), 1, boundary=engine)[:, 1]
+    exact = ((one_step == data[:, 1:].reshape(-1, *shape)) | ~known[1]).all(axis=(1, 2))
+    compared = n * int(known.sum())
+    cell_match = float(((simulated == data) & known).sum() / compared) if compared else 1.0
+    return GeneratorCheck(cell_match=cell_match, transition_match=float(exact.mean()),
+                          first_divergence=int(bad[0]) if bad.size else None, trajectories=int(n),
+                          steps=int(length - 1))
+
+
+@model_threads()
+def count_kernel_similarity(kernels) -> dict[str, np.ndarray]:
+    """How much each 3x3 kernel looks like a neighbour-count kernel, ignoring the centre.
+
+    The centre weight only tells the cell's own state apart; the eight
+    others say how neighbours are counted.  The cosine similarity of those
+    eight weights with the Moore count (all ones) and the von Neumann count
+    (edges only) is +-1 when a channel counts exactly that neighbourhood
+    (the sign is the direction it counts in).
+
+    Args:
+        kernels: ``(channels, 3, 3)`` array, e.g. from :func:`lifelab.learning.models.first_layer_kernels`.
+
+    Returns:
+        ``{"moore": (channels,), "vonneumann": (channels,)}`` cosine similarities.
+    """
+    kernels = np.asarray(kernels, dtype=float)
+    if kernels.ndim != 3 or kernels.shape[1:] != (3, 3):
+        raise InputError(f"need (channels, 3, 3) kernels, got shape {kernels.shape}")
+    ring = np.ones((3, 3), dtype=bool)
+    ring[1, 1] = False
+    values = kernels[:, ring]
+    norms = np.linalg.norm(values, axis=1).clip(1e-12)
+    out = {}
+    for name in ("moore", "vonneumann"):
+        template = NEIGHBOURHOODS[name][ring].astype(float)
+        out[name] = values @ template / (norms * np.linalg.norm(template))
+    return out

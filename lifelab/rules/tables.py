@@ -1,0 +1,863 @@
+"""Golly's rule tables and rule trees (RuleLoader's ``.rule`` files): read, run and written back.
+
+A ``.rule`` file names a rule (``@RULE WireWorld``) and gives its transition
+function in one of two forms, exactly as Golly's RuleLoader algorithm reads
+them (``gollybase/ruletable_algo.cpp``, ``ruletreealgo.cpp``):
+
+- ``@TABLE``: ``n_states``, a ``neighborhood`` (``vonNeumann``, ``Moore``,
+  ``hexagonal``, ``oneDimensional``), ``symmetries`` and transitions
+  ``C,N,E,S,W,C'`` (Moore: ``C,N,NE,E,SE,S,SW,W,NW,C'``; hexagonal:
+  ``C,N,E,SE,S,W,NW,C'``; one-dimensional: ``C,W,E,C'``).  A ``var`` names a
+  set of states; a variable written twice in one transition is *bound* (the
+  same state each time).  The first transition that matches, in any of its
+  symmetric images, gives the next state; a configuration no transition
+  matches leaves the cell unchanged.
+- ``@TREE``: a decision tree over the neighbours (``num_neighbors`` 4 or 8)
+  whose leaves are the next states.
+
+Both become one :class:`TableRule`: a function from a cell's neighbourhood
+configuration to its next state.  Where the configurations are few enough
+(:data:`DENSE_LIMIT`) it is tabulated once and a step is one lookup per cell;
+otherwise each configuration a step meets is decided once and remembered.
+:func:`rule_file` writes any rule lifelab holds on a one-cell neighbourhood
+back as a ``@TABLE`` (with the largest symmetry the rule has and merged
+transitions), which Golly runs as lifelab does (``tests/golden/rules``).
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import hashlib
+import itertools
+import math
+import os
+import re
+from pathlib import Path
+
+import numba as nb
+import numpy as np
+import torch
+
+from lifelab.errors import InputError, InputFileNotFoundError, InputTypeError
+from lifelab.rules.lifelike import OnGrid, split_topology
+from lifelab.utils import ENGINES, ascii_digits, atomic_path, check_allocation, compiled_threads
+
+__all__ = ["DENSE_LIMIT", "NEIGHBOURHOODS", "SYMMETRIES", "TableRule", "compact_table", "find_rule_file", "load_rule_file",
+           "read_rule_file", "rule_file", "rule_search_path", "save_rule_file", "table_rule"]
+
+#: Golly's neighbourhoods: the inputs of a transition in Golly's order, as ``(dy, dx)`` from the cell (the cell first).
+NEIGHBOURHOODS = {
+    "vonNeumann": ((0, 0), (-1, 0), (0, 1), (1, 0), (0, -1)),
+    "Moore": ((0, 0), (-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1)),
+    "hexagonal": ((0, 0), (-1, 0), (0, 1), (1, 1), (1, 0), (0, -1), (-1, -1)),
+    "oneDimensional": ((0, 0), (0, -1), (0, 1)),
+}
+
+
+def _cycles(k: int, step: int, reflect: bool) -> tuple[tuple[int, ...], ...]:
+    """Rotations of the ``k`` outer inputs by multiples of ``step`` (and their mirror images), the centre fixed."""
+    ring = list(range(1, k + 1))
+    images = [tuple([0] + ring[i:] + ring[:i]) for i in range(0, k, step)]
+    if reflect:
+        mirror = [ring[0]] + ring[:0:-1]
+        images += [tuple([0] + mirror[i:] + mirror[:i]) for i in range(0, k, step)]
+    return tuple(images)
+
+
+#: The symmetries Golly allows per neighbourhood, as remaps of the inputs (``image[i] = inputs[remap[i]]``);
+#: ``permute`` (every order of the outer inputs) is None.  The remaps are Golly's own tables.
+SYMMETRIES = {
+    "vonNeumann": {"none": ((0, 1, 2, 3, 4),), "rotate4": _cycles(4, 1, False),
+                   "rotate4reflect": _cycles(4, 1, True), "reflect_horizontal": ((0, 1, 2, 3, 4), (0, 1, 4, 3, 2)),
+                   "permute": None},
+    "Moore": {"none": (tuple(range(9)),), "rotate4": _cycles(8, 2, False), "rotate8": _cycles(8, 1, False),
+              "rotate4reflect": _cycles(8, 2, True), "rotate8reflect": _cycles(8, 1, True),
+              "reflect_horizontal": (tuple(range(9)), (0, 1, 8, 7, 6, 5, 4, 3, 2)), "permute": None},
+    "hexagonal": {"none": (tuple(range(7)),), "rotate2": _cycles(6, 3, False), "rotate3": _cycles(6, 2, False),
+                  "rotate6": _cycles(6, 1, False), "rotate6reflect": _cycles(6, 1, True), "permute": None},
+    "oneDimensional": {"none": ((0, 1, 2),), "reflect": ((0, 1, 2), (0, 2, 1)), "permute": None},
+}
+
+#: A rule tree's variables, top down, as indices into Golly's table order (4: N, W, E, S, C; 8: NW, NE, SW, SE, N,
+#: W, E, S, C).
+_TREE_ORDER = {4: (1, 4, 2, 3, 0), 8: (8, 2, 6, 4, 1, 7, 3, 5, 0)}
+_TREE_NEIGHBOURHOOD = {4: "vonNeumann", 8: "Moore"}
+
+#: Most neighbourhood configurations a rule tabulates whole (one byte each); beyond it, the configurations a step
+#: meets are decided as they come.
+DENSE_LIMIT = 1 << 22
+
+_CHUNK = 1 << 15
+
+
+class TableRule(OnGrid):
+    """A rule given by a Golly rule table or rule tree: any number of states on a one-cell neighbourhood.
+
+    Two table rules are equal when they compute the same next state for
+    every configuration (compared whole where there are at most
+    :data:`DENSE_LIMIT` configurations, else by their transitions or tree);
+    the name, like the grid, is not part of that.
+
+    Attributes:
+        name: The rule's name (``@RULE``), which is also its Golly rulestring.
+        states: Cell states.
+        neighbourhood: A key of :data:`NEIGHBOURHOODS`.
+        symmetries: The table's symmetries (``"none"`` for a tree).
+        transitions: A table's transitions in Golly's order, bound variables
+            expanded: ``(inputs, output)`` with ``inputs`` one tuple of states
+            per input; empty for a tree.
+        tree: A tree's nodes ``(level, values)``, the root last; None for a table.
+        colors: ``{state: (r, g, b)}`` from ``@COLORS``.
+    """
+
+    family = "rule table"
+
+    def __init__(self, name: str, states: int, neighbourhood: str, *, symmetries: str = "none",
+                 transitions=(), tree=None, colors=None):
+        if not isinstance(name, str) or not re.fullmatch(r"[^\s:,]+", name):
+            raise InputError(f"a rule table's name is one word without ':' or ',', got {name!r}")
+        if neighbourhood not in NEIGHBOURHOODS:
+            raise InputError(f"unknown neighbourhood {neighbourhood!r}; Golly's are {', '.join(NEIGHBOURHOODS)}")
+        if symmetries not in SYMMETRIES[neighbourhood]:
+            raise InputError(f"{neighbourhood} tables have symmetries {', '.join(SYMMETRIES[neighbourhood])}; "
+                             f"got {symmetries!r}")
+        if isinstance(states, bool) or not isinstance(states, (int, np.integer)) or not 2 <= states <= 256:
+            raise InputError(f"a rule table has 2 to 256 states, got {states!r}")
+        self.name, self.states, self.neighbourhood, self.symmetries = name, int(states), neighbourhood, symmetries
+        self.transitions = tuple((tuple(tuple(int(s) for s in i) for i in inputs), int(out))
+                                 for inputs, out in transitions)
+        self.tree = None if tree is None else tuple((int(level), tuple(int(v) for v in values))
+                                                    for level, values in tree)
+        self.colors = dict(colors or {})
+        k = len(NEIGHBOURHOODS[neighbourhood])
+        for inputs, out in self.transitions:
+            if len(inputs) != k or not all(inputs) or not 0 <= out < self.states or \
+                    any(not 0 <= s < self.states for i in inputs for s in i):
+                raise InputError(f"transition {inputs} -> {out} does not fit {self.states} states on {k} inputs")
+        self._grid = None
+        self._known = (np.zeros(0, np.int64), np.zeros(0, np.uint8))
+
+    # --- what every rule type offers -------------------------------------------------------------------------
+
+    @property
+    def offsets(self) -> list[tuple[int, int]]:
+        """The cells a transition reads, ``(dy, dx)``, in Golly's input order (the cell first)."""
+        return list(NEIGHBOURHOODS[self.neighbourhood])
+
+    @property
+    def configurations(self) -> int:
+        """How many neighbourhood configurations there are: ``states ** inputs``."""
+        return self.states ** len(self.offsets)
+
+    def codes(self, boards: np.ndarray) -> np.ndarray:
+        """Each cell's configuration as one number, ``sum(state_i * states**i)`` over Golly's inputs (a torus).
+
+        Args:
+            boards: ``(..., H, W)`` cell states.
+
+        Raises:
+            InputError: When the configurations do not fit in 63 bits (more than 127 states on a Moore table).
+        """
+        if self.configurations >= 1 << 62:
+            raise InputError(f"{self.name}: {self.states} states on {len(self.offsets)} inputs give more "
+                             "configurations than lifelab numbers (2**62)")
+        boards = np.asarray(boards).astype(np.int64)
+        code = np.zeros(boards.shape, np.int64)
+        for i, (dy, dx) in enumerate(self.offsets):
+            code += np.roll(boards, (-dy, -dx), axis=(-2, -1)) * self.states ** i
+        return code
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        """``(m,)`` configuration numbers back to ``(m, inputs)`` states in Golly's order."""
+        rest = np.asarray(codes, np.int64).copy()
+        out = np.empty((len(rest), len(self.offsets)), np.int64)
+        for i in range(len(self.offsets)):
+            rest, out[:, i] = np.divmod(rest, self.states)
+        return out
+
+    def windows(self, configs: np.ndarray) -> np.ndarray:
+        """``(m, inputs)`` configurations on 3x3 boards ``(m, 3, 3)``, the cell in the middle, cells outside the
+        neighbourhood dead (on a 3x3 torus the middle cell sees exactly its configuration)."""
+        configs = np.asarray(configs, np.int64)
+        boards = np.zeros((len(configs), 3, 3), np.int64)
+        for i, (dy, dx) in enumerate(self.offsets):
+            boards[:, 1 + dy, 1 + dx] = configs[:, i]
+        return boards
+
+    def next_states(self, configs: np.ndarray, engine: str = "compiled") -> np.ndarray:
+        """The next state of each configuration, as Golly's algorithm decides it.
+
+        Args:
+            configs: ``(m, inputs)`` states in Golly's input order (:attr:`offsets`).
+            engine: For a table, ``"compiled"`` (the first matching transition found in compiled loops) or
+                ``"numpy"`` (the reference, every transition matched at once).
+
+        Returns:
+            ``(m,)`` uint8 next states.
+        """
+        configs = np.asarray(configs, np.int64)
+        if configs.ndim != 2 or configs.shape[1] != len(self.offsets):
+            raise InputError(f"configurations of {self.name} are (m, {len(self.offsets)}), got {configs.shape}")
+        if configs.size and (configs.min() < 0 or configs.max() >= self.states):
+            raise InputError(f"{self.name} has states 0..{self.states - 1}; a configuration has {configs.max()}")
+        if engine not in ENGINES:
+            raise InputError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
+        if self.tree is None and engine == "compiled":
+            return first_transitions(*self._packed, configs)
+        out = np.empty(len(configs), np.uint8)
+        for start in range(0, len(configs), _CHUNK):
+            part = configs[start:start + _CHUNK]
+            out[start:start + _CHUNK] = self._tree_next(part) if self.tree is not None else self._table_next(part)
+        return out
+
+    def step(self, states: np.ndarray) -> np.ndarray:
+        """One step on ``(..., H, W)`` boards of states (periodic boundary), in the boards' dtype."""
+        states = np.asarray(states)
+        codes = self.codes(states)
+        if self.dense_table is not None:
+            out = self.dense_table[codes]
+        else:
+            unique, inverse = np.unique(codes, return_inverse=True)
+            out = self._remembered(unique)[inverse].reshape(codes.shape)
+        return out.astype(states.dtype)
+
+    def step_torch(self, states: torch.Tensor) -> torch.Tensor:
+        """One step of a torch tensor of states (decided on the CPU, returned on the tensor's device)."""
+        return torch.as_tensor(self.step(states.cpu().numpy()), device=states.device)
+
+    def seagull_rule(self):
+        """The callable seagull's ``Simulator.run`` takes: one step of a 2-D board."""
+        return _TableStep(self)
+
+    @functools.cached_property
+    def dense_table(self) -> np.ndarray | None:
+        """Every configuration's next state, indexed by :meth:`codes` (None beyond :data:`DENSE_LIMIT`)."""
+        if self.configurations > DENSE_LIMIT:
+            return None
+        return self.next_states(self.decode(np.arange(self.configurations)))
+
+    def __str__(self) -> str:
+        return self.name + ("" if self._grid is None else str(self._grid))
+
+    def __repr__(self) -> str:
+        return f"TableRule({str(self)!r}, states={self.states}, {self.neighbourhood})"
+
+    @functools.cached_property
+    def _identity(self) -> tuple:
+        if self.dense_table is not None:
+            body = hashlib.sha256(self.dense_table.tobytes()).hexdigest()
+        else:
+            body = repr((self.symmetries, self.transitions, self.tree))
+        return self.states, self.neighbourhood, body
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, TableRule) and self._identity == other._identity
+
+    def __hash__(self) -> int:
+        return hash(self._identity)
+
+    def __getstate__(self) -> dict:
+        """What pickling keeps: the rule, not its tables (rebuilt on first use)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("dense_table", "_packed", "_nodes")}
+
+    # --- the two forms ---------------------------------------------------------------------------------------
+
+    def _table_next(self, configs: np.ndarray) -> np.ndarray:
+        lut, outputs = self._packed
+        match = lut[0, configs[:, 0]]
+        for i in range(1, configs.shape[1]):
+            match = match & lut[i, configs[:, i]]
+        hit = match != 0
+        found = hit.any(axis=1)
+        word = hit.argmax(axis=1)
+        bits = match[np.arange(len(match)), word]
+        lowest = bits & (~bits + np.uint64(1))
+        index = word * 64 + np.frexp(lowest.astype(np.float64))[1] - 1
+        return np.where(found, outputs[np.where(found, index, 0)], configs[:, 0]).astype(np.uint8)
+
+    def _image_count(self, inputs: tuple) -> int:
+        """How many symmetric images :meth:`_images` gives, without making them."""
+        remaps = SYMMETRIES[self.neighbourhood][self.symmetries]
+        if remaps is not None:
+            return len(remaps)
+        outer = collections.Counter(inputs[1:])
+        return math.factorial(len(inputs) - 1) // math.prod(math.factorial(c) for c in outer.values())
+
+    @functools.cached_property
+    def _packed(self) -> tuple[np.ndarray, np.ndarray]:
+        """Golly's bit-parallel form: ``lut[input, state]`` has bit t set when transition t allows that state there."""
+        images = sum(self._image_count(inputs) for inputs, _ in self.transitions)
+        if images > MAX_EXPANDED:
+            raise InputError(f"{self.name}: its {len(self.transitions):,} transitions under {self.symmetries} "
+                             f"symmetry have {images:,} images, more than lifelab expands ({MAX_EXPANDED:,}); "
+                             "Golly runs such a table, lifelab does not yet")
+        check_allocation(images * len(self.offsets) * (8 + self.states // 8 + 1),
+                         f"{self.name}: the {images:,} images of its transitions")
+        expanded = [(images, out) for inputs, out in self.transitions for images in self._images(inputs)]
+        k, n, t = len(self.offsets), self.states, max(len(expanded), 1)
+        sets: dict = {}  # each distinct set of states an input allows, numbered; its row of masks below
+        ids = np.array([[sets.setdefault(states, len(sets)) for states in inputs] for inputs, _ in expanded],
+                       np.int64).reshape(-1, k)
+        masks = np.zeros((len(sets) + 1, n), bool)  # the last row: padding transitions allow nothing
+        for states, index in sets.items():
+            masks[index, list(states)] = True
+        padded = np.full((-(-t // 64) * 64, k), len(sets), np.int64)
+        padded[:len(ids)] = ids
+        allowed = masks[padded].transpose(1, 2, 0)  # (input, state, transition)
+        lut = np.packbits(allowed, axis=-1, bitorder="little").view(np.uint64)
+        return np.ascontiguousarray(lut), np.array([out for _, out in expanded] or [0], np.uint8)
+
+    def _images(self, inputs: tuple) -> list[tuple]:
+        """A transition's symmetric images, in Golly's order (every distinct order of the outer inputs for permute)."""
+        remaps = SYMMETRIES[self.neighbourhood][self.symmetries]
+        if remaps is not None:
+            return [tuple(inputs[r] for r in remap) for remap in remaps]
+        return [(inputs[0], *outer) for outer in _distinct_permutations(sorted(inputs[1:]))]
+
+    @functools.cached_property
+    def _nodes(self) -> np.ndarray:
+        """A tree's nodes as rows: a child node's index (a state at level 1) per state of the node's variable."""
+        return np.array([values for _, values in self.tree], np.int64)
+
+    def _tree_next(self, configs: np.ndarray) -> np.ndarray:
+        node = np.full(len(configs), len(self.tree) - 1)
+        for var in _TREE_ORDER[len(self.offsets) - 1]:
+            node = self._nodes[node, configs[:, var]]
+        return node.astype(np.uint8)
+
+    def _remembered(self, codes: np.ndarray) -> np.ndarray:
+        """Next states of sorted unique configuration numbers, deciding the ones not met before."""
+        keys, values = self._known
+        at = np.searchsorted(keys, codes)
+        new = codes[(at >= len(keys)) | (keys[np.minimum(at, len(keys) - 1)] != codes)] if len(keys) else codes
+        if len(new):
+            keys = np.concatenate([keys, new])
+            values = np.concatenate([values, self.next_states(self.decode(new))])
+            order = np.argsort(keys, kind="stable")
+            self._known = keys, values = keys[order], values[order]
+        return values[np.searchsorted(keys, codes)]
+
+
+class _TableStep:
+    """One step of a table rule on a 2-D board: what seagull's Simulator calls each generation."""
+
+    def __init__(self, rule: TableRule):
+        self.rule = rule
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise InputError(f"seagull boards are 2-D, got shape {X.shape}")
+        return self.rule.step(X.astype(np.uint8))
+
+    def __repr__(self) -> str:
+        return f"seagull step of {self.rule!r}"
+
+
+def _distinct_permutations(items: list) -> list[tuple]:
+    """Every distinct order of ``items`` (sorted), as C++'s ``next_permutation`` visits them."""
+    items, out = list(items), []
+    while True:
+        out.append(tuple(items))
+        i = len(items) - 2
+        while i >= 0 and items[i] >= items[i + 1]:
+            i -= 1
+        if i < 0:
+            return out
+        j = len(items) - 1
+        while items[j] <= items[i]:
+            j -= 1
+        items[i], items[j] = items[j], items[i]
+        items[i + 1:] = reversed(items[i + 1:])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------------------------
+
+def read_rule_file(text: str, source: str = ".rule file") -> TableRule:
+    """Read a Golly ``.rule`` file's text: its ``@RULE`` name, its ``@TABLE`` or ``@TREE``, its ``@COLORS``.
+
+    Other sections (``@ICONS``, ``@NAMES``) are skipped, as Golly skips them
+    when it runs a rule.
+
+    Args:
+        text: The file's text.
+        source: What to call it in error messages (the file's name).
+
+    Raises:
+        InputError: Naming the line, for anything Golly would refuse (a state
+            out of range, an unknown neighbourhood or symmetry, a transition with
+            too few entries, a tree node pointing to the wrong level, ...), or a
+            file without ``@TABLE`` or ``@TREE``.
+    """
+    if not isinstance(text, str):
+        raise InputTypeError(f"{source}: a rule file's text must be a str, got {type(text).__name__}")
+    sections: dict[str, list[tuple[int, str]]] = {}
+    current = None
+    name = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("@"):
+            head, _, rest = line.partition(" ")
+            current = head.strip().upper()
+            if current == "@RULE":
+                name = rest.strip() or None
+            sections.setdefault(current, [])
+        elif current is not None:
+            sections[current].append((number, line))
+    if name is None:
+        raise InputError(f"{source}: no '@RULE name' line")
+    colors = _read_colors(sections.get("@COLORS", []), source)
+    for kind in sections:
+        if kind == "@TABLE":
+            return _read_table(name, sections[kind], colors, source)
+        if kind == "@TREE":
+            return _read_tree(name, sections[kind], colors, source)
+    raise InputError(f"{source}: no @TABLE or @TREE section")
+
+
+def _fail(source: str, number: int, line: str, why: str):
+    raise InputError(f"{source}, line {number}: {why}: {line.strip()!r}")
+
+
+def _state(token: str, states: int, source: str, number: int, line: str) -> int:
+    if not ascii_digits(token):
+        _fail(source, number, line, f"{token!r} is neither a state nor a variable")
+    if int(token) >= states:
+        _fail(source, number, line, f"state {token} is out of range (n_states:{states})")
+    return int(token)
+
+
+def _read_table(name: str, lines: list, colors: dict, source: str) -> TableRule:
+    states = neighbourhood = symmetries = None
+    variables: dict[str, tuple[int, ...]] = {}
+    transitions = []
+    for number, raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        lower = line.lower()
+        if lower.startswith("n_states:"):
+            value = line[len("n_states:"):].strip()
+            if not ascii_digits(value) or not 2 <= int(value) <= 256:
+                _fail(source, number, raw, "n_states is a number from 2 to 256")
+            states = int(value)
+        elif lower.startswith("neighborhood:"):
+            neighbourhood = line[len("neighborhood:"):].strip()
+            if neighbourhood not in NEIGHBOURHOODS:
+                _fail(source, number, raw, f"unsupported neighborhood (Golly's: {', '.join(NEIGHBOURHOODS)})")
+        elif lower.startswith("symmetries:"):
+            if neighbourhood is None:
+                _fail(source, number, raw, "the neighborhood must be declared before the symmetries")
+            symmetries = line[len("symmetries:"):].strip()
+            if symmetries not in SYMMETRIES[neighbourhood]:
+                _fail(source, number, raw, f"unsupported symmetries for {neighbourhood} "
+                                           f"({', '.join(SYMMETRIES[neighbourhood])})")
+        elif None in (states, neighbourhood, symmetries):
+            _fail(source, number, raw, "n_states, neighborhood and symmetries must come before variables and "
+                                       "transitions")
+        elif lower.startswith("var "):
+            tokens = [t for t in re.split(r"[= {,}]+", line) if t]
+            if len(tokens) < 3:
+                _fail(source, number, raw, "a variable is 'var name={states}'")
+            values: list[int] = []
+            for token in tokens[2:]:
+                values += variables[token] if token in variables else [_state(token, states, source, number, raw)]
+            variables[tokens[1]] = tuple(values)
+        else:
+            transitions += _read_transition(line, raw, number, states, neighbourhood, variables, source)
+            if len(transitions) > MAX_EXPANDED:
+                _fail(source, number, raw, f"the table expands to more than {MAX_EXPANDED:,} transitions over its "
+                                           "bound variables, more than lifelab expands")
+    if None in (states, neighbourhood, symmetries):
+        raise InputError(f"{source}: the @TABLE lacks n_states, neighborhood or symmetries")
+    return TableRule(name, states, neighbourhood, symmetries=symmetries, transitions=transitions, colors=colors)
+
+
+def _read_transition(line: str, raw: str, number: int, states: int, neighbourhood: str, variables: dict,
+                     source: str) -> list:
+    k = len(NEIGHBOURHOODS[neighbourhood])
+    if states <= 10 and not variables and "," not in line:
+        tokens = list(line)
+    else:
+        tokens = [t for t in re.split(r"[,\s]+", line) if t]
+    if len(tokens) < k + 1:
+        _fail(source, number, raw, f"too few entries (a {neighbourhood} transition has {k} inputs and an output)")
+    if len(tokens) > k + 1:
+        _fail(source, number, raw, f"too many entries (a {neighbourhood} transition has {k} inputs and an output)")
+    bound = sorted(v for v in variables if tokens.count(v) > 1)
+    expansions = math.prod(len(variables[v]) for v in bound)
+    if expansions > MAX_EXPANDED:
+        _fail(source, number, raw, f"its bound variables expand to {expansions:,} transitions, more than lifelab "
+                                   f"expands ({MAX_EXPANDED:,})")
+    output = tokens[k]
+    if output in variables and output not in bound and len(variables[output]) != 1:
+        _fail(source, number, raw, "the output must be a state, a one-state variable or a bound variable")
+    out = []
+    for values in itertools.product(*(variables[v] for v in reversed(bound))):
+        binding = dict(zip(reversed(bound), values))
+        inputs = tuple((binding[t],) if t in binding else variables[t] if t in variables
+                       else (_state(t, states, source, number, raw),) for t in tokens[:k])
+        result = binding[output] if output in binding else variables[output][0] if output in variables \
+            else _state(output, states, source, number, raw)
+        out.append((inputs, result))
+    return out
+
+
+def _read_tree(name: str, lines: list, colors: dict, source: str) -> TableRule:
+    header = {"num_states": None, "num_neighbors": None, "num_nodes": None}
+    nodes: list[tuple[int, tuple[int, ...]]] = []
+    for number, raw in lines:
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        match = re.fullmatch(r"\s*(num_states|num_neighbors|num_nodes)\s*=\s*([0-9]{1,18})\s*", raw)
+        if match:
+            if nodes:  # a header after the nodes would change what they were checked against
+                _fail(source, number, raw, "num_states, num_neighbors and num_nodes come before the nodes")
+            header[match[1]] = int(match[2])
+            continue
+        states, neighbours, count = header.values()
+        if states is None or neighbours is None or count is None or not 2 <= states <= 256 or \
+                neighbours not in (4, 8) or not neighbours <= count <= 100_000_000:
+            _fail(source, number, raw, "num_states (2-256), num_neighbors (4 or 8) and num_nodes must come first")
+        fields = raw.split()
+        if not ascii_digits(fields[0]) or not 1 <= int(fields[0]) <= neighbours + 1 or \
+                not all(ascii_digits(f) for f in fields[1:]):
+            _fail(source, number, raw, f"a node is its level (1 to {neighbours + 1}) and {states} numbers")
+        level, values = int(fields[0]), tuple(int(f) for f in fields[1:])
+        if len(values) != states:
+            _fail(source, number, raw, f"a node has {states} values, this one {len(values)}")
+        for v in values:
+            if level == 1 and v >= states:
+                _fail(source, number, raw, f"state {v} is out of range (num_states={states})")
+            if level > 1 and (v >= len(nodes) or nodes[v][0] != level - 1):
+                _fail(source, number, raw, "a node must point to an earlier node one level down")
+        nodes.append((level, values))
+    states, neighbours, count = header.values()
+    if not nodes or len(nodes) != count:
+        raise InputError(f"{source}: the @TREE has {len(nodes)} nodes, num_nodes says {count}")
+    if nodes[-1][0] != neighbours + 1:
+        raise InputError(f"{source}: the @TREE's last node (its root) must be at level {neighbours + 1}")
+    return TableRule(name, states, _TREE_NEIGHBOURHOOD[neighbours], tree=nodes, colors=colors)
+
+
+def _read_colors(lines: list, source: str) -> dict[int, tuple[int, int, int]]:
+    colors = {}
+    for number, raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        values = list(itertools.takewhile(ascii_digits, line.replace(",", " ").split()))[:6]  # then a comment
+        if len(values) not in (4, 6):
+            _fail(source, number, raw, "a colour is 'state r g b' (or a gradient 'r g b r g b')")
+        if len(values) == 4:
+            colors[int(values[0])] = tuple(min(int(v), 255) for v in values[1:])
+    return colors
+
+
+def rule_search_path() -> list[Path]:
+    """Where a rule name is looked up as ``NAME.rule``: ``$LIFELAB_RULES`` (folders joined by ``os.pathsep``),
+    the working folder, then Golly's own rule folders where Golly is installed."""
+    extra = [Path(p) for p in os.environ.get("LIFELAB_RULES", "").split(os.pathsep) if p]
+    golly = [Path.home() / ".golly" / "Rules", Path("/usr/local/share/golly/Rules"), Path("/usr/share/golly/Rules")]
+    return [*extra, Path.cwd(), *golly]
+
+
+#: The most transitions a table's lines may expand to over their bound variables (Golly's largest: about 1.2 million).
+MAX_EXPANDED = 4_000_000
+#: The longest file name a file system holds (bytes).
+MAX_NAME = 255
+#: The largest rule file read (Golly's own are under 1 MB).
+MAX_RULE_FILE = 16 * 2 ** 20
+
+
+def _is_file(path: Path) -> bool:
+    """A regular file (a name too long for the file system is none)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def find_rule_file(name: str) -> Path | None:
+    """The ``NAME.rule`` file a rulestring names (Golly's spelling: ``/`` and ``\\`` read as ``_``), or None."""
+    filename = re.sub(r"[/\\]", "_", name) + ".rule"
+    if len(filename.encode()) > MAX_NAME or "\0" in filename:  # longer than any file name: no rule file
+        return None
+    for folder in rule_search_path():
+        if (folder / filename).is_file():
+            return folder / filename
+    return None
+
+
+def load_rule_file(path) -> TableRule:
+    """Read a ``.rule`` file (a path, optionally with Golly's grid suffix: ``WireWorld.rule:T64,64``).
+
+    Raises:
+        FileNotFoundError: For a missing file (an ``InputError`` too).
+        InputError: For a malformed file, naming the line.
+    """
+    text = str(path)
+    core, grid = split_topology(text, text) if not _is_file(Path(text)) else (text, None)
+    path = Path(core)
+    if not _is_file(path):
+        if os.path.lexists(core) and os.path.exists(core):  # os.path.exists is False for a name too long
+            raise InputError(f"{path}: not a regular file (a device, a pipe or a socket is not read)")
+        raise InputFileNotFoundError(f"no rule file {str(path)!r}")
+    if path.stat().st_size > MAX_RULE_FILE:
+        raise InputError(f"{path}: {path.stat().st_size:,} bytes, more than a rule file lifelab reads "
+                         f"({MAX_RULE_FILE:,}); Golly's largest is under 1 MB")
+    rule = read_rule_file(path.read_text(encoding="utf-8", errors="replace"), path.name)
+    rule._grid = grid
+    return rule
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------------------------
+
+def table_rule(rule, name: str | None = None) -> TableRule:
+    """Any rule lifelab holds whose neighbourhood is one cell wide, as a :class:`TableRule` of the same function.
+
+    The neighbourhood is the smallest of Golly's (von Neumann, hexagonal,
+    Moore) holding the rule's offsets; each configuration's next state is the
+    rule's own step, read on a 3x3 torus (where the cell's neighbours are
+    eight distinct cells).
+
+    Args:
+        rule: A rule object of any deterministic type (:func:`lifelab.rules.families.parse_rule` reads a rulestring).
+        name: The table's name (default: the rulestring with Golly's
+            forbidden characters replaced, e.g. ``B3_S23``).
+
+    Raises:
+        TypeError: For a string or anything else that is not a rule object.
+        InputError: For a rule that reaches further than one cell, or more
+            configurations than :data:`DENSE_LIMIT`.
+    """
+    if not (hasattr(rule, "step") and hasattr(rule, "states")):
+        raise InputTypeError(f"table_rule takes a rule object (read a rulestring with parse_rule), got {rule!r}")
+    if isinstance(rule, TableRule):
+        return rule if name is None else TableRule(name, rule.states, rule.neighbourhood,
+                                                   symmetries=rule.symmetries, transitions=rule.transitions,
+                                                   tree=rule.tree, colors=rule.colors)
+    if getattr(rule, "exceptions", None) is not None:
+        raise InputError(f"{rule} is not a deterministic rule; a rule table has one next state per configuration")
+    offsets = set(rule.offsets)
+    if any(max(abs(dy), abs(dx)) > 1 for dy, dx in offsets):
+        raise InputError(f"{rule} reaches {max(max(abs(dy), abs(dx)) for dy, dx in offsets)} cells; Golly's rule "
+                         "tables reach one")
+    neighbourhood = next(n for n in ("vonNeumann", "hexagonal", "Moore") if offsets <= set(NEIGHBOURHOODS[n]))
+    states = rule.states
+    text = str(rule).split(":")[0]
+    table = TableRule(name or re.sub(r"[\s:,/\\]", "_", text), states, neighbourhood)
+    _require_dense(table)
+    configs = table.decode(np.arange(table.configurations))
+    nexts = np.empty(len(configs), np.uint8)
+    dtype = bool if states == 2 else np.uint8
+    for start in range(0, len(configs), _CHUNK):
+        part = configs[start:start + _CHUNK]
+        nexts[start:start + len(part)] = np.asarray(rule.step(table.windows(part).astype(dtype)))[:, 1, 1]
+    return _from_function(table, nexts)
+
+
+def compact_table(table: TableRule) -> TableRule:
+    """The same function as a table with the largest symmetry it has and its changing configurations merged
+    into few transitions over sets of states (what :func:`rule_file` writes with ``rewrite``).
+
+    Raises:
+        InputError: For more configurations than :data:`DENSE_LIMIT`.
+    """
+    return _from_function(table, _require_dense(table).dense_table)
+
+
+def _from_function(table: TableRule, nexts: np.ndarray) -> TableRule:
+    """A table of ``table``'s name and neighbourhood computing ``nexts`` (one per configuration number):
+    the largest symmetry the function has, and the changing configurations merged into few transitions."""
+    configs = table.decode(np.arange(table.configurations))
+    symmetries = _largest_symmetry(table, configs, nexts)
+    changed = nexts != configs[:, 0]
+    rows = np.left_shift(np.uint64(1), configs[changed].astype(np.uint64))
+    outputs = nexts[changed].astype(np.int64)
+    rows = _merge(rows, outputs)
+    kept = _cover(table, symmetries, rows, configs)
+    transitions = [(tuple(_members(mask) for mask in rows[i, :-1]), int(rows[i, -1])) for i in kept]
+    return TableRule(table.name, table.states, table.neighbourhood, symmetries=symmetries, transitions=transitions)
+
+
+def _members(mask) -> tuple[int, ...]:
+    mask = int(mask)
+    return tuple(s for s in range(64) if mask >> s & 1)
+
+
+def _largest_symmetry(table: TableRule, configs: np.ndarray, nexts: np.ndarray) -> str:
+    """The symmetry with the most images under which the function is invariant (permute counted largest)."""
+    k = configs.shape[1]
+    weights = table.states ** np.arange(k, dtype=np.int64)
+
+    def invariant(remaps) -> bool:
+        return all(np.array_equal(nexts[configs[:, list(remap)] @ weights], nexts) for remap in remaps)
+
+    choices = SYMMETRIES[table.neighbourhood]
+    swaps = [tuple([0, 2, 1, *range(3, k)])] + ([tuple([0, *range(2, k), 1])] if k > 3 else [])
+    if invariant(swaps):  # a transposition and a cycle generate every permutation
+        return "permute"
+    ranked = sorted((name for name in choices if choices[name] is not None), key=lambda n: -len(choices[n]))
+    return next(name for name in ranked if invariant(choices[name]))
+
+
+def _merge(rows: np.ndarray, outputs: np.ndarray) -> np.ndarray:
+    """Singleton configurations ``(m, k)`` of state masks merged, one input at a time, into products of sets.
+
+    Rows alike but for one input and with one output are one row with the union of that input's sets; passes
+    repeat until nothing merges.  Returns ``(r, k + 1)``: masks, then the output.
+    """
+    table = np.column_stack([rows, outputs.astype(np.uint64)])
+    k = rows.shape[1]
+    while True:
+        before = len(table)
+        for i in range(k):
+            others = np.delete(table, i, axis=1)
+            _, first, inverse = np.unique(others, axis=0, return_index=True, return_inverse=True)
+            merged = np.zeros(len(first), np.uint64)
+            np.bitwise_or.at(merged, inverse.reshape(-1), table[:, i])
+            table = table[first]
+            table[:, i] = merged
+        if len(table) == before:
+            return table
+
+
+def _cover(table: TableRule, symmetries: str, rows: np.ndarray, configs: np.ndarray) -> list[int]:
+    """The rows to keep: largest first, each only if its images reach a symmetry class not reached yet."""
+    k = configs.shape[1]
+    weights = table.states ** np.arange(k, dtype=np.int64)
+    remaps = SYMMETRIES[table.neighbourhood][symmetries]
+    if remaps is None:
+        canonical = configs.copy()
+        canonical[:, 1:] = np.sort(canonical[:, 1:], axis=1)
+        classes = canonical @ weights
+    else:
+        classes = np.min([configs[:, list(remap)] @ weights for remap in remaps], axis=0)
+    covered = np.zeros(table.configurations, bool)
+    sizes = [np.prod([bin(int(m)).count("1") for m in row[:-1]]) for row in rows]
+    kept = []
+    for i in np.argsort(sizes, kind="stable")[::-1]:
+        members = np.array(list(itertools.product(*(_members(m) for m in rows[i, :-1]))), np.int64)
+        reached = classes[members @ weights]
+        if not covered[reached].all():
+            covered[reached] = True
+            kept.append(int(i))
+    return sorted(kept)
+
+
+def rule_file(rule, name: str | None = None, rewrite: bool = False) -> str:
+    """A rule as the text of a Golly ``.rule`` file that Golly's RuleLoader runs as lifelab does.
+
+    A rule table read from a file is written back as it was read (its
+    transitions, bound variables expanded, and symmetries; a tree as its
+    tree).  Any other rule (:func:`table_rule`) is written as a ``@TABLE``
+    with the largest symmetry its function has, listing only the
+    configurations that change the cell (Golly leaves the others unchanged),
+    merged into transitions over sets of states.
+
+    Args:
+        rule: A rule object of any deterministic type on a one-cell neighbourhood.
+        name: The ``@RULE`` name (default: the rule's own).
+        rewrite: Write a table read from a file afresh from its function, as any other rule is written
+            (at most :data:`DENSE_LIMIT` configurations).
+    """
+    table = table_rule(rule, name)
+    if rewrite and (table.transitions or table.tree is not None):
+        table = compact_table(table)
+    lines = [f"@RULE {table.name}", ""]
+    if table.tree is not None:
+        lines += ["@TREE", "", f"num_states={table.states}", f"num_neighbors={len(table.offsets) - 1}",
+                  f"num_nodes={len(table.tree)}"]
+        lines += [" ".join(map(str, (level, *values))) for level, values in table.tree]
+    else:
+        lines += ["@TABLE", f"n_states:{table.states}", f"neighborhood:{table.neighbourhood}",
+                  f"symmetries:{table.symmetries}"]
+        names: dict[tuple, list[str]] = {}  # a set of states: its variables' names, one per occurrence in a line
+        body = []
+        for inputs, out in table.transitions:
+            seen: dict[tuple, int] = {}
+            tokens = []
+            for states in inputs:
+                if len(states) == 1:
+                    tokens.append(str(states[0]))
+                    continue
+                occurrence = seen[states] = seen.get(states, -1) + 1
+                index = list(names).index(states) if states in names else len(names)
+                family = names.setdefault(states, [])
+                if occurrence == len(family):  # a variable written twice in a transition is bound: one name each
+                    family.append(f"v{index}_{occurrence}")
+                    lines.append(f"var {family[-1]}={{{','.join(map(str, states))}}}")
+                tokens.append(family[occurrence])
+            body.append(",".join([*tokens, str(out)]))
+        lines += body
+    if table.colors:
+        lines += ["", "@COLORS"] + [f"{s} {r} {g} {b}" for s, (r, g, b) in sorted(table.colors.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _require_dense(table: TableRule) -> TableRule:
+    if table.configurations > DENSE_LIMIT:
+        raise InputError(f"{table.name}: {table.configurations:,} configurations are more than lifelab tabulates "
+                         f"({DENSE_LIMIT:,})")
+    return table
+
+
+def save_rule_file(path, rule, name: str | None = None, rewrite: bool = False) -> Path:
+    """Write :func:`rule_file` to ``path`` atomically; its ``@RULE`` name is the file's stem unless given.
+
+    Golly finds a rule by its file's name, so the name and the stem agree.
+    ``rewrite`` is :func:`rule_file`'s.
+    """
+    path = Path(path)
+    if path.suffix != ".rule":
+        raise InputError(f"a Golly rule file ends in .rule, got {path.name!r}")
+    text = rule_file(rule, name or path.stem, rewrite)
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
+    return path
+
+
+# -- the compiled lookup ----------------------------------------------------------
+
+_ONE = np.uint64(1)
+
+
+@nb.njit(parallel=True, cache=True, nogil=True)
+def _first_transitions(lut, outputs, configs, out):
+    k, words = lut.shape[0], lut.shape[2]
+    for i in nb.prange(configs.shape[0]):
+        out[i] = configs[i, 0]
+        for word in range(words):
+            bits = lut[0, configs[i, 0], word]
+            j = 1
+            while bits and j < k:
+                bits &= lut[j, configs[i, j], word]
+                j += 1
+            if bits:
+                first = 0
+                while not (bits >> np.uint64(first)) & _ONE:
+                    first += 1
+                out[i] = outputs[word * 64 + first]
+                break
+
+
+def first_transitions(lut: np.ndarray, outputs: np.ndarray, configs: np.ndarray) -> np.ndarray:
+    """Each configuration's next state under the first transition that matches it (else its centre unchanged).
+
+    Args:
+        lut: ``(inputs, states, words)`` uint64: bit ``t`` set where transition ``t`` allows that state there.
+        outputs: ``(words * 64,)`` uint8: each transition's next state.
+        configs: ``(m, inputs)`` int64 states, the centre first.
+
+    Returns:
+        ``(m,)`` uint8 next states.
+    """
+    out = np.empty(len(configs), np.uint8)
+    with compiled_threads():
+        _first_transitions(lut, outputs, np.ascontiguousarray(configs, np.int64), out)
+    return out
