@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -33,10 +33,10 @@ import torch
 
 import lifelab
 from lifelab.learning.data import load_or_generate
+from lifelab.evidence import generator_check
 from lifelab.learning.extract import (
     count_kernel_similarity,
     extract_rule,
-    generator_check,
     indicator_patterns,
 )
 from lifelab.learning.models import first_layer_kernels, rollout

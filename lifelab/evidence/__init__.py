@@ -23,7 +23,9 @@ One concept a module, in dependency order:
 - :mod:`~lifelab.evidence.tables`: many-state rule tables, counted per
   observed neighbourhood configuration, and their verdict (:func:`decide_table`);
 - :mod:`~lifelab.evidence.observe`: the evidence and verdict of either kind,
-  and :func:`judge`, what supplied data determine with nothing stated.
+  and :func:`judge`, what supplied data determine with nothing stated;
+- :mod:`~lifelab.evidence.regenerate`: how well a rule regenerates the data
+  (:func:`generator_check`).
 """
 
 from lifelab.evidence.ladder import CONFIDENCE, DETERMINED, EXIT_CODES, RUNGS, VerdictProtocol
@@ -37,10 +39,11 @@ from lifelab.evidence.totalistic import (SHAPES_BY_SIZE, CountEvidence, CountFam
 from lifelab.evidence.tables import TableEvidence, TableVerdict, decide_table
 from lifelab.evidence.observe import Judgement, judge, observe, reading_clause, reading_sentence, swapped_verdict, \
     weigh
+from lifelab.evidence.regenerate import GeneratorCheck, generator_check
 
 __all__ = ["AUTO_CHAIN", "CONFIDENCE", "DETERMINED", "EXIT_CODES", "FAMILY_NAMES", "MAX_CLUSTERS", "RUNGS",
            "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "DataSymmetry", "Evidence", "Family",
-           "FamilyEvidence", "Judgement", "Neighbourhood", "NoiseEstimate", "TableEvidence", "TableVerdict",
+           "FamilyEvidence", "GeneratorCheck", "Judgement", "Neighbourhood", "NoiseEstimate", "TableEvidence", "TableVerdict",
            "Verdict", "VerdictProtocol", "add_noise", "check_noise", "data_symmetry", "decide", "decide_counts",
-           "decide_table", "estimate_noise", "family", "judge", "observe", "reading_clause", "reading_sentence",
+           "decide_table", "estimate_noise", "family", "generator_check", "judge", "observe", "reading_clause", "reading_sentence",
            "rule_symmetry", "swapped_verdict", "weigh"]

@@ -41,7 +41,7 @@ from lifelab.io.boards import validate_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence.boundary import check_boundary, keyed
 from lifelab.evidence.ladder import OnLadder
-from lifelab.rules.tables import DENSE_LIMIT, NEIGHBOURHOODS, SYMMETRIES, TableRule, compact_table
+from lifelab.rules.tables import DENSE_LIMIT, GOLLY_NEIGHBOURHOODS, SYMMETRIES, TableRule, compact_table
 
 __all__ = ["TABLE_NEIGHBOURHOODS", "UNLISTED", "TableEvidence", "TableFamily", "TableVerdict", "configuration_classes",
            "decide_table"]
@@ -59,10 +59,10 @@ def configuration_classes(codes: np.ndarray, states: int, neighbourhood: str, sy
     Args:
         codes: ``(m,)`` configuration numbers (:meth:`~lifelab.rules.tables.TableRule.codes`' numbering).
         states: Cell states.
-        neighbourhood: A key of :data:`~lifelab.rules.tables.NEIGHBOURHOODS`.
+        neighbourhood: A key of :data:`~lifelab.rules.tables.GOLLY_NEIGHBOURHOODS`.
         symmetries: One of Golly's symmetries of that neighbourhood.
     """
-    k = len(NEIGHBOURHOODS[neighbourhood])
+    k = len(GOLLY_NEIGHBOURHOODS[neighbourhood])
     weights = states ** np.arange(k, dtype=np.int64)
     rest, configs = codes.copy(), np.empty((len(codes), k), np.int64)
     for i in range(k):
@@ -88,7 +88,7 @@ class TableEvidence:
 
     Attributes:
         states: Cell states (0 .. states - 1).
-        neighbourhood: A key of :data:`lifelab.rules.tables.NEIGHBOURHOODS`.
+        neighbourhood: A key of :data:`lifelab.rules.tables.GOLLY_NEIGHBOURHOODS`.
         boundary: What lay beyond the frame (``"torus"``, ``"dead"`` or ``"open"``).
         codes: ``(m,)`` sorted configuration numbers observed (:meth:`TableRule.codes`' numbering).
         counts: ``(m, states)`` how often each next state followed each.
@@ -150,7 +150,7 @@ class TableEvidence:
     @property
     def configurations(self) -> int:
         """All configurations of the neighbourhood: ``states ** inputs``."""
-        return self.states ** len(NEIGHBOURHOODS[self.neighbourhood])
+        return self.states ** len(GOLLY_NEIGHBOURHOODS[self.neighbourhood])
 
     def conflicts(self, symmetries: str = "none") -> int:
         """Classes of the symmetry (configurations, for ``"none"``) the data show going two ways."""
@@ -343,7 +343,7 @@ def _learned_table(evidence: TableEvidence, symmetries: str, name: str) -> Table
 @functools.cache
 def _n_classes(states: int, neighbourhood: str, symmetries: str) -> int | None:
     """Classes of all configurations under a symmetry, counted where they can be tabulated (:data:`DENSE_LIMIT`)."""
-    total = states ** len(NEIGHBOURHOODS[neighbourhood])
+    total = states ** len(GOLLY_NEIGHBOURHOODS[neighbourhood])
     if total > DENSE_LIMIT:
         return None
     return len(np.unique(configuration_classes(np.arange(total, dtype=np.int64), states, neighbourhood, symmetries)))

@@ -13,9 +13,9 @@ from lifelab.learning.checkpoint import (CHECKPOINT_FORMAT, Identity, checkpoint
     write_checkpoint)
 from lifelab.learning.training import (BATCH_SIZE, L1, LR, History, evaluate, l1_penalty, load_model, lr_at, train)
 from lifelab.learning.stacked import (ENGINES, pattern_frequencies, train_stacked)
-from lifelab.learning.extract import (ClassCheck, ExtractionResult, GeneratorCheck, Sensitivity, class_test,
-    count_kernel_similarity, extract_rule, generator_check, indicator_patterns, nearest_totalistic,
-    pattern_accuracy, sensitivity, table_reading)
+from lifelab.learning.extract import (ClassCheck, ExtractionResult, Sensitivity, class_test,
+    count_kernel_similarity, extract_rule, indicator_patterns, nearest_totalistic, pattern_accuracy, sensitivity,
+    table_reading)
 from lifelab.learning.table import (TableLearner)
 # isort: on
 
@@ -28,7 +28,6 @@ __all__ = [
     "load_trajectories", "save_trajectories", "trajectory_weights", "CHECKPOINT_FORMAT", "Identity",
     "checkpoint_path", "fingerprint", "read_checkpoint", "write_checkpoint", "BATCH_SIZE", "L1", "LR", "History",
     "evaluate", "l1_penalty", "load_model", "lr_at", "train", "ENGINES", "pattern_frequencies", "train_stacked",
-    "ClassCheck", "ExtractionResult", "GeneratorCheck", "Sensitivity", "class_test", "count_kernel_similarity",
-    "extract_rule", "generator_check", "indicator_patterns", "nearest_totalistic", "pattern_accuracy",
-    "sensitivity", "table_reading", "TableLearner"
+    "ClassCheck", "ExtractionResult", "Sensitivity", "class_test", "count_kernel_similarity", "extract_rule",
+    "indicator_patterns", "nearest_totalistic", "pattern_accuracy", "sensitivity", "table_reading", "TableLearner"
 ]

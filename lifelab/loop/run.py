@@ -46,7 +46,8 @@ from lifelab.evidence.totalistic import NAMED_SHAPES
 from lifelab.evidence.boundary import check_boundary
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
 from lifelab.evidence.steps import every_k
-from lifelab.learning.extract import ExtractionResult, generator_check
+from lifelab.evidence import generator_check
+from lifelab.learning.extract import ExtractionResult
 from lifelab.rules.families import RULE_TYPES, HROTRule, LtLRule, parse_rule, rule_states
 from lifelab.io import Reading, Recording
 from lifelab.rules.tables import DENSE_LIMIT, TableRule

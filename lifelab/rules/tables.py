@@ -43,11 +43,11 @@ from lifelab.errors import InputError, InputFileNotFoundError, InputTypeError
 from lifelab.rules.lifelike import OnGrid, split_topology
 from lifelab.utils import ENGINES, ascii_digits, atomic_path, check_allocation, compiled_threads
 
-__all__ = ["DENSE_LIMIT", "NEIGHBOURHOODS", "SYMMETRIES", "TableRule", "compact_table", "find_rule_file", "load_rule_file",
+__all__ = ["DENSE_LIMIT", "GOLLY_NEIGHBOURHOODS", "SYMMETRIES", "TableRule", "compact_table", "find_rule_file", "load_rule_file",
            "read_rule_file", "rule_file", "rule_search_path", "save_rule_file", "table_rule"]
 
 #: Golly's neighbourhoods: the inputs of a transition in Golly's order, as ``(dy, dx)`` from the cell (the cell first).
-NEIGHBOURHOODS = {
+GOLLY_NEIGHBOURHOODS = {
     "vonNeumann": ((0, 0), (-1, 0), (0, 1), (1, 0), (0, -1)),
     "Moore": ((0, 0), (-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1)),
     "hexagonal": ((0, 0), (-1, 0), (0, 1), (1, 1), (1, 0), (0, -1), (-1, -1)),
@@ -102,7 +102,7 @@ class TableRule(OnGrid):
     Attributes:
         name: The rule's name (``@RULE``), which is also its Golly rulestring.
         states: Cell states.
-        neighbourhood: A key of :data:`NEIGHBOURHOODS`.
+        neighbourhood: A key of :data:`GOLLY_NEIGHBOURHOODS`.
         symmetries: The table's symmetries (``"none"`` for a tree).
         transitions: A table's transitions in Golly's order, bound variables
             expanded: ``(inputs, output)`` with ``inputs`` one tuple of states
@@ -117,8 +117,8 @@ class TableRule(OnGrid):
                  transitions=(), tree=None, colors=None):
         if not isinstance(name, str) or not re.fullmatch(r"[^\s:,]+", name):
             raise InputError(f"a rule table's name is one word without ':' or ',', got {name!r}")
-        if neighbourhood not in NEIGHBOURHOODS:
-            raise InputError(f"unknown neighbourhood {neighbourhood!r}; Golly's are {', '.join(NEIGHBOURHOODS)}")
+        if neighbourhood not in GOLLY_NEIGHBOURHOODS:
+            raise InputError(f"unknown neighbourhood {neighbourhood!r}; Golly's are {', '.join(GOLLY_NEIGHBOURHOODS)}")
         if symmetries not in SYMMETRIES[neighbourhood]:
             raise InputError(f"{neighbourhood} tables have symmetries {', '.join(SYMMETRIES[neighbourhood])}; "
                              f"got {symmetries!r}")
@@ -130,7 +130,7 @@ class TableRule(OnGrid):
         self.tree = None if tree is None else tuple((int(level), tuple(int(v) for v in values))
                                                     for level, values in tree)
         self.colors = dict(colors or {})
-        k = len(NEIGHBOURHOODS[neighbourhood])
+        k = len(GOLLY_NEIGHBOURHOODS[neighbourhood])
         for inputs, out in self.transitions:
             if len(inputs) != k or not all(inputs) or not 0 <= out < self.states or \
                     any(not 0 <= s < self.states for i in inputs for s in i):
@@ -143,7 +143,7 @@ class TableRule(OnGrid):
     @property
     def offsets(self) -> list[tuple[int, int]]:
         """The cells a transition reads, ``(dy, dx)``, in Golly's input order (the cell first)."""
-        return list(NEIGHBOURHOODS[self.neighbourhood])
+        return list(GOLLY_NEIGHBOURHOODS[self.neighbourhood])
 
     @property
     def configurations(self) -> int:
@@ -445,8 +445,8 @@ def _read_table(name: str, lines: list, colors: dict, source: str) -> TableRule:
             states = int(value)
         elif lower.startswith("neighborhood:"):
             neighbourhood = line[len("neighborhood:"):].strip()
-            if neighbourhood not in NEIGHBOURHOODS:
-                _fail(source, number, raw, f"unsupported neighborhood (Golly's: {', '.join(NEIGHBOURHOODS)})")
+            if neighbourhood not in GOLLY_NEIGHBOURHOODS:
+                _fail(source, number, raw, f"unsupported neighborhood (Golly's: {', '.join(GOLLY_NEIGHBOURHOODS)})")
         elif lower.startswith("symmetries:"):
             if neighbourhood is None:
                 _fail(source, number, raw, "the neighborhood must be declared before the symmetries")
@@ -477,7 +477,7 @@ def _read_table(name: str, lines: list, colors: dict, source: str) -> TableRule:
 
 def _read_transition(line: str, raw: str, number: int, states: int, neighbourhood: str, variables: dict,
                      source: str) -> list:
-    k = len(NEIGHBOURHOODS[neighbourhood])
+    k = len(GOLLY_NEIGHBOURHOODS[neighbourhood])
     if states <= 10 and not variables and "," not in line:
         tokens = list(line)
     else:
@@ -647,7 +647,7 @@ def table_rule(rule, name: str | None = None) -> TableRule:
     if any(max(abs(dy), abs(dx)) > 1 for dy, dx in offsets):
         raise InputError(f"{rule} reaches {max(max(abs(dy), abs(dx)) for dy, dx in offsets)} cells; Golly's rule "
                          "tables reach one")
-    neighbourhood = next(n for n in ("vonNeumann", "hexagonal", "Moore") if offsets <= set(NEIGHBOURHOODS[n]))
+    neighbourhood = next(n for n in ("vonNeumann", "hexagonal", "Moore") if offsets <= set(GOLLY_NEIGHBOURHOODS[n]))
     states = rule.states
     text = str(rule).split(":")[0]
     table = TableRule(name or re.sub(r"[\s:,/\\]", "_", text), states, neighbourhood)

@@ -15,7 +15,7 @@ from lifelab.evidence.boundary import choose_boundary, interior, keyed
 from lifelab.evidence.neighbourhood import parse_neighbourhood, search_neighbourhood
 from lifelab.evidence.steps import search_steps
 from lifelab.viz.experiments import drop_scan_lines
-from lifelab.learning.extract import generator_check
+from lifelab.evidence import generator_check
 from lifelab.io import read_recording
 from lifelab.rules.families import parse_rule
 from lifelab.loop.run import learn_rule

@@ -8,10 +8,10 @@ from torch import nn
 import lifelab
 from lifelab import Rule, random_boards, run_seagull, simulate
 from lifelab.learning.data import TrajectoryDataset
+from lifelab.evidence import generator_check
 from lifelab.learning.extract import (
     count_kernel_similarity,
     extract_rule,
-    generator_check,
     indicator_patterns,
     nearest_totalistic,
     sensitivity,

@@ -11,7 +11,8 @@ import pytest
 from lifelab import Rule, random_boards, simulate
 from lifelab.cli import main
 from lifelab.evidence import Evidence, add_noise, decide
-from lifelab.learning.extract import generator_check, indicator_patterns
+from lifelab.evidence import generator_check
+from lifelab.learning.extract import indicator_patterns
 from lifelab.loop.run import learn_rule, query_board
 from lifelab.learning.models import EquivariantCNN, TiedCNN
 from lifelab.geometry.symmetry import group_elements, transform

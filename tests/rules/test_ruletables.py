@@ -13,7 +13,7 @@ from lifelab.cli import main
 from lifelab.learning.data import load_trajectories
 from lifelab.rules.families import parse_rule
 from lifelab.io.rle import load_rle, save_rle
-from lifelab.rules.tables import NEIGHBOURHOODS, SYMMETRIES, TableRule, find_rule_file, load_rule_file, \
+from lifelab.rules.tables import GOLLY_NEIGHBOURHOODS, SYMMETRIES, TableRule, find_rule_file, load_rule_file, \
     read_rule_file, rule_file, save_rule_file, table_rule
 
 RULES = Path(__file__).parents[1] / "golden" / "rules"
@@ -83,7 +83,7 @@ def test_comma_free_transitions_and_comments():
 
 def _geometric_images(neighbourhood: str, symmetries: str) -> set[tuple]:
     """The images of one asymmetric configuration under the symmetry, made by turning and flipping a board."""
-    offsets = NEIGHBOURHOODS[neighbourhood]
+    offsets = GOLLY_NEIGHBOURHOODS[neighbourhood]
     config = tuple(range(len(offsets)))
     board = np.full((3, 3), -1)
     for value, (dy, dx) in zip(config, offsets):
@@ -108,7 +108,7 @@ def test_each_symmetry_is_the_turns_and_flips_of_the_board(neighbourhood, symmet
     ("vonNeumann", "permute", math.factorial(4)), ("Moore", "rotate8", 8), ("Moore", "rotate8reflect", 16),
     ("hexagonal", "rotate6reflect", 12), ("hexagonal", "rotate3", 3), ("oneDimensional", "reflect", 2)])
 def test_a_transition_matches_exactly_its_images(neighbourhood, symmetries, images):
-    k = len(NEIGHBOURHOODS[neighbourhood])
+    k = len(GOLLY_NEIGHBOURHOODS[neighbourhood])
     states = k
     inputs = ",".join(str(i) for i in range(k))
     rule = _table(f"{inputs},1", f"n_states:{states}\nneighborhood:{neighbourhood}\nsymmetries:{symmetries}")
