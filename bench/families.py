@@ -19,14 +19,12 @@ import argparse
 import time
 
 import numpy as np
+from _report import json_option, table
 
 import lifelab
-from _report import json_option, table
 from lifelab import Rule
 from lifelab.evidence import FAMILY_NAMES, family
-from lifelab.loop.learners import learner_names
-from lifelab.loop.run import learn_rule
-
+from lifelab.loop import learn_rule, learner_names
 
 
 def main() -> None:

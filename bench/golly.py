@@ -27,8 +27,8 @@ import numpy as np
 from _report import json_option, table
 
 from lifelab import random_boards, simulate
-from lifelab.rules.families import GenerationsRule, HROTRule, LtLRule, parse_rule
 from lifelab.io.rle import load_rle, write_rle
+from lifelab.rules import GenerationsRule, HROTRule, LtLRule, parse_rule
 
 # rule, generations, density of the soup (dense enough for it to stay alive over the run)
 RULES = [("B3/S23", 1000, 0.35), ("B36/S23", 1000, 0.35), ("B2-a/S12", 300, 0.25), ("/2/3", 200, 0.3),

@@ -27,8 +27,8 @@ import torch
 
 import lifelab
 from lifelab.evidence import rule_symmetry
-from lifelab.viz.experiments import compare_growth
-from lifelab.learning.models import ROUTES
+from lifelab.learning import ROUTES
+from lifelab.viz import compare_growth
 
 
 def main() -> None:

@@ -36,18 +36,17 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from _report import json_option, table
 from tqdm import tqdm
 
 from lifelab import random_boards, simulate
-from lifelab.learning.data import load_trajectories
 from lifelab.evidence import add_noise, judge
 from lifelab.evidence.neighbourhood import search_neighbourhood
-from lifelab.viz.experiments import drop_scan_lines, observe_pattern, window_trajectories
-from lifelab.rules.families import LtLRule, parse_rule, rule_states
-from lifelab.loop.run import learn_rule
-from lifelab.viz.plots import animate_trajectory
 from lifelab.io.rle import load_rle
-from _report import json_option, table
+from lifelab.learning import load_trajectories
+from lifelab.loop import learn_rule
+from lifelab.rules import LtLRule, parse_rule, rule_states
+from lifelab.viz import animate_trajectory, drop_scan_lines, observe_pattern, window_trajectories
 
 GOLLY = Path("/usr/share/golly/Patterns")
 FOLDERS = ("Life", "Life-Like", "Non-Totalistic", "Larger-than-Life")

@@ -30,15 +30,14 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from _report import json_option, table
 from tqdm import tqdm
 
 from lifelab import random_boards, simulate
-from lifelab.learning.data import load_trajectories, save_trajectories
-from lifelab.rules.families import parse_rule, rule_states
 from lifelab.io import read_recording, read_states
 from lifelab.io.rle import load_rle
-from lifelab.rules.lifelike import Rule, named_rules
-from _report import json_option, table
+from lifelab.learning import load_trajectories, save_trajectories
+from lifelab.rules import Rule, named_rules, parse_rule, rule_states
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import corpus  # noqa: E402  (the tests' renderings: Pillow and imageio's ffmpeg, not lifelab's reader)
@@ -185,7 +184,7 @@ def pictures(rules: dict[str, np.ndarray], folder: Path) -> None:
 
 
 def golly() -> dict[str, np.ndarray]:
-    from lifelab.viz.experiments import observe_pattern
+    from lifelab.viz import observe_pattern
 
     out = {}
     files = [f for folder in FOLDERS for f in sorted((GOLLY / folder).rglob("*.rle"))]

@@ -44,11 +44,10 @@ import numpy as np
 
 import lifelab
 from lifelab.evidence import FAMILY_NAMES
-from lifelab.viz.experiments import compare_recovery
-from lifelab.loop.learners import learner_names
-from lifelab.loop.settings import MODES
-from lifelab.sweep.space import random_rules
+from lifelab.loop import MODES, learner_names
+from lifelab.sweep import random_rules
 from lifelab.utils import format_table
+from lifelab.viz import compare_recovery
 
 
 def main() -> None:

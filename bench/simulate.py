@@ -36,12 +36,12 @@ import time
 import warnings
 
 import numpy as np
-from _report import json_option, table
 import seagull as sg
+from _report import json_option, table
 from seagull.rules import life_rule
 
 from lifelab import Rule, random_boards, run_seagull, simulate
-from lifelab.rules.families import parse_rule, rule_states
+from lifelab.rules import parse_rule, rule_states
 
 
 def best_time(fn, repeat: int) -> float:

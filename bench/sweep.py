@@ -17,12 +17,11 @@ import argparse
 import time
 
 import torch
+from _report import json_option, table
 
 import lifelab
-from _report import json_option, table
-from lifelab.loop.run import learn_rule
-from lifelab.sweep.space import random_rules
-from lifelab.sweep.run import plan, run_batch
+from lifelab.loop import learn_rule
+from lifelab.sweep import plan, random_rules, run_batch
 
 
 def main() -> None:

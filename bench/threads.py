@@ -21,14 +21,13 @@ import subprocess
 import sys
 import time
 
+from _report import json_option, table
 
 import lifelab
-from _report import json_option, table
 import lifelab.utils
-from lifelab.learning.data import TrajectoryDataset
-from lifelab.viz.experiments import new_zoo_model
-from lifelab.loop.run import learn_rule
-from lifelab.learning.training import train
+from lifelab.learning import TrajectoryDataset, train
+from lifelab.loop import learn_rule
+from lifelab.viz import new_zoo_model
 
 
 @contextlib.contextmanager

@@ -18,12 +18,11 @@ import statistics
 import time
 
 import torch
+from _report import json_option, table
 
 import lifelab
-from _report import json_option, table
-from lifelab.learning.data import TrajectoryDataset
-from lifelab.viz.experiments import ZOO, new_zoo_model
-from lifelab.learning.training import train
+from lifelab.learning import TrajectoryDataset, train
+from lifelab.viz import ZOO, new_zoo_model
 
 
 def main() -> None:

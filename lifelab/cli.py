@@ -29,28 +29,56 @@ import traceback
 
 import numpy as np
 
-from lifelab.learning.data import save_trajectories
+from lifelab.engines import random_boards, simulate
 from lifelab.errors import InputError
-from lifelab.evidence import FAMILY_NAMES
+from lifelab.evidence import FAMILY_NAMES, CountVerdict, decide_table, reading_clause, reading_sentence
 from lifelab.evidence.boundary import BOUNDARIES
-from lifelab.evidence.observe import reading_clause, reading_sentence
 from lifelab.evidence.steps import StepVerdict
-from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, decide_table
+from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS
+from lifelab.geometry import GROUPS
 from lifelab.io import PALETTES, REPEATS, read_recording
-from lifelab.rules.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, GenerationsRule, HROTRule, LtLRule, \
-    StochasticRule, count_runs, parse_rule, rule_states
-from lifelab.rules.tables import TableRule, save_rule_file
-from lifelab.loop.learners import fit_table_network, learner_names
-from lifelab.loop.run import learn_rule, learn_table
-from lifelab.learning.models import DEFAULT_MODEL, REGISTRY, model_spec
 from lifelab.io.rle import load_rle, place
-from lifelab.rules.lifelike import NotTotalisticError, named_rules
-from lifelab.engines.simulation import random_boards, simulate
-from lifelab.sweep.space import SAMPLED_FAMILIES, all_rules, family_of, random_rules
-from lifelab.loop.settings import BACKENDS, DEFAULT_SIZE, LOOP, MODES, LoopSettings, SweepSettings, help_text
-from lifelab.sweep.run import COLUMNS, MAP_COLUMNS, compact, plan, read_store, sweep
-from lifelab.geometry.symmetry import GROUPS
-from lifelab.evidence import CountVerdict
+from lifelab.learning import DEFAULT_MODEL, REGISTRY, model_spec, save_trajectories
+from lifelab.loop import (
+    BACKENDS,
+    DEFAULT_SIZE,
+    LOOP,
+    MODES,
+    LoopSettings,
+    SweepSettings,
+    fit_table_network,
+    help_text,
+    learn_rule,
+    learn_table,
+    learner_names,
+)
+from lifelab.rules import (
+    HROT_NEIGHBOURHOODS,
+    LTL_NEIGHBOURHOODS,
+    GenerationsRule,
+    HROTRule,
+    LtLRule,
+    NotTotalisticError,
+    StochasticRule,
+    TableRule,
+    count_runs,
+    named_rules,
+    parse_rule,
+    rule_states,
+    save_rule_file,
+)
+from lifelab.sweep import (
+    COLUMNS,
+    MAP_COLUMNS,
+    SAMPLED_FAMILIES,
+    all_rules,
+    compact,
+    family_of,
+    plan,
+    random_rules,
+    read_store,
+    sweep,
+)
 from lifelab.utils import ascii_digits, atomic_path, get_device, lifelab_version
 
 

@@ -11,16 +11,20 @@ import torch
 from torch import nn
 
 from lifelab import random_boards, simulate
-from lifelab.learning.checkpoint import Identity, write_checkpoint
 from lifelab.cli import main
-from lifelab.learning.data import save_trajectories
 from lifelab.errors import InputError
-from lifelab.learning.extract import extract_rule
 from lifelab.io import read_recording
-from lifelab.learning.models import REGISTRY, build_model
 from lifelab.io.rle import load_rle, read_rle
-from lifelab.rules.tables import read_rule_file
-from lifelab.learning.training import load_model
+from lifelab.learning import (
+    REGISTRY,
+    Identity,
+    build_model,
+    extract_rule,
+    load_model,
+    save_trajectories,
+    write_checkpoint,
+)
+from lifelab.rules import read_rule_file
 
 TABLE = "@RULE T\n@TABLE\nn_states:{states}\nneighborhood:vonNeumann\nsymmetries:none\n0,0,0,0,0,1\n"
 TREE = "@RULE T\n@TREE\nnum_states=2\nnum_neighbors=4\nnum_nodes=5\n1 0 1\n{middle}\n3 1 1\n4 2 2\n5 3 3\n"
@@ -176,7 +180,7 @@ def test_a_recording_of_more_cells_than_lifelab_holds_is_refused_before_its_fram
 # ---------------------------------------------------------------------------
 
 def _trials():
-    from lifelab.sweep.run import plan
+    from lifelab.sweep import plan
 
     return plan(["B3/S23", "B36/S23", "B2/S", "B34/S34"], range(1), ["table"], size=8, steps=4, max_rounds=1)
 
@@ -229,7 +233,7 @@ def test_two_sweeps_into_one_store_cannot_both_write(tmp_path):
     import sys
     import time
 
-    from lifelab.sweep.run import sweep
+    from lifelab.sweep import sweep
 
     store = tmp_path / "store"
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from lifelab.sweep.run import _Store\n"
@@ -247,7 +251,7 @@ def test_two_sweeps_into_one_store_cannot_both_write(tmp_path):
 
 
 def test_a_damaged_part_is_named(tmp_path, capsys):
-    from lifelab.sweep.run import read_store, sweep
+    from lifelab.sweep import read_store, sweep
 
     store = tmp_path / "store"
     sweep(_trials(), store, batch_size=2, progress=False)
@@ -281,7 +285,7 @@ def test_a_permute_table_whose_images_do_not_fit_is_refused_when_run():
 
 
 def test_learning_from_boards_too_large_for_memory_is_refused_before_it_starts():
-    from lifelab.loop.run import learn_rule
+    from lifelab.loop import learn_rule
 
     huge = np.zeros((1, 2, 8192, 8192), bool)
     huge[0, 0, 5, 5] = True

@@ -17,16 +17,31 @@ import torch.nn.functional as F
 from scipy.signal import convolve2d
 
 from lifelab import Rule, random_boards, simulate
-from lifelab.learning.data import TrajectoryDataset
-from lifelab.evidence import DETERMINED, EXIT_CODES, RUNGS, CountEvidence, Evidence, Neighbourhood, VerdictProtocol, \
-    decide, decide_counts, decide_table
+from lifelab.evidence import (
+    DETERMINED,
+    EXIT_CODES,
+    RUNGS,
+    CountEvidence,
+    Evidence,
+    Neighbourhood,
+    VerdictProtocol,
+    decide,
+    decide_counts,
+    decide_table,
+)
 from lifelab.evidence.steps import search_steps
-from lifelab.learning.extract import ExtractionResult
-from lifelab.rules.families import RULE_TYPES, RuleType, StochasticRule, parse_rule, rule_reach, rule_states
-from lifelab.loop.learners import Learner, learner_names, make_learner
-from lifelab.learning.models import REGISTRY, WindowLayout, build_model, model_spec, receptive_radius
-from lifelab.geometry.window import patterns
-from lifelab.loop.settings import LoopSettings
+from lifelab.geometry import patterns
+from lifelab.learning import (
+    REGISTRY,
+    ExtractionResult,
+    TrajectoryDataset,
+    WindowLayout,
+    build_model,
+    model_spec,
+    receptive_radius,
+)
+from lifelab.loop import Learner, LoopSettings, learner_names, make_learner
+from lifelab.rules import RULE_TYPES, RuleType, StochasticRule, parse_rule, rule_reach, rule_states
 from lifelab.utils import MODEL_DTYPE, one_hot, seeded
 
 NETWORKS = [name for name, spec in REGISTRY.items() if spec.network]

@@ -12,12 +12,11 @@ import numpy as np
 import pytest
 
 from lifelab import random_boards, simulate
-from lifelab.learning.data import save_trajectories
 from lifelab.errors import InputError
-from lifelab.rules.families import parse_rule
 from lifelab.io import read_recording, save_frames
 from lifelab.io.rle import read_rle
-from lifelab.rules.tables import read_rule_file
+from lifelab.learning import save_trajectories
+from lifelab.rules import parse_rule, read_rule_file
 
 GOLDEN = Path(__file__).parent / "golden"
 RULE_STRINGS = ["B3/S23", "B36/S23", "B2/S013V", "B2-a/S12", "B3/S23:T64,48", "/2/3", "345/2/4", "g4b2s345",

@@ -120,11 +120,9 @@ def test_library_calls_leave_the_global_generators_and_torch_flags_as_they_were(
     import torch
 
     from lifelab import random_boards, simulate
-    from lifelab.learning.data import TrajectoryDataset
-    from lifelab.loop.run import learn_rule
-    from lifelab.learning.models import build_model
-    from lifelab.sweep.run import plan, sweep
-    from lifelab.learning.training import train
+    from lifelab.learning import TrajectoryDataset, build_model, train
+    from lifelab.loop import learn_rule
+    from lifelab.sweep import plan, sweep
 
     random.seed(123)
     np.random.seed(123)
@@ -166,7 +164,7 @@ def _fresh_draws(seed):
 def test_same_seed_same_model_whatever_the_caller_drew_before():
     import torch
 
-    from lifelab.viz.experiments import new_zoo_model
+    from lifelab.viz import new_zoo_model
 
     first = new_zoo_model("tied-p4m", seed=3)
     torch.rand(1000)

@@ -19,8 +19,8 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from lifelab.geometry.window import CELLS
-from lifelab.rules.lifelike import Rule
+from lifelab.geometry import CELLS
+from lifelab.rules import Rule
 from lifelab.utils import get_device
 
 __all__ = ["simulate_packed", "simulate_torch"]

@@ -31,10 +31,9 @@ import torch
 
 from lifelab.engines.bitpack import simulate_packed, simulate_torch
 from lifelab.engines.compiled import pack_rows, run_bits, run_generations, run_hrot, run_ltl, unpack_rows
-from lifelab.io.boards import validate_boards, validate_trajectories
 from lifelab.errors import InputError, InputTypeError
-from lifelab.rules.families import GenerationsRule, HROTRule, LtLRule, StochasticRule, parse_rule, rule_reach, rule_states
-from lifelab.rules.lifelike import Rule
+from lifelab.io.boards import validate_boards, validate_trajectories
+from lifelab.rules import GenerationsRule, HROTRule, LtLRule, Rule, StochasticRule, parse_rule, rule_reach, rule_states
 from lifelab.utils import ENGINES, check_allocation, check_int, check_number, get_device
 
 __all__ = [

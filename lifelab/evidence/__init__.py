@@ -28,18 +28,23 @@ One concept a module, in dependency order:
   (:func:`generator_check`).
 """
 
-from lifelab.evidence.ladder import CONFIDENCE, DETERMINED, EXIT_CODES, RUNGS, VerdictProtocol
 from lifelab.evidence.assumptions import AUTO_CHAIN, FAMILY_NAMES, Family, family
 from lifelab.evidence.counts import MAX_CLUSTERS, Evidence, FamilyEvidence
+from lifelab.evidence.ladder import CONFIDENCE, DETERMINED, EXIT_CODES, RUNGS, VerdictProtocol
 from lifelab.evidence.noise import NoiseEstimate, add_noise, check_noise, estimate_noise
-from lifelab.evidence.symmetry import DataSymmetry, data_symmetry, rule_symmetry
-from lifelab.evidence.verdicts import Verdict, decide
-from lifelab.evidence.totalistic import (SHAPES_BY_SIZE, CountEvidence, CountFamily, CountVerdict, Neighbourhood,
-                                         decide_counts)
-from lifelab.evidence.tables import TableEvidence, TableVerdict, decide_table
-from lifelab.evidence.observe import Judgement, judge, observe, reading_clause, reading_sentence, swapped_verdict, \
-    weigh
+from lifelab.evidence.observe import Judgement, judge, observe, reading_clause, reading_sentence, swapped_verdict, weigh
 from lifelab.evidence.regenerate import GeneratorCheck, generator_check
+from lifelab.evidence.symmetry import DataSymmetry, data_symmetry, rule_symmetry
+from lifelab.evidence.tables import TableEvidence, TableVerdict, decide_table
+from lifelab.evidence.totalistic import (
+                                         SHAPES_BY_SIZE,
+                                         CountEvidence,
+                                         CountFamily,
+                                         CountVerdict,
+                                         Neighbourhood,
+                                         decide_counts,
+)
+from lifelab.evidence.verdicts import Verdict, decide
 
 __all__ = ["AUTO_CHAIN", "CONFIDENCE", "DETERMINED", "EXIT_CODES", "FAMILY_NAMES", "MAX_CLUSTERS", "RUNGS",
            "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "DataSymmetry", "Evidence", "Family",

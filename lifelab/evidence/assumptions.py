@@ -16,9 +16,19 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lifelab.errors import InputError, InputTypeError
-from lifelab.geometry.window import CELLS, CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts, images, orbit_labels
-from lifelab.rules.lifelike import Rule
-from lifelab.geometry.symmetry import SUBGROUPS
+from lifelab.geometry import (
+    CELLS,
+    CENTRE,
+    N_PATTERNS,
+    NEIGHBOURHOODS,
+    SUBGROUPS,
+    WINDOW,
+    bits,
+    counts,
+    images,
+    orbit_labels,
+)
+from lifelab.rules import Rule
 
 __all__ = ["AUTO_CHAIN", "FAMILY_NAMES", "Family", "family"]
 

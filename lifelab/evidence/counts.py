@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 import numba as nb
 import numpy as np
 
-from lifelab.io.boards import trajectory_states
+from lifelab.engines import PackedHistory, checked_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence.assumptions import Family, family
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
-from lifelab.geometry.window import N_PATTERNS, pattern_index, showable
-from lifelab.engines.simulation import PackedHistory, checked_trajectories
+from lifelab.geometry import N_PATTERNS, pattern_index, showable
+from lifelab.io.boards import trajectory_states
 
 __all__ = ["Evidence", "FamilyEvidence", "MAX_CLUSTERS"]
 

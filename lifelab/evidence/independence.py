@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from lifelab.engines import random_boards, simulate
 from lifelab.evidence.counts import Evidence
 from lifelab.evidence.noise import _mix, add_noise
-from lifelab.geometry.window import CENTRE
-from lifelab.rules.lifelike import Rule
-from lifelab.engines.simulation import random_boards, simulate
+from lifelab.geometry import CENTRE
+from lifelab.rules import Rule
 
 __all__ = ["GroupTest", "Independence", "independence"]
 

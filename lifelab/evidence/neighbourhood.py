@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifelab.io.boards import trajectory_states, validate_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence.boundary import check_boundary, interior, keyed
 from lifelab.evidence.totalistic import Neighbourhood
-from lifelab.geometry.window import NEIGHBOURHOODS, WINDOW
+from lifelab.geometry import NEIGHBOURHOODS, WINDOW
+from lifelab.io.boards import trajectory_states, validate_trajectories
 from lifelab.utils import check_int
 
 __all__ = ["MAX_SEARCH_RANGE", "NeighbourhoodModel", "NeighbourhoodSearch", "neighbourhood_of", "parse_neighbourhood",

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from lifelab.io.boards import validate_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence.assumptions import Family
 from lifelab.evidence.counts import Evidence
-from lifelab.geometry.window import CELLS, N_PATTERNS
-from lifelab.rules.lifelike import Rule, as_rule
+from lifelab.geometry import CELLS, N_PATTERNS
+from lifelab.io.boards import validate_trajectories
+from lifelab.rules import Rule, as_rule
 from lifelab.utils import check_number
 
 __all__ = ["NoiseEstimate", "add_noise", "check_noise", "estimate_noise"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lifelab.io.boards import validate_trajectories
 from lifelab.evidence.counts import Evidence
 from lifelab.evidence.ladder import CONFIDENCE
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
@@ -18,7 +17,8 @@ from lifelab.evidence.steps import StepVerdict, every_k
 from lifelab.evidence.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
 from lifelab.evidence.verdicts import Verdict, decide
 from lifelab.io import Reading, Recording
-from lifelab.rules.tables import TableRule
+from lifelab.io.boards import validate_trajectories
+from lifelab.rules import TableRule
 
 __all__ = ["Judgement", "judge", "observe", "reading_clause", "reading_sentence", "swapped_verdict", "weigh"]
 

@@ -9,8 +9,7 @@ import numpy as np
 from lifelab.engines import simulate
 from lifelab.evidence.boundary import interior
 from lifelab.io.boards import validate_trajectories
-from lifelab.rules import parse_rule, rule_reach, rule_states
-from lifelab.rules.lifelike import Rule
+from lifelab.rules import Rule, parse_rule, rule_reach, rule_states
 
 __all__ = ["GeneratorCheck", "generator_check"]
 

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifelab.io.boards import validate_trajectories
+from lifelab.engines import simulate
 from lifelab.errors import InputError
 from lifelab.evidence.boundary import interior
 from lifelab.evidence.ladder import OnLadder
-from lifelab.geometry.window import NEIGHBOURHOODS
-from lifelab.rules.lifelike import Rule, bs_table
-from lifelab.engines.simulation import simulate
+from lifelab.geometry import NEIGHBOURHOODS
+from lifelab.io.boards import validate_trajectories
+from lifelab.rules import Rule
+from lifelab.rules.lifelike import bs_table
 from lifelab.utils import check_int
 
 __all__ = ["STEP_FAMILIES", "StepEvidence", "StepFamily", "StepVerdict", "every_k", "search_steps"]

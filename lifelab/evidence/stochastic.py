@@ -29,7 +29,7 @@ from lifelab.evidence.assumptions import Family, family
 from lifelab.evidence.counts import Evidence
 from lifelab.evidence.ladder import CONFIDENCE
 from lifelab.evidence.noise import _clean, _mix
-from lifelab.rules.families import StochasticRule
+from lifelab.rules import StochasticRule
 
 __all__ = ["ClassProbability", "FlipTest", "StochasticFit", "fit_stochastic", "flip_test"]
 

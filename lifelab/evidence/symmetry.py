@@ -7,9 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lifelab.evidence.counts import Evidence
-from lifelab.geometry.window import N_PATTERNS, images
-from lifelab.rules.lifelike import as_rule
-from lifelab.geometry.symmetry import ELEMENT_NAMES, SUBGROUPS
+from lifelab.geometry import ELEMENT_NAMES, N_PATTERNS, SUBGROUPS, images
+from lifelab.rules import as_rule
 
 __all__ = ["DataSymmetry", "data_symmetry", "rule_symmetry"]
 

@@ -37,11 +37,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifelab.io.boards import validate_trajectories
 from lifelab.errors import InputError
 from lifelab.evidence.boundary import check_boundary, keyed
 from lifelab.evidence.ladder import OnLadder
-from lifelab.rules.tables import DENSE_LIMIT, GOLLY_NEIGHBOURHOODS, SYMMETRIES, TableRule, compact_table
+from lifelab.io.boards import validate_trajectories
+from lifelab.rules import DENSE_LIMIT, GOLLY_NEIGHBOURHOODS, SYMMETRIES, TableRule, compact_table
 
 __all__ = ["TABLE_NEIGHBOURHOODS", "UNLISTED", "TableEvidence", "TableFamily", "TableVerdict", "configuration_classes",
            "decide_table"]

@@ -37,12 +37,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifelab.io.boards import trajectory_states, validate_trajectories
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
 from lifelab.evidence.ladder import OnLadder
-from lifelab.rules.families import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, HROTRule, LtLRule
-from lifelab.geometry.symmetry import GROUPS, transform
+from lifelab.geometry import GROUPS, transform
+from lifelab.io.boards import trajectory_states, validate_trajectories
+from lifelab.rules import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, HROTRule, LtLRule
 from lifelab.utils import check_int
 
 __all__ = ["COUNT_SHAPES", "NAMED_SHAPES", "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict",

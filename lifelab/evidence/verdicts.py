@@ -10,14 +10,13 @@ from scipy import stats
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.assumptions import AUTO_CHAIN, Family, family
 from lifelab.evidence.counts import Evidence, FamilyEvidence, _power
-from lifelab.evidence.ladder import CONFIDENCE, OnLadder
 from lifelab.evidence.independence import Independence, independence
+from lifelab.evidence.ladder import CONFIDENCE, OnLadder
 from lifelab.evidence.noise import NoiseEstimate, _noise_and_table, _noisy_classes, check_noise
 from lifelab.evidence.stochastic import PRECISION, FlipTest, StochasticFit, fit_stochastic, flip_test
 from lifelab.evidence.symmetry import data_symmetry
-from lifelab.rules.families import GenerationsRule
-from lifelab.geometry.window import N_PATTERNS
-from lifelab.rules.lifelike import Rule, as_rule
+from lifelab.geometry import N_PATTERNS
+from lifelab.rules import GenerationsRule, Rule, as_rule
 from lifelab.utils import check_number
 
 __all__ = ["Verdict", "decide"]

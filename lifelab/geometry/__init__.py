@@ -1,13 +1,41 @@
 """The geometry of the board: the D4 symmetries, the 3x3 window and its patterns, Hensel's letters."""
 
 # isort: off  (in the layer's own order)
-from lifelab.geometry.symmetry import (ELEMENT_NAMES, GROUPS, SUBGROUPS, check_element, consistency_loss,
-    equivariance_error, group_elements, inverse, kernel_orbits, project_kernel, transform)
-from lifelab.geometry.window import (CELLS, CENTRE, MAP_WEIGHTS, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits,
-    configuration_counts, count_class_counts, counts, images, index_of, orbit, orbit_labels, pattern_index,
-    patterns, showable, transition_counts)
-from lifelab.geometry.hensel import (LETTERS, hensel_classes, letters_for, parse_hensel, table_from_hensel,
-    to_hensel)
+from lifelab.geometry.hensel import LETTERS, hensel_classes, letters_for, parse_hensel, table_from_hensel, to_hensel
+from lifelab.geometry.symmetry import (
+    ELEMENT_NAMES,
+    GROUPS,
+    SUBGROUPS,
+    check_element,
+    consistency_loss,
+    equivariance_error,
+    group_elements,
+    inverse,
+    kernel_orbits,
+    project_kernel,
+    transform,
+)
+from lifelab.geometry.window import (
+    CELLS,
+    CENTRE,
+    MAP_WEIGHTS,
+    N_PATTERNS,
+    NEIGHBOURHOODS,
+    WINDOW,
+    bits,
+    configuration_counts,
+    count_class_counts,
+    counts,
+    images,
+    index_of,
+    orbit,
+    orbit_labels,
+    pattern_index,
+    patterns,
+    showable,
+    transition_counts,
+)
+
 # isort: on
 
 __all__ = [

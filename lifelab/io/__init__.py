@@ -16,12 +16,12 @@ One concept a module, in dependency order:
   trajectories, every decision in :meth:`Recording.summary`.
 """
 
-from lifelab.io.palettes import PALETTES, hex_colour, palette, parse_colour, recognise
-from lifelab.io.colours import ColourClasses, Reading, colour_classes, read_states
-from lifelab.io.sources import PICTURE_SUFFIXES, VIDEO_SUFFIXES, Frames, natural_key, open_frames, save_frames
-from lifelab.io.grid import Axis, Grid, find_grid
 from lifelab.io.arrays import FORMAT_VERSION, check_npz_sizes, load_arrays, order_axes, value_states
+from lifelab.io.colours import ColourClasses, Reading, colour_classes, read_states
+from lifelab.io.grid import Axis, Grid, find_grid
+from lifelab.io.palettes import PALETTES, hex_colour, palette, parse_colour, recognise
 from lifelab.io.recording import REPEATS, TOLERANCE, FrameLog, Recording, read_recording
+from lifelab.io.sources import PICTURE_SUFFIXES, VIDEO_SUFFIXES, Frames, natural_key, open_frames, save_frames
 
 __all__ = ["FORMAT_VERSION", "PALETTES", "PICTURE_SUFFIXES", "REPEATS", "TOLERANCE", "VIDEO_SUFFIXES", "Axis",
            "ColourClasses", "FrameLog", "Frames", "Grid", "Reading", "Recording", "check_npz_sizes",

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
-from lifelab.io.boards import validate_trajectories
 from lifelab.errors import InputError
-from lifelab.rules.families import parse_rule, rule_states
+from lifelab.io.boards import validate_trajectories
 from lifelab.io.colours import Reading, read_states
+from lifelab.rules import parse_rule, rule_states
 from lifelab.utils import check_allocation
 
 __all__ = ["FORMAT_VERSION", "check_npz_sizes", "lifelab_trajectories", "load_arrays", "order_axes", "value_states"]

@@ -37,13 +37,13 @@ from pathlib import Path
 
 import numpy as np
 
-from lifelab.io.boards import validate_trajectories
 from lifelab.errors import InputError, InputFileNotFoundError
 from lifelab.io.arrays import lifelab_trajectories, load_arrays, order_axes, pick_array, value_states
+from lifelab.io.boards import validate_trajectories
 from lifelab.io.colours import Reading, read_states
 from lifelab.io.grid import Grid, find_grid
-from lifelab.io.sources import PICTURE_SUFFIXES, Frames, natural_key, open_frames, premultiplied
 from lifelab.io.rle import load_rle
+from lifelab.io.sources import PICTURE_SUFFIXES, Frames, natural_key, open_frames, premultiplied
 from lifelab.utils import MAX_CELLS, check_allocation, progress_bar
 
 __all__ = ["REPEATS", "TOLERANCE", "FrameLog", "Recording", "read_recording"]

@@ -22,15 +22,22 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from lifelab.io.boards import trajectory_states, validate_trajectories
+from lifelab.engines import PackedHistory, checked_trajectories, random_boards, simulate
 from lifelab.errors import InputError, InputTypeError
-from lifelab.rules.families import RULE_TYPES, StochasticRule, parse_rule, rule_states
+from lifelab.geometry import configuration_counts
 from lifelab.io import FORMAT_VERSION, read_recording
-from lifelab.geometry.window import configuration_counts
-from lifelab.rules.lifelike import Rule, as_rule
-from lifelab.engines.simulation import PackedHistory, checked_trajectories, random_boards, simulate
-from lifelab.utils import MODEL_DTYPE, atomic_path, check_int, check_number, data_dir, get_device, \
-    lifelab_version, one_hot
+from lifelab.io.boards import trajectory_states, validate_trajectories
+from lifelab.rules import RULE_TYPES, Rule, StochasticRule, as_rule, parse_rule, rule_states
+from lifelab.utils import (
+    MODEL_DTYPE,
+    atomic_path,
+    check_int,
+    check_number,
+    data_dir,
+    get_device,
+    lifelab_version,
+    one_hot,
+)
 
 __all__ = [
     "IGNORE",

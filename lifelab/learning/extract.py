@@ -31,17 +31,28 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lifelab.errors import InputError, InputTypeError
-from lifelab.geometry.window import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, bits, counts
-from lifelab.io.boards import validate_trajectories
-from lifelab.learning.models import pattern_table, predict, receptive_radius
-from lifelab.evidence.boundary import interior
-from lifelab.rules.families import LTL_NEIGHBOURHOODS, GenerationsRule, HROTRule, LtLRule, parse_rule, rule_reach, \
-    rule_states
-from lifelab.rules.lifelike import Rule, as_rule
-from lifelab.engines.simulation import simulate
-from lifelab.geometry.symmetry import equivariance_error, group_elements, transform
 from lifelab.evidence import SHAPES_BY_SIZE, Neighbourhood
 from lifelab.evidence.totalistic import COUNT_SHAPES, NAMED_SHAPES
+from lifelab.geometry import (
+    CENTRE,
+    N_PATTERNS,
+    NEIGHBOURHOODS,
+    WINDOW,
+    bits,
+    counts,
+    equivariance_error,
+    group_elements,
+    transform,
+)
+from lifelab.learning.models import pattern_table, predict, receptive_radius
+from lifelab.rules import (
+    LTL_NEIGHBOURHOODS,
+    GenerationsRule,
+    HROTRule,
+    LtLRule,
+    Rule,
+    as_rule,
+)
 from lifelab.utils import check_int, check_number, model_states, model_threads
 
 __all__ = ["ClassCheck", "ExtractionResult", "Sensitivity", "class_test", "count_kernel_similarity",

@@ -29,9 +29,9 @@ from torch import nn
 
 from lifelab.errors import InputError
 from lifelab.evidence import family
+from lifelab.geometry import patterns, transition_counts
 from lifelab.learning.kernel import window_epoch
 from lifelab.learning.models import model_spec
-from lifelab.geometry.window import patterns, transition_counts
 from lifelab.learning.training import L1, LR, lr_at
 from lifelab.utils import MODEL_DTYPE
 

@@ -6,12 +6,11 @@ import numpy as np
 
 from lifelab.evidence import Evidence, Verdict, decide, family
 from lifelab.evidence.boundary import keyed
-from lifelab.geometry.window import WINDOW, pattern_index
+from lifelab.geometry import WINDOW, pattern_index
 from lifelab.learning.data import DataSupplyAgent, TrajectoryDataset
 from lifelab.learning.extract import ExtractionResult
 from lifelab.learning.models import register
-from lifelab.rules.families import GenerationsRule
-from lifelab.rules.lifelike import Rule
+from lifelab.rules import GenerationsRule, Rule
 
 __all__ = ["TableLearner"]
 

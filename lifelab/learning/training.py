@@ -19,14 +19,24 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from lifelab.errors import InputError, InputTypeError
+from lifelab.geometry import consistency_loss, group_elements
 from lifelab.learning.checkpoint import Identity, fingerprint, read_checkpoint, write_checkpoint
 from lifelab.learning.data import IGNORE, TrajectoryDataset
-from lifelab.errors import InputError, InputTypeError
 from lifelab.learning.models import LifeModel, build_model, pattern_table
-from lifelab.rules.lifelike import Rule, as_rule
-from lifelab.geometry.symmetry import consistency_loss, group_elements
-from lifelab.utils import MODEL_DTYPE, check_int, check_number, deterministic, device_of, eval_mode, get_device, \
-    model_threads, progress_bar, shorten
+from lifelab.rules import Rule, as_rule
+from lifelab.utils import (
+    MODEL_DTYPE,
+    check_int,
+    check_number,
+    deterministic,
+    device_of,
+    eval_mode,
+    get_device,
+    model_threads,
+    progress_bar,
+    shorten,
+)
 
 __all__ = ["BATCH_SIZE", "L1", "LR", "History", "evaluate", "l1_penalty", "load_model", "lr_at", "train"]
 
@@ -90,7 +100,7 @@ class History:
 
     def plot(self, fig=None, label: str | None = None):
         """Training curves; see :func:`lifelab.viz.plots.plot_training_curves`."""
-        from lifelab.viz.plots import plot_training_curves  # here, not at the top: keeps matplotlib off the training and CLI paths
+        from lifelab.viz import plot_training_curves
         return plot_training_curves({label or "model": self}, fig=fig)
 
 

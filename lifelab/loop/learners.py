@@ -25,19 +25,25 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lifelab.learning.data import DataSupplyAgent, TrajectoryDataset
 from lifelab.errors import InputError, InputTypeError
-from lifelab.evidence import Evidence, Verdict, data_symmetry, decide, family
-from lifelab.evidence.boundary import keyed
-from lifelab.learning.extract import ExtractionResult, extract_rule
-from lifelab.rules.families import GenerationsRule
-from lifelab.learning.models import REGISTRY, ROUTES, LifeModel, build_model, grow_group, model_spec, receptive_radius
-from lifelab.geometry.window import WINDOW, pattern_index
-from lifelab.rules.lifelike import Rule
+from lifelab.evidence import Evidence, data_symmetry
+from lifelab.geometry import GROUPS
+from lifelab.learning import (
+    REGISTRY,
+    ROUTES,
+    DataSupplyAgent,
+    ExtractionResult,
+    LifeModel,
+    TrajectoryDataset,
+    build_model,
+    extract_rule,
+    grow_group,
+    model_spec,
+    receptive_radius,
+    train,
+)
 from lifelab.loop.settings import LOOP, LoopSettings
-from lifelab.geometry.symmetry import GROUPS
-from lifelab.learning.training import train
-from lifelab.rules.tables import DENSE_LIMIT, TableRule
+from lifelab.rules import DENSE_LIMIT, TableRule
 from lifelab.utils import MODEL_DTYPE, eval_mode, model_threads, one_hot, progress_bar, seeded
 
 __all__ = ["NOISY_EPOCHS", "STABLE_EPOCHS", "TABLE_GROUPS", "WIDER", "AutoGrow", "FixedModel", "Learner",

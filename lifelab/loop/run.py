@@ -36,30 +36,36 @@ from dataclasses import dataclass, field
 import numpy as np
 from torch import nn
 
-from lifelab.io.boards import trajectory_states, validate_trajectories
-from lifelab.learning.data import DataSupplyAgent
+from lifelab.engines import random_boards, simulate
 from lifelab.errors import InputError, InputTypeError
-from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, Verdict, observe, reading_clause, \
-    reading_sentence, swapped_verdict, weigh
-from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, TableEvidence, TableVerdict, configuration_classes, decide_table
-from lifelab.evidence.totalistic import NAMED_SHAPES
+from lifelab.evidence import (
+    CountEvidence,
+    Evidence,
+    Neighbourhood,
+    TableEvidence,
+    TableVerdict,
+    Verdict,
+    decide_table,
+    generator_check,
+    observe,
+    reading_clause,
+    reading_sentence,
+    swapped_verdict,
+    weigh,
+)
 from lifelab.evidence.boundary import check_boundary
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
 from lifelab.evidence.steps import every_k
-from lifelab.evidence import generator_check
-from lifelab.learning.extract import ExtractionResult
-from lifelab.rules.families import RULE_TYPES, HROTRule, LtLRule, parse_rule, rule_states
+from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, configuration_classes
+from lifelab.evidence.totalistic import NAMED_SHAPES
+from lifelab.geometry import GROUPS, N_PATTERNS, SUBGROUPS, patterns, transform
 from lifelab.io import Reading, Recording
-from lifelab.rules.tables import DENSE_LIMIT, TableRule
+from lifelab.io.boards import trajectory_states, validate_trajectories
+from lifelab.learning import DEFAULT_MODEL, DataSupplyAgent, ExtractionResult, model_spec
 from lifelab.loop.learners import make_learner, wider_learner
-from lifelab.learning.models import DEFAULT_MODEL, model_spec
-from lifelab.geometry.window import N_PATTERNS, patterns
-from lifelab.rules.lifelike import Rule
 from lifelab.loop.settings import DEFAULT_SIZE, LOOP, MODES, LoopSettings
-from lifelab.engines.simulation import random_boards, simulate
-from lifelab.geometry.symmetry import GROUPS, SUBGROUPS, transform
-from lifelab.utils import check_allocation, check_int, format_table, get_device, model_threads, \
-    progress_bar, shorten
+from lifelab.rules import DENSE_LIMIT, RULE_TYPES, HROTRule, LtLRule, Rule, TableRule, parse_rule, rule_states
+from lifelab.utils import check_allocation, check_int, format_table, get_device, model_threads, progress_bar, shorten
 
 __all__ = ["COLLECTIONS", "Fit", "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round",
            "TableLoopReport", "learn_rule", "learn_table", "query_board", "run_round"]
@@ -445,7 +451,7 @@ class LoopReport:
         Returns:
             The figure.
         """
-        from lifelab.viz.plots import plot_loop  # here, not at the top: keeps matplotlib off the training and CLI paths
+        from lifelab.viz import plot_loop
 
         return plot_loop(self, fig=fig)
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 
 from lifelab.errors import InputError, InputTypeError
-from lifelab.evidence import CONFIDENCE, family
+from lifelab.evidence import CONFIDENCE, check_noise, family
 from lifelab.evidence.boundary import check_boundary
-from lifelab.evidence.noise import check_noise
-from lifelab.geometry.symmetry import GROUPS
-from lifelab.learning.training import BATCH_SIZE
+from lifelab.geometry import GROUPS
+from lifelab.learning import BATCH_SIZE
 from lifelab.utils import check_int, check_number
 
 __all__ = ["BACKENDS", "DEFAULT_SIZE", "LOOP", "MODES", "SWEEP", "LoopSettings", "SweepSettings", "help_text"]

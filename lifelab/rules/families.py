@@ -34,10 +34,19 @@ import torch
 import torch.nn.functional as F
 
 from lifelab.errors import InputError, InputTypeError
-from lifelab.geometry.window import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, pattern_index
+from lifelab.geometry import CENTRE, N_PATTERNS, NEIGHBOURHOODS, WINDOW, pattern_index
 from lifelab.geometry.window import counts as pattern_counts
-from lifelab.rules.lifelike import Grid, OnGrid, Rule, SeagullRule, bs_table, named_rule, named_rules, split_map_states, \
-    split_topology
+from lifelab.rules.lifelike import (
+    Grid,
+    OnGrid,
+    Rule,
+    SeagullRule,
+    bs_table,
+    named_rule,
+    named_rules,
+    split_map_states,
+    split_topology,
+)
 from lifelab.rules.tables import TableRule, find_rule_file, load_rule_file
 from lifelab.utils import ascii_digits, check_int
 

@@ -26,8 +26,19 @@ from typing import Iterable
 import numpy as np
 
 from lifelab.errors import InputError, InputTypeError
-from lifelab.geometry.hensel import LETTERS, parse_hensel, table_from_hensel, to_hensel
-from lifelab.geometry.window import CENTRE, MAP_WEIGHTS, N_PATTERNS, NEIGHBOURHOODS, WINDOW, counts, pattern_index
+from lifelab.geometry import (
+    CENTRE,
+    LETTERS,
+    MAP_WEIGHTS,
+    N_PATTERNS,
+    NEIGHBOURHOODS,
+    WINDOW,
+    counts,
+    parse_hensel,
+    pattern_index,
+    table_from_hensel,
+    to_hensel,
+)
 from lifelab.utils import ascii_digits
 
 __all__ = [

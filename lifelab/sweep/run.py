@@ -42,19 +42,13 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from lifelab.utils import at_most_threads
 from lifelab.errors import InputError
-from lifelab.learning.extract import table_reading
-from lifelab.rules.families import parse_rule
-from lifelab.loop.learners import learner_names
-from lifelab.loop.run import Fit, LoopReport, LoopRun
-from lifelab.learning.models import model_spec
-from lifelab.geometry.window import pattern_index
-from lifelab.rules.lifelike import Rule
+from lifelab.geometry import pattern_index
+from lifelab.learning import model_spec, pattern_frequencies, table_reading, train_stacked
+from lifelab.loop import DEFAULT_SIZE, LOOP, SWEEP, Fit, LoopReport, LoopRun, LoopSettings, SweepSettings, learner_names
+from lifelab.rules import Rule, parse_rule
 from lifelab.sweep.space import family_of
-from lifelab.loop.settings import DEFAULT_SIZE, LOOP, SWEEP, LoopSettings, SweepSettings
-from lifelab.learning.stacked import pattern_frequencies, train_stacked
-from lifelab.utils import format_table, get_device, lifelab_version, model_threads
+from lifelab.utils import at_most_threads, format_table, get_device, lifelab_version, model_threads
 
 __all__ = ["COLUMNS", "MAP_COLUMNS", "SweepSummary", "Trial", "compact", "plan", "read_store", "run_batch", "sweep"]
 

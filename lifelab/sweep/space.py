@@ -16,9 +16,8 @@ import numpy as np
 
 from lifelab.errors import InputError
 from lifelab.evidence import family as family_named
-from lifelab.rules.families import GenerationsRule, LtLRule, parse_rule
-from lifelab.geometry.hensel import hensel_classes
-from lifelab.rules.lifelike import Rule
+from lifelab.geometry import hensel_classes
+from lifelab.rules import GenerationsRule, LtLRule, Rule, parse_rule
 from lifelab.utils import check_int
 
 __all__ = ["ENUMERATED", "SAMPLED_FAMILIES", "all_rules", "random_rules", "family_of", "rule_indices"]

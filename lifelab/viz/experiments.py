@@ -25,27 +25,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from lifelab.learning.checkpoint import checkpoint_path
-from lifelab.learning.data import TrajectoryDataset, load_or_generate
+from lifelab.engines import random_boards, simulate
 from lifelab.errors import InputError
-from lifelab.learning.extract import pattern_accuracy
+from lifelab.geometry import equivariance_error
 from lifelab.io import palette
-from lifelab.loop.run import LoopReport, learn_rule
-from lifelab.learning.models import GROWTH, ROUTES, LifeModel, build_model, grow_group, growth_model, model_spec
-from lifelab.viz.plots import plot_growth
-from lifelab.rules.families import parse_rule, rule_reach
 from lifelab.io.rle import load_rle, rle_position
-from lifelab.loop.settings import DEFAULT_SIZE, LOOP
-from lifelab.rules.lifelike import Rule, as_rule
-from lifelab.engines.simulation import random_boards, simulate
-from lifelab.geometry.symmetry import equivariance_error
-from lifelab.learning.training import BATCH_SIZE, History, evaluate, train
+from lifelab.learning import (
+    BATCH_SIZE,
+    GROWTH,
+    ROUTES,
+    History,
+    LifeModel,
+    TrajectoryDataset,
+    build_model,
+    checkpoint_path,
+    evaluate,
+    grow_group,
+    growth_model,
+    load_or_generate,
+    model_spec,
+    pattern_accuracy,
+    train,
+)
+from lifelab.loop import DEFAULT_SIZE, LOOP, LoopReport, learn_rule
+from lifelab.rules import Rule, as_rule, parse_rule, rule_reach
 from lifelab.utils import MODEL_DTYPE, check_int, format_table, get_device, seeded, shorten
+from lifelab.viz.plots import plot_growth
 
 __all__ = ["ZOO", "GrowthComparison", "GrowthStep", "ObservedPattern", "RecoveryComparison", "ZooEntry",
            "compare_growth", "compare_recovery", "draw_as", "drop_scan_lines", "fit_zoo_model", "new_zoo_model",

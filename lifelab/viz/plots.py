@@ -16,13 +16,11 @@ from matplotlib import animation
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from lifelab.learning.data import trajectory_weights
 from lifelab.errors import InputError
+from lifelab.geometry import CENTRE, ELEMENT_NAMES, N_PATTERNS, count_class_counts, counts
 from lifelab.io.palettes import lifelab_colours
-from lifelab.learning.models import EquivariantCNN, TiedConv2d, first_layer_kernels, regular_field_elements
-from lifelab.geometry.window import CENTRE, N_PATTERNS, count_class_counts, counts
-from lifelab.sweep.space import ENUMERATED
-from lifelab.geometry.symmetry import ELEMENT_NAMES
+from lifelab.learning import EquivariantCNN, TiedConv2d, first_layer_kernels, regular_field_elements, trajectory_weights
+from lifelab.sweep import ENUMERATED
 from lifelab.utils import atomic_path
 
 __all__ = [

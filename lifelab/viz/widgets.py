@@ -30,10 +30,10 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from PIL import Image
 
-from lifelab.learning.data import cumulative_coverage
 from lifelab.errors import InputError
-from lifelab.geometry.window import N_PATTERNS
-from lifelab.viz.plots import plot_confidence, plot_dataset_growth, plot_evidence, plot_board, state_cmap
+from lifelab.geometry import N_PATTERNS
+from lifelab.learning import cumulative_coverage
+from lifelab.viz.plots import plot_board, plot_confidence, plot_dataset_growth, plot_evidence, state_cmap
 
 __all__ = ["figure_slider", "loop_replay", "trajectory_slider", "visible_count_slider", "wide_text_scrolls"]
 

@@ -5,11 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from lifelab import utils
-from lifelab import PackedHistory, random_boards, simulate
-from lifelab.rules.families import parse_rule
-
 import lifelab.engines.simulation as simulate_module
+from lifelab import PackedHistory, random_boards, simulate, utils
+from lifelab.rules import parse_rule
 
 # one of every engine path: outer-totalistic Moore (the fused adder), other 3x3 tables, Generations (dying
 # counts of 1 to 8 bit planes, wrapping at a power of two or not, and a 2-state one),
@@ -100,9 +98,8 @@ def test_a_packed_history_is_indexed_by_board_and_frame_as_the_bool_form_is():
 
 
 def test_the_dataset_the_evidence_and_the_pattern_counts_read_a_packed_history_without_its_bool_form(monkeypatch):
-    from lifelab.learning.data import TrajectoryDataset
     from lifelab.evidence import Evidence
-    from lifelab.learning.stacked import pattern_frequencies
+    from lifelab.learning import TrajectoryDataset, pattern_frequencies
 
     packed = simulate("B36/S23", random_boards(4, (9, 70), 0.4, seed=2), 6, packed=True)
     history = packed.unpack()
@@ -177,8 +174,8 @@ def test_many_boards_of_narrow_rows_step_in_numpy_lanes_by_default(monkeypatch):
 
 
 def test_a_packed_history_is_read_as_its_bool_form():
-    from lifelab.learning.data import TrajectoryDataset
     from lifelab.evidence import Evidence
+    from lifelab.learning import TrajectoryDataset
 
     boards = random_boards(2, (12, 70), 0.4, seed=6)
     packed, history = simulate("B36/S23", boards, 6, packed=True), simulate("B36/S23", boards, 6)

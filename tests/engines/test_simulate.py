@@ -9,8 +9,8 @@ from seagull.lifeforms import Glider
 from seagull.rules import life_rule
 
 from lifelab import Rule, named_rules, place_lifeforms, random_boards, run_seagull, simulate
-from lifelab.rules.lifelike import SeagullRule
-from lifelab.engines.simulation import lifeform_names
+from lifelab.engines import lifeform_names
+from lifelab.rules import SeagullRule
 
 SHAPES = [(16, 16), (13, 29), (8, 64), (9, 70), (5, 130)]
 MOORE_RULES = [e for e in named_rules() if e.rule.is_totalistic and e.rule.neighbourhood == "moore"]

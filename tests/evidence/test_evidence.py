@@ -13,20 +13,21 @@ from lifelab.evidence import (
     estimate_noise,
     family,
 )
-from lifelab.geometry.window import (
+from lifelab.geometry import (
     CENTRE,
+    GROUPS,
     MAP_WEIGHTS,
     N_PATTERNS,
     counts,
     images,
     index_of,
+    inverse,
     orbit_labels,
     pattern_index,
     patterns,
     showable,
 )
-from lifelab.viz.plots import evidence_categories, plot_evidence
-from lifelab.geometry.symmetry import GROUPS, inverse
+from lifelab.viz import evidence_categories, plot_evidence
 
 
 def evidence_of(rule, observed) -> Evidence:
@@ -241,7 +242,7 @@ def test_add_noise_flips_at_the_rate_and_checks_it():
 def test_auto_does_not_step_sideways_past_a_family_the_data_leave_open():
     # found by the scarce-data map: 16x16 boards at density 0.15 under a B0 rule go dead, full, dead, ...; after
     # four trajectories the data determine a von Neumann rule, while Moore rules (the truth among them) stay open
-    from lifelab.loop.run import learn_rule
+    from lifelab.loop import learn_rule
 
     report = learn_rule("B0123458/S01235", model="table", seed=0, shape=(16, 16), steps=8, density=0.15,
                         progress=False)

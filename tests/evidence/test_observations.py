@@ -7,21 +7,28 @@ import pytest
 
 from lifelab import Rule, random_boards, simulate
 from lifelab.cli import main
-from lifelab.learning.data import TrajectoryDataset, save_trajectories
 from lifelab.errors import InputError
-from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, VerdictProtocol, add_noise, decide, decide_counts, \
-    judge
+from lifelab.evidence import (
+    CountEvidence,
+    Evidence,
+    Neighbourhood,
+    VerdictProtocol,
+    add_noise,
+    decide,
+    decide_counts,
+    generator_check,
+    judge,
+)
 from lifelab.evidence.boundary import choose_boundary, interior, keyed
 from lifelab.evidence.neighbourhood import parse_neighbourhood, search_neighbourhood
 from lifelab.evidence.steps import search_steps
-from lifelab.viz.experiments import drop_scan_lines
-from lifelab.evidence import generator_check
+from lifelab.geometry import CENTRE, N_PATTERNS, counts, pattern_index
 from lifelab.io import read_recording
-from lifelab.rules.families import parse_rule
-from lifelab.loop.run import learn_rule
-from lifelab.geometry.window import CENTRE, N_PATTERNS, counts, pattern_index
-from lifelab.viz.plots import animate_trajectory
 from lifelab.io.rle import save_rle
+from lifelab.learning import TrajectoryDataset, save_trajectories
+from lifelab.loop import learn_rule
+from lifelab.rules import parse_rule
+from lifelab.viz import animate_trajectory, drop_scan_lines
 
 
 def windows(rule, world: int, frame: int, n: int = 8, steps: int = 16, density: float = 0.4, seed: int = 0):

@@ -6,15 +6,13 @@ import torch
 from torch import nn
 
 from lifelab.cli import main
-from lifelab.learning.data import save_trajectories
-from lifelab.evidence import Evidence, decide
+from lifelab.engines import random_boards, simulate
+from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, decide, decide_counts
 from lifelab.evidence.neighbourhood import parse_neighbourhood
-from lifelab.learning.extract import _weighted_sets, class_test, extract_rule
-from lifelab.rules.families import HROTRule, LtLRule, parse_rule
-from lifelab.loop.run import learn_rule
-from lifelab.learning.models import build_model, predict, receptive_radius
-from lifelab.engines.simulation import random_boards, simulate
-from lifelab.evidence import CountEvidence, Neighbourhood, decide_counts
+from lifelab.learning import build_model, class_test, extract_rule, predict, receptive_radius, save_trajectories
+from lifelab.learning.extract import _weighted_sets
+from lifelab.loop import learn_rule
+from lifelab.rules import HROTRule, LtLRule, parse_rule
 
 R2_BOX = "R2,C0,M1,S5..9,B6..8,NM"
 R2_DIAMOND = "R2,C0,M0,S2..5,B3..4,NN"

@@ -5,8 +5,7 @@ import pytest
 import torch
 
 from lifelab import random_boards
-from lifelab.learning.models import EquivariantCNN, MinimalCNN, TiedCNN
-from lifelab.geometry.symmetry import (
+from lifelab.geometry import (
     GROUPS,
     consistency_loss,
     equivariance_error,
@@ -16,6 +15,7 @@ from lifelab.geometry.symmetry import (
     project_kernel,
     transform,
 )
+from lifelab.learning import EquivariantCNN, MinimalCNN, TiedCNN
 from lifelab.utils import MODEL_DTYPE
 
 ROTATIONS = ["rot90", "rot180", "rot270"]

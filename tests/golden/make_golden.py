@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lifelab.rules.families import parse_rule, rule_states
 from lifelab.io.rle import load_rle, save_rle
+from lifelab.rules import parse_rule, rule_states
 
 HERE = Path(__file__).parent
 

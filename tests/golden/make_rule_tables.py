@@ -25,11 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from lifelab.evidence.tables import decide_table
-from lifelab.rules.families import parse_rule
+from lifelab.engines import simulate
+from lifelab.evidence import decide_table
 from lifelab.io.rle import load_rle, save_rle
-from lifelab.rules.tables import load_rule_file, save_rule_file
-from lifelab.engines.simulation import simulate
+from lifelab.rules import load_rule_file, parse_rule, save_rule_file
 
 HERE = Path(__file__).parent / "rules"
 GOLLY = Path("/usr/share/golly")

@@ -5,18 +5,18 @@ ffmpeg from a known trajectory, read with :func:`lifelab.io.read_recording` and 
 reading of the colours is checked to be stated, and the verdict never to claim a colour-swapped rule unnamed.
 """
 
+import corpus
 import numpy as np
 import pytest
 from PIL import Image
 
-import corpus
 from lifelab import random_boards, simulate
 from lifelab.cli import main
 from lifelab.errors import InputError
 from lifelab.evidence import judge
 from lifelab.io import palette, read_recording, recognise
 from lifelab.io.palettes import lifelab_colours
-from lifelab.viz.plots import animate_trajectory, state_cmap
+from lifelab.viz import animate_trajectory, state_cmap
 
 BLACK_ON_WHITE = [(255, 255, 255), (0, 0, 0)]
 WHITE_ON_BLACK = [(0, 0, 0), (255, 255, 255)]

@@ -5,10 +5,9 @@ import pytest
 import torch
 
 from lifelab import Rule, simulate
+from lifelab.geometry import configuration_counts, count_class_counts
 from lifelab.io.boards import trajectory_states
-from lifelab.geometry.window import configuration_counts, count_class_counts
-from lifelab.utils import MODEL_DTYPE
-from lifelab.learning.data import (
+from lifelab.learning import (
     DataSupplyAgent,
     TrajectoryDataset,
     load_or_generate,
@@ -16,6 +15,7 @@ from lifelab.learning.data import (
     save_trajectories,
     trajectory_weights,
 )
+from lifelab.utils import MODEL_DTYPE
 
 
 @pytest.fixture

@@ -7,20 +7,20 @@ from torch import nn
 
 import lifelab
 from lifelab import Rule, random_boards, run_seagull, simulate
-from lifelab.learning.data import TrajectoryDataset
-from lifelab.evidence import generator_check
-from lifelab.learning.extract import (
+from lifelab.evidence import Neighbourhood, generator_check
+from lifelab.geometry import MAP_WEIGHTS, NEIGHBOURHOODS
+from lifelab.learning import (
+    TiedCNN,
+    TrajectoryDataset,
     count_kernel_similarity,
     extract_rule,
+    first_layer_kernels,
     indicator_patterns,
     nearest_totalistic,
     sensitivity,
+    train,
 )
-from lifelab.rules.families import GenerationsRule
-from lifelab.learning.models import TiedCNN, first_layer_kernels
-from lifelab.geometry.window import MAP_WEIGHTS, NEIGHBOURHOODS
-from lifelab.evidence import Neighbourhood
-from lifelab.learning.training import train
+from lifelab.rules import GenerationsRule
 
 
 def handmade(rule: str) -> nn.Module:

@@ -6,31 +6,23 @@ import torch
 
 import lifelab
 from lifelab import Rule, random_boards, simulate
-from lifelab.learning.extract import indicator_patterns, pattern_accuracy
-from lifelab.learning.models import (
+from lifelab.evidence import data_symmetry, rule_symmetry
+from lifelab.geometry import GROUPS, SUBGROUPS, equivariance_error, inverse, kernel_orbits, project_kernel, transform
+from lifelab.geometry.window import images as pattern_images
+from lifelab.geometry.window import orbit as pattern_orbit
+from lifelab.learning import (
     EquivariantCNN,
     MinimalCNN,
     TiedCNN,
     build_model,
     grow_group,
+    growth_model,
+    indicator_patterns,
+    pattern_accuracy,
     regular_field_elements,
 )
-from lifelab.viz.plots import plot_growth_kernels, plot_symmetry_evidence
-from lifelab.evidence import data_symmetry, rule_symmetry
-from lifelab.geometry.window import images as pattern_images
-from lifelab.geometry.window import orbit as pattern_orbit
-from lifelab.geometry.symmetry import (
-    GROUPS,
-    SUBGROUPS,
-    equivariance_error,
-    inverse,
-    kernel_orbits,
-    project_kernel,
-    transform,
-)
-from lifelab.viz.experiments import compare_growth
-from lifelab.learning.models import growth_model
 from lifelab.utils import MODEL_DTYPE, one_hot
+from lifelab.viz import compare_growth, plot_growth_kernels, plot_symmetry_evidence
 
 #: Live neighbours N, E and SE around a dead cell: "Chiral Life" is Life without birth on this hook and its turns.
 HOOK = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 1]])
@@ -195,7 +187,10 @@ def test_e2cnn_model_with_the_symmetry_already_is_unchanged_by_growth():
     plain = EquivariantCNN("trivial", width=3)
     first = next(m for m in plain.net.modules() if hasattr(m, "weights"))
     kernel = plain.export()[0].weight.detach()
-    from lifelab.learning.models.growth import _basis_matrix, _least_squares  # the fit grow_group uses, to build a test model
+    from lifelab.learning.models.growth import (  # the fit grow_group uses, to build a test model
+        _basis_matrix,
+        _least_squares,
+    )
 
     with torch.no_grad():
         first.weights.copy_(_least_squares(_basis_matrix(first), project_kernel(kernel, "p4m").double().flatten()))

@@ -5,16 +5,16 @@ import pytest
 import torch
 
 from lifelab import random_boards, simulate
-from lifelab.learning.models import (
+from lifelab.learning import (
     REGISTRY,
     EquivariantCNN,
+    LifeModel,
     MinimalCNN,
     MultiScale,
     SimpleCNNSmall,
     SimpleCNNTiny,
     TiedCNN,
     TiedConv2d,
-    LifeModel,
     build_model,
     model_spec,
     predict,
@@ -205,7 +205,7 @@ def test_e2cnn_state_round_trips_whatever_the_mode():
 def test_a_model_added_by_one_decorated_class_is_usable_everywhere():
     """The registry is the one list: a new class is buildable, learnable and growable by its declared facts."""
     from lifelab.cli import build_parser
-    from lifelab.loop.run import learn_rule
+    from lifelab.loop import learn_rule
 
     @register("centre-only", "a 1x1 network: sees only the cell itself")
     class CentreOnly(LifeModel):

@@ -9,9 +9,8 @@ import torch
 from lifelab import Rule, random_boards, simulate
 from lifelab.errors import InputError
 from lifelab.evidence import family
-from lifelab.learning.models import EquivariantCNN, MinimalCNN, TiedCNN
-from lifelab.geometry.window import patterns
-from lifelab.learning.stacked import pattern_frequencies, train_stacked
+from lifelab.geometry import patterns
+from lifelab.learning import EquivariantCNN, MinimalCNN, TiedCNN, pattern_frequencies, train_stacked
 
 
 def test_pattern_frequencies_are_the_rules_transitions_weighted_as_the_dataset_weighs_them():

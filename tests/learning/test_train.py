@@ -6,10 +6,20 @@ import torch
 
 import lifelab
 from lifelab import random_boards, simulate
-from lifelab.learning.data import TrajectoryDataset
-from lifelab.learning.checkpoint import checkpoint_path, read_checkpoint
-from lifelab.learning.models import MinimalCNN, SimpleCNNTiny, TiedCNN, predict
-from lifelab.learning.training import History, evaluate, l1_penalty, load_model, train
+from lifelab.learning import (
+    History,
+    MinimalCNN,
+    SimpleCNNTiny,
+    TiedCNN,
+    TrajectoryDataset,
+    checkpoint_path,
+    evaluate,
+    l1_penalty,
+    load_model,
+    predict,
+    read_checkpoint,
+    train,
+)
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +221,7 @@ def test_stop_probability_trains_past_the_first_exact_epoch():
 def test_training_figures(life):
     import matplotlib.pyplot as plt
 
-    from lifelab.viz.plots import plot_predictions
+    from lifelab.viz import plot_predictions
 
     ds = TrajectoryDataset(life, visible=2, max_transitions=2)
     h = train(MinimalCNN(width=2), ds, val=TrajectoryDataset(life[2:], visible=1, max_transitions=2), epochs=2,

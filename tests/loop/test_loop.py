@@ -5,17 +5,15 @@ import subprocess
 import sys
 
 import numpy as np
-import lifelab.geometry.window
 import pytest
 
+import lifelab.geometry.window
 from lifelab import Rule, random_boards, simulate
 from lifelab.cli import main
-from lifelab.evidence import Evidence, add_noise, decide
-from lifelab.evidence import generator_check
-from lifelab.learning.extract import indicator_patterns
-from lifelab.loop.run import learn_rule, query_board
-from lifelab.learning.models import EquivariantCNN, TiedCNN
-from lifelab.geometry.symmetry import group_elements, transform
+from lifelab.evidence import Evidence, add_noise, decide, generator_check
+from lifelab.geometry import group_elements, transform
+from lifelab.learning import EquivariantCNN, TiedCNN, indicator_patterns
+from lifelab.loop import learn_rule, query_board
 
 
 @pytest.fixture(scope="module")
@@ -358,7 +356,7 @@ def test_cli_learn_malformed_file_has_no_traceback(tmp_path):
 
 @pytest.mark.slow
 def test_replay_widget_follows_the_picked_run_and_round(life_report):
-    from lifelab.viz.widgets import loop_replay
+    from lifelab.viz import loop_replay
 
     short = learn_rule("B3/S23", model="tied", seed=0, max_rounds=1, progress=False)
     long = learn_rule("B3/S23", model="tied", seed=0, max_rounds=3, shape=(12, 12), steps=4, density=0.3,
@@ -424,10 +422,9 @@ def test_group_auto_grows_e2cnn_to_p4_for_a_chiral_rule():
 
 def test_one_round_runs_with_a_stub_learner():
     """run_round needs no training: a learner that answers a fixed rule shows the round's bookkeeping."""
-    from lifelab.learning.data import DataSupplyAgent
-    from lifelab.learning.extract import ExtractionResult
-    from lifelab.loop.run import run_round
-    from lifelab.geometry.window import WINDOW
+    from lifelab.geometry import WINDOW
+    from lifelab.learning import DataSupplyAgent, ExtractionResult
+    from lifelab.loop import run_round
 
     class Stub:
         group, net, family, calls = "trivial", None, "table", []

@@ -6,10 +6,19 @@ import inspect
 import pytest
 
 from lifelab.cli import build_parser
-from lifelab.loop.learners import NetworkLearner, make_learner
-from lifelab.loop.run import LoopRun, learn_rule
-from lifelab.loop.settings import DEFAULT_SIZE, LOOP, SWEEP, LoopSettings, SweepSettings, help_text
-from lifelab.sweep.run import Trial, plan, sweep
+from lifelab.loop import (
+    DEFAULT_SIZE,
+    LOOP,
+    SWEEP,
+    LoopRun,
+    LoopSettings,
+    NetworkLearner,
+    SweepSettings,
+    help_text,
+    learn_rule,
+    make_learner,
+)
+from lifelab.sweep import Trial, plan, sweep
 
 
 def _defaults(function) -> dict:

@@ -8,14 +8,13 @@ import pytest
 
 from lifelab import simulate
 from lifelab.cli import main
-from lifelab.learning.data import save_trajectories
 from lifelab.errors import InputError
-from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS, TableEvidence, decide_table
-from lifelab.loop.learners import fit_table_network
+from lifelab.evidence import TableEvidence, decide_table
+from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS
 from lifelab.io.rle import load_rle
-from lifelab.rules.families import parse_rule
-from lifelab.loop.run import learn_table
-from lifelab.rules.tables import TableRule, load_rule_file, rule_file, table_rule
+from lifelab.learning import save_trajectories
+from lifelab.loop import fit_table_network, learn_table
+from lifelab.rules import TableRule, load_rule_file, parse_rule, rule_file, table_rule
 
 RULES = Path(__file__).parents[1] / "golden" / "rules"
 _spec = importlib.util.spec_from_file_location("make_rule_tables", RULES.parent / "make_rule_tables.py")

@@ -9,11 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifelab import Rule, random_boards, run_seagull, simulate
-from lifelab.rules.families import GenerationsRule, HROTRule, LtLRule, parse_rule, rule_states
-from lifelab.geometry.hensel import LETTERS, hensel_classes, letters_for
-from lifelab.geometry.window import N_PATTERNS
+from lifelab.geometry import LETTERS, N_PATTERNS, hensel_classes, letters_for
 from lifelab.io.rle import load_rle, place, read_rle, save_rle, write_rle
-from lifelab.rules.lifelike import named_rules
+from lifelab.rules import GenerationsRule, HROTRule, LtLRule, named_rules, parse_rule, rule_states
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 _spec = importlib.util.spec_from_file_location("make_golden", GOLDEN / "make_golden.py")

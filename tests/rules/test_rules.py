@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifelab import RULES, NotTotalisticError, Rule, named_rules
-from lifelab.geometry.window import MAP_WEIGHTS, NEIGHBOURHOODS
+from lifelab.geometry import MAP_WEIGHTS, NEIGHBOURHOODS
 
 GOLLY_LIFE_MAP = (
     "MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA"

@@ -10,11 +10,20 @@ import pytest
 
 from lifelab import random_boards, run_seagull, simulate
 from lifelab.cli import main
-from lifelab.learning.data import load_trajectories
-from lifelab.rules.families import parse_rule
 from lifelab.io.rle import load_rle, save_rle
-from lifelab.rules.tables import GOLLY_NEIGHBOURHOODS, SYMMETRIES, TableRule, find_rule_file, load_rule_file, \
-    read_rule_file, rule_file, save_rule_file, table_rule
+from lifelab.learning import load_trajectories
+from lifelab.rules import (
+    GOLLY_NEIGHBOURHOODS,
+    SYMMETRIES,
+    TableRule,
+    find_rule_file,
+    load_rule_file,
+    parse_rule,
+    read_rule_file,
+    rule_file,
+    save_rule_file,
+    table_rule,
+)
 
 RULES = Path(__file__).parents[1] / "golden" / "rules"
 _spec = importlib.util.spec_from_file_location("make_rule_tables", RULES.parent / "make_rule_tables.py")
@@ -217,7 +226,7 @@ def test_names_resolve_on_the_search_path_and_the_engines_and_seagull_agree(rule
 
 
 def test_a_rule_table_oracle_goes_to_the_table_loop(rule_path):
-    from lifelab.loop.run import learn_rule
+    from lifelab.loop import learn_rule
 
     with pytest.raises(ValueError, match="learn it with learn_table"):
         learn_rule("WireWorld", model="table", max_rounds=1)

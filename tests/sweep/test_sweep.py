@@ -3,19 +3,29 @@
 import os
 import signal
 import subprocess
-from pathlib import Path
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import ray
 
 from lifelab import Rule
-from lifelab.rules.families import GenerationsRule, LtLRule, parse_rule
-from lifelab.loop.run import learn_rule
-from lifelab.sweep.space import all_rules, family_of, random_rules, rule_indices
-from lifelab.sweep.run import MAP_COLUMNS, compact, plan, read_store, run_batch, sweep
+from lifelab.loop import learn_rule
+from lifelab.rules import GenerationsRule, LtLRule, parse_rule
+from lifelab.sweep import (
+    MAP_COLUMNS,
+    all_rules,
+    compact,
+    family_of,
+    plan,
+    random_rules,
+    read_store,
+    rule_indices,
+    run_batch,
+    sweep,
+)
 
 STABLE = ["key", "rule", "family", "seed", "model", "rung", "determined", "identified", "wrong", "rule_determined",
           "extracted", "entries_right", "unobserved", "trajectories", "trained_on", "rounds", "stop_reason",

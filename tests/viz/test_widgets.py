@@ -4,13 +4,13 @@ import base64
 import io
 
 import matplotlib.pyplot as plt
-from matplotlib.colors import to_hex
 import numpy as np
 import pytest
+from matplotlib.colors import to_hex
 from PIL import Image
 
 from lifelab import random_boards, simulate
-from lifelab.viz.plots import (
+from lifelab.viz import (
     animate_trajectory,
     plot_board,
     plot_dataset_growth,
@@ -19,8 +19,8 @@ from lifelab.viz.plots import (
     plot_rule_map,
     plot_snapshot_grid,
     state_cmap,
+    trajectory_slider,
 )
-from lifelab.viz.widgets import trajectory_slider
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_animation_is_written_atomically(trajectories, tmp_path):
 
 @pytest.mark.slow
 def test_visible_count_slider_redraws_coverage_and_weights():
-    from lifelab.viz.widgets import visible_count_slider
+    from lifelab.viz import visible_count_slider
 
     traj = simulate("B3/S23", random_boards(4, (10, 10), seed=1), 5)
     widget = visible_count_slider(traj)
@@ -98,7 +98,7 @@ def test_visible_count_slider_redraws_coverage_and_weights():
 
 
 def test_plot_dataset_growth_checks_visible():
-    from lifelab.learning.data import cumulative_coverage
+    from lifelab.learning import cumulative_coverage
 
     coverage = cumulative_coverage(simulate("B3/S23", random_boards(2, (6, 6), seed=0), 3))
     assert coverage.shape == (2, 512) and coverage[1].sum() == 2 * 3 * 36
@@ -117,7 +117,7 @@ def test_a_rule_table_s_colours_reach_the_board_and_the_slider():
 
 
 def test_a_rule_map_puts_each_rule_at_its_birth_and_survival_sets():
-    from lifelab.sweep.space import rule_indices
+    from lifelab.sweep import rule_indices
 
     indices = rule_indices(["B3/S23", "B36/S23", "B/S"])
     fig = plot_rule_map(indices, [1.0, 0.5, 0.0], title="three rules")

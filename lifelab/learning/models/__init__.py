@@ -25,13 +25,24 @@ one of these files.
 from lifelab.errors import InputError, InputTypeError
 
 # isort: off  (the registry lists the families in this order: plain, then weight-tied, then e2cnn)
-from lifelab.learning.models.base import (DEFAULT_MODEL, REGISTRY, LifeModel, ModelSpec, WindowLayout, model_spec, predict, receptive_radius,
-    register, rollout)
-from lifelab.learning.models.plain import MinimalCNN, MultiScale, SimpleCNNSmall, SimpleCNNTiny
-from lifelab.learning.models.tied import TiedCNN, TiedConv2d
+from lifelab.learning.models.base import (
+    DEFAULT_MODEL,
+    REGISTRY,
+    LifeModel,
+    ModelSpec,
+    WindowLayout,
+    model_spec,
+    predict,
+    receptive_radius,
+    register,
+    rollout,
+)
 from lifelab.learning.models.equivariant import EquivariantCNN
-from lifelab.learning.models.reading import first_layer_kernels, pattern_table
 from lifelab.learning.models.growth import GROWTH, ROUTES, GrowthRoute, grow_group, growth_model, regular_field_elements
+from lifelab.learning.models.plain import MinimalCNN, MultiScale, SimpleCNNSmall, SimpleCNNTiny
+from lifelab.learning.models.reading import first_layer_kernels, pattern_table
+from lifelab.learning.models.tied import TiedCNN, TiedConv2d
+
 # isort: on
 
 __all__ = ["DEFAULT_MODEL", "GROWTH", "REGISTRY", "ROUTES", "EquivariantCNN", "GrowthRoute", "LifeModel", "MinimalCNN", "ModelSpec",

@@ -15,14 +15,22 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-
 import numpy as np
 import torch
 from torch import nn
 
 from lifelab.errors import InputError
-from lifelab.utils import MODEL_DTYPE, check_int, device_of, dtype_of, eval_mode, get_device, model_states, \
-    model_threads, one_hot
+from lifelab.utils import (
+    MODEL_DTYPE,
+    check_int,
+    device_of,
+    dtype_of,
+    eval_mode,
+    get_device,
+    model_states,
+    model_threads,
+    one_hot,
+)
 
 __all__ = ["DEFAULT_MODEL", "REGISTRY", "LifeModel", "ModelSpec", "WindowLayout", "model_spec", "predict", "receptive_radius", "register",
            "rollout"]

@@ -12,8 +12,8 @@ import torch
 from torch import nn
 
 from lifelab.errors import InputError
+from lifelab.geometry import GROUPS
 from lifelab.learning.models.base import LifeModel, _odd_kernel, _states_config, register
-from lifelab.geometry.symmetry import GROUPS
 from lifelab.utils import check_int
 
 __all__ = ["EquivariantCNN"]

@@ -11,11 +11,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from lifelab.errors import InputError, InputTypeError
+from lifelab.geometry import GROUPS, group_elements, project_kernel, transform
 from lifelab.learning.models.base import LifeModel
 from lifelab.learning.models.equivariant import EquivariantCNN, _gspace, _spatial_conv, enn
 from lifelab.learning.models.plain import MinimalCNN
 from lifelab.learning.models.tied import TiedCNN, TiedConv2d
-from lifelab.geometry.symmetry import GROUPS, group_elements, project_kernel, transform
 from lifelab.utils import device_of, dtype_of, model_threads, seeded
 
 __all__ = ["GROWTH", "ROUTES", "GrowthRoute", "grow_group", "growth_model", "regular_field_elements"]

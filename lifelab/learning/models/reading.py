@@ -6,10 +6,10 @@ import numpy as np
 import torch
 
 from lifelab.errors import InputError
+from lifelab.geometry import N_PATTERNS, patterns
 from lifelab.learning.models.base import predict
 from lifelab.learning.models.equivariant import EquivariantCNN
 from lifelab.learning.models.tied import TiedConv2d
-from lifelab.geometry.window import N_PATTERNS, patterns
 
 __all__ = ["first_layer_kernels", "pattern_table"]
 

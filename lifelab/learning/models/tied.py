@@ -9,8 +9,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from lifelab.errors import InputError
+from lifelab.geometry import group_elements, kernel_orbits
 from lifelab.learning.models.base import LifeModel, WindowLayout, _odd_kernel, _states_config, register
-from lifelab.geometry.symmetry import group_elements, kernel_orbits
 from lifelab.utils import check_int
 
 __all__ = ["TiedCNN", "TiedConv2d"]
