@@ -42,8 +42,8 @@ from tqdm import tqdm
 from lifelab import random_boards, simulate
 from lifelab.evidence import add_noise, judge
 from lifelab.evidence.neighbourhood import search_neighbourhood
+from lifelab.io import load_trajectories
 from lifelab.io.rle import load_rle
-from lifelab.learning import load_trajectories
 from lifelab.loop import learn_rule
 from lifelab.rules import LtLRule, parse_rule, rule_states
 from lifelab.viz import animate_trajectory, drop_scan_lines, observe_pattern, window_trajectories

@@ -34,9 +34,8 @@ from _report import json_option, table
 from tqdm import tqdm
 
 from lifelab import random_boards, simulate
-from lifelab.io import read_recording, read_states
+from lifelab.io import load_trajectories, read_recording, read_states, save_trajectories
 from lifelab.io.rle import load_rle
-from lifelab.learning import load_trajectories, save_trajectories
 from lifelab.rules import Rule, named_rules, parse_rule, rule_states
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))

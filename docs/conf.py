@@ -5,6 +5,7 @@ here); the API pages come from the docstrings; the benchmark tables from the
 JSON files the bench scripts write (``--json bench/results/NAME.json``).
 """
 
+import ast
 import json
 import sys
 from pathlib import Path
@@ -59,11 +60,40 @@ def _bench_tables(app) -> None:
             parts.append("|" + "---|" * len(table["columns"]))
             parts += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in table["rows"]]
             parts.append("")
-    text = "\n".join(parts) if parts else "No bench results are stored yet.\n"
-    target = out / "bench.md"
-    if not target.exists() or target.read_text() != text:
-        target.write_text(text)
+    _write(out / "bench.md", "\n".join(parts) if parts else "No bench results are stored yet.\n")
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a generated page only when it changed (Sphinx rebuilds what is newer)."""
+    path.parent.mkdir(exist_ok=True)
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+
+
+def _first_line(path: Path) -> str:
+    """The first line of a module's docstring."""
+    doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+    return doc.strip().splitlines()[0] if doc.strip() else ""
+
+
+def _layout(app) -> None:
+    """Write the package's tree, layer by layer, each module with the first line of its docstring."""
+    package = ROOT / "lifelab"
+    rows = []
+    for layer in lifelab.LAYERS:
+        folder = package / layer
+        if folder.is_dir():
+            rows.append(f"| **`{layer}/`** | {_first_line(folder / '__init__.py')} |")
+            for path in sorted(folder.rglob("*.py")):
+                if path.name != "__init__.py" or path.parent != folder:
+                    name = path.relative_to(folder).with_suffix("").as_posix().removesuffix("/__init__")
+                    rows.append(f"| &nbsp;&nbsp;`{name}` | {_first_line(path)} |")
+        else:
+            rows.append(f"| **`{layer}.py`** | {_first_line(package / f'{layer}.py')} |")
+    _write(Path(app.srcdir) / "_generated" / "layout.md",
+           "| layer, module | what it holds |\n|---|---|\n" + "\n".join(rows) + "\n")
 
 
 def setup(app):
     app.connect("builder-inited", _bench_tables)
+    app.connect("builder-inited", _layout)

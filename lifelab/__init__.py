@@ -26,6 +26,7 @@ LAYERS = (
     "loop",  # settings, learners, rounds, the run and its report, the table loop
     "sweep",  # rule spaces, plans, batches, the store
     "viz",  # pictures, widgets, notebook experiments
+    "testing",  # contract checks for models, learners, rule types and verdicts, for a researcher's own too
     "cli", "__main__",  # the command line
 )
 # layers-end

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import functools
 import os
 import sys
 import time
@@ -31,19 +30,15 @@ import numpy as np
 
 from lifelab.engines import random_boards, simulate
 from lifelab.errors import InputError
-from lifelab.evidence import FAMILY_NAMES, CountVerdict, decide_table, reading_clause, reading_sentence
-from lifelab.evidence.boundary import BOUNDARIES
-from lifelab.evidence.steps import StepVerdict
+from lifelab.evidence import decide_table, reading_clause, reading_sentence
 from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS
-from lifelab.geometry import GROUPS
-from lifelab.io import PALETTES, REPEATS, read_recording
+from lifelab.geometry import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS
+from lifelab.io import PALETTES, REPEATS, read_recording, save_trajectories
 from lifelab.io.rle import load_rle, place
-from lifelab.learning import DEFAULT_MODEL, REGISTRY, model_spec, save_trajectories
+from lifelab.learning import DEFAULT_MODEL, REGISTRY, model_spec
 from lifelab.loop import (
-    BACKENDS,
     DEFAULT_SIZE,
     LOOP,
-    MODES,
     LoopSettings,
     SweepSettings,
     fit_table_network,
@@ -53,8 +48,6 @@ from lifelab.loop import (
     learner_names,
 )
 from lifelab.rules import (
-    HROT_NEIGHBOURHOODS,
-    LTL_NEIGHBOURHOODS,
     GenerationsRule,
     HROTRule,
     LtLRule,
@@ -79,7 +72,7 @@ from lifelab.sweep import (
     read_store,
     sweep,
 )
-from lifelab.utils import ascii_digits, atomic_path, get_device, lifelab_version
+from lifelab.utils import Flag, OneOf, ascii_digits, atomic_path, get_device, lifelab_version
 
 
 def _describe(rule) -> list[str]:
@@ -215,15 +208,6 @@ def _print_round(r) -> None:
           f"{r.verdict.label}  {r.seconds:6.1f} s", flush=True)
 
 
-def _noise(text: str):
-    if text == "auto":
-        return "auto"
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be 'auto' or a cell-flip rate such as 0.01, got {text!r}") from None
-
-
 def cmd_learn(args) -> int:
     """Run the active-learning loop on an oracle rule or on supplied trajectories.
 
@@ -268,44 +252,12 @@ def cmd_learn(args) -> int:
     group = (args.group or spec.default_group) if spec.network else "-"
     print(f"model         {args.model}, group {group}, {args.mode} collection, seed {args.seed}, device {device}, "
           f"noise {args.noise}")
-    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(LoopSettings) if hasattr(args, f.name)}
-    report = learn_rule(source, model=args.model, **(given | {"shape": shape, "boundary": boundary}), device=device,
-                        progress=sys.stderr.isatty(), on_round=_print_round)
-    verdict = report.verdict
-    if report.search is not None:
-        print(f"neighbourhood {report.search.sentence()}")
-    if report.boundary_note or report.boundary != "torus":
-        print(f"boundary      {report.boundary}" + (f": {report.boundary_note}" if report.boundary_note else ""))
-    for r in report.rounds:
-        if r.moved:
-            print(f"learner       after round {r.round} {r.moved}")
-    print(f"verdict       {report.verdict_line()}")
-    print(f"evidence      {verdict.raw.summary()}")
-    if verdict.family.name != "table":
-        print(f"assumption    {verdict.family.assumption}")
-    if verdict.noise is not None:
-        print(f"noise         {verdict.noise.summary()}")
-    fit = getattr(verdict, "stochastic", None)
-    if fit is not None:
-        for c in fit.classes:
-            if c.random or c.high - c.low > 2 * fit.precision:
-                print(f"stochastic    {c.describe()}")
-    learned = "(none read)" if report.extracted is None else str(report.extracted)
-    if isinstance(verdict, StepVerdict):
-        learned += f" (the network learns one step; these frames are {verdict.family.steps} steps apart)"
-    elif report.rule is not None:
-        unit = "classes" if isinstance(verdict, CountVerdict) else "patterns"
-        learned += ": the rule the data determine" if report.extracted == report.rule else \
-            f": differs from the rule the data determine in {report.rounds[-1].disagreements} decided {unit}"
-    print(f"learned       {learned}")
-    if report.truth is not None and report.rule is not None:
-        print(f"equals truth  {'yes' if report.rule == report.truth else 'no'} (oracle {report.truth})")
-    print(f"trajectories  {report.trajectories} trained on ({report.transitions} transitions), {report.used} seen, "
-          f"in {len(report.rounds)} rounds; stopped: {report.stop_reason}")
-    print(f"wall time     {report.seconds:.1f} s")
-    print(report.sentence())
-    _export(args.export, report.rule, verdict)
-    return verdict.exit_code
+    settings = _settings(args, LoopSettings).but(shape=shape, boundary=boundary)
+    report = learn_rule(source, args.model, settings, device=device, progress=sys.stderr.isatty(),
+                        on_round=_print_round)
+    print(report.summary())
+    _export(args.export, report.rule, report.verdict)
+    return report.verdict.exit_code
 
 
 #: The options of ``learn --data`` and ``read`` that say how to read a recording.
@@ -366,8 +318,9 @@ def _learn_table(args, source, boundary, reading=None) -> int:
     start = time.perf_counter()
     if isinstance(source, TableRule):
         shape = None if args.size is None else (args.size, args.size)
-        report = learn_table(source, shape, args.steps, args.density, args.max_rounds, args.seed, args.unlisted,
-                             args.symmetries or "auto", args.mode)
+        settings = LOOP.but(shape=shape, steps=args.steps, density=args.density, max_rounds=args.max_rounds,
+                            seed=args.seed, mode=args.mode)
+        report = learn_table(source, settings, unlisted=args.unlisted, symmetries=args.symmetries or "auto")
         for number, seen in enumerate(report.observed, 1):
             print(f"round {number:3d}    {args.mode if number > 1 else 'random'} board: {seen:,} classes observed")
         verdict = report.verdict
@@ -453,9 +406,52 @@ def cmd_compact(args: argparse.Namespace) -> int:
     return 0
 
 
-def _setting(parser: argparse.ArgumentParser, settings: type, flag: str, name: str, **options) -> None:
-    """An option whose default and help are a settings field's (:mod:`lifelab.loop.settings`)."""
-    parser.add_argument(flag, dest=name, default=getattr(settings(), name), help=help_text(settings, name), **options)
+def _argument(parse):
+    """An argparse type from a constraint's reading of text: an InputError becomes argparse's usage error."""
+    def convert(text: str):
+        try:
+            return parse(text)
+        except InputError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    convert.__name__ = getattr(parse, "__name__", "value")
+    return convert
+
+
+def _options(parser: argparse.ArgumentParser, settings: type, names=None, flags: dict | None = None) -> None:
+    """Options made from settings fields (:mod:`lifelab.loop.settings`): each one's default, help, type and choices
+    are its declaration's.
+
+    Args:
+        parser: The subcommand's parser.
+        settings: :class:`~lifelab.loop.LoopSettings` or :class:`~lifelab.loop.SweepSettings`.
+        names: The fields to offer (default all of them), in the settings' order.
+        flags: Flags other than ``--field-name`` (``{"batch_size": "--batch"}``).
+    """
+    defaults, flags = settings(), flags or {}
+    for entry in dataclasses.fields(settings):
+        if names is not None and entry.name not in names:
+            continue
+        rule = next(c for c in entry.metadata["constraints"] if c is not None)
+        flag = flags.get(entry.name, "--" + entry.name.replace("_", "-"))
+        default = getattr(defaults, entry.name)
+        if isinstance(rule, Flag):
+            parser.add_argument(f"--no-{flag[2:]}", dest=entry.name, action="store_false", default=default,
+                                help=f"do not {entry.metadata['help']}")
+            continue
+        options = {}
+        choices = rule.values if isinstance(rule, OneOf) else getattr(rule, "choices", None)
+        if choices is not None:
+            options["choices"] = list(choices)
+        if getattr(rule, "parse", None) is not None:
+            options["type"] = _argument(rule.parse)
+        parser.add_argument(flag, dest=entry.name, default=default, help=help_text(settings, entry.name), **options)
+
+
+def _settings(args: argparse.Namespace, settings: type):
+    """The settings the options of :func:`_options` gave (the fields the command line does not offer at their
+    defaults)."""
+    return settings(**{entry.name: getattr(args, entry.name) for entry in dataclasses.fields(settings)
+                       if hasattr(args, entry.name)})
 
 
 def _positive(text: str) -> int:
@@ -494,23 +490,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, choices=learner_names(),
                    help=f"learner (default {DEFAULT_MODEL}; many-state --data: the table learner, and this network "
                         "too when named): " + "; ".join(f"{name}: {spec.summary}" for name, spec in REGISTRY.items()))
-    learn = functools.partial(_setting, p, LoopSettings)
-    learn("--group", "group", choices=[*GROUPS, "auto"])
-    learn("--mode", "mode", choices=list(MODES))
-    learn("--seed", "seed", type=int)
-    p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")
-    learn("--max-rounds", "max_rounds", type=_positive)
     p.add_argument("--size", type=_positive, default=None, help=help_text(LoopSettings, "shape"))
-    learn("--steps", "steps", type=_positive)
-    learn("--density", "density", type=float)
-    learn("--family", "family", choices=[*FAMILY_NAMES, "auto", "data"])
-    learn("--noise", "noise", type=_noise)
-    learn("--confidence", "confidence", type=float)
-    learn("--boundary", "boundary", choices=list(BOUNDARIES))
-    learn("--neighbourhood", "neighbourhood", metavar="N")
-    learn("--states", "states", type=_positive)
-    p.add_argument("--no-follow", dest="follow", action="store_false", default=LOOP.follow,
-                   help="keep the learner even when the data contradict what it can represent")
+    p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")
+    _options(p, LoopSettings, [entry.name for entry in dataclasses.fields(LoopSettings) if entry.name != "shape"])
     p.add_argument("--export", metavar="FILE.rule", default=None,
                    help="write the learned rule as a Golly rule file (@TABLE) that Golly runs as lifelab does")
     p.add_argument("--unlisted", choices=["unchanged"], default=None,
@@ -554,16 +536,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=_positive, default=1, help="loop seeds 0..N-1 per rule (default 1)")
     p.add_argument("--models", nargs="+", default=["tied"], choices=learner_names(), help="learners (default tied)")
     p.add_argument("--store", required=True, help="directory of the Parquet store (created; resumed if it exists)")
-    swept = functools.partial(_setting, p, SweepSettings)
-    swept("--backend", "backend", choices=list(BACKENDS))
-    swept("--address", "address")
-    swept("--workers", "workers", type=_positive)
-    swept("--batch", "batch_size", type=_positive)
-    learn = functools.partial(_setting, p, LoopSettings)
-    learn("--max-rounds", "max_rounds", type=_positive)
+    _options(p, SweepSettings, flags={"batch_size": "--batch"})
+    _options(p, LoopSettings, ["max_rounds", "steps", "density"])
     p.add_argument("--size", type=_positive, default=DEFAULT_SIZE, help=f"board side (default {DEFAULT_SIZE})")
-    learn("--steps", "steps", type=_positive)
-    learn("--density", "density", type=float)
     p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")
     p.set_defaults(func=cmd_sweep)
 

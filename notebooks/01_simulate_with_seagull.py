@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -32,8 +32,15 @@ from seagull.lifeforms import Glider, Pulsar
 
 import lifelab
 from lifelab import Rule, named_rules, place_lifeforms, random_boards, run_seagull, simulate
-from lifelab.viz.plots import animate_trajectory, plot_board, plot_difference, plot_population, plot_snapshot_grid
-from lifelab.viz.widgets import trajectory_slider, wide_text_scrolls
+from lifelab.viz import (
+    animate_trajectory,
+    plot_board,
+    plot_difference,
+    plot_population,
+    plot_snapshot_grid,
+    trajectory_slider,
+    wide_text_scrolls,
+)
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 logger.disable("seagull")  # seagull logs every run's statistics through loguru

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -28,18 +28,16 @@
 import numpy as np
 
 import lifelab
-from lifelab.learning.data import (
+from lifelab.geometry import count_class_counts
+from lifelab.io import TrajectorySpec, load_trajectories
+from lifelab.learning import (
     DataSupplyAgent,
     TrajectoryDataset,
-    TrajectorySpec,
     cumulative_coverage,
     load_or_generate,
-    load_trajectories,
     trajectory_weights,
 )
-from lifelab.geometry.window import count_class_counts
-from lifelab.viz.plots import plot_dataset_growth
-from lifelab.viz.widgets import visible_count_slider, wide_text_scrolls
+from lifelab.viz import plot_dataset_growth, visible_count_slider, wide_text_scrolls
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 

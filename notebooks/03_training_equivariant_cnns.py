@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -37,11 +37,18 @@
 import numpy as np
 
 import lifelab
-from lifelab.learning.models import predict, rollout
-from lifelab.viz.plots import plot_population, plot_predictions, plot_training_curves
-from lifelab.geometry.symmetry import equivariance_error
-from lifelab.viz.experiments import ZOO, fit_zoo_model, new_zoo_model
-from lifelab.viz.widgets import trajectory_slider, wide_text_scrolls
+from lifelab.geometry import equivariance_error
+from lifelab.learning import predict, rollout
+from lifelab.viz import (
+    ZOO,
+    fit_zoo_model,
+    new_zoo_model,
+    plot_population,
+    plot_predictions,
+    plot_training_curves,
+    trajectory_slider,
+    wide_text_scrolls,
+)
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 

@@ -32,25 +32,26 @@ import numpy as np
 import torch
 
 import lifelab
-from lifelab.learning.data import load_or_generate
 from lifelab.evidence import generator_check
-from lifelab.learning.extract import (
+from lifelab.geometry import MAP_WEIGHTS, configuration_counts
+from lifelab.learning import (
     count_kernel_similarity,
     extract_rule,
+    first_layer_kernels,
     indicator_patterns,
+    load_or_generate,
+    rollout,
 )
-from lifelab.learning.models import first_layer_kernels, rollout
-from lifelab.viz.plots import (
+from lifelab.viz import (
     animate_trajectory,
+    fit_zoo_model,
     plot_confidence,
     plot_count_kernels,
     plot_kernels,
     plot_sensitivity,
     plot_snapshot_grid,
+    wide_text_scrolls,
 )
-from lifelab.geometry.window import MAP_WEIGHTS, configuration_counts
-from lifelab.viz.experiments import fit_zoo_model
-from lifelab.viz.widgets import wide_text_scrolls
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 

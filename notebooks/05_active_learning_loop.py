@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -48,10 +48,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import lifelab
-from lifelab.viz.experiments import compare_recovery
-from lifelab.loop.run import learn_rule
-from lifelab.viz.plots import plot_board, plot_difference, plot_evidence
-from lifelab.viz.widgets import loop_replay, trajectory_slider, wide_text_scrolls
+from lifelab.loop import learn_rule
+from lifelab.viz import (
+    compare_recovery,
+    loop_replay,
+    plot_board,
+    plot_difference,
+    plot_evidence,
+    trajectory_slider,
+    wide_text_scrolls,
+)
 
 print("device:", lifelab.get_device())
 

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -51,19 +51,21 @@ import torch
 
 import lifelab
 from lifelab import Rule, random_boards, simulate
-from lifelab.learning.data import TrajectoryDataset
-from lifelab.learning.extract import indicator_patterns, pattern_accuracy
-from lifelab.loop.run import learn_rule
-from lifelab.learning.models import grow_group
-from lifelab.viz.plots import plot_board, plot_growth_kernels, plot_symmetry_evidence
 from lifelab.evidence import data_symmetry, rule_symmetry
+from lifelab.geometry import GROUPS, equivariance_error, inverse, transform
 from lifelab.geometry.window import orbit as pattern_orbit
-from lifelab.geometry.symmetry import GROUPS, equivariance_error, inverse, transform
-from lifelab.viz.experiments import compare_growth
-from lifelab.learning.models import growth_model
-from lifelab.learning.training import evaluate, train
+from lifelab.learning import (
+    TrajectoryDataset,
+    evaluate,
+    grow_group,
+    growth_model,
+    indicator_patterns,
+    pattern_accuracy,
+    train,
+)
+from lifelab.loop import learn_rule
 from lifelab.utils import one_hot
-from lifelab.viz.widgets import wide_text_scrolls
+from lifelab.viz import compare_growth, plot_board, plot_growth_kernels, plot_symmetry_evidence, wide_text_scrolls
 
 wide_text_scrolls()  # long table lines scroll sideways instead of wrapping
 

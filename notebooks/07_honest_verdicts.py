@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -42,9 +42,8 @@ import matplotlib.pyplot as plt
 import lifelab
 from lifelab import Rule, random_boards, simulate
 from lifelab.evidence import Evidence, add_noise, decide, family
-from lifelab.loop.run import learn_rule
-from lifelab.viz.plots import plot_evidence
-from lifelab.viz.widgets import loop_replay, wide_text_scrolls
+from lifelab.loop import learn_rule
+from lifelab.viz import loop_replay, plot_evidence, wide_text_scrolls
 
 print("device:", lifelab.get_device())
 

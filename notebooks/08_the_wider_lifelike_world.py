@@ -40,12 +40,10 @@ import numpy as np
 
 import lifelab
 from lifelab import random_boards, run_seagull, simulate
-from lifelab.rules.families import parse_rule, rule_states
-from lifelab.geometry.hensel import hensel_classes, letters_for
-from lifelab.geometry.window import patterns
-from lifelab.viz.plots import plot_board, plot_difference, plot_snapshot_grid
+from lifelab.geometry import hensel_classes, letters_for, patterns
 from lifelab.io.rle import load_rle, place, read_rle, write_rle
-from lifelab.viz.widgets import trajectory_slider, wide_text_scrolls
+from lifelab.rules import parse_rule, rule_states
+from lifelab.viz import plot_board, plot_difference, plot_snapshot_grid, trajectory_slider, wide_text_scrolls
 
 print("device:", lifelab.get_device())
 
@@ -65,7 +63,7 @@ rng = lifelab.seed_everything(SEED)
 # %% [markdown]
 # ## 1. Every spelling Golly reads, and the one it prints
 #
-# `lifelab.rules.families.parse_rule` reads any family and returns the right object;
+# `lifelab.rules.parse_rule` reads any rule type and returns the right object;
 # `str()` gives Golly's canonical spelling (for the 2-state 3x3 table the
 # simplest exact one: B/S, then V, then H, then Hensel letters, then MAP).
 

@@ -44,14 +44,13 @@ import numpy as np
 
 import lifelab
 from lifelab import random_boards, simulate
-from lifelab.evidence import Evidence, family
-from lifelab.learning.extract import extract_rule
-from lifelab.rules.families import parse_rule
-from lifelab.loop.run import learn_rule
-from lifelab.viz.plots import plot_class_test, plot_sensitivity, plot_snapshot_grid
-from lifelab.evidence import CountEvidence, Neighbourhood, decide_counts
+from lifelab.evidence import CountEvidence, Evidence, decide_counts, family
+from lifelab.geometry import Neighbourhood
+from lifelab.learning import extract_rule
+from lifelab.loop import learn_rule
+from lifelab.rules import parse_rule
 from lifelab.utils import format_table
-from lifelab.viz.widgets import wide_text_scrolls
+from lifelab.viz import plot_class_test, plot_sensitivity, plot_snapshot_grid, wide_text_scrolls
 
 print("device:", lifelab.get_device())
 

@@ -48,11 +48,24 @@ import numpy as np
 import pandas as pd
 
 import lifelab
-from lifelab.viz.plots import plot_rule_map
-from lifelab.sweep.space import random_rules, rule_indices
-from lifelab.sweep.run import plan, read_store, sweep
+from lifelab.sweep import (
+    by_rule,
+    compare_models,
+    digit_means,
+    digit_pair_means,
+    failure_reasons,
+    failures,
+    identified_crosstab,
+    outcome_rates,
+    plan,
+    random_rules,
+    read_store,
+    rule_indices,
+    rung_shares,
+    sweep,
+)
 from lifelab.utils import format_table
-from lifelab.viz.widgets import wide_text_scrolls
+from lifelab.viz import plot_rule_map, wide_text_scrolls
 
 print("device:", lifelab.get_device())
 
@@ -75,10 +88,7 @@ print(format_table(runs[["rule", "family", "seed", "model", "rung", "identified"
 # ## 1. How often is the rule identified exactly?
 
 # %%
-by = runs.groupby(["store", "family", "model"])
-table = by.agg(trials=("rule", "size"), identified=("identified", "mean"), wrong=("wrong", "sum"),
-               determined=("determined", "mean"), median_trajectories=("trajectories", "median"),
-               median_rounds=("rounds", "median")).reset_index()
+table = outcome_rates(runs, ["store", "family", "model"])
 table["identified"] = (100 * table["identified"]).round(1).astype(str) + "%"
 table["determined"] = (100 * table["determined"]).round(1).astype(str) + "%"
 print(format_table(table.to_dict("records")))
@@ -93,7 +103,7 @@ print("wrong verdicts in all:", int(runs["wrong"].sum()), "of", len(runs))
 # observed in 10 rounds.
 
 # %%
-ladder = runs.groupby(["store", "model"])["rung"].value_counts(normalize=True).unstack(fill_value=0)
+ladder = rung_shares(runs, ["store", "model"])
 ax = ladder.plot.barh(stacked=True, figsize=(8, 0.45 * len(ladder) + 1), colormap="viridis")
 ax.set_xlabel("fraction of trials")
 ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
@@ -118,10 +128,9 @@ ax.set_ylabel("rules")
 ax.set_yscale("log")
 ax.legend()
 plt.tight_layout()
-pair = moore.pivot_table(index="rule", columns="model", values="trajectories")
+pair = compare_models(moore, "trajectories", "tied", "table")
 print("rules where the network needed fewer / as many / more trajectories than the table learner:",
-      int((pair["tied"] < pair["table"]).sum()), int((pair["tied"] == pair["table"]).sum()),
-      int((pair["tied"] > pair["table"]).sum()))
+      pair.lower, pair.equal, pair.higher)
 
 # %% [markdown]
 # ## 4. The rules that fail, and why
@@ -135,14 +144,8 @@ print("rules where the network needed fewer / as many / more trajectories than t
 # open.
 
 # %%
-failed = runs[~runs["identified"]].copy()
-failed["why"] = np.select(
-    [failed["determined"], failed["end_density"] == 0, failed["end_density"] > 0.99],
-    ["learner's rule never matched the determined one", "boards die out", "boards fill up"],
-    default="classes never observed")
-print(format_table(failed.groupby(["store", "family", "model", "why"]).size().rename("trials").reset_index()
-                   .to_dict("records")))
-print(format_table(failed[["rule", "family", "model", "rung", "unobserved", "end_density", "stop_reason"]]
+print(format_table(failure_reasons(runs, ["store", "family", "model"]).to_dict("records")))
+print(format_table(failures(runs)[["rule", "family", "model", "rung", "unobserved", "end_density", "stop_reason"]]
                    .head(8).to_dict("records")))
 
 # %% [markdown]
@@ -166,10 +169,7 @@ for ax, (model, frame) in zip(axes, moore.groupby("model")):
     ax.scatter(missed >> 9, missed & 511, s=1, marker="s", color="tab:blue", label=f"not identified ({len(missed)})")
     ax.legend(loc="lower right", fontsize=7, markerscale=4)
 plt.tight_layout()
-both = moore.pivot_table(index="rule", columns="model", values="identified", aggfunc="first").astype(bool)
-crossed = pd.crosstab(both["tied"].rename("tied identified"), both["table"])
-crossed.columns = [f"table {'identified' if c else 'not'}" for c in crossed.columns]
-print(format_table(crossed.reset_index().to_dict("records")))
+print(format_table(identified_crosstab(moore, "tied", "table").to_dict("records")))
 print("rules of the 262,144 that the data alone could not pin down for either learner:",
       int((~moore.groupby("rule")["determined"].any()).sum()))
 
@@ -180,17 +180,11 @@ print("rules of the 262,144 that the data alone could not pin down for either le
 
 # %%
 tied = moore[moore["model"] == "tied"]
-bits = index["tied"]
-ident, seen = np.zeros((9, 9)), np.zeros((9, 9))
-for b in range(9):
-    for s in range(9):
-        mask = ((bits >> b) & 1).astype(bool) & ((bits >> (9 + s)) & 1).astype(bool)
-        ident[b, s] = tied["identified"].to_numpy()[mask].mean()
-        seen[b, s] = tied["trajectories"].to_numpy()[mask].mean()
+ident, seen = digit_pair_means(tied, "identified"), digit_pair_means(tied, "trajectories")
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
 for ax, values, title, cmap in [(axes[0], ident, "share identified", "viridis"),
                                 (axes[1], seen, "mean trajectories seen", "magma")]:
-    image = ax.imshow(values, cmap=cmap, origin="lower")
+    image = ax.imshow(values.to_numpy(), cmap=cmap, origin="lower")
     ax.set_xlabel("survival digit s")
     ax.set_ylabel("birth digit b")
     ax.set_title(title)
@@ -199,7 +193,7 @@ for ax, values, title, cmap in [(axes[0], ident, "share identified", "viridis"),
     fig.colorbar(image, ax=ax, shrink=0.8)
 plt.tight_layout()
 print("share identified by birth digit in the rule (tied):",
-      {b: round(float(tied["identified"].to_numpy()[((bits >> b) & 1).astype(bool)].mean()), 4) for b in range(9)})
+      {b: round(float(share), 4) for b, share in digit_means(tied, "identified")["birth"].items()})
 
 # %% [markdown]
 # The rules the network misses: the data determined the rule (every class
@@ -236,14 +230,10 @@ print(format_table(missed[["rule", "rung", "entries_right", "trajectories", "end
 # %%
 scarce = stores.get("moore-scarce-10000")
 if scarce is not None:
-    summary = scarce.groupby("model").agg(trials=("key", "size"), identified=("identified", "mean"),
-                                          determined=("determined", "mean"), wrong=("wrong", "sum"),
-                                          median_trajectories=("trajectories", "median")).reset_index()
+    summary = outcome_rates(scarce, "model")[["model", "trials", "identified", "determined", "wrong",
+                                              "median_trajectories"]]
     print(format_table(summary.round(3).to_dict("records")))
-    both = scarce.pivot_table(index="rule", columns="model", values="identified", aggfunc="first").astype(bool)
-    crossed = pd.crosstab(both["tied"].rename("tied identified"), both["table"])
-    crossed.columns = [f"table {'identified' if c else 'not'}" for c in crossed.columns]
-    print(format_table(crossed.reset_index().to_dict("records")))
+    print(format_table(identified_crosstab(scarce, "tied", "table").to_dict("records")))
     died = scarce.groupby("model")["end_density"].apply(lambda d: float((d == 0).mean()))
     print("share of trials whose last boards were empty:", died.round(3).to_dict())
 
@@ -259,11 +249,10 @@ if scarce is not None:
 
 # %%
 if scarce is not None:
-    right = scarce.pivot_table(index="rule", columns="model", values="entries_right", aggfunc="first")
-    print("mean entries right of 512:", right.mean().round(1).to_dict())
-    print("rules where the network got more entries right / as many / fewer:",
-          int((right["tied"] > right["table"]).sum()), int((right["tied"] == right["table"]).sum()),
-          int((right["tied"] < right["table"]).sum()))
+    right = compare_models(scarce, "entries_right", "tied", "table")
+    print("mean entries right of 512:", by_rule(scarce, "entries_right").mean().round(1).to_dict())
+    print("rules where the network got more entries right / as many / fewer:", right.higher, right.equal,
+          right.lower)
 
 # %% [markdown]
 # ## 7. Against the published figure
@@ -304,5 +293,5 @@ print(first.summary())
 again = sweep(trials, store, progress=False)
 print(f"first run: {first.ran} trials run, {first.identified} identified, {first.wrong} wrong; "
       f"second run: {again.skipped} already stored, {again.ran} run")
-print(format_table(read_store(store).groupby("family")[["identified", "determined"]].mean().round(3)
-                   .reset_index().to_dict("records")))
+print(format_table(outcome_rates(read_store(store), "family")[["family", "identified", "determined"]].round(3)
+                   .to_dict("records")))

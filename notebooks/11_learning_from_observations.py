@@ -57,12 +57,19 @@ import lifelab.evidence
 from lifelab import random_boards, simulate
 from lifelab.evidence import Evidence, decide, judge
 from lifelab.evidence.neighbourhood import search_neighbourhood
-from lifelab.viz.experiments import draw_as, drop_scan_lines, observe_pattern, window_trajectories
-from lifelab.rules.families import parse_rule
 from lifelab.io import read_recording, save_frames
-from lifelab.loop.run import learn_rule
-from lifelab.viz.plots import plot_boundary, plot_neighbourhood_search, plot_snapshot_grid
-from lifelab.viz.widgets import wide_text_scrolls
+from lifelab.loop import learn_rule
+from lifelab.rules import parse_rule
+from lifelab.viz import (
+    draw_as,
+    drop_scan_lines,
+    observe_pattern,
+    plot_boundary,
+    plot_neighbourhood_search,
+    plot_snapshot_grid,
+    wide_text_scrolls,
+    window_trajectories,
+)
 
 print("device:", lifelab.get_device())
 

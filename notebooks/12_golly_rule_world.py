@@ -46,11 +46,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import lifelab
-from lifelab.evidence.tables import decide_table
-from lifelab.viz.plots import plot_board
+from lifelab.evidence import decide_table
 from lifelab.io.rle import load_rle
-from lifelab.rules.tables import load_rule_file, rule_file
-from lifelab.viz.widgets import trajectory_slider
+from lifelab.rules import load_rule_file, rule_file
+from lifelab.viz import plot_board, trajectory_slider
 
 FIXTURES = Path("..") / "tests" / "golden" / "rules"  # Golly's rule files and bgolly's runs, committed
 print("device:", lifelab.get_device())
@@ -162,7 +161,7 @@ fig.tight_layout()
 # recovered (`lifelab.loop.run.learn_table`, `mode="query"`).
 
 # %%
-from lifelab.loop.run import learn_table
+from lifelab.loop import learn_table
 
 asked = learn_table(golly, shape=(128, 128), symmetries="rotate4", mode="query")
 drawn = learn_table(golly, shape=(128, 128), symmetries="rotate4", max_rounds=asked.trajectories)
@@ -246,7 +245,7 @@ fig.tight_layout()
 
 # %% tags=["nbval-ignore-output"]
 # epochs and guesses depend on the CPU's floating-point order; the checks follow below
-from lifelab.loop.learners import fit_table_network
+from lifelab.loop import fit_table_network
 
 fits = {("Langton's loops", "e2cnn p4"): fit_table_network(learned),
         ("Langton's loops", "tied p4m"): fit_table_network(learned, "tied", "p4m", epochs=500),
@@ -305,7 +304,8 @@ fig.tight_layout()
 # and lifelab ends on the same cells.
 
 # %%
-from lifelab.rules.families import HROT_NEIGHBOURHOODS, HROTRule, parse_rule
+from lifelab.geometry import HROT_NEIGHBOURHOODS
+from lifelab.rules import HROTRule, parse_rule
 
 shapes = [HROTRule(3, (), (1,), neighbourhood=n) for n in "MNC2+X*#BDH"]
 shapes += [parse_rule("R2,C0,S2-5,B3-4,N@21FA09"), parse_rule("R2,C0,S2-6,B3-5,NW0110112F2112021F2211F0110")]
@@ -345,8 +345,8 @@ for case in ("hrot_l2_c2", "hrot_star", "hrot_custom", "hrot_weighted_negative",
 # the same rules).
 
 # %% tags=["nbval-ignore-output"]
-from lifelab.loop.run import learn_rule
-from lifelab.viz.plots import plot_class_test
+from lifelab.loop import learn_rule
+from lifelab.viz import plot_class_test
 
 named = {"R2,C0,S2-3,B3,N@A8A0FF": "small", "R1,C0,S1-3,B2-3,NW1F1202121": "small", "R2,C4,S3-7,B4-6": "tied"}
 fig, axes = plt.subplots(len(named), 1, figsize=(9, 5.4))

@@ -13,7 +13,7 @@ from torch import nn
 from lifelab import random_boards, simulate
 from lifelab.cli import main
 from lifelab.errors import InputError
-from lifelab.io import read_recording
+from lifelab.io import read_recording, save_trajectories
 from lifelab.io.rle import load_rle, read_rle
 from lifelab.learning import (
     REGISTRY,
@@ -21,7 +21,6 @@ from lifelab.learning import (
     build_model,
     extract_rule,
     load_model,
-    save_trajectories,
     write_checkpoint,
 )
 from lifelab.rules import read_rule_file
@@ -191,6 +190,7 @@ def test_a_sweep_stops_at_the_first_failed_write(tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
     import lifelab.sweep.run as sweeps
+    from lifelab.sweep import read_store
 
     ran, run_batch, write_table = [], sweeps.run_batch, pq.write_table
 
@@ -208,7 +208,7 @@ def test_a_sweep_stops_at_the_first_failed_write(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="No space left on device"):
         sweeps.sweep(_trials(), tmp_path / "store", batch_size=1, progress=False)
     assert len(ran) == 2  # no batch after the failed write was computed
-    assert len(sweeps.read_store(tmp_path / "store")) == 1  # what was stored stays
+    assert len(read_store(tmp_path / "store")) == 1  # what was stored stays
 
 
 def test_a_failed_part_write_is_one_line_and_leaves_nothing_half_written(tmp_path, monkeypatch):
@@ -236,7 +236,7 @@ def test_two_sweeps_into_one_store_cannot_both_write(tmp_path):
     from lifelab.sweep import sweep
 
     store = tmp_path / "store"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from lifelab.sweep.run import _Store\n"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from lifelab.sweep.store import _Store\n"
                                "with _Store(sys.argv[1]).lock():\n print('held', flush=True); time.sleep(60)",
                                str(store)], stdout=subprocess.PIPE, text=True)
     try:

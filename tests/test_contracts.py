@@ -1,173 +1,62 @@
-"""Contract tests, one per kind of plug-in, run over everything registered (as scikit-learn's estimator checks do).
+"""Contract tests: every registered model and learner, every rule type and every kind of verdict, checked by
+:mod:`lifelab.testing` (as scikit-learn's ``parametrize_with_checks`` checks estimators).
 
-- every registered **model**: its shapes and precision, the facts the registry declares about it
-  (groups, kernel sizes, stacking) hold for the class;
-- every registered **learner**: it meets :class:`lifelab.loop.learners.Learner` and fits and reads real data;
-- every **rule type**: it meets :class:`lifelab.rules.families.RuleType`; its notation reads back, its step is
-  ``simulate``'s, its kernel form (perceive + update) computes its step;
-- every kind of **verdict**: it meets :class:`lifelab.evidence.VerdictProtocol` and stands on the ladder.
+The rules are every distinct rule Golly ran for the golden tests (the header of each
+``tests/golden/**/*.start.rle``, its grid suffix left off; a rule table read from its file), which cover every
+deterministic rule type, and one stochastic rule, which Golly cannot run.  The verdicts are one of each kind,
+from data.  Broken models and rules defined here show that the checks fail, and say why.
 """
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
-from scipy.signal import convolve2d
+from torch import nn
 
-from lifelab import Rule, random_boards, simulate
-from lifelab.evidence import (
-    DETERMINED,
-    EXIT_CODES,
-    RUNGS,
-    CountEvidence,
-    Evidence,
-    Neighbourhood,
-    VerdictProtocol,
-    decide,
-    decide_counts,
-    decide_table,
-)
+from lifelab import random_boards, simulate
+from lifelab.evidence import CountEvidence, Evidence, decide, decide_counts, decide_table
+from lifelab.evidence.ladder import OnLadder
 from lifelab.evidence.steps import search_steps
-from lifelab.geometry import patterns
-from lifelab.learning import (
-    REGISTRY,
-    ExtractionResult,
-    TrajectoryDataset,
-    WindowLayout,
-    build_model,
-    model_spec,
-    receptive_radius,
+from lifelab.geometry import Neighbourhood
+from lifelab.learning import REGISTRY, LifeModel, MinimalCNN, ModelSpec, model_spec
+from lifelab.rules import RULE_TYPES, Rule, RuleType, StochasticRule, parse_rule
+from lifelab.testing import (
+    check_model,
+    check_model_forward,
+    check_model_kernel_sizes,
+    check_model_registered,
+    check_rule,
+    check_rule_notation,
+    check_rule_step,
+    check_verdict_rung,
+    parametrize_with_checks,
 )
-from lifelab.loop import Learner, LoopSettings, learner_names, make_learner
-from lifelab.rules import RULE_TYPES, RuleType, StochasticRule, parse_rule, rule_reach, rule_states
-from lifelab.utils import MODEL_DTYPE, one_hot, seeded
 
-NETWORKS = [name for name, spec in REGISTRY.items() if spec.network]
-#: Golly's rule files the tests hold.
-RULE_FILES = Path(__file__).parent / "golden" / "rules"
-#: One rule of each count type, several notations each.
-COUNT_RULES = ["B3/S23", "B2/S013V", "B2-a/S12", Rule.from_table(np.random.default_rng(0).random(512) < 0.5).to_map(),
-               "/2/3", "345/2/4", "R2,C0,M1,S5..9,B6..8,NM", "R2,C0,M0,S3..5,B4..4,NN", "R3,C0,M1,S9..14,B8..11,NC"]
-#: One rule of each deterministic type (rule tables: a table and a tree; HROT: a shape and weights).
-RULES = COUNT_RULES + [str(RULE_FILES / "WireWorld.rule"), str(RULE_FILES / "Langtons-Ant.rule"),
-                       "R2,C0,S2-4,B3,N+", "R2,C3,S1-3,B2-3,NW0110112F2112021F2211F0110"]
+GOLDEN = Path(__file__).parent / "golden"
+#: Golly's rule files the tests hold, by name (a rule table's notation is its name).
+RULE_FILES = {path.stem: path for path in (GOLDEN / "rules").rglob("*.rule")}
 
 
-def _built(name: str, **config):
-    with seeded(0):
-        return build_model(name, **config)
+def _golden_rules() -> list:
+    """Each distinct rule of the Golly fixtures, on no grid of its own."""
+    rules = {}
+    for path in sorted(GOLDEN.rglob("*.start.rle")):
+        name = re.search(r"rule\s*=\s*([^:\s]+)", path.read_text())[1]
+        rule = parse_rule(str(RULE_FILES.get(name, name)))
+        rules.setdefault(str(rule), rule)
+    return list(rules.values())
 
 
-@pytest.mark.parametrize("name", NETWORKS)
-def test_every_model_maps_one_hot_boards_to_logits_in_model_precision(name):
-    model = _built(name)
-    x = one_hot(torch.from_numpy(random_boards(2, (7, 9), seed=1).astype(np.int64)))
-    with torch.no_grad():
-        out = model(x)
-    assert out.shape == (2, 2, 7, 9) and out.dtype == MODEL_DTYPE == next(model.parameters()).dtype
-    spec = model_spec(name)
-    assert model_spec(spec.cls.__name__) is spec and model_spec(model) is spec
-
-
-@pytest.mark.parametrize("name", NETWORKS)
-def test_every_model_builds_the_groups_it_declares(name):
-    spec = model_spec(name)
-    for group in spec.groups if spec.group_argument else ():
-        assert _built(name, group=group).symmetry == group
-    assert spec.default_group in spec.groups or not spec.group_argument
-
-
-@pytest.mark.parametrize("name", NETWORKS)
-def test_kernel_sizes_are_taken_exactly_where_the_registry_says(name):
-    spec = model_spec(name)
-    if spec.kernel_sizes:
-        assert receptive_radius(_built(name, kernel_size=5)) >= 2
-    else:
-        with pytest.raises((TypeError, ValueError)):
-            _built(name, kernel_size=5)
-
-
-@pytest.mark.parametrize("name", NETWORKS)
-def test_stackable_models_have_a_pattern_form_equal_to_the_network_on_each_window(name):
-    model = _built(name)
-    if not model_spec(name).stacks:
-        assert not isinstance(model, WindowLayout)
-        return
-    params = {n: p.detach()[None] for n, p in model.named_parameters()}
-    x = F.one_hot(torch.from_numpy(patterns().astype(np.int64)), 2).permute(0, 3, 1, 2).to(MODEL_DTYPE)
-    boards = torch.zeros(512, 2, 5, 5, dtype=MODEL_DTYPE)
-    boards[:, 0] = 1
-    boards[:, :, 1:4, 1:4] = x
-    with torch.no_grad():
-        expected = model(boards)[:, :, 2, 2]
-        got = model.pattern_logits(params, x)[0]
-    torch.testing.assert_close(got, expected, atol=1e-9, rtol=1e-9)
-
-
-@pytest.fixture(scope="module")
-def life_data():
-    trajectories = simulate("B3/S23", random_boards(2, (12, 12), 0.4, seed=3), 3)
-    return TrajectoryDataset(trajectories, visible=2, one_hot=True)
-
-
-@pytest.mark.parametrize("name", learner_names())
-def test_every_learner_meets_the_protocol_and_fits_and_reads_real_data(name, life_data):
-    learner = make_learner(name, LoopSettings(epochs=2), device="cpu")
-    assert isinstance(learner, Learner)
-    assert learner.margin >= 1 and len(learner.description.splitlines()) == 1
-    learner.prepare(None, 1)
-    epochs, exact = learner.fit(life_data, noisy=False, seed=0)
-    assert isinstance(epochs, int) and 0 <= epochs <= 2 and 0.0 <= exact <= 1.0
-    reading = learner.read(0)
-    assert isinstance(reading, ExtractionResult) and reading.table.ndim == 1 and reading.offsets
-    assert reading.rule is None or isinstance(reading.rule, RULE_TYPES)
-    assert (learner.net is None) == (not model_spec(name).network)
-
-
-def test_rule_types_are_the_registered_ones():
-    kinds = {type(parse_rule(r)) for r in RULES}
-    assert kinds == set(RULE_TYPES) - {StochasticRule}
-    assert not isinstance(parse_rule("B3/S23 [B3=0.8]"), RuleType)  # it steps with a random stream
-
-
-@pytest.mark.parametrize("text", RULES)
-def test_every_rule_type_meets_the_protocol_and_its_notation_reads_back(text, monkeypatch):
-    monkeypatch.setenv("LIFELAB_RULES", str(RULE_FILES))  # a rule table's notation is its name: NAME.rule is found here
-    rule = parse_rule(text)
-    assert isinstance(rule, RuleType)
-    assert parse_rule(str(rule)) == rule and str(parse_rule(str(rule))) == str(rule)
-    assert rule.states == rule_states(rule) >= 2
-    reach = rule_reach(rule)
-    assert rule.offsets and all(abs(dy) <= reach and abs(dx) <= reach for dy, dx in rule.offsets)
-
-
-@pytest.mark.parametrize("text", RULES)
-def test_every_rule_types_step_is_simulates_and_a_count_rules_kernel_form_computes_it(text):
-    rule = parse_rule(text)
-    rng = np.random.default_rng(5)
-    boards = rng.integers(0, rule.states, (3, 13, 11)).astype(np.uint8 if rule.states > 2 else bool)
-    stepped = np.asarray(rule.step(boards))
-    np.testing.assert_array_equal(stepped, simulate(rule, boards, 1)[:, 1])
-    if text not in COUNT_RULES:
-        return
-    kernel, lookup, states = rule.kernel_form()
-    assert states == rule.states
-    alive = (boards == 1).astype(np.int64)
-    r = kernel.shape[0] // 2
-    for board, after, live in zip(boards.astype(np.int64), stepped, alive):
-        total = convolve2d(np.pad(live, r, mode="wrap"), kernel[::-1, ::-1], mode="valid")  # correlation
-        born = np.asarray(lookup)[live, total].astype(np.int64)
-        dying = np.where(board >= 2, (board + 1) % states, 0)  # a cell that stops living dies through 2, 3, ...
-        expected = np.where(board == 0, born, np.where(board == 1, np.where(born == 1, 1, 2 % states), dying))
-        np.testing.assert_array_equal(after.astype(np.int64), expected)
-
-
-def _verdicts():
+def _verdicts() -> list:
+    """One verdict of each kind (a 3x3, a count, a step and a table verdict), determined or not."""
     life = simulate("B3/S23", random_boards(2, (32, 32), 0.4, seed=11), 16)
     box = simulate("R2,C0,M1,S5..9,B6..8,NM", random_boards(2, (32, 32), 0.4, seed=12), 12)
-    every_second = simulate("B36/S23", random_boards(2, (32, 32), 0.4, seed=13), 16)[:, ::2]
+    every_second = simulate("B36/S23", random_boards(2, (16, 16), 0.4, seed=13), 8)[:, ::2]
     sparse = simulate("B3/S23", random_boards(1, (8, 8), 0.2, seed=14), 2)
     brain = simulate("/2/3", random_boards(2, (24, 24), 0.3, seed=15).astype(np.uint8), 8)
     return [decide(Evidence.of(life)), decide_counts(CountEvidence.of(box, Neighbourhood(2, "M"))),
@@ -175,24 +64,104 @@ def _verdicts():
             decide(Evidence.of(sparse))]
 
 
-def test_every_kind_of_verdict_meets_the_protocol_and_stands_on_the_ladder():
-    verdicts = _verdicts()
-    assert len({type(v) for v in verdicts}) == 4
-    for verdict in verdicts:
-        assert isinstance(verdict, VerdictProtocol)
-        assert verdict.rung in RUNGS and verdict.determined == (verdict.rung in DETERMINED)
-        assert verdict.exit_code == EXIT_CODES[verdict.rung] and verdict.determined == (verdict.exit_code == 0)
-        assert verdict.sentence() and verdict.summary().splitlines()[0].startswith("verdict")
-        assert isinstance(verdict.unobserved, list)
-        if verdict.determined:
-            assert verdict.rule is not None and verdict.disagreements(verdict.rule) == 0
-            assert verdict.label.startswith("identified") and verdict.sentence().startswith("Identified")
-    assert verdicts[-1].rung == "underdetermined" and verdicts[-1].unobserved
+RULES = [*_golden_rules(), parse_rule("B3/S23 [B3=0.8]")]
+VERDICTS = _verdicts()
+
+
+@pytest.fixture(autouse=True)
+def rule_files(monkeypatch):
+    """Golly's rule files on the search path, so that a rule table's notation (its name) reads back."""
+    monkeypatch.setenv("LIFELAB_RULES", os.pathsep.join(sorted({str(p.parent) for p in RULE_FILES.values()})))
+
+
+#: Known breaches of a contract, each to be mended where the reason says (a case that passes fails the run).
+EXPECTED_FAILURES = {
+    "BriansBrain-check_rule_notation": "Golly's rule table BriansBrain prints its name, which parse_rule reads as "
+                                       "lifelab's named Generations rule /2/3 before any NAME.rule (lifelab.rules)",
+}
+
+
+@parametrize_with_checks([*REGISTRY.values(), *RULES, *VERDICTS], expected_failed_checks=EXPECTED_FAILURES)
+def test_contract(check, args):
+    check(*args)
+
+
+def test_the_examples_cover_every_rule_type_and_every_kind_of_verdict():
+    assert {type(rule) for rule in RULES} == set(RULE_TYPES)
+    assert not any(isinstance(rule, RuleType) for rule in RULES if isinstance(rule, StochasticRule))  # random steps
+    assert {type(verdict) for verdict in VERDICTS} == set(OnLadder.__subclasses__())
+    assert VERDICTS[-1].rung == "underdetermined" and VERDICTS[-1].unobserved
+
+
+def test_the_cases_are_named_by_object_and_check():
+    mark = parametrize_with_checks([model_spec("tied"), parse_rule("B3/S23")])
+    assert [case.id for case in mark.args[1]] == [
+        "tied-check_model_registered", "tied-check_model_forward", "tied-check_model_group(p4)",
+        "tied-check_model_group(p4m)", "tied-check_model_kernel_sizes", "tied-check_model_stacking",
+        "tied-check_learner_protocol", "tied-check_learner_fits_and_reads",
+        "B3/S23-check_rule_notation", "B3/S23-check_rule_protocol", "B3/S23-check_rule_step",
+        "B3/S23-check_rule_kernel_form"]
+
+
+class OneChannel(LifeModel):
+    """Broken: logits for "alive" only, ``(B, 1, H, W)``."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Conv2d(2, 1, 3, padding=1, padding_mode="circular")
+
+
+def test_a_model_with_one_output_channel_fails_the_forward_check(monkeypatch):
+    spec = ModelSpec("one-channel", OneChannel, "logits for alive only")
+    with pytest.raises(AssertionError, match=r"one-channel: not in lifelab.learning.REGISTRY"):
+        check_model_registered(spec)
+    monkeypatch.setitem(REGISTRY, spec.name, spec)
+    message = r"one-channel: one-hot boards \(2, 2, 7, 9\) gave logits of shape \(2, 1, 7, 9\)"
+    with pytest.raises(AssertionError, match=message):
+        check_model_forward(spec)
+    with pytest.raises(AssertionError, match=message):
+        check_model("one-channel")  # registered now: the forward check is the first to fail
+
+
+def test_a_model_declaring_a_kernel_size_it_refuses_fails_the_kernel_size_check():
+    spec = ModelSpec("minimal-5x5", MinimalCNN, "declares what it cannot do", kernel_sizes=True)
+    with pytest.raises(AssertionError, match="minimal-5x5: declares kernel_sizes=True but refuses kernel_size=5"):
+        check_model_kernel_sizes(spec)
+
+
+class Inverted(Rule):
+    """Broken: Life with every next state inverted, so its step is not the one simulate runs."""
+
+    def step(self, boards):
+        return ~super().step(boards)
+
+
+class Backwards(Rule):
+    """Broken: Life printed in a spelling parse_rule reads but does not print (not canonical)."""
+
+    def __str__(self):
+        return "S23/B3"
+
+
+def test_a_rule_stepping_otherwise_than_simulate_fails_the_step_check():
+    with pytest.raises(AssertionError, match="B3/S23: step differs from simulate's step on 429 of 429 cells"):
+        check_rule_step(Inverted.parse("B3/S23"))
+    with pytest.raises(AssertionError, match="step differs from simulate's step"):
+        check_rule(Inverted.parse("B3/S23"))
+
+
+def test_a_rule_with_a_notation_that_is_not_canonical_fails_the_notation_check():
+    with pytest.raises(AssertionError, match="S23/B3: not canonical: read back, it prints 'B3/S23'"):
+        check_rule_notation(Backwards.parse("B3/S23"))
+
+
+def test_a_verdict_whose_exit_code_disagrees_with_its_rung_fails_the_rung_check():
+    verdict = SimpleNamespace(rung="identified", determined=True, exit_code=3, label="identified")
+    with pytest.raises(AssertionError, match="exit code 3 on rung 'identified', not 0"):
+        check_verdict_rung(verdict)
 
 
 def test_the_registry_is_whole_whatever_was_imported_first():
-    import subprocess
-    import sys
-
-    code = "from lifelab.learning.models import model_spec; print(model_spec('table').name)"  # nothing imported lifelab.loop.learners
+    # nothing has imported lifelab.loop.learners in the fresh interpreter
+    code = "from lifelab.learning.models import model_spec; print(model_spec('table').name)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "table"

@@ -13,9 +13,8 @@ import pytest
 
 from lifelab import random_boards, simulate
 from lifelab.errors import InputError
-from lifelab.io import read_recording, save_frames
+from lifelab.io import read_recording, save_frames, save_trajectories
 from lifelab.io.rle import read_rle
-from lifelab.learning import save_trajectories
 from lifelab.rules import parse_rule, read_rule_file
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -36,6 +36,7 @@ import numba as nb
 import numpy as np
 
 from lifelab.engines.bitpack import _circuit
+from lifelab.geometry import weight_runs
 from lifelab.utils import compiled_threads
 
 __all__ = ["pack_rows", "run_bits", "run_generations", "run_hrot", "run_ltl", "unpack_rows"]
@@ -329,7 +330,7 @@ def _unpack_states(live, dying, w, out):
 
 
 def run_generations(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -> np.ndarray:
-    """A :class:`~lifelab.rules.families.GenerationsRule` into ``out`` (n, frames, h, w), bit-parallel.
+    """A :class:`~lifelab.rules.GenerationsRule` into ``out`` (n, frames, h, w), bit-parallel.
 
     The live cells step through the 2-state rule's boolean program, the
     dying cells' counts in bit planes beside them (see :func:`_dying_block`).
@@ -490,7 +491,7 @@ def _ltl_steps(s, steps, every, kept, r, widths, table, stripes, by_board, box):
 
 
 def run_ltl(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -> np.ndarray:
-    """A :class:`~lifelab.rules.families.LtLRule` into ``out`` (n, frames, h, w), from running sums.
+    """A :class:`~lifelab.rules.LtLRule` into ``out`` (n, frames, h, w), from running sums.
 
     The sums count the cell itself; the state table takes it off a live
     cell's total for a rule without ``M1``.
@@ -506,22 +507,6 @@ def run_ltl(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -
 
 
 # -- HROT: any of Golly 4's neighbourhoods, weighted ---------------------------
-
-def _runs(weights: np.ndarray) -> np.ndarray:
-    """``(k, 4)`` int64 rows ``(dy, first dx, last dx, weight)``: each row's runs of cells of one weight."""
-    r = weights.shape[0] // 2
-    runs = []
-    for i, row in enumerate(weights.tolist()):
-        x = 0
-        while x < len(row):
-            end = x
-            while end + 1 < len(row) and row[end + 1] == row[x]:
-                end += 1
-            if row[x]:
-                runs.append((i - r, x - r, end - r, row[x]))
-            x = end + 1
-    return np.array(runs, dtype=np.int64).reshape(-1, 4)
-
 
 @nb.njit(cache=True, nogil=True)
 def _value_prefix(s, values, prefix, b, y, r):
@@ -575,12 +560,12 @@ def _hrot_steps(s, steps, every, kept, r, runs, values, table, low, n):
 
 
 def run_hrot(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -> np.ndarray:
-    """An :class:`~lifelab.rules.families.HROTRule` into ``out`` (n, frames, h, w), from per-row prefix sums.
+    """An :class:`~lifelab.rules.HROTRule` into ``out`` (n, frames, h, w), from per-row prefix sums.
 
     A count costs two reads per run of equal weights in a row of the
     neighbourhood: one run a row for a box, a disc or a diamond, a cell
     each for a checkerboard or a Gaussian.  The next state of a dead or
-    live cell is looked up by its count (``rule.next_states``, the numpy
+    live cell is looked up by its count (``rule.update``, the numpy
     reference's own), a dying one counts up to 0.
     """
     s = np.ascontiguousarray(boards, dtype=np.uint8)
@@ -588,8 +573,8 @@ def run_hrot(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) 
     bounds = np.outer(rule.weights[rule.weights != 0], [values.min(), values.max()])
     low, high = int(bounds.min(axis=1).sum()), int(bounds.max(axis=1).sum())
     count = np.arange(low, high + 1)
-    table = np.stack([rule.next_states(state, count) for state in (0, 1)]).astype(np.uint8)
+    table = np.stack([rule.update(state, count) for state in (0, 1)]).astype(np.uint8)
     with compiled_threads():
-        _hrot_steps(s, steps, every, out.view(np.uint8), rule.range, _runs(rule.weights), values.astype(np.int32),
+        _hrot_steps(s, steps, every, out.view(np.uint8), rule.range, weight_runs(rule.weights), values.astype(np.int32),
                     table, low, rule.states)
     return out

@@ -330,8 +330,8 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
     once.  The results are the same cell for cell whatever the form.
 
     Args:
-        rule: A rule of any family (:class:`Rule`, :class:`~lifelab.rules.families.GenerationsRule`,
-            :class:`~lifelab.rules.families.LtLRule`), a rulestring in any of Golly's
+        rule: A rule of any family (:class:`Rule`, :class:`~lifelab.rules.GenerationsRule`,
+            :class:`~lifelab.rules.LtLRule`), a rulestring in any of Golly's
             spellings, or a registry name.
         boards: ``(n, height, width)`` array of cell states (0/1 or bool for
             2-state rules, 0 to ``states - 1`` otherwise); a single
@@ -347,7 +347,7 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
             bounded plane: every cell outside the board is dead, always); default
             the rule's grid suffix (``:Pw,h`` is a bounded plane), else a torus.
         seed: An int or ``numpy.random.Generator`` for a
-            :class:`~lifelab.rules.families.StochasticRule` (ignored by deterministic
+            :class:`~lifelab.rules.StochasticRule` (ignored by deterministic
             rules): the same seed, the same run.
         engine: The CPU engine (``device=None``), one of :data:`ENGINES`:
             ``"compiled"`` (numba; its first call in a fresh install compiles
@@ -372,6 +372,15 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
             ``out`` of the wrong shape or not C-contiguous and writeable, an
             unknown engine, or ``packed=True`` with more than 2 states or with ``out``.
         TypeError: For input of the wrong type, or ``out`` of the wrong dtype.
+
+    Examples:
+        >>> import numpy as np
+        >>> from lifelab import simulate
+        >>> blinker = np.zeros((1, 5, 5), bool)
+        >>> blinker[0, 2, 1:4] = True
+        >>> history = simulate("B3/S23", blinker, steps=2)
+        >>> history.shape, history[0, 1, 1:4, 2].tolist(), bool((history[0, 2] == blinker[0]).all())
+        ((1, 3, 5, 5), [True, True, True], True)
     """
     rule = parse_rule(rule)
     boards = validate_boards(boards, rule_states(rule))

@@ -32,7 +32,17 @@ from lifelab.evidence.assumptions import AUTO_CHAIN, FAMILY_NAMES, Family, famil
 from lifelab.evidence.counts import MAX_CLUSTERS, Evidence, FamilyEvidence
 from lifelab.evidence.ladder import CONFIDENCE, DETERMINED, EXIT_CODES, RUNGS, VerdictProtocol
 from lifelab.evidence.noise import NoiseEstimate, add_noise, check_noise, estimate_noise
-from lifelab.evidence.observe import Judgement, judge, observe, reading_clause, reading_sentence, swapped_verdict, weigh
+from lifelab.evidence.observe import (
+    Judgement,
+    choose_neighbourhood,
+    judge,
+    observe,
+    reading_clause,
+    reading_sentence,
+    swapped_verdict,
+    weigh,
+    with_steps,
+)
 from lifelab.evidence.regenerate import GeneratorCheck, generator_check
 from lifelab.evidence.symmetry import DataSymmetry, data_symmetry, rule_symmetry
 from lifelab.evidence.tables import TableEvidence, TableVerdict, decide_table
@@ -41,14 +51,13 @@ from lifelab.evidence.totalistic import (
                                          CountEvidence,
                                          CountFamily,
                                          CountVerdict,
-                                         Neighbourhood,
                                          decide_counts,
 )
 from lifelab.evidence.verdicts import Verdict, decide
 
 __all__ = ["AUTO_CHAIN", "CONFIDENCE", "DETERMINED", "EXIT_CODES", "FAMILY_NAMES", "MAX_CLUSTERS", "RUNGS",
            "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "DataSymmetry", "Evidence", "Family",
-           "FamilyEvidence", "GeneratorCheck", "Judgement", "Neighbourhood", "NoiseEstimate", "TableEvidence", "TableVerdict",
-           "Verdict", "VerdictProtocol", "add_noise", "check_noise", "data_symmetry", "decide", "decide_counts",
+           "FamilyEvidence", "GeneratorCheck", "Judgement", "NoiseEstimate", "TableEvidence", "TableVerdict",
+           "Verdict", "VerdictProtocol", "add_noise", "choose_neighbourhood", "check_noise", "data_symmetry", "decide", "decide_counts",
            "decide_table", "estimate_noise", "family", "generator_check", "judge", "observe", "reading_clause", "reading_sentence",
-           "rule_symmetry", "swapped_verdict", "weigh"]
+           "rule_symmetry", "swapped_verdict", "weigh", "with_steps"]

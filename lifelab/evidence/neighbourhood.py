@@ -31,8 +31,7 @@ import numpy as np
 
 from lifelab.errors import InputError
 from lifelab.evidence.boundary import check_boundary, interior, keyed
-from lifelab.evidence.totalistic import Neighbourhood
-from lifelab.geometry import NEIGHBOURHOODS, WINDOW
+from lifelab.geometry import NEIGHBOURHOODS, WINDOW, Neighbourhood
 from lifelab.io.boards import trajectory_states, validate_trajectories
 from lifelab.utils import check_int
 
@@ -62,7 +61,7 @@ class NeighbourhoodModel:
         conflicts: Observations against the majority of their class (0: a function of it).
         bits: The observations' entropy given the class, in bits.
         bic: ``bits + classes / 2 * log2(observations)``.
-        counting: The :class:`~lifelab.evidence.totalistic.Neighbourhood` of a counts model, else None.
+        counting: The :class:`~lifelab.geometry.Neighbourhood` of a counts model, else None.
     """
 
     name: str
@@ -284,7 +283,7 @@ def parse_neighbourhood(text) -> Neighbourhood | None:
         text: ``"3x3"`` (or ``"moore"``, ``"vonneumann"``, ``"hexagonal"``: the 3x3 window, whose
             families the verdict handles), Golly's Larger than Life spelling ``"R2,NM"`` (``NN``,
             ``NC``, Golly 4's ``N+``, ``NX``, ..., ``NH``, Gaussian ``NG``, custom ``N@`` and weighted ``NW`` with
-            their hex digits, ``H`` after them for Golly's hexagonal grid), or a :class:`~lifelab.evidence.Neighbourhood`.
+            their hex digits, ``H`` after them for Golly's hexagonal grid), or a :class:`~lifelab.geometry.Neighbourhood`.
 
     Returns:
         The neighbourhood to count on, or None for the 3x3 window.

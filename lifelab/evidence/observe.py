@@ -14,13 +14,15 @@ from lifelab.evidence.counts import Evidence
 from lifelab.evidence.ladder import CONFIDENCE
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
 from lifelab.evidence.steps import StepVerdict, every_k
-from lifelab.evidence.totalistic import CountEvidence, CountVerdict, Neighbourhood, decide_counts
+from lifelab.evidence.totalistic import CountEvidence, CountVerdict, decide_counts
 from lifelab.evidence.verdicts import Verdict, decide
+from lifelab.geometry import Neighbourhood
 from lifelab.io import Reading, Recording
 from lifelab.io.boards import validate_trajectories
 from lifelab.rules import TableRule
 
-__all__ = ["Judgement", "judge", "observe", "reading_clause", "reading_sentence", "swapped_verdict", "weigh"]
+__all__ = ["Judgement", "choose_neighbourhood", "judge", "observe", "reading_clause", "reading_sentence",
+           "swapped_verdict", "weigh", "with_steps"]
 
 
 def observe(trajectories, counting: Neighbourhood | None = None, states: int | None = None,
@@ -54,6 +56,39 @@ def weigh(evidence: Evidence | CountEvidence, assumed, noise="auto", confidence:
     if isinstance(evidence, CountEvidence):
         return decide_counts(evidence, guess=guess)
     return decide(evidence, assumed, noise, confidence, guess=None if guess is None else guess.table)
+
+
+def choose_neighbourhood(data, neighbourhood="auto", boundary: str = "auto",
+                         seed: int = 0) -> tuple[Neighbourhood | None, NeighbourhoodSearch | None]:
+    """What the evidence of supplied data counts: the named neighbourhood, or the one the data choose.
+
+    Args:
+        data: ``(n, T + 1, H, W)`` checked trajectories.
+        neighbourhood: ``"auto"`` (searched, :func:`~lifelab.evidence.neighbourhood.neighbourhood_of`), ``"3x3"``
+            or a Larger than Life neighbourhood such as ``"R2,NM"``.
+        boundary: What lies beyond the frame (``"auto"``: what the data show).
+        seed: Seed of the support search.
+
+    Returns:
+        ``(counting, search)``: the neighbourhood counted (None: 3x3 patterns) and the search that chose it (None
+        when it was named).
+    """
+    if neighbourhood in (None, "auto"):
+        return neighbourhood_of(data, boundary, seed)
+    return parse_neighbourhood(neighbourhood), None
+
+
+def with_steps(data, verdict, evidence: Evidence | CountEvidence):
+    """The verdict, or, where 3x3 evidence fits no rule one step apart, that of frames every k-th step.
+
+    Args:
+        data: The trajectories the evidence counts.
+        verdict: Their verdict one step apart.
+        evidence: Their evidence (count evidence is left as it is).
+    """
+    if isinstance(evidence, CountEvidence):
+        return verdict
+    return every_k(data, verdict, evidence.boundary) or verdict
 
 
 @dataclass
@@ -104,16 +139,19 @@ def judge(trajectories, family="auto", boundary: str = "auto", neighbourhood="au
     Returns:
         A :class:`Judgement`; for a :class:`~lifelab.io.Recording` whose two colours were read by choice, with the
         verdict of the colour-swapped reading beside it.
+
+    Examples:
+        >>> from lifelab import random_boards, simulate
+        >>> from lifelab.evidence import judge
+        >>> judgement = judge(simulate("B3/S23", random_boards(8, (32, 32), seed=0), steps=16), boundary="torus")
+        >>> judgement.verdict.label, str(judgement.verdict.rule)
+        ('identified', 'B3/S23')
     """
     reading = None
     if isinstance(trajectories, Recording):
         reading, trajectories = trajectories.reading, trajectories.trajectories
     data = validate_trajectories(trajectories, states=None)
-    search = None
-    if neighbourhood == "auto":
-        counting, search = neighbourhood_of(data, boundary, seed)
-    else:
-        counting = parse_neighbourhood(neighbourhood)
+    counting, search = choose_neighbourhood(data, neighbourhood, boundary, seed)
     evidence, verdict = _weighed(data, counting, states, boundary, family, noise, confidence)
     swapped = None
     if reading is not None and reading.swappable:
@@ -124,10 +162,7 @@ def judge(trajectories, family="auto", boundary: str = "auto", neighbourhood="au
 def _weighed(data, counting, states, boundary, family, noise, confidence):
     """The evidence and the verdict of checked trajectories; for 3x3 evidence no rule fits, frames every k-th step."""
     evidence = observe(data, counting, states, boundary)
-    verdict = weigh(evidence, family, noise, confidence)
-    if counting is None:
-        verdict = every_k(data, verdict, evidence.boundary) or verdict
-    return evidence, verdict
+    return evidence, with_steps(data, weigh(evidence, family, noise, confidence), evidence)
 
 
 def swapped_verdict(data, family, boundary: str, counting: Neighbourhood | None, noise="auto",

@@ -26,8 +26,7 @@ from lifelab.evidence.boundary import interior
 from lifelab.evidence.ladder import OnLadder
 from lifelab.geometry import NEIGHBOURHOODS
 from lifelab.io.boards import validate_trajectories
-from lifelab.rules import Rule
-from lifelab.rules.lifelike import bs_table
+from lifelab.rules import Rule, bs_table
 from lifelab.utils import check_int
 
 __all__ = ["STEP_FAMILIES", "StepEvidence", "StepFamily", "StepVerdict", "every_k", "search_steps"]

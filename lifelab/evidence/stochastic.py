@@ -185,7 +185,7 @@ class StochasticFit:
         """Every class's interval holds the rule's probability there (a deterministic rule's are 0 and 1).
 
         Args:
-            rule: A :class:`~lifelab.rules.families.StochasticRule` or a 2-state :class:`~lifelab.rules.lifelike.Rule`.
+            rule: A :class:`~lifelab.rules.StochasticRule` or a 2-state :class:`~lifelab.rules.lifelike.Rule`.
         """
         chance = rule.probability if isinstance(rule, StochasticRule) else rule.table.astype(float)
         for c, probability in enumerate(self.classes):

@@ -327,7 +327,7 @@ class TableVerdict(OnLadder):
 
 def _learned_table(evidence: TableEvidence, symmetries: str, name: str) -> TableRule:
     """The observed classes as a table, the rest left unchanged: one transition per class whose cell changes,
-    merged into fewer over sets of states (:func:`~lifelab.rules.tables.compact_table`) where the configurations
+    merged into fewer over sets of states (:func:`~lifelab.rules.rulefiles.compact_table`) where the configurations
     are few enough to tabulate."""
     classes = configuration_classes(evidence.codes, evidence.states, evidence.neighbourhood, symmetries)
     unique, summed = _by_class(classes, evidence.counts)

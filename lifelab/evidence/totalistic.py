@@ -3,7 +3,7 @@
 A 3x3 rule is a table of 512 patterns, and :mod:`lifelab.evidence` counts
 each one.  A range-2 box has 2^25 patterns, a range-5 box 2^121: no data
 set shows them all, so every verdict about such a rule rests on an
-assumption, and this module states it.  A :class:`Neighbourhood` (Golly's
+assumption, and this module states it.  A :class:`~lifelab.geometry.Neighbourhood` (Golly's
 box ``NM``, diamond ``NN`` or disc ``NC`` of range ``r``) groups the
 observations by *class*: the cell's own state and how many cells of the
 neighbourhood are alive.  :class:`CountEvidence` counts, per class, how
@@ -32,7 +32,6 @@ patterns observed and is out of reach beyond 3x3.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,217 +39,15 @@ import numpy as np
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
 from lifelab.evidence.ladder import OnLadder
-from lifelab.geometry import GROUPS, transform
+from lifelab.geometry import Neighbourhood
 from lifelab.io.boards import trajectory_states, validate_trajectories
-from lifelab.rules import HROT_NEIGHBOURHOODS, LTL_NEIGHBOURHOODS, HROTRule, LtLRule
+from lifelab.rules import HROTRule, LtLRule, count_rule
 from lifelab.utils import check_int
 
-__all__ = ["COUNT_SHAPES", "NAMED_SHAPES", "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict",
-           "Neighbourhood", "decide_counts"]
+__all__ = ["SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "decide_counts"]
 
 #: Neighbourhood shapes of one range, fewest cells first.
 SHAPES_BY_SIZE = ("N", "C", "M")
-
-#: The shapes a count verdict reads: Larger than Life's box, diamond and disc, and Golly 4's other neighbourhoods
-#: with the square's symmetry (cross, saltire, star, hash, Euclidean disc, checkerboards), written in Larger than
-#: Life's syntax (``R2,C0,M1,S2..4,B2..3,N+``).  These are the shapes the structure test finds by itself.
-COUNT_SHAPES = ("M", "N", "C", "2", "+", "X", "*", "#", "B", "D")
-
-#: Golly 4's neighbourhoods that must be named to be counted: hexagonal (``NH``), custom (``N@`` hex digits, a bit
-#: a cell), weighted (``NW`` hex digits, a weight a cell; a live cell adds its weight to the count) and Gaussian
-#: (``NG``, weights falling off from the centre).
-NAMED_SHAPES = ("H", "@", "W", "G")
-
-
-@dataclass(frozen=True)
-class Neighbourhood:
-    """The cells a count rule reads, the cell itself not counted, each with its weight (1 but for ``NW``).
-
-    A class is the cell's own state and the count: the sum of the weights of
-    the live cells around it, from :attr:`low` (every negatively weighted
-    cell alive) to :attr:`high`; for a shape, the number of live cells.
-
-    Attributes:
-        range: How far it reaches (``r``).
-        shape: One of :data:`COUNT_SHAPES` or :data:`NAMED_SHAPES`.
-        spec: The hex digits of ``N@`` and ``NW`` (empty otherwise).
-    """
-
-    range: int
-    shape: str = "M"
-    spec: str = ""
-
-    def __post_init__(self):
-        check_int("range", self.range, 1)
-        if self.shape not in COUNT_SHAPES + NAMED_SHAPES:
-            raise InputError(f"neighbourhood shape must be one of {list(COUNT_SHAPES + NAMED_SHAPES)}, "
-                             f"got {self.shape!r}")
-        if self.spec and self.shape not in "@W":
-            raise InputError(f"only N@ and NW take hex digits, not N{self.shape}")
-        template = self._template
-        if getattr(template, "state_weights", None) is not None:
-            raise InputError(f"N{self.shape}{self.spec}: a neighbourhood with state weights counts more than live "
-                             "cells; lifelab learns 2-state counts")
-        if not (self.weights != 0).any():
-            raise InputError(f"N{self.shape}{self.spec} counts no cell around the centre")
-        object.__setattr__(self, "spec", getattr(template, "spec", ""))
-
-    @classmethod
-    def of(cls, rule) -> Neighbourhood:
-        """The neighbourhood a Larger than Life or 2-state HROT rule counts on."""
-        if not isinstance(rule, (LtLRule, HROTRule)):
-            raise InputTypeError(f"expected a Larger than Life rule, got {type(rule).__name__}")
-        return cls(rule.range, rule.neighbourhood, getattr(rule, "spec", ""))
-
-    @functools.cached_property
-    def _template(self) -> LtLRule | HROTRule:
-        if self.shape in LTL_NEIGHBOURHOODS:
-            return LtLRule(self.range, (0, 0), (0, 0), neighbourhood=self.shape)
-        return HROTRule(self.range, (), (1,), neighbourhood=self.shape, spec=self.spec)
-
-    @functools.cached_property
-    def weights(self) -> np.ndarray:
-        """``(2r + 1, 2r + 1)`` int64: each neighbour's weight in the count, the centre's 0."""
-        r = self.range
-        if isinstance(self._template, LtLRule):
-            weights = np.zeros((2 * r + 1, 2 * r + 1), np.int64)
-            for dy, dx in self._template.offsets:
-                weights[dy + r, dx + r] = 1
-        else:
-            weights = self._template.weights.copy()
-        weights[r, r] = 0
-        weights.flags.writeable = False
-        return weights
-
-    @property
-    def centre_weight(self) -> int:
-        """What a live cell adds to its own count in Golly's notation (1 for a shape, as written for ``NW``)."""
-        return 1 if isinstance(self._template, LtLRule) else int(self._template.weights[self.range, self.range])
-
-    @property
-    def weighted(self) -> bool:
-        """Some neighbour weighs other than 1."""
-        return bool((self.weights[self.weights != 0] != 1).any())
-
-    @property
-    def low(self) -> int:
-        """The smallest count (every negatively weighted neighbour alive; 0 without negative weights)."""
-        return int(self.weights[self.weights < 0].sum())
-
-    @property
-    def high(self) -> int:
-        """The largest count (every positively weighted neighbour alive)."""
-        return int(self.weights[self.weights > 0].sum())
-
-    @property
-    def width(self) -> int:
-        """Counts from :attr:`low` to :attr:`high`: the classes per centre state."""
-        return self.high - self.low + 1
-
-    @functools.cached_property
-    def reachable(self) -> np.ndarray:
-        """``(width,)`` bool: the counts some set of live neighbours gives (all of them for a shape)."""
-        sums = 1 << -self.low  # bit k: the count low + k is the sum of some subset of the cells taken so far
-        for w in self.weights[self.weights != 0].tolist():
-            sums |= sums << w if w > 0 else sums >> -w
-        size = max(self.width, sums.bit_length()) // 8 + 1  # the bits read at once: one shift a bit is O(width^2)
-        bits = np.unpackbits(np.frombuffer(sums.to_bytes(size, "little"), np.uint8), bitorder="little")
-        mask = bits[:self.width].astype(bool)
-        mask.flags.writeable = False
-        return mask
-
-    @property
-    def symmetry(self) -> str:
-        """The largest of the networks' groups (``p4m``, ``p4``, ``trivial``) that maps the weights onto themselves."""
-        for group in ("p4m", "p4"):
-            if all((transform(self.weights, g) == self.weights).all() for g in GROUPS[group]):
-                return group
-        return "trivial"
-
-    @property
-    def offsets(self) -> list[tuple[int, int]]:
-        """The counted cells ``(dy, dx)``, reading order, without the centre."""
-        r = self.range
-        return [(int(dy) - r, int(dx) - r) for dy, dx in zip(*np.nonzero(self.weights))]
-
-    @property
-    def size(self) -> int:
-        """Cells counted (the cell itself not among them)."""
-        return int((self.weights != 0).sum())
-
-    def same_cells(self, other: Neighbourhood) -> bool:
-        """Whether ``other`` counts the same cells with the same weights (``R2,NM`` in either syntax, say)."""
-        return self.weights.shape == other.weights.shape and bool((self.weights == other.weights).all())
-
-    @property
-    def title(self) -> str:
-        """``"the range-2 box (NM)"``."""
-        words = {**HROT_NEIGHBOURHOODS, **LTL_NEIGHBOURHOODS}[self.shape].split(" (")
-        word = words[-1].removeprefix("a ").rstrip(")") if self.shape in LTL_NEIGHBOURHOODS else words[0]
-        return f"the range-{self.range} {word} (N{self.shape}{self.spec})"
-
-    def counts(self, alive: np.ndarray) -> np.ndarray:
-        """The count (live cells, or their weights) around every cell of ``(..., H, W)`` boards (periodic)."""
-        if isinstance(self._template, LtLRule):
-            return self._template.counts(alive)
-        alive = np.asarray(alive, dtype=bool)
-        total = self._template.counts(alive.astype(np.uint8)) - self.centre_weight * alive
-        return total.astype(np.int32)
-
-    def keys(self, alive: np.ndarray) -> np.ndarray:
-        """Each cell's class index, ``centre * width + count - low``, on ``(..., H, W)`` boards (periodic)."""
-        alive = np.asarray(alive, dtype=bool)
-        return alive * self.width + self.counts(alive) - self.low
-
-    def rule(self, birth, survival, states: int = 2) -> LtLRule | HROTRule:
-        """The rule born and surviving at these counts (the cell not counted).
-
-        Args:
-            birth, survival: ``(first, last)`` intervals, written in Larger
-                than Life's syntax (``M1``, as Golly's own rules are: its
-                survival limits count the live cell itself, so they are one
-                higher); or sets of counts, an HROT rule.  On a named shape
-                (:data:`NAMED_SHAPES`) always HROT's lists.
-            states: Golly's ``C``: with more than 2, a live cell that does not survive dies through states
-                2, 3, ..., ``states - 1``.
-        """
-        intervals = all(isinstance(v, tuple) and len(v) == 2 for v in (birth, survival))
-        if intervals and self.shape not in NAMED_SHAPES:
-            if self.shape in LTL_NEIGHBOURHOODS:
-                return LtLRule(self.range, (survival[0] + 1, survival[1] + 1), birth, middle=True,
-                               neighbourhood=self.shape, states=states)
-            return HROTRule(self.range, range(survival[0] + 1, survival[1] + 2), range(birth[0], birth[1] + 1),
-                            neighbourhood=self.shape, ltl=True, middle=True, states=states)
-        if intervals:
-            birth, survival = range(birth[0], birth[1] + 1), range(survival[0], survival[1] + 1)
-        if self.shape in NAMED_SHAPES:  # one spelling per rule: only the counts that can occur are listed
-            birth, survival = ({c for c in v if self.low <= c <= self.high and self.reachable[c - self.low]}
-                               for v in (birth, survival))
-        written = self.centre_weight - (0 if self.shape == "W" else 1)  # what Golly's survival list adds
-        return HROTRule(self.range, {c + written for c in survival}, set(birth), neighbourhood=self.shape,
-                        spec=self.spec, states=states)
-
-    def writable(self, centre: int, count: int, lists: bool = False) -> bool:
-        """Whether Golly's notation can say that a cell of this state becomes alive at this count: Larger than
-        Life's intervals on a box, diamond or disc can (B0 included); HROT's lists hold counts from 1 (birth)
-        or 0 (survival, as written) up."""
-        if not lists and self.shape in LTL_NEIGHBOURHOODS:
-            return True
-        written = count + (self.centre_weight - (0 if self.shape == "W" else 1) if centre else 0)
-        return written >= (0 if centre else 1)
-
-    def decisions(self, rule) -> np.ndarray:
-        """``(2, width)`` bool: the next state a rule on this neighbourhood gives per (centre, count) class."""
-        if not self.same_cells(Neighbourhood.of(rule)):
-            raise InputError(f"{rule} counts a different neighbourhood than {self.title}")
-        counts = np.arange(self.low, self.high + 1)
-        return np.stack([np.isin(counts, sorted(rule.born)), np.isin(counts, sorted(rule.survives))])
-
-    def class_name(self, c: int) -> str:
-        """``"dead, 7 live"`` (``"dead, count 7"`` when weighted): the name of class index ``c``."""
-        centre, index = divmod(int(c), self.width)
-        count = index + self.low
-        return f"{'alive' if centre else 'dead'}, " + (f"count {count}" if self.weighted else f"{count} live")
 
 
 @dataclass(frozen=True, eq=False)
@@ -560,7 +357,7 @@ def _interval(live: np.ndarray, dead: np.ndarray, values: np.ndarray) -> tuple[t
 
 
 def _unsayable(nb: Neighbourhood, alive: np.ndarray, lists: bool = False) -> str:
-    """Why no rule Golly can write (in HROT's lists, or as :meth:`Neighbourhood.rule` writes intervals) is alive
+    """Why no rule Golly can write (in HROT's lists, or as :func:`~lifelab.rules.count_rule` writes intervals) is alive
     on these classes (``(2 * width,)`` bool), or "" when one is."""
     for c in np.flatnonzero(alive):
         centre, index = divmod(int(c), nb.width)
@@ -594,7 +391,7 @@ def _decide_lists(evidence: CountEvidence, majority: np.ndarray, common: dict, r
     if (seen | ~showable).all():
         born, survive = ({int(i) + nb.low for i in np.flatnonzero(majority[centre * nb.width:][:nb.width])}
                          for centre in (0, 1))
-        return CountVerdict("identified within family", nb.rule(born, survive, evidence.states), table=majority,
+        return CountVerdict("identified within family", count_rule(nb, born, survive, evidence.states), table=majority,
                             known=seen | ~showable, rules_fit=1, **common)
     open_classes = [int(c) for c in np.flatnonzero(~seen & showable)]
     return CountVerdict("underdetermined", None, table=majority & seen, known=seen | ~showable,
@@ -670,7 +467,7 @@ def _decide(evidence: CountEvidence, guess) -> CountVerdict:
             table[centre, alive_at.min(): alive_at.max() + 1] = True
     table = table.ravel()
     if fits == 1:
-        rule = nb.rule(intervals[0], intervals[1], evidence.states)
+        rule = count_rule(nb, intervals[0], intervals[1], evidence.states)
         return CountVerdict("identified within family", rule, table=nb.decisions(rule).ravel(), known=known,
                             rules_fit=1, **common)
     return CountVerdict("underdetermined", None, table=table, known=known, undecided=sorted(open_classes),

@@ -223,6 +223,14 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
 
     Returns:
         A :class:`Verdict`.
+
+    Examples:
+        >>> from lifelab import random_boards, simulate
+        >>> from lifelab.evidence import Evidence, decide
+        >>> evidence = Evidence.of(simulate("B36/S23", random_boards(8, (32, 32), seed=0), steps=16))
+        >>> verdict = decide(evidence, "table")
+        >>> verdict.label, str(verdict.rule)
+        ('identified', 'B36/S23')
     """
     if not isinstance(evidence, Evidence):
         raise InputTypeError(f"evidence must be an Evidence, got {type(evidence).__name__}")

@@ -26,7 +26,7 @@ from lifelab.utils import check_int
 
 __all__ = ["CELLS", "CENTRE", "MAP_WEIGHTS", "N_PATTERNS", "NEIGHBOURHOODS", "WINDOW", "bits", "configuration_counts",
            "count_class_counts", "counts", "images", "index_of", "orbit", "orbit_labels", "pattern_index", "patterns",
-           "showable", "transition_counts"]
+           "showable", "table_offsets", "transition_counts"]
 
 #: Offsets ``(dy, dx)`` of the 3x3 window, in reading order (NW first): cell ``k`` of a pattern.
 WINDOW: tuple[tuple[int, int], ...] = tuple((dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
@@ -159,6 +159,16 @@ def index_of(pattern) -> int:
     if arr.shape != (3, 3) or not np.isin(arr, (0, 1)).all():
         raise InputError(f"a pattern is a MAP index or a (3, 3) array of 0/1, got {pattern!r}")
     return int((arr.astype(np.int64) * MAP_WEIGHTS).sum())
+
+
+def table_offsets(table) -> list[tuple[int, int]]:
+    """The cells a 512-entry table (of any values) depends on, ``(dy, dx)`` in reading order, the centre always.
+
+    A cell counts when flipping it changes the entry of some pattern.
+    """
+    table, every = np.asarray(table), np.arange(N_PATTERNS)
+    return [cell for cell, weight in zip(WINDOW, MAP_WEIGHTS.ravel())
+            if cell == (0, 0) or bool((table != table[every ^ int(weight)]).any())]
 
 
 def images(g: tuple[int, bool]) -> np.ndarray:

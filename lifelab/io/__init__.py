@@ -13,7 +13,10 @@ One concept a module, in dependency order:
 - :mod:`~lifelab.io.arrays`: lifelab's ``.npz`` and anyone's ``.npz`` or
   ``.npy``: which array, which values, which axis is time;
 - :mod:`~lifelab.io.recording`: :func:`read_recording`, all of them into
-  trajectories, every decision in :meth:`Recording.summary`.
+  trajectories, every decision in :meth:`Recording.summary`;
+- :mod:`~lifelab.io.store`: lifelab's trajectory files written and read
+  back with their metadata (:func:`save_trajectories`,
+  :func:`load_trajectories`), named by their :class:`TrajectorySpec`.
 """
 
 from lifelab.io.arrays import FORMAT_VERSION, check_npz_sizes, load_arrays, order_axes, value_states
@@ -22,8 +25,10 @@ from lifelab.io.grid import Axis, Grid, find_grid
 from lifelab.io.palettes import PALETTES, hex_colour, palette, parse_colour, recognise
 from lifelab.io.recording import REPEATS, TOLERANCE, FrameLog, Recording, read_recording
 from lifelab.io.sources import PICTURE_SUFFIXES, VIDEO_SUFFIXES, Frames, natural_key, open_frames, save_frames
+from lifelab.io.store import TrajectorySpec, load_trajectories, save_trajectories
 
 __all__ = ["FORMAT_VERSION", "PALETTES", "PICTURE_SUFFIXES", "REPEATS", "TOLERANCE", "VIDEO_SUFFIXES", "Axis",
-           "ColourClasses", "FrameLog", "Frames", "Grid", "Reading", "Recording", "check_npz_sizes",
-           "colour_classes", "find_grid", "hex_colour", "load_arrays", "natural_key", "open_frames", "order_axes",
-           "palette", "parse_colour", "read_recording", "read_states", "recognise", "save_frames", "value_states"]
+           "ColourClasses", "FrameLog", "Frames", "Grid", "Reading", "Recording", "TrajectorySpec", "check_npz_sizes",
+           "colour_classes", "find_grid", "hex_colour", "load_arrays", "load_trajectories", "natural_key",
+           "open_frames", "order_axes", "palette", "parse_colour", "read_recording", "read_states", "recognise",
+           "save_frames", "save_trajectories", "value_states"]

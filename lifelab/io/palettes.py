@@ -5,7 +5,7 @@ reading (:mod:`lifelab.io.colours`).  Some pictures are drawn in colours
 whose meaning is known, because the program that drew them says so:
 
 - **lifelab**: dead white, live ``#1f1f3a``, dying states from red to pale
-  yellow (:func:`lifelab.viz.plots.state_cmap` draws with these);
+  yellow (:func:`lifelab.viz.state_cmap` draws with these);
 - **golly**: Golly's default colours (its source, ``gollybase/*algo.cpp`` and
   ``gui-wx/wxlayer.cpp``): state 0 ``#303030``; a 2-state rule's live cells
   white; many-state rules (Generations, rule tables) a gradient from red

@@ -145,7 +145,7 @@ class Recording:
         Returns:
             The figure.
         """
-        from lifelab.viz.plots import plot_reading  # pictures on request: matplotlib stays off the reading path
+        from lifelab.viz import plot_reading  # pictures on request: matplotlib stays off the reading path
 
         return plot_reading(self, ax=ax)
 
@@ -306,6 +306,19 @@ def read_recording(path, *, dead=None, palette=None, key: str | None = None, axe
     Raises:
         InputError: For a missing or unreadable file, one frame, no grid of cells, a stated colour the recording
             lacks, an array that is no trajectory; each names the file and the problem.
+
+    Examples:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import numpy as np
+        >>> from lifelab import random_boards, simulate
+        >>> from lifelab.io import read_recording, save_frames
+        >>> history = simulate("B3/S23", random_boards(1, (24, 24), seed=1), steps=6)
+        >>> pixels = np.where(history[0, ..., None], 255, 0).astype(np.uint8).repeat(4, 1).repeat(4, 2).repeat(3, 3)
+        >>> gif = save_frames(pixels, Path(tempfile.mkdtemp()) / "life.gif")
+        >>> recording = read_recording(gif, dead="#000000", progress=False)
+        >>> recording.trajectories.shape, bool((recording.trajectories == history).all())
+        ((1, 7, 24, 24), True)
     """
     path = Path(path)
     if not path.exists():

@@ -3,22 +3,28 @@
 The network is a black box from one-hot boards to next-state logits.  To
 turn it into an explicit :class:`~lifelab.rules.lifelike.Rule`:
 
-1. :func:`sensitivity` finds which cells around a cell can change the
-   network's decision for it (flip one cell of many random boards, see
-   which outputs change class).  Only those cells are enumerated, so a
-   model with 5x5 kernels or a 9x9 receptive field costs no more than the
-   rule it computes, and a model that really looks further than 3x3 is
-   reported as non-local instead of being silently truncated.
-2. :func:`indicator_patterns` lists every pattern of the support cells; a
-   model that is equivariant under p4 or p4m is evaluated on one pattern
-   per orbit (102 of the 512 3x3 patterns for p4m) and the answer copied
-   to the rest of the orbit.
+1. :func:`~lifelab.learning.probes.sensitivity` finds which cells around a
+   cell can change the network's decision for it (flip one cell of many
+   random boards, see which outputs change class).  Only those cells are
+   enumerated, so a model with 5x5 kernels or a 9x9 receptive field costs
+   no more than the rule it computes, and a model that really looks further
+   than 3x3 is reported as non-local instead of being silently truncated.
+2. Every pattern of the support cells is enumerated, in the order of
+   :func:`~lifelab.learning.probes.indicator_patterns`; a model that is
+   equivariant under p4 or p4m is evaluated on one pattern per orbit (102
+   of the 512 3x3 patterns for p4m) and the answer copied to the rest of
+   the orbit.
 3. Each pattern is evaluated in several surroundings (all dead and random);
    the prediction must not depend on them.  The per-pattern confidence is
    the smallest probability the network gives its chosen next state.
 4. The table becomes a ``Rule``, printed in its simplest exact notation.
    Where it is not totalistic, :func:`nearest_totalistic` says which
    entries stand in the way.
+
+A 2-state network that counts cells beyond 3x3 is read by the structure test
+of :mod:`lifelab.learning.counting` instead, and a many-state one is checked
+against the rule with Golly's dying states on boards of every state.
+:func:`table_reading` reads a stacked network from its answers on the 512 patterns.
 
 :func:`lifelab.evidence.generator_check` closes the loop: simulate the extracted rule
 from the data's initial boards and compare.
@@ -31,157 +37,25 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lifelab.errors import InputError, InputTypeError
-from lifelab.evidence import SHAPES_BY_SIZE, Neighbourhood
-from lifelab.evidence.totalistic import COUNT_SHAPES, NAMED_SHAPES
 from lifelab.geometry import (
     CENTRE,
     N_PATTERNS,
     NEIGHBOURHOODS,
     WINDOW,
+    Neighbourhood,
     bits,
     counts,
     equivariance_error,
     group_elements,
     transform,
 )
-from lifelab.learning.models import pattern_table, predict, receptive_radius
-from lifelab.rules import (
-    LTL_NEIGHBOURHOODS,
-    GenerationsRule,
-    HROTRule,
-    LtLRule,
-    Rule,
-    as_rule,
-)
-from lifelab.utils import check_int, check_number, model_states, model_threads
+from lifelab.learning.counting import ClassCheck, _candidates, _counted, _counts_rule, class_test
+from lifelab.learning.models import predict, receptive_radius
+from lifelab.learning.probes import MAX_CELLS, Sensitivity, _alive_probability, sensitivity
+from lifelab.rules import GenerationsRule, LtLRule, Rule
+from lifelab.utils import check_int, check_number, model_states
 
-__all__ = ["ClassCheck", "ExtractionResult", "Sensitivity", "class_test", "count_kernel_similarity",
-           "extract_rule", "indicator_patterns", "nearest_totalistic",
-           "pattern_accuracy", "sensitivity", "table_reading"]
-
-MAX_CELLS = 20
-
-
-def indicator_patterns(w: int = 3, h: int = 3) -> np.ndarray:
-    """Every binary ``h x w`` pattern, in Golly's MAP order.
-
-    Pattern ``i`` has cell ``k`` (reading order, top-left first) alive when
-    bit ``w * h - 1 - k`` of ``i`` is set; for 3x3 that is exactly the MAP
-    weighting (NW = 256 ... SE = 1), so the network's predictions on the
-    patterns, in order, are a :class:`Rule` table.
-
-    Args:
-        w: Width of the window.
-        h: Height of the window.
-
-    Returns:
-        ``(2 ** (w * h), h, w)`` bool array.
-
-    Raises:
-        ValueError: For windows of more than 20 cells (over a million
-            patterns): enumerate the cells that matter instead
-            (:func:`sensitivity`, :func:`extract_rule`).
-    """
-    w, h = check_int("w", w, 1), check_int("h", h, 1)
-    cells = w * h
-    if cells > MAX_CELLS:
-        raise InputError(f"a {w}x{h} window has 2^{cells} patterns; at most {MAX_CELLS} cells can be enumerated. "
-                         f"Find the cells that influence the output with sensitivity() and enumerate those")
-    return bits(cells).reshape(-1, h, w)
-
-
-def pattern_accuracy(model, rule: Rule | str, pad: int = 2) -> float:
-    """The fraction of the 512 3x3 patterns whose next state a model gets right.
-
-    Each pattern sits in the middle of an otherwise dead board (``pad``
-    dead cells on every side) and the model's decision for its centre is
-    compared with the rule's table: a measure of how much of the rule the
-    network computes, independent of any particular data.
-
-    Args:
-        model: A model of the zoo.
-        rule: The true rule.
-        pad: Dead cells around each pattern.
-
-    Returns:
-        A fraction in [0, 1].
-    """
-    return float((pattern_table(model, pad) == as_rule(rule).table).mean())
-
-
-def _alive_probability(model, boards: np.ndarray, batch_size: int = 1024) -> np.ndarray:
-    """Probability of "alive" at every cell, in eval mode without gradients."""
-    return predict(model, boards, batch_size=batch_size, probabilities=True)
-
-
-@dataclass
-class Sensitivity:
-    """Which cells around a cell influence the network's output for it.
-
-    Attributes:
-        radius: Offsets ``-radius..radius`` were probed in each direction.
-        influence: ``(2r+1, 2r+1)`` largest change of the alive probability
-            when the cell at that offset (row, column from the centre) flips.
-        decisive: ``(2r+1, 2r+1)`` bool: flipping that cell changed the
-            predicted next state on at least one probe board.
-        outside: Largest change of the alive probability from cells beyond the radius.
-        boards: Probe boards used.
-    """
-
-    radius: int
-    influence: np.ndarray
-    decisive: np.ndarray
-    outside: float
-    boards: int
-
-    @property
-    def offsets(self) -> list[tuple[int, int]]:
-        """The decisive offsets ``(dy, dx)``, in reading order."""
-        return [(int(y) - self.radius, int(x) - self.radius) for y, x in zip(*np.nonzero(self.decisive))]
-
-    @property
-    def local(self) -> bool:
-        """True when every decisive cell lies in the 3x3 neighbourhood."""
-        return all(abs(dy) <= 1 and abs(dx) <= 1 for dy, dx in self.offsets)
-
-
-def sensitivity(model, radius: int = 4, n_boards: int = 256, seed: int = 0) -> Sensitivity:
-    """Probe which offsets can change the model's decision for a cell.
-
-    On each random board (densities spread from 0.1 to 0.9, so every
-    neighbour count occurs) one cell is flipped; by translation equivariance
-    the change of the output at offset ``-d`` from the flipped cell is the
-    influence of offset ``d``.  One forward pass per board covers every
-    offset at once.
-
-    Args:
-        model: A model of the zoo.
-        radius: Largest offset probed (the board is large enough that offsets up to twice that do not alias).
-        n_boards: Number of probe boards.
-        seed: Seed of the probe boards.
-
-    Returns:
-        A :class:`Sensitivity`.
-    """
-    radius, n_boards = check_int("radius", radius, 1), check_int("n_boards", n_boards, 1)
-    size = 4 * radius + 4
-    rng = np.random.default_rng(seed)
-    density = np.linspace(0.1, 0.9, n_boards)[:, None, None]
-    boards = rng.random((n_boards, size, size)) < density
-    centre = size // 2
-    flipped = boards.copy()
-    flipped[:, centre, centre] ^= True
-    p0, p1 = _alive_probability(model, boards), _alive_probability(model, flipped)
-    change = np.abs(p1 - p0)
-    decided = (p0 > 0.5) != (p1 > 0.5)
-    # the output at cell q changed by the flip at c measures the influence of offset d = c - q
-    q = centre - np.arange(-radius, radius + 1)
-    change_map, decided_map = change.max(axis=0), decided.any(axis=0)
-    window = np.ix_(q, q)
-    outside = change_map.copy()
-    outside[window] = 0.0
-    return Sensitivity(radius=int(radius), influence=change_map[window], decisive=decided_map[window],
-                       outside=float(outside.max()), boards=int(n_boards))
+__all__ = ["ExtractionResult", "extract_rule", "nearest_totalistic", "table_reading"]
 
 
 def nearest_totalistic(table, confidence=None) -> tuple[Rule, list[int]]:
@@ -221,55 +95,12 @@ def nearest_totalistic(table, confidence=None) -> tuple[Rule, list[int]]:
 
 
 @dataclass
-class ClassCheck:
-    """The structure test of a network beyond 3x3: is its decision constant on each (centre, live count) class?
-
-    Attributes:
-        neighbourhood: The cells counted.
-        alive: ``(2, width)``: fraction of the sampled patterns of each class the network made alive (0 for a
-            count no set of live cells gives).
-        confidence: ``(2, width)``: the smallest probability it gave its majority decision in the class.
-        samples: Random patterns evaluated per class.
-        tried: The neighbourhoods tested before this one, which failed.
-    """
-
-    neighbourhood: Neighbourhood
-    alive: np.ndarray
-    confidence: np.ndarray
-    samples: int
-    tried: list[Neighbourhood] = field(default_factory=list)
-
-    @property
-    def constant(self) -> np.ndarray:
-        """``(2, width)`` bool: every sample of the class got the same decision."""
-        return (self.alive == 0) | (self.alive == 1)
-
-    @property
-    def totalistic(self) -> bool:
-        """The network is totalistic on the neighbourhood (as far as the samples show)."""
-        return bool(self.constant.all())
-
-    @property
-    def disagreeing(self) -> list[str]:
-        """Names of the classes whose samples got different decisions, with the split."""
-        nb = self.neighbourhood
-        return [f"{nb.class_name(c)} ({self.alive.flat[c]:.0%} alive)" for c in np.flatnonzero(~self.constant.ravel())]
-
-    def rows(self) -> list[dict]:
-        """One row per class that can occur: centre, live count (the weighted count), fraction alive, smallest
-        confidence."""
-        nb = self.neighbourhood
-        return [{"centre": "alive" if centre else "dead", "live": int(index + nb.low),
-                 "alive": float(self.alive[centre, index]), "confidence": float(self.confidence[centre, index])}
-                for centre in (0, 1) for index in np.flatnonzero(nb.reachable)]
-
-
-@dataclass
 class ExtractionResult:
     """What :func:`extract_rule` read out of a model.
 
     Attributes:
-        rule: The extracted rule; None when none could be read (a model that is neither 3x3 nor counting; see ``reason``).
+        rule: The extracted rule; None when none could be read (a model that is neither 3x3 nor counting; see
+            ``reason``).
         offsets: The cells enumerated (decisive offsets, plus the centre), reading order.
         table: Next state for every pattern of ``offsets`` (for a local model,
             the 512-entry MAP-order table of ``rule``).
@@ -348,7 +179,8 @@ class ExtractionResult:
             lines.append(f"extracted rule: {self.rule}")
             if self.nearest is not None:
                 lines.append(f"not totalistic; nearest totalistic rule {self.nearest} differs in "
-                             f"{len(self.disagreements)} {'entry' if len(self.disagreements) == 1 else 'entries'}: MAP indices {self.disagreements[:12]}"
+                             f"{len(self.disagreements)} {'entry' if len(self.disagreements) == 1 else 'entries'}: "
+                             f"MAP indices {self.disagreements[:12]}"
                              f"{' ...' if len(self.disagreements) > 12 else ''}")
         lines.append(f"{self.patterns_evaluated} patterns evaluated ({self.evaluations} with surroundings; "
                      f"symmetry {self.group}); cells enumerated: {len(self.offsets)}")
@@ -469,16 +301,16 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
         contexts: Surroundings each pattern is evaluated in (the first all
             dead, the others random at density 0.5).
         threshold: Confidence below which a pattern is listed as low-confidence.
-        radius: Probe radius of :func:`sensitivity` (raised to the model's
+        radius: Probe radius of :func:`~lifelab.learning.probes.sensitivity` (raised to the model's
             :func:`~lifelab.learning.models.receptive_radius` when that is larger).
-        n_probe: Probe boards of :func:`sensitivity`.
+        n_probe: Probe boards of :func:`~lifelab.learning.probes.sensitivity`.
         use_symmetry: Evaluate one pattern per orbit of the model's symmetry
             group (verified numerically; a model that is not equivariant is
             enumerated in full).
         seed: Seed of the probe boards and the random surroundings.
         samples: Random patterns per class in the structure test of a model that looks beyond 3x3.
         counting: A neighbourhood the structure test cannot find by itself (Golly 4's hexagonal ``NH``,
-            custom ``N@`` or weighted ``NW``, :data:`~lifelab.evidence.totalistic.NAMED_SHAPES`): a 2-state
+            custom ``N@`` or weighted ``NW``, :data:`~lifelab.geometry.NAMED_SHAPES`): a 2-state
             model is tested on its classes alone (what the loop passes when the evidence counts one).
 
     Returns:
@@ -520,125 +352,6 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
                             patterns_evaluated=int(evaluated), evaluations=int(evaluated * contexts),
                             sensitivity=probe, nearest=nearest, disagreements=disagreements, states=states,
                             structure=structure)
-
-
-def _candidates(offsets: list[tuple[int, int]]) -> list[Neighbourhood]:
-    """Golly's neighbourhoods of the decisive cells' range that hold every decisive cell, fewest cells first."""
-    far = {o for o in offsets if o != (0, 0)}
-    r = max(max(abs(dy), abs(dx)) for dy, dx in far)
-    shapes = SHAPES_BY_SIZE + tuple(shape for shape in COUNT_SHAPES if shape not in SHAPES_BY_SIZE)
-    holding: dict[frozenset, Neighbourhood] = {}  # one per set of cells (the range-2 L2 disc is the diamond)
-    for nb in (Neighbourhood(r, shape) for shape in shapes):
-        if far <= set(nb.offsets):
-            holding.setdefault(frozenset(nb.offsets), nb)
-    return sorted(holding.values(), key=lambda nb: nb.size)  # stable: a box, diamond or disc first among equals
-
-
-def _counted(offsets: list[tuple[int, int]]) -> bool:
-    """Whether decisive cells beyond 3x3 call for the structure test rather than enumeration: too many to
-    enumerate, or filling at least half of the smallest neighbourhood that holds them (a network that
-    counts cells).  A few scattered far cells are a 3x3 reading that depends on them, and enumerated."""
-    far = [o for o in offsets if o != (0, 0)]
-    return len(offsets) > MAX_CELLS or 2 * len(far) >= _candidates(offsets)[0].size
-
-
-def class_test(model, neighbourhood: Neighbourhood, samples: int = 16, reach: int | None = None,
-               seed: int | np.random.Generator = 0) -> ClassCheck:
-    """Evaluate a 2-state model on random patterns of every (centre, live count) class of a neighbourhood.
-
-    Each sample places ``count`` live cells at random among the
-    neighbourhood's cells, sets the centre, and fills every other cell the
-    model can see at a random density, so a model that is not totalistic on
-    the neighbourhood (or looks beyond it) gets different decisions within
-    a class.  On a weighted neighbourhood each sample is a random set of
-    cells whose weights sum to the class's count (at a random density).
-    ``2 * width * samples`` patterns in all, whatever ``2^size`` is.
-
-    Args:
-        model: A 2-state model of the zoo.
-        neighbourhood: The cells counted.
-        samples: Random patterns per class.
-        reach: Half the side of the boards (default: the model's receptive radius, at least the range).
-        seed: Seed or generator of the patterns.
-
-    Returns:
-        A :class:`ClassCheck`.
-    """
-    samples = check_int("samples", samples, 1)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    reach = max(neighbourhood.range, receptive_radius(model)) if reach is None else check_int("reach", reach, 1)
-    nb = neighbourhood
-    occur = np.flatnonzero(nb.reachable)
-    width, side = len(occur), 2 * reach + 1
-    centre = np.repeat([False, True], width * samples)
-    live = np.tile(np.repeat(occur, samples), 2)
-    boards = rng.random((len(live), side, side)) < rng.random((len(live), 1, 1))
-    ys, xs = (np.array(v) + reach for v in zip(*nb.offsets))
-    if nb.weighted:
-        boards[:, ys, xs] = _weighted_sets(nb, live + nb.low, rng)
-    else:
-        ranks = rng.random((len(live), nb.size)).argsort(axis=1).argsort(axis=1)
-        boards[:, ys, xs] = ranks < live[:, None]
-    boards[:, reach, reach] = centre
-    p = _alive_probability(model, boards)[:, reach, reach].reshape(2, width, samples)
-    alive, confidence = np.zeros((2, nb.width)), np.ones((2, nb.width))
-    alive[:, occur] = (p > 0.5).mean(axis=2)
-    confidence[:, occur] = np.where(alive[:, occur] > 0.5, p.min(axis=2), 1 - p.max(axis=2))
-    return ClassCheck(nb, alive, confidence, samples)
-
-
-def _weighted_sets(nb: Neighbourhood, targets: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """``(len(targets), size)`` bool: for each count, a random set of the neighbourhood's cells (in
-    :attr:`~Neighbourhood.offsets` order) whose weights sum to it, each cell taken at a random density
-    wherever both choices can still reach the count."""
-    weights = nb.weights[nb.weights != 0].tolist()
-    chosen = np.zeros((len(targets), len(weights)), dtype=bool)
-    for row, target in enumerate(targets.tolist()):
-        order, density = rng.permutation(len(weights)), rng.random()
-        reach = [0] * len(weights) + [1 << -nb.low]  # reach[i]: sums of subsets of order[i:], bit k for low + k
-        for i in range(len(weights) - 1, -1, -1):
-            w = weights[order[i]]
-            reach[i] = reach[i + 1] | (reach[i + 1] << w if w > 0 else reach[i + 1] >> -w)
-        for i, cell in enumerate(order.tolist()):
-            rest = target - weights[cell]
-            take = rest >= nb.low and (reach[i + 1] >> (rest - nb.low)) & 1
-            leave = (reach[i + 1] >> (target - nb.low)) & 1
-            if take and (not leave or rng.random() < density):
-                chosen[row, cell], target = True, rest
-    return chosen
-
-
-def _majority_rule(check: ClassCheck, states: int = 2) -> tuple[LtLRule | HROTRule | None, str]:
-    """The rule of each class's majority decision: Larger than Life where the born and surviving counts are
-    intervals, else HROT (any sets of counts); None, and why, for a birth on no live cell (B0)."""
-    nb = check.neighbourhood
-    born, survive = ({int(i) + nb.low for i in np.flatnonzero(check.alive[centre] > 0.5)} for centre in (0, 1))
-    intervals = [(min(at), max(at)) for at in (born, survive) if at and len(at) == max(at) - min(at) + 1]
-    b0_hrot = 0 in born and nb.shape not in LTL_NEIGHBOURHOODS  # Larger than Life has B0; HROT not
-    if len(intervals) == 2 and not b0_hrot and nb.shape not in NAMED_SHAPES:
-        return nb.rule(*intervals, states), ""
-    if 0 in born:
-        return None, "a dead cell is born on no live cell (B0), an HROT rule that Golly only emulates"
-    unsayable = [c for c in sorted(born) if c < 1] + [c for c in sorted(survive) if not nb.writable(1, c, True)]
-    if unsayable:
-        return None, f"it is alive at count {unsayable[0]}, which HROT's lists cannot say"
-    return nb.rule(born, survive, states), ""
-
-
-def _counts_rule(check: ClassCheck, states: int = 2) -> tuple[LtLRule | HROTRule | None, str,
-                                                               LtLRule | HROTRule | None]:
-    """``(rule, why none, nearest)``: the rule a totalistic class test reads; for a network that is not
-    totalistic, no rule, the classes that split, and the rule of the class majorities (when there is one)."""
-    nb = check.neighbourhood
-    majority, why = _majority_rule(check, states)
-    if not check.totalistic:
-        shown = check.disagreeing
-        return None, (f"not totalistic on {nb.title}: {len(shown)} of {check.alive.size} (centre, live count) "
-                      f"classes got different decisions for different patterns: {', '.join(shown[:6])}"
-                      f"{', ...' if len(shown) > 6 else ''}"), majority
-    if majority is None:
-        return None, f"totalistic on {nb.title}, but {why}", None
-    return majority, "", None
 
 
 def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_symmetry: bool,
@@ -685,7 +398,7 @@ def _generations_structure(model, rule: Rule, states: int, rng: np.random.Genera
     state and compared with the Generations rule cell by cell.
 
     Returns:
-        ``(rule, agreement)``: the :class:`~lifelab.rules.families.GenerationsRule` when
+        ``(rule, agreement)``: the :class:`~lifelab.rules.GenerationsRule` when
         the network agrees on every cell (else None), and the fraction of cells it agrees on.
     """
     return _agreement(model, GenerationsRule(rule, states), states, rng, boards, size)
@@ -698,33 +411,3 @@ def _agreement(model, candidate, states: int, rng: np.random.Generator, boards: 
     probe = probe.astype(np.uint8)
     agreement = float((predict(model, probe) == candidate.step(probe)).mean())
     return (candidate if agreement == 1.0 else None), agreement
-
-
-@model_threads()
-def count_kernel_similarity(kernels) -> dict[str, np.ndarray]:
-    """How much each 3x3 kernel looks like a neighbour-count kernel, ignoring the centre.
-
-    The centre weight only tells the cell's own state apart; the eight
-    others say how neighbours are counted.  The cosine similarity of those
-    eight weights with the Moore count (all ones) and the von Neumann count
-    (edges only) is +-1 when a channel counts exactly that neighbourhood
-    (the sign is the direction it counts in).
-
-    Args:
-        kernels: ``(channels, 3, 3)`` array, e.g. from :func:`lifelab.learning.models.first_layer_kernels`.
-
-    Returns:
-        ``{"moore": (channels,), "vonneumann": (channels,)}`` cosine similarities.
-    """
-    kernels = np.asarray(kernels, dtype=float)
-    if kernels.ndim != 3 or kernels.shape[1:] != (3, 3):
-        raise InputError(f"need (channels, 3, 3) kernels, got shape {kernels.shape}")
-    ring = np.ones((3, 3), dtype=bool)
-    ring[1, 1] = False
-    values = kernels[:, ring]
-    norms = np.linalg.norm(values, axis=1).clip(1e-12)
-    out = {}
-    for name in ("moore", "vonneumann"):
-        template = NEIGHBOURHOODS[name][ring].astype(float)
-        out[name] = values @ template / (norms * np.linalg.norm(template))
-    return out

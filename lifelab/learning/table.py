@@ -7,9 +7,10 @@ import numpy as np
 from lifelab.evidence import Evidence, Verdict, decide, family
 from lifelab.evidence.boundary import keyed
 from lifelab.geometry import WINDOW, pattern_index
-from lifelab.learning.data import DataSupplyAgent, TrajectoryDataset
+from lifelab.learning.dataset import TrajectoryDataset
 from lifelab.learning.extract import ExtractionResult
 from lifelab.learning.models import register
+from lifelab.learning.supply import DataSupplyAgent
 from lifelab.rules import GenerationsRule, Rule
 
 __all__ = ["TableLearner"]

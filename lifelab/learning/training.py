@@ -1,6 +1,6 @@
 """Training: weighted cross-entropy, L1 sparsity, symmetry consistency, resumable runs.
 
-:func:`train` fits any model of the zoo to a :class:`~lifelab.learning.data.TrajectoryDataset`
+:func:`train` fits any model of the zoo to a :class:`~lifelab.learning.dataset.TrajectoryDataset`
 on the CPU or a GPU with the same code path: the visible transitions are
 moved to the device once, batches are drawn from a generator seeded by
 ``(seed, epoch)``, and a checkpoint (:mod:`lifelab.learning.checkpoint`) written after
@@ -22,7 +22,7 @@ from torch import nn
 from lifelab.errors import InputError, InputTypeError
 from lifelab.geometry import consistency_loss, group_elements
 from lifelab.learning.checkpoint import Identity, fingerprint, read_checkpoint, write_checkpoint
-from lifelab.learning.data import IGNORE, TrajectoryDataset
+from lifelab.learning.dataset import IGNORE, TrajectoryDataset
 from lifelab.learning.models import LifeModel, build_model, pattern_table
 from lifelab.rules import Rule, as_rule
 from lifelab.utils import (
@@ -99,7 +99,7 @@ class History:
                 f"{val}")
 
     def plot(self, fig=None, label: str | None = None):
-        """Training curves; see :func:`lifelab.viz.plots.plot_training_curves`."""
+        """Training curves; see :func:`lifelab.viz.plot_training_curves`."""
         from lifelab.viz import plot_training_curves
         return plot_training_curves({label or "model": self}, fig=fig)
 
@@ -117,7 +117,8 @@ def l1_penalty(model: nn.Module) -> torch.Tensor:
 
 
 def _cell_loss(logits: torch.Tensor, targets: torch.Tensor, counted: torch.Tensor) -> torch.Tensor:
-    """Per-board mean cross-entropy over the cells that count (targets :data:`~lifelab.learning.data.IGNORE` do not)."""
+    """Per-board mean cross-entropy over the cells that count (targets :data:`~lifelab.learning.dataset.IGNORE`
+    do not)."""
     per_cell = F.cross_entropy(logits, targets, reduction="none", ignore_index=IGNORE)
     return per_cell.sum((1, 2)) / counted.sum((1, 2)).clamp_min(1)
 

@@ -3,6 +3,7 @@ loop.
 """
 
 # isort: off  (in the layer's own order)
+from lifelab.loop.collect import COLLECTIONS, QueryCollection, RandomCollection, query_board
 from lifelab.loop.learners import (
     NOISY_EPOCHS,
     STABLE_EPOCHS,
@@ -18,28 +19,28 @@ from lifelab.loop.learners import (
     make_learner,
     wider_learner,
 )
-from lifelab.loop.run import (
-    COLLECTIONS,
-    Fit,
-    LoopReport,
-    LoopRun,
-    QueryCollection,
-    RandomCollection,
-    Round,
-    TableLoopReport,
-    learn_rule,
-    learn_table,
-    query_board,
-    run_round,
+from lifelab.loop.report import LoopReport, TableLoopReport
+from lifelab.loop.rounds import Fit, Round, run_round
+from lifelab.loop.run import LoopRun, learn_rule
+from lifelab.loop.settings import (
+    BACKENDS,
+    DEFAULT_SIZE,
+    LOOP,
+    MODES,
+    SWEEP,
+    LoopSettings,
+    SweepSettings,
+    help_text,
+    setting,
 )
-from lifelab.loop.settings import BACKENDS, DEFAULT_SIZE, LOOP, MODES, SWEEP, LoopSettings, SweepSettings, help_text
+from lifelab.loop.tables import learn_table
 
 # isort: on
 
 __all__ = [
-    "BACKENDS", "DEFAULT_SIZE", "LOOP", "MODES", "SWEEP", "LoopSettings", "SweepSettings", "help_text",
+    "BACKENDS", "DEFAULT_SIZE", "LOOP", "MODES", "SWEEP", "LoopSettings", "SweepSettings", "help_text", "setting",
     "NOISY_EPOCHS", "STABLE_EPOCHS", "TABLE_GROUPS", "WIDER", "AutoGrow", "FixedModel", "Learner", "NetworkLearner",
-    "TableNetwork", "fit_table_network", "learner_names", "make_learner", "wider_learner", "COLLECTIONS", "Fit",
-    "LoopReport", "LoopRun", "QueryCollection", "RandomCollection", "Round", "TableLoopReport", "learn_rule",
-    "learn_table", "query_board", "run_round"
+    "TableNetwork", "fit_table_network", "learner_names", "make_learner", "wider_learner", "COLLECTIONS",
+    "QueryCollection", "RandomCollection", "query_board", "Fit", "Round", "run_round", "LoopReport",
+    "TableLoopReport", "LoopRun", "learn_rule", "learn_table"
 ]

@@ -143,6 +143,8 @@ class NetworkLearner:
 
     Attributes:
         net: The model being trained.
+        settings: The loop's settings it trains and reads with (``epochs``, ``batch_size``, ``stop_probability``,
+            ``threshold``, ``seed``).
         group: The symmetry group imposed (built in, or by a consistency loss).
         consistency: Weight of the consistency loss (0 when the group is built in).
         policy: :class:`FixedModel` or :class:`AutoGrow`.
@@ -178,9 +180,7 @@ class NetworkLearner:
         else:
             self.policy = FixedModel()
             self.net, self.group, self.consistency = _network(model, group, seed, states, kernel_size)
-        self.settings, self.seed, self.epochs, self.stop_probability = settings, seed, settings.epochs, \
-            settings.stop_probability
-        self.threshold, self.device, self.progress = settings.threshold, device, progress
+        self.settings, self.device, self.progress = settings, device, progress
         self.counting = None
 
     @property
@@ -210,12 +210,13 @@ class NetworkLearner:
         if noisy:  # 100% cannot be reached on noisy boards: train until the read-out table settles
             history = train(self.net, data, epochs=NOISY_EPOCHS, stable_epochs=STABLE_EPOCHS, **common)
         else:
-            history = train(self.net, data, epochs=self.epochs, stop_probability=self.stop_probability, **common)
+            history = train(self.net, data, epochs=self.settings.epochs,
+                            stop_probability=self.settings.stop_probability, **common)
         return history.epochs, history.train_board_acc[-1]
 
     def read(self, seed: int) -> ExtractionResult:
         """The rule the network computes (on :attr:`counting`'s classes when it is set)."""
-        return extract_rule(self.net, threshold=self.threshold, seed=seed, counting=self.counting)
+        return extract_rule(self.net, threshold=self.settings.threshold, seed=seed, counting=self.counting)
 
 
 #: Where a network goes when the data contradict what it can represent: its family -> (family, model, group).

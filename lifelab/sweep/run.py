@@ -1,12 +1,9 @@
-"""Sweeps over rule space: rules x seeds x models x data settings, one row per trial in a Parquet store.
+"""Running a sweep: its trials in batches, over processes or Ray, one row per trial into a Parquet store.
 
-A *trial* is one run of the active-learning loop (:func:`lifelab.loop.run.learn_rule`)
-on one rule with one seed, one learner and one data setting.  A sweep plans
-trials (:func:`plan`), skips those its store already holds, runs the rest in
+A sweep takes the trials of a plan (:func:`lifelab.sweep.plan.plan`), skips
+those its store already holds (:mod:`lifelab.sweep.store`), runs the rest in
 batches and writes one Parquet part per finished batch:
 
-- **Rules** come from a list, the registry, a seeded random sample of a
-  family or an enumeration (:mod:`lifelab.sweep.space`).
 - **Batched on one device.**  The loops of a batch run in lockstep
   (:class:`~lifelab.loop.run.LoopRun`).  For the networks the registry marks
   stackable (``stacks=True``: ``tied``, ``minimal``) on 2-state 3x3 rules,
@@ -14,11 +11,6 @@ batches and writes one Parquet part per finished batch:
   counts (:mod:`lifelab.learning.stacked`) and each run's round takes its share
   (:class:`~lifelab.loop.run.Fit`).  Other learners and rule families run their
   loops one by one.
-- **Store.**  A directory of Parquet parts, each written to a hidden
-  temporary file and renamed into place, so a reader never sees half a part
-  and two sweeps writing into one store never corrupt it.  A trial's key is
-  its rule, seed, model and data settings; a resumed sweep skips the keys
-  already stored (and :func:`read_store` keeps one row per key).
 - **Backends.**  ``"local"`` runs batches in this process (``workers=1``) or
   in a pool of local processes; ``"ray"`` sends them to Ray as tasks (a GPU
   per task where the cluster has one).  The rows are the same either way.
@@ -27,137 +19,27 @@ batches and writes one Parquet part per finished batch:
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import datetime
-import fcntl
 import multiprocessing
 import os
 import signal
 import sys
 import time
-import uuid
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from lifelab.errors import InputError
 from lifelab.geometry import pattern_index
-from lifelab.learning import model_spec, pattern_frequencies, table_reading, train_stacked
-from lifelab.loop import DEFAULT_SIZE, LOOP, SWEEP, Fit, LoopReport, LoopRun, LoopSettings, SweepSettings, learner_names
-from lifelab.rules import Rule, parse_rule
-from lifelab.sweep.space import family_of
+from lifelab.learning import pattern_frequencies, table_reading, train_stacked
+from lifelab.loop import SWEEP, Fit, LoopReport, SweepSettings
+from lifelab.rules import Rule
+from lifelab.sweep.plan import Trial
+from lifelab.sweep.store import _Store
 from lifelab.utils import at_most_threads, format_table, get_device, lifelab_version, model_threads
 
-__all__ = ["COLUMNS", "MAP_COLUMNS", "SweepSummary", "Trial", "compact", "plan", "read_store", "run_batch", "sweep"]
-
-#: The store's columns and their Parquet types, the same in every part (so any Parquet reader reads the directory).
-COLUMNS = {"key": "string", "rule": "string", "family": "string", "seed": "int64", "model": "string",
-           "size": "int64", "steps": "int64", "density": "float64", "max_rounds": "int64", "rung": "string",
-           "determined": "bool", "identified": "bool", "wrong": "bool", "rule_determined": "string",
-           "extracted": "string", "entries_right": "int64", "unobserved": "int64", "trajectories": "int64",
-           "trained_on": "int64", "rounds": "int64", "stop_reason": "string", "end_density": "float64",
-           "seconds": "float64", "batched": "bool", "device": "string", "lifelab_version": "string",
-           "finished_at": "string"}
-
-#: What a compact store (:func:`compact`) keeps of each trial by default: what notebook 10 reads of a map.
-MAP_COLUMNS = ("rule", "family", "seed", "model", "size", "steps", "density", "max_rounds", "rung", "determined",
-               "identified", "wrong", "entries_right", "unobserved", "trajectories", "rounds", "stop_reason",
-               "end_density")
-
-
-# ---------------------------------------------------------------------------
-# Trials
-# ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Trial:
-    """One run of the loop in a sweep.
-
-    Attributes:
-        rule: Canonical rulestring.
-        family: The family it was drawn from (or :func:`family_of` for a listed rule).
-        seed: The loop's seed.
-        model: A learner name (:func:`lifelab.loop.learners.learner_names`).
-        size: Board side.
-        steps: Steps per trajectory.
-        density: Initial density.
-        max_rounds: Most rounds.
-    """
-
-    rule: str
-    family: str
-    seed: int
-    model: str
-    size: int = DEFAULT_SIZE
-    steps: int = LOOP.steps
-    density: float = LOOP.density
-    max_rounds: int = LOOP.max_rounds
-
-    @property
-    def key(self) -> str:
-        """What makes two trials the same (the store keeps one row per key)."""
-        return f"{self.rule}|{self.seed}|{self.model}|{self.size}|{self.steps}|{self.density:g}|{self.max_rounds}"
-
-    @property
-    def setting(self) -> tuple:
-        """What the trials of one batch share: the model and the data setting."""
-        return self.model, self.size, self.steps, self.density, self.max_rounds
-
-    @property
-    def settings(self) -> LoopSettings:
-        """The trial's loop settings (the data are exact: ``noise=0``)."""
-        return LoopSettings(max_rounds=self.max_rounds, seed=self.seed, shape=(self.size, self.size),
-                            steps=self.steps, density=self.density, noise=0)
-
-    def start(self, device) -> LoopRun:
-        """The trial's loop, ready for its first round."""
-        return LoopRun.of(self.rule, self.model, self.settings, device=device)
-
-    @property
-    def batched(self) -> bool:
-        """Whether the trial's network is trained stacked with others (see the module docstring)."""
-        return model_spec(self.model).stacks and isinstance(parse_rule(self.rule), Rule)
-
-
-def plan(rules, seeds=(0,), models=("tied",), *, families=None, size: int = DEFAULT_SIZE, steps: int = LOOP.steps,
-         density: float = LOOP.density, max_rounds: int = LOOP.max_rounds) -> list[Trial]:
-    """The trials of a sweep: every rule x seed x model, with one data setting.
-
-    Args:
-        rules: Rulestrings or names (parsed, so a bad one fails here).
-        seeds: Loop seeds.
-        models: Learner names.
-        families: The family of each rule (default :func:`family_of`).
-        size: Board side.
-        steps: Steps per trajectory.
-        density: Initial density.
-        max_rounds: Most rounds.
-
-    Returns:
-        The trials, rule by rule.
-    """
-    rules = list(rules)
-    if not rules:
-        raise InputError("the sweep has no rules")
-    parsed = [parse_rule(r) for r in rules]
-    families = [family_of(r) for r in parsed] if families is None else list(families)
-    if len(families) != len(rules):
-        raise InputError(f"{len(families)} families for {len(rules)} rules")
-    seeds = [LoopSettings(seed=s).seed for s in seeds]
-    if not seeds:
-        raise InputError("the sweep has no seeds")
-    models = list(models)
-    for model in models:
-        if model not in learner_names():
-            raise InputError(f"unknown model {model!r}; expected one of {learner_names()}")
-    if not models:
-        raise InputError("the sweep has no models")
-    checked = LoopSettings(shape=(size, size), steps=steps, density=density, max_rounds=max_rounds)
-    size, steps, density, max_rounds = checked.shape[0], checked.steps, checked.density, checked.max_rounds
-    return [Trial(str(rule), fam, seed, model, size, steps, density, max_rounds)
-            for rule, fam in zip(parsed, families) for seed in seeds for model in models]
+__all__ = ["SweepSummary", "run_batch", "sweep"]
 
 
 # ---------------------------------------------------------------------------
@@ -206,9 +88,10 @@ def _lockstep(trials: list[Trial], device) -> list[dict]:
         fits = [pattern_frequencies(run.agent.visible_trajectories, run.agent.weights(), learner.settings.batch_size)
                 for run in live]
         trained, alive = train_stacked([run.learner.net for run in live], np.stack([f[0] for f in fits]),
-                                       [f[1] for f in fits], learner.epochs, learner.stop_probability, device)
+                                       [f[1] for f in fits], learner.settings.epochs,
+                                       learner.settings.stop_probability, device)
         for run, epochs, answers in zip(live, trained, alive):
-            reading = table_reading(answers, run.learner.group, run.threshold)
+            reading = table_reading(answers, run.learner.group, run.settings.threshold)
             run.step(fit=Fit(epochs, _board_accuracy(run.agent, reading.table), reading))
     share = (time.perf_counter() - started) / len(trials)
     return [_row(t, run.report(), share, str(device), True) for t, run in zip(trials, runs)]
@@ -217,7 +100,7 @@ def _lockstep(trials: list[Trial], device) -> list[dict]:
 def run_batch(trials: list[Trial], device=None, threads: int | None = None) -> list[dict]:
     """Run a batch of trials and return their rows, in the order given (the worker of every backend).
 
-    Trials that can be batched (:attr:`Trial.batched`) run in lockstep, their
+    Trials that can be batched (:attr:`~lifelab.sweep.plan.Trial.batched`) run in lockstep, their
     networks trained stacked, per (model, data setting); the others run
     :func:`~lifelab.loop.run.learn_rule` one by one.  torch runs on one thread,
     as in the loop, so the rows do not depend on the machine's thread count.
@@ -237,7 +120,7 @@ def run_batch(trials: list[Trial], device=None, threads: int | None = None) -> l
         groups: dict[tuple, list[Trial]] = {}
         for trial in trials:
             if trial.batched:
-                groups.setdefault(trial.setting, []).append(trial)
+                groups.setdefault(trial.batch_key, []).append(trial)
             else:
                 started = time.perf_counter()
                 run = trial.start(device)
@@ -247,161 +130,6 @@ def run_batch(trials: list[Trial], device=None, threads: int | None = None) -> l
         for group in groups.values():
             rows.update((row["key"], row) for row in _lockstep(group, device))
     return [rows[t.key] for t in trials]
-
-
-# ---------------------------------------------------------------------------
-# The store
-# ---------------------------------------------------------------------------
-
-def _damaged(part: Path, exc: Exception) -> InputError:
-    return InputError(f"{part}: a damaged part of the store ({str(exc).splitlines()[0]}); move it out and sweep "
-                      "again: its trials are run again")
-
-
-class _Store:
-    """A directory of Parquet parts, one per finished batch."""
-
-    def __init__(self, path):
-        self.path = Path(path)
-        if self.path.exists() and not self.path.is_dir():
-            raise InputError(f"{self.path} is a file, not a sweep store (a directory of Parquet parts)")
-        if self.path.is_dir():
-            strangers = [p.name for p in self.path.iterdir()
-                         if not p.name.startswith(".") and not p.name.endswith(".parquet")]
-            if strangers:
-                raise InputError(f"{self.path} holds files that are not Parquet parts ({', '.join(strangers[:3])}); "
-                                 "a sweep store is a directory of its own")
-
-    def parts(self) -> list[Path]:
-        return sorted(self.path.glob("part-*.parquet")) if self.path.is_dir() else []
-
-    def keys(self) -> set[str]:
-        import pyarrow.parquet as pq
-
-        keys = set()
-        for part in self.parts():
-            try:
-                if "key" not in pq.read_schema(part).names:
-                    raise InputError(f"{self.path} is a compact store (no trial keys): sweep into a store of its own")
-                keys.update(pq.read_table(part, columns=["key"]).column("key").to_pylist())
-            except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-                raise _damaged(part, exc) from None
-        return keys
-
-    @contextlib.contextmanager
-    def lock(self):
-        """Hold the store for one sweep: a second sweep into it (another process) is refused while this one runs."""
-        try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            handle = open(self.path / ".lock", "a+")
-        except OSError as exc:
-            raise InputError(f"{self.path}: the store cannot be written ({exc.strerror or exc})") from None
-        with handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise InputError(f"{self.path}: another sweep is writing into this store; wait for it to end, or "
-                                 "sweep into another store") from None
-            try:
-                yield self
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def write(self, rows: list[dict]) -> Path:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        name = f"part-{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}.parquet"
-        final, temporary = self.path / name, self.path / f".{name}.tmp"
-        schema = pa.schema([(name, pa.type_for_alias(kind)) for name, kind in COLUMNS.items()])
-        try:
-            pq.write_table(pa.Table.from_pylist(rows, schema=schema), temporary)
-            os.replace(temporary, final)
-        except OSError as exc:  # a full disk, a read-only or vanished folder: the user's machine, not lifelab
-            temporary.unlink(missing_ok=True)
-            raise InputError(f"{self.path}: a batch of {len(rows)} trials could not be written ({exc.strerror or exc})"
-                             "; the sweep stopped, and every part written before stays") from None
-        return final
-
-
-def read_store(path):
-    """A sweep store as a pandas DataFrame, one row per trial (the first written, where two sweeps ran one trial).
-
-    Args:
-        path: The store directory (or a single Parquet file, such as a committed results file).
-
-    Returns:
-        A ``pandas.DataFrame``.
-    """
-    import pandas as pd
-
-    path = Path(path)
-    if path.is_file():
-        if path.suffix != ".parquet":
-            raise InputError(f"{path} is not a Parquet file")
-        return pd.read_parquet(path)
-    store = _Store(path)
-    if not store.parts():
-        raise InputError(f"no sweep results in {path}")
-    try:
-        frame = pd.read_parquet(path)
-    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError: name the damaged part
-        import pyarrow.parquet as pq
-
-        for part in store.parts():
-            try:
-                pq.read_table(part)
-            except (OSError, ValueError) as bad:
-                raise _damaged(part, bad) from None
-        raise InputError(f"{path}: the store cannot be read ({str(exc).splitlines()[0]})") from None
-    if "key" not in frame:  # a compact store: one part, one row per trial already
-        return frame
-    return frame.drop_duplicates("key", keep="first").reset_index(drop=True)
-
-
-def compact(store, out, columns=MAP_COLUMNS) -> Path:
-    """A store rewritten as a new store of one zstd-compressed Parquet part: one row per trial, some columns.
-
-    A map of hundreds of thousands of trials is committed this way (the
-    working store's per-batch parts, timings and extracted rulestrings stay
-    behind).  A compact store is read by :func:`read_store` like any other;
-    it is not resumed (it has no keys).
-
-    Args:
-        store: The sweep store to read.
-        out: A new directory for the compact store (it must not hold anything yet).
-        columns: Columns to keep, of :data:`COLUMNS`.
-
-    Returns:
-        The path of the part written.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    columns = list(columns)
-    unknown = [c for c in columns if c not in COLUMNS]
-    if not columns or unknown:
-        raise InputError(f"columns to keep must be some of {list(COLUMNS)}, got {unknown or columns}")
-    out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(f"{out} already exists and is not an empty directory; a compact store is written anew")
-    frame = read_store(store)
-    missing = [c for c in columns if c not in frame]
-    if missing:
-        raise InputError(f"{store} has no column {missing[0]!r} (it is a compact store already?)")
-    frame = frame[columns].sort_values([c for c in ("model", "family", "rule", "seed") if c in columns])
-    schema = pa.schema([(name, pa.type_for_alias(COLUMNS[name])) for name in columns])
-    final = out / f"part-{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%S}-compact.parquet"
-    temporary = out / f".{final.name}.tmp"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), temporary,
-                       compression="zstd", compression_level=19)
-        os.replace(temporary, final)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"{out}: the compact store cannot be written ({exc.strerror or exc})") from None
-    return final
 
 
 # ---------------------------------------------------------------------------
@@ -446,10 +174,10 @@ class SweepSummary:
 
 
 def _batches(trials: list[Trial], batch_size: int) -> list[list[Trial]]:
-    by_setting: dict[tuple, list[Trial]] = {}
+    by_batch: dict[tuple, list[Trial]] = {}
     for trial in trials:
-        by_setting.setdefault(trial.setting, []).append(trial)
-    return [group[i:i + batch_size] for group in by_setting.values() for i in range(0, len(group), batch_size)]
+        by_batch.setdefault(trial.batch_key, []).append(trial)
+    return [group[i:i + batch_size] for group in by_batch.values() for i in range(0, len(group), batch_size)]
 
 
 def _worker_start() -> None:
@@ -516,7 +244,7 @@ def sweep(trials: list[Trial], store, *, backend: str = SWEEP.backend, workers: 
     """Run the trials the store does not hold yet, and store a row per trial.
 
     Args:
-        trials: From :func:`plan`.
+        trials: From :func:`~lifelab.sweep.plan.plan`.
         store: Directory of the Parquet store (created if needed).
         backend: ``"local"`` (this process for ``workers=1``, else a pool of
             local processes) or ``"ray"`` (a local Ray instance with ``workers``

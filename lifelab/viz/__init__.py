@@ -1,6 +1,52 @@
-"""What a notebook shows: pictures, widgets, and the experiments behind them."""
+"""What a notebook shows: pictures, widgets, and the experiments behind them.
 
-# isort: off  (in the layer's own order)
+One concept a module, in dependency order:
+
+- :mod:`~lifelab.viz.boards`: boards and trajectories, their colours,
+  snapshot grids, differences, population curves, animations, a recording
+  as it was read;
+- :mod:`~lifelab.viz.training`: what the visible trajectories cover,
+  training curves, predicted against true next boards;
+- :mod:`~lifelab.viz.evidence`: the 512 patterns as the data show them and
+  as the network reads them, data symmetry, the neighbourhood search, the
+  active-learning loop round by round;
+- :mod:`~lifelab.viz.networks`: kernels, sensitivity, the structure test,
+  growing a network's group;
+- :mod:`~lifelab.viz.sweeps`: every rule of a family as one pixel;
+- :mod:`~lifelab.viz.experiments`: the experiments notebooks and benchmarks share;
+- :mod:`~lifelab.viz.widgets`: ipywidgets front ends.
+"""
+
+# in the layer's own order, not the alphabet's
+# isort: off
+from lifelab.viz.boards import (
+    animate_trajectory,
+    plot_board,
+    plot_boundary,
+    plot_difference,
+    plot_population,
+    plot_reading,
+    plot_snapshot_grid,
+    state_cmap,
+)
+from lifelab.viz.training import plot_dataset_growth, plot_predictions, plot_training_curves
+from lifelab.viz.evidence import (
+    evidence_categories,
+    plot_confidence,
+    plot_evidence,
+    plot_loop,
+    plot_neighbourhood_search,
+    plot_symmetry_evidence,
+)
+from lifelab.viz.networks import (
+    plot_class_test,
+    plot_count_kernels,
+    plot_growth,
+    plot_growth_kernels,
+    plot_kernels,
+    plot_sensitivity,
+)
+from lifelab.viz.sweeps import plot_rule_map
 from lifelab.viz.experiments import (
     ZOO,
     GrowthComparison,
@@ -17,42 +63,20 @@ from lifelab.viz.experiments import (
     observe_pattern,
     window_trajectories,
 )
-from lifelab.viz.plots import (
-    animate_trajectory,
-    evidence_categories,
-    plot_board,
-    plot_boundary,
-    plot_class_test,
-    plot_confidence,
-    plot_count_kernels,
-    plot_dataset_growth,
-    plot_difference,
-    plot_evidence,
-    plot_growth,
-    plot_growth_kernels,
-    plot_kernels,
-    plot_loop,
-    plot_neighbourhood_search,
-    plot_population,
-    plot_predictions,
-    plot_rule_map,
-    plot_sensitivity,
-    plot_snapshot_grid,
-    plot_symmetry_evidence,
-    plot_training_curves,
-    state_cmap,
-)
 from lifelab.viz.widgets import figure_slider, loop_replay, trajectory_slider, visible_count_slider, wide_text_scrolls
 
 # isort: on
 
 __all__ = [
-    "animate_trajectory", "plot_board", "plot_boundary", "plot_class_test", "plot_confidence", "plot_count_kernels",
-    "evidence_categories", "plot_dataset_growth", "plot_difference", "plot_evidence", "plot_growth",
-    "plot_growth_kernels", "plot_kernels", "plot_loop", "plot_neighbourhood_search", "plot_population",
-    "plot_predictions", "plot_rule_map", "plot_sensitivity", "plot_snapshot_grid", "plot_symmetry_evidence",
-    "plot_training_curves", "state_cmap", "figure_slider", "loop_replay", "trajectory_slider",
-    "visible_count_slider", "wide_text_scrolls", "ZOO", "GrowthComparison", "GrowthStep", "ObservedPattern",
-    "RecoveryComparison", "ZooEntry", "compare_growth", "compare_recovery", "draw_as", "drop_scan_lines",
-    "fit_zoo_model", "new_zoo_model", "observe_pattern", "window_trajectories"
+    "animate_trajectory", "plot_board", "plot_boundary", "plot_difference", "plot_population", "plot_reading",
+    "plot_snapshot_grid", "state_cmap",
+    "plot_dataset_growth", "plot_predictions", "plot_training_curves",
+    "evidence_categories", "plot_confidence", "plot_evidence", "plot_loop", "plot_neighbourhood_search",
+    "plot_symmetry_evidence",
+    "plot_class_test", "plot_count_kernels", "plot_growth", "plot_growth_kernels", "plot_kernels", "plot_sensitivity",
+    "plot_rule_map",
+    "ZOO", "GrowthComparison", "GrowthStep", "ObservedPattern", "RecoveryComparison", "ZooEntry", "compare_growth",
+    "compare_recovery", "draw_as", "drop_scan_lines", "fit_zoo_model", "new_zoo_model", "observe_pattern",
+    "window_trajectories",
+    "figure_slider", "loop_replay", "trajectory_slider", "visible_count_slider", "wide_text_scrolls",
 ]

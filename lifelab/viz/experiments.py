@@ -54,7 +54,7 @@ from lifelab.learning import (
 from lifelab.loop import DEFAULT_SIZE, LOOP, LoopReport, learn_rule
 from lifelab.rules import Rule, as_rule, parse_rule, rule_reach
 from lifelab.utils import MODEL_DTYPE, check_int, format_table, get_device, seeded, shorten
-from lifelab.viz.plots import plot_growth
+from lifelab.viz.networks import plot_growth
 
 __all__ = ["ZOO", "GrowthComparison", "GrowthStep", "ObservedPattern", "RecoveryComparison", "ZooEntry",
            "compare_growth", "compare_recovery", "draw_as", "drop_scan_lines", "fit_zoo_model", "new_zoo_model",
@@ -242,7 +242,7 @@ class GrowthComparison:
                 f"boards = fraction of training boards exact\n" + format_table(self.rows()))
 
     def plot(self, fig=None):
-        """Accuracy kept by growth and steps to recover; see :func:`lifelab.viz.plots.plot_growth`."""
+        """Accuracy kept by growth and steps to recover; see :func:`lifelab.viz.plot_growth`."""
         return plot_growth(self, fig=fig)
 
 

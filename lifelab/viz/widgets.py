@@ -33,7 +33,9 @@ from PIL import Image
 from lifelab.errors import InputError
 from lifelab.geometry import N_PATTERNS
 from lifelab.learning import cumulative_coverage
-from lifelab.viz.plots import plot_board, plot_confidence, plot_dataset_growth, plot_evidence, state_cmap
+from lifelab.viz.boards import plot_board, state_cmap
+from lifelab.viz.evidence import plot_confidence, plot_evidence
+from lifelab.viz.training import plot_dataset_growth
 
 __all__ = ["figure_slider", "loop_replay", "trajectory_slider", "visible_count_slider", "wide_text_scrolls"]
 
@@ -228,7 +230,7 @@ def visible_count_slider(trajectories, value: int = 1) -> widgets.VBox:
         value: Initial visible count.
 
     Returns:
-        A :func:`figure_slider` from 1 to n (see :func:`lifelab.viz.plots.plot_dataset_growth`).
+        A :func:`figure_slider` from 1 to n (see :func:`lifelab.viz.plot_dataset_growth`).
     """
     coverage = cumulative_coverage(trajectories)
     return figure_slider(lambda k: plot_dataset_growth(coverage, k, fig=Figure(figsize=(10.5, 3.6))),
@@ -241,8 +243,8 @@ def loop_replay(reports: Mapping[str, object], cell_inches: float = 2.6) -> widg
     Each round shows, under a title naming the run and the round, the first
     board of the trajectory revealed for it (a query board in query mode),
     the evidence of every trajectory seen so far
-    (:func:`lifelab.viz.plots.plot_evidence`), the learner's table with its
-    confidence (:func:`lifelab.viz.plots.plot_confidence`), and the round's
+    (:func:`lifelab.viz.plot_evidence`), the learner's table with its
+    confidence (:func:`lifelab.viz.plot_confidence`), and the round's
     figures with its verdict.
 
     Args:
@@ -274,7 +276,8 @@ def loop_replay(reports: Mapping[str, object], cell_inches: float = 2.6) -> widg
         fig.suptitle(f"{label}: round {r.round} of {len(report.rounds)}", fontweight="bold")
         plot_board(report.trajectories_seen[r.visible - 1, 0],
                    ax=ax_board, title=f"trajectory {r.visible} ({r.collected}), t=0")
-        plot_evidence(r.verdict, ax=ax_evidence, title=f"round {r.round}: evidence of {r.trajectories_seen} trajectories")
+        plot_evidence(r.verdict, ax=ax_evidence,
+                      title=f"round {r.round}: evidence of {r.trajectories_seen} trajectories")
         if r.extraction.table.shape == (N_PATTERNS,):
             plot_confidence(r.extraction, ax=ax_conf, title=f"round {r.round}: learned table and confidence")
         else:

@@ -11,7 +11,6 @@ from lifelab.errors import InputError
 from lifelab.evidence import (
     CountEvidence,
     Evidence,
-    Neighbourhood,
     VerdictProtocol,
     add_noise,
     decide,
@@ -22,10 +21,10 @@ from lifelab.evidence import (
 from lifelab.evidence.boundary import choose_boundary, interior, keyed
 from lifelab.evidence.neighbourhood import parse_neighbourhood, search_neighbourhood
 from lifelab.evidence.steps import search_steps
-from lifelab.geometry import CENTRE, N_PATTERNS, counts, pattern_index
-from lifelab.io import read_recording
+from lifelab.geometry import CENTRE, N_PATTERNS, Neighbourhood, counts, pattern_index
+from lifelab.io import read_recording, save_trajectories
 from lifelab.io.rle import save_rle
-from lifelab.learning import TrajectoryDataset, save_trajectories
+from lifelab.learning import TrajectoryDataset
 from lifelab.loop import learn_rule
 from lifelab.rules import parse_rule
 from lifelab.viz import animate_trajectory, drop_scan_lines

@@ -7,10 +7,12 @@ from torch import nn
 
 from lifelab.cli import main
 from lifelab.engines import random_boards, simulate
-from lifelab.evidence import CountEvidence, Evidence, Neighbourhood, decide, decide_counts
+from lifelab.evidence import CountEvidence, Evidence, decide, decide_counts
 from lifelab.evidence.neighbourhood import parse_neighbourhood
-from lifelab.learning import build_model, class_test, extract_rule, predict, receptive_radius, save_trajectories
-from lifelab.learning.extract import _weighted_sets
+from lifelab.geometry import Neighbourhood
+from lifelab.io import save_trajectories
+from lifelab.learning import build_model, class_test, extract_rule, predict, receptive_radius
+from lifelab.learning.counting import _weighted_sets
 from lifelab.loop import learn_rule
 from lifelab.rules import HROTRule, LtLRule, parse_rule
 

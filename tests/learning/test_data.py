@@ -6,15 +6,9 @@ import torch
 
 from lifelab import Rule, simulate
 from lifelab.geometry import configuration_counts, count_class_counts
+from lifelab.io import load_trajectories, save_trajectories
 from lifelab.io.boards import trajectory_states
-from lifelab.learning import (
-    DataSupplyAgent,
-    TrajectoryDataset,
-    load_or_generate,
-    load_trajectories,
-    save_trajectories,
-    trajectory_weights,
-)
+from lifelab.learning import DataSupplyAgent, TrajectoryDataset, load_or_generate, trajectory_weights
 from lifelab.utils import MODEL_DTYPE
 
 
@@ -38,7 +32,8 @@ def test_generation_is_seeded_cached_and_compact(tmp_path):
     assert not np.array_equal(a, c) and len(list(tmp_path.iterdir())) == 2
     np.testing.assert_array_equal(a[:, 1:], simulate("B36/S23", a[:, 0], 5)[:, 1:])
     _, meta = load_trajectories(files[0])
-    assert meta["rule"] == "B36/S23" and meta["seed"] == 1 and meta["array_shape"] == [3, 6, 9, 12] and meta["shape"] == [9, 12]
+    assert (meta["rule"] == "B36/S23" and meta["seed"] == 1 and meta["array_shape"] == [3, 6, 9, 12]
+            and meta["shape"] == [9, 12])
     assert meta["density"] == 0.4 and meta["steps"] == 5 and "lifelab" in meta
 
 

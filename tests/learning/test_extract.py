@@ -7,8 +7,8 @@ from torch import nn
 
 import lifelab
 from lifelab import Rule, random_boards, run_seagull, simulate
-from lifelab.evidence import Neighbourhood, generator_check
-from lifelab.geometry import MAP_WEIGHTS, NEIGHBOURHOODS
+from lifelab.evidence import generator_check
+from lifelab.geometry import MAP_WEIGHTS, NEIGHBOURHOODS, Neighbourhood
 from lifelab.learning import (
     TiedCNN,
     TrajectoryDataset,

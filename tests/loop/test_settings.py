@@ -16,6 +16,7 @@ from lifelab.loop import (
     SweepSettings,
     help_text,
     learn_rule,
+    learn_table,
     make_learner,
 )
 from lifelab.sweep import Trial, plan, sweep
@@ -26,10 +27,23 @@ def _defaults(function) -> dict:
             if p.default is not inspect.Parameter.empty}
 
 
-def test_learn_rule_spells_out_exactly_the_settings_defaults():
-    defaults = _defaults(learn_rule)
+def test_settings_travel_whole_and_a_change_is_named_once():
+    parameters = inspect.signature(learn_rule).parameters
+    assert not set(parameters) & {field.name for field in dataclasses.fields(LoopSettings)}
+    assert parameters["settings"].default is None and parameters["changes"].kind is inspect.Parameter.VAR_KEYWORD
+    with pytest.raises(ValueError, match="LoopSettings has no setting 'rounds'; its settings are group, max_rounds"):
+        learn_rule("B3/S23", model="table", rounds=2)
+    with pytest.raises(ValueError, match="no setting 'rounds'"):
+        learn_table("Langtons-Loops", rounds=2)
+    with pytest.raises(ValueError, match="the table loop .* epochs is not its settings"):
+        learn_table("Langtons-Loops", epochs=3)
+
+
+def test_each_setting_is_described_once_and_the_docstring_is_made_from_it():
     for field in dataclasses.fields(LoopSettings):
-        assert defaults[field.name] == getattr(LOOP, field.name), field.name
+        help = field.metadata["help"]
+        assert f"{field.name}: {help[:1].upper()}{help[1:]}." in LoopSettings.__doc__
+        assert field.metadata["constraints"], field.name
 
 
 def test_the_command_line_takes_its_defaults_and_help_from_the_settings():
@@ -60,11 +74,11 @@ def test_a_learner_reads_its_training_settings():
     settings = LOOP.but(epochs=7, batch_size=3, threshold=0.8, stop_probability=0.9, seed=4, group="p4")
     learner = make_learner("tied", settings)
     assert isinstance(learner, NetworkLearner) and learner.group == "p4"
-    assert (learner.epochs, learner.threshold, learner.stop_probability, learner.seed) == (7, 0.8, 0.9, 4)
+    assert learner.settings is settings
     table = make_learner("table", LOOP.but(family="moore", noise=0))
     assert (table.family, table.noise) == ("moore", 0)
     run = LoopRun.of("B3/S23", "table", LOOP.but(max_rounds=2, seed=3), device="cpu")
-    assert (run.max_rounds, run.seed, run.settings.max_rounds) == (2, 3, 2)
+    assert (run.settings.max_rounds, run.settings.seed) == (2, 3)
 
 
 @pytest.mark.parametrize("changes, message", [

@@ -11,8 +11,8 @@ from lifelab.cli import main
 from lifelab.errors import InputError
 from lifelab.evidence import TableEvidence, decide_table
 from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS
+from lifelab.io import save_trajectories
 from lifelab.io.rle import load_rle
-from lifelab.learning import save_trajectories
 from lifelab.loop import fit_table_network, learn_table
 from lifelab.rules import TableRule, load_rule_file, parse_rule, rule_file, table_rule
 

@@ -10,8 +10,8 @@ import pytest
 
 from lifelab import random_boards, run_seagull, simulate
 from lifelab.cli import main
+from lifelab.io import load_trajectories
 from lifelab.io.rle import load_rle, save_rle
-from lifelab.learning import load_trajectories
 from lifelab.rules import (
     GOLLY_NEIGHBOURHOODS,
     SYMMETRIES,

@@ -43,7 +43,8 @@ def test_slider_redraws_the_chosen_step(trajectories):
     control.value = 0
     assert [image.value for image in images] == first  # drawn once, shown again
     bundle, metadata = slider._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle and "time slider over life, seeds" in bundle["text/plain"]
+    assert ("application/vnd.jupyter.widget-view+json" in bundle
+            and "time slider over life, seeds" in bundle["text/plain"])
     still = base64.b64decode(bundle["image/png"])  # the picture shown where the widget cannot be: both panels
     assert still[:8] == b"\x89PNG\r\n\x1a\n" and metadata == {"image/png": {"width": int(2 * 2.4 * 96)}}
     assert len(slider.still()[0]) > len(first[0])
