@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.py))
 
-.PHONY: setup demo test test-fast test-floats lab sync notebooks bench docs clean
+.PHONY: setup demo lint test test-fast test-floats lab sync notebooks bench docs clean
 
 setup: $(STAMP)
 
@@ -21,10 +21,16 @@ demo: $(STAMP)
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
+# The package, tests and bench scripts linted and their formatting checked (ruff), the package's types checked (mypy).
+lint: $(STAMP)
+	$(BIN)/ruff check lifelab tests bench docs/conf.py
+	$(BIN)/ruff format --check lifelab tests bench docs/conf.py
+	$(BIN)/python -m mypy
+
 # On every core (pytest-xdist), a file to a worker: a notebook's cells run in order in one kernel, a module's
 # fixtures are made once.  The notebooks do not depend on each other's order: each makes what it needs that
 # another has not stored yet (a dataset, a checkpoint), the same from the same seed.
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest tests $(NOTEBOOKS:.py=.ipynb) $(NBVAL) -n auto --dist loadfile
 
 # The unit tests without the slow ones (training to convergence, the loop, Ray, the browser, the wheel, the docs):

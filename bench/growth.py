@@ -69,7 +69,8 @@ def main() -> None:
                 both = [s for s in runs if s.retrain_steps is not None and s.scratch_steps is not None]
                 mean_after = statistics.mean(s.retrain_steps for s in both) if both else None
                 mean_scratch = statistics.mean(s.scratch_steps for s in both) if both else None
-                ratio = "-" if not both else ("no steps after" if mean_after == 0 else f"{mean_scratch / mean_after:.1f}x")
+                ratio = "-" if not both else \
+                    ("no steps after" if mean_after == 0 else f"{mean_scratch / mean_after:.1f}x")
                 print(f"{route:6s} {start + ' -> ' + to:15s} {'yes' if has_it else 'no':11s} {len(runs):>5d} "
                       f"{statistics.mean(s.source_patterns for s in runs):>16.3f} "
                       f"{statistics.mean(s.grown_patterns for s in runs):>13.3f} "

@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 import warnings
+from functools import partial
 
 import numpy as np
 import seagull as sg
@@ -88,21 +89,22 @@ def main() -> None:
     for name, engine in rules.items():
         rule = Rule.from_table(np.random.default_rng(0).random(512) < 0.5) if name == "random MAP" else parse_rule(name)
         start = boards if rule_states(rule) == 2 else boards.astype(np.uint8)
-        ours = cells / best_time(lambda: simulate(rule, start, args.steps), args.repeat)
-        reference = cells / best_time(lambda: simulate(rule, start, args.steps, engine="numpy"), args.repeat)
-        torch_cpu = cells / best_time(lambda: simulate(rule, start, args.steps, device="cpu"), 1)
+        ours = cells / best_time(partial(simulate, rule, start, args.steps), args.repeat)
+        reference = cells / best_time(partial(simulate, rule, start, args.steps, engine="numpy"), args.repeat)
+        torch_cpu = cells / best_time(partial(simulate, rule, start, args.steps, device="cpu"), 1)
         if name in ("B3/S23", "B36/S23"):
-            theirs = sg_cells / best_time(lambda: seagull_run(name, boards[: args.seagull_boards], args.steps), 1)
+            theirs = sg_cells / best_time(partial(seagull_run, name, boards[: args.seagull_boards], args.steps), 1)
         else:
-            theirs = sg_cells / best_time(lambda: [run_seagull(rule, b, args.steps)
-                                                   for b in start[: args.seagull_boards]], 1)
+            theirs = sg_cells / best_time(lambda rule=rule, start=start: [run_seagull(rule, b, args.steps)
+                                                                          for b in start[: args.seagull_boards]], 1)
         row = {"rule": name, "engine": engine, "seagull": f"{theirs:.3g}", "lifelab": f"{ours:.3g}",
                "ratio": f"{ours / theirs:.0f}x", "numpy engine": f"{reference:.3g}", "torch cpu": f"{torch_cpu:.3g}"}
         if torch.cuda.is_available():
-            def on_cuda():
+            # not named on_cuda: a local of that name would shadow the function main() calls at its end
+            def cuda_run(rule=rule, start=start):
                 simulate(rule, start, args.steps, device="cuda")
                 torch.cuda.synchronize()
-            row["torch cuda"] = f"{cells / best_time(on_cuda, args.repeat):.3g}"
+            row["torch cuda"] = f"{cells / best_time(cuda_run, args.repeat):.3g}"
         rows.append(row)
         if name == "B3/S23":
             seagull_life = theirs
@@ -135,16 +137,16 @@ def history_forms(repeat: int) -> None:
         cells = n * side * side * 100
         row = {"boards": f"{n} x {side}x{side}"}
         for engine in ("compiled", "numpy"):
-            full = cells / best_time(lambda: simulate("B3/S23", boards, 100, engine=engine), repeat)
+            full = cells / best_time(partial(simulate, "B3/S23", boards, 100, engine=engine), repeat)
             os.sched_setaffinity(0, {min(cores)})
             try:
-                one = cells / best_time(lambda: simulate("B3/S23", boards, 100, engine=engine), repeat)
+                one = cells / best_time(partial(simulate, "B3/S23", boards, 100, engine=engine), repeat)
             finally:
                 os.sched_setaffinity(0, cores)
-            last = cells / best_time(lambda: simulate("B3/S23", boards, 100, every=100, engine=engine), repeat)
+            last = cells / best_time(partial(simulate, "B3/S23", boards, 100, every=100, engine=engine), repeat)
             row |= {f"{engine} every=1": f"{full:.3g}", f"{engine} one core": f"{one:.3g}",
                     f"{engine} every=100": f"{last:.3g}"}
-        row["packed=True"] = f"{cells / best_time(lambda: simulate('B3/S23', boards, 100, packed=True), repeat):.3g}"
+        row["packed=True"] = f"{cells / best_time(partial(simulate, 'B3/S23', boards, 100, packed=True), repeat):.3g}"
         row["numpy packing"] = packing(n, side, 2, 100)
         rows.append(row)
         print(row, flush=True)

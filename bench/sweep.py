@@ -58,7 +58,7 @@ def main() -> None:
                      "seconds": f"{seconds:.1f}", "rules/min": f"{rate:.0f}", "ratio": f"{rate / seq_rate:.1f}",
                      "identified": sum(r["identified"] for r in batched), "wrong": sum(r["wrong"] for r in batched)})
         same = sum(r.recovered == row["identified"] and str(r.extracted) == row["extracted"]
-                   for r, row in zip(reports, batched))
+                   for r, row in zip(reports, batched, strict=False))  # the rules both ran
         print(f"{device}: on the {len(reports)} rules both ran, same extracted rule and outcome for {same}")
     table(f"random Moore B/S rules, model {args.model}: trials per minute, one torch thread", rows)
 

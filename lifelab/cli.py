@@ -25,6 +25,7 @@ import os
 import sys
 import time
 import traceback
+from typing import Any
 
 import numpy as np
 
@@ -349,6 +350,7 @@ def _learn_table(args, source, boundary, reading=None) -> int:
     if verdict.family is not None:
         print(f"assumption    {verdict.family.assumption}")
         learned = verdict.learned
+        assert learned is not None  # a verdict with a family has its table
         print(f"learned       {len(learned.transitions):,} transitions under {learned.symmetries} (the observed "
               "classes whose cell changes; every other configuration leaves the cell unchanged)")
     if args.model not in (None, "table") and verdict.family is not None:
@@ -438,7 +440,7 @@ def _options(parser: argparse.ArgumentParser, settings: type, names=None, flags:
             parser.add_argument(f"--no-{flag[2:]}", dest=entry.name, action="store_false", default=default,
                                 help=f"do not {entry.metadata['help']}")
             continue
-        options = {}
+        options: dict[str, Any] = {}
         choices = rule.values if isinstance(rule, OneOf) else getattr(rule, "choices", None)
         if choices is not None:
             options["choices"] = list(choices)

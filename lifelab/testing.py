@@ -45,6 +45,7 @@ from lifelab.evidence import DETERMINED, EXIT_CODES, RUNGS, VerdictProtocol
 from lifelab.geometry import patterns
 from lifelab.learning import (
     REGISTRY,
+    DataSupplyAgent,
     ExtractionResult,
     ModelSpec,
     TrajectoryDataset,
@@ -222,6 +223,8 @@ def check_model_stacking(model) -> None:
         _expect(not isinstance(net, WindowLayout),
                 f"{spec.name}: a WindowLayout the registry does not mark stackable: declare stacks=True")
         return
+    if not isinstance(net, WindowLayout):  # register() refuses a stackable class without the pattern form
+        raise AssertionError(f"{spec.name}: marked stackable but not a WindowLayout")
     params = {n: p.detach()[None] for n, p in net.named_parameters()}
     x = F.one_hot(torch.from_numpy(patterns().astype(np.int64)), 2).permute(0, 3, 1, 2).to(MODEL_DTYPE)
     boards = torch.zeros(len(x), 2, 5, 5, dtype=MODEL_DTYPE)
@@ -292,10 +295,14 @@ def _learner(spec: ModelSpec) -> Learner:
         raise AssertionError(f"{spec.name}: make_learner cannot build it ({err})") from None
 
 
+def _life_trajectories() -> np.ndarray:
+    """Two short trajectories of Life."""
+    return simulate("B3/S23", random_boards(2, (12, 12), 0.4, seed=3), 3)
+
+
 def _life_data() -> TrajectoryDataset:
     """Two short trajectories of Life, two of them visible, one-hot."""
-    trajectories = simulate("B3/S23", random_boards(2, (12, 12), 0.4, seed=3), 3)
-    return TrajectoryDataset(trajectories, visible=2, one_hot=True)
+    return TrajectoryDataset(_life_trajectories(), visible=2, one_hot=True)
 
 
 def check_learner_protocol(learner) -> None:
@@ -333,7 +340,7 @@ def check_learner_fits_and_reads(learner) -> None:
     """
     spec = _spec(learner)
     built = _learner(spec)
-    built.prepare(None, 1)
+    built.prepare(DataSupplyAgent(_life_trajectories()), 1)
     fitted = built.fit(_life_data(), noisy=False, seed=0)
     _expect(isinstance(fitted, tuple) and len(fitted) == 2, f"{spec.name}: fit gave {fitted!r}, not (epochs, exact)")
     epochs, exact = fitted

@@ -20,7 +20,8 @@ from tqdm.auto import tqdm
 
 from lifelab.errors import InputError, InputTypeError
 
-__all__ = ["ENGINES", "MAX_CELLS", "MODEL_DTYPE", "Checked", "Flag", "OneOf", "PairOf", "Real", "Text", "Whole", "ascii_digits", "at_most_threads", "compiled_threads", "atomic_path", "available_memory", "check_allocation",
+__all__ = ["ENGINES", "MAX_CELLS", "MODEL_DTYPE", "Checked", "Flag", "OneOf", "PairOf", "Real", "Text", "Whole",
+           "ascii_digits", "at_most_threads", "compiled_threads", "atomic_path", "available_memory", "check_allocation",
            "check_int", "check_number", "data_dir", "deterministic", "device_of", "dtype_of", "eval_mode",
            "format_table", "get_device", "lifelab_version", "model_states", "model_threads", "one_hot", "progress_bar",
            "seed_everything", "seeded", "shorten", "validate"]
@@ -149,7 +150,7 @@ def seeded(seed: int) -> Iterator[None]:
 
 @contextlib.contextmanager
 def deterministic() -> Iterator[None]:
-    """Run a block with torch's deterministic algorithms on (warning where an op has none); the flag is restored after."""
+    """Run a block with torch's deterministic algorithms on (warning where an op has none); the flag restored after."""
     before, warn_only = torch.are_deterministic_algorithms_enabled(), \
         torch.is_deterministic_algorithms_warn_only_enabled()
     torch.use_deterministic_algorithms(True, warn_only=True)
@@ -250,8 +251,8 @@ def format_table(rows: list[dict]) -> str:
     columns = list(rows[0])
     cells = [[("-" if v is None else str(v)) for v in row.values()] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
     return "\n".join(lines)
 
 
@@ -562,7 +563,8 @@ def compiled_threads() -> Iterator:
     import numba as nb  # here: numba loads with the first compiled kernel, not with every lifelab import
 
     before = nb.get_num_threads()
-    limit = min(len(os.sched_getaffinity(0)), nb.config.NUMBA_NUM_THREADS, *_cap[-1:])
+    # numba.config sets its options through globals(), which its type information does not show
+    limit = min(len(os.sched_getaffinity(0)), nb.config.NUMBA_NUM_THREADS, *_cap[-1:])  # type: ignore[attr-defined]
     nb.set_num_threads(max(1, limit))
     try:
         yield
@@ -613,7 +615,8 @@ def progress_bar(total: int, desc: str, *, enabled: bool = True, unit: str = "it
     bar.close()
 
 
-def shorten(text: str, width: int = 24) -> str:
-    """``text``, cut to ``width`` characters with an ellipsis (a MAP rulestring is 86), for labels."""
+def shorten(text: object, width: int = 24) -> str:
+    """``text`` (or a rule, as its string) cut to ``width`` characters with an ellipsis (a MAP rulestring is 86),
+    for labels."""
     text = str(text)
     return text if len(text) <= width else text[:width - 1] + "…"

@@ -44,6 +44,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -490,7 +491,7 @@ def _check_controls(area, label: str) -> list[str]:
         current = select.evaluate("e => e.selectedIndex")
         for option in options[current + 1:] + options[:current]:
             before = _settled(area)
-            seconds = _redraw_seconds(area, before, lambda: select.select_option(value=option))
+            seconds = _redraw_seconds(area, before, partial(select.select_option, value=option))
             assert seconds is not None, f"{label}: choosing {option!r} in the drop-down left the picture unchanged"
             lines.append(f"{label}: drop-down -> {option!r}: redrawn in {seconds:.2f} s")
             if all_movable():
@@ -501,7 +502,7 @@ def _check_controls(area, label: str) -> list[str]:
         assert state["max"] > state["min"], f"{label}: slider {k} has a single value ({state}) for every choice"
         key = "ArrowRight" if state["value"] < state["max"] else "ArrowLeft"
         before = _settled(area)
-        seconds = _redraw_seconds(area, before, lambda: (slider.focus(), slider.press(key)))
+        seconds = _redraw_seconds(area, before, lambda slider=slider, key=key: (slider.focus(), slider.press(key)))
         after = slider.evaluate(SLIDER_JS)
         assert after["value"] != state["value"], f"{label}: slider {k} did not move on {key}: {state} -> {after}"
         assert seconds is not None, (f"{label}: slider {k} moved {state['value']} -> {after['value']} "

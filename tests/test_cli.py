@@ -28,7 +28,8 @@ def test_simulate_on_torch_device(capsys):
 def test_show_and_rules(capsys):
     assert main(["show", "23/3"]) == 0
     out = capsys.readouterr().out
-    assert "rule          B3/S23  (Life)" in out and "MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA" in out
+    assert "rule          B3/S23  (Life)" in out
+    assert "MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA" in out
     assert main(["rules", "--studied"]) == 0
     out = capsys.readouterr().out
     assert out.count("*") == 10 and "Day & Night" in out

@@ -42,10 +42,14 @@ def test_every_page_the_reader_needs_is_built(site):
         assert (site / f"{page}.html").is_file(), page
     assert {p.stem for p in (site / "notebooks").glob("*.html")} == {p.stem for p in NOTEBOOKS}
     api = (site / "api.html").read_text()
-    for module in ("lifelab.engines.simulation", "lifelab.loop.run", "lifelab.evidence", "lifelab.loop.settings", "lifelab.sweep.run"):
+    for module in ("lifelab.engines.simulation", "lifelab.loop.run", "lifelab.evidence", "lifelab.loop.settings",
+                   "lifelab.sweep.run"):
         assert f"{module}.html" in api, module
-    assert "learn_rule" in (site / "_autosummary" / "lifelab.loop.html").read_text()
-    assert '"rulespace"' in (site / "architecture.html").read_text().replace("&quot;", '"')
+    assert "learn_rule" in (site / "_autosummary" / "lifelab.loop.run.html").read_text()
+    architecture = (site / "architecture.html").read_text().replace("&quot;", '"')
+    assert '"geometry"' in architecture and '"sweep"' in architecture  # lifelab.LAYERS, included from the package
+    layout = (site / "layout.html").read_text()
+    assert "lifelab.LAYERS" in layout and "neighbourhoods" in layout  # the tree's modules, made from the tree
     verdicts = (site / "verdicts.html").read_text()
     assert verdicts.count("identified within FAMILY") >= 1 and "underdetermined" in verdicts
 

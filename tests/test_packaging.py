@@ -1,4 +1,5 @@
-"""The package as it ships: a wheel installed outside the checkout, a side-effect-free import, a CLI that tells bugs from bad input."""
+"""The package as it ships: a wheel installed outside the checkout, a side-effect-free import, a CLI that tells bugs
+from bad input."""
 
 from __future__ import annotations
 
@@ -68,7 +69,8 @@ def test_the_wheel_holds_every_module_of_the_tree(installed):
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed):
-    out = subprocess.run([str(installed["python"]), "-c", "import lifelab, lifelab.learning.models; print(lifelab.__file__)"],
+    out = subprocess.run([str(installed["python"]), "-c",
+                          "import lifelab, lifelab.learning.models; print(lifelab.__file__)"],
                          cwd=installed["work"], capture_output=True, text=True, check=True).stdout.strip()
     assert Path(out).is_relative_to(installed["purelib"]), out
 
@@ -169,4 +171,5 @@ def test_same_seed_same_model_whatever_the_caller_drew_before():
     first = new_zoo_model("tied-p4m", seed=3)
     torch.rand(1000)
     second = new_zoo_model("tied-p4m", seed=3)
-    assert all(torch.equal(a, b) for a, b in zip(first.state_dict().values(), second.state_dict().values()))
+    assert all(torch.equal(a, b)
+               for a, b in zip(first.state_dict().values(), second.state_dict().values(), strict=True))

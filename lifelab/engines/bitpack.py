@@ -32,7 +32,7 @@ _ZERO, _ONE = "0", "1"
 
 
 @functools.lru_cache(maxsize=256)
-def _compile(truth: bytes, n_inputs: int) -> tuple[tuple, object]:
+def _compile(truth: bytes, n_inputs: int) -> tuple[tuple, int | str]:
     """Compile a truth table into a straight-line program of bitwise operations.
 
     ``truth`` holds one byte per input combination (0, 1, or 2 for "don't
@@ -50,7 +50,7 @@ def _compile(truth: bytes, n_inputs: int) -> tuple[tuple, object]:
     table = np.frombuffer(truth, dtype=np.uint8)
     ops: list[tuple] = []
     emitted: dict[tuple, int] = {}
-    nodes: dict[tuple, object] = {}
+    nodes: dict[tuple, int | str] = {}
 
     def emit(kind, *args):
         key = (kind, *args)
@@ -240,7 +240,8 @@ class _RowShifter:
     def west(self, x, bits: _Bits):
         """Each cell gets the value of its western neighbour (column x - 1)."""
         y = bits.shl(x, self.one, out=bits("west", x))
-        carry, edge = bits.shr(x[..., :-1], self.s63, out=bits("shift carry", x[..., 1:])), bits("shift edge", x[..., -1])
+        carry = bits.shr(x[..., :-1], self.s63, out=bits("shift carry", x[..., 1:]))
+        edge = bits("shift edge", x[..., -1])
         carry &= self.one
         y[..., 1:] |= carry
         bits.shr(x[..., -1], self.top, out=edge)
@@ -252,7 +253,8 @@ class _RowShifter:
         """Each cell gets the value of its eastern neighbour (column x + 1)."""
         y = bits.shr(x, self.one, out=bits("east", x))
         y &= self.low63
-        carry, edge = bits.shl(x[..., 1:], self.s63, out=bits("shift carry", x[..., 1:])), bits("shift edge", x[..., -1])
+        carry = bits.shl(x[..., 1:], self.s63, out=bits("shift carry", x[..., 1:]))
+        edge = bits("shift edge", x[..., -1])
         y[..., :-1] |= carry
         bits.and_(x[..., 0], self.one, out=edge)
         edge <<= self.top
@@ -367,7 +369,8 @@ def _lookup(index: np.ndarray, dest: np.ndarray, w: int, scratch: np.ndarray) ->
     if dest.shape[-1] == 8 * index.shape[-1]:
         np.take(_BYTE_WORDS, where, out=dest.view(np.uint64), mode="clip")
     else:
-        cells = np.take(_BYTE_WORDS, where, out=scratch[1, :index.size].reshape(index.shape).view(np.uint64), mode="clip")
+        cells = np.take(_BYTE_WORDS, where, out=scratch[1, :index.size].reshape(index.shape).view(np.uint64),
+                        mode="clip")
         dest[...] = cells.view(bool)[..., :w]
 
 
@@ -396,7 +399,7 @@ def _layout(n: int, w: int, frames: int, steps: int) -> str:
 
 
 @functools.lru_cache(maxsize=4096)  # a sweep's batch of rules, each stepped every round
-def _circuit(rule: Rule) -> tuple[tuple, object, dict, bool, bool]:
+def _circuit(rule: Rule) -> tuple[tuple, int | str, dict[int, int], bool, bool]:
     """``(ops, out, slots, moore, needs_eights)``: the compiled program, the scratch slot of each of its
     registers, whether its inputs are the Moore totals, and whether it reads the totals' eights bit
     (Life-like rules that never tell 0 from 8 or 1 from 9 do not)."""
@@ -407,13 +410,14 @@ def _circuit(rule: Rule) -> tuple[tuple, object, dict, bool, bool]:
     return ops, out, _slots(ops, out, n_inputs), moore, moore and (out == 1 or any(1 in op[2:] for op in ops))
 
 
-def _slots(ops, out, n_inputs: int) -> dict:
+def _slots(ops: tuple, out: int | str, n_inputs: int) -> dict[int, int]:
     """Register -> scratch slot, a slot reused once its register is read for the last time.
 
     Fewer scratch arrays keep a step's working set in the CPU's cache.
     """
     last = {r: i for i, (_, _, *args) in enumerate(ops) for r in args if r >= n_inputs}
-    slots, free = {}, []
+    slots: dict[int, int] = {}
+    free: list[int] = []
     for i, (_, dst, *args) in enumerate(ops):
         slots[dst] = free.pop() if free else len(slots)
         dead = {r for r in args if r >= n_inputs and last[r] == i} | ({dst} if dst not in last else set())
@@ -460,7 +464,7 @@ def _step_words(x, rows, shifter, circuit, bits: _Bits):
         t2 = xor(m, carry2, out=bits("t2", a0))
         if needs_eights:
             m &= carry2
-        inputs = (rows[same], m if needs_eights else None, t2, t1, t0)
+        inputs: tuple[np.ndarray | torch.Tensor | None, ...] = (rows[same], m if needs_eights else None, t2, t1, t0)
     else:
         inputs = (
             west[above], rows[above], east[above],

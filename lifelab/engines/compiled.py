@@ -104,8 +104,8 @@ def _program(rule) -> tuple[np.ndarray, int, int, bool]:
     program = np.zeros((len(ops), 5), dtype=np.int64)
     for i, (kind, dst, *args) in enumerate(ops):
         program[i, :2 + len(args)] = [_KINDS[kind], slot[dst], *(slot[a] for a in args)]
-    result = {"0": -1, "1": -2}.get(out, None)
-    return program, slot[out] if result is None else result, n_inputs + max(slots.values(), default=-1) + 1, moore
+    result = {"0": -1, "1": -2}[out] if isinstance(out, str) else slot[out]  # a constant, or a register's slot
+    return program, result, n_inputs + max(slots.values(), default=-1) + 1, moore
 
 
 @nb.njit(cache=True, nogil=True)
@@ -302,7 +302,7 @@ def run_bits(rule, boards: np.ndarray, steps: int, every: int, dying: np.ndarray
     kept = np.empty((n, frames, h, nw), dtype=np.uint64)
     kept_dying = np.empty((n, frames, *dying.shape[1:]), dtype=np.uint64)
     rows = max(1, min(h, _BLOCK_WORDS // nw))
-    threads = nb.config.NUMBA_NUM_THREADS
+    threads = nb.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]  # numba.config sets it through globals()
     scratch = np.empty((threads, max(n_slots, 1), rows * nw), np.uint64)
     halos = np.empty((threads, 5, (rows + 2) * nw), np.uint64)
     with compiled_threads():

@@ -245,7 +245,8 @@ class PackedHistory:
     @property
     def shape(self) -> tuple[int, int, int, int]:
         """``(n, frames, height, width)``: the shape of the bool form."""
-        return (*self.words.shape[:3], self.width)
+        n, frames, height = self.words.shape[:3]
+        return n, frames, height, self.width
 
     def unpack(self, out: np.ndarray | None = None) -> np.ndarray:
         """The bool history ``(n, frames, height, width)``, into ``out`` when given."""
@@ -393,7 +394,7 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
         what = "torus" if grid.kind == "T" else "bounded plane"
         raise InputError(f"{rule} runs on a {grid.width}x{grid.height} {what} (width x height); the boards are "
                          f"{boards.shape[2]}x{boards.shape[1]}")
-    boundary = check_boundary(boundary if boundary is not None else grid.boundary if grid is not None else "torus")
+    boundary = simulation_boundary(boundary if boundary is not None else grid.boundary if grid is not None else "torus")
     if engine not in ENGINES:
         raise InputError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
     if not isinstance(packed, bool):
@@ -456,7 +457,7 @@ class _StochasticStep:
         return getattr(self.rule, name)
 
 
-def check_boundary(boundary: str) -> str:
+def simulation_boundary(boundary: str) -> str:
     """``"torus"`` or ``"dead"``, the boundaries a simulation has; anything else is refused."""
     if boundary not in ("torus", "dead"):
         raise InputError(f"a simulation's boundary is 'torus' or 'dead' (a bounded plane), got {boundary!r}")

@@ -7,17 +7,29 @@ One concept a module, in dependency order:
   verdict meets;
 - :mod:`~lifelab.evidence.assumptions`: rule families as assumptions (which
   3x3 patterns share their next state);
+- :mod:`~lifelab.evidence.base`: :class:`Observations`, what every kind of
+  evidence shares: its count array, ``states``, the ``boundary`` and its
+  note, pooling (``evidence + evidence.like(more)``: the evidence of more
+  trajectories counted the same way) and ``observations``;
+- :mod:`~lifelab.evidence.boundary`: what lies beyond the frame (torus, dead
+  outside, open), and which one the edge cells show;
 - :mod:`~lifelab.evidence.counts`: :class:`Evidence`, the observations per
   3x3 pattern;
 - :mod:`~lifelab.evidence.noise`: one rule plus independent cell flips, the
   rate estimated from the data;
+- :mod:`~lifelab.evidence.independence`: whether the misses spread as
+  independent flips spread them;
+- :mod:`~lifelab.evidence.stochastic`: stochastic rules, and how the data
+  tell them from noisy observations;
 - :mod:`~lifelab.evidence.symmetry`: which symmetries of the square the
   observations allow;
 - :mod:`~lifelab.evidence.verdicts`: :func:`decide` on 3x3 evidence;
-- :mod:`~lifelab.evidence.totalistic`: counts per (centre, live count)
-  class of a larger neighbourhood and the Larger than Life verdict;
-- :mod:`~lifelab.evidence.boundary`: what lies beyond the frame (torus, dead
-  outside, open), and which one the edge cells show;
+- :mod:`~lifelab.evidence.totalistic`: :class:`CountEvidence`, the counts per
+  (centre, live count) class of a larger neighbourhood;
+- :mod:`~lifelab.evidence.ltl`: their verdict under the Larger than Life
+  assumption (:func:`decide_counts`);
+- :mod:`~lifelab.evidence.steps`: frames observed every k-th step, when no
+  rule fits them one step apart;
 - :mod:`~lifelab.evidence.neighbourhood`: the smallest neighbourhood the next
   state is a function of, found from the data;
 - :mod:`~lifelab.evidence.tables`: many-state rule tables, counted per
@@ -29,8 +41,10 @@ One concept a module, in dependency order:
 """
 
 from lifelab.evidence.assumptions import AUTO_CHAIN, FAMILY_NAMES, Family, family
+from lifelab.evidence.base import Observations
 from lifelab.evidence.counts import MAX_CLUSTERS, Evidence, FamilyEvidence
 from lifelab.evidence.ladder import CONFIDENCE, DETERMINED, EXIT_CODES, RUNGS, VerdictProtocol
+from lifelab.evidence.ltl import CountFamily, CountVerdict, decide_counts
 from lifelab.evidence.noise import NoiseEstimate, add_noise, check_noise, estimate_noise
 from lifelab.evidence.observe import (
     Judgement,
@@ -46,18 +60,13 @@ from lifelab.evidence.observe import (
 from lifelab.evidence.regenerate import GeneratorCheck, generator_check
 from lifelab.evidence.symmetry import DataSymmetry, data_symmetry, rule_symmetry
 from lifelab.evidence.tables import TableEvidence, TableVerdict, decide_table
-from lifelab.evidence.totalistic import (
-                                         SHAPES_BY_SIZE,
-                                         CountEvidence,
-                                         CountFamily,
-                                         CountVerdict,
-                                         decide_counts,
-)
+from lifelab.evidence.totalistic import SHAPES_BY_SIZE, CountEvidence
 from lifelab.evidence.verdicts import Verdict, decide
 
 __all__ = ["AUTO_CHAIN", "CONFIDENCE", "DETERMINED", "EXIT_CODES", "FAMILY_NAMES", "MAX_CLUSTERS", "RUNGS",
            "SHAPES_BY_SIZE", "CountEvidence", "CountFamily", "CountVerdict", "DataSymmetry", "Evidence", "Family",
-           "FamilyEvidence", "GeneratorCheck", "Judgement", "NoiseEstimate", "TableEvidence", "TableVerdict",
-           "Verdict", "VerdictProtocol", "add_noise", "choose_neighbourhood", "check_noise", "data_symmetry", "decide", "decide_counts",
-           "decide_table", "estimate_noise", "family", "generator_check", "judge", "observe", "reading_clause", "reading_sentence",
-           "rule_symmetry", "swapped_verdict", "weigh", "with_steps"]
+           "FamilyEvidence", "GeneratorCheck", "Judgement", "NoiseEstimate", "Observations", "TableEvidence",
+           "TableVerdict", "Verdict", "VerdictProtocol", "add_noise", "choose_neighbourhood", "check_noise",
+           "data_symmetry", "decide", "decide_counts", "decide_table", "estimate_noise", "family", "generator_check",
+           "judge", "observe", "reading_clause", "reading_sentence", "rule_symmetry", "swapped_verdict", "weigh",
+           "with_steps"]

@@ -50,8 +50,9 @@ def check_boundary(boundary, allow_auto: bool = True) -> str:
     return boundary
 
 
-def interior(shape: tuple[int, int], reach: int) -> np.ndarray:
-    """``(H, W)`` bool: the cells at least ``reach`` cells from every edge (whose neighbourhood lies inside)."""
+def interior(shape: tuple[int, ...], reach: int) -> np.ndarray:
+    """``(H, W)`` bool: the cells at least ``reach`` cells from every edge (whose neighbourhood lies inside) of a
+    frame of ``shape`` ``(H, W)`` (a board's ``shape[-2:]``)."""
     h, w = shape
     inside = np.zeros((h, w), dtype=bool)
     if h > 2 * reach and w > 2 * reach:

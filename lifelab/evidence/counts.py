@@ -9,13 +9,14 @@ family (:class:`FamilyEvidence`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numba as nb
 import numpy as np
 
 from lifelab.engines import PackedHistory, checked_trajectories
-from lifelab.errors import InputError
 from lifelab.evidence.assumptions import Family, family
+from lifelab.evidence.base import Observations
 from lifelab.evidence.boundary import check_boundary, choose_boundary, keyed
 from lifelab.geometry import N_PATTERNS, pattern_index, showable
 from lifelab.io.boards import trajectory_states
@@ -51,7 +52,7 @@ def _merge(clusters: np.ndarray) -> np.ndarray:
 
 
 @dataclass(eq=False)
-class Evidence:
+class Evidence(Observations):
     """How often each 3x3 pattern of live cells was seen followed by a live centre, and by anything else.
 
     For 2-state data that is the whole rule.  For the states of a
@@ -89,6 +90,10 @@ class Evidence:
     boundary_note: str = ""
     groups: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
 
+    _alike = {"states": "cannot pool evidence of {0}-state and {1}-state data",
+              "boundary": "cannot pool evidence counted with a {0} and a {1} boundary"}
+    _settings = ("states", "boundary")
+
     @classmethod
     def of(cls, trajectories, states: int | None = None, boundary: str = "torus") -> Evidence:
         """Count the transitions of ``(n, T + 1, H, W)`` (or one ``(T + 1, H, W)``) trajectories.
@@ -115,8 +120,8 @@ class Evidence:
         h, w = traj.shape[2:]
         rows, columns = np.indices((h, w))
         edge = np.minimum(np.minimum(rows, h - 1 - rows), np.minimum(columns, w - 1 - columns)).clip(max=2)
-        grouped = {name: np.zeros((size, N_PATTERNS, 2), dtype=np.int64)
-                   for name, size in (("row", h), ("column", w), ("edge", 3))}
+        grouped: dict[str, np.ndarray | None] = {name: np.zeros((size, N_PATTERNS, 2), dtype=np.int64)
+                                                 for name, size in (("row", h), ("column", w), ("edge", 3))}
         per, by_trajectory, violations, checked = [], [], 0, 0
         for t in traj:
             alive = t == 1
@@ -138,30 +143,19 @@ class Evidence:
         return cls(_merge(np.concatenate(per)), showable(traj.shape[2:], boundary), n * (length - 1), n_states,
                    (violations, checked), boundary, note, grouped)
 
-    def like(self, trajectories) -> Evidence:
-        """The evidence of more trajectories, counted as this was (same states and boundary)."""
-        return Evidence.of(trajectories, states=self.states, boundary=self.boundary)
-
-    def __add__(self, other: Evidence) -> Evidence:
-        if not isinstance(other, Evidence):
-            return NotImplemented
-        if other.states != self.states:
-            raise InputError(f"cannot pool evidence of {self.states}-state and {other.states}-state data")
-        if other.boundary != self.boundary:
-            raise InputError(f"cannot pool evidence counted with a {self.boundary} and a {other.boundary} boundary")
-        groups = {}
+    def _pooled(self, other: Evidence) -> dict[str, Any]:
+        groups: dict[str, np.ndarray | None] = {}
         for name in set(self.groups) & set(other.groups):
             mine, theirs = self.groups[name], other.groups[name]
-            if name == "trajectory":
+            if mine is None or theirs is None or (name != "trajectory" and mine.shape != theirs.shape):
+                groups[name] = None  # boards of other sizes: their rows are not the same rows
+            elif name == "trajectory":
                 groups[name] = _merge(np.concatenate([mine, theirs]))
-            elif mine is not None and theirs is not None and mine.shape == theirs.shape:
+            else:
                 groups[name] = mine + theirs
-            else:  # boards of other sizes: their rows are not the same rows
-                groups[name] = None
-        return Evidence(_merge(np.concatenate([self.clusters, other.clusters])), self.showable | other.showable,
-                        self.transitions + other.transitions, self.states,
-                        (self.decay[0] + other.decay[0], self.decay[1] + other.decay[1]), self.boundary,
-                        self.boundary_note, groups)
+        return dict(clusters=_merge(np.concatenate([self.clusters, other.clusters])),
+                    showable=self.showable | other.showable, transitions=self.transitions + other.transitions,
+                    decay=(self.decay[0] + other.decay[0], self.decay[1] + other.decay[1]), groups=groups)
 
     @property
     def counts(self) -> np.ndarray:
@@ -172,11 +166,6 @@ class Evidence:
     def seen(self) -> np.ndarray:
         """``(512,)`` times each pattern was observed."""
         return self.counts.sum(axis=1)
-
-    @property
-    def observations(self) -> int:
-        """Cell updates observed (one per cell per transition)."""
-        return int(self.counts.sum())
 
     @property
     def observed(self) -> np.ndarray:

@@ -34,7 +34,8 @@ __all__ = ["GroupTest", "Independence", "independence"]
 
 #: The groupings tested, as named in sentences (singular, plural).
 GROUPINGS = {"row": ("row", "rows"), "column": ("column", "columns"), "frame": ("frame", "frames"),
-             "trajectory": ("trajectory", "trajectories"), "edge": ("distance from the edge", "distances from the edge")}
+             "trajectory": ("trajectory", "trajectories"),
+             "edge": ("distance from the edge", "distances from the edge")}
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The verdict ladder, in one place: its rungs, which of them determine a rule, and ``lifelab learn``'s exit codes.
 
 Every kind of verdict (:class:`~lifelab.evidence.verdicts.Verdict` on 3x3
-evidence, :class:`~lifelab.evidence.totalistic.CountVerdict` on the counts
+evidence, :class:`~lifelab.evidence.ltl.CountVerdict` on the counts
 of a larger neighbourhood) climbs this ladder and meets :class:`VerdictProtocol`:
 
 - **identified**: every pattern was observed, none with two different next
@@ -26,6 +26,7 @@ of a larger neighbourhood) climbs this ladder and meets :class:`VerdictProtocol`
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Protocol, runtime_checkable
 
 __all__ = ["CONFIDENCE", "DETERMINED", "EXIT_CODES", "RUNGS", "OnLadder", "VerdictProtocol"]
@@ -46,10 +47,17 @@ EXIT_CODES = {"identified": 0, "identified within family": 0, "explained with no
               "underdetermined": 3, "inconsistent": 1}
 
 
-class OnLadder:
+class OnLadder(ABC):
     """What a verdict derives from its rung, once for every kind: whether it determines a rule, the exit code,
     and the sentence with what the data showed beyond the frame (``boundary_note``) after the rung's own words
     (``_rung_sentence``)."""
+
+    rung: str
+    boundary_note: str
+
+    @abstractmethod
+    def _rung_sentence(self) -> str:
+        """The verdict in the rung's own words."""
 
     @property
     def determined(self) -> bool:

@@ -283,7 +283,8 @@ def parse_neighbourhood(text) -> Neighbourhood | None:
         text: ``"3x3"`` (or ``"moore"``, ``"vonneumann"``, ``"hexagonal"``: the 3x3 window, whose
             families the verdict handles), Golly's Larger than Life spelling ``"R2,NM"`` (``NN``,
             ``NC``, Golly 4's ``N+``, ``NX``, ..., ``NH``, Gaussian ``NG``, custom ``N@`` and weighted ``NW`` with
-            their hex digits, ``H`` after them for Golly's hexagonal grid), or a :class:`~lifelab.geometry.Neighbourhood`.
+            their hex digits, ``H`` after them for Golly's hexagonal grid), or a
+            :class:`~lifelab.geometry.Neighbourhood`.
 
     Returns:
         The neighbourhood to count on, or None for the 3x3 window.

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from lifelab.evidence.counts import Evidence
 from lifelab.evidence.ladder import CONFIDENCE
+from lifelab.evidence.ltl import CountVerdict, decide_counts
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch, neighbourhood_of, parse_neighbourhood
 from lifelab.evidence.steps import StepVerdict, every_k
-from lifelab.evidence.totalistic import CountEvidence, CountVerdict, decide_counts
+from lifelab.evidence.totalistic import CountEvidence
 from lifelab.evidence.verdicts import Verdict, decide
 from lifelab.geometry import Neighbourhood
 from lifelab.io import Reading, Recording
@@ -44,7 +45,8 @@ def observe(trajectories, counting: Neighbourhood | None = None, states: int | N
 
 def weigh(evidence: Evidence | CountEvidence, assumed, noise="auto", confidence: float = CONFIDENCE,
           guess=None) -> Verdict | CountVerdict:
-    """The verdict of evidence of either kind (:func:`~lifelab.evidence.decide`, :func:`~lifelab.evidence.decide_counts`).
+    """The verdict of evidence of either kind (:func:`~lifelab.evidence.decide`,
+    :func:`~lifelab.evidence.decide_counts`).
 
     Args:
         evidence: The observations.

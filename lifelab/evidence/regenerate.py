@@ -9,7 +9,7 @@ import numpy as np
 from lifelab.engines import simulate
 from lifelab.evidence.boundary import interior
 from lifelab.io.boards import validate_trajectories
-from lifelab.rules import Rule, parse_rule, rule_reach, rule_states
+from lifelab.rules import RuleBase, parse_rule, rule_reach, rule_states
 
 __all__ = ["GeneratorCheck", "generator_check"]
 
@@ -47,7 +47,7 @@ class GeneratorCheck:
                 f"transitions {self.transition_match:.2%} exact, {where}")
 
 
-def generator_check(rule: Rule | str, trajectories, boundary: str = "torus") -> GeneratorCheck:
+def generator_check(rule: RuleBase | str, trajectories, boundary: str = "torus") -> GeneratorCheck:
     """Simulate a rule from the data's initial boards and compare with the data.
 
     Args:

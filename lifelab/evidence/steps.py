@@ -66,7 +66,8 @@ class StepFamily:
     def assumption(self) -> str:
         """The assumption in words."""
         spoken = {"moore": "Moore", "vonneumann": "von Neumann", "hexagonal": "hexagonal"}[self.neighbourhood]
-        return f"the frames are {self.steps} generations apart and the rule is outer-totalistic on the {spoken} neighbourhood"
+        return (f"the frames are {self.steps} generations apart and the rule is outer-totalistic on the {spoken} "
+                "neighbourhood")
 
 
 @dataclass
@@ -134,10 +135,11 @@ class StepVerdict(OnLadder):
     def _rung_sentence(self) -> str:
         fam = self.family
         if self.rung == "identified within family":
-            return (f"Identified {self.rule} observed every {fam.steps} steps, within {STEP_FAMILIES[fam.neighbourhood]}"
-                    f": no rule reproduces the frames one step apart, but of all {2 ** fam.n_classes:,} "
-                    f"{STEP_FAMILIES[fam.neighbourhood]} exactly one has a {fam.steps}-step iterate that maps every "
-                    f"frame onto the next ({self.raw.transitions} frame pairs). Assuming {fam.assumption}.")
+            return (f"Identified {self.rule} observed every {fam.steps} steps, within "
+                    f"{STEP_FAMILIES[fam.neighbourhood]}: no rule reproduces the frames one step apart, but of all "
+                    f"{2 ** fam.n_classes:,} {STEP_FAMILIES[fam.neighbourhood]} exactly one has a {fam.steps}-step "
+                    f"iterate that maps every frame onto the next ({self.raw.transitions} frame pairs). Assuming "
+                    f"{fam.assumption}.")
         if self.rung == "underdetermined":
             shown = ", ".join(str(r) for r in self.rules[:6]) + (", ..." if len(self.rules) > 6 else "")
             return (f"Underdetermined: {len(self.rules)} {STEP_FAMILIES[fam.neighbourhood]} have a {fam.steps}-step "

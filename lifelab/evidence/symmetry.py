@@ -18,7 +18,8 @@ class DataSymmetry:
     """Which symmetries of the square observed transitions allow.
 
     Attributes:
-        group: The largest subgroup of D4 (a key of :data:`lifelab.geometry.symmetry.SUBGROUPS`) that no observation contradicts.
+        group: The largest subgroup of D4 (a key of :data:`lifelab.geometry.symmetry.SUBGROUPS`) that no
+            observation contradicts.
         consistent: Every subgroup no observation contradicts, largest first.
         checked: Element name -> observed patterns whose image under the element was observed too.
         contradicted: Element name -> those of them whose next states differ.

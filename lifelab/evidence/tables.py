@@ -34,10 +34,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from lifelab.errors import InputError
+from lifelab.evidence.base import Observations
 from lifelab.evidence.boundary import check_boundary, keyed
 from lifelab.evidence.ladder import OnLadder
 from lifelab.io.boards import validate_trajectories
@@ -83,7 +85,7 @@ def _by_class(classes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 @dataclass
-class TableEvidence:
+class TableEvidence(Observations):
     """The observations of a many-state trajectory, per neighbourhood configuration it shows.
 
     Attributes:
@@ -92,6 +94,8 @@ class TableEvidence:
         boundary: What lay beyond the frame (``"torus"``, ``"dead"`` or ``"open"``).
         codes: ``(m,)`` sorted configuration numbers observed (:meth:`TableRule.codes`' numbering).
         counts: ``(m, states)`` how often each next state followed each.
+        boundary_note: Empty: the boundary is stated (:func:`decide_table` reads the edge itself, and says what
+            it showed in its verdict's ``boundary_note``).
     """
 
     states: int
@@ -99,6 +103,11 @@ class TableEvidence:
     boundary: str
     codes: np.ndarray
     counts: np.ndarray
+    boundary_note: str = ""
+
+    _alike = {what: f"cannot pool table evidence of {what} {{0!r}} and {{1!r}}"
+              for what in ("states", "neighbourhood", "boundary")}
+    _settings = ("neighbourhood", "states", "boundary")
 
     @classmethod
     def of(cls, trajectories, neighbourhood: str, states: int | None = None, boundary: str = "torus") -> TableEvidence:
@@ -129,23 +138,12 @@ class TableEvidence:
         np.add.at(counts, (inverse.reshape(-1), after), 1)
         return cls(states, neighbourhood, boundary, unique, counts)
 
-    def __add__(self, other: TableEvidence) -> TableEvidence:
-        if not isinstance(other, TableEvidence):
-            return NotImplemented
-        for what in ("states", "neighbourhood", "boundary"):
-            if getattr(self, what) != getattr(other, what):
-                raise InputError(f"cannot pool table evidence of {what} {getattr(self, what)!r} and "
-                                 f"{getattr(other, what)!r}")
+    def _pooled(self, other: TableEvidence) -> dict[str, Any]:
         codes = np.union1d(self.codes, other.codes)
         counts = np.zeros((len(codes), self.states), np.int64)
         counts[np.searchsorted(codes, self.codes)] += self.counts
         counts[np.searchsorted(codes, other.codes)] += other.counts
-        return TableEvidence(self.states, self.neighbourhood, self.boundary, codes, counts)
-
-    @property
-    def observations(self) -> int:
-        """Cell updates counted."""
-        return int(self.counts.sum())
+        return dict(codes=codes, counts=counts)
 
     @property
     def configurations(self) -> int:
@@ -160,8 +158,9 @@ class TableEvidence:
 
     def allowed_symmetries(self) -> list[str]:
         """Golly's symmetries of this neighbourhood under which no class goes two ways, largest first."""
-        choices = SYMMETRIES[self.neighbourhood]
-        ranked = sorted(choices, key=lambda n: -(float("inf") if choices[n] is None else len(choices[n])))
+        sizes = {name: float("inf") if remaps is None else len(remaps)  # permute: every order of the outer inputs
+                 for name, remaps in SYMMETRIES[self.neighbourhood].items()}
+        ranked = sorted(sizes, key=lambda n: -sizes[n])
         return [name for name in ranked if self.conflicts(name) == 0]
 
 
@@ -252,6 +251,7 @@ class TableVerdict(OnLadder):
     def label(self) -> str:
         """The rung in words."""
         if self.rung == "identified within family":
+            assert self.family is not None  # only an inconsistent verdict has none
             return f"identified within {self.family.title}"
         if self.rung == "underdetermined":
             return f"identified on the {self.observed_classes:,} observed classes only"
@@ -273,7 +273,8 @@ class TableVerdict(OnLadder):
         """Observed configurations on which ``rule`` (a :class:`TableRule`) gives another next state than seen."""
         configs = rule.decode(self.evidence.codes) if isinstance(rule, TableRule) else None
         if configs is None or rule.states != self.evidence.states or rule.neighbourhood != self.evidence.neighbourhood:
-            raise InputError(f"compare a {self.evidence.states}-state {self.evidence.neighbourhood} table, got {rule!r}")
+            raise InputError(f"compare a {self.evidence.states}-state {self.evidence.neighbourhood} table, "
+                             f"got {rule!r}")
         seen = self.evidence.counts.argmax(axis=1)
         return int((rule.next_states(configs) != seen).sum())
 
@@ -288,6 +289,7 @@ class TableVerdict(OnLadder):
                     "configurations are followed by two different next states; no deterministic rule table on "
                     f"the {ev.neighbourhood} neighbourhood reproduces the data.")
         f = self.family
+        assert f is not None  # only an inconsistent verdict has none
         total = "" if f.n_classes is None else f" of the {f.n_classes:,}"
         seen = (f"{self.observed_classes:,}{total} {f.symmetries} classes observed ({ev.codes.size:,} of "
                 f"{ev.configurations:,} configurations, in {ev.observations:,} cell updates)")
@@ -335,7 +337,7 @@ def _learned_table(evidence: TableEvidence, symmetries: str, name: str) -> Table
     configs = probe.decode(unique)
     nexts = summed.argmax(axis=1)
     changed = nexts != configs[:, 0]
-    transitions = [(tuple((int(s),) for s in c), int(o)) for c, o in zip(configs[changed], nexts[changed])]
+    transitions = [(tuple((int(s),) for s in c), int(o)) for c, o in zip(configs[changed], nexts[changed], strict=True)]
     table = TableRule(name, evidence.states, evidence.neighbourhood, symmetries=symmetries, transitions=transitions)
     return compact_table(table) if table.configurations <= DENSE_LIMIT else table
 
@@ -370,7 +372,7 @@ def _structure(evidence: TableEvidence) -> list[str]:
             continue
         for s in range(evidence.states):
             by = counts[mine, s]
-            pairs = set(zip(by.tolist(), outs.tolist()))
+            pairs = set(zip(by.tolist(), outs.tolist(), strict=True))
             if len({k for k, _ in pairs}) == len(pairs):  # one next state per count of s: a function of it
                 common = c if c in outs else np.bincount(outs).argmax()  # "else" the cell stays, where it does
                 when = sorted(k for k, o in pairs if o != common)
@@ -416,12 +418,12 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
     if neighbourhood != "auto" and neighbourhood not in TABLE_NEIGHBOURHOODS:
         raise InputError(f"neighbourhood must be 'auto' or one of {', '.join(TABLE_NEIGHBOURHOODS)}, "
                          f"got {neighbourhood!r}")
-    candidates = TABLE_NEIGHBOURHOODS if neighbourhood == "auto" else (neighbourhood,)
+    candidates: tuple[str, ...] = TABLE_NEIGHBOURHOODS if neighbourhood == "auto" else (neighbourhood,)
     counted = trajectories if isinstance(trajectories, dict) else None
     if counted is not None:
         if not all(isinstance(e, TableEvidence) and e.neighbourhood == h for h, e in counted.items()):
             raise InputError("counted evidence must map each neighbourhood's name to its TableEvidence")
-        candidates = [hood for hood in candidates if hood in counted]
+        candidates = tuple(hood for hood in candidates if hood in counted)
         if not candidates:
             asked = TABLE_NEIGHBOURHOODS if neighbourhood == "auto" else (neighbourhood,)
             raise InputError(f"no evidence counted on the neighbourhoods asked for ({', '.join(asked)})")
@@ -490,9 +492,9 @@ def _edge_decides(trajectories, states, neighbourhood, symmetries, unlisted, nam
             continue
         if reading.family is not None and reading.family.neighbourhood == inside.family.neighbourhood:
             readings[edge] = reading
-    both = [readings.get(edge) for edge in ("torus", "dead")]
-    differ = None in both or not (np.array_equal(both[0].evidence.codes, both[1].evidence.codes)
-                                  and np.array_equal(both[0].evidence.counts, both[1].evidence.counts))
+    torus, dead = readings.get("torus"), readings.get("dead")
+    differ = torus is None or dead is None or not (np.array_equal(torus.evidence.codes, dead.evidence.codes)
+                                                   and np.array_equal(torus.evidence.counts, dead.evidence.counts))
     if len(readings) == 1 and differ:
         (edge, reading), = readings.items()
         what = "a torus" if edge == "torus" else "a frame with a dead outside"

@@ -16,7 +16,7 @@ from lifelab.evidence.noise import NoiseEstimate, _noise_and_table, _noisy_class
 from lifelab.evidence.stochastic import PRECISION, FlipTest, StochasticFit, fit_stochastic, flip_test
 from lifelab.evidence.symmetry import data_symmetry
 from lifelab.geometry import N_PATTERNS
-from lifelab.rules import GenerationsRule, Rule, as_rule
+from lifelab.rules import GenerationsRule, Rule, StochasticRule, as_rule
 from lifelab.utils import check_number
 
 __all__ = ["Verdict", "decide"]
@@ -50,7 +50,7 @@ class Verdict(OnLadder):
     """
 
     rung: str
-    rule: Rule | None
+    rule: Rule | GenerationsRule | StochasticRule | None
     family: Family
     requested: str
     raw: FamilyEvidence = field(repr=False)
@@ -121,6 +121,7 @@ class Verdict(OnLadder):
             if self.log10_odds is not None:
                 odds = (f" The best alternative that differs in one class ({self.log10_odds[1]}) is at least "
                         f"10^{self.log10_odds[0]:.0f} times less likely.")
+            assert self.noise is not None  # the rung rests on the noise estimate
             return (f"Explained with noise: {self.rule} with {self.noise.summary()}; {scope} is decided, jointly "
                     f"at {self.confidence:.1%} confidence.{odds}")
         if self.stochastic is not None:
@@ -154,6 +155,7 @@ class Verdict(OnLadder):
 
     def _stochastic_sentence(self) -> str:
         fit, fam = self.stochastic, self.family
+        assert fit is not None  # said only of a verdict with a stochastic fit
         random = fit.stochastic
         described = "; ".join(_class_words(c) for c in random) or "no class went both ways"
         sure = sum(c.observations for c in fit.classes if not c.random)
@@ -196,8 +198,8 @@ class Verdict(OnLadder):
 
 
 
-def _rule(table: np.ndarray, evidence: Evidence):
-    """The rule a table is, in the evidence's family: a :class:`Rule`, or a Generations rule with its states."""
+def _rule(table: np.ndarray, evidence: Evidence) -> Rule | GenerationsRule:
+    """The rule a table is, of the evidence's rule type: a :class:`Rule`, or a Generations rule with its states."""
     rule = Rule.from_table(table)
     return rule if evidence.states == 2 else GenerationsRule(rule, evidence.states)
 
@@ -263,7 +265,8 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
     if raw.complete:
         return Verdict("identified", _rule(raw.majority, evidence), family("table"), classes=raw,
                        table=raw.majority.copy(), known=np.ones(N_PATTERNS, dtype=bool), **common)
-    contradicted, open_before, rivalled = [], [], []
+    contradicted, rivalled = [], []
+    open_before: list[FamilyEvidence] = []
     for name in chain:
         classes = evidence.under(name)
         if name != "table" and classes.contradicted:

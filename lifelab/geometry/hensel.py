@@ -143,7 +143,7 @@ def to_hensel(table) -> tuple[str, str] | None:
         ``("2-a", "12")`` or None when the table is not isotropic.
     """
     table = np.asarray(table, dtype=bool)
-    halves = {0: [], 1: []}
+    halves: dict[int, list[tuple[int, str]]] = {0: [], 1: []}
     for (centre, count, letter), members in hensel_classes().items():
         values = table[list(members)]
         if values.min() != values.max():

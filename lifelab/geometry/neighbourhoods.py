@@ -85,7 +85,7 @@ def shape_weights(letter: str, r: int) -> np.ndarray:
 
 
 def neighbourhood_weights(letter: str, r: int, spec: str = "", states: int = 2,
-                          text: str = "HROT rule") -> tuple[np.ndarray, tuple[int, ...] | None, str]:
+                          text: str | None = None) -> tuple[np.ndarray, tuple[int, ...] | None, str]:
     """The weights of an HROT neighbourhood as Golly counts them, the centre included.
 
     Args:
@@ -94,7 +94,7 @@ def neighbourhood_weights(letter: str, r: int, spec: str = "", states: int = 2,
         spec: What follows the letter: the hex digits (and state weights) of ``N@`` and ``NW``, and ``H`` after
             them for Golly's hexagonal grid; empty for the other letters.
         states: The rule's states (``NW``'s state weights give one weight a state).
-        text: The rulestring, for messages.
+        text: The rulestring, for messages (None: they name the neighbourhood, ``N@...`` or ``NW...``).
 
     Returns:
         ``(weights, state_weights, spec)``: ``(2r + 1, 2r + 1)`` int64 weights, ``NW``'s weight per state or
@@ -104,30 +104,39 @@ def neighbourhood_weights(letter: str, r: int, spec: str = "", states: int = 2,
         InputError: Naming what is wrong with the digits, digits after a letter that takes none, or a Gaussian
             neighbourhood beyond Golly's range.
     """
+    what = f"N{letter}{spec}" if text is None else f"HROT rule {text!r}"
     if letter not in "@W":
         if spec:
-            raise InputError(f"HROT rule {text!r}: {spec!r} after N{letter}, which takes no digits")
+            raise InputError(f"{what}: {spec!r} after N{letter}, which takes no digits")
         if letter == "G" and r > MAX_GAUSSIAN_RANGE:
-            raise InputError(f"HROT rule {text!r}: the Gaussian neighbourhood reaches range "
+            raise InputError(f"{what}: the Gaussian neighbourhood reaches range "
                              f"{MAX_GAUSSIAN_RANGE} at most (Golly's limit), got R{r}")
         return shape_weights(letter, r), None, ""
-    weights, state_weights, spec, rest = _read_hex(letter, spec.upper(), r, states, text)
+    weights, state_weights, spec, rest = _read_hex(letter, spec.upper(), r, states, what)
     if rest == "H":  # Golly's hexagonal grid: the same counts, drawn as hexagons
         spec += rest
     elif rest:
-        raise InputError(f"HROT rule {text!r}: {rest!r} after the neighbourhood (lifelab reads the square "
+        raise InputError(f"{what}: {rest!r} after the neighbourhood (lifelab reads the square "
                          "grid and Golly's hexagonal one (H), not the triangular L grid)")
     return weights, state_weights, spec
 
 
-def _read_hex(letter: str, spec: str, r: int, states: int, text: str):
-    """A custom (``@``) or weighted (``W``) neighbourhood's weights, state weights and the rest of the field."""
+def _hex_digits(text: str) -> str:
+    """The upper-case hex digits ``text`` starts with (maybe none)."""
+    match = re.match(r"[0-9A-F]*", text)
+    assert match is not None  # the pattern matches the empty start of any text
+    return match[0]
+
+
+def _read_hex(letter: str, spec: str, r: int, states: int, what: str):
+    """A custom (``@``) or weighted (``W``) neighbourhood's weights, state weights and the rest of the field
+    (``what``: what was given, as the messages name it)."""
     box = (2 * r + 1) ** 2
-    digits = re.match(r"[0-9A-F]*", spec)[0]
+    digits = _hex_digits(spec)
     if letter == "@":
         need = (box - 1) // 4
         if len(digits) < need:
-            raise InputError(f"HROT rule {text!r}: a range-{r} custom neighbourhood N@ needs {need} hex digits, "
+            raise InputError(f"{what}: a range-{r} custom neighbourhood N@ needs {need} hex digits, "
                              f"got {len(digits)}")
         bits = [int(c, 16) >> (3 - b) & 1 for c in digits[:need] for b in range(4)]
         cells = bits[:box // 2] + [1] + bits[box // 2:]  # Golly counts the centre itself
@@ -138,13 +147,13 @@ def _read_hex(letter: str, spec: str, r: int, states: int, text: str):
     elif len(digits) >= box:
         weights, used = [-(int(c, 16) & 7) if int(c, 16) & 8 else int(c, 16) for c in digits[:box]], box
     else:
-        raise InputError(f"HROT rule {text!r}: a range-{r} weighted neighbourhood NW needs {box} or {2 * box} hex "
+        raise InputError(f"{what}: a range-{r} weighted neighbourhood NW needs {box} or {2 * box} hex "
                          f"digits, got {len(digits)}")
     rest, state_weights = spec[used:], None
     if rest.startswith(","):
-        found = re.match(r"[0-9A-F]*", rest[1:])[0]
+        found = _hex_digits(rest[1:])
         if len(found) != max(states, 2):
-            raise InputError(f"HROT rule {text!r}: {len(found)} state weights for {max(states, 2)} states")
+            raise InputError(f"{what}: {len(found)} state weights for {max(states, 2)} states")
         state_weights, used, rest = tuple(int(c, 16) for c in found), used + 1 + len(found), rest[1 + len(found):]
     return np.array(weights, np.int64).reshape(2 * r + 1, 2 * r + 1), state_weights, spec[:used], rest
 
@@ -305,7 +314,7 @@ class Neighbourhood:
     def offsets(self) -> list[tuple[int, int]]:
         """The counted cells ``(dy, dx)``, reading order, without the centre."""
         r = self.range
-        return [(int(dy) - r, int(dx) - r) for dy, dx in zip(*np.nonzero(self.weights))]
+        return [(int(dy) - r, int(dx) - r) for dy, dx in zip(*np.nonzero(self.weights), strict=True)]
 
     @property
     def size(self) -> int:

@@ -97,8 +97,8 @@ def transform(x, g: tuple[int, bool]):
     if k % 2 and x.shape[-1] != x.shape[-2]:
         raise InputError(f"a quarter turn needs square boards, got shape {tuple(x.shape[-2:])}")
     if isinstance(x, torch.Tensor):
-        y = torch.flip(x, dims=(-1,)) if flip else x
-        return torch.rot90(y, k, dims=(-2, -1)) if k else y
+        t = torch.flip(x, dims=(-1,)) if flip else x
+        return torch.rot90(t, k, dims=(-2, -1)) if k else t
     y = np.flip(x, axis=-1) if flip else x
     return np.rot90(y, k, axes=(-2, -1)) if k else y
 
@@ -124,7 +124,7 @@ def kernel_orbits(size: int, group: str) -> np.ndarray:
     cells = np.arange(size * size).reshape(size, size)
     canonical = np.min([transform(cells, g) for g in group_elements(group)], axis=0)
     _, labels = np.unique(canonical, return_inverse=True)
-    first = {}
+    first: dict[int, int] = {}
     for label in labels.ravel():
         first.setdefault(int(label), len(first))
     return np.vectorize(first.__getitem__)(labels.reshape(size, size))

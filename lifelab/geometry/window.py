@@ -167,7 +167,7 @@ def table_offsets(table) -> list[tuple[int, int]]:
     A cell counts when flipping it changes the entry of some pattern.
     """
     table, every = np.asarray(table), np.arange(N_PATTERNS)
-    return [cell for cell, weight in zip(WINDOW, MAP_WEIGHTS.ravel())
+    return [cell for cell, weight in zip(WINDOW, MAP_WEIGHTS.ravel(), strict=True)
             if cell == (0, 0) or bool((table != table[every ^ int(weight)]).any())]
 
 
@@ -300,7 +300,7 @@ def transition_counts(trajectories, weights=None) -> np.ndarray:
     """
     weights = np.ones(len(trajectories)) if weights is None else np.asarray(weights, dtype=np.float64)
     out = np.zeros((N_PATTERNS, 2))
-    for trajectory, weight in zip(trajectories, weights):
+    for trajectory, weight in zip(trajectories, weights, strict=True):
         trajectory = np.asarray(trajectory)
         key = pattern_index(trajectory[:-1]).ravel() * 2 + trajectory[1:].ravel().astype(bool)
         out += weight * np.bincount(key, minlength=2 * N_PATTERNS).reshape(N_PATTERNS, 2)

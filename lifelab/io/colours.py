@@ -87,11 +87,11 @@ class ColourClasses:
 def _greedy(colours: np.ndarray, counts: np.ndarray, radius: float) -> np.ndarray:
     """Centres: each colour, most common first, joins the nearest centre within ``radius`` or starts one."""
     order = np.argsort(-counts, kind="stable")
-    centres = [colours[order[0]]]
+    found = [colours[order[0]]]
     for i in order[1:]:
-        if np.sqrt(((np.asarray(centres) - colours[i]) ** 2).sum(axis=1)).min() > radius:
-            centres.append(colours[i])
-    centres = np.asarray(centres, dtype=np.float64)
+        if np.sqrt(((np.asarray(found) - colours[i]) ** 2).sum(axis=1)).min() > radius:
+            found.append(colours[i])
+    centres = np.asarray(found, dtype=np.float64)
     for _ in range(3):  # each centre the mean of the colours nearest to it; centres nearer than radius merged
         nearest = np.sqrt(((colours[:, None] - centres[None]) ** 2).sum(axis=-1)).argmin(axis=1)
         weight = np.bincount(nearest, weights=counts, minlength=len(centres))
@@ -100,7 +100,7 @@ def _greedy(colours: np.ndarray, counts: np.ndarray, radius: float) -> np.ndarra
                             for c in range(colours.shape[1])], axis=1)[keep] / weight[keep, None]
         weight = weight[keep]
         order = np.argsort(-weight, kind="stable")
-        merged = []
+        merged: list[int] = []
         for i in order:
             if not merged or np.sqrt(((centres[merged] - centres[i]) ** 2).sum(axis=1)).min() > radius:
                 merged.append(i)

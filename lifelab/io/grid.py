@@ -150,7 +150,7 @@ def _changes(sample: list[np.ndarray], lossy: bool) -> tuple[list[np.ndarray], b
     blurred: many small differences).  A soft picture's pixel changes when it moves by half of a full change, so
     that a blurred edge counts with the cell it is nearer to and compression noise not at all."""
     diffs = [np.abs(b.astype(np.int16) - a.astype(np.int16)).sum(axis=-1, dtype=np.int16)
-             for a, b in zip(sample, sample[1:])]
+             for a, b in zip(sample, sample[1:], strict=False)]
     moved = np.concatenate([d[d > 0][::max(1, d.size // 200_000)] for d in diffs]) if diffs else np.zeros(0)
     if not len(moved):
         return [np.zeros(sample[0].shape[:2], bool) for _ in diffs], lossy
@@ -181,17 +181,19 @@ def _peaks(profile: np.ndarray, first: int, group: bool = True) -> tuple[np.ndar
     if not len(where):
         return np.zeros(0), np.zeros(0), False
     runs = np.split(where, np.flatnonzero(np.diff(where) > 1) + 1)
-    positions, weights, blurred = [], [], False
+    points: list[float] = []
+    strengths: list[float] = []
+    blurred = False
     for run in runs:
         w = profile[run].astype(np.float64)
         if group and 1 < len(run) <= 3:
-            positions.append(float((run * w).sum() / w.sum()))
-            weights.append(float(w.sum()))
+            points.append(float((run * w).sum() / w.sum()))
+            strengths.append(float(w.sum()))
             blurred = True
         else:
-            positions.extend(run.astype(np.float64))
-            weights.extend(w)
-    positions, weights = np.asarray(positions) + first, np.asarray(weights)
+            points.extend(run.astype(np.float64))
+            strengths.extend(w)
+    positions, weights = np.asarray(points) + first, np.asarray(strengths)
     strong = weights >= 0.1 * np.quantile(weights, 0.9)  # a title's or a stray pixel's few changes are no boundary
     return positions[strong], weights[strong], blurred
 
@@ -251,11 +253,13 @@ def _variation(sample: list[np.ndarray], rows: slice, columns: slice, axis: int)
     """How much each pixel line (rows for ``axis`` 0, columns for 1) of a region varies over the frames: the
     variance of each pixel over the frames, summed over channels and along the line (one frame in memory at a
     time)."""
-    total = squares = None
+    total: np.ndarray | None = None
+    squares: np.ndarray | None = None
     for frame in sample:
         region = frame[rows, columns].astype(np.float64)
         total = region if total is None else total + region
         squares = region ** 2 if squares is None else squares + region ** 2
+    assert total is not None and squares is not None, "a sample has a frame at least"
     mean = total / len(sample)
     return (squares / len(sample) - mean ** 2).sum(axis=-1).sum(axis=1 - axis)
 
@@ -376,7 +380,7 @@ def find_grid(sample: list[np.ndarray], source: str = "the recording", lossy: bo
     core = _core(dynamic)
     fits, blurred, notes = _lattices(sample, masks, core, soft, source)
     rows, columns = (_axis(fit, length, _middle(fit[0]) if blur else _body(dynamic, core, axis, fit))
-                     for axis, (fit, length, blur) in enumerate(zip(fits, (height, width), blurred)))
+                     for axis, (fit, length, blur) in enumerate(zip(fits, (height, width), blurred, strict=True)))
     if rows.cells < 1 or columns.cells < 1:
         raise InputError(f"{source}: no whole cell fits in the pictures")
     (r0, r1), (c0, c1), classes = _board(sample, rows, columns, core, soft, source)
@@ -388,7 +392,9 @@ def find_grid(sample: list[np.ndarray], source: str = "the recording", lossy: bo
 def _lattices(sample, masks, core: tuple[slice, slice], soft: bool, source: str):
     """The lattice ``(size, offset)`` down and across the pictures, whether each was fitted as a blurred one, and
     notes (square cells taken, one axis without changes)."""
-    fits, blurred, notes = [], [False, False], []
+    fits: list[tuple[float, float] | None] = []
+    points: list[tuple[np.ndarray, np.ndarray, float]] = []  # each axis's positions, weights and tolerance
+    blurred, notes = [False, False], []
     for axis in (0, 1):
         lo, hi = core[axis].start, core[axis].stop
         profile = np.zeros(hi - lo + 1)
@@ -410,14 +416,17 @@ def _lattices(sample, masks, core: tuple[slice, slice], soft: bool, source: str)
                 blurred[axis] = True
         if fit is None and tolerance <= 0.6 and len(positions):
             fit = (1.0, 0.0)  # every pixel a cell: no larger cell puts the changes on its boundaries
-        fits.append((fit, positions, weights, tolerance))
-    (row_fit, *row_points), (column_fit, *column_points) = fits
+        fits.append(fit)
+        points.append((positions, weights, tolerance))
+    row_fit, column_fit = fits
+    row_points, column_points = points
     if row_fit is None and column_fit is None:
         raise InputError(f"{source}: no grid of cells explains where the pictures change"
                          + (" (cells of fewer than 4 pixels cannot be read from a picture this blurred or lossy)"
                             if soft else ""))
     if row_fit is None or column_fit is None:
         known = row_fit or column_fit
+        assert known is not None  # not both None (above)
         missing = (column_points if row_fit else row_points)[0]
         other = (known[0], (float(missing.min()) if len(missing) else 0.0) % known[0])
         row_fit, column_fit = (row_fit, other) if row_fit else (other, column_fit)

@@ -91,7 +91,7 @@ def _gradient(states: int, first, last) -> np.ndarray:
     colours[1] = first
     steps = states - 2
     for n in range(1, steps):
-        colours[n + 1] = [int(a + n * (b - a) / steps + 0.5) for a, b in zip(first, last)]
+        colours[n + 1] = [int(a + n * (b - a) / steps + 0.5) for a, b in zip(first, last, strict=True)]
     if states > 2:
         colours[-1] = last
     return colours

@@ -32,6 +32,8 @@ generation; ``"collapse"`` collapses every run.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -161,7 +163,8 @@ def _check_cells(cells: int, what: str) -> None:
 
 def _sample(frames: Frames) -> tuple[list[np.ndarray], int]:
     """The first distinct frames, up to the sample's limits, and how many frames were looked at."""
-    sample, scanned, size = [], 0, 0
+    sample: list[np.ndarray] = []
+    scanned = size = 0
     for frame in frames:
         scanned += 1
         if not sample or not np.array_equal(frame, sample[-1]):
@@ -176,7 +179,7 @@ def _collapse(boards: np.ndarray, repeats: str) -> tuple[np.ndarray, int, str]:
     """Boards with runs of equal boards collapsed as ``repeats`` says; how many frames went; the still-life note."""
     if repeats == "keep" or len(boards) < 2:
         return boards, 0, ""
-    equal = np.array([np.array_equal(a, b) for a, b in zip(boards[1:], boards[:-1])])
+    equal = np.array([np.array_equal(a, b) for a, b in zip(boards[1:], boards[:-1], strict=True)])
     starts = np.flatnonzero(np.concatenate([[True], ~equal]))
     lengths = np.diff(np.append(starts, len(boards)))
     keep = [1] * len(starts)
@@ -193,7 +196,7 @@ def _collapse(boards: np.ndarray, repeats: str) -> tuple[np.ndarray, int, str]:
         else:
             keep[-1] = last
             note = f"the last board stays for {last} frames, each read as a generation (nothing else repeats)"
-    picked = np.concatenate([np.full(k, s) for s, k in zip(starts, keep)])
+    picked = np.concatenate([np.full(k, s) for s, k in zip(starts, keep, strict=True)])
     return boards[picked], int(len(boards) - len(picked)), note
 
 
@@ -223,14 +226,14 @@ def _read_pictures(trajectories: list[Frames], source: str, kind: str, dead, pal
                     _check_cells((decoded + len(boards)) * rows * columns, f"{source}: {decoded + len(boards)} "
                                  f"frames of {columns}x{rows} cells, and more")
             decoded += len(boards)
-            offs = np.asarray(offs)
-            bad = offs > TOLERANCE
+            shares = np.asarray(offs)
+            bad = shares > TOLERANCE
             lead = int(np.argmin(bad)) if not bad.all() else len(bad)
             trail = int(np.argmin(bad[::-1])) if not bad.all() else 0
             middle = np.flatnonzero(bad[lead:len(bad) - trail]) + lead
             if len(middle):
                 raise InputError(f"{source}: frame {middle[0]} is not drawn on the grid found "
-                                 f"({offs[middle[0]]:.0%} of its cells are not one colour of a class; "
+                                 f"({shares[middle[0]]:.0%} of its cells are not one colour of a class; "
                                  f"{grid.summary()}): a frame in the middle cannot be dropped without joining two "
                                  "steps into one")
             if lead == len(bad):
@@ -238,7 +241,7 @@ def _read_pictures(trajectories: list[Frames], source: str, kind: str, dead, pal
             dropped[0] += lead
             dropped[1] += trail
             kept = np.stack(boards[lead:len(boards) - trail])
-            worst = max(worst, float(offs[lead:len(boards) - trail].max()))
+            worst = max(worst, float(shares[lead:len(boards) - trail].max()))
             kept, went, note = _collapse(kept, repeats)
             repeated += went
             notes.append(note)
@@ -250,7 +253,7 @@ def _read_pictures(trajectories: list[Frames], source: str, kind: str, dead, pal
     boards = np.stack([b[:length] for b in boards_all])
     states, reading = read_states(boards, grid.classes.hex(), grid.classes.centres, dead=dead, palette_name=palette,
                                   source=source)
-    log = FrameLog(decoded, length, repeated, tuple(dropped), next((n for n in notes if n), ""))
+    log = FrameLog(decoded, length, repeated, (dropped[0], dropped[1]), next((n for n in notes if n), ""))
     return Recording(states, source, kind, reading, grid, log, {}, worst, picture=picture)
 
 
@@ -279,7 +282,12 @@ def _array_frames(array: np.ndarray, source: str) -> list[Frames]:
     if channels == 4:
         array = premultiplied(array)
     return [Frames(source, "colour array", length, height, width, channels,
-                   (lambda t=t: (np.ascontiguousarray(frame) for frame in array[t]))) for t in range(n)]
+                   functools.partial(_trajectory_frames, array, t)) for t in range(n)]
+
+
+def _trajectory_frames(array: np.ndarray, t: int) -> Iterator[np.ndarray]:
+    """The pictures of trajectory ``t`` of colour arrays ``(N, T, H, W, C)``, one at a time."""
+    return (np.ascontiguousarray(frame) for frame in array[t])
 
 
 def read_recording(path, *, dead=None, palette=None, key: str | None = None, axes: str | None = None,

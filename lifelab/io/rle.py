@@ -20,7 +20,8 @@ from lifelab.utils import MAX_CELLS, atomic_path, check_allocation, check_int
 
 __all__ = ["load_rle", "place", "read_rle", "rle_position", "save_rle", "write_rle"]
 
-_HEADER = re.compile(r"x\s*=\s*([0-9]{1,18})\s*,\s*y\s*=\s*([0-9]{1,18})(?:\s*,\s*rule\s*=\s*(\S+))?\s*$", re.IGNORECASE)
+_HEADER = re.compile(r"x\s*=\s*([0-9]{1,18})\s*,\s*y\s*=\s*([0-9]{1,18})(?:\s*,\s*rule\s*=\s*(\S+))?\s*$",
+                     re.IGNORECASE)
 _LINE_WIDTH = 70
 #: The largest RLE file read (Golly's largest is a few MB).
 MAX_FILE = 256 * 2 ** 20

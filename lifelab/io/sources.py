@@ -256,6 +256,7 @@ def save_frames(frames, path, fps: float = 10, repeat: int = 1) -> Path:
     with atomic_path(path) as tmp, av.open(str(tmp), "w", format={".m4v": "mp4", ".mkv": "matroska"}.get(
             suffix, suffix[1:])) as container:
         stream = container.add_stream(CODECS[suffix], rate=int(round(fps)))
+        assert isinstance(stream, av.VideoStream)  # every codec of CODECS is a video codec
         stream.width, stream.height = padded[1], padded[0]
         stream.pix_fmt = "yuv420p"
         if CODECS[suffix] == "libx264":

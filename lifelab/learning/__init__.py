@@ -13,7 +13,8 @@
 - :mod:`~lifelab.learning.table`: the table learner, registered beside the networks.
 """
 
-# isort: off  (in the layer's own order)
+# in the layer's own order
+# isort: off
 from lifelab.learning.checkpoint import (
     CHECKPOINT_FORMAT,
     Identity,

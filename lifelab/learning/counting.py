@@ -121,7 +121,7 @@ def class_test(model, neighbourhood: Neighbourhood, samples: int = 16, reach: in
     centre = np.repeat([False, True], width * samples)
     live = np.tile(np.repeat(occur, samples), 2)
     boards = rng.random((len(live), side, side)) < rng.random((len(live), 1, 1))
-    ys, xs = (np.array(v) + reach for v in zip(*nb.offsets))
+    ys, xs = (np.array(v) + reach for v in zip(*nb.offsets, strict=True))
     if nb.weighted:
         boards[:, ys, xs] = _weighted_sets(nb, live + nb.low, rng)
     else:
@@ -164,7 +164,8 @@ def _majority_rule(check: ClassCheck, states: int = 2) -> tuple[LtLRule | HROTRu
     intervals = [(min(at), max(at)) for at in (born, survive) if at and len(at) == max(at) - min(at) + 1]
     b0_hrot = 0 in born and nb.shape not in LTL_NEIGHBOURHOODS  # Larger than Life has B0; HROT not
     if len(intervals) == 2 and not b0_hrot and nb.shape not in NAMED_SHAPES:
-        return count_rule(nb, *intervals, states), ""
+        birth, survival = intervals
+        return count_rule(nb, birth, survival, states), ""
     if 0 in born:
         return None, "a dead cell is born on no live cell (B0), an HROT rule that Golly only emulates"
     unsayable = [c for c in sorted(born) if c < 1] + [c for c in sorted(survive) if not nb.writable(1, c, True)]

@@ -52,7 +52,7 @@ from lifelab.geometry import (
 from lifelab.learning.counting import ClassCheck, _candidates, _counted, _counts_rule, class_test
 from lifelab.learning.models import predict, receptive_radius
 from lifelab.learning.probes import MAX_CELLS, Sensitivity, _alive_probability, sensitivity
-from lifelab.rules import GenerationsRule, LtLRule, Rule
+from lifelab.rules import GenerationsRule, HROTRule, LtLRule, Rule
 from lifelab.utils import check_int, check_number, model_states
 
 __all__ = ["ExtractionResult", "extract_rule", "nearest_totalistic", "table_reading"]
@@ -77,10 +77,11 @@ def nearest_totalistic(table, confidence=None) -> tuple[Rule, list[int]]:
     if table.shape != (N_PATTERNS,):
         raise InputError(f"a rule table has {N_PATTERNS} entries, got shape {table.shape}")
     weight = np.ones(N_PATTERNS) if confidence is None else np.asarray(confidence, dtype=float)
-    best = None
+    best: tuple[tuple[int, float], Rule, list[int]] | None = None
     for name in ("moore", "vonneumann"):
         live = counts(name)
-        birth, survival = [], []
+        birth: list[int] = []
+        survival: list[int] = []
         for state, chosen in ((False, birth), (True, survival)):
             for k in range(int(NEIGHBOURHOODS[name].sum()) + 1):
                 members = (CENTRE == state) & (live == k)
@@ -91,6 +92,7 @@ def nearest_totalistic(table, confidence=None) -> tuple[Rule, list[int]]:
         key = (len(wrong), float(weight[wrong].sum()))
         if best is None or key < best[0]:
             best = (key, rule, [int(i) for i in wrong])
+    assert best is not None  # both neighbourhoods were tried
     return best[1], best[2]
 
 
@@ -123,7 +125,7 @@ class ExtractionResult:
         reason: Why no rule was read, in words ("" when one was).
     """
 
-    rule: Rule | None
+    rule: Rule | GenerationsRule | LtLRule | HROTRule | None
     offsets: list[tuple[int, int]]
     table: np.ndarray
     confidence: np.ndarray
@@ -133,7 +135,7 @@ class ExtractionResult:
     patterns_evaluated: int
     evaluations: int
     sensitivity: Sensitivity | None
-    nearest: Rule | LtLRule | None = None
+    nearest: Rule | LtLRule | HROTRule | None = None
     disagreements: list[int] = field(default_factory=list)
     states: int = 2
     structure: float | None = None
@@ -157,8 +159,10 @@ class ExtractionResult:
         if self.classes is not None:
             nb = self.classes.neighbourhood
             tried = "".join(f"; not totalistic on {t.title}" for t in self.classes.tried)
-            lines.append(f"support: {len(self.sensitivity.offsets)} decisive cells within range "
-                         f"{max(max(abs(dy), abs(dx)) for dy, dx in self.sensitivity.offsets)}{tried}")
+            assert self.sensitivity is not None  # the structure test follows a network's probe
+            offsets = self.sensitivity.offsets
+            lines.append(f"support: {len(offsets)} decisive cells within range "
+                         f"{max(max(abs(dy), abs(dx)) for dy, dx in offsets)}{tried}")
             lines.append(f"extracted rule: {self.rule}" if self.rule is not None else self.reason)
             if self.nearest is not None:
                 lines.append(f"majority of each class: {self.nearest} (no rule: {len(self.disagreements)} "
@@ -172,6 +176,7 @@ class ExtractionResult:
             lines.append(f"not a {self.states}-state Generations rule: on random boards of every state the network "
                          f"agrees with the Generations rule of its table on {self.structure:.2%} of the cells")
         elif self.rule is None:
+            assert self.sensitivity is not None  # only a network's reading finds no rule
             far = [o for o in self.sensitivity.offsets if max(abs(o[0]), abs(o[1])) > 1]
             shown = f"{far[:8]}{' ...' if len(far) > 8 else ''} ({len(far)} cells)"
             lines.append(f"not a 3x3 rule: decisions depend on cells outside the 3x3 neighbourhood, at offsets {shown}")
@@ -338,7 +343,10 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
         offsets = list(WINDOW)
         table, confidence, varies, more, group = _enumerate(model, offsets, group, contexts, reach, rng)
         evaluated += more
-    rule, nearest, disagreements, structure = None, None, [], None
+    rule: Rule | GenerationsRule | None = None
+    nearest: Rule | None = None
+    disagreements: list[int] = []
+    structure: float | None = None
     if probe.local:
         table, confidence, varies = (_to_window(v, offsets) for v in (table, confidence, varies))
         rule = Rule.from_table(table)

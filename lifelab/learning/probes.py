@@ -102,7 +102,7 @@ class Sensitivity:
     @property
     def offsets(self) -> list[tuple[int, int]]:
         """The decisive offsets ``(dy, dx)``, in reading order."""
-        return [(int(y) - self.radius, int(x) - self.radius) for y, x in zip(*np.nonzero(self.decisive))]
+        return [(int(y) - self.radius, int(x) - self.radius) for y, x in zip(*np.nonzero(self.decisive), strict=True)]
 
     @property
     def local(self) -> bool:

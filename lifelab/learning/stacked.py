@@ -31,7 +31,7 @@ from lifelab.errors import InputError
 from lifelab.evidence import family
 from lifelab.geometry import patterns, transition_counts
 from lifelab.learning.kernel import window_epoch
-from lifelab.learning.models import model_spec
+from lifelab.learning.models import WindowLayout, model_spec
 from lifelab.learning.training import L1, LR, lr_at
 from lifelab.utils import MODEL_DTYPE
 
@@ -96,24 +96,27 @@ def train_stacked(nets: list[nn.Module], frequencies: np.ndarray, steps_per_epoc
     if engine == "compiled" and device.type != "cpu":
         raise InputError(f"the compiled stacked trainer runs on the CPU, not {device}; use engine='torch'")
     layout = copy.deepcopy(nets[0]).to(device)  # its buffers (a tied kernel's orbits) on the training device
+    assert isinstance(layout, WindowLayout)  # register() refuses a stackable class without the pattern form
     shapes = [(name, p.shape) for name, p in layout.named_parameters()]
     sizes = [math.prod(shape) for _, shape in shapes]
-    penalised = np.concatenate([np.full(size, "weight" in name) for (name, _), size in zip(shapes, sizes)])
+    penalised = np.concatenate([np.full(size, "weight" in name) for (name, _), size in zip(shapes, sizes, strict=True)])
     flat = np.stack([torch.cat([p.detach().reshape(-1) for p in net.parameters()]).cpu().double().numpy()
                      for net in nets])
     labels = family(layout.rule_family).labels
     first = np.unique(labels, return_index=True)[1]  # one pattern per class, in class order
     x = F.one_hot(torch.from_numpy(patterns()[first].astype(np.int64)), 2).permute(0, 3, 1, 2).to(device, MODEL_DTYPE)
     weights = np.zeros((len(nets), len(first), 2))
-    np.add.at(weights, (slice(None), labels), np.asarray(frequencies, dtype=np.float64))
+    # numpy's stub for ufunc.at takes an index array only, not a tuple with a slice (which numpy accepts)
+    np.add.at(weights, (slice(None), labels), np.asarray(frequencies, dtype=np.float64))  # type: ignore[arg-type]
 
     def unflat(rows: torch.Tensor) -> dict:
         return {name: part.reshape(len(rows), *shape)
-                for (name, shape), part in zip(shapes, rows.split(sizes, dim=1))}
+                for (name, shape), part in zip(shapes, rows.split(sizes, dim=1), strict=True)}
 
     if engine == "compiled":
         features = layout.window_features(x).cpu().numpy()
-        widths = (layout.net[0].bias.shape[0], layout.net[2].bias.shape[0])
+        shape_of = dict(shapes)
+        widths = (shape_of["net.0.bias"][0], shape_of["net.2.bias"][0])
         adam = (np.zeros_like(flat), np.zeros_like(flat), np.zeros(len(nets)))
         steps = np.asarray(steps_per_epoch, dtype=np.int64)
 
@@ -146,7 +149,7 @@ def train_stacked(nets: list[nn.Module], frequencies: np.ndarray, steps_per_epoc
     active = list(range(len(nets)))
     for epoch in range(epochs):
         worst = epoch_of(active, lr_at(epoch, epochs, LR, "cosine"))
-        for k, low in zip(list(active), worst.tolist()):
+        for k, low in zip(list(active), worst.tolist(), strict=True):
             if low >= stop_probability:
                 active.remove(k)
                 trained[k] = epoch + 1

@@ -18,7 +18,7 @@ from lifelab.errors import InputError, InputTypeError
 from lifelab.io import TrajectorySpec, load_trajectories, save_trajectories
 from lifelab.io.boards import trajectory_states, validate_trajectories
 from lifelab.learning.dataset import TrajectoryDataset, trajectory_weights
-from lifelab.rules import RULE_TYPES, Rule, StochasticRule, as_rule, parse_rule, rule_states
+from lifelab.rules import RULE_TYPES, Rule, RuleBase, StochasticRule, as_rule, parse_rule, rule_states
 from lifelab.utils import check_int, data_dir
 
 __all__ = ["DataSupplyAgent", "load_or_generate"]
@@ -46,7 +46,8 @@ def load_or_generate(rule: Rule | str, n: int, shape: tuple[int, int], steps: in
     rule = as_rule(rule)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise InputTypeError(f"seed must be an int, got {seed!r}")
-    spec = TrajectorySpec(str(rule), int(n), tuple(int(s) for s in shape), int(steps), float(density), int(seed))
+    random_boards(0, shape, density)  # validates the shape (two sides) and the density before they name the file
+    spec = TrajectorySpec(str(rule), int(n), (int(shape[0]), int(shape[1])), int(steps), float(density), int(seed))
     path = Path(folder) if folder is not None else data_dir()
     path = path / spec.filename()
     if path.exists():
@@ -88,18 +89,21 @@ class DataSupplyAgent:
         self.collected_seeds: list[int | None] = []
         self._pool: list[np.ndarray] = []
         self.visible = 0
+        self.rule: RuleBase | None
+        self.shape: tuple[int, int]
+        self.density: float | None
         if isinstance(source, (*RULE_TYPES, str)):
             self.rule = parse_rule(source)
             self.states = rule_states(self.rule)
             check_int("steps", steps, 1)
             random_boards(0, shape, density)  # validates shape and density
-            self.shape, self.steps, self.density = tuple(int(s) for s in shape), int(steps), float(density)
+            self.shape, self.steps, self.density = (int(shape[0]), int(shape[1])), int(steps), float(density)
             self.collect()
         else:
             self.rule = None
             traj = validate_trajectories(source, name="external trajectories", states=None)
             self.states = trajectory_states(traj)
-            self.shape, self.steps, self.density = traj.shape[2:], traj.shape[1] - 1, None
+            self.shape, self.steps, self.density = (traj.shape[2], traj.shape[3]), traj.shape[1] - 1, None
             self.add(traj)
         self.reveal()
 
@@ -131,6 +135,7 @@ class DataSupplyAgent:
         random = board is None or isinstance(self.rule, StochasticRule)
         seed = int(self._seeds.spawn(1)[0].generate_state(1)[0]) if random else None
         if board is None:
+            assert self.density is not None  # an agent with an oracle has one
             board = random_boards(1, self.shape, self.density, seed=seed)[0]
         else:
             board = np.asarray(board)

@@ -61,14 +61,18 @@ class TableLearner:
         exact = ((table[index] == alive[:, 1]) | (index < 0)).all(axis=(1, 2))
         return 0, float(exact.mean())
 
+    def _fitted(self) -> Evidence:
+        assert self._evidence is not None, "fit the table learner before reading it"
+        return self._evidence
+
     def _verdict(self) -> Verdict:
-        return decide(self._evidence, self.family, self.noise)
+        return decide(self._fitted(), self.family, self.noise)
 
     def read(self, seed: int) -> ExtractionResult:
         """The tabulated rule, unknown entries dead at confidence 0.5."""
         verdict = self._verdict()
         confidence = np.where(verdict.known, 1.0, 0.5)
-        states = self._evidence.states
+        states = self._fitted().states
         rule = Rule.from_table(verdict.table)
         return ExtractionResult(rule=rule if states == 2 else GenerationsRule(rule, states), offsets=list(WINDOW),
                                 table=verdict.table.copy(), states=states,

@@ -300,7 +300,7 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
                 "stop_probability": stop_probability, "stable_epochs": stable_epochs}
     path = None if checkpoint is None else Path(checkpoint)
     identity = None if path is None else Identity.of(model, rule, settings, fingerprint(x, y, w))
-    if path is not None and path.exists():
+    if path is not None and identity is not None and path.exists():
         state = read_checkpoint(path)
         identity.check(state["identity"], path)
         model.load_state_dict(state["model_state"])
@@ -362,7 +362,7 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
                     history.converged_epoch = epoch + 1
             bar.update()
             bar.set_postfix(loss=f"{on_train['loss']:.3g}", cells=f"{on_train['cell_acc']:.4f}")
-            if path is not None:
+            if path is not None and identity is not None:
                 write_checkpoint(path, identity, model, optimizer, history.as_dict())
             if history.converged_epoch is not None:
                 break

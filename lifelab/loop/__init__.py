@@ -2,7 +2,8 @@
 loop.
 """
 
-# isort: off  (in the layer's own order)
+# in the layer's own order
+# isort: off
 from lifelab.loop.collect import COLLECTIONS, QueryCollection, RandomCollection, query_board
 from lifelab.loop.learners import (
     NOISY_EPOCHS,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Callable, Protocol
+
 import numpy as np
 
 from lifelab.errors import InputError
 from lifelab.evidence import CountEvidence, Evidence, Verdict
 from lifelab.geometry import N_PATTERNS, SUBGROUPS, patterns, transform
 from lifelab.learning import DataSupplyAgent
+from lifelab.loop.rounds import Round
 from lifelab.loop.settings import LOOP, MODES, LoopSettings
 
 __all__ = ["COLLECTIONS", "QueryCollection", "RandomCollection", "query_board"]
@@ -80,6 +83,16 @@ def _to_ask(verdict: Verdict, rng: np.random.Generator) -> list[int]:
     return out
 
 
+class Collection(Protocol):
+    """What a collection strategy offers the loop (:data:`COLLECTIONS` makes one from the loop's settings)."""
+
+    name: str
+
+    def next(self, agent: DataSupplyAgent, done: Round, holdout: int | None,
+             seen: Evidence | CountEvidence) -> tuple[Evidence | CountEvidence, str]:
+        """Collect the next trajectory after round ``done``; returns the evidence with it and how it was chosen."""
+
+
 class RandomCollection:
     """Collection strategy: the next trajectory is the next in line (a fresh random board, or the next supplied one).
 
@@ -92,7 +105,8 @@ class RandomCollection:
     def __init__(self, settings: LoopSettings = LOOP):
         """Nothing to set up (the settings are what every strategy is given)."""
 
-    def next(self, agent: DataSupplyAgent, done, holdout: int | None, seen: Evidence) -> tuple[Evidence, str]:
+    def next(self, agent: DataSupplyAgent, done: Round, holdout: int | None,
+             seen: Evidence | CountEvidence) -> tuple[Evidence | CountEvidence, str]:
         """Queue the next trajectory; returns the evidence (unchanged) and how the trajectory was chosen."""
         return seen, "random" if agent.rule is not None else "supplied"
 
@@ -117,18 +131,23 @@ class QueryCollection:
         self.settings = settings
         self.rng = np.random.default_rng(settings.seed)
 
-    def next(self, agent: DataSupplyAgent, done, holdout: int | None, seen: Evidence) -> tuple[Evidence, str]:
+    def next(self, agent: DataSupplyAgent, done: Round, holdout: int | None,
+             seen: Evidence | CountEvidence) -> tuple[Evidence | CountEvidence, str]:
         """Build and collect the query board; returns the evidence with it and ``"query"``."""
         if min(agent.shape) < 4 or isinstance(seen, CountEvidence) or done.extraction.confidence.shape != (N_PATTERNS,):
             return RandomCollection().next(agent, done, holdout, seen)
+        verdict = done.verdict
+        assert isinstance(verdict, Verdict)  # 3x3 evidence gives a 3x3 verdict
         done.query = query_board(done.extraction.confidence, agent.shape, seed=self.settings.seed * 1000 + done.round,
-                                 threshold=self.settings.threshold, ask=_to_ask(done.verdict, self.rng),
-                                 group=done.verdict.family.symmetry)
+                                 threshold=self.settings.threshold, ask=_to_ask(verdict, self.rng),
+                                 group=verdict.family.symmetry)
         index = agent.collect(done.query, first=True)
         if done.refuted:  # the held-out trajectory the rule failed on joins the training data too
+            assert holdout is not None  # a refuted round held one out
             agent.reveal(holdout + 1)  # the query board went in before it
         return seen + seen.like(agent.trajectory(index)), "query"
 
 
 #: Collection strategies by mode name (:data:`lifelab.loop.settings.MODES`).
-COLLECTIONS = dict(zip(MODES, (RandomCollection, QueryCollection)))
+COLLECTIONS: dict[str, Callable[[LoopSettings], Collection]] = dict(zip(MODES, (RandomCollection, QueryCollection),
+                                                                      strict=True))

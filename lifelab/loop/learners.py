@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from lifelab.errors import InputError, InputTypeError
-from lifelab.evidence import Evidence, data_symmetry
+from lifelab.evidence import CountEvidence, Evidence, data_symmetry
 from lifelab.geometry import GROUPS
 from lifelab.learning import (
     REGISTRY,
@@ -59,19 +59,29 @@ class Learner(Protocol):
     """What the loop fits and reads each round (:func:`lifelab.loop.run.run_round`); met by :class:`NetworkLearner`
     and :class:`TableLearner`, and checked for every registered learner by ``tests/test_contracts.py``.
 
-    Attributes:
-        net: The torch model being trained, or None (the table learner).
-        group: The symmetry group it imposes.
-        family: The family of rules it can represent: what its verdicts may assume.
-        description: One line naming it.
-        margin: How far it sees: the cells at a frame's edge an open or dead boundary leaves out.
+    The loop only reads ``net``, ``group``, ``family``, ``description`` and ``margin``: a learner may hold each
+    as a plain attribute or compute it.
     """
 
-    net: object
-    group: str
-    family: str
-    description: str
-    margin: int
+    @property
+    def net(self) -> nn.Module | None:
+        """The torch model being trained, or None (the table learner)."""
+
+    @property
+    def group(self) -> str:
+        """The symmetry group it imposes."""
+
+    @property
+    def family(self) -> str:
+        """The family of rules it can represent: what its verdicts may assume."""
+
+    @property
+    def description(self) -> str:
+        """One line naming it."""
+
+    @property
+    def margin(self) -> int:
+        """How far it sees: the cells at a frame's edge an open or dead boundary leaves out."""
 
     def prepare(self, agent: DataSupplyAgent, round_: int) -> None:
         """Change the model (a model policy) before the round trains."""
@@ -169,6 +179,8 @@ class NetworkLearner:
             progress: Show epoch bars.
         """
         group, seed = settings.group, settings.seed
+        self.policy: FixedModel | AutoGrow
+        self.net: nn.Module
         if group == "auto":
             route = model_spec(model).growth if isinstance(model, str) else None
             if route is None:
@@ -224,7 +236,7 @@ WIDER = {"edges-corners": ("isotropic", "e2cnn", "p4m"), "isotropic": ("table", 
          "p4": ("table", "minimal", None), "p4m": ("table", "minimal", None)}
 
 
-def wider_learner(learner, evidence: Evidence) -> tuple[NetworkLearner, str] | None:
+def wider_learner(learner: Learner, evidence: Evidence | CountEvidence) -> tuple[NetworkLearner, str] | None:
     """A network that can represent what the data show, when they contradict the learner's family.
 
     The data contradict a family when some class of it was seen going to
@@ -267,7 +279,7 @@ def learner_names() -> list[str]:
     return list(REGISTRY)
 
 
-def make_learner(model, settings: LoopSettings = LOOP, **network):
+def make_learner(model, settings: LoopSettings = LOOP, **network) -> Learner:
     """The learner for a registered name or a model instance.
 
     Args:
@@ -339,8 +351,10 @@ class TableNetwork:
         Returns:
             ``(agreeing, unobserved)``.
         """
-        if self.table is None or reference.dense_table is None or len(reference.dense_table) != len(self.table):
-            raise InputError(f"compare a table of {len(self.table or ())} configurations, got {reference!r}")
+        if self.table is None or self.observed is None or reference.dense_table is None or \
+                len(reference.dense_table) != len(self.table):
+            raise InputError(f"compare a table of {0 if self.table is None else len(self.table)} configurations, "
+                             f"got {reference!r}")
         unseen = ~self.observed
         return int((self.table[unseen] == reference.dense_table[unseen]).sum()), int(unseen.sum())
 
@@ -399,7 +413,8 @@ def fit_table_network(verdict, model: str = "e2cnn", group: str | None = None, *
         optimiser = torch.optim.Adam(net.parameters(), lr=lr)
         done = 0
         with progress_bar(epochs, f"train {model} {group} on a table", enabled=progress) as bar:
-            for done in range(1, epochs + 1):
+            for epoch in range(1, epochs + 1):
+                done = epoch
                 logits = _centre_logits(net, boards, states)
                 loss = F.cross_entropy(logits, target)
                 optimiser.zero_grad()

@@ -10,9 +10,10 @@ from torch import nn
 from lifelab.evidence import CountVerdict, TableVerdict, Verdict, reading_clause, reading_sentence
 from lifelab.evidence.neighbourhood import NeighbourhoodSearch
 from lifelab.evidence.steps import StepVerdict
+from lifelab.evidence.stochastic import StochasticFit
 from lifelab.io import Reading
 from lifelab.loop.rounds import Round
-from lifelab.rules import Rule, TableRule
+from lifelab.rules import RuleBase, TableRule
 from lifelab.utils import format_table
 
 __all__ = ["LoopReport", "TableLoopReport"]
@@ -47,8 +48,8 @@ class LoopReport:
     """
 
     rounds: list[Round]
-    verdict: Verdict
-    truth: Rule | None
+    verdict: Verdict | CountVerdict | StepVerdict
+    truth: RuleBase | None
     stop_reason: str
     model: str
     group: str
@@ -64,12 +65,12 @@ class LoopReport:
     swapped: object = None
 
     @property
-    def rule(self) -> Rule | None:
+    def rule(self) -> RuleBase | None:
         """The rule the data determine (under the verdict's stated assumption); None when they determine none."""
         return self.verdict.rule
 
     @property
-    def extracted(self) -> Rule | None:
+    def extracted(self) -> RuleBase | None:
         """The rule read out of the learner in the last round (a guess where the data leave classes open)."""
         return self.rounds[-1].rule
 
@@ -104,7 +105,7 @@ class LoopReport:
         if self.truth is None:
             return None
         if self.verdict.rung == "stochastic":
-            return self.converged and self.verdict.stochastic.holds(self.truth)
+            return self.converged and self._stochastic().holds(self.truth)
         return self.converged and self.rule == self.truth
 
     @property
@@ -117,8 +118,13 @@ class LoopReport:
         if self.truth is None:
             return None
         if self.verdict.rung == "stochastic":  # probabilities with intervals: wrong when one misses the truth
-            return not self.verdict.stochastic.holds(self.truth)
+            return not self._stochastic().holds(self.truth)
         return self.verdict.determined and self.rule != self.truth
+
+    def _stochastic(self) -> StochasticFit:
+        """The fit of a verdict on the stochastic rung (only a 3x3 verdict reaches it)."""
+        assert isinstance(self.verdict, Verdict) and self.verdict.stochastic is not None
+        return self.verdict.stochastic
 
     @property
     def guessed_right(self) -> float | None:

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifelab.evidence import Evidence, Verdict, generator_check, weigh
+from lifelab.evidence import CountEvidence, CountVerdict, Evidence, Verdict, generator_check, weigh
 from lifelab.learning import DataSupplyAgent, ExtractionResult
+from lifelab.loop.learners import Learner
 from lifelab.loop.settings import LOOP, LoopSettings
-from lifelab.rules import Rule
+from lifelab.rules import GenerationsRule, HROTRule, LtLRule, Rule
 
 __all__ = ["Fit", "Round", "run_round"]
 
@@ -49,7 +50,7 @@ class Round:
     collected: str
     epochs: int
     train_board_acc: float
-    rule: Rule | None
+    rule: Rule | GenerationsRule | LtLRule | HROTRule | None
     min_confidence: float
     low_confidence: int
     visible_match: float
@@ -57,7 +58,7 @@ class Round:
     stable: bool
     group: str
     seconds: float
-    verdict: Verdict = field(repr=False)
+    verdict: Verdict | CountVerdict = field(repr=False)
     trajectories_seen: int
     extraction: ExtractionResult = field(repr=False)
     query: np.ndarray | None = field(default=None, repr=False)
@@ -104,9 +105,9 @@ def _match(rule, trajectories, boundary: str) -> float:
     return generator_check(rule, trajectories, boundary).transition_match if rule is not None else 0.0
 
 
-def run_round(learner, agent: DataSupplyAgent, seen: Evidence, number: int, settings: LoopSettings = LOOP, *,
-              assumed, previous: Round | None = None, started: float | None = None, collected: str = "initial",
-              fit: Fit | None = None) -> tuple[Round, Evidence, int | None]:
+def run_round(learner: Learner, agent: DataSupplyAgent, seen: Evidence | CountEvidence, number: int,
+              settings: LoopSettings = LOOP, *, assumed, previous: Round | None = None, started: float | None = None,
+              collected: str = "initial", fit: Fit | None = None) -> tuple[Round, Evidence | CountEvidence, int | None]:
     """One round: fit, read, hold one trajectory out, weigh all the evidence.
 
     Args:

@@ -51,7 +51,7 @@ from lifelab.io import Recording
 from lifelab.io.boards import trajectory_states, validate_trajectories
 from lifelab.learning import DEFAULT_MODEL, DataSupplyAgent, model_spec
 from lifelab.loop.collect import COLLECTIONS
-from lifelab.loop.learners import make_learner, wider_learner
+from lifelab.loop.learners import Learner, make_learner, wider_learner
 from lifelab.loop.report import LoopReport
 from lifelab.loop.rounds import Fit, Round, run_round
 from lifelab.loop.settings import DEFAULT_SIZE, LOOP, LoopSettings
@@ -185,9 +185,9 @@ class LoopRun:
         stop_reason: Why the run stopped (None while it goes on); see :class:`LoopReport`.
     """
 
-    def __init__(self, agent: DataSupplyAgent, learner, settings: LoopSettings = LOOP, *, boundary: str = "torus",
-                 counting: Neighbourhood | None = None, search: NeighbourhoodSearch | None = None,
-                 states_stated: bool = True):
+    def __init__(self, agent: DataSupplyAgent, learner: Learner, settings: LoopSettings = LOOP, *,
+                 boundary: str = "torus", counting: Neighbourhood | None = None,
+                 search: NeighbourhoodSearch | None = None, states_stated: bool = True):
         """Start a run: count the evidence of every trajectory the agent holds.
 
         Args:
@@ -227,8 +227,8 @@ class LoopRun:
             source = parse_rule(source)
             shape = settings.shape or (source.grid.shape if source.grid is not None else (DEFAULT_SIZE, DEFAULT_SIZE))
             if settings.neighbourhood not in (None, "auto"):
-                raise InputError(f"an oracle rule names its own neighbourhood; neighbourhood={settings.neighbourhood!r} "
-                                 "is for supplied trajectories")
+                raise InputError("an oracle rule names its own neighbourhood; "
+                                 f"neighbourhood={settings.neighbourhood!r} is for supplied trajectories")
             if settings.states is not None and settings.states != rule_states(source):
                 raise InputError(f"{source} has {rule_states(source)} states, not states={settings.states}")
             if isinstance(source, TableRule):

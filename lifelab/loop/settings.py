@@ -51,9 +51,11 @@ def _noise_text(text: str) -> float | str:
     if text == "auto":
         return text
     try:
-        return check_noise(float(text))
+        rate = check_noise(float(text))
     except ValueError:
         raise InputError(f"must be 'auto' or a cell-flip rate such as 0.01, got {text!r}") from None
+    assert rate is not None  # only "auto" checks as None
+    return rate
 
 
 class _Settings:

@@ -82,6 +82,7 @@ def learn_table(source, settings: LoopSettings | None = None, *, unlisted: str |
         if verdict.determined or verdict.family is None:
             return TableLoopReport(rule, verdict, observed, number, "determined" if verdict.determined else
                                    "inconsistent")
+    assert verdict is not None  # max_rounds is at least 1
     return TableLoopReport(rule, verdict, observed, max_rounds, "max_rounds")
 
 

@@ -92,10 +92,6 @@ class RuleBase(ABC):
         """What each cell of ``(..., H, W)`` boards of states sees (periodic boundary), one value a cell."""
 
     @abstractmethod
-    def step(self, boards) -> np.ndarray:
-        """One step on ``(..., H, W)`` boards of states (periodic boundary)."""
-
-    @abstractmethod
     def _notation(self) -> str:
         """The rule in Golly's canonical notation, without the grid suffix."""
 

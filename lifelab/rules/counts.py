@@ -12,6 +12,8 @@ Generations.  Larger than Life writes the counts as intervals, HROT as lists.
 from __future__ import annotations
 
 import re
+from abc import abstractmethod
+from typing import Self
 
 import numpy as np
 
@@ -50,13 +52,36 @@ class _CountRule(RuleType):
 
     state_weights: tuple[int, ...] | None = None
     range: int
-    weights: np.ndarray
+
+    @classmethod
+    @abstractmethod
+    def parse(cls, text: str) -> Self:
+        """Read a rule of this type from its notation (any case).
+
+        Raises:
+            ValueError: Naming the bad field.
+        """
+
+    @property
+    @abstractmethod
+    def weights(self) -> np.ndarray:
+        """``(2r + 1, 2r + 1)`` int64: each cell's weight in the count."""
+
+    @property
+    @abstractmethod
+    def born(self) -> frozenset[int]:
+        """Neighbour counts (the cell itself never counted) at which a dead cell is born."""
+
+    @property
+    @abstractmethod
+    def survives(self) -> frozenset[int]:
+        """Neighbour counts (the cell itself not counted) at which a live cell survives."""
 
     @property
     def offsets(self) -> list[tuple[int, int]]:
         """The cells with a weight, ``(dy, dx)`` in reading order (the centre when it counts)."""
         r = self.range
-        return [(int(dy) - r, int(dx) - r) for dy, dx in zip(*np.nonzero(self.weights))]
+        return [(int(dy) - r, int(dx) - r) for dy, dx in zip(*np.nonzero(self.weights), strict=True)]
 
     @property
     def reach(self) -> int:
@@ -129,8 +154,10 @@ class LtLRule(_CountRule, KernelRule):
         if len(fields) != 6:
             raise InputError(f"Larger than Life rule {text!r} has {len(fields)} comma-separated fields; "
                              f"expected 6: {expected}")
-        values = {}
-        for field, key in zip(fields, "RCMSBN"):
+        values: dict[str, int] = {}  # R, C and M
+        limits: dict[str, tuple[int, int]] = {}  # S and B
+        hood = ""
+        for field, key in zip(fields, "RCMSBN", strict=True):
             if field[:1].upper() != key:
                 raise InputError(f"Larger than Life rule {text!r}: field {field!r} should start with {key!r} "
                                  f"({expected})")
@@ -139,9 +166,9 @@ class LtLRule(_CountRule, KernelRule):
                 interval = re.fullmatch(r"([0-9]{1,18})\.\.([0-9]{1,18})", body)
                 if interval is None:
                     raise InputError(f"Larger than Life rule {text!r}: {field!r} should be {key}min..max")
-                values[key] = (int(interval[1]), int(interval[2]))
+                limits[key] = (int(interval[1]), int(interval[2]))
             elif key == "N":
-                values[key] = body.upper()
+                hood = body.upper()
             elif not ascii_digits(body):
                 raise InputError(f"Larger than Life rule {text!r}: {field!r} should be {key} and a number")
             else:
@@ -150,8 +177,8 @@ class LtLRule(_CountRule, KernelRule):
             raise InputError(f"Larger than Life rule {text!r}: M{values['M']} must be M0 or M1")
         if values["R"] < 1:
             raise InputError(f"Larger than Life rule {text!r}: range R{values['R']} must be 1 to {MAX_RANGE}")
-        return cls(values["R"], values["S"], values["B"], states=values["C"], middle=values["M"],
-                   neighbourhood=values["N"])
+        return cls(values["R"], limits["S"], limits["B"], states=values["C"], middle=bool(values["M"]),
+                   neighbourhood=hood)
 
     @property
     def widths(self) -> list[int]:
@@ -290,13 +317,28 @@ class HROTRule(_CountRule):
         self.range = check_int("range", range, 1, MAX_RANGE)
         self.states = 2 if states in (0, 1) else check_states(states, "HROT rule")
         self.neighbourhood, self.ltl, self.middle = neighbourhood, bool(ltl), bool(middle) and bool(ltl)
-        self.weights, self.state_weights, self.spec = neighbourhood_weights(neighbourhood, self.range, spec,
-                                                                           self.states, text)
+        self._weights, self.state_weights, self.spec = neighbourhood_weights(neighbourhood, self.range, spec,
+                                                                            self.states, text)
         self.survival, self.birth = frozenset(survival), frozenset(birth)
         if 0 in self.birth:
             raise InputError(f"HROT rule {text!r}: B0 rules are run by Golly with its B0 emulation (complemented "
                              "rules on odd generations), which lifelab does not reproduce yet")
         self._grid = None
+
+    @classmethod
+    def parse(cls, text: str) -> HROTRule:
+        """Read Golly's ``Rr,Cc,Slist,Blist,Nn`` (any case), or Larger than Life's spelling on a neighbourhood
+        beyond box, diamond and disc (``R2,C0,M1,S5..9,B6..8,N+``).
+
+        Raises:
+            ValueError: Naming the bad field.
+        """
+        return read_rule(text, (cls,))
+
+    @property
+    def weights(self) -> np.ndarray:
+        """``(2r + 1, 2r + 1)`` int64: each cell's weight in the count."""
+        return self._weights
 
     @property
     def _shift(self) -> int:

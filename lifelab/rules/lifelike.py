@@ -98,6 +98,8 @@ class Rule(KernelRule):
     __slots__ = ("_table", "_views", "_grid")
 
     family = "life-like"
+    #: Cell states: 2.
+    states = 2
 
     def __init__(self, table: np.ndarray):
         """Wrap a validated 512-entry table; prefer :meth:`from_table`."""
@@ -345,11 +347,6 @@ class Rule(KernelRule):
                                      "neighbourhood")
         birth, survival = view
         return "B{}/S{}{}".format("".join(map(str, birth)), "".join(map(str, survival)), SUFFIXES[neighbourhood])
-
-    @property
-    def states(self) -> int:
-        """Cell states: 2."""
-        return 2
 
     @property
     def offsets(self) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Protocol, Self
 
 from lifelab.errors import InputError, InputTypeError
 
@@ -162,11 +163,21 @@ def rulestring_of(text) -> tuple[str, NamedRule | None]:
     return s, named_rule(s)
 
 
-def registered_name(rule) -> str | None:
+class Registered(Protocol):
+    """A rule whose type the registry names rules of: the type's ``family`` (a :attr:`NamedRule.kind`) and its
+    ``parse``."""
+
+    family: str
+
+    @classmethod
+    def parse(cls, text: str) -> Self: ...
+
+
+def registered_name(rule: Registered) -> str | None:
     """The registry name of a rule (its type has a ``family`` and a ``parse``), or None."""
     return _names(type(rule)).get(rule)
 
 
 @functools.cache
-def _names(kind: type) -> dict:
+def _names(kind: type[Registered]) -> dict[Registered, str]:
     return {kind.parse(entry.rulestring): entry.name for entry in named_rules(kind=kind.family)}

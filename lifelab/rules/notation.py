@@ -48,7 +48,8 @@ def table_from_bs(birth: Iterable[int], survival: Iterable[int], neighbourhood: 
 def totalistic_view(table: np.ndarray, neighbourhood: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     """Return (birth, survival) if ``table`` is outer-totalistic on ``neighbourhood``."""
     live = counts(neighbourhood)
-    birth, survival = [], []
+    birth: list[int] = []
+    survival: list[int] = []
     for centre, found in ((False, birth), (True, survival)):
         for count in range(int(NEIGHBOURHOODS[neighbourhood].sum()) + 1):
             values = table[(live == count) & (CENTRE == centre)]

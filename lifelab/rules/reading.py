@@ -10,10 +10,12 @@ birth/survival rule.  A name no notation reads may be a rule file's.
 from __future__ import annotations
 
 import re
+from typing import Protocol, TypeGuard
 
 from lifelab.errors import InputError
 from lifelab.geometry import LTL_NEIGHBOURHOODS
-from lifelab.rules.grid import split_topology
+from lifelab.rules.base import RuleBase
+from lifelab.rules.grid import Grid, split_topology
 from lifelab.rules.named import rulestring_of
 from lifelab.rules.notation import split_map_states
 from lifelab.rules.rulefiles import find_rule_file, load_rule_file
@@ -46,7 +48,28 @@ def _is_hrot(core: str) -> bool:
     return hood is not None and hood[1] not in LTL_NEIGHBOURHOODS
 
 
-def read_rule(text, types: tuple[type, ...]):
+class Placed(Protocol):
+    """A rule as a reader gives it, its grid suffix still to set: every rule type keeps ``_grid`` in its
+    ``__slots__`` or its ``__dict__`` (:class:`~lifelab.rules.base.RuleBase` only declares it)."""
+
+    _grid: Grid | None
+
+
+class SpelledType(Protocol):
+    """A rule type a rulestring spells (every type but the rule tables, which are named): its ``family`` (what
+    :func:`spelled_family` gives) and its reader of a rulestring's core."""
+
+    family: str
+
+    def _from_core(self, core: str, text: str) -> Placed: ...
+
+
+def _spelled(kind: type[RuleBase]) -> TypeGuard[SpelledType]:
+    """Whether ``kind`` is read from a rulestring's core (it has a ``_from_core``)."""
+    return hasattr(kind, "_from_core")
+
+
+def read_rule(text, types: tuple[type[RuleBase], ...]):
     """Read a rule of one of ``types``, in any of Golly's spellings, or a registry name.
 
     A Golly ``.rule`` file's path, or a name no notation reads whose
@@ -69,7 +92,7 @@ def read_rule(text, types: tuple[type, ...]):
         return _table_rule(load_rule_file(core), grid, types)
     try:
         kind = next((t for t in types if t.family == spelled_family(core)), None)
-        if kind is None:
+        if kind is None or not _spelled(kind):
             raise InputError(f"{text!r} is not a {types[0].family} rule")
         rule = kind._from_core(core, text)
     except InputError as exc:
@@ -81,7 +104,8 @@ def read_rule(text, types: tuple[type, ...]):
     return rule
 
 
-def _table_rule(rule: TableRule, grid, types: tuple[type, ...], error=None) -> TableRule:
+def _table_rule(rule: TableRule, grid: Grid | None, types: tuple[type[RuleBase], ...],
+                error: Exception | None = None) -> TableRule:
     if TableRule not in types:
         raise InputError(f"{rule.name!r} is a rule table, not a {types[0].family} rule") from error
     rule._grid = grid

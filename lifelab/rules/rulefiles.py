@@ -26,6 +26,7 @@ import math
 import os
 import re
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
@@ -90,7 +91,7 @@ def read_rule_file(text: str, source: str = ".rule file") -> TableRule:
     raise InputError(f"{source}: no @TABLE or @TREE section")
 
 
-def _fail(source: str, number: int, line: str, why: str):
+def _fail(source: str, number: int, line: str, why: str) -> NoReturn:
     raise InputError(f"{source}, line {number}: {why}: {line.strip()!r}")
 
 
@@ -103,7 +104,9 @@ def _state(token: str, states: int, source: str, number: int, line: str) -> int:
 
 
 def _read_table(name: str, lines: list, colors: dict, source: str) -> TableRule:
-    states = neighbourhood = symmetries = None
+    states: int | None = None
+    neighbourhood: str | None = None
+    symmetries: str | None = None
     variables: dict[str, tuple[int, ...]] = {}
     transitions = []
     for number, raw in lines:
@@ -127,7 +130,7 @@ def _read_table(name: str, lines: list, colors: dict, source: str) -> TableRule:
             if symmetries not in SYMMETRIES[neighbourhood]:
                 _fail(source, number, raw, f"unsupported symmetries for {neighbourhood} "
                                            f"({', '.join(SYMMETRIES[neighbourhood])})")
-        elif None in (states, neighbourhood, symmetries):
+        elif states is None or neighbourhood is None or symmetries is None:
             _fail(source, number, raw, "n_states, neighborhood and symmetries must come before variables and "
                                        "transitions")
         elif lower.startswith("var "):
@@ -143,7 +146,7 @@ def _read_table(name: str, lines: list, colors: dict, source: str) -> TableRule:
             if len(transitions) > MAX_EXPANDED:
                 _fail(source, number, raw, f"the table expands to more than {MAX_EXPANDED:,} transitions over its "
                                            "bound variables, more than lifelab expands")
-    if None in (states, neighbourhood, symmetries):
+    if states is None or neighbourhood is None or symmetries is None:
         raise InputError(f"{source}: the @TABLE lacks n_states, neighborhood or symmetries")
     return TableRule(name, states, neighbourhood, symmetries=symmetries, transitions=transitions, colors=colors)
 
@@ -169,7 +172,7 @@ def _read_transition(line: str, raw: str, number: int, states: int, neighbourhoo
         _fail(source, number, raw, "the output must be a state, a one-state variable or a bound variable")
     out = []
     for values in itertools.product(*(variables[v] for v in reversed(bound))):
-        binding = dict(zip(reversed(bound), values))
+        binding = dict(zip(reversed(bound), values, strict=True))
         inputs = tuple((binding[t],) if t in binding else variables[t] if t in variables
                        else (_state(t, states, source, number, raw),) for t in tokens[:k])
         result = binding[output] if output in binding else variables[output][0] if output in variables \
@@ -179,7 +182,7 @@ def _read_transition(line: str, raw: str, number: int, states: int, neighbourhoo
 
 
 def _read_tree(name: str, lines: list, colors: dict, source: str) -> TableRule:
-    header = {"num_states": None, "num_neighbors": None, "num_nodes": None}
+    header: dict[str, int | None] = {"num_states": None, "num_neighbors": None, "num_nodes": None}
     nodes: list[tuple[int, tuple[int, ...]]] = []
     for number, raw in lines:
         if not raw.strip() or raw.startswith("#"):
@@ -210,13 +213,14 @@ def _read_tree(name: str, lines: list, colors: dict, source: str) -> TableRule:
     states, neighbours, count = header.values()
     if not nodes or len(nodes) != count:
         raise InputError(f"{source}: the @TREE has {len(nodes)} nodes, num_nodes says {count}")
+    assert states is not None and neighbours is not None  # each node was read after the whole header
     if nodes[-1][0] != neighbours + 1:
         raise InputError(f"{source}: the @TREE's last node (its root) must be at level {neighbours + 1}")
     return TableRule(name, states, _TREE_NEIGHBOURHOOD[neighbours], tree=nodes, colors=colors)
 
 
 def _read_colors(lines: list, source: str) -> dict[int, tuple[int, int, int]]:
-    colors = {}
+    colors: dict[int, tuple[int, int, int]] = {}
     for number, raw in lines:
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -225,7 +229,8 @@ def _read_colors(lines: list, source: str) -> dict[int, tuple[int, int, int]]:
         if len(values) not in (4, 6):
             _fail(source, number, raw, "a colour is 'state r g b' (or a gradient 'r g b r g b')")
         if len(values) == 4:
-            colors[int(values[0])] = tuple(min(int(v), 255) for v in values[1:])
+            r, g, b = (min(int(v), 255) for v in values[1:])
+            colors[int(values[0])] = (r, g, b)
     return colors
 
 
@@ -334,7 +339,9 @@ def compact_table(table: TableRule) -> TableRule:
     Raises:
         InputError: For more configurations than :data:`DENSE_LIMIT`.
     """
-    return _from_function(table, _require_dense(table).dense_table)
+    dense = _require_dense(table).dense_table
+    assert dense is not None  # at most DENSE_LIMIT configurations: tabulated
+    return _from_function(table, dense)
 
 
 def _from_function(table: TableRule, nexts: np.ndarray) -> TableRule:
@@ -364,11 +371,11 @@ def _largest_symmetry(table: TableRule, configs: np.ndarray, nexts: np.ndarray) 
     def invariant(remaps) -> bool:
         return all(np.array_equal(nexts[configs[:, list(remap)] @ weights], nexts) for remap in remaps)
 
-    choices = SYMMETRIES[table.neighbourhood]
+    choices = {name: remaps for name, remaps in SYMMETRIES[table.neighbourhood].items() if remaps is not None}
     swaps = [tuple([0, 2, 1, *range(3, k)])] + ([tuple([0, *range(2, k), 1])] if k > 3 else [])
     if invariant(swaps):  # a transposition and a cycle generate every permutation
         return "permute"
-    ranked = sorted((name for name in choices if choices[name] is not None), key=lambda n: -len(choices[n]))
+    ranked = sorted(choices, key=lambda n: -len(choices[n]))
     return next(name for name in ranked if invariant(choices[name]))
 
 

@@ -33,6 +33,8 @@ class StochasticRule(RuleBase):
     """
 
     family = "stochastic"
+    #: Cell states: always 2.
+    states = 2
 
     def __init__(self, probability):
         """Args:
@@ -121,11 +123,6 @@ class StochasticRule(RuleBase):
         """One random step on ``(..., H, W)`` boards (periodic), drawing from ``rng``."""
         chance = self.probability[self.perceive(states)]
         return rng.random(chance.shape) < chance
-
-    @property
-    def states(self) -> int:
-        """Always 2."""
-        return 2
 
     def _notation(self) -> str:
         base = str(self.base)

@@ -52,7 +52,7 @@ def _cycles(k: int, step: int, reflect: bool) -> tuple[tuple[int, ...], ...]:
 
 #: The symmetries Golly allows per neighbourhood, as remaps of the inputs (``image[i] = inputs[remap[i]]``);
 #: ``permute`` (every order of the outer inputs) is None.  The remaps are Golly's own tables.
-SYMMETRIES = {
+SYMMETRIES: dict[str, dict[str, tuple[tuple[int, ...], ...] | None]] = {
     "vonNeumann": {"none": ((0, 1, 2, 3, 4),), "rotate4": _cycles(4, 1, False),
                    "rotate4reflect": _cycles(4, 1, True), "reflect_horizontal": ((0, 1, 2, 3, 4), (0, 1, 4, 3, 2)),
                    "permute": None},
@@ -299,9 +299,11 @@ class TableRule(RuleType):
     @functools.cached_property
     def _nodes(self) -> np.ndarray:
         """A tree's nodes as rows: a child node's index (a state at level 1) per state of the node's variable."""
+        assert self.tree is not None, "a table has no tree nodes"
         return np.array([values for _, values in self.tree], np.int64)
 
     def _tree_next(self, configs: np.ndarray) -> np.ndarray:
+        assert self.tree is not None, "a table is decided by its transitions"
         node = np.full(len(configs), len(self.tree) - 1)
         for var in _TREE_ORDER[len(self.offsets) - 1]:
             node = self._nodes[node, configs[:, var]]

@@ -1,6 +1,7 @@
 """Sweeps: rule spaces, the plan, batches fanned out over processes or Ray, the Parquet store and its summaries."""
 
-# isort: off  (in the layer's own order)
+# in the layer's own order
+# isort: off
 from lifelab.sweep.plan import Trial, plan
 from lifelab.sweep.run import SweepSummary, run_batch, sweep
 from lifelab.sweep.space import ENUMERATED, SAMPLED_FAMILIES, all_rules, family_of, random_rules, rule_indices

@@ -103,6 +103,7 @@ def plan(rules, seeds=(0,), models=("tied",), *, families=None, size: int = DEFA
     if not models:
         raise InputError("the sweep has no models")
     checked = LoopSettings(shape=(size, size), steps=steps, density=density, max_rounds=max_rounds)
+    assert checked.shape is not None  # given just above
     size, steps, density, max_rounds = checked.shape[0], checked.steps, checked.density, checked.max_rounds
     return [Trial(str(rule), fam, seed, model, size, steps, density, max_rounds)
-            for rule, fam in zip(parsed, families) for seed in seeds for model in models]
+            for rule, fam in zip(parsed, families, strict=True) for seed in seeds for model in models]

@@ -33,7 +33,7 @@ from tqdm.auto import tqdm
 from lifelab.errors import InputError
 from lifelab.geometry import pattern_index
 from lifelab.learning import pattern_frequencies, table_reading, train_stacked
-from lifelab.loop import SWEEP, Fit, LoopReport, SweepSettings
+from lifelab.loop import SWEEP, Fit, LoopReport, LoopRun, NetworkLearner, SweepSettings
 from lifelab.rules import Rule
 from lifelab.sweep.plan import Trial
 from lifelab.sweep.store import _Store
@@ -76,6 +76,13 @@ def _board_accuracy(agent, table: np.ndarray) -> float:
     return float((table[pattern_index(boards)] == nexts).all(axis=(1, 2)).mean())
 
 
+def _network(run: LoopRun) -> NetworkLearner:
+    """The learner of a run in a batch: a stackable network (the plan batches no other)."""
+    learner = run.learner
+    assert isinstance(learner, NetworkLearner)
+    return learner
+
+
 def _lockstep(trials: list[Trial], device) -> list[dict]:
     """Run batched trials (one model and data setting) with their networks trained stacked."""
     started = time.perf_counter()
@@ -84,17 +91,18 @@ def _lockstep(trials: list[Trial], device) -> list[dict]:
         live = [run for run in runs if not run.finished]
         if not live:
             break
-        learner = live[0].learner  # every run of a batch has the same model and settings
+        learners = [_network(run) for run in live]
+        learner = learners[0]  # every run of a batch has the same model and settings
         fits = [pattern_frequencies(run.agent.visible_trajectories, run.agent.weights(), learner.settings.batch_size)
                 for run in live]
-        trained, alive = train_stacked([run.learner.net for run in live], np.stack([f[0] for f in fits]),
+        trained, alive = train_stacked([each.net for each in learners], np.stack([f[0] for f in fits]),
                                        [f[1] for f in fits], learner.settings.epochs,
                                        learner.settings.stop_probability, device)
-        for run, epochs, answers in zip(live, trained, alive):
+        for run, epochs, answers in zip(live, trained, alive, strict=True):
             reading = table_reading(answers, run.learner.group, run.settings.threshold)
             run.step(fit=Fit(epochs, _board_accuracy(run.agent, reading.table), reading))
     share = (time.perf_counter() - started) / len(trials)
-    return [_row(t, run.report(), share, str(device), True) for t, run in zip(trials, runs)]
+    return [_row(t, run.report(), share, str(device), True) for t, run in zip(trials, runs, strict=True)]
 
 
 def run_batch(trials: list[Trial], device=None, threads: int | None = None) -> list[dict]:

@@ -127,7 +127,7 @@ def rule_indices(rules, family: str = "moore") -> np.ndarray:
                 raise InputError(f"{text} is not a {family} B/S rule")
             birth, survival = view
         else:
-            birth, survival = (map(int, digits) for digits in match.groups())
+            birth, survival = (tuple(map(int, digits)) for digits in match.groups())
         out[i] = sum(1 << c for c in birth) | sum(1 << (c + half) for c in survival)
     return out
 

@@ -276,7 +276,7 @@ def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | 
     cells = max(max(t.shape[1:]) for t in panels.values())
     dpi = max(dpi, int(np.ceil(5 * cells / (0.77 * 3))))  # the axes take about 77% of each 3-inch panel
     images = []
-    for ax, (label, traj) in zip(axes[0], panels.items()):
+    for ax, (label, traj) in zip(axes[0], panels.items(), strict=True):
         states = max(2, int(traj.max(initial=0)) + 1)
         images.append(ax.imshow(traj[0], cmap=state_cmap(states), vmin=0, vmax=states - 1, interpolation="nearest"))
         ax.set_xticks([])
@@ -286,7 +286,7 @@ def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | 
     trajectories = list(panels.values())
 
     def frame(t):
-        for image, traj in zip(images, trajectories):
+        for image, traj in zip(images, trajectories, strict=True):
             image.set_data(traj[t])
         heading.set_text(f"{title + '  ' if title else ''}t={t}")
         return (*images, heading)

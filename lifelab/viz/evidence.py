@@ -11,6 +11,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from lifelab.errors import InputError
+from lifelab.evidence import DataSymmetry
 from lifelab.geometry import CENTRE, ELEMENT_NAMES, N_PATTERNS, counts
 from lifelab.viz.boards import _new_ax
 
@@ -125,7 +126,7 @@ def plot_evidence(verdict, ax=None, title: str | None = None):
     return fig
 
 
-def plot_symmetry_evidence(results: Mapping[str, object], ax=None):
+def plot_symmetry_evidence(results: Mapping[str, DataSymmetry], ax=None):
     """Which of the 8 D4 elements the data contradict, rule by rule.
 
     Each cell reads ``contradicted / checked``: of the observed pattern pairs
@@ -244,7 +245,7 @@ def plot_loop(report, fig=None):
     ax_match.plot(x, [r.visible_match for r in rounds], "o-", label="visible")
     held = [(r.round, r.holdout_match) for r in rounds if r.holdout_match is not None]
     if held:
-        ax_match.plot(*zip(*held), "s--", label="held out")
+        ax_match.plot(*zip(*held, strict=True), "s--", label="held out")
     for r in rounds:
         text = "(none read)" if r.rule is None else str(r.rule)
         right = report.rule is not None and r.rule == report.rule

@@ -307,7 +307,7 @@ def compare_growth(rule: Rule | str, routes=tuple(ROUTES), chain=GROWTH, seeds=(
             model = growth_model(route, chain[0], seed)
             _epochs_to_exact(model, data, start_epochs, seed, device)
             bar.update()
-            for start, to in zip(chain, chain[1:]):
+            for start, to in zip(chain, chain[1:], strict=False):  # each step of the chain
                 grown = grow_group(model, to)
                 after = evaluate(grown, data, device)
                 mirrored = to == "p4" and equivariance_error(grown, check, "p4m") < 1e-4
@@ -453,7 +453,7 @@ def window_trajectories(rule, world: int, frame: int, n: int = 8, steps: int = 1
     rng = np.random.default_rng(seed)
     runs = simulate(rule, random_boards(n, (world, world), density, seed=rng), steps)
     corners = rng.integers(0, world - frame, (n, 2))
-    return np.stack([run[:, y:y + frame, x:x + frame] for run, (y, x) in zip(runs, corners)])
+    return np.stack([run[:, y:y + frame, x:x + frame] for run, (y, x) in zip(runs, corners, strict=True)])
 
 
 def drop_scan_lines(trajectories, share: float = 0.3, seed=0) -> np.ndarray:
@@ -568,15 +568,17 @@ def draw_as(trajectory, style: str, scale: int = 8) -> np.ndarray:
                           axis=2)
         cells[:, ::scale, :] = cells[:, :, ::scale] = (80, 80, 80)  # Golly's grid lines at high zoom
         return cells
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     frames = []
     for t, board in enumerate(trajectory):
-        fig, ax = plt.subplots(figsize=(4, 3.4), dpi=80)
+        fig = Figure(figsize=(4, 3.4), dpi=80)
+        canvas = FigureCanvasAgg(fig)  # pixels whatever pyplot's backend
+        ax = fig.subplots()
         image = ax.imshow(board, vmin=0, vmax=states - 1, interpolation="nearest")
         fig.colorbar(image, ax=ax)
         ax.set_title(f"generation {t}")
-        fig.canvas.draw()
-        frames.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
-        plt.close(fig)
+        canvas.draw()
+        frames.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
     return np.stack(frames)

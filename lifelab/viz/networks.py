@@ -72,7 +72,7 @@ def plot_kernels(model, fig=None, max_out: int = 32):
     if fig is None:
         fig = plt.figure(figsize=(12, 0.8 + 0.6 * len(tiles) + 0.09 * sum(heights)))
     axes = fig.subplots(len(tiles), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
-    for ax, (name, tile) in zip(axes, tiles):
+    for ax, (name, tile) in zip(axes, tiles, strict=True):
         image = ax.imshow(tile, cmap="RdBu_r", vmin=-scale, vmax=scale, interpolation="nearest", aspect="auto")
         ax.set_title(name, fontsize=8, loc="left")
         ax.set_xticks([])
@@ -99,7 +99,7 @@ def plot_count_kernels(kernels, similarity: Mapping[str, np.ndarray], ax_row=Non
         fig, ax_row = plt.subplots(1, len(order), figsize=(1.15 * len(order), 1.6), squeeze=False)
         ax_row = ax_row[0]
     fig = ax_row[0].figure
-    for ax, c in zip(ax_row, order):
+    for ax, c in zip(ax_row, order, strict=False):  # axes given may outnumber the kernels shown
         scale = float(np.abs(kernels[c]).max()) or 1.0
         ax.imshow(kernels[c], cmap="RdBu_r", vmin=-scale, vmax=scale)
         ax.set_xticks([])
@@ -154,7 +154,7 @@ def plot_class_test(check, evidence=None, ax=None, title: str | None = None):
     width = check.alive.shape[1]
     fig, ax = _new_ax(ax, figsize=(max(4.0, 0.22 * width), 1.8))
     ax.imshow(check.alive, cmap="RdBu_r", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
-    for centre, count in zip(*np.nonzero(~check.constant)):
+    for centre, count in zip(*np.nonzero(~check.constant), strict=True):
         ax.add_patch(plt.Rectangle((count - 0.5, centre - 0.5), 1, 1, fill=False, edgecolor="#ff9f1c", lw=2))
     if evidence is not None:
         if evidence.neighbourhood != check.neighbourhood:
@@ -215,7 +215,7 @@ def plot_growth_kernels(before, after, fields: int = 4, fig=None):
     for c in range(rows):
         row = [old[c * old_size], *new[c * new_size:(c + 1) * new_size]]
         scale = max(float(np.abs(k).max()) for k in row) or 1.0
-        for j, (ax, kernel) in enumerate(zip(axes[c], row)):
+        for j, (ax, kernel) in enumerate(zip(axes[c], row, strict=True)):
             ax.imshow(kernel, cmap="RdBu_r", vmin=-scale, vmax=scale)
             ax.set_xticks([])
             ax.set_yticks([])
@@ -254,7 +254,8 @@ def plot_growth(comparison, fig=None):
     labels = [f"{route}\n{start}->{to}" for route, start, to in keys]
     budget = comparison.epochs * max(s.steps_per_epoch for s in comparison.steps)
     for offset, (name, attr, color) in zip((-0.2, 0.2), (("before growth", "source_patterns", "#7f7f7f"),
-                                                          ("after growth, no training", "grown_patterns", "C0"))):
+                                                          ("after growth, no training", "grown_patterns", "C0")),
+                                           strict=True):
         wrong = [N_PATTERNS * (1 - np.mean([getattr(s, attr) for s in comparison.steps
                                             if (s.route, s.start, s.to) == k]))
                  for k in keys]
@@ -265,7 +266,7 @@ def plot_growth(comparison, fig=None):
     ax_acc.set_xticks(x, labels, fontsize=8)
     ax_acc.legend(fontsize=7, loc="upper left")
     for offset, (name, attr, color) in zip((-0.2, 0.2), (("after growth", "retrain_steps", "C0"),
-                                                          ("from scratch", "scratch_steps", "C1"))):
+                                                          ("from scratch", "scratch_steps", "C1")), strict=True):
         for i, k in enumerate(keys):
             values = [getattr(s, attr) for s in comparison.steps if (s.route, s.start, s.to) == k]
             reached = [v for v in values if v is not None]
@@ -279,7 +280,7 @@ def plot_growth(comparison, fig=None):
                  ylim=(0, budget * 1.08))
     ax_steps.set_xticks(x, labels, fontsize=8)
     handles, names = ax_steps.get_legend_handles_labels()
-    by_name = dict(zip(names, handles))
+    by_name = dict(zip(names, handles, strict=True))
     ax_steps.legend(by_name.values(), by_name.keys(), fontsize=7, loc="upper left")
     for ax in (ax_acc, ax_steps):
         ax.grid(alpha=0.3, axis="y")

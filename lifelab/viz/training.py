@@ -9,7 +9,7 @@ import numpy as np
 
 from lifelab.errors import InputError
 from lifelab.geometry import N_PATTERNS, count_class_counts
-from lifelab.learning import trajectory_weights
+from lifelab.learning import History, trajectory_weights
 from lifelab.viz.boards import DIFF_CMAP, plot_board, plot_difference
 
 __all__ = ["plot_dataset_growth", "plot_predictions", "plot_training_curves"]
@@ -70,7 +70,7 @@ def plot_dataset_growth(coverage: np.ndarray, visible: int, schemes: Sequence[st
     return fig
 
 
-def plot_training_curves(histories: Mapping[str, object], fig=None):
+def plot_training_curves(histories: Mapping[str, History], fig=None):
     """Training curves of one or more runs: loss, per-cell and per-board accuracy.
 
     Solid lines are the training set, dashed lines the validation set

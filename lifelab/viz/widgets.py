@@ -22,17 +22,18 @@ import html
 import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Hashable, Iterable, Mapping
+from typing import Callable, Generic, Hashable, Iterable, Mapping, TypeVar
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.colors import to_rgb
+from matplotlib.colors import to_rgba_array
 from matplotlib.figure import Figure
 from PIL import Image
 
 from lifelab.errors import InputError
 from lifelab.geometry import N_PATTERNS
 from lifelab.learning import cumulative_coverage
+from lifelab.loop import LoopReport
 from lifelab.viz.boards import plot_board, state_cmap
 from lifelab.viz.evidence import plot_confidence, plot_evidence
 from lifelab.viz.training import plot_dataset_growth
@@ -64,16 +65,20 @@ def _picture(width_px: float) -> widgets.Image:
 _DRAWING = threading.Lock()  # matplotlib is not thread-safe: one picture is drawn at a time
 
 
-class _Drawn:
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
+
+
+class _Drawn(Generic[_K, _V]):
     """Pictures drawn once by key, the neighbours of the one shown drawn ahead on a second thread."""
 
-    def __init__(self, draw: Callable[[Hashable], object]):
+    def __init__(self, draw: Callable[[_K], _V]):
         self.draw = draw
-        self.done: dict = {}
+        self.done: dict[_K, _V] = {}
         self.lock = threading.Lock()
         self.ahead_pool = ThreadPoolExecutor(1)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: _K) -> _V:
         with self.lock:
             if key in self.done:
                 return self.done[key]
@@ -82,7 +87,7 @@ class _Drawn:
         with self.lock:
             return self.done.setdefault(key, drawn)
 
-    def ahead(self, keys: Iterable) -> None:
+    def ahead(self, keys: Iterable[_K]) -> None:
         """Draw these on the second thread, unless drawn already."""
         for key in keys:
             if key not in self.done:
@@ -96,9 +101,8 @@ class _PictureBox(widgets.VBox):
     """
 
     summary: str = ""
-
-    def still(self) -> tuple[bytes, int]:
-        raise NotImplementedError
+    #: The current picture and its width on screen (each function that builds a box sets it).
+    still: Callable[[], tuple[bytes, int]]
 
     def _repr_mimebundle_(self, **kwargs):
         data = super()._repr_mimebundle_(**kwargs)
@@ -127,7 +131,7 @@ def figure_slider(draw: Callable[[int], Figure], low: int, high: int, value: int
     slider = widgets.IntSlider(value=low if value is None else value, min=low, max=high, step=1,
                                description=description, continuous_update=False,
                                layout=widgets.Layout(width="60%"))
-    drawn = _Drawn(lambda v: (lambda fig: (fig, _png(fig)))(draw(v)))
+    drawn: _Drawn[int, tuple[Figure, bytes]] = _Drawn(lambda v: (lambda fig: (fig, _png(fig)))(draw(v)))
     first = drawn[slider.value][0]
     image = _picture(first.get_size_inches()[0] * CSS_DPI)
     box = _PictureBox([slider, image])
@@ -144,7 +148,7 @@ def figure_slider(draw: Callable[[int], Figure], low: int, high: int, value: int
 
 
 def _colours(states: int, colors: dict | None = None) -> np.ndarray:
-    return (np.array([to_rgb(c) for c in state_cmap(states, colors).colors]) * 255).astype(np.uint8)
+    return (to_rgba_array(state_cmap(states, colors).colors)[:, :3] * 255).astype(np.uint8)
 
 
 def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, cell_inches: float = 2.4,
@@ -187,7 +191,7 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
                                layout=widgets.Layout(width="60%"))
     titles = [widgets.HTML() for _ in arrays]
     images = [_picture(width) for _ in arrays]
-    grid = widgets.GridBox([widgets.VBox([title, image]) for title, image in zip(titles, images)],
+    grid = widgets.GridBox([widgets.VBox([title, image]) for title, image in zip(titles, images, strict=True)],
                            layout=widgets.Layout(grid_template_columns=f"repeat({min(columns, len(arrays))}, "
                                                                        f"minmax(0, {int(width) + 8}px))"))
     box = _PictureBox([slider, grid])
@@ -201,7 +205,7 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
         rows = -(-len(arrays) // shown)
         fig = Figure(figsize=(cell_inches * shown, (cell_inches + 0.3) * rows))
         axes = fig.subplots(rows, shown, squeeze=False)
-        for ax, (label, traj) in zip(axes.flat, arrays.items()):
+        for ax, (label, traj) in zip(axes.flat, arrays.items(), strict=False):  # the last row may have spare axes
             plot_board(traj[t], ax=ax, title=f"{label}  t={t}  live={int((traj[t] == 1).sum())}",
                        states=len(colours[label]))
         for ax in axes.flat[len(arrays):]:
@@ -213,7 +217,7 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
     box.still = still
 
     def show(t: int) -> None:
-        for (title, png), title_widget, image in zip(drawn[t], titles, images):
+        for (title, png), title_widget, image in zip(drawn[t], titles, images, strict=True):
             title_widget.value, image.value = title, png
         drawn.ahead(n for n in (t + 1, t - 1) if 0 <= n <= steps)
 
@@ -237,7 +241,7 @@ def visible_count_slider(trajectories, value: int = 1) -> widgets.VBox:
                          1, len(coverage), value=value, description="visible")
 
 
-def loop_replay(reports: Mapping[str, object], cell_inches: float = 2.6) -> widgets.VBox:
+def loop_replay(reports: Mapping[str, LoopReport], cell_inches: float = 2.6) -> widgets.VBox:
     """Pick a loop run and step through its rounds.
 
     Each round shows, under a title naming the run and the round, the first
@@ -267,7 +271,7 @@ def loop_replay(reports: Mapping[str, object], cell_inches: float = 2.6) -> widg
     slider = widgets.IntSlider(value=1, min=1, max=len(reports[picker.value].rounds), step=1,
                                description="round", continuous_update=False, layout=widgets.Layout(width="60%"))
 
-    def draw(key) -> tuple[Figure, bytes]:
+    def draw(key: tuple[str, int]) -> tuple[Figure, bytes]:
         label, number = key
         report = reports[label]
         r = report.rounds[number - 1]

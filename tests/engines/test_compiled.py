@@ -15,7 +15,8 @@ from lifelab.rules import parse_rule
 # Golly 4's neighbourhoods (runs of equal weights: discs, checkerboards, custom cells, negative and state weights,
 # Gaussian, dying states, Larger than Life spelled on one)
 RULES = ["B3/S23", "B36/S23", "B0/S8", "B/S", "B012345678/S012345678", "B2-a/S12", "B2/S013V", "B2/S34H",
-         "/2/3", "345/2/4", "B2-a/S12/5", "B2/S34/17H", "23/3/255", "B3/S23/2", "R2,C0,M1,S5..9,B6..8,NM", "R5,C0,M1,S34..58,B34..45,NM",
+         "/2/3", "345/2/4", "B2-a/S12/5", "B2/S34/17H", "23/3/255", "B3/S23/2", "R2,C0,M1,S5..9,B6..8,NM",
+         "R5,C0,M1,S34..58,B34..45,NM",
          "R3,C4,M0,S2..9,B3..7,NM", "R3,C4,M0,S2..9,B3..7,NN", "R4,C0,M1,S10..30,B12..25,NC", "R2,C3,M0,S1..4,B2..5,NC",
          "R3,C2,S0,7-12,27,B8,12,20-27,N2", "R2,C0,S2-4,B3,NB", "R2,C0,S2-4,B3,N@0EDC00H",
          "R2,C0,S2-6,B3-5,NW0110112F2112021F2211F0110", "R1,C3,S2-4,B3,NW111101111,012", "R3,C3,S40-90,B40-70,NG",
@@ -66,7 +67,7 @@ def test_long_runs_agree_and_do_not_depend_on_the_number_of_threads(monkeypatch)
         monkeypatch.setattr(utils.os, "sched_getaffinity", lambda pid, cpus=cpus: cpus)
         runs[len(cpus)] = [simulate("B3/S23", boards, 200, every=50), simulate("Star Wars", states, 60, every=20),
                            simulate("Bosco's Rule", boards, 30, every=10)]
-    for one, two in zip(runs[1], runs[2]):
+    for one, two in zip(runs[1], runs[2], strict=True):
         np.testing.assert_array_equal(one, two)
     np.testing.assert_array_equal(runs[2][0], simulate("B3/S23", boards, 200, every=50, engine="numpy"))
 
@@ -118,13 +119,13 @@ def test_the_dataset_the_evidence_and_the_pattern_counts_read_a_packed_history_w
     read = pattern_frequencies(packed, np.arange(1.0, 5.0), 8)
     np.testing.assert_array_equal(read[0], frequencies[0])
     assert read[1] == frequencies[1]
-    for kwargs, expected in zip([dict(visible=3, skip=1), dict(visible=2, order=[3, 1])], datasets):
+    for kwargs, expected in zip([dict(visible=3, skip=1), dict(visible=2, order=[3, 1])], datasets, strict=True):
         dataset = TrajectoryDataset(packed, **kwargs)
         assert len(dataset) == len(expected) and dataset.states == 2
         for i in (0, len(dataset) // 2, len(dataset) - 1):
-            assert all(torch.equal(a, b) for a, b in zip(dataset[i], expected[i]))
+            assert all(torch.equal(a, b) for a, b in zip(dataset[i], expected[i], strict=True))
         np.testing.assert_array_equal(dataset.pairs(), expected.pairs())
-        assert all(torch.equal(a, b) for a, b in zip(dataset.tensors(), expected.tensors()))
+        assert all(torch.equal(a, b) for a, b in zip(dataset.tensors(), expected.tensors(), strict=True))
     with pytest.raises(ValueError, match="packed 2-state history, not 3-state"):
         TrajectoryDataset(packed, states=3)
     with pytest.raises(ValueError, match="at least 2 boards per trajectory"):
@@ -185,5 +186,5 @@ def test_a_packed_history_is_read_as_its_bool_form():
     a, b = TrajectoryDataset(packed), TrajectoryDataset(history)
     assert len(a) == len(b) == 6
     for i in (0, 3, 5):
-        for x, y in zip(a[i], b[i]):
+        for x, y in zip(a[i], b[i], strict=True):
             np.testing.assert_array_equal(x, y)

@@ -11,6 +11,8 @@ from lifelab.errors import InputError
 from lifelab.evidence import (
     CountEvidence,
     Evidence,
+    Observations,
+    TableEvidence,
     VerdictProtocol,
     add_noise,
     decide,
@@ -206,6 +208,22 @@ def test_both_verdict_kinds_meet_the_verdict_protocol():
         assert verdict.summary().splitlines()[0].startswith("verdict")
 
 
+def test_every_kind_of_evidence_pools_alike():
+    life = simulate("B3/S23", random_boards(2, (16, 16), 0.4, seed=13), 4)
+    states = life.astype(np.uint8)
+    kinds = [(Evidence.of(life), life), (CountEvidence.of(life, Neighbourhood(2, "M")), life),
+             (TableEvidence.of(states, "Moore"), states)]
+    for evidence, data in kinds:
+        pooled = evidence + evidence.like(data)
+        assert isinstance(pooled, Observations) and type(pooled) is type(evidence)
+        assert pooled.observations == 2 * evidence.observations
+        assert (pooled.states, pooled.boundary, pooled.boundary_note) == (evidence.states, evidence.boundary, "")
+    with pytest.raises(InputError, match="cannot pool counts taken with a torus and a dead boundary"):
+        kinds[1][0] + CountEvidence.of(life, Neighbourhood(2, "M"), boundary="dead")
+    with pytest.raises(TypeError):
+        kinds[0][0] + kinds[1][0]
+
+
 def test_a_file_may_carry_its_boundary(tmp_path, capsys):
     dish = simulate("B3/S23:P24,24", random_boards(4, (24, 24), 0.4, seed=13), 12)
     path = save_trajectories(tmp_path / "dish.npz", dish, metadata={"boundary": "dead"})
@@ -277,7 +295,8 @@ def test_errors_in_rows_blocks_and_frames_are_not_called_independent_noise():
     for data in (drop_scan_lines(clean, 0.3, seed=5), block, frame):
         verdict = decide(Evidence.of(data))
         assert verdict.rung == "inconsistent" and verdict.rule is None
-        assert "Independent cell flips do not explain the conflicts: the errors are not independent" in verdict.sentence()
+        assert ("Independent cell flips do not explain the conflicts: the errors are not independent"
+                in verdict.sentence())
 
 
 @pytest.mark.parametrize("rule", ["B3/S23", "B36/S23"])

@@ -10,7 +10,7 @@ def _rolled_sums(values, weights):
     """The count the slow way: every weighted cell's board rolled under the centre."""
     r = weights.shape[0] // 2
     total = np.zeros(values.shape, np.int64)
-    for dy, dx in zip(*np.nonzero(weights)):
+    for dy, dx in zip(*np.nonzero(weights), strict=True):
         total += weights[dy, dx] * np.roll(values, (r - dy, r - dx), axis=(-2, -1))
     return total
 

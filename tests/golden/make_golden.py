@@ -93,7 +93,8 @@ def main() -> None:
             save_rle(start, board.astype(np.uint8) if states > 2 else board.astype(bool), rule)
             with tempfile.TemporaryDirectory() as folder:
                 out = Path(folder) / "end.rle"
-                subprocess.run([os.environ.get("BGOLLY", "bgolly"), "-a", algorithm, "-m", str(steps), "-o", str(out), str(start)],
+                bgolly = os.environ.get("BGOLLY", "bgolly")
+                subprocess.run([bgolly, "-a", algorithm, "-m", str(steps), "-o", str(out), str(start)],
                                check=True, capture_output=True)
                 end, written = load_rle(out)
             if end.shape == (side, side):

@@ -113,8 +113,8 @@ def main() -> None:
         save_rule_file(HERE / "learned" / f"{name}.rule", decide_table(trajectory, unlisted="unchanged").learned)
     for name, rulestring in WRITTEN.items():
         source = HERE / f"{rulestring}.rule"
-        save_rule_file(HERE / "written" / f"{name}.rule", load_rule_file(source) if source.is_file() else parse_rule(rulestring),
-                       rewrite=True)
+        rule = load_rule_file(source) if source.is_file() else parse_rule(rulestring)
+        save_rule_file(HERE / "written" / f"{name}.rule", rule, rewrite=True)
     for name, (rulefile, start, kind, width, height, steps) in CASES.items():
         if sys.argv[1:] and name not in sys.argv[1:]:
             continue

@@ -215,7 +215,7 @@ def test_loader_batches(traj):
     assert x.shape == (4, 2, 8, 10) and x.dtype == MODEL_DTYPE
     assert y.shape == (4, 8, 10) and y.dtype == torch.long and w.shape == (4,) and w.dtype == MODEL_DTYPE
     again = list(ds.loader(batch_size=4, shuffle=True, seed=0))
-    assert all(torch.equal(a[0], b[0]) for a, b in zip(batches, again))
+    assert all(torch.equal(a[0], b[0]) for a, b in zip(batches, again, strict=True))
     assert not ds.loader(device="cpu").pin_memory
 
 

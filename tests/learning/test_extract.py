@@ -212,7 +212,7 @@ def test_sensitivity_sees_the_whole_receptive_field():
     torch.manual_seed(0)
     sens = sensitivity(model, radius=3)
     ys, xs = np.nonzero(sens.influence > 1e-6)
-    assert set(zip(ys - 3, xs - 3)) <= {(dy, dx) for dy in (-2, 0, 2) for dx in (-2, 0, 2)}
+    assert set(zip(ys - 3, xs - 3, strict=True)) <= {(dy, dx) for dy in (-2, 0, 2) for dx in (-2, 0, 2)}
     assert sens.outside == 0.0
     with pytest.raises(ValueError, match="radius"):
         sensitivity(model, radius=0)

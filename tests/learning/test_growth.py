@@ -103,7 +103,7 @@ def test_an_invariant_model_is_unchanged_by_growth():
     p4 = TiedCNN("p4", width=4)
     grown = grow_group(p4, "p4m")
     torch.testing.assert_close(grown.net[0].kernel(), p4.net[0].kernel())
-    for a, b in zip(grown.state_dict().values(), p4.state_dict().values()):
+    for a, b in zip(grown.state_dict().values(), p4.state_dict().values(), strict=True):
         torch.testing.assert_close(a, b)
     with pytest.raises(ValueError, match="already p4m"):
         grow_group(TiedCNN("p4m"), "p4")

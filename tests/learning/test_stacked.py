@@ -44,10 +44,10 @@ def test_each_stacked_run_trains_as_it_would_alone():
                                            stop_probability=0.99, device="cpu")
         assert alone == [3]
         np.testing.assert_allclose(alone_alive[0], alive[k], rtol=1e-9, atol=1e-12)
-        for p, q in zip(net.parameters(), together[k].parameters()):
+        for p, q in zip(net.parameters(), together[k].parameters(), strict=True):
             torch.testing.assert_close(p, q, rtol=1e-9, atol=1e-12)
     after = [torch.cat([p.detach().reshape(-1) for p in net.parameters()]) for net in together]
-    assert all(not torch.equal(b, a) for b, a in zip(before, after))  # updated in place
+    assert all(not torch.equal(b, a) for b, a in zip(before, after, strict=True))  # updated in place
     trained, _ = train_stacked(_nets(0, 2, width=2), frequencies, steps, epochs=3, stop_probability=0.0, device="cpu")
     assert trained == [1, 1]  # every run meets a stop criterion of 0 after its first epoch and drops out
 
@@ -64,8 +64,8 @@ def test_the_compiled_and_torch_steps_train_alike(cls):
     (nets, trained, alive), (twins, twin_trained, twin_alive) = results["compiled"], results["torch"]
     assert trained == twin_trained
     np.testing.assert_allclose(alive, twin_alive, rtol=1e-8, atol=1e-10)
-    for net, twin in zip(nets, twins):
-        for p, q in zip(net.parameters(), twin.parameters()):
+    for net, twin in zip(nets, twins, strict=True):
+        for p, q in zip(net.parameters(), twin.parameters(), strict=True):
             torch.testing.assert_close(p, q, rtol=1e-8, atol=1e-10)
 
 

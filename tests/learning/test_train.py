@@ -113,7 +113,7 @@ def test_same_seed_same_curve_and_resume_is_exact(life, tmp_path, monkeypatch):
     c, hc = run(4, path)  # resumes at epoch 3
     assert hc.epoch == [1, 2, 3, 4]
     assert hc.train_loss == pytest.approx(ha.train_loss, rel=1e-6)
-    for p, q in zip(a.parameters(), c.parameters()):
+    for p, q in zip(a.parameters(), c.parameters(), strict=True):
         torch.testing.assert_close(p, q)
     # a finished checkpoint is loaded, not retrained
     stamp = path.stat().st_mtime_ns
@@ -121,7 +121,7 @@ def test_same_seed_same_curve_and_resume_is_exact(life, tmp_path, monkeypatch):
     assert again.epoch == [1, 2, 3, 4] and path.stat().st_mtime_ns == stamp
     model, history = load_model(path)
     assert isinstance(model, MinimalCNN) and not model.training and history.epoch == hc.epoch
-    for p, q in zip(model.parameters(), c.parameters()):
+    for p, q in zip(model.parameters(), c.parameters(), strict=True):
         torch.testing.assert_close(p, q)
 
 

@@ -377,8 +377,10 @@ def test_replay_widget_follows_the_picked_run_and_round(life_report):
     picker.value = "one round"
     assert slider.max == 1 and slider.value == 1
     assert "round 1 of 1" in box.figure.axes[-1].texts[0].get_text()
-    np.testing.assert_array_equal(life_report.trajectories_seen[0], simulate("B3/S23", life_report.trajectories_seen[0, 0], 16)[0])
-    assert loop_replay({"one round": short, "Life": long}).children[0].value == "Life"  # opens where rounds can be stepped
+    np.testing.assert_array_equal(life_report.trajectories_seen[0],
+                                  simulate("B3/S23", life_report.trajectories_seen[0, 0], 16)[0])
+    # it opens where rounds can be stepped
+    assert loop_replay({"one round": short, "Life": long}).children[0].value == "Life"
     with pytest.raises(ValueError, match="no loop reports"):
         loop_replay({})
 

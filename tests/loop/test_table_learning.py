@@ -1,4 +1,5 @@
-"""Rule tables learned from many-state trajectories: the evidence per observed configuration, the verdict, the export."""
+"""Rule tables learned from many-state trajectories: the evidence per observed configuration, the verdict, the
+export."""
 
 import importlib.util
 from pathlib import Path
@@ -137,8 +138,9 @@ def test_a_moore_rule_refutes_the_smaller_neighbourhoods_and_its_structure_is_re
     verdict = decide_table(traj, unlisted="unchanged")
     assert verdict.family.neighbourhood == "Moore" and set(verdict.rejected) == {"vonNeumann", "hexagonal"}
     assert verdict.counts_function and verdict.family.symmetries == "permute"
+    # 2 heads: unseen
     assert verdict.structure == ["0 -> 0 on every configuration observed", "1 -> 2 on every configuration observed",
-                                 "2 -> 3 on every configuration observed", "3 -> 1 when #1 in {1}, else 3"]  # 2 heads: unseen
+                                 "2 -> 3 on every configuration observed", "3 -> 1 when #1 in {1}, else 3"]
     assert verdict.disagreements(load_rule_file(RULES / "WireWorld.rule")) == 0
 
 
@@ -209,10 +211,12 @@ def test_cli_simulates_a_pattern_saves_it_and_learns_langtons_loops(tmp_path, ca
     exported = tmp_path / "Loops.rule"
     assert main(["learn", "--data", str(saved), "--unlisted", "unchanged", "--export", str(exported)]) == 0
     printed = capsys.readouterr().out
-    assert "symmetries    rotate4" in printed and "not a function of the cell and its neighbours' state counts" in printed
+    assert "symmetries    rotate4" in printed
+    assert "not a function of the cell and its neighbours' state counts" in printed
     start, _ = load_rle(pattern)
-    np.testing.assert_array_equal(simulate(load_rule_file(exported), start[None].astype(np.uint8), 60),
-                                  simulate(load_rule_file(RULES / "Langtons-Loops.rule"), start[None].astype(np.uint8), 60))
+    np.testing.assert_array_equal(
+        simulate(load_rule_file(exported), start[None].astype(np.uint8), 60),
+        simulate(load_rule_file(RULES / "Langtons-Loops.rule"), start[None].astype(np.uint8), 60))
 
 
 def test_a_network_with_the_table_s_symmetry_reproduces_every_observed_configuration():

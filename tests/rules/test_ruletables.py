@@ -95,7 +95,7 @@ def _geometric_images(neighbourhood: str, symmetries: str) -> set[tuple]:
     offsets = GOLLY_NEIGHBOURHOODS[neighbourhood]
     config = tuple(range(len(offsets)))
     board = np.full((3, 3), -1)
-    for value, (dy, dx) in zip(config, offsets):
+    for value, (dy, dx) in zip(config, offsets, strict=True):
         board[1 + dy, 1 + dx] = value
     turns = {"none": [0], "rotate4": [0, 1, 2, 3], "rotate8": None, "rotate4reflect": [0, 1, 2, 3],
              "reflect_horizontal": [0]}[symmetries]

@@ -87,7 +87,7 @@ def test_identified_crosstab_counts_rules_both_models_ran(runs):
 
 def test_failures_say_why_in_order(runs):
     failed = failures(runs)
-    assert list(zip(failed["rule"], failed["model"], failed["why"])) == [
+    assert list(zip(failed["rule"], failed["model"], failed["why"], strict=True)) == [
         ("B36/S23", "tied", "learner's rule never matched the determined one"),  # determined comes first
         ("B2/S", "tied", "boards die out"),
         ("B2/S", "table", "boards fill up"),

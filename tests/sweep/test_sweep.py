@@ -57,7 +57,7 @@ def test_all_rules_enumerates_every_bs_rule():
 def test_rule_indices_place_each_rule_where_all_rules_enumerates_it():
     assert rule_indices(all_rules("vonneumann"), "vonneumann").tolist() == list(range(1024))
     rules = random_rules("moore", 40, seed=9)
-    for rule, index in zip(rules, rule_indices(rules)):
+    for rule, index in zip(rules, rule_indices(rules), strict=True):
         birth, survival = [c for c in range(9) if index >> c & 1], [c for c in range(9) if index >> (c + 9) & 1]
         assert Rule.from_bs(birth, survival, "moore") == Rule.parse(rule)
     assert rule_indices(["B3/S23", "S23/B3", "b3/s23", Rule.parse("B3/S23")]).tolist() == [8 | 12 << 9] * 4
@@ -84,7 +84,7 @@ def test_stacked_training_reads_the_rules_sequential_learn_rule_reads():
     rows = run_batch(trials, device="cpu")
     assert [row["rule"] for row in rows] == [str(parse_rule(r)) for r in rules]
     assert all(row["batched"] for row in rows)
-    for rule, row in zip(rules, rows):
+    for rule, row in zip(rules, rows, strict=True):
         report = learn_rule(rule, model="tied", seed=0, progress=False, device="cpu")
         assert row["extracted"] == str(report.extracted) and row["identified"] == report.recovered
         assert row["identified"] and not row["wrong"] and row["entries_right"] == 512
@@ -191,7 +191,7 @@ def test_two_sweeps_into_one_store_never_corrupt_it(tmp_path):
     chunks = (rules[:6], rules[2:])
     processes = [subprocess.Popen(_sweep_command(store, *chunk, model="table"), stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True) for chunk in chunks]
-    for chunk, process in zip(chunks, processes):
+    for chunk, process in zip(chunks, processes, strict=True):
         code, err = process.wait(timeout=600), process.stderr.read()
         if code == 2:  # the store was held by the other sweep: refused in one line, then run again
             assert "another sweep is writing into this store" in err and len(err.strip().splitlines()) == 1

@@ -24,7 +24,8 @@ one of these files.
 
 from lifelab.errors import InputError, InputTypeError
 
-# isort: off  (the registry lists the families in this order: plain, then weight-tied, then e2cnn)
+# the registry lists the families in the order their modules load: plain, then weight-tied, then e2cnn
+# isort: off
 from lifelab.learning.models.base import (
     DEFAULT_MODEL,
     REGISTRY,
@@ -37,17 +38,17 @@ from lifelab.learning.models.base import (
     register,
     rollout,
 )
-from lifelab.learning.models.equivariant import EquivariantCNN
-from lifelab.learning.models.growth import GROWTH, ROUTES, GrowthRoute, grow_group, growth_model, regular_field_elements
 from lifelab.learning.models.plain import MinimalCNN, MultiScale, SimpleCNNSmall, SimpleCNNTiny
-from lifelab.learning.models.reading import first_layer_kernels, pattern_table
 from lifelab.learning.models.tied import TiedCNN, TiedConv2d
+from lifelab.learning.models.equivariant import EquivariantCNN
+from lifelab.learning.models.reading import first_layer_kernels, pattern_table
+from lifelab.learning.models.growth import GROWTH, ROUTES, GrowthRoute, grow_group, growth_model, regular_field_elements
 
 # isort: on
 
-__all__ = ["DEFAULT_MODEL", "GROWTH", "REGISTRY", "ROUTES", "EquivariantCNN", "GrowthRoute", "LifeModel", "MinimalCNN", "ModelSpec",
-           "MultiScale", "SimpleCNNSmall", "SimpleCNNTiny", "TiedCNN", "TiedConv2d", "WindowLayout", "build_model",
-           "first_layer_kernels", "grow_group", "growth_model", "model_spec", "pattern_table", "predict",
+__all__ = ["DEFAULT_MODEL", "GROWTH", "REGISTRY", "ROUTES", "EquivariantCNN", "GrowthRoute", "LifeModel", "MinimalCNN",
+           "ModelSpec", "MultiScale", "SimpleCNNSmall", "SimpleCNNTiny", "TiedCNN", "TiedConv2d", "WindowLayout",
+           "build_model", "first_layer_kernels", "grow_group", "growth_model", "model_spec", "pattern_table", "predict",
            "receptive_radius", "register", "regular_field_elements", "rollout"]
 
 

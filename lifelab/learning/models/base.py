@@ -32,8 +32,8 @@ from lifelab.utils import (
     one_hot,
 )
 
-__all__ = ["DEFAULT_MODEL", "REGISTRY", "LifeModel", "ModelSpec", "WindowLayout", "model_spec", "predict", "receptive_radius", "register",
-           "rollout"]
+__all__ = ["DEFAULT_MODEL", "REGISTRY", "LifeModel", "ModelSpec", "WindowLayout", "model_spec", "predict",
+           "receptive_radius", "register", "rollout"]
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,8 @@ class LifeModel(nn.Module):
 
     __version__ = "1.0.0"
     symmetry = "trivial"
+    #: The layers :meth:`forward` runs (a subclass that sets no ``net`` has its own ``forward``).
+    net: nn.Module
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -101,6 +101,7 @@ class EquivariantCNN(LifeModel):
     """
 
     __version__ = "1.0.0"
+    net: enn.SequentialModule
 
     def __init__(self, group: str = "p4", width: int = 8, kernel_size: int = 3, hidden_layers: int = 1,
                  states: int = 2):

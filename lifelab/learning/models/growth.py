@@ -79,7 +79,7 @@ def growth_model(route: str, group: str, seed: int = 0) -> LifeModel:
 
 
 @model_threads()
-def grow_group(model: LifeModel, to: str) -> LifeModel:
+def grow_group(model: nn.Module, to: str) -> LifeModel:
     """A model for a larger symmetry group, initialised from a trained one.
 
     Two routes, chosen by the model's family:
@@ -129,10 +129,11 @@ def grow_group(model: LifeModel, to: str) -> LifeModel:
 
 def _grow_tied(model: MinimalCNN | TiedCNN, to: str) -> TiedCNN:
     first = model.net[0]
+    assert isinstance(first, (TiedConv2d, nn.Conv2d)) and first.bias is not None  # both families build it so
     kernel = first.kernel() if isinstance(first, TiedConv2d) else first.weight
     grown = TiedCNN(to, width=model.config["width"], kernel_size=kernel.shape[-1],
                     states=model.config.get("states", 2)).to(kernel.dtype)
-    tied = grown.net[0]
+    tied = grown._tied()
     with torch.no_grad():
         projected = project_kernel(kernel.detach().cpu(), to)
         cells = F.one_hot(tied.orbits.flatten(), tied.weight.shape[-1]).to(projected.dtype)  # (k*k, orbits)
@@ -202,13 +203,14 @@ def _grow_equivariant(model: EquivariantCNN, to: str) -> EquivariantCNN:
     new = [m for m in grown.net.modules() if isinstance(m, enn.R2Conv)]
     share = len(regular_field_elements(to)) // len(regular_field_elements(model.symmetry))
     with torch.no_grad():
-        for plain, conv in zip(old, new):
+        for plain, conv in zip(old, new, strict=True):
             rows = _channel_sources(conv.out_type, model.symmetry, to)
             cols = _channel_sources(conv.in_type, model.symmetry, to)
             scale = share if any(rep.name == "regular" for rep in conv.out_type.representations) else 1
             kernel = _take(_take(plain.weight.detach().cpu().double(), rows, 0), cols, 1)
             conv.weights.copy_(_least_squares(_basis_matrix(conv), scale * kernel.flatten()))
             if conv.bias is not None:
+                assert plain.bias is not None  # the exported layer has a bias where the R2Conv has one
                 bias = _take(plain.bias.detach().cpu().double(), rows, 0)
                 conv.bias.copy_(_least_squares(conv.bias_expansion, scale * bias))
     return grown

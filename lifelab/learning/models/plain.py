@@ -22,6 +22,7 @@ class MinimalCNN(WindowLayout, LifeModel):
     """
 
     __version__ = "1.0.0"
+    net: nn.Sequential
 
     def __init__(self, width: int = 16, states: int = 2):
         """Args:

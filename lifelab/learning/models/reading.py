@@ -55,8 +55,8 @@ def first_layer_kernels(model) -> np.ndarray:
             weight = module.weight
         else:
             continue
-        weight = weight.detach().cpu().numpy()
-        if weight.shape[1] != 2:
-            raise InputError(f"the first spatial layer takes {weight.shape[1]} channels, expected the 2 one-hot ones")
-        return weight[:, 1] - weight[:, 0]
+        kernels = weight.detach().cpu().numpy()
+        if kernels.shape[1] != 2:
+            raise InputError(f"the first spatial layer takes {kernels.shape[1]} channels, expected the 2 one-hot ones")
+        return kernels[:, 1] - kernels[:, 0]
     raise InputError(f"{type(model).__name__} has no spatial convolution")

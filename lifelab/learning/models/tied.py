@@ -26,6 +26,9 @@ class TiedConv2d(nn.Module):
     layer equivariant under the group.
     """
 
+    #: Each kernel cell's orbit: the index of the ``weight`` entry it reads (a buffer).
+    orbits: torch.Tensor
+
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3, group: str = "p4"):
         """Args:
             in_channels: Input channels.
@@ -68,6 +71,7 @@ class TiedCNN(WindowLayout, LifeModel):
     """
 
     __version__ = "1.0.0"
+    net: nn.Sequential
 
     def __init__(self, group: str = "p4", width: int = 16, kernel_size: int = 3, states: int = 2):
         """Args:
@@ -83,16 +87,22 @@ class TiedCNN(WindowLayout, LifeModel):
         self.net = nn.Sequential(TiedConv2d(states, 2 * width, kernel_size, group), nn.ReLU(),
                                  nn.Conv2d(2 * width, width, 1), nn.ReLU(), nn.Conv2d(width, states, 1))
 
+    def _tied(self) -> TiedConv2d:
+        """The tied first layer (``net.0``)."""
+        first = self.net[0]
+        assert isinstance(first, TiedConv2d)  # __init__ builds it so
+        return first
+
     def stacked_kernel(self, params: dict) -> torch.Tensor:
         """The stacked first kernels, each read from its orbit values."""
-        if self.net[0].kernel_size != 3:
-            raise InputError(f"a stacked TiedCNN has a 3x3 kernel, not {self.net[0].kernel_size}x"
-                             f"{self.net[0].kernel_size}")
-        return params["net.0.weight"][..., self.net[0].orbits]
+        tied = self._tied()
+        if tied.kernel_size != 3:
+            raise InputError(f"a stacked TiedCNN has a 3x3 kernel, not {tied.kernel_size}x{tied.kernel_size}")
+        return params["net.0.weight"][..., tied.orbits]
 
     def window_features(self, x: torch.Tensor) -> torch.Tensor:
         """Each one-hot channel summed over each orbit of the tied kernel: ``(P, S * orbits)``."""
-        orbits = self.net[0].orbits.reshape(-1)
+        orbits = self._tied().orbits.reshape(-1)
         members = F.one_hot(orbits, int(orbits.max()) + 1).to(x.dtype)
         return (x.flatten(2) @ members).flatten(1)
 
