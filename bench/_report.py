@@ -36,9 +36,14 @@ class _JsonPath(argparse.Action):
 
 def json_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--json PATH`` to a bench script's parser: its tables are also written to PATH at exit."""
-    parser.add_argument("--json", metavar="PATH", action=_JsonPath, default=None,
-                        help="also write the tables, the command, the date and the machine to PATH as JSON "
-                             "(bench/results/NAME.json: the docs' benchmarks page)")
+    parser.add_argument(
+        "--json",
+        metavar="PATH",
+        action=_JsonPath,
+        default=None,
+        help="also write the tables, the command, the date and the machine to PATH as JSON "
+        "(bench/results/NAME.json: the docs' benchmarks page)",
+    )
 
 
 def _cpu() -> str:
@@ -56,17 +61,27 @@ def table(title: str, rows: list[dict], note: str = "") -> None:
     """Print one table of the bench (and keep it for the JSON file)."""
     print(f"\n{title}\n" if title else "", end="")
     print(format_table(rows), flush=True)
-    _TABLES.append({"title": title, "note": note, "columns": list(rows[0]) if rows else [],
-                    "rows": [["-" if row[c] is None else str(row[c]) for c in rows[0]] for row in rows]})
+    _TABLES.append(
+        {
+            "title": title,
+            "note": note,
+            "columns": list(rows[0]) if rows else [],
+            "rows": [["-" if row[c] is None else str(row[c]) for c in rows[0]] for row in rows],
+        }
+    )
 
 
 def _save() -> None:
     path = _PATH[0] if _PATH else os.environ.get("BENCH_JSON")
     if not path or not _TABLES:
         return
-    record = {"script": os.path.basename(sys.argv[0]), "command": shlex.join(["python", *sys.argv]),
-              "date": datetime.date.today().isoformat(), "machine": f"{_cpu()}, {os.cpu_count()} cores",
-              "tables": _TABLES}
+    record = {
+        "script": os.path.basename(sys.argv[0]),
+        "command": shlex.join(["python", *sys.argv]),
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{_cpu()}, {os.cpu_count()} cores",
+        "tables": _TABLES,
+    }
     with atomic_path(path) as temporary:
         with open(temporary, "w") as out:
             json.dump(record, out, indent=1)

@@ -30,8 +30,13 @@ from lifelab.loop import learn_rule, learner_names
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", nargs="+", default=["edges-corners", "isotropic"], choices=list(FAMILY_NAMES))
-    parser.add_argument("--models", nargs="+", default=["tied", "e2cnn"], choices=learner_names(),
-                        help="learners, each with its default group (tied and e2cnn: p4m)")
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        default=["tied", "e2cnn"],
+        choices=learner_names(),
+        help="learners, each with its default group (tied and e2cnn: p4m)",
+    )
     parser.add_argument("--rules", type=int, default=6)
     parser.add_argument("--max-rounds", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
@@ -47,17 +52,29 @@ def main() -> None:
         rules = [Rule.from_table(fam.expand(rng.random(fam.n_classes) < 0.5)) for _ in range(args.rules)]
         for label in args.models:
             started = time.perf_counter()
-            reports = [learn_rule(rule, model=label, seed=i, mode="query", max_rounds=args.max_rounds,
-                                  device=device, progress=False) for i, rule in enumerate(rules)]
-            rows.append({"family": name, "model": label,
-                         "recovered": f"{sum(bool(r.recovered) for r in reports)}/{len(reports)}",
-                         "wrong": sum(bool(r.wrong) for r in reports),
-                         "seconds": f"{time.perf_counter() - started:.0f}",
-                         "rungs": ", ".join(sorted({r.verdict.label for r in reports})),
-                         "rounds per rule": " ".join(str(len(r.rounds)) for r in reports)})
+            reports = [
+                learn_rule(
+                    rule, model=label, seed=i, mode="query", max_rounds=args.max_rounds, device=device, progress=False
+                )
+                for i, rule in enumerate(rules)
+            ]
+            rows.append(
+                {
+                    "family": name,
+                    "model": label,
+                    "recovered": f"{sum(bool(r.recovered) for r in reports)}/{len(reports)}",
+                    "wrong": sum(bool(r.wrong) for r in reports),
+                    "seconds": f"{time.perf_counter() - started:.0f}",
+                    "rungs": ", ".join(sorted({r.verdict.label for r in reports})),
+                    "rounds per rule": " ".join(str(len(r.rounds)) for r in reports),
+                }
+            )
             print(f"{name} {label}: done", flush=True)
-    table(f"random rules of each family, learned in query mode ({args.rules} per family)", rows,
-          f"at most {args.max_rounds} rounds, {device}; recovered: the rule the data determine, the oracle's")
+    table(
+        f"random rules of each family, learned in query mode ({args.rules} per family)",
+        rows,
+        f"at most {args.max_rounds} rounds, {device}; recovered: the rule the data determine, the oracle's",
+    )
 
 
 if __name__ == "__main__":

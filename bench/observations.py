@@ -57,8 +57,9 @@ MAX_WORLD = 2048
 def _gif(rule: str) -> np.ndarray:
     """A trajectory written as lifelab's own animated GIF and read back from the pictures."""
     with tempfile.TemporaryDirectory() as folder:
-        path = animate_trajectory(simulate(rule, random_boards(1, (32, 32), 0.4, seed=11), 64)[0],
-                                  Path(folder) / "run.gif", title=rule)
+        path = animate_trajectory(
+            simulate(rule, random_boards(1, (32, 32), 0.4, seed=11), 64)[0], Path(folder) / "run.gif", title=rule
+        )
         return load_trajectories(path)[0]
 
 
@@ -69,30 +70,64 @@ def constructed() -> list[tuple[str, str, np.ndarray]]:
     return [
         ("Life on 96x96, random 32x32 windows", "B3/S23", window_trajectories("B3/S23", 96, 32)),
         ("HighLife on 128x128, random 48x48 windows", "B36/S23", window_trajectories("B36/S23", 128, 48)),
-        ("Life on a 32x32 board whose outside is dead", "B3/S23",
-         simulate(dish, random_boards(8, (32, 32), 0.4, seed=1), 16)),
-        ("Life on a 32x32 torus (the file says nothing)", "B3/S23",
-         simulate("B3/S23", random_boards(8, (32, 32), 0.4, seed=2), 16)),
-        ("R2 box file, 8 x 64x64 x 32", "R2,C0,M1,S5..9,B6..8,NM",
-         simulate("R2,C0,M1,S5..9,B6..8,NM", random_boards(8, (64, 64), 0.4, seed=3), 32)),
-        ("R2 diamond file", "R2,C0,M0,S3..5,B3..4,NN",
-         simulate("R2,C0,M0,S3..5,B3..4,NN", random_boards(8, (64, 64), 0.35, seed=4), 32)),
-        ("R3 disc file", "R3,C0,M0,S8..14,B9..12,NC",
-         simulate("R3,C0,M0,S8..14,B9..12,NC", random_boards(8, (64, 64), 0.45, seed=5), 32)),
-        ("Bosco's Rule file", "R5,C0,M1,S34..58,B34..45,NM",
-         simulate("R5,C0,M1,S34..58,B34..45,NM", random_boards(8, (64, 64), 0.4, seed=6), 32)),
-        ("Bosco's Rule, 96x96 windows of 160x160", "R5,C0,M1,S34..58,B34..45,NM",
-         window_trajectories("R5,C0,M1,S34..58,B34..45,NM", 160, 96, steps=32)),
-        ("a mixture: 4 Life and 4 HighLife trajectories", "(none)",
-         np.concatenate([simulate("B3/S23", random_boards(4, (32, 32), 0.4, seed=7), 16),
-                         simulate("B36/S23", random_boards(4, (32, 32), 0.4, seed=8), 16)])),
-        ("Life, 20% of births fail at random", "B3/S23 [B3=0.8]",
-         simulate("B3/S23 [B3=0.8]", random_boards(8, (32, 32), 0.4, seed=10), 16, seed=10)),
+        (
+            "Life on a 32x32 board whose outside is dead",
+            "B3/S23",
+            simulate(dish, random_boards(8, (32, 32), 0.4, seed=1), 16),
+        ),
+        (
+            "Life on a 32x32 torus (the file says nothing)",
+            "B3/S23",
+            simulate("B3/S23", random_boards(8, (32, 32), 0.4, seed=2), 16),
+        ),
+        (
+            "R2 box file, 8 x 64x64 x 32",
+            "R2,C0,M1,S5..9,B6..8,NM",
+            simulate("R2,C0,M1,S5..9,B6..8,NM", random_boards(8, (64, 64), 0.4, seed=3), 32),
+        ),
+        (
+            "R2 diamond file",
+            "R2,C0,M0,S3..5,B3..4,NN",
+            simulate("R2,C0,M0,S3..5,B3..4,NN", random_boards(8, (64, 64), 0.35, seed=4), 32),
+        ),
+        (
+            "R3 disc file",
+            "R3,C0,M0,S8..14,B9..12,NC",
+            simulate("R3,C0,M0,S8..14,B9..12,NC", random_boards(8, (64, 64), 0.45, seed=5), 32),
+        ),
+        (
+            "Bosco's Rule file",
+            "R5,C0,M1,S34..58,B34..45,NM",
+            simulate("R5,C0,M1,S34..58,B34..45,NM", random_boards(8, (64, 64), 0.4, seed=6), 32),
+        ),
+        (
+            "Bosco's Rule, 96x96 windows of 160x160",
+            "R5,C0,M1,S34..58,B34..45,NM",
+            window_trajectories("R5,C0,M1,S34..58,B34..45,NM", 160, 96, steps=32),
+        ),
+        (
+            "a mixture: 4 Life and 4 HighLife trajectories",
+            "(none)",
+            np.concatenate(
+                [
+                    simulate("B3/S23", random_boards(4, (32, 32), 0.4, seed=7), 16),
+                    simulate("B36/S23", random_boards(4, (32, 32), 0.4, seed=8), 16),
+                ]
+            ),
+        ),
+        (
+            "Life, 20% of births fail at random",
+            "B3/S23 [B3=0.8]",
+            simulate("B3/S23 [B3=0.8]", random_boards(8, (32, 32), 0.4, seed=10), 16, seed=10),
+        ),
         ("Life, 30% of frames miss a scan line", "B3/S23", drop_scan_lines(life[:, :17], 0.3, seed=5)),
         ("Life with 1% independent flips", "B3/S23", add_noise(life[:, :17], 0.01, seed=12)),
         ("Life saved every 2nd step", "B3/S23", life[:, ::2]),
-        ("HighLife saved every 2nd step", "B36/S23",
-         simulate("B36/S23", random_boards(8, (32, 32), 0.4, seed=13), 32)[:, ::2]),
+        (
+            "HighLife saved every 2nd step",
+            "B36/S23",
+            simulate("B36/S23", random_boards(8, (32, 32), 0.4, seed=13), 32)[:, ::2],
+        ),
         ("Life as lifelab's own GIF, read back", "B3/S23", _gif("B3/S23")),
     ]
 
@@ -108,30 +143,53 @@ def run_constructed() -> list[dict]:
         else:
             wrong = rule is not None and (truth == "(none)" or rule != parse_rule(truth))
         fit = getattr(report.verdict, "stochastic", None)
-        shown = "; ".join(f"{c.name} {c.probability:.2f} ({c.low:.2f}-{c.high:.2f})" for c in fit.stochastic) \
-            if fit is not None else ("-" if rule is None else str(rule))
-        rows.append({"data": name, "truth": truth, "verdict": report.verdict.label,
-                     "rule": shown, "boundary": report.boundary,
-                     "neighbourhood": "given" if report.search is None else
-                     (report.search.chosen.name if report.search.chosen is not None else "none named"),
-                     "noise claimed": "yes" if report.verdict.rung == "explained with noise" else "no",
-                     "wrong": "WRONG" if wrong else "no", "seconds": f"{time.perf_counter() - started:.1f}"})
+        shown = (
+            "; ".join(f"{c.name} {c.probability:.2f} ({c.low:.2f}-{c.high:.2f})" for c in fit.stochastic)
+            if fit is not None
+            else ("-" if rule is None else str(rule))
+        )
+        rows.append(
+            {
+                "data": name,
+                "truth": truth,
+                "verdict": report.verdict.label,
+                "rule": shown,
+                "boundary": report.boundary,
+                "neighbourhood": "given"
+                if report.search is None
+                else (report.search.chosen.name if report.search.chosen is not None else "none named"),
+                "noise claimed": "yes" if report.verdict.rung == "explained with noise" else "no",
+                "wrong": "WRONG" if wrong else "no",
+                "seconds": f"{time.perf_counter() - started:.1f}",
+            }
+        )
     return rows
 
 
 def run_search() -> list[dict]:
     rows = []
-    for text, density in [("B3/S23", 0.4), ("R2,C0,M1,S5..9,B6..8,NM", 0.4), ("R2,C0,M0,S3..5,B3..4,NN", 0.35),
-                          ("R3,C0,M0,S8..14,B9..12,NC", 0.45), ("R5,C0,M1,S34..58,B34..45,NM", 0.4)]:
+    for text, density in [
+        ("B3/S23", 0.4),
+        ("R2,C0,M1,S5..9,B6..8,NM", 0.4),
+        ("R2,C0,M0,S3..5,B3..4,NN", 0.35),
+        ("R3,C0,M0,S8..14,B9..12,NC", 0.45),
+        ("R5,C0,M1,S34..58,B34..45,NM", 0.4),
+    ]:
         data = simulate(text, random_boards(8, (64, 64), density, seed=9), 32)
         started = time.perf_counter()
         search = search_neighbourhood(data, max_range=5)
         seconds = time.perf_counter() - started
         window = next(m for m in search.models if m.name == "the 3x3 window")
-        rows.append({"rule": text, "found": search.chosen.name if search.chosen else "none",
-                     "conflicts": search.chosen.conflicts if search.chosen else "-",
-                     "observations": search.observations, "3x3 window conflicts": window.conflicts,
-                     "seconds": f"{seconds:.1f}"})
+        rows.append(
+            {
+                "rule": text,
+                "found": search.chosen.name if search.chosen else "none",
+                "conflicts": search.chosen.conflicts if search.chosen else "-",
+                "observations": search.observations,
+                "3x3 window conflicts": window.conflicts,
+                "seconds": f"{seconds:.1f}",
+            }
+        )
     return rows
 
 
@@ -143,14 +201,18 @@ def _bgolly_final(path: Path, rule, steps: int) -> np.ndarray | None:
     algorithm = "Larger than Life" if isinstance(rule, LtLRule) else "QuickLife"
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "end.rle"
-        subprocess.run(["bgolly", "-a", algorithm, "-m", str(steps), "-o", str(out), str(path)], check=True,
-                       capture_output=True, timeout=600)
+        subprocess.run(
+            ["bgolly", "-a", algorithm, "-m", str(steps), "-o", str(out), str(path)],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
         return load_rle(out)[0].astype(bool)
 
 
 def _bbox(board: np.ndarray) -> np.ndarray:
     ys, xs = np.nonzero(board)
-    return board[ys.min():ys.max() + 1, xs.min():xs.max() + 1] if len(ys) else board[:0, :0]
+    return board[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1] if len(ys) else board[:0, :0]
 
 
 def run_golly(steps: int = 64, frame: int = 128, verbose: bool = False) -> tuple[list[dict], Counter, list[str]]:
@@ -179,14 +241,24 @@ def run_golly(steps: int = 64, frame: int = 128, verbose: bool = False) -> tuple
             golly = _bgolly_final(path, rule, steps)
             mine = observed.world[-1].astype(bool)
             agrees = "yes" if np.array_equal(_bbox(mine), golly) or np.array_equal(mine, golly) else "NO"
-        key = "wrong" if wrong else verdict.label.split(" within ")[0] + (" within" if " within " in verdict.label
-                                                                           else "")
+        key = (
+            "wrong"
+            if wrong
+            else verdict.label.split(" within ")[0] + (" within" if " within " in verdict.label else "")
+        )
         tally[key] += 1
         tally["agrees with bgolly"] += agrees == "yes"
         if verbose or wrong:
-            rows.append({"pattern": f"{path.parent.name}/{path.name}", "rule": str(truth)[:32],
-                         "verdict": verdict.label[:60], "boundary": judgement.evidence.boundary,
-                         "bgolly": agrees, "seconds": f"{time.perf_counter() - started:.1f}"})
+            rows.append(
+                {
+                    "pattern": f"{path.parent.name}/{path.name}",
+                    "rule": str(truth)[:32],
+                    "verdict": verdict.label[:60],
+                    "boundary": judgement.evidence.boundary,
+                    "bgolly": agrees,
+                    "seconds": f"{time.perf_counter() - started:.1f}",
+                }
+            )
     return rows, tally, skipped
 
 
@@ -205,8 +277,10 @@ def main() -> None:
         rows, tally, skipped = run_golly(verbose=args.verbose)
         print("\n## Golly's example patterns, 64 generations seen through a 128x128 window\n")
         judged = sum(v for k, v in tally.items() if k != "agrees with bgolly")
-        print(f"{judged} patterns judged ({len(skipped)} left out):",
-              ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
+        print(
+            f"{judged} patterns judged ({len(skipped)} left out):",
+            ", ".join(f"{k} {v}" for k, v in sorted(tally.items())),
+        )
         if rows:
             table("Golly's example patterns, 64 generations seen through a 128x128 window", rows)
         if skipped:

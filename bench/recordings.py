@@ -57,11 +57,17 @@ def _timed(function, repeats: int = 1) -> tuple[float, object]:
 
 def _peak_memory(path: Path | None) -> float:
     """Peak resident MB of a fresh process that reads ``path`` (None: that only imports lifelab)."""
-    code = ("import sys; from lifelab.io import read_recording; "  # VmHWM: this process's own peak, after exec
-            + ("read_recording(sys.argv[1]); " if path is not None else "")
-            + "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) / 1024)")
-    out = subprocess.run([sys.executable, "-c", code] + ([str(path)] if path is not None else []),
-                         capture_output=True, text=True, check=True)
+    code = (
+        "import sys; from lifelab.io import read_recording; "  # VmHWM: this process's own peak, after exec
+        + ("read_recording(sys.argv[1]); " if path is not None else "")
+        + "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) / 1024)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code] + ([str(path)] if path is not None else []),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -72,9 +78,16 @@ def speed(folder: Path) -> None:
     npz = save_trajectories(folder / "torus.npz", life[None])
     seconds, read = _timed(lambda: read_recording(gif), 3)
     npz_seconds, _ = _timed(lambda: load_trajectories(npz), 3)
-    rows.append({"recording": "GIF, 250 frames of 320x320 (32x32 cells of 10 px)", "s": f"{seconds:.2f}",
-                 ".npz s": f"{npz_seconds:.3f}", "ratio": f"{seconds / npz_seconds:.0f}x",
-                 "cell for cell": bool(np.array_equal(read.trajectories[0], life)), "target s": "< 5"})
+    rows.append(
+        {
+            "recording": "GIF, 250 frames of 320x320 (32x32 cells of 10 px)",
+            "s": f"{seconds:.2f}",
+            ".npz s": f"{npz_seconds:.3f}",
+            "ratio": f"{seconds / npz_seconds:.0f}x",
+            "cell for cell": bool(np.array_equal(read.trajectories[0], life)),
+            "target s": "< 5",
+        }
+    )
 
     rng = np.random.default_rng(0)
     from scipy import ndimage
@@ -88,27 +101,49 @@ def speed(folder: Path) -> None:
         outcome = "read (wrong)"
     except ValueError as exc:
         outcome = str(exc).split(": ", 1)[1][:70]
-    rows.append({"recording": "GIF, 236 frames of 640x480, no cells (refused)",
-                 "s": f"{time.perf_counter() - start:.2f}", ".npz s": "-", "ratio": "-", "cell for cell": outcome,
-                 "target s": "< 5"})
+    rows.append(
+        {
+            "recording": "GIF, 236 frames of 640x480, no cells (refused)",
+            "s": f"{time.perf_counter() - start:.2f}",
+            ".npz s": "-",
+            "ratio": "-",
+            "cell for cell": outcome,
+            "target s": "< 5",
+        }
+    )
 
     hd = simulate("B3/S23", random_boards(1, (54, 96), 0.4, seed=1), 299)[0]
-    video = corpus.save_video((corpus.cells_to_pixels(b, WHITE_ON_BLACK, 20) for b in hd), folder / "hd.mp4",
-                              fps=30, repeat=3)
+    video = corpus.save_video(
+        (corpus.cells_to_pixels(b, WHITE_ON_BLACK, 20) for b in hd), folder / "hd.mp4", fps=30, repeat=3
+    )
     npz = save_trajectories(folder / "hd.npz", hd[None])
     seconds, read = _timed(lambda: read_recording(video))
     npz_seconds, _ = _timed(lambda: load_trajectories(npz), 3)
-    rows.append({"recording": "MP4 (h264), 1080p, 30 s at 30 frames/s: 300 generations of 96x54 cells",
-                 "s": f"{seconds:.1f}", ".npz s": f"{npz_seconds:.3f}", "ratio": f"{seconds / npz_seconds:.0f}x",
-                 "cell for cell": bool(np.array_equal(read.trajectories[0], hd)), "target s": "< 60"})
-    table("Reading recordings, side by side with lifelab's .npz of the same trajectory (best of 3; the video once)",
-          rows)
+    rows.append(
+        {
+            "recording": "MP4 (h264), 1080p, 30 s at 30 frames/s: 300 generations of 96x54 cells",
+            "s": f"{seconds:.1f}",
+            ".npz s": f"{npz_seconds:.3f}",
+            "ratio": f"{seconds / npz_seconds:.0f}x",
+            "cell for cell": bool(np.array_equal(read.trajectories[0], hd)),
+            "target s": "< 60",
+        }
+    )
+    table(
+        "Reading recordings, side by side with lifelab's .npz of the same trajectory (best of 3; the video once)", rows
+    )
     base, peak = _peak_memory(None), _peak_memory(video)
-    table("Memory: the video is decoded one frame at a time; the grid is found on a sample (at most 64 MB of frames)",
-          [{"process": "import lifelab.io only", "peak MB": f"{base:.0f}"},
-           {"process": "read the 1080p video", "peak MB": f"{peak:.0f}"},
-           {"process": "the decoded video (900 frames of 1920x1080x3)",
-            "peak MB": f"{900 * 1920 * 1080 * 3 / 2**20:.0f}"}])
+    table(
+        "Memory: the video is decoded one frame at a time; the grid is found on a sample (at most 64 MB of frames)",
+        [
+            {"process": "import lifelab.io only", "peak MB": f"{base:.0f}"},
+            {"process": "read the 1080p video", "peak MB": f"{peak:.0f}"},
+            {
+                "process": "the decoded video (900 frames of 1920x1080x3)",
+                "peak MB": f"{900 * 1920 * 1080 * 3 / 2**20:.0f}",
+            },
+        ],
+    )
 
 
 def _as_picture(trajectories: np.ndarray, dead_colour: int):
@@ -147,15 +182,32 @@ def reading_accuracy(rules: dict[str, np.ndarray], title: str) -> None:
             counts["majority right"] += majority
             if not right:
                 wrong.append(name)
-    rows = [{"ground": "every case (default reading)", "cases": counts["cases"], "right": counts["right"],
-             "share": f"{counts['right'] / counts['cases']:.1%}"},
-            {"ground": "decided by B0 (one reading needs birth on nothing)", "cases": counts["by B0"],
-             "right": counts["right by B0"], "share": f"{counts['right by B0'] / max(counts['by B0'], 1):.1%}"},
-            {"ground": "decided by the colour of most cells", "cases": counts["by most cells"],
-             "right": counts["right by most cells"],
-             "share": f"{counts['right by most cells'] / max(counts['by most cells'], 1):.1%}"},
-            {"ground": "the colour of most cells alone, every case", "cases": counts["cases"],
-             "right": counts["majority right"], "share": f"{counts['majority right'] / counts['cases']:.1%}"}]
+    rows = [
+        {
+            "ground": "every case (default reading)",
+            "cases": counts["cases"],
+            "right": counts["right"],
+            "share": f"{counts['right'] / counts['cases']:.1%}",
+        },
+        {
+            "ground": "decided by B0 (one reading needs birth on nothing)",
+            "cases": counts["by B0"],
+            "right": counts["right by B0"],
+            "share": f"{counts['right by B0'] / max(counts['by B0'], 1):.1%}",
+        },
+        {
+            "ground": "decided by the colour of most cells",
+            "cases": counts["by most cells"],
+            "right": counts["right by most cells"],
+            "share": f"{counts['right by most cells'] / max(counts['by most cells'], 1):.1%}",
+        },
+        {
+            "ground": "the colour of most cells alone, every case",
+            "cases": counts["cases"],
+            "right": counts["majority right"],
+            "share": f"{counts['majority right'] / counts['cases']:.1%}",
+        },
+    ]
     table(title, rows, note=("wrong: " + ", ".join(sorted(set(wrong)))) if wrong else "wrong: none")
     if wrong:
         print("wrong: " + ", ".join(sorted(set(wrong))))
@@ -177,8 +229,14 @@ def pictures(rules: dict[str, np.ndarray], folder: Path) -> None:
         truth = trajectories[0]
         path = corpus.save_gif([corpus.cells_to_pixels(b, WHITE_ON_BLACK, 4) for b in truth], folder / "r.gif")
         read = read_recording(path)
-        rows.append({"rule": name, "read as": read.reading.labels[0] + " dead",
-                     "right": bool(np.array_equal(read.trajectories[0], truth)), "ground": read.reading.ground[:60]})
+        rows.append(
+            {
+                "rule": name,
+                "read as": read.reading.labels[0] + " dead",
+                "right": bool(np.array_equal(read.trajectories[0], truth)),
+                "ground": read.reading.ground[:60],
+            }
+        )
     table("The same through pictures: white-on-black GIFs (4 px a cell) of the first soup, read_recording", rows)
 
 
@@ -209,14 +267,20 @@ def main() -> None:
         speed(Path(folder))
         for density in (0.5, 0.2):
             rules = named(density)
-            reading_accuracy(rules, f"Which colour is dead, by default: lifelab's {len(rules)} named 2-state rules, "
-                                    f"8 soups of 48x48 at density {density}, 32 steps, dead drawn black and white")
+            reading_accuracy(
+                rules,
+                f"Which colour is dead, by default: lifelab's {len(rules)} named 2-state rules, "
+                f"8 soups of 48x48 at density {density}, 32 steps, dead drawn black and white",
+            )
         pictures(named(0.5), Path(folder))
         if args.golly:
             found = golly()
-            reading_accuracy(found, f"Which colour is dead, by default: {len(found)} of Golly's own patterns "
-                                    "(Life, Life-Like, Non-Totalistic), 64 generations through a 128x128 window, "
-                                    "dead drawn black and white")
+            reading_accuracy(
+                found,
+                f"Which colour is dead, by default: {len(found)} of Golly's own patterns "
+                "(Life, Life-Like, Non-Totalistic), 64 generations through a 128x128 window, "
+                "dead drawn black and white",
+            )
 
 
 if __name__ == "__main__":

@@ -60,33 +60,61 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=32)
     parser.add_argument("--steps", type=int, default=16)
     parser.add_argument("--density", type=float, default=0.5)
-    parser.add_argument("--family", default=None, choices=[*FAMILY_NAMES, "auto", "data"],
-                        help="the assumption of every run (default: each learner's own)")
+    parser.add_argument(
+        "--family",
+        default=None,
+        choices=[*FAMILY_NAMES, "auto", "data"],
+        help="the assumption of every run (default: each learner's own)",
+    )
     parser.add_argument("--device", default=None, help="default: lifelab.get_device()")
-    parser.add_argument("--random-isotropic", type=int, default=0, metavar="N",
-                        help="learn N random isotropic non-totalistic rules instead of --rules")
+    parser.add_argument(
+        "--random-isotropic",
+        type=int,
+        default=0,
+        metavar="N",
+        help="learn N random isotropic non-totalistic rules instead of --rules",
+    )
     args = parser.parse_args()
     if args.random_isotropic:
         args.rules = random_rules("isotropic", args.random_isotropic)
     device = lifelab.get_device(args.device)
-    print(f"device: {device}, torch threads in the loop: 1, seeds: {args.seeds}, max rounds: {args.max_rounds}, "
-          f"trajectories of {args.size}x{args.size}, {args.steps} steps, density {args.density}, "
-          f"family: {args.family or 'each learner its own'}")
-    comparison = compare_recovery(args.rules, args.models, args.modes, range(args.seeds), family=args.family,
-                                  max_rounds=args.max_rounds, shape=(args.size, args.size), steps=args.steps,
-                                  density=args.density, device=device, progress=True)
+    print(
+        f"device: {device}, torch threads in the loop: 1, seeds: {args.seeds}, max rounds: {args.max_rounds}, "
+        f"trajectories of {args.size}x{args.size}, {args.steps} steps, density {args.density}, "
+        f"family: {args.family or 'each learner its own'}"
+    )
+    comparison = compare_recovery(
+        args.rules,
+        args.models,
+        args.modes,
+        range(args.seeds),
+        family=args.family,
+        max_rounds=args.max_rounds,
+        shape=(args.size, args.size),
+        steps=args.steps,
+        density=args.density,
+        device=device,
+        progress=True,
+    )
     rows = comparison.rows()
     per_rule = []
     for key in dict.fromkeys((row["rule"], row["learner"], row["mode"]) for row in rows):
         batch = [row for row in rows if (row["rule"], row["learner"], row["mode"]) == key]
         won = [row for row in batch if row["converged"]]
-        per_rule.append({"rule": key[0], "learner": key[1], "mode": key[2],
-                         "determined": f"{sum(row['determined'] for row in batch)}/{len(batch)}",
-                         "converged": len(won), "wrong": sum(row["wrong"] for row in batch),
-                         "median seen": sorted(row["seen"] for row in won)[len(won) // 2] if won else "-",
-                         "median s": f"{np.median([row['seconds'] for row in won]):.1f}" if won else "-",
-                         "unobserved": f"{sum(row['unobserved'] for row in batch) / len(batch):.1f}",
-                         "verdicts": "; ".join(sorted({row["verdict"] for row in batch}))})
+        per_rule.append(
+            {
+                "rule": key[0],
+                "learner": key[1],
+                "mode": key[2],
+                "determined": f"{sum(row['determined'] for row in batch)}/{len(batch)}",
+                "converged": len(won),
+                "wrong": sum(row["wrong"] for row in batch),
+                "median seen": sorted(row["seen"] for row in won)[len(won) // 2] if won else "-",
+                "median s": f"{np.median([row['seconds'] for row in won]):.1f}" if won else "-",
+                "unobserved": f"{sum(row['unobserved'] for row in batch) / len(batch):.1f}",
+                "verdicts": "; ".join(sorted({row["verdict"] for row in batch})),
+            }
+        )
     print()
     print(format_table(per_rule))
     print()

@@ -79,12 +79,22 @@ def main() -> None:
     boards = random_boards(args.boards, (args.size, args.size), seed=0)
     cells = args.boards * args.size * args.size * args.steps
     sg_cells = args.seagull_boards * args.size * args.size * args.steps
-    rules = {"B3/S23": "bit-packed", "B36/S23": "bit-packed", "B2/S013V": "bit-packed", "random MAP": "bit-packed",
-             "B2-a/S12": "bit-packed", "/2/3": "bit planes", "345/2/4": "bit planes",
-             "R2,C0,M1,S5..9,B6..8,NM": "running sums", "R3,C0,M0,S8..14,B9..12,NC": "row prefix sums",
-             "R5,C0,M1,S34..58,B34..45,NM": "running sums"}
-    print(f"{args.boards} boards of {args.size}x{args.size}, {args.steps} steps (seagull: {args.seagull_boards} "
-          "boards; its own life_rule for Moore B/S rules, its Simulator running lifelab's kernel form otherwise)")
+    rules = {
+        "B3/S23": "bit-packed",
+        "B36/S23": "bit-packed",
+        "B2/S013V": "bit-packed",
+        "random MAP": "bit-packed",
+        "B2-a/S12": "bit-packed",
+        "/2/3": "bit planes",
+        "345/2/4": "bit planes",
+        "R2,C0,M1,S5..9,B6..8,NM": "running sums",
+        "R3,C0,M0,S8..14,B9..12,NC": "row prefix sums",
+        "R5,C0,M1,S34..58,B34..45,NM": "running sums",
+    }
+    print(
+        f"{args.boards} boards of {args.size}x{args.size}, {args.steps} steps (seagull: {args.seagull_boards} "
+        "boards; its own life_rule for Moore B/S rules, its Simulator running lifelab's kernel form otherwise)"
+    )
     rows = []
     for name, engine in rules.items():
         rule = Rule.from_table(np.random.default_rng(0).random(512) < 0.5) if name == "random MAP" else parse_rule(name)
@@ -95,22 +105,35 @@ def main() -> None:
         if name in ("B3/S23", "B36/S23"):
             theirs = sg_cells / best_time(partial(seagull_run, name, boards[: args.seagull_boards], args.steps), 1)
         else:
-            theirs = sg_cells / best_time(lambda rule=rule, start=start: [run_seagull(rule, b, args.steps)
-                                                                          for b in start[: args.seagull_boards]], 1)
-        row = {"rule": name, "engine": engine, "seagull": f"{theirs:.3g}", "lifelab": f"{ours:.3g}",
-               "ratio": f"{ours / theirs:.0f}x", "numpy engine": f"{reference:.3g}", "torch cpu": f"{torch_cpu:.3g}"}
+            theirs = sg_cells / best_time(
+                lambda rule=rule, start=start: [run_seagull(rule, b, args.steps) for b in start[: args.seagull_boards]],
+                1,
+            )
+        row = {
+            "rule": name,
+            "engine": engine,
+            "seagull": f"{theirs:.3g}",
+            "lifelab": f"{ours:.3g}",
+            "ratio": f"{ours / theirs:.0f}x",
+            "numpy engine": f"{reference:.3g}",
+            "torch cpu": f"{torch_cpu:.3g}",
+        }
         if torch.cuda.is_available():
             # not named on_cuda: a local of that name would shadow the function main() calls at its end
             def cuda_run(rule=rule, start=start):
                 simulate(rule, start, args.steps, device="cuda")
                 torch.cuda.synchronize()
+
             row["torch cuda"] = f"{cells / best_time(cuda_run, args.repeat):.3g}"
         rows.append(row)
         if name == "B3/S23":
             seagull_life = theirs
-    table(f"{args.boards} boards of {args.size}x{args.size}, {args.steps} steps: cell updates per second", rows,
-          f"seagull runs {args.seagull_boards} boards: its own life_rule for Moore B/S rules, its Simulator running "
-          "lifelab's kernel form otherwise")
+    table(
+        f"{args.boards} boards of {args.size}x{args.size}, {args.steps} steps: cell updates per second",
+        rows,
+        f"seagull runs {args.seagull_boards} boards: its own life_rule for Moore B/S rules, its Simulator running "
+        "lifelab's kernel form otherwise",
+    )
     history_forms(args.repeat)
     lifelib_life(args.repeat)
     first_calls(args.processes, seagull_life)
@@ -144,15 +167,21 @@ def history_forms(repeat: int) -> None:
             finally:
                 os.sched_setaffinity(0, cores)
             last = cells / best_time(partial(simulate, "B3/S23", boards, 100, every=100, engine=engine), repeat)
-            row |= {f"{engine} every=1": f"{full:.3g}", f"{engine} one core": f"{one:.3g}",
-                    f"{engine} every=100": f"{last:.3g}"}
+            row |= {
+                f"{engine} every=1": f"{full:.3g}",
+                f"{engine} one core": f"{one:.3g}",
+                f"{engine} every=100": f"{last:.3g}",
+            }
         row["packed=True"] = f"{cells / best_time(partial(simulate, 'B3/S23', boards, 100, packed=True), repeat):.3g}"
         row["numpy packing"] = packing(n, side, 2, 100)
         rows.append(row)
         print(row, flush=True)
-    table("B3/S23, 100 steps, cell updates per second: the whole history (every=1), the same pinned to one core, "
-          "the first and last boards only (every=100), and the whole history packed 64 cells a word", rows,
-          "numpy: the history's bytes written on the second core while the first steps; compiled: every core steps")
+    table(
+        "B3/S23, 100 steps, cell updates per second: the whole history (every=1), the same pinned to one core, "
+        "the first and last boards only (every=100), and the whole history packed 64 cells a word",
+        rows,
+        "numpy: the history's bytes written on the second core while the first steps; compiled: every core steps",
+    )
 
 
 def lifelib_life(repeat: int) -> None:
@@ -160,8 +189,10 @@ def lifelib_life(repeat: int) -> None:
     try:
         import lifelib
     except ImportError:
-        print("\npython-lifelib is not installed (pip install python-lifelib; it compiles C++ on first use): "
-              "its comparison is left out")
+        print(
+            "\npython-lifelib is not installed (pip install python-lifelib; it compiles C++ on first use): "
+            "its comparison is left out"
+        )
         return
     try:
         session = lifelib.load_rules("b3s23")
@@ -181,12 +212,18 @@ def lifelib_life(repeat: int) -> None:
     theirs = updates / best_time(lambda: soup()[1000], repeat)
     ours = updates / best_time(lambda: simulate("B3/S23", board, 1000, every=1000), repeat)
     threads = len(os.sched_getaffinity(0))
-    table("B3/S23, one 1024x1024 soup, 1000 generations: cell updates per second", [
-        {"lifelib (one core, the plane)": f"{theirs:.3g}",
-         f"lifelab ({threads} cores, torus, first and last kept)": f"{ours:.3g}",
-         "lifelab per core / lifelib": f"{ours / threads / theirs:.2f}x"}],
+    table(
+        "B3/S23, one 1024x1024 soup, 1000 generations: cell updates per second",
+        [
+            {
+                "lifelib (one core, the plane)": f"{theirs:.3g}",
+                f"lifelab ({threads} cores, torus, first and last kept)": f"{ours:.3g}",
+                "lifelab per core / lifelib": f"{ours / threads / theirs:.2f}x",
+            }
+        ],
         "lifelib runs the soup on the unbounded plane (its cells per second counted over the 1024x1024 soup), "
-        "on one thread; lifelab on every core the process may use")
+        "on one thread; lifelab on every core the process may use",
+    )
 
 
 FIRST_CALL = """
@@ -205,19 +242,32 @@ print(times[0], min(times[1:]))
 
 def first_calls(processes: int, seagull_rate: float) -> None:
     """The first call in fresh processes against the warm calls that follow it, with each history form."""
-    print(f"\nB3/S23, 100 steps: the first call in each of {processes} fresh processes against the best of the next "
-          "three in the same process, keeping the whole history (every=1) or the first and last boards (every=100)")
-    print(f"{'boards':<16} {'every':>5} {'first/warm median':>18} {'worst':>7} {'first call, median':>19} "
-          f"{'vs seagull':>11}")
+    print(
+        f"\nB3/S23, 100 steps: the first call in each of {processes} fresh processes against the best of the next "
+        "three in the same process, keeping the whole history (every=1) or the first and last boards (every=100)"
+    )
+    print(
+        f"{'boards':<16} {'every':>5} {'first/warm median':>18} {'worst':>7} {'first call, median':>19} "
+        f"{'vs seagull':>11}"
+    )
     for n, side in [(256, 64), (4096, 16), (1, 1024)]:
         for every in (1, 100):
-            runs = [subprocess.run([sys.executable, "-c", FIRST_CALL, str(n), str(side), str(every)],
-                                   capture_output=True, text=True, check=True).stdout.split()
-                    for _ in range(processes)]
+            runs = [
+                subprocess.run(
+                    [sys.executable, "-c", FIRST_CALL, str(n), str(side), str(every)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.split()
+                for _ in range(processes)
+            ]
             first, warm = np.array(runs, dtype=float).T
             rate = n * side * side * 100 / np.median(first)
-            print(f"{f'{n} x {side}x{side}':<16} {every:5d} {np.median(first / warm):17.2f}x "
-                  f"{np.max(first / warm):6.2f}x {rate:19.3g} {rate / seagull_rate:10.0f}x", flush=True)
+            print(
+                f"{f'{n} x {side}x{side}':<16} {every:5d} {np.median(first / warm):17.2f}x "
+                f"{np.max(first / warm):6.2f}x {rate:19.3g} {rate / seagull_rate:10.0f}x",
+                flush=True,
+            )
 
 
 def on_cuda(repeat: int) -> None:
@@ -230,8 +280,10 @@ def on_cuda(repeat: int) -> None:
         simulate("B3/S23", board, 100, every=100, device="cuda")
         torch.cuda.synchronize()
 
-    print(f"\nCUDA ({torch.cuda.get_device_name()}), B3/S23, 1 x 8192x8192, 100 steps, every=100: "
-          f"{8192 * 8192 * 100 / best_time(run, repeat):.3g} cell updates per second")
+    print(
+        f"\nCUDA ({torch.cuda.get_device_name()}), B3/S23, 1 x 8192x8192, 100 steps, every=100: "
+        f"{8192 * 8192 * 100 / best_time(run, repeat):.3g} cell updates per second"
+    )
 
 
 if __name__ == "__main__":

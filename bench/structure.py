@@ -54,36 +54,58 @@ def _graph() -> dict[str, set[str]]:
 
 def height(graph: dict[str, set[str]]) -> int:
     """The number of modules on the longest chain of imports (a cycle counts once round)."""
+
     @functools.cache
     def floor(name: str, seen: frozenset = frozenset()) -> int:
         below = [floor(t, seen | {name}) for t in graph[name] if t not in seen]
         return 1 + max(below, default=0)
+
     return max(floor(name) for name in graph)
 
 
 def _import_time(module: str, repeats: int = 7) -> float:
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    return min(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-               for _ in range(repeats))
+    return min(
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(repeats)
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     json_option(parser)
     parser.parse_args()
-    lines = {_name(p) + ("/__init__" if p.name == "__init__.py" else ""): len(p.read_text().splitlines())
-             for p in sorted(PACKAGE.rglob("*.py"))}
+    lines = {
+        _name(p) + ("/__init__" if p.name == "__init__.py" else ""): len(p.read_text().splitlines())
+        for p in sorted(PACKAGE.rglob("*.py"))
+    }
     graph = _graph()
     long = {name: n for name, n in lines.items() if n > LONG}
-    table("Modules", [{"modules": len(lines), "lines": sum(lines.values()), "largest": max(lines.values()),
-                       f"over {LONG} lines": len(long), "import graph height": height(graph)}],
-          note="module-level lifelab imports; a subpackage's __init__ is a module")
-    table(f"Modules over {LONG} lines", [{"module": name, "lines": n}
-                                          for name, n in sorted(long.items(), key=lambda kv: -kv[1])])
+    table(
+        "Modules",
+        [
+            {
+                "modules": len(lines),
+                "lines": sum(lines.values()),
+                "largest": max(lines.values()),
+                f"over {LONG} lines": len(long),
+                "import graph height": height(graph),
+            }
+        ],
+        note="module-level lifelab imports; a subpackage's __init__ is a module",
+    )
+    table(
+        f"Modules over {LONG} lines",
+        [{"module": name, "lines": n} for name, n in sorted(long.items(), key=lambda kv: -kv[1])],
+    )
     numpy, lifelab = _import_time("numpy"), _import_time("lifelab")
-    table("import time (best of 7, fresh interpreter)",
-          [{"import": "numpy", "seconds": f"{numpy:.3f}", "ratio to numpy": "1.0"},
-           {"import": "lifelab", "seconds": f"{lifelab:.3f}", "ratio to numpy": f"{lifelab / numpy:.1f}"}])
+    table(
+        "import time (best of 7, fresh interpreter)",
+        [
+            {"import": "numpy", "seconds": f"{numpy:.3f}", "ratio to numpy": "1.0"},
+            {"import": "lifelab", "seconds": f"{lifelab:.3f}", "ratio to numpy": f"{lifelab / numpy:.1f}"},
+        ],
+    )
 
 
 if __name__ == "__main__":

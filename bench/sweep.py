@@ -41,24 +41,46 @@ def main() -> None:
     for device in devices:
         lifelab.get_device(device)
         started = time.perf_counter()
-        reports = [learn_rule(r, model=args.model, seed=0, progress=False, device=device)
-                   for r in rules[:args.rules]]
+        reports = [learn_rule(r, model=args.model, seed=0, progress=False, device=device) for r in rules[: args.rules]]
         sequential = time.perf_counter() - started
         seq_rate = 60 * len(reports) / sequential
-        rows.append({"device": device, "runner": "learn_rule, one by one", "rules": len(reports),
-                     "seconds": f"{sequential:.1f}", "rules/min": f"{seq_rate:.0f}", "ratio": "1.0",
-                     "identified": sum(r.recovered for r in reports), "wrong": sum(bool(r.wrong) for r in reports)})
-        trials = plan(rules[:args.batched_rules], seeds=[0], models=[args.model])
+        rows.append(
+            {
+                "device": device,
+                "runner": "learn_rule, one by one",
+                "rules": len(reports),
+                "seconds": f"{sequential:.1f}",
+                "rules/min": f"{seq_rate:.0f}",
+                "ratio": "1.0",
+                "identified": sum(r.recovered for r in reports),
+                "wrong": sum(bool(r.wrong) for r in reports),
+            }
+        )
+        trials = plan(rules[: args.batched_rules], seeds=[0], models=[args.model])
         started = time.perf_counter()
-        batched = [row for i in range(0, len(trials), args.batch)
-                   for row in run_batch(trials[i:i + args.batch], device=device)]
+        batched = [
+            row
+            for i in range(0, len(trials), args.batch)
+            for row in run_batch(trials[i : i + args.batch], device=device)
+        ]
         seconds = time.perf_counter() - started
         rate = 60 * len(batched) / seconds
-        rows.append({"device": device, "runner": f"batched sweep, batches of {args.batch}", "rules": len(batched),
-                     "seconds": f"{seconds:.1f}", "rules/min": f"{rate:.0f}", "ratio": f"{rate / seq_rate:.1f}",
-                     "identified": sum(r["identified"] for r in batched), "wrong": sum(r["wrong"] for r in batched)})
-        same = sum(r.recovered == row["identified"] and str(r.extracted) == row["extracted"]
-                   for r, row in zip(reports, batched, strict=False))  # the rules both ran
+        rows.append(
+            {
+                "device": device,
+                "runner": f"batched sweep, batches of {args.batch}",
+                "rules": len(batched),
+                "seconds": f"{seconds:.1f}",
+                "rules/min": f"{rate:.0f}",
+                "ratio": f"{rate / seq_rate:.1f}",
+                "identified": sum(r["identified"] for r in batched),
+                "wrong": sum(r["wrong"] for r in batched),
+            }
+        )
+        same = sum(
+            r.recovered == row["identified"] and str(r.extracted) == row["extracted"]
+            for r, row in zip(reports, batched, strict=False)
+        )  # the rules both ran
         print(f"{device}: on the {len(reports)} rules both ran, same extracted rule and outcome for {same}")
     table(f"random Moore B/S rules, model {args.model}: trials per minute, one torch thread", rows)
 

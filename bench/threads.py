@@ -63,12 +63,15 @@ def main() -> None:
     data = TrajectoryDataset(traj, visible=6)
     boards = lifelab.random_boards(256, (64, 64), seed=0)
     workloads = {
-        "train minimal, 40 epochs": lambda: train(new_zoo_model("minimal", 0), data, epochs=40, early_stop=False,
-                                                  progress=False),
-        "train tied p4m, 40 epochs": lambda: train(new_zoo_model("tied-p4m", 0), data, epochs=40, early_stop=False,
-                                                   progress=False),
-        "train e2cnn p4m, 10 epochs": lambda: train(new_zoo_model("e2cnn-p4m", 0), data, epochs=10,
-                                                    early_stop=False, progress=False),
+        "train minimal, 40 epochs": lambda: train(
+            new_zoo_model("minimal", 0), data, epochs=40, early_stop=False, progress=False
+        ),
+        "train tied p4m, 40 epochs": lambda: train(
+            new_zoo_model("tied-p4m", 0), data, epochs=40, early_stop=False, progress=False
+        ),
+        "train e2cnn p4m, 10 epochs": lambda: train(
+            new_zoo_model("e2cnn-p4m", 0), data, epochs=10, early_stop=False, progress=False
+        ),
         "learn_rule B36/S23, tied": lambda: learn_rule("B36/S23", model="tied", seed=0, progress=False),
     }
     print(f"{cores} cores; median of {args.repeat} runs, seconds; busy = a second CPU-bound process running")
@@ -80,16 +83,30 @@ def main() -> None:
             quiet = median_time(run, args.repeat)
             with busy(True):
                 loaded = median_time(run, args.repeat)
-            rows.append({"workload": name, "threads": threads, "quiet": f"{quiet:.2f}", "busy": f"{loaded:.2f}",
-                         "busy/quiet": f"{loaded / quiet:.1f}x"})
+            rows.append(
+                {
+                    "workload": name,
+                    "threads": threads,
+                    "quiet": f"{quiet:.2f}",
+                    "busy": f"{loaded:.2f}",
+                    "busy/quiet": f"{loaded / quiet:.1f}x",
+                }
+            )
     lifelab.utils.MODEL_THREADS = 1
     sim = lambda: lifelab.engines.simulation("B3/S23", boards, 100)  # noqa: E731
     sim()
     quiet = median_time(sim, args.repeat)
     with busy(True):
         loaded = median_time(sim, args.repeat)
-    rows.append({"workload": "simulate 256x64x64, 100 steps", "threads": "-", "quiet": f"{quiet:.2f}",
-                 "busy": f"{loaded:.2f}", "busy/quiet": f"{loaded / quiet:.1f}x"})
+    rows.append(
+        {
+            "workload": "simulate 256x64x64, 100 steps",
+            "threads": "-",
+            "quiet": f"{quiet:.2f}",
+            "busy": f"{loaded:.2f}",
+            "busy/quiet": f"{loaded / quiet:.1f}x",
+        }
+    )
     table("torch threads against a busy machine (seconds, median)", rows)
 
 

@@ -34,8 +34,7 @@ def main() -> None:
     json_option(parser)
     args = parser.parse_args()
     device = lifelab.get_device(args.device)
-    print(f"device: {device}, torch threads: {torch.get_num_threads()}, seeds: {args.seeds}, "
-          f"max epochs: {args.epochs}")
+    print(f"device: {device}, torch threads: {torch.get_num_threads()}, seeds: {args.seeds}, max epochs: {args.epochs}")
     for rulestring in args.rules:
         rule = lifelab.Rule.parse(rulestring)
         traj = lifelab.engines.simulation(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
@@ -49,8 +48,16 @@ def main() -> None:
                 if device.type == "cuda":
                     torch.cuda.synchronize()
                 start = time.perf_counter()
-                history = train(model, train_set, val=val_set, epochs=args.epochs, device=device, seed=seed,
-                                progress=False, **entry.train_settings())
+                history = train(
+                    model,
+                    train_set,
+                    val=val_set,
+                    epochs=args.epochs,
+                    device=device,
+                    seed=seed,
+                    progress=False,
+                    **entry.train_settings(),
+                )
                 if device.type == "cuda":
                     torch.cuda.synchronize()
                 if history.converged_epoch is not None:
@@ -60,15 +67,34 @@ def main() -> None:
                 seconds = statistics.median(times)
                 if baseline is None:
                     baseline, baseline_name = seconds, name
-                rows.append({"model": name, "params": params, "reached": f"{len(times)}/{args.seeds}",
-                             "epochs": f"{statistics.median(epochs):.0f}", "seconds": f"{seconds:.2f}",
-                             "vs baseline": f"{seconds / baseline:.2f}x" if baseline else None})
+                rows.append(
+                    {
+                        "model": name,
+                        "params": params,
+                        "reached": f"{len(times)}/{args.seeds}",
+                        "epochs": f"{statistics.median(epochs):.0f}",
+                        "seconds": f"{seconds:.2f}",
+                        "vs baseline": f"{seconds / baseline:.2f}x" if baseline else None,
+                    }
+                )
             else:
-                rows.append({"model": name, "params": params, "reached": f"0/{args.seeds}", "epochs": None,
-                             "seconds": None, "vs baseline": None})
-        table(f"{rule}: {len(train_set)} training transitions of 32x32, time to 100% (median of the runs that "
-              "reached it)", rows, f"{args.seeds} seeds, at most {args.epochs} epochs, {device}; "
-              f"baseline: {baseline_name or '-'}, the first model that reached it")
+                rows.append(
+                    {
+                        "model": name,
+                        "params": params,
+                        "reached": f"0/{args.seeds}",
+                        "epochs": None,
+                        "seconds": None,
+                        "vs baseline": None,
+                    }
+                )
+        table(
+            f"{rule}: {len(train_set)} training transitions of 32x32, time to 100% (median of the runs that "
+            "reached it)",
+            rows,
+            f"{args.seeds} seeds, at most {args.epochs} epochs, {device}; "
+            f"baseline: {baseline_name or '-'}, the first model that reached it",
+        )
 
 
 if __name__ == "__main__":

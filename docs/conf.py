@@ -19,8 +19,14 @@ project = "lifelab"
 author = "the lifelab team"
 release = version = lifelab.__version__
 
-extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.autosummary", "sphinx.ext.napoleon",
-              "sphinx.ext.viewcode", "sphinx.ext.mathjax"]
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.viewcode",
+    "sphinx.ext.mathjax",
+]
 exclude_patterns = ["_build", "_generated", "notebooks/*.py", "notebooks/.ipynb_checkpoints", "**/README.md"]
 nitpicky = False
 
@@ -52,8 +58,9 @@ def _bench_tables(app) -> None:
     parts = []
     for path in sorted((ROOT / "bench" / "results").glob("*.json")):
         record = json.loads(path.read_text())
-        parts.append(f"## `{record['script']}`\n\nMeasured {record['date']} on {record['machine']} with "
-                     f"`{record['command']}`.\n")
+        parts.append(
+            f"## `{record['script']}`\n\nMeasured {record['date']} on {record['machine']} with `{record['command']}`.\n"
+        )
         for table in record["tables"]:
             parts.append(f"**{table['title']}**" + (f" ({table['note']})" if table.get("note") else "") + "\n")
             parts.append("| " + " | ".join(table["columns"]) + " |")
@@ -90,8 +97,10 @@ def _layout(app) -> None:
                     rows.append(f"| &nbsp;&nbsp;`{name}` | {_first_line(path)} |")
         else:
             rows.append(f"| **`{layer}.py`** | {_first_line(package / f'{layer}.py')} |")
-    _write(Path(app.srcdir) / "_generated" / "layout.md",
-           "| layer, module | what it holds |\n|---|---|\n" + "\n".join(rows) + "\n")
+    _write(
+        Path(app.srcdir) / "_generated" / "layout.md",
+        "| layer, module | what it holds |\n|---|---|\n" + "\n".join(rows) + "\n",
+    )
 
 
 def setup(app):

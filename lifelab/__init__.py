@@ -16,7 +16,8 @@ from lifelab.utils import data_dir, get_device, lifelab_version, seed_everything
 #: what stands before it; the modules of one folder import each other freely.  ``tests/test_architecture.py``
 #: checks every import against this order, and that every folder and top module of the tree has a place in it.
 LAYERS = (
-    "errors", "utils",  # what everything uses: input errors, seeds, devices, threads, bounded allocation
+    "errors",  # input errors: bad input, exit 2 on the command line
+    "utils",  # what everything uses: seeds, devices, threads, bounded allocation, declared constraints
     "geometry",  # the D4 symmetries, the 3x3 window and its patterns, Hensel's letters
     "rules",  # rule types, notations, Golly's rule files, named rules, parse_rule
     "io",  # boards, RLE, recordings: pictures, videos, arrays, colours read
@@ -27,7 +28,8 @@ LAYERS = (
     "sweep",  # rule spaces, plans, batches, the store
     "viz",  # pictures, widgets, notebook experiments
     "testing",  # contract checks for models, learners, rule types and verdicts, for a researcher's own too
-    "cli", "__main__",  # the command line
+    "cli",  # the command line
+    "__main__",  # python -m lifelab
 )
 # layers-end
 

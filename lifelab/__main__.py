@@ -1,4 +1,5 @@
 """``python -m lifelab``: the same as the ``lifelab`` command."""
+
 import sys
 
 from lifelab.cli import main

@@ -79,29 +79,41 @@ from lifelab.utils import Flag, OneOf, ascii_digits, atomic_path, get_device, li
 def _describe(rule) -> list[str]:
     lines = [f"rule          {rule}" + (f"  ({rule.name})" if rule.name and rule.name != str(rule) else "")]
     if isinstance(rule, TableRule):
-        form = f"a table of {len(rule.transitions)} transitions, symmetries {rule.symmetries}" \
-            if rule.tree is None else f"a tree of {len(rule.tree)} nodes"
-        lines += [f"family        Golly rule table, {rule.states} states: {form}",
-                  f"neighbourhood {rule.neighbourhood}: {len(rule.offsets) - 1} neighbours, "
-                  f"{rule.configurations:,} configurations (unlisted ones leave the cell unchanged)"]
+        form = (
+            f"a table of {len(rule.transitions)} transitions, symmetries {rule.symmetries}"
+            if rule.tree is None
+            else f"a tree of {len(rule.tree)} nodes"
+        )
+        lines += [
+            f"family        Golly rule table, {rule.states} states: {form}",
+            f"neighbourhood {rule.neighbourhood}: {len(rule.offsets) - 1} neighbours, "
+            f"{rule.configurations:,} configurations (unlisted ones leave the cell unchanged)",
+        ]
     elif isinstance(rule, LtLRule):
-        lines += [f"family        Larger than Life, range {rule.range}, {rule.states} states",
-                  f"neighbourhood {LTL_NEIGHBOURHOODS[rule.neighbourhood]}: {rule.size} cells"
-                  + (" and the cell itself" if rule.middle else ""),
-                  f"birth         live count {rule.birth[0]}..{rule.birth[1]}",
-                  f"survival      live count {rule.survival[0]}..{rule.survival[1]}"]
+        lines += [
+            f"family        Larger than Life, range {rule.range}, {rule.states} states",
+            f"neighbourhood {LTL_NEIGHBOURHOODS[rule.neighbourhood]}: {rule.size} cells"
+            + (" and the cell itself" if rule.middle else ""),
+            f"birth         live count {rule.birth[0]}..{rule.birth[1]}",
+            f"survival      live count {rule.survival[0]}..{rule.survival[1]}",
+        ]
     elif isinstance(rule, HROTRule):
         weighted = rule.neighbourhood == "W"
-        lines += ["family        HROT" + (" (written as Larger than Life)" if rule.ltl else "")
-                  + f", range {rule.range}, {rule.states} states",
-                  f"neighbourhood {HROT_NEIGHBOURHOODS[rule.neighbourhood]}: {len(rule.offsets)} cells"
-                  + (f", counts up to {rule.size}" if weighted else " with the cell itself"),
-                  f"birth         count {count_runs(rule.birth) or '(none)'}",
-                  f"survival      count {count_runs(rule.survival) or '(none)'}"
-                  + ("" if weighted or rule.middle else " (the cell itself not counted)")]
+        lines += [
+            "family        HROT"
+            + (" (written as Larger than Life)" if rule.ltl else "")
+            + f", range {rule.range}, {rule.states} states",
+            f"neighbourhood {HROT_NEIGHBOURHOODS[rule.neighbourhood]}: {len(rule.offsets)} cells"
+            + (f", counts up to {rule.size}" if weighted else " with the cell itself"),
+            f"birth         count {count_runs(rule.birth) or '(none)'}",
+            f"survival      count {count_runs(rule.survival) or '(none)'}"
+            + ("" if weighted or rule.middle else " (the cell itself not counted)"),
+        ]
     elif isinstance(rule, StochasticRule):
-        lines += ["family        stochastic: each class alive next with a probability",
-                  f"nearest       {rule.base} (alive where the chance is above one half)"]
+        lines += [
+            "family        stochastic: each class alive next with a probability",
+            f"nearest       {rule.base} (alive where the chance is above one half)",
+        ]
         lines += [f"class         {name}: alive next with probability {p:g}" for name, p in rule.exceptions.items()]
     else:
         two_state = rule.rule if isinstance(rule, GenerationsRule) else rule
@@ -120,8 +132,10 @@ def _describe(rule) -> list[str]:
         lines.append(f"MAP           {two_state.to_map()}")
     if rule.grid is not None:
         what = "torus" if rule.grid.kind == "T" else "plane"
-        lines.append(f"{what:<13s} {rule.grid.width} wide, {rule.grid.height} high"
-                     + ("" if rule.grid.kind == "T" else " (bounded: the outside is dead)"))
+        lines.append(
+            f"{what:<13s} {rule.grid.width} wide, {rule.grid.height} high"
+            + ("" if rule.grid.kind == "T" else " (bounded: the outside is dead)")
+        )
     return lines
 
 
@@ -139,8 +153,13 @@ def cmd_simulate(args) -> int:
     rule = parse_rule(args.rule)
     if args.size is not None and len(args.size) > 2:
         raise InputError(f"--size is N (N x N) or W H, got {len(args.size)} numbers")
-    width, height = (rule.grid.width, rule.grid.height) if rule.grid is not None and args.size is None \
-        else (args.size[0], args.size[-1]) if args.size is not None else (64, 64)
+    width, height = (
+        (rule.grid.width, rule.grid.height)
+        if rule.grid is not None and args.size is None
+        else (args.size[0], args.size[-1])
+        if args.size is not None
+        else (64, 64)
+    )
     states = rule_states(rule)
     if args.pattern is not None:
         pattern, _ = load_rle(args.pattern)
@@ -203,10 +222,13 @@ def _print_round(r) -> None:
     rule = "(none read)" if r.rule is None else str(r.rule)
     rule = rule if len(rule) <= 20 else rule[:17] + "..."  # MAP strings are 89 characters; the verdict prints it whole
     held = "-" if r.holdout_match is None else f"{r.holdout_match:.2%}"
-    print(f"round {r.round:>2}  group {r.group:<7s}  visible {r.visible:>2} ({r.collected:<8s}) epochs {r.epochs:>3}  "
-          f"rule {rule:<14s} min conf {r.min_confidence:.3f} ({r.low_confidence:>3} low)  "
-          f"reproduces visible {r.visible_match:.2%}, held out {held}  unobserved {len(r.verdict.unobserved):>3}  "
-          f"{r.verdict.label}  {r.seconds:6.1f} s", flush=True)
+    print(
+        f"round {r.round:>2}  group {r.group:<7s}  visible {r.visible:>2} ({r.collected:<8s}) epochs {r.epochs:>3}  "
+        f"rule {rule:<14s} min conf {r.min_confidence:.3f} ({r.low_confidence:>3} low)  "
+        f"reproduces visible {r.visible_match:.2%}, held out {held}  unobserved {len(r.verdict.unobserved):>3}  "
+        f"{r.verdict.label}  {r.seconds:6.1f} s",
+        flush=True,
+    )
 
 
 def cmd_learn(args) -> int:
@@ -229,8 +251,10 @@ def cmd_learn(args) -> int:
         source = _read(args)
         data = source.trajectories
         n = data.shape[0]
-        print(f"data          {args.data}: {n} trajector{'y' if n == 1 else 'ies'} of {data.shape[1] - 1} steps, "
-              f"{data.shape[2]}x{data.shape[3]}; the verdict weighs {'it' if n == 1 else 'all of them'}")
+        print(
+            f"data          {args.data}: {n} trajector{'y' if n == 1 else 'ies'} of {data.shape[1] - 1} steps, "
+            f"{data.shape[2]}x{data.shape[3]}; the verdict weighs {'it' if n == 1 else 'all of them'}"
+        )
         if source.grid is not None or source.reading is not None or source.axes:
             for line in source.summary().splitlines()[1:]:
                 print(line)
@@ -251,11 +275,14 @@ def cmd_learn(args) -> int:
     args.model = args.model or DEFAULT_MODEL
     spec = model_spec(args.model)
     group = (args.group or spec.default_group) if spec.network else "-"
-    print(f"model         {args.model}, group {group}, {args.mode} collection, seed {args.seed}, device {device}, "
-          f"noise {args.noise}")
+    print(
+        f"model         {args.model}, group {group}, {args.mode} collection, seed {args.seed}, device {device}, "
+        f"noise {args.noise}"
+    )
     settings = _settings(args, LoopSettings).but(shape=shape, boundary=boundary)
-    report = learn_rule(source, args.model, settings, device=device, progress=sys.stderr.isatty(),
-                        on_round=_print_round)
+    report = learn_rule(
+        source, args.model, settings, device=device, progress=sys.stderr.isatty(), on_round=_print_round
+    )
     print(report.summary())
     _export(args.export, report.rule, report.verdict)
     return report.verdict.exit_code
@@ -267,8 +294,15 @@ READING_OPTIONS = ("dead", "palette", "key", "axes", "repeats")
 
 def _read(args):
     """The recording ``--data`` (or ``read``'s file) names, read as its options say."""
-    return read_recording(getattr(args, "data", None) or args.file, dead=args.dead, palette=args.palette,
-                          key=args.key, axes=args.axes, repeats=args.repeats or "auto", progress=sys.stderr.isatty())
+    return read_recording(
+        getattr(args, "data", None) or args.file,
+        dead=args.dead,
+        palette=args.palette,
+        key=args.key,
+        axes=args.axes,
+        repeats=args.repeats or "auto",
+        progress=sys.stderr.isatty(),
+    )
 
 
 def cmd_read(args) -> int:
@@ -308,30 +342,47 @@ def _learn_table(args, source, boundary, reading=None) -> int:
     """``lifelab learn`` on a rule table: many-state ``--data`` (what the observations determine), or a table
     oracle (:func:`lifelab.loop.run.learn_table`: one more random trajectory a round until determined)."""
     if args.family is not None or args.noise not in ("auto", 0):
-        raise InputError("rule tables are learned from exact data: no --family or --noise (conflicting "
-                         "observations make the verdict inconsistent)")
+        raise InputError(
+            "rule tables are learned from exact data: no --family or --noise (conflicting "
+            "observations make the verdict inconsistent)"
+        )
     neighbourhood = args.neighbourhood or "auto"
     if neighbourhood not in ("auto", *TABLE_NEIGHBOURHOODS):
-        raise InputError(f"a rule table's --neighbourhood is auto or one of {', '.join(TABLE_NEIGHBOURHOODS)}, "
-                         f"got {neighbourhood!r}")
+        raise InputError(
+            f"a rule table's --neighbourhood is auto or one of {', '.join(TABLE_NEIGHBOURHOODS)}, got {neighbourhood!r}"
+        )
     boundary = "auto" if boundary is None else boundary
     name = "learned" if args.export is None else os.path.splitext(os.path.basename(args.export))[0]
     start = time.perf_counter()
     if isinstance(source, TableRule):
         shape = None if args.size is None else (args.size, args.size)
-        settings = LOOP.but(shape=shape, steps=args.steps, density=args.density, max_rounds=args.max_rounds,
-                            seed=args.seed, mode=args.mode)
+        settings = LOOP.but(
+            shape=shape,
+            steps=args.steps,
+            density=args.density,
+            max_rounds=args.max_rounds,
+            seed=args.seed,
+            mode=args.mode,
+        )
         report = learn_table(source, settings, unlisted=args.unlisted, symmetries=args.symmetries or "auto")
         for number, seen in enumerate(report.observed, 1):
             print(f"round {number:3d}    {args.mode if number > 1 else 'random'} board: {seen:,} classes observed")
         verdict = report.verdict
     else:
-        verdict = decide_table(source, args.states, neighbourhood, args.symmetries or "auto", args.unlisted,
-                               boundary, name)
+        verdict = decide_table(
+            source, args.states, neighbourhood, args.symmetries or "auto", args.unlisted, boundary, name
+        )
     swapped = None
     if reading is not None and reading.swappable:  # two colours read by choice: the other reading judged too
-        swapped = decide_table(~source, args.states, neighbourhood, args.symmetries or "auto", args.unlisted,
-                               "open" if boundary == "dead" else boundary, name)
+        swapped = decide_table(
+            ~source,
+            args.states,
+            neighbourhood,
+            args.symmetries or "auto",
+            args.unlisted,
+            "open" if boundary == "dead" else boundary,
+            name,
+        )
     ev = verdict.evidence
     print(f"model         the table learner: each observed configuration's next state, counted ({ev.states} states)")
     print(f"boundary      {ev.boundary}" + (f": {verdict.boundary_note}" if verdict.boundary_note else ""))
@@ -340,9 +391,14 @@ def _learn_table(args, source, boundary, reading=None) -> int:
     if verdict.family is not None:
         print(f"neighbourhood {ev.neighbourhood}: the next state is a function of it on every observation")
         print(f"symmetries    {verdict.family.symmetries} (the data allow {', '.join(verdict.allowed)})")
-        print("structure     " + ("a function of the cell and the counts of each state among its neighbours "
-                                   "(permute)" if verdict.counts_function else
-                                   "not a function of the cell and its neighbours' state counts"))
+        print(
+            "structure     "
+            + (
+                "a function of the cell and the counts of each state among its neighbours (permute)"
+                if verdict.counts_function
+                else "not a function of the cell and its neighbours' state counts"
+            )
+        )
         for line in verdict.structure:
             print(f"                {line}")
     print(f"verdict       {verdict.label}{reading_clause(reading, swapped)}")
@@ -351,23 +407,38 @@ def _learn_table(args, source, boundary, reading=None) -> int:
         print(f"assumption    {verdict.family.assumption}")
         learned = verdict.learned
         assert learned is not None  # a verdict with a family has its table
-        print(f"learned       {len(learned.transitions):,} transitions under {learned.symmetries} (the observed "
-              "classes whose cell changes; every other configuration leaves the cell unchanged)")
+        print(
+            f"learned       {len(learned.transitions):,} transitions under {learned.symmetries} (the observed "
+            "classes whose cell changes; every other configuration leaves the cell unchanged)"
+        )
     if args.model not in (None, "table") and verdict.family is not None:
         group = args.group if args.group not in (None, "auto") else None
         net = fit_table_network(verdict, args.model, group, seed=args.seed, progress=sys.stderr.isatty())
-        print(f"network       {args.model}, group {net.group}: {net.epochs} epochs on the {net.windows:,} observed "
-              f"configurations; " + ("gives every one its observed next state" if net.exact else
-                                     f"gets {net.wrong:,} of them wrong (it cannot represent this table)"))
+        print(
+            f"network       {args.model}, group {net.group}: {net.epochs} epochs on the {net.windows:,} observed "
+            f"configurations; "
+            + (
+                "gives every one its observed next state"
+                if net.exact
+                else f"gets {net.wrong:,} of them wrong (it cannot represent this table)"
+            )
+        )
     if isinstance(source, TableRule):
-        print(f"equals truth  {'yes' if report.recovered else 'no'}" + ("" if verdict.rule is not None else
-                                                                        " (no table determined)"))
+        print(
+            f"equals truth  {'yes' if report.recovered else 'no'}"
+            + ("" if verdict.rule is not None else " (no table determined)")
+        )
     print(f"wall time     {time.perf_counter() - start:.1f} s")
     print(verdict.sentence() + reading_sentence(reading, swapped))
     if args.export is not None and verdict.learned is not None:
-        print(f"export        {save_rule_file(args.export, verdict.learned)}"
-              + ("" if verdict.determined else " (the observed classes, the rest unchanged: one of the tables "
-                                                "the data allow)"))
+        print(
+            f"export        {save_rule_file(args.export, verdict.learned)}"
+            + (
+                ""
+                if verdict.determined
+                else " (the observed classes, the rest unchanged: one of the tables the data allow)"
+            )
+        )
     else:
         _export(args.export, None, verdict)
     return verdict.exit_code
@@ -388,12 +459,29 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         rules, families = rules + listed, families + [args.all] * len(listed)
     if not rules:
         raise InputError("no rules: give rulestrings, --registry, --random FAMILY N or --all FAMILY")
-    trials = plan(rules, range(args.seeds), args.models, families=families, size=args.size,
-                  steps=args.steps, density=args.density, max_rounds=args.max_rounds)
-    print(f"{len(trials)} trials: {len(rules)} rules x {args.seeds} seeds x {len(args.models)} models; "
-          f"store {args.store}; backend {args.backend}, {args.workers} workers, batches of {args.batch_size}")
-    result = sweep(trials, args.store, backend=args.backend, workers=args.workers, batch_size=args.batch_size,
-                   address=args.address, device=args.device)
+    trials = plan(
+        rules,
+        range(args.seeds),
+        args.models,
+        families=families,
+        size=args.size,
+        steps=args.steps,
+        density=args.density,
+        max_rounds=args.max_rounds,
+    )
+    print(
+        f"{len(trials)} trials: {len(rules)} rules x {args.seeds} seeds x {len(args.models)} models; "
+        f"store {args.store}; backend {args.backend}, {args.workers} workers, batches of {args.batch_size}"
+    )
+    result = sweep(
+        trials,
+        args.store,
+        backend=args.backend,
+        workers=args.workers,
+        batch_size=args.batch_size,
+        address=args.address,
+        device=args.device,
+    )
     print(result.summary())
     if result.interrupted:
         print("stopped early: every finished batch is stored; run the same command again to resume")
@@ -410,11 +498,13 @@ def cmd_compact(args: argparse.Namespace) -> int:
 
 def _argument(parse):
     """An argparse type from a constraint's reading of text: an InputError becomes argparse's usage error."""
+
     def convert(text: str):
         try:
             return parse(text)
         except InputError as err:
             raise argparse.ArgumentTypeError(str(err)) from None
+
     convert.__name__ = getattr(parse, "__name__", "value")
     return convert
 
@@ -437,8 +527,13 @@ def _options(parser: argparse.ArgumentParser, settings: type, names=None, flags:
         flag = flags.get(entry.name, "--" + entry.name.replace("_", "-"))
         default = getattr(defaults, entry.name)
         if isinstance(rule, Flag):
-            parser.add_argument(f"--no-{flag[2:]}", dest=entry.name, action="store_false", default=default,
-                                help=f"do not {entry.metadata['help']}")
+            parser.add_argument(
+                f"--no-{flag[2:]}",
+                dest=entry.name,
+                action="store_false",
+                default=default,
+                help=f"do not {entry.metadata['help']}",
+            )
             continue
         options: dict[str, Any] = {}
         choices = rule.values if isinstance(rule, OneOf) else getattr(rule, "choices", None)
@@ -452,8 +547,9 @@ def _options(parser: argparse.ArgumentParser, settings: type, names=None, flags:
 def _settings(args: argparse.Namespace, settings: type):
     """The settings the options of :func:`_options` gave (the fields the command line does not offer at their
     defaults)."""
-    return settings(**{entry.name: getattr(args, entry.name) for entry in dataclasses.fields(settings)
-                       if hasattr(args, entry.name)})
+    return settings(
+        **{entry.name: getattr(args, entry.name) for entry in dataclasses.fields(settings) if hasattr(args, entry.name)}
+    )
 
 
 def _positive(text: str) -> int:
@@ -465,18 +561,34 @@ def _positive(text: str) -> int:
 
 def _reading_options(parser: argparse.ArgumentParser) -> None:
     """The options that say how to read a recording (:func:`lifelab.io.read_recording`)."""
-    parser.add_argument("--dead", metavar="COLOUR", default=None,
-                        help="the colour (#000000, black) or value that is dead, state 0 (default: chosen, and "
-                             "stated: a picture does not say which colour is alive)")
-    parser.add_argument("--palette", metavar="P", default=None,
-                        help="the colours of states 0, 1, ... ('#303030,#ffffff') or a palette: " + ", ".join(PALETTES))
+    parser.add_argument(
+        "--dead",
+        metavar="COLOUR",
+        default=None,
+        help="the colour (#000000, black) or value that is dead, state 0 (default: chosen, and "
+        "stated: a picture does not say which colour is alive)",
+    )
+    parser.add_argument(
+        "--palette",
+        metavar="P",
+        default=None,
+        help="the colours of states 0, 1, ... ('#303030,#ffffff') or a palette: " + ", ".join(PALETTES),
+    )
     parser.add_argument("--key", metavar="NAME", default=None, help="the array to read from an .npz holding several")
-    parser.add_argument("--axes", metavar="ORDER", default=None,
-                        help="the order of an array's axes, letters of NTHWC (e.g. HWT); default (N)THW, or HWT "
-                             "when only that order is local in time")
-    parser.add_argument("--repeats", choices=list(REPEATS), default=None,
-                        help="runs of equal boards: auto (collapse repeated frames of pictures and videos, keep "
-                             "arrays' boards), collapse, keep (every frame a generation)")
+    parser.add_argument(
+        "--axes",
+        metavar="ORDER",
+        default=None,
+        help="the order of an array's axes, letters of NTHWC (e.g. HWT); default (N)THW, or HWT "
+        "when only that order is local in time",
+    )
+    parser.add_argument(
+        "--repeats",
+        choices=list(REPEATS),
+        default=None,
+        help="runs of equal boards: auto (collapse repeated frames of pictures and videos, keep "
+        "arrays' boards), collapse, keep (every frame a generation)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -486,23 +598,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("learn", help="learn a rule from trajectories by active learning, and verify it")
     p.add_argument("rule", nargs="?", help="oracle rule: rulestring (B36/S23, B2/S013V, MAP...) or name (HighLife)")
-    p.add_argument("--data", metavar="FILE", help="learn from a recording instead (no known rule): an array (.npz, "
-                   ".npy), a picture (.gif, .png, .webp, .jpg, .tif, animated or not), a video (.mp4, .webm, .avi, "
-                   ".mov), or a folder of pictures or .rle frames; `lifelab read FILE` shows how it is read")
-    p.add_argument("--model", default=None, choices=learner_names(),
-                   help=f"learner (default {DEFAULT_MODEL}; many-state --data: the table learner, and this network "
-                        "too when named): " + "; ".join(f"{name}: {spec.summary}" for name, spec in REGISTRY.items()))
+    p.add_argument(
+        "--data",
+        metavar="FILE",
+        help="learn from a recording instead (no known rule): an array (.npz, "
+        ".npy), a picture (.gif, .png, .webp, .jpg, .tif, animated or not), a video (.mp4, .webm, .avi, "
+        ".mov), or a folder of pictures or .rle frames; `lifelab read FILE` shows how it is read",
+    )
+    p.add_argument(
+        "--model",
+        default=None,
+        choices=learner_names(),
+        help=f"learner (default {DEFAULT_MODEL}; many-state --data: the table learner, and this network "
+        "too when named): " + "; ".join(f"{name}: {spec.summary}" for name, spec in REGISTRY.items()),
+    )
     p.add_argument("--size", type=_positive, default=None, help=help_text(LoopSettings, "shape"))
     p.add_argument("--device", default=None, help="torch device (cuda, cpu); default: GPU if there is one")
     _options(p, LoopSettings, [entry.name for entry in dataclasses.fields(LoopSettings) if entry.name != "shape"])
-    p.add_argument("--export", metavar="FILE.rule", default=None,
-                   help="write the learned rule as a Golly rule file (@TABLE) that Golly runs as lifelab does")
-    p.add_argument("--unlisted", choices=["unchanged"], default=None,
-                   help="many-state --data: state Golly's default, that configurations the data never show leave "
-                        "the cell unchanged (then one table is identified)")
-    p.add_argument("--symmetries", default=None, metavar="S",
-                   help="many-state --data: the table's symmetry (Golly's names; default: the weakest under "
-                        "which every class was observed, else the largest the data allow)")
+    p.add_argument(
+        "--export",
+        metavar="FILE.rule",
+        default=None,
+        help="write the learned rule as a Golly rule file (@TABLE) that Golly runs as lifelab does",
+    )
+    p.add_argument(
+        "--unlisted",
+        choices=["unchanged"],
+        default=None,
+        help="many-state --data: state Golly's default, that configurations the data never show leave "
+        "the cell unchanged (then one table is identified)",
+    )
+    p.add_argument(
+        "--symmetries",
+        default=None,
+        metavar="S",
+        help="many-state --data: the table's symmetry (Golly's names; default: the weakest under "
+        "which every class was observed, else the largest the data allow)",
+    )
     _reading_options(p)
     p.set_defaults(func=cmd_learn)
 
@@ -516,12 +648,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("simulate", help="simulate a rule on random boards (or a pattern) and print a summary")
     p.add_argument("rule", help="rulestring (B3/S23, B2/S013V, MAP...), name (HighLife) or Golly .rule file")
     p.add_argument("--boards", type=_positive, default=256, help="number of random boards (default 256)")
-    p.add_argument("--pattern", metavar="FILE.rle", default=None,
-                   help="start from this pattern, centred on one board, instead of random boards")
-    p.add_argument("--size", type=_positive, nargs="+", metavar="N", default=None,
-                   help="board side N, or width and height W H (default: the rule's :Tw,h torus, else 64)")
-    p.add_argument("--save", metavar="FILE.npz", default=None,
-                   help="save the trajectories (what `lifelab learn --data` reads)")
+    p.add_argument(
+        "--pattern",
+        metavar="FILE.rle",
+        default=None,
+        help="start from this pattern, centred on one board, instead of random boards",
+    )
+    p.add_argument(
+        "--size",
+        type=_positive,
+        nargs="+",
+        metavar="N",
+        default=None,
+        help="board side N, or width and height W H (default: the rule's :Tw,h torus, else 64)",
+    )
+    p.add_argument(
+        "--save", metavar="FILE.npz", default=None, help="save the trajectories (what `lifelab learn --data` reads)"
+    )
     p.add_argument("--steps", type=int, default=100, help="steps (default 100)")
     p.add_argument("--density", type=float, default=0.5, help="initial live-cell density (default 0.5)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -531,8 +674,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sweep", help="learn many rules (rules x seeds x models) into a Parquet store; resumable")
     p.add_argument("rules", nargs="*", help="rulestrings or names")
     p.add_argument("--registry", action="store_true", help="every rule of the registry")
-    p.add_argument("--random", nargs=2, metavar=("FAMILY", "N"),
-                   help="N seeded random rules of a family: " + ", ".join(SAMPLED_FAMILIES))
+    p.add_argument(
+        "--random",
+        nargs=2,
+        metavar=("FAMILY", "N"),
+        help="N seeded random rules of a family: " + ", ".join(SAMPLED_FAMILIES),
+    )
     p.add_argument("--all", metavar="FAMILY", help="every B/S rule of a family: vonneumann (1,024) or moore (262,144)")
     p.add_argument("--rule-seed", type=int, default=0, help="seed of --random (default 0)")
     p.add_argument("--seeds", type=_positive, default=1, help="loop seeds 0..N-1 per rule (default 1)")
@@ -547,8 +694,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compact", help="rewrite a sweep store as one compressed Parquet part (to commit a map)")
     p.add_argument("store", help="the sweep store to read")
     p.add_argument("out", help="a new directory for the compact store")
-    p.add_argument("--columns", nargs="+", default=list(MAP_COLUMNS), choices=list(COLUMNS), metavar="COLUMN",
-                   help="columns to keep (default: " + " ".join(MAP_COLUMNS) + ")")
+    p.add_argument(
+        "--columns",
+        nargs="+",
+        default=list(MAP_COLUMNS),
+        choices=list(COLUMNS),
+        metavar="COLUMN",
+        help="columns to keep (default: " + " ".join(MAP_COLUMNS) + ")",
+    )
     p.set_defaults(func=cmd_compact)
 
     p = sub.add_parser("rules", help="list the named rules")
@@ -586,9 +739,13 @@ def main(argv: list[str] | None = None) -> int:
         return 141
     except Exception:  # anything else is lifelab's fault, not the user's: keep the traceback
         traceback.print_exc()
-        print(f"lifelab: internal error (a bug in lifelab {lifelab_version()}); please report it with the command "
-              "you ran and the traceback above", file=sys.stderr)
+        print(
+            f"lifelab: internal error (a bug in lifelab {lifelab_version()}); please report it with the command "
+            "you ran and the traceback above",
+            file=sys.stderr,
+        )
         return 1
+
 
 if __name__ == "__main__":
     sys.exit(main())

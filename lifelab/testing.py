@@ -58,11 +58,30 @@ from lifelab.rules import RULE_TYPES, RuleType, StochasticRule, parse_rule, rule
 from lifelab.utils import MODEL_DTYPE, one_hot, seeded
 
 __all__ = [
-    "check_learner", "check_learner_fits_and_reads", "check_learner_protocol", "check_model", "check_model_forward",
-    "check_model_group", "check_model_kernel_sizes", "check_model_registered", "check_model_stacking", "check_rule",
-    "check_rule_kernel_form", "check_rule_notation", "check_rule_protocol", "check_rule_step", "check_verdict",
-    "check_verdict_protocol", "check_verdict_rule", "check_verdict_rung", "check_verdict_words", "learner_checks",
-    "model_checks", "parametrize_with_checks", "rule_checks", "verdict_checks",
+    "check_learner",
+    "check_learner_fits_and_reads",
+    "check_learner_protocol",
+    "check_model",
+    "check_model_forward",
+    "check_model_group",
+    "check_model_kernel_sizes",
+    "check_model_registered",
+    "check_model_stacking",
+    "check_rule",
+    "check_rule_kernel_form",
+    "check_rule_notation",
+    "check_rule_protocol",
+    "check_rule_step",
+    "check_verdict",
+    "check_verdict_protocol",
+    "check_verdict_rule",
+    "check_verdict_rung",
+    "check_verdict_words",
+    "learner_checks",
+    "model_checks",
+    "parametrize_with_checks",
+    "rule_checks",
+    "verdict_checks",
 ]
 
 _EPOCHS = 2  # a learner fits this many: enough to run every step, not to learn
@@ -106,8 +125,10 @@ def _spec(model) -> ModelSpec:
     try:
         return model_spec(model)
     except (TypeError, ValueError) as err:
-        raise AssertionError(f"{_name(model)}: not a registered learner ({err}); declare its class with "
-                             "@lifelab.learning.register(name, summary, ...)") from None
+        raise AssertionError(
+            f"{_name(model)}: not a registered learner ({err}); declare its class with "
+            "@lifelab.learning.register(name, summary, ...)"
+        ) from None
 
 
 def _build(spec: ModelSpec, **config) -> nn.Module:
@@ -127,13 +148,17 @@ def check_model_registered(model) -> None:
         AssertionError: Naming what the registry gets wrong.
     """
     spec = _spec(model)
-    _expect(REGISTRY.get(spec.name) is spec,
-            f"{spec.name}: not in lifelab.learning.REGISTRY under its name; declare the class with @register(...)")
+    _expect(
+        REGISTRY.get(spec.name) is spec,
+        f"{spec.name}: not in lifelab.learning.REGISTRY under its name; declare the class with @register(...)",
+    )
     for name in spec.names:
         found = model_spec(name)
         _expect(found is spec, f"{spec.name}: answers to {name!r}, but the registry gives {found.name!r} for it")
-    _expect(not spec.group_argument or spec.default_group in spec.groups,
-            f"{spec.name}: default group {spec.default_group!r} is not among its groups {spec.groups}")
+    _expect(
+        not spec.group_argument or spec.default_group in spec.groups,
+        f"{spec.name}: default group {spec.default_group!r} is not among its groups {spec.groups}",
+    )
     built = _build(spec)
     found = model_spec(built)
     _expect(found is spec, f"{spec.name}: the registry finds {found.name!r} for an instance of {spec.cls.__name__}")
@@ -156,16 +181,22 @@ def check_model_forward(model) -> None:
         out = net(x)
         single = net(x.float())
     shape = tuple(getattr(out, "shape", ()))
-    _expect(isinstance(out, torch.Tensor) and shape == (2, 2, 7, 9),
-            f"{spec.name}: one-hot boards (2, 2, 7, 9) gave logits of shape {shape}; a model answers (B, 2, H, W), "
-            "padding circularly")
+    _expect(
+        isinstance(out, torch.Tensor) and shape == (2, 2, 7, 9),
+        f"{spec.name}: one-hot boards (2, 2, 7, 9) gave logits of shape {shape}; a model answers (B, 2, H, W), "
+        "padding circularly",
+    )
     dtypes = {p.dtype for p in net.parameters()}
-    _expect(dtypes <= {MODEL_DTYPE},
-            f"{spec.name}: parameters in {sorted(map(str, dtypes))}, not {MODEL_DTYPE} (subclass LifeModel, which "
-            "converts them)")
+    _expect(
+        dtypes <= {MODEL_DTYPE},
+        f"{spec.name}: parameters in {sorted(map(str, dtypes))}, not {MODEL_DTYPE} (subclass LifeModel, which "
+        "converts them)",
+    )
     _expect(out.dtype == MODEL_DTYPE, f"{spec.name}: logits in {out.dtype}, not {MODEL_DTYPE}")
-    _expect(getattr(single, "dtype", None) == MODEL_DTYPE and torch.equal(single, out),
-            f"{spec.name}: float32 boards are not answered as float64 ones (in {getattr(single, 'dtype', None)})")
+    _expect(
+        getattr(single, "dtype", None) == MODEL_DTYPE and torch.equal(single, out),
+        f"{spec.name}: float32 boards are not answered as float64 ones (in {getattr(single, 'dtype', None)})",
+    )
 
 
 def check_model_group(model, group: str) -> None:
@@ -220,8 +251,10 @@ def check_model_stacking(model) -> None:
     spec = _spec(model)
     net = _build(spec)
     if not spec.stacks:
-        _expect(not isinstance(net, WindowLayout),
-                f"{spec.name}: a WindowLayout the registry does not mark stackable: declare stacks=True")
+        _expect(
+            not isinstance(net, WindowLayout),
+            f"{spec.name}: a WindowLayout the registry does not mark stackable: declare stacks=True",
+        )
         return
     if not isinstance(net, WindowLayout):  # register() refuses a stackable class without the pattern form
         raise AssertionError(f"{spec.name}: marked stackable but not a WindowLayout")
@@ -233,8 +266,10 @@ def check_model_stacking(model) -> None:
     with torch.no_grad():
         expected = net(boards)[:, :, 2, 2]
         got = net.pattern_logits(params, x)[0]
-    _expect(got.shape == expected.shape,
-            f"{spec.name}: pattern_logits of shape {tuple(got.shape)}, not {tuple(expected.shape)}")
+    _expect(
+        got.shape == expected.shape,
+        f"{spec.name}: pattern_logits of shape {tuple(got.shape)}, not {tuple(expected.shape)}",
+    )
     gap = float((got - expected).abs().max())
     _expect(gap <= 1e-9, f"{spec.name}: pattern_logits differ from the network on the 3x3 windows by up to {gap:.3g}")
 
@@ -321,11 +356,14 @@ def check_learner_protocol(learner) -> None:
     _expect(not missing, f"{spec.name}: its learner ({type(built).__name__}) lacks {missing} of lifelab.loop.Learner")
     _expect(isinstance(built.margin, int) and built.margin >= 1, f"{spec.name}: margin {built.margin!r}, not >= 1")
     description = built.description
-    _expect(isinstance(description, str) and len(description.splitlines()) == 1,
-            f"{spec.name}: description {description!r} is not one line")
-    _expect((built.net is None) == (not spec.network),
-            f"{spec.name}: the registry says network={spec.network}, but its learner's net is "
-            f"{type(built.net).__name__}")
+    _expect(
+        isinstance(description, str) and len(description.splitlines()) == 1,
+        f"{spec.name}: description {description!r} is not one line",
+    )
+    _expect(
+        (built.net is None) == (not spec.network),
+        f"{spec.name}: the registry says network={spec.network}, but its learner's net is {type(built.net).__name__}",
+    )
 
 
 def check_learner_fits_and_reads(learner) -> None:
@@ -344,15 +382,21 @@ def check_learner_fits_and_reads(learner) -> None:
     fitted = built.fit(_life_data(), noisy=False, seed=0)
     _expect(isinstance(fitted, tuple) and len(fitted) == 2, f"{spec.name}: fit gave {fitted!r}, not (epochs, exact)")
     epochs, exact = fitted
-    _expect(isinstance(epochs, int) and 0 <= epochs <= _EPOCHS,
-            f"{spec.name}: fit reports {epochs!r} epochs, asked for {_EPOCHS}")
+    _expect(
+        isinstance(epochs, int) and 0 <= epochs <= _EPOCHS,
+        f"{spec.name}: fit reports {epochs!r} epochs, asked for {_EPOCHS}",
+    )
     _expect(0.0 <= exact <= 1.0, f"{spec.name}: fit reports {exact!r} of the boards reproduced exactly")
     reading = built.read(0)
     _expect(isinstance(reading, ExtractionResult), f"{spec.name}: read gave a {type(reading).__name__}")
-    _expect(reading.table.ndim == 1 and reading.offsets,
-            f"{spec.name}: read gave a table of shape {reading.table.shape} on offsets {reading.offsets}")
-    _expect(reading.rule is None or isinstance(reading.rule, RULE_TYPES),
-            f"{spec.name}: read a {type(reading.rule).__name__}, which is no rule type of lifelab.rules.RULE_TYPES")
+    _expect(
+        reading.table.ndim == 1 and reading.offsets,
+        f"{spec.name}: read gave a table of shape {reading.table.shape} on offsets {reading.offsets}",
+    )
+    _expect(
+        reading.rule is None or isinstance(reading.rule, RULE_TYPES),
+        f"{spec.name}: read a {type(reading.rule).__name__}, which is no rule type of lifelab.rules.RULE_TYPES",
+    )
 
 
 def learner_checks(learner):
@@ -436,8 +480,10 @@ def check_rule_protocol(rule) -> None:
     _expect(rule.states == rule_states(rule) >= 2, f"{rule}: {rule.states} states ({rule_states(rule)} by rule_states)")
     reach = rule_reach(rule)
     outside = [(dy, dx) for dy, dx in rule.offsets if max(abs(dy), abs(dx)) > reach]
-    _expect(rule.offsets and not outside,
-            f"{rule}: offsets {list(rule.offsets)[:8]} are empty or reach beyond rule_reach = {reach} ({outside[:4]})")
+    _expect(
+        rule.offsets and not outside,
+        f"{rule}: offsets {list(rule.offsets)[:8]} are empty or reach beyond rule_reach = {reach} ({outside[:4]})",
+    )
 
 
 def check_rule_step(rule) -> None:
@@ -537,8 +583,10 @@ def check_verdict_protocol(verdict) -> None:
     """
     missing = _missing(verdict, VerdictProtocol)
     _expect(not missing, f"{_name(verdict)}: lacks {missing} of lifelab.evidence.VerdictProtocol")
-    _expect(isinstance(verdict.unobserved, list),
-            f"{_name(verdict)}: unobserved is a {type(verdict.unobserved).__name__}, not a list")
+    _expect(
+        isinstance(verdict.unobserved, list),
+        f"{_name(verdict)}: unobserved is a {type(verdict.unobserved).__name__}, not a list",
+    )
 
 
 def check_verdict_rung(verdict) -> None:
@@ -552,12 +600,18 @@ def check_verdict_rung(verdict) -> None:
     """
     name = _name(verdict)
     _expect(verdict.rung in RUNGS, f"{name}: rung {verdict.rung!r} is not on the ladder {RUNGS}")
-    _expect(verdict.determined == (verdict.rung in DETERMINED),
-            f"{name}: determined={verdict.determined} on rung {verdict.rung!r}")
-    _expect(verdict.exit_code == EXIT_CODES[verdict.rung],
-            f"{name}: exit code {verdict.exit_code} on rung {verdict.rung!r}, not {EXIT_CODES[verdict.rung]}")
-    _expect(verdict.determined == (verdict.exit_code == 0),
-            f"{name}: determined={verdict.determined} with exit code {verdict.exit_code}")
+    _expect(
+        verdict.determined == (verdict.rung in DETERMINED),
+        f"{name}: determined={verdict.determined} on rung {verdict.rung!r}",
+    )
+    _expect(
+        verdict.exit_code == EXIT_CODES[verdict.rung],
+        f"{name}: exit code {verdict.exit_code} on rung {verdict.rung!r}, not {EXIT_CODES[verdict.rung]}",
+    )
+    _expect(
+        verdict.determined == (verdict.exit_code == 0),
+        f"{name}: determined={verdict.determined} with exit code {verdict.exit_code}",
+    )
 
 
 def check_verdict_words(verdict) -> None:
@@ -573,8 +627,10 @@ def check_verdict_words(verdict) -> None:
     name = _name(verdict)
     sentence, summary = verdict.sentence(), verdict.summary()
     _expect(isinstance(sentence, str) and sentence, f"{name}: empty sentence {sentence!r}")
-    _expect(summary.splitlines() and summary.splitlines()[0].startswith("verdict"),
-            f"{name}: summary's first line does not start with 'verdict': {summary[:80]!r}")
+    _expect(
+        summary.splitlines() and summary.splitlines()[0].startswith("verdict"),
+        f"{name}: summary's first line does not start with 'verdict': {summary[:80]!r}",
+    )
     if verdict.rung.startswith("identified"):
         _expect(verdict.label.startswith("identified"), f"{name}: label {verdict.label!r} on rung {verdict.rung!r}")
         _expect(sentence.startswith("Identified"), f"{name}: sentence {sentence[:80]!r} on rung {verdict.rung!r}")
@@ -673,7 +729,9 @@ def parametrize_with_checks(objects, expected_failed_checks: dict[str, str] | No
     unknown = sorted(set(expected) - {name for name, _ in cases})
     if unknown:
         raise InputError(f"expected failures {unknown} name no case (cases are named like 'tied-check_model_forward')")
-    xfail = {name: pytest.mark.xfail(reason=reason, raises=AssertionError, strict=True)
-             for name, reason in expected.items()}
-    return pytest.mark.parametrize("check, args", [pytest.param(*case, id=name, marks=xfail.get(name, ()))
-                                                   for name, case in cases])
+    xfail = {
+        name: pytest.mark.xfail(reason=reason, raises=AssertionError, strict=True) for name, reason in expected.items()
+    }
+    return pytest.mark.parametrize(
+        "check, args", [pytest.param(*case, id=name, marks=xfail.get(name, ())) for name, case in cases]
+    )

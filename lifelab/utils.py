@@ -20,16 +20,47 @@ from tqdm.auto import tqdm
 
 from lifelab.errors import InputError, InputTypeError
 
-__all__ = ["ENGINES", "MAX_CELLS", "MODEL_DTYPE", "Checked", "Flag", "OneOf", "PairOf", "Real", "Text", "Whole",
-           "ascii_digits", "at_most_threads", "compiled_threads", "atomic_path", "available_memory", "check_allocation",
-           "check_int", "check_number", "data_dir", "deterministic", "device_of", "dtype_of", "eval_mode",
-           "format_table", "get_device", "lifelab_version", "model_states", "model_threads", "one_hot", "progress_bar",
-           "seed_everything", "seeded", "shorten", "validate"]
+__all__ = [
+    "ENGINES",
+    "MAX_CELLS",
+    "MODEL_DTYPE",
+    "Checked",
+    "Flag",
+    "OneOf",
+    "PairOf",
+    "Real",
+    "Text",
+    "Whole",
+    "ascii_digits",
+    "at_most_threads",
+    "compiled_threads",
+    "atomic_path",
+    "available_memory",
+    "check_allocation",
+    "check_int",
+    "check_number",
+    "data_dir",
+    "deterministic",
+    "device_of",
+    "dtype_of",
+    "eval_mode",
+    "format_table",
+    "get_device",
+    "lifelab_version",
+    "model_states",
+    "model_threads",
+    "one_hot",
+    "progress_bar",
+    "seed_everything",
+    "seeded",
+    "shorten",
+    "validate",
+]
 
 
 #: The most cell states a pattern, or all the boards a recording is read into, may hold (a gigabyte as bytes):
 #: readers refuse more before they allocate anything.
-MAX_CELLS = 2 ** 30
+MAX_CELLS = 2**30
 
 
 def ascii_digits(text: str) -> bool:
@@ -151,8 +182,10 @@ def seeded(seed: int) -> Iterator[None]:
 @contextlib.contextmanager
 def deterministic() -> Iterator[None]:
     """Run a block with torch's deterministic algorithms on (warning where an op has none); the flag restored after."""
-    before, warn_only = torch.are_deterministic_algorithms_enabled(), \
-        torch.is_deterministic_algorithms_warn_only_enabled()
+    before, warn_only = (
+        torch.are_deterministic_algorithms_enabled(),
+        torch.is_deterministic_algorithms_warn_only_enabled(),
+    )
     torch.use_deterministic_algorithms(True, warn_only=True)
     try:
         yield
@@ -212,7 +245,7 @@ def available_memory() -> int:
     try:
         return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):  # no sysconf (Windows): no limit known
-        return 2 ** 63
+        return 2**63
 
 
 #: Below this many bytes an allocation is not checked against the free memory (reading it costs more).
@@ -271,8 +304,12 @@ def check_int(name: str, value, low: int = 0, high: int | None = None) -> int:
     Raises:
         ValueError: Naming the argument, what it must be and what it got.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low \
-            or (high is not None and value > high):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < low
+        or (high is not None and value > high)
+    ):
         if high is not None:
             need = f"an integer in {low}-{high}"
         else:
@@ -281,8 +318,15 @@ def check_int(name: str, value, low: int = 0, high: int | None = None) -> int:
     return int(value)
 
 
-def check_number(name: str, value, low: float | None = None, high: float | None = None, *,
-                 open_low: bool = False, open_high: bool = False) -> float:
+def check_number(
+    name: str,
+    value,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    open_low: bool = False,
+    open_high: bool = False,
+) -> float:
     """Validate a finite real argument within bounds.
 
     Args:
@@ -299,8 +343,11 @@ def check_number(name: str, value, low: float | None = None, high: float | None 
     Raises:
         ValueError: Naming the argument, its range and what it got.
     """
-    ok = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating)) \
+    ok = (
+        not isinstance(value, bool)
+        and isinstance(value, (int, float, np.integer, np.floating))
         and math.isfinite(value)
+    )
     if ok and low is not None:
         ok = value > low if open_low else value >= low
     if ok and high is not None:
@@ -619,4 +666,4 @@ def shorten(text: object, width: int = 24) -> str:
     """``text`` (or a rule, as its string) cut to ``width`` characters with an ellipsis (a MAP rulestring is 86),
     for labels."""
     text = str(text)
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"

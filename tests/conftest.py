@@ -26,12 +26,14 @@ def require():
     ``missing`` is None when everything the test needs is there, else a
     sentence naming what is missing and how to install it.
     """
+
     def check(missing: str | None) -> None:
         if missing is None:
             return
         if CI:
             pytest.fail(f"CI=true and a dependency the project installs is missing: {missing}", pytrace=False)
         pytest.skip(missing)
+
     return check
 
 

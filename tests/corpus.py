@@ -42,7 +42,7 @@ def with_lines(board: np.ndarray, colours, cell: int, line: int, line_colour) ->
     block = np.asarray(colours, np.uint8)[board.astype(np.int64)]
     for y in range(h):
         for x in range(w):
-            pixels[line + y * pitch:line + y * pitch + cell, line + x * pitch:line + x * pitch + cell] = block[y, x]
+            pixels[line + y * pitch : line + y * pitch + cell, line + x * pitch : line + x * pitch + cell] = block[y, x]
     return pixels
 
 
@@ -65,8 +65,15 @@ def save_gif(frames, path: Path, **options) -> Path:
     return path
 
 
-def matplotlib_frames(trajectory: np.ndarray, cmap: str = "binary", title: bool = True, colorbar: bool = True,
-                      axis: bool = True, dpi: int = 80, size: float = 4.0) -> list[np.ndarray]:
+def matplotlib_frames(
+    trajectory: np.ndarray,
+    cmap: str = "binary",
+    title: bool = True,
+    colorbar: bool = True,
+    axis: bool = True,
+    dpi: int = 80,
+    size: float = 4.0,
+) -> list[np.ndarray]:
     """Each board drawn as a person draws it with ``plt.imshow``: axes, ticks, labels, a title, a colour bar."""
     import matplotlib
 
@@ -93,8 +100,9 @@ def matplotlib_frames(trajectory: np.ndarray, cmap: str = "binary", title: bool 
     return frames
 
 
-def save_video(frames, path: Path, fps: int = 10, repeat: int = 1, codec: str | None = None,
-               quality: float | None = None) -> Path:
+def save_video(
+    frames, path: Path, fps: int = 10, repeat: int = 1, codec: str | None = None, quality: float | None = None
+) -> Path:
     """A video through imageio's ffmpeg wheel, each frame shown ``repeat`` times (a frame rate, not a step rate)."""
     import imageio.v2 as imageio
 

@@ -29,8 +29,9 @@ TABLE = "@RULE T\n@TABLE\nn_states:{states}\nneighborhood:vonNeumann\nsymmetries
 TREE = "@RULE T\n@TREE\nnum_states=2\nnum_neighbors=4\nnum_nodes=5\n1 0 1\n{middle}\n3 1 1\n4 2 2\n5 3 3\n"
 
 
-@pytest.mark.parametrize("rule", ["a/b_c", "23/3/²", "R2,C²,M0,S1..2,B1..2,NM", "B٣/S23", "x" * 300,
-                                  "x" * 300 + ".rule", "B3/S23/x"])
+@pytest.mark.parametrize(
+    "rule", ["a/b_c", "23/3/²", "R2,C²,M0,S1..2,B1..2,NM", "B٣/S23", "x" * 300, "x" * 300 + ".rule", "B3/S23/x"]
+)
 def test_rule_strings_at_fault_are_one_line(rule, capsys):
     assert main(["show", rule]) == 2
     err = capsys.readouterr().err
@@ -42,12 +43,15 @@ def test_a_stochastic_rule_is_shown(capsys):
     assert "class         B3: alive next with probability 0.5" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("text, why", [
-    (TABLE.format(states="²"), "n_states is a number"),
-    (TABLE.format(states=2) + "@COLORS\n² 0 0 0\n", "a colour is"),
-    (TREE.format(middle="2 0 ²"), "a node is its level"),
-    (TREE.format(middle="num_states=3\n2 0 0"), "come before the nodes"),
-])
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        (TABLE.format(states="²"), "n_states is a number"),
+        (TABLE.format(states=2) + "@COLORS\n² 0 0 0\n", "a colour is"),
+        (TREE.format(middle="2 0 ²"), "a node is its level"),
+        (TREE.format(middle="num_states=3\n2 0 0"), "come before the nodes"),
+    ],
+)
 def test_rule_files_with_other_digits_or_late_headers_are_refused(text, why):
     with pytest.raises(InputError, match=why):
         read_rule_file(text, "T.rule")
@@ -78,17 +82,22 @@ def _npz_variants(tmp_path):
         for signature, offset in ((b"PK\x03\x04", offset_local), (b"PK\x01\x02", offset_central)):
             at = 0
             while (at := data.find(signature, at)) != -1:
-                data[at + offset:at + offset + len(value)] = value if len(value) > 1 else bytes([data[at + offset]
-                                                                                                  | value[0]])
+                data[at + offset : at + offset + len(value)] = (
+                    value if len(value) > 1 else bytes([data[at + offset] | value[0]])
+                )
                 at += 4
         return bytes(data)
 
     corrupt = bytearray(raw)
-    corrupt[len(raw) // 3:len(raw) // 3 + 40] = bytes(b ^ 0x5A for b in corrupt[len(raw) // 3:len(raw) // 3 + 40])
+    corrupt[len(raw) // 3 : len(raw) // 3 + 40] = bytes(b ^ 0x5A for b in corrupt[len(raw) // 3 : len(raw) // 3 + 40])
     nested = io.BytesIO()
     np.savez(nested, boards=np.packbits(traj, axis=-1), metadata=np.array("[" * 100_000 + "]" * 100_000))
-    return {"encrypted": flagged(6, 8, b"\x01"), "method": flagged(8, 10, struct.pack("<H", 12)),
-            "deflate": bytes(corrupt), "nested": nested.getvalue()}
+    return {
+        "encrypted": flagged(6, 8, b"\x01"),
+        "method": flagged(8, 10, struct.pack("<H", 12)),
+        "deflate": bytes(corrupt),
+        "nested": nested.getvalue(),
+    }
 
 
 def test_broken_npz_files_are_one_line(tmp_path, capsys):
@@ -104,8 +113,10 @@ def test_broken_npz_files_are_one_line(tmp_path, capsys):
 def test_broken_pictures_are_one_line(tmp_path):
     from PIL import Image
 
-    frames = [Image.fromarray(np.kron(b, np.ones((4, 4), np.uint8)) * 255)
-              for b in simulate("B3/S23", random_boards(1, (8, 8), 0.4, seed=2), 3)[0].astype(np.uint8)]
+    frames = [
+        Image.fromarray(np.kron(b, np.ones((4, 4), np.uint8)) * 255)
+        for b in simulate("B3/S23", random_boards(1, (8, 8), 0.4, seed=2), 3)[0].astype(np.uint8)
+    ]
     frames[0].save(tmp_path / "ok.gif", save_all=True, append_images=frames[1:])
     data = (tmp_path / "ok.gif").read_bytes()
     (tmp_path / "truncated.gif").write_bytes(data[: len(data) // 2])
@@ -122,11 +133,13 @@ def test_broken_checkpoints_are_one_line(tmp_path):
     model = build_model("minimal")
     optimizer = torch.optim.Adam(model.parameters())
     good = Identity.of(model)
-    cases = {"no_weights": ({"identity": vars(good)}, "'model_state'"),
-             "bad_identity": ({"identity": {"model": 3}}, "identity"),
-             "huge": ({"identity": {**vars(good), "config": {"width": 10 ** 9}}}, "weights hold"),
-             "shapes": ({"model_state": build_model("minimal", width=3).state_dict()}, "weights hold"),
-             "unknown": ({"identity": {**vars(good), "config": {"depth": 3}}}, "describes no model")}
+    cases = {
+        "no_weights": ({"identity": vars(good)}, "'model_state'"),
+        "bad_identity": ({"identity": {"model": 3}}, "identity"),
+        "huge": ({"identity": {**vars(good), "config": {"width": 10**9}}}, "weights hold"),
+        "shapes": ({"model_state": build_model("minimal", width=3).state_dict()}, "weights hold"),
+        "unknown": ({"identity": {**vars(good), "config": {"depth": 3}}}, "describes no model"),
+    }
     for name, (change, why) in cases.items():
         path = tmp_path / f"{name}.pt"
         write_checkpoint(path, good, model, optimizer, {})
@@ -163,8 +176,10 @@ def test_a_user_s_own_float32_network_is_read():
 def test_a_recording_of_more_cells_than_lifelab_holds_is_refused_before_its_frames_are_read(tmp_path, monkeypatch):
     import lifelab.io.recording as recording
 
-    frames = [np.kron(b, np.ones((4, 4), np.uint8)) * 255
-              for b in simulate("B3/S23", random_boards(1, (8, 8), 0.4, seed=2), 5)[0].astype(np.uint8)]
+    frames = [
+        np.kron(b, np.ones((4, 4), np.uint8)) * 255
+        for b in simulate("B3/S23", random_boards(1, (8, 8), 0.4, seed=2), 5)[0].astype(np.uint8)
+    ]
     from PIL import Image
 
     images = [Image.fromarray(f) for f in frames]
@@ -177,6 +192,7 @@ def test_a_recording_of_more_cells_than_lifelab_holds_is_refused_before_its_fram
 # ---------------------------------------------------------------------------
 # Sweeps that stop at the first failed write and never store a trial twice
 # ---------------------------------------------------------------------------
+
 
 def _trials():
     from lifelab.sweep import plan
@@ -236,9 +252,17 @@ def test_two_sweeps_into_one_store_cannot_both_write(tmp_path):
     from lifelab.sweep import sweep
 
     store = tmp_path / "store"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from lifelab.sweep.store import _Store\n"
-                               "with _Store(sys.argv[1]).lock():\n print('held', flush=True); time.sleep(60)",
-                               str(store)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from lifelab.sweep.store import _Store\n"
+            "with _Store(sys.argv[1]).lock():\n print('held', flush=True); time.sleep(60)",
+            str(store),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(InputError, match="another sweep is writing into this store"):
@@ -269,8 +293,9 @@ def test_writes_into_places_that_cannot_hold_them_are_one_line(tmp_path, capsys)
     (tmp_path / "file").write_text("not a folder")
     unwritable = tmp_path / "file" / "out.npz"
     assert main(["simulate", "B3/S23", "--boards", "1", "--size", "8", "--steps", "2", "--save", str(unwritable)]) == 2
-    assert main(["learn", "B3/S23", "--model", "table", "--size", "8", "--export",
-                 str(tmp_path / "file" / "x.rule")]) == 2
+    assert (
+        main(["learn", "B3/S23", "--model", "table", "--size", "8", "--export", str(tmp_path / "file" / "x.rule")]) == 2
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all("cannot be written" in line for line in err)
 
@@ -306,4 +331,3 @@ def test_a_lone_dot_wandering_over_a_large_canvas_is_read_as_one_pixel_cells(tmp
     next(canvas).save(tmp_path / "dots.gif", save_all=True, append_images=canvas)
     recording = read_recording(tmp_path / "dots.gif")
     assert recording.grid.cells == (300, 300) and recording.trajectories[0, 3, 28, 52]
-

@@ -61,8 +61,15 @@ pytestmark = pytest.mark.slow  # a real JupyterLab in a real Chromium
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # The loop notebook's parameters, made small: about 10 s of loop on a 2-core CPU instead
 # of minutes, and still meaningful (query collection against random on two scarce rules,
@@ -180,8 +187,10 @@ def _missing_browser() -> str | None:
         A sentence naming what is missing and how to install it.
     """
     if sync_playwright is None:
-        return ("the playwright Python package is not installed: .venv/bin/python -m pip install playwright "
-                "(it is in the dev extra; no `playwright install` is needed)")
+        return (
+            "the playwright Python package is not installed: .venv/bin/python -m pip install playwright "
+            "(it is in the dev extra; no `playwright install` is needed)"
+        )
     if not os.access(CHROMIUM, os.X_OK):
         return f"Debian's chromium is not installed at {CHROMIUM}: apt-get install chromium"
     return None
@@ -224,8 +233,14 @@ def _set_parameters(nb: nbformat.NotebookNode, values: dict) -> None:
     if len(cells) != 1:
         raise ValueError(f"expected one cell tagged 'parameters', found {len(cells)}")
     cell = cells[0]
-    assigned = {node.id for stmt in ast.parse(cell.source).body if isinstance(stmt, ast.Assign)
-                for target in stmt.targets for node in ast.walk(target) if isinstance(node, ast.Name)}
+    assigned = {
+        node.id
+        for stmt in ast.parse(cell.source).body
+        if isinstance(stmt, ast.Assign)
+        for target in stmt.targets
+        for node in ast.walk(target)
+        if isinstance(node, ast.Name)
+    }
     unknown = sorted(set(values) - assigned)
     if unknown:
         raise ValueError(f"the parameters cell does not assign {unknown}")
@@ -286,10 +301,15 @@ def _widget_outputs(path: Path) -> dict[tuple[int, int, str], str]:
         show as text), else ``"picture"``.
     """
     nb = nbformat.read(path, as_version=4)
-    return {(i, j, output.data[WIDGET_VIEW]["model_id"]):
-            "progress" if PROGRESS_TEXT.search(output.data.get("text/plain", "")) else "picture"
-            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-            for j, output in enumerate(cell.outputs) if WIDGET_VIEW in output.get("data", {})}
+    return {
+        (i, j, output.data[WIDGET_VIEW]["model_id"]): "progress"
+        if PROGRESS_TEXT.search(output.data.get("text/plain", ""))
+        else "picture"
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for j, output in enumerate(cell.outputs)
+        if WIDGET_VIEW in output.get("data", {})
+    }
 
 
 def _log_tail(log: Path, chars: int = 3000) -> str:
@@ -325,22 +345,39 @@ def lab(tmp_path_factory):
         path = settings / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"),
-               LIFELAB_DATA=str(base / "data"))
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        IPYTHONDIR=str(home / "ipython"),
+        LIFELAB_DATA=str(base / "data"),
+    )
     port, token = _free_port(), secrets.token_hex(24)
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={root}", "--ServerApp.terminals_enabled=False",
-               "--LabApp.expose_app_in_browser=True", f"--LabApp.user_settings_dir={settings}",
-               f"--LabApp.workspaces_dir={home / 'workspaces'}"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.terminals_enabled=False",
+        "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.user_settings_dir={settings}",
+        f"--LabApp.workspaces_dir={home / 'workspaces'}",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-root")
     log = base / "jupyterlab.log"
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
     try:
         deadline = time.monotonic() + SERVER_START_S
@@ -396,8 +433,10 @@ def _wait_for(page, script: str, timeout_ms: float, what: str, log: Path, arg=No
         page.wait_for_function(script, arg=arg, timeout=timeout_ms, polling=250)
     except PlaywrightError as error:
         dialogs = page.locator(".jp-Dialog").all_inner_texts()
-        pytest.fail(f"{what}: not within {timeout_ms / 1000:.0f} s ({error.message.splitlines()[0]}); "
-                    f"dialogs shown: {dialogs}\nserver log:\n{_log_tail(log)}")
+        pytest.fail(
+            f"{what}: not within {timeout_ms / 1000:.0f} s ({error.message.splitlines()[0]}); "
+            f"dialogs shown: {dialogs}\nserver log:\n{_log_tail(log)}"
+        )
 
 
 def _screenshot(area) -> bytes:
@@ -412,8 +451,9 @@ def _screenshot(area) -> bytes:
         (hidden rather than masked: a handle at the end of its track spills
         out of its row's box).
     """
-    return area.screenshot(style="[data-browser-test-control] { visibility: hidden !important; }",
-                           animations="disabled")
+    return area.screenshot(
+        style="[data-browser-test-control] { visibility: hidden !important; }", animations="disabled"
+    )
 
 
 def _settled(area, timeout_s: float = 5.0) -> bytes:
@@ -489,7 +529,7 @@ def _check_controls(area, label: str) -> list[str]:
         select = selects.nth(k)
         options = select.evaluate("e => [...e.options].map((o) => o.value)")
         current = select.evaluate("e => e.selectedIndex")
-        for option in options[current + 1:] + options[:current]:
+        for option in options[current + 1 :] + options[:current]:
             before = _settled(area)
             seconds = _redraw_seconds(area, before, partial(select.select_option, value=option))
             assert seconds is not None, f"{label}: choosing {option!r} in the drop-down left the picture unchanged"
@@ -505,8 +545,10 @@ def _check_controls(area, label: str) -> list[str]:
         seconds = _redraw_seconds(area, before, lambda slider=slider, key=key: (slider.focus(), slider.press(key)))
         after = slider.evaluate(SLIDER_JS)
         assert after["value"] != state["value"], f"{label}: slider {k} did not move on {key}: {state} -> {after}"
-        assert seconds is not None, (f"{label}: slider {k} moved {state['value']} -> {after['value']} "
-                                     f"but the picture did not change within {REDRAW_S:.0f} s")
+        assert seconds is not None, (
+            f"{label}: slider {k} moved {state['value']} -> {after['value']} "
+            f"but the picture did not change within {REDRAW_S:.0f} s"
+        )
         lines.append(f"{label}: slider {k} {state['value']:g} -> {after['value']:g}: redrawn in {seconds:.2f} s")
     return lines
 
@@ -523,10 +565,17 @@ def test_notebook_runs_and_its_widgets_redraw_in_jupyterlab(lab, browser, name):
         start = time.perf_counter()
         # a workspace of its own, reset: only this notebook is open
         page.goto(f"{url}/lab/workspaces/{Path(name).stem}/tree/{name}?reset&token={token}")
-        _wait_for(page, """(name) => {
+        _wait_for(
+            page,
+            """(name) => {
             const w = window.jupyterapp?.shell.currentWidget;
             return w?.context?.path === name && w.sessionContext?.session?.kernel?.status === 'idle';
-        }""", KERNEL_START_MS, f"{name}: the notebook open with an idle kernel", log, arg=name)
+        }""",
+            KERNEL_START_MS,
+            f"{name}: the notebook open with an idle kernel",
+            log,
+            arg=name,
+        )
         page.evaluate("""() => {
             window.__runAll = undefined;
             window.jupyterapp.commands.execute('notebook:run-all-cells').then(
@@ -536,8 +585,12 @@ def test_notebook_runs_and_its_widgets_redraw_in_jupyterlab(lab, browser, name):
         ran = time.perf_counter() - start
         cells = page.evaluate(CELLS_JS)
 
-        errors = [f"cell {c['index']} ({c['source'].splitlines()[0] if c['source'] else ''!r}): "
-                  f"{o['ename']}: {o['evalue']}" for c in cells for o in c["outputs"] if o["output_type"] == "error"]
+        errors = [
+            f"cell {c['index']} ({c['source'].splitlines()[0] if c['source'] else ''!r}): {o['ename']}: {o['evalue']}"
+            for c in cells
+            for o in c["outputs"]
+            if o["output_type"] == "error"
+        ]
         assert not errors, f"{name}: error outputs:\n" + "\n".join(errors)
         panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
         stderr = panel.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
@@ -547,12 +600,18 @@ def test_notebook_runs_and_its_widgets_redraw_in_jupyterlab(lab, browser, name):
         not_run = [c["index"] for c in cells if c["count"] is None]
         assert not not_run, f"{name}: cells without an execution count: {not_run}"
 
-        _wait_for(page, """([n, errors, errorView]) => {
+        _wait_for(
+            page,
+            """([n, errors, errorView]) => {
             const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
             const sliders = panel.querySelectorAll('[role="slider"], input[type="range"]').length;
             return sliders >= n || panel.querySelector(errorView) || errors.some((e) => panel.innerText.includes(e));
-        }""", WIDGETS_MS, f"{name}: at least {min_sliders} sliders rendered", log,
-                  arg=[min_sliders, WIDGET_ERRORS, WIDGET_ERROR_VIEW])
+        }""",
+            WIDGETS_MS,
+            f"{name}: at least {min_sliders} sliders rendered",
+            log,
+            arg=[min_sliders, WIDGET_ERRORS, WIDGET_ERROR_VIEW],
+        )
         outputs = panel.locator(".jp-OutputArea-output")
         broken = [text for text in outputs.all_inner_texts() if any(e in text for e in WIDGET_ERRORS)]
         for view in panel.locator(WIDGET_ERROR_VIEW).all():
@@ -560,8 +619,7 @@ def test_notebook_runs_and_its_widgets_redraw_in_jupyterlab(lab, browser, name):
             broken.append(f"a widget error view: {view.inner_text()}")
         assert not broken, f"{name}: widgets failed to render:\n" + "\n".join(broken)
 
-        areas = panel.locator(".jp-OutputArea-output").filter(
-            has=page.locator('[role="slider"], input[type="range"]'))
+        areas = panel.locator(".jp-OutputArea-output").filter(has=page.locator('[role="slider"], input[type="range"]'))
         lines = [line for k in range(areas.count()) for line in _check_controls(areas.nth(k), f"{name} widget {k}")]
         print(f"\n{name}: all {len(cells)} code cells ran in {ran:.1f} s (page load included)")
         print("\n".join(lines))
@@ -574,8 +632,9 @@ def test_notebook_runs_and_its_widgets_redraw_in_jupyterlab(lab, browser, name):
             page.close()
 
 
-def _reopened_view(page, name: str, expected: dict[tuple[int, int, str], str], trusted: bool,
-                   timeout_ms: float) -> dict:
+def _reopened_view(
+    page, name: str, expected: dict[tuple[int, int, str], str], trusted: bool, timeout_ms: float
+) -> dict:
     """Wait until every widget output of the open notebook shows something for good, then check it.
 
     An output is settled when its cell has the trust expected, no picture in
@@ -596,6 +655,7 @@ def _reopened_view(page, name: str, expected: dict[tuple[int, int, str], str], t
         ``(cell index, output index)`` -> that output as :data:`OUTPUTS_JS`
         gives it, for each widget output.
     """
+
     def settled(output: dict, kind: str) -> bool:
         if output["trusted"] is not trusted or output["loading"] or WIDGET_LOADING in output["text"]:
             return False
@@ -606,14 +666,18 @@ def _reopened_view(page, name: str, expected: dict[tuple[int, int, str], str], t
     while True:
         outputs = page.evaluate(OUTPUTS_JS, [WIDGET_VIEW, WIDGET_ERROR_VIEW])
         widgets = {(o["cell"], o["output"], o["modelId"]): o for o in outputs if o["modelId"] is not None}
-        if (widgets.keys() == expected.keys() and all(settled(widgets[key], kind) for key, kind in expected.items())
-                or time.monotonic() > deadline):
+        if (
+            widgets.keys() == expected.keys()
+            and all(settled(widgets[key], kind) for key, kind in expected.items())
+            or time.monotonic() > deadline
+        ):
             break
         time.sleep(0.25)
 
     assert widgets.keys() == expected.keys(), (
         f"{name}: the page shows widget outputs (cell, output, model) {sorted(widgets)}, "
-        f"the saved notebook holds {sorted(expected)}")
+        f"the saved notebook holds {sorted(expected)}"
+    )
     wrong_trust = sorted({o["cell"] for o in widgets.values() if o["trusted"] is not trusted})
     assert not wrong_trust, f"{name}: cells {wrong_trust} are {'un' if trusted else ''}trusted"
     problems = []
@@ -623,10 +687,13 @@ def _reopened_view(page, name: str, expected: dict[tuple[int, int, str], str], t
         if expected.get((output["cell"], output["output"], output["modelId"])) == "picture" and not output["images"]:
             wrong.append("no picture")
         if wrong:
-            problems.append(f"cell {output['cell']} output {output['output']} ({output['how']}): {', '.join(wrong)}: "
-                            f"{output['text'][:300]!r}")
-    assert not problems, (f"{name}: outputs showing a widget's text or an error instead of its picture:\n"
-                          + "\n".join(problems))
+            problems.append(
+                f"cell {output['cell']} output {output['output']} ({output['how']}): {', '.join(wrong)}: "
+                f"{output['text'][:300]!r}"
+            )
+    assert not problems, f"{name}: outputs showing a widget's text or an error instead of its picture:\n" + "\n".join(
+        problems
+    )
     return {(cell, index): widgets[cell, index, model] for cell, index, model in expected}
 
 
@@ -651,10 +718,17 @@ def test_saved_notebook_reopens_showing_pictures_in_jupyterlab(lab, browser, nam
     try:
         start = time.perf_counter()
         page.goto(f"{url}/lab/workspaces/{Path(copy).stem}/tree/{copy}?reset&token={token}")
-        _wait_for(page, """(name) => {
+        _wait_for(
+            page,
+            """(name) => {
             const w = window.jupyterapp?.shell.currentWidget;
             return w?.context?.path === name && w.context.isReady;
-        }""", KERNEL_START_MS, f"{copy}: the notebook open", log, arg=copy)
+        }""",
+            KERNEL_START_MS,
+            f"{copy}: the notebook open",
+            log,
+            arg=copy,
+        )
         untrusted = _reopened_view(page, f"{copy} (untrusted)", expected, False, WIDGETS_MS)
         opened = time.perf_counter() - start
 
@@ -663,13 +737,17 @@ def test_saved_notebook_reopens_showing_pictures_in_jupyterlab(lab, browser, nam
         page.evaluate("() => window.__trust.then(() => true)")
         trusted = _reopened_view(page, f"{copy} (trusted)", expected, True, KERNEL_START_MS)
 
-        print(f"\n{copy}: reopened in {opened:.1f} s, trusted and shown again in "
-              f"{time.perf_counter() - start - opened:.1f} s")
+        print(
+            f"\n{copy}: reopened in {opened:.1f} s, trusted and shown again in "
+            f"{time.perf_counter() - start - opened:.1f} s"
+        )
         for (cell, index, _), kind in expected.items():
             before, after = untrusted[cell, index], trusted[cell, index]
             shown = f"{before['images']} pictures" if before["images"] else repr(before["text"][:60])
-            print(f"{copy} cell {cell} output {index} ({kind}): untrusted {before['how']} ({shown}); "
-                  f"trusted {after['how']} ({after['images']} pictures, {after['disconnected']} marked disconnected)")
+            print(
+                f"{copy} cell {cell} output {index} ({kind}): untrusted {before['how']} ({shown}); "
+                f"trusted {after['how']} ({after['images']} pictures, {after['disconnected']} marked disconnected)"
+            )
         if page_errors:
             print(f"{copy}: uncaught errors in the page: {page_errors}")
     finally:

@@ -73,9 +73,14 @@ def test_a_bug_in_lifelab_exits_1_with_its_traceback(capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("device", ["cuda", "mps", "tpu", "cuda:7"])
-@pytest.mark.parametrize("command", [["simulate", "B3/S23", "--boards", "1", "--size", "8", "--steps", "1"],
-                                     ["learn", "B3/S23", "--model", "table"],
-                                     ["sweep", "B3/S23", "--models", "table", "--store", "unused-store"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["simulate", "B3/S23", "--boards", "1", "--size", "8", "--steps", "1"],
+        ["learn", "B3/S23", "--model", "table"],
+        ["sweep", "B3/S23", "--models", "table", "--store", "unused-store"],
+    ],
+)
 def test_a_device_this_machine_lacks_is_bad_input_on_every_command(capsys, command, device, tmp_path, monkeypatch):
     import torch
 
@@ -102,8 +107,9 @@ def test_a_trajectory_file_declaring_more_than_it_holds_is_refused_before_alloca
     import numpy as np
 
     header = io.BytesIO()
-    np.lib.format.write_array_header_1_0(header, {"descr": "|u1", "fortran_order": False,
-                                                  "shape": (99999, 9999, 999, 99)})
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "|u1", "fortran_order": False, "shape": (99999, 9999, 999, 99)}
+    )
     lying = tmp_path / "lying.npz"
     with zipfile.ZipFile(lying, "w") as archive:
         archive.writestr("trajectories.npy", header.getvalue() + bytes(100))

@@ -59,9 +59,14 @@ def _verdicts() -> list:
     every_second = simulate("B36/S23", random_boards(2, (16, 16), 0.4, seed=13), 8)[:, ::2]
     sparse = simulate("B3/S23", random_boards(1, (8, 8), 0.2, seed=14), 2)
     brain = simulate("/2/3", random_boards(2, (24, 24), 0.3, seed=15).astype(np.uint8), 8)
-    return [decide(Evidence.of(life)), decide_counts(CountEvidence.of(box, Neighbourhood(2, "M"))),
-            search_steps(every_second, 2), decide_table(brain, unlisted="unchanged"), decide_table(brain),
-            decide(Evidence.of(sparse))]
+    return [
+        decide(Evidence.of(life)),
+        decide_counts(CountEvidence.of(box, Neighbourhood(2, "M"))),
+        search_steps(every_second, 2),
+        decide_table(brain, unlisted="unchanged"),
+        decide_table(brain),
+        decide(Evidence.of(sparse)),
+    ]
 
 
 RULES = [*_golden_rules(), parse_rule("B3/S23 [B3=0.8]")]
@@ -77,7 +82,7 @@ def rule_files(monkeypatch):
 #: Known breaches of a contract, each to be mended where the reason says (a case that passes fails the run).
 EXPECTED_FAILURES = {
     "BriansBrain-check_rule_notation": "Golly's rule table BriansBrain prints its name, which parse_rule reads as "
-                                       "lifelab's named Generations rule /2/3 before any NAME.rule (lifelab.rules)",
+    "lifelab's named Generations rule /2/3 before any NAME.rule (lifelab.rules)",
 }
 
 
@@ -96,11 +101,19 @@ def test_the_examples_cover_every_rule_type_and_every_kind_of_verdict():
 def test_the_cases_are_named_by_object_and_check():
     mark = parametrize_with_checks([model_spec("tied"), parse_rule("B3/S23")])
     assert [case.id for case in mark.args[1]] == [
-        "tied-check_model_registered", "tied-check_model_forward", "tied-check_model_group(p4)",
-        "tied-check_model_group(p4m)", "tied-check_model_kernel_sizes", "tied-check_model_stacking",
-        "tied-check_learner_protocol", "tied-check_learner_fits_and_reads",
-        "B3/S23-check_rule_notation", "B3/S23-check_rule_protocol", "B3/S23-check_rule_step",
-        "B3/S23-check_rule_kernel_form"]
+        "tied-check_model_registered",
+        "tied-check_model_forward",
+        "tied-check_model_group(p4)",
+        "tied-check_model_group(p4m)",
+        "tied-check_model_kernel_sizes",
+        "tied-check_model_stacking",
+        "tied-check_learner_protocol",
+        "tied-check_learner_fits_and_reads",
+        "B3/S23-check_rule_notation",
+        "B3/S23-check_rule_protocol",
+        "B3/S23-check_rule_step",
+        "B3/S23-check_rule_kernel_form",
+    ]
 
 
 class OneChannel(LifeModel):

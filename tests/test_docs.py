@@ -23,9 +23,25 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 def site(tmp_path_factory):
     """The site, built as ``make docs`` builds it (any warning fails the build)."""
     out = tmp_path_factory.mktemp("site")
-    run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q", "-d",
-                          str(out / "doctrees"), str(ROOT / "docs"), str(out / "html")],
-                         capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-b",
+            "html",
+            "-q",
+            "-d",
+            str(out / "doctrees"),
+            str(ROOT / "docs"),
+            str(out / "html"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert run.returncode == 0, f"the docs build failed or warned:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
     return out / "html"
 
@@ -37,13 +53,27 @@ def _pictures(notebook: Path) -> int:
 
 
 def test_every_page_the_reader_needs_is_built(site):
-    for page in ("index", "getting-started", "notebooks", "guide", "notations", "verdicts", "architecture",
-                 "benchmarks", "api"):
+    for page in (
+        "index",
+        "getting-started",
+        "notebooks",
+        "guide",
+        "notations",
+        "verdicts",
+        "architecture",
+        "benchmarks",
+        "api",
+    ):
         assert (site / f"{page}.html").is_file(), page
     assert {p.stem for p in (site / "notebooks").glob("*.html")} == {p.stem for p in NOTEBOOKS}
     api = (site / "api.html").read_text()
-    for module in ("lifelab.engines.simulation", "lifelab.loop.run", "lifelab.evidence", "lifelab.loop.settings",
-                   "lifelab.sweep.run"):
+    for module in (
+        "lifelab.engines.simulation",
+        "lifelab.loop.run",
+        "lifelab.evidence",
+        "lifelab.loop.settings",
+        "lifelab.sweep.run",
+    ):
         assert f"{module}.html" in api, module
     assert "learn_rule" in (site / "_autosummary" / "lifelab.loop.run.html").read_text()
     architecture = (site / "architecture.html").read_text().replace("&quot;", '"')

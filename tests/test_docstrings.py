@@ -9,12 +9,21 @@ import pytest
 import lifelab
 
 #: The entry points a new user meets first: each docstring shows one call and what it gives.
-ENTRY_POINTS = ["lifelab.engines.simulate", "lifelab.rules.parse_rule", "lifelab.evidence.judge",
-                "lifelab.evidence.decide", "lifelab.loop.learn_rule", "lifelab.loop.LoopSettings",
-                "lifelab.utils.validate", "lifelab.io.read_recording", "lifelab.testing.check_model"]
+ENTRY_POINTS = [
+    "lifelab.engines.simulate",
+    "lifelab.rules.parse_rule",
+    "lifelab.evidence.judge",
+    "lifelab.evidence.decide",
+    "lifelab.loop.learn_rule",
+    "lifelab.loop.LoopSettings",
+    "lifelab.utils.validate",
+    "lifelab.io.read_recording",
+    "lifelab.testing.check_model",
+]
 
-MODULES = sorted(info.name for info in pkgutil.walk_packages(lifelab.__path__, "lifelab.")
-                 if info.name != "lifelab.__main__")
+MODULES = sorted(
+    info.name for info in pkgutil.walk_packages(lifelab.__path__, "lifelab.") if info.name != "lifelab.__main__"
+)
 
 
 def _resolve(dotted: str):

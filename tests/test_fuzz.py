@@ -18,10 +18,23 @@ from lifelab.io.rle import read_rle
 from lifelab.rules import parse_rule, read_rule_file
 
 GOLDEN = Path(__file__).parent / "golden"
-RULE_STRINGS = ["B3/S23", "B36/S23", "B2/S013V", "B2-a/S12", "B3/S23:T64,48", "/2/3", "345/2/4", "g4b2s345",
-                "R2,C0,M1,S2..4,B2..3,N+", "R5,C0,M1,S34..58,B34..45,NM", "R3,C2,S0,7-12,27,B8,12,20-27,N2",
-                "B3/S23 [B3=0.8]", "WireWorld", "HighLife", "MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogAAgAAWaH7oS"
-                                                             "IDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA"]
+RULE_STRINGS = [
+    "B3/S23",
+    "B36/S23",
+    "B2/S013V",
+    "B2-a/S12",
+    "B3/S23:T64,48",
+    "/2/3",
+    "345/2/4",
+    "g4b2s345",
+    "R2,C0,M1,S2..4,B2..3,N+",
+    "R5,C0,M1,S34..58,B34..45,NM",
+    "R3,C2,S0,7-12,27,B8,12,20-27,N2",
+    "B3/S23 [B3=0.8]",
+    "WireWorld",
+    "HighLife",
+    "MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogAAgAAWaH7oSIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA",
+]
 INSERTS = [b"\xc2\xb2", "٣".encode(), b"9" * 5000, b"\x00", b"-", b",", b"..", b"\xff\xfe", b"\n" * 3, b"x = 9"]
 
 
@@ -40,7 +53,7 @@ def _mutate(data: bytes, rng: np.random.Generator) -> bytes:
             end = min(len(data), at + int(rng.integers(1, 64)))
             data[at:at] = data[at:end] * int(rng.integers(2, 50))
         else:  # drop a piece
-            data[at:at + int(rng.integers(1, 32))] = b""
+            data[at : at + int(rng.integers(1, 32))] = b""
     return bytes(data)
 
 
@@ -57,10 +70,15 @@ def corpus(tmp_path_factory):
     save_frames([np.asarray(f.convert("RGB")) for f in frames], folder / "t.mp4", repeat=2)
     rle = sorted((GOLDEN / "golly").glob("*.rle"))[:4] + sorted(GOLDEN.glob("*.start.rle"))[:4]
     rules = sorted((GOLDEN / "rules").glob("*.rule"))
-    return {"npz": [npz], "gif": [(folder / "t.gif").read_bytes()], "png": [(folder / "t.png").read_bytes()],
-            "mp4": [(folder / "t.mp4").read_bytes()],
-            "rle": [p.read_bytes() for p in rle], "rule": [p.read_bytes() for p in rules],
-            "string": [s.encode() for s in RULE_STRINGS]}
+    return {
+        "npz": [npz],
+        "gif": [(folder / "t.gif").read_bytes()],
+        "png": [(folder / "t.png").read_bytes()],
+        "mp4": [(folder / "t.mp4").read_bytes()],
+        "rle": [p.read_bytes() for p in rle],
+        "rule": [p.read_bytes() for p in rules],
+        "string": [s.encode() for s in RULE_STRINGS],
+    }
 
 
 def _read(kind: str, data: bytes, folder: Path):

@@ -25,8 +25,10 @@ def _text(output) -> str:
 
 
 def _is_bar(output) -> bool:
-    return WIDGET in output.get("data", {}) and \
-        re.match(r"(train|learn|growth|loop runs|sweep)\b", _text(output)) is not None
+    return (
+        WIDGET in output.get("data", {})
+        and re.match(r"(train|learn|growth|loop runs|sweep)\b", _text(output)) is not None
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

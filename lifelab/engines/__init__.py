@@ -17,6 +17,14 @@ from lifelab.engines.simulation import (
 # isort: on
 
 __all__ = [
-    "B0_MODES", "ENGINES", "PackedHistory", "checked_trajectories", "golly_b0", "lifeform_names", "place_lifeforms",
-    "random_boards", "run_seagull", "simulate"
+    "B0_MODES",
+    "ENGINES",
+    "PackedHistory",
+    "checked_trajectories",
+    "golly_b0",
+    "lifeform_names",
+    "place_lifeforms",
+    "random_boards",
+    "run_seagull",
+    "simulate",
 ]

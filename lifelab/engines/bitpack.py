@@ -285,13 +285,13 @@ class _BoardShifter:
     def west(self, x: np.ndarray, bits: _Bits) -> np.ndarray:
         """Each cell gets the value of its western neighbour (column x - 1)."""
         y = bits("west", x)
-        y[..., self.k:], y[..., :self.k] = x[..., :-self.k], x[..., -self.k:]
+        y[..., self.k :], y[..., : self.k] = x[..., : -self.k], x[..., -self.k :]
         return y
 
     def east(self, x: np.ndarray, bits: _Bits) -> np.ndarray:
         """Each cell gets the value of its eastern neighbour (column x + 1)."""
         y = bits("east", x)
-        y[..., :-self.k], y[..., -self.k:] = x[..., self.k:], x[..., :self.k]
+        y[..., : -self.k], y[..., -self.k :] = x[..., self.k :], x[..., : self.k]
         return y
 
     def clean(self, x) -> None:
@@ -342,8 +342,9 @@ def _unpack(words: np.ndarray, lane: int, w: int, out: np.ndarray, scratch: np.n
     per_word, per_lane = _per_word(lane), lane // 8
     if per_word > 1:
         # put each board's lanes together first: moving whole lanes is cheaper than gathering their bytes below
-        words = np.ascontiguousarray(words.view(f"<u{per_lane}").reshape(groups, frames, h, per_word)
-                                     .transpose(0, 3, 1, 2))
+        words = np.ascontiguousarray(
+            words.view(f"<u{per_lane}").reshape(groups, frames, h, per_word).transpose(0, 3, 1, 2)
+        )
     index = words.view(np.uint8).reshape(groups, per_word, frames, h, per_lane)
     n = out.shape[0]
     full = n // per_word  # groups whose every lane is a board of out
@@ -351,26 +352,28 @@ def _unpack(words: np.ndarray, lane: int, w: int, out: np.ndarray, scratch: np.n
     if group_step:
         for g in range(0, full, group_step):
             end = min(g + group_step, full)
-            _lookup(index[g:end], out[g * per_word:end * per_word].reshape(end - g, per_word, frames, h, w), w,
-                    scratch)
+            _lookup(
+                index[g:end], out[g * per_word : end * per_word].reshape(end - g, per_word, frames, h, w), w, scratch
+            )
     frame_step = max(1, _BLOCK // (h * per_lane))
     for b in range(full * per_word if group_step else 0, n):
         g, j = divmod(b, per_word)
         for f in range(0, frames, frame_step):
-            _lookup(index[g, j, f:f + frame_step], out[b, f:f + frame_step], w, scratch)
+            _lookup(index[g, j, f : f + frame_step], out[b, f : f + frame_step], w, scratch)
 
 
 def _lookup(index: np.ndarray, dest: np.ndarray, w: int, scratch: np.ndarray) -> None:
     """``dest`` (..., w) <- the cells of the bytes ``index`` (..., lane / 8), through ``_BYTE_WORDS``."""
     # numpy would convert the byte indices into a new int64 array on every call; converted here, into
     # scratch, the memory is mapped once
-    where = scratch[0, :index.size].reshape(index.shape)
+    where = scratch[0, : index.size].reshape(index.shape)
     np.copyto(where, index, casting="unsafe")
     if dest.shape[-1] == 8 * index.shape[-1]:
         np.take(_BYTE_WORDS, where, out=dest.view(np.uint64), mode="clip")
     else:
-        cells = np.take(_BYTE_WORDS, where, out=scratch[1, :index.size].reshape(index.shape).view(np.uint64),
-                        mode="clip")
+        cells = np.take(
+            _BYTE_WORDS, where, out=scratch[1, : index.size].reshape(index.shape).view(np.uint64), mode="clip"
+        )
         dest[...] = cells.view(bool)[..., :w]
 
 
@@ -467,9 +470,15 @@ def _step_words(x, rows, shifter, circuit, bits: _Bits):
         inputs: tuple[np.ndarray | torch.Tensor | None, ...] = (rows[same], m if needs_eights else None, t2, t1, t0)
     else:
         inputs = (
-            west[above], rows[above], east[above],
-            west[same], rows[same], east[same],
-            west[below], rows[below], east[below],
+            west[above],
+            rows[above],
+            east[above],
+            west[same],
+            rows[same],
+            east[same],
+            west[below],
+            rows[below],
+            east[below],
         )
     x = _run_program(ops, out, slots, inputs, bits)
     shifter.clean(x)
@@ -524,8 +533,9 @@ class _Unpacker:
                 future.result()  # raises what an unpack raised
 
 
-def simulate_packed(rule: Rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray,
-                     layout: str | None = None) -> np.ndarray:
+def simulate_packed(
+    rule: Rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray, layout: str | None = None
+) -> np.ndarray:
     """The bit-packed engine: ``out`` (n, frames, h, w) filled from a batch of 2-state boards.
 
     Rows packed into lanes are stepped in up to four runs of boards (or, for
@@ -565,7 +575,7 @@ def simulate_packed(rule: Rule, boards: np.ndarray, steps: int, every: int, out:
             for f, words in enumerate(_kept_words(np.ascontiguousarray(x[:, g0:g1]), shifter, circuit, steps, every)):
                 history[:, f] = words.transpose(1, 0, 2)
                 if f + 1 - first == chunk or f + 1 == frames:
-                    unpack(history[:, first:f + 1], lane, w, out[g0 * per_word:g1 * per_word, first:f + 1])
+                    unpack(history[:, first : f + 1], lane, w, out[g0 * per_word : g1 * per_word, first : f + 1])
                     first = f + 1
     return out
 

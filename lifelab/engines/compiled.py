@@ -49,6 +49,7 @@ _KINDS = {"mux": 0, "and": 1, "or": 2, "andnot": 3, "ornot": 4, "not": 5}
 
 # -- packing ------------------------------------------------------------------
 
+
 @nb.njit(parallel=True, cache=True, nogil=True)
 def _pack(cells, words):
     rows, w = cells.shape
@@ -90,6 +91,7 @@ def unpack_rows(words: np.ndarray, w: int, out: np.ndarray) -> np.ndarray:
 
 # -- 3x3 rules, bit-packed (and Generations' dying counts in planes beside them) ------
 
+
 @functools.lru_cache(maxsize=4096)  # a sweep steps every rule of its batch (and each one's reading) every round
 def _program(rule) -> tuple[np.ndarray, int, int, bool]:
     """A rule's :mod:`lifelab.engines.bitpack` circuit as an int64 array of ``(kind, dst, a, b, c)`` over scratch slots.
@@ -103,7 +105,7 @@ def _program(rule) -> tuple[np.ndarray, int, int, bool]:
     slot = {r: r for r in range(n_inputs)} | {r: n_inputs + s for r, s in slots.items()}
     program = np.zeros((len(ops), 5), dtype=np.int64)
     for i, (kind, dst, *args) in enumerate(ops):
-        program[i, :2 + len(args)] = [_KINDS[kind], slot[dst], *(slot[a] for a in args)]
+        program[i, : 2 + len(args)] = [_KINDS[kind], slot[dst], *(slot[a] for a in args)]
     result = {"0": -1, "1": -2}[out] if isinstance(out, str) else slot[out]  # a constant, or a register's slot
     return program, result, n_inputs + max(slots.values(), default=-1) + 1, moore
 
@@ -188,7 +190,7 @@ def _bit_block(src, dst, b, r0, r1, regs, halo, program, out, moore, top, last):
     h, nw = src.shape[1], src.shape[2]
     words = dst[b].reshape(h * nw)
     if out < 0:
-        words[r0 * nw:r1 * nw] = np.uint64(0) if out == -1 else np.uint64(0xFFFFFFFFFFFFFFFF)
+        words[r0 * nw : r1 * nw] = np.uint64(0) if out == -1 else np.uint64(0xFFFFFFFFFFFFFFFF)
     else:
         _block_inputs(src, b, r0, r1, regs, halo, moore, top)
         _block_program(program, regs, (r1 - r0) * nw)
@@ -281,8 +283,9 @@ def _by_board(n: int) -> bool:
     return n % threads == 0 or n >= 4 * threads
 
 
-def run_bits(rule, boards: np.ndarray, steps: int, every: int, dying: np.ndarray | None = None,
-             states: int = 2) -> tuple[np.ndarray, np.ndarray]:
+def run_bits(
+    rule, boards: np.ndarray, steps: int, every: int, dying: np.ndarray | None = None, states: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
     """A 3x3 rule's kept boards as packed words, from bool boards (and the dying states' planes).
 
     The 2-state rule runs as the boolean program :mod:`lifelab.engines.bitpack`
@@ -306,8 +309,22 @@ def run_bits(rule, boards: np.ndarray, steps: int, every: int, dying: np.ndarray
     scratch = np.empty((threads, max(n_slots, 1), rows * nw), np.uint64)
     halos = np.empty((threads, 5, (rows + 2) * nw), np.uint64)
     with compiled_threads():
-        _bit_steps(x, dying, steps, every, kept, kept_dying, program, out, moore, boards.shape[2], scratch,
-                   halos, _by_board(n), states - 1)
+        _bit_steps(
+            x,
+            dying,
+            steps,
+            every,
+            kept,
+            kept_dying,
+            program,
+            out,
+            moore,
+            boards.shape[2],
+            scratch,
+            halos,
+            _by_board(n),
+            states - 1,
+        )
     return kept, kept_dying
 
 
@@ -349,6 +366,7 @@ def run_generations(rule, boards: np.ndarray, steps: int, every: int, out: np.nd
 
 # -- Larger than Life, a byte a cell ------------------------------------------------
 
+
 def _state_table(lookup: np.ndarray, n: int, shift: int = 0) -> np.ndarray:
     """``table[state, value]``: the next state of a cell from its state and its neighbourhood's value.
 
@@ -360,7 +378,7 @@ def _state_table(lookup: np.ndarray, n: int, shift: int = 0) -> np.ndarray:
     """
     values = lookup.shape[1] + shift
     table = np.zeros((n, values), dtype=np.uint8)
-    table[0, :lookup.shape[1]] = lookup[0]
+    table[0, : lookup.shape[1]] = lookup[0]
     table[1, shift:] = np.where(lookup[1], 1, 2 % n)
     table[1, :shift] = 2 % n
     table[2:] = (np.arange(2, n, dtype=np.int64)[:, None] + 1) % n
@@ -406,7 +424,7 @@ def _box_stripe(s, nxt, alive, b, y0, y1, r, table):
             running += col[x]
             prefix[x + 1] = running
         state, o = s[b, y], nxt[b, y]
-        ahead = prefix[2 * r + 1:]  # a slice, so that the loop reads two arrays at x and vectorises
+        ahead = prefix[2 * r + 1 :]  # a slice, so that the loop reads two arrays at x and vectorises
         for x in range(w):
             index[x] = ahead[x] - prefix[x] + stride * state[x]
         for x in range(w):
@@ -434,7 +452,7 @@ def _rows_row(s, nxt, prefix, b, y, r, widths, table):
         total[x] = stride * state[x]
     for i in range(2 * r + 1):
         p, reach = prefix[b, (y + i - r) % h], widths[i]
-        ahead, behind = p[r + reach + 1:], p[r - reach:]
+        ahead, behind = p[r + reach + 1 :], p[r - reach :]
         for x in range(w):
             total[x] += ahead[x] - behind[x]
     flat = table.ravel()
@@ -501,12 +519,23 @@ def run_ltl(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) -
     table = _state_table(lookup, n, shift=0 if rule.middle else 1)
     with compiled_threads():
         stripes = max(1, min(boards.shape[1], 2 * nb.get_num_threads()))
-        _ltl_steps(s, steps, every, out.view(np.uint8), rule.range, np.array(rule.widths, np.int64), table, stripes,
-                   _by_board(len(boards)), rule.neighbourhood == "M")
+        _ltl_steps(
+            s,
+            steps,
+            every,
+            out.view(np.uint8),
+            rule.range,
+            np.array(rule.widths, np.int64),
+            table,
+            stripes,
+            _by_board(len(boards)),
+            rule.neighbourhood == "M",
+        )
     return out
 
 
 # -- HROT: any of Golly 4's neighbourhoods, weighted ---------------------------
+
 
 @nb.njit(cache=True, nogil=True)
 def _value_prefix(s, values, prefix, b, y, r):
@@ -533,7 +562,7 @@ def _hrot_row(s, nxt, prefix, b, y, r, runs, table, low, n):
     total = np.zeros(w, dtype=np.int32)
     for k in range(runs.shape[0]):
         p, weight = prefix[b, (y + runs[k, 0]) % h], np.int32(runs[k, 3])
-        ahead, behind = p[r + runs[k, 2] + 1:], p[r + runs[k, 1]:]
+        ahead, behind = p[r + runs[k, 2] + 1 :], p[r + runs[k, 1] :]
         for x in range(w):
             total[x] += weight * (ahead[x] - behind[x])
     state, o = s[b, y], nxt[b, y]
@@ -575,6 +604,16 @@ def run_hrot(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray) 
     count = np.arange(low, high + 1)
     table = np.stack([rule.update(state, count) for state in (0, 1)]).astype(np.uint8)
     with compiled_threads():
-        _hrot_steps(s, steps, every, out.view(np.uint8), rule.range, weight_runs(rule.weights), values.astype(np.int32),
-                    table, low, rule.states)
+        _hrot_steps(
+            s,
+            steps,
+            every,
+            out.view(np.uint8),
+            rule.range,
+            weight_runs(rule.weights),
+            values.astype(np.int32),
+            table,
+            low,
+            rule.states,
+        )
     return out

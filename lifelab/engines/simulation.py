@@ -139,9 +139,7 @@ def place_lifeforms(shape: tuple[int, int], placements: Iterable[tuple[object, t
         row, col = loc
         fh, fw = form.size
         if row < 0 or col < 0 or row + fh > h or col + fw > w:
-            raise InputError(
-                f"{type(form).__name__} of size {fh}x{fw} at {(row, col)} does not fit a {h}x{w} board"
-            )
+            raise InputError(f"{type(form).__name__} of size {fh}x{fw} at {(row, col)} does not fit a {h}x{w} board")
         board.add(form, loc=(row, col))
     return board.state.astype(bool)
 
@@ -207,7 +205,6 @@ def golly_b0(rule) -> tuple[object, bool]:
     if rule.table[-1]:
         return Rule.from_table(~rule.table[::-1]), False
     return rule, True
-
 
 
 class PackedHistory:
@@ -279,8 +276,9 @@ class PackedHistory:
         return self.words.shape[0]
 
     def __eq__(self, other) -> bool:
-        return (isinstance(other, PackedHistory) and self.width == other.width
-                and np.array_equal(self.words, other.words))
+        return (
+            isinstance(other, PackedHistory) and self.width == other.width and np.array_equal(self.words, other.words)
+        )
 
     def __repr__(self) -> str:
         n, frames, h, w = self.shape
@@ -309,14 +307,24 @@ def checked_trajectories(trajectories, name: str = "trajectories", states: int |
     if len(trajectories) == 0:
         raise InputError(f"{name} hold no trajectories (shape {trajectories.shape})")
     if trajectories.shape[1] < 2:
-        raise InputError(f"{name} need at least 2 boards per trajectory (one transition), "
-                         f"got {trajectories.shape[1]}")
+        raise InputError(f"{name} need at least 2 boards per trajectory (one transition), got {trajectories.shape[1]}")
     return trajectories
 
 
-def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None = None, device=None,
-             boundary: str | None = None, seed=0, engine: str = "compiled", packed: bool = False,
-             b0: str = "exact"):
+def simulate(
+    rule,
+    boards,
+    steps: int,
+    *,
+    every: int = 1,
+    out: np.ndarray | None = None,
+    device=None,
+    boundary: str | None = None,
+    seed=0,
+    engine: str = "compiled",
+    packed: bool = False,
+    b0: str = "exact",
+):
     """Advance a batch of boards by ``steps`` steps on a torus, or on a bounded plane with a dead outside.
 
     What the history costs: the whole history (``every=1``, the default) is
@@ -392,8 +400,10 @@ def simulate(rule, boards, steps: int, *, every: int = 1, out: np.ndarray | None
     grid = rule.grid
     if grid is not None and boards.shape[1:] != grid.shape:
         what = "torus" if grid.kind == "T" else "bounded plane"
-        raise InputError(f"{rule} runs on a {grid.width}x{grid.height} {what} (width x height); the boards are "
-                         f"{boards.shape[2]}x{boards.shape[1]}")
+        raise InputError(
+            f"{rule} runs on a {grid.width}x{grid.height} {what} (width x height); the boards are "
+            f"{boards.shape[2]}x{boards.shape[1]}"
+        )
     boundary = simulation_boundary(boundary if boundary is not None else grid.boundary if grid is not None else "torus")
     if engine not in ENGINES:
         raise InputError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
@@ -464,8 +474,9 @@ def simulation_boundary(boundary: str) -> str:
     return boundary
 
 
-def _simulate_plane(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray, device,
-                    engine: str) -> np.ndarray:
+def _simulate_plane(
+    rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray, device, engine: str
+) -> np.ndarray:
     """Golly's bounded plane: the boards in a dead frame as wide as the rule reaches, the frame cleared every step.
 
     With the frame dead, a cell at the board's edge sees dead cells beyond
@@ -492,12 +503,17 @@ _LANES_UP_TO, _LANES_FROM_BOARDS = 32, 1024
 
 def _compiled_bits(rule, boards: np.ndarray, device, engine: str) -> bool:
     """Whether a 2-state 3x3 rule's boards step in the compiled bit engine."""
-    return isinstance(rule, Rule) and device is None and engine == "compiled" and (
-        boards.shape[2] > _LANES_UP_TO or len(boards) < _LANES_FROM_BOARDS)
+    return (
+        isinstance(rule, Rule)
+        and device is None
+        and engine == "compiled"
+        and (boards.shape[2] > _LANES_UP_TO or len(boards) < _LANES_FROM_BOARDS)
+    )
 
 
-def _simulate_torus(rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray, device,
-                    engine: str) -> np.ndarray:
+def _simulate_torus(
+    rule, boards: np.ndarray, steps: int, every: int, out: np.ndarray, device, engine: str
+) -> np.ndarray:
     """The engines, on a torus: compiled or numpy on the CPU (bit-packed for 2-state 3x3 rules), else torch."""
     if _compiled_bits(rule, boards, device, engine):
         return unpack_rows(run_bits(rule, boards, steps, every)[0], boards.shape[2], out)
@@ -527,8 +543,10 @@ def _simulate_torus(rule, boards: np.ndarray, steps: int, every: int, out: np.nd
 def _check_out(out, shape: tuple, dtype) -> np.ndarray:
     """``out`` checked against the result's shape and dtype, or a new array when it is None."""
     if out is None:
-        check_allocation(math.prod(shape) * np.dtype(dtype).itemsize,
-                         f"the history of {shape[0]} boards of {shape[3]}x{shape[2]} over {shape[1]} kept steps")
+        check_allocation(
+            math.prod(shape) * np.dtype(dtype).itemsize,
+            f"the history of {shape[0]} boards of {shape[3]}x{shape[2]} over {shape[1]} kept steps",
+        )
         return np.empty(shape, dtype=dtype)
     if not isinstance(out, np.ndarray):
         raise InputTypeError(f"out must be a numpy array, got {type(out).__name__}")

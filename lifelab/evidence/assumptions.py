@@ -107,8 +107,9 @@ def _relabel(keys: np.ndarray) -> np.ndarray:
 def _orbit_family(group: str, name: str, title: str, assumption: str) -> Family:
     canonical = orbit_labels(group)
     labels = _relabel(canonical)
-    names = tuple(f"orbit of {int(c)}" if (canonical == c).sum() > 1 else f"pattern {int(c)}"
-                  for c in np.unique(canonical))
+    names = tuple(
+        f"orbit of {int(c)}" if (canonical == c).sum() > 1 else f"pattern {int(c)}" for c in np.unique(canonical)
+    )
     return Family(name, title, assumption, labels, names)
 
 
@@ -117,9 +118,13 @@ def _totalistic_family(neighbourhood: str) -> Family:
     labels = CENTRE.astype(np.int64) * (top + 1) + counts(neighbourhood)
     names = tuple(f"B{k}" for k in range(top + 1)) + tuple(f"S{k}" for k in range(top + 1))
     spoken = {"moore": "Moore", "vonneumann": "von Neumann", "hexagonal": "hexagonal"}[neighbourhood]
-    return Family(neighbourhood, f"outer-totalistic {spoken} rules",
-                  f"the next state depends only on the cell and its number of live {spoken} neighbours",
-                  labels, names)
+    return Family(
+        neighbourhood,
+        f"outer-totalistic {spoken} rules",
+        f"the next state depends only on the cell and its number of live {spoken} neighbours",
+        labels,
+        names,
+    )
 
 
 def _edges_corners_family() -> Family:
@@ -128,30 +133,55 @@ def _edges_corners_family() -> Family:
     corners = cells[:, [WINDOW.index(o) for o in ((-1, -1), (-1, 1), (1, -1), (1, 1))]].sum(axis=1)
     labels = CENTRE.astype(np.int64) * 25 + edges * 5 + corners
     names = tuple(f"{'live' if c else 'dead'} e{e} c{k}" for c in (0, 1) for e in range(5) for k in range(5))
-    return Family("edges-corners", "rules of the cell, its live edge and its live corner neighbours",
-                  "the next state depends only on the cell, its number of live edge neighbours and its number of "
-                  "live corner neighbours (what a weight-tied 3x3 p4m network can tell apart)", labels, names)
+    return Family(
+        "edges-corners",
+        "rules of the cell, its live edge and its live corner neighbours",
+        "the next state depends only on the cell, its number of live edge neighbours and its number of "
+        "live corner neighbours (what a weight-tied 3x3 p4m network can tell apart)",
+        labels,
+        names,
+    )
 
 
 @functools.cache
 def _build(name: str) -> Family:
     if name == "table":
-        return Family("table", "2-state 3x3 rules", "no assumption beyond a deterministic rule on the 3x3 window",
-                      np.arange(N_PATTERNS), tuple(f"pattern {i}" for i in range(N_PATTERNS)))
+        return Family(
+            "table",
+            "2-state 3x3 rules",
+            "no assumption beyond a deterministic rule on the 3x3 window",
+            np.arange(N_PATTERNS),
+            tuple(f"pattern {i}" for i in range(N_PATTERNS)),
+        )
     if name == "isotropic":
-        return _orbit_family("p4m", "isotropic", "isotropic rules",
-                             "the next state is the same for a pattern and its rotations and reflections")
+        return _orbit_family(
+            "p4m",
+            "isotropic",
+            "isotropic rules",
+            "the next state is the same for a pattern and its rotations and reflections",
+        )
     if name in NEIGHBOURHOODS:
         return _totalistic_family(name)
     if name == "edges-corners":
         return _edges_corners_family()
-    return _orbit_family(name, name, f"rules with {name} symmetry",
-                         f"the next state is the same for a pattern and its images under {name}")
+    return _orbit_family(
+        name,
+        name,
+        f"rules with {name} symmetry",
+        f"the next state is the same for a pattern and its images under {name}",
+    )
 
 
 #: Every family by name (the symmetry families are named by their group, "isotropic" is p4m).
-FAMILY_NAMES = ("table", "isotropic", *[g for g in SUBGROUPS if g not in ("p4m", "trivial")], "edges-corners",
-                "moore", "vonneumann", "hexagonal")
+FAMILY_NAMES = (
+    "table",
+    "isotropic",
+    *[g for g in SUBGROUPS if g not in ("p4m", "trivial")],
+    "edges-corners",
+    "moore",
+    "vonneumann",
+    "hexagonal",
+)
 _ALIASES = {"p4m": "isotropic", "trivial": "table", "none": "table"}
 
 

@@ -56,7 +56,7 @@ def interior(shape: tuple[int, ...], reach: int) -> np.ndarray:
     h, w = shape
     inside = np.zeros((h, w), dtype=bool)
     if h > 2 * reach and w > 2 * reach:
-        inside[reach:h - reach, reach:w - reach] = True
+        inside[reach : h - reach, reach : w - reach] = True
     return inside
 
 
@@ -99,8 +99,14 @@ class BoundaryChoice:
     checks: dict
 
 
-def choose_boundary(now: np.ndarray, after: np.ndarray, reach: int, key: Callable[[np.ndarray], np.ndarray],
-                    classes: int, counted: np.ndarray | None = None) -> BoundaryChoice:
+def choose_boundary(
+    now: np.ndarray,
+    after: np.ndarray,
+    reach: int,
+    key: Callable[[np.ndarray], np.ndarray],
+    classes: int,
+    counted: np.ndarray | None = None,
+) -> BoundaryChoice:
     """Which boundary the observations at the frame's edge support.
 
     The interior (cells whose whole neighbourhood lies inside the frame)
@@ -127,8 +133,9 @@ def choose_boundary(now: np.ndarray, after: np.ndarray, reach: int, key: Callabl
     """
     inside = interior(now.shape[-2:], reach)
     if not inside.any():
-        return BoundaryChoice("open", f"the frame is too small to have cells {reach} from every edge; no cell "
-                                      "counts", {})
+        return BoundaryChoice(
+            "open", f"the frame is too small to have cells {reach} from every edge; no cell counts", {}
+        )
     counted = np.ones(now.shape, dtype=bool) if counted is None else counted
     edge = ~inside
     torus_keys = key(now).astype(np.int64)
@@ -162,16 +169,22 @@ def choose_boundary(now: np.ndarray, after: np.ndarray, reach: int, key: Callabl
         name = shown[0]
         checked, wrong, n_decisive, _ = checks[name]
         what = "a torus" if name == "torus" else "a frame with a dead outside"
-        return BoundaryChoice(name, f"the frame was taken as {what}: its edge cells agree with the interior "
-                                    f"({wrong} of {checked:,} checked observations astray), among them "
-                                    f"{n_decisive:,} that wrapping around and a dead outside predict differently",
-                              checks)
+        return BoundaryChoice(
+            name,
+            f"the frame was taken as {what}: its edge cells agree with the interior "
+            f"({wrong} of {checked:,} checked observations astray), among them "
+            f"{n_decisive:,} that wrapping around and a dead outside predict differently",
+            checks,
+        )
     torus_checked, torus_wrong, n_decisive, _ = checks["torus"]
     if torus_wrong:
-        why = (f"the frame is not a torus (its edge cells disagree with the interior in {torus_wrong:,} of "
-               f"{torus_checked:,} checked observations) nor a dead outside ({checks['dead'][1]:,} of "
-               f"{checks['dead'][0]:,})")
+        why = (
+            f"the frame is not a torus (its edge cells disagree with the interior in {torus_wrong:,} of "
+            f"{torus_checked:,} checked observations) nor a dead outside ({checks['dead'][1]:,} of "
+            f"{checks['dead'][0]:,})"
+        )
     else:
-        why = (f"the edge shows neither a torus nor a dead outside (only {n_decisive} of its observations tell "
-               "them apart)")
+        why = (
+            f"the edge shows neither a torus nor a dead outside (only {n_decisive} of its observations tell them apart)"
+        )
     return BoundaryChoice("open", f"cells within {reach} of the frame's edge were not used: {why}", checks)

@@ -90,8 +90,10 @@ class Evidence(Observations):
     boundary_note: str = ""
     groups: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
 
-    _alike = {"states": "cannot pool evidence of {0}-state and {1}-state data",
-              "boundary": "cannot pool evidence counted with a {0} and a {1} boundary"}
+    _alike = {
+        "states": "cannot pool evidence of {0}-state and {1}-state data",
+        "boundary": "cannot pool evidence counted with a {0} and a {1} boundary",
+    }
     _settings = ("states", "boundary")
 
     @classmethod
@@ -120,8 +122,10 @@ class Evidence(Observations):
         h, w = traj.shape[2:]
         rows, columns = np.indices((h, w))
         edge = np.minimum(np.minimum(rows, h - 1 - rows), np.minimum(columns, w - 1 - columns)).clip(max=2)
-        grouped: dict[str, np.ndarray | None] = {name: np.zeros((size, N_PATTERNS, 2), dtype=np.int64)
-                                                 for name, size in (("row", h), ("column", w), ("edge", 3))}
+        grouped: dict[str, np.ndarray | None] = {
+            name: np.zeros((size, N_PATTERNS, 2), dtype=np.int64)
+            for name, size in (("row", h), ("column", w), ("edge", 3))
+        }
         per, by_trajectory, violations, checked = [], [], 0, 0
         for t in traj:
             alive = t == 1
@@ -130,18 +134,35 @@ class Evidence(Observations):
             if n_states > 2:
                 now, after = t[:-1].astype(np.int16), t[1:].astype(np.int16)
                 expected = np.where(now >= 2, (now + 1) % n_states, -1)
-                broken = np.where(now >= 2, after != expected,
-                                  np.where(now == 1, (after != 1) & (after != 2), after >= 2))
+                broken = np.where(
+                    now >= 2, after != expected, np.where(now == 1, (after != 1) & (after != 2), after >= 2)
+                )
                 violations, checked = violations + int(broken.sum()), checked + broken.size
                 counted &= now <= 1
             counts = np.zeros((length - 1, N_PATTERNS, 2), dtype=np.int64)
-            _tally(index, alive[1:].view(np.uint8), counted, edge, counts, grouped["row"], grouped["column"],
-                   grouped["edge"])
+            _tally(
+                index,
+                alive[1:].view(np.uint8),
+                counted,
+                edge,
+                counts,
+                grouped["row"],
+                grouped["column"],
+                grouped["edge"],
+            )
             per.append(counts)
             by_trajectory.append(counts.sum(axis=0))
         grouped["trajectory"] = _merge(np.stack(by_trajectory))
-        return cls(_merge(np.concatenate(per)), showable(traj.shape[2:], boundary), n * (length - 1), n_states,
-                   (violations, checked), boundary, note, grouped)
+        return cls(
+            _merge(np.concatenate(per)),
+            showable(traj.shape[2:], boundary),
+            n * (length - 1),
+            n_states,
+            (violations, checked),
+            boundary,
+            note,
+            grouped,
+        )
 
     def _pooled(self, other: Evidence) -> dict[str, Any]:
         groups: dict[str, np.ndarray | None] = {}
@@ -153,9 +174,13 @@ class Evidence(Observations):
                 groups[name] = _merge(np.concatenate([mine, theirs]))
             else:
                 groups[name] = mine + theirs
-        return dict(clusters=_merge(np.concatenate([self.clusters, other.clusters])),
-                    showable=self.showable | other.showable, transitions=self.transitions + other.transitions,
-                    decay=(self.decay[0] + other.decay[0], self.decay[1] + other.decay[1]), groups=groups)
+        return dict(
+            clusters=_merge(np.concatenate([self.clusters, other.clusters])),
+            showable=self.showable | other.showable,
+            transitions=self.transitions + other.transitions,
+            decay=(self.decay[0] + other.decay[0], self.decay[1] + other.decay[1]),
+            groups=groups,
+        )
 
     @property
     def counts(self) -> np.ndarray:
@@ -187,8 +212,9 @@ class Evidence(Observations):
             A :class:`FamilyEvidence`.
         """
         fam = family(fam)
-        pooled = np.stack([np.bincount(fam.labels, weights=self.counts[:, s], minlength=fam.n_classes)
-                           for s in (0, 1)], axis=1).astype(np.int64)
+        pooled = np.stack(
+            [np.bincount(fam.labels, weights=self.counts[:, s], minlength=fam.n_classes) for s in (0, 1)], axis=1
+        ).astype(np.int64)
         observable = np.bincount(fam.labels, weights=self.showable, minlength=fam.n_classes) > 0
         return FamilyEvidence(fam, pooled, observable, int(self.conflicting.sum()))
 
@@ -248,11 +274,15 @@ class FamilyEvidence:
         """One line."""
         fam = self.family
         if fam.name == "table":
-            return (f"{int(self.observed.sum())} of {fam.n_classes} patterns observed, {len(self.conflicting)} with "
-                    f"both next states; {_fit(len(self.unobserved), self.consistent_rules, '2-state 3x3 rule')}")
-        return (f"{fam.title}: {int(self.observed.sum())} of {fam.n_classes} classes observed, "
-                f"{len(self.conflicting)} with both next states; "
-                f"{_fit(len(self.unobserved), self.consistent_rules, 'rule of the family')}")
+            return (
+                f"{int(self.observed.sum())} of {fam.n_classes} patterns observed, {len(self.conflicting)} with "
+                f"both next states; {_fit(len(self.unobserved), self.consistent_rules, '2-state 3x3 rule')}"
+            )
+        return (
+            f"{fam.title}: {int(self.observed.sum())} of {fam.n_classes} classes observed, "
+            f"{len(self.conflicting)} with both next states; "
+            f"{_fit(len(self.unobserved), self.consistent_rules, 'rule of the family')}"
+        )
 
 
 def _power(unobserved: int, rules: int) -> str:

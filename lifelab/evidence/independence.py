@@ -33,9 +33,13 @@ from lifelab.rules import Rule
 __all__ = ["GroupTest", "Independence", "independence"]
 
 #: The groupings tested, as named in sentences (singular, plural).
-GROUPINGS = {"row": ("row", "rows"), "column": ("column", "columns"), "frame": ("frame", "frames"),
-             "trajectory": ("trajectory", "trajectories"),
-             "edge": ("distance from the edge", "distances from the edge")}
+GROUPINGS = {
+    "row": ("row", "rows"),
+    "column": ("column", "columns"),
+    "frame": ("frame", "frames"),
+    "trajectory": ("trajectory", "trajectories"),
+    "edge": ("distance from the edge", "distances from the edge"),
+}
 
 
 @dataclass
@@ -107,9 +111,11 @@ class Independence:
             names = ", ".join(GROUPINGS[t.grouping][1] for t in self.tests)
             return f"the errors spread over {names} as independent flips would (each at {self.alpha:g})"
         worst = self.failed[0]
-        return (f"the errors are not independent: they fall on {worst.where()} (p = {worst.p_value:.2g}), "
-                f"{int(worst.observed[worst.excess].sum()):,} misses where independent flips predict "
-                f"{worst.expected[worst.excess].sum():,.0f}")
+        return (
+            f"the errors are not independent: they fall on {worst.where()} (p = {worst.p_value:.2g}), "
+            f"{int(worst.observed[worst.excess].sum()):,} misses where independent flips predict "
+            f"{worst.expected[worst.excess].sum():,.0f}"
+        )
 
 
 def _expected_misses(seen: np.ndarray, table: np.ndarray, rate: float) -> np.ndarray:
@@ -164,12 +170,13 @@ def _clumping(evidence: Evidence, table: np.ndarray, rate: float, replicates: in
         clean = simulate(rule, random_boards(n, (len(rows), len(columns)), density, seed=rng), steps)
         noisy = Evidence.of(add_noise(clean, rate, seed=rng), boundary=evidence.boundary)
         for name, (z, _, _) in _scores(noisy, table, rate).items():
-            totals.setdefault(name, []).extend(z ** 2)
+            totals.setdefault(name, []).extend(z**2)
     return {name: max(1.0, float(np.mean(values))) for name, values in totals.items()}
 
 
-def independence(evidence: Evidence, table: np.ndarray, rate: float, alpha: float = 1e-3,
-                 replicates: int = 3, seed: int = 0) -> Independence:
+def independence(
+    evidence: Evidence, table: np.ndarray, rate: float, alpha: float = 1e-3, replicates: int = 3, seed: int = 0
+) -> Independence:
     """Test whether a rule's misses are spread as independent flips at ``rate`` would spread them.
 
     Args:
@@ -188,9 +195,18 @@ def independence(evidence: Evidence, table: np.ndarray, rate: float, alpha: floa
     tests = []
     for name, (z, observed, predicted) in _scores(evidence, table, rate).items():
         z = z / np.sqrt(scale.get(name, 1.0))
-        statistic = float((z ** 2).sum())
+        statistic = float((z**2).sum())
         df = len(z) - 1
         cut = stats.norm.isf(alpha / len(z))
-        tests.append(GroupTest(name, statistic, df, float(stats.chi2.sf(statistic, df)),
-                               [int(i) for i in np.flatnonzero(z > cut)], observed, predicted))
+        tests.append(
+            GroupTest(
+                name,
+                statistic,
+                df,
+                float(stats.chi2.sf(statistic, df)),
+                [int(i) for i in np.flatnonzero(z > cut)],
+                observed,
+                predicted,
+            )
+        )
     return Independence(tests, alpha)

@@ -36,15 +36,27 @@ __all__ = ["CONFIDENCE", "DETERMINED", "EXIT_CODES", "RUNGS", "OnLadder", "Verdi
 CONFIDENCE = 0.999
 
 #: The rungs of the verdict ladder, strongest first.
-RUNGS = ("identified", "identified within family", "explained with noise", "stochastic", "underdetermined",
-         "inconsistent")
+RUNGS = (
+    "identified",
+    "identified within family",
+    "explained with noise",
+    "stochastic",
+    "underdetermined",
+    "inconsistent",
+)
 
 #: The rungs on which the data determine one rule (``lifelab learn`` exits 0 on these only).
 DETERMINED = RUNGS[:4]
 
 #: Exit status of ``lifelab learn`` for each rung: 0 means the data determine the rule.
-EXIT_CODES = {"identified": 0, "identified within family": 0, "explained with noise": 0, "stochastic": 0,
-              "underdetermined": 3, "inconsistent": 1}
+EXIT_CODES = {
+    "identified": 0,
+    "identified within family": 0,
+    "explained with noise": 0,
+    "stochastic": 0,
+    "underdetermined": 3,
+    "inconsistent": 1,
+}
 
 
 class OnLadder(ABC):

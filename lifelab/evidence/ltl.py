@@ -70,14 +70,20 @@ class CountFamily:
         """The assumption in words."""
         nb = self.neighbourhood
         said = "the next state depends only on the cell and " + (
-            f"the summed weights of the live cells of {nb.title}" if nb.weighted else
-            f"how many cells of {nb.title} are alive")
-        said += "" if self.lists else (", and the counts at which a dead cell is born (a live cell survives) form "
-                                       "one interval")
+            f"the summed weights of the live cells of {nb.title}"
+            if nb.weighted
+            else f"how many cells of {nb.title} are alive"
+        )
+        said += (
+            ""
+            if self.lists
+            else (", and the counts at which a dead cell is born (a live cell survives) form one interval")
+        )
         if self.states > 2:
             through = "state 2, which is" if self.states == 3 else f"states 2 to {self.states - 1}, which are"
-            said += (f"; a live cell that does not survive dies through {through} not counted, and then is dead "
-                     "(Golly's C)")
+            said += (
+                f"; a live cell that does not survive dies through {through} not counted, and then is dead (Golly's C)"
+            )
         return said
 
     @property
@@ -126,7 +132,6 @@ class CountVerdict(OnLadder):
     requested: str = "ltl"
     noise = None
 
-
     @property
     def raw(self) -> CountEvidence:
         """The evidence (what a 3x3 verdict calls its assumption-free view)."""
@@ -144,8 +149,11 @@ class CountVerdict(OnLadder):
 
     def disagreements(self, rule) -> int:
         """Classes the data decide on which ``rule`` says otherwise (all decided classes for a rule of another kind)."""
-        if not isinstance(rule, (LtLRule, HROTRule)) or rule.states != self.evidence.states or \
-                not Neighbourhood.of(rule).same_cells(self.family.neighbourhood):
+        if (
+            not isinstance(rule, (LtLRule, HROTRule))
+            or rule.states != self.evidence.states
+            or not Neighbourhood.of(rule).same_cells(self.family.neighbourhood)
+        ):
             return int(self.known.sum())
         return int((self.family.neighbourhood.decisions(rule).ravel() != self.table)[self.known].sum())
 
@@ -165,24 +173,32 @@ class CountVerdict(OnLadder):
             return f"Underdetermined: {self.note[0].upper()}{self.note[1:]}"
         seen = int(ev.observed.sum())
         if self.rung == "identified within family" and fam.lists:
-            return (f"Identified {self.rule} within {fam.title}: {self.note[0].upper()}{self.note[1:]} Assuming "
-                    f"{fam.assumption}, all {fam.n_classes} classes were observed, none going both ways. Without "
-                    f"it no verdict is possible: a table of 2^{fam.neighbourhood.size + 1} patterns cannot be "
-                    "observed whole.")
+            return (
+                f"Identified {self.rule} within {fam.title}: {self.note[0].upper()}{self.note[1:]} Assuming "
+                f"{fam.assumption}, all {fam.n_classes} classes were observed, none going both ways. Without "
+                f"it no verdict is possible: a table of 2^{fam.neighbourhood.size + 1} patterns cannot be "
+                "observed whole."
+            )
         if self.rung == "underdetermined" and fam.lists:
-            return (f"Underdetermined: {self.note[0].upper()}{self.note[1:]} Assuming {fam.assumption}, "
-                    f"{self.rules_fit:,} HROT rules fit the data; the classes {', '.join(self._names(self.undecided))} "
-                    "were never observed.")
+            return (
+                f"Underdetermined: {self.note[0].upper()}{self.note[1:]} Assuming {fam.assumption}, "
+                f"{self.rules_fit:,} HROT rules fit the data; the classes {', '.join(self._names(self.undecided))} "
+                "were never observed."
+            )
         if self.rung == "identified within family":
-            return (f"Identified {self.rule} within {fam.title}: assuming {fam.assumption}, the {seen} observed of "
-                    f"the {fam.n_classes} classes pin both ends of both intervals, and the data contradict the "
-                    f"assumption nowhere. Without it no verdict is possible: a table of "
-                    f"2^{fam.neighbourhood.size + 1} patterns cannot be observed whole.")
+            return (
+                f"Identified {self.rule} within {fam.title}: assuming {fam.assumption}, the {seen} observed of "
+                f"the {fam.n_classes} classes pin both ends of both intervals, and the data contradict the "
+                f"assumption nowhere. Without it no verdict is possible: a table of "
+                f"2^{fam.neighbourhood.size + 1} patterns cannot be observed whole."
+            )
         if self.rung == "inconsistent":
             return f"Inconsistent: {self.note}"
-        return (f"Underdetermined: assuming {fam.assumption}, {self.rules_fit} Larger than Life rules on "
-                f"{fam.neighbourhood.title} fit the data; the classes at the open ends of the intervals "
-                f"({', '.join(self._names(self.undecided))}) were never observed.")
+        return (
+            f"Underdetermined: assuming {fam.assumption}, {self.rules_fit} Larger than Life rules on "
+            f"{fam.neighbourhood.title} fit the data; the classes at the open ends of the intervals "
+            f"({', '.join(self._names(self.undecided))}) were never observed."
+        )
 
     def _names(self, classes: list[int], most: int = 6) -> list[str]:
         names = [self.family.class_names[c] for c in classes[:most]]
@@ -190,14 +206,19 @@ class CountVerdict(OnLadder):
 
     def summary(self) -> str:
         """A few lines: the rung, the evidence and the assumption."""
-        return "\n".join([f"verdict      {self.label}" + (f": {self.rule}" if self.rule is not None else ""),
-                          f"evidence     {self.evidence.summary()}", f"assumption   {self.family.assumption}",
-                          self.sentence()])
+        return "\n".join(
+            [
+                f"verdict      {self.label}" + (f": {self.rule}" if self.rule is not None else ""),
+                f"evidence     {self.evidence.summary()}",
+                f"assumption   {self.family.assumption}",
+                self.sentence(),
+            ]
+        )
 
 
-
-def _interval(live: np.ndarray, dead: np.ndarray, values: np.ndarray) -> tuple[tuple[int, int] | None, list[int], int,
-                                                                             str]:
+def _interval(
+    live: np.ndarray, dead: np.ndarray, values: np.ndarray
+) -> tuple[tuple[int, int] | None, list[int], int, str]:
     """The interval the observed live and dead counts of one centre state allow.
 
     Args:
@@ -233,10 +254,14 @@ def _unsayable(nb: Neighbourhood, alive: np.ndarray, lists: bool = False) -> str
         if nb.writable(centre, count, lists):
             continue
         if centre == 0 and count == 0:
-            return (f"a dead cell is born with no live cell of {nb.title} (B0): on this neighbourhood that is an "
-                    "HROT rule, which Golly runs only through its B0 emulation and lifelab does not learn.")
-        return (f"a {'live cell survives' if centre else 'dead cell is born'} at count {count} of {nb.title}, "
-                "which HROT's lists (counts from 1 for birth, 0 for survival as written) cannot say.")
+            return (
+                f"a dead cell is born with no live cell of {nb.title} (B0): on this neighbourhood that is an "
+                "HROT rule, which Golly runs only through its B0 emulation and lifelab does not learn."
+            )
+        return (
+            f"a {'live cell survives' if centre else 'dead cell is born'} at count {count} of {nb.title}, "
+            "which HROT's lists (counts from 1 for birth, 0 for survival as written) cannot say."
+        )
     return ""
 
 
@@ -253,17 +278,37 @@ def _decide_lists(evidence: CountEvidence, majority: np.ndarray, common: dict[st
     note = f"the data are not a Larger than Life rule on {nb.title}: {reasons}"
     unsayable = _unsayable(nb, majority & seen, lists=True)
     if unsayable:
-        return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority), **common,
-                            note=f"{note}; and {unsayable}")
+        return CountVerdict(
+            "inconsistent",
+            None,
+            table=majority,
+            known=np.zeros_like(majority),
+            **common,
+            note=f"{note}; and {unsayable}",
+        )
     common = common | {"family": fam, "note": note + "; HROT rules take any set of counts."}
     if (seen | ~showable).all():
-        born, survive = ({int(i) + nb.low for i in np.flatnonzero(majority[centre * nb.width:][:nb.width])}
-                         for centre in (0, 1))
-        return CountVerdict("identified within family", count_rule(nb, born, survive, evidence.states), table=majority,
-                            known=seen | ~showable, rules_fit=1, **common)
+        born, survive = (
+            {int(i) + nb.low for i in np.flatnonzero(majority[centre * nb.width :][: nb.width])} for centre in (0, 1)
+        )
+        return CountVerdict(
+            "identified within family",
+            count_rule(nb, born, survive, evidence.states),
+            table=majority,
+            known=seen | ~showable,
+            rules_fit=1,
+            **common,
+        )
     open_classes = [int(c) for c in np.flatnonzero(~seen & showable)]
-    return CountVerdict("underdetermined", None, table=majority & seen, known=seen | ~showable,
-                        undecided=open_classes, rules_fit=2 ** len(open_classes), **common)
+    return CountVerdict(
+        "underdetermined",
+        None,
+        table=majority & seen,
+        known=seen | ~showable,
+        undecided=open_classes,
+        rules_fit=2 ** len(open_classes),
+        **common,
+    )
 
 
 def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
@@ -283,10 +328,14 @@ def decide_counts(evidence: CountEvidence, guess=None) -> CountVerdict:
         return verdict
     top = evidence.states - 1
     return dataclasses.replace(
-        verdict, rung="underdetermined", rule=None, rules_fit=0,
+        verdict,
+        rung="underdetermined",
+        rule=None,
+        rules_fit=0,
         note=f"the data show states up to {top}, but no cell of state {top} was seen followed, so how many dying "
-             f"states the rule has (Golly's C) is open: {evidence.states} or more. With C = {evidence.states} (state "
-             f"it with states={evidence.states}, --states {evidence.states}) the data determine {verdict.rule}.")
+        f"states the rule has (Golly's C) is open: {evidence.states} or more. With C = {evidence.states} (state "
+        f"it with states={evidence.states}, --states {evidence.states}) the data determine {verdict.rule}.",
+    )
 
 
 def _decide(evidence: CountEvidence, guess) -> CountVerdict:
@@ -295,25 +344,42 @@ def _decide(evidence: CountEvidence, guess) -> CountVerdict:
     fam = CountFamily(nb, states=evidence.states)
     width = nb.width
     majority = (evidence.counts[..., 1] > evidence.counts[..., 0]).ravel()
-    common: dict[str, Any] = dict(family=fam, evidence=evidence, boundary_note=evidence.boundary_note,
-                                  guess=guess if isinstance(guess, (LtLRule, HROTRule)) else None)
+    common: dict[str, Any] = dict(
+        family=fam,
+        evidence=evidence,
+        boundary_note=evidence.boundary_note,
+        guess=guess if isinstance(guess, (LtLRule, HROTRule)) else None,
+    )
     conflicts = [int(c) for c in np.flatnonzero(evidence.conflicting)]
     if conflicts:
         names = ", ".join(fam.class_names[c] for c in conflicts[:6]) + (", ..." if len(conflicts) > 6 else "")
-        return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority),
-                            unexplained=conflicts, **common,
-                            note=f"{len(conflicts)} (centre, live count) classes on {nb.title} went to both next "
-                                 f"states ({names}): no rule that counts these cells reproduces the data (the noise "
-                                 "model covers 3x3 windows only).")
+        return CountVerdict(
+            "inconsistent",
+            None,
+            table=majority,
+            known=np.zeros_like(majority),
+            unexplained=conflicts,
+            **common,
+            note=f"{len(conflicts)} (centre, live count) classes on {nb.title} went to both next "
+            f"states ({names}): no rule that counts these cells reproduces the data (the noise "
+            "model covers 3x3 windows only).",
+        )
     if evidence.astray:
-        return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority), **common,
-                            note=f"{evidence.astray:,} cell updates broke the dying states of a {evidence.states}-"
-                                 "state rule (a cell that is not alive next goes from 0 to 0, from 1 to 2, from k to "
-                                 f"k + 1 and from {evidence.states - 1} to 0): no rule of Golly's C reproduces them.")
+        return CountVerdict(
+            "inconsistent",
+            None,
+            table=majority,
+            known=np.zeros_like(majority),
+            **common,
+            note=f"{evidence.astray:,} cell updates broke the dying states of a {evidence.states}-"
+            "state rule (a cell that is not alive next goes from 0 to 0, from 1 to 2, from k to "
+            f"k + 1 and from {evidence.states - 1} to 0): no rule of Golly's C reproduces them.",
+        )
     unsayable = _unsayable(nb, majority & evidence.observed)  # every rule that fits would say it
     if unsayable:
-        return CountVerdict("inconsistent", None, table=majority, known=np.zeros_like(majority), **common,
-                            note=unsayable)
+        return CountVerdict(
+            "inconsistent", None, table=majority, known=np.zeros_like(majority), **common, note=unsayable
+        )
     intervals, open_classes, fits, reasons = [], [], 1, []
     occur = np.flatnonzero(nb.reachable)  # counts no set of live cells gives are neither observed nor open
     for centre, word in ((0, "a dead cell is born"), (1, "a live cell survives")):
@@ -332,11 +398,13 @@ def _decide(evidence: CountEvidence, guess) -> CountVerdict:
     for centre in range(2):
         alive_at = np.flatnonzero(evidence.counts[centre, :, 1])
         if len(alive_at):  # between two counts seen alive, an interval is alive too
-            table[centre, alive_at.min(): alive_at.max() + 1] = True
+            table[centre, alive_at.min() : alive_at.max() + 1] = True
     table = table.ravel()
     if fits == 1:
         rule = count_rule(nb, intervals[0], intervals[1], evidence.states)
-        return CountVerdict("identified within family", rule, table=nb.decisions(rule).ravel(), known=known,
-                            rules_fit=1, **common)
-    return CountVerdict("underdetermined", None, table=table, known=known, undecided=sorted(open_classes),
-                        rules_fit=fits, **common)
+        return CountVerdict(
+            "identified within family", rule, table=nb.decisions(rule).ravel(), known=known, rules_fit=1, **common
+        )
+    return CountVerdict(
+        "underdetermined", None, table=table, known=known, undecided=sorted(open_classes), rules_fit=fits, **common
+    )

@@ -35,8 +35,14 @@ from lifelab.geometry import NEIGHBOURHOODS, WINDOW, Neighbourhood
 from lifelab.io.boards import trajectory_states, validate_trajectories
 from lifelab.utils import check_int
 
-__all__ = ["MAX_SEARCH_RANGE", "NeighbourhoodModel", "NeighbourhoodSearch", "neighbourhood_of", "parse_neighbourhood",
-           "search_neighbourhood"]
+__all__ = [
+    "MAX_SEARCH_RANGE",
+    "NeighbourhoodModel",
+    "NeighbourhoodSearch",
+    "neighbourhood_of",
+    "parse_neighbourhood",
+    "search_neighbourhood",
+]
 
 #: The largest Larger than Life range :func:`neighbourhood_of` searches (Golly allows 500).
 MAX_SEARCH_RANGE = 5
@@ -121,13 +127,17 @@ class NeighbourhoodSearch:
         window = self._window()
         if self.chosen is None:
             best = self.best
-            return (f"No neighbourhood tried makes the next state a function of it: the best, {best.name}, leaves "
-                    f"{best.conflicts:,} of {best.observations:,} observations against the majority of their "
-                    "class (noise, a stochastic rule, a mixture of rules or a rule of cells not tried)")
+            return (
+                f"No neighbourhood tried makes the next state a function of it: the best, {best.name}, leaves "
+                f"{best.conflicts:,} of {best.observations:,} observations against the majority of their "
+                "class (noise, a stochastic rule, a mixture of rules or a rule of cells not tried)"
+            )
         chosen = self.chosen
-        text = (f"The next state is a function of {chosen.name} ({chosen.conflicts} conflicts in "
-                f"{chosen.observations:,} observations; BIC {chosen.bic:,.0f} bits, the least of "
-                f"{len(self.models)} neighbourhoods tried)")
+        text = (
+            f"The next state is a function of {chosen.name} ({chosen.conflicts} conflicts in "
+            f"{chosen.observations:,} observations; BIC {chosen.bic:,.0f} bits, the least of "
+            f"{len(self.models)} neighbourhoods tried)"
+        )
         if window is not None and window is not chosen and not window.exact:
             text += f"; the 3x3 window leaves {window.conflicts:,} conflicts"
         return text + "."
@@ -136,9 +146,17 @@ class NeighbourhoodSearch:
         """Every candidate as a fixed-width table, least BIC first."""
         from lifelab.utils import format_table
 
-        rows = [{"neighbourhood": m.name, "cells": len(m.offsets), "classes seen": m.classes,
-                 "conflicts": m.conflicts, "BIC (bits)": f"{m.bic:,.0f}",
-                 "chosen": "<-" if m is self.chosen else ""} for m in sorted(self.models, key=lambda m: m.bic)]
+        rows = [
+            {
+                "neighbourhood": m.name,
+                "cells": len(m.offsets),
+                "classes seen": m.classes,
+                "conflicts": m.conflicts,
+                "BIC (bits)": f"{m.bic:,.0f}",
+                "chosen": "<-" if m is self.chosen else "",
+            }
+            for m in sorted(self.models, key=lambda m: m.bic)
+        ]
         return format_table(rows)
 
 
@@ -158,6 +176,7 @@ def _window_key(offsets: list[tuple[int, int]]):
         for bit, (dy, dx) in enumerate(offsets):
             out |= np.roll(boards, (-dy, -dx), axis=(-2, -1)).astype(np.int64) << bit
         return out
+
     return key
 
 
@@ -165,8 +184,9 @@ def _box(radius: int) -> list[tuple[int, int]]:
     return [(dy, dx) for dy in range(-radius, radius + 1) for dx in range(-radius, radius + 1)]
 
 
-def search_neighbourhood(trajectories, max_range: int = 5, boundary: str = "torus", support: bool = True,
-                         seed: int = 0) -> NeighbourhoodSearch:
+def search_neighbourhood(
+    trajectories, max_range: int = 5, boundary: str = "torus", support: bool = True, seed: int = 0
+) -> NeighbourhoodSearch:
     """Find the smallest neighbourhood the next state is a function of.
 
     Args:
@@ -186,13 +206,16 @@ def search_neighbourhood(trajectories, max_range: int = 5, boundary: str = "toru
     """
     traj = validate_trajectories(trajectories, states=None)
     if trajectory_states(traj) > 2:
-        raise InputError("the neighbourhood search reads 2-state trajectories; these hold "
-                         f"{trajectory_states(traj)} states")
+        raise InputError(
+            f"the neighbourhood search reads 2-state trajectories; these hold {trajectory_states(traj)} states"
+        )
     max_range = check_int("max_range", max_range, 1, 500)
     boundary = check_boundary(boundary, allow_auto=False)
     if min(traj.shape[2:]) <= 2 * max_range + 1:
-        raise InputError(f"boards of {traj.shape[3]}x{traj.shape[2]} are too small to tell neighbourhoods of range "
-                         f"{max_range} apart (they need more than {2 * max_range + 1} cells across)")
+        raise InputError(
+            f"boards of {traj.shape[3]}x{traj.shape[2]} are too small to tell neighbourhoods of range "
+            f"{max_range} apart (they need more than {2 * max_range + 1} cells across)"
+        )
     now, after = traj[:, :-1].astype(bool), traj[:, 1:].astype(bool)
     counted = np.ones(now.shape[-2:], dtype=bool) if boundary != "open" else interior(now.shape[-2:], max_range)
     target = after[..., counted].ravel().astype(np.int64)
@@ -205,11 +228,17 @@ def search_neighbourhood(trajectories, max_range: int = 5, boundary: str = "toru
     def add(name: str, kind: str, offsets, reach: int, key, counting=None) -> None:
         keys = keyed(now, reach, "dead" if boundary == "dead" else "torus", key)[..., counted].ravel()
         classes, conflicts, bits = _score(keys, target)
-        models.append(NeighbourhoodModel(name, kind, list(offsets), reach, classes, n, conflicts, bits,
-                                         bits + 0.5 * classes * log_n, counting))
+        models.append(
+            NeighbourhoodModel(
+                name, kind, list(offsets), reach, classes, n, conflicts, bits, bits + 0.5 * classes * log_n, counting
+            )
+        )
 
-    for label, mask in (("the von Neumann window", "vonneumann"), ("the hexagonal window", "hexagonal"),
-                        ("the 3x3 window", "moore")):
+    for label, mask in (
+        ("the von Neumann window", "vonneumann"),
+        ("the hexagonal window", "hexagonal"),
+        ("the 3x3 window", "moore"),
+    ):
         offsets = [(dy, dx) for dy, dx in WINDOW if NEIGHBOURHOODS[mask][dy + 1, dx + 1] or (dy, dx) == (0, 0)]
         add(label, "window", offsets, 1, _window_key(offsets))
     add("the 5x5 window", "window", _box(2), 2, _window_key(_box(2)))
@@ -229,8 +258,9 @@ def search_neighbourhood(trajectories, max_range: int = 5, boundary: str = "toru
     return NeighbourhoodSearch(models, chosen, boundary, n)
 
 
-def _support(now: np.ndarray, target: np.ndarray, counted: np.ndarray, boundary: str, radius: int, seed: int,
-             log_n: float) -> NeighbourhoodModel:
+def _support(
+    now: np.ndarray, target: np.ndarray, counted: np.ndarray, boundary: str, radius: int, seed: int, log_n: float
+) -> NeighbourhoodModel:
     """Forward selection of single cells: add the one that most lowers the BIC, until none does.
 
     Scored on a seeded sample of the observations (the BIC's data term scaled
@@ -247,7 +277,7 @@ def _support(now: np.ndarray, target: np.ndarray, counted: np.ndarray, boundary:
     def bit(offset: tuple[int, int]) -> np.ndarray:
         ys, xs = cells[:, -2] + offset[0], cells[:, -1] + offset[1]
         inside = (ys >= 0) & (ys < h) & (xs >= 0) & (xs < w)
-        value = now[(*cells[:, :len(lead)].T, ys % h, xs % w)]
+        value = now[(*cells[:, : len(lead)].T, ys % h, xs % w)]
         return (value & inside if boundary == "dead" else value).astype(np.int64)
 
     y = target[sample]
@@ -272,8 +302,17 @@ def _support(now: np.ndarray, target: np.ndarray, counted: np.ndarray, boundary:
     keys = keyed(now, reach, grid, _window_key(chosen))[..., counted].ravel()
     classes, conflicts, bits = _score(keys, target)
     shown = ", ".join(f"({dy},{dx})" for dy, dx in sorted(chosen))
-    return NeighbourhoodModel(f"a support of {len(chosen)} cells found by the data: {shown}", "window", chosen,
-                              reach, classes, n, conflicts, bits, bits + 0.5 * classes * log_n)
+    return NeighbourhoodModel(
+        f"a support of {len(chosen)} cells found by the data: {shown}",
+        "window",
+        chosen,
+        reach,
+        classes,
+        n,
+        conflicts,
+        bits,
+        bits + 0.5 * classes * log_n,
+    )
 
 
 def parse_neighbourhood(text) -> Neighbourhood | None:
@@ -298,14 +337,17 @@ def parse_neighbourhood(text) -> Neighbourhood | None:
         return None
     match = re.fullmatch(r"[Rr]([0-9]{1,18}),?[Nn]([MNCmnc2+Xx*#BbDdHhGg]|[@Ww][0-9A-Fa-f]+[Hh]?)", str(text).strip())
     if match is None:
-        raise InputError(f"neighbourhood must be '3x3', 'auto' or Golly's Larger than Life spelling such as 'R2,NM' "
-                         f"(box), 'R3,NC' (disc), 'R2,NN' (diamond), 'R2,N+' (cross), 'R2,N@A8A0FF' (custom cells), "
-                         f"'R1,NW121202121' (weights), got {text!r}")
+        raise InputError(
+            f"neighbourhood must be '3x3', 'auto' or Golly's Larger than Life spelling such as 'R2,NM' "
+            f"(box), 'R3,NC' (disc), 'R2,NN' (diamond), 'R2,N+' (cross), 'R2,N@A8A0FF' (custom cells), "
+            f"'R1,NW121202121' (weights), got {text!r}"
+        )
     return Neighbourhood(int(match[1]), match[2][0].upper(), match[2][1:])
 
 
-def neighbourhood_of(data: np.ndarray, boundary: str = "auto", seed: int = 0) -> tuple[Neighbourhood | None,
-                                                                                       NeighbourhoodSearch | None]:
+def neighbourhood_of(
+    data: np.ndarray, boundary: str = "auto", seed: int = 0
+) -> tuple[Neighbourhood | None, NeighbourhoodSearch | None]:
     """What the evidence of supplied data should count: the neighbourhood the search chooses beyond 3x3, else None.
 
     Multi-state (Generations) data are read as 3x3 patterns of live cells (their countdown checked by the
@@ -325,6 +367,5 @@ def neighbourhood_of(data: np.ndarray, boundary: str = "auto", seed: int = 0) ->
     reach = min(MAX_SEARCH_RANGE, (min(data.shape[2:]) - 2) // 2)
     if reach < 1:
         return None, None
-    search = search_neighbourhood(data, max_range=reach, boundary=boundary if boundary != "auto" else "open",
-                                  seed=seed)
+    search = search_neighbourhood(data, max_range=reach, boundary=boundary if boundary != "auto" else "open", seed=seed)
     return search.counting, search

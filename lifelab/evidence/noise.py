@@ -91,8 +91,9 @@ def _noise_and_table(evidence: Evidence, fam: Family, rate: float | None) -> tup
         if estimate.rate <= 0 or estimate.rate >= 0.5:
             break
         clean = _deconvolved(evidence.counts, estimate.rate)
-        per_class = np.stack([np.bincount(fam.labels, weights=clean[:, s], minlength=fam.n_classes)
-                              for s in (0, 1)], axis=1)
+        per_class = np.stack(
+            [np.bincount(fam.labels, weights=clean[:, s], minlength=fam.n_classes) for s in (0, 1)], axis=1
+        )
         better = fam.expand(per_class[:, 1] > per_class[:, 0])
         if np.array_equal(better, table):
             break
@@ -140,8 +141,10 @@ class NoiseEstimate:
         """One line."""
         if self.given:
             return f"cell-noise rate {self.rate:.3%} (given); the rule misses {self.mismatch:.3%} of the cell updates"
-        return (f"cell-noise rate {self.rate:.3%} (95% interval {self.low:.3%} to {self.high:.3%}), from "
-                f"{self.mismatch:.3%} of {self.observations} cell updates the rule does not reproduce")
+        return (
+            f"cell-noise rate {self.rate:.3%} (95% interval {self.low:.3%} to {self.high:.3%}), from "
+            f"{self.mismatch:.3%} of {self.observations} cell updates the rule does not reproduce"
+        )
 
 
 def estimate_noise(evidence: Evidence, rule) -> NoiseEstimate:
@@ -163,8 +166,9 @@ def estimate_noise(evidence: Evidence, rule) -> NoiseEstimate:
     Returns:
         A :class:`NoiseEstimate`.
     """
-    table = np.asarray(rule.table if isinstance(rule, Rule) else
-                       (as_rule(rule).table if isinstance(rule, str) else rule), dtype=bool)
+    table = np.asarray(
+        rule.table if isinstance(rule, Rule) else (as_rule(rule).table if isinstance(rule, str) else rule), dtype=bool
+    )
     clusters = evidence.clusters
     missed = np.where(table[None, :], clusters[:, :, 0], clusters[:, :, 1]).sum(axis=1).astype(float)
     sizes = clusters.sum(axis=(1, 2)).astype(float)
@@ -178,8 +182,13 @@ def estimate_noise(evidence: Evidence, rule) -> NoiseEstimate:
     else:
         se = math.sqrt(max(m * (1 - m), 1 / n) / n)
     seen = evidence.seen.astype(float)
-    return NoiseEstimate(rate=_rate_for(m, seen, table), low=_rate_for(max(m - 1.96 * se, 0.0), seen, table),
-                         high=_rate_for(m + 1.96 * se, seen, table), mismatch=float(m), observations=int(n))
+    return NoiseEstimate(
+        rate=_rate_for(m, seen, table),
+        low=_rate_for(max(m - 1.96 * se, 0.0), seen, table),
+        high=_rate_for(m + 1.96 * se, seen, table),
+        mismatch=float(m),
+        observations=int(n),
+    )
 
 
 def add_noise(trajectories, rate: float, seed=0) -> np.ndarray:

@@ -22,12 +22,26 @@ from lifelab.io import Reading, Recording
 from lifelab.io.boards import validate_trajectories
 from lifelab.rules import TableRule
 
-__all__ = ["Judgement", "choose_neighbourhood", "judge", "observe", "reading_clause", "reading_sentence",
-           "swapped_verdict", "weigh", "with_steps"]
+__all__ = [
+    "Judgement",
+    "choose_neighbourhood",
+    "judge",
+    "observe",
+    "reading_clause",
+    "reading_sentence",
+    "swapped_verdict",
+    "weigh",
+    "with_steps",
+]
 
 
-def observe(trajectories, counting: Neighbourhood | None = None, states: int | None = None,
-            boundary: str = "torus", stated: bool = True) -> Evidence | CountEvidence:
+def observe(
+    trajectories,
+    counting: Neighbourhood | None = None,
+    states: int | None = None,
+    boundary: str = "torus",
+    stated: bool = True,
+) -> Evidence | CountEvidence:
     """The evidence of trajectories: per 3x3 pattern, or per (centre, live count) class of a neighbourhood.
 
     Args:
@@ -43,8 +57,9 @@ def observe(trajectories, counting: Neighbourhood | None = None, states: int | N
     return Evidence.of(trajectories, states=states, boundary=boundary)
 
 
-def weigh(evidence: Evidence | CountEvidence, assumed, noise="auto", confidence: float = CONFIDENCE,
-          guess=None) -> Verdict | CountVerdict:
+def weigh(
+    evidence: Evidence | CountEvidence, assumed, noise="auto", confidence: float = CONFIDENCE, guess=None
+) -> Verdict | CountVerdict:
     """The verdict of evidence of either kind (:func:`~lifelab.evidence.decide`,
     :func:`~lifelab.evidence.decide_counts`).
 
@@ -60,8 +75,9 @@ def weigh(evidence: Evidence | CountEvidence, assumed, noise="auto", confidence:
     return decide(evidence, assumed, noise, confidence, guess=None if guess is None else guess.table)
 
 
-def choose_neighbourhood(data, neighbourhood="auto", boundary: str = "auto",
-                         seed: int = 0) -> tuple[Neighbourhood | None, NeighbourhoodSearch | None]:
+def choose_neighbourhood(
+    data, neighbourhood="auto", boundary: str = "auto", seed: int = 0
+) -> tuple[Neighbourhood | None, NeighbourhoodSearch | None]:
     """What the evidence of supplied data counts: the named neighbourhood, or the one the data choose.
 
     Args:
@@ -123,8 +139,16 @@ class Judgement:
         return self.verdict.sentence() + reading_sentence(self.reading, self.swapped)
 
 
-def judge(trajectories, family="auto", boundary: str = "auto", neighbourhood="auto", noise="auto",
-          confidence: float = CONFIDENCE, states: int | None = None, seed: int = 0) -> Judgement:
+def judge(
+    trajectories,
+    family="auto",
+    boundary: str = "auto",
+    neighbourhood="auto",
+    noise="auto",
+    confidence: float = CONFIDENCE,
+    states: int | None = None,
+    seed: int = 0,
+) -> Judgement:
     """The verdict of supplied trajectories, nothing assumed that the data can tell: neighbourhood and boundary.
 
     Args:
@@ -167,8 +191,9 @@ def _weighed(data, counting, states, boundary, family, noise, confidence):
     return evidence, with_steps(data, weigh(evidence, family, noise, confidence), evidence)
 
 
-def swapped_verdict(data, family, boundary: str, counting: Neighbourhood | None, noise="auto",
-                    confidence: float = CONFIDENCE):
+def swapped_verdict(
+    data, family, boundary: str, counting: Neighbourhood | None, noise="auto", confidence: float = CONFIDENCE
+):
     """The verdict of 2-state data read with the colours swapped, under the same assumptions (the neighbourhood
     the first reading counted; a dead outside becomes an open frame: lifelab has no live outside).
 
@@ -209,10 +234,13 @@ def reading_sentence(reading: Reading | None, swapped) -> str:
     reading of the same data gives."""
     if reading is None:
         return ""
-    text = f" The {reading.what}s were read with {reading.clause()[len('reading '):]}: " + \
-        ("as stated." if reading.stated else f"{reading.ground}.")
+    text = f" The {reading.what}s were read with {reading.clause()[len('reading ') :]}: " + (
+        "as stated." if reading.stated else f"{reading.ground}."
+    )
     if swapped is not None:
         other = "; ".join(f"{reading.what} {label} as state {i}" for i, label in enumerate(reading.swapped().labels))
-        text += (f" Read the other way round ({other}) the same data give {_named(swapped)}; only the reading, not "
-                 "the data, tells the two apart (state it with --dead or dead=).")
+        text += (
+            f" Read the other way round ({other}) the same data give {_named(swapped)}; only the reading, not "
+            "the data, tells the two apart (state it with --dead or dead=)."
+        )
     return text

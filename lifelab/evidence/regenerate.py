@@ -43,8 +43,10 @@ class GeneratorCheck:
     def summary(self) -> str:
         """One line."""
         where = "never diverges" if self.first_divergence is None else f"first diverges at step {self.first_divergence}"
-        return (f"{self.trajectories} trajectories x {self.steps} steps: cells {self.cell_match:.4%} match, "
-                f"transitions {self.transition_match:.2%} exact, {where}")
+        return (
+            f"{self.trajectories} trajectories x {self.steps} steps: cells {self.cell_match:.4%} match, "
+            f"transitions {self.transition_match:.2%} exact, {where}"
+        )
 
 
 def generator_check(rule: RuleBase | str, trajectories, boundary: str = "torus") -> GeneratorCheck:
@@ -67,8 +69,9 @@ def generator_check(rule: RuleBase | str, trajectories, boundary: str = "torus")
     engine = "dead" if boundary == "dead" else "torus"
     simulated = simulate(rule, data[:, 0], length - 1, boundary=engine)
     reach = rule_reach(rule)
-    known = np.stack([interior(shape, reach * t) if boundary == "open" else np.ones(shape, dtype=bool)
-                      for t in range(length)])
+    known = np.stack(
+        [interior(shape, reach * t) if boundary == "open" else np.ones(shape, dtype=bool) for t in range(length)]
+    )
     same = (simulated == data) | ~known
     steps_ok = same.all(axis=(0, 2, 3))
     bad = np.flatnonzero(~steps_ok)
@@ -76,6 +79,10 @@ def generator_check(rule: RuleBase | str, trajectories, boundary: str = "torus")
     exact = ((one_step == data[:, 1:].reshape(-1, *shape)) | ~known[1]).all(axis=(1, 2))
     compared = n * int(known.sum())
     cell_match = float(((simulated == data) & known).sum() / compared) if compared else 1.0
-    return GeneratorCheck(cell_match=cell_match, transition_match=float(exact.mean()),
-                          first_divergence=int(bad[0]) if bad.size else None, trajectories=int(n),
-                          steps=int(length - 1))
+    return GeneratorCheck(
+        cell_match=cell_match,
+        transition_match=float(exact.mean()),
+        first_divergence=int(bad[0]) if bad.size else None,
+        trajectories=int(n),
+        steps=int(length - 1),
+    )

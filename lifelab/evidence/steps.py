@@ -32,8 +32,11 @@ from lifelab.utils import check_int
 __all__ = ["STEP_FAMILIES", "StepEvidence", "StepFamily", "StepVerdict", "every_k", "search_steps"]
 
 #: The families searched, by name: (neighbourhood, title).
-STEP_FAMILIES = {"moore": "outer-totalistic Moore rules", "vonneumann": "outer-totalistic von Neumann rules",
-                 "hexagonal": "outer-totalistic hexagonal rules"}
+STEP_FAMILIES = {
+    "moore": "outer-totalistic Moore rules",
+    "vonneumann": "outer-totalistic von Neumann rules",
+    "hexagonal": "outer-totalistic hexagonal rules",
+}
 #: Windows checked against every rule before the survivors are simulated.
 WINDOWS = 4000
 
@@ -66,8 +69,10 @@ class StepFamily:
     def assumption(self) -> str:
         """The assumption in words."""
         spoken = {"moore": "Moore", "vonneumann": "von Neumann", "hexagonal": "hexagonal"}[self.neighbourhood]
-        return (f"the frames are {self.steps} generations apart and the rule is outer-totalistic on the {spoken} "
-                "neighbourhood")
+        return (
+            f"the frames are {self.steps} generations apart and the rule is outer-totalistic on the {spoken} "
+            "neighbourhood"
+        )
 
 
 @dataclass
@@ -86,8 +91,10 @@ class StepEvidence:
 
     def summary(self) -> str:
         """One line."""
-        return (f"{self.transitions} frame pairs; {self.windows} windows checked against every rule of the family, "
-                f"then the survivors simulated on every frame: {self.rules} fit")
+        return (
+            f"{self.transitions} frame pairs; {self.windows} windows checked against every rule of the family, "
+            f"then the survivors simulated on every frame: {self.rules} fit"
+        )
 
 
 @dataclass(eq=False)
@@ -113,7 +120,6 @@ class StepVerdict(OnLadder):
     noise = None
     boundary_note: str = ""
 
-
     @property
     def label(self) -> str:
         """The rung in words."""
@@ -135,24 +141,34 @@ class StepVerdict(OnLadder):
     def _rung_sentence(self) -> str:
         fam = self.family
         if self.rung == "identified within family":
-            return (f"Identified {self.rule} observed every {fam.steps} steps, within "
-                    f"{STEP_FAMILIES[fam.neighbourhood]}: no rule reproduces the frames one step apart, but of all "
-                    f"{2 ** fam.n_classes:,} {STEP_FAMILIES[fam.neighbourhood]} exactly one has a {fam.steps}-step "
-                    f"iterate that maps every frame onto the next ({self.raw.transitions} frame pairs). Assuming "
-                    f"{fam.assumption}.")
+            return (
+                f"Identified {self.rule} observed every {fam.steps} steps, within "
+                f"{STEP_FAMILIES[fam.neighbourhood]}: no rule reproduces the frames one step apart, but of all "
+                f"{2**fam.n_classes:,} {STEP_FAMILIES[fam.neighbourhood]} exactly one has a {fam.steps}-step "
+                f"iterate that maps every frame onto the next ({self.raw.transitions} frame pairs). Assuming "
+                f"{fam.assumption}."
+            )
         if self.rung == "underdetermined":
             shown = ", ".join(str(r) for r in self.rules[:6]) + (", ..." if len(self.rules) > 6 else "")
-            return (f"Underdetermined: {len(self.rules)} {STEP_FAMILIES[fam.neighbourhood]} have a {fam.steps}-step "
-                    f"iterate that reproduces every frame ({shown}).")
-        return (f"Inconsistent: no rule reproduces the frames one step apart, and no {STEP_FAMILIES[fam.neighbourhood]}"
-                f" does {fam.steps} steps apart either.")
+            return (
+                f"Underdetermined: {len(self.rules)} {STEP_FAMILIES[fam.neighbourhood]} have a {fam.steps}-step "
+                f"iterate that reproduces every frame ({shown})."
+            )
+        return (
+            f"Inconsistent: no rule reproduces the frames one step apart, and no {STEP_FAMILIES[fam.neighbourhood]}"
+            f" does {fam.steps} steps apart either."
+        )
 
     def summary(self) -> str:
         """A few lines."""
-        return "\n".join([f"verdict      {self.label}" + (f": {self.rule}" if self.rule is not None else ""),
-                          f"evidence     {self.raw.summary()}",
-                          f"assumption   {self.family.assumption}", self.sentence()])
-
+        return "\n".join(
+            [
+                f"verdict      {self.label}" + (f": {self.rule}" if self.rule is not None else ""),
+                f"evidence     {self.raw.summary()}",
+                f"assumption   {self.family.assumption}",
+                self.sentence(),
+            ]
+        )
 
 
 def _classes(window: np.ndarray, neighbourhood: str) -> np.ndarray:
@@ -182,7 +198,7 @@ def _iterate(rules: np.ndarray, window: np.ndarray, steps: int, neighbourhood: s
         for dy in (-1, 0, 1):
             for dx in (-1, 0, 1):
                 if kernel[dy + 1, dx + 1]:
-                    live += cells[:, 1 + dy: cells.shape[1] - 1 + dy, 1 + dx: cells.shape[2] - 1 + dx]
+                    live += cells[:, 1 + dy : cells.shape[1] - 1 + dy, 1 + dx : cells.shape[2] - 1 + dx]
         cls = cells[:, 1:-1, 1:-1] * width + live
         cells = (rules[:, None, None] >> cls) & 1
     return cells[:, 0, 0].astype(bool)
@@ -195,8 +211,9 @@ def _rule_of(number: int, neighbourhood: str) -> Rule:
     return Rule.from_table(bs_table(birth, survival, neighbourhood, f"B{birth}/S{survival}"))
 
 
-def search_steps(trajectories, steps: int, neighbourhood: str = "moore", boundary: str = "torus",
-                 seed: int = 0) -> StepVerdict:
+def search_steps(
+    trajectories, steps: int, neighbourhood: str = "moore", boundary: str = "torus", seed: int = 0
+) -> StepVerdict:
     """The outer-totalistic rules whose ``steps``-step iterate maps each frame onto the next.
 
     Args:
@@ -226,9 +243,9 @@ def search_steps(trajectories, steps: int, neighbourhood: str = "moore", boundar
     rng = np.random.default_rng(seed)
     cells = cells[rng.permutation(len(cells))[:WINDOWS]]
     padded = np.pad(now, ((0, 0), (r, r), (r, r)), mode="constant" if boundary == "dead" else "wrap")
-    rules = np.arange(2 ** family.n_classes, dtype=np.int64)
+    rules = np.arange(2**family.n_classes, dtype=np.int64)
     for b, y, x in cells:
-        window = padded[b, y:y + 2 * r + 1, x:x + 2 * r + 1]
+        window = padded[b, y : y + 2 * r + 1, x : x + 2 * r + 1]
         rules = rules[_iterate(rules, window, steps, neighbourhood) == after[b, y, x]]
         if not len(rules):
             break
@@ -241,8 +258,13 @@ def search_steps(trajectories, steps: int, neighbourhood: str = "moore", boundar
         if ((out == after) | ~keep).all():
             fitting.append(rule)
     rung = "identified within family" if len(fitting) == 1 else "underdetermined" if fitting else "inconsistent"
-    return StepVerdict(rung, fitting[0] if len(fitting) == 1 else None, family, fitting,
-                       StepEvidence(len(now), len(cells), len(fitting)))
+    return StepVerdict(
+        rung,
+        fitting[0] if len(fitting) == 1 else None,
+        family,
+        fitting,
+        StepEvidence(len(now), len(cells), len(fitting)),
+    )
 
 
 def every_k(trajectories, one_step, boundary: str = "torus", most: int = 3) -> StepVerdict | None:

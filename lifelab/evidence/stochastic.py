@@ -69,9 +69,11 @@ class FlipTest:
     def summary(self) -> str:
         """One line."""
         name, observed, predicted = self.worst
-        return (f"independent flips against a probability per class of {self.family.title}: likelihood ratio "
-                f"{self.statistic:,.1f} on {self.df} degrees of freedom (p = {self.p_value:.2g}); the flips fit "
-                f"{name} worst (alive {observed:.3f} observed, {predicted:.3f} predicted)")
+        return (
+            f"independent flips against a probability per class of {self.family.title}: likelihood ratio "
+            f"{self.statistic:,.1f} on {self.df} degrees of freedom (p = {self.p_value:.2g}); the flips fit "
+            f"{name} worst (alive {observed:.3f} observed, {predicted:.3f} predicted)"
+        )
 
 
 def flip_test(evidence: Evidence, table: np.ndarray, rate: float, fam="moore") -> FlipTest:
@@ -88,8 +90,9 @@ def flip_test(evidence: Evidence, table: np.ndarray, rate: float, fam="moore") -
     """
     fam = family(fam)
     expected = _expected_joint(evidence.seen.astype(float), np.asarray(table, dtype=bool), rate)
-    pooled_expected = np.stack([np.bincount(fam.labels, weights=expected[:, s], minlength=fam.n_classes)
-                                for s in (0, 1)], axis=1)
+    pooled_expected = np.stack(
+        [np.bincount(fam.labels, weights=expected[:, s], minlength=fam.n_classes) for s in (0, 1)], axis=1
+    )
     observed = evidence.under(fam).counts.astype(float)
     n = observed.sum(axis=1)
     seen = n > 0
@@ -102,8 +105,13 @@ def flip_test(evidence: Evidence, table: np.ndarray, rate: float, fam="moore") -
     df = max(int(seen.sum()) - 1, 1)
     contribution = np.where(seen, saturated - flips, -np.inf)
     c = int(np.argmax(contribution))
-    return FlipTest(fam, statistic, df, float(stats.chi2.sf(statistic, df)),
-                    (fam.class_names[c], float(fraction[c]), float(predicted[c])))
+    return FlipTest(
+        fam,
+        statistic,
+        df,
+        float(stats.chi2.sf(statistic, df)),
+        (fam.class_names[c], float(fraction[c]), float(predicted[c])),
+    )
 
 
 @dataclass
@@ -136,8 +144,10 @@ class ClassProbability:
 
     def describe(self) -> str:
         """``"B3: alive with probability 0.80 (0.78-0.82) in 5,120 observations"``."""
-        return (f"{self.name}: alive with probability {self.probability:.2f} ({self.low:.2f}-{self.high:.2f}) in "
-                f"{self.observations:,} observations")
+        return (
+            f"{self.name}: alive with probability {self.probability:.2f} ({self.low:.2f}-{self.high:.2f}) in "
+            f"{self.observations:,} observations"
+        )
 
 
 @dataclass
@@ -167,8 +177,11 @@ class StochasticFit:
     @property
     def pinned(self) -> bool:
         """Every class observed, its interval narrower than twice the precision, the family not contradicted."""
-        return (not self.unobserved and not self.heterogeneous
-                and all(c.high - c.low <= 2 * self.precision for c in self.classes))
+        return (
+            not self.unobserved
+            and not self.heterogeneous
+            and all(c.high - c.low <= 2 * self.precision for c in self.classes)
+        )
 
     @property
     def rule(self) -> StochasticRule:
@@ -204,8 +217,9 @@ def _interval(alive: int, n: int, alpha: float) -> tuple[float, float]:
     return low, high
 
 
-def fit_stochastic(evidence: Evidence, fam="moore", confidence: float = CONFIDENCE,
-                   precision: float = PRECISION) -> StochasticFit:
+def fit_stochastic(
+    evidence: Evidence, fam="moore", confidence: float = CONFIDENCE, precision: float = PRECISION
+) -> StochasticFit:
     """Each class's probability of being alive next, with intervals holding jointly at ``confidence``.
 
     The intervals are Clopper-Pearson at ``(1 - confidence) / classes`` each

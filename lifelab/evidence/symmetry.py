@@ -37,11 +37,14 @@ class DataSymmetry:
 
     def summary(self) -> str:
         """A few lines for a person."""
-        lines = [f"largest symmetry the data allows: {self.group} ({len(SUBGROUPS[self.group])} elements)",
-                 f"{self.observed} of {N_PATTERNS} patterns observed; {self.inconsistent} seen with both next states"]
+        lines = [
+            f"largest symmetry the data allows: {self.group} ({len(SUBGROUPS[self.group])} elements)",
+            f"{self.observed} of {N_PATTERNS} patterns observed; {self.inconsistent} seen with both next states",
+        ]
         for name in ELEMENT_NAMES.values():
-            lines.append(f"  {name:<12s} {self.checked[name]:>4d} patterns checked, "
-                         f"{self.contradicted[name]:>4d} contradict")
+            lines.append(
+                f"  {name:<12s} {self.checked[name]:>4d} patterns checked, {self.contradicted[name]:>4d} contradict"
+            )
         return "\n".join(lines)
 
 
@@ -60,8 +63,14 @@ def _symmetry(state: np.ndarray, observed: np.ndarray, inconsistent: np.ndarray)
         if bad.any():
             broken.add(g)
     consistent = [name for name, elements in SUBGROUPS.items() if not broken & set(elements)]
-    return DataSymmetry(group=consistent[0] if consistent else "trivial", consistent=consistent, checked=checked,
-                        contradicted=contradicted, observed=int(observed.sum()), inconsistent=int(inconsistent.sum()))
+    return DataSymmetry(
+        group=consistent[0] if consistent else "trivial",
+        consistent=consistent,
+        checked=checked,
+        contradicted=contradicted,
+        observed=int(observed.sum()),
+        inconsistent=int(inconsistent.sum()),
+    )
 
 
 def data_symmetry(trajectories) -> DataSymmetry:

@@ -45,8 +45,15 @@ from lifelab.evidence.ladder import OnLadder
 from lifelab.io.boards import validate_trajectories
 from lifelab.rules import DENSE_LIMIT, GOLLY_NEIGHBOURHOODS, SYMMETRIES, TableRule, compact_table
 
-__all__ = ["TABLE_NEIGHBOURHOODS", "UNLISTED", "TableEvidence", "TableFamily", "TableVerdict", "configuration_classes",
-           "decide_table"]
+__all__ = [
+    "TABLE_NEIGHBOURHOODS",
+    "UNLISTED",
+    "TableEvidence",
+    "TableFamily",
+    "TableVerdict",
+    "configuration_classes",
+    "decide_table",
+]
 
 #: The neighbourhoods a table is learned on, smallest first (the ones Golly's square grid reads).
 TABLE_NEIGHBOURHOODS = ("vonNeumann", "hexagonal", "Moore")
@@ -105,8 +112,10 @@ class TableEvidence(Observations):
     counts: np.ndarray
     boundary_note: str = ""
 
-    _alike = {what: f"cannot pool table evidence of {what} {{0!r}} and {{1!r}}"
-              for what in ("states", "neighbourhood", "boundary")}
+    _alike = {
+        what: f"cannot pool table evidence of {what} {{0!r}} and {{1!r}}"
+        for what in ("states", "neighbourhood", "boundary")
+    }
     _settings = ("neighbourhood", "states", "boundary")
 
     @classmethod
@@ -158,8 +167,10 @@ class TableEvidence(Observations):
 
     def allowed_symmetries(self) -> list[str]:
         """Golly's symmetries of this neighbourhood under which no class goes two ways, largest first."""
-        sizes = {name: float("inf") if remaps is None else len(remaps)  # permute: every order of the outer inputs
-                 for name, remaps in SYMMETRIES[self.neighbourhood].items()}
+        sizes = {
+            name: float("inf") if remaps is None else len(remaps)  # permute: every order of the outer inputs
+            for name, remaps in SYMMETRIES[self.neighbourhood].items()
+        }
         ranked = sorted(sizes, key=lambda n: -sizes[n])
         return [name for name in ranked if self.conflicts(name) == 0]
 
@@ -192,16 +203,19 @@ class TableFamily:
     @property
     def title(self) -> str:
         """The family in words: ``"rotate4 von Neumann tables of 8 states leaving unobserved classes unchanged"``."""
-        words = ("" if self.symmetries == "none" else f"{self.symmetries} ") + \
-            f"{self.neighbourhood} rule tables of {self.states} states"
+        words = (
+            "" if self.symmetries == "none" else f"{self.symmetries} "
+        ) + f"{self.neighbourhood} rule tables of {self.states} states"
         return words + (" that leave unobserved configurations unchanged" if self.unlisted else "")
 
     @property
     def assumption(self) -> str:
         """The assumption in one sentence."""
         said = f"The next state is a function of the {self.neighbourhood} neighbourhood" + (
-            "" if self.symmetries == "none" else
-            f", the same on every configuration related by {self.symmetries} symmetry")
+            ""
+            if self.symmetries == "none"
+            else f", the same on every configuration related by {self.symmetries} symmetry"
+        )
         if self.unlisted:
             said += ", and a configuration the data never show leaves the cell unchanged (Golly's default)"
         return said + "."
@@ -273,8 +287,9 @@ class TableVerdict(OnLadder):
         """Observed configurations on which ``rule`` (a :class:`TableRule`) gives another next state than seen."""
         configs = rule.decode(self.evidence.codes) if isinstance(rule, TableRule) else None
         if configs is None or rule.states != self.evidence.states or rule.neighbourhood != self.evidence.neighbourhood:
-            raise InputError(f"compare a {self.evidence.states}-state {self.evidence.neighbourhood} table, "
-                             f"got {rule!r}")
+            raise InputError(
+                f"compare a {self.evidence.states}-state {self.evidence.neighbourhood} table, got {rule!r}"
+            )
         seen = self.evidence.counts.argmax(axis=1)
         return int((rule.next_states(configs) != seen).sum())
 
@@ -285,33 +300,52 @@ class TableVerdict(OnLadder):
     def _rung_sentence(self) -> str:
         ev = self.evidence
         if self.rung == "inconsistent":
-            return (f"Inconsistent: on the {ev.observations:,} cell updates, {ev.conflicts():,} {ev.neighbourhood} "
-                    "configurations are followed by two different next states; no deterministic rule table on "
-                    f"the {ev.neighbourhood} neighbourhood reproduces the data.")
+            return (
+                f"Inconsistent: on the {ev.observations:,} cell updates, {ev.conflicts():,} {ev.neighbourhood} "
+                "configurations are followed by two different next states; no deterministic rule table on "
+                f"the {ev.neighbourhood} neighbourhood reproduces the data."
+            )
         f = self.family
         assert f is not None  # only an inconsistent verdict has none
         total = "" if f.n_classes is None else f" of the {f.n_classes:,}"
-        seen = (f"{self.observed_classes:,}{total} {f.symmetries} classes observed ({ev.codes.size:,} of "
-                f"{ev.configurations:,} configurations, in {ev.observations:,} cell updates)")
+        seen = (
+            f"{self.observed_classes:,}{total} {f.symmetries} classes observed ({ev.codes.size:,} of "
+            f"{ev.configurations:,} configurations, in {ev.observations:,} cell updates)"
+        )
         if self.rejected:
-            hood = "; ".join(f"the {n} neighbourhood is refuted by {c:,} configurations that go two ways"
-                             for n, c in self.rejected.items()) + f"; the {f.neighbourhood} one is not"
+            hood = (
+                "; ".join(
+                    f"the {n} neighbourhood is refuted by {c:,} configurations that go two ways"
+                    for n, c in self.rejected.items()
+                )
+                + f"; the {f.neighbourhood} one is not"
+            )
         else:
             hood = f"the {f.neighbourhood} neighbourhood is the smallest of Golly's the data allow"
-        why = f" {hood[0].upper()}{hood[1:]}; " + {
-            "weakest": f"{f.symmetries} is the weakest symmetry under which every class was observed.",
-            "largest": f"{f.symmetries} is the largest symmetry they allow.",
-            "stated": f"{f.symmetries} symmetry was stated, and the data allow it."}[self.symmetry_choice]
+        why = (
+            f" {hood[0].upper()}{hood[1:]}; "
+            + {
+                "weakest": f"{f.symmetries} is the weakest symmetry under which every class was observed.",
+                "largest": f"{f.symmetries} is the largest symmetry they allow.",
+                "stated": f"{f.symmetries} symmetry was stated, and the data allow it.",
+            }[self.symmetry_choice]
+        )
         if self.rung == "identified":
-            return (f"Identified: every one of the {ev.configurations:,} Moore configurations was observed (in "
-                    f"{ev.observations:,} cell updates), none going two ways: exactly one table fits, with no "
-                    "assumption.")
+            return (
+                f"Identified: every one of the {ev.configurations:,} Moore configurations was observed (in "
+                f"{ev.observations:,} cell updates), none going two ways: exactly one table fits, with no "
+                "assumption."
+            )
         if self.rung == "identified within family":
-            return f"Identified within {f.title}: {seen}.{why} Under that assumption exactly one table fits. " \
+            return (
+                f"Identified within {f.title}: {seen}.{why} Under that assumption exactly one table fits. "
                 + f.assumption
-        return (f"Identified on the observed classes only: {seen}.{why} Every table that agrees on them fits the "
-                "data equally well; state Golly's default (unlisted configurations leave the cell unchanged) to "
-                "identify one. " + f.assumption)
+            )
+        return (
+            f"Identified on the observed classes only: {seen}.{why} Every table that agrees on them fits the "
+            "data equally well; state Golly's default (unlisted configurations leave the cell unchanged) to "
+            "identify one. " + f.assumption
+        )
 
     def summary(self) -> str:
         """A few lines: the rung, the evidence and the assumption."""
@@ -323,8 +357,10 @@ class TableVerdict(OnLadder):
     def evidence_line(self) -> str:
         """The counts in one line: configurations observed of all, in how many cell updates."""
         ev = self.evidence
-        return (f"{ev.codes.size:,} of {ev.configurations:,} {ev.neighbourhood} configurations observed in "
-                f"{ev.observations:,} cell updates")
+        return (
+            f"{ev.codes.size:,} of {ev.configurations:,} {ev.neighbourhood} configurations observed in "
+            f"{ev.observations:,} cell updates"
+        )
 
 
 def _learned_table(evidence: TableEvidence, symmetries: str, name: str) -> TableRule:
@@ -388,8 +424,15 @@ def _structure(evidence: TableEvidence) -> list[str]:
     return lines
 
 
-def decide_table(trajectories, states: int | None = None, neighbourhood: str = "auto", symmetries: str = "auto",
-                 unlisted: str | None = None, boundary: str = "torus", name: str = "learned") -> TableVerdict:
+def decide_table(
+    trajectories,
+    states: int | None = None,
+    neighbourhood: str = "auto",
+    symmetries: str = "auto",
+    unlisted: str | None = None,
+    boundary: str = "torus",
+    name: str = "learned",
+) -> TableVerdict:
     """What many-state trajectories determine about a rule table.
 
     Args:
@@ -416,8 +459,9 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
             raise InputError("boundary='auto' reads the frame's edge from trajectories, not from counted evidence")
         return _edge_decides(trajectories, states, neighbourhood, symmetries, unlisted, name)
     if neighbourhood != "auto" and neighbourhood not in TABLE_NEIGHBOURHOODS:
-        raise InputError(f"neighbourhood must be 'auto' or one of {', '.join(TABLE_NEIGHBOURHOODS)}, "
-                         f"got {neighbourhood!r}")
+        raise InputError(
+            f"neighbourhood must be 'auto' or one of {', '.join(TABLE_NEIGHBOURHOODS)}, got {neighbourhood!r}"
+        )
     candidates: tuple[str, ...] = TABLE_NEIGHBOURHOODS if neighbourhood == "auto" else (neighbourhood,)
     counted = trajectories if isinstance(trajectories, dict) else None
     if counted is not None:
@@ -443,8 +487,10 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
     elif symmetries not in SYMMETRIES[hood]:
         raise InputError(f"{hood} tables have symmetries {', '.join(SYMMETRIES[hood])}; got {symmetries!r}")
     elif symmetries not in allowed:
-        raise InputError(f"the data contradict {symmetries} symmetry: {evidence.conflicts(symmetries):,} classes "
-                         f"go two ways (the data allow {', '.join(allowed)})")
+        raise InputError(
+            f"the data contradict {symmetries} symmetry: {evidence.conflicts(symmetries):,} classes "
+            f"go two ways (the data allow {', '.join(allowed)})"
+        )
     family = TableFamily(evidence.states, hood, symmetries, unlisted, _n_classes(evidence.states, hood, symmetries))
     learned = _learned_table(evidence, symmetries, name)
     observed = _observed_classes(evidence, symmetries)
@@ -456,8 +502,19 @@ def decide_table(trajectories, states: int | None = None, neighbourhood: str = "
     else:
         rung = "identified within family" if unlisted else "underdetermined"
     rule = None if rung == "underdetermined" else learned
-    return TableVerdict(rung, rule, learned, family, evidence, allowed, rejected, observed, permute,
-                        _structure(evidence) if permute else [], symmetry_choice=choice or "stated")
+    return TableVerdict(
+        rung,
+        rule,
+        learned,
+        family,
+        evidence,
+        allowed,
+        rejected,
+        observed,
+        permute,
+        _structure(evidence) if permute else [],
+        symmetry_choice=choice or "stated",
+    )
 
 
 def _observed_classes(evidence: TableEvidence, symmetries: str) -> int:
@@ -469,8 +526,11 @@ def _chosen_symmetry(evidence: TableEvidence, allowed: list[str]) -> tuple[str, 
     """The symmetry a verdict assumes when the user states none, and why: the weakest (most classes) under
     which every class was observed, so that no more is assumed than identifying the table needs; where none
     is complete, the largest the data allow, which fills in the most configurations from the ones observed."""
-    complete = [s for s in reversed(allowed)
-                if _observed_classes(evidence, s) == _n_classes(evidence.states, evidence.neighbourhood, s)]
+    complete = [
+        s
+        for s in reversed(allowed)
+        if _observed_classes(evidence, s) == _n_classes(evidence.states, evidence.neighbourhood, s)
+    ]
     if complete:
         return complete[0], "weakest"
     return allowed[0], "largest"
@@ -493,13 +553,25 @@ def _edge_decides(trajectories, states, neighbourhood, symmetries, unlisted, nam
         if reading.family is not None and reading.family.neighbourhood == inside.family.neighbourhood:
             readings[edge] = reading
     torus, dead = readings.get("torus"), readings.get("dead")
-    differ = torus is None or dead is None or not (np.array_equal(torus.evidence.codes, dead.evidence.codes)
-                                                   and np.array_equal(torus.evidence.counts, dead.evidence.counts))
+    differ = (
+        torus is None
+        or dead is None
+        or not (
+            np.array_equal(torus.evidence.codes, dead.evidence.codes)
+            and np.array_equal(torus.evidence.counts, dead.evidence.counts)
+        )
+    )
     if len(readings) == 1 and differ:
-        (edge, reading), = readings.items()
+        ((edge, reading),) = readings.items()
         what = "a torus" if edge == "torus" else "a frame with a dead outside"
-        return dataclasses.replace(reading, boundary_note=f"the frame was taken as {what}: its edge cells agree "
-                                                          "with the interior read so, and not read otherwise")
-    why = "both a torus and a dead outside fit them" if len(readings) == 2 else "neither a torus nor a dead " \
-        "outside makes them agree with the interior"
+        return dataclasses.replace(
+            reading,
+            boundary_note=f"the frame was taken as {what}: its edge cells agree "
+            "with the interior read so, and not read otherwise",
+        )
+    why = (
+        "both a torus and a dead outside fit them"
+        if len(readings) == 2
+        else "neither a torus nor a dead outside makes them agree with the interior"
+    )
     return dataclasses.replace(inside, boundary_note=f"cells at the frame's edge were not used: {why}")

@@ -58,14 +58,22 @@ class CountEvidence(Observations):
     shown: bool = True
     stated: bool = False
 
-    _alike = {"neighbourhood": "cannot pool counts on {0.title} and {1.title}",
-              "boundary": "cannot pool counts taken with a {0} and a {1} boundary",
-              "states": "cannot pool counts of {0} and {1} states"}
+    _alike = {
+        "neighbourhood": "cannot pool counts on {0.title} and {1.title}",
+        "boundary": "cannot pool counts taken with a {0} and a {1} boundary",
+        "states": "cannot pool counts of {0} and {1} states",
+    }
     _settings = ("neighbourhood", "boundary", "states", "stated")
 
     @classmethod
-    def of(cls, trajectories, neighbourhood: Neighbourhood, boundary: str = "torus",
-           states: int | None = None, stated: bool | None = None) -> CountEvidence:
+    def of(
+        cls,
+        trajectories,
+        neighbourhood: Neighbourhood,
+        boundary: str = "torus",
+        states: int | None = None,
+        stated: bool | None = None,
+    ) -> CountEvidence:
         """Count the transitions of ``(n, T + 1, H, W)`` (or one ``(T + 1, H, W)``) trajectories.
 
         Args:
@@ -89,15 +97,23 @@ class CountEvidence(Observations):
         boundary = check_boundary(boundary)
         span = 2 * neighbourhood.range + 1
         if min(traj.shape[2:]) < span:
-            raise InputError(f"boards of {traj.shape[2]}x{traj.shape[3]} are smaller than {neighbourhood.title} "
-                             f"({span}x{span}): its cells would wrap onto each other")
+            raise InputError(
+                f"boards of {traj.shape[2]}x{traj.shape[3]} are smaller than {neighbourhood.title} "
+                f"({span}x{span}): its cells would wrap onto each other"
+            )
         n, length = traj.shape[:2]
         alive = traj == 1
         classes = neighbourhood.width
         note = ""
         if boundary == "auto":  # dying cells have no class: they are not evidence of the edge either
-            choice = choose_boundary(alive[:, :-1], alive[:, 1:], neighbourhood.range, neighbourhood.keys,
-                                     2 * classes, None if traj.dtype == bool else traj[:, :-1] <= 1)
+            choice = choose_boundary(
+                alive[:, :-1],
+                alive[:, 1:],
+                neighbourhood.range,
+                neighbourhood.keys,
+                2 * classes,
+                None if traj.dtype == bool else traj[:, :-1] <= 1,
+            )
             boundary, note = choice.boundary, choice.note
         keys = keyed(alive[:, :-1], neighbourhood.range, boundary, neighbourhood.keys)
         counted = keys >= 0
@@ -110,13 +126,18 @@ class CountEvidence(Observations):
             shown = states == 2 or bool((now == states - 1).any())
         pairs = keys[counted] * 2 + alive[:, 1:][counted]
         counts = np.bincount(pairs, minlength=4 * classes).reshape(2, classes, 2)
-        return cls(neighbourhood, counts.astype(np.int64), n * (length - 1), states, boundary, note, astray, shown,
-                   stated)
+        return cls(
+            neighbourhood, counts.astype(np.int64), n * (length - 1), states, boundary, note, astray, shown, stated
+        )
 
     def _pooled(self, other: CountEvidence) -> dict[str, Any]:
-        return dict(counts=self.counts + other.counts, transitions=self.transitions + other.transitions,
-                    astray=self.astray + other.astray, shown=self.shown or other.shown,
-                    stated=self.stated and other.stated)
+        return dict(
+            counts=self.counts + other.counts,
+            transitions=self.transitions + other.transitions,
+            astray=self.astray + other.astray,
+            shown=self.shown or other.shown,
+            stated=self.stated and other.stated,
+        )
 
     @property
     def observed(self) -> np.ndarray:
@@ -137,6 +158,8 @@ class CountEvidence(Observations):
     def summary(self) -> str:
         """One line: classes observed, conflicts, and the patterns a 2^cells table would need."""
         cells = self.neighbourhood.size + 1
-        return (f"{int(self.observed.sum())} of {int(self.showable.sum())} (centre, live count) classes on "
-                f"{self.neighbourhood.title} observed, {int(self.conflicting.sum())} with both next states "
-                f"({self.observations} cell updates; a full table would have 2^{cells} patterns)")
+        return (
+            f"{int(self.observed.sum())} of {int(self.showable.sum())} (centre, live count) classes on "
+            f"{self.neighbourhood.title} observed, {int(self.conflicting.sum())} with both next states "
+            f"({self.observations} cell updates; a full table would have 2^{cells} patterns)"
+        )

@@ -69,7 +69,6 @@ class Verdict(OnLadder):
     stochastic: StochasticFit | None = field(default=None, repr=False)
     independence: Independence | None = field(default=None, repr=False)
 
-
     @property
     def unobserved(self) -> list[int]:
         """MAP indices of the patterns never observed."""
@@ -107,44 +106,63 @@ class Verdict(OnLadder):
         seen = int(raw.observed.sum())
         fam = self.family
         if self.rung == "identified":
-            return (f"Identified {self.rule}: all {N_PATTERNS} 3x3 patterns were observed, none with two different "
-                    f"next states, so it is the only 2-state 3x3 rule that reproduces the data.")
+            return (
+                f"Identified {self.rule}: all {N_PATTERNS} 3x3 patterns were observed, none with two different "
+                f"next states, so it is the only 2-state 3x3 rule that reproduces the data."
+            )
         if self.rung == "identified within family":
-            return (f"Identified {self.rule} within {fam.title}: assuming {fam.assumption}, all {fam.n_classes} "
-                    f"classes were observed and the data contradict the assumption nowhere. Without it "
-                    f"{_power(len(raw.unobserved), raw.consistent_rules)} rules fit the data: {seen} of "
-                    f"{N_PATTERNS} patterns were observed.")
+            return (
+                f"Identified {self.rule} within {fam.title}: assuming {fam.assumption}, all {fam.n_classes} "
+                f"classes were observed and the data contradict the assumption nowhere. Without it "
+                f"{_power(len(raw.unobserved), raw.consistent_rules)} rules fit the data: {seen} of "
+                f"{N_PATTERNS} patterns were observed."
+            )
         if self.rung == "explained with noise":
-            scope = ("every one of the 512 patterns" if fam.name == "table"
-                     else f"assuming {fam.assumption}, every one of the {fam.n_classes} classes")
+            scope = (
+                "every one of the 512 patterns"
+                if fam.name == "table"
+                else f"assuming {fam.assumption}, every one of the {fam.n_classes} classes"
+            )
             odds = ""
             if self.log10_odds is not None:
-                odds = (f" The best alternative that differs in one class ({self.log10_odds[1]}) is at least "
-                        f"10^{self.log10_odds[0]:.0f} times less likely.")
+                odds = (
+                    f" The best alternative that differs in one class ({self.log10_odds[1]}) is at least "
+                    f"10^{self.log10_odds[0]:.0f} times less likely."
+                )
             assert self.noise is not None  # the rung rests on the noise estimate
-            return (f"Explained with noise: {self.rule} with {self.noise.summary()}; {scope} is decided, jointly "
-                    f"at {self.confidence:.1%} confidence.{odds}")
+            return (
+                f"Explained with noise: {self.rule} with {self.noise.summary()}; {scope} is decided, jointly "
+                f"at {self.confidence:.1%} confidence.{odds}"
+            )
         if self.stochastic is not None:
             return self._stochastic_sentence()
         if self.rung == "inconsistent" and not self.unexplained:
             return f"Inconsistent:{self._note()}"
         if self.rung == "inconsistent":
-            what = (f"{len(self.unexplained)} {'class' if len(self.unexplained) == 1 else 'classes'} of "
-                    f"{fam.title}")
-            why = ("went to both next states and noise was ruled out" if self.noise is None else
-                   f"went to the minority state far more often than {self.noise.summary()} explains")
+            what = f"{len(self.unexplained)} {'class' if len(self.unexplained) == 1 else 'classes'} of {fam.title}"
+            why = (
+                "went to both next states and noise was ruled out"
+                if self.noise is None
+                else f"went to the minority state far more often than {self.noise.summary()} explains"
+            )
             return f"Inconsistent: {what} ({', '.join(self._names(self.unexplained))}) {why}.{self._note()}"
         unseen = len(raw.unobserved)
         if self.noise is not None:
-            text = (f"Underdetermined: {len(self.undecided)} of the {fam.n_classes} classes of {fam.title} are not "
-                    f"decided at {self.confidence:.1%} confidence under {self.noise.summary()}.")
+            text = (
+                f"Underdetermined: {len(self.undecided)} of the {fam.n_classes} classes of {fam.title} are not "
+                f"decided at {self.confidence:.1%} confidence under {self.noise.summary()}."
+            )
         else:
-            text = (f"Underdetermined: {unseen} of {N_PATTERNS} patterns were never observed, so "
-                    f"{_power(unseen, raw.consistent_rules)} rules fit the data equally well.")
+            text = (
+                f"Underdetermined: {unseen} of {N_PATTERNS} patterns were never observed, so "
+                f"{_power(unseen, raw.consistent_rules)} rules fit the data equally well."
+            )
             if fam.name != "table":
-                text += (f" Within {fam.title}, {len(self.undecided)} of {fam.n_classes} classes were never "
-                         f"observed ({_power(len(self.undecided), 2 ** len(self.undecided))} rules of the family "
-                         "fit).")
+                text += (
+                    f" Within {fam.title}, {len(self.undecided)} of {fam.n_classes} classes were never "
+                    f"observed ({_power(len(self.undecided), 2 ** len(self.undecided))} rules of the family "
+                    "fit)."
+                )
         unreachable = int((~raw.observed & ~self._showable()).sum())
         if unreachable:
             text += f" {unreachable} of the unobserved patterns cannot occur on boards of this size."
@@ -159,21 +177,28 @@ class Verdict(OnLadder):
         random = fit.stochastic
         described = "; ".join(_class_words(c) for c in random) or "no class went both ways"
         sure = sum(c.observations for c in fit.classes if not c.random)
-        flips = (f" Independent flips at one rate do not explain it: {self.flips.summary()}."
-                 if self.flips is not None else "")
+        flips = (
+            f" Independent flips at one rate do not explain it: {self.flips.summary()}."
+            if self.flips is not None
+            else ""
+        )
         assumption = "" if fam.name == "table" else f" Assuming {fam.assumption} (they share a probability)."
         if self.rung == "stochastic":
-            return (f"Stochastic: {fit.rule.base}, except that {described}, at {fit.confidence:.1%} joint "
-                    f"confidence; every other class went one way in all of its observations ({sure:,} in all)."
-                    f"{flips}{assumption}{self._note()}")
+            return (
+                f"Stochastic: {fit.rule.base}, except that {described}, at {fit.confidence:.1%} joint "
+                f"confidence; every other class went one way in all of its observations ({sure:,} in all)."
+                f"{flips}{assumption}{self._note()}"
+            )
         if self.rung == "inconsistent":
             return f"Inconsistent: the data are not one stochastic rule either.{self._note()}{flips}"
         loose = [c for c in fit.classes if c.high - c.low > 2 * fit.precision]
         listed = ", ".join(f"{c.name} ({c.observations} observations)" for c in loose[:6])
         noun, verb = ("class", "is") if len(loose) == 1 else ("classes", "are")
-        return (f"Underdetermined: a stochastic rule ({described}), but {len(loose)} of the {fam.n_classes} {noun} "
-                f"of {fam.title} {verb} not pinned to +-{fit.precision:g} at {fit.confidence:.1%} joint confidence: "
-                f"{listed}{', ...' if len(loose) > 6 else ''}.{flips}{self._note()}")
+        return (
+            f"Underdetermined: a stochastic rule ({described}), but {len(loose)} of the {fam.n_classes} {noun} "
+            f"of {fam.title} {verb} not pinned to +-{fit.precision:g} at {fit.confidence:.1%} joint confidence: "
+            f"{listed}{', ...' if len(loose) > 6 else ''}.{flips}{self._note()}"
+        )
 
     def _showable(self) -> np.ndarray:
         return self.raw.family.expand(self.raw.observable)
@@ -187,8 +212,10 @@ class Verdict(OnLadder):
 
     def summary(self) -> str:
         """A few lines: the rung, the evidence and the assumption."""
-        lines = [f"verdict      {self.label}" + (f": {self.rule}" if self.rule is not None else ""),
-                 f"evidence     {self.raw.summary()}"]
+        lines = [
+            f"verdict      {self.label}" + (f": {self.rule}" if self.rule is not None else ""),
+            f"evidence     {self.raw.summary()}",
+        ]
         if self.family.name != "table":
             lines.append(f"assumption   {self.classes.summary()}")
         if self.noise is not None:
@@ -197,15 +224,15 @@ class Verdict(OnLadder):
         return "\n".join(lines)
 
 
-
 def _rule(table: np.ndarray, evidence: Evidence) -> Rule | GenerationsRule:
     """The rule a table is, of the evidence's rule type: a :class:`Rule`, or a Generations rule with its states."""
     rule = Rule.from_table(table)
     return rule if evidence.states == 2 else GenerationsRule(rule, evidence.states)
 
 
-def decide(evidence: Evidence, family_name="table", noise="auto", confidence: float = CONFIDENCE,
-           guess=None) -> Verdict:
+def decide(
+    evidence: Evidence, family_name="table", noise="auto", confidence: float = CONFIDENCE, guess=None
+) -> Verdict:
     """The verdict the evidence supports.
 
     Args:
@@ -247,24 +274,47 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
     chain = AUTO_CHAIN if family_name == "auto" else (family(family_name).name,)
     requested = "auto" if family_name == "auto" else chain[0]
     raw = evidence.under("table")
-    common = dict(requested=requested, raw=raw, confidence=float(confidence), guess=guess,
-                  boundary_note=evidence.boundary_note)
+    common = dict(
+        requested=requested, raw=raw, confidence=float(confidence), guess=guess, boundary_note=evidence.boundary_note
+    )
     noisy = rate is not None and rate > 0 or (rate is None and raw.raw_conflicts > 0)
     if noisy:
         return _decide_noisy(evidence, chain, rate, 1 - confidence, common)
     if raw.raw_conflicts:
         conflicts = raw.conflicting
-        return Verdict("inconsistent", None, family("table"), classes=raw, table=raw.family.expand(raw.majority),
-                       known=np.zeros(N_PATTERNS, dtype=bool), unexplained=conflicts, **common)
+        return Verdict(
+            "inconsistent",
+            None,
+            family("table"),
+            classes=raw,
+            table=raw.family.expand(raw.majority),
+            known=np.zeros(N_PATTERNS, dtype=bool),
+            unexplained=conflicts,
+            **common,
+        )
     if evidence.decay[0]:
         violations, checked = evidence.decay
-        return Verdict("inconsistent", None, family("table"), classes=raw, table=raw.family.expand(raw.majority),
-                       known=np.zeros(N_PATTERNS, dtype=bool), **common,
-                       note=f"{violations} of {checked} cell changes break the countdown of a {evidence.states}-state "
-                            "Generations rule (dying cells move one state on; a live cell that dies goes to state 2)")
+        return Verdict(
+            "inconsistent",
+            None,
+            family("table"),
+            classes=raw,
+            table=raw.family.expand(raw.majority),
+            known=np.zeros(N_PATTERNS, dtype=bool),
+            **common,
+            note=f"{violations} of {checked} cell changes break the countdown of a {evidence.states}-state "
+            "Generations rule (dying cells move one state on; a live cell that dies goes to state 2)",
+        )
     if raw.complete:
-        return Verdict("identified", _rule(raw.majority, evidence), family("table"), classes=raw,
-                       table=raw.majority.copy(), known=np.ones(N_PATTERNS, dtype=bool), **common)
+        return Verdict(
+            "identified",
+            _rule(raw.majority, evidence),
+            family("table"),
+            classes=raw,
+            table=raw.majority.copy(),
+            known=np.ones(N_PATTERNS, dtype=bool),
+            **common,
+        )
     contradicted, rivalled = [], []
     open_before: list[FamilyEvidence] = []
     for name in chain:
@@ -277,21 +327,44 @@ def decide(evidence: Evidence, family_name="table", noise="auto", confidence: fl
             # a family beside, not inside, one the data leave open: an assumption no simpler than that one
             outside = [c.family for c in open_before if not classes.family.within(c.family)]
             if not outside:
-                return Verdict("identified within family", _rule(table, evidence), classes.family, classes=classes,
-                               table=table, known=np.ones(N_PATTERNS, dtype=bool), **common)
+                return Verdict(
+                    "identified within family",
+                    _rule(table, evidence),
+                    classes.family,
+                    classes=classes,
+                    table=table,
+                    known=np.ones(N_PATTERNS, dtype=bool),
+                    **common,
+                )
             rivalled.append((classes.family, table, outside[0]))
             continue
         open_before.append(classes)
     last = evidence.under(chain[-1]) if requested != "auto" else raw
-    note = " ".join([f"The data contradict {c.family.title} in {len(c.conflicting)} classes "
-                     f"({', '.join(c.family.class_names[i] for i in c.conflicting[:4])}"
-                     f"{', ...' if len(c.conflicting) > 4 else ''})." for c in contradicted]
-                    + [f"The data determine a rule among {f.title} ({_rule(t, evidence)}), but they leave {o.title} "
-                       "open, an assumption beside that one rather than inside it: none singles the rule out."
-                       for f, t, o in rivalled])
+    note = " ".join(
+        [
+            f"The data contradict {c.family.title} in {len(c.conflicting)} classes "
+            f"({', '.join(c.family.class_names[i] for i in c.conflicting[:4])}"
+            f"{', ...' if len(c.conflicting) > 4 else ''})."
+            for c in contradicted
+        ]
+        + [
+            f"The data determine a rule among {f.title} ({_rule(t, evidence)}), but they leave {o.title} "
+            "open, an assumption beside that one rather than inside it: none singles the rule out."
+            for f, t, o in rivalled
+        ]
+    )
     usable = last if not last.contradicted else raw
-    return Verdict("underdetermined", None, usable.family, classes=usable, table=usable.family.expand(usable.majority),
-                   known=usable.family.expand(usable.observed), undecided=usable.unobserved, note=note, **common)
+    return Verdict(
+        "underdetermined",
+        None,
+        usable.family,
+        classes=usable,
+        table=usable.family.expand(usable.majority),
+        known=usable.family.expand(usable.observed),
+        undecided=usable.unobserved,
+        note=note,
+        **common,
+    )
 
 
 def _class_words(c) -> str:
@@ -327,28 +400,53 @@ def _across_groups(evidence: Evidence, fit, alpha: float) -> tuple[str, list[int
                 _, p, _, _ = stats.chi2_contingency(table)
                 if p < alpha:
                     share = table[:, 1] / table.sum(axis=1)
-                    return (f"{probability.name} goes alive at rates from {share.min():.2f} to {share.max():.2f} "
-                            f"in different {'trajectories' if name == 'trajectory' else 'frames'} (p = {p:.2g}): "
-                            "a rule's randomness is the same everywhere, so this is no stochastic rule (a mixture "
-                            "of rules, or a change during the recording?)"), [c]
+                    return (
+                        f"{probability.name} goes alive at rates from {share.min():.2f} to {share.max():.2f} "
+                        f"in different {'trajectories' if name == 'trajectory' else 'frames'} (p = {p:.2g}): "
+                        "a rule's randomness is the same everywhere, so this is no stochastic rule (a mixture "
+                        "of rules, or a change during the recording?)"
+                    ), [c]
     return "", []
 
 
-def _decide_stochastic(evidence: Evidence, chain: tuple[str, ...], confidence: float, flips: FlipTest,
-                       estimate: NoiseEstimate, common: dict) -> Verdict:
+def _decide_stochastic(
+    evidence: Evidence,
+    chain: tuple[str, ...],
+    confidence: float,
+    flips: FlipTest,
+    estimate: NoiseEstimate,
+    common: dict,
+) -> Verdict:
     """The verdict on data no flip rate explains: a probability per class, pinned or not, or no rule at all."""
     alpha = 1 - confidence
     fits = [fit_stochastic(evidence, name, confidence, PRECISION) for name in dict.fromkeys(("table", *chain))]
     usable = [f for f in fits if not f.heterogeneous] or fits[:1]
     chosen = next((f for f in usable if f.pinned), None)
-    fit = chosen if chosen is not None else min(usable, key=lambda f: (len(f.unobserved) + sum(
-        c.high - c.low > 2 * f.precision for c in f.classes), f.family.n_classes))
+    fit = (
+        chosen
+        if chosen is not None
+        else min(
+            usable,
+            key=lambda f: (
+                len(f.unobserved) + sum(c.high - c.low > 2 * f.precision for c in f.classes),
+                f.family.n_classes,
+            ),
+        )
+    )
     table = fit.family.expand(np.array([c.probability > 0.5 for c in fit.classes]))
     shared = dict(classes=evidence.under(fit.family), table=table, flips=flips, stochastic=fit, **common)
     why, where = _across_groups(evidence, fit, alpha / max(len(fit.stochastic), 1))
     if why:  # neither one flip rate (tested above) nor one rule's randomness: keep the flip estimate tried
-        return Verdict("inconsistent", None, fit.family, known=np.zeros(N_PATTERNS, dtype=bool), noise=estimate,
-                       unexplained=where, note=why[0].upper() + why[1:] + ".", **shared)
+        return Verdict(
+            "inconsistent",
+            None,
+            fit.family,
+            known=np.zeros(N_PATTERNS, dtype=bool),
+            noise=estimate,
+            unexplained=where,
+            note=why[0].upper() + why[1:] + ".",
+            **shared,
+        )
     if chosen is not None:
         return Verdict("stochastic", fit.rule, fit.family, known=np.ones(N_PATTERNS, dtype=bool), **shared)
     loose = [i for i, c in enumerate(fit.classes) if c.high - c.low > 2 * fit.precision]
@@ -356,8 +454,9 @@ def _decide_stochastic(evidence: Evidence, chain: tuple[str, ...], confidence: f
     return Verdict("underdetermined", None, fit.family, known=known, undecided=loose, **shared)
 
 
-def _decide_noisy(evidence: Evidence, chain: tuple[str, ...], rate: float | None, alpha: float,
-                  common: dict) -> Verdict:
+def _decide_noisy(
+    evidence: Evidence, chain: tuple[str, ...], rate: float | None, alpha: float, common: dict
+) -> Verdict:
     def assess(name: str):
         fam = family(name)
         classes = evidence.under(fam)
@@ -378,30 +477,57 @@ def _decide_noisy(evidence: Evidence, chain: tuple[str, ...], rate: float | None
     spread = independence(evidence, flip_table, estimate.rate, alpha=alpha)
     shared["independence"] = spread
     if not spread.independent:
-        return Verdict("inconsistent", None, fam, known=np.zeros(N_PATTERNS, dtype=bool), **shared,
-                       note=f"Independent cell flips do not explain the conflicts: {spread.sentence()}.")
+        return Verdict(
+            "inconsistent",
+            None,
+            fam,
+            known=np.zeros(N_PATTERNS, dtype=bool),
+            **shared,
+            note=f"Independent cell flips do not explain the conflicts: {spread.sentence()}.",
+        )
     if decision.unexplained.any():
-        return Verdict("inconsistent", None, fam, known=np.zeros(N_PATTERNS, dtype=bool),
-                       unexplained=[int(c) for c in np.flatnonzero(decision.unexplained)], **shared)
+        return Verdict(
+            "inconsistent",
+            None,
+            fam,
+            known=np.zeros(N_PATTERNS, dtype=bool),
+            unexplained=[int(c) for c in np.flatnonzero(decision.unexplained)],
+            **shared,
+        )
     notes, fallback = [], None
     for name in dict.fromkeys(("table", *chain)):  # like the exact ladder: no assumption first
         if name != "table":
             fam, shared, decision, _ = assess(name)
         if decision.unexplained.any():
-            notes.append(f"{fam.title.capitalize()} do not explain the data, even with noise "
-                         f"({int(decision.unexplained.sum())} classes).")
+            notes.append(
+                f"{fam.title.capitalize()} do not explain the data, even with noise "
+                f"({int(decision.unexplained.sum())} classes)."
+            )
             continue
         undecided = [int(c) for c in np.flatnonzero(~decision.decided)]
         if not undecided:
             weakest = int(np.argmin(decision.log10_odds))
-            return Verdict("explained with noise", _rule(shared["table"], evidence), fam,
-                           known=np.ones(N_PATTERNS, dtype=bool), note=" ".join(notes),
-                           log10_odds=(float(decision.log10_odds[weakest]), fam.class_names[weakest]), **shared)
+            return Verdict(
+                "explained with noise",
+                _rule(shared["table"], evidence),
+                fam,
+                known=np.ones(N_PATTERNS, dtype=bool),
+                note=" ".join(notes),
+                log10_odds=(float(decision.log10_odds[weakest]), fam.class_names[weakest]),
+                **shared,
+            )
         if name == (chain[0] if len(chain) == 1 else "table"):  # the requested family; "auto" falls back to none
             fallback = (fam, shared, decision, undecided)
     if fallback is None:
         fam, shared, decision, _ = assess("table")
         fallback = (fam, shared, decision, [int(c) for c in np.flatnonzero(~decision.decided)])
     fam, shared, decision, undecided = fallback
-    return Verdict("underdetermined", None, fam, known=fam.expand(decision.decided), undecided=undecided,
-                   note=" ".join(notes), **shared)
+    return Verdict(
+        "underdetermined",
+        None,
+        fam,
+        known=fam.expand(decision.decided),
+        undecided=undecided,
+        note=" ".join(notes),
+        **shared,
+    )

@@ -39,8 +39,12 @@ _REPRESENTATIVES = {
     4: (325, 170, 15, 45, 99, 71, 106, 102, 43, 101, 105, 78, 108),
 }
 # Golly's canonical order of the letters of each count (indices into LETTERS).
-_ORDER = {1: (0, 1), 2: (2, 0, 1, 3, 4, 5), 3: (2, 0, 1, 3, 6, 4, 5, 7, 8, 9),
-          4: (2, 0, 1, 3, 6, 4, 5, 7, 8, 10, 11, 9, 12)}
+_ORDER = {
+    1: (0, 1),
+    2: (2, 0, 1, 3, 4, 5),
+    3: (2, 0, 1, 3, 6, 4, 5, 7, 8, 9),
+    4: (2, 0, 1, 3, 6, 4, 5, 7, 8, 10, 11, 9, 12),
+}
 _NEIGHBOURS = 0x1EF  # the eight neighbour bits of a MAP index
 
 
@@ -102,8 +106,10 @@ def parse_hensel(digits: str, part: str, text: str) -> dict[int, set[str]]:
         valid = letters_for(count)
         for letter in named:
             if letter not in valid:
-                raise InputError(f"letter {letter!r} does not exist for {count} live neighbours in {part} part "
-                                 f"{digits!r} of {text!r} (letters for {count}: {valid or 'none'})")
+                raise InputError(
+                    f"letter {letter!r} does not exist for {count} live neighbours in {part} part "
+                    f"{digits!r} of {text!r} (letters for {count}: {valid or 'none'})"
+                )
         if negate and not named:
             raise InputError(f"'-' after {count} in {part} part {digits!r} of {text!r} must be followed by letters")
         full = set(valid) if valid else {""}

@@ -22,8 +22,19 @@ from lifelab.errors import InputError, InputTypeError
 from lifelab.geometry.symmetry import GROUPS, transform
 from lifelab.utils import check_int
 
-__all__ = ["COUNT_SHAPES", "HROT_NEIGHBOURHOODS", "LTL_NEIGHBOURHOODS", "MAX_RANGE", "NAMED_SHAPES", "Neighbourhood",
-           "disc_widths", "neighbourhood_weights", "shape_weights", "weight_runs", "window_sums"]
+__all__ = [
+    "COUNT_SHAPES",
+    "HROT_NEIGHBOURHOODS",
+    "LTL_NEIGHBOURHOODS",
+    "MAX_RANGE",
+    "NAMED_SHAPES",
+    "Neighbourhood",
+    "disc_widths",
+    "neighbourhood_weights",
+    "shape_weights",
+    "weight_runs",
+    "window_sums",
+]
 
 #: Largest range lifelab reads (Golly's limit).
 MAX_RANGE = 500
@@ -34,12 +45,22 @@ LTL_NEIGHBOURHOODS = {"M": "Moore (a box)", "N": "von Neumann (a diamond)", "C":
 
 #: Golly's HROT and Larger than Life neighbourhood letters beyond box, diamond and disc that lifelab reads
 #: (``N`` and the letter; ``@`` and ``W`` are followed by hex digits), and what they are.
-HROT_NEIGHBOURHOODS = {"M": "Moore (a box)", "N": "von Neumann (a diamond)", "C": "circular (a disc)",
-                       "2": "L2 (a Euclidean disc)", "+": "cross", "X": "saltire (the diagonals)",
-                       "*": "star (cross and saltire)", "#": "hash (the lines one cell off the centre)",
-                       "B": "checkerboard", "D": "aligned checkerboard", "H": "hexagonal",
-                       "@": "custom (hex digits, a bit a cell)", "W": "weighted (hex digits, a weight a cell)",
-                       "G": "Gaussian (weights falling off from the centre)"}
+HROT_NEIGHBOURHOODS = {
+    "M": "Moore (a box)",
+    "N": "von Neumann (a diamond)",
+    "C": "circular (a disc)",
+    "2": "L2 (a Euclidean disc)",
+    "+": "cross",
+    "X": "saltire (the diagonals)",
+    "*": "star (cross and saltire)",
+    "#": "hash (the lines one cell off the centre)",
+    "B": "checkerboard",
+    "D": "aligned checkerboard",
+    "H": "hexagonal",
+    "@": "custom (hex digits, a bit a cell)",
+    "W": "weighted (hex digits, a weight a cell)",
+    "G": "Gaussian (weights falling off from the centre)",
+}
 
 #: The shapes a count verdict reads: Larger than Life's box, diamond and disc, and Golly 4's other neighbourhoods
 #: with the square's symmetry (cross, saltire, star, hash, Euclidean disc, checkerboards), written in Larger than
@@ -58,7 +79,7 @@ def disc_widths(r: int) -> list[int]:
     widths = []
     for dy in range(-r, r + 1):
         w = 0
-        while (w + 1) ** 2 + dy ** 2 <= r * r + r:
+        while (w + 1) ** 2 + dy**2 <= r * r + r:
             w += 1
         widths.append(w)
     return widths
@@ -67,25 +88,36 @@ def disc_widths(r: int) -> list[int]:
 def shape_weights(letter: str, r: int) -> np.ndarray:
     """The cells a shape (a letter of :data:`HROT_NEIGHBOURHOODS` but ``@`` and ``W``) counts, ``(2r + 1, 2r + 1)``
     int64, the centre counted as Golly counts it."""
-    dy, dx = np.mgrid[-r:r + 1, -r:r + 1]
+    dy, dx = np.mgrid[-r : r + 1, -r : r + 1]
     ady, adx = np.abs(dy), np.abs(dx)
     if letter == "G":  # Golly's Gaussian: (r + 1 - |dy|)(r + 1 - |dx|), and one more for the cell itself
         weights = (r + 1 - ady) * (r + 1 - adx)
         weights[r, r] += 1
         return weights.astype(np.int64)
     if letter in "C2":
-        widths = np.array(disc_widths(r)) if letter == "C" else \
-            np.array([int(np.floor(np.sqrt(r * r - y * y))) for y in range(-r, r + 1)])
+        widths = (
+            np.array(disc_widths(r))
+            if letter == "C"
+            else np.array([int(np.floor(np.sqrt(r * r - y * y))) for y in range(-r, r + 1)])
+        )
         return (adx <= widths[:, None]).astype(np.int64)
-    shape = {"M": np.ones_like(dy, bool), "N": ady + adx <= r, "+": (dy == 0) | (dx == 0), "X": ady == adx,
-             "*": (dy == 0) | (dx == 0) | (ady == adx), "#": (ady == 1) | (adx == 1) | ((dy == 0) & (dx == 0)),
-             "B": ((dy + dx) % 2 == 1) | ((dy == 0) & (dx == 0)), "D": (dy + dx) % 2 == 0,
-             "H": np.abs(dx - dy) <= r}[letter]
+    shape = {
+        "M": np.ones_like(dy, bool),
+        "N": ady + adx <= r,
+        "+": (dy == 0) | (dx == 0),
+        "X": ady == adx,
+        "*": (dy == 0) | (dx == 0) | (ady == adx),
+        "#": (ady == 1) | (adx == 1) | ((dy == 0) & (dx == 0)),
+        "B": ((dy + dx) % 2 == 1) | ((dy == 0) & (dx == 0)),
+        "D": (dy + dx) % 2 == 0,
+        "H": np.abs(dx - dy) <= r,
+    }[letter]
     return shape.astype(np.int64)
 
 
-def neighbourhood_weights(letter: str, r: int, spec: str = "", states: int = 2,
-                          text: str | None = None) -> tuple[np.ndarray, tuple[int, ...] | None, str]:
+def neighbourhood_weights(
+    letter: str, r: int, spec: str = "", states: int = 2, text: str | None = None
+) -> tuple[np.ndarray, tuple[int, ...] | None, str]:
     """The weights of an HROT neighbourhood as Golly counts them, the centre included.
 
     Args:
@@ -109,15 +141,19 @@ def neighbourhood_weights(letter: str, r: int, spec: str = "", states: int = 2,
         if spec:
             raise InputError(f"{what}: {spec!r} after N{letter}, which takes no digits")
         if letter == "G" and r > MAX_GAUSSIAN_RANGE:
-            raise InputError(f"{what}: the Gaussian neighbourhood reaches range "
-                             f"{MAX_GAUSSIAN_RANGE} at most (Golly's limit), got R{r}")
+            raise InputError(
+                f"{what}: the Gaussian neighbourhood reaches range "
+                f"{MAX_GAUSSIAN_RANGE} at most (Golly's limit), got R{r}"
+            )
         return shape_weights(letter, r), None, ""
     weights, state_weights, spec, rest = _read_hex(letter, spec.upper(), r, states, what)
     if rest == "H":  # Golly's hexagonal grid: the same counts, drawn as hexagons
         spec += rest
     elif rest:
-        raise InputError(f"{what}: {rest!r} after the neighbourhood (lifelab reads the square "
-                         "grid and Golly's hexagonal one (H), not the triangular L grid)")
+        raise InputError(
+            f"{what}: {rest!r} after the neighbourhood (lifelab reads the square "
+            "grid and Golly's hexagonal one (H), not the triangular L grid)"
+        )
     return weights, state_weights, spec
 
 
@@ -136,25 +172,25 @@ def _read_hex(letter: str, spec: str, r: int, states: int, what: str):
     if letter == "@":
         need = (box - 1) // 4
         if len(digits) < need:
-            raise InputError(f"{what}: a range-{r} custom neighbourhood N@ needs {need} hex digits, "
-                             f"got {len(digits)}")
+            raise InputError(f"{what}: a range-{r} custom neighbourhood N@ needs {need} hex digits, got {len(digits)}")
         bits = [int(c, 16) >> (3 - b) & 1 for c in digits[:need] for b in range(4)]
-        cells = bits[:box // 2] + [1] + bits[box // 2:]  # Golly counts the centre itself
+        cells = bits[: box // 2] + [1] + bits[box // 2 :]  # Golly counts the centre itself
         return np.array(cells, np.int64).reshape(2 * r + 1, 2 * r + 1), None, digits[:need], spec[need:]
     if len(digits) >= 2 * box:
-        pairs = [int(digits[2 * i:2 * i + 2], 16) for i in range(box)]
+        pairs = [int(digits[2 * i : 2 * i + 2], 16) for i in range(box)]
         weights, used = [-(v & 127) if v & 128 else v for v in pairs], 2 * box
     elif len(digits) >= box:
         weights, used = [-(int(c, 16) & 7) if int(c, 16) & 8 else int(c, 16) for c in digits[:box]], box
     else:
-        raise InputError(f"{what}: a range-{r} weighted neighbourhood NW needs {box} or {2 * box} hex "
-                         f"digits, got {len(digits)}")
+        raise InputError(
+            f"{what}: a range-{r} weighted neighbourhood NW needs {box} or {2 * box} hex digits, got {len(digits)}"
+        )
     rest, state_weights = spec[used:], None
     if rest.startswith(","):
         found = _hex_digits(rest[1:])
         if len(found) != max(states, 2):
             raise InputError(f"{what}: {len(found)} state weights for {max(states, 2)} states")
-        state_weights, used, rest = tuple(int(c, 16) for c in found), used + 1 + len(found), rest[1 + len(found):]
+        state_weights, used, rest = tuple(int(c, 16) for c in found), used + 1 + len(found), rest[1 + len(found) :]
     return np.array(weights, np.int64).reshape(2 * r + 1, 2 * r + 1), state_weights, spec[:used], rest
 
 
@@ -202,7 +238,7 @@ def window_sums(values: np.ndarray, weights: np.ndarray, dtype=np.int64) -> np.n
         np.cumsum(padded, axis=-1, dtype=dtype, out=prefix[..., 1:])
         total = np.zeros(values.shape, dtype)
         for dy, first, last, weight in weight_runs(filled).tolist():
-            run = prefix[..., r + last + 1: r + last + 1 + w] - prefix[..., r + first: r + first + w]
+            run = prefix[..., r + last + 1 : r + last + 1 + w] - prefix[..., r + first : r + first + w]
             total += np.roll(run if weight == 1 else weight * run, -dy, axis=-2)
     if centre != filled[r, r]:
         total += (centre - int(filled[r, r])) * values
@@ -230,15 +266,18 @@ class Neighbourhood:
     def __post_init__(self):
         check_int("range", self.range, 1)
         if self.shape not in COUNT_SHAPES + NAMED_SHAPES:
-            raise InputError(f"neighbourhood shape must be one of {list(COUNT_SHAPES + NAMED_SHAPES)}, "
-                             f"got {self.shape!r}")
+            raise InputError(
+                f"neighbourhood shape must be one of {list(COUNT_SHAPES + NAMED_SHAPES)}, got {self.shape!r}"
+            )
         if self.spec and self.shape not in "@W":
             raise InputError(f"only N@ and NW take hex digits, not N{self.shape}")
         check_int("range", self.range, 1, MAX_RANGE)
         _, state_weights, spec = self._golly
         if state_weights is not None:
-            raise InputError(f"N{self.shape}{self.spec}: a neighbourhood with state weights counts more than live "
-                             "cells; lifelab learns 2-state counts")
+            raise InputError(
+                f"N{self.shape}{self.spec}: a neighbourhood with state weights counts more than live "
+                "cells; lifelab learns 2-state counts"
+            )
         if not (self.weights != 0).any():
             raise InputError(f"N{self.shape}{self.spec} counts no cell around the centre")
         object.__setattr__(self, "spec", spec)
@@ -298,7 +337,7 @@ class Neighbourhood:
             sums |= sums << w if w > 0 else sums >> -w
         size = max(self.width, sums.bit_length()) // 8 + 1  # the bits read at once: one shift a bit is O(width^2)
         bits = np.unpackbits(np.frombuffer(sums.to_bytes(size, "little"), np.uint8), bitorder="little")
-        mask = bits[:self.width].astype(bool)
+        mask = bits[: self.width].astype(bool)
         mask.flags.writeable = False
         return mask
 

@@ -25,8 +25,19 @@ import torch
 from lifelab.errors import InputError, InputTypeError
 from lifelab.utils import MODEL_DTYPE, check_int, device_of, dtype_of, eval_mode, model_states, model_threads, one_hot
 
-__all__ = ["ELEMENT_NAMES", "GROUPS", "SUBGROUPS", "check_element", "consistency_loss", "equivariance_error",
-           "group_elements", "inverse", "kernel_orbits", "project_kernel", "transform"]
+__all__ = [
+    "ELEMENT_NAMES",
+    "GROUPS",
+    "SUBGROUPS",
+    "check_element",
+    "consistency_loss",
+    "equivariance_error",
+    "group_elements",
+    "inverse",
+    "kernel_orbits",
+    "project_kernel",
+    "transform",
+]
 
 #: The point groups by name, each a tuple of ``(quarter_turns, flip)`` elements.
 GROUPS: dict[str, tuple[tuple[int, bool], ...]] = {
@@ -37,8 +48,14 @@ GROUPS: dict[str, tuple[tuple[int, bool], ...]] = {
 
 #: Readable names of the eight D4 elements.
 ELEMENT_NAMES: dict[tuple[int, bool], str] = {
-    (0, False): "identity", (1, False): "rot90", (2, False): "rot180", (3, False): "rot270",
-    (0, True): "flip", (1, True): "flip+rot90", (2, True): "flip+rot180", (3, True): "flip+rot270",
+    (0, False): "identity",
+    (1, False): "rot90",
+    (2, False): "rot180",
+    (3, False): "rot270",
+    (0, True): "flip",
+    (1, True): "flip+rot90",
+    (2, True): "flip+rot180",
+    (3, True): "flip+rot270",
 }
 
 
@@ -65,8 +82,13 @@ def check_element(g) -> tuple[int, bool]:
     Raises:
         TypeError: If ``g`` is not a ``(int, bool)`` pair.
     """
-    if (not isinstance(g, tuple) or len(g) != 2 or isinstance(g[0], bool)
-            or not isinstance(g[0], (int, np.integer)) or not isinstance(g[1], (bool, np.bool_))):
+    if (
+        not isinstance(g, tuple)
+        or len(g) != 2
+        or isinstance(g[0], bool)
+        or not isinstance(g[0], (int, np.integer))
+        or not isinstance(g[1], (bool, np.bool_))
+    ):
         raise InputTypeError(f"a group element is a (quarter_turns: int, flip: bool) pair, got {g!r}")
     return int(g[0]) % 4, bool(g[1])
 
@@ -152,8 +174,9 @@ def _as_model_input(boards, states: int = 2, dtype: torch.dtype = MODEL_DTYPE) -
     if x.ndim == 3:
         x = one_hot(x != 0 if states == 2 else x, states, dtype)
     if x.ndim != 4 or x.shape[1] != states:
-        raise InputError(f"boards must be (B, H, W) cell states or one-hot (B, {states}, H, W), "
-                         f"got shape {tuple(x.shape)}")
+        raise InputError(
+            f"boards must be (B, H, W) cell states or one-hot (B, {states}, H, W), got shape {tuple(x.shape)}"
+        )
     return x.to(dtype)
 
 
@@ -179,13 +202,16 @@ def equivariance_error(model: Callable, boards, group: str = "p4m", per_element:
     with eval_mode(model):
         y = model(x)
         scale = y.abs().max().clamp_min(1e-12)
-        errors = {ELEMENT_NAMES[g]: float((model(transform(x, g)) - transform(y, g)).abs().max() / scale)
-                  for g in group_elements(group)}
+        errors = {
+            ELEMENT_NAMES[g]: float((model(transform(x, g)) - transform(y, g)).abs().max() / scale)
+            for g in group_elements(group)
+        }
     return errors if per_element else max(errors.values())
 
 
-def consistency_loss(model: Callable, x: torch.Tensor, group: str = "p4m", y: torch.Tensor | None = None
-                     ) -> torch.Tensor:
+def consistency_loss(
+    model: Callable, x: torch.Tensor, group: str = "p4m", y: torch.Tensor | None = None
+) -> torch.Tensor:
     """Soft symmetry constraint: mean squared gap between ``model(g x)`` and ``g model(x)``.
 
     Added to the training loss it pulls any model towards equivariance

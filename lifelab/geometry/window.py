@@ -24,9 +24,27 @@ from lifelab.errors import InputError
 from lifelab.geometry.symmetry import SUBGROUPS, check_element, transform
 from lifelab.utils import check_int
 
-__all__ = ["CELLS", "CENTRE", "MAP_WEIGHTS", "N_PATTERNS", "NEIGHBOURHOODS", "WINDOW", "bits", "configuration_counts",
-           "count_class_counts", "counts", "images", "index_of", "orbit", "orbit_labels", "pattern_index", "patterns",
-           "showable", "table_offsets", "transition_counts"]
+__all__ = [
+    "CELLS",
+    "CENTRE",
+    "MAP_WEIGHTS",
+    "N_PATTERNS",
+    "NEIGHBOURHOODS",
+    "WINDOW",
+    "bits",
+    "configuration_counts",
+    "count_class_counts",
+    "counts",
+    "images",
+    "index_of",
+    "orbit",
+    "orbit_labels",
+    "pattern_index",
+    "patterns",
+    "showable",
+    "table_offsets",
+    "transition_counts",
+]
 
 #: Offsets ``(dy, dx)`` of the 3x3 window, in reading order (NW first): cell ``k`` of a pattern.
 WINDOW: tuple[tuple[int, int], ...] = tuple((dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
@@ -35,7 +53,7 @@ WINDOW: tuple[tuple[int, int], ...] = tuple((dy, dx) for dy in (-1, 0, 1) for dx
 CELLS = len(WINDOW)
 
 #: Patterns of the window: the length of a rule's truth table.
-N_PATTERNS = 2 ** CELLS
+N_PATTERNS = 2**CELLS
 
 MAP_WEIGHTS = (1 << np.arange(CELLS - 1, -1, -1, dtype=np.int64)).reshape(3, 3)
 """Golly's MAP weight of each cell of the 3x3 window (row-major, NW first)."""
@@ -167,8 +185,11 @@ def table_offsets(table) -> list[tuple[int, int]]:
     A cell counts when flipping it changes the entry of some pattern.
     """
     table, every = np.asarray(table), np.arange(N_PATTERNS)
-    return [cell for cell, weight in zip(WINDOW, MAP_WEIGHTS.ravel(), strict=True)
-            if cell == (0, 0) or bool((table != table[every ^ int(weight)]).any())]
+    return [
+        cell
+        for cell, weight in zip(WINDOW, MAP_WEIGHTS.ravel(), strict=True)
+        if cell == (0, 0) or bool((table != table[every ^ int(weight)]).any())
+    ]
 
 
 def images(g: tuple[int, bool]) -> np.ndarray:

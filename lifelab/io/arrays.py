@@ -47,8 +47,11 @@ LOCAL = 0.05
 def _declared_bytes(stream) -> tuple[tuple, int]:
     """The shape and size in bytes a ``.npy`` stream's header declares (the stream is left after the header)."""
     version = np.lib.format.read_magic(stream)
-    shape, _, dtype = (np.lib.format.read_array_header_1_0(stream) if version == (1, 0)
-                       else np.lib.format.read_array_header_2_0(stream))
+    shape, _, dtype = (
+        np.lib.format.read_array_header_1_0(stream)
+        if version == (1, 0)
+        else np.lib.format.read_array_header_2_0(stream)
+    )
     return shape, math.prod(shape) * dtype.itemsize
 
 
@@ -70,8 +73,10 @@ def check_npz_sizes(path: Path) -> None:
             with open(path, "rb") as stream:
                 declared = [("the array", *_declared_bytes(stream), path.stat().st_size)]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error) as exc:
-        raise InputError(f"{path}: not a readable .npz or .npy file (truncated, corrupt, encrypted or compressed "
-                         f"in a way numpy does not write: {exc})") from None
+        raise InputError(
+            f"{path}: not a readable .npz or .npy file (truncated, corrupt, encrypted or compressed "
+            f"in a way numpy does not write: {exc})"
+        ) from None
     for name, shape, size, held in declared:
         if size > held:
             raise InputError(f"{path}: {name!r} declares shape {shape} ({size:,} bytes) but the file holds {held:,}")
@@ -104,8 +109,10 @@ def lifelab_trajectories(arrays: dict, path) -> tuple[np.ndarray, dict] | None:
     if not isinstance(meta, dict):
         raise InputError(f"{path}: its metadata are not a JSON object")
     if meta.get("format") != FORMAT_VERSION:
-        raise InputError(f"{path}: written in trajectory format {meta.get('format')!r}; this lifelab reads format "
-                         f"{FORMAT_VERSION} (regenerate the file)")
+        raise InputError(
+            f"{path}: written in trajectory format {meta.get('format')!r}; this lifelab reads format "
+            f"{FORMAT_VERSION} (regenerate the file)"
+        )
     if "states" in arrays:
         traj = validate_trajectories(arrays["states"], name=str(path), states=None)
     else:
@@ -114,8 +121,12 @@ def lifelab_trajectories(arrays: dict, path) -> tuple[np.ndarray, dict] | None:
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"{path}: unreadable metadata ({exc})") from None
         packed = arrays["boards"]
-        if len(shape) != 4 or packed.dtype != np.uint8 or packed.shape[:3] != shape[:3] \
-                or packed.shape[3] != -(-shape[3] // 8):
+        if (
+            len(shape) != 4
+            or packed.dtype != np.uint8
+            or packed.shape[:3] != shape[:3]
+            or packed.shape[3] != -(-shape[3] // 8)
+        ):
             raise InputError(f"{path}: packed boards {packed.shape} do not match the stored shape {shape}")
         check_allocation(2 * math.prod(shape), f"{path}: its {'x'.join(map(str, shape))} trajectories")
         traj = validate_trajectories(np.unpackbits(packed, axis=-1, count=shape[3]).astype(bool), name=str(path))
@@ -139,16 +150,20 @@ def pick_array(arrays: dict, key: str | None, path) -> tuple[str, np.ndarray]:
         return "trajectories", arrays["trajectories"]
     if len(arrays) == 1:
         return next(iter(arrays.items()))
-    raise InputError(f"{path}: holds {len(arrays)} arrays ({', '.join(map(repr, sorted(arrays)))}); name the one to "
-                     "read (--key NAME, key= in Python)")
+    raise InputError(
+        f"{path}: holds {len(arrays)} arrays ({', '.join(map(repr, sorted(arrays)))}); name the one to "
+        "read (--key NAME, key= in Python)"
+    )
 
 
 def _check_axes(axes: str, ndim: int, source: str) -> str:
     axes = axes.upper()
     if len(axes) != ndim or len(set(axes)) != ndim or not set(axes) <= set(AXES) or not {"T", "H", "W"} <= set(axes):
-        raise InputError(f"{source}: axes {axes!r} do not fit an array of {ndim} dimensions: name each axis once, "
-                         f"with T (time), H (height), W (width) and optionally N (trajectories) and C (colour), "
-                         "e.g. THW or HWT")
+        raise InputError(
+            f"{source}: axes {axes!r} do not fit an array of {ndim} dimensions: name each axis once, "
+            f"with T (time), H (height), W (width) and optionally N (trajectories) and C (colour), "
+            "e.g. THW or HWT"
+        )
     return axes
 
 
@@ -163,7 +178,7 @@ def _violations(frames: np.ndarray) -> tuple[float, int]:
     h, w = frames.shape[1:]
     for dy in range(3):
         for dx in range(3):
-            still &= now[:, dy:h - 2 + dy, dx:w - 2 + dx] == before[:, dy:h - 2 + dy, dx:w - 2 + dx]
+            still &= now[:, dy : h - 2 + dy, dx : w - 2 + dx] == before[:, dy : h - 2 + dy, dx : w - 2 + dx]
     changed = frames[2:, 1:-1, 1:-1] != now[:, 1:-1, 1:-1]
     considered = int(still.sum())
     return (float((still & changed).sum()) / considered if considered else 0.0), considered
@@ -186,7 +201,7 @@ def order_axes(array: np.ndarray, axes: str | None, source: str) -> tuple[np.nda
         axes = _check_axes(axes, ndim, source)
         note = f"axes {axes} as stated"
     elif ndim in (4, 5) and array.shape[-1] in (3, 4) and (array.dtype == np.uint8 or ndim == 5):
-        axes = ("NTHWC" if ndim == 5 else "THWC")
+        axes = "NTHWC" if ndim == 5 else "THWC"
         note = f"axes {axes}: a last axis of {array.shape[-1]} read as colour channels"
     elif ndim in (3, 4):
         default, other = ("THW", "HWT") if ndim == 3 else ("NTHW", "NHWT")
@@ -196,19 +211,25 @@ def order_axes(array: np.ndarray, axes: str | None, source: str) -> tuple[np.nda
         other_rate, other_considered = _violations(_first_trajectory(alternative))
         if rate > LOCAL and other_considered >= 100 and other_rate <= LOCAL and rate >= 3 * other_rate + LOCAL:
             axes = other
-            note = (f"axes {other}: along the last axis a cell whose neighbourhood stood still stays still "
-                    f"({other_rate:.1%} do not), along the first {rate:.1%} do not, so time runs along the last axis")
+            note = (
+                f"axes {other}: along the last axis a cell whose neighbourhood stood still stays still "
+                f"({other_rate:.1%} do not), along the first {rate:.1%} do not, so time runs along the last axis"
+            )
         elif rate > 0.3 and considered >= 100:
-            raise InputError(f"{source}: an array of shape {array.shape} in which no axis behaves as time (a cell "
-                             f"whose neighbourhood stood still changes next in {rate:.0%} of cases along the first "
-                             f"axis, {other_rate:.0%} along the last); state the order with --axes (e.g. "
-                             f"{default} or {other})")
+            raise InputError(
+                f"{source}: an array of shape {array.shape} in which no axis behaves as time (a cell "
+                f"whose neighbourhood stood still changes next in {rate:.0%} of cases along the first "
+                f"axis, {other_rate:.0%} along the last); state the order with --axes (e.g. "
+                f"{default} or {other})"
+            )
         else:
             axes = default
             note = f"axes {default}"
     else:
-        raise InputError(f"{source}: an array of shape {array.shape}; trajectories are (n, T+1, H, W) or one "
-                         "(T+1, H, W) (state another order with --axes, e.g. HWT)")
+        raise InputError(
+            f"{source}: an array of shape {array.shape}; trajectories are (n, T+1, H, W) or one "
+            "(T+1, H, W) (state another order with --axes, e.g. HWT)"
+        )
     return _standard(array, axes), note
 
 
@@ -243,7 +264,7 @@ def value_states(array: np.ndarray, source: str, dead=None) -> tuple[np.ndarray,
     if array.dtype == np.uint8:  # the values present, counted a slice at a time (no sorted or widened copy)
         flat, seen = array.reshape(-1), np.zeros(256, bool)
         for start in range(0, len(flat), 1 << 22):
-            seen[np.bincount(flat[start:start + (1 << 22)], minlength=256) > 0] = True
+            seen[np.bincount(flat[start : start + (1 << 22)], minlength=256) > 0] = True
         values = np.flatnonzero(seen).astype(np.uint8)
     else:
         check_allocation(2 * array.nbytes, f"{source}: sorting its {array.size:,} values")
@@ -251,8 +272,10 @@ def value_states(array: np.ndarray, source: str, dead=None) -> tuple[np.ndarray,
     if array.dtype.kind == "f" and not np.isfinite(values).all():
         raise InputError(f"{source}: holds values that are not finite (nan or inf)")
     if len(values) > 256:
-        raise InputError(f"{source}: holds {len(values):,} different values; cell states are at most 256 "
-                         "(a picture's pixel values? save it as a picture or as an array of states)")
+        raise InputError(
+            f"{source}: holds {len(values):,} different values; cell states are at most 256 "
+            "(a picture's pixel values? save it as a picture or as an array of states)"
+        )
     whole = bool((values == np.round(values)).all())
     if dead is None and whole and values[0] == 0 and values[-1] == len(values) - 1 and len(values) != 1:
         return validate_trajectories(array, name=source, states=None), None
@@ -269,8 +292,9 @@ def value_states(array: np.ndarray, source: str, dead=None) -> tuple[np.ndarray,
     if dead is not None:
         return read_states(index, labels, None, dead=_label(_number(dead, source)), source=source, what="value")
     if len(values) == 2:
-        return index.astype(bool), Reading(tuple(labels), "the smaller value taken as dead",
-                                           alternatives=(tuple(labels[::-1]),), what="value")
+        return index.astype(bool), Reading(
+            tuple(labels), "the smaller value taken as dead", alternatives=(tuple(labels[::-1]),), what="value"
+        )
     return index, Reading(tuple(labels), "the values in their order taken as states 0, 1, ...", what="value")
 
 

@@ -53,8 +53,11 @@ def validate_boards(boards, states: int = 2) -> np.ndarray:
         return arr if states == 2 else arr.astype(np.uint8)
     bad = _outside(arr, states)
     if bad is not None:
-        raise InputError("boards must hold only 0 and 1" if states == 2 else
-                         f"boards must hold states 0-{states - 1} for a {states}-state rule, found {bad!r}")
+        raise InputError(
+            "boards must hold only 0 and 1"
+            if states == 2
+            else f"boards must hold states 0-{states - 1} for a {states}-state rule, found {bad!r}"
+        )
     return arr.astype(bool) if states == 2 else arr.astype(np.uint8)
 
 

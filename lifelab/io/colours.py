@@ -96,8 +96,16 @@ def _greedy(colours: np.ndarray, counts: np.ndarray, radius: float) -> np.ndarra
         nearest = np.sqrt(((colours[:, None] - centres[None]) ** 2).sum(axis=-1)).argmin(axis=1)
         weight = np.bincount(nearest, weights=counts, minlength=len(centres))
         keep = weight > 0
-        centres = np.stack([np.bincount(nearest, weights=counts * colours[:, c], minlength=len(centres))
-                            for c in range(colours.shape[1])], axis=1)[keep] / weight[keep, None]
+        centres = (
+            np.stack(
+                [
+                    np.bincount(nearest, weights=counts * colours[:, c], minlength=len(centres))
+                    for c in range(colours.shape[1])
+                ],
+                axis=1,
+            )[keep]
+            / weight[keep, None]
+        )
         weight = weight[keep]
         order = np.argsort(-weight, kind="stable")
         merged: list[int] = []
@@ -108,8 +116,9 @@ def _greedy(colours: np.ndarray, counts: np.ndarray, radius: float) -> np.ndarra
     return centres
 
 
-def colour_classes(means: np.ndarray, deviations: np.ndarray, source: str = "the recording",
-                   lossy: bool = False) -> ColourClasses:
+def colour_classes(
+    means: np.ndarray, deviations: np.ndarray, source: str = "the recording", lossy: bool = False
+) -> ColourClasses:
     """The classes of the cells' colours.
 
     Args:
@@ -127,7 +136,7 @@ def colour_classes(means: np.ndarray, deviations: np.ndarray, source: str = "the
     means = np.asarray(means, dtype=np.float64).reshape(-1, means.shape[-1])
     deviations = np.asarray(deviations, dtype=np.float64).ravel()
     if len(means) > MAX_SAMPLES:  # classes of a fair sample are the classes of the whole
-        means, deviations = means[::len(means) // MAX_SAMPLES + 1], deviations[::len(deviations) // MAX_SAMPLES + 1]
+        means, deviations = means[:: len(means) // MAX_SAMPLES + 1], deviations[:: len(deviations) // MAX_SAMPLES + 1]
     levels = np.clip(np.round(means / 2), 0, 127).astype(np.int64)  # colours to 2 units, each one number
     keys = (levels * (128 ** np.arange(means.shape[1]))).sum(axis=1)
     keys, counts = np.unique(keys, return_counts=True)
@@ -153,16 +162,19 @@ def colour_classes(means: np.ndarray, deviations: np.ndarray, source: str = "the
         centres, weight = centres[keep], weight[keep]
     centres = centres[np.argsort(-weight, kind="stable")]
     nearest = np.sqrt(((means[:, None] - centres[None]) ** 2).sum(axis=-1)).argmin(axis=1)
-    centres = np.stack([means[nearest == c].mean(axis=0) if (nearest == c).any() else centres[c]
-                        for c in range(len(centres))])  # each class's colour as the cells show it, not rounded
+    centres = np.stack(
+        [means[nearest == c].mean(axis=0) if (nearest == c).any() else centres[c] for c in range(len(centres))]
+    )  # each class's colour as the cells show it, not rounded
     if len(centres) < 2:
         raise InputError(f"{source}: every cell shows one colour ({hex_colour(centres[0])}), no states to read")
     distance = np.sort(np.sqrt(((colours[:, None] - centres[None]) ** 2).sum(axis=-1)), axis=1)
     between = float(counts[distance[:, 0] > AMBIGUOUS * distance[:, 1]].sum() / counts.sum())
     if between > MAX_BETWEEN:
-        raise InputError(f"{source}: the cells' colours do not fall into a few distinct colours ({between:.0%} of "
-                         f"them lie between two of the {len(centres)} found): not a picture of cells drawn in the "
-                         "colours of their states")
+        raise InputError(
+            f"{source}: the cells' colours do not fall into a few distinct colours ({between:.0%} of "
+            f"them lie between two of the {len(centres)} found): not a picture of cells drawn in the "
+            "colours of their states"
+        )
     deviation = max(MIN_DEVIATION, 3 * spread_pixels + 2)
     return ColourClasses(centres, radius, deviation, noise)
 
@@ -210,10 +222,14 @@ class Reading:
     def describe(self) -> str:
         """One line: each colour's state and the ground."""
         names = {0: "dead", 1: "alive"} if self.states == 2 else {0: "dead"}
-        mapping = ", ".join(f"{label} -> {i}" + (f" ({names[i]})" if i in names else "")
-                            for i, label in enumerate(self.labels))
-        others = "" if not self.alternatives else \
-            f"; the data allow {len(self.alternatives)} other reading{'s' if len(self.alternatives) > 1 else ''}"
+        mapping = ", ".join(
+            f"{label} -> {i}" + (f" ({names[i]})" if i in names else "") for i, label in enumerate(self.labels)
+        )
+        others = (
+            ""
+            if not self.alternatives
+            else f"; the data allow {len(self.alternatives)} other reading{'s' if len(self.alternatives) > 1 else ''}"
+        )
         return f"{mapping}: {self.ground}{others}"
 
 
@@ -227,9 +243,10 @@ def _uniform_successors(boards: np.ndarray) -> np.ndarray:
         same = np.ones(middle.shape, dtype=bool)
         for dy in (-1, 0, 1):
             for dx in (-1, 0, 1):
-                same &= now[:, 1 + dy:now.shape[1] - 1 + dy, 1 + dx:now.shape[2] - 1 + dx] == middle
-        counts += np.bincount(middle[same].astype(np.int64) * k + after[:, 1:-1, 1:-1][same],
-                              minlength=k * k).reshape(k, k)[:k, :k]
+                same &= now[:, 1 + dy : now.shape[1] - 1 + dy, 1 + dx : now.shape[2] - 1 + dx] == middle
+        counts += np.bincount(middle[same].astype(np.int64) * k + after[:, 1:-1, 1:-1][same], minlength=k * k).reshape(
+            k, k
+        )[:k, :k]
     return counts
 
 
@@ -281,8 +298,16 @@ def _is_b0(successors: np.ndarray, dead: int, alive: int) -> bool | None:
     return None
 
 
-def read_states(boards: np.ndarray, labels: list[str], colours: np.ndarray | None = None, *, dead=None,
-                palette_name=None, source: str = "the recording", what: str = "colour") -> tuple[np.ndarray, Reading]:
+def read_states(
+    boards: np.ndarray,
+    labels: list[str],
+    colours: np.ndarray | None = None,
+    *,
+    dead=None,
+    palette_name=None,
+    source: str = "the recording",
+    what: str = "colour",
+) -> tuple[np.ndarray, Reading]:
     """The state of every cell, from its class, and the :class:`Reading` that says why.
 
     Args:
@@ -306,8 +331,10 @@ def read_states(boards: np.ndarray, labels: list[str], colours: np.ndarray | Non
     share = counts / max(int(counts.sum()), 1)
     order, ground, stated, alternatives = None, "", False, []
     if palette_name is not None:
-        order, ground = _stated_palette(palette_name, labels, colours, source, what), \
-            f"the {what}s of states 0, 1, ... as stated"
+        order, ground = (
+            _stated_palette(palette_name, labels, colours, source, what),
+            f"the {what}s of states 0, 1, ... as stated",
+        )
         stated = True
     moves = _transitions(boards, k)
     orders = _dying_orders(moves) if k > 2 else []
@@ -316,30 +343,40 @@ def read_states(boards: np.ndarray, labels: list[str], colours: np.ndarray | Non
         following = [o for o in orders if o[0] == first]
         stated = k == 2
         if len(following) == 1:
-            order, ground = following[0], f"{labels[first]} stated as dead; the others in the only order in which " \
-                                          "each dying state is followed by the next"
+            order, ground = (
+                following[0],
+                f"{labels[first]} stated as dead; the others in the only order in which "
+                "each dying state is followed by the next",
+            )
         else:
             order = [first, *(c for c in np.argsort(-counts, kind="stable") if c != first)]
-            ground = f"{labels[first]} stated as dead" + ("" if k == 2 else "; the other states in the order of "
-                                                                          "the cells they cover")
+            ground = f"{labels[first]} stated as dead" + (
+                "" if k == 2 else "; the other states in the order of the cells they cover"
+            )
     if order is None and colours is not None:
         known = [(name, list(np.argsort(states, kind="stable"))) for name, states in recognise(colours)]
         if len(known) > 1:  # Golly's two gradients run opposite ways: the dynamics may tell which
             known = [(name, o) for name, o in known if o in orders]
         if len(known) == 1:
             name, order = known[0]
-            ground = f"{name}'s colours ({'the program that drew them' if name in PALETTES[:3] else 'a colour map'})" \
-                     + (", and the only order in which each dying state is followed by the next" if order in orders
-                        else "") + f": {labels[order[0]]} its state 0"
+            ground = (
+                f"{name}'s colours ({'the program that drew them' if name in PALETTES[:3] else 'a colour map'})"
+                + (", and the only order in which each dying state is followed by the next" if order in orders else "")
+                + f": {labels[order[0]]} its state 0"
+            )
     if order is None and k > 2:
         if len(orders) == 1:
-            order, ground = orders[0], "the only order in which each dying state is followed by the next " \
-                                       "(Generations), the data's own"
+            order, ground = (
+                orders[0],
+                "the only order in which each dying state is followed by the next (Generations), the data's own",
+            )
         elif orders:
             order = max(orders, key=lambda o: counts[o[0]])
             alternatives = [o for o in orders if o is not order]
-            ground = f"{len(orders)} orders make each dying state follow the next (Generations); the one whose " \
-                     f"state 0 covers most cells ({share[order[0]]:.0%})"
+            ground = (
+                f"{len(orders)} orders make each dying state follow the next (Generations); the one whose "
+                f"state 0 covers most cells ({share[order[0]]:.0%})"
+            )
     if order is None and k == 2:
         successors = _uniform_successors(boards)
         b0 = [_is_b0(successors, 0, 1), _is_b0(successors, 1, 0)]
@@ -347,8 +384,10 @@ def read_states(boards: np.ndarray, labels: list[str], colours: np.ndarray | Non
         if b0 == [False, True] or b0 == [True, False]:
             first = b0.index(False)
             order = [first, 1 - first]
-            ground = (f"the reading in which an empty neighbourhood stays empty: with the {what}s swapped, cells whose "
-                      "whole 3x3 neighbourhood is dead would be born (B0, which Golly treats as special)")
+            ground = (
+                f"the reading in which an empty neighbourhood stays empty: with the {what}s swapped, cells whose "
+                "whole 3x3 neighbourhood is dead would be born (B0, which Golly treats as special)"
+            )
             if first == most:
                 ground += f"; {labels[most]} also covers most cells ({share[most]:.0%})"
         else:
@@ -356,16 +395,19 @@ def read_states(boards: np.ndarray, labels: list[str], colours: np.ndarray | Non
             ground = f"{labels[most]} covers most cells ({share[most]:.0%}) and is taken as dead"
     if order is None:
         order = list(np.argsort(-counts, kind="stable"))
-        ground = (f"{labels[order[0]]} covers most cells ({share[order[0]]:.0%}) and is taken as state 0; the other "
-                  "states follow in the order of the cells they cover (a rule table's states have no order the data "
-                  "show)")
+        ground = (
+            f"{labels[order[0]]} covers most cells ({share[order[0]]:.0%}) and is taken as state 0; the other "
+            "states follow in the order of the cells they cover (a rule table's states have no order the data "
+            "show)"
+        )
     if k == 2 and not stated:
         alternatives = [order[::-1]]
     lookup = np.zeros(k, dtype=np.uint8)
     lookup[np.asarray(order)] = np.arange(k, dtype=np.uint8)
     states = lookup[boards]
-    reading = Reading(tuple(labels[c] for c in order), ground, stated,
-                      tuple(tuple(labels[c] for c in o) for o in alternatives), what)
+    reading = Reading(
+        tuple(labels[c] for c in order), ground, stated, tuple(tuple(labels[c] for c in o) for o in alternatives), what
+    )
     return (states.astype(bool) if k == 2 else states), reading
 
 
@@ -380,7 +422,7 @@ def _class_of(value, labels: list[str], colours: np.ndarray | None, source: str,
     centres = np.asarray(colours, dtype=np.float64)
     if len(rgb) < centres.shape[1]:
         rgb = np.append(rgb, 255.0)
-    distance = np.sqrt(((centres[:, :len(rgb)] - rgb[:centres.shape[1]]) ** 2).sum(axis=1))
+    distance = np.sqrt(((centres[:, : len(rgb)] - rgb[: centres.shape[1]]) ** 2).sum(axis=1))
     if distance.min() > MAX_RADIUS:
         raise InputError(f"{source}: no cell is drawn in {value} (the cells' {what}s are {', '.join(labels)})")
     return int(distance.argmin())
@@ -405,8 +447,9 @@ def _stated_palette(name, labels: list[str], colours, source: str, what: str) ->
     listed = name.split(",") if isinstance(name, str) else list(name)
     if len(listed) != k:
         raise InputError(f"{source}: shows {k} {what}s ({', '.join(labels)}); the stated palette lists {len(listed)}")
-    order = [_class_of(item.strip() if isinstance(item, str) else item, labels, colours, source, what)
-             for item in listed]
+    order = [
+        _class_of(item.strip() if isinstance(item, str) else item, labels, colours, source, what) for item in listed
+    ]
     if len(set(order)) != k:
         raise InputError(f"{source}: the stated palette names one {what} twice ({', '.join(map(str, listed))})")
     return order

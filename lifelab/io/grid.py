@@ -105,8 +105,12 @@ class Grid:
     @property
     def box(self) -> tuple[float, float, float, float]:
         """``(top, left, height, width)`` of the board in pixels."""
-        return (self.rows.start, self.columns.start, self.rows.end - self.rows.start,
-                self.columns.end - self.columns.start)
+        return (
+            self.rows.start,
+            self.columns.start,
+            self.rows.end - self.rows.start,
+            self.columns.end - self.columns.start,
+        )
 
     def sample(self, frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each cell's mean colour and how far its sampled pixels stray from it.
@@ -127,13 +131,19 @@ class Grid:
         """One line: cells, cell size, where, lines."""
         top, left, height, width = self.box
         rows, columns = self.cells
-        size = f"{self.columns.size:.2f}" if abs(self.columns.size - self.rows.size) < 1e-9 else \
-            f"{self.columns.size:.2f}x{self.rows.size:.2f}"
-        where = "the whole picture" if (round(top), round(left), round(height), round(width)) == \
-            (0, 0, *self.picture) else f"{width:.0f}x{height:.0f} pixels at ({left:.0f}, {top:.0f}) of " \
-                                      f"{self.picture[1]}x{self.picture[0]}"
-        return (f"{columns}x{rows} cells of {size} pixels, {where}"
-                + (f"; grid lines {self.lines} between cells (not read)" if self.lines else ""))
+        size = (
+            f"{self.columns.size:.2f}"
+            if abs(self.columns.size - self.rows.size) < 1e-9
+            else f"{self.columns.size:.2f}x{self.rows.size:.2f}"
+        )
+        where = (
+            "the whole picture"
+            if (round(top), round(left), round(height), round(width)) == (0, 0, *self.picture)
+            else f"{width:.0f}x{height:.0f} pixels at ({left:.0f}, {top:.0f}) of {self.picture[1]}x{self.picture[0]}"
+        )
+        return f"{columns}x{rows} cells of {size} pixels, {where}" + (
+            f"; grid lines {self.lines} between cells (not read)" if self.lines else ""
+        )
 
 
 def _sample(frame: np.ndarray, rows: Axis, columns: Axis) -> tuple[np.ndarray, np.ndarray]:
@@ -149,9 +159,11 @@ def _changes(sample: list[np.ndarray], lossy: bool) -> tuple[list[np.ndarray], b
     """Per consecutive pair of the sample, the pixels that change; and whether the pictures are soft (lossy, or
     blurred: many small differences).  A soft picture's pixel changes when it moves by half of a full change, so
     that a blurred edge counts with the cell it is nearer to and compression noise not at all."""
-    diffs = [np.abs(b.astype(np.int16) - a.astype(np.int16)).sum(axis=-1, dtype=np.int16)
-             for a, b in zip(sample, sample[1:], strict=False)]
-    moved = np.concatenate([d[d > 0][::max(1, d.size // 200_000)] for d in diffs]) if diffs else np.zeros(0)
+    diffs = [
+        np.abs(b.astype(np.int16) - a.astype(np.int16)).sum(axis=-1, dtype=np.int16)
+        for a, b in zip(sample, sample[1:], strict=False)
+    ]
+    moved = np.concatenate([d[d > 0][:: max(1, d.size // 200_000)] for d in diffs]) if diffs else np.zeros(0)
     if not len(moved):
         return [np.zeros(sample[0].shape[:2], bool) for _ in diffs], lossy
     full = float(np.quantile(moved, 0.95))
@@ -202,12 +214,13 @@ def _scores(positions: np.ndarray, weights: np.ndarray, sizes: np.ndarray, toler
     """For each candidate size: the share of the weight within ``tolerance`` of the best-placed lattice, the
     lattice's offset, and the weighted RMS distance of the explained positions."""
     angles = 2 * np.pi * positions[None] / sizes[:, None]
-    offset = (np.arctan2((weights * np.sin(angles)).sum(axis=1), (weights * np.cos(angles)).sum(axis=1))
-              / (2 * np.pi) * sizes) % sizes
+    offset = (
+        np.arctan2((weights * np.sin(angles)).sum(axis=1), (weights * np.cos(angles)).sum(axis=1)) / (2 * np.pi) * sizes
+    ) % sizes
     distance = np.abs((positions[None] - offset[:, None] + sizes[:, None] / 2) % sizes[:, None] - sizes[:, None] / 2)
     inside = distance <= tolerance
     explained = (weights * inside).sum(axis=1) / weights.sum()
-    rms = np.sqrt((weights * inside * distance ** 2).sum(axis=1) / np.maximum((weights * inside).sum(axis=1), 1e-12))
+    rms = np.sqrt((weights * inside * distance**2).sum(axis=1) / np.maximum((weights * inside).sum(axis=1), 1e-12))
     return explained, offset, rms
 
 
@@ -224,8 +237,9 @@ def _fit(positions: np.ndarray, weights: np.ndarray, tolerance: float, smallest:
     values, counts = np.unique(np.round(gaps, 1), return_counts=True)
     common = values[np.argsort(-counts)][:6]
     candidates = sorted({round(v / d, 3) for v in common for d in (1, 2, 3) if v / d >= smallest - 0.6})
-    sizes = np.unique(np.concatenate([np.arange(max(c - 0.6, smallest), c + 0.6, 0.01) for c in candidates]
-                                     + [np.round(candidates)]))
+    sizes = np.unique(
+        np.concatenate([np.arange(max(c - 0.6, smallest), c + 0.6, 0.01) for c in candidates] + [np.round(candidates)])
+    )
     sizes = sizes[sizes >= smallest]
     if not len(sizes):
         return None
@@ -236,7 +250,7 @@ def _fit(positions: np.ndarray, weights: np.ndarray, tolerance: float, smallest:
     ok = np.flatnonzero(good)
     # the largest cluster of fitting sizes (a size a hair larger also fits over a few cells: pick the best of it)
     breaks = np.flatnonzero(np.diff(sizes[ok]) > 0.05)
-    cluster = ok[breaks[-1] + 1:] if len(breaks) else ok
+    cluster = ok[breaks[-1] + 1 :] if len(breaks) else ok
     best = cluster[np.lexsort((rms[cluster], -explained[cluster]))[0]]
     size, start = float(sizes[best]), float(offset[best])
     # refine by least squares on the explained positions' cell numbers
@@ -258,10 +272,10 @@ def _variation(sample: list[np.ndarray], rows: slice, columns: slice, axis: int)
     for frame in sample:
         region = frame[rows, columns].astype(np.float64)
         total = region if total is None else total + region
-        squares = region ** 2 if squares is None else squares + region ** 2
+        squares = region**2 if squares is None else squares + region**2
     assert total is not None and squares is not None, "a sample has a frame at least"
     mean = total / len(sample)
-    return (squares / len(sample) - mean ** 2).sum(axis=-1).sum(axis=1 - axis)
+    return (squares / len(sample) - mean**2).sum(axis=-1).sum(axis=1 - axis)
 
 
 def _soft_fit(energy: np.ndarray, first: int, smallest: float) -> tuple[float, float] | None:
@@ -276,8 +290,14 @@ def _soft_fit(energy: np.ndarray, first: int, smallest: float) -> tuple[float, f
     spectrum = np.fft.rfft(p, 2 * n)
     correlation = np.fft.irfft(spectrum * np.conj(spectrum))[:n] / np.arange(n, 0, -1)
     lags = np.arange(2, n // 2)
-    peaks = [lag for lag in lags if lag >= smallest - 1 and correlation[lag] > 0
-             and correlation[lag] >= correlation[lag - 1] and correlation[lag] >= correlation[lag + 1]]
+    peaks = [
+        lag
+        for lag in lags
+        if lag >= smallest - 1
+        and correlation[lag] > 0
+        and correlation[lag] >= correlation[lag - 1]
+        and correlation[lag] >= correlation[lag + 1]
+    ]
     if not peaks:
         return None
     strongest = max(correlation[lag] for lag in peaks)
@@ -315,8 +335,9 @@ def _body(dynamic: np.ndarray, core: tuple[slice, slice], axis: int, fit: tuple[
     weights = dynamic[core].sum(axis=1 - axis).astype(np.float64)
     phases = (np.arange(len(weights)) + core[axis].start + 0.5 - offset) % size
     bins = max(1, int(round(size)))
-    histogram = np.bincount(np.minimum((phases / size * bins).astype(np.int64), bins - 1), weights=weights,
-                            minlength=bins)
+    histogram = np.bincount(
+        np.minimum((phases / size * bins).astype(np.int64), bins - 1), weights=weights, minlength=bins
+    )
     strong = histogram >= 0.5 * histogram.max()
     # the longest circular run of strong bins
     doubled = np.concatenate([strong, strong])
@@ -375,18 +396,28 @@ def find_grid(sample: list[np.ndarray], source: str = "the recording", lossy: bo
     masks, soft = _changes(sample, lossy)
     dynamic = np.logical_or.reduce(masks) if masks else np.zeros((height, width), bool)
     if not dynamic.any():
-        raise InputError(f"{source}: nothing changes between its {len(sample)} first distinct frames, so no cell "
-                         "shows itself (a board that never changes shows no rule)")
+        raise InputError(
+            f"{source}: nothing changes between its {len(sample)} first distinct frames, so no cell "
+            "shows itself (a board that never changes shows no rule)"
+        )
     core = _core(dynamic)
     fits, blurred, notes = _lattices(sample, masks, core, soft, source)
-    rows, columns = (_axis(fit, length, _middle(fit[0]) if blur else _body(dynamic, core, axis, fit))
-                     for axis, (fit, length, blur) in enumerate(zip(fits, (height, width), blurred, strict=True)))
+    rows, columns = (
+        _axis(fit, length, _middle(fit[0]) if blur else _body(dynamic, core, axis, fit))
+        for axis, (fit, length, blur) in enumerate(zip(fits, (height, width), blurred, strict=True))
+    )
     if rows.cells < 1 or columns.cells < 1:
         raise InputError(f"{source}: no whole cell fits in the pictures")
     (r0, r1), (c0, c1), classes = _board(sample, rows, columns, core, soft, source)
     (r0, r1), (c0, c1), edge_notes, line = _extend(sample, rows, columns, classes, (r0, r1), (c0, c1))
-    return Grid(rows.moved(r0, r1 - r0), columns.moved(c0, c1 - c0), (height, width), classes,
-                None if line is None else hex_colour(line), tuple(notes + edge_notes))
+    return Grid(
+        rows.moved(r0, r1 - r0),
+        columns.moved(c0, c1 - c0),
+        (height, width),
+        classes,
+        None if line is None else hex_colour(line),
+        tuple(notes + edge_notes),
+    )
 
 
 def _lattices(sample, masks, core: tuple[slice, slice], soft: bool, source: str):
@@ -421,9 +452,10 @@ def _lattices(sample, masks, core: tuple[slice, slice], soft: bool, source: str)
     row_fit, column_fit = fits
     row_points, column_points = points
     if row_fit is None and column_fit is None:
-        raise InputError(f"{source}: no grid of cells explains where the pictures change"
-                         + (" (cells of fewer than 4 pixels cannot be read from a picture this blurred or lossy)"
-                            if soft else ""))
+        raise InputError(
+            f"{source}: no grid of cells explains where the pictures change"
+            + (" (cells of fewer than 4 pixels cannot be read from a picture this blurred or lossy)" if soft else "")
+        )
     if row_fit is None or column_fit is None:
         known = row_fit or column_fit
         assert known is not None  # not both None (above)
@@ -460,8 +492,10 @@ def _board(sample, rows: Axis, columns: Axis, core: tuple[slice, slice], soft: b
     moving = np.sqrt(((means - means[:1]) ** 2).sum(axis=-1)).max(axis=0) > max(2 * MIN_DEVIATION, 4 * typical)
     board = clean & moving
     if not board.any():
-        raise InputError(f"{source}: no cell of the grid found ({columns.size:.1f} pixels) is one colour in every "
-                         "frame where the pictures change: not blocks of one colour a cell")
+        raise InputError(
+            f"{source}: no cell of the grid found ({columns.size:.1f} pixels) is one colour in every "
+            "frame where the pictures change: not blocks of one colour a cell"
+        )
     inside_rows, inside_columns = np.flatnonzero(board.any(axis=1)), np.flatnonzero(board.any(axis=0))
     b0, b1 = int(inside_rows[0]), int(inside_rows[-1]) + 1
     d0, d1 = int(inside_columns[0]), int(inside_columns[-1]) + 1
@@ -479,8 +513,9 @@ def _seam_pixels(frame: np.ndarray, rows: Axis, columns: Axis) -> np.ndarray:
     return pixels.reshape(rows.cells * rows.samples, columns.cells - 1, 3, frame.shape[2])
 
 
-def _foreign(pixels: np.ndarray, index: np.ndarray, samples: int, classes: ColourClasses,
-             line: np.ndarray | None) -> np.ndarray:
+def _foreign(
+    pixels: np.ndarray, index: np.ndarray, samples: int, classes: ColourClasses, line: np.ndarray | None
+) -> np.ndarray:
     """``(rows, columns - 1)``: the share of the seam pixels before each column (but the first) whose colour is
     neither that of the cell on one side nor the other's (nor the grid lines'): a frame line, not a seam."""
     centres = classes.centres.astype(np.float32)
@@ -488,7 +523,7 @@ def _foreign(pixels: np.ndarray, index: np.ndarray, samples: int, classes: Colou
     squared = ((pixels[:, :, :, None] - sides[:, :, None]) ** 2).sum(axis=-1).min(axis=-1)
     if line is not None:
         squared = np.minimum(squared, ((pixels - line.astype(np.float32)) ** 2).sum(axis=-1))
-    foreign = (squared > classes.radius ** 2).mean(axis=2)
+    foreign = (squared > classes.radius**2).mean(axis=2)
     return foreign.reshape(len(index), samples, -1).mean(axis=1)
 
 
@@ -507,8 +542,9 @@ def _lattice_reading(sample, rows: Axis, columns: Axis, classes: ColourClasses, 
         if number < len(seamed) and columns.cells > 1:
             across += _foreign(_seam_pixels(frame, rows, columns), index, rows.samples, classes, line)
         if number < len(seamed) and rows.cells > 1:
-            down += _foreign(_seam_pixels(frame.transpose(1, 0, 2), columns, rows), index.T, columns.samples,
-                             classes, line)
+            down += _foreign(
+                _seam_pixels(frame.transpose(1, 0, 2), columns, rows), index.T, columns.samples, classes, line
+            )
     index = np.stack(indices)
     joins = (index != index[:1]).any(axis=0) | (index == 0).all(axis=0)
     return np.stack(fine).all(axis=0), joins, across / max(len(seamed), 1), down / max(len(seamed), 1)
@@ -529,8 +565,10 @@ def _extend(sample, rows: Axis, columns: Axis, classes: ColourClasses, row_range
     baseline, line = _seams(sample, rows, columns, classes, across, down, (r0, r1), (c0, c1))
     if line is not None:  # seams of the grid lines' colour are the board's own
         ok, joins, across, down = _lattice_reading(sample, rows, columns, classes, line)
-        baseline = max(float(across[r0:r1, (c0 + c1) // 2 - 1].mean()) if c1 - c0 > 1 else 0.0,
-                       float(down[c0:c1, (r0 + r1) // 2 - 1].mean()) if r1 - r0 > 1 else 0.0)
+        baseline = max(
+            float(across[r0:r1, (c0 + c1) // 2 - 1].mean()) if c1 - c0 > 1 else 0.0,
+            float(down[c0:c1, (r0 + r1) // 2 - 1].mean()) if r1 - r0 > 1 else 0.0,
+        )
     limit = baseline + 0.1
 
     def row_joins(r, seam):  # row r across the board's columns, its seam to the board before row `seam`
@@ -556,8 +594,10 @@ def _extend(sample, rows: Axis, columns: Axis, classes: ColourClasses, row_range
     if len(at_edge) == 4:
         notes.append("the board reaches the picture's edges")
     elif at_edge:
-        notes.append(f"the board ends at the picture's {', '.join(at_edge)} edge{'s' if len(at_edge) > 1 else ''} "
-                     "and where the cells end elsewhere (a frame line, a margin, text)")
+        notes.append(
+            f"the board ends at the picture's {', '.join(at_edge)} edge{'s' if len(at_edge) > 1 else ''} "
+            "and where the cells end elsewhere (a frame line, a margin, text)"
+        )
     else:
         notes.append("the board ends where the cells end (a frame line, a margin, text)")
     return (r0, r1), (c0, c1), notes, line

@@ -25,8 +25,7 @@ import numpy as np
 
 from lifelab.errors import InputError
 
-__all__ = ["DEAD_RGB", "LIVE_RGB", "PALETTES", "hex_colour", "lifelab_colours", "palette", "parse_colour",
-           "recognise"]
+__all__ = ["DEAD_RGB", "LIVE_RGB", "PALETTES", "hex_colour", "lifelab_colours", "palette", "parse_colour", "recognise"]
 
 #: lifelab's dead and live colours (0-255).
 DEAD_RGB, LIVE_RGB = (255, 255, 255), (31, 31, 58)
@@ -58,8 +57,9 @@ def parse_colour(text) -> tuple[int, ...]:
         try:
             return tuple(int(v) for v in ImageColor.getrgb(text.strip()))
         except ValueError:
-            raise InputError(f"{text!r} is not a colour: give one as #rrggbb, a CSS name such as 'black', or "
-                             "'rgb(r, g, b)'") from None
+            raise InputError(
+                f"{text!r} is not a colour: give one as #rrggbb, a CSS name such as 'black', or 'rgb(r, g, b)'"
+            ) from None
     values = tuple(text)
     if len(values) not in (3, 4) or not all(isinstance(v, (int, np.integer)) and 0 <= v <= 255 for v in values):
         raise InputError(f"a colour is 3 or 4 whole numbers 0-255, got {text!r}")
@@ -108,18 +108,26 @@ def palette(name: str, states: int) -> np.ndarray:
         ``(states, 3)`` int64 colours, 0-255, state 0 first.
     """
     if name not in PALETTES:
-        raise InputError(f"unknown palette {name!r}; lifelab knows {', '.join(PALETTES)} (or list the colours of "
-                         "states 0, 1, ... as '#rrggbb,#rrggbb,...')")
+        raise InputError(
+            f"unknown palette {name!r}; lifelab knows {', '.join(PALETTES)} (or list the colours of "
+            "states 0, 1, ... as '#rrggbb,#rrggbb,...')"
+        )
     if states < 2:
         raise InputError(f"a palette has 2 or more states, got {states}")
     if name == "lifelab":
         return np.round(np.asarray(lifelab_colours(states)) * 255).astype(np.int64)
     if name == "golly":
-        return _gradient(states, (255, 255, 255), (255, 255, 255)) if states == 2 else \
-            _gradient(states, GOLLY_RED, GOLLY_YELLOW)
+        return (
+            _gradient(states, (255, 255, 255), (255, 255, 255))
+            if states == 2
+            else _gradient(states, GOLLY_RED, GOLLY_YELLOW)
+        )
     if name == "golly-ltl":
-        return _gradient(states, (255, 255, 255), (255, 255, 255)) if states == 2 else \
-            _gradient(states, GOLLY_YELLOW, GOLLY_RED)
+        return (
+            _gradient(states, (255, 255, 255), (255, 255, 255))
+            if states == 2
+            else _gradient(states, GOLLY_YELLOW, GOLLY_RED)
+        )
     from matplotlib import colormaps
 
     cmap = colormaps[name]

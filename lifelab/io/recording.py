@@ -55,7 +55,7 @@ REPEATS = ("auto", "collapse", "keep")
 #: The share of a frame's cells that may be drawn by no one colour of a class (a cursor, a caption over the board).
 TOLERANCE = 0.02
 #: The sample the grid is found on: at most these distinct frames, these bytes, these frames looked at.
-SAMPLE_FRAMES, SAMPLE_BYTES, SCAN_FRAMES = 24, 64 * 2 ** 20, 600
+SAMPLE_FRAMES, SAMPLE_BYTES, SCAN_FRAMES = 24, 64 * 2**20, 600
 
 
 @dataclass(frozen=True)
@@ -120,8 +120,10 @@ class Recording:
     def summary(self) -> str:
         """The reading, a line a decision: what, the grid, the colours, the frames, the check."""
         n, length, height, width = self.trajectories.shape
-        lines = [f"source        {Path(self.source).name}: {self.kind}; {n} trajector{'y' if n == 1 else 'ies'} of "
-                 f"{length - 1} steps on {width}x{height} cells"]
+        lines = [
+            f"source        {Path(self.source).name}: {self.kind}; {n} trajector{'y' if n == 1 else 'ies'} of "
+            f"{length - 1} steps on {width}x{height} cells"
+        ]
         if self.axes:
             lines.append(f"axes          {self.axes}")
         if self.grid is not None:
@@ -133,9 +135,11 @@ class Recording:
             lines.append(f"frames        {self.frames.describe()}")
         if self.grid is not None:
             classes = self.grid.classes
-            lines.append(f"checked       every frame read at each cell's centre: at most {self.off:.1%} of a frame's "
-                         f"cells not one colour of a class (a class: within {classes.radius:.0f} of its colour; "
-                         f"unreadable above {TOLERANCE:.0%})")
+            lines.append(
+                f"checked       every frame read at each cell's centre: at most {self.off:.1%} of a frame's "
+                f"cells not one colour of a class (a class: within {classes.radius:.0f} of its colour; "
+                f"unreadable above {TOLERANCE:.0%})"
+            )
         return "\n".join(lines)
 
     def plot(self, ax=None):
@@ -156,8 +160,9 @@ def _check_cells(cells: int, what: str) -> None:
     """Refuse, before reading them, more cells than lifelab holds or this machine's memory takes (twice: the
     boards as read, then as states)."""
     if cells > MAX_CELLS:
-        raise InputError(f"{what}: {cells:,} cells, more than lifelab reads ({MAX_CELLS:,}); cut the recording "
-                         "shorter or smaller")
+        raise InputError(
+            f"{what}: {cells:,} cells, more than lifelab reads ({MAX_CELLS:,}); cut the recording shorter or smaller"
+        )
     check_allocation(2 * cells, what)
 
 
@@ -191,8 +196,10 @@ def _collapse(boards: np.ndarray, repeats: str) -> tuple[np.ndarray, int, str]:
             typical = float(np.median(earlier))
             if last >= 2 * typical:
                 keep[-1] = 2
-                note = (f"the last board stays for {last} frames where the others stay for about {typical:g}: read "
-                        "as a still life (kept as one step, the board followed by itself)")
+                note = (
+                    f"the last board stays for {last} frames where the others stay for about {typical:g}: read "
+                    "as a still life (kept as one step, the board followed by itself)"
+                )
         else:
             keep[-1] = last
             note = f"the last board stays for {last} frames, each read as a generation (nothing else repeats)"
@@ -200,8 +207,9 @@ def _collapse(boards: np.ndarray, repeats: str) -> tuple[np.ndarray, int, str]:
     return boards[picked], int(len(boards) - len(picked)), note
 
 
-def _read_pictures(trajectories: list[Frames], source: str, kind: str, dead, palette, repeats: str,
-                   progress: bool) -> Recording:
+def _read_pictures(
+    trajectories: list[Frames], source: str, kind: str, dead, palette, repeats: str, progress: bool
+) -> Recording:
     first = trajectories[0]
     sample, scanned = _sample(first)
     if scanned < 2:
@@ -223,36 +231,43 @@ def _read_pictures(trajectories: list[Frames], source: str, kind: str, dead, pal
                     picture = frame
                 bar.update()
                 if len(boards) % 256 == 0:
-                    _check_cells((decoded + len(boards)) * rows * columns, f"{source}: {decoded + len(boards)} "
-                                 f"frames of {columns}x{rows} cells, and more")
+                    _check_cells(
+                        (decoded + len(boards)) * rows * columns,
+                        f"{source}: {decoded + len(boards)} frames of {columns}x{rows} cells, and more",
+                    )
             decoded += len(boards)
             shares = np.asarray(offs)
             bad = shares > TOLERANCE
             lead = int(np.argmin(bad)) if not bad.all() else len(bad)
             trail = int(np.argmin(bad[::-1])) if not bad.all() else 0
-            middle = np.flatnonzero(bad[lead:len(bad) - trail]) + lead
+            middle = np.flatnonzero(bad[lead : len(bad) - trail]) + lead
             if len(middle):
-                raise InputError(f"{source}: frame {middle[0]} is not drawn on the grid found "
-                                 f"({shares[middle[0]]:.0%} of its cells are not one colour of a class; "
-                                 f"{grid.summary()}): a frame in the middle cannot be dropped without joining two "
-                                 "steps into one")
+                raise InputError(
+                    f"{source}: frame {middle[0]} is not drawn on the grid found "
+                    f"({shares[middle[0]]:.0%} of its cells are not one colour of a class; "
+                    f"{grid.summary()}): a frame in the middle cannot be dropped without joining two "
+                    "steps into one"
+                )
             if lead == len(bad):
                 raise InputError(f"{source}: no frame is drawn on the grid found ({grid.summary()})")
             dropped[0] += lead
             dropped[1] += trail
-            kept = np.stack(boards[lead:len(boards) - trail])
-            worst = max(worst, float(shares[lead:len(boards) - trail].max()))
+            kept = np.stack(boards[lead : len(boards) - trail])
+            worst = max(worst, float(shares[lead : len(boards) - trail].max()))
             kept, went, note = _collapse(kept, repeats)
             repeated += went
             notes.append(note)
             boards_all.append(kept)
     length = min(len(b) for b in boards_all)
     if length < 2:
-        raise InputError(f"{source}: {decoded} frames read as one board (every frame repeats the first): one board is "
-                         "no trajectory (read every frame as a generation with --repeats keep)")
+        raise InputError(
+            f"{source}: {decoded} frames read as one board (every frame repeats the first): one board is "
+            "no trajectory (read every frame as a generation with --repeats keep)"
+        )
     boards = np.stack([b[:length] for b in boards_all])
-    states, reading = read_states(boards, grid.classes.hex(), grid.classes.centres, dead=dead, palette_name=palette,
-                                  source=source)
+    states, reading = read_states(
+        boards, grid.classes.hex(), grid.classes.centres, dead=dead, palette_name=palette, source=source
+    )
     log = FrameLog(decoded, length, repeated, (dropped[0], dropped[1]), next((n for n in notes if n), ""))
     return Recording(states, source, kind, reading, grid, log, {}, worst, picture=picture)
 
@@ -261,11 +276,17 @@ def _read_rle_folder(path: Path) -> Recording:
     files = sorted(path.glob("*.rle"), key=lambda f: natural_key(f.name))
     boards = [load_rle(f)[0] for f in files]
     if len({b.shape for b in boards}) > 1:
-        raise InputError(f"{path}: the RLE frames differ in size ({sorted({b.shape for b in boards})}); an RLE "
-                         "file keeps no position, so frames of different sizes cannot be lined up")
+        raise InputError(
+            f"{path}: the RLE frames differ in size ({sorted({b.shape for b in boards})}); an RLE "
+            "file keeps no position, so frames of different sizes cannot be lined up"
+        )
     traj = validate_trajectories(np.stack(boards)[None], name=str(path), states=None)
-    return Recording(traj, str(path), f"folder of {len(files)} RLE files (in the order of the numbers in their names)",
-                     frames=FrameLog(len(files), len(files)))
+    return Recording(
+        traj,
+        str(path),
+        f"folder of {len(files)} RLE files (in the order of the numbers in their names)",
+        frames=FrameLog(len(files), len(files)),
+    )
 
 
 def _array_frames(array: np.ndarray, source: str) -> list[Frames]:
@@ -281,8 +302,10 @@ def _array_frames(array: np.ndarray, source: str) -> list[Frames]:
     n, length, height, width, channels = array.shape
     if channels == 4:
         array = premultiplied(array)
-    return [Frames(source, "colour array", length, height, width, channels,
-                   functools.partial(_trajectory_frames, array, t)) for t in range(n)]
+    return [
+        Frames(source, "colour array", length, height, width, channels, functools.partial(_trajectory_frames, array, t))
+        for t in range(n)
+    ]
 
 
 def _trajectory_frames(array: np.ndarray, t: int) -> Iterator[np.ndarray]:
@@ -290,8 +313,16 @@ def _trajectory_frames(array: np.ndarray, t: int) -> Iterator[np.ndarray]:
     return (np.ascontiguousarray(frame) for frame in array[t])
 
 
-def read_recording(path, *, dead=None, palette=None, key: str | None = None, axes: str | None = None,
-                   repeats: str = "auto", progress: bool = False) -> Recording:
+def read_recording(
+    path,
+    *,
+    dead=None,
+    palette=None,
+    key: str | None = None,
+    axes: str | None = None,
+    repeats: str = "auto",
+    progress: bool = False,
+) -> Recording:
     """Read a recording of a cellular automaton into trajectories, stating every reading it chose.
 
     Args:
@@ -338,8 +369,11 @@ def read_recording(path, *, dead=None, palette=None, key: str | None = None, axe
     if dead is not None and palette is not None:
         raise InputError("state the dead colour or the palette, not both")
     source = str(path)
-    if path.is_dir() and not any(f.suffix.lower() in PICTURE_SUFFIXES for f in path.iterdir()) \
-            and any(path.glob("*.rle")):
+    if (
+        path.is_dir()
+        and not any(f.suffix.lower() in PICTURE_SUFFIXES for f in path.iterdir())
+        and any(path.glob("*.rle"))
+    ):
         if dead is not None or palette is not None:
             raise InputError(f"{path}: RLE files hold states, not colours: nothing to state")
         recording = _read_rle_folder(path)
@@ -369,8 +403,10 @@ def _read_arrays(path: Path, dead, palette, key, axes, repeats, progress) -> Rec
     ordered, note = order_axes(array, axes, where)
     kind = f"array {name!r} of shape {array.shape}" if name else f"array of shape {array.shape}"
     if ordered.ndim == 5:
-        return replace(_read_pictures(_array_frames(np.asarray(ordered), where), where, kind, dead, palette, repeats,
-                                      progress), axes=note)
+        return replace(
+            _read_pictures(_array_frames(np.asarray(ordered), where), where, kind, dead, palette, repeats, progress),
+            axes=note,
+        )
     if palette is not None:
         raise InputError(f"{where}: holds values, not colours; state the dead value with dead= (--dead)")
     traj, reading = value_states(np.asarray(ordered), where, dead)

@@ -20,11 +20,12 @@ from lifelab.utils import MAX_CELLS, atomic_path, check_allocation, check_int
 
 __all__ = ["load_rle", "place", "read_rle", "rle_position", "save_rle", "write_rle"]
 
-_HEADER = re.compile(r"x\s*=\s*([0-9]{1,18})\s*,\s*y\s*=\s*([0-9]{1,18})(?:\s*,\s*rule\s*=\s*(\S+))?\s*$",
-                     re.IGNORECASE)
+_HEADER = re.compile(
+    r"x\s*=\s*([0-9]{1,18})\s*,\s*y\s*=\s*([0-9]{1,18})(?:\s*,\s*rule\s*=\s*(\S+))?\s*$", re.IGNORECASE
+)
 _LINE_WIDTH = 70
 #: The largest RLE file read (Golly's largest is a few MB).
-MAX_FILE = 256 * 2 ** 20
+MAX_FILE = 256 * 2**20
 
 
 def _state_of(token: str) -> int | None:
@@ -77,8 +78,10 @@ def read_rle(text: str, name: str = "RLE") -> tuple[np.ndarray, str | None]:
         raise InputError(f"{name}: malformed header {lines[0]!r}; expected 'x = width, y = height[, rule = ...]'")
     width, height, rule = int(header[1]), int(header[2]), header[3]
     if width * height > MAX_CELLS:
-        raise InputError(f"{name}: a pattern of {width}x{height} cells (header 'x = {width}, y = {height}'), more "
-                         f"than lifelab holds ({MAX_CELLS:,} cells)")
+        raise InputError(
+            f"{name}: a pattern of {width}x{height} cells (header 'x = {width}, y = {height}'), more "
+            f"than lifelab holds ({MAX_CELLS:,} cells)"
+        )
     body = "".join(lines[1:])
     if "!" not in body:
         raise InputError(f"{name}: the pattern ends without '!' (truncated?)")
@@ -97,10 +100,12 @@ def read_rle(text: str, name: str = "RLE") -> tuple[np.ndarray, str | None]:
         if state is None:
             raise InputError(f"{name}: unknown cell token {token!r} in the pattern")
         if state and (y >= height or x + count > width):
-            raise InputError(f"{name}: a cell at row {y}, columns {x}-{x + count - 1} lies outside the "
-                             f"{width}x{height} the header states")
+            raise InputError(
+                f"{name}: a cell at row {y}, columns {x}-{x + count - 1} lies outside the "
+                f"{width}x{height} the header states"
+            )
         if state:
-            pattern[y, x:x + count] = state
+            pattern[y, x : x + count] = state
         x += count
     return (pattern.astype(bool) if pattern.max(initial=0) <= 1 else pattern), rule
 

@@ -24,8 +24,16 @@ import numpy as np
 from lifelab.errors import InputError
 from lifelab.utils import ascii_digits, atomic_path
 
-__all__ = ["MAX_PIXELS", "PICTURE_SUFFIXES", "VIDEO_SUFFIXES", "Frames", "natural_key", "open_frames", "premultiplied",
-           "save_frames"]
+__all__ = [
+    "MAX_PIXELS",
+    "PICTURE_SUFFIXES",
+    "VIDEO_SUFFIXES",
+    "Frames",
+    "natural_key",
+    "open_frames",
+    "premultiplied",
+    "save_frames",
+]
 
 #: Pictures Pillow reads (animated ones frame by frame).
 PICTURE_SUFFIXES = (".gif", ".png", ".apng", ".webp", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
@@ -34,8 +42,14 @@ VIDEO_SUFFIXES = (".mp4", ".m4v", ".webm", ".avi", ".mov", ".mkv", ".ogv")
 #: The most pixels a frame may have (a 16000x16000 header is refused before anything is decoded).
 MAX_PIXELS = 40_000_000
 #: The video codec :func:`save_frames` writes for each container.
-CODECS = {".mp4": "libx264", ".m4v": "libx264", ".mov": "libx264", ".mkv": "libx264", ".webm": "libvpx-vp9",
-          ".avi": "mpeg4"}
+CODECS = {
+    ".mp4": "libx264",
+    ".m4v": "libx264",
+    ".mov": "libx264",
+    ".mkv": "libx264",
+    ".webm": "libvpx-vp9",
+    ".avi": "mpeg4",
+}
 
 
 @dataclass
@@ -64,15 +78,20 @@ class Frames:
     def __iter__(self) -> Iterator[np.ndarray]:
         for frame in self.decode():
             if frame.shape != (self.height, self.width, self.channels):
-                raise InputError(f"{self.source}: a frame of {frame.shape[1]}x{frame.shape[0]} pixels among frames "
-                                 f"of {self.width}x{self.height}: the frames differ in size")
+                raise InputError(
+                    f"{self.source}: a frame of {frame.shape[1]}x{frame.shape[0]} pixels among frames "
+                    f"of {self.width}x{self.height}: the frames differ in size"
+                )
             yield frame
 
 
 def natural_key(name: str) -> tuple:
     """Sort key reading the numbers in a name as numbers: ``frame_2`` before ``frame_10``."""
-    return tuple((0, int(part), "") if ascii_digits(part) else (1, 0, part.lower())
-                 for part in re.split(r"([0-9]+)", name) if part)
+    return tuple(
+        (0, int(part), "") if ascii_digits(part) else (1, 0, part.lower())
+        for part in re.split(r"([0-9]+)", name)
+        if part
+    )
 
 
 def premultiplied(rgba: np.ndarray) -> np.ndarray:
@@ -85,8 +104,10 @@ def premultiplied(rgba: np.ndarray) -> np.ndarray:
 
 def _check_size(width: int, height: int, source: str) -> None:
     if width * height > MAX_PIXELS:
-        raise InputError(f"{source}: frames of {width}x{height} pixels, more than lifelab reads ({MAX_PIXELS:,} "
-                         "pixels a frame); crop or scale the recording down")
+        raise InputError(
+            f"{source}: frames of {width}x{height} pixels, more than lifelab reads ({MAX_PIXELS:,} "
+            "pixels a frame); crop or scale the recording down"
+        )
     if width < 1 or height < 1:
         raise InputError(f"{source}: frames of {width}x{height} pixels hold nothing")
 
@@ -166,11 +187,15 @@ def _video(path: Path) -> Frames:
 
 
 def _folder(path: Path) -> Frames:
-    files = sorted((f for f in path.iterdir() if f.suffix.lower() in PICTURE_SUFFIXES and f.is_file()),
-                   key=lambda f: natural_key(f.name))
+    files = sorted(
+        (f for f in path.iterdir() if f.suffix.lower() in PICTURE_SUFFIXES and f.is_file()),
+        key=lambda f: natural_key(f.name),
+    )
     if not files:
-        raise InputError(f"{path}: a folder of frames holds pictures ({', '.join(PICTURE_SUFFIXES)}) or .rle files; "
-                         "this one holds neither")
+        raise InputError(
+            f"{path}: a folder of frames holds pictures ({', '.join(PICTURE_SUFFIXES)}) or .rle files; "
+            "this one holds neither"
+        )
     first = _picture(files[0])
     suffixes = sorted({f.suffix.lower()[1:].upper() for f in files})
     pictures = [first] + [None] * (len(files) - 1)
@@ -181,12 +206,17 @@ def _folder(path: Path) -> Frames:
             if frames.count not in (None, 1):
                 raise InputError(f"{f}: holds {frames.count} frames; a folder of frames holds one picture a frame")
             if (frames.height, frames.width) != (first.height, first.width):
-                raise InputError(f"{path}: {f.name} is {frames.width}x{frames.height} pixels, {files[0].name} "
-                                 f"{first.width}x{first.height}: the frames differ in size")
+                raise InputError(
+                    f"{path}: {f.name} is {frames.width}x{frames.height} pixels, {files[0].name} "
+                    f"{first.width}x{first.height}: the frames differ in size"
+                )
             for pixels in frames:
                 if pixels.shape[2] != first.channels:  # one file transparent among opaque ones
-                    pixels = pixels[..., :3] if first.channels == 3 else \
-                        np.concatenate([pixels, np.full(pixels.shape[:2] + (1,), 255, np.uint8)], axis=2)
+                    pixels = (
+                        pixels[..., :3]
+                        if first.channels == 3
+                        else np.concatenate([pixels, np.full(pixels.shape[:2] + (1,), 255, np.uint8)], axis=2)
+                    )
                 yield pixels
 
     kind = f"folder of {len(files)} {'/'.join(suffixes)} files (in the order of the numbers in their names)"
@@ -218,9 +248,11 @@ def open_frames(path) -> Frames:
         return _picture(path)
     if suffix in VIDEO_SUFFIXES:
         return _video(path)
-    raise InputError(f"{path}: lifelab reads pictures ({', '.join(PICTURE_SUFFIXES)}), videos "
-                     f"({', '.join(VIDEO_SUFFIXES)}), arrays (.npz, .npy) and folders of frames; "
-                     f"not {suffix or 'this'}")
+    raise InputError(
+        f"{path}: lifelab reads pictures ({', '.join(PICTURE_SUFFIXES)}), videos "
+        f"({', '.join(VIDEO_SUFFIXES)}), arrays (.npz, .npy) and folders of frames; "
+        f"not {suffix or 'this'}"
+    )
 
 
 def save_frames(frames, path, fps: float = 10, repeat: int = 1) -> Path:
@@ -253,8 +285,10 @@ def save_frames(frames, path, fps: float = 10, repeat: int = 1) -> Path:
 
     height, width = frames[0].shape[:2]
     padded = (height + height % 2, width + width % 2)  # the video's colours are sampled in 2x2 blocks
-    with atomic_path(path) as tmp, av.open(str(tmp), "w", format={".m4v": "mp4", ".mkv": "matroska"}.get(
-            suffix, suffix[1:])) as container:
+    with (
+        atomic_path(path) as tmp,
+        av.open(str(tmp), "w", format={".m4v": "mp4", ".mkv": "matroska"}.get(suffix, suffix[1:])) as container,
+    ):
         stream = container.add_stream(CODECS[suffix], rate=int(round(fps)))
         assert isinstance(stream, av.VideoStream)  # every codec of CODECS is a video codec
         stream.width, stream.height = padded[1], padded[0]

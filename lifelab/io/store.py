@@ -88,14 +88,16 @@ def save_trajectories(path, trajectories, metadata: dict | None = None, overwrit
     traj = validate_trajectories(trajectories, states=None)
     meta = dict(metadata or {})
     meta.update(format=FORMAT_VERSION, lifelab=lifelab_version(), array_shape=list(traj.shape))
-    arrays = ({"boards": np.packbits(traj, axis=-1)} if traj.dtype == bool
-              else {"states": traj})  # multi-state data are stored as they are (compressed)
+    arrays = (
+        {"boards": np.packbits(traj, axis=-1)} if traj.dtype == bool else {"states": traj}
+    )  # multi-state data are stored as they are (compressed)
     if path.exists() and not overwrite:
         try:
             old, old_meta = load_trajectories(path)
         except (ValueError, OSError) as exc:
-            raise FileExistsError(f"{path} exists and is not a readable trajectory file ({exc}); "
-                                  "pass overwrite=True to replace it") from None
+            raise FileExistsError(
+                f"{path} exists and is not a readable trajectory file ({exc}); pass overwrite=True to replace it"
+            ) from None
         if not (np.array_equal(old, traj) and _same_meta(old_meta, meta)):
             raise FileExistsError(f"{path} already holds a different dataset; pass overwrite=True to replace it")
         return path

@@ -73,8 +73,14 @@ class Identity:
     @classmethod
     def of(cls, model, rule=None, settings: dict | None = None, data: str | None = None) -> Identity:
         """The identity of a training run of ``model``."""
-        return cls(type(model).__name__, getattr(model, "__version__", None), dict(getattr(model, "config", {})),
-                   None if rule is None else str(rule), dict(settings or {}), data)
+        return cls(
+            type(model).__name__,
+            getattr(model, "__version__", None),
+            dict(getattr(model, "config", {})),
+            None if rule is None else str(rule),
+            dict(settings or {}),
+            data,
+        )
 
     def check(self, saved: Identity, path) -> None:
         """Refuse to resume from a checkpoint written for another run.
@@ -87,26 +93,36 @@ class Identity:
             ValueError: Naming what differs.
         """
         if (saved.model, saved.model_version, saved.config) != (self.model, self.model_version, self.config):
-            raise InputError(f"checkpoint {path} was written for {saved.model} v{saved.model_version} "
-                             f"{saved.config}, not {self.model} v{self.model_version} {self.config}; "
-                             "use another checkpoint path or delete it")
+            raise InputError(
+                f"checkpoint {path} was written for {saved.model} v{saved.model_version} "
+                f"{saved.config}, not {self.model} v{self.model_version} {self.config}; "
+                "use another checkpoint path or delete it"
+            )
         if saved.rule != self.rule:
-            raise InputError(f"checkpoint {path} was written for rule {saved.rule}, not {self.rule}; "
-                             "use another checkpoint path or delete it")
-        changed = sorted(k for k in set(saved.settings) | set(self.settings)
-                         if k not in RESUMABLE and saved.settings.get(k) != self.settings.get(k))
+            raise InputError(
+                f"checkpoint {path} was written for rule {saved.rule}, not {self.rule}; "
+                "use another checkpoint path or delete it"
+            )
+        changed = sorted(
+            k
+            for k in set(saved.settings) | set(self.settings)
+            if k not in RESUMABLE and saved.settings.get(k) != self.settings.get(k)
+        )
         if changed:
             was = ", ".join(f"{k}={saved.settings.get(k)!r}" for k in changed)
             now = ", ".join(f"{k}={self.settings.get(k)!r}" for k in changed)
-            raise InputError(f"checkpoint {path} was trained with {was}, not {now}; "
-                             "use another checkpoint path or delete it")
+            raise InputError(
+                f"checkpoint {path} was trained with {was}, not {now}; use another checkpoint path or delete it"
+            )
         if saved.data != self.data:
-            raise InputError(f"checkpoint {path} was trained on other data (fingerprint {saved.data}, now "
-                             f"{self.data}); use another checkpoint path or delete it")
+            raise InputError(
+                f"checkpoint {path} was trained on other data (fingerprint {saved.data}, now "
+                f"{self.data}); use another checkpoint path or delete it"
+            )
 
 
 #: The largest checkpoint read (lifelab's models are a few MB at most).
-MAX_CHECKPOINT = 256 * 2 ** 20
+MAX_CHECKPOINT = 256 * 2**20
 
 
 def read_checkpoint(path) -> dict:
@@ -126,20 +142,26 @@ def read_checkpoint(path) -> dict:
     if not path.is_file():
         raise InputError(f"{path}: not a regular file (a device, a pipe or a socket is not read)")
     if path.stat().st_size > MAX_CHECKPOINT:
-        raise InputError(f"{path}: {path.stat().st_size:,} bytes, more than a checkpoint lifelab reads "
-                         f"({MAX_CHECKPOINT:,}); lifelab's models are a few MB at most")
+        raise InputError(
+            f"{path}: {path.stat().st_size:,} bytes, more than a checkpoint lifelab reads "
+            f"({MAX_CHECKPOINT:,}); lifelab's models are a few MB at most"
+        )
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:
         raise InputError(f"cannot read checkpoint {path}: {err}") from None
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
         found = state.get("format") if isinstance(state, dict) else None
-        raise InputError(f"{path} is not a lifelab checkpoint of format {CHECKPOINT_FORMAT} (found {found!r}); "
-                         "delete it to train again")
+        raise InputError(
+            f"{path} is not a lifelab checkpoint of format {CHECKPOINT_FORMAT} (found {found!r}); "
+            "delete it to train again"
+        )
     for key in ("identity", "model_state", "history"):
         if not isinstance(state.get(key), dict):
-            raise InputError(f"{path}: a checkpoint holds a dict {key!r}, this one "
-                             + ("none" if key not in state else f"a {type(state[key]).__name__}"))
+            raise InputError(
+                f"{path}: a checkpoint holds a dict {key!r}, this one "
+                + ("none" if key not in state else f"a {type(state[key]).__name__}")
+            )
     if not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state["model_state"].items()):
         raise InputError(f"{path}: its 'model_state' is not a model's weights (names and tensors)")
     try:
@@ -153,7 +175,12 @@ def read_checkpoint(path) -> dict:
 
 def write_checkpoint(path, identity: Identity, model, optimizer, history: dict) -> None:
     """Write a checkpoint atomically (a temporary file, then a rename)."""
-    state = {"format": CHECKPOINT_FORMAT, "identity": asdict(identity), "model_state": model.state_dict(),
-             "optimizer_state": optimizer.state_dict(), "history": history}
+    state = {
+        "format": CHECKPOINT_FORMAT,
+        "identity": asdict(identity),
+        "model_state": model.state_dict(),
+        "optimizer_state": optimizer.state_dict(),
+        "history": history,
+    }
     with atomic_path(path) as tmp:
         torch.save(state, tmp)

@@ -65,9 +65,16 @@ class ClassCheck:
         """One row per class that can occur: centre, live count (the weighted count), fraction alive, smallest
         confidence."""
         nb = self.neighbourhood
-        return [{"centre": "alive" if centre else "dead", "live": int(index + nb.low),
-                 "alive": float(self.alive[centre, index]), "confidence": float(self.confidence[centre, index])}
-                for centre in (0, 1) for index in np.flatnonzero(nb.reachable)]
+        return [
+            {
+                "centre": "alive" if centre else "dead",
+                "live": int(index + nb.low),
+                "alive": float(self.alive[centre, index]),
+                "confidence": float(self.confidence[centre, index]),
+            }
+            for centre in (0, 1)
+            for index in np.flatnonzero(nb.reachable)
+        ]
 
 
 def _candidates(offsets: list[tuple[int, int]]) -> list[Neighbourhood]:
@@ -90,8 +97,13 @@ def _counted(offsets: list[tuple[int, int]]) -> bool:
     return len(offsets) > MAX_CELLS or 2 * len(far) >= _candidates(offsets)[0].size
 
 
-def class_test(model, neighbourhood: Neighbourhood, samples: int = 16, reach: int | None = None,
-               seed: int | np.random.Generator = 0) -> ClassCheck:
+def class_test(
+    model,
+    neighbourhood: Neighbourhood,
+    samples: int = 16,
+    reach: int | None = None,
+    seed: int | np.random.Generator = 0,
+) -> ClassCheck:
     """Evaluate a 2-state model on random patterns of every (centre, live count) class of a neighbourhood.
 
     Each sample places ``count`` live cells at random among the
@@ -174,17 +186,24 @@ def _majority_rule(check: ClassCheck, states: int = 2) -> tuple[LtLRule | HROTRu
     return count_rule(nb, born, survive, states), ""
 
 
-def _counts_rule(check: ClassCheck, states: int = 2) -> tuple[LtLRule | HROTRule | None, str,
-                                                               LtLRule | HROTRule | None]:
+def _counts_rule(
+    check: ClassCheck, states: int = 2
+) -> tuple[LtLRule | HROTRule | None, str, LtLRule | HROTRule | None]:
     """``(rule, why none, nearest)``: the rule a totalistic class test reads; for a network that is not
     totalistic, no rule, the classes that split, and the rule of the class majorities (when there is one)."""
     nb = check.neighbourhood
     majority, why = _majority_rule(check, states)
     if not check.totalistic:
         shown = check.disagreeing
-        return None, (f"not totalistic on {nb.title}: {len(shown)} of {check.alive.size} (centre, live count) "
-                      f"classes got different decisions for different patterns: {', '.join(shown[:6])}"
-                      f"{', ...' if len(shown) > 6 else ''}"), majority
+        return (
+            None,
+            (
+                f"not totalistic on {nb.title}: {len(shown)} of {check.alive.size} (centre, live count) "
+                f"classes got different decisions for different patterns: {', '.join(shown[:6])}"
+                f"{', ...' if len(shown) > 6 else ''}"
+            ),
+            majority,
+        )
     if majority is None:
         return None, f"totalistic on {nb.title}, but {why}", None
     return majority, "", None

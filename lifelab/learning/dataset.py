@@ -96,10 +96,20 @@ class TrajectoryDataset(Dataset):
     depends on the wrap-around of the models' circular padding.
     """
 
-    def __init__(self, trajectories, visible: int = 1, order: Sequence[int] | None = None,
-                 weighting: str = "linear", ratio: float = 2.0, skip: int = 0,
-                 max_transitions: int | None = None, one_hot: bool = True, states: int | None = None,
-                 boundary: str = "torus", margin: int = 1):
+    def __init__(
+        self,
+        trajectories,
+        visible: int = 1,
+        order: Sequence[int] | None = None,
+        weighting: str = "linear",
+        ratio: float = 2.0,
+        skip: int = 0,
+        max_transitions: int | None = None,
+        one_hot: bool = True,
+        states: int | None = None,
+        boundary: str = "torus",
+        margin: int = 1,
+    ):
         """Build the dataset.
 
         Args:
@@ -160,8 +170,9 @@ class TrajectoryDataset(Dataset):
         """
         k = check_int("k", k, 0)
         if self.visible + k > self.available:
-            raise InputError(f"cannot reveal {k} more: {self.visible} of {self.available} trajectories "
-                             f"are visible already")
+            raise InputError(
+                f"cannot reveal {k} more: {self.visible} of {self.available} trajectories are visible already"
+            )
         self.visible += k
         return self.visible
 
@@ -196,7 +207,7 @@ class TrajectoryDataset(Dataset):
         if self.boundary != "torus" and self.margin:
             keep = torch.zeros(y.shape[-2:], dtype=torch.bool)
             m = self.margin
-            keep[m:y.shape[-2] - m, m:y.shape[-1] - m] = True
+            keep[m : y.shape[-2] - m, m : y.shape[-1] - m] = True
             y[..., ~keep] = IGNORE
         return y
 
@@ -269,5 +280,6 @@ class TrajectoryDataset(Dataset):
         """
         pin = get_device(device).type == "cuda" if device is not None else False
         generator = torch.Generator().manual_seed(seed)
-        return DataLoader(self, batch_size=batch_size, shuffle=shuffle, num_workers=0, pin_memory=pin,
-                          generator=generator)
+        return DataLoader(
+            self, batch_size=batch_size, shuffle=shuffle, num_workers=0, pin_memory=pin, generator=generator
+        )

@@ -146,7 +146,7 @@ class ExtractionResult:
     def enumeration_patterns(self) -> int:
         """Patterns a full table over the cells that influence the decision would have: ``2 ** cells``."""
         cells = len(self.offsets) if self.classes is None else self.classes.neighbourhood.size + 1
-        return 2 ** cells
+        return 2**cells
 
     @property
     def local(self) -> bool:
@@ -161,20 +161,30 @@ class ExtractionResult:
             tried = "".join(f"; not totalistic on {t.title}" for t in self.classes.tried)
             assert self.sensitivity is not None  # the structure test follows a network's probe
             offsets = self.sensitivity.offsets
-            lines.append(f"support: {len(offsets)} decisive cells within range "
-                         f"{max(max(abs(dy), abs(dx)) for dy, dx in offsets)}{tried}")
+            lines.append(
+                f"support: {len(offsets)} decisive cells within range "
+                f"{max(max(abs(dy), abs(dx)) for dy, dx in offsets)}{tried}"
+            )
             lines.append(f"extracted rule: {self.rule}" if self.rule is not None else self.reason)
             if self.nearest is not None:
-                lines.append(f"majority of each class: {self.nearest} (no rule: {len(self.disagreements)} "
-                             f"{'class splits' if len(self.disagreements) == 1 else 'classes split'})")
-            lines.append(f"{self.patterns_evaluated} patterns evaluated ({self.classes.samples} per (centre, live "
-                         f"count) class on {nb.title}) instead of 2^{nb.size + 1} = {self.enumeration_patterns:.3g}")
-            lines.append(f"lowest confidence {self.confidence.min():.3f}; {len(self.low_confidence)} classes below "
-                         f"threshold; {len(self.context_dependent)} classes not constant")
+                lines.append(
+                    f"majority of each class: {self.nearest} (no rule: {len(self.disagreements)} "
+                    f"{'class splits' if len(self.disagreements) == 1 else 'classes split'})"
+                )
+            lines.append(
+                f"{self.patterns_evaluated} patterns evaluated ({self.classes.samples} per (centre, live "
+                f"count) class on {nb.title}) instead of 2^{nb.size + 1} = {self.enumeration_patterns:.3g}"
+            )
+            lines.append(
+                f"lowest confidence {self.confidence.min():.3f}; {len(self.low_confidence)} classes below "
+                f"threshold; {len(self.context_dependent)} classes not constant"
+            )
             return "\n".join(lines)
         if self.rule is None and self.structure is not None:
-            lines.append(f"not a {self.states}-state Generations rule: on random boards of every state the network "
-                         f"agrees with the Generations rule of its table on {self.structure:.2%} of the cells")
+            lines.append(
+                f"not a {self.states}-state Generations rule: on random boards of every state the network "
+                f"agrees with the Generations rule of its table on {self.structure:.2%} of the cells"
+            )
         elif self.rule is None:
             assert self.sensitivity is not None  # only a network's reading finds no rule
             far = [o for o in self.sensitivity.offsets if max(abs(o[0]), abs(o[1])) > 1]
@@ -183,14 +193,20 @@ class ExtractionResult:
         else:
             lines.append(f"extracted rule: {self.rule}")
             if self.nearest is not None:
-                lines.append(f"not totalistic; nearest totalistic rule {self.nearest} differs in "
-                             f"{len(self.disagreements)} {'entry' if len(self.disagreements) == 1 else 'entries'}: "
-                             f"MAP indices {self.disagreements[:12]}"
-                             f"{' ...' if len(self.disagreements) > 12 else ''}")
-        lines.append(f"{self.patterns_evaluated} patterns evaluated ({self.evaluations} with surroundings; "
-                     f"symmetry {self.group}); cells enumerated: {len(self.offsets)}")
-        lines.append(f"lowest confidence {self.confidence.min():.3f}; {len(self.low_confidence)} patterns below "
-                     f"threshold; {len(self.context_dependent)} depend on the surroundings")
+                lines.append(
+                    f"not totalistic; nearest totalistic rule {self.nearest} differs in "
+                    f"{len(self.disagreements)} {'entry' if len(self.disagreements) == 1 else 'entries'}: "
+                    f"MAP indices {self.disagreements[:12]}"
+                    f"{' ...' if len(self.disagreements) > 12 else ''}"
+                )
+        lines.append(
+            f"{self.patterns_evaluated} patterns evaluated ({self.evaluations} with surroundings; "
+            f"symmetry {self.group}); cells enumerated: {len(self.offsets)}"
+        )
+        lines.append(
+            f"lowest confidence {self.confidence.min():.3f}; {len(self.low_confidence)} patterns below "
+            f"threshold; {len(self.context_dependent)} depend on the surroundings"
+        )
         return "\n".join(lines)
 
 
@@ -204,10 +220,18 @@ def table_reading(alive: np.ndarray, group: str, threshold: float) -> Extraction
     """
     table = alive > 0.5
     confidence = np.where(table, alive, 1 - alive)
-    return ExtractionResult(rule=Rule.from_table(table), offsets=list(WINDOW), table=table, confidence=confidence,
-                            low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
-                            context_dependent=[], group=group, patterns_evaluated=N_PATTERNS,
-                            evaluations=N_PATTERNS, sensitivity=None)
+    return ExtractionResult(
+        rule=Rule.from_table(table),
+        offsets=list(WINDOW),
+        table=table,
+        confidence=confidence,
+        low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
+        context_dependent=[],
+        group=group,
+        patterns_evaluated=N_PATTERNS,
+        evaluations=N_PATTERNS,
+        sensitivity=None,
+    )
 
 
 def _model_group(model, check_boards: np.ndarray) -> str:
@@ -230,7 +254,7 @@ def _orbit_map(offsets: list[tuple[int, int]], group: str) -> np.ndarray:
     grid = np.full((2 * r + 1, 2 * r + 1), -1)
     for j, (dy, dx) in enumerate(offsets):
         grid[dy + r, dx + r] = j
-    canonical = np.arange(2 ** k)
+    canonical = np.arange(2**k)
     for g in group_elements(group)[1:]:
         moved = transform(grid, g)  # moved[p] is the cell that g carries to position p
         source = np.array([moved[dy + r, dx + r] for dy, dx in offsets])
@@ -277,9 +301,17 @@ def _to_window(values: np.ndarray, offsets: list[tuple[int, int]]) -> np.ndarray
     return values[(full[:, columns] * weights).sum(axis=1)]
 
 
-def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int = 4, n_probe: int = 256,
-                 use_symmetry: bool = True, seed: int = 0, samples: int = 16,
-                 counting: Neighbourhood | None = None) -> ExtractionResult:
+def extract_rule(
+    model,
+    contexts: int = 4,
+    threshold: float = 0.9,
+    radius: int = 4,
+    n_probe: int = 256,
+    use_symmetry: bool = True,
+    seed: int = 0,
+    samples: int = 16,
+    counting: Neighbourhood | None = None,
+) -> ExtractionResult:
     """Read the rule a trained model computes.
 
     Only the cells that can change the decision (plus the cell itself) are
@@ -354,16 +386,33 @@ def extract_rule(model, contexts: int = 4, threshold: float = 0.9, radius: int =
             nearest, disagreements = nearest_totalistic(table, confidence)
         if states > 2:
             rule, structure = _generations_structure(model, rule, states, rng)
-    return ExtractionResult(rule=rule, offsets=offsets, table=table, confidence=confidence,
-                            low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
-                            context_dependent=[int(i) for i in np.flatnonzero(varies)], group=group,
-                            patterns_evaluated=int(evaluated), evaluations=int(evaluated * contexts),
-                            sensitivity=probe, nearest=nearest, disagreements=disagreements, states=states,
-                            structure=structure)
+    return ExtractionResult(
+        rule=rule,
+        offsets=offsets,
+        table=table,
+        confidence=confidence,
+        low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
+        context_dependent=[int(i) for i in np.flatnonzero(varies)],
+        group=group,
+        patterns_evaluated=int(evaluated),
+        evaluations=int(evaluated * contexts),
+        sensitivity=probe,
+        nearest=nearest,
+        disagreements=disagreements,
+        states=states,
+        structure=structure,
+    )
 
 
-def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_symmetry: bool,
-                 rng: np.random.Generator, candidates: list[Neighbourhood] | None = None) -> ExtractionResult:
+def _read_counts(
+    model,
+    probe: Sensitivity,
+    samples: int,
+    threshold: float,
+    use_symmetry: bool,
+    rng: np.random.Generator,
+    candidates: list[Neighbourhood] | None = None,
+) -> ExtractionResult:
     """The structure test of a model beyond 3x3 (see :func:`extract_rule`), on the candidates (default: Golly's
     shapes that hold the decisive cells).  The classes are tested on boards of dead and live cells; a model of
     more states must then be the rule with Golly's dying states on boards of every state."""
@@ -382,22 +431,36 @@ def _read_counts(model, probe: Sensitivity, samples: int, threshold: float, use_
         size = max(16, 4 * check.neighbourhood.range + 4)
         rule, structure = _agreement(model, rule, states, rng, size=size)
         if rule is None:
-            reason = (f"totalistic on {check.neighbourhood.title} on dead and live cells, but not a {states}-state "
-                      f"rule with dying states: on random boards of every state it agrees on {structure:.2%} of the "
-                      "cells")
+            reason = (
+                f"totalistic on {check.neighbourhood.title} on dead and live cells, but not a {states}-state "
+                f"rule with dying states: on random boards of every state it agrees on {structure:.2%} of the "
+                "cells"
+            )
     confidence = check.confidence.ravel()
     evaluated = sum(c.alive.size * c.samples for c in checks)
-    return ExtractionResult(rule=rule, offsets=sorted({(0, 0), *check.neighbourhood.offsets}),
-                            table=(check.alive > 0.5).ravel(), confidence=confidence,
-                            low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
-                            context_dependent=[int(i) for i in np.flatnonzero(~check.constant.ravel())], group=group,
-                            patterns_evaluated=evaluated, evaluations=evaluated, sensitivity=probe, classes=check,
-                            reason=reason, nearest=nearest, states=states, structure=structure,
-                            disagreements=[] if nearest is None else [int(i) for i in np.flatnonzero(~check.constant)])
+    return ExtractionResult(
+        rule=rule,
+        offsets=sorted({(0, 0), *check.neighbourhood.offsets}),
+        table=(check.alive > 0.5).ravel(),
+        confidence=confidence,
+        low_confidence=[int(i) for i in np.flatnonzero(confidence < threshold)],
+        context_dependent=[int(i) for i in np.flatnonzero(~check.constant.ravel())],
+        group=group,
+        patterns_evaluated=evaluated,
+        evaluations=evaluated,
+        sensitivity=probe,
+        classes=check,
+        reason=reason,
+        nearest=nearest,
+        states=states,
+        structure=structure,
+        disagreements=[] if nearest is None else [int(i) for i in np.flatnonzero(~check.constant)],
+    )
 
 
-def _generations_structure(model, rule: Rule, states: int, rng: np.random.Generator, boards: int = 32,
-                           size: int = 16) -> tuple[GenerationsRule | None, float]:
+def _generations_structure(
+    model, rule: Rule, states: int, rng: np.random.Generator, boards: int = 32, size: int = 16
+) -> tuple[GenerationsRule | None, float]:
     """Test that a multi-state network is the Generations rule of its birth/survival table.
 
     The table was read on boards of dead and live cells only; a Generations

@@ -153,8 +153,8 @@ def _window_epoch(p, m, v, t, feats, weights, steps, lr, l1, penal, h1, h2):
             for k in range(d):
                 grad[j * d + k] = g1[k * h1 + j]
         t += 1
-        correct1 = 1.0 - _BETA1 ** t
-        correct2 = np.sqrt(1.0 - _BETA2 ** t)
+        correct1 = 1.0 - _BETA1**t
+        correct2 = np.sqrt(1.0 - _BETA2**t)
         step = lr / correct1
         for i in range(n):
             g = grad[i] + pen[i] * np.sign(p[i])
@@ -171,8 +171,18 @@ def _window_epochs(flat, m, v, t, feats, weights, runs, steps, lr, l1, penal, h1
         t[k], worst[k] = _window_epoch(flat[k], m[k], v[k], t[k], feats, weights[k], steps[k], lr, l1, penal, h1, h2)
 
 
-def window_epoch(flat: np.ndarray, adam: tuple, feats: np.ndarray, weights: np.ndarray, runs: np.ndarray,
-                 steps: np.ndarray, lr: float, l1: float, penal: np.ndarray, widths: tuple[int, int]) -> np.ndarray:
+def window_epoch(
+    flat: np.ndarray,
+    adam: tuple,
+    feats: np.ndarray,
+    weights: np.ndarray,
+    runs: np.ndarray,
+    steps: np.ndarray,
+    lr: float,
+    l1: float,
+    penal: np.ndarray,
+    widths: tuple[int, int],
+) -> np.ndarray:
     """One epoch of full-batch Adam steps for the ``runs`` of stacked window networks, in place; worst probabilities.
 
     Each network (a row of ``flat``: its 3x3 layer's weights as ``(h1, D)``,

@@ -50,8 +50,10 @@ def indicator_patterns(w: int = 3, h: int = 3) -> np.ndarray:
     w, h = check_int("w", w, 1), check_int("h", h, 1)
     cells = w * h
     if cells > MAX_CELLS:
-        raise InputError(f"a {w}x{h} window has 2^{cells} patterns; at most {MAX_CELLS} cells can be enumerated. "
-                         f"Find the cells that influence the output with sensitivity() and enumerate those")
+        raise InputError(
+            f"a {w}x{h} window has 2^{cells} patterns; at most {MAX_CELLS} cells can be enumerated. "
+            f"Find the cells that influence the output with sensitivity() and enumerate those"
+        )
     return bits(cells).reshape(-1, h, w)
 
 
@@ -145,5 +147,10 @@ def sensitivity(model, radius: int = 4, n_boards: int = 256, seed: int = 0) -> S
     window = np.ix_(q, q)
     outside = change_map.copy()
     outside[window] = 0.0
-    return Sensitivity(radius=int(radius), influence=change_map[window], decisive=decided_map[window],
-                       outside=float(outside.max()), boards=int(n_boards))
+    return Sensitivity(
+        radius=int(radius),
+        influence=change_map[window],
+        decisive=decided_map[window],
+        outside=float(outside.max()),
+        boards=int(n_boards),
+    )

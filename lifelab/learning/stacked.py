@@ -59,9 +59,15 @@ def pattern_frequencies(trajectories: np.ndarray, weights: np.ndarray, batch_siz
     return counts / (transitions * trajectories[0, 0].size), math.ceil(transitions / batch_size)
 
 
-def train_stacked(nets: list[nn.Module], frequencies: np.ndarray, steps_per_epoch: list[int], epochs: int,
-                  stop_probability: float, device: torch.device,
-                  engine: str | None = None) -> tuple[list[int], np.ndarray]:
+def train_stacked(
+    nets: list[nn.Module],
+    frequencies: np.ndarray,
+    steps_per_epoch: list[int],
+    epochs: int,
+    stop_probability: float,
+    device: torch.device,
+    engine: str | None = None,
+) -> tuple[list[int], np.ndarray]:
     """Train networks of one stackable layout together, each until its stop criterion.
 
     The objective, learning-rate schedule, L1 term, optimiser and stop
@@ -100,8 +106,9 @@ def train_stacked(nets: list[nn.Module], frequencies: np.ndarray, steps_per_epoc
     shapes = [(name, p.shape) for name, p in layout.named_parameters()]
     sizes = [math.prod(shape) for _, shape in shapes]
     penalised = np.concatenate([np.full(size, "weight" in name) for (name, _), size in zip(shapes, sizes, strict=True)])
-    flat = np.stack([torch.cat([p.detach().reshape(-1) for p in net.parameters()]).cpu().double().numpy()
-                     for net in nets])
+    flat = np.stack(
+        [torch.cat([p.detach().reshape(-1) for p in net.parameters()]).cpu().double().numpy() for net in nets]
+    )
     labels = family(layout.rule_family).labels
     first = np.unique(labels, return_index=True)[1]  # one pattern per class, in class order
     x = F.one_hot(torch.from_numpy(patterns()[first].astype(np.int64)), 2).permute(0, 3, 1, 2).to(device, MODEL_DTYPE)
@@ -110,8 +117,10 @@ def train_stacked(nets: list[nn.Module], frequencies: np.ndarray, steps_per_epoc
     np.add.at(weights, (slice(None), labels), np.asarray(frequencies, dtype=np.float64))  # type: ignore[arg-type]
 
     def unflat(rows: torch.Tensor) -> dict:
-        return {name: part.reshape(len(rows), *shape)
-                for (name, shape), part in zip(shapes, rows.split(sizes, dim=1), strict=True)}
+        return {
+            name: part.reshape(len(rows), *shape)
+            for (name, shape), part in zip(shapes, rows.split(sizes, dim=1), strict=True)
+        }
 
     if engine == "compiled":
         features = layout.window_features(x).cpu().numpy()
@@ -121,8 +130,9 @@ def train_stacked(nets: list[nn.Module], frequencies: np.ndarray, steps_per_epoc
         steps = np.asarray(steps_per_epoch, dtype=np.int64)
 
         def epoch_of(runs: list[int], lr: float) -> np.ndarray:
-            return window_epoch(flat, adam, features, weights, np.asarray(runs, dtype=np.int64), steps, lr, L1,
-                                penalised, widths)[runs]
+            return window_epoch(
+                flat, adam, features, weights, np.asarray(runs, dtype=np.int64), steps, lr, L1, penalised, widths
+            )[runs]
     else:
         rows = [torch.from_numpy(row).to(device, MODEL_DTYPE).requires_grad_() for row in flat]
         optimiser = torch.optim.Adam(rows, lr=LR, foreach=True)  # one tensor, and so one Adam state, per run

@@ -24,8 +24,9 @@ from lifelab.utils import check_int, data_dir
 __all__ = ["DataSupplyAgent", "load_or_generate"]
 
 
-def load_or_generate(rule: Rule | str, n: int, shape: tuple[int, int], steps: int, density: float = 0.5,
-                     seed: int = 0, folder=None) -> np.ndarray:
+def load_or_generate(
+    rule: Rule | str, n: int, shape: tuple[int, int], steps: int, density: float = 0.5, seed: int = 0, folder=None
+) -> np.ndarray:
     """Trajectories of ``rule`` from random boards, cached under ``data/``.
 
     The first call simulates and saves them; a later call with the same
@@ -68,8 +69,16 @@ class DataSupplyAgent:
     one more per :meth:`reveal`.
     """
 
-    def __init__(self, source, shape: tuple[int, int] = (32, 32), steps: int = 32, density: float = 0.5,
-                 seed: int = 0, weighting: str = "linear", ratio: float = 2.0):
+    def __init__(
+        self,
+        source,
+        shape: tuple[int, int] = (32, 32),
+        steps: int = 32,
+        density: float = 0.5,
+        seed: int = 0,
+        weighting: str = "linear",
+        ratio: float = 2.0,
+    ):
         """Start with one visible trajectory.
 
         Args:
@@ -128,8 +137,9 @@ class DataSupplyAgent:
             ValueError: Without an oracle (external data), or for a board of the wrong shape.
         """
         if self.rule is None:
-            raise InputError("no oracle rule: this agent serves external trajectories and cannot simulate more; "
-                             "add them with add()")
+            raise InputError(
+                "no oracle rule: this agent serves external trajectories and cannot simulate more; add them with add()"
+            )
         # a random board, and a stochastic oracle's draws, take the trajectory's own seed (simulate keeps the
         # two streams apart); a given board under a deterministic rule needs none
         random = board is None or isinstance(self.rule, StochasticRule)
@@ -150,8 +160,9 @@ class DataSupplyAgent:
         """Append trajectories from outside (validated: binary, same shape as the rest); not visible yet."""
         traj = validate_trajectories(trajectories, name="external trajectories", states=self.states)
         if self._pool and traj.shape[1:] != self._pool[0].shape:
-            raise InputError(f"external trajectories have shape {traj.shape[1:]}, "
-                             f"the agent holds {self._pool[0].shape}")
+            raise InputError(
+                f"external trajectories have shape {traj.shape[1:]}, the agent holds {self._pool[0].shape}"
+            )
         self._pool.extend(traj)
         self.collected_seeds.extend([None] * len(traj))
 
@@ -202,5 +213,11 @@ class DataSupplyAgent:
 
         Keyword arguments (``skip``, ``max_transitions``, ``one_hot``) go to the dataset.
         """
-        return TrajectoryDataset(self.visible_trajectories, visible=self.visible, weighting=self.weighting,
-                                 ratio=self.ratio, states=self.states, **kwargs)
+        return TrajectoryDataset(
+            self.visible_trajectories,
+            visible=self.visible,
+            weighting=self.weighting,
+            ratio=self.ratio,
+            states=self.states,
+            **kwargs,
+        )

@@ -16,8 +16,9 @@ from lifelab.rules import GenerationsRule, Rule
 __all__ = ["TableLearner"]
 
 
-@register("table", "no network: tabulates the observed patterns (per class of its family), the rest unknown",
-          network=False)
+@register(
+    "table", "no network: tabulates the observed patterns (per class of its family), the rest unknown", network=False
+)
 class TableLearner:
     """The non-neural baseline: tabulate the observed patterns, leave the rest unknown.
 
@@ -34,9 +35,9 @@ class TableLearner:
 
     def __init__(self, family_name: str = "auto", noise="auto"):
         """Args:
-            family_name: The family it tabulates under (``"auto"``: the first of
-                :data:`lifelab.evidence.AUTO_CHAIN` the visible data determine; ``"data"``).
-            noise: As in :func:`lifelab.evidence.decide`.
+        family_name: The family it tabulates under (``"auto"``: the first of
+            :data:`lifelab.evidence.AUTO_CHAIN` the visible data determine; ``"data"``).
+        noise: As in :func:`lifelab.evidence.decide`.
         """
         if family_name not in ("auto", "data"):
             family(family_name)
@@ -74,8 +75,16 @@ class TableLearner:
         confidence = np.where(verdict.known, 1.0, 0.5)
         states = self._fitted().states
         rule = Rule.from_table(verdict.table)
-        return ExtractionResult(rule=rule if states == 2 else GenerationsRule(rule, states), offsets=list(WINDOW),
-                                table=verdict.table.copy(), states=states,
-                                confidence=confidence, low_confidence=[int(i) for i in np.flatnonzero(~verdict.known)],
-                                context_dependent=[], group=verdict.family.symmetry, patterns_evaluated=0,
-                                evaluations=0, sensitivity=None)
+        return ExtractionResult(
+            rule=rule if states == 2 else GenerationsRule(rule, states),
+            offsets=list(WINDOW),
+            table=verdict.table.copy(),
+            states=states,
+            confidence=confidence,
+            low_confidence=[int(i) for i in np.flatnonzero(~verdict.known)],
+            context_dependent=[],
+            group=verdict.family.symmetry,
+            patterns_evaluated=0,
+            evaluations=0,
+            sensitivity=None,
+        )

@@ -91,16 +91,20 @@ class History:
         """One line with the last epoch's figures (no timings, so it is stable across runs)."""
         if not self.epoch:
             return "not trained"
-        val = (f", val cells {self.val_cell_acc[-1]:.4f} boards {self.val_board_acc[-1]:.3f}"
-               if self.val_cell_acc else "")
-        done = (f"converged after epoch {self.converged_epoch}" if self.converged_epoch is not None
-                else f"not converged after {self.epochs} epochs")
-        return (f"{done}: train cells {self.train_cell_acc[-1]:.4f} boards {self.train_board_acc[-1]:.3f}"
-                f"{val}")
+        val = (
+            f", val cells {self.val_cell_acc[-1]:.4f} boards {self.val_board_acc[-1]:.3f}" if self.val_cell_acc else ""
+        )
+        done = (
+            f"converged after epoch {self.converged_epoch}"
+            if self.converged_epoch is not None
+            else f"not converged after {self.epochs} epochs"
+        )
+        return f"{done}: train cells {self.train_cell_acc[-1]:.4f} boards {self.train_board_acc[-1]:.3f}{val}"
 
     def plot(self, fig=None, label: str | None = None):
         """Training curves; see :func:`lifelab.viz.plot_training_curves`."""
         from lifelab.viz import plot_training_curves
+
         return plot_training_curves({label or "model": self}, fig=fig)
 
 
@@ -145,7 +149,7 @@ def evaluate(model: nn.Module, data, device=None, batch_size: int = 512) -> dict
     min_prob = 1.0
     with eval_mode(model):
         for start in range(0, len(x), batch_size):
-            xb, yb, wb = (t[start:start + batch_size].to(device) for t in (x, y, w))
+            xb, yb, wb = (t[start : start + batch_size].to(device) for t in (x, y, w))
             logits = model(xb)
             counted = yb != IGNORE
             loss += float((_cell_loss(logits, yb, counted) * wb).sum())
@@ -180,16 +184,20 @@ def load_model(path, device=None) -> tuple[LifeModel, History]:
     except RuntimeError:  # e2cnn computes its basis, which the meta device cannot: built for real below
         described = None
     if described is not None and described != stored:
-        raise InputError(f"{path}: its identity describes a {identity.model} model of {described:,} numbers, its "
-                         f"weights hold {stored:,}")
+        raise InputError(
+            f"{path}: its identity describes a {identity.model} model of {described:,} numbers, its "
+            f"weights hold {stored:,}"
+        )
     model = build_model(identity.model, **identity.config)
     built = sum(p.numel() for p in model.parameters())
     dtype = next((t.dtype for t in state["model_state"].values() if t.is_floating_point()), MODEL_DTYPE)
     try:
         model.to(dtype).load_state_dict(state["model_state"])  # in the checkpoint's precision, not cast down
     except (RuntimeError, TypeError) as err:
-        raise InputError(f"{path}: its weights do not fit the {identity.model} model its identity describes "
-                         f"({built:,} parameters): {str(err).splitlines()[0]}") from None
+        raise InputError(
+            f"{path}: its weights do not fit the {identity.model} model its identity describes "
+            f"({built:,} parameters): {str(err).splitlines()[0]}"
+        ) from None
     try:
         history = History.from_dict(state["history"])
     except (TypeError, KeyError, ValueError) as err:
@@ -207,11 +215,28 @@ def lr_at(epoch: int, epochs: int, lr: float, schedule: str) -> float:
 
 @model_threads()
 @deterministic()
-def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDataset | None = None,
-          epochs: int = 100, batch_size: int = BATCH_SIZE, lr: float = LR, schedule: str = "cosine",
-          l1: float = L1, consistency: float = 0.0, group: str = "p4m", early_stop: bool = True,
-          stop_probability: float | None = None, stable_epochs: int | None = None, device=None, amp: bool = False,
-          seed: int = 0, checkpoint=None, rule: Rule | str | None = None, progress: bool = True) -> History:
+def train(
+    model: nn.Module,
+    dataset: TrajectoryDataset,
+    *,
+    val: TrajectoryDataset | None = None,
+    epochs: int = 100,
+    batch_size: int = BATCH_SIZE,
+    lr: float = LR,
+    schedule: str = "cosine",
+    l1: float = L1,
+    consistency: float = 0.0,
+    group: str = "p4m",
+    early_stop: bool = True,
+    stop_probability: float | None = None,
+    stable_epochs: int | None = None,
+    device=None,
+    amp: bool = False,
+    seed: int = 0,
+    checkpoint=None,
+    rule: Rule | str | None = None,
+    progress: bool = True,
+) -> History:
     """Fit a model to the visible transitions of a dataset.
 
     The objective is the weighted cross-entropy (each transition weighted
@@ -293,11 +318,25 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = History()
     x, y, w = (t.to(dtype) if t.is_floating_point() else t for t in dataset.tensors(device))
-    val_data = None if val is None or not len(val) else \
-        tuple(t.to(dtype) if t.is_floating_point() else t for t in val.tensors(device))
-    settings = {"epochs": epochs, "batch_size": batch_size, "lr": lr, "schedule": schedule, "l1": l1,
-                "consistency": consistency, "group": group, "seed": seed, "amp": amp, "early_stop": early_stop,
-                "stop_probability": stop_probability, "stable_epochs": stable_epochs}
+    val_data = (
+        None
+        if val is None or not len(val)
+        else tuple(t.to(dtype) if t.is_floating_point() else t for t in val.tensors(device))
+    )
+    settings = {
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "lr": lr,
+        "schedule": schedule,
+        "l1": l1,
+        "consistency": consistency,
+        "group": group,
+        "seed": seed,
+        "amp": amp,
+        "early_stop": early_stop,
+        "stop_probability": stop_probability,
+        "stable_epochs": stable_epochs,
+    }
     path = None if checkpoint is None else Path(checkpoint)
     identity = None if path is None else Identity.of(model, rule, settings, fingerprint(x, y, w))
     if path is not None and identity is not None and path.exists():
@@ -323,7 +362,7 @@ def train(model: nn.Module, dataset: TrajectoryDataset, *, val: TrajectoryDatase
             order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed * 100_003 + epoch))
             total = 0.0
             for start in range(0, len(x), batch_size):
-                idx = order[start:start + batch_size].to(device)
+                idx = order[start : start + batch_size].to(device)
                 xb, yb, wb = x[idx], y[idx], w[idx]
                 with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
                     logits = model(xb)

@@ -16,8 +16,15 @@ from lifelab.loop.settings import LOOP, MODES, LoopSettings
 __all__ = ["COLLECTIONS", "QueryCollection", "RandomCollection", "query_board"]
 
 
-def query_board(confidence, shape: tuple[int, int], seed: int = 0, threshold: float = LOOP.threshold, least: int = 16,
-                ask=(), group: str = "p4m") -> np.ndarray:
+def query_board(
+    confidence,
+    shape: tuple[int, int],
+    seed: int = 0,
+    threshold: float = LOOP.threshold,
+    least: int = 16,
+    ask=(),
+    group: str = "p4m",
+) -> np.ndarray:
     """An initial board made of the 3x3 patterns worth asking the oracle about.
 
     Every 4x4 slot of the board gets one pattern in its top-left 3x3 and
@@ -47,8 +54,9 @@ def query_board(confidence, shape: tuple[int, int], seed: int = 0, threshold: fl
     """
     confidence = np.asarray(confidence, dtype=float)
     if confidence.shape != (N_PATTERNS,):
-        raise InputError(f"confidence must have one value per 3x3 pattern, shape ({N_PATTERNS},), "
-                         f"got {confidence.shape}")
+        raise InputError(
+            f"confidence must have one value per 3x3 pattern, shape ({N_PATTERNS},), got {confidence.shape}"
+        )
     if group not in SUBGROUPS:
         raise InputError(f"unknown symmetry group {group!r}; expected one of {list(SUBGROUPS)}")
     h, w = (int(s) for s in shape)
@@ -65,7 +73,7 @@ def query_board(confidence, shape: tuple[int, int], seed: int = 0, threshold: fl
     shapes = patterns()
     board = np.zeros((h, w), dtype=bool)
     for k, (y, x) in enumerate(slots):
-        board[y:y + 3, x:x + 3] = transform(shapes[asked[k % len(asked)]], elements[rng.integers(len(elements))])
+        board[y : y + 3, x : x + 3] = transform(shapes[asked[k % len(asked)]], elements[rng.integers(len(elements))])
     return board
 
 
@@ -88,8 +96,9 @@ class Collection(Protocol):
 
     name: str
 
-    def next(self, agent: DataSupplyAgent, done: Round, holdout: int | None,
-             seen: Evidence | CountEvidence) -> tuple[Evidence | CountEvidence, str]:
+    def next(
+        self, agent: DataSupplyAgent, done: Round, holdout: int | None, seen: Evidence | CountEvidence
+    ) -> tuple[Evidence | CountEvidence, str]:
         """Collect the next trajectory after round ``done``; returns the evidence with it and how it was chosen."""
 
 
@@ -105,8 +114,9 @@ class RandomCollection:
     def __init__(self, settings: LoopSettings = LOOP):
         """Nothing to set up (the settings are what every strategy is given)."""
 
-    def next(self, agent: DataSupplyAgent, done: Round, holdout: int | None,
-             seen: Evidence | CountEvidence) -> tuple[Evidence | CountEvidence, str]:
+    def next(
+        self, agent: DataSupplyAgent, done: Round, holdout: int | None, seen: Evidence | CountEvidence
+    ) -> tuple[Evidence | CountEvidence, str]:
         """Queue the next trajectory; returns the evidence (unchanged) and how the trajectory was chosen."""
         return seen, "random" if agent.rule is not None else "supplied"
 
@@ -125,22 +135,28 @@ class QueryCollection:
 
     def __init__(self, settings: LoopSettings = LOOP):
         """Args:
-            settings: The loop's settings: ``threshold`` (confidence below which a pattern is asked about) and
-                ``seed`` (of the choice of patterns and slots).
+        settings: The loop's settings: ``threshold`` (confidence below which a pattern is asked about) and
+            ``seed`` (of the choice of patterns and slots).
         """
         self.settings = settings
         self.rng = np.random.default_rng(settings.seed)
 
-    def next(self, agent: DataSupplyAgent, done: Round, holdout: int | None,
-             seen: Evidence | CountEvidence) -> tuple[Evidence | CountEvidence, str]:
+    def next(
+        self, agent: DataSupplyAgent, done: Round, holdout: int | None, seen: Evidence | CountEvidence
+    ) -> tuple[Evidence | CountEvidence, str]:
         """Build and collect the query board; returns the evidence with it and ``"query"``."""
         if min(agent.shape) < 4 or isinstance(seen, CountEvidence) or done.extraction.confidence.shape != (N_PATTERNS,):
             return RandomCollection().next(agent, done, holdout, seen)
         verdict = done.verdict
         assert isinstance(verdict, Verdict)  # 3x3 evidence gives a 3x3 verdict
-        done.query = query_board(done.extraction.confidence, agent.shape, seed=self.settings.seed * 1000 + done.round,
-                                 threshold=self.settings.threshold, ask=_to_ask(verdict, self.rng),
-                                 group=verdict.family.symmetry)
+        done.query = query_board(
+            done.extraction.confidence,
+            agent.shape,
+            seed=self.settings.seed * 1000 + done.round,
+            threshold=self.settings.threshold,
+            ask=_to_ask(verdict, self.rng),
+            group=verdict.family.symmetry,
+        )
         index = agent.collect(done.query, first=True)
         if done.refuted:  # the held-out trajectory the rule failed on joins the training data too
             assert holdout is not None  # a refuted round held one out
@@ -149,5 +165,6 @@ class QueryCollection:
 
 
 #: Collection strategies by mode name (:data:`lifelab.loop.settings.MODES`).
-COLLECTIONS: dict[str, Callable[[LoopSettings], Collection]] = dict(zip(MODES, (RandomCollection, QueryCollection),
-                                                                      strict=True))
+COLLECTIONS: dict[str, Callable[[LoopSettings], Collection]] = dict(
+    zip(MODES, (RandomCollection, QueryCollection), strict=True)
+)

@@ -46,9 +46,21 @@ from lifelab.loop.settings import LOOP, LoopSettings
 from lifelab.rules import DENSE_LIMIT, TableRule
 from lifelab.utils import MODEL_DTYPE, eval_mode, model_threads, one_hot, progress_bar, seeded
 
-__all__ = ["NOISY_EPOCHS", "STABLE_EPOCHS", "TABLE_GROUPS", "WIDER", "AutoGrow", "FixedModel", "Learner",
-           "NetworkLearner", "TableNetwork", "fit_table_network", "learner_names", "make_learner",
-           "wider_learner"]
+__all__ = [
+    "NOISY_EPOCHS",
+    "STABLE_EPOCHS",
+    "TABLE_GROUPS",
+    "WIDER",
+    "AutoGrow",
+    "FixedModel",
+    "Learner",
+    "NetworkLearner",
+    "TableNetwork",
+    "fit_table_network",
+    "learner_names",
+    "make_learner",
+    "wider_learner",
+]
 
 #: Epochs of one round of training on noisy data, and how long the table must stay put to stop earlier.
 NOISY_EPOCHS, STABLE_EPOCHS = 30, 3
@@ -112,7 +124,7 @@ class AutoGrow:
 
     def __init__(self, route: str):
         """Args:
-            route: A key of :data:`lifelab.learning.models.ROUTES`.
+        route: A key of :data:`lifelab.learning.models.ROUTES`.
         """
         self.route = ROUTES[route]
 
@@ -125,8 +137,9 @@ class AutoGrow:
         return net, group
 
 
-def _network(model, group: str | None, seed: int, states: int = 2,
-             kernel_size: int | None = None) -> tuple[nn.Module, str, float]:
+def _network(
+    model, group: str | None, seed: int, states: int = 2, kernel_size: int | None = None
+) -> tuple[nn.Module, str, float]:
     """The network to train, the group imposed and the consistency-loss weight."""
     if group is not None and group not in GROUPS:
         raise InputError(f"unknown group {group!r}; expected one of {list(GROUPS)}")
@@ -139,8 +152,10 @@ def _network(model, group: str | None, seed: int, states: int = 2,
     if spec.group_argument:
         group = spec.default_group if group is None else group
         if group not in spec.groups:
-            raise InputError(f"{model!r} is built for the groups {list(spec.groups)}, not {group!r}; use a plain "
-                             "family such as 'minimal' for translations only")
+            raise InputError(
+                f"{model!r} is built for the groups {list(spec.groups)}, not {group!r}; use a plain "
+                "family such as 'minimal' for translations only"
+            )
         with seeded(seed):
             return build_model(spec.name, group=group, **more), group, 0.0
     group = "trivial" if group is None else group
@@ -162,8 +177,16 @@ class NetworkLearner:
             (Golly 4's ``NH``, ``N@``, ``NW``); None: found from the network's decisive cells.
     """
 
-    def __init__(self, model, settings: LoopSettings = LOOP, *, states: int = 2, kernel_size: int | None = None,
-                 device=None, progress: bool = False):
+    def __init__(
+        self,
+        model,
+        settings: LoopSettings = LOOP,
+        *,
+        states: int = 2,
+        kernel_size: int | None = None,
+        device=None,
+        progress: bool = False,
+    ):
         """Build (or adopt) the model.
 
         Args:
@@ -185,8 +208,10 @@ class NetworkLearner:
             route = model_spec(model).growth if isinstance(model, str) else None
             if route is None:
                 growable = sorted(s.name for s in REGISTRY.values() if s.growth)
-                raise InputError(f"group='auto' starts a growable family plain and grows it: model must be one of "
-                                 f"{growable}, got {model!r}")
+                raise InputError(
+                    f"group='auto' starts a growable family plain and grows it: model must be one of "
+                    f"{growable}, got {model!r}"
+                )
             self.policy = AutoGrow(route)
             self.net, self.group, self.consistency = self.policy.route.model("trivial", seed, states), "trivial", 0.0
         else:
@@ -217,13 +242,20 @@ class NetworkLearner:
 
     def fit(self, data: TrajectoryDataset, *, noisy: bool, seed: int) -> tuple[int, float]:
         """Train on the visible transitions; returns ``(epochs, fraction of boards exact)``."""
-        common = dict(seed=seed, device=self.device, consistency=self.consistency, batch_size=self.settings.batch_size,
-                      group=self.group if self.consistency else "p4m", progress=self.progress)
+        common = dict(
+            seed=seed,
+            device=self.device,
+            consistency=self.consistency,
+            batch_size=self.settings.batch_size,
+            group=self.group if self.consistency else "p4m",
+            progress=self.progress,
+        )
         if noisy:  # 100% cannot be reached on noisy boards: train until the read-out table settles
             history = train(self.net, data, epochs=NOISY_EPOCHS, stable_epochs=STABLE_EPOCHS, **common)
         else:
-            history = train(self.net, data, epochs=self.settings.epochs,
-                            stop_probability=self.settings.stop_probability, **common)
+            history = train(
+                self.net, data, epochs=self.settings.epochs, stop_probability=self.settings.stop_probability, **common
+            )
         return history.epochs, history.train_board_acc[-1]
 
     def read(self, seed: int) -> ExtractionResult:
@@ -232,8 +264,12 @@ class NetworkLearner:
 
 
 #: Where a network goes when the data contradict what it can represent: its family -> (family, model, group).
-WIDER = {"edges-corners": ("isotropic", "e2cnn", "p4m"), "isotropic": ("table", "minimal", None),
-         "p4": ("table", "minimal", None), "p4m": ("table", "minimal", None)}
+WIDER = {
+    "edges-corners": ("isotropic", "e2cnn", "p4m"),
+    "isotropic": ("table", "minimal", None),
+    "p4": ("table", "minimal", None),
+    "p4m": ("table", "minimal", None),
+}
 
 
 def wider_learner(learner: Learner, evidence: Evidence | CountEvidence) -> tuple[NetworkLearner, str] | None:
@@ -264,13 +300,20 @@ def wider_learner(learner: Learner, evidence: Evidence | CountEvidence) -> tuple
     while target[0] in WIDER and evidence.under(target[0]).contradicted:
         target = WIDER[target[0]]
     _, model, group = target
-    moved = NetworkLearner(model, learner.settings.but(group=group), states=evidence.states, device=learner.device,
-                           progress=learner.progress)
+    moved = NetworkLearner(
+        model,
+        learner.settings.but(group=group),
+        states=evidence.states,
+        device=learner.device,
+        progress=learner.progress,
+    )
     names = ", ".join(contradicted.family.class_names[c] for c in contradicted.conflicting[:4])
     more = ", ..." if len(contradicted.conflicting) > 4 else ""
-    why = (f"moved from {learner.description.split(' (')[0]} to {moved.description.split(' (')[0]}: the data "
-           f"contradict {contradicted.family.title} in {len(contradicted.conflicting)} classes ({names}{more}), "
-           f"which the first cannot represent and the second can")
+    why = (
+        f"moved from {learner.description.split(' (')[0]} to {moved.description.split(' (')[0]}: the data "
+        f"contradict {contradicted.family.title} in {len(contradicted.conflicting)} classes ({names}{more}), "
+        f"which the first cannot represent and the second can"
+    )
     return moved, why
 
 
@@ -297,8 +340,9 @@ def make_learner(model, settings: LoopSettings = LOOP, **network) -> Learner:
         TypeError: For a model that is neither a name nor a torch module.
     """
     if not isinstance(model, (str, nn.Module)):
-        raise InputTypeError(f"model must be a model name {learner_names()} or a torch module, "
-                             f"got {type(model).__name__}")
+        raise InputTypeError(
+            f"model must be a model name {learner_names()} or a torch module, got {type(model).__name__}"
+        )
     if isinstance(model, str) and not model_spec(model).network:
         if settings.group is not None:
             raise InputError(f"the {model} learner takes no group; state an assumption with family=...")
@@ -309,8 +353,15 @@ def make_learner(model, settings: LoopSettings = LOOP, **network) -> Learner:
 #: The symmetry group a network imposes for each of Golly's table symmetries: the largest rotations and flips of
 #: the square it contains (``rotate8`` turns the ring of eight neighbours by 45 degrees, not the square; ``permute``
 #: contains every rotation and flip).
-TABLE_GROUPS = {"none": "trivial", "rotate4": "p4", "rotate8": "p4", "rotate4reflect": "p4m",
-                "rotate8reflect": "p4m", "permute": "p4m", "reflect_horizontal": "trivial"}
+TABLE_GROUPS = {
+    "none": "trivial",
+    "rotate4": "p4",
+    "rotate8": "p4",
+    "rotate4reflect": "p4m",
+    "rotate8reflect": "p4m",
+    "permute": "p4m",
+    "reflect_horizontal": "trivial",
+}
 
 
 @dataclass
@@ -351,10 +402,15 @@ class TableNetwork:
         Returns:
             ``(agreeing, unobserved)``.
         """
-        if self.table is None or self.observed is None or reference.dense_table is None or \
-                len(reference.dense_table) != len(self.table):
-            raise InputError(f"compare a table of {0 if self.table is None else len(self.table)} configurations, "
-                             f"got {reference!r}")
+        if (
+            self.table is None
+            or self.observed is None
+            or reference.dense_table is None
+            or len(reference.dense_table) != len(self.table)
+        ):
+            raise InputError(
+                f"compare a table of {0 if self.table is None else len(self.table)} configurations, got {reference!r}"
+            )
         unseen = ~self.observed
         return int((self.table[unseen] == reference.dense_table[unseen]).sum()), int(unseen.sum())
 
@@ -364,9 +420,18 @@ def _centre_logits(model: nn.Module, boards: np.ndarray, states: int) -> torch.T
     return model(one_hot(torch.as_tensor(boards), states))[:, :, 1, 1]
 
 
-def fit_table_network(verdict, model: str = "e2cnn", group: str | None = None, *, width: int = 8,
-                      epochs: int = 2000, lr: float = 0.02, margin: float = 0.9, seed: int = 0,
-                      progress: bool = True) -> TableNetwork:
+def fit_table_network(
+    verdict,
+    model: str = "e2cnn",
+    group: str | None = None,
+    *,
+    width: int = 8,
+    epochs: int = 2000,
+    lr: float = 0.02,
+    margin: float = 0.9,
+    seed: int = 0,
+    progress: bool = True,
+) -> TableNetwork:
     """Fit a network with one one-hot channel per state to what a table verdict observed, and read it back.
 
     The data are the verdict's observed configurations, each on a 3x3 board
@@ -428,9 +493,15 @@ def fit_table_network(verdict, model: str = "e2cnn", group: str | None = None, *
             table = observed = None
             if probe.configurations <= DENSE_LIMIT:
                 every = probe.decode(np.arange(probe.configurations))
-                table = np.concatenate([
-                    _centre_logits(net, probe.windows(every[i:i + _CHUNK]), states).argmax(1).numpy().astype(np.uint8)
-                    for i in range(0, len(every), _CHUNK)])
+                table = np.concatenate(
+                    [
+                        _centre_logits(net, probe.windows(every[i : i + _CHUNK]), states)
+                        .argmax(1)
+                        .numpy()
+                        .astype(np.uint8)
+                        for i in range(0, len(every), _CHUNK)
+                    ]
+                )
                 observed = np.zeros(probe.configurations, bool)
                 observed[ev.codes] = True
     return TableNetwork(net, group, done, len(boards), wrong, table, observed)

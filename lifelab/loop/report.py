@@ -135,8 +135,11 @@ class LoopReport:
 
     def verdict_line(self) -> str:
         """The verdict, its rule and the reading of the colours it rests on, in one line."""
-        return self.verdict.label + (f": {self.rule}" if self.rule is not None else "") + \
-            reading_clause(self.reading, self.swapped)
+        return (
+            self.verdict.label
+            + (f": {self.rule}" if self.rule is not None else "")
+            + reading_clause(self.reading, self.swapped)
+        )
 
     def sentence(self) -> str:
         """The verdict as one paragraph to quote, with the reading of the colours it rests on."""
@@ -159,14 +162,20 @@ class LoopReport:
             lines.append(("noise", verdict.noise.summary()))
         fit = getattr(verdict, "stochastic", None)
         if fit is not None:
-            lines += [("stochastic", c.describe()) for c in fit.classes
-                      if c.random or c.high - c.low > 2 * fit.precision]
+            lines += [
+                ("stochastic", c.describe()) for c in fit.classes if c.random or c.high - c.low > 2 * fit.precision
+            ]
         lines.append(("learner", f"{self.model}; group {self.group}, {self.mode} collection, seed {self.seed}"))
         lines.append(("learned", self._learned()))
         if self.truth is not None and self.rule is not None:
             lines.append(("equals truth", f"{'yes' if self.rule == self.truth else 'no'} (oracle {self.truth})"))
-        lines.append(("trajectories", f"{self.trajectories} trained on ({self.transitions} transitions), "
-                                      f"{self.used} seen, in {len(self.rounds)} rounds; stopped: {self.stop_reason}"))
+        lines.append(
+            (
+                "trajectories",
+                f"{self.trajectories} trained on ({self.transitions} transitions), "
+                f"{self.used} seen, in {len(self.rounds)} rounds; stopped: {self.stop_reason}",
+            )
+        )
         lines.append(("wall time", f"{self.seconds:.1f} s"))
         return "\n".join(f"{label:<13} {text}" for label, text in lines) + "\n" + self.sentence()
 
@@ -174,24 +183,39 @@ class LoopReport:
         """What the learner ended on, against the rule the data determine."""
         learned = "(none read)" if self.extracted is None else str(self.extracted)
         if isinstance(self.verdict, StepVerdict):
-            return learned + (f" (the network learns one step; these frames are {self.verdict.family.steps} "
-                              "steps apart)")
+            return learned + (
+                f" (the network learns one step; these frames are {self.verdict.family.steps} steps apart)"
+            )
         if self.rule is None:
             return learned
         unit = "classes" if isinstance(self.verdict, CountVerdict) else "patterns"
-        return learned + (": the rule the data determine" if self.extracted == self.rule else
-                          f": differs from the rule the data determine in {self.rounds[-1].disagreements} decided "
-                          f"{unit}")
+        return learned + (
+            ": the rule the data determine"
+            if self.extracted == self.rule
+            else f": differs from the rule the data determine in {self.rounds[-1].disagreements} decided {unit}"
+        )
 
     def rows(self) -> list[dict]:
         """The per-round table as dicts (for printing or a DataFrame)."""
-        return [{"round": r.round, "visible": r.visible, "transitions": r.transitions, "collected": r.collected,
-                 "epochs": r.epochs, "rule": str(r.rule) if r.rule is not None else "(none read)",
-                 "min conf": round(r.min_confidence, 3), "low conf": r.low_confidence,
-                 "visible match": round(r.visible_match, 4),
-                 "holdout match": None if r.holdout_match is None else round(r.holdout_match, 4),
-                 "unobserved": len(r.verdict.unobserved), "verdict": r.verdict.label, "group": r.group,
-                 "seconds": round(r.seconds, 1)} for r in self.rounds]
+        return [
+            {
+                "round": r.round,
+                "visible": r.visible,
+                "transitions": r.transitions,
+                "collected": r.collected,
+                "epochs": r.epochs,
+                "rule": str(r.rule) if r.rule is not None else "(none read)",
+                "min conf": round(r.min_confidence, 3),
+                "low conf": r.low_confidence,
+                "visible match": round(r.visible_match, 4),
+                "holdout match": None if r.holdout_match is None else round(r.holdout_match, 4),
+                "unobserved": len(r.verdict.unobserved),
+                "verdict": r.verdict.label,
+                "group": r.group,
+                "seconds": round(r.seconds, 1),
+            }
+            for r in self.rounds
+        ]
 
     def table(self) -> str:
         """The per-round table as fixed-width text."""

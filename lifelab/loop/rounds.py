@@ -105,9 +105,19 @@ def _match(rule, trajectories, boundary: str) -> float:
     return generator_check(rule, trajectories, boundary).transition_match if rule is not None else 0.0
 
 
-def run_round(learner: Learner, agent: DataSupplyAgent, seen: Evidence | CountEvidence, number: int,
-              settings: LoopSettings = LOOP, *, assumed, previous: Round | None = None, started: float | None = None,
-              collected: str = "initial", fit: Fit | None = None) -> tuple[Round, Evidence | CountEvidence, int | None]:
+def run_round(
+    learner: Learner,
+    agent: DataSupplyAgent,
+    seen: Evidence | CountEvidence,
+    number: int,
+    settings: LoopSettings = LOOP,
+    *,
+    assumed,
+    previous: Round | None = None,
+    started: float | None = None,
+    collected: str = "initial",
+    fit: Fit | None = None,
+) -> tuple[Round, Evidence | CountEvidence, int | None]:
     """One round: fit, read, hold one trajectory out, weigh all the evidence.
 
     Args:
@@ -148,14 +158,24 @@ def run_round(learner: Learner, agent: DataSupplyAgent, seen: Evidence | CountEv
     elif agent.visible < agent.available:
         holdout = agent.visible
     verdict = weigh(seen, assumed, noise, settings.confidence, guess=rule)
-    done = Round(round=number, visible=agent.visible, transitions=transitions, collected=collected, epochs=epochs,
-                 train_board_acc=board_acc, rule=rule, min_confidence=float(extraction.confidence.min()),
-                 low_confidence=len(extraction.low_confidence),
-                 visible_match=_match(rule, agent.visible_trajectories, seen.boundary),
-                 holdout_match=None if holdout is None else _match(rule, agent.trajectory(holdout)[None],
-                                                                   seen.boundary),
-                 stable=previous is not None and rule is not None and rule == previous.rule, group=learner.group,
-                 seconds=time.perf_counter() - started, verdict=verdict,
-                 trajectories_seen=agent.available,
-                 extraction=extraction, noisy=noisy)
+    done = Round(
+        round=number,
+        visible=agent.visible,
+        transitions=transitions,
+        collected=collected,
+        epochs=epochs,
+        train_board_acc=board_acc,
+        rule=rule,
+        min_confidence=float(extraction.confidence.min()),
+        low_confidence=len(extraction.low_confidence),
+        visible_match=_match(rule, agent.visible_trajectories, seen.boundary),
+        holdout_match=None if holdout is None else _match(rule, agent.trajectory(holdout)[None], seen.boundary),
+        stable=previous is not None and rule is not None and rule == previous.rule,
+        group=learner.group,
+        seconds=time.perf_counter() - started,
+        verdict=verdict,
+        trajectories_seen=agent.available,
+        extraction=extraction,
+        noisy=noisy,
+    )
     return done, seen, holdout

@@ -81,36 +81,60 @@ def _check_counting(counting: Neighbourhood, what: str, model, settings: LoopSet
     """
     group, family, noise = settings.group, settings.family, settings.noise
     if family not in (None, "auto"):
-        raise InputError(f"family={family!r} names a 3x3 family; a Larger than Life verdict on {what} assumes its "
-                         f"own (counts on {counting.title}, born and surviving in intervals)")
+        raise InputError(
+            f"family={family!r} names a 3x3 family; a Larger than Life verdict on {what} assumes its "
+            f"own (counts on {counting.title}, born and surviving in intervals)"
+        )
     if noise not in ("auto", 0):
-        raise InputError("noise rates are modelled for 3x3 windows only; use noise='auto' or 0 with a Larger than "
-                         "Life neighbourhood")
+        raise InputError(
+            "noise rates are modelled for 3x3 windows only; use noise='auto' or 0 with a Larger than Life neighbourhood"
+        )
     if group == "auto":
-        raise InputError("group='auto' grows a network from the symmetry of 3x3 evidence; name the group of a "
-                         "Larger than Life learner (its neighbourhoods are p4m-symmetric)")
+        raise InputError(
+            "group='auto' grows a network from the symmetry of 3x3 evidence; name the group of a "
+            "Larger than Life learner (its neighbourhoods are p4m-symmetric)"
+        )
     if model == "table":
-        raise InputError(f"the table learner tabulates 3x3 patterns; {what} needs counts on {counting.title}: learn "
-                         "it with a network ('tied', 'e2cnn', 'tiny' or 'small', built with kernels of 2r+1)")
+        raise InputError(
+            f"the table learner tabulates 3x3 patterns; {what} needs counts on {counting.title}: learn "
+            "it with a network ('tied', 'e2cnn', 'tiny' or 'small', built with kernels of 2r+1)"
+        )
     if isinstance(model, str) and not model_spec(model).kernel_sizes:
-        raise InputError(f"the {model!r} network has fixed 3x3 kernels; {what} needs counts on {counting.title}: a "
-                         "'tied', 'e2cnn', 'tiny' or 'small' network (built with kernels of 2r+1)")
+        raise InputError(
+            f"the {model!r} network has fixed 3x3 kernels; {what} needs counts on {counting.title}: a "
+            "'tied', 'e2cnn', 'tiny' or 'small' network (built with kernels of 2r+1)"
+        )
     if group is not None:
         imposed = group
     else:
         imposed = model_spec(model).default_group if isinstance(model, str) else getattr(model, "symmetry", "trivial")
     if imposed in GROUPS and not set(GROUPS[imposed]) <= set(GROUPS[counting.symmetry]):
-        raise InputError(f"{counting.title} is not {imposed}-symmetric (its largest symmetry is {counting.symmetry}), "
-                         f"so a {imposed} network cannot count it: use " + (
-                             "a plain 'small' or 'tiny' network" if counting.symmetry == "trivial" else
-                             f"model='e2cnn' with group='{counting.symmetry}'"))
+        raise InputError(
+            f"{counting.title} is not {imposed}-symmetric (its largest symmetry is {counting.symmetry}), "
+            f"so a {imposed} network cannot count it: use "
+            + (
+                "a plain 'small' or 'tiny' network"
+                if counting.symmetry == "trivial"
+                else f"model='e2cnn' with group='{counting.symmetry}'"
+            )
+        )
     if min(shape) < 2 * counting.range + 1:
-        raise InputError(f"boards of {shape[0]}x{shape[1]} are smaller than {counting.title} "
-                         f"({2 * counting.range + 1}x{2 * counting.range + 1})")
+        raise InputError(
+            f"boards of {shape[0]}x{shape[1]} are smaller than {counting.title} "
+            f"({2 * counting.range + 1}x{2 * counting.range + 1})"
+        )
 
 
-def learn_rule(source, model=DEFAULT_MODEL, settings: LoopSettings | None = None, *, device=None,
-               progress: bool = True, on_round=None, **changes) -> LoopReport:
+def learn_rule(
+    source,
+    model=DEFAULT_MODEL,
+    settings: LoopSettings | None = None,
+    *,
+    device=None,
+    progress: bool = True,
+    on_round=None,
+    **changes,
+) -> LoopReport:
     """Learn a rule from trajectories, round by round, until the data determine it and the learner has it.
 
     Args:
@@ -151,8 +175,10 @@ def learn_rule(source, model=DEFAULT_MODEL, settings: LoopSettings | None = None
         reading, source = source.reading, source.trajectories
     run = LoopRun.of(source, model, settings, device=device)
     learning = shorten(run.agent.rule) if run.agent.rule is not None else "supplied trajectories"
-    label = f"learn {learning} with {model if isinstance(model, str) else type(model).__name__} ({settings.mode}, " \
-            f"seed {settings.seed})"
+    label = (
+        f"learn {learning} with {model if isinstance(model, str) else type(model).__name__} ({settings.mode}, "
+        f"seed {settings.seed})"
+    )
     with model_threads(), progress_bar(settings.max_rounds, label, enabled=progress, unit="round") as bar:
         while not run.finished:
             done = run.step()
@@ -165,8 +191,9 @@ def learn_rule(source, model=DEFAULT_MODEL, settings: LoopSettings | None = None
         report.reading = reading
         if reading.swappable:
             counting = run.seen.neighbourhood if isinstance(run.seen, CountEvidence) else None
-            report.swapped = swapped_verdict(source, run.assumed, report.boundary, counting, settings.noise,
-                                             settings.confidence)
+            report.swapped = swapped_verdict(
+                source, run.assumed, report.boundary, counting, settings.noise, settings.confidence
+            )
     return report
 
 
@@ -185,9 +212,17 @@ class LoopRun:
         stop_reason: Why the run stopped (None while it goes on); see :class:`LoopReport`.
     """
 
-    def __init__(self, agent: DataSupplyAgent, learner: Learner, settings: LoopSettings = LOOP, *,
-                 boundary: str = "torus", counting: Neighbourhood | None = None,
-                 search: NeighbourhoodSearch | None = None, states_stated: bool = True):
+    def __init__(
+        self,
+        agent: DataSupplyAgent,
+        learner: Learner,
+        settings: LoopSettings = LOOP,
+        *,
+        boundary: str = "torus",
+        counting: Neighbourhood | None = None,
+        search: NeighbourhoodSearch | None = None,
+        states_stated: bool = True,
+    ):
         """Start a run: count the evidence of every trajectory the agent holds.
 
         Args:
@@ -202,8 +237,13 @@ class LoopRun:
         """
         self.agent, self.learner, self.settings, self.search = agent, learner, settings, search
         self.collection = COLLECTIONS[settings.mode](settings)
-        self.seen = observe(np.stack([agent.trajectory(i) for i in range(agent.available)]), counting,
-                            agent.states, boundary, states_stated)
+        self.seen = observe(
+            np.stack([agent.trajectory(i) for i in range(agent.available)]),
+            counting,
+            agent.states,
+            boundary,
+            states_stated,
+        )
         self.rounds: list[Round] = []
         self.collected = "initial" if agent.rule is not None else "supplied"
         self.stop_reason: str | None = None
@@ -227,38 +267,51 @@ class LoopRun:
             source = parse_rule(source)
             shape = settings.shape or (source.grid.shape if source.grid is not None else (DEFAULT_SIZE, DEFAULT_SIZE))
             if settings.neighbourhood not in (None, "auto"):
-                raise InputError("an oracle rule names its own neighbourhood; "
-                                 f"neighbourhood={settings.neighbourhood!r} is for supplied trajectories")
+                raise InputError(
+                    "an oracle rule names its own neighbourhood; "
+                    f"neighbourhood={settings.neighbourhood!r} is for supplied trajectories"
+                )
             if settings.states is not None and settings.states != rule_states(source):
                 raise InputError(f"{source} has {rule_states(source)} states, not states={settings.states}")
             if isinstance(source, TableRule):
-                raise InputError(f"{source} is a rule table: learn it with learn_table (lifelab learn "
-                                 f"{source.name} does)")
+                raise InputError(
+                    f"{source} is a rule table: learn it with learn_table (lifelab learn {source.name} does)"
+                )
             if isinstance(source, HROTRule) and source.state_weights is not None:
                 raise InputError(f"{source} weighs the states; lifelab learns counts of live cells")
             counting = Neighbourhood.of(source) if isinstance(source, (LtLRule, HROTRule)) else None
             if counting is not None:
                 _check_counting(counting, str(source), model, settings, shape)
-            boundary = check_boundary(settings.boundary or (source.grid.boundary if source.grid is not None else
-                                                            "torus"), allow_auto=False)
+            boundary = check_boundary(
+                settings.boundary or (source.grid.boundary if source.grid is not None else "torus"), allow_auto=False
+            )
             random_boards(0, shape, settings.density)  # validates the shape before it sizes anything
-            check_allocation(_memory_needed(shape, settings.steps, settings.max_rounds),
-                             f"{settings.max_rounds} rounds of {shape[0]}x{shape[1]} boards with {settings.steps} "
-                             "steps (use smaller boards, fewer steps or fewer rounds)")
-            agent = DataSupplyAgent(source, shape=shape, steps=settings.steps, density=settings.density,
-                                    seed=settings.seed)
+            check_allocation(
+                _memory_needed(shape, settings.steps, settings.max_rounds),
+                f"{settings.max_rounds} rounds of {shape[0]}x{shape[1]} boards with {settings.steps} "
+                "steps (use smaller boards, fewer steps or fewer rounds)",
+            )
+            agent = DataSupplyAgent(
+                source, shape=shape, steps=settings.steps, density=settings.density, seed=settings.seed
+            )
         else:
             if settings.mode == "query":
-                raise InputError("query mode needs an oracle rule to simulate the boards it builds; "
-                                 "supplied trajectories can only be revealed in order (mode='random')")
+                raise InputError(
+                    "query mode needs an oracle rule to simulate the boards it builds; "
+                    "supplied trajectories can only be revealed in order (mode='random')"
+                )
             data = validate_trajectories(source, name="supplied trajectories", states=None)
             n, length, height, width = data.shape
-            check_allocation(_memory_needed((height, width), length - 1, n - 1),
-                             f"learning from {n} trajector{'y' if n == 1 else 'ies'} of {height}x{width} cells and "
-                             f"{length - 1} steps (crop the boards, or give fewer steps)")
+            check_allocation(
+                _memory_needed((height, width), length - 1, n - 1),
+                f"learning from {n} trajector{'y' if n == 1 else 'ies'} of {height}x{width} cells and "
+                f"{length - 1} steps (crop the boards, or give fewer steps)",
+            )
             if settings.states is not None and trajectory_states(data) > settings.states:
-                raise InputError(f"the supplied trajectories hold {trajectory_states(data)} cell states, more than "
-                                 f"states={settings.states}")
+                raise InputError(
+                    f"the supplied trajectories hold {trajectory_states(data)} cell states, more than "
+                    f"states={settings.states}"
+                )
             boundary = settings.boundary or "auto"
             counting, search = choose_neighbourhood(data, settings.neighbourhood, boundary, settings.seed)
             if counting is not None:
@@ -272,8 +325,15 @@ class LoopRun:
         learner = make_learner(model, settings, device=device, **network)
         if counting is not None and counting.shape in NAMED_SHAPES and hasattr(learner, "counting"):
             learner.counting = counting  # the structure test finds Golly's named shapes only by being told
-        return cls(agent, learner, settings, boundary=boundary, counting=counting, search=search,
-                   states_stated=agent.rule is not None or settings.states is not None)
+        return cls(
+            agent,
+            learner,
+            settings,
+            boundary=boundary,
+            counting=counting,
+            search=search,
+            states_stated=agent.rule is not None or settings.states is not None,
+        )
 
     @property
     def finished(self) -> bool:
@@ -302,9 +362,18 @@ class LoopRun:
         learner = self.learner
         number = len(self.rounds) + 1
         assumed = self.assumed
-        done, self.seen, holdout = run_round(learner, self.agent, self.seen, number, self.settings, assumed=assumed,
-                                             previous=self.rounds[-1] if self.rounds else None,
-                                             started=self.started, collected=self.collected, fit=fit)
+        done, self.seen, holdout = run_round(
+            learner,
+            self.agent,
+            self.seen,
+            number,
+            self.settings,
+            assumed=assumed,
+            previous=self.rounds[-1] if self.rounds else None,
+            started=self.started,
+            collected=self.collected,
+            fit=fit,
+        )
         self.rounds.append(done)
         self.stop_reason = self._stop(done, number)
         if self.stop_reason is None:
@@ -340,9 +409,19 @@ class LoopRun:
         if self.agent.rule is None and self.stop_reason == "inconsistent":
             every = np.stack([self.agent.trajectory(i) for i in range(self.agent.available)])
             verdict = with_steps(every, verdict, self.seen)
-        return LoopReport(rounds=self.rounds, verdict=verdict, truth=self.agent.rule,
-                          stop_reason=self.stop_reason or "max_rounds", model=learner.description,
-                          group=learner.group, mode=self.settings.mode, seed=self.settings.seed,
-                          threshold=self.settings.threshold,
-                          trajectories_seen=self.agent.visible_trajectories, trained=learner.net,
-                          search=self.search, boundary=self.seen.boundary, boundary_note=self.seen.boundary_note)
+        return LoopReport(
+            rounds=self.rounds,
+            verdict=verdict,
+            truth=self.agent.rule,
+            stop_reason=self.stop_reason or "max_rounds",
+            model=learner.description,
+            group=learner.group,
+            mode=self.settings.mode,
+            seed=self.settings.seed,
+            threshold=self.settings.threshold,
+            trajectories_seen=self.agent.visible_trajectories,
+            trained=learner.net,
+            search=self.search,
+            boundary=self.seen.boundary,
+            boundary_note=self.seen.boundary_note,
+        )

@@ -19,8 +19,17 @@ from lifelab.geometry import GROUPS
 from lifelab.learning import BATCH_SIZE
 from lifelab.utils import Checked, Flag, OneOf, PairOf, Real, Text, Whole, validate
 
-__all__ = ["BACKENDS", "DEFAULT_SIZE", "LOOP", "MODES", "SWEEP", "LoopSettings", "SweepSettings", "help_text",
-           "setting"]
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_SIZE",
+    "LOOP",
+    "MODES",
+    "SWEEP",
+    "LoopSettings",
+    "SweepSettings",
+    "help_text",
+    "setting",
+]
 
 #: How the loop chooses the next trajectory (:data:`lifelab.loop.COLLECTIONS` implements each).
 MODES = ("random", "query")
@@ -79,15 +88,18 @@ class _Settings:
         names = [entry.name for entry in fields(self)]
         unknown = [name for name in changes if name not in names]
         if unknown:
-            raise InputError(f"{type(self).__name__} has no setting {unknown[0]!r}; its settings are "
-                             + ", ".join(names))
+            raise InputError(
+                f"{type(self).__name__} has no setting {unknown[0]!r}; its settings are " + ", ".join(names)
+            )
         return replace(self, **changes)
 
 
 def _document(cls):
     """Write the class docstring's ``Attributes`` from each setting's help: each setting is described once."""
-    lines = [f"        {entry.name}: {entry.metadata['help'][:1].upper()}{entry.metadata['help'][1:]}."
-             for entry in fields(cls)]
+    lines = [
+        f"        {entry.name}: {entry.metadata['help'][:1].upper()}{entry.metadata['help'][1:]}."
+        for entry in fields(cls)
+    ]
     cls.__doc__ = cls.__doc__.rstrip() + "\n\n    Attributes:\n" + "\n".join(lines) + "\n"
     return cls
 
@@ -107,47 +119,75 @@ class LoopSettings(_Settings):
         lifelab.errors.InputError: LoopSettings has no setting 'rounds'; its settings are group, max_rounds, ...
     """
 
-    group: str | None = setting(None, "symmetry: built into tied/e2cnn (default p4m), a consistency loss for the "
-                                      "others; auto (minimal, tied, e2cnn): start translation-only, grow to the "
-                                      "symmetry the data allow",
-                                None, OneOf((*GROUPS, "auto"), "unknown group {value!r}; expected one of {values}"))
+    group: str | None = setting(
+        None,
+        "symmetry: built into tied/e2cnn (default p4m), a consistency loss for the "
+        "others; auto (minimal, tied, e2cnn): start translation-only, grow to the "
+        "symmetry the data allow",
+        None,
+        OneOf((*GROUPS, "auto"), "unknown group {value!r}; expected one of {values}"),
+    )
     max_rounds: int = setting(10, "most rounds", Whole(1))
     seed: int = setting(0, "random seed (of the model, the boards and the batch order)", Whole(0))
-    mode: str = setting("random", "how the next trajectory is chosen: random boards, or query (boards of the "
-                                  "patterns not yet observed, then the least confident; needs an oracle)",
-                        OneOf(MODES, "mode must be one of {values}, got {value!r}"))
-    shape: tuple[int, int] | None = setting(None, "board size of collected trajectories (default: the rule's "
-                                                  f":Tw,h torus, else {DEFAULT_SIZE} square)", None,
-                                            PairOf(Whole(1)))
+    mode: str = setting(
+        "random",
+        "how the next trajectory is chosen: random boards, or query (boards of the "
+        "patterns not yet observed, then the least confident; needs an oracle)",
+        OneOf(MODES, "mode must be one of {values}, got {value!r}"),
+    )
+    shape: tuple[int, int] | None = setting(
+        None,
+        f"board size of collected trajectories (default: the rule's :Tw,h torus, else {DEFAULT_SIZE} square)",
+        None,
+        PairOf(Whole(1)),
+    )
     steps: int = setting(16, "steps per collected trajectory", Whole(1))
     density: float = setting(0.5, "initial density of random boards", Real(0, 1))
     epochs: int = setting(100, "most training epochs per round", Whole(1))
     batch_size: int = setting(BATCH_SIZE, "boards per training minibatch", Whole(1))
     threshold: float = setting(0.9, "confidence below which a pattern counts as low (and is queried)", Real(0, 1))
-    stop_probability: float = setting(0.95, "training margin: every visible cell at least this probable",
-                                      Real(0, 1))
-    family: str | None = setting(None, "the assumption the verdict may make (default: what the model can "
-                                       "represent; table: none; auto: the first of table, isotropic, moore, "
-                                       "vonneumann, hexagonal the data determine; data: the largest symmetry the "
-                                       "data do not contradict)",
-                                 None, Checked(_family_name, choices=(*FAMILY_NAMES, "auto", "data")))
-    noise: float | str = setting("auto", "auto (judge with noise when observations conflict), 0 (exact data) or "
-                                         "a cell-flip rate (default auto)", Checked(check_noise, _noise_text))
-    confidence: float = setting(CONFIDENCE, "joint confidence of a noisy verdict",
-                                Real(0.5, 1, open_low=True, open_high=True))
-    boundary: str | None = setting(None, "what lies beyond the frame: torus, dead (a bounded plane), open (a "
-                                         "window of a larger world: edge cells are not evidence) or auto (what "
-                                         "the edge shows); default: the rule's grid, auto for supplied data",
-                                   None, OneOf(BOUNDARIES, "boundary must be one of {values}, got {value!r}"))
-    neighbourhood: str | None = setting(None, "supplied data only: auto (default: the smallest neighbourhood the "
-                                              "next state is a function of), 3x3, or a Larger than Life one such "
-                                              "as R2,NM (box), R3,NC (disc), R2,NN (diamond), R2,N+ (cross); "
-                                              "Golly 4's R2,NH, custom R2,N@A8A0FF and weighted R1,NW121202121 "
-                                              "are counted only when named", None, Text())
-    states: int | None = setting(None, "number of cell states (default: the rule's, or what the data show)", None,
-                                 Whole(2, 256))
-    follow: bool = setting(True, "move to a wider learner when the data contradict what the learner can "
-                                 "represent", Flag())
+    stop_probability: float = setting(0.95, "training margin: every visible cell at least this probable", Real(0, 1))
+    family: str | None = setting(
+        None,
+        "the assumption the verdict may make (default: what the model can "
+        "represent; table: none; auto: the first of table, isotropic, moore, "
+        "vonneumann, hexagonal the data determine; data: the largest symmetry the "
+        "data do not contradict)",
+        None,
+        Checked(_family_name, choices=(*FAMILY_NAMES, "auto", "data")),
+    )
+    noise: float | str = setting(
+        "auto",
+        "auto (judge with noise when observations conflict), 0 (exact data) or a cell-flip rate (default auto)",
+        Checked(check_noise, _noise_text),
+    )
+    confidence: float = setting(
+        CONFIDENCE, "joint confidence of a noisy verdict", Real(0.5, 1, open_low=True, open_high=True)
+    )
+    boundary: str | None = setting(
+        None,
+        "what lies beyond the frame: torus, dead (a bounded plane), open (a "
+        "window of a larger world: edge cells are not evidence) or auto (what "
+        "the edge shows); default: the rule's grid, auto for supplied data",
+        None,
+        OneOf(BOUNDARIES, "boundary must be one of {values}, got {value!r}"),
+    )
+    neighbourhood: str | None = setting(
+        None,
+        "supplied data only: auto (default: the smallest neighbourhood the "
+        "next state is a function of), 3x3, or a Larger than Life one such "
+        "as R2,NM (box), R3,NC (disc), R2,NN (diamond), R2,N+ (cross); "
+        "Golly 4's R2,NH, custom R2,N@A8A0FF and weighted R1,NW121202121 "
+        "are counted only when named",
+        None,
+        Text(),
+    )
+    states: int | None = setting(
+        None, "number of cell states (default: the rule's, or what the data show)", None, Whole(2, 256)
+    )
+    follow: bool = setting(
+        True, "move to a wider learner when the data contradict what the learner can represent", Flag()
+    )
 
 
 @_document
@@ -155,8 +195,11 @@ class LoopSettings(_Settings):
 class SweepSettings(_Settings):
     """How :func:`lifelab.sweep.sweep` runs its trials (what each trial does is its :class:`LoopSettings`)."""
 
-    backend: str = setting("local", "where batches run: local processes or Ray tasks",
-                           OneOf(BACKENDS, "backend must be one of {values}, got {value!r}"))
+    backend: str = setting(
+        "local",
+        "where batches run: local processes or Ray tasks",
+        OneOf(BACKENDS, "backend must be one of {values}, got {value!r}"),
+    )
     workers: int = setting(1, "batches run at once", Whole(1))
     batch_size: int = setting(128, "trials per batch (their networks are trained stacked)", Whole(1))
     address: str | None = setting(None, "address of a running Ray cluster (with backend ray)", None, Text())

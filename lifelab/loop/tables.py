@@ -15,12 +15,25 @@ from lifelab.rules import DENSE_LIMIT, TableRule, parse_rule
 __all__ = ["learn_table"]
 
 #: The settings a network reads and the table loop does not.
-_NETWORK_SETTINGS = ("group", "epochs", "batch_size", "threshold", "stop_probability", "family", "noise",
-                     "confidence", "boundary", "neighbourhood", "states", "follow")
+_NETWORK_SETTINGS = (
+    "group",
+    "epochs",
+    "batch_size",
+    "threshold",
+    "stop_probability",
+    "family",
+    "noise",
+    "confidence",
+    "boundary",
+    "neighbourhood",
+    "states",
+    "follow",
+)
 
 
-def learn_table(source, settings: LoopSettings | None = None, *, unlisted: str | None = None,
-                symmetries: str = "auto", **changes) -> TableLoopReport:
+def learn_table(
+    source, settings: LoopSettings | None = None, *, unlisted: str | None = None, symmetries: str = "auto", **changes
+) -> TableLoopReport:
     """The loop on a rule table oracle: one more trajectory a round until the observations determine the table.
 
     The first round draws a seeded random board whose cells are non-zero
@@ -50,16 +63,26 @@ def learn_table(source, settings: LoopSettings | None = None, *, unlisted: str |
     settings = (LOOP if settings is None else settings).but(**changes)
     ignored = [name for name in _NETWORK_SETTINGS if getattr(settings, name) != getattr(LOOP, name)]
     if ignored:
-        raise InputError(f"the table loop counts configurations and trains no network: {', '.join(ignored)} "
-                         f"{'is' if len(ignored) == 1 else 'are'} not its settings")
-    shape, steps, density, max_rounds, seed, mode = (settings.shape, settings.steps, settings.density,
-                                                     settings.max_rounds, settings.seed, settings.mode)
+        raise InputError(
+            f"the table loop counts configurations and trains no network: {', '.join(ignored)} "
+            f"{'is' if len(ignored) == 1 else 'are'} not its settings"
+        )
+    shape, steps, density, max_rounds, seed, mode = (
+        settings.shape,
+        settings.steps,
+        settings.density,
+        settings.max_rounds,
+        settings.seed,
+        settings.mode,
+    )
     rule = parse_rule(source)
     if not isinstance(rule, TableRule):
         raise InputError(f"learn_table learns rule tables; {rule} is not one (use learn_rule)")
     if mode == "query" and rule.configurations > DENSE_LIMIT:
-        raise InputError(f"{rule.name}: query boards list every unseen configuration, and {rule.configurations:,} "
-                         f"are more than lifelab tabulates ({DENSE_LIMIT:,}); use mode='random'")
+        raise InputError(
+            f"{rule.name}: query boards list every unseen configuration, and {rule.configurations:,} "
+            f"are more than lifelab tabulates ({DENSE_LIMIT:,}); use mode='random'"
+        )
     if shape is None:
         shape = rule.grid.shape if rule.grid is not None else (DEFAULT_SIZE, DEFAULT_SIZE)
     rng = np.random.default_rng(seed)
@@ -76,12 +99,14 @@ def learn_table(source, settings: LoopSettings | None = None, *, unlisted: str |
         for hood in TABLE_NEIGHBOURHOODS:
             counted = TableEvidence.of(trajectory, hood, rule.states)
             pooled[hood] = pooled[hood] + counted if hood in pooled else counted
-        verdict = decide_table(pooled, rule.states, symmetries=symmetries, unlisted=unlisted,
-                               name=f"{rule.name}-learned")
+        verdict = decide_table(
+            pooled, rule.states, symmetries=symmetries, unlisted=unlisted, name=f"{rule.name}-learned"
+        )
         observed.append(verdict.observed_classes)
         if verdict.determined or verdict.family is None:
-            return TableLoopReport(rule, verdict, observed, number, "determined" if verdict.determined else
-                                   "inconsistent")
+            return TableLoopReport(
+                rule, verdict, observed, number, "determined" if verdict.determined else "inconsistent"
+            )
     assert verdict is not None  # max_rounds is at least 1
     return TableLoopReport(rule, verdict, observed, max_rounds, "max_rounds")
 
@@ -98,9 +123,9 @@ def _table_query(verdict: TableVerdict, symmetries: str, shape: tuple[int, int],
         seen = np.unique(configuration_classes(ev.codes, ev.states, ev.neighbourhood, symmetries))
         unseen = every[~np.isin(classes, seen) & (every == classes)]
     rows, cols = shape[0] // 4, shape[1] // 4
-    asked = probe.windows(probe.decode(rng.permutation(unseen)[:rows * cols]))
+    asked = probe.windows(probe.decode(rng.permutation(unseen)[: rows * cols]))
     board = np.zeros((1, *shape), np.uint8)
     for slot, window in enumerate(asked):
         y, x = 4 * (slot // cols), 4 * (slot % cols)
-        board[0, y:y + 3, x:x + 3] = window
+        board[0, y : y + 3, x : x + 3] = window
     return board

@@ -115,12 +115,22 @@ class LtLRule(_CountRule, KernelRule):
 
     family = "Larger than Life"
 
-    def __init__(self, range: int, survival: tuple[int, int], birth: tuple[int, int], *, states: int = 2,
-                 middle: bool = False, neighbourhood: str = "M"):
+    def __init__(
+        self,
+        range: int,
+        survival: tuple[int, int],
+        birth: tuple[int, int],
+        *,
+        states: int = 2,
+        middle: bool = False,
+        neighbourhood: str = "M",
+    ):
         """Build and check a rule (see the attributes)."""
         if neighbourhood not in LTL_NEIGHBOURHOODS:
-            raise InputError(f"neighbourhood N{neighbourhood} is not supported: lifelab reads "
-                             + ", ".join(f"N{k} ({v})" for k, v in LTL_NEIGHBOURHOODS.items()))
+            raise InputError(
+                f"neighbourhood N{neighbourhood} is not supported: lifelab reads "
+                + ", ".join(f"N{k} ({v})" for k, v in LTL_NEIGHBOURHOODS.items())
+            )
         self.range = check_int("range", range, 1, MAX_RANGE)
         self.states = 2 if states in (0, 1) else check_states(states, "Larger than Life rule")
         self.middle = bool(middle)
@@ -152,15 +162,17 @@ class LtLRule(_CountRule, KernelRule):
             return cls(r, (smin, smax), (bmin, bmax), middle=True)
         expected = "Rr,Cc,Mm,Smin..max,Bmin..max,Nn"
         if len(fields) != 6:
-            raise InputError(f"Larger than Life rule {text!r} has {len(fields)} comma-separated fields; "
-                             f"expected 6: {expected}")
+            raise InputError(
+                f"Larger than Life rule {text!r} has {len(fields)} comma-separated fields; expected 6: {expected}"
+            )
         values: dict[str, int] = {}  # R, C and M
         limits: dict[str, tuple[int, int]] = {}  # S and B
         hood = ""
         for field, key in zip(fields, "RCMSBN", strict=True):
             if field[:1].upper() != key:
-                raise InputError(f"Larger than Life rule {text!r}: field {field!r} should start with {key!r} "
-                                 f"({expected})")
+                raise InputError(
+                    f"Larger than Life rule {text!r}: field {field!r} should start with {key!r} ({expected})"
+                )
             body = field[1:]
             if key in "SB":
                 interval = re.fullmatch(r"([0-9]{1,18})\.\.([0-9]{1,18})", body)
@@ -177,8 +189,9 @@ class LtLRule(_CountRule, KernelRule):
             raise InputError(f"Larger than Life rule {text!r}: M{values['M']} must be M0 or M1")
         if values["R"] < 1:
             raise InputError(f"Larger than Life rule {text!r}: range R{values['R']} must be 1 to {MAX_RANGE}")
-        return cls(values["R"], limits["S"], limits["B"], states=values["C"], middle=bool(values["M"]),
-                   neighbourhood=hood)
+        return cls(
+            values["R"], limits["S"], limits["B"], states=values["C"], middle=bool(values["M"]), neighbourhood=hood
+        )
 
     @property
     def widths(self) -> list[int]:
@@ -206,8 +219,12 @@ class LtLRule(_CountRule, KernelRule):
         """The count kernel (ones on the counted cells) and the birth/survival lookup, with the states."""
         top = self.size + 1
         counts = np.arange(top + 1)
-        lookup = np.stack([(self.birth[0] <= counts) & (counts <= self.birth[1]),
-                           (self.survival[0] <= counts) & (counts <= self.survival[1])])
+        lookup = np.stack(
+            [
+                (self.birth[0] <= counts) & (counts <= self.birth[1]),
+                (self.survival[0] <= counts) & (counts <= self.survival[1]),
+            ]
+        )
         return self.weights, lookup, self.states
 
     def counts(self, alive: np.ndarray) -> np.ndarray:
@@ -231,13 +248,16 @@ class LtLRule(_CountRule, KernelRule):
         """
         alive = states == 1
         c = perception
-        live_next = np.where(alive, (self.survival[0] <= c) & (c <= self.survival[1]),
-                             (self.birth[0] <= c) & (c <= self.birth[1]))
+        live_next = np.where(
+            alive, (self.survival[0] <= c) & (c <= self.survival[1]), (self.birth[0] <= c) & (c <= self.birth[1])
+        )
         return decay(states, live_next, self.states)
 
     def _notation(self) -> str:
-        return (f"R{self.range},C{0 if self.states == 2 else self.states},M{int(self.middle)},"
-                f"S{self.survival[0]}..{self.survival[1]},B{self.birth[0]}..{self.birth[1]},N{self.neighbourhood}")
+        return (
+            f"R{self.range},C{0 if self.states == 2 else self.states},M{int(self.middle)},"
+            f"S{self.survival[0]}..{self.survival[1]},B{self.birth[0]}..{self.birth[1]},N{self.neighbourhood}"
+        )
 
     @property
     def born(self) -> frozenset[int]:
@@ -307,22 +327,38 @@ class HROTRule(_CountRule):
 
     family = "HROT"
 
-    def __init__(self, range: int, survival, birth, *, states: int = 2, neighbourhood: str = "M", spec: str = "",
-                 ltl: bool = False, middle: bool = False, text: str | None = None):
+    def __init__(
+        self,
+        range: int,
+        survival,
+        birth,
+        *,
+        states: int = 2,
+        neighbourhood: str = "M",
+        spec: str = "",
+        ltl: bool = False,
+        middle: bool = False,
+        text: str | None = None,
+    ):
         """Build and check a rule (see the attributes)."""
         text = text or "HROT rule"
         if neighbourhood not in HROT_NEIGHBOURHOODS:
-            raise InputError(f"HROT rule {text!r}: neighbourhood N{neighbourhood} is not supported: lifelab reads "
-                             + ", ".join(f"N{k} ({v})" for k, v in HROT_NEIGHBOURHOODS.items()))
+            raise InputError(
+                f"HROT rule {text!r}: neighbourhood N{neighbourhood} is not supported: lifelab reads "
+                + ", ".join(f"N{k} ({v})" for k, v in HROT_NEIGHBOURHOODS.items())
+            )
         self.range = check_int("range", range, 1, MAX_RANGE)
         self.states = 2 if states in (0, 1) else check_states(states, "HROT rule")
         self.neighbourhood, self.ltl, self.middle = neighbourhood, bool(ltl), bool(middle) and bool(ltl)
-        self._weights, self.state_weights, self.spec = neighbourhood_weights(neighbourhood, self.range, spec,
-                                                                            self.states, text)
+        self._weights, self.state_weights, self.spec = neighbourhood_weights(
+            neighbourhood, self.range, spec, self.states, text
+        )
         self.survival, self.birth = frozenset(survival), frozenset(birth)
         if 0 in self.birth:
-            raise InputError(f"HROT rule {text!r}: B0 rules are run by Golly with its B0 emulation (complemented "
-                             "rules on odd generations), which lifelab does not reproduce yet")
+            raise InputError(
+                f"HROT rule {text!r}: B0 rules are run by Golly with its B0 emulation (complemented "
+                "rules on odd generations), which lifelab does not reproduce yet"
+            )
         self._grid = None
 
     @classmethod
@@ -390,8 +426,9 @@ class HROTRule(_CountRule):
         if self.ltl:
             (s1, s2), (b1, b2) = ((min(v), max(v)) for v in (self.survival, self.birth))
             return f"R{self.range},C{c},M{int(self.middle)},S{s1}..{s2},B{b1}..{b2},{hood}"
-        return f"R{self.range},C{c},S{count_runs(self.survival)},B{count_runs(self.birth)}" + \
-            ("" if self.neighbourhood == "M" else f",{hood}")
+        return f"R{self.range},C{c},S{count_runs(self.survival)},B{count_runs(self.birth)}" + (
+            "" if self.neighbourhood == "M" else f",{hood}"
+        )
 
     @property
     def _centre(self) -> tuple[int, int]:
@@ -413,8 +450,11 @@ class HROTRule(_CountRule):
     @classmethod
     def _from_core(cls, core: str, text: str) -> HROTRule:
         upper = core.upper()
-        ltl = re.fullmatch(r"R([0-9]{1,18}),C([0-9]{1,18}),M([0-9]{1,18}),S([0-9]{1,18})\.\.([0-9]{1,18}),"
-                           r"B([0-9]{1,18})\.\.([0-9]{1,18}),N(.)(.*)", upper)
+        ltl = re.fullmatch(
+            r"R([0-9]{1,18}),C([0-9]{1,18}),M([0-9]{1,18}),S([0-9]{1,18})\.\.([0-9]{1,18}),"
+            r"B([0-9]{1,18})\.\.([0-9]{1,18}),N(.)(.*)",
+            upper,
+        )
         if ltl is not None:
             r, c, m, s1, s2, b1, b2 = (int(v) for v in ltl.groups()[:7])
             letter, spec = ltl[8], ltl[9]
@@ -423,10 +463,20 @@ class HROTRule(_CountRule):
             probe = cls(r, (), (), states=c, neighbourhood=letter, spec=spec, text=text)
             for part, a, b, low in (("S", s1, s2, m), ("B", b1, b2, 0)):
                 if a > b or a < low or b > probe.size + m:
-                    raise InputError(f"Larger than Life rule {text!r}: {part}{a}..{b} out of range {low}.."
-                                     f"{probe.size + m}")
-            return cls(r, range(s1, s2 + 1), range(b1, b2 + 1), states=c, neighbourhood=letter, spec=spec, ltl=True,
-                       middle=bool(m), text=text)
+                    raise InputError(
+                        f"Larger than Life rule {text!r}: {part}{a}..{b} out of range {low}..{probe.size + m}"
+                    )
+            return cls(
+                r,
+                range(s1, s2 + 1),
+                range(b1, b2 + 1),
+                states=c,
+                neighbourhood=letter,
+                spec=spec,
+                ltl=True,
+                middle=bool(m),
+                text=text,
+            )
         match = re.fullmatch(r"R([0-9]{1,18}),C([0-9]{1,18}),S([0-9,\-]*?),?B([0-9,\-]*?)(?:,N(.)(.*))?", upper)
         if match is None:
             raise InputError(f"HROT rule {text!r} should read Rr,Cc,Slist,Blist[,Nn] (e.g. R3,C2,S2-4,B3,N+)")
@@ -455,15 +505,25 @@ def count_rule(neighbourhood: Neighbourhood, birth, survival, states: int = 2) -
     intervals = all(isinstance(v, tuple) and len(v) == 2 for v in (birth, survival))
     if intervals and nb.shape not in NAMED_SHAPES:
         if nb.shape in LTL_NEIGHBOURHOODS:
-            return LtLRule(nb.range, (survival[0] + 1, survival[1] + 1), birth, middle=True,
-                           neighbourhood=nb.shape, states=states)
-        return HROTRule(nb.range, range(survival[0] + 1, survival[1] + 2), range(birth[0], birth[1] + 1),
-                        neighbourhood=nb.shape, ltl=True, middle=True, states=states)
+            return LtLRule(
+                nb.range, (survival[0] + 1, survival[1] + 1), birth, middle=True, neighbourhood=nb.shape, states=states
+            )
+        return HROTRule(
+            nb.range,
+            range(survival[0] + 1, survival[1] + 2),
+            range(birth[0], birth[1] + 1),
+            neighbourhood=nb.shape,
+            ltl=True,
+            middle=True,
+            states=states,
+        )
     if intervals:
         birth, survival = range(birth[0], birth[1] + 1), range(survival[0], survival[1] + 1)
     if nb.shape in NAMED_SHAPES:  # one spelling per rule: only the counts that can occur are listed
-        birth, survival = ({c for c in v if nb.low <= c <= nb.high and nb.reachable[c - nb.low]}
-                           for v in (birth, survival))
+        birth, survival = (
+            {c for c in v if nb.low <= c <= nb.high and nb.reachable[c - nb.low]} for v in (birth, survival)
+        )
     written = nb.centre_weight - (0 if nb.shape == "W" else 1)  # what Golly's survival list adds
-    return HROTRule(nb.range, {c + written for c in survival}, set(birth), neighbourhood=nb.shape,
-                    spec=nb.spec, states=states)
+    return HROTRule(
+        nb.range, {c + written for c in survival}, set(birth), neighbourhood=nb.shape, spec=nb.spec, states=states
+    )

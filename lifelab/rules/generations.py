@@ -37,8 +37,8 @@ class GenerationsRule(KernelRule):
 
     def __init__(self, rule: Rule | str, states: int):
         """Args:
-            rule: The birth/survival rule.
-            states: Number of states.
+        rule: The birth/survival rule.
+        states: Number of states.
         """
         rule = Rule.parse(rule) if isinstance(rule, str) else rule
         if not isinstance(rule, Rule):
@@ -72,8 +72,10 @@ class GenerationsRule(KernelRule):
         else:
             parts = core.split("/")
             if len(parts) != 3:
-                raise InputError(f"Generations rule {text!r} needs three '/'-separated parts (survival/birth/states "
-                                 f"or B../S../states), got {len(parts)}")
+                raise InputError(
+                    f"Generations rule {text!r} needs three '/'-separated parts (survival/birth/states "
+                    f"or B../S../states), got {len(parts)}"
+                )
             first, second, states = parts
             lead = (first[:1].upper(), second[:1].upper())
             if lead == ("B", "S"):
@@ -81,8 +83,10 @@ class GenerationsRule(KernelRule):
             elif lead == ("S", "B"):
                 birth, survival = second[1:], first[1:]
             elif {"B", "S"} & set(lead):
-                raise InputError(f"Generations rule {text!r} must name one part 'B' (birth) and the other 'S' "
-                                 "(survival), or use Golly's survival/birth/states order")
+                raise InputError(
+                    f"Generations rule {text!r} must name one part 'B' (birth) and the other 'S' "
+                    "(survival), or use Golly's survival/birth/states order"
+                )
             else:
                 birth, survival = second, first
             states = states[1:] if states[:1] in "CcGg" else states
@@ -99,8 +103,9 @@ class GenerationsRule(KernelRule):
     def offsets(self) -> list[tuple[int, int]]:
         """The neighbourhood: cells whose state can matter, ``(dy, dx)``, centre included."""
         parts = self.rule.notation_parts()
-        kernel = {"": NEIGHBOURHOODS["moore"], "V": NEIGHBOURHOODS["vonneumann"],
-                  "H": NEIGHBOURHOODS["hexagonal"]}[parts[2] if parts else ""]
+        kernel = {"": NEIGHBOURHOODS["moore"], "V": NEIGHBOURHOODS["vonneumann"], "H": NEIGHBOURHOODS["hexagonal"]}[
+            parts[2] if parts else ""
+        ]
         return [(dy, dx) for dy, dx in WINDOW if kernel[dy + 1, dx + 1] or (dy, dx) == (0, 0)]
 
     def kernel_form(self) -> tuple[np.ndarray, np.ndarray, int]:
@@ -134,4 +139,3 @@ class GenerationsRule(KernelRule):
     def name(self) -> str | None:
         """The registry name of this rule, or None."""
         return registered_name(self)
-

@@ -63,15 +63,21 @@ def split_topology(s: str, text: str) -> tuple[str, Grid | None]:
     match = re.fullmatch(r"([TtPp])([0-9]{1,18})(?:,([0-9]{1,18}))?", suffix)
     if match is None:
         if suffix[:1].upper() in "KCS":
-            raise InputError(f"{text!r}: the topology {suffix!r} is not supported; lifelab simulates on a torus "
-                             "(':Tw,h') or a bounded plane (':Pw,h')")
-        raise InputError(f"{text!r}: malformed grid suffix {suffix!r}; expected ':Tw,h' (a w by h torus) or "
-                         "':Pw,h' (a bounded plane)")
+            raise InputError(
+                f"{text!r}: the topology {suffix!r} is not supported; lifelab simulates on a torus "
+                "(':Tw,h') or a bounded plane (':Pw,h')"
+            )
+        raise InputError(
+            f"{text!r}: malformed grid suffix {suffix!r}; expected ':Tw,h' (a w by h torus) or "
+            "':Pw,h' (a bounded plane)"
+        )
     kind = match[1].upper()
     width = int(match[2])
     height = int(match[3]) if match[3] is not None else width
     if width < 1 or height < 1:
         what = "a torus" if kind == "T" else "a bounded plane"
-        raise InputError(f"{text!r}: {what} needs a positive width and height (an unbounded side is not "
-                         f"supported), got {width}x{height}")
+        raise InputError(
+            f"{text!r}: {what} needs a positive width and height (an unbounded side is not "
+            f"supported), got {width}x{height}"
+        )
     return core, Grid(kind, width, height)

@@ -75,7 +75,7 @@ class KernelRule(RuleType):
         kernel, lookup, n = self.kernel_form()
         k = torch.as_tensor(kernel, dtype=torch.float32, device=states.device)[None, None]
         pad = kernel.shape[-1] // 2
-        alive = (states == 1)
+        alive = states == 1
         flat = alive.reshape(-1, 1, *alive.shape[-2:]).float()
         values = F.conv2d(F.pad(flat, (pad, pad, pad, pad), mode="circular"), k).round().long().reshape(alive.shape)
         live_next = torch.as_tensor(lookup, device=states.device)[alive.long(), values]
@@ -201,8 +201,10 @@ class Rule(KernelRule):
         s, named = rulestring_of(text)
         if named is not None:
             if named.kind != "life-like":
-                raise InputError(f"{named.name!r} is a {named.kind} rule ({named.rulestring}); parse it with "
-                                 "lifelab.rules.parse_rule")
+                raise InputError(
+                    f"{named.name!r} is a {named.kind} rule ({named.rulestring}); parse it with "
+                    "lifelab.rules.parse_rule"
+                )
             return cls._parse_notation(named.rulestring, named.rulestring)
         return cls._parse_notation(s, text)
 
@@ -217,12 +219,14 @@ class Rule(KernelRule):
     def _from_core(cls, core: str, text: str) -> Rule:
         if core[:3].upper() == "MAP":
             if split_map_states(core) is not None:
-                raise InputError(f"{text!r} is a Generations rule (MAP.../states); parse it with "
-                                 "lifelab.rules.parse_rule")
+                raise InputError(
+                    f"{text!r} is a Generations rule (MAP.../states); parse it with lifelab.rules.parse_rule"
+                )
             return cls(map_table(core[3:], text))
         if core.count("/") >= 2 or core[:1] in "gG" and ascii_digits(core[1:2]):
-            raise InputError(f"{text!r} is a Generations rule (it has a number of states); parse it with "
-                             "lifelab.rules.parse_rule")
+            raise InputError(
+                f"{text!r} is a Generations rule (it has a number of states); parse it with lifelab.rules.parse_rule"
+            )
         if core[:1] in "Rr" and ascii_digits(core[1:2]):
             raise InputError(f"{text!r} is a Larger than Life rule; parse it with lifelab.rules.parse_rule")
         return cls(bs_table(*split_bs(core, text), text))
@@ -300,8 +304,10 @@ class Rule(KernelRule):
         """
         text = map_string(self._table, neighbourhood)
         if text is None:
-            raise InputError(f"{self} depends on cells outside the {FAMILY_NAMES[neighbourhood]} neighbourhood; "
-                             "only the 86-character Moore MAP can write it")
+            raise InputError(
+                f"{self} depends on cells outside the {FAMILY_NAMES[neighbourhood]} neighbourhood; "
+                "only the 86-character Moore MAP can write it"
+            )
         return text
 
     def to_hensel(self) -> str:
@@ -343,8 +349,9 @@ class Rule(KernelRule):
             raise InputError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(NEIGHBOURHOODS)}")
         view = self._view(neighbourhood)
         if view is None:
-            raise NotTotalisticError(f"{self} is not outer-totalistic on the {FAMILY_NAMES[neighbourhood]} "
-                                     "neighbourhood")
+            raise NotTotalisticError(
+                f"{self} is not outer-totalistic on the {FAMILY_NAMES[neighbourhood]} neighbourhood"
+            )
         birth, survival = view
         return "B{}/S{}{}".format("".join(map(str, birth)), "".join(map(str, survival)), SUFFIXES[neighbourhood])
 
@@ -437,4 +444,3 @@ class SeagullRule:
 
     def __repr__(self) -> str:
         return f"SeagullRule({str(self.rule)!r})"
-

@@ -79,8 +79,12 @@ _REGISTRY_DATA = [
     # lifelab's own example of a rule with less symmetry than p4m (not a Golly rule): Life, except
     # that a dead cell whose live neighbours are exactly N, E and SE (MAP 14), or a quarter turn of
     # that hook (137, 224, 290), stays dead; the mirror-image hooks are still born.
-    ("Chiral Life", "MAPARQXfhZofugWaH7oaIDogBYofuhogOiAaIDogAAAgAAWaH7oSIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA",
-     "Life without birth on one hook of 3 and its turns: symmetric under rotations, not mirrors (p4)", False),
+    (
+        "Chiral Life",
+        "MAPARQXfhZofugWaH7oaIDogBYofuhogOiAaIDogAAAgAAWaH7oSIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA",
+        "Life without birth on one hook of 3 and its turns: symmetric under rotations, not mirrors (p4)",
+        False,
+    ),
 ]
 
 # Golly's named Generations rules (Help/Algorithms/Generations.html), survival/birth/states.
@@ -111,12 +115,18 @@ _LTL_DATA = [
 ]
 
 RULES: dict[str, NamedRule] = {
-    **{name: NamedRule(name, rulestring, description, studied)
-       for name, rulestring, description, studied in _REGISTRY_DATA},
-    **{name: NamedRule(name, rulestring, description, False, "Generations")
-       for name, rulestring, description in _GENERATIONS_DATA},
-    **{name: NamedRule(name, rulestring, description, False, "Larger than Life")
-       for name, rulestring, description in _LTL_DATA},
+    **{
+        name: NamedRule(name, rulestring, description, studied)
+        for name, rulestring, description, studied in _REGISTRY_DATA
+    },
+    **{
+        name: NamedRule(name, rulestring, description, False, "Generations")
+        for name, rulestring, description in _GENERATIONS_DATA
+    },
+    **{
+        name: NamedRule(name, rulestring, description, False, "Larger than Life")
+        for name, rulestring, description in _LTL_DATA
+    },
 }
 """The registry of named rules, by name."""
 
@@ -144,8 +154,11 @@ def named_rules(studied_only: bool = False, kind: str | None = "life-like") -> l
     Returns:
         A list of :class:`NamedRule`.
     """
-    return [entry for entry in RULES.values()
-            if (entry.studied or not studied_only) and (kind is None or entry.kind == kind)]
+    return [
+        entry
+        for entry in RULES.values()
+        if (entry.studied or not studied_only) and (kind is None or entry.kind == kind)
+    ]
 
 
 def rulestring_of(text) -> tuple[str, NamedRule | None]:

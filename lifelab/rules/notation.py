@@ -95,8 +95,9 @@ def split_bs(core: str, text: str) -> tuple[str, str, str]:
     """
     if "_" in core:
         if not re.search(r"[a-zA-Z]", re.sub(r"^[BbSs]|_[BbSs]|[VvHh]$", "", core)):
-            raise InputError(f"{text!r}: an underscore is valid only in non-totalistic (Hensel) rules, as in Golly; "
-                             "use a slash")
+            raise InputError(
+                f"{text!r}: an underscore is valid only in non-totalistic (Hensel) rules, as in Golly; use a slash"
+            )
         core = core.replace("_", "/", 1)
     core, neighbourhood = split_suffix(core)
     joined = re.fullmatch(r"[Bb]([^/Ss]*)[Ss]([^/]*)", core)
@@ -104,11 +105,14 @@ def split_bs(core: str, text: str) -> tuple[str, str, str]:
         return joined[1], joined[2], neighbourhood
     parts = core.split("/")
     if len(parts) == 1:
-        raise InputError(f"{text!r} is neither a known rule name nor a rulestring: expected B/S notation such as "
-                         "'B3/S23', a MAP string, or a name such as 'HighLife'")
+        raise InputError(
+            f"{text!r} is neither a known rule name nor a rulestring: expected B/S notation such as "
+            "'B3/S23', a MAP string, or a name such as 'HighLife'"
+        )
     if len(parts) != 2:
-        raise InputError(f"{text!r} is not a B/S rulestring: expected one '/' between birth and survival, as in "
-                         "'B3/S23'")
+        raise InputError(
+            f"{text!r} is not a B/S rulestring: expected one '/' between birth and survival, as in 'B3/S23'"
+        )
     left, right = parts
     lu, ru = left[:1].upper(), right[:1].upper()
     if lu == "B" and ru == "S":
@@ -135,8 +139,10 @@ def bs_table(birth: str, survival: str, neighbourhood: str, text: str) -> np.nda
         for ch in digits:
             if ch not in "0123456789":
                 if ch in LETTERS or ch == "-":
-                    raise InputError(f"{part} part {digits!r} of {text!r} uses Hensel letters, which Golly defines "
-                                     f"on the Moore neighbourhood only, not the {FAMILY_NAMES[neighbourhood]} one")
+                    raise InputError(
+                        f"{part} part {digits!r} of {text!r} uses Hensel letters, which Golly defines "
+                        f"on the Moore neighbourhood only, not the {FAMILY_NAMES[neighbourhood]} one"
+                    )
                 raise InputError(f"unexpected character {ch!r} in {part} part {digits!r} of {text!r}")
             if int(ch) > top:
                 raise InputError(f"{part} digit {ch} is out of range 0-{top} for a {FAMILY_NAMES[neighbourhood]} rule")
@@ -172,8 +178,10 @@ def map_table(body: str, text: str) -> np.ndarray:
         raise InputError(f"MAP rule {text!r} has character {bad!r} outside the base64 alphabet")
     neighbourhood = _MAP_LENGTHS.get(len(body))
     if neighbourhood is None:
-        raise InputError(f"MAP rule needs 86 (Moore), 22 (hexagonal) or 6 (von Neumann) base64 characters "
-                         f"after 'MAP', got {len(body)}")
+        raise InputError(
+            f"MAP rule needs 86 (Moore), 22 (hexagonal) or 6 (von Neumann) base64 characters "
+            f"after 'MAP', got {len(body)}"
+        )
     try:
         raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
     except binascii.Error as exc:
@@ -182,8 +190,7 @@ def map_table(body: str, text: str) -> np.ndarray:
     bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))[: 2 ** len(cells)].astype(bool)
     table = bits[_map_index(neighbourhood)]
     if map_string(table, neighbourhood) != "MAP" + body:
-        raise InputError(f"MAP rule {text!r}: the last character has stray bits beyond the "
-                         f"{2 ** len(cells)} entries")
+        raise InputError(f"MAP rule {text!r}: the last character has stray bits beyond the {2 ** len(cells)} entries")
     return table
 
 

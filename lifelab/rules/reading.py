@@ -104,8 +104,9 @@ def read_rule(text, types: tuple[type[RuleBase], ...]):
     return rule
 
 
-def _table_rule(rule: TableRule, grid: Grid | None, types: tuple[type[RuleBase], ...],
-                error: Exception | None = None) -> TableRule:
+def _table_rule(
+    rule: TableRule, grid: Grid | None, types: tuple[type[RuleBase], ...], error: Exception | None = None
+) -> TableRule:
     if TableRule not in types:
         raise InputError(f"{rule.name!r} is a rule table, not a {types[0].family} rule") from error
     rule._grid = grid

@@ -36,19 +36,28 @@ from lifelab.rules.grid import split_topology
 from lifelab.rules.tables import CHUNK, DENSE_LIMIT, GOLLY_NEIGHBOURHOODS, MAX_EXPANDED, SYMMETRIES, TableRule
 from lifelab.utils import ascii_digits, atomic_path
 
-__all__ = ["compact_table", "find_rule_file", "load_rule_file", "read_rule_file", "rule_file", "rule_search_path",
-           "save_rule_file", "table_rule"]
+__all__ = [
+    "compact_table",
+    "find_rule_file",
+    "load_rule_file",
+    "read_rule_file",
+    "rule_file",
+    "rule_search_path",
+    "save_rule_file",
+    "table_rule",
+]
 
 _TREE_NEIGHBOURHOOD = {4: "vonNeumann", 8: "Moore"}
 #: The longest file name a file system holds (bytes).
 MAX_NAME = 255
 #: The largest rule file read (Golly's own are under 1 MB).
-MAX_RULE_FILE = 16 * 2 ** 20
+MAX_RULE_FILE = 16 * 2**20
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def read_rule_file(text: str, source: str = ".rule file") -> TableRule:
     """Read a Golly ``.rule`` file's text: its ``@RULE`` name, its ``@TABLE`` or ``@TREE``, its ``@COLORS``.
@@ -115,24 +124,29 @@ def _read_table(name: str, lines: list, colors: dict, source: str) -> TableRule:
             continue
         lower = line.lower()
         if lower.startswith("n_states:"):
-            value = line[len("n_states:"):].strip()
+            value = line[len("n_states:") :].strip()
             if not ascii_digits(value) or not 2 <= int(value) <= 256:
                 _fail(source, number, raw, "n_states is a number from 2 to 256")
             states = int(value)
         elif lower.startswith("neighborhood:"):
-            neighbourhood = line[len("neighborhood:"):].strip()
+            neighbourhood = line[len("neighborhood:") :].strip()
             if neighbourhood not in GOLLY_NEIGHBOURHOODS:
                 _fail(source, number, raw, f"unsupported neighborhood (Golly's: {', '.join(GOLLY_NEIGHBOURHOODS)})")
         elif lower.startswith("symmetries:"):
             if neighbourhood is None:
                 _fail(source, number, raw, "the neighborhood must be declared before the symmetries")
-            symmetries = line[len("symmetries:"):].strip()
+            symmetries = line[len("symmetries:") :].strip()
             if symmetries not in SYMMETRIES[neighbourhood]:
-                _fail(source, number, raw, f"unsupported symmetries for {neighbourhood} "
-                                           f"({', '.join(SYMMETRIES[neighbourhood])})")
+                _fail(
+                    source,
+                    number,
+                    raw,
+                    f"unsupported symmetries for {neighbourhood} ({', '.join(SYMMETRIES[neighbourhood])})",
+                )
         elif states is None or neighbourhood is None or symmetries is None:
-            _fail(source, number, raw, "n_states, neighborhood and symmetries must come before variables and "
-                                       "transitions")
+            _fail(
+                source, number, raw, "n_states, neighborhood and symmetries must come before variables and transitions"
+            )
         elif lower.startswith("var "):
             tokens = [t for t in re.split(r"[= {,}]+", line) if t]
             if len(tokens) < 3:
@@ -144,15 +158,21 @@ def _read_table(name: str, lines: list, colors: dict, source: str) -> TableRule:
         else:
             transitions += _read_transition(line, raw, number, states, neighbourhood, variables, source)
             if len(transitions) > MAX_EXPANDED:
-                _fail(source, number, raw, f"the table expands to more than {MAX_EXPANDED:,} transitions over its "
-                                           "bound variables, more than lifelab expands")
+                _fail(
+                    source,
+                    number,
+                    raw,
+                    f"the table expands to more than {MAX_EXPANDED:,} transitions over its "
+                    "bound variables, more than lifelab expands",
+                )
     if states is None or neighbourhood is None or symmetries is None:
         raise InputError(f"{source}: the @TABLE lacks n_states, neighborhood or symmetries")
     return TableRule(name, states, neighbourhood, symmetries=symmetries, transitions=transitions, colors=colors)
 
 
-def _read_transition(line: str, raw: str, number: int, states: int, neighbourhood: str, variables: dict,
-                     source: str) -> list:
+def _read_transition(
+    line: str, raw: str, number: int, states: int, neighbourhood: str, variables: dict, source: str
+) -> list:
     k = len(GOLLY_NEIGHBOURHOODS[neighbourhood])
     if states <= 10 and not variables and "," not in line:
         tokens = list(line)
@@ -165,18 +185,33 @@ def _read_transition(line: str, raw: str, number: int, states: int, neighbourhoo
     bound = sorted(v for v in variables if tokens.count(v) > 1)
     expansions = math.prod(len(variables[v]) for v in bound)
     if expansions > MAX_EXPANDED:
-        _fail(source, number, raw, f"its bound variables expand to {expansions:,} transitions, more than lifelab "
-                                   f"expands ({MAX_EXPANDED:,})")
+        _fail(
+            source,
+            number,
+            raw,
+            f"its bound variables expand to {expansions:,} transitions, more than lifelab expands ({MAX_EXPANDED:,})",
+        )
     output = tokens[k]
     if output in variables and output not in bound and len(variables[output]) != 1:
         _fail(source, number, raw, "the output must be a state, a one-state variable or a bound variable")
     out = []
     for values in itertools.product(*(variables[v] for v in reversed(bound))):
         binding = dict(zip(reversed(bound), values, strict=True))
-        inputs = tuple((binding[t],) if t in binding else variables[t] if t in variables
-                       else (_state(t, states, source, number, raw),) for t in tokens[:k])
-        result = binding[output] if output in binding else variables[output][0] if output in variables \
+        inputs = tuple(
+            (binding[t],)
+            if t in binding
+            else variables[t]
+            if t in variables
+            else (_state(t, states, source, number, raw),)
+            for t in tokens[:k]
+        )
+        result = (
+            binding[output]
+            if output in binding
+            else variables[output][0]
+            if output in variables
             else _state(output, states, source, number, raw)
+        )
         out.append((inputs, result))
     return out
 
@@ -194,12 +229,21 @@ def _read_tree(name: str, lines: list, colors: dict, source: str) -> TableRule:
             header[match[1]] = int(match[2])
             continue
         states, neighbours, count = header.values()
-        if states is None or neighbours is None or count is None or not 2 <= states <= 256 or \
-                neighbours not in (4, 8) or not neighbours <= count <= 100_000_000:
+        if (
+            states is None
+            or neighbours is None
+            or count is None
+            or not 2 <= states <= 256
+            or neighbours not in (4, 8)
+            or not neighbours <= count <= 100_000_000
+        ):
             _fail(source, number, raw, "num_states (2-256), num_neighbors (4 or 8) and num_nodes must come first")
         fields = raw.split()
-        if not ascii_digits(fields[0]) or not 1 <= int(fields[0]) <= neighbours + 1 or \
-                not all(ascii_digits(f) for f in fields[1:]):
+        if (
+            not ascii_digits(fields[0])
+            or not 1 <= int(fields[0]) <= neighbours + 1
+            or not all(ascii_digits(f) for f in fields[1:])
+        ):
             _fail(source, number, raw, f"a node is its level (1 to {neighbours + 1}) and {states} numbers")
         level, values = int(fields[0]), tuple(int(f) for f in fields[1:])
         if len(values) != states:
@@ -242,7 +286,6 @@ def rule_search_path() -> list[Path]:
     return [*extra, Path.cwd(), *golly]
 
 
-
 def _is_file(path: Path) -> bool:
     """A regular file (a name too long for the file system is none)."""
     try:
@@ -277,8 +320,10 @@ def load_rule_file(path) -> TableRule:
             raise InputError(f"{path}: not a regular file (a device, a pipe or a socket is not read)")
         raise InputFileNotFoundError(f"no rule file {str(path)!r}")
     if path.stat().st_size > MAX_RULE_FILE:
-        raise InputError(f"{path}: {path.stat().st_size:,} bytes, more than a rule file lifelab reads "
-                         f"({MAX_RULE_FILE:,}); Golly's largest is under 1 MB")
+        raise InputError(
+            f"{path}: {path.stat().st_size:,} bytes, more than a rule file lifelab reads "
+            f"({MAX_RULE_FILE:,}); Golly's largest is under 1 MB"
+        )
     rule = read_rule_file(path.read_text(encoding="utf-8", errors="replace"), path.name)
     rule._grid = grid
     return rule
@@ -287,6 +332,7 @@ def load_rule_file(path) -> TableRule:
 # ---------------------------------------------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def table_rule(rule, name: str | None = None) -> TableRule:
     """Any rule lifelab holds whose neighbourhood is one cell wide, as a :class:`TableRule` of the same function.
@@ -309,15 +355,26 @@ def table_rule(rule, name: str | None = None) -> TableRule:
     if not isinstance(rule, RuleBase):
         raise InputTypeError(f"table_rule takes a rule object (read a rulestring with parse_rule), got {rule!r}")
     if isinstance(rule, TableRule):
-        return rule if name is None else TableRule(name, rule.states, rule.neighbourhood,
-                                                   symmetries=rule.symmetries, transitions=rule.transitions,
-                                                   tree=rule.tree, colors=rule.colors)
+        return (
+            rule
+            if name is None
+            else TableRule(
+                name,
+                rule.states,
+                rule.neighbourhood,
+                symmetries=rule.symmetries,
+                transitions=rule.transitions,
+                tree=rule.tree,
+                colors=rule.colors,
+            )
+        )
     if not isinstance(rule, RuleType):
         raise InputError(f"{rule} is not a deterministic rule; a rule table has one next state per configuration")
     offsets = set(rule.offsets)
     if any(max(abs(dy), abs(dx)) > 1 for dy, dx in offsets):
-        raise InputError(f"{rule} reaches {max(max(abs(dy), abs(dx)) for dy, dx in offsets)} cells; Golly's rule "
-                         "tables reach one")
+        raise InputError(
+            f"{rule} reaches {max(max(abs(dy), abs(dx)) for dy, dx in offsets)} cells; Golly's rule tables reach one"
+        )
     neighbourhood = next(n for n in ("vonNeumann", "hexagonal", "Moore") if offsets <= set(GOLLY_NEIGHBOURHOODS[n]))
     states = rule.states
     text = str(rule).split(":")[0]
@@ -327,8 +384,8 @@ def table_rule(rule, name: str | None = None) -> TableRule:
     nexts = np.empty(len(configs), np.uint8)
     dtype = bool if states == 2 else np.uint8
     for start in range(0, len(configs), CHUNK):
-        part = configs[start:start + CHUNK]
-        nexts[start:start + len(part)] = np.asarray(rule.step(table.windows(part).astype(dtype)))[:, 1, 1]
+        part = configs[start : start + CHUNK]
+        nexts[start : start + len(part)] = np.asarray(rule.step(table.windows(part).astype(dtype)))[:, 1, 1]
     return _from_function(table, nexts)
 
 
@@ -444,12 +501,21 @@ def rule_file(rule, name: str | None = None, rewrite: bool = False) -> str:
         table = compact_table(table)
     lines = [f"@RULE {table.name}", ""]
     if table.tree is not None:
-        lines += ["@TREE", "", f"num_states={table.states}", f"num_neighbors={len(table.offsets) - 1}",
-                  f"num_nodes={len(table.tree)}"]
+        lines += [
+            "@TREE",
+            "",
+            f"num_states={table.states}",
+            f"num_neighbors={len(table.offsets) - 1}",
+            f"num_nodes={len(table.tree)}",
+        ]
         lines += [" ".join(map(str, (level, *values))) for level, values in table.tree]
     else:
-        lines += ["@TABLE", f"n_states:{table.states}", f"neighborhood:{table.neighbourhood}",
-                  f"symmetries:{table.symmetries}"]
+        lines += [
+            "@TABLE",
+            f"n_states:{table.states}",
+            f"neighborhood:{table.neighbourhood}",
+            f"symmetries:{table.symmetries}",
+        ]
         names: dict[tuple, list[str]] = {}  # a set of states: its variables' names, one per occurrence in a line
         body = []
         for inputs, out in table.transitions:
@@ -475,8 +541,9 @@ def rule_file(rule, name: str | None = None, rewrite: bool = False) -> str:
 
 def _require_dense(table: TableRule) -> TableRule:
     if table.configurations > DENSE_LIMIT:
-        raise InputError(f"{table.name}: {table.configurations:,} configurations are more than lifelab tabulates "
-                         f"({DENSE_LIMIT:,})")
+        raise InputError(
+            f"{table.name}: {table.configurations:,} configurations are more than lifelab tabulates ({DENSE_LIMIT:,})"
+        )
     return table
 
 

@@ -38,12 +38,13 @@ class StochasticRule(RuleBase):
 
     def __init__(self, probability):
         """Args:
-            probability: ``(512,)`` chances in [0, 1], MAP order.
+        probability: ``(512,)`` chances in [0, 1], MAP order.
         """
         table = np.asarray(probability, dtype=np.float64)
         if table.shape != (N_PATTERNS,):
-            raise InputError(f"a stochastic rule has one probability per 3x3 pattern, shape ({N_PATTERNS},), "
-                             f"got {table.shape}")
+            raise InputError(
+                f"a stochastic rule has one probability per 3x3 pattern, shape ({N_PATTERNS},), got {table.shape}"
+            )
         if not np.isfinite(table).all() or (table < 0).any() or (table > 1).any():
             raise InputError("a stochastic rule's probabilities must lie in [0, 1]")
         self.probability = table
@@ -142,8 +143,9 @@ def _class_patterns(name: str) -> np.ndarray:
     """The 3x3 patterns (MAP indices) a stochastic class name stands for: ``B3``, ``S2`` or ``p17``."""
     match = re.fullmatch(r"([BS])([0-8])|p([0-9]{1,18})", name.strip())
     if match is None or (match[3] is not None and int(match[3]) >= N_PATTERNS):
-        raise InputError(f"unknown stochastic class {name!r}: expected B0..B8 or S0..S8 (Moore classes) or p0..p511 "
-                         "(a 3x3 pattern)")
+        raise InputError(
+            f"unknown stochastic class {name!r}: expected B0..B8 or S0..S8 (Moore classes) or p0..p511 (a 3x3 pattern)"
+        )
     if match[3] is not None:
         return np.array([int(match[3])])
     alive = match[1] == "S"

@@ -53,14 +53,30 @@ def _cycles(k: int, step: int, reflect: bool) -> tuple[tuple[int, ...], ...]:
 #: The symmetries Golly allows per neighbourhood, as remaps of the inputs (``image[i] = inputs[remap[i]]``);
 #: ``permute`` (every order of the outer inputs) is None.  The remaps are Golly's own tables.
 SYMMETRIES: dict[str, dict[str, tuple[tuple[int, ...], ...] | None]] = {
-    "vonNeumann": {"none": ((0, 1, 2, 3, 4),), "rotate4": _cycles(4, 1, False),
-                   "rotate4reflect": _cycles(4, 1, True), "reflect_horizontal": ((0, 1, 2, 3, 4), (0, 1, 4, 3, 2)),
-                   "permute": None},
-    "Moore": {"none": (tuple(range(9)),), "rotate4": _cycles(8, 2, False), "rotate8": _cycles(8, 1, False),
-              "rotate4reflect": _cycles(8, 2, True), "rotate8reflect": _cycles(8, 1, True),
-              "reflect_horizontal": (tuple(range(9)), (0, 1, 8, 7, 6, 5, 4, 3, 2)), "permute": None},
-    "hexagonal": {"none": (tuple(range(7)),), "rotate2": _cycles(6, 3, False), "rotate3": _cycles(6, 2, False),
-                  "rotate6": _cycles(6, 1, False), "rotate6reflect": _cycles(6, 1, True), "permute": None},
+    "vonNeumann": {
+        "none": ((0, 1, 2, 3, 4),),
+        "rotate4": _cycles(4, 1, False),
+        "rotate4reflect": _cycles(4, 1, True),
+        "reflect_horizontal": ((0, 1, 2, 3, 4), (0, 1, 4, 3, 2)),
+        "permute": None,
+    },
+    "Moore": {
+        "none": (tuple(range(9)),),
+        "rotate4": _cycles(8, 2, False),
+        "rotate8": _cycles(8, 1, False),
+        "rotate4reflect": _cycles(8, 2, True),
+        "rotate8reflect": _cycles(8, 1, True),
+        "reflect_horizontal": (tuple(range(9)), (0, 1, 8, 7, 6, 5, 4, 3, 2)),
+        "permute": None,
+    },
+    "hexagonal": {
+        "none": (tuple(range(7)),),
+        "rotate2": _cycles(6, 3, False),
+        "rotate3": _cycles(6, 2, False),
+        "rotate6": _cycles(6, 1, False),
+        "rotate6reflect": _cycles(6, 1, True),
+        "permute": None,
+    },
     "oneDimensional": {"none": ((0, 1, 2),), "reflect": ((0, 1, 2), (0, 2, 1)), "permute": None},
 }
 
@@ -103,27 +119,43 @@ class TableRule(RuleType):
 
     family = "rule table"
 
-    def __init__(self, name: str, states: int, neighbourhood: str, *, symmetries: str = "none",
-                 transitions=(), tree=None, colors=None):
+    def __init__(
+        self,
+        name: str,
+        states: int,
+        neighbourhood: str,
+        *,
+        symmetries: str = "none",
+        transitions=(),
+        tree=None,
+        colors=None,
+    ):
         if not isinstance(name, str) or not re.fullmatch(r"[^\s:,]+", name):
             raise InputError(f"a rule table's name is one word without ':' or ',', got {name!r}")
         if neighbourhood not in GOLLY_NEIGHBOURHOODS:
             raise InputError(f"unknown neighbourhood {neighbourhood!r}; Golly's are {', '.join(GOLLY_NEIGHBOURHOODS)}")
         if symmetries not in SYMMETRIES[neighbourhood]:
-            raise InputError(f"{neighbourhood} tables have symmetries {', '.join(SYMMETRIES[neighbourhood])}; "
-                             f"got {symmetries!r}")
+            raise InputError(
+                f"{neighbourhood} tables have symmetries {', '.join(SYMMETRIES[neighbourhood])}; got {symmetries!r}"
+            )
         if isinstance(states, bool) or not isinstance(states, (int, np.integer)) or not 2 <= states <= 256:
             raise InputError(f"a rule table has 2 to 256 states, got {states!r}")
         self.name, self.states, self.neighbourhood, self.symmetries = name, int(states), neighbourhood, symmetries
-        self.transitions = tuple((tuple(tuple(int(s) for s in i) for i in inputs), int(out))
-                                 for inputs, out in transitions)
-        self.tree = None if tree is None else tuple((int(level), tuple(int(v) for v in values))
-                                                    for level, values in tree)
+        self.transitions = tuple(
+            (tuple(tuple(int(s) for s in i) for i in inputs), int(out)) for inputs, out in transitions
+        )
+        self.tree = (
+            None if tree is None else tuple((int(level), tuple(int(v) for v in values)) for level, values in tree)
+        )
         self.colors = dict(colors or {})
         k = len(GOLLY_NEIGHBOURHOODS[neighbourhood])
         for inputs, out in self.transitions:
-            if len(inputs) != k or not all(inputs) or not 0 <= out < self.states or \
-                    any(not 0 <= s < self.states for i in inputs for s in i):
+            if (
+                len(inputs) != k
+                or not all(inputs)
+                or not 0 <= out < self.states
+                or any(not 0 <= s < self.states for i in inputs for s in i)
+            ):
                 raise InputError(f"transition {inputs} -> {out} does not fit {self.states} states on {k} inputs")
         self._grid = None
         self._known = (np.zeros(0, np.int64), np.zeros(0, np.uint8))
@@ -150,12 +182,14 @@ class TableRule(RuleType):
             InputError: When the configurations do not fit in 63 bits (more than 127 states on a Moore table).
         """
         if self.configurations >= 1 << 62:
-            raise InputError(f"{self.name}: {self.states} states on {len(self.offsets)} inputs give more "
-                             "configurations than lifelab numbers (2**62)")
+            raise InputError(
+                f"{self.name}: {self.states} states on {len(self.offsets)} inputs give more "
+                "configurations than lifelab numbers (2**62)"
+            )
         boards = np.asarray(boards).astype(np.int64)
         code = np.zeros(boards.shape, np.int64)
         for i, (dy, dx) in enumerate(self.offsets):
-            code += np.roll(boards, (-dy, -dx), axis=(-2, -1)) * self.states ** i
+            code += np.roll(boards, (-dy, -dx), axis=(-2, -1)) * self.states**i
         return code
 
     def decode(self, codes: np.ndarray) -> np.ndarray:
@@ -197,8 +231,8 @@ class TableRule(RuleType):
             return first_transitions(*self._packed, configs)
         out = np.empty(len(configs), np.uint8)
         for start in range(0, len(configs), CHUNK):
-            part = configs[start:start + CHUNK]
-            out[start:start + CHUNK] = self._tree_next(part) if self.tree is not None else self._table_next(part)
+            part = configs[start : start + CHUNK]
+            out[start : start + CHUNK] = self._tree_next(part) if self.tree is not None else self._table_next(part)
         return out
 
     def perceive(self, boards: np.ndarray) -> np.ndarray:
@@ -270,21 +304,26 @@ class TableRule(RuleType):
         """Golly's bit-parallel form: ``lut[input, state]`` has bit t set when transition t allows that state there."""
         images = sum(self._image_count(inputs) for inputs, _ in self.transitions)
         if images > MAX_EXPANDED:
-            raise InputError(f"{self.name}: its {len(self.transitions):,} transitions under {self.symmetries} "
-                             f"symmetry have {images:,} images, more than lifelab expands ({MAX_EXPANDED:,}); "
-                             "Golly runs such a table, lifelab does not yet")
-        check_allocation(images * len(self.offsets) * (8 + self.states // 8 + 1),
-                         f"{self.name}: the {images:,} images of its transitions")
+            raise InputError(
+                f"{self.name}: its {len(self.transitions):,} transitions under {self.symmetries} "
+                f"symmetry have {images:,} images, more than lifelab expands ({MAX_EXPANDED:,}); "
+                "Golly runs such a table, lifelab does not yet"
+            )
+        check_allocation(
+            images * len(self.offsets) * (8 + self.states // 8 + 1),
+            f"{self.name}: the {images:,} images of its transitions",
+        )
         expanded = [(images, out) for inputs, out in self.transitions for images in self._images(inputs)]
         k, n, t = len(self.offsets), self.states, max(len(expanded), 1)
         sets: dict = {}  # each distinct set of states an input allows, numbered; its row of masks below
-        ids = np.array([[sets.setdefault(states, len(sets)) for states in inputs] for inputs, _ in expanded],
-                       np.int64).reshape(-1, k)
+        ids = np.array(
+            [[sets.setdefault(states, len(sets)) for states in inputs] for inputs, _ in expanded], np.int64
+        ).reshape(-1, k)
         masks = np.zeros((len(sets) + 1, n), bool)  # the last row: padding transitions allow nothing
         for states, index in sets.items():
             masks[index, list(states)] = True
         padded = np.full((-(-t // 64) * 64, k), len(sets), np.int64)
-        padded[:len(ids)] = ids
+        padded[: len(ids)] = ids
         allowed = masks[padded].transpose(1, 2, 0)  # (input, state, transition)
         lut = np.packbits(allowed, axis=-1, bitorder="little").view(np.uint64)
         return np.ascontiguousarray(lut), np.array([out for _, out in expanded] or [0], np.uint8)
@@ -322,7 +361,6 @@ class TableRule(RuleType):
         return values[np.searchsorted(keys, codes)]
 
 
-
 def _distinct_permutations(items: list) -> list[tuple]:
     """Every distinct order of ``items`` (sorted), as C++'s ``next_permutation`` visits them."""
     items, out = list(items), []
@@ -337,7 +375,7 @@ def _distinct_permutations(items: list) -> list[tuple]:
         while items[j] <= items[i]:
             j -= 1
         items[i], items[j] = items[j], items[i]
-        items[i + 1:] = reversed(items[i + 1:])
+        items[i + 1 :] = reversed(items[i + 1 :])
 
 
 # -- the compiled lookup ----------------------------------------------------------

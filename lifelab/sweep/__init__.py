@@ -22,8 +22,29 @@ from lifelab.sweep.summaries import (
 # isort: on
 
 __all__ = [
-    "ENUMERATED", "SAMPLED_FAMILIES", "all_rules", "random_rules", "family_of", "rule_indices", "Trial", "plan",
-    "COLUMNS", "MAP_COLUMNS", "compact", "read_store", "SweepSummary", "run_batch", "sweep", "ModelComparison",
-    "by_rule", "compare_models", "digit_means", "digit_pair_means", "failure_reasons", "failures",
-    "identified_crosstab", "outcome_rates", "rung_shares"
+    "ENUMERATED",
+    "SAMPLED_FAMILIES",
+    "all_rules",
+    "random_rules",
+    "family_of",
+    "rule_indices",
+    "Trial",
+    "plan",
+    "COLUMNS",
+    "MAP_COLUMNS",
+    "compact",
+    "read_store",
+    "SweepSummary",
+    "run_batch",
+    "sweep",
+    "ModelComparison",
+    "by_rule",
+    "compare_models",
+    "digit_means",
+    "digit_pair_means",
+    "failure_reasons",
+    "failures",
+    "identified_crosstab",
+    "outcome_rates",
+    "rung_shares",
 ]

@@ -56,8 +56,14 @@ class Trial:
     @property
     def settings(self) -> LoopSettings:
         """The trial's loop settings (the data are exact: ``noise=0``)."""
-        return LoopSettings(max_rounds=self.max_rounds, seed=self.seed, shape=(self.size, self.size),
-                            steps=self.steps, density=self.density, noise=0)
+        return LoopSettings(
+            max_rounds=self.max_rounds,
+            seed=self.seed,
+            shape=(self.size, self.size),
+            steps=self.steps,
+            density=self.density,
+            noise=0,
+        )
 
     def start(self, device) -> LoopRun:
         """The trial's loop, ready for its first round."""
@@ -69,8 +75,17 @@ class Trial:
         return model_spec(self.model).stacks and isinstance(parse_rule(self.rule), Rule)
 
 
-def plan(rules, seeds=(0,), models=("tied",), *, families=None, size: int = DEFAULT_SIZE, steps: int = LOOP.steps,
-         density: float = LOOP.density, max_rounds: int = LOOP.max_rounds) -> list[Trial]:
+def plan(
+    rules,
+    seeds=(0,),
+    models=("tied",),
+    *,
+    families=None,
+    size: int = DEFAULT_SIZE,
+    steps: int = LOOP.steps,
+    density: float = LOOP.density,
+    max_rounds: int = LOOP.max_rounds,
+) -> list[Trial]:
     """The trials of a sweep: every rule x seed x model, with one data setting.
 
     Args:
@@ -105,5 +120,9 @@ def plan(rules, seeds=(0,), models=("tied",), *, families=None, size: int = DEFA
     checked = LoopSettings(shape=(size, size), steps=steps, density=density, max_rounds=max_rounds)
     assert checked.shape is not None  # given just above
     size, steps, density, max_rounds = checked.shape[0], checked.steps, checked.density, checked.max_rounds
-    return [Trial(str(rule), fam, seed, model, size, steps, density, max_rounds)
-            for rule, fam in zip(parsed, families, strict=True) for seed in seeds for model in models]
+    return [
+        Trial(str(rule), fam, seed, model, size, steps, density, max_rounds)
+        for rule, fam in zip(parsed, families, strict=True)
+        for seed in seeds
+        for model in models
+    ]

@@ -46,6 +46,7 @@ __all__ = ["SweepSummary", "run_batch", "sweep"]
 # Rows
 # ---------------------------------------------------------------------------
 
+
 def _row(trial: Trial, report: LoopReport, seconds: float, device: str, batched: bool) -> dict:
     """One trial's row of the store."""
     truth, extracted, verdict = report.truth, report.extracted, report.verdict
@@ -53,20 +54,34 @@ def _row(trial: Trial, report: LoopReport, seconds: float, device: str, batched:
     if isinstance(truth, Rule) and isinstance(extracted, Rule):
         entries = int((truth.table == extracted.table).sum())
     final = report.trajectories_seen[:, -1]
-    return {"key": trial.key, **asdict(trial), "rung": verdict.rung, "determined": bool(verdict.determined),
-            "identified": bool(report.recovered), "wrong": bool(report.wrong),
-            "rule_determined": "" if report.rule is None else str(report.rule),
-            "extracted": "" if extracted is None else str(extracted), "entries_right": entries,
-            "unobserved": len(verdict.unobserved), "trajectories": int(report.used),
-            "trained_on": int(report.trajectories), "rounds": len(report.rounds), "stop_reason": report.stop_reason,
-            "end_density": float((final > 0).mean()), "seconds": float(seconds), "batched": batched,
-            "device": device, "lifelab_version": lifelab_version(),
-            "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    return {
+        "key": trial.key,
+        **asdict(trial),
+        "rung": verdict.rung,
+        "determined": bool(verdict.determined),
+        "identified": bool(report.recovered),
+        "wrong": bool(report.wrong),
+        "rule_determined": "" if report.rule is None else str(report.rule),
+        "extracted": "" if extracted is None else str(extracted),
+        "entries_right": entries,
+        "unobserved": len(verdict.unobserved),
+        "trajectories": int(report.used),
+        "trained_on": int(report.trajectories),
+        "rounds": len(report.rounds),
+        "stop_reason": report.stop_reason,
+        "end_density": float((final > 0).mean()),
+        "seconds": float(seconds),
+        "batched": batched,
+        "device": device,
+        "lifelab_version": lifelab_version(),
+        "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
 
 
 # ---------------------------------------------------------------------------
 # Lockstep runs, their networks trained stacked
 # ---------------------------------------------------------------------------
+
 
 def _board_accuracy(agent, table: np.ndarray) -> float:
     """Fraction of the visible transitions a rule table reproduces exactly."""
@@ -93,11 +108,18 @@ def _lockstep(trials: list[Trial], device) -> list[dict]:
             break
         learners = [_network(run) for run in live]
         learner = learners[0]  # every run of a batch has the same model and settings
-        fits = [pattern_frequencies(run.agent.visible_trajectories, run.agent.weights(), learner.settings.batch_size)
-                for run in live]
-        trained, alive = train_stacked([each.net for each in learners], np.stack([f[0] for f in fits]),
-                                       [f[1] for f in fits], learner.settings.epochs,
-                                       learner.settings.stop_probability, device)
+        fits = [
+            pattern_frequencies(run.agent.visible_trajectories, run.agent.weights(), learner.settings.batch_size)
+            for run in live
+        ]
+        trained, alive = train_stacked(
+            [each.net for each in learners],
+            np.stack([f[0] for f in fits]),
+            [f[1] for f in fits],
+            learner.settings.epochs,
+            learner.settings.stop_probability,
+            device,
+        )
         for run, epochs, answers in zip(live, trained, alive, strict=True):
             reading = table_reading(answers, run.learner.group, run.settings.threshold)
             run.step(fit=Fit(epochs, _board_accuracy(run.agent, reading.table), reading))
@@ -144,6 +166,7 @@ def run_batch(trials: list[Trial], device=None, threads: int | None = None) -> l
 # The sweep
 # ---------------------------------------------------------------------------
 
+
 @dataclass
 class SweepSummary:
     """What one call of :func:`sweep` did.
@@ -175,17 +198,30 @@ class SweepSummary:
 
     def summary(self) -> str:
         """A few lines for a person."""
-        return format_table([{"planned": self.planned, "already stored": self.skipped, "ran": self.ran,
-                              "identified": self.identified, "wrong": self.wrong, "seconds": f"{self.seconds:.1f}",
-                              "trials/min": f"{self.per_minute:.0f}",
-                              "stopped early": "yes" if self.interrupted else "no"}]) + f"\nstore: {self.store}"
+        return (
+            format_table(
+                [
+                    {
+                        "planned": self.planned,
+                        "already stored": self.skipped,
+                        "ran": self.ran,
+                        "identified": self.identified,
+                        "wrong": self.wrong,
+                        "seconds": f"{self.seconds:.1f}",
+                        "trials/min": f"{self.per_minute:.0f}",
+                        "stopped early": "yes" if self.interrupted else "no",
+                    }
+                ]
+            )
+            + f"\nstore: {self.store}"
+        )
 
 
 def _batches(trials: list[Trial], batch_size: int) -> list[list[Trial]]:
     by_batch: dict[tuple, list[Trial]] = {}
     for trial in trials:
         by_batch.setdefault(trial.batch_key, []).append(trial)
-    return [group[i:i + batch_size] for group in by_batch.values() for i in range(0, len(group), batch_size)]
+    return [group[i : i + batch_size] for group in by_batch.values() for i in range(0, len(group), batch_size)]
 
 
 def _worker_start() -> None:
@@ -246,9 +282,17 @@ def _ray_results(batches, workers: int, device, address):
             ray.cancel(ref)
 
 
-def sweep(trials: list[Trial], store, *, backend: str = SWEEP.backend, workers: int = SWEEP.workers,
-          batch_size: int = SWEEP.batch_size, address: str | None = SWEEP.address, device=None,
-          progress: bool = True) -> SweepSummary:
+def sweep(
+    trials: list[Trial],
+    store,
+    *,
+    backend: str = SWEEP.backend,
+    workers: int = SWEEP.workers,
+    batch_size: int = SWEEP.batch_size,
+    address: str | None = SWEEP.address,
+    device=None,
+    progress: bool = True,
+) -> SweepSummary:
     """Run the trials the store does not hold yet, and store a row per trial.
 
     Args:
@@ -281,8 +325,11 @@ def sweep(trials: list[Trial], store, *, backend: str = SWEEP.backend, workers: 
         interrupted = False
         bar = tqdm(total=len(todo), desc=f"sweep into {target.path.name}", unit="trial", disable=not progress)
         batches = _batches(todo, batch_size)
-        results = (_local_results(batches, workers, device) if backend == "local"
-                   else _ray_results(batches, workers, device, address))
+        results = (
+            _local_results(batches, workers, device)
+            if backend == "local"
+            else _ray_results(batches, workers, device, address)
+        )
         try:
             for rows in results:
                 target.write(rows)
@@ -296,6 +343,13 @@ def sweep(trials: list[Trial], store, *, backend: str = SWEEP.backend, workers: 
         finally:
             results.close()
             bar.close()
-    return SweepSummary(planned=len(trials), skipped=len(trials) - len(todo), ran=ran, identified=identified,
-                        wrong=wrong, seconds=time.perf_counter() - started, interrupted=interrupted,
-                        store=str(target.path))
+    return SweepSummary(
+        planned=len(trials),
+        skipped=len(trials) - len(todo),
+        ran=ran,
+        identified=identified,
+        wrong=wrong,
+        seconds=time.perf_counter() - started,
+        interrupted=interrupted,
+        store=str(target.path),
+    )

@@ -47,7 +47,7 @@ def random_rules(family: str, n: int, seed: int = 0) -> list[str]:
     if family not in SAMPLED_FAMILIES:
         raise InputError(f"unknown family {family!r}; random rules come from {list(SAMPLED_FAMILIES)}")
     n = check_int("n", n, 1)
-    limit = {"vonneumann": 2 ** 10}.get(family)
+    limit = {"vonneumann": 2**10}.get(family)
     if limit is not None and n > limit:
         raise InputError(f"there are only {limit} {family} B/S rules; use all_rules({family!r})")
     rng = np.random.default_rng(seed)
@@ -88,7 +88,7 @@ def all_rules(family: str) -> list[str]:
     bits = ENUMERATED[family]
     half = bits // 2
     out = []
-    for i in range(2 ** bits):
+    for i in range(2**bits):
         birth = [c for c in range(half) if i >> c & 1]
         survival = [c for c in range(half) if i >> (c + half) & 1]
         out.append(str(Rule.from_bs(birth, survival, family)))

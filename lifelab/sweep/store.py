@@ -22,23 +22,64 @@ from lifelab.errors import InputError
 __all__ = ["COLUMNS", "MAP_COLUMNS", "compact", "read_store"]
 
 #: The store's columns and their Parquet types, the same in every part (so any Parquet reader reads the directory).
-COLUMNS = {"key": "string", "rule": "string", "family": "string", "seed": "int64", "model": "string",
-           "size": "int64", "steps": "int64", "density": "float64", "max_rounds": "int64", "rung": "string",
-           "determined": "bool", "identified": "bool", "wrong": "bool", "rule_determined": "string",
-           "extracted": "string", "entries_right": "int64", "unobserved": "int64", "trajectories": "int64",
-           "trained_on": "int64", "rounds": "int64", "stop_reason": "string", "end_density": "float64",
-           "seconds": "float64", "batched": "bool", "device": "string", "lifelab_version": "string",
-           "finished_at": "string"}
+COLUMNS = {
+    "key": "string",
+    "rule": "string",
+    "family": "string",
+    "seed": "int64",
+    "model": "string",
+    "size": "int64",
+    "steps": "int64",
+    "density": "float64",
+    "max_rounds": "int64",
+    "rung": "string",
+    "determined": "bool",
+    "identified": "bool",
+    "wrong": "bool",
+    "rule_determined": "string",
+    "extracted": "string",
+    "entries_right": "int64",
+    "unobserved": "int64",
+    "trajectories": "int64",
+    "trained_on": "int64",
+    "rounds": "int64",
+    "stop_reason": "string",
+    "end_density": "float64",
+    "seconds": "float64",
+    "batched": "bool",
+    "device": "string",
+    "lifelab_version": "string",
+    "finished_at": "string",
+}
 
 #: What a compact store (:func:`compact`) keeps of each trial by default: what notebook 10 reads of a map.
-MAP_COLUMNS = ("rule", "family", "seed", "model", "size", "steps", "density", "max_rounds", "rung", "determined",
-               "identified", "wrong", "entries_right", "unobserved", "trajectories", "rounds", "stop_reason",
-               "end_density")
+MAP_COLUMNS = (
+    "rule",
+    "family",
+    "seed",
+    "model",
+    "size",
+    "steps",
+    "density",
+    "max_rounds",
+    "rung",
+    "determined",
+    "identified",
+    "wrong",
+    "entries_right",
+    "unobserved",
+    "trajectories",
+    "rounds",
+    "stop_reason",
+    "end_density",
+)
 
 
 def _damaged(part: Path, exc: Exception) -> InputError:
-    return InputError(f"{part}: a damaged part of the store ({str(exc).splitlines()[0]}); move it out and sweep "
-                      "again: its trials are run again")
+    return InputError(
+        f"{part}: a damaged part of the store ({str(exc).splitlines()[0]}); move it out and sweep "
+        "again: its trials are run again"
+    )
 
 
 class _Store:
@@ -49,11 +90,14 @@ class _Store:
         if self.path.exists() and not self.path.is_dir():
             raise InputError(f"{self.path} is a file, not a sweep store (a directory of Parquet parts)")
         if self.path.is_dir():
-            strangers = [p.name for p in self.path.iterdir()
-                         if not p.name.startswith(".") and not p.name.endswith(".parquet")]
+            strangers = [
+                p.name for p in self.path.iterdir() if not p.name.startswith(".") and not p.name.endswith(".parquet")
+            ]
             if strangers:
-                raise InputError(f"{self.path} holds files that are not Parquet parts ({', '.join(strangers[:3])}); "
-                                 "a sweep store is a directory of its own")
+                raise InputError(
+                    f"{self.path} holds files that are not Parquet parts ({', '.join(strangers[:3])}); "
+                    "a sweep store is a directory of its own"
+                )
 
     def parts(self) -> list[Path]:
         return sorted(self.path.glob("part-*.parquet")) if self.path.is_dir() else []
@@ -83,8 +127,10 @@ class _Store:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise InputError(f"{self.path}: another sweep is writing into this store; wait for it to end, or "
-                                 "sweep into another store") from None
+                raise InputError(
+                    f"{self.path}: another sweep is writing into this store; wait for it to end, or "
+                    "sweep into another store"
+                ) from None
             try:
                 yield self
             finally:
@@ -102,8 +148,10 @@ class _Store:
             os.replace(temporary, final)
         except OSError as exc:  # a full disk, a read-only or vanished folder: the user's machine, not lifelab
             temporary.unlink(missing_ok=True)
-            raise InputError(f"{self.path}: a batch of {len(rows)} trials could not be written ({exc.strerror or exc})"
-                             "; the sweep stopped, and every part written before stays") from None
+            raise InputError(
+                f"{self.path}: a batch of {len(rows)} trials could not be written ({exc.strerror or exc})"
+                "; the sweep stopped, and every part written before stays"
+            ) from None
         return final
 
 
@@ -178,8 +226,12 @@ def compact(store, out, columns=MAP_COLUMNS) -> Path:
     temporary = out / f".{final.name}.tmp"
     try:
         out.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), temporary,
-                       compression="zstd", compression_level=19)
+        pq.write_table(
+            pa.Table.from_pandas(frame, schema=schema, preserve_index=False),
+            temporary,
+            compression="zstd",
+            compression_level=19,
+        )
         os.replace(temporary, final)
     except OSError as exc:
         temporary.unlink(missing_ok=True)

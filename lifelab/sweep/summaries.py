@@ -14,8 +14,18 @@ import pandas as pd
 
 from lifelab.sweep.space import ENUMERATED, rule_indices
 
-__all__ = ["ModelComparison", "by_rule", "compare_models", "digit_means", "digit_pair_means", "failure_reasons",
-           "failures", "identified_crosstab", "outcome_rates", "rung_shares"]
+__all__ = [
+    "ModelComparison",
+    "by_rule",
+    "compare_models",
+    "digit_means",
+    "digit_pair_means",
+    "failure_reasons",
+    "failures",
+    "identified_crosstab",
+    "outcome_rates",
+    "rung_shares",
+]
 
 
 def _keys(by) -> list[str]:
@@ -34,10 +44,18 @@ def outcome_rates(runs: pd.DataFrame, by="model") -> pd.DataFrame:
         trials), ``wrong`` (a count: it must be 0), ``determined`` (a share), ``median_trajectories`` and
         ``median_rounds``.
     """
-    return runs.groupby(_keys(by)).agg(
-        trials=("rule", "size"), identified=("identified", "mean"), wrong=("wrong", "sum"),
-        determined=("determined", "mean"), median_trajectories=("trajectories", "median"),
-        median_rounds=("rounds", "median")).reset_index()
+    return (
+        runs.groupby(_keys(by))
+        .agg(
+            trials=("rule", "size"),
+            identified=("identified", "mean"),
+            wrong=("wrong", "sum"),
+            determined=("determined", "mean"),
+            median_trajectories=("trajectories", "median"),
+            median_rounds=("rounds", "median"),
+        )
+        .reset_index()
+    )
 
 
 def rung_shares(runs: pd.DataFrame, by="model") -> pd.DataFrame:
@@ -104,9 +122,14 @@ def compare_models(runs: pd.DataFrame, column: str, first: str = "tied", second:
         A :class:`ModelComparison`.
     """
     pair = by_rule(runs, column)
-    return ModelComparison(column, first, second, lower=int((pair[first] < pair[second]).sum()),
-                           equal=int((pair[first] == pair[second]).sum()),
-                           higher=int((pair[first] > pair[second]).sum()))
+    return ModelComparison(
+        column,
+        first,
+        second,
+        lower=int((pair[first] < pair[second]).sum()),
+        equal=int((pair[first] == pair[second]).sum()),
+        higher=int((pair[first] > pair[second]).sum()),
+    )
 
 
 def identified_crosstab(runs: pd.DataFrame, first: str = "tied", second: str = "table") -> pd.DataFrame:
@@ -149,7 +172,8 @@ def failures(runs: pd.DataFrame) -> pd.DataFrame:
     failed["why"] = np.select(
         [failed["determined"], failed["end_density"] == 0, failed["end_density"] > 0.99],
         ["learner's rule never matched the determined one", "boards die out", "boards fill up"],
-        default="classes never observed")
+        default="classes never observed",
+    )
     return failed
 
 
@@ -188,9 +212,10 @@ def digit_means(runs: pd.DataFrame, column: str, family: str = "moore") -> pd.Da
     """
     born, survives = _digit_masks(runs, family)
     values = runs[column]
-    return pd.DataFrame({"birth": [values[mask].mean() for mask in born],
-                         "survival": [values[mask].mean() for mask in survives]},
-                        index=pd.RangeIndex(len(born), name="digit"))
+    return pd.DataFrame(
+        {"birth": [values[mask].mean() for mask in born], "survival": [values[mask].mean() for mask in survives]},
+        index=pd.RangeIndex(len(born), name="digit"),
+    )
 
 
 def digit_pair_means(runs: pd.DataFrame, column: str, family: str = "moore") -> pd.DataFrame:
@@ -208,5 +233,6 @@ def digit_pair_means(runs: pd.DataFrame, column: str, family: str = "moore") -> 
     born, survives = _digit_masks(runs, family)
     values = runs[column]
     means = [[values[b & s].mean() for s in survives] for b in born]
-    return pd.DataFrame(means, index=pd.RangeIndex(len(born), name="birth"),
-                        columns=pd.RangeIndex(len(survives), name="survival"))
+    return pd.DataFrame(
+        means, index=pd.RangeIndex(len(born), name="birth"), columns=pd.RangeIndex(len(survives), name="survival")
+    )

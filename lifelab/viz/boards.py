@@ -19,8 +19,16 @@ from lifelab.errors import InputError
 from lifelab.io.palettes import lifelab_colours
 from lifelab.utils import atomic_path
 
-__all__ = ["animate_trajectory", "plot_board", "plot_boundary", "plot_difference", "plot_population", "plot_reading",
-           "plot_snapshot_grid", "state_cmap"]
+__all__ = [
+    "animate_trajectory",
+    "plot_board",
+    "plot_boundary",
+    "plot_difference",
+    "plot_population",
+    "plot_reading",
+    "plot_snapshot_grid",
+    "state_cmap",
+]
 
 DIFF_CMAP = ListedColormap(["#ffffff", "#1f1f3a", "#d62728", "#1f77b4"])
 
@@ -110,16 +118,36 @@ def plot_boundary(board, reach: int, boundary: str, ax=None, title: str | None =
     h, w = _board(board).shape
     if boundary == "open":
         ring = np.ones((h, w), dtype=bool)
-        ring[reach:h - reach, reach:w - reach] = False
-        ax.imshow(np.where(ring, 1.0, np.nan), cmap=ListedColormap(["#f4a261"]), alpha=0.55, vmin=0, vmax=1,
-                  interpolation="nearest")
+        ring[reach : h - reach, reach : w - reach] = False
+        ax.imshow(
+            np.where(ring, 1.0, np.nan),
+            cmap=ListedColormap(["#f4a261"]),
+            alpha=0.55,
+            vmin=0,
+            vmax=1,
+            interpolation="nearest",
+        )
     else:
-        ax.add_patch(plt.Rectangle((-0.5, -0.5), w, h, fill=False, lw=2.5,
-                                   ec="#2a9d8f" if boundary == "torus" else "#264653",
-                                   ls="--" if boundary == "torus" else "-"))
+        ax.add_patch(
+            plt.Rectangle(
+                (-0.5, -0.5),
+                w,
+                h,
+                fill=False,
+                lw=2.5,
+                ec="#2a9d8f" if boundary == "torus" else "#264653",
+                ls="--" if boundary == "torus" else "-",
+            )
+        )
     if title is None:
-        ax.set_title({"open": f"open: the {reach}-cell ring is not evidence", "torus": "torus: the edges wrap",
-                      "dead": "dead outside: every cell counts"}[boundary], fontsize=9)
+        ax.set_title(
+            {
+                "open": f"open: the {reach}-cell ring is not evidence",
+                "torus": "torus: the edges wrap",
+                "dead": "dead outside: every cell counts",
+            }[boundary],
+            fontsize=9,
+        )
     return fig
 
 
@@ -170,11 +198,16 @@ def plot_difference(a, b, ax=None, labels: tuple[str, str] = ("a", "b"), title: 
     ax.imshow(code, cmap=DIFF_CMAP, vmin=0, vmax=3, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
-    handles = [
-        plt.Rectangle((0, 0), 1, 1, color=DIFF_CMAP(i)) for i in (1, 2, 3)
-    ]
-    ax.legend(handles, ["both", f"only {labels[0]}", f"only {labels[1]}"], fontsize=7, loc="upper right",
-              bbox_to_anchor=(1.0, -0.02), ncol=3, frameon=False)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=DIFF_CMAP(i)) for i in (1, 2, 3)]
+    ax.legend(
+        handles,
+        ["both", f"only {labels[0]}", f"only {labels[1]}"],
+        fontsize=7,
+        loc="upper right",
+        bbox_to_anchor=(1.0, -0.02),
+        ncol=3,
+        frameon=False,
+    )
     if title:
         ax.set_title(title, fontsize=9)
     return fig
@@ -228,8 +261,11 @@ def plot_reading(recording, ax=None):
         The figure.
     """
     if recording.grid is None or recording.picture is None:
-        return plot_board(recording.trajectories[0, 0], ax=ax, title=f"{Path(recording.source).name}: states as "
-                                                                      "stored (no picture to read)")
+        return plot_board(
+            recording.trajectories[0, 0],
+            ax=ax,
+            title=f"{Path(recording.source).name}: states as stored (no picture to read)",
+        )
     fig, ax = _new_ax(ax)
     grid, pixels = recording.grid, recording.picture
     ax.imshow(pixels, interpolation="nearest")
@@ -240,10 +276,20 @@ def plot_reading(recording, ax=None):
     ax.vlines(xs, ys[0], ys[-1], colors="#00b4d8", linewidth=0.4)
     board = np.asarray(recording.trajectories[0, 0]).astype(np.int64)
     cy, cx = np.nonzero(board)
-    ax.scatter(xs[0] + (cx + 0.5) * columns.size, ys[0] + (cy + 0.5) * rows.size, s=max(2.0, columns.size ** 2 / 8),
-               marker="s", facecolors="none", edgecolors="#e63946", linewidths=0.6)
-    ax.set_title(f"{Path(recording.source).name}: {grid.cells[1]}x{grid.cells[0]} cells of "
-                 f"{columns.size:.2f} px (grid blue, cells read as not dead red)", fontsize=8)
+    ax.scatter(
+        xs[0] + (cx + 0.5) * columns.size,
+        ys[0] + (cy + 0.5) * rows.size,
+        s=max(2.0, columns.size**2 / 8),
+        marker="s",
+        facecolors="none",
+        edgecolors="#e63946",
+        linewidths=0.6,
+    )
+    ax.set_title(
+        f"{Path(recording.source).name}: {grid.cells[1]}x{grid.cells[0]} cells of "
+        f"{columns.size:.2f} px (grid blue, cells read as not dead red)",
+        fontsize=8,
+    )
     ax.set_xticks([])
     ax.set_yticks([])
     return fig
@@ -265,8 +311,11 @@ def animate_trajectory(trajectory, path: str | Path, fps: int = 8, title: str | 
     Returns:
         The path written.
     """
-    panels = ({str(k): _trajectory(v) for k, v in trajectory.items()} if isinstance(trajectory, Mapping)
-              else {"": _trajectory(trajectory)})
+    panels = (
+        {str(k): _trajectory(v) for k, v in trajectory.items()}
+        if isinstance(trajectory, Mapping)
+        else {"": _trajectory(trajectory)}
+    )
     if not panels or len({len(t) for t in panels.values()}) != 1:
         raise InputError("trajectories to animate side by side must be non-empty and equally long")
     path = Path(path)

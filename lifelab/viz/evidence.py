@@ -15,12 +15,25 @@ from lifelab.evidence import DataSymmetry
 from lifelab.geometry import CENTRE, ELEMENT_NAMES, N_PATTERNS, counts
 from lifelab.viz.boards import _new_ax
 
-__all__ = ["evidence_categories", "plot_confidence", "plot_evidence", "plot_loop", "plot_neighbourhood_search",
-           "plot_symmetry_evidence"]
+__all__ = [
+    "evidence_categories",
+    "plot_confidence",
+    "plot_evidence",
+    "plot_loop",
+    "plot_neighbourhood_search",
+    "plot_symmetry_evidence",
+]
 
 #: Categories of the evidence map, in colour order.
-EVIDENCE_CATEGORIES = ("observed: dead next", "observed: alive next", "observed with both next states",
-                       "unobserved: guessed dead", "unobserved: guessed alive", "unobserved", "cannot occur here")
+EVIDENCE_CATEGORIES = (
+    "observed: dead next",
+    "observed: alive next",
+    "observed with both next states",
+    "unobserved: guessed dead",
+    "unobserved: guessed alive",
+    "unobserved",
+    "cannot occur here",
+)
 EVIDENCE_CMAP = ListedColormap(["#2166ac", "#b2182b", "#ff9f1c", "#c6dbef", "#fcc5c0", "#d9d9d9", "#ffffff"])
 
 #: Colour of how the loop collected a round's newest trajectory.
@@ -116,11 +129,21 @@ def plot_evidence(verdict, ax=None, title: str | None = None):
     """
     category = evidence_categories(verdict).astype(float)
     fig, ax = _new_ax(ax, figsize=(5.5, 4))
-    ax.imshow(_pattern_grid(category), cmap=EVIDENCE_CMAP, vmin=-0.5, vmax=len(EVIDENCE_CATEGORIES) - 0.5,
-              aspect="auto", interpolation="nearest")
+    ax.imshow(
+        _pattern_grid(category),
+        cmap=EVIDENCE_CMAP,
+        vmin=-0.5,
+        vmax=len(EVIDENCE_CATEGORIES) - 0.5,
+        aspect="auto",
+        interpolation="nearest",
+    )
     present = sorted(set(category.astype(int)))
-    ax.legend(handles=[Patch(facecolor=EVIDENCE_CMAP(i), edgecolor="#999999", label=EVIDENCE_CATEGORIES[i])
-                       for i in present], fontsize=6, loc="lower right", framealpha=0.9)
+    ax.legend(
+        handles=[Patch(facecolor=EVIDENCE_CMAP(i), edgecolor="#999999", label=EVIDENCE_CATEGORIES[i]) for i in present],
+        fontsize=6,
+        loc="lower right",
+        framealpha=0.9,
+    )
     seen = int(verdict.raw.observed.sum())
     _pattern_grid_axes(ax, title if title is not None else f"{verdict.label}: {seen} of {N_PATTERNS} patterns observed")
     return fig
@@ -156,10 +179,17 @@ def plot_symmetry_evidence(results: Mapping[str, DataSymmetry], ax=None):
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
     ax.set_yticks(range(len(results)), list(results), fontsize=8)
     for i, r in enumerate(results.values()):
-        ax.annotate(r.group, (1.01, 1 - (i + 0.5) / len(results)), xycoords="axes fraction", va="center", fontsize=8,
-                    color="#2ca02c" if r.group == "p4m" else "#d62728")
-    ax.set_title("pattern pairs (P, gP) that disagree / pairs checked; right: the largest group the data allow",
-                 fontsize=9)
+        ax.annotate(
+            r.group,
+            (1.01, 1 - (i + 0.5) / len(results)),
+            xycoords="axes fraction",
+            va="center",
+            fontsize=8,
+            color="#2ca02c" if r.group == "p4m" else "#d62728",
+        )
+    ax.set_title(
+        "pattern pairs (P, gP) that disagree / pairs checked; right: the largest group the data allow", fontsize=9
+    )
     fig.tight_layout()
     return fig
 
@@ -220,17 +250,31 @@ def plot_loop(report, fig=None):
     x = [r.round for r in rounds]
     ax_data.bar(x, [r.visible for r in rounds], color=[COLLECTED_COLORS[r.collected] for r in rounds])
     ax_data.plot(x, [r.trajectories_seen for r in rounds], "k_", ms=14, mew=2, label="seen in all")
-    handles = [Patch(color=color, label=f"newest: {name}") for name, color in COLLECTED_COLORS.items()
-               if any(r.collected == name for r in rounds)]
+    handles = [
+        Patch(color=color, label=f"newest: {name}")
+        for name, color in COLLECTED_COLORS.items()
+        if any(r.collected == name for r in rounds)
+    ]
     ax_data.set(xlabel="round", ylabel="visible trajectories", title="data")
     ax_data.legend(handles=handles + ax_data.get_legend_handles_labels()[0], fontsize=7, loc="upper left")
     ax_evidence.plot(x, [len(r.verdict.unobserved) for r in rounds], "o-", color="C3", label="patterns unobserved")
     if report.verdict.family.name != "table":
-        ax_evidence.plot(x, [len(r.verdict.undecided) for r in rounds], "s--", color="C4",
-                         label=f"open classes ({report.verdict.family.name})")
+        ax_evidence.plot(
+            x,
+            [len(r.verdict.undecided) for r in rounds],
+            "s--",
+            color="C4",
+            label=f"open classes ({report.verdict.family.name})",
+        )
     for r in rounds:
-        ax_evidence.annotate(r.verdict.rung, (r.round, len(r.verdict.unobserved)), xytext=(3, 5),
-                             textcoords="offset points", rotation=45, fontsize=6)
+        ax_evidence.annotate(
+            r.verdict.rung,
+            (r.round, len(r.verdict.unobserved)),
+            xytext=(3, 5),
+            textcoords="offset points",
+            rotation=45,
+            fontsize=6,
+        )
     ax_evidence.set(xlabel="round", ylabel="count", title="evidence")
     ax_evidence.set_ylim(bottom=-1)
     ax_evidence.legend(fontsize=7, loc="upper right")
@@ -249,9 +293,16 @@ def plot_loop(report, fig=None):
     for r in rounds:
         text = "(none read)" if r.rule is None else str(r.rule)
         right = report.rule is not None and r.rule == report.rule
-        ax_match.annotate(text if len(text) <= 24 else text[:21] + "...", (r.round, 1.0), xytext=(0, 6),
-                          textcoords="offset points", rotation=60, fontsize=7, ha="left",
-                          color="#2ca02c" if right else "#d62728")
+        ax_match.annotate(
+            text if len(text) <= 24 else text[:21] + "...",
+            (r.round, 1.0),
+            xytext=(0, 6),
+            textcoords="offset points",
+            rotation=60,
+            fontsize=7,
+            ha="left",
+            color="#2ca02c" if right else "#d62728",
+        )
     ax_match.set(xlabel="round", ylabel="transitions reproduced", ylim=(-0.03, 1.3), title="learned rule regenerates")
     ax_match.legend(fontsize=7, loc="lower right")
     for ax in (ax_data, ax_evidence, ax_conf, ax_match):

@@ -56,9 +56,22 @@ from lifelab.rules import Rule, as_rule, parse_rule, rule_reach
 from lifelab.utils import MODEL_DTYPE, check_int, format_table, get_device, seeded, shorten
 from lifelab.viz.networks import plot_growth
 
-__all__ = ["ZOO", "GrowthComparison", "GrowthStep", "ObservedPattern", "RecoveryComparison", "ZooEntry",
-           "compare_growth", "compare_recovery", "draw_as", "drop_scan_lines", "fit_zoo_model", "new_zoo_model",
-           "observe_pattern", "window_trajectories"]
+__all__ = [
+    "ZOO",
+    "GrowthComparison",
+    "GrowthStep",
+    "ObservedPattern",
+    "RecoveryComparison",
+    "ZooEntry",
+    "compare_growth",
+    "compare_recovery",
+    "draw_as",
+    "drop_scan_lines",
+    "fit_zoo_model",
+    "new_zoo_model",
+    "observe_pattern",
+    "window_trajectories",
+]
 
 
 @dataclass(frozen=True)
@@ -80,8 +93,11 @@ class ZooEntry:
     @property
     def symmetry(self) -> str:
         """The group the architecture guarantees (``"trivial"`` for plain networks, soft route included)."""
-        return self.config.get("group", model_spec(self.model).default_group) \
-            if model_spec(self.model).group_argument else "trivial"
+        return (
+            self.config.get("group", model_spec(self.model).default_group)
+            if model_spec(self.model).group_argument
+            else "trivial"
+        )
 
     @property
     def equivariant(self) -> bool:
@@ -95,17 +111,20 @@ class ZooEntry:
 
 #: The zoo the notebooks train, by label.  "minimal+consistency" is the soft route: the plain
 #: baseline with a p4m consistency loss.
-ZOO: dict[str, ZooEntry] = {entry.label: entry for entry in (
-    ZooEntry("minimal", "minimal"),
-    ZooEntry("tiny", "tiny"),
-    ZooEntry("small", "small"),
-    ZooEntry("multiscale", "multiscale"),
-    ZooEntry("minimal+consistency", "minimal", consistency=1.0),
-    ZooEntry("tied-p4", "tied", {"group": "p4"}),
-    ZooEntry("tied-p4m", "tied", {"group": "p4m"}),
-    ZooEntry("e2cnn-p4", "e2cnn", {"group": "p4"}),
-    ZooEntry("e2cnn-p4m", "e2cnn", {"group": "p4m"}),
-)}
+ZOO: dict[str, ZooEntry] = {
+    entry.label: entry
+    for entry in (
+        ZooEntry("minimal", "minimal"),
+        ZooEntry("tiny", "tiny"),
+        ZooEntry("small", "small"),
+        ZooEntry("multiscale", "multiscale"),
+        ZooEntry("minimal+consistency", "minimal", consistency=1.0),
+        ZooEntry("tied-p4", "tied", {"group": "p4"}),
+        ZooEntry("tied-p4m", "tied", {"group": "p4m"}),
+        ZooEntry("e2cnn-p4", "e2cnn", {"group": "p4"}),
+        ZooEntry("e2cnn-p4m", "e2cnn", {"group": "p4m"}),
+    )
+}
 
 
 def new_zoo_model(label: str, seed: int = 0) -> LifeModel:
@@ -116,9 +135,20 @@ def new_zoo_model(label: str, seed: int = 0) -> LifeModel:
         return build_model(ZOO[label].model, **ZOO[label].config)
 
 
-def fit_zoo_model(label: str, rule: Rule | str, *, n_traj: int = 8, size: int = 32, steps: int = 16,
-                  density: float = 0.4, seed: int = 0, epochs: int = 100, device=None, amp: bool = False,
-                  progress: bool = True) -> tuple[LifeModel, History, tuple[TrajectoryDataset, TrajectoryDataset]]:
+def fit_zoo_model(
+    label: str,
+    rule: Rule | str,
+    *,
+    n_traj: int = 8,
+    size: int = 32,
+    steps: int = 16,
+    density: float = 0.4,
+    seed: int = 0,
+    epochs: int = 100,
+    device=None,
+    amp: bool = False,
+    progress: bool = True,
+) -> tuple[LifeModel, History, tuple[TrajectoryDataset, TrajectoryDataset]]:
     """Train a zoo model on a rule's cached trajectories, or reload it from its checkpoint.
 
     The data are ``n_traj`` seeded trajectories from :func:`lifelab.learning.data.load_or_generate`,
@@ -135,8 +165,19 @@ def fit_zoo_model(label: str, rule: Rule | str, *, n_traj: int = 8, size: int = 
     train_set, val_set = TrajectoryDataset(trajectories, visible=n_traj).split(0.25, seed=seed)
     precision = str(torch.float32 if amp else MODEL_DTYPE).removeprefix("torch.")
     name = f"{rule}_{label}_{n_traj}x{size}x{steps}_d{density}_s{seed}_e{epochs}_{precision}"
-    history = train(model, train_set, val=val_set, epochs=epochs, device=device, amp=amp, seed=seed, rule=rule,
-                    checkpoint=checkpoint_path(name), progress=progress, **ZOO[label].train_settings())
+    history = train(
+        model,
+        train_set,
+        val=val_set,
+        epochs=epochs,
+        device=device,
+        amp=amp,
+        seed=seed,
+        rule=rule,
+        checkpoint=checkpoint_path(name),
+        progress=progress,
+        **ZOO[label].train_settings(),
+    )
     return model, history, (train_set, val_set)
 
 
@@ -197,8 +238,11 @@ def _median_steps(values: list[int | None]) -> str:
     reached = sorted(v for v in values if v is not None)
     if not reached:
         return "never"
-    median = reached[len(reached) // 2] if len(reached) % 2 else (reached[len(reached) // 2 - 1]
-                                                                  + reached[len(reached) // 2]) / 2
+    median = (
+        reached[len(reached) // 2]
+        if len(reached) % 2
+        else (reached[len(reached) // 2 - 1] + reached[len(reached) // 2]) / 2
+    )
     return f"{median:g}" + ("" if len(reached) == len(values) else f" ({len(reached)}/{len(values)} reached)")
 
 
@@ -223,23 +267,31 @@ class GrowthComparison:
         rows = []
         for key in dict.fromkeys((s.route, s.start, s.to) for s in self.steps):
             runs = [s for s in self.steps if (s.route, s.start, s.to) == key]
-            rows.append({"route": key[0], "growth": f"{key[1]} -> {key[2]}", "seeds": len(runs),
-                         "boards before": f"{_mean(runs, 'source_boards'):.3f}",
-                         "patterns before": f"{_mean(runs, 'source_patterns'):.3f}",
-                         "patterns after growth": f"{_mean(runs, 'grown_patterns'):.3f}",
-                         "boards after growth": f"{_mean(runs, 'grown_boards'):.3f}",
-                         "equivariance error": f"{max(s.equivariance for s in runs):.0e}",
-                         "grown model is": "/".join(dict.fromkeys(s.symmetry for s in runs)),
-                         "steps to 100% after growth": _median_steps([s.retrain_steps for s in runs]),
-                         "steps to 100% from scratch": _median_steps([s.scratch_steps for s in runs])})
+            rows.append(
+                {
+                    "route": key[0],
+                    "growth": f"{key[1]} -> {key[2]}",
+                    "seeds": len(runs),
+                    "boards before": f"{_mean(runs, 'source_boards'):.3f}",
+                    "patterns before": f"{_mean(runs, 'source_patterns'):.3f}",
+                    "patterns after growth": f"{_mean(runs, 'grown_patterns'):.3f}",
+                    "boards after growth": f"{_mean(runs, 'grown_boards'):.3f}",
+                    "equivariance error": f"{max(s.equivariance for s in runs):.0e}",
+                    "grown model is": "/".join(dict.fromkeys(s.symmetry for s in runs)),
+                    "steps to 100% after growth": _median_steps([s.retrain_steps for s in runs]),
+                    "steps to 100% from scratch": _median_steps([s.scratch_steps for s in runs]),
+                }
+            )
         return rows
 
     def table(self) -> str:
         """The rows as fixed-width text, under a line naming the rule and the data."""
         n, steps, size = self.data
-        return (f"{self.rule.name or self.rule}: {n} trajectories of {steps} steps on {size}x{size} per seed; "
-                f"budget {self.epochs} epochs; patterns = fraction of the 512 3x3 patterns right; "
-                f"boards = fraction of training boards exact\n" + format_table(self.rows()))
+        return (
+            f"{self.rule.name or self.rule}: {n} trajectories of {steps} steps on {size}x{size} per seed; "
+            f"budget {self.epochs} epochs; patterns = fraction of the 512 3x3 patterns right; "
+            f"boards = fraction of training boards exact\n" + format_table(self.rows())
+        )
 
     def plot(self, fig=None):
         """Accuracy kept by growth and steps to recover; see :func:`lifelab.viz.plot_growth`."""
@@ -252,9 +304,21 @@ def _epochs_to_exact(model: nn.Module, data: TrajectoryDataset, epochs: int, see
     return train(model, data, epochs=epochs, seed=seed, device=device, progress=False).converged_epoch
 
 
-def compare_growth(rule: Rule | str, routes=tuple(ROUTES), chain=GROWTH, seeds=(0,), *, n_traj: int = 4,
-                   size: int = 32, steps: int = 16, density: float = 0.5, epochs: int = 100,
-                   start_epochs: int | None = None, device=None, progress: bool = True) -> GrowthComparison:
+def compare_growth(
+    rule: Rule | str,
+    routes=tuple(ROUTES),
+    chain=GROWTH,
+    seeds=(0,),
+    *,
+    n_traj: int = 4,
+    size: int = 32,
+    steps: int = 16,
+    density: float = 0.5,
+    epochs: int = 100,
+    start_epochs: int | None = None,
+    device=None,
+    progress: bool = True,
+) -> GrowthComparison:
     """How much of a trained network survives growing its symmetry group, against starting over.
 
     For each route and seed: train the model of the first group in
@@ -287,8 +351,11 @@ def compare_growth(rule: Rule | str, routes=tuple(ROUTES), chain=GROWTH, seeds=(
     routes, chain, seeds = tuple(routes), tuple(chain), tuple(seeds)
     if not routes or any(r not in ROUTES for r in routes):
         raise InputError(f"routes must be a non-empty selection of {tuple(ROUTES)}, got {routes}")
-    if len(chain) < 2 or any(g not in GROWTH for g in chain) or \
-            [GROWTH.index(g) for g in chain] != sorted({GROWTH.index(g) for g in chain}):
+    if (
+        len(chain) < 2
+        or any(g not in GROWTH for g in chain)
+        or [GROWTH.index(g) for g in chain] != sorted({GROWTH.index(g) for g in chain})
+    ):
         raise InputError(f"chain must list at least two groups of {GROWTH}, smallest first, got {chain}")
     if not seeds:
         raise InputError("give at least one seed")
@@ -311,12 +378,20 @@ def compare_growth(rule: Rule | str, routes=tuple(ROUTES), chain=GROWTH, seeds=(
                 grown = grow_group(model, to)
                 after = evaluate(grown, data, device)
                 mirrored = to == "p4" and equivariance_error(grown, check, "p4m") < 1e-4
-                step = dict(route=route, seed=seed, start=start, to=to, source_patterns=pattern_accuracy(model, rule),
-                            source_boards=evaluate(model, data, device)["board_acc"],
-                            grown_patterns=pattern_accuracy(grown, rule), grown_boards=after["board_acc"],
-                            grown_cells=after["cell_acc"], equivariance=equivariance_error(grown, check, to),
-                            symmetry="p4m" if mirrored else to,
-                            retrain_epochs=_epochs_to_exact(grown, data, epochs, seed, device))
+                step = dict(
+                    route=route,
+                    seed=seed,
+                    start=start,
+                    to=to,
+                    source_patterns=pattern_accuracy(model, rule),
+                    source_boards=evaluate(model, data, device)["board_acc"],
+                    grown_patterns=pattern_accuracy(grown, rule),
+                    grown_boards=after["board_acc"],
+                    grown_cells=after["cell_acc"],
+                    equivariance=equivariance_error(grown, check, to),
+                    symmetry="p4m" if mirrored else to,
+                    retrain_epochs=_epochs_to_exact(grown, data, epochs, seed, device),
+                )
                 bar.update()
                 scratch = growth_model(route, to, seed)
                 step["scratch_epochs"] = _epochs_to_exact(scratch, data, epochs, seed, device)
@@ -341,11 +416,25 @@ class RecoveryComparison:
 
     def rows(self) -> list[dict]:
         """One row per run: what the verdict determined, whether the learner converged on the truth, and the cost."""
-        return [{"rule": rule, "learner": learner, "mode": mode, "seed": seed, "verdict": r.verdict.label,
-                 "determined": r.verdict.determined, "within family": r.verdict.rung == "identified within family",
-                 "converged": bool(r.recovered), "wrong": bool(r.wrong), "seen": r.used, "rounds": len(r.rounds),
-                 "seconds": r.seconds, "unobserved": len(r.verdict.unobserved), "right on unobserved": r.guessed_right}
-                for (rule, learner, mode, seed), r in self.runs.items()]
+        return [
+            {
+                "rule": rule,
+                "learner": learner,
+                "mode": mode,
+                "seed": seed,
+                "verdict": r.verdict.label,
+                "determined": r.verdict.determined,
+                "within family": r.verdict.rung == "identified within family",
+                "converged": bool(r.recovered),
+                "wrong": bool(r.wrong),
+                "seen": r.used,
+                "rounds": len(r.rounds),
+                "seconds": r.seconds,
+                "unobserved": len(r.verdict.unobserved),
+                "right on unobserved": r.guessed_right,
+            }
+            for (rule, learner, mode, seed), r in self.runs.items()
+        ]
 
     def summary(self) -> list[dict]:
         """Per learner and mode: runs, determined (within a family), converged, wrong, time and trajectories seen."""
@@ -355,17 +444,27 @@ class RecoveryComparison:
             batch = [row for row in rows if (row["learner"], row["mode"]) == key]
             won = [row for row in batch if row["converged"]]
             unseen = sum(row["unobserved"] for row in batch)
-            right = sum(row["right on unobserved"] * row["unobserved"] for row in batch
-                        if row["right on unobserved"] is not None)
-            out.append({"learner": key[0], "mode": key[1], "runs": len(batch),
-                        "determined": sum(row["determined"] for row in batch),
-                        "within family": sum(row["within family"] for row in batch), "converged": len(won),
-                        "wrong": sum(row["wrong"] for row in batch),
-                        "median s": _median([row["seconds"] for row in won], "{:.1f}"),
-                        "median seen": _median([row["seen"] for row in won], "{:g}"),
-                        "mean seen": f"{statistics.mean([row['seen'] for row in won]):.2f}" if won else "-",
-                        "unobserved at stop": f"{unseen / len(batch):.1f}",
-                        "right on unobserved": f"{right / unseen:.1%}" if unseen else "-"})
+            right = sum(
+                row["right on unobserved"] * row["unobserved"]
+                for row in batch
+                if row["right on unobserved"] is not None
+            )
+            out.append(
+                {
+                    "learner": key[0],
+                    "mode": key[1],
+                    "runs": len(batch),
+                    "determined": sum(row["determined"] for row in batch),
+                    "within family": sum(row["within family"] for row in batch),
+                    "converged": len(won),
+                    "wrong": sum(row["wrong"] for row in batch),
+                    "median s": _median([row["seconds"] for row in won], "{:.1f}"),
+                    "median seen": _median([row["seen"] for row in won], "{:g}"),
+                    "mean seen": f"{statistics.mean([row['seen'] for row in won]):.2f}" if won else "-",
+                    "unobserved at stop": f"{unseen / len(batch):.1f}",
+                    "right on unobserved": f"{right / unseen:.1%}" if unseen else "-",
+                }
+            )
         return out
 
     def table(self) -> str:
@@ -377,10 +476,21 @@ def _median(values: list[float], form: str) -> str:
     return form.format(statistics.median(values)) if values else "-"
 
 
-def compare_recovery(rules, learners=("tied",), modes=("random",), seeds=range(1), *, family=None,
-                     max_rounds: int = LOOP.max_rounds, shape: tuple[int, int] = (DEFAULT_SIZE, DEFAULT_SIZE),
-                     steps: int = LOOP.steps, density: float = LOOP.density, device=None, progress: bool = True,
-                     on_run=None) -> RecoveryComparison:
+def compare_recovery(
+    rules,
+    learners=("tied",),
+    modes=("random",),
+    seeds=range(1),
+    *,
+    family=None,
+    max_rounds: int = LOOP.max_rounds,
+    shape: tuple[int, int] = (DEFAULT_SIZE, DEFAULT_SIZE),
+    steps: int = LOOP.steps,
+    density: float = LOOP.density,
+    device=None,
+    progress: bool = True,
+    on_run=None,
+) -> RecoveryComparison:
     """Run the active-learning loop on every rule with every learner, collection mode and seed.
 
     Args:
@@ -404,31 +514,48 @@ def compare_recovery(rules, learners=("tied",), modes=("random",), seeds=range(1
     for name in learners:
         model_spec(name)
     runs = {}
-    bar = tqdm(total=len(rules) * len(learners) * len(modes) * len(seeds), unit="run", disable=not progress,
-               desc=f"loop runs: {len(rules)} rules x {', '.join(learners)} x {', '.join(modes)}")
+    bar = tqdm(
+        total=len(rules) * len(learners) * len(modes) * len(seeds),
+        unit="run",
+        disable=not progress,
+        desc=f"loop runs: {len(rules)} rules x {', '.join(learners)} x {', '.join(modes)}",
+    )
     for rule in rules:
         for learner in learners:
             for mode in modes:
                 for seed in seeds:
-                    report = learn_rule(rule, model=learner, mode=mode, seed=seed, max_rounds=max_rounds,
-                                        shape=shape, steps=steps, density=density, family=family, device=device,
-                                        progress=False)
+                    report = learn_rule(
+                        rule,
+                        model=learner,
+                        mode=mode,
+                        seed=seed,
+                        max_rounds=max_rounds,
+                        shape=shape,
+                        steps=steps,
+                        density=density,
+                        family=family,
+                        device=device,
+                        progress=False,
+                    )
                     key = (str(rule), learner, mode, seed)
                     runs[key] = report
                     bar.update()
                     if on_run is not None:
                         on_run(key, report)
     bar.close()
-    return RecoveryComparison(runs, {"shape": tuple(shape), "steps": steps, "density": density,
-                                     "max_rounds": max_rounds, "family": family})
+    return RecoveryComparison(
+        runs, {"shape": tuple(shape), "steps": steps, "density": density, "max_rounds": max_rounds, "family": family}
+    )
 
 
 # ---------------------------------------------------------------------------
 # Observations as people hold them
 # ---------------------------------------------------------------------------
 
-def window_trajectories(rule, world: int, frame: int, n: int = 8, steps: int = 16, density: float = 0.4,
-                        seed: int = 0) -> np.ndarray:
+
+def window_trajectories(
+    rule, world: int, frame: int, n: int = 8, steps: int = 16, density: float = 0.4, seed: int = 0
+) -> np.ndarray:
     """Trajectories of a large world seen through a window: what a camera or a crop of a simulation gives.
 
     Each of ``n`` random ``world`` x ``world`` tori runs ``steps`` steps and is
@@ -453,7 +580,7 @@ def window_trajectories(rule, world: int, frame: int, n: int = 8, steps: int = 1
     rng = np.random.default_rng(seed)
     runs = simulate(rule, random_boards(n, (world, world), density, seed=rng), steps)
     corners = rng.integers(0, world - frame, (n, 2))
-    return np.stack([run[:, y:y + frame, x:x + frame] for run, (y, x) in zip(runs, corners, strict=True)])
+    return np.stack([run[:, y : y + frame, x : x + frame] for run, (y, x) in zip(runs, corners, strict=True)])
 
 
 def drop_scan_lines(trajectories, share: float = 0.3, seed=0) -> np.ndarray:
@@ -533,9 +660,10 @@ def observe_pattern(path, frame: int = 128, steps: int = 64) -> ObservedPattern:
     world = simulate(rule, board, steps)[0]
     cy, cx = top + h // 2, left + w // 2
     y0, x0 = max(0, min(cy - frame // 2, height - frame)), max(0, min(cx - frame // 2, width - frame))
-    window = world[:, y0:y0 + frame, x0:x0 + frame][None]
-    return ObservedPattern(Path(path).name, rule, world, window,
-                           rule.grid.boundary if rule.grid is not None else "torus")
+    window = world[:, y0 : y0 + frame, x0 : x0 + frame][None]
+    return ObservedPattern(
+        Path(path).name, rule, world, window, rule.grid.boundary if rule.grid is not None else "torus"
+    )
 
 
 #: The ways :func:`draw_as` draws a trajectory.
@@ -564,8 +692,9 @@ def draw_as(trajectory, style: str, scale: int = 8) -> np.ndarray:
         colours = np.array([(0, 0, 0), (255, 255, 255)] + [(128, 128, 128)] * (states - 2), np.uint8)
         return np.repeat(np.repeat(colours[trajectory], scale, axis=1), scale, axis=2)
     if style == "golly":
-        cells = np.repeat(np.repeat(palette("golly", states).astype(np.uint8)[trajectory], scale, axis=1), scale,
-                          axis=2)
+        cells = np.repeat(
+            np.repeat(palette("golly", states).astype(np.uint8)[trajectory], scale, axis=1), scale, axis=2
+        )
         cells[:, ::scale, :] = cells[:, :, ::scale] = (80, 80, 80)  # Golly's grid lines at high zoom
         return cells
     from matplotlib.backends.backend_agg import FigureCanvasAgg

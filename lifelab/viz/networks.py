@@ -13,8 +13,14 @@ from lifelab.geometry import ELEMENT_NAMES, N_PATTERNS
 from lifelab.learning import EquivariantCNN, TiedConv2d, first_layer_kernels, regular_field_elements
 from lifelab.viz.boards import _new_ax
 
-__all__ = ["plot_class_test", "plot_count_kernels", "plot_growth", "plot_growth_kernels", "plot_kernels",
-           "plot_sensitivity"]
+__all__ = [
+    "plot_class_test",
+    "plot_count_kernels",
+    "plot_growth",
+    "plot_growth_kernels",
+    "plot_kernels",
+    "plot_sensitivity",
+]
 
 
 def _mosaic(weight: np.ndarray) -> np.ndarray:
@@ -23,7 +29,7 @@ def _mosaic(weight: np.ndarray) -> np.ndarray:
     tile = np.full((c_in * (kh + 1) - 1, out * (kw + 1) - 1), np.nan)
     for o in range(out):
         for i in range(c_in):
-            tile[i * (kh + 1): i * (kh + 1) + kh, o * (kw + 1): o * (kw + 1) + kw] = weight[o, i]
+            tile[i * (kh + 1) : i * (kh + 1) + kh, o * (kw + 1) : o * (kw + 1) + kw] = weight[o, i]
     return tile
 
 
@@ -36,8 +42,13 @@ def _model_layers(model) -> list[tuple[str, np.ndarray]]:
             free = module.weight.detach().cpu().numpy()  # (out, in, orbits)
             layers.append((f"{name}: tied, free values (in x orbit)", free[:, :, None, :]))
         elif isinstance(module, torch.nn.Conv2d):
-            layers.append((f"{name}: {module.in_channels}->{module.out_channels}, "
-                           f"{module.kernel_size[0]}x{module.kernel_size[1]}", module.weight.detach().cpu().numpy()))
+            layers.append(
+                (
+                    f"{name}: {module.in_channels}->{module.out_channels}, "
+                    f"{module.kernel_size[0]}x{module.kernel_size[1]}",
+                    module.weight.detach().cpu().numpy(),
+                )
+            )
     return layers
 
 
@@ -158,8 +169,9 @@ def plot_class_test(check, evidence=None, ax=None, title: str | None = None):
         ax.add_patch(plt.Rectangle((count - 0.5, centre - 0.5), 1, 1, fill=False, edgecolor="#ff9f1c", lw=2))
     if evidence is not None:
         if evidence.neighbourhood != check.neighbourhood:
-            raise InputError(f"the evidence counts {evidence.neighbourhood.title}, "
-                             f"the test {check.neighbourhood.title}")
+            raise InputError(
+                f"the evidence counts {evidence.neighbourhood.title}, the test {check.neighbourhood.title}"
+            )
         centre, count = np.nonzero(evidence.counts.sum(axis=2) == 0)
         ax.plot(count, centre, "o", color="#7f7f7f", ms=3, label="never observed")
         if len(count):
@@ -204,16 +216,21 @@ def plot_growth_kernels(before, after, fields: int = 4, fig=None):
     old, new = first_layer_kernels(before), first_layer_kernels(after)
     old_size, new_size = field_size(before), field_size(after)
     if len(old) // old_size != len(new) // new_size:
-        raise InputError(f"the models have {len(old) // old_size} and {len(new) // new_size} first-layer fields; "
-                         "pass a model and its grow_group() result")
-    titles = ([f"g = {ELEMENT_NAMES[g]}" for g in regular_field_elements(after.symmetry)]
-              if isinstance(after, EquivariantCNN) else ["projected"])
+        raise InputError(
+            f"the models have {len(old) // old_size} and {len(new) // new_size} first-layer fields; "
+            "pass a model and its grow_group() result"
+        )
+    titles = (
+        [f"g = {ELEMENT_NAMES[g]}" for g in regular_field_elements(after.symmetry)]
+        if isinstance(after, EquivariantCNN)
+        else ["projected"]
+    )
     rows = min(fields, len(old) // old_size)
     if fig is None:
         fig = plt.figure(figsize=(1.1 * (new_size + 1) + 0.6, 1.15 * rows + 0.5))
     axes = fig.subplots(rows, new_size + 1, squeeze=False)
     for c in range(rows):
-        row = [old[c * old_size], *new[c * new_size:(c + 1) * new_size]]
+        row = [old[c * old_size], *new[c * new_size : (c + 1) * new_size]]
         scale = max(float(np.abs(k).max()) for k in row) or 1.0
         for j, (ax, kernel) in enumerate(zip(axes[c], row, strict=True)):
             ax.imshow(kernel, cmap="RdBu_r", vmin=-scale, vmax=scale)
@@ -222,8 +239,11 @@ def plot_growth_kernels(before, after, fields: int = 4, fig=None):
             if c == 0:
                 ax.set_title("before" if j == 0 else titles[j - 1], fontsize=8)
         axes[c][0].set_ylabel(f"field {c}", fontsize=8)
-    fig.suptitle(f"{type(before).__name__} ({getattr(before, 'symmetry', '?')}) -> "
-                 f"{type(after).__name__} ({getattr(after, 'symmetry', '?')})", fontsize=9)
+    fig.suptitle(
+        f"{type(before).__name__} ({getattr(before, 'symmetry', '?')}) -> "
+        f"{type(after).__name__} ({getattr(after, 'symmetry', '?')})",
+        fontsize=9,
+    )
     return fig
 
 
@@ -253,20 +273,24 @@ def plot_growth(comparison, fig=None):
     x = np.arange(len(keys))
     labels = [f"{route}\n{start}->{to}" for route, start, to in keys]
     budget = comparison.epochs * max(s.steps_per_epoch for s in comparison.steps)
-    for offset, (name, attr, color) in zip((-0.2, 0.2), (("before growth", "source_patterns", "#7f7f7f"),
-                                                          ("after growth, no training", "grown_patterns", "C0")),
-                                           strict=True):
-        wrong = [N_PATTERNS * (1 - np.mean([getattr(s, attr) for s in comparison.steps
-                                            if (s.route, s.start, s.to) == k]))
-                 for k in keys]
+    for offset, (name, attr, color) in zip(
+        (-0.2, 0.2),
+        (("before growth", "source_patterns", "#7f7f7f"), ("after growth, no training", "grown_patterns", "C0")),
+        strict=True,
+    ):
+        wrong = [
+            N_PATTERNS * (1 - np.mean([getattr(s, attr) for s in comparison.steps if (s.route, s.start, s.to) == k]))
+            for k in keys
+        ]
         bars = ax_acc.bar(x + offset, wrong, width=0.38, color=color, label=name)
         ax_acc.bar_label(bars, [f"{w:.3g}" for w in wrong], fontsize=7)
     ax_acc.set(ylabel="patterns wrong, of 512 (mean over seeds)", title="how much of the rule survives")
     ax_acc.set_ylim(0, max(1.0, ax_acc.get_ylim()[1] * 1.15))
     ax_acc.set_xticks(x, labels, fontsize=8)
     ax_acc.legend(fontsize=7, loc="upper left")
-    for offset, (name, attr, color) in zip((-0.2, 0.2), (("after growth", "retrain_steps", "C0"),
-                                                          ("from scratch", "scratch_steps", "C1")), strict=True):
+    for offset, (name, attr, color) in zip(
+        (-0.2, 0.2), (("after growth", "retrain_steps", "C0"), ("from scratch", "scratch_steps", "C1")), strict=True
+    ):
         for i, k in enumerate(keys):
             values = [getattr(s, attr) for s in comparison.steps if (s.route, s.start, s.to) == k]
             reached = [v for v in values if v is not None]
@@ -276,8 +300,7 @@ def plot_growth(comparison, fig=None):
             missed = len(values) - len(reached)
             if missed:
                 ax_steps.plot([i + offset] * missed, [budget] * missed, "x", color=color, ms=7, label=f"{name}: never")
-    ax_steps.set(ylabel="optimiser steps to 100% of training boards", title="what it saves",
-                 ylim=(0, budget * 1.08))
+    ax_steps.set(ylabel="optimiser steps to 100% of training boards", title="what it saves", ylim=(0, budget * 1.08))
     ax_steps.set_xticks(x, labels, fontsize=8)
     handles, names = ax_steps.get_legend_handles_labels()
     by_name = dict(zip(names, handles, strict=True))

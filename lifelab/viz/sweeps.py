@@ -11,8 +11,9 @@ from lifelab.viz.boards import _new_ax
 __all__ = ["plot_rule_map"]
 
 
-def plot_rule_map(indices, values, family: str = "moore", ax=None, title: str | None = None, cmap="viridis",
-                  label: str | None = None):
+def plot_rule_map(
+    indices, values, family: str = "moore", ax=None, title: str | None = None, cmap="viridis", label: str | None = None
+):
     """Every B/S rule of a family as one pixel: its birth set up the side, its survival set across.
 
     Sets are read as binary numbers (bit ``c``: count ``c``), as
@@ -38,14 +39,14 @@ def plot_rule_map(indices, values, family: str = "moore", ax=None, title: str | 
     indices, values = np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=float)
     if indices.shape != values.shape or indices.ndim != 1:
         raise InputError(f"one value per rule index: got {indices.shape} indices and {values.shape} values")
-    if indices.size and not (0 <= indices.min() and indices.max() < 4 ** bits):
-        raise InputError(f"rule indices of the {family} family lie in 0-{4 ** bits - 1}")
-    grid = np.full((2 ** bits, 2 ** bits), np.nan)
-    grid[indices & (2 ** bits - 1), indices >> bits] = values
+    if indices.size and not (0 <= indices.min() and indices.max() < 4**bits):
+        raise InputError(f"rule indices of the {family} family lie in 0-{4**bits - 1}")
+    grid = np.full((2**bits, 2**bits), np.nan)
+    grid[indices & (2**bits - 1), indices >> bits] = values
     fig, ax = _new_ax(ax, figsize=(5.5, 4.8))
     image = ax.imshow(grid, cmap=cmap, origin="lower", interpolation="nearest")
-    ticks = [2 ** c for c in range(bits)]
-    names = [str(c) if 2 ** c >= 2 ** bits // 32 else "" for c in range(bits)]  # the small sets' ticks crowd: unnamed
+    ticks = [2**c for c in range(bits)]
+    names = [str(c) if 2**c >= 2**bits // 32 else "" for c in range(bits)]  # the small sets' ticks crowd: unnamed
     ax.set_xticks(ticks, names, fontsize=7)
     ax.set_yticks(ticks, names, fontsize=7)
     ax.set_xlabel("survival set, in binary (tick c: sets whose largest count is c start here)", fontsize=8)

@@ -15,8 +15,9 @@ from lifelab.viz.boards import DIFF_CMAP, plot_board, plot_difference
 __all__ = ["plot_dataset_growth", "plot_predictions", "plot_training_curves"]
 
 
-def plot_dataset_growth(coverage: np.ndarray, visible: int, schemes: Sequence[str] = ("uniform", "linear", "geometric"),
-                        fig=None):
+def plot_dataset_growth(
+    coverage: np.ndarray, visible: int, schemes: Sequence[str] = ("uniform", "linear", "geometric"), fig=None
+):
     """What the visible trajectories cover, and how they are weighted.
 
     Three panels: how many of the 512 3x3 configurations and of the 18
@@ -45,8 +46,14 @@ def plot_dataset_growth(coverage: np.ndarray, visible: int, schemes: Sequence[st
     counts = np.arange(1, n + 1)
     for times, style in ((1, "-"), (10, "--")):
         classes = np.array([(count_class_counts(c) >= times).sum() for c in coverage])
-        ax_cov.plot(counts, (coverage >= times).sum(axis=1) / N_PATTERNS, "o" + style, ms=3, color="C0",
-                    label=f"configurations seen >= {times}x (of 512)")
+        ax_cov.plot(
+            counts,
+            (coverage >= times).sum(axis=1) / N_PATTERNS,
+            "o" + style,
+            ms=3,
+            color="C0",
+            label=f"configurations seen >= {times}x (of 512)",
+        )
         ax_cov.plot(counts, classes / 18, "s" + style, ms=3, color="C1", label=f"B/S classes seen >= {times}x (of 18)")
     ax_cov.axvline(visible, color="grey", lw=1, ls="--")
     ax_cov.set(xlabel="visible trajectories", ylabel="fraction seen", ylim=(0, 1.05), title="coverage")
@@ -55,15 +62,31 @@ def plot_dataset_growth(coverage: np.ndarray, visible: int, schemes: Sequence[st
     seen = count_class_counts(coverage[visible - 1])
     im = ax_cls.imshow(np.log10(seen + 1), cmap="viridis", aspect="auto")
     for (state, k), value in np.ndenumerate(seen):
-        ax_cls.text(k, state, str(value) if value < 1000 else f"{value / 1000:.0f}k", ha="center", va="center",
-                    fontsize=6, color="white" if value == 0 else "black")
-    ax_cls.set(xticks=range(9), yticks=[0, 1], yticklabels=["dead (B)", "alive (S)"],
-               xlabel="live Moore neighbours", title=f"class counts, {visible} visible")
+        ax_cls.text(
+            k,
+            state,
+            str(value) if value < 1000 else f"{value / 1000:.0f}k",
+            ha="center",
+            va="center",
+            fontsize=6,
+            color="white" if value == 0 else "black",
+        )
+    ax_cls.set(
+        xticks=range(9),
+        yticks=[0, 1],
+        yticklabels=["dead (B)", "alive (S)"],
+        xlabel="live Moore neighbours",
+        title=f"class counts, {visible} visible",
+    )
     fig.colorbar(im, ax=ax_cls, label="log10(count + 1)")
     width = 0.8 / len(schemes)
     for i, scheme in enumerate(schemes):
-        ax_w.bar(np.arange(1, visible + 1) + (i - (len(schemes) - 1) / 2) * width,
-                 trajectory_weights(visible, scheme), width=width, label=scheme)
+        ax_w.bar(
+            np.arange(1, visible + 1) + (i - (len(schemes) - 1) / 2) * width,
+            trajectory_weights(visible, scheme),
+            width=width,
+            label=scheme,
+        )
     ax_w.set(xlabel="trajectory (oldest first)", ylabel="weight (mean 1)", title="weights")
     ax_w.legend(fontsize=7)
     fig.tight_layout()
@@ -103,8 +126,9 @@ def plot_training_curves(histories: Mapping[str, History], fig=None):
             ax_board.plot([h.converged_epoch], [1.0], "*", color=color, ms=9)
     ax_loss.set(yscale="log", xlabel="epoch", ylabel="weighted cross-entropy", title="loss")
     ax_cell.set(yscale="log", xlabel="epoch", ylabel="1 - cell accuracy (floor 1e-6)", title="cells wrong")
-    ax_board.set(xlabel="epoch", ylabel="boards exactly right", ylim=(-0.03, 1.03),
-                 title="boards right (star: converged)")
+    ax_board.set(
+        xlabel="epoch", ylabel="boards exactly right", ylim=(-0.03, 1.03), title="boards right (star: converged)"
+    )
     for ax in (ax_loss, ax_cell, ax_board):
         ax.grid(alpha=0.3)
     ax_board.legend(fontsize=7, loc="lower right")
@@ -127,8 +151,10 @@ def plot_predictions(boards, truth, predicted, labels: Sequence[str] | None = No
     """
     boards, truth, predicted = (np.asarray(a).astype(bool) for a in (boards, truth, predicted))
     if boards.ndim != 3 or boards.shape != truth.shape or boards.shape != predicted.shape:
-        raise InputError(f"boards, truth and predicted must share one (n, H, W) shape, got "
-                         f"{boards.shape}, {truth.shape}, {predicted.shape}")
+        raise InputError(
+            f"boards, truth and predicted must share one (n, H, W) shape, got "
+            f"{boards.shape}, {truth.shape}, {predicted.shape}"
+        )
     n = len(boards)
     if labels is not None and len(labels) != n:
         raise InputError(f"got {len(labels)} labels for {n} rows")
@@ -138,13 +164,13 @@ def plot_predictions(boards, truth, predicted, labels: Sequence[str] | None = No
         plot_board(boards[i], ax=axes[i, 0], title="x_t" if i == 0 else None)
         plot_board(truth[i], ax=axes[i, 1], title="true x_t+1" if i == 0 else None)
         plot_board(predicted[i], ax=axes[i, 2], title="predicted" if i == 0 else None)
-        plot_difference(predicted[i], truth[i], ax=axes[i, 3], labels=("predicted", "true"),
-                        title=f"{wrong} cells wrong")
+        plot_difference(
+            predicted[i], truth[i], ax=axes[i, 3], labels=("predicted", "true"), title=f"{wrong} cells wrong"
+        )
         axes[i, 3].get_legend().remove()
         if labels is not None:
             axes[i, 0].set_ylabel(labels[i], fontsize=8)
     handles = [plt.Rectangle((0, 0), 1, 1, color=DIFF_CMAP(i)) for i in (1, 2, 3)]
     fig.tight_layout(rect=(0, 0.3 / (n * cell_inches + 0.3), 1, 1))
-    fig.legend(handles, ["both", "only predicted", "only true"], loc="lower center", ncol=3, fontsize=7,
-               frameon=False)
+    fig.legend(handles, ["both", "only predicted", "only true"], loc="lower center", ncol=3, fontsize=7, frameon=False)
     return fig

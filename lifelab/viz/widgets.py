@@ -58,8 +58,9 @@ def _png_of(rgb: np.ndarray) -> bytes:
 
 def _picture(width_px: float) -> widgets.Image:
     """An image widget shown ``width_px`` screen pixels wide, or narrower where the output is narrower."""
-    return widgets.Image(format="png", layout=widgets.Layout(width=f"{int(width_px)}px", max_width="100%",
-                                                             height="auto"))
+    return widgets.Image(
+        format="png", layout=widgets.Layout(width=f"{int(width_px)}px", max_width="100%", height="auto")
+    )
 
 
 _DRAWING = threading.Lock()  # matplotlib is not thread-safe: one picture is drawn at a time
@@ -112,8 +113,9 @@ class _PictureBox(widgets.VBox):
         return data, {"image/png": {"width": width}}
 
 
-def figure_slider(draw: Callable[[int], Figure], low: int, high: int, value: int | None = None,
-                  description: str = "") -> widgets.VBox:
+def figure_slider(
+    draw: Callable[[int], Figure], low: int, high: int, value: int | None = None, description: str = ""
+) -> widgets.VBox:
     """An integer slider that shows a figure per value.
 
     Args:
@@ -128,9 +130,15 @@ def figure_slider(draw: Callable[[int], Figure], low: int, high: int, value: int
         An ``ipywidgets.VBox`` of the ``IntSlider`` (``children[0]``) and the
         image; its ``figure`` attribute is the figure shown.
     """
-    slider = widgets.IntSlider(value=low if value is None else value, min=low, max=high, step=1,
-                               description=description, continuous_update=False,
-                               layout=widgets.Layout(width="60%"))
+    slider = widgets.IntSlider(
+        value=low if value is None else value,
+        min=low,
+        max=high,
+        step=1,
+        description=description,
+        continuous_update=False,
+        layout=widgets.Layout(width="60%"),
+    )
     drawn: _Drawn[int, tuple[Figure, bytes]] = _Drawn(lambda v: (lambda fig: (fig, _png(fig)))(draw(v)))
     first = drawn[slider.value][0]
     image = _picture(first.get_size_inches()[0] * CSS_DPI)
@@ -151,8 +159,9 @@ def _colours(states: int, colors: dict | None = None) -> np.ndarray:
     return (to_rgba_array(state_cmap(states, colors).colors)[:, :3] * 255).astype(np.uint8)
 
 
-def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, cell_inches: float = 2.4,
-                      colors: dict | None = None):
+def trajectory_slider(
+    trajectories: Mapping[str, np.ndarray], columns: int = 3, cell_inches: float = 2.4, colors: dict | None = None
+):
     """A time slider over one or more trajectories shown side by side.
 
     Args:
@@ -187,13 +196,17 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
             panels.append((f"<b>{html.escape(label)}</b>&nbsp; t={t} &nbsp;live={live}", _png_of(rgb)))
         return panels
 
-    slider = widgets.IntSlider(value=0, min=0, max=steps, step=1, description="t", continuous_update=False,
-                               layout=widgets.Layout(width="60%"))
+    slider = widgets.IntSlider(
+        value=0, min=0, max=steps, step=1, description="t", continuous_update=False, layout=widgets.Layout(width="60%")
+    )
     titles = [widgets.HTML() for _ in arrays]
     images = [_picture(width) for _ in arrays]
-    grid = widgets.GridBox([widgets.VBox([title, image]) for title, image in zip(titles, images, strict=True)],
-                           layout=widgets.Layout(grid_template_columns=f"repeat({min(columns, len(arrays))}, "
-                                                                       f"minmax(0, {int(width) + 8}px))"))
+    grid = widgets.GridBox(
+        [widgets.VBox([title, image]) for title, image in zip(titles, images, strict=True)],
+        layout=widgets.Layout(
+            grid_template_columns=f"repeat({min(columns, len(arrays))}, minmax(0, {int(width) + 8}px))"
+        ),
+    )
     box = _PictureBox([slider, grid])
     box.titles = titles
     box.summary = f"time slider over {', '.join(arrays)}, t = 0 to {steps}: run the notebook to move it"
@@ -206,9 +219,10 @@ def trajectory_slider(trajectories: Mapping[str, np.ndarray], columns: int = 3, 
         fig = Figure(figsize=(cell_inches * shown, (cell_inches + 0.3) * rows))
         axes = fig.subplots(rows, shown, squeeze=False)
         for ax, (label, traj) in zip(axes.flat, arrays.items(), strict=False):  # the last row may have spare axes
-            plot_board(traj[t], ax=ax, title=f"{label}  t={t}  live={int((traj[t] == 1).sum())}",
-                       states=len(colours[label]))
-        for ax in axes.flat[len(arrays):]:
+            plot_board(
+                traj[t], ax=ax, title=f"{label}  t={t}  live={int((traj[t] == 1).sum())}", states=len(colours[label])
+            )
+        for ax in axes.flat[len(arrays) :]:
             ax.axis("off")
         fig.tight_layout()
         with _DRAWING:
@@ -237,8 +251,13 @@ def visible_count_slider(trajectories, value: int = 1) -> widgets.VBox:
         A :func:`figure_slider` from 1 to n (see :func:`lifelab.viz.plot_dataset_growth`).
     """
     coverage = cumulative_coverage(trajectories)
-    return figure_slider(lambda k: plot_dataset_growth(coverage, k, fig=Figure(figsize=(10.5, 3.6))),
-                         1, len(coverage), value=value, description="visible")
+    return figure_slider(
+        lambda k: plot_dataset_growth(coverage, k, fig=Figure(figsize=(10.5, 3.6))),
+        1,
+        len(coverage),
+        value=value,
+        description="visible",
+    )
 
 
 def loop_replay(reports: Mapping[str, LoopReport], cell_inches: float = 2.6) -> widgets.VBox:
@@ -266,10 +285,22 @@ def loop_replay(reports: Mapping[str, LoopReport], cell_inches: float = 2.6) -> 
         raise InputError("no loop reports to replay")
     # open on the first run with more than one round to step through
     first = next((label for label, report in reports.items() if len(report.rounds) > 1), next(iter(reports)))
-    picker = widgets.Dropdown(options=list(reports), value=first, description="run",
-                              style={"description_width": "initial"}, layout=widgets.Layout(width="max-content"))
-    slider = widgets.IntSlider(value=1, min=1, max=len(reports[picker.value].rounds), step=1,
-                               description="round", continuous_update=False, layout=widgets.Layout(width="60%"))
+    picker = widgets.Dropdown(
+        options=list(reports),
+        value=first,
+        description="run",
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="max-content"),
+    )
+    slider = widgets.IntSlider(
+        value=1,
+        min=1,
+        max=len(reports[picker.value].rounds),
+        step=1,
+        description="round",
+        continuous_update=False,
+        layout=widgets.Layout(width="60%"),
+    )
 
     def draw(key: tuple[str, int]) -> tuple[Figure, bytes]:
         label, number = key
@@ -278,22 +309,34 @@ def loop_replay(reports: Mapping[str, LoopReport], cell_inches: float = 2.6) -> 
         fig = Figure(figsize=(cell_inches * 4.6, cell_inches + 0.4))
         ax_board, ax_evidence, ax_conf, ax_text = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1.6, 1.6, 1.3]})
         fig.suptitle(f"{label}: round {r.round} of {len(report.rounds)}", fontweight="bold")
-        plot_board(report.trajectories_seen[r.visible - 1, 0],
-                   ax=ax_board, title=f"trajectory {r.visible} ({r.collected}), t=0")
-        plot_evidence(r.verdict, ax=ax_evidence,
-                      title=f"round {r.round}: evidence of {r.trajectories_seen} trajectories")
+        plot_board(
+            report.trajectories_seen[r.visible - 1, 0],
+            ax=ax_board,
+            title=f"trajectory {r.visible} ({r.collected}), t=0",
+        )
+        plot_evidence(
+            r.verdict, ax=ax_evidence, title=f"round {r.round}: evidence of {r.trajectories_seen} trajectories"
+        )
         if r.extraction.table.shape == (N_PATTERNS,):
             plot_confidence(r.extraction, ax=ax_conf, title=f"round {r.round}: learned table and confidence")
         else:
             ax_conf.axis("off")
         ax_text.axis("off")
         held = "-" if r.holdout_match is None else f"{r.holdout_match:.2%}"
-        lines = [f"round {r.round} of {len(report.rounds)}", f"rule: {r.rule if r.rule is not None else '(none read)'}",
-                 f"visible: {r.visible} ({r.transitions} transitions)", f"seen: {r.trajectories_seen}",
-                 f"epochs: {r.epochs}", f"lowest confidence: {r.min_confidence:.3f}",
-                 f"below threshold: {r.low_confidence}", f"reproduces visible: {r.visible_match:.2%}",
-                 f"reproduces held out: {held}", f"unobserved patterns: {len(r.verdict.unobserved)}",
-                 f"verdict: {r.verdict.label}", f"learner has the rule: {r.done}"]
+        lines = [
+            f"round {r.round} of {len(report.rounds)}",
+            f"rule: {r.rule if r.rule is not None else '(none read)'}",
+            f"visible: {r.visible} ({r.transitions} transitions)",
+            f"seen: {r.trajectories_seen}",
+            f"epochs: {r.epochs}",
+            f"lowest confidence: {r.min_confidence:.3f}",
+            f"below threshold: {r.low_confidence}",
+            f"reproduces visible: {r.visible_match:.2%}",
+            f"reproduces held out: {held}",
+            f"unobserved patterns: {len(r.verdict.unobserved)}",
+            f"verdict: {r.verdict.label}",
+            f"learner has the rule: {r.done}",
+        ]
         ax_text.text(0, 1, "\n".join(lines), va="top", family="monospace", fontsize=8, wrap=True)
         fig.tight_layout()
         return fig, _png(fig)
@@ -329,5 +372,6 @@ def wide_text_scrolls() -> None:
     """
     from IPython.display import HTML, display
 
-    display(HTML("<style>.jp-OutputArea-output pre, .jp-RenderedText pre "
-                 "{white-space: pre; overflow-x: auto;}</style>"))
+    display(
+        HTML("<style>.jp-OutputArea-output pre, .jp-RenderedText pre {white-space: pre; overflow-x: auto;}</style>")
+    )

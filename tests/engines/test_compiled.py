@@ -1,6 +1,5 @@
 """The compiled engines against the numpy reference, cell for cell, and the packed history."""
 
-
 import numpy as np
 import pytest
 import torch
@@ -14,13 +13,36 @@ from lifelab.rules import parse_rule
 # Larger than Life's box (running sums, with and without the centre), diamond and disc (prefix sums), HROT on
 # Golly 4's neighbourhoods (runs of equal weights: discs, checkerboards, custom cells, negative and state weights,
 # Gaussian, dying states, Larger than Life spelled on one)
-RULES = ["B3/S23", "B36/S23", "B0/S8", "B/S", "B012345678/S012345678", "B2-a/S12", "B2/S013V", "B2/S34H",
-         "/2/3", "345/2/4", "B2-a/S12/5", "B2/S34/17H", "23/3/255", "B3/S23/2", "R2,C0,M1,S5..9,B6..8,NM",
-         "R5,C0,M1,S34..58,B34..45,NM",
-         "R3,C4,M0,S2..9,B3..7,NM", "R3,C4,M0,S2..9,B3..7,NN", "R4,C0,M1,S10..30,B12..25,NC", "R2,C3,M0,S1..4,B2..5,NC",
-         "R3,C2,S0,7-12,27,B8,12,20-27,N2", "R2,C0,S2-4,B3,NB", "R2,C0,S2-4,B3,N@0EDC00H",
-         "R2,C0,S2-6,B3-5,NW0110112F2112021F2211F0110", "R1,C3,S2-4,B3,NW111101111,012", "R3,C3,S40-90,B40-70,NG",
-         "R2,C4,S3-7,B4-6", "R1,C0,M1,S2..3,B3..3,NX"]
+RULES = [
+    "B3/S23",
+    "B36/S23",
+    "B0/S8",
+    "B/S",
+    "B012345678/S012345678",
+    "B2-a/S12",
+    "B2/S013V",
+    "B2/S34H",
+    "/2/3",
+    "345/2/4",
+    "B2-a/S12/5",
+    "B2/S34/17H",
+    "23/3/255",
+    "B3/S23/2",
+    "R2,C0,M1,S5..9,B6..8,NM",
+    "R5,C0,M1,S34..58,B34..45,NM",
+    "R3,C4,M0,S2..9,B3..7,NM",
+    "R3,C4,M0,S2..9,B3..7,NN",
+    "R4,C0,M1,S10..30,B12..25,NC",
+    "R2,C3,M0,S1..4,B2..5,NC",
+    "R3,C2,S0,7-12,27,B8,12,20-27,N2",
+    "R2,C0,S2-4,B3,NB",
+    "R2,C0,S2-4,B3,N@0EDC00H",
+    "R2,C0,S2-6,B3-5,NW0110112F2112021F2211F0110",
+    "R1,C3,S2-4,B3,NW111101111,012",
+    "R3,C3,S40-90,B40-70,NG",
+    "R2,C4,S3-7,B4-6",
+    "R1,C0,M1,S2..3,B3..3,NX",
+]
 
 # rows of one word, part of a word, several words with a partial last one, one cell; boards wider than tall
 SHAPES = [(3, 17, 20), (2, 64, 64), (1, 5, 130), (4, 1, 3), (2, 9, 1), (1, 33, 128)]
@@ -50,8 +72,10 @@ def test_compiled_engine_agrees_with_the_numpy_reference(rule, shape):
         np.testing.assert_array_equal(fast, reference)
 
 
-@pytest.mark.parametrize("rule", ["B3/S23", "B2-a/S12", "Star Wars", "R2,C0,M1,S5..9,B6..8,NM",
-                                  "R2,C3,M0,S1..4,B2..5,NC", "R2,C0,S2-4,B3,N+"])
+@pytest.mark.parametrize(
+    "rule",
+    ["B3/S23", "B2-a/S12", "Star Wars", "R2,C0,M1,S5..9,B6..8,NM", "R2,C3,M0,S1..4,B2..5,NC", "R2,C0,S2-4,B3,N+"],
+)
 def test_compiled_engine_agrees_on_a_bounded_plane(rule):
     boards = _boards(rule, (2, 12, 70), seed=1)
     fast = simulate(rule, boards, 9, boundary="dead")
@@ -65,8 +89,11 @@ def test_long_runs_agree_and_do_not_depend_on_the_number_of_threads(monkeypatch)
     runs = {}
     for cpus in ({0}, {0, 1}):
         monkeypatch.setattr(utils.os, "sched_getaffinity", lambda pid, cpus=cpus: cpus)
-        runs[len(cpus)] = [simulate("B3/S23", boards, 200, every=50), simulate("Star Wars", states, 60, every=20),
-                           simulate("Bosco's Rule", boards, 30, every=10)]
+        runs[len(cpus)] = [
+            simulate("B3/S23", boards, 200, every=50),
+            simulate("Star Wars", states, 60, every=20),
+            simulate("Bosco's Rule", boards, 30, every=10),
+        ]
     for one, two in zip(runs[1], runs[2], strict=True):
         np.testing.assert_array_equal(one, two)
     np.testing.assert_array_equal(runs[2][0], simulate("B3/S23", boards, 200, every=50, engine="numpy"))

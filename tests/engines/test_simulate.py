@@ -99,9 +99,24 @@ def test_torch_engine_agrees_with_packed_engine(rulestring):
     np.testing.assert_array_equal(simulate(rulestring, boards, 7, device="cpu"), simulate(rulestring, boards, 7))
 
 
-@pytest.mark.parametrize("n, shape", [(1, (1, 9)), (3, (9, 1)), (63, (63, 5)), (64, (5, 65)), (65, (16, 16)),
-                                      (130, (7, 127)), (4097, (3, 5)), (5, (4, 8)), (9, (6, 32)), (7, (3, 64)),
-                                      (33, (5, 17)), (2, (65, 63)), (3, (2, 128))])
+@pytest.mark.parametrize(
+    "n, shape",
+    [
+        (1, (1, 9)),
+        (3, (9, 1)),
+        (63, (63, 5)),
+        (64, (5, 65)),
+        (65, (16, 16)),
+        (130, (7, 127)),
+        (4097, (3, 5)),
+        (5, (4, 8)),
+        (9, (6, 32)),
+        (7, (3, 64)),
+        (33, (5, 17)),
+        (2, (65, 63)),
+        (3, (2, 128)),
+    ],
+)
 @pytest.mark.parametrize("layout", ["rows", "boards"])
 def test_both_packings_agree_with_the_table_reference(n, shape, layout):
     """Rows packed into words and boards bit-sliced across the batch give the same cells, Moore or any table."""
@@ -266,8 +281,19 @@ def _rule_of_kind(kind):
     return Rule.from_table(np.random.default_rng(1).random(512) < 0.5) if kind == "random MAP" else Rule.parse(kind)
 
 
-@pytest.mark.parametrize("n, shape", [(1, (63, 70)), (3, (5, 16)), (8, (4, 8)), (9, (9, 20)), (70, (6, 64)),
-                                      (4097, (2, 3)), (2, (1, 127)), (5, (127, 1))])
+@pytest.mark.parametrize(
+    "n, shape",
+    [
+        (1, (63, 70)),
+        (3, (5, 16)),
+        (8, (4, 8)),
+        (9, (9, 20)),
+        (70, (6, 64)),
+        (4097, (2, 3)),
+        (2, (1, 127)),
+        (5, (127, 1)),
+    ],
+)
 @pytest.mark.parametrize("kind", RULES_OF_EACH_KIND)
 def test_long_histories_written_on_the_second_core_agree_with_the_reference(n, shape, kind, monkeypatch):
     """Histories of 8 or more frames are unpacked in runs of boards or of frames while stepping goes on;

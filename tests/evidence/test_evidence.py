@@ -104,8 +104,15 @@ def test_evidence_counts_hand_made_transitions():
 
 
 def test_families_partition_the_patterns_and_contain_their_rules():
-    sizes = {"table": 512, "isotropic": 102, "p4": 140, "edges-corners": 50, "moore": 18, "vonneumann": 10,
-             "hexagonal": 14}
+    sizes = {
+        "table": 512,
+        "isotropic": 102,
+        "p4": 140,
+        "edges-corners": 50,
+        "moore": 18,
+        "vonneumann": 10,
+        "hexagonal": 14,
+    }
     for name, size in sizes.items():
         fam = family(name)
         assert fam.n_classes == size and sorted(set(fam.labels)) == list(range(size)), name
@@ -244,8 +251,7 @@ def test_auto_does_not_step_sideways_past_a_family_the_data_leave_open():
     # four trajectories the data determine a von Neumann rule, while Moore rules (the truth among them) stay open
     from lifelab.loop import learn_rule
 
-    report = learn_rule("B0123458/S01235", model="table", seed=0, shape=(16, 16), steps=8, density=0.15,
-                        progress=False)
+    report = learn_rule("B0123458/S01235", model="table", seed=0, shape=(16, 16), steps=8, density=0.15, progress=False)
     evidence = Evidence.of(report.trajectories_seen[:4])
     beside = decide(evidence, "vonneumann")
     assert beside.label.startswith("identified within") and str(beside.rule) == "B01234/S012V"
@@ -253,8 +259,10 @@ def test_auto_does_not_step_sideways_past_a_family_the_data_leave_open():
     assert not moore.complete and not moore.contradicted
     verdict = decide(evidence, "auto")
     assert verdict.rung == "underdetermined" and verdict.rule is None
-    assert "among outer-totalistic von Neumann rules (B01234/S012V), but they leave outer-totalistic Moore rules " \
+    assert (
+        "among outer-totalistic von Neumann rules (B01234/S012V), but they leave outer-totalistic Moore rules "
         "open" in verdict.note
+    )
     assert family("moore").within(family("isotropic")) and family("vonneumann").within(family("isotropic"))
     assert not family("vonneumann").within(family("moore")) and not family("hexagonal").within(family("isotropic"))
     assert family("moore").within(family("table")) and not family("table").within(family("moore"))

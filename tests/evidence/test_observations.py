@@ -39,7 +39,7 @@ def windows(rule, world: int, frame: int, n: int = 8, steps: int = 16, density: 
     out = []
     for run in runs:
         y, x = rng.integers(0, world - frame, 2)
-        out.append(run[:, y:y + frame, x:x + frame])
+        out.append(run[:, y : y + frame, x : x + frame])
     return np.stack(out)
 
 
@@ -98,8 +98,9 @@ def test_a_window_of_a_larger_world_is_open_and_never_noise(rule, world, frame):
 def test_a_mostly_empty_world_shows_no_boundary_and_is_taken_open():
     board = np.zeros((1, 24, 24), dtype=bool)
     board[0, 10:13, 11] = True  # a blinker far from the edge: the edge never tells torus from dead
-    choice = choose_boundary(*(lambda t: (t[:, :-1], t[:, 1:]))(simulate("B3/S23", board, 6)), 1, pattern_index,
-                             N_PATTERNS)
+    choice = choose_boundary(
+        *(lambda t: (t[:, :-1], t[:, 1:]))(simulate("B3/S23", board, 6)), 1, pattern_index, N_PATTERNS
+    )
     assert choice.boundary == "open" and "neither a torus nor a dead outside" in choice.note
 
 
@@ -108,8 +109,9 @@ def test_the_loop_and_cli_find_the_boundary_of_supplied_data(tmp_path, capsys):
     traj = simulate("B3/S23:P32,32", random_boards(6, (32, 32), 0.4, seed=4), 16)
     report = learn_rule(traj, model="table", progress=False)
     assert report.boundary == "dead" and report.rule == Rule.parse("B3/S23")
-    path = save_trajectories(tmp_path / "dish.npz", simulate("B3/S23", random_boards(6, (96, 96), 0.4, seed=5), 16)
-                             [:, :, 10:42, 20:52])
+    path = save_trajectories(
+        tmp_path / "dish.npz", simulate("B3/S23", random_boards(6, (96, 96), 0.4, seed=5), 16)[:, :, 10:42, 20:52]
+    )
     assert main(["learn", "--data", str(path), "--model", "table", "--device", "cpu"]) == 0
     out = capsys.readouterr().out
     assert "boundary      open: cells within 1 of the frame's edge were not used" in out
@@ -128,11 +130,17 @@ def test_an_open_frame_trains_without_its_edge_and_checks_only_what_it_shows():
     assert generator_check("B3/S23", data, "torus").transition_match < 1.0
 
 
-@pytest.mark.parametrize("text, density", [
-    ("B3/S23", 0.4), ("B2/S013V", 0.3),
-    ("R2,C0,M1,S5..9,B6..8,NM", 0.4), ("R2,C0,M0,S3..5,B3..4,NN", 0.35), ("R3,C0,M0,S8..14,B9..12,NC", 0.45),
-    ("R5,C0,M1,S34..58,B34..45,NM", 0.4),
-])
+@pytest.mark.parametrize(
+    "text, density",
+    [
+        ("B3/S23", 0.4),
+        ("B2/S013V", 0.3),
+        ("R2,C0,M1,S5..9,B6..8,NM", 0.4),
+        ("R2,C0,M0,S3..5,B3..4,NN", 0.35),
+        ("R3,C0,M0,S8..14,B9..12,NC", 0.45),
+        ("R5,C0,M1,S34..58,B34..45,NM", 0.4),
+    ],
+)
 def test_the_search_finds_each_golly_neighbourhood(text, density):
     rule = parse_rule(text)
     search = search_neighbourhood(simulate(rule, random_boards(4, (48, 48), density, seed=6), 12), support=False)
@@ -177,8 +185,7 @@ def test_neighbourhood_names_and_bad_input():
 def test_a_stated_neighbourhood_is_counted_on(tmp_path, capsys):
     traj = simulate("R2,C0,M1,S5..9,B6..8,NM", random_boards(4, (32, 32), 0.4, seed=10), 12)
     path = save_trajectories(tmp_path / "box.npz", traj)
-    assert main(["learn", "--data", str(path), "--neighbourhood", "R2,NM", "--max-rounds", "2",
-                 "--device", "cpu"]) == 0
+    assert main(["learn", "--data", str(path), "--neighbourhood", "R2,NM", "--max-rounds", "2", "--device", "cpu"]) == 0
     out = capsys.readouterr().out
     assert "identified within Larger than Life rules on the range-2 box (NM)" in out and "neighbourhood The" not in out
     assert main(["learn", "--data", str(path), "--neighbourhood", "R2,NQ"]) == 2
@@ -211,8 +218,11 @@ def test_both_verdict_kinds_meet_the_verdict_protocol():
 def test_every_kind_of_evidence_pools_alike():
     life = simulate("B3/S23", random_boards(2, (16, 16), 0.4, seed=13), 4)
     states = life.astype(np.uint8)
-    kinds = [(Evidence.of(life), life), (CountEvidence.of(life, Neighbourhood(2, "M")), life),
-             (TableEvidence.of(states, "Moore"), states)]
+    kinds = [
+        (Evidence.of(life), life),
+        (CountEvidence.of(life, Neighbourhood(2, "M")), life),
+        (TableEvidence.of(states, "Moore"), states),
+    ]
     for evidence, data in kinds:
         pooled = evidence + evidence.like(data)
         assert isinstance(pooled, Observations) and type(pooled) is type(evidence)
@@ -239,6 +249,7 @@ def test_a_file_may_carry_its_boundary(tmp_path, capsys):
 # Stochastic rules, dependent errors, every k-th step, pictures
 # ---------------------------------------------------------------------------
 
+
 def test_a_stochastic_rule_reads_prints_and_runs_on_its_own_stream():
     rule = parse_rule("B3/S23 [B3=0.8]")
     assert str(rule) == "B3/S23 [B3=0.8]" and rule.base == Rule.parse("B3/S23") and rule.exceptions == {"B3": 0.8}
@@ -249,8 +260,11 @@ def test_a_stochastic_rule_reads_prints_and_runs_on_its_own_stream():
     index = pattern_index(first[:, :-1])
     born = (~CENTRE & (counts("moore") == 3))[index]
     assert abs(first[:, 1:][born].mean() - 0.8) < 0.03  # the births on three really are at 0.8
-    for bad, message in [("B3/S23 [B9=0.5]", "unknown stochastic class"), ("B3/S23 [B3=1.5]", r"in \[0, 1\]"),
-                         ("B3/S23 [B3]", "should be CLASS=probability")]:
+    for bad, message in [
+        ("B3/S23 [B9=0.5]", "unknown stochastic class"),
+        ("B3/S23 [B3=1.5]", r"in \[0, 1\]"),
+        ("B3/S23 [B3]", "should be CLASS=probability"),
+    ]:
         with pytest.raises(InputError, match=message):
             parse_rule(bad)
 
@@ -269,8 +283,7 @@ def test_the_stochastic_verdict_holds_the_true_probability_and_no_false_noise(se
 
 @pytest.mark.slow
 def test_a_stochastic_oracle_is_learned_to_its_intervals_by_asking():
-    report = learn_rule("B3/S23 [B3=0.8]", model="table", mode="query", shape=(48, 48), max_rounds=12,
-                        progress=False)
+    report = learn_rule("B3/S23 [B3=0.8]", model="table", mode="query", shape=(48, 48), max_rounds=12, progress=False)
     b3 = next(c for c in report.verdict.stochastic.classes if c.name == "B3")
     assert b3.low <= 0.8 <= b3.high and b3.high - b3.low < 0.05
     assert report.wrong is not True  # a stochastic verdict names the oracle or nothing
@@ -295,8 +308,9 @@ def test_errors_in_rows_blocks_and_frames_are_not_called_independent_noise():
     for data in (drop_scan_lines(clean, 0.3, seed=5), block, frame):
         verdict = decide(Evidence.of(data))
         assert verdict.rung == "inconsistent" and verdict.rule is None
-        assert ("Independent cell flips do not explain the conflicts: the errors are not independent"
-                in verdict.sentence())
+        assert (
+            "Independent cell flips do not explain the conflicts: the errors are not independent" in verdict.sentence()
+        )
 
 
 @pytest.mark.parametrize("rule", ["B3/S23", "B36/S23"])

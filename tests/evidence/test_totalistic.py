@@ -105,8 +105,12 @@ def test_count_evidence_counts_each_class():
     board[0, 1] = parse_rule(R2_BOX).step(board[0, 0])
     evidence = CountEvidence.of(board, Neighbourhood(2, "M"))
     assert evidence.counts.shape == (2, 25, 2) and evidence.observations == 49 and evidence.transitions == 1
-    live = sum(np.roll(board[0, 0], (dy, dx), axis=(0, 1)).astype(int)  # the 24 cells around, by brute force
-               for dy in range(-2, 3) for dx in range(-2, 3) if (dy, dx) != (0, 0))
+    live = sum(
+        np.roll(board[0, 0], (dy, dx), axis=(0, 1)).astype(int)  # the 24 cells around, by brute force
+        for dy in range(-2, 3)
+        for dx in range(-2, 3)
+        if (dy, dx) != (0, 0)
+    )
     for centre in (0, 1):
         for count in range(25):
             cells = (board[0, 0] == centre) & (live == count)
@@ -154,9 +158,11 @@ def test_data_no_count_rule_explains_are_inconsistent_and_no_interval_falls_to_h
     gap.counts[0, 5, 0] = 1  # ... but not at 5
     gap.counts[1, 4, 1] = 1
     verdict = decide_counts(gap)  # no Larger than Life rule, but HROT rules (any sets of counts) do fit
-    assert verdict.rung == "underdetermined" and verdict.family.lists and verdict.rules_fit == 2 ** 46
-    assert "born alive after 3 and 7 live but dead after 5" in verdict.sentence() and "HROT rules fit" in \
-        verdict.sentence()
+    assert verdict.rung == "underdetermined" and verdict.family.lists and verdict.rules_fit == 2**46
+    assert (
+        "born alive after 3 and 7 live but dead after 5" in verdict.sentence()
+        and "HROT rules fit" in verdict.sentence()
+    )
     gap.counts[0, 0, 1] = 1  # and born on no live cell: B0, which Golly only emulates
     assert decide_counts(gap).rung == "inconsistent" and "(B0)" in decide_counts(gap).sentence()
     with pytest.raises(TypeError, match="CountEvidence"):
@@ -176,8 +182,9 @@ def test_supplied_larger_than_life_data_are_never_a_3x3_rule_but_their_own(text,
     rule = parse_rule(text)
     out = capsys.readouterr().out
     verdict_line = next(line for line in out.splitlines() if line.startswith("verdict"))
-    assert verdict_line.startswith(f"verdict       identified within Larger than Life rules on "
-                                   f"{Neighbourhood.of(rule).title}: ")
+    assert verdict_line.startswith(
+        f"verdict       identified within Larger than Life rules on {Neighbourhood.of(rule).title}: "
+    )
     assert parse_rule(verdict_line.rsplit(": ", 1)[1]) == rule
     assert f"The next state is a function of the live count of {Neighbourhood.of(rule).title}" in out
 
@@ -192,7 +199,7 @@ def test_structure_test_reads_exact_networks_without_enumerating(text):
     cells = Neighbourhood.of(rule).size + 1
     assert result.rule == rule and result.classes.totalistic and not result.reason
     assert result.classes.neighbourhood == Neighbourhood.of(rule) and not result.context_dependent
-    assert result.patterns_evaluated <= 3 * 2 * cells * 16 and result.enumeration_patterns == 2 ** cells
+    assert result.patterns_evaluated <= 3 * 2 * cells * 16 and result.enumeration_patterns == 2**cells
     assert f"instead of 2^{cells}" in result.summary() and f"extracted rule: {result.rule}" in result.summary()
 
 
@@ -201,8 +208,10 @@ def test_a_network_that_is_not_totalistic_is_reported_as_such():
     result = extract_rule(exact_network(rule, heavier=(1, 0)))  # one cell counts twice
     assert result.rule is None and not result.classes.totalistic
     assert [nb.shape for nb in result.classes.tried] == ["N", "*", "C"]  # every neighbourhood holding the support
-    assert ("not totalistic on the range-2 diamond (NN); not totalistic on the range-2 star (N*); not totalistic on "
-            "the range-2 disc (NC)") in result.summary()
+    assert (
+        "not totalistic on the range-2 diamond (NN); not totalistic on the range-2 star (N*); not totalistic on "
+        "the range-2 disc (NC)"
+    ) in result.summary()
     assert result.context_dependent and result.reason.startswith("not totalistic on the range-2 box (NM)")
     assert "live (" in result.reason and result.reason in result.summary()
 
@@ -220,8 +229,12 @@ def test_class_test_counts_per_class():
     check = class_test(exact_network(rule), Neighbourhood.of(rule), samples=5, seed=3)
     assert check.alive.shape == (2, 13) and check.samples == 5 and check.totalistic
     np.testing.assert_array_equal(check.alive > 0.5, Neighbourhood.of(rule).decisions(rule))
-    assert len(check.rows()) == 26 and check.rows()[3] == {"centre": "dead", "live": 3, "alive": 1.0,
-                                                           "confidence": pytest.approx(1.0, abs=1e-4)}
+    assert len(check.rows()) == 26 and check.rows()[3] == {
+        "centre": "dead",
+        "live": 3,
+        "alive": 1.0,
+        "confidence": pytest.approx(1.0, abs=1e-4),
+    }
 
 
 def test_receptive_radius():
@@ -242,14 +255,17 @@ def test_the_loop_learns_range_2_rules(text):
     assert report.rounds[-1].disagreements == 0 and report.guessed_right in (None, 1.0)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(source=R2_BOX, model="minimal"), "fixed 3x3 kernels"),
-    (dict(source=R2_BOX, model="table"), "tabulates 3x3 patterns"),
-    (dict(source=R2_BOX, family="isotropic"), "names a 3x3 family"),
-    (dict(source=R2_BOX, noise=0.01), "3x3 windows only"),
-    (dict(source=R2_BOX, group="auto"), "group='auto'"),
-    (dict(source=BOSCO, shape=(8, 8)), r"smaller than the range-5 box \(NM\) \(11x11\)"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(source=R2_BOX, model="minimal"), "fixed 3x3 kernels"),
+        (dict(source=R2_BOX, model="table"), "tabulates 3x3 patterns"),
+        (dict(source=R2_BOX, family="isotropic"), "names a 3x3 family"),
+        (dict(source=R2_BOX, noise=0.01), "3x3 windows only"),
+        (dict(source=R2_BOX, group="auto"), "group='auto'"),
+        (dict(source=BOSCO, shape=(8, 8)), r"smaller than the range-5 box \(NM\) \(11x11\)"),
+    ],
+)
 def test_the_loop_refuses_what_it_cannot_do_for_larger_than_life(kwargs, message):
     with pytest.raises(ValueError, match=message):
         learn_rule(progress=False, **kwargs)
@@ -289,12 +305,18 @@ def test_larger_than_life_on_golly_4_s_other_shapes_is_learned_and_read_back(tex
 CUSTOM = "R2,C0,S2-3,B3,N@A8A0FF"  # 14 cells of the 5x5 box, no symmetry of the square
 
 
-@pytest.mark.parametrize("text, model, group", [(CUSTOM, "small", None), ("R1,C0,S2-4,B3-4,NW121202121", "tied", None),
-                                                ("R1,C0,S4,6,B4,6,NW222202222", "tied", None),
-                                                ("R1,C0,S1-3,B2-3,NW1F1202121", "small", None),
-                                                ("R2,C0,S2-4,B3,NH", "e2cnn", "trivial"),
-                                                ("R2,C0,S16-30,B14-24,NG", "tied", None),
-                                                ("R2,C0,S2-4,B3,N@0EDC00H", "small", None)])
+@pytest.mark.parametrize(
+    "text, model, group",
+    [
+        (CUSTOM, "small", None),
+        ("R1,C0,S2-4,B3-4,NW121202121", "tied", None),
+        ("R1,C0,S4,6,B4,6,NW222202222", "tied", None),
+        ("R1,C0,S1-3,B2-3,NW1F1202121", "small", None),
+        ("R2,C0,S2-4,B3,NH", "e2cnn", "trivial"),
+        ("R2,C0,S16-30,B14-24,NG", "tied", None),
+        ("R2,C0,S2-4,B3,N@0EDC00H", "small", None),
+    ],
+)
 @pytest.mark.slow
 def test_golly_4_s_custom_weighted_and_hexagonal_neighbourhoods_are_learned_and_read_back(text, model, group):
     """N@, NW and NH are named by the rule, not found by the structure test: the loop reads the network on
@@ -307,10 +329,28 @@ def test_golly_4_s_custom_weighted_and_hexagonal_neighbourhoods_are_learned_and_
 
 def test_supplied_data_on_a_custom_neighbourhood_are_learned_when_it_is_named(tmp_path, capsys):
     path = save_trajectories(tmp_path / "custom.npz", simulate(CUSTOM, random_boards(4, (32, 32), 0.35, seed=0), 16))
-    assert main(["learn", "--data", str(path), "--neighbourhood", "R2,N@A8A0FF", "--model", "small",
-                 "--max-rounds", "2", "--device", "cpu"]) == 0
-    assert f"identified within Larger than Life rules on the range-2 custom (N@A8A0FF): {CUSTOM}" in \
-        capsys.readouterr().out
+    assert (
+        main(
+            [
+                "learn",
+                "--data",
+                str(path),
+                "--neighbourhood",
+                "R2,N@A8A0FF",
+                "--model",
+                "small",
+                "--max-rounds",
+                "2",
+                "--device",
+                "cpu",
+            ]
+        )
+        == 0
+    )
+    assert (
+        f"identified within Larger than Life rules on the range-2 custom (N@A8A0FF): {CUSTOM}"
+        in capsys.readouterr().out
+    )
     assert main(["learn", "--data", str(path), "--neighbourhood", "R2,N@A8A0FF", "--device", "cpu"]) == 2
     assert "is not p4m-symmetric" in capsys.readouterr().err
 
@@ -402,8 +442,9 @@ def test_dying_states_are_checked_and_the_classes_read_from_the_dead_and_live_ce
     assert broken.rung == "inconsistent" and "broke the dying states of a 4-state rule" in broken.note
     first = simulate(rule, random_boards(8, (32, 32), 0.35, seed=0), 1)  # states 0..2 seen, 2 never followed
     short = decide_counts(CountEvidence.of(first, Neighbourhood.of(rule)))
-    assert short.rung == "underdetermined" and short.rule is None and "(Golly's C) is open: 3 or more" in \
-        short.sentence()
+    assert (
+        short.rung == "underdetermined" and short.rule is None and "(Golly's C) is open: 3 or more" in short.sentence()
+    )
     for states in (3, 4):  # stated, the number of states is the user's assumption, and one rule fits each
         stated = decide_counts(CountEvidence.of(first, Neighbourhood.of(rule), states=states))
         assert stated.rung == "identified within family" and stated.rule.states == states

@@ -94,8 +94,11 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as folder:
                 out = Path(folder) / "end.rle"
                 bgolly = os.environ.get("BGOLLY", "bgolly")
-                subprocess.run([bgolly, "-a", algorithm, "-m", str(steps), "-o", str(out), str(start)],
-                               check=True, capture_output=True)
+                subprocess.run(
+                    [bgolly, "-a", algorithm, "-m", str(steps), "-o", str(out), str(start)],
+                    check=True,
+                    capture_output=True,
+                )
                 end, written = load_rle(out)
             if end.shape == (side, side):
                 break

@@ -34,16 +34,33 @@ HERE = Path(__file__).parent / "rules"
 GOLLY = Path("/usr/share/golly")
 
 #: Golly's rule files the cases run (copied into rules/).
-SHIPPED = ["Langtons-Loops", "WireWorld", "Byl-Loop", "Tempesti", "BriansBrain", "LifeHistory", "HPP", "Banks-I",
-           "Langtons-Ant"]
+SHIPPED = [
+    "Langtons-Loops",
+    "WireWorld",
+    "Byl-Loop",
+    "Tempesti",
+    "BriansBrain",
+    "LifeHistory",
+    "HPP",
+    "Banks-I",
+    "Langtons-Ant",
+]
 #: Rules lifelab writes as .rule files (rules/written/): file name: rulestring.
-WRITTEN = {"Life-lifelab": "B3/S23", "HighLife-lifelab": "B36/S23", "StarWars-lifelab": "345/2/4",
-           "B2-a_S12-lifelab": "B2-a/S12", "B2_S013V-lifelab": "B2/S013V", "WireWorld-lifelab": "WireWorld"}
+WRITTEN = {
+    "Life-lifelab": "B3/S23",
+    "HighLife-lifelab": "B36/S23",
+    "StarWars-lifelab": "345/2/4",
+    "B2-a_S12-lifelab": "B2-a/S12",
+    "B2_S013V-lifelab": "B2/S013V",
+    "WireWorld-lifelab": "WireWorld",
+}
 
 #: Rules lifelab learns from its own trajectory of a pattern (rules/learned/): file name: (the rule Golly ships,
 #: the pattern, width, height, steps).  Each has a case below in which bgolly runs the learned file.
-LEARNED = {"Langtons-Loops-learned": ("Langtons-Loops", "Patterns/Loops/Langtons-Loops.rle", 96, 96, 300),
-           "WireWorld-learned": ("WireWorld", "Patterns/WireWorld/gate-AND.mcl", 56, 44, 120)}
+LEARNED = {
+    "Langtons-Loops-learned": ("Langtons-Loops", "Patterns/Loops/Langtons-Loops.rle", 96, 96, 300),
+    "WireWorld-learned": ("WireWorld", "Patterns/WireWorld/gate-AND.mcl", 56, 44, 120),
+}
 
 #: name: (rule file, start (a Golly pattern path or (density, seed)), grid kind, width, height, steps)
 CASES = {
@@ -62,8 +79,10 @@ CASES = {
     "written_hensel": ("written/B2-a_S12-lifelab", (0.3, 9), "T", 24, 24, 12),
     "written_vonneumann": ("written/B2_S013V-lifelab", (0.3, 10), "T", 24, 24, 12),
     "written_wireworld": ("written/WireWorld-lifelab", "Patterns/WireWorld/gate-AND.mcl", "T", 56, 44, 60),
-    **{f"learned_{truth.lower().replace('-', '_')}": (f"learned/{name}", pattern, "T", width, height, steps)
-       for name, (truth, pattern, width, height, steps) in LEARNED.items()},
+    **{
+        f"learned_{truth.lower().replace('-', '_')}": (f"learned/{name}", pattern, "T", width, height, steps)
+        for name, (truth, pattern, width, height, steps) in LEARNED.items()
+    },
 }
 
 
@@ -71,8 +90,12 @@ def _bgolly(script: str, rules: Path) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "script.txt"
         path.write_text(script)
-        return subprocess.run(["bgolly", "-a", "RuleLoader", "-s", f"{rules}/", "--exec", str(path)],
-                              check=True, capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["bgolly", "-a", "RuleLoader", "-s", f"{rules}/", "--exec", str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
 
 def _cells(output: str, left: int, top: int, width: int, height: int) -> np.ndarray:
@@ -98,7 +121,7 @@ def centred(pattern: np.ndarray, width: int, height: int) -> np.ndarray:
     """A pattern centred on a ``height x width`` board, as the cases (and the tests) place it."""
     board = np.zeros((height, width), np.uint8)
     y, x = (height - pattern.shape[0]) // 2, (width - pattern.shape[1]) // 2
-    board[y:y + pattern.shape[0], x:x + pattern.shape[1]] = pattern
+    board[y : y + pattern.shape[0], x : x + pattern.shape[1]] = pattern
     return board
 
 
@@ -125,8 +148,9 @@ def main() -> None:
         else:
             density, seed = start
             rng = np.random.default_rng(seed)
-            board = np.where(rng.random((height, width)) < density, rng.integers(1, rule.states, (height, width)),
-                             0).astype(np.uint8)
+            board = np.where(
+                rng.random((height, width)) < density, rng.integers(1, rule.states, (height, width)), 0
+            ).astype(np.uint8)
         grid = f"{rule.name}:{kind}{width},{height}"
         start_path = HERE / f"{name}.start.rle"
         save_rle(start_path, board if rule.states > 2 else board.astype(bool), grid)
@@ -135,8 +159,10 @@ def main() -> None:
         end = _cells(output, left, top, width, height)
         assert np.array_equal(load_rle(start_path)[0].astype(np.uint8), board)
         save_rle(HERE / f"{name}.end.rle", end if rule.states > 2 else end.astype(bool), grid)
-        print(f"{name:20s} {grid:34s} {steps:4d} steps, {int((board > 0).sum()):5d} -> {int((end > 0).sum()):5d} "
-              "non-zero cells")
+        print(
+            f"{name:20s} {grid:34s} {steps:4d} steps, {int((board > 0).sum()):5d} -> {int((end > 0).sum()):5d} "
+            "non-zero cells"
+        )
 
 
 if __name__ == "__main__":

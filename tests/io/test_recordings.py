@@ -33,7 +33,7 @@ def _scaled(board, size: int, colours, method):
 
 def _margin(board):
     pixels = np.full((24 * 6 + 40, 24 * 6 + 30, 3), 200, np.uint8)
-    pixels[17:17 + 144, 11:11 + 144] = corpus.cells_to_pixels(board, WHITE_ON_BLACK, 6)
+    pixels[17 : 17 + 144, 11 : 11 + 144] = corpus.cells_to_pixels(board, WHITE_ON_BLACK, 6)
     return pixels
 
 
@@ -51,14 +51,18 @@ def _dithered(board):
 
 #: name -> (how each board is drawn, how the frames are saved): every form the reader claims to read.
 FORMS = {
-    "1-pixel cells, white on black (Image.fromarray(board * 255))":
-        (lambda b: corpus.cells_to_pixels(b, WHITE_ON_BLACK, 1), "png-folder"),
+    "1-pixel cells, white on black (Image.fromarray(board * 255))": (
+        lambda b: corpus.cells_to_pixels(b, WHITE_ON_BLACK, 1),
+        "png-folder",
+    ),
     "2-pixel cells, black on white, GIF": (lambda b: corpus.cells_to_pixels(b, BLACK_ON_WHITE, 2), "gif"),
     "3-pixel cells, white on black, GIF": (lambda b: corpus.cells_to_pixels(b, WHITE_ON_BLACK, 3), "gif"),
     "10-pixel cells, white on black, GIF": (lambda b: corpus.cells_to_pixels(b, WHITE_ON_BLACK, 10), "gif"),
     "grey grid lines between cells": (lambda b: corpus.with_lines(b, BLACK_ON_WHITE, 7, 1, (128, 128, 128)), "gif"),
-    "Golly's colours with its grid lines": (lambda b: corpus.with_lines(b, corpus.golly_colours(2), 6, 1, (80, 80, 80)),
-                                            "gif"),
+    "Golly's colours with its grid lines": (
+        lambda b: corpus.with_lines(b, corpus.golly_colours(2), 6, 1, (80, 80, 80)),
+        "gif",
+    ),
     "a screenshot with a margin": (_margin, "png-folder"),
     "transparent PNG": (_transparent, "png-folder"),
     "scaled by 9.375, nearest": (lambda b: _scaled(b, 225, BLACK_ON_WHITE, Image.NEAREST), "gif"),
@@ -117,8 +121,7 @@ def test_lifelab_gifs_with_a_changing_title_read_back(life, tmp_path):
     assert "lifelab's colours" in recording.reading.ground
 
 
-@pytest.mark.parametrize("suffix, codec", [(".mp4", None), (".webm", "libvpx-vp9"), (".avi", "mpeg4"),
-                                           (".mov", None)])
+@pytest.mark.parametrize("suffix, codec", [(".mp4", None), (".webm", "libvpx-vp9"), (".avi", "mpeg4"), (".mov", None)])
 def test_videos_repeat_frames_and_are_collapsed(suffix, codec, life, tmp_path):
     frames = [corpus.cells_to_pixels(b, WHITE_ON_BLACK, 8) for b in life]
     path = corpus.save_video(frames, tmp_path / f"run{suffix}", fps=12, repeat=3, codec=codec)
@@ -138,16 +141,16 @@ def test_a_still_life_at_the_end_is_kept_as_one_step_and_nothing_else_repeats(tm
     assert "read as a still life" in video.frames.still
     pictures = read_recording(corpus.save_folder(frames, tmp_path / "still"))  # no frame repeats but the last
     assert np.array_equal(pictures.trajectories[0], traj) and "each read as a generation" in pictures.frames.still
-    kept = read_recording(corpus.save_folder(frames[:2] + frames[1:2] + frames[2:], tmp_path / "pause"),
-                          repeats="keep")
+    kept = read_recording(corpus.save_folder(frames[:2] + frames[1:2] + frames[2:], tmp_path / "pause"), repeats="keep")
     assert len(kept.trajectories[0]) == 6
 
 
 def test_the_colours_of_many_states_read_in_the_order_their_dynamics_show(tmp_path):
     start = random_boards(1, (24, 24), 0.3, seed=2).astype(np.uint8)
     brain = simulate("/2/3", start, 10)[0]  # Brian's Brain: dead, alive, dying
-    golly = read_recording(corpus.save_gif([corpus.cells_to_pixels(b, corpus.golly_colours(3), 5) for b in brain],
-                                           tmp_path / "brain.gif"))
+    golly = read_recording(
+        corpus.save_gif([corpus.cells_to_pixels(b, corpus.golly_colours(3), 5) for b in brain], tmp_path / "brain.gif")
+    )
     assert np.array_equal(golly.trajectories[0], brain)
     assert "golly" in golly.reading.ground
     wars = simulate("345/2/4", start, 10)[0]  # Star Wars: 4 states, in colours no palette has
@@ -206,10 +209,14 @@ def test_learn_states_the_reading_in_the_verdict_line_and_the_sentence(tmp_path,
     assert main(["learn", "--data", str(path), "--device", "cpu"]) == 0
     out = capsys.readouterr().out
     verdict = next(line for line in out.splitlines() if line.startswith("verdict"))
-    assert "identified: B3/S23 (reading #000000 as dead and #ffffff as alive; with the colours swapped: " \
-           "B0123478/S01234678)" in verdict
-    assert "The colours were read with #000000 as dead" in out and "the same data give identified: " \
-                                                                   "B0123478/S01234678" in out
+    assert (
+        "identified: B3/S23 (reading #000000 as dead and #ffffff as alive; with the colours swapped: "
+        "B0123478/S01234678)" in verdict
+    )
+    assert (
+        "The colours were read with #000000 as dead" in out
+        and "the same data give identified: B0123478/S01234678" in out
+    )
     assert main(["learn", "--data", str(path), "--device", "cpu", "--dead", "#000000"]) == 0
     out = capsys.readouterr().out
     assert "identified: B3/S23 (reading #000000 as dead and #ffffff as alive)" in out and "swapped" not in out
@@ -232,8 +239,9 @@ def test_what_is_no_picture_of_cells_is_refused_with_the_reason(tmp_path):
     from scipy import ndimage
 
     rng = np.random.default_rng(0)
-    smooth = [((ndimage.gaussian_filter(rng.random((120, 160)), 6) - 0.5) * 20 * 255 + 128).clip(0, 255)
-              for _ in range(6)]
+    smooth = [
+        ((ndimage.gaussian_filter(rng.random((120, 160)), 6) - 0.5) * 20 * 255 + 128).clip(0, 255) for _ in range(6)
+    ]
     folder = corpus.save_folder([np.repeat(f.astype(np.uint8)[..., None], 3, axis=2) for f in smooth], tmp_path / "s")
     with pytest.raises(InputError, match="(not a picture of cells|no grid of cells|not blocks of one colour)"):
         read_recording(folder)
@@ -268,7 +276,8 @@ def test_palettes_are_the_programs_own():
         drawn = np.round(np.asarray(state_cmap(states).colors)[:, :3] * 255)
         assert np.array_equal(drawn, np.round(np.asarray(lifelab_colours(states)) * 255))
         assert np.array_equal(palette("golly", states), corpus.golly_colours(states))
-    fits = dict((name, list(states)) for name, states in recognise(np.array([[255, 255, 0], [48, 48, 48],
-                                                                            [255, 0, 0]])))
+    fits = dict(
+        (name, list(states)) for name, states in recognise(np.array([[255, 255, 0], [48, 48, 48], [255, 0, 0]]))
+    )
     assert fits == {"golly": [2, 0, 1], "golly-ltl": [1, 0, 2]}  # Golly's two gradients, opposite ways
     assert recognise(np.array([[0, 0, 0], [255, 255, 255]])) == []  # gray and binary draw these both ways

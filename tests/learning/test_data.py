@@ -32,8 +32,12 @@ def test_generation_is_seeded_cached_and_compact(tmp_path):
     assert not np.array_equal(a, c) and len(list(tmp_path.iterdir())) == 2
     np.testing.assert_array_equal(a[:, 1:], simulate("B36/S23", a[:, 0], 5)[:, 1:])
     _, meta = load_trajectories(files[0])
-    assert (meta["rule"] == "B36/S23" and meta["seed"] == 1 and meta["array_shape"] == [3, 6, 9, 12]
-            and meta["shape"] == [9, 12])
+    assert (
+        meta["rule"] == "B36/S23"
+        and meta["seed"] == 1
+        and meta["array_shape"] == [3, 6, 9, 12]
+        and meta["shape"] == [9, 12]
+    )
     assert meta["density"] == 0.4 and meta["steps"] == 5 and "lifelab" in meta
 
 
@@ -99,13 +103,15 @@ def test_missing_truncated_and_mismatched_files(tmp_path, traj):
     with pytest.raises(ValueError, match=r"an array of shape \(3,\); trajectories are \(n, T\+1, H, W\)"):
         load_trajectories(wrong)
     lying = tmp_path / "lying.npz"
-    np.savez(lying, boards=np.zeros((1, 3, 4, 1), np.uint8),
-             metadata=np.array('{"array_shape": [2, 3, 4, 8], "format": 1}'))
+    np.savez(
+        lying, boards=np.zeros((1, 3, 4, 1), np.uint8), metadata=np.array('{"array_shape": [2, 3, 4, 8], "format": 1}')
+    )
     with pytest.raises(ValueError, match="do not match the stored shape"):
         load_trajectories(lying)
     future = tmp_path / "future.npz"
-    np.savez(future, boards=np.zeros((1, 3, 4, 1), np.uint8),
-             metadata=np.array('{"array_shape": [1, 3, 4, 8], "format": 2}'))
+    np.savez(
+        future, boards=np.zeros((1, 3, 4, 1), np.uint8), metadata=np.array('{"array_shape": [1, 3, 4, 8], "format": 2}')
+    )
     with pytest.raises(ValueError, match="future.npz: written in trajectory format 2; this lifelab reads format 1"):
         load_trajectories(future)
     renamed = tmp_path / "renamed.npz"  # a .npy file under another suffix is read as what it is

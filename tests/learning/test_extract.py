@@ -134,8 +134,11 @@ def test_indicator_patterns_follow_map_order():
 def test_handmade_network_is_exact_and_extracts_its_rule(rule):
     model = handmade(rule)
     boards = random_boards(4, (12, 12), 0.4, seed=1)
-    probabilities = torch.softmax(model(torch.stack([torch.from_numpy(~boards), torch.from_numpy(boards)], 1)
-                                        .float()), 1)[:, 1].detach().numpy()
+    probabilities = (
+        torch.softmax(model(torch.stack([torch.from_numpy(~boards), torch.from_numpy(boards)], 1).float()), 1)[:, 1]
+        .detach()
+        .numpy()
+    )
     np.testing.assert_array_equal(probabilities > 0.5, simulate(rule, boards, 1)[:, 1])
     result = extract_rule(model)
     assert result.rule == Rule.parse(rule) and str(result.rule) == rule
@@ -204,7 +207,7 @@ def test_model_looking_too_far_to_enumerate_gets_no_rule():
     assert result.rule is None and not result.local
     assert result.classes.neighbourhood.range == 3 and result.table.shape == (2 * 49,)
     assert result.context_dependent and "not totalistic on the range-3 box (NM)" in result.summary()
-    assert result.patterns_evaluated < 2 ** 20
+    assert result.patterns_evaluated < 2**20
 
 
 def test_sensitivity_sees_the_whole_receptive_field():

@@ -38,7 +38,6 @@ def test_chiral_life_is_life_without_birth_on_the_turned_hooks():
     assert not chiral_life().table[differs].any()
 
 
-
 def group_average(model, x, group):
     """mean over g of g^-1 model(g x): the nearest group-equivariant function to ``model``."""
     with torch.no_grad():
@@ -219,8 +218,17 @@ def test_growth_keeps_mode_and_the_callers_random_stream():
 
 @pytest.mark.slow
 def test_growing_life_keeps_every_pattern_and_costs_no_steps():
-    result = compare_growth("B3/S23", routes=("e2cnn",), chain=("trivial", "p4m"), n_traj=3, size=24, steps=12,
-                            epochs=60, progress=False, device="cpu")
+    result = compare_growth(
+        "B3/S23",
+        routes=("e2cnn",),
+        chain=("trivial", "p4m"),
+        n_traj=3,
+        size=24,
+        steps=12,
+        epochs=60,
+        progress=False,
+        device="cpu",
+    )
     (step,) = result.steps
     assert (step.route, step.start, step.to, step.seed) == ("e2cnn", "trivial", "p4m", 0)
     assert step.source_patterns == 1.0 and step.source_boards == 1.0
@@ -240,8 +248,17 @@ def test_growing_life_keeps_every_pattern_and_costs_no_steps():
 def test_growing_past_the_data_symmetry_loses_exactly_the_mirrored_patterns():
     """The chiral rule is p4: growing a p4 network to p4m must treat a hook and its mirror image alike."""
     chiral = chiral_life()
-    result = compare_growth(chiral, routes=("e2cnn",), chain=("p4", "p4m"), n_traj=3, size=24, steps=12,
-                            epochs=4, progress=False, device="cpu")
+    result = compare_growth(
+        chiral,
+        routes=("e2cnn",),
+        chain=("p4", "p4m"),
+        n_traj=3,
+        size=24,
+        steps=12,
+        epochs=4,
+        progress=False,
+        device="cpu",
+    )
     (step,) = result.steps
     mirrored = sorted(set(pattern_orbit(HOOK, "p4m")) - set(pattern_orbit(HOOK, "p4")))
     assert len(mirrored) == 4
@@ -252,8 +269,17 @@ def test_growing_past_the_data_symmetry_loses_exactly_the_mirrored_patterns():
 
 def test_a_tied_p4_model_is_measured_as_mirror_symmetric():
     """On 3x3, p4 and p4m tie the same cells: the growth comparison reports what the grown model really is."""
-    result = compare_growth("B3/S23", routes=("tied", "e2cnn"), chain=("trivial", "p4"), n_traj=1, size=16, steps=4,
-                            epochs=2, progress=False, device="cpu")
+    result = compare_growth(
+        "B3/S23",
+        routes=("tied", "e2cnn"),
+        chain=("trivial", "p4"),
+        n_traj=1,
+        size=16,
+        steps=4,
+        epochs=2,
+        progress=False,
+        device="cpu",
+    )
     assert {s.route: s.symmetry for s in result.steps} == {"tied": "p4m", "e2cnn": "p4"}
     assert [row["grown model is"] for row in result.rows()] == ["p4m", "p4"]
 

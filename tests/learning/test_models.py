@@ -23,14 +23,23 @@ from lifelab.learning import (
 )
 from lifelab.utils import MODEL_DTYPE, one_hot
 
-SMALL = {"minimal": {"width": 2}, "tiny": {}, "small": {}, "multiscale": {}, "tied": {"width": 2},
-         "e2cnn": {"width": 2}}
+SMALL = {
+    "minimal": {"width": 2},
+    "tiny": {},
+    "small": {},
+    "multiscale": {},
+    "tied": {"width": 2},
+    "e2cnn": {"width": 2},
+}
 #: Trainable scalars of each SMALL model, counted by hand (e2cnn: its free basis coefficients).
-PARAMETERS = {"minimal": 2 * 4 * 9 + 4 + 4 * 2 + 2 + 2 * 2 + 2, "tiny": 2 * 8 * 25 + 8 + 8 * 2 + 2,
-              "small": 2 * 16 * 25 + 16 + 16 * 16 + 16 + 16 * 2 + 2, "multiscale": 492,
-              "tied": 2 * 4 * 3 + 4 + 4 * 2 + 2 + 2 * 2 + 2}
+PARAMETERS = {
+    "minimal": 2 * 4 * 9 + 4 + 4 * 2 + 2 + 2 * 2 + 2,
+    "tiny": 2 * 8 * 25 + 8 + 8 * 2 + 2,
+    "small": 2 * 16 * 25 + 16 + 16 * 16 + 16 + 16 * 2 + 2,
+    "multiscale": 492,
+    "tied": 2 * 4 * 3 + 4 + 4 * 2 + 2 + 2 * 2 + 2,
+}
 NETWORKS = sorted(name for name, spec in REGISTRY.items() if spec.network)
-
 
 
 @pytest.mark.parametrize("family", NETWORKS)
@@ -62,8 +71,12 @@ def test_multiscale_is_the_v020_architecture():
     model = MultiScale()
     convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
     assert [(c.in_channels, c.out_channels, c.kernel_size, c.dilation) for c in convs] == [
-        (2, 2, (3, 3), (1, 1)), (2, 2, (5, 5), (1, 1)), (2, 2, (3, 3), (2, 2)), (6, 4, (3, 3), (1, 1)),
-        (4, 2, (3, 3), (1, 1))]
+        (2, 2, (3, 3), (1, 1)),
+        (2, 2, (5, 5), (1, 1)),
+        (2, 2, (3, 3), (2, 2)),
+        (6, 4, (3, 3), (1, 1)),
+        (4, 2, (3, 3), (1, 1)),
+    ]
     assert all(c.padding_mode == "circular" for c in convs)
     assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules()) == 4
     assert sum(isinstance(m, torch.nn.LeakyReLU) and m.negative_slope == 0.1 for m in model.modules()) == 3

@@ -40,8 +40,9 @@ def test_each_stacked_run_trains_as_it_would_alone():
     trained, alive = train_stacked(together, frequencies, steps, epochs=3, stop_probability=0.99, device="cpu")
     assert trained == [3, 3] and alive.shape == (2, 512) and ((alive > 0) & (alive < 1)).all()
     for k, net in enumerate(_nets(0, 2, width=2)):
-        alone, alone_alive = train_stacked([net], frequencies[k:k + 1], steps[k:k + 1], epochs=3,
-                                           stop_probability=0.99, device="cpu")
+        alone, alone_alive = train_stacked(
+            [net], frequencies[k : k + 1], steps[k : k + 1], epochs=3, stop_probability=0.99, device="cpu"
+        )
         assert alone == [3]
         np.testing.assert_allclose(alone_alive[0], alive[k], rtol=1e-9, atol=1e-12)
         for p, q in zip(net.parameters(), together[k].parameters(), strict=True):
@@ -78,8 +79,9 @@ def test_a_tied_network_is_trained_on_its_fifty_classes():
     first = np.unique(labels, return_index=True)[1]
     torch.testing.assert_close(logits, logits[first][labels], rtol=1e-12, atol=1e-12)  # constant on each class
     weight = params["net.0.weight"][0].reshape(4, -1)
-    torch.testing.assert_close(net.window_features(x) @ weight.T,
-                               torch.einsum("pcij,ocij->po", x, net.stacked_kernel(params)[0]))
+    torch.testing.assert_close(
+        net.window_features(x) @ weight.T, torch.einsum("pcij,ocij->po", x, net.stacked_kernel(params)[0])
+    )
 
 
 def test_only_networks_of_one_stackable_layout_are_stacked():
@@ -89,11 +91,11 @@ def test_only_networks_of_one_stackable_layout_are_stacked():
     with pytest.raises(InputError, match="stackable"):
         train_stacked([], frequencies, [1], 1, 0.99, "cpu")
     with pytest.raises(InputError, match="share one class and configuration"):
-        train_stacked([TiedCNN(width=2), MinimalCNN(width=2)], np.concatenate([frequencies] * 2), [1, 1], 1, 0.99,
-                      "cpu")
+        train_stacked(
+            [TiedCNN(width=2), MinimalCNN(width=2)], np.concatenate([frequencies] * 2), [1, 1], 1, 0.99, "cpu"
+        )
     with pytest.raises(InputError, match="share one class and configuration"):
-        train_stacked([TiedCNN(width=2), TiedCNN(width=3)], np.concatenate([frequencies] * 2), [1, 1], 1, 0.99,
-                      "cpu")
+        train_stacked([TiedCNN(width=2), TiedCNN(width=3)], np.concatenate([frequencies] * 2), [1, 1], 1, 0.99, "cpu")
     with pytest.raises(InputError, match="unknown stacked-training engine 'numba'"):
         train_stacked(_nets(0, 1, width=2), frequencies, [1], 1, 0.99, "cpu", engine="numba")
     with pytest.raises(InputError, match="runs on the CPU, not meta"):
@@ -151,7 +153,7 @@ def _epoch_class_by_class(p, m, v, t, feats, weights, steps, lr, l1, penal, h1, 
             g = grad[i] + (l1 * np.sign(p[i]) if penal[i] else 0.0)
             m[i] += (1.0 - 0.9) * (g - m[i])
             v[i] = 0.999 * v[i] + (1.0 - 0.999) * g * g
-            p[i] -= lr / (1.0 - 0.9 ** t) * m[i] / (math.sqrt(v[i]) / math.sqrt(1.0 - 0.999 ** t) + 1e-8)
+            p[i] -= lr / (1.0 - 0.9**t) * m[i] / (math.sqrt(v[i]) / math.sqrt(1.0 - 0.999**t) + 1e-8)
     return t
 
 
@@ -163,8 +165,10 @@ def test_the_compiled_epoch_equals_the_class_by_class_sums_exactly():
     first = np.unique(labels, return_index=True)[1]
     x = torch.nn.functional.one_hot(torch.from_numpy(patterns()[first].astype(np.int64)), 2).permute(0, 3, 1, 2)
     feats = net.double().window_features(x.double()).numpy()
-    fits = [pattern_frequencies(simulate(r, random_boards(2, (9, 9), 0.3, seed=3), 2), np.ones(2), 4)[0]
-            for r in ("B3/S23", "B2/S")]
+    fits = [
+        pattern_frequencies(simulate(r, random_boards(2, (9, 9), 0.3, seed=3), 2), np.ones(2), 4)[0]
+        for r in ("B3/S23", "B2/S")
+    ]
     weights = np.zeros((2, len(first), 2))
     np.add.at(weights, (slice(None), labels), np.stack(fits))
     assert (weights[0].sum(axis=1) > 0).sum() % 32  # not a whole number of the kernel's blocks: it pads

@@ -56,13 +56,33 @@ def test_consistency_term_enters_the_objective(life):
     objectives = []
     for weight in (0.0, 10.0):
         torch.manual_seed(0)
-        h = train(MinimalCNN(width=2), ds, epochs=1, lr=1e-12, l1=0, consistency=weight, group="p4",
-                  batch_size=4, device="cpu", progress=False)
+        h = train(
+            MinimalCNN(width=2),
+            ds,
+            epochs=1,
+            lr=1e-12,
+            l1=0,
+            consistency=weight,
+            group="p4",
+            batch_size=4,
+            device="cpu",
+            progress=False,
+        )
         objectives.append(h.objective[0])
     assert objectives[1] > objectives[0] * 1.01
     torch.manual_seed(0)
-    h = train(TiedCNN("p4m", width=2), ds, epochs=1, lr=1e-12, l1=0, consistency=10.0, group="p4m",
-              batch_size=4, device="cpu", progress=False)
+    h = train(
+        TiedCNN("p4m", width=2),
+        ds,
+        epochs=1,
+        lr=1e-12,
+        l1=0,
+        consistency=10.0,
+        group="p4m",
+        batch_size=4,
+        device="cpu",
+        progress=False,
+    )
     torch.manual_seed(0)
     h0 = train(TiedCNN("p4m", width=2), ds, epochs=1, lr=1e-12, l1=0, batch_size=4, device="cpu", progress=False)
     assert h.objective[0] == pytest.approx(h0.objective[0], rel=1e-5)  # exactly equivariant: no extra cost
@@ -89,8 +109,19 @@ def test_same_seed_same_curve_and_resume_is_exact(life, tmp_path, monkeypatch):
     def run(epochs, path=None):
         lifelab.seed_everything(3)
         model = MinimalCNN(width=2)
-        h = train(model, ds, epochs=epochs, batch_size=4, lr=5e-3, early_stop=False, device="cpu", seed=3,
-                  checkpoint=path, rule="B3/S23", progress=False)
+        h = train(
+            model,
+            ds,
+            epochs=epochs,
+            batch_size=4,
+            lr=5e-3,
+            early_stop=False,
+            device="cpu",
+            seed=3,
+            checkpoint=path,
+            rule="B3/S23",
+            progress=False,
+        )
         return model, h
 
     a, ha = run(4)
@@ -167,14 +198,16 @@ def test_checkpoint_names_are_safe_files(tmp_path, monkeypatch):
 def test_bad_training_settings_are_named(life):
     ds = TrajectoryDataset(life, visible=1)
     model = MinimalCNN(width=2)
-    for kwargs, message in [({"epochs": 0}, "epochs must be a positive integer"),
-                            ({"lr": -1.0}, "lr must be a positive number"),
-                            ({"l1": -1e-5}, "l1 must be a non-negative number"),
-                            ({"schedule": "step"}, "schedule must be one of"),
-                            ({"consistency": 1.0, "group": "p6"}, "unknown symmetry group"),
-                            ({"amp": True, "device": "cpu"}, "amp .* needs a CUDA device"),
-                            ({"stop_probability": 1.0}, r"stop_probability must be a number in \(0.5, 1\)"),
-                            ({"stop_probability": 0.5}, r"stop_probability must be a number in \(0.5, 1\)")]:
+    for kwargs, message in [
+        ({"epochs": 0}, "epochs must be a positive integer"),
+        ({"lr": -1.0}, "lr must be a positive number"),
+        ({"l1": -1e-5}, "l1 must be a non-negative number"),
+        ({"schedule": "step"}, "schedule must be one of"),
+        ({"consistency": 1.0, "group": "p6"}, "unknown symmetry group"),
+        ({"amp": True, "device": "cpu"}, "amp .* needs a CUDA device"),
+        ({"stop_probability": 1.0}, r"stop_probability must be a number in \(0.5, 1\)"),
+        ({"stop_probability": 0.5}, r"stop_probability must be a number in \(0.5, 1\)"),
+    ]:
         with pytest.raises(ValueError, match=message):
             train(model, ds, progress=False, **kwargs)
     with pytest.raises(ValueError, match="one_hot=True"):
@@ -224,8 +257,15 @@ def test_training_figures(life):
     from lifelab.viz import plot_predictions
 
     ds = TrajectoryDataset(life, visible=2, max_transitions=2)
-    h = train(MinimalCNN(width=2), ds, val=TrajectoryDataset(life[2:], visible=1, max_transitions=2), epochs=2,
-              early_stop=False, device="cpu", progress=False)
+    h = train(
+        MinimalCNN(width=2),
+        ds,
+        val=TrajectoryDataset(life[2:], visible=1, max_transitions=2),
+        epochs=2,
+        early_stop=False,
+        device="cpu",
+        progress=False,
+    )
     fig = h.plot(label="baseline")
     assert len(fig.axes) == 3 and fig.axes[2].get_legend().get_texts()[0].get_text() == "baseline"
     assert len(fig.axes[0].lines) == 2  # train and validation loss

@@ -61,8 +61,9 @@ def test_stops_only_when_the_data_determine_the_learners_rule(life_report):
 
 def test_never_identified_while_patterns_are_unobserved_and_nothing_is_assumed():
     """Scarce data, a plain network (family: the full table), two rounds: patterns stay unobserved."""
-    report = learn_rule("B36/S23", model="minimal", seed=0, max_rounds=2, shape=(8, 8), steps=3, density=0.2,
-                        progress=False)
+    report = learn_rule(
+        "B36/S23", model="minimal", seed=0, max_rounds=2, shape=(8, 8), steps=3, density=0.2, progress=False
+    )
     verdict = report.verdict
     assert verdict.family.name == "table" and verdict.unobserved
     assert verdict.rung == "underdetermined" and report.rule is None and verdict.exit_code == 3
@@ -73,14 +74,17 @@ def test_never_identified_while_patterns_are_unobserved_and_nothing_is_assumed()
 
 
 def test_a_tied_network_assumes_only_what_it_can_represent():
-    report = learn_rule("B3/S23", model="tied", seed=0, max_rounds=1, shape=(8, 8), steps=3, density=0.3,
-                        progress=False)
+    report = learn_rule(
+        "B3/S23", model="tied", seed=0, max_rounds=1, shape=(8, 8), steps=3, density=0.3, progress=False
+    )
     assert report.verdict.requested == "edges-corners"
-    e2cnn = learn_rule("B3/S23", model="e2cnn", seed=0, max_rounds=1, shape=(8, 8), steps=3, density=0.3,
-                       progress=False)
+    e2cnn = learn_rule(
+        "B3/S23", model="e2cnn", seed=0, max_rounds=1, shape=(8, 8), steps=3, density=0.3, progress=False
+    )
     assert e2cnn.verdict.requested == "isotropic"
-    stated = learn_rule("B3/S23", model="tied", seed=0, max_rounds=1, shape=(8, 8), steps=3, density=0.3,
-                        family="moore", progress=False)
+    stated = learn_rule(
+        "B3/S23", model="tied", seed=0, max_rounds=1, shape=(8, 8), steps=3, density=0.3, family="moore", progress=False
+    )
     assert stated.verdict.requested == "moore"
 
 
@@ -139,8 +143,17 @@ def test_the_table_learner_runs_in_the_same_loop():
     report = learn_rule("B36/S23", model="table", seed=0, progress=False)
     assert report.recovered and report.trained is None and report.rounds[0].epochs == 0
     assert "table learner" in report.model
-    scarce = learn_rule("B36/S23", model="table", seed=0, max_rounds=2, shape=(8, 8), steps=3, density=0.2,
-                        family="table", progress=False)
+    scarce = learn_rule(
+        "B36/S23",
+        model="table",
+        seed=0,
+        max_rounds=2,
+        shape=(8, 8),
+        steps=3,
+        density=0.2,
+        family="table",
+        progress=False,
+    )
     assert scarce.verdict.rung == "underdetermined" and scarce.rule is None
     trained_on = decide(Evidence.of(scarce.trajectories_seen), "table")
     assert scarce.rounds[-1].extraction.low_confidence == np.flatnonzero(~trained_on.known).tolist()
@@ -157,8 +170,9 @@ def test_same_seed_same_verdict_whatever_the_thread_count():
         runs = []
         for threads in (1, 2):
             torch.set_num_threads(threads)
-            report = learn_rule("B36/S23", model="tied", seed=3, max_rounds=3, shape=(16, 16), steps=6,
-                                density=0.3, progress=False)
+            report = learn_rule(
+                "B36/S23", model="tied", seed=3, max_rounds=3, shape=(16, 16), steps=6, density=0.3, progress=False
+            )
             runs.append([(r.epochs, str(r.rule), r.min_confidence, r.verdict.rung) for r in report.rounds])
             assert torch.get_num_threads() == threads  # the loop restores the caller's setting
     finally:
@@ -176,15 +190,15 @@ def test_query_board_places_the_least_confident_patterns():
     seen = []
     for y in range(0, 16, 4):
         for x in range(0, 20, 4):
-            window = board[y:y + 3, x:x + 3]
-            assert not board[y + 3, x:x + 4].any() and not board[y:y + 4, x + 3].any()  # dead gutters
+            window = board[y : y + 3, x : x + 3]
+            assert not board[y + 3, x : x + 4].any() and not board[y : y + 4, x + 3].any()  # dead gutters
             seen.append(next(i for i in asked if window.tobytes() in orbit_of[i]))
     assert sorted(set(seen)) == sorted(asked) and len(seen) == 20
     again = query_board(confidence, (16, 20), seed=0, least=1)
     np.testing.assert_array_equal(board, again)
     confident = np.linspace(0.95, 1.0, 512)  # none below threshold: the `least` lowest are asked
     fallback = query_board(confident, (8, 8), least=4)
-    windows = {fallback[y:y + 3, x:x + 3].tobytes() for y in (0, 4) for x in (0, 4)}
+    windows = {fallback[y : y + 3, x : x + 3].tobytes() for y in (0, 4) for x in (0, 4)}
     lowest = {transform(patterns[i], g).tobytes() for i in range(4) for g in group_elements("p4m")}
     assert windows <= lowest and len(windows) > 1
     with pytest.raises(ValueError, match=r"shape \(512,\)"):
@@ -196,7 +210,7 @@ def test_query_board_places_the_least_confident_patterns():
 def test_query_board_asks_the_given_patterns_first_and_turns_only_within_the_group():
     confidence = np.ones(512)
     board = query_board(confidence, (8, 8), seed=0, least=0, ask=[14, 300], group="trivial")
-    windows = [board[y:y + 3, x:x + 3] for y in (0, 4) for x in (0, 4)]
+    windows = [board[y : y + 3, x : x + 3] for y in (0, 4) for x in (0, 4)]
     patterns = indicator_patterns(3, 3)
     assert sorted({int((w * lifelab.geometry.window.MAP_WEIGHTS).sum()) for w in windows}) == [14, 300]  # never turned
     with pytest.raises(ValueError, match="unknown symmetry group 'p6'"):
@@ -206,20 +220,34 @@ def test_query_board_asks_the_given_patterns_first_and_turns_only_within_the_gro
 
 @pytest.mark.slow
 def test_query_mode_collects_query_boards_and_recovers():
-    report = learn_rule("B36/S23", model="tied", mode="query", seed=0, shape=(16, 16), steps=6, density=0.3,
-                        progress=False)
+    report = learn_rule(
+        "B36/S23", model="tied", mode="query", seed=0, shape=(16, 16), steps=6, density=0.3, progress=False
+    )
     assert report.recovered
     assert all(r.collected == "query" for r in report.rounds[1:])
     assert report.rounds[0].query is not None and report.rounds[0].query.shape == (16, 16)
 
 
 def test_query_boards_ask_for_unobserved_patterns_and_a_refuting_holdout_is_revealed():
-    report = learn_rule("B36/S23", model="table", family="table", mode="query", seed=0, max_rounds=4,
-                        shape=(16, 16), steps=3, density=0.2, progress=False)
+    report = learn_rule(
+        "B36/S23",
+        model="table",
+        family="table",
+        mode="query",
+        seed=0,
+        max_rounds=4,
+        shape=(16, 16),
+        steps=3,
+        density=0.2,
+        progress=False,
+    )
     first, second = report.rounds[:2]
     unobserved = set(first.verdict.unobserved)
-    windows = {int((first.query[y:y + 3, x:x + 3] * lifelab.geometry.window.MAP_WEIGHTS).sum())
-               for y in range(0, 16, 4) for x in range(0, 16, 4)}
+    windows = {
+        int((first.query[y : y + 3, x : x + 3] * lifelab.geometry.window.MAP_WEIGHTS).sum())
+        for y in range(0, 16, 4)
+        for x in range(0, 16, 4)
+    }
     assert windows <= unobserved and len(windows) == 16  # every slot asks a pattern never seen
     assert first.refuted  # the table learner's "dead" guesses fail on the held-out trajectory
     assert second.visible == first.visible + 2  # the query board and the refuting held-out trajectory
@@ -273,8 +301,20 @@ def test_cli_learn_prints_rounds_and_the_verdict(capsys):
     assert "verdict       identified: B3/S23" in out and "equals truth  yes" in out
     assert "learned       B3/S23: the rule the data determine" in out
     assert "wall time" in out and "trajectories  " in out and "Identified B3/S23: all 512" in out
-    scarce = ["learn", "B36/S23", "--model", "minimal", "--max-rounds", "1", "--size", "8", "--steps", "3",
-              "--density", "0.2"]
+    scarce = [
+        "learn",
+        "B36/S23",
+        "--model",
+        "minimal",
+        "--max-rounds",
+        "1",
+        "--size",
+        "8",
+        "--steps",
+        "3",
+        "--density",
+        "0.2",
+    ]
     assert main(scarce) == 3  # underdetermined: its own exit status, never 0
     out = capsys.readouterr().out
     assert "verdict       underdetermined" in out and "never observed" in out
@@ -289,8 +329,7 @@ def test_cli_learn_exit_codes_for_inconsistent_and_noisy_files(capsys, tmp_path)
     assert main(["learn", "--data", str(path), "--model", "table", "--noise", "0"]) == 1
     assert "verdict       inconsistent" in capsys.readouterr().out
     noisy = tmp_path / "noisy.npz"
-    np.savez(noisy, trajectories=add_noise(simulate("B3/S23", random_boards(8, (32, 32), seed=0), 16), 0.01,
-                                           seed=1))
+    np.savez(noisy, trajectories=add_noise(simulate("B3/S23", random_boards(8, (32, 32), seed=0), 16), 0.01, seed=1))
     assert main(["learn", "--data", str(noisy), "--model", "table"]) == 0
     out = capsys.readouterr().out
     assert "verdict       explained with noise: B3/S23" in out and "noise         cell-noise rate" in out
@@ -298,8 +337,27 @@ def test_cli_learn_exit_codes_for_inconsistent_and_noisy_files(capsys, tmp_path)
 
 @pytest.mark.slow
 def test_cli_learn_group_auto_says_when_the_model_grew(capsys):
-    assert main(["learn", "B2/S013V", "--model", "e2cnn", "--group", "auto", "--max-rounds", "4", "--size", "16",
-                 "--steps", "6", "--density", "0.3"]) == 0
+    assert (
+        main(
+            [
+                "learn",
+                "B2/S013V",
+                "--model",
+                "e2cnn",
+                "--group",
+                "auto",
+                "--max-rounds",
+                "4",
+                "--size",
+                "16",
+                "--steps",
+                "6",
+                "--density",
+                "0.3",
+            ]
+        )
+        == 0
+    )
     rounds = [line for line in capsys.readouterr().out.splitlines() if line.startswith("round")]
     assert rounds[0].startswith("round  1  group trivial ") and rounds[1].startswith("round  2  group p4m ")
 
@@ -313,18 +371,21 @@ def test_cli_learn_from_a_file(capsys, tmp_path):
     assert "verdict       identified: B2/S013V" in out and "equals truth" not in out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["learn", "NoSuchRule"], "neither a known rule name nor a rulestring"),
-    (["learn"], "give either a rule"),
-    (["learn", "B3/S23", "--data", "x.npz"], "give either a rule"),
-    (["learn", "--data", "missing.npz"], "missing.npz: no such file"),
-    (["learn", "B3/S23", "--device", "tpu9"], "unknown device 'tpu9'"),
-    (["learn", "B3/S23", "--device", "meta"], "cannot train"),
-    (["learn", "B3/S23", "--device", "mps"], "MPS backend is not available"),
-    (["learn", "B3/S23", "--size", "100000"], "of memory; this machine has"),
-    (["learn", "B3/S2\u00b3"], "unexpected character '\u00b3'"),
-    (["learn", "B3/S23", "--family", "chiral"], "invalid choice: 'chiral'"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["learn", "NoSuchRule"], "neither a known rule name nor a rulestring"),
+        (["learn"], "give either a rule"),
+        (["learn", "B3/S23", "--data", "x.npz"], "give either a rule"),
+        (["learn", "--data", "missing.npz"], "missing.npz: no such file"),
+        (["learn", "B3/S23", "--device", "tpu9"], "unknown device 'tpu9'"),
+        (["learn", "B3/S23", "--device", "meta"], "cannot train"),
+        (["learn", "B3/S23", "--device", "mps"], "MPS backend is not available"),
+        (["learn", "B3/S23", "--size", "100000"], "of memory; this machine has"),
+        (["learn", "B3/S2\u00b3"], "unexpected character '\u00b3'"),
+        (["learn", "B3/S23", "--family", "chiral"], "invalid choice: 'chiral'"),
+    ],
+)
 def test_cli_learn_bad_input_is_one_line_and_exit_2(capsys, argv, message):
     try:
         status = main(argv)
@@ -347,8 +408,9 @@ def test_cli_learn_npy_renamed_npz_is_read_as_the_array_it_holds(capsys, tmp_pat
 def test_cli_learn_malformed_file_has_no_traceback(tmp_path):
     path = tmp_path / "broken.npz"
     path.write_bytes(b"not a zip file at all")
-    result = subprocess.run([sys.executable, "-m", "lifelab", "learn", "--data", str(path)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "lifelab", "learn", "--data", str(path)], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "not a readable .npz or .npy file" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -359,8 +421,9 @@ def test_replay_widget_follows_the_picked_run_and_round(life_report):
     from lifelab.viz import loop_replay
 
     short = learn_rule("B3/S23", model="tied", seed=0, max_rounds=1, progress=False)
-    long = learn_rule("B3/S23", model="tied", seed=0, max_rounds=3, shape=(12, 12), steps=4, density=0.3,
-                      progress=False)
+    long = learn_rule(
+        "B3/S23", model="tied", seed=0, max_rounds=3, shape=(12, 12), steps=4, density=0.3, progress=False
+    )
     assert len(long.rounds) >= 2
     box = loop_replay({"Life": long, "one round": short})
     picker, slider, image = box.children
@@ -377,8 +440,9 @@ def test_replay_widget_follows_the_picked_run_and_round(life_report):
     picker.value = "one round"
     assert slider.max == 1 and slider.value == 1
     assert "round 1 of 1" in box.figure.axes[-1].texts[0].get_text()
-    np.testing.assert_array_equal(life_report.trajectories_seen[0],
-                                  simulate("B3/S23", life_report.trajectories_seen[0, 0], 16)[0])
+    np.testing.assert_array_equal(
+        life_report.trajectories_seen[0], simulate("B3/S23", life_report.trajectories_seen[0, 0], 16)[0]
+    )
     # it opens where rounds can be stepped
     assert loop_replay({"one round": short, "Life": long}).children[0].value == "Life"
     with pytest.raises(ValueError, match="no loop reports"):
@@ -388,8 +452,11 @@ def test_replay_widget_follows_the_picked_run_and_round(life_report):
 @pytest.mark.slow
 def test_cli_learn_stops_quietly_when_the_reader_goes_away():
     """`lifelab learn ... | head -1`: no traceback when the pipe closes early."""
-    proc = subprocess.Popen([sys.executable, "-m", "lifelab", "learn", "B2/S013V", "--max-rounds", "3"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lifelab", "learn", "B2/S013V", "--max-rounds", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdout.readline().startswith(b"oracle")
     proc.stdout.close()
     err = proc.stderr.read().decode()
@@ -398,8 +465,9 @@ def test_cli_learn_stops_quietly_when_the_reader_goes_away():
 
 
 def test_group_auto_starts_plain_and_grows_to_the_data_symmetry():
-    report = learn_rule("B3/S23", model="minimal", group="auto", seed=0, shape=(16, 16), steps=8, density=0.3,
-                        progress=False)
+    report = learn_rule(
+        "B3/S23", model="minimal", group="auto", seed=0, shape=(16, 16), steps=8, density=0.3, progress=False
+    )
     assert report.rounds[0].group == "trivial" and report.rounds[1].group == "p4m" and report.group == "p4m"
     assert isinstance(report.trained, TiedCNN) and report.recovered
     north = Rule.from_table(indicator_patterns(3, 3)[:, 0, 1])  # allows only a left-right mirror: stays plain
@@ -414,8 +482,9 @@ def test_group_auto_grows_e2cnn_to_p4_for_a_chiral_rule():
     """A rule that turns with the board but is not mirror-symmetric: e2cnn stops at p4 and recovers it;
     the weight-tied route cannot express p4 without p4m on 3x3, so it stays plain and recovers it too."""
     chiral = Rule.parse("Chiral Life")
-    report = learn_rule(chiral, model="e2cnn", group="auto", seed=0, shape=(16, 16), steps=8, density=0.4,
-                        progress=False)
+    report = learn_rule(
+        chiral, model="e2cnn", group="auto", seed=0, shape=(16, 16), steps=8, density=0.4, progress=False
+    )
     assert [r.group for r in report.rounds][:2] == ["trivial", "p4"] and report.recovered
     assert isinstance(report.trained, EquivariantCNN) and report.trained.symmetry == "p4"
     plain = learn_rule(chiral, model="tied", group="auto", seed=0, progress=False)
@@ -442,9 +511,18 @@ def test_one_round_runs_with_a_stub_learner():
             return 0, 1.0
 
         def read(self, seed):
-            return ExtractionResult(rule=self.rule, offsets=list(WINDOW), table=self.rule.table.copy(),
-                                    confidence=np.ones(512), low_confidence=[], context_dependent=[],
-                                    group="trivial", patterns_evaluated=0, evaluations=0, sensitivity=None)
+            return ExtractionResult(
+                rule=self.rule,
+                offsets=list(WINDOW),
+                table=self.rule.table.copy(),
+                confidence=np.ones(512),
+                low_confidence=[],
+                context_dependent=[],
+                group="trivial",
+                patterns_evaluated=0,
+                evaluations=0,
+                sensitivity=None,
+            )
 
     agent = DataSupplyAgent("B3/S23", shape=(32, 32), steps=16, seed=0)
     seen = Evidence.of(agent.trajectory(0))

@@ -23,8 +23,11 @@ from lifelab.sweep import Trial, plan, sweep
 
 
 def _defaults(function) -> dict:
-    return {name: p.default for name, p in inspect.signature(function).parameters.items()
-            if p.default is not inspect.Parameter.empty}
+    return {
+        name: p.default
+        for name, p in inspect.signature(function).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
 
 
 def test_settings_travel_whole_and_a_change_is_named_once():
@@ -53,19 +56,25 @@ def test_the_command_line_takes_its_defaults_and_help_from_the_settings():
         if field.name in learn:
             assert learn[field.name] == getattr(LOOP, field.name), field.name
     swept = vars(parser.parse_args(["sweep", "B3/S23", "--store", "x"]))
-    assert (swept["backend"], swept["workers"], swept["batch_size"]) == (SWEEP.backend, SWEEP.workers,
-                                                                         SWEEP.batch_size)
+    assert (swept["backend"], swept["workers"], swept["batch_size"]) == (SWEEP.backend, SWEEP.workers, SWEEP.batch_size)
     assert (swept["size"], swept["steps"], swept["max_rounds"]) == (DEFAULT_SIZE, LOOP.steps, LOOP.max_rounds)
     text = parser._subparsers._group_actions[0].choices["learn"].format_help()
     assert "most rounds (default 10)" in text and help_text(LoopSettings, "max_rounds") == "most rounds (default 10)"
 
 
 def test_the_sweep_and_its_trials_read_the_same_defaults():
-    assert _defaults(sweep)["batch_size"] == SWEEP.batch_size == build_parser().parse_args(
-        ["sweep", "--store", "x"]).batch_size
+    assert (
+        _defaults(sweep)["batch_size"]
+        == SWEEP.batch_size
+        == build_parser().parse_args(["sweep", "--store", "x"]).batch_size
+    )
     trial = plan(["B3/S23"])[0]
-    assert (trial.size, trial.steps, trial.density, trial.max_rounds) == (DEFAULT_SIZE, LOOP.steps, LOOP.density,
-                                                                          LOOP.max_rounds)
+    assert (trial.size, trial.steps, trial.density, trial.max_rounds) == (
+        DEFAULT_SIZE,
+        LOOP.steps,
+        LOOP.density,
+        LOOP.max_rounds,
+    )
     assert trial.settings == LOOP.but(shape=(DEFAULT_SIZE, DEFAULT_SIZE), noise=0)
     assert Trial("B3/S23", "moore", 0, "tied").settings.epochs == LOOP.epochs
 
@@ -81,12 +90,22 @@ def test_a_learner_reads_its_training_settings():
     assert (run.settings.max_rounds, run.settings.seed) == (2, 3)
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"max_rounds": 0}, "max_rounds"), ({"density": 1.5}, "density"), ({"mode": "greedy"}, "mode must be one of"),
-    ({"group": "p6"}, "unknown group"), ({"noise": 0.7}, "noise"), ({"confidence": 1.0}, "confidence"),
-    ({"family": "hexagonal-ish"}, "unknown rule family"), ({"boundary": "mirror"}, "boundary"),
-    ({"states": 1}, "states"), ({"shape": (0, 4)}, "shape"), ({"epochs": 2.5}, "epochs"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"max_rounds": 0}, "max_rounds"),
+        ({"density": 1.5}, "density"),
+        ({"mode": "greedy"}, "mode must be one of"),
+        ({"group": "p6"}, "unknown group"),
+        ({"noise": 0.7}, "noise"),
+        ({"confidence": 1.0}, "confidence"),
+        ({"family": "hexagonal-ish"}, "unknown rule family"),
+        ({"boundary": "mirror"}, "boundary"),
+        ({"states": 1}, "states"),
+        ({"shape": (0, 4)}, "shape"),
+        ({"epochs": 2.5}, "epochs"),
+    ],
+)
 def test_bad_settings_are_refused_naming_what_is_wrong(changes, message):
     with pytest.raises(ValueError, match=message):
         LoopSettings(**changes)

@@ -26,8 +26,9 @@ _spec.loader.exec_module(make_rule_tables)
 def cyclic(states: int = 3) -> TableRule:
     """The cyclic cellular automaton on von Neumann neighbours: a cell advances when a neighbour is one ahead."""
     any_state = tuple(range(states))
-    transitions = [((( c,), ((c + 1) % states,), any_state, any_state, any_state), (c + 1) % states)
-                   for c in range(states)]
+    transitions = [
+        (((c,), ((c + 1) % states,), any_state, any_state, any_state), (c + 1) % states) for c in range(states)
+    ]
     return TableRule("Cyclic", states, "vonNeumann", symmetries="permute", transitions=transitions)
 
 
@@ -52,16 +53,25 @@ def test_evidence_counted_round_by_round_pools_to_the_evidence_of_all_the_data()
     pooled = {}
     for hood in TABLE_NEIGHBOURHOODS:
         pooled[hood] = TableEvidence.of(first, hood, 3) + TableEvidence.of(second, hood, 3)
-        every = TableEvidence.of(np.concatenate([first[:, :2], second[:, :2]]), hood, 3) + \
-            TableEvidence.of(first[:, 1:], hood, 3) + TableEvidence.of(second[:, 1:], hood, 3)
+        every = (
+            TableEvidence.of(np.concatenate([first[:, :2], second[:, :2]]), hood, 3)
+            + TableEvidence.of(first[:, 1:], hood, 3)
+            + TableEvidence.of(second[:, 1:], hood, 3)
+        )
         np.testing.assert_array_equal(pooled[hood].codes, every.codes)
         np.testing.assert_array_equal(pooled[hood].counts, every.counts)
     at_once = decide_table(np.concatenate([first[:, :3], second[:, :3]]), 3)
-    counted = {hood: TableEvidence.of(first, hood, 3) + TableEvidence.of(second[:, :3], hood, 3)
-               for hood in TABLE_NEIGHBOURHOODS}
+    counted = {
+        hood: TableEvidence.of(first, hood, 3) + TableEvidence.of(second[:, :3], hood, 3)
+        for hood in TABLE_NEIGHBOURHOODS
+    }
     kept = decide_table(counted, 3)
-    assert (kept.rung, kept.family, kept.observed_classes, kept.learned) == \
-        (at_once.rung, at_once.family, at_once.observed_classes, at_once.learned)
+    assert (kept.rung, kept.family, kept.observed_classes, kept.learned) == (
+        at_once.rung,
+        at_once.family,
+        at_once.observed_classes,
+        at_once.learned,
+    )
     with pytest.raises(InputError, match="cannot pool table evidence of neighbourhood"):
         pooled["vonNeumann"] + pooled["Moore"]
     with pytest.raises(InputError, match="boundary='auto' reads the frame's edge"):
@@ -78,11 +88,14 @@ def test_every_class_observed_identifies_the_table_within_its_symmetry_with_noth
     assert verdict.rule == cyclic() and verdict.label == "identified within permute vonNeumann rule tables of 3 states"
     unstated = decide_table(traj)  # every one of the 3^5 configurations seen: no symmetry need be assumed
     assert unstated.family.symmetries == "none" and unstated.symmetry_choice == "weakest"
-    assert unstated.rule == cyclic() and unstated.observed_classes == 3 ** 5
+    assert unstated.rule == cyclic() and unstated.observed_classes == 3**5
     assert unstated.label == "identified within vonNeumann rule tables of 3 states"
     assert "none is the weakest symmetry under which every class was observed" in unstated.sentence()
-    assert verdict.structure == ["0 -> 1 when #1 in {1, 2, 3, 4}, else 0", "1 -> 2 when #2 in {1, 2, 3, 4}, else 1",
-                                 "2 -> 0 when #0 in {1, 2, 3, 4}, else 2"]
+    assert verdict.structure == [
+        "0 -> 1 when #1 in {1, 2, 3, 4}, else 0",
+        "1 -> 2 when #2 in {1, 2, 3, 4}, else 1",
+        "2 -> 0 when #0 in {1, 2, 3, 4}, else 2",
+    ]
     assert decide_table(traj, unlisted="unchanged").family.unlisted is None  # nothing left for the default to fill
     every = decide_table(traj, neighbourhood="Moore", symmetries="none")
     assert every.rung == "underdetermined"  # 3^9 Moore configurations: far from all of them
@@ -107,8 +120,10 @@ def test_the_symmetry_left_to_the_data_is_the_weakest_that_identifies_the_table(
     short = cyclic_trajectories(n=1, steps=1, seed=1)  # no symmetry's classes all seen: the largest fills in most
     open_verdict = decide_table(short)
     assert open_verdict.rung == "underdetermined" and open_verdict.symmetry_choice == "largest"
-    assert open_verdict.family.symmetries == "permute" and "permute is the largest symmetry they allow" in \
-        open_verdict.sentence()
+    assert (
+        open_verdict.family.symmetries == "permute"
+        and "permute is the largest symmetry they allow" in open_verdict.sentence()
+    )
 
 
 def test_what_the_data_leave_open_is_underdetermined_unless_golly_s_default_is_stated():
@@ -126,8 +141,10 @@ def test_what_a_short_trajectory_does_not_show_is_left_unchanged_and_said_so():
     verdict = decide_table(traj, unlisted="unchanged")
     assert verdict.rung == "identified within family"
     assert 0 < verdict.observed_classes < verdict.family.n_classes
-    assert f"{verdict.observed_classes:,} of the {verdict.family.n_classes:,} permute classes observed" in \
-        verdict.sentence()
+    assert (
+        f"{verdict.observed_classes:,} of the {verdict.family.n_classes:,} permute classes observed"
+        in verdict.sentence()
+    )
     assert verdict.disagreements(cyclic(4)) == 0  # right wherever the data speak
     assert verdict.rule != cyclic(4)  # and Golly's default elsewhere, which the truth is not
 
@@ -139,8 +156,12 @@ def test_a_moore_rule_refutes_the_smaller_neighbourhoods_and_its_structure_is_re
     assert verdict.family.neighbourhood == "Moore" and set(verdict.rejected) == {"vonNeumann", "hexagonal"}
     assert verdict.counts_function and verdict.family.symmetries == "permute"
     # 2 heads: unseen
-    assert verdict.structure == ["0 -> 0 on every configuration observed", "1 -> 2 on every configuration observed",
-                                 "2 -> 3 on every configuration observed", "3 -> 1 when #1 in {1}, else 3"]
+    assert verdict.structure == [
+        "0 -> 0 on every configuration observed",
+        "1 -> 2 on every configuration observed",
+        "2 -> 3 on every configuration observed",
+        "3 -> 1 when #1 in {1}, else 3",
+    ]
     assert verdict.disagreements(load_rule_file(RULES / "WireWorld.rule")) == 0
 
 
@@ -205,8 +226,23 @@ def test_cli_simulates_a_pattern_saves_it_and_learns_langtons_loops(tmp_path, ca
     monkeypatch.setenv("LIFELAB_RULES", str(RULES))
     saved = tmp_path / "loops.npz"
     pattern = RULES / "langtons_loops.start.rle"
-    assert main(["simulate", "Langtons-Loops", "--pattern", str(pattern), "--size", "64", "--steps", "60",
-                 "--save", str(saved)]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "Langtons-Loops",
+                "--pattern",
+                str(pattern),
+                "--size",
+                "64",
+                "--steps",
+                "60",
+                "--save",
+                str(saved),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     exported = tmp_path / "Loops.rule"
     assert main(["learn", "--data", str(saved), "--unlisted", "unchanged", "--export", str(exported)]) == 0
@@ -216,7 +252,8 @@ def test_cli_simulates_a_pattern_saves_it_and_learns_langtons_loops(tmp_path, ca
     start, _ = load_rle(pattern)
     np.testing.assert_array_equal(
         simulate(load_rule_file(exported), start[None].astype(np.uint8), 60),
-        simulate(load_rule_file(RULES / "Langtons-Loops.rule"), start[None].astype(np.uint8), 60))
+        simulate(load_rule_file(RULES / "Langtons-Loops.rule"), start[None].astype(np.uint8), 60),
+    )
 
 
 def test_a_network_with_the_table_s_symmetry_reproduces_every_observed_configuration():
@@ -225,7 +262,7 @@ def test_a_network_with_the_table_s_symmetry_reproduces_every_observed_configura
     assert net.group == "p4m" and net.exact and net.windows == verdict.evidence.codes.size
     agree, unseen = net.guesses_like(cyclic(4))
     assert unseen == (~net.observed).sum() == verdict.evidence.configurations - verdict.evidence.codes.size
-    assert 0 <= agree <= unseen and net.table.shape == (4 ** 5,)
+    assert 0 <= agree <= unseen and net.table.shape == (4**5,)
     np.testing.assert_array_equal(net.table[net.observed], verdict.evidence.counts.argmax(axis=1))
     again = fit_table_network(verdict, progress=False)
     np.testing.assert_array_equal(again.table, net.table)  # same seed, same network

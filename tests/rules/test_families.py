@@ -31,15 +31,21 @@ def test_agrees_with_golly_cell_for_cell(name):
     np.testing.assert_array_equal(final.astype(np.uint8), end.astype(np.uint8))
 
 
-@pytest.mark.parametrize("text, canonical", [
-    # what bgolly 4 (Golly's source, 2025) wrote back for each spelling
-    ("r3,c2,s0,7-12,27,b8,12,20-27,n2", "R3,C0,S0,7-12,27,B8,12,20-27,N2"), ("R2,C0,S3,1-2,B4,3,NM", "R2,C0,S1-3,B3-4"),
-    ("R1,C0,S,B3", "R1,C0,S,B3"), ("R2,C5,S2-3,B3,N+", "R2,C5,S2-3,B3,N+"),
-    ("R1,C0,M0,S2..3,B3..3,NX", "R1,C0,M0,S2..3,B3..3,NX"),
-    ("R2,C0,S2-4,B3,nw0110112f2112021f2211f0110", "R2,C0,S2-4,B3,NW0110112F2112021F2211F0110"),
-    ("R2,C0,S2,B3,N@21fa09", "R2,C0,S2,B3,N@21FA09"), ("r2,c0,s16-30,b14-24,ng", "R2,C0,S16-30,B14-24,NG"),
-    ("R2,C0,S2-4,B3,N@0edc00h", "R2,C0,S2-4,B3,N@0EDC00H"),
-])
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        # what bgolly 4 (Golly's source, 2025) wrote back for each spelling
+        ("r3,c2,s0,7-12,27,b8,12,20-27,n2", "R3,C0,S0,7-12,27,B8,12,20-27,N2"),
+        ("R2,C0,S3,1-2,B4,3,NM", "R2,C0,S1-3,B3-4"),
+        ("R1,C0,S,B3", "R1,C0,S,B3"),
+        ("R2,C5,S2-3,B3,N+", "R2,C5,S2-3,B3,N+"),
+        ("R1,C0,M0,S2..3,B3..3,NX", "R1,C0,M0,S2..3,B3..3,NX"),
+        ("R2,C0,S2-4,B3,nw0110112f2112021f2211f0110", "R2,C0,S2-4,B3,NW0110112F2112021F2211F0110"),
+        ("R2,C0,S2,B3,N@21fa09", "R2,C0,S2,B3,N@21FA09"),
+        ("r2,c0,s16-30,b14-24,ng", "R2,C0,S16-30,B14-24,NG"),
+        ("R2,C0,S2-4,B3,N@0edc00h", "R2,C0,S2-4,B3,N@0EDC00H"),
+    ],
+)
 def test_hrot_spellings_read_and_print_as_golly_4_prints_them(text, canonical):
     rule = parse_rule(text)
     assert isinstance(rule, HROTRule) and str(rule) == canonical and parse_rule(canonical) == rule
@@ -60,59 +66,91 @@ def test_b0_runs_exactly_unless_golly_s_emulation_is_asked_for():
 def test_hrot_shapes_count_golly_s_cells():
     """Golly's neighbour counts (max_neighbors) at r = 2 and 3, and one rule in two spellings."""
     sizes = {n: [HROTRule(r, (), (1,), neighbourhood=n).size for r in (2, 3)] for n in "MNC2+X*#BDH"}
-    assert sizes == {"M": [24, 48], "N": [12, 24], "C": [20, 36], "2": [12, 28], "+": [8, 12], "X": [8, 12],
-                     "*": [16, 24], "#": [16, 24], "B": [12, 24], "D": [12, 24], "H": [18, 36]}
+    assert sizes == {
+        "M": [24, 48],
+        "N": [12, 24],
+        "C": [20, 36],
+        "2": [12, 28],
+        "+": [8, 12],
+        "X": [8, 12],
+        "*": [16, 24],
+        "#": [16, 24],
+        "B": [12, 24],
+        "D": [12, 24],
+        "H": [18, 36],
+    }
     assert parse_rule("R1,C0,S2-3,B3,NM") == parse_rule("R1,C0,M1,S3..4,B3..3,N*")  # Life; M1 counts the cell
     assert parse_rule("R1,C0,S2-3,B3,NW111101111") == parse_rule("R1,C0,S2-3,B3")  # NW lists count the centre: 0
     life = simulate("B3/S23", random_boards(2, (16, 16), 0.4, seed=3), 8)
     np.testing.assert_array_equal(simulate("R1,C0,S2-3,B3", life[:, 0], 8), life)
 
 
-@pytest.mark.parametrize("text, canonical", [
-    # what bgolly 3.3 wrote back for each spelling (Golly's canonical form)
-    ("B2cekin/S12", "B2-a/S12"), ("B2cekian/S12", "B2/S12"), ("B3/S23-a", "B3/S23-a"), ("B34ek/S2-i3", "B34ek/S2-i3"),
-    ("B2ce/S12", "B2ce/S12"), ("B3_S23-a4ei6", "B3/S23-a4ei6"), ("B3S23", "B3/S23"), ("b3/s23", "B3/S23"),
-    ("B36/S23:T32,32", "B36/S23:T32,32"),
-    ("MAPHmlphg", "B2/S013V"), ("B2/S/3", "/2/3"), ("/2/3", "/2/3"), ("345/2/4", "345/2/4"), ("23/3/2", "23/3/2"),
-    ("g3b2s", "/2/3"), ("B2/S/3V", "/2/3V"), ("B2-a/S12/4", "12/2-a/4"), ("B2/S/C3", "/2/3"),
-    ("R2,C0,M1,S5..9,B6..8,NM", "R2,C0,M1,S5..9,B6..8,NM"), ("R2,C2,M1,S5..9,B6..8,NM", "R2,C0,M1,S5..9,B6..8,NM"),
-    ("r2,c0,m0,s3..5,b3..4,nn", "R2,C0,M0,S3..5,B3..4,NN"), ("1,3,3,3,4", "R1,C0,M1,S3..4,B3..3,NM"),
-    ("R5,C0,M1,S34..58,B34..45,NM:T500,40", "R5,C0,M1,S34..58,B34..45,NM:T500,40"),
-])
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        # what bgolly 3.3 wrote back for each spelling (Golly's canonical form)
+        ("B2cekin/S12", "B2-a/S12"),
+        ("B2cekian/S12", "B2/S12"),
+        ("B3/S23-a", "B3/S23-a"),
+        ("B34ek/S2-i3", "B34ek/S2-i3"),
+        ("B2ce/S12", "B2ce/S12"),
+        ("B3_S23-a4ei6", "B3/S23-a4ei6"),
+        ("B3S23", "B3/S23"),
+        ("b3/s23", "B3/S23"),
+        ("B36/S23:T32,32", "B36/S23:T32,32"),
+        ("MAPHmlphg", "B2/S013V"),
+        ("B2/S/3", "/2/3"),
+        ("/2/3", "/2/3"),
+        ("345/2/4", "345/2/4"),
+        ("23/3/2", "23/3/2"),
+        ("g3b2s", "/2/3"),
+        ("B2/S/3V", "/2/3V"),
+        ("B2-a/S12/4", "12/2-a/4"),
+        ("B2/S/C3", "/2/3"),
+        ("R2,C0,M1,S5..9,B6..8,NM", "R2,C0,M1,S5..9,B6..8,NM"),
+        ("R2,C2,M1,S5..9,B6..8,NM", "R2,C0,M1,S5..9,B6..8,NM"),
+        ("r2,c0,m0,s3..5,b3..4,nn", "R2,C0,M0,S3..5,B3..4,NN"),
+        ("1,3,3,3,4", "R1,C0,M1,S3..4,B3..3,NM"),
+        ("R5,C0,M1,S34..58,B34..45,NM:T500,40", "R5,C0,M1,S34..58,B34..45,NM:T500,40"),
+    ],
+)
 def test_golly_spellings_read_and_print_canonically(text, canonical):
     rule = parse_rule(text)
     assert str(rule) == canonical and parse_rule(canonical) == rule
 
 
-@pytest.mark.parametrize("text, message", [
-    ("B1z/S23", "letter 'z' does not exist for 1 live neighbours"),
-    ("B9/S/3", "birth digit 9 is out of range 0-8"),
-    ("B2/S/1", "2 to 256 states, got 1"),
-    ("B2/S/300", "2 to 256 states, got 300"),
-    ("B2/S/x", "number of states 'x' is not a number"),
-    ("B2/B3/4", "one part 'B' .* the other 'S'"),
-    ("R0,C0,M1,S5..9,B6..8,NM", "range R0 must be 1 to 500"),
-    ("R2,C0,M1,S5..9,B6..8,NQ", "neighbourhood NQ is not supported"),
-    ("R2,C0,S2-4,B30,N+", "B value out of range 0..8"),
-    ("R2,C0,S4-2,B3", "S4-2: the lower end is above the upper one"),
-    ("R2,C0,S2-4,B0-3", "B0 rules are run by Golly with its B0 emulation"),
-    ("R2,C0,S2-4,B3,N@21FA", "needs 6 hex digits, got 4"),
-    ("R1,C0,S2-4,B3,NW1111", "needs 9 or 18 hex digits, got 4"),
-    ("R1,C3,S2-4,B3,NW111101111,01", "2 state weights for 3 states"),
-    ("R1,C0,S2-4,B3,NW111101111L", "not the triangular L grid"),
-    ("R2,C0,S2-4,B3,NM5", "after NM, which takes no digits"),
-    ("R51,C0,S2-4,B3,NG", "Gaussian neighbourhood reaches range 50 at most"),
-    ("R2,C0,S2;4,B3", "should read Rr,Cc,Slist,Blist"),
-    ("R2,C0,M2,S5..9,B6..8,NM", "M2 must be M0 or M1"),
-    ("R2,C0,M1,S9..5,B6..8,NM", "S9..5: the lower limit is above the upper one"),
-    ("R2,C0,M1,S5..99,B6..8,NM", "S limit must be an integer in 0-25"),
-    ("R2,C0,M1,S5-9,B6..8,NM", "'S5-9' should be Smin..max"),
-    ("R2,C0,M1,S5..9,NM", "has 5 comma-separated fields"),
-    ("R2,C3,M1,S5..9,B0..8,NM", "B0 is not allowed with more than 2 states"),
-    ("R2,C0,M1,S5..9,B6..8,NM:K10,10", "topology .K10,10. is not supported"),
-    ("B3_S23", "an underscore is valid only in non-totalistic"),
-    ("R2,C0,M1,S5..9,B6..8,NM:P0,10", "an unbounded side is not supported"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("B1z/S23", "letter 'z' does not exist for 1 live neighbours"),
+        ("B9/S/3", "birth digit 9 is out of range 0-8"),
+        ("B2/S/1", "2 to 256 states, got 1"),
+        ("B2/S/300", "2 to 256 states, got 300"),
+        ("B2/S/x", "number of states 'x' is not a number"),
+        ("B2/B3/4", "one part 'B' .* the other 'S'"),
+        ("R0,C0,M1,S5..9,B6..8,NM", "range R0 must be 1 to 500"),
+        ("R2,C0,M1,S5..9,B6..8,NQ", "neighbourhood NQ is not supported"),
+        ("R2,C0,S2-4,B30,N+", "B value out of range 0..8"),
+        ("R2,C0,S4-2,B3", "S4-2: the lower end is above the upper one"),
+        ("R2,C0,S2-4,B0-3", "B0 rules are run by Golly with its B0 emulation"),
+        ("R2,C0,S2-4,B3,N@21FA", "needs 6 hex digits, got 4"),
+        ("R1,C0,S2-4,B3,NW1111", "needs 9 or 18 hex digits, got 4"),
+        ("R1,C3,S2-4,B3,NW111101111,01", "2 state weights for 3 states"),
+        ("R1,C0,S2-4,B3,NW111101111L", "not the triangular L grid"),
+        ("R2,C0,S2-4,B3,NM5", "after NM, which takes no digits"),
+        ("R51,C0,S2-4,B3,NG", "Gaussian neighbourhood reaches range 50 at most"),
+        ("R2,C0,S2;4,B3", "should read Rr,Cc,Slist,Blist"),
+        ("R2,C0,M2,S5..9,B6..8,NM", "M2 must be M0 or M1"),
+        ("R2,C0,M1,S9..5,B6..8,NM", "S9..5: the lower limit is above the upper one"),
+        ("R2,C0,M1,S5..99,B6..8,NM", "S limit must be an integer in 0-25"),
+        ("R2,C0,M1,S5-9,B6..8,NM", "'S5-9' should be Smin..max"),
+        ("R2,C0,M1,S5..9,NM", "has 5 comma-separated fields"),
+        ("R2,C3,M1,S5..9,B0..8,NM", "B0 is not allowed with more than 2 states"),
+        ("R2,C0,M1,S5..9,B6..8,NM:K10,10", "topology .K10,10. is not supported"),
+        ("B3_S23", "an underscore is valid only in non-totalistic"),
+        ("R2,C0,M1,S5..9,B6..8,NM:P0,10", "an unbounded side is not supported"),
+    ],
+)
 def test_malformed_rules_name_the_bad_part(text, message):
     with pytest.raises(ValueError, match=message):
         parse_rule(text)
@@ -130,8 +168,12 @@ def test_hensel_letters_partition_the_patterns():
 
 
 isotropic_tables = st.lists(st.booleans(), min_size=102, max_size=102).map(
-    lambda bits: Rule.from_table(np.repeat(np.array(bits), [len(g) for g in hensel_classes().values()])[
-        np.argsort(np.concatenate([np.array(g) for g in hensel_classes().values()]))]))
+    lambda bits: Rule.from_table(
+        np.repeat(np.array(bits), [len(g) for g in hensel_classes().values()])[
+            np.argsort(np.concatenate([np.array(g) for g in hensel_classes().values()]))
+        ]
+    )
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -145,8 +187,11 @@ def test_isotropic_rules_round_trip_through_hensel_notation(rule):
 @settings(max_examples=60, deadline=None)
 @given(isotropic_tables, st.integers(2, 256), st.sampled_from(["", "V", "H"]))
 def test_generations_rules_round_trip(rule, states, neighbourhood):
-    base = rule if not neighbourhood else Rule.from_bs([1, 3], [0, 2], "vonneumann" if neighbourhood == "V"
-                                                        else "hexagonal")
+    base = (
+        rule
+        if not neighbourhood
+        else Rule.from_bs([1, 3], [0, 2], "vonneumann" if neighbourhood == "V" else "hexagonal")
+    )
     generations = GenerationsRule(base, states)
     assert parse_rule(str(generations)) == generations and rule_states(generations) == states
 
@@ -158,20 +203,37 @@ def test_larger_than_life_rules_round_trip(r, shape, middle, states, data):
     top = probe.size + middle
     smin = data.draw(st.integers(0, top))
     bmin = data.draw(st.integers(0 if states <= 2 else 1, top))
-    rule = LtLRule(r, (smin, data.draw(st.integers(smin, top))), (bmin, data.draw(st.integers(bmin, top))),
-                   states=states, middle=middle, neighbourhood=shape)
+    rule = LtLRule(
+        r,
+        (smin, data.draw(st.integers(smin, top))),
+        (bmin, data.draw(st.integers(bmin, top))),
+        states=states,
+        middle=middle,
+        neighbourhood=shape,
+    )
     assert parse_rule(str(rule)) == rule
 
 
 def test_neighbourhood_sizes_are_golly_s():
     """Golly's counts for r = 3: Moore 48, von Neumann 24, circular 36 (getrule's neighbourhood size)."""
     assert [LtLRule(3, (0, 0), (1, 1), neighbourhood=n).size for n in "MNC"] == [48, 24, 36]
-    assert LtLRule(1, (2, 3), (3, 3)).offsets == [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)
-                                                   if (dy, dx) != (0, 0)]
+    assert LtLRule(1, (2, 3), (3, 3)).offsets == [
+        (dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0)
+    ]
 
 
-@pytest.mark.parametrize("rule", ["/2/3", "12/2-a/4", "2/12/5V", "R2,C0,M1,S5..9,B6..8,NM", "R2,C3,M0,S3..5,B3..4,NN",
-                                  "R3,C0,M0,S8..14,B9..12,NC", "B2-a/S12"])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "/2/3",
+        "12/2-a/4",
+        "2/12/5V",
+        "R2,C0,M1,S5..9,B6..8,NM",
+        "R2,C3,M0,S3..5,B3..4,NN",
+        "R3,C0,M0,S8..14,B9..12,NC",
+        "B2-a/S12",
+    ],
+)
 def test_every_engine_and_seagull_agree(rule):
     rule = parse_rule(rule)
     n = rule_states(rule)
@@ -244,13 +306,16 @@ def test_rle_round_trips_and_places_patterns(tmp_path):
     np.testing.assert_array_equal(read_rle(write_rle(blank_rows))[0], blank_rows)  # leading empty rows kept
 
 
-@pytest.mark.parametrize("text, message", [
-    ("bo$2bo$3o!", "malformed header"),
-    ("x = 3, y = 3\nbo$2bo$3o", "without '!'"),
-    ("x = 2, y = 3\nbo$2bo$3o!", "outside the 2x3"),
-    ("x = 3, y = 3\nbo$2bZ$3o!", "unknown cell token 'Z'"),
-    ("", "no header"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("bo$2bo$3o!", "malformed header"),
+        ("x = 3, y = 3\nbo$2bo$3o", "without '!'"),
+        ("x = 2, y = 3\nbo$2bo$3o!", "outside the 2x3"),
+        ("x = 3, y = 3\nbo$2bZ$3o!", "unknown cell token 'Z'"),
+        ("", "no header"),
+    ],
+)
 def test_bad_rle_is_named(text, message):
     with pytest.raises(ValueError, match=message):
         read_rle(text, name="pattern.rle")

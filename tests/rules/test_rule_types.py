@@ -16,8 +16,14 @@ from lifelab.rules import (
     parse_rule,
 )
 
-DETERMINISTIC = ["B3/S23", "B2-a/S12", "/2/3", "R2,C0,M1,S5..9,B6..8,NM", "R2,C3,S1-3,B2-3,N+",
-                 "R2,C0,S2-4,B3,NW0110112F2112021F2211F0110"]
+DETERMINISTIC = [
+    "B3/S23",
+    "B2-a/S12",
+    "/2/3",
+    "R2,C0,M1,S5..9,B6..8,NM",
+    "R2,C3,S1-3,B2-3,N+",
+    "R2,C0,S2-4,B3,NW0110112F2112021F2211F0110",
+]
 
 
 def test_every_rule_type_derives_from_the_base():

@@ -8,9 +8,7 @@ from hypothesis import strategies as st
 from lifelab import RULES, NotTotalisticError, Rule, named_rules
 from lifelab.geometry import MAP_WEIGHTS, NEIGHBOURHOODS
 
-GOLLY_LIFE_MAP = (
-    "MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA"
-)
+GOLLY_LIFE_MAP = "MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA"
 
 
 def config(**cells) -> int:
@@ -186,8 +184,15 @@ def test_from_bs_validates():
 def test_registry_holds_the_nine_studied_rules():
     studied = named_rules(studied_only=True)
     assert [e.rulestring for e in studied] == [
-        "B3/S23", "B36/S23", "B3678/S34678", "B35678/S5678", "B2/S",
-        "B234/S", "B345/S5", "B13/S012V", "B2/S013V",
+        "B3/S23",
+        "B36/S23",
+        "B3678/S34678",
+        "B35678/S5678",
+        "B2/S",
+        "B234/S",
+        "B345/S5",
+        "B13/S012V",
+        "B2/S013V",
     ]
     assert len(named_rules()) > len(studied)
     for entry in named_rules():

@@ -73,10 +73,14 @@ def test_every_rule_file_golly_ships_here_reads_with_its_header():
 
 def test_variables_bind_within_a_transition_and_nest():
     rule = _table("var a={1,2}\nvar b={a,0}\n0,a,a,b,0,a\n1,b,0,0,0,2")
-    assert rule.transitions == ((((0,), (1,), (1,), (1, 2, 0), (0,)), 1), (((0,), (2,), (2,), (1, 2, 0), (0,)), 2),
-                                (((1,), (1, 2, 0), (0,), (0,), (0,)), 2))
-    nexts = rule.next_states(np.array([[0, 1, 1, 2, 0], [0, 2, 2, 0, 0], [0, 1, 2, 0, 0], [1, 2, 0, 0, 0],
-                                       [1, 1, 1, 0, 0]]))
+    assert rule.transitions == (
+        (((0,), (1,), (1,), (1, 2, 0), (0,)), 1),
+        (((0,), (2,), (2,), (1, 2, 0), (0,)), 2),
+        (((1,), (1, 2, 0), (0,), (0,), (0,)), 2),
+    )
+    nexts = rule.next_states(
+        np.array([[0, 1, 1, 2, 0], [0, 2, 2, 0, 0], [0, 1, 2, 0, 0], [1, 2, 0, 0, 0], [1, 1, 1, 0, 0]])
+    )
     assert nexts.tolist() == [1, 2, 0, 2, 1]  # a bound twice must agree; no match leaves the cell as it is
 
 
@@ -97,25 +101,47 @@ def _geometric_images(neighbourhood: str, symmetries: str) -> set[tuple]:
     board = np.full((3, 3), -1)
     for value, (dy, dx) in zip(config, offsets, strict=True):
         board[1 + dy, 1 + dx] = value
-    turns = {"none": [0], "rotate4": [0, 1, 2, 3], "rotate8": None, "rotate4reflect": [0, 1, 2, 3],
-             "reflect_horizontal": [0]}[symmetries]
+    turns = {
+        "none": [0],
+        "rotate4": [0, 1, 2, 3],
+        "rotate8": None,
+        "rotate4reflect": [0, 1, 2, 3],
+        "reflect_horizontal": [0],
+    }[symmetries]
     boards = [np.rot90(board, -t) for t in turns]
     if symmetries in ("rotate4reflect", "reflect_horizontal"):
         boards += [np.fliplr(b) for b in boards]
     return {tuple(int(b[1 + dy, 1 + dx]) for dy, dx in offsets) for b in boards}
 
 
-@pytest.mark.parametrize("neighbourhood, symmetries", [
-    ("vonNeumann", "rotate4"), ("vonNeumann", "rotate4reflect"), ("vonNeumann", "reflect_horizontal"),
-    ("Moore", "rotate4"), ("Moore", "rotate4reflect"), ("Moore", "reflect_horizontal"), ("Moore", "none")])
+@pytest.mark.parametrize(
+    "neighbourhood, symmetries",
+    [
+        ("vonNeumann", "rotate4"),
+        ("vonNeumann", "rotate4reflect"),
+        ("vonNeumann", "reflect_horizontal"),
+        ("Moore", "rotate4"),
+        ("Moore", "rotate4reflect"),
+        ("Moore", "reflect_horizontal"),
+        ("Moore", "none"),
+    ],
+)
 def test_each_symmetry_is_the_turns_and_flips_of_the_board(neighbourhood, symmetries):
     remapped = {tuple(remap) for remap in SYMMETRIES[neighbourhood][symmetries]}
     assert remapped == _geometric_images(neighbourhood, symmetries)
 
 
-@pytest.mark.parametrize("neighbourhood, symmetries, images", [
-    ("vonNeumann", "permute", math.factorial(4)), ("Moore", "rotate8", 8), ("Moore", "rotate8reflect", 16),
-    ("hexagonal", "rotate6reflect", 12), ("hexagonal", "rotate3", 3), ("oneDimensional", "reflect", 2)])
+@pytest.mark.parametrize(
+    "neighbourhood, symmetries, images",
+    [
+        ("vonNeumann", "permute", math.factorial(4)),
+        ("Moore", "rotate8", 8),
+        ("Moore", "rotate8reflect", 16),
+        ("hexagonal", "rotate6reflect", 12),
+        ("hexagonal", "rotate3", 3),
+        ("oneDimensional", "reflect", 2),
+    ],
+)
 def test_a_transition_matches_exactly_its_images(neighbourhood, symmetries, images):
     k = len(GOLLY_NEIGHBOURHOODS[neighbourhood])
     states = k
@@ -125,25 +151,37 @@ def test_a_transition_matches_exactly_its_images(neighbourhood, symmetries, imag
     assert int((rule.next_states(configs) == 1).sum()) == images  # unmatched, the cell stays 0
 
 
-@pytest.mark.parametrize("text, message", [
-    ("@TABLE\nn_states:2\nneighborhood:Moore\nsymmetries:none\n", "no '@RULE name' line"),
-    ("@RULE X\n@TABLE\nn_states:300\n", "line 3: n_states is a number from 2 to 256"),
-    ("@RULE X\n@TABLE\nn_states:2\nneighborhood:Hex\n", "line 4: unsupported neighborhood"),
-    ("@RULE X\n@TABLE\nn_states:2\nneighborhood:vonNeumann\nsymmetries:rotate8\n", "line 5: unsupported symmetries"),
-    ("@RULE X\n@TABLE\nn_states:2\nneighborhood:vonNeumann\nsymmetries:none\n0,1,0,0,1\n", "line 6: too few"),
-    ("@RULE X\n@TABLE\nn_states:2\nneighborhood:vonNeumann\nsymmetries:none\n0,1,0,0,2,1\n", "state 2 is out of"),
-    ("@RULE X\n@TABLE\nn_states:2\nneighborhood:vonNeumann\nsymmetries:none\n0,1,x,0,0,1\n", "'x' is neither"),
-    ("@RULE X\n@TABLE\nn_states:3\nneighborhood:vonNeumann\nsymmetries:none\nvar a={1,2}\n0,a,0,0,0,b\nvar b={1,2}\n",
-     "line 7: 'b' is neither"),
-    ("@RULE X\n@TABLE\nn_states:3\nneighborhood:vonNeumann\nsymmetries:none\nvar a={1,2}\nvar b={1,2}\n0,a,0,0,0,b\n",
-     "line 8: the output must be"),
-    ("@RULE X\n@TABLE\n0,1,0,0,0,1\n", "line 3: n_states, neighborhood and symmetries must come before"),
-    ("@RULE X\n@TREE\nnum_states=2\nnum_neighbors=4\nnum_nodes=5\n1 0 1\n3 0 0\n", "line 7: a node must point"),
-    ("@RULE X\n@TREE\nnum_states=2\nnum_neighbors=4\nnum_nodes=4\n1 0 1\n2 0 0\n3 1 1\n4 2 2\n", "level 5"),
-    ("@RULE X\n@TREE\nnum_states=2\nnum_neighbors=4\nnum_nodes=9\n1 0 1\n", "has 1 nodes, num_nodes says 9"),
-    ("@RULE X\n@COLORS\n1 2 3\n@TABLE\n", "line 3: a colour is"),
-    ("@RULE X\n@ICONS\n", "no @TABLE or @TREE"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("@TABLE\nn_states:2\nneighborhood:Moore\nsymmetries:none\n", "no '@RULE name' line"),
+        ("@RULE X\n@TABLE\nn_states:300\n", "line 3: n_states is a number from 2 to 256"),
+        ("@RULE X\n@TABLE\nn_states:2\nneighborhood:Hex\n", "line 4: unsupported neighborhood"),
+        (
+            "@RULE X\n@TABLE\nn_states:2\nneighborhood:vonNeumann\nsymmetries:rotate8\n",
+            "line 5: unsupported symmetries",
+        ),
+        ("@RULE X\n@TABLE\nn_states:2\nneighborhood:vonNeumann\nsymmetries:none\n0,1,0,0,1\n", "line 6: too few"),
+        ("@RULE X\n@TABLE\nn_states:2\nneighborhood:vonNeumann\nsymmetries:none\n0,1,0,0,2,1\n", "state 2 is out of"),
+        ("@RULE X\n@TABLE\nn_states:2\nneighborhood:vonNeumann\nsymmetries:none\n0,1,x,0,0,1\n", "'x' is neither"),
+        (
+            "@RULE X\n@TABLE\nn_states:3\nneighborhood:vonNeumann\nsymmetries:none\n"
+            "var a={1,2}\n0,a,0,0,0,b\nvar b={1,2}\n",
+            "line 7: 'b' is neither",
+        ),
+        (
+            "@RULE X\n@TABLE\nn_states:3\nneighborhood:vonNeumann\nsymmetries:none\n"
+            "var a={1,2}\nvar b={1,2}\n0,a,0,0,0,b\n",
+            "line 8: the output must be",
+        ),
+        ("@RULE X\n@TABLE\n0,1,0,0,0,1\n", "line 3: n_states, neighborhood and symmetries must come before"),
+        ("@RULE X\n@TREE\nnum_states=2\nnum_neighbors=4\nnum_nodes=5\n1 0 1\n3 0 0\n", "line 7: a node must point"),
+        ("@RULE X\n@TREE\nnum_states=2\nnum_neighbors=4\nnum_nodes=4\n1 0 1\n2 0 0\n3 1 1\n4 2 2\n", "level 5"),
+        ("@RULE X\n@TREE\nnum_states=2\nnum_neighbors=4\nnum_nodes=9\n1 0 1\n", "has 1 nodes, num_nodes says 9"),
+        ("@RULE X\n@COLORS\n1 2 3\n@TABLE\n", "line 3: a colour is"),
+        ("@RULE X\n@ICONS\n", "no @TABLE or @TREE"),
+    ],
+)
 def test_malformed_rule_files_fail_with_the_line(text, message):
     with pytest.raises(ValueError, match=message):
         read_rule_file(text, "X.rule")
@@ -151,15 +189,38 @@ def test_malformed_rule_files_fail_with_the_line(text, message):
 
 def test_a_tree_is_read_in_gollys_variable_order():
     """A von Neumann tree whose output is its north neighbour: the root decides on N (Golly's N, W, E, S, C)."""
-    lines = ["num_states=2", "num_neighbors=4", "num_nodes=9", "1 0 0", "1 1 1", "2 0 0", "2 1 1", "3 2 2", "3 3 3",
-             "4 4 4", "4 5 5", "5 6 7"]
+    lines = [
+        "num_states=2",
+        "num_neighbors=4",
+        "num_nodes=9",
+        "1 0 0",
+        "1 1 1",
+        "2 0 0",
+        "2 1 1",
+        "3 2 2",
+        "3 3 3",
+        "4 4 4",
+        "4 5 5",
+        "5 6 7",
+    ]
     rule = read_rule_file("@RULE N\n@TREE\n" + "\n".join(lines) + "\n")
     configs = np.array(list(itertools.product(range(2), repeat=5)))  # Golly's table order: C, N, E, S, W
     assert rule.next_states(configs).tolist() == configs[:, 1].tolist()
 
 
-@pytest.mark.parametrize("rulestring", ["B3/S23", "B2-a/S12", "B2/S013V", "B2/S34H", "/2/3", "345/2/4",
-                                        "R1,C0,M1,S2..3,B3..3,NM", "R1,C0,M0,S1..2,B1..1,NN"])
+@pytest.mark.parametrize(
+    "rulestring",
+    [
+        "B3/S23",
+        "B2-a/S12",
+        "B2/S013V",
+        "B2/S34H",
+        "/2/3",
+        "345/2/4",
+        "R1,C0,M1,S2..3,B3..3,NM",
+        "R1,C0,M0,S1..2,B1..1,NN",
+    ],
+)
 def test_every_family_on_one_cell_writes_a_table_that_runs_as_the_rule(rulestring, tmp_path):
     rule = parse_rule(rulestring)
     path = save_rule_file(tmp_path / "Written.rule", rule)
@@ -182,9 +243,17 @@ def test_a_table_writes_back_as_it_was_read_and_afresh_with_its_symmetry():
 
 def test_a_set_written_again_later_gets_its_own_new_variable():
     """Each set's variables are named by the set: a second {1,2} in a later line must not reuse {0,1}'s names."""
-    rule = TableRule("T", 3, "vonNeumann", transitions=[
-        (((0,), (1, 2), (0,), (0,), (0,)), 1), (((0,), (0, 1), (0,), (0,), (0,)), 2),
-        (((1,), (1, 2), (1, 2), (0,), (0,)), 0), (((2,), (0, 1), (0, 1), (0,), (0,)), 1)])
+    rule = TableRule(
+        "T",
+        3,
+        "vonNeumann",
+        transitions=[
+            (((0,), (1, 2), (0,), (0,), (0,)), 1),
+            (((0,), (0, 1), (0,), (0,), (0,)), 2),
+            (((1,), (1, 2), (1, 2), (0,), (0,)), 0),
+            (((2,), (0, 1), (0, 1), (0,), (0,)), 1),
+        ],
+    )
     assert read_rule_file(rule_file(rule)).transitions == rule.transitions
 
 
@@ -238,32 +307,51 @@ def test_the_cli_shows_and_simulates_a_rule_file(capsys, tmp_path):
     assert main(["simulate", str(RULES / "WireWorld.rule"), "--boards", "2", "--size", "16", "--steps", "3"]) == 0
     start, _ = load_rle(RULES / "langtons_loops.start.rle")
     rows, cols = np.nonzero(start)
-    loop = start[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    loop = start[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
     save_rle(tmp_path / "loop.rle", loop, "Langtons-Loops")
     saved = tmp_path / "loop.npz"
-    assert main(["simulate", str(RULES / "Langtons-Loops.rule"), "--pattern", str(tmp_path / "loop.rle"),
-                 "--size", "64", "40", "--steps", "20", "--save", str(saved)]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                str(RULES / "Langtons-Loops.rule"),
+                "--pattern",
+                str(tmp_path / "loop.rle"),
+                "--size",
+                "64",
+                "40",
+                "--steps",
+                "20",
+                "--save",
+                str(saved),
+            ]
+        )
+        == 0
+    )
     assert "centred on one 64x40 board" in capsys.readouterr().out
     trajectory, meta = load_trajectories(saved)
     assert trajectory.shape == (1, 21, 40, 64) and meta["rule"] == "Langtons-Loops"
     y, x = (40 - loop.shape[0]) // 2, (64 - loop.shape[1]) // 2
-    np.testing.assert_array_equal(trajectory[0, 0, y:y + loop.shape[0], x:x + loop.shape[1]], loop)
+    np.testing.assert_array_equal(trajectory[0, 0, y : y + loop.shape[0], x : x + loop.shape[1]], loop)
     assert trajectory[0, 0].astype(bool).sum() == loop.astype(bool).sum()
     assert main(["show", str(RULES / "Nope.rule")]) == 2
     assert "no rule file" in capsys.readouterr().err
 
 
 def test_random_two_state_tables_round_trip():
-    rule = read_rule_file("@RULE R\n@TABLE\nn_states:2\nneighborhood:Moore\nsymmetries:rotate4reflect\n"
-                          "0,1,1,0,0,0,0,0,1,1\n1,0,0,0,0,0,0,0,0,0\n")
+    rule = read_rule_file(
+        "@RULE R\n@TABLE\nn_states:2\nneighborhood:Moore\nsymmetries:rotate4reflect\n"
+        "0,1,1,0,0,0,0,0,1,1\n1,0,0,0,0,0,0,0,0,0\n"
+    )
     boards = random_boards(2, (10, 10), 0.4, seed=3)
     again = read_rule_file(rule_file(rule, rewrite=True))
     assert again == rule
     np.testing.assert_array_equal(simulate(again, boards, 5), simulate(rule, boards, 5))
 
 
-@pytest.mark.parametrize("name", ["WireWorld", "Langtons-Loops", "Byl-Loop", "Tempesti", "HPP", "LifeHistory",
-                                  "learned/WireWorld-learned"])
+@pytest.mark.parametrize(
+    "name", ["WireWorld", "Langtons-Loops", "Byl-Loop", "Tempesti", "HPP", "LifeHistory", "learned/WireWorld-learned"]
+)
 def test_compiled_first_match_agrees_with_the_numpy_reference(name):
     rule = load_rule_file(RULES / f"{name}.rule")
     configs = np.random.default_rng(0).integers(0, rule.states, size=(5000, len(rule.offsets)))

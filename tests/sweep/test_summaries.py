@@ -18,8 +18,19 @@ from lifelab.sweep import (
     rung_shares,
 )
 
-COLUMNS = ["rule", "model", "seed", "rung", "determined", "identified", "wrong", "trajectories", "rounds",
-           "end_density", "entries_right"]
+COLUMNS = [
+    "rule",
+    "model",
+    "seed",
+    "rung",
+    "determined",
+    "identified",
+    "wrong",
+    "trajectories",
+    "rounds",
+    "end_density",
+    "entries_right",
+]
 ROWS = [
     ("B3/S23", "tied", 0, "identified", True, True, False, 4, 2, 0.3, 512),
     ("B3/S23", "tied", 1, "identified", True, True, False, 8, 3, 0.4, 512),
@@ -39,24 +50,49 @@ def runs():
 
 def test_outcome_rates_per_model(runs):
     rates = outcome_rates(runs, "model")
-    assert list(rates.columns) == ["model", "trials", "identified", "wrong", "determined", "median_trajectories",
-                                   "median_rounds"]
+    assert list(rates.columns) == [
+        "model",
+        "trials",
+        "identified",
+        "wrong",
+        "determined",
+        "median_trajectories",
+        "median_rounds",
+    ]
     table, tied = rates.to_dict("records")
-    assert table == {"model": "table", "trials": 3, "identified": pytest.approx(2 / 3), "wrong": 0,
-                     "determined": pytest.approx(2 / 3), "median_trajectories": 6, "median_rounds": 4}
-    assert tied == {"model": "tied", "trials": 5, "identified": pytest.approx(2 / 5), "wrong": 1,
-                    "determined": pytest.approx(3 / 5), "median_trajectories": 5, "median_rounds": 10}
+    assert table == {
+        "model": "table",
+        "trials": 3,
+        "identified": pytest.approx(2 / 3),
+        "wrong": 0,
+        "determined": pytest.approx(2 / 3),
+        "median_trajectories": 6,
+        "median_rounds": 4,
+    }
+    assert tied == {
+        "model": "tied",
+        "trials": 5,
+        "identified": pytest.approx(2 / 5),
+        "wrong": 1,
+        "determined": pytest.approx(3 / 5),
+        "median_trajectories": 5,
+        "median_rounds": 10,
+    }
     by_two = outcome_rates(runs, ["family", "model"])
     assert list(by_two[["family", "model", "trials"]].itertuples(index=False, name=None)) == [
-        ("moore", "table", 3), ("moore", "tied", 5)]
+        ("moore", "table", 3),
+        ("moore", "tied", 5),
+    ]
 
 
 def test_rung_shares_sum_to_one_per_group(runs):
     shares = rung_shares(runs, "model")
     assert shares.loc["table"].to_dict() == pytest.approx(
-        {"identified": 1 / 3, "identified within family": 1 / 3, "underdetermined": 1 / 3})
+        {"identified": 1 / 3, "identified within family": 1 / 3, "underdetermined": 1 / 3}
+    )
     assert shares.loc["tied"].to_dict() == pytest.approx(
-        {"identified": 3 / 5, "identified within family": 0, "underdetermined": 2 / 5})
+        {"identified": 3 / 5, "identified within family": 0, "underdetermined": 2 / 5}
+    )
 
 
 def test_by_rule_averages_the_seeds(runs):
@@ -68,18 +104,22 @@ def test_by_rule_averages_the_seeds(runs):
 
 
 def test_compare_models_counts_rules_below_equal_and_above(runs):
-    assert compare_models(runs, "trajectories") == ModelComparison("trajectories", "tied", "table", lower=0,
-                                                                   equal=2, higher=1)  # B1/S1: no table value
-    assert compare_models(runs, "entries_right") == ModelComparison("entries_right", "tied", "table", lower=2,
-                                                                    equal=1, higher=0)
+    assert compare_models(runs, "trajectories") == ModelComparison(
+        "trajectories", "tied", "table", lower=0, equal=2, higher=1
+    )  # B1/S1: no table value
+    assert compare_models(runs, "entries_right") == ModelComparison(
+        "entries_right", "tied", "table", lower=2, equal=1, higher=0
+    )
     flipped = compare_models(runs, "trajectories", first="table", second="tied")
     assert (flipped.lower, flipped.equal, flipped.higher) == (1, 2, 0)
 
 
 def test_identified_crosstab_counts_rules_both_models_ran(runs):
     crossed = identified_crosstab(runs)
-    assert crossed.to_dict("records") == [{"tied identified": False, "table not": 1, "table identified": 1},
-                                          {"tied identified": True, "table not": 0, "table identified": 1}]
+    assert crossed.to_dict("records") == [
+        {"tied identified": False, "table not": 1, "table identified": 1},
+        {"tied identified": True, "table not": 0, "table identified": 1},
+    ]
     runs.loc[1, "identified"] = False  # one seed of B3/S23 missed: the tied model did not identify it
     crossed = identified_crosstab(runs)
     assert crossed.to_dict("records") == [{"tied identified": False, "table not": 1, "table identified": 2}]
@@ -108,10 +148,12 @@ def test_digit_means_average_over_the_rules_holding_each_count(runs):
     means = digit_means(tied, "identified")
     assert list(means.index) == list(range(9)) and means.index.name == "digit"
     assert means["birth"].to_dict() == pytest.approx(
-        {0: math.nan, 1: 0, 2: 0, 3: 2 / 3, 4: math.nan, 5: math.nan, 6: 0, 7: math.nan, 8: math.nan}, nan_ok=True)
+        {0: math.nan, 1: 0, 2: 0, 3: 2 / 3, 4: math.nan, 5: math.nan, 6: 0, 7: math.nan, 8: math.nan}, nan_ok=True
+    )
     assert means["survival"].to_dict() == pytest.approx(
         {0: math.nan, 1: 0, 2: 2 / 3, 3: 2 / 3, 4: math.nan, 5: math.nan, 6: math.nan, 7: math.nan, 8: math.nan},
-        nan_ok=True)
+        nan_ok=True,
+    )
     assert digit_means(tied, "trajectories").loc[3, "birth"] == pytest.approx((4 + 8 + 10) / 3)
 
 

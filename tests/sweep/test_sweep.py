@@ -27,14 +27,37 @@ from lifelab.sweep import (
     sweep,
 )
 
-STABLE = ["key", "rule", "family", "seed", "model", "rung", "determined", "identified", "wrong", "rule_determined",
-          "extracted", "entries_right", "unobserved", "trajectories", "trained_on", "rounds", "stop_reason",
-          "end_density", "batched"]
+STABLE = [
+    "key",
+    "rule",
+    "family",
+    "seed",
+    "model",
+    "rung",
+    "determined",
+    "identified",
+    "wrong",
+    "rule_determined",
+    "extracted",
+    "entries_right",
+    "unobserved",
+    "trajectories",
+    "trained_on",
+    "rounds",
+    "stop_reason",
+    "end_density",
+    "batched",
+]
 
 
 def test_random_rules_are_seeded_distinct_and_of_their_family():
-    for family, kind in [("moore", Rule), ("vonneumann", Rule), ("isotropic", Rule), ("generations", GenerationsRule),
-                         ("ltl", LtLRule)]:
+    for family, kind in [
+        ("moore", Rule),
+        ("vonneumann", Rule),
+        ("isotropic", Rule),
+        ("generations", GenerationsRule),
+        ("ltl", LtLRule),
+    ]:
         rules = random_rules(family, 8, seed=4)
         assert rules == random_rules(family, 8, seed=4) and rules != random_rules(family, 8, seed=5)
         assert len(set(rules)) == 8 and all(isinstance(parse_rule(r), kind) for r in rules)
@@ -71,7 +94,12 @@ def test_rule_indices_place_each_rule_where_all_rules_enumerates_it():
 
 def test_family_of():
     assert [family_of(r) for r in ("B3/S23", "B2/S013V", "B2-a/S12", "/2/3", "Bosco's Rule")] == [
-        "moore", "vonneumann", "isotropic", "generations", "ltl"]
+        "moore",
+        "vonneumann",
+        "isotropic",
+        "generations",
+        "ltl",
+    ]
     table = Rule.parse("B3/S23").table.copy()
     table[1] ^= True  # one pattern turned: no symmetry left
     assert family_of(Rule.from_table(table)) == "table"
@@ -126,8 +154,11 @@ def test_a_compact_store_keeps_one_row_per_trial_and_the_columns_asked_for(tmp_p
     assert part.parent == tmp_path / "map" and len(list(part.parent.iterdir())) == 1
     small = read_store(tmp_path / "map")
     assert list(small.columns) == list(MAP_COLUMNS) and len(small) == 3
-    assert small.sort_values("rule").reset_index(drop=True).equals(
-        full[list(MAP_COLUMNS)].sort_values("rule").reset_index(drop=True))
+    assert (
+        small.sort_values("rule")
+        .reset_index(drop=True)
+        .equals(full[list(MAP_COLUMNS)].sort_values("rule").reset_index(drop=True))
+    )
     assert read_store(part).equals(small)  # the part file alone reads the same
     with pytest.raises(ValueError, match="not an empty directory"):
         compact(store, tmp_path / "map")
@@ -158,8 +189,23 @@ def test_interrupted_sweep_keeps_finished_batches(tmp_path, monkeypatch):
 
 
 def _sweep_command(store, *rules, batch=1, model="tied"):
-    return [sys.executable, "-m", "lifelab", "sweep", *rules, "--models", model, "--store", str(store),
-            "--batch", str(batch), "--size", "16", "--steps", "8"]
+    return [
+        sys.executable,
+        "-m",
+        "lifelab",
+        "sweep",
+        *rules,
+        "--models",
+        model,
+        "--store",
+        str(store),
+        "--batch",
+        str(batch),
+        "--size",
+        "16",
+        "--steps",
+        "8",
+    ]
 
 
 @pytest.mark.slow
@@ -189,8 +235,12 @@ def test_two_sweeps_into_one_store_never_corrupt_it(tmp_path):
     store = tmp_path / "store"
     rules = random_rules("vonneumann", 8, seed=3)
     chunks = (rules[:6], rules[2:])
-    processes = [subprocess.Popen(_sweep_command(store, *chunk, model="table"), stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True) for chunk in chunks]
+    processes = [
+        subprocess.Popen(
+            _sweep_command(store, *chunk, model="table"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        for chunk in chunks
+    ]
     for chunk, process in zip(chunks, processes, strict=True):
         code, err = process.wait(timeout=600), process.stderr.read()
         if code == 2:  # the store was held by the other sweep: refused in one line, then run again
@@ -208,8 +258,7 @@ def test_ray_backend_gives_the_rows_of_the_local_backend(tmp_path):
     trials = plan(["B3/S23", "B36/S23", "Brian's Brain"], seeds=[0], models=["tied", "table"], size=16, steps=8)
     sweep(trials, tmp_path / "local", batch_size=2, progress=False, device="cpu")
     try:
-        result = sweep(trials, tmp_path / "ray", backend="ray", workers=2, batch_size=2, progress=False,
-                       device="cpu")
+        result = sweep(trials, tmp_path / "ray", backend="ray", workers=2, batch_size=2, progress=False, device="cpu")
     finally:
         ray.shutdown()
     assert result.ran == 6
@@ -217,18 +266,21 @@ def test_ray_backend_gives_the_rows_of_the_local_backend(tmp_path):
     assert local[STABLE].equals(remote[STABLE])
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda tmp: random_rules("hexagonal-ish", 3), "unknown family"),
-    (lambda tmp: plan([]), "no rules"),
-    (lambda tmp: plan(["B3/S23"], models=["nope"]), "unknown model"),
-    (lambda tmp: plan(["B3/S9"]), "survival digit 9"),
-    (lambda tmp: sweep(plan(["B3/S23"]), tmp / "results.csv", progress=False), "is a file"),
-    (lambda tmp: sweep(plan(["B3/S23"]), tmp, progress=False), "not Parquet parts"),
-    (lambda tmp: sweep(plan(["B3/S23"]), tmp / "s", backend="spark", progress=False), "backend"),
-    (lambda tmp: sweep(plan(["B3/S23"]), tmp / "s", address="ray://x:1", progress=False), "address"),
-    (lambda tmp: sweep([], tmp / "s", progress=False), "non-empty"),
-    (lambda tmp: read_store(tmp / "results.csv"), "not a Parquet file"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda tmp: random_rules("hexagonal-ish", 3), "unknown family"),
+        (lambda tmp: plan([]), "no rules"),
+        (lambda tmp: plan(["B3/S23"], models=["nope"]), "unknown model"),
+        (lambda tmp: plan(["B3/S9"]), "survival digit 9"),
+        (lambda tmp: sweep(plan(["B3/S23"]), tmp / "results.csv", progress=False), "is a file"),
+        (lambda tmp: sweep(plan(["B3/S23"]), tmp, progress=False), "not Parquet parts"),
+        (lambda tmp: sweep(plan(["B3/S23"]), tmp / "s", backend="spark", progress=False), "backend"),
+        (lambda tmp: sweep(plan(["B3/S23"]), tmp / "s", address="ray://x:1", progress=False), "address"),
+        (lambda tmp: sweep([], tmp / "s", progress=False), "non-empty"),
+        (lambda tmp: read_store(tmp / "results.csv"), "not a Parquet file"),
+    ],
+)
 def test_bad_input_gets_a_clear_error(tmp_path, call, message):
     (tmp_path / "results.csv").write_text("rule,seed\nB3/S23,0\n")
     with pytest.raises(ValueError, match=message):
@@ -269,8 +321,11 @@ def _workers(driver: subprocess.Popen, timeout: float = 120) -> list[int]:
     deadline, found = time.monotonic() + timeout, []
     while len(found) < 2 and time.monotonic() < deadline:
         time.sleep(0.5)
-        found = [p for p in _children(driver.pid)
-                 if b"spawn_main" in (Path(f"/proc/{p}/cmdline").read_bytes() if Path(f"/proc/{p}").exists() else b"")]
+        found = [
+            p
+            for p in _children(driver.pid)
+            if b"spawn_main" in (Path(f"/proc/{p}/cmdline").read_bytes() if Path(f"/proc/{p}").exists() else b"")
+        ]
     return found
 
 
@@ -278,8 +333,11 @@ def _workers(driver: subprocess.Popen, timeout: float = 120) -> list[int]:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc (Linux)")
 def test_a_killed_driver_takes_its_workers_and_ctrl_c_is_one_line(tmp_path):
     rules = random_rules("moore", 40, seed=5)
-    driver = subprocess.Popen(_sweep_command(tmp_path / "killed", *rules) + ["--workers", "2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    driver = subprocess.Popen(
+        _sweep_command(tmp_path / "killed", *rules) + ["--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     assert len(_workers(driver)) >= 2
     helpers = _children(driver.pid)  # the pool's workers and multiprocessing's resource tracker
     driver.kill()
@@ -288,8 +346,12 @@ def test_a_killed_driver_takes_its_workers_and_ctrl_c_is_one_line(tmp_path):
     while any(_alive(p) for p in helpers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(_alive(p) for p in helpers), "workers or the resource tracker outlived their driver"
-    interrupted = subprocess.Popen(_sweep_command(tmp_path / "interrupted", *rules) + ["--workers", "2"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    interrupted = subprocess.Popen(
+        _sweep_command(tmp_path / "interrupted", *rules) + ["--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert len(_workers(interrupted)) >= 2
     interrupted.send_signal(signal.SIGINT)
     out, err = interrupted.communicate(timeout=300)

@@ -43,8 +43,9 @@ def test_slider_redraws_the_chosen_step(trajectories):
     control.value = 0
     assert [image.value for image in images] == first  # drawn once, shown again
     bundle, metadata = slider._repr_mimebundle_()
-    assert ("application/vnd.jupyter.widget-view+json" in bundle
-            and "time slider over life, seeds" in bundle["text/plain"])
+    assert (
+        "application/vnd.jupyter.widget-view+json" in bundle and "time slider over life, seeds" in bundle["text/plain"]
+    )
     still = base64.b64decode(bundle["image/png"])  # the picture shown where the widget cannot be: both panels
     assert still[:8] == b"\x89PNG\r\n\x1a\n" and metadata == {"image/png": {"width": int(2 * 2.4 * 96)}}
     assert len(slider.still()[0]) > len(first[0])
@@ -125,8 +126,9 @@ def test_a_rule_map_puts_each_rule_at_its_birth_and_survival_sets():
     grid = fig.axes[0].images[0].get_array()
     assert grid.shape == (512, 512) and grid[8, 12] == 1.0 and grid[8 | 64, 12] == 0.5 and grid[0, 0] == 0.0
     assert np.ma.getmaskarray(grid).sum() == 512 * 512 - 3 and fig.axes[0].get_title() == "three rules"
-    assert plot_rule_map(rule_indices(["B1/S2V"], "vonneumann"), [1], "vonneumann").axes[0].images[0].get_array(
-        ).shape == (32, 32)
+    assert plot_rule_map(rule_indices(["B1/S2V"], "vonneumann"), [1], "vonneumann").axes[0].images[
+        0
+    ].get_array().shape == (32, 32)
     with pytest.raises(ValueError, match="one value per rule"):
         plot_rule_map(indices, [1.0])
     with pytest.raises(ValueError, match="lie in 0-1023"):

@@ -46,10 +46,34 @@ from lifelab.learning.models.growth import GROWTH, ROUTES, GrowthRoute, grow_gro
 
 # isort: on
 
-__all__ = ["DEFAULT_MODEL", "GROWTH", "REGISTRY", "ROUTES", "EquivariantCNN", "GrowthRoute", "LifeModel", "MinimalCNN",
-           "ModelSpec", "MultiScale", "SimpleCNNSmall", "SimpleCNNTiny", "TiedCNN", "TiedConv2d", "WindowLayout",
-           "build_model", "first_layer_kernels", "grow_group", "growth_model", "model_spec", "pattern_table", "predict",
-           "receptive_radius", "register", "regular_field_elements", "rollout"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "GROWTH",
+    "REGISTRY",
+    "ROUTES",
+    "EquivariantCNN",
+    "GrowthRoute",
+    "LifeModel",
+    "MinimalCNN",
+    "ModelSpec",
+    "MultiScale",
+    "SimpleCNNSmall",
+    "SimpleCNNTiny",
+    "TiedCNN",
+    "TiedConv2d",
+    "WindowLayout",
+    "build_model",
+    "first_layer_kernels",
+    "grow_group",
+    "growth_model",
+    "model_spec",
+    "pattern_table",
+    "predict",
+    "receptive_radius",
+    "register",
+    "regular_field_elements",
+    "rollout",
+]
 
 
 def build_model(name: str, **config) -> LifeModel:

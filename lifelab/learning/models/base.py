@@ -32,8 +32,18 @@ from lifelab.utils import (
     one_hot,
 )
 
-__all__ = ["DEFAULT_MODEL", "REGISTRY", "LifeModel", "ModelSpec", "WindowLayout", "model_spec", "predict",
-           "receptive_radius", "register", "rollout"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "REGISTRY",
+    "LifeModel",
+    "ModelSpec",
+    "WindowLayout",
+    "model_spec",
+    "predict",
+    "receptive_radius",
+    "register",
+    "rollout",
+]
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,7 @@ def register(name: str, summary: str, **facts):
     Returns:
         The decorator (it returns the class unchanged, with ``spec`` set).
     """
+
     def decorate(cls):
         spec = ModelSpec(name, cls, summary, **facts)
         if spec.stacks and not issubclass(cls, WindowLayout):
@@ -130,8 +141,10 @@ def model_spec(name) -> ModelSpec:
     for spec in REGISTRY.values():
         if name in spec.names:
             return spec
-    raise InputError(f"unknown model {name!r}; expected one of {sorted(REGISTRY)} "
-                     f"or a class name {sorted(s.cls.__name__ for s in REGISTRY.values())}")
+    raise InputError(
+        f"unknown model {name!r}; expected one of {sorted(REGISTRY)} "
+        f"or a class name {sorted(s.cls.__name__ for s in REGISTRY.values())}"
+    )
 
 
 def _in_own_precision(module: nn.Module, args: tuple):
@@ -210,8 +223,7 @@ def _odd_kernel(value) -> int:
 
 
 def _conv(c_in: int, c_out: int, size: int, dilation: int = 1) -> nn.Conv2d:
-    return nn.Conv2d(c_in, c_out, size, padding=dilation * (size // 2), dilation=dilation,
-                     padding_mode="circular")
+    return nn.Conv2d(c_in, c_out, size, padding=dilation * (size // 2), dilation=dilation, padding_mode="circular")
 
 
 def _head(width: int, hidden_layers: int, states: int = 2) -> list[nn.Module]:
@@ -349,6 +361,7 @@ class WindowLayout:
         """
         kernel = self.stacked_kernel(params)
         h = torch.relu(torch.einsum("pcij,kocij->kpo", x, kernel) + params["net.0.bias"][:, None])
-        h = torch.relu(torch.einsum("kpo,kqo->kpq", h, params["net.2.weight"][..., 0, 0])
-                       + params["net.2.bias"][:, None])
+        h = torch.relu(
+            torch.einsum("kpo,kqo->kpq", h, params["net.2.weight"][..., 0, 0]) + params["net.2.bias"][:, None]
+        )
         return torch.einsum("kpq,ksq->kps", h, params["net.4.weight"][..., 0, 0]) + params["net.4.bias"][:, None]

@@ -53,8 +53,14 @@ from e2cnn import nn as enn  # noqa: E402
 
 def _lattice_rings(kernel_size: int) -> list[float]:
     half = kernel_size // 2
-    return sorted({math.hypot(i, j) for i in range(half + 1) for j in range(half + 1)
-                   if math.hypot(i, j) <= half * math.sqrt(2) + 1e-9})
+    return sorted(
+        {
+            math.hypot(i, j)
+            for i in range(half + 1)
+            for j in range(half + 1)
+            if math.hypot(i, j) <= half * math.sqrt(2) + 1e-9
+        }
+    )
 
 
 def _gspace(group: str):
@@ -66,8 +72,16 @@ def _gspace(group: str):
 def _spatial_conv(in_type, out_type, kernel_size: int) -> enn.R2Conv:
     """A circular ``R2Conv`` whose basis spans every equivariant kernel on the lattice (see EquivariantCNN)."""
     rings = _lattice_rings(kernel_size)
-    return enn.R2Conv(in_type, out_type, kernel_size, padding=kernel_size // 2, padding_mode="circular",
-                      rings=rings, sigma=[0.1] * len(rings), recompute=True)
+    return enn.R2Conv(
+        in_type,
+        out_type,
+        kernel_size,
+        padding=kernel_size // 2,
+        padding_mode="circular",
+        rings=rings,
+        sigma=[0.1] * len(rings),
+        recompute=True,
+    )
 
 
 def _pointwise_conv(in_type, out_type) -> enn.R2Conv:
@@ -81,8 +95,14 @@ def _pointwise_conv(in_type, out_type) -> enn.R2Conv:
     return enn.R2Conv(in_type, out_type, 1, recompute=True)
 
 
-@register("e2cnn", "e2cnn group-equivariant CNN (p4, p4m, or trivial: a plain CNN written in e2cnn)",
-          groups=("trivial", "p4", "p4m"), default_group="p4m", growth="e2cnn", kernel_sizes=True)
+@register(
+    "e2cnn",
+    "e2cnn group-equivariant CNN (p4, p4m, or trivial: a plain CNN written in e2cnn)",
+    groups=("trivial", "p4", "p4m"),
+    default_group="p4m",
+    growth="e2cnn",
+    kernel_sizes=True,
+)
 class EquivariantCNN(LifeModel):
     """An e2cnn group-equivariant CNN for p4 (``Rot2dOnR2(4)``) or p4m (``FlipRot2dOnR2(4)``).
 
@@ -103,21 +123,23 @@ class EquivariantCNN(LifeModel):
     __version__ = "1.0.0"
     net: enn.SequentialModule
 
-    def __init__(self, group: str = "p4", width: int = 8, kernel_size: int = 3, hidden_layers: int = 1,
-                 states: int = 2):
+    def __init__(
+        self, group: str = "p4", width: int = 8, kernel_size: int = 3, hidden_layers: int = 1, states: int = 2
+    ):
         """Args:
-            group: ``"p4"``, ``"p4m"`` or ``"trivial"`` (translations only).
-            width: Number of regular hidden fields (each 4 channels for p4, 8 for p4m, 1 for trivial).
-            kernel_size: Odd size of the spatial kernel.
-            hidden_layers: Number of hidden 1x1 group convolutions.
-            states: Cell states it reads and predicts (one trivial field each, in and out).
+        group: ``"p4"``, ``"p4m"`` or ``"trivial"`` (translations only).
+        width: Number of regular hidden fields (each 4 channels for p4, 8 for p4m, 1 for trivial).
+        kernel_size: Odd size of the spatial kernel.
+        hidden_layers: Number of hidden 1x1 group convolutions.
+        states: Cell states it reads and predicts (one trivial field each, in and out).
         """
         if group not in GROUPS:
             raise InputError(f"EquivariantCNN group must be one of {list(GROUPS)}, got {group!r}")
         width, kernel_size = check_int("width", width, 1), _odd_kernel(kernel_size)
         hidden_layers = check_int("hidden_layers", hidden_layers, 0)
-        super().__init__(group=group, width=width, kernel_size=kernel_size, hidden_layers=hidden_layers,
-                         **_states_config(states))
+        super().__init__(
+            group=group, width=width, kernel_size=kernel_size, hidden_layers=hidden_layers, **_states_config(states)
+        )
         self.symmetry = group
         space = _gspace(group)
         self.in_type = enn.FieldType(space, states * [space.trivial_repr])

@@ -116,8 +116,10 @@ def grow_group(model: nn.Module, to: str) -> LifeModel:
     if to not in ("p4", "p4m"):
         raise InputError(f"can grow to 'p4' or 'p4m', got {to!r}")
     if not isinstance(model, (TiedCNN, MinimalCNN, EquivariantCNN)):
-        raise InputTypeError(f"grow_group works on MinimalCNN and TiedCNN (the weight-tied route) and on "
-                        f"EquivariantCNN (the e2cnn route), got {type(model).__name__}")
+        raise InputTypeError(
+            f"grow_group works on MinimalCNN and TiedCNN (the weight-tied route) and on "
+            f"EquivariantCNN (the e2cnn route), got {type(model).__name__}"
+        )
     if GROWTH.index(to) < GROWTH.index(model.symmetry):
         raise InputError(f"the model is already {model.symmetry}; {to} is smaller")
     device = device_of(model)
@@ -131,8 +133,9 @@ def _grow_tied(model: MinimalCNN | TiedCNN, to: str) -> TiedCNN:
     first = model.net[0]
     assert isinstance(first, (TiedConv2d, nn.Conv2d)) and first.bias is not None  # both families build it so
     kernel = first.kernel() if isinstance(first, TiedConv2d) else first.weight
-    grown = TiedCNN(to, width=model.config["width"], kernel_size=kernel.shape[-1],
-                    states=model.config.get("states", 2)).to(kernel.dtype)
+    grown = TiedCNN(
+        to, width=model.config["width"], kernel_size=kernel.shape[-1], states=model.config.get("states", 2)
+    ).to(kernel.dtype)
     tied = grown._tied()
     with torch.no_grad():
         projected = project_kernel(kernel.detach().cpu(), to)

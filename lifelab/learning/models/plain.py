@@ -26,13 +26,18 @@ class MinimalCNN(WindowLayout, LifeModel):
 
     def __init__(self, width: int = 16, states: int = 2):
         """Args:
-            width: Width knob (>= 1).
-            states: Cell states it reads and predicts (2; more for Generations rules).
+        width: Width knob (>= 1).
+        states: Cell states it reads and predicts (2; more for Generations rules).
         """
         width = check_int("width", width, 1)
         super().__init__(width=width, **_states_config(states))
-        self.net = nn.Sequential(_conv(states, 2 * width, 3), nn.ReLU(), nn.Conv2d(2 * width, width, 1), nn.ReLU(),
-                                 nn.Conv2d(width, states, 1))
+        self.net = nn.Sequential(
+            _conv(states, 2 * width, 3),
+            nn.ReLU(),
+            nn.Conv2d(2 * width, width, 1),
+            nn.ReLU(),
+            nn.Conv2d(width, states, 1),
+        )
 
 
 class _SimpleCNN(LifeModel):
@@ -43,8 +48,9 @@ class _SimpleCNN(LifeModel):
     def __init__(self, hidden: int, kernel_size: int, states: int = 2):
         hidden, kernel_size = check_int("hidden", hidden, 1), _odd_kernel(kernel_size)
         super().__init__(hidden=hidden, kernel_size=kernel_size, **_states_config(states))
-        self.net = nn.Sequential(_conv(states, hidden, kernel_size), nn.ReLU(),
-                                 *_head(hidden, self.hidden_layers, states))
+        self.net = nn.Sequential(
+            _conv(states, hidden, kernel_size), nn.ReLU(), *_head(hidden, self.hidden_layers, states)
+        )
 
 
 @register("tiny", "the notes' SimpleCNNTiny: one 5x5 convolution and a 1x1 readout", kernel_sizes=True)
@@ -55,15 +61,14 @@ class SimpleCNNTiny(_SimpleCNN):
 
     def __init__(self, hidden: int = 8, kernel_size: int = 5, states: int = 2):
         """Args:
-            hidden: Feature maps after the spatial convolution.
-            kernel_size: Odd size of the spatial kernel.
-            states: Cell states it reads and predicts.
+        hidden: Feature maps after the spatial convolution.
+        kernel_size: Odd size of the spatial kernel.
+        states: Cell states it reads and predicts.
         """
         super().__init__(hidden, kernel_size, states)
 
 
-@register("small", "the notes' SimpleCNNSmall: a 5x5 convolution, a hidden 1x1 layer, a 1x1 readout",
-          kernel_sizes=True)
+@register("small", "the notes' SimpleCNNSmall: a 5x5 convolution, a hidden 1x1 layer, a 1x1 readout", kernel_sizes=True)
 class SimpleCNNSmall(_SimpleCNN):
     """A ``kernel_size`` convolution (5 by default) to ``hidden`` maps, a hidden 1x1 layer, a 1x1 readout."""
 
@@ -72,9 +77,9 @@ class SimpleCNNSmall(_SimpleCNN):
 
     def __init__(self, hidden: int = 16, kernel_size: int = 5, states: int = 2):
         """Args:
-            hidden: Feature maps of the hidden layers.
-            kernel_size: Odd size of the spatial kernel.
-            states: Cell states it reads and predicts.
+        hidden: Feature maps of the hidden layers.
+        kernel_size: Odd size of the spatial kernel.
+        states: Cell states it reads and predicts.
         """
         super().__init__(hidden, kernel_size, states)
 

@@ -29,9 +29,8 @@ def pattern_table(model, pad: int = 2) -> np.ndarray:
     """
     side = 3 + 2 * pad
     boards = np.zeros((N_PATTERNS, side, side), dtype=bool)
-    boards[:, pad:pad + 3, pad:pad + 3] = patterns()
+    boards[:, pad : pad + 3, pad : pad + 3] = patterns()
     return predict(model, boards)[:, pad + 1, pad + 1]
-
 
 
 def first_layer_kernels(model) -> np.ndarray:

@@ -31,10 +31,10 @@ class TiedConv2d(nn.Module):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3, group: str = "p4"):
         """Args:
-            in_channels: Input channels.
-            out_channels: Output channels.
-            kernel_size: Odd kernel size.
-            group: ``"trivial"`` (no tying), ``"p4"`` or ``"p4m"``.
+        in_channels: Input channels.
+        out_channels: Output channels.
+        kernel_size: Odd kernel size.
+        group: ``"trivial"`` (no tying), ``"p4"`` or ``"p4m"``.
         """
         super().__init__()
         kernel_size = _odd_kernel(kernel_size)
@@ -42,7 +42,7 @@ class TiedConv2d(nn.Module):
         self.group, self.kernel_size = group, kernel_size
         self.register_buffer("orbits", orbits, persistent=False)
         n_orbits = int(orbits.max()) + 1
-        bound = 1 / math.sqrt(in_channels * kernel_size ** 2)
+        bound = 1 / math.sqrt(in_channels * kernel_size**2)
         self.weight = nn.Parameter(torch.empty(out_channels, in_channels, n_orbits).uniform_(-bound, bound))
         self.bias = nn.Parameter(torch.empty(out_channels).uniform_(-bound, bound))
 
@@ -59,8 +59,15 @@ class TiedConv2d(nn.Module):
         return f"{c_in}, {out}, kernel_size={self.kernel_size}, group={self.group!r}, orbits={n}"
 
 
-@register("tied", "the MinimalCNN layout with a p4/p4m-invariant (weight-tied) first kernel: the hard route",
-          groups=("p4", "p4m"), default_group="p4m", growth="tied", kernel_sizes=True, stacks=True)
+@register(
+    "tied",
+    "the MinimalCNN layout with a p4/p4m-invariant (weight-tied) first kernel: the hard route",
+    groups=("p4", "p4m"),
+    default_group="p4m",
+    growth="tied",
+    kernel_sizes=True,
+    stacks=True,
+)
 class TiedCNN(WindowLayout, LifeModel):
     """The MinimalCNN layout with a group-invariant (weight-tied) first kernel: the hard p4/p4m route.
 
@@ -75,17 +82,22 @@ class TiedCNN(WindowLayout, LifeModel):
 
     def __init__(self, group: str = "p4", width: int = 16, kernel_size: int = 3, states: int = 2):
         """Args:
-            group: ``"p4"`` or ``"p4m"`` (``"trivial"`` gives an untied MinimalCNN).
-            width: Width knob, as in :class:`MinimalCNN`.
-            kernel_size: Odd size of the tied kernel.
-            states: Cell states it reads and predicts.
+        group: ``"p4"`` or ``"p4m"`` (``"trivial"`` gives an untied MinimalCNN).
+        width: Width knob, as in :class:`MinimalCNN`.
+        kernel_size: Odd size of the tied kernel.
+        states: Cell states it reads and predicts.
         """
         group_elements(group)
         width, kernel_size = check_int("width", width, 1), _odd_kernel(kernel_size)
         super().__init__(group=group, width=width, kernel_size=kernel_size, **_states_config(states))
         self.symmetry = group
-        self.net = nn.Sequential(TiedConv2d(states, 2 * width, kernel_size, group), nn.ReLU(),
-                                 nn.Conv2d(2 * width, width, 1), nn.ReLU(), nn.Conv2d(width, states, 1))
+        self.net = nn.Sequential(
+            TiedConv2d(states, 2 * width, kernel_size, group),
+            nn.ReLU(),
+            nn.Conv2d(2 * width, width, 1),
+            nn.ReLU(),
+            nn.Conv2d(width, states, 1),
+        )
 
     def _tied(self) -> TiedConv2d:
         """The tied first layer (``net.0``)."""
