@@ -59,7 +59,7 @@ def main() -> None:
     args = parser.parse_args()
     cores = os.cpu_count()
     rule = lifelab.Rule.parse("B36/S23")
-    traj = lifelab.engines.simulation(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
+    traj = lifelab.simulate(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
     data = TrajectoryDataset(traj, visible=6)
     boards = lifelab.random_boards(256, (64, 64), seed=0)
     workloads = {
@@ -93,7 +93,7 @@ def main() -> None:
                 }
             )
     lifelab.utils.MODEL_THREADS = 1
-    sim = lambda: lifelab.engines.simulation("B3/S23", boards, 100)  # noqa: E731
+    sim = lambda: lifelab.simulate("B3/S23", boards, 100)  # noqa: E731
     sim()
     quiet = median_time(sim, args.repeat)
     with busy(True):

@@ -37,7 +37,7 @@ def main() -> None:
     print(f"device: {device}, torch threads: {torch.get_num_threads()}, seeds: {args.seeds}, max epochs: {args.epochs}")
     for rulestring in args.rules:
         rule = lifelab.Rule.parse(rulestring)
-        traj = lifelab.engines.simulation(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
+        traj = lifelab.simulate(rule, lifelab.random_boards(8, (32, 32), 0.4, seed=0), 16)
         train_set, val_set = TrajectoryDataset(traj, visible=8).split(0.25, seed=0)
         baseline, baseline_name, rows = None, None, []
         for name, entry in ZOO.items():

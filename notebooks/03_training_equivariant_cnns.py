@@ -237,7 +237,7 @@ print("plain baseline exact under p4:", equivariance_error(zoo["minimal"][0], pr
 ROLL_STEPS = 100
 fresh = lifelab.random_boards(1, (48, 48), DENSITY, seed=123)
 for rule in RULES:
-    true = lifelab.engines.simulation(rule, fresh, ROLL_STEPS)[0]
+    true = lifelab.simulate(rule, fresh, ROLL_STEPS)[0]
     net = rollout(runs[label, rule][0], fresh, ROLL_STEPS, device=device)[0]
     bad = np.flatnonzero((net != true).any(axis=(1, 2)))
     verdict = f"exact for all {ROLL_STEPS} steps" if bad.size == 0 else f"first wrong cell at step {bad[0]}"
@@ -245,7 +245,7 @@ for rule in RULES:
 
 # %%
 rule = "B36/S23"
-true = lifelab.engines.simulation(rule, fresh, ROLL_STEPS)[0]
+true = lifelab.simulate(rule, fresh, ROLL_STEPS)[0]
 net = rollout(runs[label, rule][0], fresh, ROLL_STEPS, device=device)[0]
 fig = plot_population({f"{label} network": net, "HighLife (simulate)": true})
 

@@ -204,7 +204,7 @@ for rule in ("B36/S23", "B2/S013V"):
           f"birth at counts {np.flatnonzero(form.lookup[0]).tolist()}, "
           f"survival at counts {np.flatnonzero(form.lookup[1]).tolist()}")
     board = lifelab.random_boards(1, (24, 24), 0.4, seed=7)[0]
-    same = np.array_equal(lifelab.run_seagull(extracted, board, 30), lifelab.engines.simulation(rule, board, 30)[0])
+    same = np.array_equal(lifelab.run_seagull(extracted, board, 30), lifelab.simulate(rule, board, 30)[0])
     print(f"seagull.Simulator with the extracted rule == simulate with the true rule over 30 steps: {same}\n")
 
 # %% [markdown]
@@ -280,7 +280,7 @@ for name, model in first.items():
 # %%
 board = lifelab.random_boards(1, (48, 48), 0.35, seed=5)[0]
 net = rollout(models["B36/S23"][0], board, 60, device=device)[0]
-true = lifelab.engines.simulation("B36/S23", board, 60)[0]
+true = lifelab.simulate("B36/S23", board, 60)[0]
 print("network and rule agree at every step:", bool((net == true).all()))
 fig = plot_snapshot_grid({"network": net, "B36/S23": true}, times=[0, 15, 30, 60])
 

@@ -202,8 +202,8 @@ fig.tight_layout()
 
 # %%
 board = lifelab.random_boards(1, (48, 48), density=0.4, seed=2024)
-truth = lifelab.engines.simulation(MOORE_RULE, board, 60)[0]
-found = lifelab.engines.simulation(life.rule, board, 60)[0]
+truth = lifelab.simulate(MOORE_RULE, board, 60)[0]
+found = lifelab.simulate(life.rule, board, 60)[0]
 print("identical for 60 steps:", np.array_equal(truth, found))
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
 plot_board(truth[60], ax=axes[0], title=f"truth {MOORE_RULE}, t=60")

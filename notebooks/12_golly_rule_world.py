@@ -84,7 +84,7 @@ print("colours (@COLORS):", golly.colors)
 
 # %%
 start, _ = load_rle(FIXTURES / "learned_langtons_loops.start.rle")
-loop = lifelab.engines.simulation(golly, start[None].astype(np.uint8), LOOP_STEPS)
+loop = lifelab.simulate(golly, start[None].astype(np.uint8), LOOP_STEPS)
 rows, cols = (np.flatnonzero(loop[0].any(axis=(0, axis))) for axis in (2, 1))  # where the loops ever were
 window = np.s_[rows.min() - 2:rows.max() + 3, cols.min() - 2:cols.max() + 3]
 fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
@@ -207,7 +207,7 @@ print(f"bgolly running the learned file for {LOOP_STEPS} generations ends on the
 # %%
 wireworld = load_rule_file(FIXTURES / "WireWorld.rule")
 wire_start, _ = load_rle(FIXTURES / "learned_wireworld.start.rle")
-wires = lifelab.engines.simulation(wireworld, wire_start[None].astype(np.uint8), WIRE_STEPS)
+wires = lifelab.simulate(wireworld, wire_start[None].astype(np.uint8), WIRE_STEPS)
 wired = decide_table(wires, unlisted="unchanged", name="WireWorld-learned")
 print(wired.sentence())
 print("structure:")
@@ -324,7 +324,7 @@ GOLDEN = FIXTURES.parent
 for case in ("hrot_l2_c2", "hrot_star", "hrot_custom", "hrot_weighted_negative", "hrot_moore_dying"):
     first, rulestring = load_rle(GOLDEN / f"{case}.start.rle")
     last, _ = load_rle(GOLDEN / f"{case}.end.rle")
-    ours = lifelab.engines.simulation(rulestring, first[None], 10)[0, -1]
+    ours = lifelab.simulate(rulestring, first[None], 10)[0, -1]
     print(f"{rulestring:52s} 10 generations: lifelab ends on Golly 4's cells: {np.array_equal(ours, last)}")
 
 # %% [markdown]

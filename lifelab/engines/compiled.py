@@ -1,7 +1,7 @@
-"""The compiled engines: every family stepped by numba-compiled loops, on every core the process may use.
+"""The compiled engines: every rule type stepped by numba-compiled loops, on every core the process may use.
 
 Private: :func:`lifelab.engines.simulation.simulate` is the public way in, and the
-numpy engines (:mod:`lifelab.engines.bitpack`, the families' own ``step``) stay as
+numpy engines (:mod:`lifelab.engines.bitpack`, each rule type's own ``step``) stay as
 the reference these are tested against cell for cell.
 
 * 2-state 3x3 rules (:class:`~lifelab.rules.lifelike.Rule`, any table) step bit-packed

@@ -148,9 +148,9 @@ def run_seagull(rule, board: np.ndarray, iters: int) -> np.ndarray:
     """Run ``rule`` on one board with seagull's own ``Simulator``.
 
     Args:
-        rule: A rule of any family or a rulestring; it runs through
+        rule: A rule of any type or a rulestring; it runs through
             :class:`~lifelab.rules.lifelike.SeagullRule` (seagull's convolution with the
-            family's count kernel, and a lookup).
+            type's count kernel, and a lookup).
         board: A ``(height, width)`` board of states.
         iters: Number of steps.
 
@@ -339,7 +339,7 @@ def simulate(
     once.  The results are the same cell for cell whatever the form.
 
     Args:
-        rule: A rule of any family (:class:`Rule`, :class:`~lifelab.rules.GenerationsRule`,
+        rule: A rule of any type (:class:`Rule`, :class:`~lifelab.rules.GenerationsRule`,
             :class:`~lifelab.rules.LtLRule`), a rulestring in any of Golly's
             spellings, or a registry name.
         boards: ``(n, height, width)`` array of cell states (0/1 or bool for

@@ -125,7 +125,7 @@ def write_rle(board, rule=None) -> str:
 
     Args:
         board: ``(height, width)`` array of states 0-255 (bool or 0/1 for 2-state).
-        rule: The rule (any family, or a rulestring), written as ``rule = ...``; None for no rule.
+        rule: The rule (any type, or a rulestring), written as ``rule = ...``; None for no rule.
 
     Returns:
         The RLE text (2-state ``b``/``o`` when the board has only states 0 and 1, else multi-state).

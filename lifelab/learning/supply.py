@@ -82,7 +82,7 @@ class DataSupplyAgent:
         """Start with one visible trajectory.
 
         Args:
-            source: The oracle (a rule of any family, a rulestring or a name), or
+            source: The oracle (a rule of any type, a rulestring or a name), or
                 an external ``(n, T + 1, H, W)`` array of trajectories (0/1, or
                 the states of a multi-state rule).
             shape: Board size of collected trajectories (oracle only).

@@ -173,7 +173,8 @@ class LoopReport:
             (
                 "trajectories",
                 f"{self.trajectories} trained on ({self.transitions} transitions), "
-                f"{self.used} seen, in {len(self.rounds)} rounds; stopped: {self.stop_reason}",
+                f"{self.used} seen, in {len(self.rounds)} round{'' if len(self.rounds) == 1 else 's'}; "
+                f"stopped: {self.stop_reason}",
             )
         )
         lines.append(("wall time", f"{self.seconds:.1f} s"))

@@ -36,7 +36,7 @@ from lifelab.rules.rulefiles import (
     save_rule_file,
     table_rule,
 )
-from lifelab.rules.reading import read_rule, spelled_family
+from lifelab.rules.reading import read_rule, spelled_kind
 from lifelab.rules.generations import GenerationsRule
 from lifelab.rules.counts import HROTRule, LtLRule, count_rule, count_runs
 from lifelab.rules.stochastic import StochasticRule
@@ -75,7 +75,7 @@ __all__ = [
     "save_rule_file",
     "table_rule",
     "read_rule",
-    "spelled_family",
+    "spelled_kind",
     "GenerationsRule",
     "HROTRule",
     "LtLRule",

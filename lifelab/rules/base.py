@@ -56,14 +56,14 @@ class RuleBase(ABC):
     not part of it.  ``repr(rule)`` is the type's name around ``str(rule)``.
 
     Attributes:
-        family: The type's name in messages (``"Generations"``), the kind of its entries in the registry of
-            named rules.
+        kind: The type's name in messages (``"Generations"``), the kind of its entries in the registry of
+            named rules (:attr:`~lifelab.rules.NamedRule.kind`).
         states: Number of cell states: 0 dead, 1 live, 2.. the type's own (dying, or a rule table's states).
     """
 
     __slots__ = ()
 
-    family: str
+    kind: str
     states: int
     _grid: Grid | None
 

@@ -46,7 +46,6 @@ class _CountRule(RuleType):
 
     Attributes:
         range: How far the neighbourhood reaches.
-        weights: ``(2r + 1, 2r + 1)`` int64: each cell's weight in the count.
         state_weights: ``NW``'s optional weight per state (then every non-dead state counts), or None.
     """
 
@@ -113,7 +112,7 @@ class LtLRule(_CountRule, KernelRule):
         neighbourhood: ``"M"`` (box), ``"N"`` (diamond) or ``"C"`` (disc).
     """
 
-    family = "Larger than Life"
+    kind = "Larger than Life"
 
     def __init__(
         self,
@@ -319,13 +318,12 @@ class HROTRule(_CountRule):
         birth: Birth counts, as written.
         neighbourhood: A key of :data:`HROT_NEIGHBOURHOODS`.
         spec: The hex digits (and state weights) of ``N@`` and ``NW``, upper case; empty otherwise.
-        weights: ``(2r + 1, 2r + 1)`` int64: each cell's weight in the count.
         state_weights: ``NW``'s optional weight per state (then every non-dead state counts), or None.
         ltl: Written in Larger than Life's syntax (``M`` flag, ``S..``/``B..`` intervals).
         middle: ``M1`` (Larger than Life syntax only).
     """
 
-    family = "HROT"
+    kind = "HROT"
 
     def __init__(
         self,

@@ -33,7 +33,7 @@ class GenerationsRule(KernelRule):
         states: Number of states, 2 to 256: 0 dead, 1 live, 2.. dying.
     """
 
-    family = "Generations"
+    kind = "Generations"
 
     def __init__(self, rule: Rule | str, states: int):
         """Args:

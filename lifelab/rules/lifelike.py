@@ -97,7 +97,7 @@ class Rule(KernelRule):
 
     __slots__ = ("_table", "_views", "_grid")
 
-    family = "life-like"
+    kind = "life-like"
     #: Cell states: 2.
     states = 2
 

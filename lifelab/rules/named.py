@@ -22,7 +22,7 @@ class NamedRule:
         description: One line on what the rule does.
         studied: True for the nine rules the research programme studies (``lifelab rules --studied``).
         kind: ``"life-like"`` (a :class:`~lifelab.rules.Rule`), ``"Generations"`` or ``"Larger than Life"``
-            (the ``family`` of the rule's type).
+            (the ``kind`` of the rule's type).
     """
 
     name: str
@@ -177,20 +177,20 @@ def rulestring_of(text) -> tuple[str, NamedRule | None]:
 
 
 class Registered(Protocol):
-    """A rule whose type the registry names rules of: the type's ``family`` (a :attr:`NamedRule.kind`) and its
+    """A rule whose type the registry names rules of: the type's ``kind`` (a :attr:`NamedRule.kind`) and its
     ``parse``."""
 
-    family: str
+    kind: str
 
     @classmethod
     def parse(cls, text: str) -> Self: ...
 
 
 def registered_name(rule: Registered) -> str | None:
-    """The registry name of a rule (its type has a ``family`` and a ``parse``), or None."""
+    """The registry name of a rule (its type has a ``kind`` and a ``parse``), or None."""
     return _names(type(rule)).get(rule)
 
 
 @functools.cache
-def _names(kind: type[Registered]) -> dict[Registered, str]:
-    return {kind.parse(entry.rulestring): entry.name for entry in named_rules(kind=kind.family)}
+def _names(rule_type: type[Registered]) -> dict[Registered, str]:
+    return {rule_type.parse(entry.rulestring): entry.name for entry in named_rules(kind=rule_type.kind)}

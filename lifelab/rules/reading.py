@@ -22,11 +22,11 @@ from lifelab.rules.rulefiles import find_rule_file, load_rule_file
 from lifelab.rules.tables import TableRule
 from lifelab.utils import ascii_digits
 
-__all__ = ["read_rule", "spelled_family"]
+__all__ = ["read_rule", "spelled_kind"]
 
 
-def spelled_family(core: str) -> str:
-    """The rule type a rulestring (its grid suffix split off) spells, by its ``family``: ``"life-like"``,
+def spelled_kind(core: str) -> str:
+    """The rule type a rulestring (its grid suffix split off) spells, by its ``kind``: ``"life-like"``,
     ``"Generations"``, ``"Larger than Life"`` or ``"HROT"``."""
     if (core[:1] in "Rr" and ascii_digits(core[1:2])) or re.fullmatch(r"[0-9]{1,18}(,[0-9]{1,18}){4}", core):
         return "HROT" if _is_hrot(core) else "Larger than Life"
@@ -56,10 +56,10 @@ class Placed(Protocol):
 
 
 class SpelledType(Protocol):
-    """A rule type a rulestring spells (every type but the rule tables, which are named): its ``family`` (what
-    :func:`spelled_family` gives) and its reader of a rulestring's core."""
+    """A rule type a rulestring spells (every type but the rule tables, which are named): its ``kind`` (what
+    :func:`spelled_kind` gives) and its reader of a rulestring's core."""
 
-    family: str
+    kind: str
 
     def _from_core(self, core: str, text: str) -> Placed: ...
 
@@ -91,9 +91,9 @@ def read_rule(text, types: tuple[type[RuleBase], ...]):
     if core.lower().endswith(".rule"):
         return _table_rule(load_rule_file(core), grid, types)
     try:
-        kind = next((t for t in types if t.family == spelled_family(core)), None)
+        kind = next((t for t in types if t.kind == spelled_kind(core)), None)
         if kind is None or not _spelled(kind):
-            raise InputError(f"{text!r} is not a {types[0].family} rule")
+            raise InputError(f"{text!r} is not a {types[0].kind} rule")
         rule = kind._from_core(core, text)
     except InputError as exc:
         path = find_rule_file(core) if TableRule in types else None
@@ -108,6 +108,6 @@ def _table_rule(
     rule: TableRule, grid: Grid | None, types: tuple[type[RuleBase], ...], error: Exception | None = None
 ) -> TableRule:
     if TableRule not in types:
-        raise InputError(f"{rule.name!r} is a rule table, not a {types[0].family} rule") from error
+        raise InputError(f"{rule.name!r} is a rule table, not a {types[0].kind} rule") from error
     rule._grid = grid
     return rule

@@ -32,7 +32,7 @@ class StochasticRule(RuleBase):
         probability: ``(512,)`` float: the chance of being alive next, per 3x3 pattern (MAP order).
     """
 
-    family = "stochastic"
+    kind = "stochastic"
     #: Cell states: always 2.
     states = 2
 

@@ -117,7 +117,7 @@ class TableRule(RuleType):
         colors: ``{state: (r, g, b)}`` from ``@COLORS``.
     """
 
-    family = "rule table"
+    kind = "rule table"
 
     def __init__(
         self,

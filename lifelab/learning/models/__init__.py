@@ -3,7 +3,7 @@
 Every model takes boards one-hot as ``(B, 2, H, W)`` float (channel 1 =
 alive) and returns ``(B, 2, H, W)`` logits (class 1 = alive).  Every
 spatial convolution pads circularly, so the models live on the same torus
-as the simulator.  The families, from least to most symmetry built in:
+as the simulator.  The models, from least to most symmetry built in:
 
 - :class:`MinimalCNN`: one 3x3 convolution, then 1x1 layers; the
   translation-only baseline, small enough to read by eye.
@@ -24,7 +24,7 @@ one of these files.
 
 from lifelab.errors import InputError, InputTypeError
 
-# the registry lists the families in the order their modules load: plain, then weight-tied, then e2cnn
+# the registry lists the models in the order their modules load: plain, then weight-tied, then e2cnn
 # isort: off
 from lifelab.learning.models.base import (
     DEFAULT_MODEL,
