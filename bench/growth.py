@@ -5,7 +5,7 @@
 
 For each rule (by default the nine studied rules and Chiral Life, which is
 p4 but not p4m), each growth route and each seed, runs
-``lifelab.viz.experiments.compare_growth`` along translations -> p4 -> p4m: train the
+``lifelab.viz.comparisons.compare_growth`` along translations -> p4 -> p4m: train the
 translation-only model until it predicts every training board exactly, grow
 it, measure the grown model before any training, train it until it is exact
 again, and train a fresh model of the larger group from scratch on the same

@@ -16,7 +16,7 @@
    that the picture path chooses the same.
 3. ``--golly``: the same on Golly's own example patterns (``/usr/share/golly/Patterns``: the Life, Life-Like and
    Non-Totalistic folders, every RLE file lifelab runs as a 2-state rule), each run 64 generations and seen
-   through a 128x128 window (:func:`lifelab.viz.experiments.observe_pattern`).
+   through a 128x128 window (:func:`lifelab.viz.observations.observe_pattern`).
 """
 
 from __future__ import annotations

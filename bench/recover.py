@@ -6,7 +6,7 @@
                                       [--random-isotropic N]
 
 For each of the nine studied rules, each learner and each seed, runs
-``lifelab.loop.run.learn_rule`` (through ``lifelab.viz.experiments.compare_recovery``,
+``lifelab.loop.run.learn_rule`` (through ``lifelab.viz.comparisons.compare_recovery``,
 the same code notebook 05 runs; any rule of :func:`lifelab.parse_rule`:
 Generations and Larger than Life too) from one visible trajectory (by default
 32x32, 16 steps, density 0.5; ``--size 16 --steps 8 --density 0.15

@@ -53,14 +53,47 @@ def _graph() -> dict[str, set[str]]:
 
 
 def height(graph: dict[str, set[str]]) -> int:
-    """The number of modules on the longest chain of imports (a cycle counts once round)."""
+    """The number of modules on the longest chain of imports (modules that import each other in a cycle count once).
+
+    Strongly connected components (Tarjan) are folded into one node, then the longest path of the acyclic graph
+    that remains is counted in nodes.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    component: dict[str, int] = {}
+    stack: list[str] = []
+    counter = [0, 0]
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = counter[0]
+        counter[0] += 1
+        stack.append(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target not in component:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            while True:
+                member = stack.pop()
+                component[member] = counter[1]
+                if member == node:
+                    break
+            counter[1] += 1
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    edges: dict[int, set[int]] = {c: set() for c in component.values()}
+    for node, targets in graph.items():
+        edges[component[node]] |= {component[t] for t in targets} - {component[node]}
 
     @functools.cache
-    def floor(name: str, seen: frozenset = frozenset()) -> int:
-        below = [floor(t, seen | {name}) for t in graph[name] if t not in seen]
-        return 1 + max(below, default=0)
+    def floor(c: int) -> int:
+        return 1 + max((floor(t) for t in edges[c]), default=0)
 
-    return max(floor(name) for name in graph)
+    return max(floor(c) for c in edges)
 
 
 def _import_time(module: str, repeats: int = 7) -> float:

@@ -3,7 +3,7 @@
     .venv/bin/python bench/threads.py [--repeat 3] [--json PATH]
 
 Each workload runs with torch on one intra-op thread (lifelab's policy,
-``lifelab.utils.MODEL_THREADS``) and on every core, first with the machine
+``lifelab.utils.threads.MODEL_THREADS``) and on every core, first with the machine
 otherwise quiet and then with a second CPU-bound process (a Python busy
 loop started by this script) competing for the cores, side by side in one
 run.  The figure is the median wall time of --repeat runs; "busy/quiet"
@@ -24,7 +24,7 @@ import time
 from _report import json_option, table
 
 import lifelab
-import lifelab.utils
+import lifelab.utils.threads
 from lifelab.learning import TrajectoryDataset, train
 from lifelab.loop import learn_rule
 from lifelab.viz import new_zoo_model
@@ -79,7 +79,7 @@ def main() -> None:
     for name, run in workloads.items():
         run()
         for threads in (1, cores):
-            lifelab.utils.MODEL_THREADS = threads
+            lifelab.utils.threads.MODEL_THREADS = threads
             quiet = median_time(run, args.repeat)
             with busy(True):
                 loaded = median_time(run, args.repeat)
@@ -92,7 +92,7 @@ def main() -> None:
                     "busy/quiet": f"{loaded / quiet:.1f}x",
                 }
             )
-    lifelab.utils.MODEL_THREADS = 1
+    lifelab.utils.threads.MODEL_THREADS = 1
     sim = lambda: lifelab.simulate("B3/S23", boards, 100)  # noqa: E731
     sim()
     quiet = median_time(sim, args.repeat)

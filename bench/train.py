@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/train.py [--rules B3/S23 B36/S23] [--seeds 3] [--device cpu] [--json PATH]
 
-For each rule and each model of the notebooks' zoo (``lifelab.viz.experiments.ZOO``;
+For each rule and each model of the notebooks' zoo (``lifelab.viz.zoo.ZOO``;
 the first, ``minimal``, is the baseline), trains from ``--seeds`` initialisations on
 the same data (8 trajectories of 32x32 cells, 16 steps, 6 for training) with
 the default settings of ``lifelab.learning.training.train`` and early stop, and reports

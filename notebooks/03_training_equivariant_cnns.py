@@ -72,7 +72,7 @@ rng = lifelab.seed_everything(SEED)
 # %% [markdown]
 # ## 1. The zoo
 #
-# `lifelab.viz.experiments.ZOO` lists the models by label: the family, its constructor
+# `lifelab.viz.ZOO` lists the models by label: the family, its constructor
 # arguments, and extra training arguments (the soft route is the baseline
 # trained with a p4m consistency loss).
 

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from lifelab import cli
 from lifelab.cli import main
+from lifelab.cli import simulation as cli
 from lifelab.errors import InputError
 from lifelab.io.rle import load_rle
 

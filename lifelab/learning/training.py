@@ -246,10 +246,10 @@ def train(
     per-epoch learning rate (cosine down to ``lr / 100``, or constant).
     The model is converted to :data:`lifelab.utils.MODEL_DTYPE` (float64;
     float32 with ``amp``) and trained in it, so the same seed gives the
-    same model on every CPU; torch runs on :data:`lifelab.utils.MODEL_THREADS`
-    CPU threads (one), with deterministic algorithms, so a busy core does not
-    stall the run; the caller's thread count and determinism flag are
-    restored after.
+    same model on every CPU; torch runs on
+    :data:`lifelab.utils.threads.MODEL_THREADS` CPU threads (one), with
+    deterministic algorithms, so a busy core does not stall the run; the
+    caller's thread count and determinism flag are restored after.
 
     Args:
         model: A model of the zoo (one-hot in, logits out).

@@ -13,7 +13,13 @@ One concept a module, in dependency order:
 - :mod:`~lifelab.viz.networks`: kernels, sensitivity, the structure test,
   growing a network's group;
 - :mod:`~lifelab.viz.sweeps`: every rule of a family as one pixel;
-- :mod:`~lifelab.viz.experiments`: the experiments notebooks and benchmarks share;
+- :mod:`~lifelab.viz.zoo`: the notebooks' model zoo, built and trained;
+- :mod:`~lifelab.viz.comparisons`: the experiments notebooks and benchmarks
+  share: growing a network's group against starting over, recovering rules
+  with the active-learning loop;
+- :mod:`~lifelab.viz.observations`: observations as people hold them:
+  windows of a larger world, dropped scan lines, Golly's patterns through a
+  window, trajectories drawn as people draw them;
 - :mod:`~lifelab.viz.widgets`: ipywidgets front ends.
 """
 
@@ -47,22 +53,9 @@ from lifelab.viz.networks import (
     plot_sensitivity,
 )
 from lifelab.viz.sweeps import plot_rule_map
-from lifelab.viz.experiments import (
-    ZOO,
-    GrowthComparison,
-    GrowthStep,
-    ObservedPattern,
-    RecoveryComparison,
-    ZooEntry,
-    compare_growth,
-    compare_recovery,
-    draw_as,
-    drop_scan_lines,
-    fit_zoo_model,
-    new_zoo_model,
-    observe_pattern,
-    window_trajectories,
-)
+from lifelab.viz.zoo import ZOO, ZooEntry, fit_zoo_model, new_zoo_model
+from lifelab.viz.comparisons import GrowthComparison, GrowthStep, RecoveryComparison, compare_growth, compare_recovery
+from lifelab.viz.observations import ObservedPattern, draw_as, drop_scan_lines, observe_pattern, window_trajectories
 from lifelab.viz.widgets import figure_slider, loop_replay, trajectory_slider, visible_count_slider, wide_text_scrolls
 
 # isort: on
@@ -93,17 +86,17 @@ __all__ = [
     "plot_sensitivity",
     "plot_rule_map",
     "ZOO",
-    "GrowthComparison",
-    "GrowthStep",
-    "ObservedPattern",
-    "RecoveryComparison",
     "ZooEntry",
-    "compare_growth",
-    "compare_recovery",
-    "draw_as",
-    "drop_scan_lines",
     "fit_zoo_model",
     "new_zoo_model",
+    "GrowthComparison",
+    "GrowthStep",
+    "RecoveryComparison",
+    "compare_growth",
+    "compare_recovery",
+    "ObservedPattern",
+    "draw_as",
+    "drop_scan_lines",
     "observe_pattern",
     "window_trajectories",
     "figure_slider",

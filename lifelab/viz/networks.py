@@ -258,7 +258,7 @@ def plot_growth(comparison, fig=None):
     never did within the budget).
 
     Args:
-        comparison: A :class:`lifelab.viz.experiments.GrowthComparison`.
+        comparison: A :class:`lifelab.viz.comparisons.GrowthComparison`.
         fig: A matplotlib Figure to draw on; a new pyplot figure if None.
 
     Returns:

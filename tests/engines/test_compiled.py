@@ -5,8 +5,9 @@ import pytest
 import torch
 
 import lifelab.engines.simulation as simulate_module
-from lifelab import PackedHistory, random_boards, simulate, utils
+from lifelab import PackedHistory, random_boards, simulate
 from lifelab.rules import parse_rule
+from lifelab.utils import threads
 
 # one of every engine path: outer-totalistic Moore (the fused adder), other 3x3 tables, Generations (dying
 # counts of 1 to 8 bit planes, wrapping at a power of two or not, and a 2-state one),
@@ -88,7 +89,7 @@ def test_long_runs_agree_and_do_not_depend_on_the_number_of_threads(monkeypatch)
     states = _boards("Star Wars", (3, 40, 100), seed=3)
     runs = {}
     for cpus in ({0}, {0, 1}):
-        monkeypatch.setattr(utils.os, "sched_getaffinity", lambda pid, cpus=cpus: cpus)
+        monkeypatch.setattr(threads.os, "sched_getaffinity", lambda pid, cpus=cpus: cpus)
         runs[len(cpus)] = [
             simulate("B3/S23", boards, 200, every=50),
             simulate("Star Wars", states, 60, every=20),

@@ -297,13 +297,13 @@ def test_the_thread_policy_gives_the_same_model_whatever_the_callers_thread_coun
 
 
 def test_model_threads_sets_and_restores_the_count(monkeypatch):
-    from lifelab import utils
+    from lifelab.utils import threads
 
     before = torch.get_num_threads()
-    monkeypatch.setattr(utils, "MODEL_THREADS", 1)
+    monkeypatch.setattr(threads, "MODEL_THREADS", 1)
     try:
         torch.set_num_threads(2)
-        with utils.model_threads():
+        with threads.model_threads():
             assert torch.get_num_threads() == 1
         assert torch.get_num_threads() == 2
     finally:
