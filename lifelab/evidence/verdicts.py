@@ -230,6 +230,20 @@ def _rule(table: np.ndarray, evidence: Evidence) -> Rule | GenerationsRule:
     return rule if evidence.states == 2 else GenerationsRule(rule, evidence.states)
 
 
+def _inconsistent(raw: FamilyEvidence, common: dict, **more) -> Verdict:
+    """The verdict of exact evidence no rule explains, as the assumption-free table's majority shows it."""
+    return Verdict(
+        "inconsistent",
+        None,
+        family("table"),
+        classes=raw,
+        table=raw.family.expand(raw.majority),
+        known=np.zeros(N_PATTERNS, dtype=bool),
+        **common,
+        **more,
+    )
+
+
 def decide(
     evidence: Evidence, family_name="table", noise="auto", confidence: float = CONFIDENCE, guess=None
 ) -> Verdict:
@@ -281,27 +295,12 @@ def decide(
     if noisy:
         return _decide_noisy(evidence, chain, rate, 1 - confidence, common)
     if raw.raw_conflicts:
-        conflicts = raw.conflicting
-        return Verdict(
-            "inconsistent",
-            None,
-            family("table"),
-            classes=raw,
-            table=raw.family.expand(raw.majority),
-            known=np.zeros(N_PATTERNS, dtype=bool),
-            unexplained=conflicts,
-            **common,
-        )
+        return _inconsistent(raw, common, unexplained=raw.conflicting)
     if evidence.decay[0]:
         violations, checked = evidence.decay
-        return Verdict(
-            "inconsistent",
-            None,
-            family("table"),
-            classes=raw,
-            table=raw.family.expand(raw.majority),
-            known=np.zeros(N_PATTERNS, dtype=bool),
-            **common,
+        return _inconsistent(
+            raw,
+            common,
             note=f"{violations} of {checked} cell changes break the countdown of a {evidence.states}-state "
             "Generations rule (dying cells move one state on; a live cell that dies goes to state 2)",
         )
