@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 
 from lifelab.engines import random_boards, simulate
@@ -14,21 +16,8 @@ from lifelab.rules import DENSE_LIMIT, TableRule, parse_rule
 
 __all__ = ["learn_table"]
 
-#: The settings a network reads and the table loop does not.
-_NETWORK_SETTINGS = (
-    "group",
-    "epochs",
-    "batch_size",
-    "threshold",
-    "stop_probability",
-    "family",
-    "noise",
-    "confidence",
-    "boundary",
-    "neighbourhood",
-    "states",
-    "follow",
-)
+#: The settings the table loop reads; it refuses any other changed from its default (a new setting too).
+_TABLE_SETTINGS = ("shape", "steps", "density", "max_rounds", "seed", "mode")
 
 
 def learn_table(
@@ -61,7 +50,11 @@ def learn_table(
         InputError: For a rule that is not a table, or bad settings.
     """
     settings = (LOOP if settings is None else settings).but(**changes)
-    ignored = [name for name in _NETWORK_SETTINGS if getattr(settings, name) != getattr(LOOP, name)]
+    ignored = [
+        entry.name
+        for entry in fields(settings)
+        if entry.name not in _TABLE_SETTINGS and getattr(settings, entry.name) != getattr(LOOP, entry.name)
+    ]
     if ignored:
         raise InputError(
             f"the table loop counts configurations and trains no network: {', '.join(ignored)} "
