@@ -1,5 +1,5 @@
 """Rule types: Life-like rules and Golly's grid suffix, rule tables and rule files, Generations, Larger than Life
-and HROT, stochastic rules, named rules, and one ``parse_rule``.
+and HROT, stochastic rules, 1-D rules, named rules, and one ``parse_rule``.
 
 One concept a module, in dependency order:
 
@@ -15,6 +15,8 @@ One concept a module, in dependency order:
 - :mod:`~lifelab.rules.generations`: :class:`GenerationsRule`;
 - :mod:`~lifelab.rules.counts`: Larger than Life and HROT (:class:`LtLRule`, :class:`HROTRule`);
 - :mod:`~lifelab.rules.stochastic`: :class:`StochasticRule`;
+- :mod:`~lifelab.rules.oned`: the 1-D world, Golly's Wolfram rules (:class:`WolframRule`) and 1-D rules of k
+  states and radius r (:class:`OneDRule`);
 - :mod:`~lifelab.rules.parse`: :data:`RULE_TYPES` and :func:`parse_rule`.
 """
 
@@ -40,6 +42,7 @@ from lifelab.rules.reading import read_rule, spelled_kind
 from lifelab.rules.generations import GenerationsRule
 from lifelab.rules.counts import HROTRule, LtLRule, count_rule, count_runs
 from lifelab.rules.stochastic import StochasticRule
+from lifelab.rules.oned import MAX_RADIUS, OneDRule, WolframRule, window_count, window_digits
 from lifelab.rules.parse import RULE_TYPES, parse_rule, rule_reach, rule_states
 
 # isort: on
@@ -82,6 +85,11 @@ __all__ = [
     "count_rule",
     "count_runs",
     "StochasticRule",
+    "MAX_RADIUS",
+    "OneDRule",
+    "WolframRule",
+    "window_count",
+    "window_digits",
     "RULE_TYPES",
     "parse_rule",
     "rule_reach",

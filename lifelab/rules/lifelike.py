@@ -139,7 +139,7 @@ class Rule(KernelRule):
         if arr.dtype != bool and not np.isin(arr, (0, 1)).all():
             bad = arr.ravel()[~np.isin(arr.ravel(), (0, 1))][0]
             raise InputError(f"table entries must be 0 or 1, found {bad!r}")
-        return cls(arr.reshape(N_PATTERNS).astype(bool))
+        return Rule(arr.reshape(N_PATTERNS).astype(bool))
 
     @classmethod
     def from_bs(cls, birth: Iterable[int], survival: Iterable[int], neighbourhood: str = "moore") -> Rule:
@@ -169,7 +169,7 @@ class Rule(KernelRule):
                     raise InputError(
                         f"{part} digit {c} is out of range 0-{top} for a {FAMILY_NAMES[neighbourhood]} rule"
                     )
-        return cls(table_from_bs(birth, survival, neighbourhood))
+        return Rule(table_from_bs(birth, survival, neighbourhood))
 
     @classmethod
     def parse(cls, text: str) -> Rule:

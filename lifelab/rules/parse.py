@@ -5,6 +5,7 @@ from __future__ import annotations
 from lifelab.rules.counts import HROTRule, LtLRule
 from lifelab.rules.generations import GenerationsRule
 from lifelab.rules.lifelike import Rule
+from lifelab.rules.oned import OneDRule, WolframRule
 from lifelab.rules.reading import read_rule
 from lifelab.rules.stochastic import StochasticRule
 from lifelab.rules.tables import TableRule
@@ -12,10 +13,10 @@ from lifelab.rules.tables import TableRule
 __all__ = ["RULE_TYPES", "parse_rule", "rule_reach", "rule_states"]
 
 #: Every type of rule lifelab holds: the one list of them.
-RULE_TYPES = (Rule, GenerationsRule, LtLRule, HROTRule, TableRule, StochasticRule)
+RULE_TYPES = (Rule, GenerationsRule, LtLRule, HROTRule, TableRule, StochasticRule, WolframRule, OneDRule)
 
 
-def parse_rule(text) -> Rule | GenerationsRule | LtLRule | HROTRule | TableRule | StochasticRule:
+def parse_rule(text) -> Rule | GenerationsRule | LtLRule | HROTRule | TableRule | StochasticRule | OneDRule:
     """Read any rule lifelab knows, in any of Golly's spellings, or a registry name.
 
     Life-like rules (``B3/S23``, ``B2-a/S12``, ``MAP...``) give a
@@ -24,7 +25,9 @@ def parse_rule(text) -> Rule | GenerationsRule | LtLRule | HROTRule | TableRule 
     ``R..,C..,M..,S..,B..,N..`` (or Kellie Evans' ``r,bmin,bmax,smin,smax``) an
     :class:`~lifelab.rules.counts.LtLRule`, HROT's ``R..,C..,S..,B..,N..`` an
     :class:`~lifelab.rules.counts.HROTRule`; ``B3/S23 [B3=0.8]`` a
-    :class:`~lifelab.rules.stochastic.StochasticRule`.  A Golly ``.rule`` file's
+    :class:`~lifelab.rules.stochastic.StochasticRule`; Golly's Wolfram rules
+    ``W110`` a :class:`~lifelab.rules.oned.WolframRule` (on the 2-D plane),
+    ``R1,C2,W110`` a 1-D :class:`~lifelab.rules.oned.OneDRule`.  A Golly ``.rule`` file's
     path (``rules/WireWorld.rule``), or a name no other notation reads whose
     ``NAME.rule`` lies on :func:`~lifelab.rules.rulefiles.rule_search_path`
     (``WireWorld``, ``Langtons-Loops``), gives a
@@ -46,7 +49,7 @@ def parse_rule(text) -> Rule | GenerationsRule | LtLRule | HROTRule | TableRule 
         return text
     if isinstance(text, str) and "[" in text:
         return StochasticRule.parse(text)
-    return read_rule(text, (Rule, GenerationsRule, LtLRule, HROTRule, TableRule))
+    return read_rule(text, (Rule, GenerationsRule, LtLRule, HROTRule, TableRule, WolframRule, OneDRule))
 
 
 def rule_states(rule) -> int:

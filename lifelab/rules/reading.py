@@ -2,7 +2,8 @@
 
 Golly tells its rule types apart by their spelling: ``R..`` (or Kellie
 Evans' five numbers) is Larger than Life, or HROT without ``..`` intervals
-or with a neighbourhood beyond box, diamond and disc; two ``/`` (or
+or with a neighbourhood beyond box, diamond and disc, or with a Wolfram code
+(``R1,C2,W110``) a 1-D rule; ``W110`` Golly's Wolfram rule; two ``/`` (or
 Catagolue's ``g3b2s``, or ``MAP.../n``) Generations; anything else a
 birth/survival rule.  A name no notation reads may be a rule file's.
 """
@@ -27,7 +28,11 @@ __all__ = ["read_rule", "spelled_kind"]
 
 def spelled_kind(core: str) -> str:
     """The rule type a rulestring (its grid suffix split off) spells, by its ``kind``: ``"life-like"``,
-    ``"Generations"``, ``"Larger than Life"`` or ``"HROT"``."""
+    ``"Generations"``, ``"Larger than Life"``, ``"HROT"``, ``"Wolfram"`` (``W110``) or ``"1-D"`` (``R1,C2,W110``)."""
+    if re.fullmatch(r"[Ww][0-9]+", core):
+        return "Wolfram"
+    if re.fullmatch(r"[Rr][0-9]+,[Cc][0-9]+,[Ww].*", core):
+        return "1-D"
     if (core[:1] in "Rr" and ascii_digits(core[1:2])) or re.fullmatch(r"[0-9]{1,18}(,[0-9]{1,18}){4}", core):
         return "HROT" if _is_hrot(core) else "Larger than Life"
     if core[:3].upper() == "MAP":

@@ -57,6 +57,10 @@ CASES = {
     "b0_life_odd": ("B03/S23", "QuickLife", 24, 7, 0.4, 31),
     "b0_s8": ("B03/S238", "QuickLife", 24, 6, 0.4, 32),
     "b0_hensel": ("B02ae3/S23", "QuickLife", 24, 5, 0.4, 33),
+    # Wolfram's elementary rules as Golly draws them down the plane (a live cell stays alive)
+    "wolfram_w30": ("W30", "QuickLife", 24, 12, 0.08, 41),
+    "wolfram_w110": ("W110", "QuickLife", 24, 12, 0.08, 42),
+    "plane_wolfram_w90": ("W90", "QuickLife", 24, 12, 0.08, 43, "P"),
     # Golly 4 (BGOLLY): HROT and the other neighbourhoods
     "hrot_l2_c2": ("R3,C0,S0,7-12,27,B8,12,20-27,N2", "Larger than Life", 32, 10, 0.4, 17),
     "hrot_cross_ltl": ("R2,C0,M1,S2..4,B2..3,N+", "Larger than Life", 32, 10, 0.3, 18),
