@@ -19,7 +19,7 @@ import pytest
 from torch import nn
 
 from lifelab import random_boards, simulate
-from lifelab.evidence import CountEvidence, Evidence, decide, decide_counts, decide_table
+from lifelab.evidence import CountEvidence, Evidence, decide, decide_1d, decide_counts, decide_table
 from lifelab.evidence.ladder import OnLadder
 from lifelab.evidence.steps import search_steps
 from lifelab.geometry import Neighbourhood
@@ -53,7 +53,7 @@ def _golden_rules() -> list:
 
 
 def _verdicts() -> list:
-    """One verdict of each kind (a 3x3, a count, a step and a table verdict), determined or not."""
+    """One verdict of each kind (a 3x3, a count, a step, a table and a 1-D verdict), determined or not."""
     life = simulate("B3/S23", random_boards(2, (32, 32), 0.4, seed=11), 16)
     box = simulate("R2,C0,M1,S5..9,B6..8,NM", random_boards(2, (32, 32), 0.4, seed=12), 12)
     every_second = simulate("B36/S23", random_boards(2, (16, 16), 0.4, seed=13), 8)[:, ::2]
@@ -65,11 +65,12 @@ def _verdicts() -> list:
         search_steps(every_second, 2),
         decide_table(brain, unlisted="unchanged"),
         decide_table(brain),
+        decide_1d(simulate("R1,C2,W110", random_boards(2, (1, 32), 0.5, seed=16), 8)),
         decide(Evidence.of(sparse)),
     ]
 
 
-RULES = [*_golden_rules(), parse_rule("B3/S23 [B3=0.8]")]
+RULES = [*_golden_rules(), parse_rule("B3/S23 [B3=0.8]"), parse_rule("R1,C3,W5718810141366")]
 VERDICTS = _verdicts()
 
 

@@ -34,6 +34,8 @@ One concept a module, in dependency order:
   state is a function of, found from the data;
 - :mod:`~lifelab.evidence.tables`: many-state rule tables, counted per
   observed neighbourhood configuration, and their verdict (:func:`decide_table`);
+- :mod:`~lifelab.evidence.oned`: 1-D rules, counted per observed window of a
+  row, their families and verdict (:func:`decide_1d`);
 - :mod:`~lifelab.evidence.observe`: the evidence and verdict of either kind,
   and :func:`judge`, what supplied data determine with nothing stated;
 - :mod:`~lifelab.evidence.regenerate`: how well a rule regenerates the data
@@ -57,6 +59,15 @@ from lifelab.evidence.observe import (
     weigh,
     with_steps,
 )
+from lifelab.evidence.oned import (
+    BOUNDARIES_1D,
+    FAMILIES_1D,
+    OneDEvidence,
+    OneDFamily,
+    OneDVerdict,
+    decide_1d,
+    row_pairs,
+)
 from lifelab.evidence.regenerate import GeneratorCheck, generator_check
 from lifelab.evidence.symmetry import DataSymmetry, data_symmetry, rule_symmetry
 from lifelab.evidence.tables import TableEvidence, TableVerdict, decide_table
@@ -65,9 +76,11 @@ from lifelab.evidence.verdicts import Verdict, decide
 
 __all__ = [
     "AUTO_CHAIN",
+    "BOUNDARIES_1D",
     "CONFIDENCE",
     "DETERMINED",
     "EXIT_CODES",
+    "FAMILIES_1D",
     "FAMILY_NAMES",
     "MAX_CLUSTERS",
     "RUNGS",
@@ -83,6 +96,9 @@ __all__ = [
     "Judgement",
     "NoiseEstimate",
     "Observations",
+    "OneDEvidence",
+    "OneDFamily",
+    "OneDVerdict",
     "TableEvidence",
     "TableVerdict",
     "Verdict",
@@ -92,6 +108,7 @@ __all__ = [
     "check_noise",
     "data_symmetry",
     "decide",
+    "decide_1d",
     "decide_counts",
     "decide_table",
     "estimate_noise",
@@ -101,6 +118,7 @@ __all__ = [
     "observe",
     "reading_clause",
     "reading_sentence",
+    "row_pairs",
     "rule_symmetry",
     "swapped_verdict",
     "weigh",

@@ -17,7 +17,7 @@ import numpy as np
 
 from lifelab.errors import InputError
 
-__all__ = ["Observations"]
+__all__ = ["Observations", "pool_codes", "tally_codes"]
 
 
 class Observations(ABC):
@@ -79,3 +79,27 @@ class Observations(ABC):
     def observations(self) -> int:
         """Cell updates observed (one per counted cell per transition)."""
         return int(self.counts.sum())
+
+
+def tally_codes(codes: np.ndarray, following: np.ndarray, states: int) -> tuple[np.ndarray, np.ndarray]:
+    """How often each next state followed each configuration number: ``(sorted codes, (m, states) counts)``.
+
+    Args:
+        codes: A configuration number per observed cell (negative: not counted, e.g. beyond an open edge).
+        following: The cell's next state, alike.
+        states: Cell states.
+    """
+    counted = codes >= 0
+    unique, inverse = np.unique(codes[counted], return_inverse=True)
+    counts = np.zeros((len(unique), states), np.int64)
+    np.add.at(counts, (inverse.reshape(-1), following[counted]), 1)
+    return unique, counts
+
+
+def pool_codes(one, other) -> dict[str, Any]:
+    """The ``codes`` and ``counts`` of two tallies (:func:`tally_codes`) pooled: what ``_pooled`` returns."""
+    codes = np.union1d(one.codes, other.codes)
+    counts = np.zeros((len(codes), one.states), np.int64)
+    counts[np.searchsorted(codes, one.codes)] += one.counts
+    counts[np.searchsorted(codes, other.codes)] += other.counts
+    return dict(codes=codes, counts=counts)

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from lifelab.errors import InputError
-from lifelab.evidence.base import Observations
+from lifelab.evidence.base import Observations, pool_codes, tally_codes
 from lifelab.evidence.boundary import check_boundary, keyed
 from lifelab.evidence.ladder import OnLadder
 from lifelab.io.boards import validate_trajectories
@@ -140,19 +140,10 @@ class TableEvidence(Observations):
         probe = TableRule("learned", states, neighbourhood)
         codes = keyed(traj[:, :-1], 1, boundary, probe.codes).reshape(-1)
         after = traj[:, 1:].reshape(-1).astype(np.int64)
-        counted = codes >= 0
-        codes, after = codes[counted], after[counted]
-        unique, inverse = np.unique(codes, return_inverse=True)
-        counts = np.zeros((len(unique), states), np.int64)
-        np.add.at(counts, (inverse.reshape(-1), after), 1)
-        return cls(states, neighbourhood, boundary, unique, counts)
+        return cls(states, neighbourhood, boundary, *tally_codes(codes, after, states))
 
     def _pooled(self, other: TableEvidence) -> dict[str, Any]:
-        codes = np.union1d(self.codes, other.codes)
-        counts = np.zeros((len(codes), self.states), np.int64)
-        counts[np.searchsorted(codes, self.codes)] += self.counts
-        counts[np.searchsorted(codes, other.codes)] += other.counts
-        return dict(codes=codes, counts=counts)
+        return pool_codes(self, other)
 
     @property
     def configurations(self) -> int:

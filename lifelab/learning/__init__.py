@@ -10,7 +10,8 @@
 - :mod:`~lifelab.learning.counting`: the structure test of a network that counts cells beyond 3x3;
 - :mod:`~lifelab.learning.extract`: the rule read out of a network, :func:`extract_rule`;
 - :mod:`~lifelab.learning.count_kernels`: first-layer kernels against neighbour-count kernels;
-- :mod:`~lifelab.learning.table`: the table learner, registered beside the networks.
+- :mod:`~lifelab.learning.table`: the table learner, registered beside the networks;
+- :mod:`~lifelab.learning.oned`: a network for 1-D rules, trained on pairs of rows and read back as a table.
 """
 
 # in the layer's own order
@@ -59,6 +60,7 @@ from lifelab.learning.probes import Sensitivity, indicator_patterns, pattern_acc
 from lifelab.learning.stacked import ENGINES, pattern_frequencies, train_stacked
 from lifelab.learning.supply import DataSupplyAgent, load_or_generate
 from lifelab.learning.table import TableLearner
+from lifelab.learning.oned import OneDNet, fit_1d, read_1d
 from lifelab.learning.training import BATCH_SIZE, L1, LR, History, evaluate, l1_penalty, load_model, lr_at, train
 
 # isort: on
@@ -127,4 +129,7 @@ __all__ = [
     "table_reading",
     "count_kernel_similarity",
     "TableLearner",
+    "OneDNet",
+    "fit_1d",
+    "read_1d",
 ]

@@ -1,5 +1,5 @@
-"""The active-learning loop: its settings, the learners it drives, rounds, the run and its report, and the table
-loop.
+"""The active-learning loop: its settings, the learners it drives, rounds, the run and its report, the table
+loop, and the 1-D loop.
 """
 
 # in the layer's own order
@@ -35,6 +35,7 @@ from lifelab.loop.settings import (
     setting,
 )
 from lifelab.loop.tables import learn_table
+from lifelab.loop.oned import MODELS_1D, OneDReport, learn_1d
 
 # isort: on
 
@@ -73,4 +74,7 @@ __all__ = [
     "LoopRun",
     "learn_rule",
     "learn_table",
+    "MODELS_1D",
+    "OneDReport",
+    "learn_1d",
 ]

@@ -5,6 +5,7 @@ One concept a module, in dependency order:
 - :mod:`~lifelab.viz.boards`: boards and trajectories, their colours,
   snapshot grids, differences, population curves, animations, a recording
   as it was read;
+- :mod:`~lifelab.viz.oned`: 1-D trajectories as space-time diagrams;
 - :mod:`~lifelab.viz.training`: what the visible trajectories cover,
   training curves, predicted against true next boards;
 - :mod:`~lifelab.viz.evidence`: the 512 patterns as the data show them and
@@ -20,6 +21,8 @@ One concept a module, in dependency order:
 - :mod:`~lifelab.viz.observations`: observations as people hold them:
   windows of a larger world, dropped scan lines, Golly's patterns through a
   window, trajectories drawn as people draw them;
+- :mod:`~lifelab.viz.protocols`: the field's protocols beside their
+  published figures, the identifiability ceiling marked;
 - :mod:`~lifelab.viz.widgets`: ipywidgets front ends.
 """
 
@@ -35,6 +38,7 @@ from lifelab.viz.boards import (
     plot_snapshot_grid,
     state_cmap,
 )
+from lifelab.viz.oned import plot_spacetime
 from lifelab.viz.training import plot_dataset_growth, plot_predictions, plot_training_curves
 from lifelab.viz.evidence import (
     evidence_categories,
@@ -56,6 +60,7 @@ from lifelab.viz.sweeps import plot_rule_map
 from lifelab.viz.zoo import ZOO, ZooEntry, fit_zoo_model, new_zoo_model
 from lifelab.viz.comparisons import GrowthComparison, GrowthStep, RecoveryComparison, compare_growth, compare_recovery
 from lifelab.viz.observations import ObservedPattern, draw_as, drop_scan_lines, observe_pattern, window_trajectories
+from lifelab.viz.protocols import plot_benchmark
 from lifelab.viz.widgets import figure_slider, loop_replay, trajectory_slider, visible_count_slider, wide_text_scrolls
 
 # isort: on
@@ -69,6 +74,7 @@ __all__ = [
     "plot_reading",
     "plot_snapshot_grid",
     "state_cmap",
+    "plot_spacetime",
     "plot_dataset_growth",
     "plot_predictions",
     "plot_training_curves",
@@ -99,6 +105,7 @@ __all__ = [
     "drop_scan_lines",
     "observe_pattern",
     "window_trajectories",
+    "plot_benchmark",
     "figure_slider",
     "loop_replay",
     "trajectory_slider",
