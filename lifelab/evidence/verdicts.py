@@ -101,6 +101,39 @@ class Verdict(OnLadder):
             return int(self.known.sum())
         return int((rule.table != self.table)[self.known].sum())
 
+    def project(self, reading):
+        """The learner's reading as a member of the verdict's family, the rule a report may state beside it.
+
+        A network may read a rule outside the family the verdict assumes (a
+        weight-tied network reads rules of live edges and corners; a Moore
+        verdict speaks of outer-totalistic rules).  Each class of the family
+        that the data (and the assumption) decide keeps the verdict's next
+        state; every other class takes the majority of the reading's next
+        states over the class's patterns, a tie going to dead.
+
+        Args:
+            reading: The rule read out of the learner: a :class:`~lifelab.rules.lifelike.Rule`, or a
+                :class:`~lifelab.rules.generations.GenerationsRule` (its 2-state rule is projected, its states
+                kept); anything else (a stochastic rule, None) is returned as it is.
+
+        Returns:
+            ``reading`` itself when the family is the full table or the reading already belongs to it; else the
+            projected rule, of the reading's type.
+        """
+        fam = self.family
+        if fam.name == "table" or not isinstance(reading, (Rule, GenerationsRule)):
+            return reading
+        table = np.asarray(reading.table, dtype=bool)
+        if fam.contains(table):
+            return reading
+        size = np.bincount(fam.labels, minlength=fam.n_classes)
+        votes = np.bincount(fam.labels, weights=table, minlength=fam.n_classes)
+        decided = np.bincount(fam.labels, weights=self.known, minlength=fam.n_classes) == size
+        data = np.bincount(fam.labels, weights=self.table, minlength=fam.n_classes)
+        values = np.where(decided, 2 * data > size, 2 * votes > size)
+        rule = Rule.from_table(fam.expand(values))
+        return GenerationsRule(rule, reading.states) if isinstance(reading, GenerationsRule) else rule
+
     def _rung_sentence(self) -> str:
         raw = self.raw
         seen = int(raw.observed.sum())

@@ -71,7 +71,8 @@ class LoopReport:
 
     @property
     def extracted(self) -> RuleBase | None:
-        """The rule read out of the learner in the last round (a guess where the data leave classes open)."""
+        """The rule read out of the learner in the last round, a member of the verdict's family (a guess where the
+        data leave classes open; :meth:`~lifelab.evidence.Verdict.project`)."""
         return self.rounds[-1].rule
 
     @property

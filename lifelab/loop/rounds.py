@@ -28,7 +28,8 @@ class Round:
             ``"random"``, ``"query"`` or ``"supplied"``).
         epochs: Training epochs this round (0 for the table learner).
         train_board_acc: Fraction of visible transitions predicted exactly after training.
-        rule: The rule read out of the learner (None when none could be read).
+        rule: The rule read out of the learner (None when none could be read), projected onto the verdict's
+            family (:meth:`~lifelab.evidence.Verdict.project`; the raw reading is ``extraction.rule``).
         min_confidence: Lowest confidence over the 512 patterns.
         low_confidence: Patterns below the confidence threshold.
         visible_match: Fraction of visible transitions the learner's rule reproduces.
@@ -150,14 +151,17 @@ def run_round(
         epochs, board_acc, extraction = fit.epochs, fit.train_board_acc, fit.extraction
         shown = agent.visible_trajectories
         transitions = shown.shape[0] * (shown.shape[1] - 1)
-    rule = extraction.rule
+    reading = extraction.rule
     holdout = None
     if agent.rule is not None:
         holdout = agent.collect()
         seen = seen + seen.like(agent.trajectory(holdout))
     elif agent.visible < agent.available:
         holdout = agent.visible
-    verdict = weigh(seen, assumed, noise, settings.confidence, guess=rule)
+    # the verdict's guess is the network's own table (what it says about unseen patterns); the round states the
+    # reading projected onto the verdict's family, so the rule it reports is one of the family the sentence names
+    verdict = weigh(seen, assumed, noise, settings.confidence, guess=reading)
+    rule = verdict.project(reading) if isinstance(verdict, Verdict) else reading
     done = Round(
         round=number,
         visible=agent.visible,
