@@ -12,7 +12,7 @@ from lifelab.utils import atomic_path
 __all__ = ["READING_OPTIONS", "add_read", "cmd_read", "reading_options", "recording_of"]
 
 #: The options of ``learn --data`` and ``read`` that say how to read a recording.
-READING_OPTIONS = ("dead", "palette", "key", "axes", "repeats")
+READING_OPTIONS = ("dead", "palette", "key", "axes", "repeats", "side")
 
 
 def recording_of(args):
@@ -25,6 +25,7 @@ def recording_of(args):
         axes=args.axes,
         repeats=args.repeats or "auto",
         progress=sys.stderr.isatty(),
+        side=args.side,
     )
 
 
@@ -75,6 +76,13 @@ def reading_options(parser: argparse.ArgumentParser) -> None:
         "when only that order is local in time",
     )
     parser.add_argument(
+        "--side",
+        type=int,
+        metavar="N",
+        default=None,
+        help="a CSV of bit-string frames (LifeGPT's): the board's side (default: the square root of a frame's length)",
+    )
+    parser.add_argument(
         "--repeats",
         choices=list(REPEATS),
         default=None,
@@ -86,7 +94,7 @@ def reading_options(parser: argparse.ArgumentParser) -> None:
 def add_read(sub: argparse._SubParsersAction) -> None:
     """The ``read`` subcommand's parser."""
     p = sub.add_parser("read", help="read a recording (pictures, video, arrays) and say how: grid, colours, frames")
-    p.add_argument("file", help="a picture, a video, a folder of frames, or an array (.npz, .npy)")
+    p.add_argument("file", help="a picture, a video, a folder of frames, an array (.npz, .npy) or a CSV of bit strings")
     reading_options(p)
     p.add_argument("--show", metavar="FILE.png", default=None, help="draw the grid found over the first frame read")
     p.add_argument("--save", metavar="FILE.npz", default=None, help="save the trajectories read (lifelab's .npz)")

@@ -12,6 +12,8 @@ One concept a module, in dependency order:
   read, found from what changes between frames;
 - :mod:`~lifelab.io.arrays`: lifelab's ``.npz`` and anyone's ``.npz`` or
   ``.npy``: which array, which values, which axis is time;
+- :mod:`~lifelab.io.bitstrings`: frames kept as strings of bits in a CSV
+  file (LifeGPT's data);
 - :mod:`~lifelab.io.recording`: :func:`read_recording`, all of them into
   trajectories, every decision in :meth:`Recording.summary`;
 - :mod:`~lifelab.io.store`: lifelab's trajectory files written and read
@@ -20,6 +22,7 @@ One concept a module, in dependency order:
 """
 
 from lifelab.io.arrays import FORMAT_VERSION, check_npz_sizes, load_arrays, order_axes, value_states
+from lifelab.io.bitstrings import MAX_CSV_BYTES, read_bitstrings
 from lifelab.io.colours import ColourClasses, Reading, colour_classes, read_states
 from lifelab.io.grid import Axis, Grid, find_grid
 from lifelab.io.palettes import PALETTES, hex_colour, palette, parse_colour, recognise
@@ -29,6 +32,7 @@ from lifelab.io.store import TrajectorySpec, load_trajectories, save_trajectorie
 
 __all__ = [
     "FORMAT_VERSION",
+    "MAX_CSV_BYTES",
     "PALETTES",
     "PICTURE_SUFFIXES",
     "REPEATS",
@@ -53,6 +57,7 @@ __all__ = [
     "order_axes",
     "palette",
     "parse_colour",
+    "read_bitstrings",
     "read_recording",
     "read_states",
     "recognise",

@@ -41,6 +41,7 @@ import numpy as np
 
 from lifelab.errors import InputError, InputFileNotFoundError
 from lifelab.io.arrays import lifelab_trajectories, load_arrays, order_axes, pick_array, value_states
+from lifelab.io.bitstrings import read_bitstrings
 from lifelab.io.boards import validate_trajectories
 from lifelab.io.colours import Reading, read_states
 from lifelab.io.grid import Grid, find_grid
@@ -322,13 +323,15 @@ def read_recording(
     axes: str | None = None,
     repeats: str = "auto",
     progress: bool = False,
+    side: int | None = None,
 ) -> Recording:
     """Read a recording of a cellular automaton into trajectories, stating every reading it chose.
 
     Args:
         path: A picture (``.gif``, ``.png``, ``.webp``, ``.jpg``, ``.bmp``, ``.tif``; animated or not), a video
             (``.mp4``, ``.webm``, ``.avi``, ``.mov``, ``.mkv``), a folder of pictures or of ``.rle`` files (in the
-            order of the numbers in their names), or an array (``.npz``, ``.npy``).
+            order of the numbers in their names), an array (``.npz``, ``.npy``), or a CSV of bit-string frames
+            (LifeGPT's format, :func:`~lifelab.io.bitstrings.read_bitstrings`).
         dead: The colour (``"#000000"``, ``"black"``) or value that is dead, state 0; the recording's other colour
             is alive.  Default: chosen (:func:`~lifelab.io.colours.read_states`), and stated in the reading.
         palette: The colours of states 0, 1, ... (``"#303030,#ffffff"``) or a palette's name
@@ -338,6 +341,7 @@ def read_recording(
         repeats: ``"auto"``, ``"collapse"`` or ``"keep"``: how runs of equal boards are read (:data:`REPEATS`;
             ``"auto"`` keeps every board of an array and collapses repeated frames of pictures and videos).
         progress: Show a progress bar over the frames.
+        side: A CSV of bit strings: the board's side (default: the square root of a frame's length).
 
     Returns:
         The :class:`Recording`.
@@ -369,6 +373,8 @@ def read_recording(
     if dead is not None and palette is not None:
         raise InputError("state the dead colour or the palette, not both")
     source = str(path)
+    if side is not None and path.suffix.lower() != ".csv":
+        raise InputError(f"{path}: side is for a CSV of bit-string frames")
     if (
         path.is_dir()
         and not any(f.suffix.lower() in PICTURE_SUFFIXES for f in path.iterdir())
@@ -377,6 +383,11 @@ def read_recording(
         if dead is not None or palette is not None:
             raise InputError(f"{path}: RLE files hold states, not colours: nothing to state")
         recording = _read_rle_folder(path)
+    elif path.suffix.lower() == ".csv" and path.is_file():
+        if dead is not None or palette is not None or key is not None or axes is not None:
+            raise InputError(f"{path}: a CSV of bit strings holds states ('1' alive): nothing to state but side")
+        trajectories, kind = read_bitstrings(path, side)
+        recording = Recording(trajectories, source, f"CSV of bit-string frames: {kind}")
     elif path.suffix.lower() in (".npz", ".npy") and path.is_file():
         recording = _read_arrays(path, dead, palette, key, axes, repeats, progress)
     else:

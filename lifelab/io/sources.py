@@ -250,7 +250,7 @@ def open_frames(path) -> Frames:
         return _video(path)
     raise InputError(
         f"{path}: lifelab reads pictures ({', '.join(PICTURE_SUFFIXES)}), videos "
-        f"({', '.join(VIDEO_SUFFIXES)}), arrays (.npz, .npy) and folders of frames; "
+        f"({', '.join(VIDEO_SUFFIXES)}), arrays (.npz, .npy), CSVs of bit strings (.csv) and folders of frames; "
         f"not {suffix or 'this'}"
     )
 
