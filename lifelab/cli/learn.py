@@ -15,8 +15,17 @@ from lifelab.errors import InputError
 from lifelab.evidence import decide_table, reading_clause, reading_sentence
 from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS
 from lifelab.learning import DEFAULT_MODEL, REGISTRY, model_spec
-from lifelab.loop import LOOP, LoopSettings, fit_table_network, help_text, learn_rule, learn_table, learner_names
-from lifelab.rules import TableRule, parse_rule, save_rule_file
+from lifelab.loop import (
+    LOOP,
+    LoopSettings,
+    fit_table_network,
+    help_text,
+    learn_1d,
+    learn_rule,
+    learn_table,
+    learner_names,
+)
+from lifelab.rules import OneDRule, TableRule, parse_rule, save_rule_file
 from lifelab.utils import get_device
 
 __all__ = ["add_learn", "cmd_learn"]
@@ -50,7 +59,7 @@ def cmd_learn(args) -> int:
     device = get_device(args.device)
     boundary = args.boundary
     if args.data is None and any(getattr(args, name) is not None for name in READING_OPTIONS):
-        raise InputError("--dead, --palette, --key, --axes and --repeats say how to read --data")
+        raise InputError("--dead, --palette, --key, --axes, --repeats and --side say how to read --data")
     if args.data is not None:
         source = recording_of(args)
         data = source.trajectories
@@ -70,6 +79,8 @@ def cmd_learn(args) -> int:
             return _learn_table(args, data, boundary, source.reading)
     else:
         source = parse_rule(args.rule)
+        if isinstance(source, OneDRule):
+            return _learn_1d(args, source, device)
         print(f"oracle        {source}" + (f"  ({source.name})" if source.name and source.name != str(source) else ""))
         if isinstance(source, TableRule):
             return _learn_table(args, source, boundary)
@@ -89,6 +100,18 @@ def cmd_learn(args) -> int:
     )
     print(report.summary())
     _export(args.export, report.rule, report.verdict)
+    return report.verdict.exit_code
+
+
+def _learn_1d(args, rule: OneDRule, device) -> int:
+    """``learn`` on a 1-D oracle (:func:`lifelab.loop.learn_1d`): random rows until the data determine the rule."""
+    if args.export is not None:
+        raise InputError("--export writes Golly rule files; a 1-D rule R<r>,C<k>,W<code> is its own notation")
+    model = "table" if args.model in (None, "table") else "network"
+    print(f"oracle        {rule}  (1-D: {rule.states} states, radius {rule.radius})")
+    print(f"model         {model}, seed {args.seed}, device {device}")
+    report = learn_1d(rule, model=model, seed=args.seed, device=device)
+    print(report.summary())
     return report.verdict.exit_code
 
 
