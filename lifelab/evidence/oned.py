@@ -417,7 +417,7 @@ class OneDVerdict(OnLadder):
 
     @property
     def consistent_rules(self) -> int:
-        """Rules of the family that fit the data (0 when inconsistent): ``states ** unobserved_classes``."""
+        """Rules of the family that fit the data, ``states ** unobserved_classes`` (0 when inconsistent)."""
         return 0 if self.rung == "inconsistent" else self.states**self.unobserved_classes
 
     def disagreements(self, rule) -> int:

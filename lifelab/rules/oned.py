@@ -225,7 +225,7 @@ class OneDRule(RuleType):
 
     @property
     def windows(self) -> int:
-        """How many windows (configurations) there are: ``states ** (2r + 1)``."""
+        """The number of windows, ``states ** (2r + 1)``."""
         return self.states ** (2 * self.radius + 1)
 
     @property
