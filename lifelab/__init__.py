@@ -26,6 +26,7 @@ LAYERS = (
     "learning",  # models and their registry, dataset, training, the stacked trainer, reading rules out
     "loop",  # settings, learners, rounds, the run and its report, the table loop
     "sweep",  # rule spaces, plans, batches, the store
+    "benchmarks",  # the field's protocols (AutomataGPT, LifeGPT, CellARC) beside their published figures
     "viz",  # pictures, widgets, notebook experiments
     "testing",  # contract checks for models, learners, rule types and verdicts, for a researcher's own too
     "cli",  # the command line

@@ -19,6 +19,12 @@ ENTRY_POINTS = [
     "lifelab.utils.validate",
     "lifelab.io.read_recording",
     "lifelab.testing.check_model",
+    "lifelab.evidence.decide_1d",
+    "lifelab.loop.learn_1d",
+    "lifelab.io.read_bitstrings",
+    "lifelab.benchmarks.automatagpt",
+    "lifelab.benchmarks.lifegpt",
+    "lifelab.benchmarks.cellarc",
 ]
 
 MODULES = sorted(

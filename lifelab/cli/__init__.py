@@ -6,6 +6,7 @@
     lifelab read talk.mp4 --show grid.png --save talk.npz
     lifelab learn --data loops.npz --unlisted unchanged --export learned.rule
     lifelab simulate HighLife --boards 256 --size 64 --steps 100
+    lifelab bench automatagpt --episodes 1000 --out automatagpt.md
     lifelab rules
     lifelab show B2/S013V
 
@@ -24,6 +25,7 @@ import os
 import sys
 import traceback
 
+from lifelab.cli.bench import add_bench
 from lifelab.cli.learn import add_learn
 from lifelab.cli.read import add_read
 from lifelab.cli.simulation import add_rules, add_show, add_simulate
@@ -38,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``lifelab`` command."""
     parser = argparse.ArgumentParser(prog="lifelab", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (add_learn, add_read, add_simulate, add_sweep, add_compact, add_rules, add_show):  # the help's order
+    # the help's order
+    for add in (add_learn, add_read, add_simulate, add_sweep, add_compact, add_bench, add_rules, add_show):
         add(sub)
     return parser
 
