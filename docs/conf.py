@@ -70,6 +70,20 @@ def _bench_tables(app) -> None:
     _write(out / "bench.md", "\n".join(parts) if parts else "No bench results are stored yet.\n")
 
 
+def _protocol_tables(app) -> None:
+    """Write every committed protocol run (bench/results/protocols/*.json) as its table, for the protocols page."""
+    from lifelab.benchmarks import BenchmarkReport
+
+    parts = [
+        BenchmarkReport.load(path).table().replace("## ", "### ", 1)
+        for path in sorted((ROOT / "bench" / "results" / "protocols").glob("*.json"))
+    ]
+    _write(
+        Path(app.srcdir) / "_generated" / "protocols.md",
+        "\n".join(parts) if parts else "No protocol runs are stored yet.\n",
+    )
+
+
 def _write(path: Path, text: str) -> None:
     """Write a generated page only when it changed (Sphinx rebuilds what is newer)."""
     path.parent.mkdir(exist_ok=True)
@@ -106,3 +120,4 @@ def _layout(app) -> None:
 def setup(app):
     app.connect("builder-inited", _bench_tables)
     app.connect("builder-inited", _layout)
+    app.connect("builder-inited", _protocol_tables)
