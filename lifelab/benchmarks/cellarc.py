@@ -159,7 +159,7 @@ def score_episode(episode: dict, learner: str = "table", seed: int = 0) -> dict:
         guess = np.full(len(query), np.bincount(np.concatenate([b for _, b in pairs])).argmax())
         return {"answer": guess, "determined": np.zeros(len(query), bool), "right": guess == solution_of(episode)}
     if learner == "network":
-        reading = read_1d(fit_1d(pairs, verdict.states, verdict.radius, seed=seed))
+        reading = read_1d(fit_1d(pairs, verdict.states, verdict.radius, seed=seed, boundary="open"))
     else:  # the most frequent next state the pairs show, for every window they leave open
         following = np.concatenate([b for _, b in pairs])
         reading = np.full(verdict.known.size, np.bincount(following, minlength=states).argmax())

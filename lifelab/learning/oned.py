@@ -88,11 +88,13 @@ def fit_1d(
     symmetric: bool = True,
     hidden: int = 32,
     lr: float = 0.02,
+    boundary: str = "ring",
 ) -> OneDNet:
     """Train a :class:`OneDNet` on pairs of rows: full-batch Adam on the cross-entropy of every cell's next state.
 
-    Each row is a ring.  Rows of different lengths are batched by length, each cell weighing alike; the same seed
-    gives the same network.
+    Each row is a ring, or (``boundary="open"``) a stretch of a longer row whose cells within ``radius`` of an end
+    follow cells it does not show: those cells are left out of the loss.  Rows of different lengths are batched
+    by length, each cell weighing alike; the same seed gives the same network.
 
     Args:
         pairs: What :func:`~lifelab.evidence.row_pairs` reads: a trajectory array, or ``(before, after)`` rows.
@@ -104,6 +106,7 @@ def fit_1d(
         symmetric: Make the window's kernel mirror-symmetric (only reflection-symmetric rules can be learned).
         hidden: Channels of the hidden layers.
         lr: Adam's learning rate.
+        boundary: ``"ring"`` (every cell counts) or ``"open"`` (only the cells whose window lies inside the row).
 
     Returns:
         The trained network, in eval mode, on ``device``.
@@ -113,10 +116,17 @@ def fit_1d(
     """
     groups = row_pairs(pairs)
     epochs = check_int("epochs", epochs, 1)
+    if boundary not in ("ring", "open"):
+        raise InputError(f"a 1-D network reads rows as a ring or open stretches, got boundary {boundary!r}")
+    if boundary == "open":  # only the cells whose window lies inside their row
+        groups = [(b, a[:, radius : a.shape[1] - radius]) for b, a in groups if b.shape[1] > 2 * radius]
+        if not groups:
+            raise InputError(f"no row is longer than a window of radius {radius}: an open row shows no whole window")
     if max(int(max(b.max(), a.max())) for b, a in groups) >= states:
         raise InputError(f"the rows hold states beyond the {states} stated")
     where = get_device(device)
-    cells = sum(b.size for b, _ in groups)
+    cells = sum(a.size for _, a in groups)
+    score = (lambda net, x: net.windows(x)) if boundary == "open" else (lambda net, x: net(x))
     with seeded(seed), model_threads():
         net = OneDNet(states, radius, hidden, symmetric).to(device=where, dtype=MODEL_DTYPE)
         batches = [
@@ -125,7 +135,7 @@ def fit_1d(
         ]
         optimiser = torch.optim.Adam(net.parameters(), lr=lr)
         for _ in range(epochs):
-            loss = torch.stack([F.cross_entropy(net(x), y, reduction="sum") for x, y in batches]).sum() / cells
+            loss = torch.stack([F.cross_entropy(score(net, x), y, reduction="sum") for x, y in batches]).sum() / cells
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

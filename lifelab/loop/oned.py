@@ -79,7 +79,7 @@ def learn_1d(
     is inconsistent.  Supplied data are weighed once.  ``model="network"`` then trains a
     :class:`~lifelab.learning.OneDNet` on every pair (reflection-symmetric where the data allow that symmetry) and
     projects its reading onto the verdict's family (:meth:`~lifelab.evidence.OneDVerdict.member`); the network
-    reads every row as a ring, whatever the boundary.
+    reads each row as a ring under ``boundary="ring"``, else learns from the cells whose window lies inside it.
 
     Args:
         source: The oracle, a :class:`~lifelab.rules.OneDRule`, a :class:`~lifelab.rules.WolframRule` (its
@@ -139,7 +139,16 @@ def learn_1d(
         rule = verdict.member(np.zeros(verdict.evidence.windows, np.int64))
         return OneDReport(verdict, rule, rounds, model, truth)
     symmetric = "symmetric" in verdict.allowed
-    net = fit_1d(data, verdict.states, verdict.radius, epochs=epochs, seed=seed, device=device, symmetric=symmetric)
+    net = fit_1d(
+        data,
+        verdict.states,
+        verdict.radius,
+        epochs=epochs,
+        seed=seed,
+        device=device,
+        symmetric=symmetric,
+        boundary="ring" if verdict.boundary == "ring" else "open",
+    )
     return OneDReport(verdict, verdict.member(read_1d(net)), rounds, model, truth, net)
 
 

@@ -59,3 +59,14 @@ def test_a_symmetric_network_commutes_with_reversing_the_row():
 def test_states_beyond_the_stated_are_refused():
     with pytest.raises(InputError, match="beyond the 2 stated"):
         fit_1d([(np.array([0, 2, 1]), np.array([1, 1, 1]))], 2, 1, epochs=1, device="cpu")
+
+
+def test_an_open_network_learns_from_inner_cells_only():
+    rule = OneDRule.from_wolfram(110)
+    rows = np.random.default_rng(5).integers(0, 2, (6, 30))
+    after = rule.step(rows[:, None])[:, 0].astype(np.int64)
+    after[:, 0], after[:, -1] = 1 - after[:, 0], 1 - after[:, -1]  # the ends follow cells the stretch does not show
+    net = fit_1d(list(zip(rows, after, strict=True)), 2, 1, symmetric=False, device="cpu", seed=0, boundary="open")
+    assert np.array_equal(read_1d(net), rule.table)
+    with pytest.raises(InputError, match="ring or open"):
+        fit_1d(list(zip(rows, after, strict=True)), 2, 1, boundary="dead")
