@@ -12,7 +12,7 @@ coverage, highest lambda and entropy).  Published per-token accuracies (interpol
 Each pair is a stretch cut from a longer row (a de Bruijn cycle), and so is the query: a cell within ``r * t`` of
 a stretch's end follows cells the episode does not show.  (Checked against the generator's own rule tables on
 200 episodes of each split: the pairs' and the query's inner cells always follow the rule read as a ring; their
-end cells only in 30% of the pairs, and 79% / 58% of the queries' end tokens.)  lifelab reads each episode with
+end cells only in 31% / 20% of the pairs, and 79% / 58% of the queries' end tokens.)  lifelab reads each episode with
 :func:`~lifelab.evidence.decide_1d` on the pairs' inner windows (``boundary="open"``): the pairs' map is taken to
 be a 1-D rule of the smallest radius (up to 3) under which no window goes two ways, of the colours the episode
 shows.  A query token is **determined** when its window lies inside the query and appears inside a pair: the
@@ -226,7 +226,7 @@ def cellarc(
         published=[fig for name in groups for fig in CELLARC_PUBLISHED.get(name, ())],
         assumptions=[
             "each pair is a stretch of a longer row: a window reaching past its ends is not observed (the "
-            "generator's rule table confirms it: the pairs' inner cells always follow it, their ends only often)",
+            "generator's rule tables confirm it: the pairs' inner cells always follow them, their ends only sometimes)",
             "the pairs' map is a 1-D rule of the smallest radius (1 to 3) under which no window goes two ways",
             "its colours are those the episode shows (the highest, plus one)",
             "a query token whose window reaches past the query's ends, or that no pair shows, is guessed: the "
