@@ -12,7 +12,7 @@ import time
 from lifelab.cli.options import _positive, settings_from, settings_options
 from lifelab.cli.read import READING_OPTIONS, reading_options, recording_of
 from lifelab.errors import InputError
-from lifelab.evidence import decide_table, reading_clause, reading_sentence
+from lifelab.evidence import FAMILIES_1D, decide_table, reading_clause, reading_sentence
 from lifelab.evidence.tables import TABLE_NEIGHBOURHOODS
 from lifelab.learning import DEFAULT_MODEL, REGISTRY, model_spec
 from lifelab.loop import (
@@ -103,14 +103,45 @@ def cmd_learn(args) -> int:
     return report.verdict.exit_code
 
 
+#: The loop settings the 1-D loop reads from the command line; any other changed from its default is refused.
+_SETTINGS_1D = ("family", "max_rounds", "seed", "boundary")
+
+
 def _learn_1d(args, rule: OneDRule, device) -> int:
     """``learn`` on a 1-D oracle (:func:`lifelab.loop.learn_1d`): random rows until the data determine the rule."""
     if args.export is not None:
         raise InputError("--export writes Golly rule files; a 1-D rule R<r>,C<k>,W<code> is its own notation")
+    settings = settings_from(args, LoopSettings)
+    ignored = [
+        f"--{entry.name.replace('_', '-')}"
+        for entry in dataclasses.fields(settings)
+        if entry.name not in _SETTINGS_1D and getattr(settings, entry.name) != getattr(LOOP, entry.name)
+    ]
+    if ignored:
+        raise InputError(
+            f"the 1-D loop does not read {', '.join(ignored)} (it reads --family, --max-rounds, "
+            "--seed, --boundary and --model)"
+        )
+    family = settings.family or "auto"
+    if family not in ("auto", *FAMILIES_1D):
+        raise InputError(f"a 1-D family is one of auto, {', '.join(FAMILIES_1D)}; got {family!r}")
+    boundary = {None: "ring", "torus": "ring", "dead": "dead", "open": "open"}.get(settings.boundary)
+    if boundary is None:
+        raise InputError(
+            f"a 1-D oracle's rows are a ring (torus), dead beyond their ends or open, not {settings.boundary}"
+        )
     model = "table" if args.model in (None, "table") else "network"
     print(f"oracle        {rule}  (1-D: {rule.states} states, radius {rule.radius})")
-    print(f"model         {model}, seed {args.seed}, device {device}")
-    report = learn_1d(rule, model=model, seed=args.seed, device=device)
+    print(f"model         {model}, seed {settings.seed}, device {device}, family {family}, rows {boundary}")
+    report = learn_1d(
+        rule,
+        model=model,
+        family=family,
+        boundary=boundary,
+        max_rounds=settings.max_rounds,
+        seed=settings.seed,
+        device=device,
+    )
     print(report.summary())
     return report.verdict.exit_code
 

@@ -64,3 +64,13 @@ def test_a_determined_verdict_is_what_the_network_reports():
 def test_bad_requests_are_refused(source, changes, match):
     with pytest.raises(InputError, match=match):
         learn_1d(source, **changes)
+
+
+def test_the_command_line_passes_the_settings_the_1d_loop_reads_and_refuses_the_others(capsys):
+    from lifelab.cli import main
+
+    assert main(["learn", "R1,C2,W90", "--boundary", "dead", "--max-rounds", "2"]) == 0
+    assert "family auto, rows dead" in capsys.readouterr().out
+    assert main(["learn", "R1,C2,W90", "--noise", "0.1"]) == 2
+    assert "the 1-D loop does not read --noise" in capsys.readouterr().err
+    assert main(["learn", "R1,C2,W90", "--family", "moore"]) == 2
