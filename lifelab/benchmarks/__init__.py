@@ -14,7 +14,7 @@ One protocol a module, after what they share:
 from typing import Callable
 
 # isort: off
-from lifelab.benchmarks.base import BenchmarkReport, Published, share
+from lifelab.benchmarks.base import BenchmarkReport, Published, check_learners, reading_of, share
 from lifelab.benchmarks.automatagpt import (
     AUTOMATAGPT_LEARNERS,
     AUTOMATAGPT_METRICS,
@@ -44,6 +44,8 @@ __all__ = [
     "BENCHMARKS",
     "BenchmarkReport",
     "Published",
+    "check_learners",
+    "reading_of",
     "share",
     "AUTOMATAGPT_LEARNERS",
     "AUTOMATAGPT_METRICS",

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lifelab.benchmarks.base import BenchmarkReport, Published, reading_of, share
+from lifelab.benchmarks.base import BenchmarkReport, Published, check_learners, reading_of, share
 from lifelab.engines import simulate
 from lifelab.errors import InputError
 from lifelab.evidence import Evidence, decide
@@ -142,9 +142,7 @@ def automatagpt(
         (0, True)
     """
     episodes = check_int("episodes", episodes, 1)
-    for learner in learners:
-        if learner not in AUTOMATAGPT_LEARNERS:
-            raise InputError(f"unknown learner {learner!r}; the benchmark runs {', '.join(AUTOMATAGPT_LEARNERS)}")
+    learners = check_learners(learners, AUTOMATAGPT_LEARNERS)
     for density in densities:
         if density != "broad" and not (isinstance(density, (int, float)) and 0 <= density <= 1):
             raise InputError(f"a density is a number from 0 to 1 or 'broad', got {density!r}")
@@ -164,6 +162,7 @@ def automatagpt(
         condition = "broad density" if density == "broad" else f"density {density}"
         cases = [automatagpt_episode(seed + i, density) for i in range(episodes)]
         fresh = [_fresh(seed + i, p) for i, (_, _, p) in enumerate(cases)]
+        truths = [simulate(rule, boards, 1)[:, 1] for (rule, _, _), boards in zip(cases, fresh, strict=True)]
         for learner in learners:
             counts = dict(right=0, determined=0, right_determined=0, wrong=0, cells=0.0, boards=0)
             with progress_bar(episodes, f"{learner}, {condition}", enabled=progress, unit="episode") as bar:
@@ -174,7 +173,7 @@ def automatagpt(
                     counts["determined"] += determined
                     counts["right_determined"] += right and determined
                     counts["wrong"] += determined and not right
-                    truth, guess = simulate(rule, fresh[i], 1)[:, 1], simulate(read, fresh[i], 1)[:, 1]
+                    truth, guess = truths[i], simulate(read, fresh[i], 1)[:, 1]
                     counts["cells"] += float((truth == guess).mean())
                     counts["boards"] += int((truth == guess).all(axis=(1, 2)).sum())
                     bar.update()

@@ -12,7 +12,7 @@ from lifelab.evidence import Verdict
 from lifelab.rules import Rule
 from lifelab.utils import atomic_path
 
-__all__ = ["BenchmarkReport", "Published", "reading_of", "share"]
+__all__ = ["BenchmarkReport", "Published", "check_learners", "reading_of", "share"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,18 @@ class Published:
     value: float
     where: str
     note: str = ""
+
+
+def check_learners(learners, known: tuple[str, ...]) -> tuple[str, ...]:
+    """``learners`` as a tuple, each one of the benchmark's ``known`` learners.
+
+    Raises:
+        InputError: Naming an unknown learner and the known ones.
+    """
+    for learner in learners:
+        if learner not in known:
+            raise InputError(f"unknown learner {learner!r}; the benchmark runs {', '.join(known)}")
+    return tuple(learners)
 
 
 def reading_of(report) -> Rule:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lifelab.benchmarks.base import BenchmarkReport, Published, share
+from lifelab.benchmarks.base import BenchmarkReport, Published, check_learners, share
 from lifelab.errors import InputError
 from lifelab.evidence import decide_1d
 from lifelab.learning import fit_1d, read_1d
@@ -149,8 +149,7 @@ def score_episode(episode: dict, learner: str = "table", seed: int = 0) -> dict:
         >>> scored["determined"].tolist(), scored["right"][scored["determined"]].tolist()
         ([False, True, True, True, False], [True, True, True])
     """
-    if learner not in CELLARC_LEARNERS:
-        raise InputError(f"unknown learner {learner!r}; the benchmark runs {', '.join(CELLARC_LEARNERS)}")
+    check_learners((learner,), CELLARC_LEARNERS)
     pairs = [(np.asarray(p["input"], np.int64), np.asarray(p["output"], np.int64)) for p in episode["train"]]
     query = np.asarray(episode["query"], np.int64)
     states = max(int(max(query.max(), *(max(a.max(), b.max()) for a, b in pairs))) + 1, 2)
@@ -212,9 +211,7 @@ def cellarc(
         >>> row["tokens determined"], row["right if determined"], row["wrong claims"]
         (0.6, 1.0, 0)
     """
-    for learner in learners:
-        if learner not in CELLARC_LEARNERS:
-            raise InputError(f"unknown learner {learner!r}; the benchmark runs {', '.join(CELLARC_LEARNERS)}")
+    learners = check_learners(learners, CELLARC_LEARNERS)
     limit = None if episodes is None else check_int("episodes", episodes, 1)
     found = read_episodes(path, split)
     names = [split] if split is not None else [s for s in CELLARC_SPLITS if any(_split(e) == s for e in found)]

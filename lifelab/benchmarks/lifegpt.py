@@ -21,7 +21,7 @@ from importlib import resources
 
 import numpy as np
 
-from lifelab.benchmarks.base import BenchmarkReport, Published, reading_of
+from lifelab.benchmarks.base import BenchmarkReport, Published, check_learners, reading_of
 from lifelab.engines import simulate
 from lifelab.errors import InputError
 from lifelab.evidence import Evidence, decide
@@ -111,9 +111,7 @@ def lifegpt(
         (1.0, 1.0, 1.0)
     """
     train_boards = check_int("train_boards", train_boards, 1)
-    for learner in learners:
-        if learner not in LIFEGPT_LEARNERS:
-            raise InputError(f"unknown learner {learner!r}; the benchmark runs {', '.join(LIFEGPT_LEARNERS)}")
+    learners = check_learners(learners, LIFEGPT_LEARNERS)
     with resources.as_file(LIFEGPT_TEST) if path is None else contextlib.nullcontext(path) as file:
         test, reading = read_bitstrings(file, side)
     if test.shape[1] < 2:
