@@ -29,7 +29,7 @@ import numpy as np
 from lifelab.errors import InputError, InputTypeError
 from lifelab.evidence.base import Observations, pool_codes, tally_codes
 from lifelab.evidence.ladder import OnLadder
-from lifelab.rules import DENSE_LIMIT, MAX_RADIUS, OneDRule, window_count, window_digits
+from lifelab.rules import DENSE_LIMIT, MAX_RADIUS, OneDRule, window_codes, window_count, window_digits
 from lifelab.rules.base import check_states
 from lifelab.utils import check_int
 
@@ -135,16 +135,10 @@ def _states_array(values, what: str) -> np.ndarray:
 def _window_codes(rows: np.ndarray, states: int, radius: int, boundary: str) -> np.ndarray:
     """``(m, W)`` window numbers of every cell of ``(m, W)`` rows (:meth:`OneDRule.perceive`'s numbering); -1 where
     ``boundary="open"`` leaves the window out."""
-    width = rows.shape[1]
-    cols = np.arange(width)
-    code = np.zeros(rows.shape, np.int64)
     if boundary == "ring":
-        for dx in range(-radius, radius + 1):
-            code = code * states + rows[:, (cols + dx) % width]
-        return code
-    padded = np.pad(rows, ((0, 0), (radius, radius)))
-    for dx in range(2 * radius + 1):
-        code = code * states + padded[:, cols + dx]
+        return window_codes(rows, states, radius)
+    width = rows.shape[1]  # dead cells beyond the ends: the numbers of the row padded with them, read as a ring
+    code = window_codes(np.pad(rows, ((0, 0), (radius, radius))), states, radius)[:, radius : radius + width]
     if boundary == "open":
         code[:, :radius] = -1
         code[:, max(width - radius, 0) :] = -1

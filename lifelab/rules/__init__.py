@@ -42,7 +42,7 @@ from lifelab.rules.reading import read_rule, spelled_kind
 from lifelab.rules.generations import GenerationsRule
 from lifelab.rules.counts import HROTRule, LtLRule, count_rule, count_runs
 from lifelab.rules.stochastic import StochasticRule
-from lifelab.rules.oned import MAX_RADIUS, OneDRule, WolframRule, window_count, window_digits
+from lifelab.rules.oned import MAX_RADIUS, OneDRule, WolframRule, window_codes, window_count, window_digits
 from lifelab.rules.parse import RULE_TYPES, parse_rule, rule_reach, rule_states
 
 # isort: on
@@ -88,6 +88,7 @@ __all__ = [
     "MAX_RADIUS",
     "OneDRule",
     "WolframRule",
+    "window_codes",
     "window_count",
     "window_digits",
     "RULE_TYPES",

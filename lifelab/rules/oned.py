@@ -27,7 +27,7 @@ from lifelab.rules.lifelike import Rule
 from lifelab.rules.tables import DENSE_LIMIT
 from lifelab.utils import check_int
 
-__all__ = ["MAX_RADIUS", "OneDRule", "WolframRule", "window_count", "window_digits"]
+__all__ = ["MAX_RADIUS", "OneDRule", "WolframRule", "window_codes", "window_count", "window_digits"]
 
 #: The widest radius a 1-D rule may have.
 MAX_RADIUS = 10
@@ -101,6 +101,24 @@ class WolframRule(Rule):
 
     def __reduce__(self):
         return (WolframRule, (self._number,))
+
+
+def window_codes(rows, states: int, radius: int) -> np.ndarray:
+    """The window number of every cell of ``(..., W)`` rows, each row a ring (:func:`window_digits` undoes it).
+
+    Args:
+        rows: Cell states.
+        states: Cell states the numbering counts in.
+        radius: The window's radius.
+
+    Returns:
+        int64 window numbers, shaped as ``rows``.
+    """
+    rows = np.asarray(rows).astype(np.int64)
+    code = np.zeros(rows.shape, np.int64)
+    for dx in range(-radius, radius + 1):
+        code = code * states + np.roll(rows, -dx, axis=-1)
+    return code
 
 
 def window_digits(codes, states: int, radius: int) -> np.ndarray:
@@ -250,11 +268,7 @@ class OneDRule(RuleType):
 
     def perceive(self, boards) -> np.ndarray:
         """Each cell's window number (its row wrapping around), int64."""
-        boards = np.asarray(boards).astype(np.int64)
-        code = np.zeros(boards.shape, np.int64)
-        for dx in range(-self.radius, self.radius + 1):
-            code = code * self.states + np.roll(boards, -dx, axis=-1)
-        return code
+        return window_codes(boards, self.states, self.radius)
 
     def update(self, boards, perception: np.ndarray) -> np.ndarray:
         """The table's entry for each window (bool boards for 2 states, uint8 otherwise)."""
